@@ -1,1 +1,29 @@
-export default function setup() {}
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startPostgres } from "@aios/db";
+import { startRedisServer } from "@aios/queue";
+
+/**
+ * Vitest global setup of the integration project: one real PostgreSQL and one real Redis for the
+ * whole run (each test makes its own database and its own queue names). Set AIOS_TEST_DATABASE_URL
+ * and AIOS_TEST_REDIS_URL to use servers of your own instead.
+ */
+export default async function setup() {
+  const stops: Array<() => Promise<void>> = [];
+  const dir = mkdtempSync(join(tmpdir(), "aios-test-"));
+  if (!process.env.AIOS_TEST_DATABASE_URL) {
+    const pg = await startPostgres({ dataDir: join(dir, "postgres") });
+    stops.push(() => pg.stop());
+    process.env.AIOS_TEST_DATABASE_URL = pg.url;
+  }
+  if (!process.env.AIOS_TEST_REDIS_URL) {
+    const redis = await startRedisServer({ dir: join(dir, "redis") });
+    stops.push(() => redis.stop());
+    process.env.AIOS_TEST_REDIS_URL = redis.url;
+  }
+  return async () => {
+    for (const stop of stops.reverse()) await stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,40 @@
+import { hostname } from "node:os";
+import { z } from "zod";
+
+export const ZAgentEnv = z.object({
+  AIOS_API_URL: z.url().default("http://127.0.0.1:4000"),
+  AIOS_CLUSTER_ID: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a DNS label (lowercase letters, digits, '-')")
+    .default("local"),
+  AIOS_NODE_ID: z.string().optional(),
+  AIOS_AGENT_TOKEN: z.string().optional(),
+  AIOS_QUEUE_BACKEND: z.enum(["redis", "postgres"]).default("redis"),
+  AIOS_QUEUE_URL: z.url({
+    message: "AIOS_QUEUE_URL must be the redis:// (or postgres://) URL of the queues",
+  }),
+  AIOS_HEARTBEAT_SECONDS: z.coerce.number().positive().default(10),
+  AIOS_PUBLIC_HOSTNAME: z.string().default("127.0.0.1"),
+  AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type TAgentEnv = z.infer<typeof ZAgentEnv> & { nodeId: string };
+
+export function loadAgentEnv(source: Record<string, string | undefined> = process.env): TAgentEnv {
+  const parsed = ZAgentEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid agent configuration:\n${lines.join("\n")}`);
+  }
+  return { ...parsed.data, nodeId: parsed.data.AIOS_NODE_ID ?? nodeIdFromHostname(hostname()) };
+}
+
+/** Node ids are DNS labels, so a hostname is folded into one. */
+export function nodeIdFromHostname(name: string): string {
+  const label = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 63);
+  return label || "node";
+}

@@ -1,0 +1,102 @@
+import type { Db, Prisma } from "@aios/db";
+import { newBlockId, type TBlockRecord, type TBlockSpec, type TFilterQuery } from "@aios/spec";
+import { ConflictError, NotFoundError } from "../../errors";
+import { asObject, sameDoc } from "../registry/doc";
+import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
+import { blockDocument } from "./block.document";
+
+type BlockRow = Prisma.BlockGetPayload<object>;
+
+export function toBlockRecord(row: BlockRow): TBlockRecord {
+  return {
+    id: row.id,
+    componentURI: row.componentURI,
+    clusterId: row.clusterId,
+    status: row.status,
+    minInstances: row.minInstances,
+    maxInstances: row.maxInstances,
+    doc: asObject(row.doc),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Where a block goes until the Resource Allocator lands: the cluster the spec names, else `local`. */
+export const DEFAULT_CLUSTER_ID = "local";
+
+export function createBlockService(db: Db) {
+  return {
+    async list(page: PageInput & { clusterId?: string | undefined } = {}) {
+      const rows = await db.block.findMany({
+        where: page.clusterId ? { clusterId: page.clusterId } : {},
+        orderBy: { createdAt: "desc" },
+        take: page.limit ?? 100,
+        skip: page.offset ?? 0,
+      });
+      return rows.map(toBlockRecord);
+    },
+
+    async get(id: string) {
+      const row = await db.block.findUnique({ where: { id } });
+      if (!row) throw new NotFoundError("block", id);
+      return toBlockRecord(row);
+    },
+
+    async search(filter: TFilterQuery, page: PageInput = {}) {
+      const keys = await searchKeys(db, "blocks", filter, page);
+      const rows = await db.block.findMany({ where: { id: { in: keys } } });
+      return inKeyOrder(keys, rows, (r) => r.id).map(toBlockRecord);
+    },
+
+    /**
+     * `createBlock`: resolves the component and the cluster, merges the component's defaults and
+     * policies into the block, and stores it as `pending` (the runtime that deploys it is a later
+     * stage). `dry_run` and `select_clusters` return the decision without storing anything.
+     */
+    async createFromSpec(values: TBlockSpec) {
+      const component = await db.component.findUnique({ where: { componentURI: values.blockComponentURI } });
+      if (!component) throw new NotFoundError("component", values.blockComponentURI, "blockComponentURI");
+      const clusterId = values.clusterId ?? DEFAULT_CLUSTER_ID;
+      const cluster = await db.cluster.findUnique({ where: { id: clusterId }, select: { id: true } });
+      if (!cluster) throw new NotFoundError("cluster", clusterId, values.clusterId ? "clusterId" : undefined);
+      const id = values.blockId ?? newBlockId();
+      const doc = blockDocument(id, values, asObject(component.doc), clusterId);
+      if (values.mode !== "allocate") {
+        return { created: false, dryRun: true, decision: { clusterId, blockId: id }, block: null };
+      }
+      const existing = await db.block.findUnique({ where: { id } });
+      if (existing) {
+        if (sameDoc(asObject(existing.doc).spec, values)) {
+          return {
+            created: false,
+            dryRun: false,
+            decision: { clusterId, blockId: id },
+            block: toBlockRecord(existing),
+          };
+        }
+        throw new ConflictError(`block ${JSON.stringify(id)} already exists with a different spec`);
+      }
+      const row = await db.block.create({
+        data: {
+          id,
+          componentURI: values.blockComponentURI,
+          clusterId,
+          status: "pending",
+          minInstances: values.minInstances,
+          maxInstances: values.maxInstances,
+          desiredInstances: values.minInstances,
+          tags: component.tags,
+          doc: doc as Prisma.InputJsonValue,
+        },
+      });
+      return {
+        created: true,
+        dryRun: false,
+        decision: { clusterId, blockId: id },
+        block: toBlockRecord(row),
+      };
+    },
+  };
+}
+
+export type BlockService = ReturnType<typeof createBlockService>;

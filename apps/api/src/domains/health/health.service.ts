@@ -1,0 +1,72 @@
+import type { Db } from "@aios/db";
+import type { QueueBackend } from "@aios/queue";
+
+export interface HealthReport {
+  status: "ok" | "degraded";
+  postgres: { ok: boolean; latencyMs?: number; error?: string };
+  queue: { ok: boolean; backend: QueueBackend["kind"]; latencyMs?: number; error?: string };
+  agents: {
+    total: number;
+    live: number;
+    clusters: Array<{ id: string; live: boolean; lastSeenAt: string | null }>;
+  };
+}
+
+/**
+ * `GET /healthz`: the API is healthy when its database and queues answer. Agents are reported (a
+ * cluster is live when its agent heartbeat is fresh) but do not make the API itself unhealthy.
+ */
+export function createHealthService(deps: { db: Db; queues: QueueBackend; agentStaleSeconds: number }) {
+  const probe = deps.queues.queue("aios.health");
+  return {
+    async report(): Promise<HealthReport> {
+      const [postgres, queue] = await Promise.all([
+        timed(() => deps.db.$queryRaw`SELECT 1`),
+        timed(() => probe.counts()),
+      ]);
+      let agents: HealthReport["agents"] = { total: 0, live: 0, clusters: [] };
+      if (postgres.ok) {
+        const cutoff = Date.now() - deps.agentStaleSeconds * 1000;
+        const rows = await deps.db.cluster.findMany({
+          select: { id: true, lastSeenAt: true },
+          orderBy: { id: "asc" },
+        });
+        const clusters = rows.map((c) => ({
+          id: c.id,
+          live: (c.lastSeenAt?.getTime() ?? 0) >= cutoff,
+          lastSeenAt: c.lastSeenAt?.toISOString() ?? null,
+        }));
+        agents = { total: clusters.length, live: clusters.filter((c) => c.live).length, clusters };
+      }
+      return {
+        status: postgres.ok && queue.ok ? "ok" : "degraded",
+        postgres,
+        queue: { ...queue, backend: deps.queues.kind },
+        agents,
+      };
+    },
+  };
+}
+
+export type HealthService = ReturnType<typeof createHealthService>;
+
+async function timed(
+  fn: () => Promise<unknown>,
+): Promise<{ ok: boolean; latencyMs?: number; error?: string }> {
+  const t0 = performance.now();
+  try {
+    await withTimeout(fn(), 3_000);
+    return { ok: true, latencyMs: Math.round((performance.now() - t0) * 100) / 100 };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
+    ),
+  ]);
+}

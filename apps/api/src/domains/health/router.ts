@@ -1,0 +1,5 @@
+import { publicProcedure, router } from "../../trpc";
+
+export const healthRouter = router({
+  status: publicProcedure.query(({ ctx }) => ctx.services.health.report()),
+});

@@ -1,0 +1,98 @@
+import type { Db, Prisma } from "@aios/db";
+import type { TAddNodeSpec, TFilterQuery, TNodeRecord } from "@aios/spec";
+import { ConflictError, NotFoundError } from "../../errors";
+import { asObject, iso, sameDoc } from "../registry/doc";
+import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
+import { nodeColumns } from "./node.columns";
+
+const withGpus = { include: { gpus: { orderBy: { index: "asc" } } } } as const;
+type NodeRow = Prisma.NodeGetPayload<typeof withGpus>;
+
+export function toNodeRecord(row: NodeRow): TNodeRecord {
+  return {
+    id: row.id,
+    clusterId: row.clusterId,
+    status: row.status,
+    vcpus: row.vcpus,
+    memoryMb: row.memoryMb,
+    storageMb: row.storageMb,
+    gpus: row.gpus.map((g) => ({ index: g.index, modelName: g.modelName, memoryMb: g.memoryMb })),
+    tags: row.tags,
+    doc: asObject(row.doc),
+    lastSeenAt: iso(row.lastSeenAt),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function createNodeService(db: Db) {
+  return {
+    async list(opts: PageInput & { clusterId?: string | undefined } = {}) {
+      const rows = await db.node.findMany({
+        where: opts.clusterId ? { clusterId: opts.clusterId } : {},
+        ...withGpus,
+        orderBy: [{ clusterId: "asc" }, { id: "asc" }],
+        take: opts.limit ?? 100,
+        skip: opts.offset ?? 0,
+      });
+      return rows.map(toNodeRecord);
+    },
+
+    async get(id: string) {
+      const row = await db.node.findUnique({ where: { id }, ...withGpus });
+      if (!row) throw new NotFoundError("node", id);
+      return toNodeRecord(row);
+    },
+
+    async search(filter: TFilterQuery, page: PageInput = {}) {
+      const keys = await searchKeys(db, "nodes", filter, page);
+      const rows = await db.node.findMany({ where: { id: { in: keys } }, ...withGpus });
+      return inKeyOrder(keys, rows, (r) => r.id).map(toNodeRecord);
+    },
+
+    /** `addNode`: idempotent for the same spec; a node id is unique across the whole network. */
+    async addFromSpec(values: TAddNodeSpec): Promise<{ created: boolean; node: TNodeRecord }> {
+      const { clusterId, nodeData } = values;
+      const cluster = await db.cluster.findUnique({ where: { id: clusterId }, select: { id: true } });
+      if (!cluster) throw new NotFoundError("cluster", clusterId, "clusterId");
+      const existing = await db.node.findUnique({ where: { id: nodeData.id } });
+      if (existing) {
+        if (existing.clusterId !== clusterId) {
+          throw new ConflictError(
+            `node ${JSON.stringify(nodeData.id)} already belongs to cluster ${existing.clusterId}`,
+          );
+        }
+        if (sameDoc(existing.doc, nodeData)) return { created: false, node: await this.get(nodeData.id) };
+        throw new ConflictError(`node ${JSON.stringify(nodeData.id)} already exists with a different spec`);
+      }
+      await db.node.create({ data: { ...nodeColumns(nodeData), clusterId } });
+      return { created: true, node: await this.get(nodeData.id) };
+    },
+
+    /**
+     * What an agent reports about its own node replaces what was known: the agent reads real facts.
+     * GPUs are replaced as a set, in one transaction with the node.
+     */
+    async upsertReported(clusterId: string, nodeData: TAddNodeSpec["nodeData"]) {
+      const existing = await db.node.findUnique({ where: { id: nodeData.id }, select: { clusterId: true } });
+      if (existing && existing.clusterId !== clusterId) {
+        throw new ConflictError(
+          `node ${JSON.stringify(nodeData.id)} already belongs to cluster ${existing.clusterId}`,
+        );
+      }
+      const columns = nodeColumns(nodeData);
+      const now = new Date();
+      await db.$transaction([
+        db.gpu.deleteMany({ where: { nodeId: nodeData.id } }),
+        db.node.upsert({
+          where: { id: nodeData.id },
+          create: { ...columns, clusterId, lastSeenAt: now },
+          update: { ...columns, status: "ready", lastSeenAt: now },
+        }),
+      ]);
+      return this.get(nodeData.id);
+    },
+  };
+}
+
+export type NodeService = ReturnType<typeof createNodeService>;

@@ -1,0 +1,115 @@
+import { parseSpecDocument, type TParsedSpec, type TSpecAction, type TSpecError } from "@aios/spec";
+import type { Principal } from "../../context";
+import { UserError } from "../../errors";
+import type { AuditService } from "../audit/audit.service";
+import type { BlockService } from "../blocks/block.service";
+import type { ClusterService } from "../clusters/cluster.service";
+import type { ComponentService } from "../components/component.service";
+import type { NodeService } from "../nodes/node.service";
+import type { PolicyService } from "../policies/policy.service";
+import type { VdagService } from "../vdags/vdag.service";
+
+export interface ApplyOutcome {
+  action: TSpecAction;
+  /** The key of what the document is about: a component URI, cluster id, block id, ... */
+  target: string;
+  /** False when an identical document had already been applied, or for dry runs. */
+  created: boolean;
+  dryRun: boolean;
+  result: unknown;
+}
+
+export interface ParserDeps {
+  clusters: ClusterService;
+  nodes: NodeService;
+  components: ComponentService;
+  blocks: BlockService;
+  vdags: VdagService;
+  policies: PolicyService;
+  audit: AuditService;
+}
+
+/**
+ * The Parser: the one gateway that takes any spec document, validates it and dispatches on its
+ * action. Every apply is idempotent and audited.
+ */
+export function createParserService(deps: ParserDeps) {
+  const parse = (document: unknown): TParsedSpec => {
+    const outcome = parseSpecDocument(document);
+    if (!outcome.ok) throw invalid(outcome.errors);
+    return outcome;
+  };
+  return {
+    validate(
+      document: unknown,
+    ): { valid: true; action: TSpecAction } | { valid: false; errors: TSpecError[] } {
+      const outcome = parseSpecDocument(document);
+      return outcome.ok ? { valid: true, action: outcome.action } : { valid: false, errors: outcome.errors };
+    },
+
+    async apply(document: unknown, principal: Principal | null): Promise<ApplyOutcome> {
+      const spec = parse(document);
+      const outcome = await dispatch(deps, spec);
+      if (!outcome.dryRun) {
+        await deps.audit.record(principal, {
+          action: `parser.${spec.action}`,
+          target: outcome.target,
+          input: spec.document,
+          decision: { created: outcome.created },
+        });
+      }
+      return outcome;
+    },
+  };
+}
+
+export type ParserService = ReturnType<typeof createParserService>;
+
+async function dispatch(deps: ParserDeps, spec: TParsedSpec): Promise<ApplyOutcome> {
+  const base = { action: spec.action, dryRun: false };
+  switch (spec.action) {
+    case "registerComponent": {
+      const r = await deps.components.register(spec.values);
+      return { ...base, target: r.component.componentURI, created: r.created, result: r.component };
+    }
+    case "createCluster": {
+      const r = await deps.clusters.createFromSpec(spec.values);
+      return { ...base, target: r.cluster.id, created: r.created, result: r.cluster };
+    }
+    case "addNode": {
+      const r = await deps.nodes.addFromSpec(spec.values);
+      return { ...base, target: r.node.id, created: r.created, result: r.node };
+    }
+    case "createBlock": {
+      const r = await deps.blocks.createFromSpec(spec.values);
+      return {
+        ...base,
+        target: r.decision.blockId,
+        created: r.created,
+        dryRun: r.dryRun,
+        result: r.block ?? r.decision,
+      };
+    }
+    case "createvDAG": {
+      const r = await deps.vdags.createFromSpec(spec.values);
+      const dryRun = spec.values.mode !== "create";
+      return { ...base, target: r.vdagURI, created: r.created, dryRun, result: r.vdag ?? { graph: r.graph } };
+    }
+    case "createPolicy": {
+      const r = await deps.policies.createFromSpec(spec.values);
+      return { ...base, target: r.policy.policyRuleURI, created: r.created, result: r.policy };
+    }
+    case "executeMgmtCommand":
+      throw UserError.field(
+        "header.action",
+        "executeMgmtCommand needs a running block runtime, which this management plane does not run yet",
+      );
+  }
+}
+
+function invalid(errors: TSpecError[]): UserError {
+  const first = errors[0];
+  const summary = first ? `${first.path}: ${first.message}` : "invalid document";
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+  return new UserError(`invalid spec document: ${summary}${more}`, errors);
+}

@@ -1,0 +1,90 @@
+import { createHash } from "node:crypto";
+import type { Db, Prisma } from "@aios/db";
+import { policyRuleUriOf, type TFilterQuery, type TPolicyRecord, type TPolicyRuleSpec } from "@aios/spec";
+import { ConflictError, NotFoundError, UserError } from "../../errors";
+import { asObject, sameDoc } from "../registry/doc";
+import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
+
+type PolicyRow = Prisma.PolicyGetPayload<object>;
+
+export function toPolicyRecord(row: PolicyRow): TPolicyRecord {
+  return {
+    policyRuleURI: row.policyRuleURI,
+    name: row.name,
+    version: row.version,
+    releaseTag: row.releaseTag,
+    kind: row.kind as TPolicyRecord["kind"],
+    tags: row.tags,
+    description: row.description,
+    doc: asObject(row.doc),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function createPolicyService(db: Db) {
+  return {
+    async list(page: PageInput & { kind?: string | undefined } = {}) {
+      const rows = await db.policy.findMany({
+        where: page.kind ? { kind: page.kind } : {},
+        orderBy: { policyRuleURI: "asc" },
+        take: page.limit ?? 100,
+        skip: page.offset ?? 0,
+      });
+      return rows.map(toPolicyRecord);
+    },
+
+    async get(policyRuleURI: string) {
+      const row = await db.policy.findUnique({ where: { policyRuleURI } });
+      if (!row) throw new NotFoundError("policy", policyRuleURI);
+      return toPolicyRecord(row);
+    },
+
+    async search(filter: TFilterQuery, page: PageInput = {}) {
+      const keys = await searchKeys(db, "policies", filter, page);
+      const rows = await db.policy.findMany({ where: { policyRuleURI: { in: keys } } });
+      return inKeyOrder(keys, rows, (r) => r.policyRuleURI).map(toPolicyRecord);
+    },
+
+    /**
+     * `createPolicy`: a policy version is immutable. The same spec again is a no-op; other content
+     * under the same URI is a conflict. Its code is stored as revision 1 of its history.
+     */
+    async createFromSpec(values: TPolicyRuleSpec): Promise<{ created: boolean; policy: TPolicyRecord }> {
+      if (values.code === undefined) {
+        // The API does not read paths on its own disk; `aios apply` inlines codePath as code.
+        throw UserError.field(
+          "body.spec.values.codePath",
+          "the API takes inline code; `aios apply` reads codePath for you",
+        );
+      }
+      const code = values.code;
+      const policyRuleURI = policyRuleUriOf(values);
+      const existing = await db.policy.findUnique({ where: { policyRuleURI } });
+      if (existing) {
+        if (sameDoc(existing.doc, values)) return { created: false, policy: toPolicyRecord(existing) };
+        throw new ConflictError(
+          `policy ${policyRuleURI} already exists with different content; versions are immutable, create a new version`,
+        );
+      }
+      const row = await db.policy.create({
+        data: {
+          policyRuleURI,
+          name: values.name,
+          version: values.version,
+          releaseTag: values.releaseTag,
+          kind: values.kind,
+          tags: values.tags ?? [],
+          description: values.description ?? null,
+          code,
+          doc: values as Prisma.InputJsonValue,
+          versions: {
+            create: { revision: 1, code, codeSha256: createHash("sha256").update(code).digest("hex") },
+          },
+        },
+      });
+      return { created: true, policy: toPolicyRecord(row) };
+    },
+  };
+}
+
+export type PolicyService = ReturnType<typeof createPolicyService>;

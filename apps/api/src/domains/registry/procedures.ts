@@ -1,0 +1,37 @@
+import { type TFilterQuery, ZFilterQuery } from "@aios/spec";
+import { z } from "zod";
+import type { Services } from "../../services";
+import { viewerProcedure } from "../../trpc";
+import type { PageInput } from "./search";
+
+export const ZPage = z.object({
+  limit: z.number().int().min(1).max(1000).optional(),
+  offset: z.number().int().min(0).optional(),
+});
+
+interface RegistryReader<R> {
+  get(key: string): Promise<R>;
+  search(filter: TFilterQuery, page: PageInput): Promise<R[]>;
+}
+
+/**
+ * `get` and `search` are alike for every registry: get by the kind's key, search with the filter
+ * language. Each domain router adds its own `list` (its filters differ) and its mutations.
+ */
+export function readProcedures<R, K extends string>(opts: {
+  record: z.ZodType<R>;
+  key: K;
+  reader: (services: Services) => RegistryReader<R>;
+}) {
+  const keyInput = z.object({ [opts.key]: z.string().min(1) } as Record<K, z.ZodString>);
+  return {
+    get: viewerProcedure
+      .input(keyInput)
+      .output(opts.record)
+      .query(({ ctx, input }) => opts.reader(ctx.services).get((input as Record<K, string>)[opts.key])),
+    search: viewerProcedure
+      .input(ZPage.extend({ filter: ZFilterQuery }))
+      .output(z.array(opts.record))
+      .query(({ ctx, input }) => opts.reader(ctx.services).search(input.filter, input)),
+  };
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+/** The API's configuration, validated once at boot; nothing else reads process.env. */
+export const ZApiEnv = z
+  .object({
+    DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgres:// URL" }),
+    REDIS_URL: z.url().optional(),
+    AIOS_QUEUE_BACKEND: z.enum(["redis", "postgres"]).optional(),
+    AIOS_API_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+    AIOS_API_HOST: z.string().default("127.0.0.1"),
+    AIOS_WEB_ORIGIN: z.string().default("http://127.0.0.1:3000"),
+    AIOS_AUTH: z.enum(["open", "token"]).default("open"),
+    AIOS_AGENT_STALE_SECONDS: z.coerce.number().int().positive().default(30),
+    AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    const backend = env.AIOS_QUEUE_BACKEND ?? (env.REDIS_URL ? "redis" : "postgres");
+    if (backend === "redis" && !env.REDIS_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["REDIS_URL"],
+        message: "required when AIOS_QUEUE_BACKEND=redis",
+      });
+    }
+  });
+
+export type TApiEnv = z.infer<typeof ZApiEnv>;
+
+export function loadApiEnv(source: Record<string, string | undefined> = process.env): TApiEnv {
+  const parsed = ZApiEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new Error(`invalid API configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export function queueBackendOf(env: TApiEnv) {
+  const kind = env.AIOS_QUEUE_BACKEND ?? (env.REDIS_URL ? "redis" : "postgres");
+  return kind === "redis"
+    ? ({ kind, url: env.REDIS_URL ?? "" } as const)
+    : ({ kind, url: env.DATABASE_URL } as const);
+}

@@ -1,0 +1,27 @@
+import { createDb } from "@aios/db";
+import { connectQueueBackend } from "@aios/queue";
+import { createLogger, onShutdown } from "@aios/service-kit";
+import { loadApiEnv, queueBackendOf } from "./env";
+import { createApiServer } from "./server";
+import { createServices } from "./services";
+
+const env = loadApiEnv();
+const log = createLogger({ service: "api" }, { level: env.AIOS_LOG_LEVEL });
+const shutdown = onShutdown(log);
+
+const db = createDb(env.DATABASE_URL);
+shutdown.add("database", () => db.$disconnect());
+const queues = connectQueueBackend(queueBackendOf(env));
+shutdown.add("queues", () => queues.close());
+
+const services = createServices({
+  db,
+  queues,
+  log,
+  config: { auth: env.AIOS_AUTH, agentStaleSeconds: env.AIOS_AGENT_STALE_SECONDS },
+});
+const server = createApiServer({ services, log, webOrigin: env.AIOS_WEB_ORIGIN });
+server.listen(env.AIOS_API_PORT, env.AIOS_API_HOST, () => {
+  log.info("api listening", { url: `http://${env.AIOS_API_HOST}:${env.AIOS_API_PORT}`, queues: queues.kind });
+});
+shutdown.add("http server", () => new Promise<void>((resolve) => server.close(() => resolve())));

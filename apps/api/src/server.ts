@@ -1,0 +1,67 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Logger } from "@aios/service-kit";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { resolvePrincipal } from "./context";
+import { appRouter } from "./router";
+import type { Services } from "./services";
+
+export interface ApiServerOptions {
+  services: Services;
+  log: Logger;
+  /** Browser origin allowed to call the API directly (the console normally goes through its own proxy). */
+  webOrigin: string;
+}
+
+/** The management plane's HTTP server: tRPC under /trpc, health at /healthz. */
+export function createApiServer({ services, log, webOrigin }: ApiServerOptions): Server {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    createContext: async ({ req }) => ({
+      services,
+      log,
+      principal: await resolvePrincipal(services, req.headers.authorization),
+    }),
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        log.error("trpc error", { path, err: error.cause ?? error });
+    },
+  });
+  return createServer((req, res) => {
+    if (req.headers.origin === webOrigin) allowOrigin(res, webOrigin);
+    if (req.method === "OPTIONS") {
+      res.writeHead(204).end();
+      return;
+    }
+    const url = req.url ?? "/";
+    if (url === "/healthz" || url.startsWith("/healthz?")) {
+      void healthz(services, res);
+      return;
+    }
+    if (url.startsWith("/trpc/")) {
+      trpc(req, res);
+      return;
+    }
+    notFound(req, res);
+  });
+}
+
+async function healthz(services: Services, res: ServerResponse) {
+  const report = await services.health.report();
+  res.writeHead(report.status === "ok" ? 200 : 503, { "content-type": "application/json" });
+  res.end(JSON.stringify(report));
+}
+
+function allowOrigin(res: ServerResponse, origin: string) {
+  res.setHeader("Access-Control-Allow-Origin", origin);
+  res.setHeader("Vary", "Origin");
+  res.setHeader(
+    "Access-Control-Allow-Headers",
+    "authorization,content-type,trpc-accept,x-trpc-source,last-event-id",
+  );
+}
+
+function notFound(req: IncomingMessage, res: ServerResponse) {
+  res.writeHead(404, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error: { code: "NOT_FOUND", message: `no route for ${req.method} ${req.url}` } }));
+}

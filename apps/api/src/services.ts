@@ -1,0 +1,49 @@
+import type { Db } from "@aios/db";
+import type { QueueBackend } from "@aios/queue";
+import type { Logger } from "@aios/service-kit";
+import { createAgentService } from "./domains/agents/agent.service";
+import { createAuditService } from "./domains/audit/audit.service";
+import { createBlockService } from "./domains/blocks/block.service";
+import { createClusterService } from "./domains/clusters/cluster.service";
+import { createComponentService } from "./domains/components/component.service";
+import { createHealthService } from "./domains/health/health.service";
+import { createNodeService } from "./domains/nodes/node.service";
+import { createParserService } from "./domains/parser/parser.service";
+import { createPolicyService } from "./domains/policies/policy.service";
+import { createTokenService } from "./domains/tokens/token.service";
+import { createVdagService } from "./domains/vdags/vdag.service";
+
+export interface ServiceConfig {
+  auth: "open" | "token";
+  agentStaleSeconds: number;
+}
+
+/** Wires the services once per process; tests build their own with a database of their own. */
+export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger; config: ServiceConfig }) {
+  const { db, queues, config } = deps;
+  const audit = createAuditService(db);
+  const clusters = createClusterService(db);
+  const nodes = createNodeService(db);
+  const components = createComponentService(db);
+  const blocks = createBlockService(db);
+  const vdags = createVdagService(db);
+  const policies = createPolicyService(db);
+  return {
+    config,
+    db,
+    queues,
+    audit,
+    tokens: createTokenService(db),
+    health: createHealthService({ db, queues, agentStaleSeconds: config.agentStaleSeconds }),
+    clusters,
+    nodes,
+    components,
+    blocks,
+    vdags,
+    policies,
+    agents: createAgentService({ db, nodes, audit }),
+    parser: createParserService({ clusters, nodes, components, blocks, vdags, policies, audit }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,80 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { ZodError } from "zod";
+import type { Context, Role } from "./context";
+import { AppError, type FieldIssue, ForbiddenError, UserError } from "./errors";
+
+const CODES: Record<AppError["kind"], TRPC_ERROR_CODE_KEY> = {
+  user: "BAD_REQUEST",
+  not_found: "NOT_FOUND",
+  conflict: "CONFLICT",
+  operational: "SERVICE_UNAVAILABLE",
+  unexpected: "INTERNAL_SERVER_ERROR",
+};
+
+const t = initTRPC.context<Context>().create({
+  sse: { ping: { enabled: true, intervalMs: 5_000 } },
+  errorFormatter({ shape, error }) {
+    return { ...shape, data: { ...shape.data, stack: undefined, issues: issuesOf(error) } };
+  },
+});
+
+/** Field issues for the client: from a UserError, or from zod's validation of a procedure's input. */
+function issuesOf(error: TRPCError): FieldIssue[] | undefined {
+  const cause = error.cause;
+  if (cause instanceof UserError) return cause.issues;
+  if (cause instanceof ZodError) {
+    return cause.issues.map((i) => ({ path: i.path.map(String).join(".") || "(input)", message: i.message }));
+  }
+  return undefined;
+}
+
+/** One place maps the error taxonomy to tRPC codes; unexpected errors are logged, not leaked. */
+const mapErrors = t.middleware(async ({ ctx, next, path }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof AppError && cause.kind !== "unexpected") {
+    throw new TRPCError({ code: CODES[cause.kind], message: cause.message, cause });
+  }
+  if (cause instanceof ForbiddenError) throw new TRPCError({ code: "FORBIDDEN", message: cause.message });
+  if (result.error.code === "INTERNAL_SERVER_ERROR") {
+    const ref = Math.random().toString(36).slice(2, 10);
+    ctx.log.error("unexpected error", { path, ref, err: cause ?? result.error });
+    throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `internal error (ref ${ref})` });
+  }
+  return result;
+});
+
+const RANK: Record<Role, number> = { viewer: 1, agent: 1, operator: 2, admin: 3 };
+
+function requireRole(min: Exclude<Role, "agent">) {
+  return t.middleware(({ ctx, next }) => {
+    const p = ctx.principal;
+    if (!p) throw new TRPCError({ code: "UNAUTHORIZED", message: "an API token is required" });
+    if (p.role === "agent" || RANK[p.role] < RANK[min]) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `this needs the ${min} role; the token has ${p.role}`,
+      });
+    }
+    return next({ ctx: { ...ctx, principal: p } });
+  });
+}
+
+const requireAgent = t.middleware(({ ctx, next }) => {
+  const p = ctx.principal;
+  if (!p) throw new TRPCError({ code: "UNAUTHORIZED", message: "an agent token is required" });
+  if (p.role !== "agent" && p.role !== "admin") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "only cluster agents may call this" });
+  }
+  return next({ ctx: { ...ctx, principal: p } });
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapErrors);
+export const viewerProcedure = publicProcedure.use(requireRole("viewer"));
+export const operatorProcedure = publicProcedure.use(requireRole("operator"));
+export const adminProcedure = publicProcedure.use(requireRole("admin"));
+export const agentProcedure = publicProcedure.use(requireAgent);
+export const createCallerFactory = t.createCallerFactory;

@@ -1,0 +1,55 @@
+import { join } from "node:path";
+import { startPostgres } from "@aios/db";
+import { findRedisServer, type QueueBackendConfig, startRedisServer } from "@aios/queue";
+import type { Logger } from "@aios/service-kit";
+import type { TLauncherEnv } from "./env";
+
+export interface DataStores {
+  databaseUrl: string;
+  queue: QueueBackendConfig;
+  stop(): Promise<void>;
+}
+
+/**
+ * Postgres from DATABASE_URL, else an embedded Postgres 17 under AIOS_HOME; Redis from REDIS_URL,
+ * else a redis-server from PATH on a private port, else BullMQ's PostgreSQL backend.
+ */
+export async function startDataStores(env: TLauncherEnv, log: Logger): Promise<DataStores> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err) => log.warn("stop failed", { err }));
+  };
+  try {
+    let databaseUrl = env.DATABASE_URL;
+    if (databaseUrl) {
+      log.info("postgres: using DATABASE_URL");
+    } else {
+      const dataDir = join(env.home, "postgres");
+      log.info("postgres: starting embedded PostgreSQL 17", { dataDir });
+      const pg = await startPostgres({
+        dataDir,
+        log: (line: string) => log.debug(line, { source: "postgres" }),
+      });
+      stops.push(() => pg.stop());
+      databaseUrl = pg.url;
+    }
+    let queue: QueueBackendConfig;
+    const redisBinary = findRedisServer();
+    if (env.REDIS_URL) {
+      queue = { kind: "redis", url: env.REDIS_URL };
+      log.info("queues: Redis from REDIS_URL");
+    } else if (redisBinary) {
+      const redis = await startRedisServer({ dir: join(env.home, "redis"), binary: redisBinary });
+      stops.push(() => redis.stop());
+      queue = { kind: "redis", url: redis.url };
+      log.info("queues: Redis (private redis-server)", { binary: redisBinary, port: redis.port });
+    } else {
+      queue = { kind: "postgres", url: databaseUrl };
+      log.info("queues: BullMQ PostgreSQL backend (no REDIS_URL and no redis-server on PATH)");
+    }
+    return { databaseUrl, queue, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,28 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+export const ZLauncherEnv = z.object({
+  AIOS_HOME: z.string().default(".aios"),
+  DATABASE_URL: z.url().optional(),
+  REDIS_URL: z.url().optional(),
+  AIOS_API_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+  AIOS_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  AIOS_CLUSTER_ID: z.string().default("local"),
+  AIOS_AUTH: z.enum(["open", "token"]).default("open"),
+  /** `0` skips the console (API, agent and data stores only). */
+  AIOS_WEB: z.enum(["0", "1"]).default("1"),
+  /** `0` skips loading examples/ into the registries at start. */
+  AIOS_SEED: z.enum(["0", "1"]).default("1"),
+  AIOS_LOG_FORMAT: z.enum(["pretty", "json"]).default("pretty"),
+});
+
+export type TLauncherEnv = z.infer<typeof ZLauncherEnv> & { home: string; repoRoot: string };
+
+export function loadLauncherEnv(repoRoot: string, source = process.env): TLauncherEnv {
+  const parsed = ZLauncherEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  return { ...parsed.data, home: resolve(repoRoot, parsed.data.AIOS_HOME), repoRoot };
+}

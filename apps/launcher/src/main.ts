@@ -1,0 +1,98 @@
+import { resolve } from "node:path";
+import { migrateDeploy } from "@aios/db";
+import { createLogger, onShutdown, startChild, waitForPort } from "@aios/service-kit";
+import { startDataStores } from "./data-stores";
+import { loadLauncherEnv } from "./env";
+import { prettyLine } from "./pretty";
+import { markWebBuilt, webBuildIsCurrent, webSourceHash } from "./web-build";
+
+const repoRoot = resolve(import.meta.dirname, "../../..");
+const env = loadLauncherEnv(repoRoot);
+const color = process.stdout.isTTY === true;
+const print = (source: string, line: string) =>
+  process.stdout.write(`${env.AIOS_LOG_FORMAT === "json" ? line : prettyLine(source, line, color)}\n`);
+const log = createLogger({ service: "launcher" }, { write: (line) => print("launcher", line) });
+const shutdown = onShutdown(log, { timeoutMs: 15_000 });
+
+const tsx = ["--import", "tsx"];
+const node = process.execPath;
+const nextBin = resolve(repoRoot, "node_modules/next/dist/bin/next");
+const webDir = resolve(repoRoot, "apps/web");
+
+async function run(name: string, args: string[], childEnv: Record<string, string>, cwd = repoRoot) {
+  const child = startChild({ name, command: node, args, cwd, env: childEnv, onLine: (l) => print(name, l) });
+  shutdown.add(name, () => child.stop());
+  const { code, signal } = await child.exited;
+  if (code !== 0) throw new Error(`${name} failed (exit ${code ?? signal})`);
+}
+
+function serve(name: string, args: string[], childEnv: Record<string, string>, cwd = repoRoot) {
+  const child = startChild({ name, command: node, args, cwd, env: childEnv, onLine: (l) => print(name, l) });
+  shutdown.add(name, () => child.stop());
+  void child.exited.then(({ code, signal }) => {
+    if (shutdown.isStopping()) return;
+    log.error(`${name} exited unexpectedly; stopping AIOS`, { code, signal });
+    void shutdown.stop(`${name} exited`).then(() => process.exit(1));
+  });
+  return child;
+}
+
+async function main() {
+  log.info("starting AIOS", { home: env.home });
+  const stores = await startDataStores(env, log);
+  shutdown.add("data stores", () => stores.stop());
+
+  const base: Record<string, string> = {
+    DATABASE_URL: stores.databaseUrl,
+    AIOS_QUEUE_BACKEND: stores.queue.kind,
+    ...(stores.queue.kind === "redis" ? { REDIS_URL: stores.queue.url } : {}),
+    AIOS_AUTH: env.AIOS_AUTH,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  log.info("applying database migrations");
+  const t0 = Date.now();
+  await migrateDeploy(stores.databaseUrl);
+  log.info("migrations applied", { ms: Date.now() - t0 });
+
+  const apiUrl = `http://127.0.0.1:${env.AIOS_API_PORT}`;
+  const webUrl = `http://127.0.0.1:${env.AIOS_WEB_PORT}`;
+  const apiEnv = { ...base, AIOS_API_PORT: String(env.AIOS_API_PORT), AIOS_WEB_ORIGIN: webUrl };
+  if (env.AIOS_SEED === "1") await run("seed", [...tsx, "apps/api/src/seed.ts"], apiEnv);
+  serve("api", [...tsx, "apps/api/src/main.ts"], apiEnv);
+  await waitForPort(env.AIOS_API_PORT, 30_000);
+
+  const agentEnv: Record<string, string> = {
+    AIOS_API_URL: apiUrl,
+    AIOS_CLUSTER_ID: env.AIOS_CLUSTER_ID,
+    AIOS_QUEUE_BACKEND: stores.queue.kind,
+    AIOS_QUEUE_URL: stores.queue.url,
+    AIOS_HOME: env.home,
+  };
+  serve("agent", [...tsx, "apps/agents/src/main.ts"], agentEnv);
+
+  if (env.AIOS_WEB === "1") {
+    const hash = webSourceHash(repoRoot);
+    if (!webBuildIsCurrent(webDir, hash)) {
+      log.info("building the console (first start or sources changed; about a minute)");
+      await run("web", [nextBin, "build"], { NEXT_TELEMETRY_DISABLED: "1" }, webDir);
+      markWebBuilt(webDir, hash);
+    }
+    const webEnv = { AIOS_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: "1", PORT: String(env.AIOS_WEB_PORT) };
+    serve("web", [nextBin, "start", "-p", String(env.AIOS_WEB_PORT), "-H", "127.0.0.1"], webEnv, webDir);
+    await waitForPort(env.AIOS_WEB_PORT, 60_000);
+  }
+  log.info("AIOS is running", {
+    console: env.AIOS_WEB === "1" ? webUrl : "disabled",
+    api: apiUrl,
+    stop: "Ctrl-C",
+  });
+  process.stdout.write(
+    `\n  AIOS console: ${env.AIOS_WEB === "1" ? webUrl : "(disabled)"}\n  API: ${apiUrl}\n\n`,
+  );
+}
+
+main().catch(async (err) => {
+  log.error("start failed", { err });
+  await shutdown.stop("start failed");
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import { parseArgs } from "node:util";
+import type { ApiClient } from "../api-client";
+import { describeApiError } from "../api-client";
+import { inApplyOrder, type LoadedDocument, loadSpecFile } from "../documents";
+import { type CliIo, CliUsageError } from "./io";
+
+export function readFiles(args: string[]): LoadedDocument[] {
+  const { values } = parseArgs({ args, options: { file: { type: "string", short: "f", multiple: true } } });
+  const files = values.file ?? [];
+  if (files.length === 0) throw new CliUsageError("give at least one file with -f FILE");
+  return files.flatMap((f) => {
+    try {
+      return loadSpecFile(f);
+    } catch (err) {
+      throw new CliUsageError((err as Error).message);
+    }
+  });
+}
+
+/** Applies every document (in dependency order); reports each, and fails if any failed. */
+export async function applyCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
+  const docs = inApplyOrder(readFiles(args));
+  let failed = 0;
+  for (const { source, document } of docs) {
+    try {
+      const r = await api.parser.apply.mutate({ document });
+      const verb = r.dryRun ? "dry run" : r.created ? "created" : "unchanged";
+      io.out(`${r.action} ${r.target}: ${verb}`);
+    } catch (err) {
+      failed++;
+      io.err(`${source}: ${describeApiError(err).replaceAll("\n", `\n${source}: `)}`);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}

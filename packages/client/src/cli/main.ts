@@ -1,0 +1,50 @@
+import { createApiClient, describeApiError } from "../api-client";
+import { applyCommand } from "./apply";
+import { type CliIo, CliUsageError, consoleIo } from "./io";
+import { getCommand } from "./get";
+import { validateCommand } from "./validate";
+
+export const USAGE = `aios — the AIOS command line
+
+Usage:
+  aios apply -f FILE [-f FILE ...]        apply spec documents (JSON or YAML; arrays and --- streams)
+  aios validate -f FILE [-f FILE ...]     validate spec documents without applying them
+  aios get KIND [ID] [-o table|json]      list or show clusters, nodes, components, blocks, vdags, policies
+  aios get KIND --filter JSON             search with the filter language, e.g.
+                                          '{"variable":"tags","operator":"==","value":"nlp"}'
+
+Environment:
+  AIOS_API_URL   the management plane (default http://127.0.0.1:4000)
+  AIOS_TOKEN     API token (needed when the API runs with AIOS_AUTH=token)
+`;
+
+export async function main(argv: string[], io: CliIo = consoleIo()): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    io.out(USAGE);
+    return command ? 0 : 2;
+  }
+  const api = createApiClient({
+    url: io.env.AIOS_API_URL ?? "http://127.0.0.1:4000",
+    token: io.env.AIOS_TOKEN,
+  });
+  try {
+    switch (command) {
+      case "apply":
+        return await applyCommand(api, rest, io);
+      case "validate":
+        return await validateCommand(api, rest, io);
+      case "get":
+        return await getCommand(api, rest, io);
+      default:
+        throw new CliUsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (err) {
+    if (err instanceof CliUsageError) {
+      io.err(`error: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err(`error: ${describeApiError(err)}`);
+    return 1;
+  }
+}

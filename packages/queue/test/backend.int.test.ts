@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectQueueBackend, type QueueBackend } from "../src/backend";
+import { type RedisServer, startRedisServer } from "../src/redis-server";
+
+const redisUrl = process.env.AIOS_TEST_REDIS_URL;
+const postgresUrl = process.env.AIOS_TEST_DATABASE_URL;
+
+async function roundTrip(backend: QueueBackend, queueName: string) {
+  const queue = backend.queue<{ n: number }>(queueName);
+  const seen: number[] = [];
+  const done = new Promise<void>((resolve) => {
+    backend.worker<{ n: number }, number>(queueName, async (job) => {
+      seen.push(job.data.n);
+      if (seen.length === 3) resolve();
+      return job.data.n * 2;
+    });
+  });
+  await queue.add("double", { n: 1 }, { jobId: "one" });
+  await queue.add("double", { n: 1 }, { jobId: "one" }); // same business key: deduplicated
+  await queue.add("double", { n: 2 }, { jobId: "two" });
+  await queue.add("double", { n: 3 }, { jobId: "three" });
+  await done;
+  expect(seen.sort()).toEqual([1, 2, 3]);
+  const job = await queue.getJob("two");
+  await expect.poll(async () => (await queue.getJob("two"))?.returnvalue).toBe(4);
+  expect(job?.data).toEqual({ n: 2 });
+}
+
+describe("queue backend on Redis", () => {
+  let server: RedisServer | undefined;
+  let url = redisUrl ?? "";
+  const dir = mkdtempSync(join(tmpdir(), "aios-redis-"));
+  beforeAll(async () => {
+    if (!redisUrl) {
+      server = await startRedisServer({ dir });
+      url = server.url;
+    }
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("delivers each job once per jobId and stores its result", async () => {
+    const backend = connectQueueBackend({ kind: "redis", url });
+    try {
+      await roundTrip(backend, `test-${Date.now()}`);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("stops a stale redis-server left by a killed run before starting a new one", async () => {
+    const first = await startRedisServer({ dir });
+    process.kill(first.pid, 0);
+    const second = await startRedisServer({ dir }); // first one's pid file is still there
+    await expect.poll(() => alive(first.pid)).toBe(false);
+    await second.stop();
+    await first.stop();
+  });
+});
+
+describe.runIf(postgresUrl)("queue backend on PostgreSQL", () => {
+  it("delivers each job once per jobId and stores its result", async () => {
+    const backend = connectQueueBackend({ kind: "postgres", url: postgresUrl ?? "" });
+    try {
+      await roundTrip(backend, `test-${Date.now()}`);
+    } finally {
+      await backend.close();
+    }
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./logger";
+export * from "./net";
+export * from "./shutdown";
+export * from "./supervisor";

@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { ZDnsLabel } from "./ids";
+
+/**
+ * BullMQ contracts shared by the API (producer) and the cluster agents (consumers). Jobs carry only
+ * what identifies the work; processors re-read desired state through the API and return early when
+ * it is already done, so a duplicate or replayed job is harmless.
+ */
+
+/** One queue per cluster, consumed by that cluster's agent. Cluster ids are DNS labels: no ':'. */
+export const clusterQueueName = (clusterId: string): string => `cluster.${clusterId}`;
+
+const ZIsoDate = z.iso.datetime({ offset: true });
+
+export const ZClusterPingJob = z.object({
+  type: z.literal("cluster.ping"),
+  requestedAt: ZIsoDate,
+});
+
+export const ZBlockDeployJob = z.object({
+  type: z.literal("block.deploy"),
+  blockId: ZDnsLabel,
+});
+
+export const ZClusterJob = z.discriminatedUnion("type", [ZClusterPingJob, ZBlockDeployJob]);
+export type TClusterJob = z.infer<typeof ZClusterJob>;
+export type TClusterJobType = TClusterJob["type"];
+
+/**
+ * Job id from the business key, so adding the same work twice is one job (BullMQ ignores an add
+ * whose id exists). BullMQ rejects ids containing ':', hence `__` as the separator.
+ * Note: while a finished job is retained (removeOnComplete/Fail), an add with its id is ignored;
+ * that is fine here because agents also reconcile from desired state.
+ */
+export function jobIdFor(job: TClusterJob): string {
+  switch (job.type) {
+    case "cluster.ping":
+      return `cluster.ping__${job.requestedAt.replaceAll(":", "-")}`;
+    case "block.deploy":
+      return `block.deploy__${job.blockId}`;
+  }
+}
+
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 500 },
+  removeOnComplete: 1000,
+  removeOnFail: 5000,
+} as const;

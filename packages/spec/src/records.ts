@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { ZComponentMode } from "./specs/component";
+import { ZPolicyKind } from "./specs/policy";
+
+/**
+ * What the API's list/get procedures return. Other packages (db repositories, web, CLI) rely on these
+ * exact shapes. Dates are ISO-8601 strings; `doc` is the stored spec values as submitted.
+ */
+const ZIsoDate = z.iso.datetime({ offset: true });
+const ZDoc = z.record(z.string(), z.unknown());
+
+export const ZClusterRecord = z.object({
+  id: z.string(),
+  regionId: z.string().nullable(),
+  status: z.string(),
+  tags: z.array(z.string()),
+  publicHostname: z.string().nullable(),
+  doc: ZDoc,
+  nodeCount: z.number().int(),
+  gpuCount: z.number().int(),
+  lastSeenAt: ZIsoDate.nullable(),
+  createdAt: ZIsoDate,
+  updatedAt: ZIsoDate,
+});
+export type TClusterRecord = z.infer<typeof ZClusterRecord>;
+
+export const ZGpuRecord = z.object({ index: z.number().int(), modelName: z.string(), memoryMb: z.number() });
+export type TGpuRecord = z.infer<typeof ZGpuRecord>;
+
+export const ZNodeRecord = z.object({
+  id: z.string(),
+  clusterId: z.string(),
+  status: z.string(),
+  vcpus: z.number(),
+  memoryMb: z.number(),
+  storageMb: z.number().nullable(),
+  gpus: z.array(ZGpuRecord),
+  tags: z.array(z.string()),
+  doc: ZDoc,
+  lastSeenAt: ZIsoDate.nullable(),
+  createdAt: ZIsoDate,
+  updatedAt: ZIsoDate,
+});
+export type TNodeRecord = z.infer<typeof ZNodeRecord>;
+
+export const ZComponentRecord = z.object({
+  componentURI: z.string(),
+  componentType: z.string(),
+  name: z.string(),
+  version: z.string(),
+  releaseTag: z.string(),
+  componentMode: ZComponentMode,
+  containerImage: z.string().nullable(),
+  tags: z.array(z.string()),
+  doc: ZDoc,
+  createdAt: ZIsoDate,
+  updatedAt: ZIsoDate,
+});
+export type TComponentRecord = z.infer<typeof ZComponentRecord>;
+
+export const ZBlockRecord = z.object({
+  id: z.string(),
+  componentURI: z.string(),
+  clusterId: z.string().nullable(),
+  status: z.string(),
+  minInstances: z.number().int(),
+  maxInstances: z.number().int(),
+  doc: ZDoc,
+  createdAt: ZIsoDate,
+  updatedAt: ZIsoDate,
+});
+export type TBlockRecord = z.infer<typeof ZBlockRecord>;
+
+export const ZVdagRecord = z.object({
+  vdagURI: z.string(),
+  vdagName: z.string(),
+  version: z.string(),
+  releaseTag: z.string(),
+  status: z.string(),
+  doc: ZDoc,
+  createdAt: ZIsoDate,
+  updatedAt: ZIsoDate,
+});
+export type TVdagRecord = z.infer<typeof ZVdagRecord>;
+
+export const ZPolicyRecord = z.object({
+  policyRuleURI: z.string(),
+  name: z.string(),
+  version: z.string(),
+  releaseTag: z.string(),
+  kind: ZPolicyKind,
+  tags: z.array(z.string()),
+  description: z.string().nullable(),
+  doc: ZDoc,
+  createdAt: ZIsoDate,
+});
+export type TPolicyRecord = z.infer<typeof ZPolicyRecord>;

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { ZPolicyRuleUri } from "../uri";
+
+/** Free-form JSON object (settings, parameters, metadata): any keys, any values. */
+export const ZJsonObject = z.record(z.string(), z.unknown());
+export type TJsonObject = z.infer<typeof ZJsonObject>;
+
+export const ZNonEmptyString = z.string().trim().min(1);
+export const ZTags = z.array(ZNonEmptyString);
+
+/** `{policyRuleURI, parameters, settings}` as used by blocks, vDAG nodes, controllers and clusters. */
+export const ZPolicyRuleRef = z.looseObject({
+  policyRuleURI: ZPolicyRuleUri,
+  parameters: ZJsonObject.optional(),
+  settings: ZJsonObject.optional(),
+});
+export type TPolicyRuleRef = z.infer<typeof ZPolicyRuleRef>;
+
+export const PROTOCOL_FIELD_TYPES = ["string", "number", "boolean", "array", "object", "any"] as const;
+
+export type TProtocolField = {
+  type: (typeof PROTOCOL_FIELD_TYPES)[number];
+  description?: string;
+  pattern?: string;
+  length?: number;
+  min?: number;
+  max?: number;
+  choices?: unknown[];
+  max_length?: number;
+  properties?: Record<string, TProtocolField>;
+  items?: TProtocolField;
+  [key: string]: unknown;
+};
+
+function isValidRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One field of a protocol template (reference §2.2). Documentation and validation only. */
+export const ZProtocolField: z.ZodType<TProtocolField> = z.lazy(() =>
+  z.looseObject({
+    type: z.enum(PROTOCOL_FIELD_TYPES),
+    description: z.string().optional(),
+    pattern: z.string().refine(isValidRegex, { error: "must be a valid regular expression" }).optional(),
+    length: z.number().int().min(0).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    choices: z.array(z.unknown()).optional(),
+    max_length: z.number().int().min(0).optional(),
+    properties: z.record(z.string(), ZProtocolField).optional(),
+    items: ZProtocolField.optional(),
+  }),
+);
+
+/** Protocol template: `field -> {type, description, ...}`. */
+export const ZProtocolTemplate = z.record(z.string(), ZProtocolField);
+export type TProtocolTemplate = z.infer<typeof ZProtocolTemplate>;

@@ -1,0 +1,92 @@
+import { z } from "zod";
+import {
+  COMPONENT_NAME_RE,
+  COMPONENT_TYPE_RE,
+  formatComponentUri,
+  RELEASE_TAG_HINT,
+  RELEASE_TAG_RE,
+  VERSION_HINT,
+  VERSION_RE,
+} from "../uri";
+import { ZJsonObject, ZNonEmptyString, ZPolicyRuleRef, ZProtocolTemplate, ZTags } from "./common";
+
+export const COMPONENT_MODES = ["aios", "third_party"] as const;
+
+/** `aios` | `third_party`; the docs' spelling `third-party` is accepted and normalised. */
+export const ZComponentMode = z.preprocess(
+  (v) => (v === "third-party" ? "third_party" : v),
+  z.enum(COMPONENT_MODES),
+);
+export type TComponentMode = (typeof COMPONENT_MODES)[number];
+
+export const ZComponentId = z.looseObject({
+  name: z.string().regex(COMPONENT_NAME_RE, {
+    error: "must contain only letters, digits, '-' or '_' and start with a letter or digit",
+  }),
+  version: z.string().regex(VERSION_RE, { error: `must be ${VERSION_HINT}` }),
+  releaseTag: z.string().regex(RELEASE_TAG_RE, { error: `must be ${RELEASE_TAG_HINT}` }),
+});
+
+const ZContainerInfo = {
+  containerImage: ZNonEmptyString.optional(),
+  containerRegistryId: z.string().optional(),
+  containerImageMetadata: ZJsonObject.optional(),
+};
+
+export const ZContainerRegistryInfo = z.looseObject({
+  ...ZContainerInfo,
+  componentMode: ZComponentMode.default("aios"),
+  /** Same shape: a container that installs (and removes) the third-party system the block fronts. */
+  initContainer: z.looseObject(ZContainerInfo).optional(),
+});
+
+export const ZManagementCommandTemplate = z.looseObject({
+  description: z.string().optional(),
+  args: z.unknown().optional(),
+});
+
+/** Beyond the original: how the process driver runs the component (blocks run as processes here). */
+export const ZComponentRuntime = z.looseObject({
+  /** Program path relative to the repository, e.g. `examples/components/echo/index.ts`. */
+  entry: ZNonEmptyString.optional(),
+});
+
+/** `registerComponent` values (reference §2.2). */
+export const ZComponentSpec = z
+  .looseObject({
+    componentId: ZComponentId,
+    componentType: z.string().regex(COMPONENT_TYPE_RE, {
+      error: "must start with a letter and contain only letters, digits, '-' or '_' (e.g. model, tool)",
+    }),
+    containerRegistryInfo: ZContainerRegistryInfo.prefault({}),
+    componentMetadata: ZJsonObject.optional(),
+    componentInitData: ZJsonObject.optional(),
+    componentInitSettings: ZJsonObject.optional(),
+    componentParameters: ZJsonObject.optional(),
+    policies: z.record(z.string(), ZPolicyRuleRef).optional(),
+    tags: ZTags.optional(),
+    componentInputProtocol: ZProtocolTemplate.optional(),
+    componentOutputProtocol: ZProtocolTemplate.optional(),
+    componentInitSettingsProtocol: ZProtocolTemplate.optional(),
+    componentInitParametersProtocol: ZProtocolTemplate.optional(),
+    componentManagementCommandsTemplate: z.record(z.string(), ZManagementCommandTemplate).optional(),
+    runtime: ZComponentRuntime.optional(),
+  })
+  .superRefine((spec, ctx) => {
+    // A component nobody can start is a registration error, not a deploy-time surprise.
+    if (!spec.runtime?.entry && !spec.containerRegistryInfo.containerImage) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["runtime", "entry"],
+        message:
+          "Required: give runtime.entry (run as a process) or containerRegistryInfo.containerImage (run on Kubernetes)",
+      });
+    }
+  });
+export type TComponentSpec = z.infer<typeof ZComponentSpec>;
+
+/** `<componentType>.<name>:<version>-<releaseTag>` of a component spec. */
+export function componentUriOf(values: Pick<TComponentSpec, "componentId" | "componentType">): string {
+  const { name, version, releaseTag } = values.componentId;
+  return formatComponentUri({ componentType: values.componentType, name, version, releaseTag });
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import {
+  clusterQueueName,
+  DEFAULT_JOB_OPTIONS,
+  jobIdFor,
+  safeParseSpec,
+  ZBlockRecord,
+  ZClusterJob,
+  ZClusterRecord,
+  ZPolicyRecord,
+} from "../src/index";
+
+const now = "2025-05-01T12:00:00.000Z";
+
+describe("records", () => {
+  it("parses a cluster record and strips unknown keys", () => {
+    const record = ZClusterRecord.parse({
+      id: "local",
+      regionId: null,
+      status: "live",
+      tags: [],
+      publicHostname: "127.0.0.1",
+      doc: { id: "local" },
+      nodeCount: 1,
+      gpuCount: 0,
+      lastSeenAt: null,
+      createdAt: now,
+      updatedAt: now,
+      internal: "x",
+    });
+    expect(record).not.toHaveProperty("internal");
+  });
+
+  it("rejects non-ISO dates and unknown policy kinds", () => {
+    const block = { id: "b", componentURI: "model.a:1-b", clusterId: null, status: "running" };
+    const r = safeParseSpec(ZBlockRecord, {
+      ...block,
+      minInstances: 1,
+      maxInstances: 1,
+      doc: {},
+      createdAt: "yesterday",
+      updatedAt: now,
+    });
+    expect(r).toEqual({ ok: false, errors: [{ path: "createdAt", message: "must be a valid datetime" }] });
+    const p = ZPolicyRecord.safeParse({
+      policyRuleURI: "a:1-b",
+      name: "a",
+      version: "1",
+      releaseTag: "b",
+      kind: "nope",
+      tags: [],
+      description: null,
+      doc: {},
+      createdAt: now,
+    });
+    expect(p.success).toBe(false);
+  });
+});
+
+describe("queues", () => {
+  it("names the cluster queue", () => {
+    expect(clusterQueueName("local")).toBe("cluster.local");
+  });
+
+  it("parses jobs by type and rejects unknown types", () => {
+    expect(ZClusterJob.parse({ type: "block.deploy", blockId: "blk-abcd1234" })).toEqual({
+      type: "block.deploy",
+      blockId: "blk-abcd1234",
+    });
+    const bad = safeParseSpec(ZClusterJob, { type: "block.remove", blockId: "x" });
+    expect(bad).toEqual({
+      ok: false,
+      errors: [
+        { path: "type", message: 'expected one of "cluster.ping", "block.deploy", got "block.remove"' },
+      ],
+    });
+    const missing = safeParseSpec(ZClusterJob, { type: "block.deploy" });
+    expect(missing).toEqual({ ok: false, errors: [{ path: "blockId", message: "Required" }] });
+  });
+
+  it("derives job ids from the business key, without ':' (BullMQ rejects it)", () => {
+    expect(jobIdFor({ type: "block.deploy", blockId: "blk-abcd1234" })).toBe("block.deploy__blk-abcd1234");
+    const ping = jobIdFor({ type: "cluster.ping", requestedAt: now });
+    expect(ping).toBe("cluster.ping__2025-05-01T12-00-00.000Z");
+    expect(ping).not.toContain(":");
+  });
+
+  it("has the agreed default job options", () => {
+    expect(DEFAULT_JOB_OPTIONS).toEqual({
+      attempts: 5,
+      backoff: { type: "exponential", delay: 500 },
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+    });
+  });
+});
