@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPostgres } from "@aios/db";
@@ -12,6 +12,7 @@ import { startRedisServer } from "@aios/queue";
 export default async function setup() {
   const stops: Array<() => Promise<void>> = [];
   const dir = mkdtempSync(join(tmpdir(), "aios-test-"));
+  chmodSync(dir, 0o755); // the embedded Postgres runs as its own OS user and must reach its data dir
   if (!process.env.AIOS_TEST_DATABASE_URL) {
     const pg = await startPostgres({ dataDir: join(dir, "postgres") });
     stops.push(() => pg.stop());

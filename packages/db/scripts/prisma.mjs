@@ -30,7 +30,11 @@ const env = {
   NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(" "),
 };
 
-const child = spawn(process.execPath, [cli, ...process.argv.slice(2)], { cwd: pkgDir, env, stdio: "inherit" });
+const child = spawn(process.execPath, [cli, ...process.argv.slice(2)], {
+  cwd: pkgDir,
+  env,
+  stdio: "inherit",
+});
 // Forward termination so an interrupted migrate does not leave the CLI running.
 const forward = (sig) => child.kill(sig);
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, forward);

@@ -1,13 +1,13 @@
 // @aios/db: Prisma schema + client, migrations, embedded PostgreSQL, filter → SQL.
 export { type CreateDbOptions, createDb, type Db } from "./client";
-export { Prisma, PrismaClient } from "./generated/prisma/client";
+export * from "./filter";
 export type * from "./generated/prisma/client";
+export { Prisma, PrismaClient } from "./generated/prisma/client";
 export { type MigrateResult, migrateDeploy, migrationsDir, migrationsHash } from "./migrate";
-export { ensureDatabase, withDatabase } from "./server/ensure-database";
 export {
   freePort,
   type PostgresServer,
   type StartPostgresOptions,
   startPostgres,
 } from "./server/embedded-postgres";
-export * from "./filter";
+export { ensureDatabase, withDatabase } from "./server/ensure-database";

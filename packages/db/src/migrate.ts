@@ -36,7 +36,8 @@ export function migrateDeploy(databaseUrl: string): Promise<MigrateResult> {
     child.on("close", (code, signal) => {
       const ms = Date.now() - started;
       if (code === 0) resolve({ output, ms });
-      else reject(new Error(`prisma migrate deploy failed (${signal ?? `exit ${code}`}, ${ms} ms):\n${output}`));
+      else
+        reject(new Error(`prisma migrate deploy failed (${signal ?? `exit ${code}`}, ${ms} ms):\n${output}`));
     });
   });
 }

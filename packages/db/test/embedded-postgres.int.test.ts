@@ -13,6 +13,7 @@ let tmp: string;
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), "aios-pg-mgr-"));
+  await chmod(tmp, 0o755); // mkdtemp makes 0700: the postgres OS user must traverse it
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -30,9 +31,13 @@ async function query(url: string, text: string) {
 
 /** Starts postgres in a child node process and SIGKILLs that child: the postmaster survives. */
 async function orphanPostmaster(dataDir: string): Promise<{ pid: number; port: number }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "fixtures/start-postgres-child.ts"), dataDir], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(here, "fixtures/start-postgres-child.ts"), dataDir],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const info = await new Promise<{ pid: number; port: number }>((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => {
@@ -50,10 +55,17 @@ async function orphanPostmaster(dataDir: string): Promise<{ pid: number; port: n
 describe("startPostgres", () => {
   it("starts, creates the aios database, listens on 127.0.0.1 only, stops", async () => {
     const lines: string[] = [];
-    const server = await startPostgres({ dataDir: path.join(tmp, "basic"), durable: false, log: (l) => lines.push(l) });
+    const server = await startPostgres({
+      dataDir: path.join(tmp, "basic"),
+      durable: false,
+      log: (l) => lines.push(l),
+    });
     try {
       expect(server.url).toMatch(/^postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/aios$/);
-      const rows = await query(server.url, "SELECT current_database() AS db, current_setting('listen_addresses') AS la");
+      const rows = await query(
+        server.url,
+        "SELECT current_database() AS db, current_setting('listen_addresses') AS la",
+      );
       expect(rows[0]).toEqual({ db: "aios", la: "127.0.0.1" });
       expect(lines.some((l) => l.includes("initdb"))).toBe(true);
     } finally {
@@ -93,12 +105,15 @@ describe("startPostgres", () => {
     expect(await readFile(path.join(dataDir, "PG_VERSION"), "utf8")).toMatch(/^17/);
   });
 
-  it.skipIf(process.getuid?.() !== 0)("explains a data dir parent the postgres user cannot traverse", async () => {
-    const locked = path.join(tmp, "locked");
-    await mkdir(locked, { recursive: true });
-    await chmod(locked, 0o700);
-    await expect(startPostgres({ dataDir: path.join(locked, "data") })).rejects.toThrow(
-      new RegExp(`cannot traverse ${locked}\\. Fix: chmod o\\+x ${locked}`),
-    );
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    "explains a data dir parent the postgres user cannot traverse",
+    async () => {
+      const locked = path.join(tmp, "locked");
+      await mkdir(locked, { recursive: true });
+      await chmod(locked, 0o700);
+      await expect(startPostgres({ dataDir: path.join(locked, "data") })).rejects.toThrow(
+        new RegExp(`cannot traverse ${locked}\\. Fix: chmod o\\+x ${locked}`),
+      );
+    },
+  );
 });

@@ -23,7 +23,7 @@ export async function applyCommand(api: ApiClient, args: string[], io: CliIo): P
   let failed = 0;
   for (const { source, document } of docs) {
     try {
-      const r = await api.parser.apply.mutate({ document });
+      const r = await api.parser.applySpec.mutate({ document });
       const verb = r.dryRun ? "dry run" : r.created ? "created" : "unchanged";
       io.out(`${r.action} ${r.target}: ${verb}`);
     } catch (err) {

@@ -5,7 +5,7 @@ import type { CliIo } from "./io";
 export async function validateCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
   let invalid = 0;
   for (const { source, document } of readFiles(args)) {
-    const r = await api.parser.validate.query({ document });
+    const r = await api.parser.validateSpec.query({ document });
     if (r.valid) {
       io.out(`${source}: valid ${r.action}`);
     } else {

@@ -33,7 +33,8 @@ export async function searchDocs(
   query: FilterQuery,
   options: SearchOptions = {},
 ): Promise<string[]> {
-  if (!Object.hasOwn(SEARCHABLE_TABLES, table)) throw new FilterError(`Not a searchable table: ${String(table)}`);
+  if (!Object.hasOwn(SEARCHABLE_TABLES, table))
+    throw new FilterError(`Not a searchable table: ${String(table)}`);
   const limit = Math.min(Math.max(0, Math.trunc(options.limit ?? 100)), MAX_SEARCH_LIMIT);
   const offset = Math.max(0, Math.trunc(options.offset ?? 0));
   // Table and key names come from the constant map above, never from the caller's input.

@@ -135,10 +135,14 @@ export function filterToSql(query: FilterQuery, options: FilterToSqlOptions): Pr
       throw new FilterError(`Invalid filter variable ${JSON.stringify(c.variable)}`, String(c.variable));
     }
     if (!FILTER_OPERATORS.includes(c.operator)) {
-      throw new FilterError(`Filter on "${c.variable}": unknown operator ${JSON.stringify(c.operator)}`, c.variable);
+      throw new FilterError(
+        `Filter on "${c.variable}": unknown operator ${JSON.stringify(c.operator)}`,
+        c.variable,
+      );
     }
     checkValue(c);
-    const typed = options.columns && Object.hasOwn(options.columns, c.variable) ? options.columns[c.variable] : undefined;
+    const typed =
+      options.columns && Object.hasOwn(options.columns, c.variable) ? options.columns[c.variable] : undefined;
     return typed ? columnCondition(typed, c) : docCondition(options.column, c);
   };
   return walk(query, 0);

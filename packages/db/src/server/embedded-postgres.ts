@@ -89,7 +89,12 @@ async function initdb(dataDir: string, o: Required<Omit<StartPostgresOptions, "p
     await rm(tmp, { recursive: true, force: true });
   }
   // TCP on loopback only; no unix socket (its default dir may not exist or be writable).
-  const conf = ["", "# @aios/db startPostgres", "listen_addresses = '127.0.0.1'", "unix_socket_directories = ''"];
+  const conf = [
+    "",
+    "# @aios/db startPostgres",
+    "listen_addresses = '127.0.0.1'",
+    "unix_socket_directories = ''",
+  ];
   await appendFile(path.join(dataDir, "postgresql.conf"), `${conf.join("\n")}\nmax_connections = 200\n`);
 }
 
@@ -105,7 +110,14 @@ async function pgCtlStart(dataDir: string, port: number, durable: boolean, user?
 }
 
 export async function startPostgres(options: StartPostgresOptions): Promise<PostgresServer> {
-  const o = { user: "postgres", password: "postgres", database: "aios", durable: true, log: () => {}, ...options };
+  const o = {
+    user: "postgres",
+    password: "postgres",
+    database: "aios",
+    durable: true,
+    log: () => {},
+    ...options,
+  };
   const dataDir = path.resolve(o.dataDir);
   const bins = pgBinaries();
   const user = postgresOsUser();
@@ -166,4 +178,3 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
   }
   return { url, adminUrl, port, dataDir, pid, stop };
 }
-

@@ -5,8 +5,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createDb, type Db } from "../client";
-import { withDatabase } from "../server/ensure-database";
 import { startPostgres } from "../server/embedded-postgres";
+import { withDatabase } from "../server/ensure-database";
 import { cloneTemplate, dropDatabase, ensureTemplate } from "./template-db";
 
 export { cloneTemplate, dropDatabase, ensureTemplate, TEMPLATE_DB } from "./template-db";

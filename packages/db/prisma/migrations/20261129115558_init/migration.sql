@@ -415,3 +415,14 @@ ALTER TABLE "vdag_controllers" ADD CONSTRAINT "vdag_controllers_vdag_uri_fkey" F
 
 -- AddForeignKey
 ALTER TABLE "vdag_controllers" ADD CONSTRAINT "vdag_controllers_cluster_id_fkey" FOREIGN KEY ("cluster_id") REFERENCES "clusters"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- Hand-written (Prisma does not model triggers, so this causes no schema drift):
+-- policy versions are append-only. Deleting them (policy deletion cascades) stays allowed.
+CREATE FUNCTION "policy_versions_immutable"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'policy_versions rows are immutable (policy %, revision %)', OLD.policy_rule_uri, OLD.revision;
+END;
+$$;
+
+CREATE TRIGGER "policy_versions_no_update" BEFORE UPDATE ON "policy_versions"
+  FOR EACH ROW EXECUTE FUNCTION "policy_versions_immutable"();

@@ -1,0 +1,23 @@
+import { Blocks, Boxes, LayoutDashboard, type LucideIcon, Network, ShieldCheck, Workflow } from "lucide-react";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+  description: string;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { href: "/", label: "Overview", icon: LayoutDashboard, description: "The network at a glance" },
+  { href: "/network", label: "Network", icon: Network, description: "Clusters and their nodes" },
+  { href: "/components", label: "Components", icon: Boxes, description: "Registered component specs" },
+  { href: "/blocks", label: "Blocks", icon: Blocks, description: "Running workloads" },
+  { href: "/vdags", label: "vDAGs", icon: Workflow, description: "Virtual DAGs of blocks" },
+  { href: "/policies", label: "Policies", icon: ShieldCheck, description: "Policy rules" },
+];
+
+/** The nav item a path belongs to (detail pages belong to their list). */
+export function activeNavItem(pathname: string): NavItem | undefined {
+  if (pathname === "/") return NAV_ITEMS[0];
+  return NAV_ITEMS.find((item) => item.href !== "/" && pathname.startsWith(item.href));
+}

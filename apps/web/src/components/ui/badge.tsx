@@ -1,0 +1,54 @@
+import { cva, type VariantProps } from "class-variance-authority";
+import type { HTMLAttributes } from "react";
+import { cn } from "@/lib/cn";
+
+const badgeVariants = cva(
+  "inline-flex items-center gap-1.5 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset",
+  {
+    variants: {
+      tone: {
+        neutral: "bg-zinc-50 text-zinc-700 ring-zinc-200",
+        accent: "bg-accent-50 text-accent-700 ring-accent-200",
+        success: "bg-emerald-50 text-emerald-700 ring-emerald-200",
+        warning: "bg-amber-50 text-amber-800 ring-amber-200",
+        danger: "bg-red-50 text-red-700 ring-red-200",
+      },
+    },
+    defaultVariants: { tone: "neutral" },
+  },
+);
+
+export type BadgeTone = NonNullable<VariantProps<typeof badgeVariants>["tone"]>;
+
+export function Badge({
+  className,
+  tone,
+  dot,
+  children,
+  ...props
+}: HTMLAttributes<HTMLSpanElement> & VariantProps<typeof badgeVariants> & { dot?: boolean }) {
+  return (
+    <span className={cn(badgeVariants({ tone }), className)} {...props}>
+      {dot ? <span className="size-1.5 rounded-full bg-current" aria-hidden /> : null}
+      {children}
+    </span>
+  );
+}
+
+/** Tone for a free-form status string from the API (block, vDAG, node, cluster). */
+export function statusTone(status: string): BadgeTone {
+  const s = status.toLowerCase();
+  if (["live", "running", "ready", "active", "healthy", "ok", "online"].includes(s)) return "success";
+  if (["pending", "creating", "scheduling", "starting", "degraded", "stale", "updating"].includes(s))
+    return "warning";
+  if (["failed", "error", "dead", "offline", "unhealthy", "crashed"].includes(s)) return "danger";
+  return "neutral";
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <Badge tone={statusTone(status)} dot>
+      {status}
+    </Badge>
+  );
+}

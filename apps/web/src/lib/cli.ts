@@ -1,0 +1,11 @@
+/** The exact commands empty states tell the user to run (from the repository root). */
+export const CLI = {
+  applyCluster: "npx aios apply -f examples/specs/local-cluster.json",
+  applyComponents: "npx aios apply -f examples/specs/components.json",
+  applyBlock: "npx aios apply -f block.json",
+  applyVdag: "npx aios apply -f vdag.json",
+  applyPolicy: "npx aios apply -f policy.json",
+  startAgent:
+    "AIOS_CLUSTER_ID=<cluster> AIOS_QUEUE_URL=<redis-url> node --import tsx apps/agents/src/main.ts",
+  start: "npm start",
+} as const;

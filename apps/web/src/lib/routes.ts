@@ -1,0 +1,18 @@
+/** Links to detail pages; keys such as component URIs contain ':' and are URI-encoded. */
+export const routes = {
+  cluster: (id: string) => `/network/clusters/${encodeURIComponent(id)}`,
+  component: (uri: string) => `/components/${encodeURIComponent(uri)}`,
+  block: (id: string) => `/blocks/${encodeURIComponent(id)}`,
+  vdag: (uri: string) => `/vdags/${encodeURIComponent(uri)}`,
+  policy: (uri: string) => `/policies/${encodeURIComponent(uri)}`,
+};
+
+/** Route params may arrive encoded or decoded depending on the router; decode once, safely. */
+export function decodeParam(value: string | string[] | undefined): string {
+  const raw = Array.isArray(value) ? value.join("/") : (value ?? "");
+  try {
+    return raw.includes("%") ? decodeURIComponent(raw) : raw;
+  } catch {
+    return raw;
+  }
+}
