@@ -1,9 +1,11 @@
 import { createTestDatabase, startTestServer, type TestDatabase, type TestServer } from "@aios/db/testing";
 import { connectQueueBackend, type QueueBackend } from "@aios/queue";
-import { createLogger } from "@aios/service-kit";
+import type { Server } from "node:http";
+import { createLogger, findFreePort } from "@aios/service-kit";
 import { afterAll, beforeAll } from "vitest";
 import type { Principal } from "../src/context";
 import { appRouter } from "../src/router";
+import { createApiServer } from "../src/server";
 import { createServices, type Services } from "../src/services";
 import { createCallerFactory } from "../src/trpc";
 
@@ -53,4 +55,25 @@ export function useApi(opts: { auth?: "open" | "token" } = {}): ApiHarness {
 
 export function doc(action: string, values: Record<string, unknown>) {
   return { header: { templateUri: "Parser/V1", action }, body: { spec: { values } } };
+}
+
+/** The same stack served over real HTTP on a free port, for tests of other processes against it. */
+export function useApiServer(opts: { auth?: "open" | "token" } = {}): ApiHarness & { url: string } {
+  const harness = useApi(opts) as ApiHarness & { url: string };
+  let server: Server | undefined;
+  beforeAll(async () => {
+    const port = await findFreePort();
+    server = createApiServer({
+      services: harness.services,
+      log: createLogger({ service: "api-test" }, { level: "error" }),
+      webOrigin: "http://127.0.0.1:3000",
+    });
+    await new Promise<void>((resolve) => server?.listen(port, "127.0.0.1", resolve));
+    harness.url = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+  return harness;
 }

@@ -1,7 +1,7 @@
 // Helpers for integration tests: a Postgres server (shared via AIOS_TEST_DATABASE_URL, or a
 // private embedded one) and a fresh, migrated database per test file cloned from a template.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createDb, type Db } from "../client";
@@ -56,6 +56,7 @@ export async function startTestServer(): Promise<TestServer> {
   const shared = process.env.AIOS_TEST_DATABASE_URL;
   if (shared) return { adminUrl: withDatabase(shared, "postgres"), owned: false, stop: async () => {} };
   const dir = await mkdtemp(path.join(os.tmpdir(), "aios-db-test-"));
+  await chmod(dir, 0o755); // mkdtemp makes 0700; the postgres OS user must traverse it when we are root
   const server = await startPostgres({ dataDir: path.join(dir, "data"), durable: false });
   return {
     adminUrl: server.adminUrl,

@@ -25,7 +25,7 @@ export default function VdagsPage() {
             title="No vDAGs yet"
             description="Define a vDAG over existing blocks with a createvDAG document:"
             command={CLI.applyVdag}
-            hint={'vdag.json: a Parser/V1 document with "action": "createvDAG" (vdagName, version, releaseTag, graph).'}
+            hint={'vdag.json: a Parser/V1 document with "action": "createvDAG" (vdagName, version, nodes, graph).'}
           />
         }
       >

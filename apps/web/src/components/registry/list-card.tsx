@@ -6,7 +6,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { QueryView } from "@/components/ui/query-view";
 
 /** A card holding one list query: count in the header, then the caller's empty state or table. */
-export function ListCard<T>({
+export function ListCard<T, E = unknown>({
   title,
   noun,
   query,
@@ -15,7 +15,7 @@ export function ListCard<T>({
 }: {
   title: string;
   noun: string;
-  query: UseQueryResult<T[]>;
+  query: UseQueryResult<T[], E>;
   empty: ReactNode;
   children: (rows: T[]) => ReactNode;
 }) {

@@ -9,12 +9,12 @@ import { SkeletonRows } from "./skeleton";
  * The three states every data view has: loading skeleton, error with retry, then data (which the
  * caller renders, including its own empty state).
  */
-export function QueryView<T>({
+export function QueryView<T, E = unknown>({
   query,
   skeleton,
   children,
 }: {
-  query: UseQueryResult<T>;
+  query: UseQueryResult<T, E>;
   skeleton?: ReactNode;
   children: (data: T) => ReactNode;
 }) {

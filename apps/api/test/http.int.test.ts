@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { useApiServer } from "./harness";
+
+describe("API over HTTP", () => {
+  const api = useApiServer();
+
+  it("GET /healthz reports postgres, queues and agents as JSON", async () => {
+    const res = await fetch(`${api.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      status: "ok",
+      postgres: { ok: true },
+      queue: { ok: true, backend: "redis" },
+      agents: { total: 0, live: 0, clusters: [] },
+    });
+  });
+
+  it("maps a validation error to 400 with the field issues, and hides nothing useful", async () => {
+    const res = await fetch(`${api.url}/trpc/parser.applySpec`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ document: { header: { templateUri: "Parser/V1", action: "createCluster" }, body: { spec: { values: { id: "Bad_Id" } } } } }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { data: { issues: Array<{ path: string }> } } };
+    const paths = body.error.data.issues.map((i) => i.path);
+    expect(paths).toContain("body.spec.values.id");
+    expect(paths).toContain("body.spec.values.config");
+  });
+
+  it("answers unknown routes with 404 JSON", async () => {
+    const res = await fetch(`${api.url}/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: "NOT_FOUND", message: "no route for GET /nope" } });
+  });
+});

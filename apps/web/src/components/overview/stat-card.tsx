@@ -1,0 +1,44 @@
+import type { LucideIcon } from "lucide-react";
+import Link from "next/link";
+import { Skeleton } from "@/components/ui/skeleton";
+
+export function StatCard({
+  href,
+  label,
+  icon: Icon,
+  value,
+  hint,
+  testId,
+}: {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+  value: number | undefined;
+  hint?: string;
+  testId: string;
+}) {
+  return (
+    <Link
+      href={href}
+      data-testid={testId}
+      className="group rounded-xl border border-zinc-200 bg-white p-5 shadow-xs transition-all hover:-translate-y-px hover:border-accent-200 hover:shadow-md hover:shadow-accent-600/5"
+    >
+      <div className="flex items-center justify-between">
+        <span className="text-sm font-medium text-zinc-500">{label}</span>
+        <span className="flex size-8 items-center justify-center rounded-lg bg-zinc-50 text-zinc-400 transition-colors group-hover:bg-accent-50 group-hover:text-accent-600">
+          <Icon className="size-4" />
+        </span>
+      </div>
+      <div className="mt-3 h-9">
+        {value === undefined ? (
+          <Skeleton className="h-8 w-14" />
+        ) : (
+          <span className="text-3xl font-semibold tracking-tight tabular-nums text-zinc-900" data-testid="stat-value">
+            {value}
+          </span>
+        )}
+      </div>
+      {hint ? <p className="mt-1 text-xs text-zinc-400">{hint}</p> : null}
+    </Link>
+  );
+}
