@@ -39,7 +39,12 @@ function run(name: string, args: string[], report: string, read: (json: unknown)
 
 const vitest = join(root, "node_modules/vitest/vitest.mjs");
 const vitestReport = (json: unknown): Tally => {
-  const r = json as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  const r = json as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
   return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
 };
 for (const project of ["unit", "integration"]) {
@@ -47,7 +52,15 @@ for (const project of ["unit", "integration"]) {
   const report = join(out, `vitest-${project}.json`);
   run(
     `${project} tests`,
-    [vitest, "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    [
+      vitest,
+      "run",
+      "--project",
+      project,
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+    ],
     report,
     vitestReport,
   );
@@ -56,7 +69,8 @@ for (const project of ["unit", "integration"]) {
 if (wants("e2e")) {
   const report = join(out, "playwright.json");
   run("end-to-end tests", [join(root, "node_modules/@playwright/test/cli.js"), "test"], report, (json) => {
-    const s = (json as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }).stats;
+    const s = (json as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } })
+      .stats;
     return { passed: s.expected, failed: s.unexpected + s.flaky, skipped: s.skipped };
   });
 }

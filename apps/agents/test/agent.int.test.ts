@@ -60,15 +60,19 @@ describe.runIf(redisUrl)("cluster agent process", () => {
 
   it("answers a job on its cluster queue, and fails a malformed one without retrying it", async () => {
     const queue = queues.queue(clusterQueueName(clusterId));
-    await queue.add("cluster.ping", { type: "cluster.ping", requestedAt: new Date().toISOString() }, { jobId: "ping-1" });
+    await queue.add(
+      "cluster.ping",
+      { type: "cluster.ping", requestedAt: new Date().toISOString() },
+      { jobId: "ping-1" },
+    );
     await expect
       .poll(async () => (await queue.getJob("ping-1"))?.returnvalue, { timeout: 10_000 })
       .toMatchObject({ clusterId, nodeId: "agent-test-node" });
 
     await queue.add("bogus", { type: "cluster.ping" }, { jobId: "bad-1", attempts: 5 });
-    await expect.poll(async () => (await queue.getJob("bad-1"))?.failedReason, { timeout: 10_000 }).toContain(
-      "invalid bogus job payload",
-    );
+    await expect
+      .poll(async () => (await queue.getJob("bad-1"))?.failedReason, { timeout: 10_000 })
+      .toContain("invalid bogus job payload");
     expect((await queue.getJob("bad-1"))?.attemptsMade).toBe(1);
   });
 

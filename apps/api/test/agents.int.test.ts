@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import type { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { useApi } from "./harness";
 
@@ -19,20 +19,31 @@ describe("agents in token mode", () => {
   const api = useApi({ auth: "token" });
 
   it("needs a token, and keeps an agent token to its own cluster", async () => {
-    const anonymous = await api.caller(null).clusters.list().catch((e: unknown) => e);
+    const anonymous = await api
+      .caller(null)
+      .clusters.list()
+      .catch((e: unknown) => e);
     expect((anonymous as TRPCError).code).toBe("UNAUTHORIZED");
 
-    const { token } = await api.services.tokens.issue({ name: "edge-1 agent", role: "agent", scope: "edge-1" });
-    const row = await api.services.tokens.findActive(
-      (await import("../src/context")).hashToken(token),
-    );
+    const { token } = await api.services.tokens.issue({
+      name: "edge-1 agent",
+      role: "agent",
+      scope: "edge-1",
+    });
+    const row = await api.services.tokens.findActive((await import("../src/context")).hashToken(token));
     const agent = { role: "agent" as const, scope: "edge-1", tokenId: row?.id ?? null };
     const registered = await api.caller(agent).agents.register(registration("edge-1", "edge-node-1"));
     expect(registered).toEqual({ clusterId: "edge-1", nodeId: "edge-node-1", queue: "cluster.edge-1" });
 
-    const elsewhere = await api.caller(agent).agents.register(registration("edge-2", "edge-node-2")).catch((e: unknown) => e);
+    const elsewhere = await api
+      .caller(agent)
+      .agents.register(registration("edge-2", "edge-node-2"))
+      .catch((e: unknown) => e);
     expect((elsewhere as TRPCError).code).toBe("FORBIDDEN");
-    const viewerCall = await api.caller(agent).clusters.list().catch((e: unknown) => e);
+    const viewerCall = await api
+      .caller(agent)
+      .clusters.list()
+      .catch((e: unknown) => e);
     expect((viewerCall as TRPCError).code).toBe("FORBIDDEN");
   });
 
@@ -45,11 +56,18 @@ describe("agents in token mode", () => {
     expect(node.doc).toMatchObject({ gpus: { count: 1, modelNames: ["NVIDIA T4"] } });
 
     // A second registration (agent restart) refreshes the node instead of duplicating it.
-    await admin.agents.register({ ...registration("edge-3", "edge-node-3"), node: { ...registration("edge-3", "edge-node-3").node, gpus: [] } });
+    await admin.agents.register({
+      ...registration("edge-3", "edge-node-3"),
+      node: { ...registration("edge-3", "edge-node-3").node, gpus: [] },
+    });
     expect((await admin.nodes.get({ id: "edge-node-3" })).gpus).toEqual([]);
     expect(await admin.nodes.list({ clusterId: "edge-3" })).toHaveLength(1);
 
-    const beat = await admin.agents.heartbeat({ clusterId: "edge-3", nodeId: "edge-node-3", load: { load1m: 0.5 } });
+    const beat = await admin.agents.heartbeat({
+      clusterId: "edge-3",
+      nodeId: "edge-node-3",
+      load: { load1m: 0.5 },
+    });
     expect(beat).toEqual({ known: true });
     const samples = await api.database.db.metricSample.findMany({ where: { entityId: "edge-node-3" } });
     expect(samples.map((s) => [s.name, s.value])).toEqual([["load1m", 0.5]]);

@@ -1,6 +1,6 @@
+import type { Server } from "node:http";
 import { createTestDatabase, startTestServer, type TestDatabase, type TestServer } from "@aios/db/testing";
 import { connectQueueBackend, type QueueBackend } from "@aios/queue";
-import type { Server } from "node:http";
 import { createLogger, findFreePort } from "@aios/service-kit";
 import { afterAll, beforeAll } from "vitest";
 import type { Principal } from "../src/context";
@@ -10,13 +10,15 @@ import { createServices, type Services } from "../src/services";
 import { createCallerFactory } from "../src/trpc";
 
 export const ADMIN: Principal = { role: "admin", scope: null, tokenId: null };
+const callerFactory = createCallerFactory(appRouter);
+export type Caller = ReturnType<typeof callerFactory>;
 
 export interface ApiHarness {
   services: Services;
   database: TestDatabase;
   queues: QueueBackend;
   /** A tRPC caller with a real context, acting as `principal`. */
-  caller(principal?: Principal | null): ReturnType<ReturnType<typeof createCallerFactory<typeof appRouter>>>;
+  caller(principal?: Principal | null): Caller;
 }
 
 /** A real API stack per test file: its own migrated database, the shared Redis, the real router. */
@@ -37,12 +39,11 @@ export function useApi(opts: { auth?: "open" | "token" } = {}): ApiHarness {
       log,
       config: { auth: opts.auth ?? "open", agentStaleSeconds: 30 },
     });
-    const factory = createCallerFactory(appRouter);
     Object.assign(harness, {
       services,
       database,
       queues,
-      caller: (principal: Principal | null = ADMIN) => factory({ services, log, principal }),
+      caller: (principal: Principal | null = ADMIN) => callerFactory({ services, log, principal }),
     });
   });
   afterAll(async () => {

@@ -21,7 +21,12 @@ describe("API over HTTP", () => {
     const res = await fetch(`${api.url}/trpc/parser.applySpec`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ document: { header: { templateUri: "Parser/V1", action: "createCluster" }, body: { spec: { values: { id: "Bad_Id" } } } } }),
+      body: JSON.stringify({
+        document: {
+          header: { templateUri: "Parser/V1", action: "createCluster" },
+          body: { spec: { values: { id: "Bad_Id" } } },
+        },
+      }),
     });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { data: { issues: Array<{ path: string }> } } };

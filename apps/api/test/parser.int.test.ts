@@ -21,7 +21,9 @@ describe("Parser", () => {
   const api = useApi();
 
   it("registers the example components once; applying them again changes nothing", async () => {
-    const first = await Promise.all(components.map((document) => api.caller().parser.applySpec({ document })));
+    const first = await Promise.all(
+      components.map((document) => api.caller().parser.applySpec({ document })),
+    );
     expect(first.map((r) => [r.target, r.created])).toEqual([
       ["model.echo:1.0.0-stable", true],
       ["model.text-sentiment:1.0.0-stable", true],
@@ -50,7 +52,11 @@ describe("Parser", () => {
   });
 
   it("rejects a malformed spec with errors naming each field, and stores nothing", async () => {
-    const bad = doc("createBlock", { blockComponentURI: "model.echo:1.0.0-stable", minInstances: "two", maxInstances: 1 });
+    const bad = doc("createBlock", {
+      blockComponentURI: "model.echo:1.0.0-stable",
+      minInstances: "two",
+      maxInstances: 1,
+    });
     const err = await rejection(api.caller().parser.applySpec({ document: bad }));
     expect(err.code).toBe("BAD_REQUEST");
     expect(err.message).toContain("body.spec.values.minInstances");
@@ -71,7 +77,14 @@ describe("Parser", () => {
         id: "gpu-node-1",
         vcpus: { count: 32 },
         memory: 131072,
-        gpus: { count: 2, memory: 49152, gpus: [{ modelName: "NVIDIA L4", memory: 24576 }, { modelName: "NVIDIA L4", memory: 24576 }] },
+        gpus: {
+          count: 2,
+          memory: 49152,
+          gpus: [
+            { modelName: "NVIDIA L4", memory: 24576 },
+            { modelName: "NVIDIA L4", memory: 24576 },
+          ],
+        },
         tags: ["gpu"],
       },
     });
@@ -88,7 +101,10 @@ describe("Parser", () => {
   });
 
   it("says which field names a missing cluster when adding a node", async () => {
-    const node = doc("addNode", { clusterId: "nowhere", nodeData: { id: "n-1", vcpus: { count: 1 }, memory: 1024 } });
+    const node = doc("addNode", {
+      clusterId: "nowhere",
+      nodeData: { id: "n-1", vcpus: { count: 1 }, memory: 1024 },
+    });
     const err = await rejection(api.caller().parser.applySpec({ document: node }));
     expect(err.code).toBe("NOT_FOUND");
     expect(err.message).toBe('cluster "nowhere" was not found (field clusterId)');
@@ -107,20 +123,28 @@ describe("Parser", () => {
     expect(r).toMatchObject({ action: "createBlock", target: "sentiment-a", created: true });
     const stored = await api.caller().blocks.get({ id: "sentiment-a" });
     expect(stored).toMatchObject({ status: "pending", clusterId: "local", minInstances: 1, maxInstances: 3 });
-    expect(stored.doc.policies).toMatchObject({ loadBalancer: { policyRuleURI: "least-loaded:1.0.0-stable" } });
+    expect(stored.doc.policies).toMatchObject({
+      loadBalancer: { policyRuleURI: "least-loaded:1.0.0-stable" },
+    });
     expect(stored.doc.parameters).toMatchObject({ threshold: 0.2 });
     expect((await api.caller().parser.applySpec({ document: block })).created).toBe(false);
   });
 
   it("names blockComponentURI when the component does not exist", async () => {
-    const block = doc("createBlock", { blockComponentURI: "model.nope:1.0.0-stable", minInstances: 1, maxInstances: 1 });
+    const block = doc("createBlock", {
+      blockComponentURI: "model.nope:1.0.0-stable",
+      minInstances: 1,
+      maxInstances: 1,
+    });
     const err = await rejection(api.caller().parser.applySpec({ document: block }));
     expect(err.code).toBe("NOT_FOUND");
     expect(err.message).toContain("field blockComponentURI");
   });
 
   it("validates a vDAG graph: heads and tails, and a cycle is named", async () => {
-    const node = (label: string) => ({ spec: { values: { nodeLabel: label, manualBlockId: "sentiment-a" } } });
+    const node = (label: string) => ({
+      spec: { values: { nodeLabel: label, manualBlockId: "sentiment-a" } },
+    });
     const graph = (edges: Array<[string, string]>) =>
       doc("createvDAG", {
         vdagName: "pipe",
@@ -128,9 +152,26 @@ describe("Parser", () => {
         nodes: [node("a"), node("b"), node("c")],
         graph: { connections: edges.map(([from, to]) => ({ nodeLabel: to, inputs: [{ nodeLabel: from }] })) },
       });
-    const ok = await api.caller().parser.applySpec({ document: graph([["a", "b"], ["a", "c"]]) });
-    expect(ok).toMatchObject({ dryRun: true, created: false, result: { graph: { heads: ["a"], tails: ["b", "c"] } } });
-    const err = await rejection(api.caller().parser.applySpec({ document: graph([["a", "b"], ["b", "c"], ["c", "b"]]) }));
+    const ok = await api.caller().parser.applySpec({
+      document: graph([
+        ["a", "b"],
+        ["a", "c"],
+      ]),
+    });
+    expect(ok).toMatchObject({
+      dryRun: true,
+      created: false,
+      result: { graph: { heads: ["a"], tails: ["b", "c"] } },
+    });
+    const err = await rejection(
+      api.caller().parser.applySpec({
+        document: graph([
+          ["a", "b"],
+          ["b", "c"],
+          ["c", "b"],
+        ]),
+      }),
+    );
     expect(err.message).toContain("cycle through b, c");
     expect(await api.caller().vdags.list()).toEqual([]);
   });

@@ -37,9 +37,15 @@ describe("registries", () => {
         .caller()
         .components.search({ filter: filter as never })
         .then((rows) => rows.map((r) => r.componentURI).sort());
-    expect(await search({ variable: "tags", operator: "==", value: "proxy" })).toEqual(["tool.http-proxy:1.0.0-stable"]);
+    expect(await search({ variable: "tags", operator: "==", value: "proxy" })).toEqual([
+      "tool.http-proxy:1.0.0-stable",
+    ]);
     expect(
-      await search({ variable: "componentId.name", operator: "IN", value: ["echo", "http-proxy", "unknown"] }),
+      await search({
+        variable: "componentId.name",
+        operator: "IN",
+        value: ["echo", "http-proxy", "unknown"],
+      }),
     ).toEqual(["model.echo:1.0.0-stable", "tool.http-proxy:1.0.0-stable"]);
     expect(
       await search({

@@ -4,8 +4,8 @@ import {
   httpLink,
   httpSubscriptionLink,
   splitLink,
-  TRPCClientError,
   type TRPCClient,
+  TRPCClientError,
 } from "@trpc/client";
 import { EventSource } from "eventsource";
 

@@ -8,7 +8,11 @@ const examples = resolve(import.meta.dirname, "../../../examples/specs");
 function io(url: string) {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: { AIOS_API_URL: url } } };
+  return {
+    out,
+    err,
+    io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: { AIOS_API_URL: url } },
+  };
 }
 
 describe("aios CLI", () => {

@@ -16,30 +16,37 @@ describe("loadSpecFile", () => {
     const path = file("two.yaml", "header: {action: createBlock}\n---\nheader: {action: createCluster}\n");
     const docs = loadSpecFile(path);
     expect(docs.map((d) => d.source)).toEqual([`${path}#0`, `${path}#1`]);
-    expect(inApplyOrder(docs).map((d) => (d.document as { header: { action: string } }).header.action)).toEqual([
-      "createCluster",
-      "createBlock",
-    ]);
+    expect(
+      inApplyOrder(docs).map((d) => (d.document as { header: { action: string } }).header.action),
+    ).toEqual(["createCluster", "createBlock"]);
   });
 
   it("reads a JSON array as several documents", () => {
-    expect(loadSpecFile(file("arr.json", '[{"a":1},{"b":2}]')).map((d) => d.document)).toEqual([{ a: 1 }, { b: 2 }]);
+    expect(loadSpecFile(file("arr.json", '[{"a":1},{"b":2}]')).map((d) => d.document)).toEqual([
+      { a: 1 },
+      { b: 2 },
+    ]);
   });
 
   it("inlines a policy's codePath, relative to the spec file", () => {
     file("lb.ts", "export default 1;\n");
     const path = file(
       "policy.json",
-      JSON.stringify({ header: { action: "createPolicy" }, body: { spec: { values: { name: "lb", codePath: "lb.ts" } } } }),
+      JSON.stringify({
+        header: { action: "createPolicy" },
+        body: { spec: { values: { name: "lb", codePath: "lb.ts" } } },
+      }),
     );
-    const [doc] = loadSpecFile(path);
-    expect((doc?.document as { body: { spec: { values: unknown } } }).body.spec.values).toEqual({
+    const doc = loadSpecFile(path)[0]!;
+    expect((doc.document as { body: { spec: { values: unknown } } }).body.spec.values).toEqual({
       name: "lb",
       code: "export default 1;\n",
     });
   });
 
   it("says which document is not valid YAML", () => {
-    expect(() => loadSpecFile(file("bad.yaml", "a: [1, 2\n"))).toThrow(/bad\.yaml: document 1 is not valid JSON\/YAML/);
+    expect(() => loadSpecFile(file("bad.yaml", "a: [1, 2\n"))).toThrow(
+      /bad\.yaml: document 1 is not valid JSON\/YAML/,
+    );
   });
 });

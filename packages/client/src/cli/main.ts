@@ -1,7 +1,7 @@
 import { createApiClient, describeApiError } from "../api-client";
 import { applyCommand } from "./apply";
-import { type CliIo, CliUsageError, consoleIo } from "./io";
 import { getCommand } from "./get";
+import { type CliIo, CliUsageError, consoleIo } from "./io";
 import { validateCommand } from "./validate";
 
 export const USAGE = `aios — the AIOS command line

@@ -57,7 +57,10 @@ export async function startTestServer(): Promise<TestServer> {
   if (shared) return { adminUrl: withDatabase(shared, "postgres"), owned: false, stop: async () => {} };
   const dir = await mkdtemp(path.join(os.tmpdir(), "aios-db-test-"));
   await chmod(dir, 0o755); // mkdtemp makes 0700; the postgres OS user must traverse it when we are root
-  const server = await startPostgres({ dataDir: path.join(dir, "data"), durable: false });
+  const server = await startPostgres({ dataDir: path.join(dir, "data"), durable: false }).catch(async (e) => {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  });
   return {
     adminUrl: server.adminUrl,
     owned: true,

@@ -26,7 +26,9 @@ export default function ComponentsPage() {
         <CardHeader
           title="Registry"
           description={components.data ? `${components.data.length} registered` : "Loading…"}
-          actions={<SearchInput value={filter} onChange={setFilter} placeholder="Filter by URI, type or tag" />}
+          actions={
+            <SearchInput value={filter} onChange={setFilter} placeholder="Filter by URI, type or tag" />
+          }
         />
         <QueryView query={components}>
           {(rows) => {

@@ -25,7 +25,9 @@ export default function PoliciesPage() {
             title="No policy rules yet"
             description="Store a policy rule with a createPolicy document:"
             command={CLI.applyPolicy}
-            hint={'policy.json: a Parser/V1 document with "action": "createPolicy" (name, version, releaseTag, kind, code or codePath).'}
+            hint={
+              'policy.json: a Parser/V1 document with "action": "createPolicy" (name, version, releaseTag, kind, code or codePath).'
+            }
           />
         }
       >

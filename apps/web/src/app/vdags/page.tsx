@@ -25,7 +25,9 @@ export default function VdagsPage() {
             title="No vDAGs yet"
             description="Define a vDAG over existing blocks with a createvDAG document:"
             command={CLI.applyVdag}
-            hint={'vdag.json: a Parser/V1 document with "action": "createvDAG" (vdagName, version, nodes, graph).'}
+            hint={
+              'vdag.json: a Parser/V1 document with "action": "createvDAG" (vdagName, version, nodes, graph).'
+            }
           />
         }
       >

@@ -1,4 +1,4 @@
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { asObject, asString } from "@/lib/doc";
 
 export function CommandsTable({ commands }: { commands: unknown }) {

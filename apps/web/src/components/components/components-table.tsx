@@ -3,7 +3,7 @@
 import type { TComponentRecord } from "@aios/spec";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { TagList } from "@/components/ui/tag-list";
 import { asObject, asString } from "@/lib/doc";
 import { formatDateTime } from "@/lib/format";
@@ -58,7 +58,9 @@ export function ComponentsTable({ components }: { components: TComponentRecord[]
             <Td>
               <TagList tags={c.tags} />
             </Td>
-            <Td className="whitespace-nowrap text-right text-xs text-zinc-500">{formatDateTime(c.createdAt)}</Td>
+            <Td className="whitespace-nowrap text-right text-xs text-zinc-500">
+              {formatDateTime(c.createdAt)}
+            </Td>
           </Tr>
         ))}
       </TBody>

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { asObject, asString } from "@/lib/doc";
 import { routes } from "@/lib/routes";
 

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { protocolRows } from "@/lib/doc";
 
 export function ProtocolTable({ template, testId }: { template: unknown; testId?: string }) {

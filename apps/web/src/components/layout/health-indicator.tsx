@@ -37,11 +37,16 @@ export function HealthIndicator() {
         data-testid="health-indicator"
         data-state={state}
         tabIndex={0}
-        className={cn("inline-flex items-center gap-2 rounded-full px-2.5 py-1 text-xs font-medium ring-1", s.ring)}
+        className={cn(
+          "inline-flex items-center gap-2 rounded-full px-2.5 py-1 text-xs font-medium ring-1",
+          s.ring,
+        )}
       >
         <span className="relative flex size-2">
           {state === "ok" ? (
-            <span className={cn("absolute inline-flex size-full animate-ping rounded-full opacity-60", s.dot)} />
+            <span
+              className={cn("absolute inline-flex size-full animate-ping rounded-full opacity-60", s.dot)}
+            />
           ) : null}
           <span className={cn("relative inline-flex size-2 rounded-full", s.dot)} />
         </span>

@@ -1,4 +1,12 @@
-import { Blocks, Boxes, LayoutDashboard, type LucideIcon, Network, ShieldCheck, Workflow } from "lucide-react";
+import {
+  Blocks,
+  Boxes,
+  LayoutDashboard,
+  type LucideIcon,
+  Network,
+  ShieldCheck,
+  Workflow,
+} from "lucide-react";
 
 export interface NavItem {
   href: string;

@@ -39,7 +39,13 @@ export function Counts() {
   const liveBlocks = queries.blocks.data?.filter((b) => b.status === "running").length;
   return (
     <div className="grid grid-cols-2 gap-4 md:grid-cols-4 xl:grid-cols-7">
-      <StatCard href="/network" label="Clusters" icon={Network} value={queries.clusters.data?.length} testId="count-clusters" />
+      <StatCard
+        href="/network"
+        label="Clusters"
+        icon={Network}
+        value={queries.clusters.data?.length}
+        testId="count-clusters"
+      />
       <StatCard href="/network" label="Nodes" icon={Server} value={nodes?.length} testId="count-nodes" />
       <StatCard href="/network" label="GPUs" icon={Cpu} value={gpus} testId="count-gpus" />
       <StatCard
@@ -57,7 +63,13 @@ export function Counts() {
         hint={liveBlocks !== undefined && liveBlocks > 0 ? `${liveBlocks} running` : undefined}
         testId="count-blocks"
       />
-      <StatCard href="/vdags" label="vDAGs" icon={Workflow} value={queries.vdags.data?.length} testId="count-vdags" />
+      <StatCard
+        href="/vdags"
+        label="vDAGs"
+        icon={Workflow}
+        value={queries.vdags.data?.length}
+        testId="count-vdags"
+      />
       <StatCard
         href="/policies"
         label="Policies"

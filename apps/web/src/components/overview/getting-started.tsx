@@ -11,7 +11,10 @@ const STEPS = [
 export function GettingStarted() {
   return (
     <Card className="h-full">
-      <CardHeader title="From the command line" description="Everything here can also be done with the aios CLI" />
+      <CardHeader
+        title="From the command line"
+        description="Everything here can also be done with the aios CLI"
+      />
       <CardBody className="space-y-4">
         {STEPS.map((s, i) => (
           <div key={s.title}>

@@ -56,7 +56,9 @@ export function HealthDetails() {
             ) : null}
             <Row icon={<Database className={icon} />} label="PostgreSQL">
               {h.postgres.latencyMs !== undefined ? (
-                <span className="font-mono text-xs tabular-nums text-zinc-500">{h.postgres.latencyMs} ms</span>
+                <span className="font-mono text-xs tabular-nums text-zinc-500">
+                  {h.postgres.latencyMs} ms
+                </span>
               ) : null}
               {ok(h.postgres.ok, h.postgres.ok ? "answering" : "down")}
             </Row>
@@ -75,7 +77,9 @@ export function HealthDetails() {
             </Row>
             {h.agents.clusters.map((c) => (
               <Row key={c.id} icon={<Activity className={icon} />} label={`Agent of ${c.id}`}>
-                <span className="text-xs text-zinc-500">{c.lastSeenAt ? formatAgo(c.lastSeenAt, now) : "never"}</span>
+                <span className="text-xs text-zinc-500">
+                  {c.lastSeenAt ? formatAgo(c.lastSeenAt, now) : "never"}
+                </span>
                 <Badge tone={c.live ? "success" : "warning"} dot>
                   {c.live ? "live" : "stale"}
                 </Badge>

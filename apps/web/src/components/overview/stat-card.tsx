@@ -33,7 +33,10 @@ export function StatCard({
         {value === undefined ? (
           <Skeleton className="h-8 w-14" />
         ) : (
-          <span className="text-3xl font-semibold tracking-tight tabular-nums text-zinc-900" data-testid="stat-value">
+          <span
+            className="text-3xl font-semibold tracking-tight tabular-nums text-zinc-900"
+            data-testid="stat-value"
+          >
             {value}
           </span>
         )}

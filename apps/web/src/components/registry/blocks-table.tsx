@@ -4,7 +4,7 @@ import type { TBlockRecord } from "@aios/spec";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { StatusBadge } from "@/components/ui/badge";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
 import { routes } from "@/lib/routes";
 
@@ -24,7 +24,12 @@ export function BlocksTable({ blocks }: { blocks: TBlockRecord[] }) {
       </THead>
       <TBody>
         {blocks.map((b) => (
-          <Tr key={b.id} interactive data-testid={`block-row-${b.id}`} onClick={() => router.push(routes.block(b.id))}>
+          <Tr
+            key={b.id}
+            interactive
+            data-testid={`block-row-${b.id}`}
+            onClick={() => router.push(routes.block(b.id))}
+          >
             <Td className="font-mono text-[13px] font-medium text-zinc-900">{b.id}</Td>
             <Td className="font-mono text-xs">
               <Link
@@ -54,7 +59,9 @@ export function BlocksTable({ blocks }: { blocks: TBlockRecord[] }) {
             <Td className="text-right tabular-nums">
               {b.minInstances} / {b.maxInstances}
             </Td>
-            <Td className="whitespace-nowrap text-right text-xs text-zinc-500">{formatDateTime(b.createdAt)}</Td>
+            <Td className="whitespace-nowrap text-right text-xs text-zinc-500">
+              {formatDateTime(b.createdAt)}
+            </Td>
           </Tr>
         ))}
       </TBody>

@@ -23,7 +23,9 @@ export function ListCard<T, E = unknown>({
     <Card className="overflow-hidden">
       <CardHeader
         title={title}
-        description={query.data ? `${query.data.length} ${noun}${query.data.length === 1 ? "" : "s"}` : "Loading…"}
+        description={
+          query.data ? `${query.data.length} ${noun}${query.data.length === 1 ? "" : "s"}` : "Loading…"
+        }
       />
       <QueryView query={query}>{(rows) => (rows.length === 0 ? empty : children(rows))}</QueryView>
     </Card>

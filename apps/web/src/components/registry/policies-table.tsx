@@ -3,7 +3,7 @@
 import type { TPolicyRecord } from "@aios/spec";
 import { useRouter } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { TagList } from "@/components/ui/tag-list";
 import { formatDateTime } from "@/lib/format";
 import { routes } from "@/lib/routes";
@@ -41,7 +41,9 @@ export function PolicyRulesTable({ policies }: { policies: TPolicyRecord[] }) {
             <Td>
               <TagList tags={p.tags} />
             </Td>
-            <Td className="whitespace-nowrap text-right text-xs text-zinc-500">{formatDateTime(p.createdAt)}</Td>
+            <Td className="whitespace-nowrap text-right text-xs text-zinc-500">
+              {formatDateTime(p.createdAt)}
+            </Td>
           </Tr>
         ))}
       </TBody>

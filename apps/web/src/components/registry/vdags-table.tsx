@@ -3,7 +3,7 @@
 import type { TVdagRecord } from "@aios/spec";
 import { useRouter } from "next/navigation";
 import { StatusBadge } from "@/components/ui/badge";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
 import { routes } from "@/lib/routes";
 
@@ -32,7 +32,9 @@ export function VdagsTable({ vdags }: { vdags: TVdagRecord[] }) {
             <Td>
               <StatusBadge status={v.status} />
             </Td>
-            <Td className="whitespace-nowrap text-right text-xs text-zinc-500">{formatDateTime(v.createdAt)}</Td>
+            <Td className="whitespace-nowrap text-right text-xs text-zinc-500">
+              {formatDateTime(v.createdAt)}
+            </Td>
           </Tr>
         ))}
       </TBody>

@@ -39,9 +39,14 @@ export function CodeBlock({
 }) {
   const json = typeof value === "string" ? value : JSON.stringify(value, null, 2);
   return (
-    <div className={cn("group relative overflow-hidden rounded-lg bg-zinc-950 ring-1 ring-zinc-900", className)}>
+    <div
+      className={cn("group relative overflow-hidden rounded-lg bg-zinc-950 ring-1 ring-zinc-900", className)}
+    >
       <CopyButton text={json} className="absolute right-2 top-2 opacity-0 group-hover:opacity-100" />
-      <pre className="overflow-auto p-4 font-mono text-[12.5px] leading-relaxed text-zinc-300" style={{ maxHeight }}>
+      <pre
+        className="overflow-auto p-4 font-mono text-[12.5px] leading-relaxed text-zinc-300"
+        style={{ maxHeight }}
+      >
         <code>{highlight(json)}</code>
       </pre>
     </div>

@@ -47,7 +47,11 @@ async function proxy(req: Request): Promise<Response> {
     out.set("cache-control", "no-cache, no-transform");
     out.set("x-accel-buffering", "no");
   }
-  return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: out });
+  return new Response(upstream.body, {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    headers: out,
+  });
 }
 
 /** A tRPC-shaped error so the client reports it like any other failed call. */

@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { findFreePort } from "@aios/service-kit";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "../../..");
+const home = mkdtempSync(join(tmpdir(), "aios-launcher-"));
+chmodSync(home, 0o755);
+
+function start(apiPort: number) {
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/launcher/src/main.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      AIOS_HOME: home,
+      AIOS_WEB: "0",
+      AIOS_API_PORT: String(apiPort),
+      AIOS_LOG_FORMAT: "json",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const running = new Promise<void>((ok, fail) => {
+    const timer = setInterval(() => {
+      if (output.includes('"msg":"AIOS is running"')) {
+        clearInterval(timer);
+        ok();
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        fail(new Error(`launcher exited early:\n${output}`));
+      }
+    }, 100);
+  });
+  return { child, running, output: () => output };
+}
+
+function pidIn(file: string): number {
+  return Number.parseInt(readFileSync(file, "utf8").split("\n")[0] ?? "", 10);
+}
+
+/** Running, not just an unreaped zombie. */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  child.kill("SIGTERM");
+  return exited;
+}
+
+describe("npm start (launcher)", () => {
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it("runs the stack, then stops every process it started on SIGTERM; a second start keeps the data", async () => {
+    const port = await findFreePort();
+    const first = start(port);
+    await first.running;
+    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { status: string };
+    expect(health.status).toBe("ok");
+    await expect
+      .poll(async () => (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).agents.live, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    const postgresPid = pidIn(join(home, "postgres", "postmaster.pid"));
+    const redisPid = pidIn(join(home, "redis", "redis.pid"));
+    expect(alive(postgresPid) && alive(redisPid)).toBe(true);
+    expect(first.output()).toContain('"msg":"queues: Redis (private redis-server)"');
+
+    expect(await stop(first.child)).toBe(0);
+    expect(alive(postgresPid)).toBe(false);
+    expect(alive(redisPid)).toBe(false);
+    expect(existsSync(join(home, "postgres", "postmaster.pid"))).toBe(false);
+
+    const second = start(port);
+    await second.running;
+    const res = await fetch(`http://127.0.0.1:${port}/trpc/components.list`);
+    const listed = (await res.json()) as { result: { data: unknown[] } };
+    expect(listed.result.data.length).toBeGreaterThanOrEqual(4);
+    expect(second.output()).toContain('"created":0');
+    expect(await stop(second.child)).toBe(0);
+  }, 120_000);
+});

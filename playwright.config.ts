@@ -1,0 +1,57 @@
+import { defineConfig } from "@playwright/test";
+import { resetE2eHome } from "./playwright/e2e-home";
+
+/**
+ * End-to-end tests of the whole product: the launcher starts embedded Postgres, Redis, the API, the
+ * agent and the console; Chromium (Debian's, no download) drives the console.
+ *
+ * The data directory is wiped here, while the config loads in the runner process, rather than in
+ * a globalSetup: Playwright starts `webServer` before globalSetup runs, so a globalSetup would
+ * delete the directory under a running Postgres. Worker processes load this file too; they skip it.
+ */
+if (!process.env.TEST_WORKER_INDEX) resetE2eHome();
+
+export default defineConfig({
+  testDir: "./playwright",
+  testMatch: "**/*.spec.ts",
+  outputDir: ".test-output/playwright",
+  retries: 0,
+  workers: 1,
+  fullyParallel: false,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"], ["json", { outputFile: ".test-output/playwright.json" }]],
+  use: {
+    baseURL: "http://127.0.0.1:3100",
+    browserName: "chromium",
+    trace: "retain-on-failure",
+    screenshot: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+      ],
+    },
+  },
+  webServer: {
+    command: "node --import tsx apps/launcher/src/main.ts",
+    url: "http://127.0.0.1:3100",
+    timeout: 300_000,
+    reuseExistingServer: false,
+    env: {
+      AIOS_HOME: ".test-output/e2e-home",
+      AIOS_API_PORT: "4100",
+      AIOS_WEB_PORT: "3100",
+      AIOS_LOG_FORMAT: "json",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+    stdout: "pipe",
+  },
+});
