@@ -1,0 +1,48 @@
+/** Latency samples of sequential calls, after a warm-up, as the figures every scenario reports. */
+export interface Figures {
+  p50_ms: number;
+  p99_ms: number;
+  per_s: number;
+  n: number;
+}
+
+export async function measure(fn: () => Promise<unknown>, opts: { n: number; warmup: number }): Promise<Figures> {
+  for (let i = 0; i < opts.warmup; i++) await fn();
+  const samples = new Float64Array(opts.n);
+  const t0 = performance.now();
+  for (let i = 0; i < opts.n; i++) {
+    const s = performance.now();
+    await fn();
+    samples[i] = performance.now() - s;
+  }
+  const elapsed = performance.now() - t0;
+  samples.sort();
+  return {
+    p50_ms: round(quantile(samples, 0.5)),
+    p99_ms: round(quantile(samples, 0.99)),
+    per_s: Math.round((opts.n / elapsed) * 1000),
+    n: opts.n,
+  };
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+export const round = (x: number) => Math.round(x * 1000) / 1000;
+
+export interface ScenarioResult {
+  scenario: string;
+  measured: Figures;
+  baseline: Figures & { name: string };
+  /** measured / baseline, on p50 latency. */
+  ratio: number;
+  target: string;
+  met: boolean;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  run(): Promise<ScenarioResult>;
+}
