@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { migrateDeploy } from "@aios/db";
 import { createLogger, onShutdown, startChild, waitForPort } from "@aios/service-kit";
 import { startDataStores } from "./data-stores";
@@ -37,6 +38,15 @@ function serve(name: string, args: string[], childEnv: Record<string, string>, c
   return child;
 }
 
+/** A token the bootstrap step wrote (AIOS_AUTH=token); none in open mode. */
+function readToken(dir: string, file: "agent" | "console"): string | undefined {
+  const path = join(dir, file);
+  return env.AIOS_AUTH === "token" && existsSync(path) ? readFileSync(path, "utf8").trim() : undefined;
+}
+
+const optional = (name: string, value: string | undefined): Record<string, string> =>
+  value ? { [name]: value } : {};
+
 async function main() {
   log.info("starting AIOS", { home: env.home });
   const stores = await startDataStores(env, log);
@@ -57,7 +67,13 @@ async function main() {
   const apiUrl = `http://127.0.0.1:${env.AIOS_API_PORT}`;
   const webUrl = `http://127.0.0.1:${env.AIOS_WEB_PORT}`;
   const apiEnv = { ...base, AIOS_API_PORT: String(env.AIOS_API_PORT), AIOS_WEB_ORIGIN: webUrl };
-  if (env.AIOS_SEED === "1") await run("seed", [...tsx, "apps/api/src/seed.ts"], apiEnv);
+  await run("bootstrap", [...tsx, "apps/api/src/bootstrap.ts"], {
+    ...apiEnv,
+    AIOS_SEED: env.AIOS_SEED,
+    AIOS_HOME: env.home,
+    AIOS_CLUSTER_ID: env.AIOS_CLUSTER_ID,
+  });
+  const tokens = join(env.home, "tokens");
   serve("api", [...tsx, "apps/api/src/main.ts"], apiEnv);
   await waitForPort(env.AIOS_API_PORT, 30_000);
 
@@ -67,6 +83,7 @@ async function main() {
     AIOS_QUEUE_BACKEND: stores.queue.kind,
     AIOS_QUEUE_URL: stores.queue.url,
     AIOS_HOME: env.home,
+    ...optional("AIOS_AGENT_TOKEN", readToken(tokens, "agent")),
   };
   serve("agent", [...tsx, "apps/agents/src/main.ts"], agentEnv);
 
@@ -77,7 +94,12 @@ async function main() {
       await run("web", [nextBin, "build"], { NEXT_TELEMETRY_DISABLED: "1" }, webDir);
       markWebBuilt(webDir, hash);
     }
-    const webEnv = { AIOS_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: "1", PORT: String(env.AIOS_WEB_PORT) };
+    const webEnv = {
+      AIOS_API_URL: apiUrl,
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(env.AIOS_WEB_PORT),
+      ...optional("AIOS_WEB_API_TOKEN", readToken(tokens, "console")),
+    };
     serve("web", [nextBin, "start", "-p", String(env.AIOS_WEB_PORT), "-H", "127.0.0.1"], webEnv, webDir);
     await waitForPort(env.AIOS_WEB_PORT, 60_000);
   }

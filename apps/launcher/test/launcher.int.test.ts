@@ -9,7 +9,7 @@ const root = resolve(import.meta.dirname, "../../..");
 const home = mkdtempSync(join(tmpdir(), "aios-launcher-"));
 chmodSync(home, 0o755);
 
-function start(apiPort: number) {
+function start(apiPort: number, extra: Record<string, string> = {}) {
   const child = spawn(process.execPath, ["--import", "tsx", "apps/launcher/src/main.ts"], {
     cwd: root,
     env: {
@@ -18,6 +18,7 @@ function start(apiPort: number) {
       AIOS_WEB: "0",
       AIOS_API_PORT: String(apiPort),
       AIOS_LOG_FORMAT: "json",
+      ...extra,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -51,6 +52,15 @@ function alive(pid: number): boolean {
   }
 }
 
+interface Health {
+  status: string;
+  agents: { live: number; clusters: Array<{ id: string; live: boolean }> };
+}
+
+async function health(port: number): Promise<Health> {
+  return (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Health;
+}
+
 async function stop(child: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   child.kill("SIGTERM");
@@ -64,13 +74,8 @@ describe("npm start (launcher)", () => {
     const port = await findFreePort();
     const first = start(port);
     await first.running;
-    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { status: string };
-    expect(health.status).toBe("ok");
-    await expect
-      .poll(async () => (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).agents.live, {
-        timeout: 20_000,
-      })
-      .toBe(1);
+    expect((await health(port)).status).toBe("ok");
+    await expect.poll(async () => (await health(port)).agents.live, { timeout: 20_000 }).toBe(1);
     const postgresPid = pidIn(join(home, "postgres", "postmaster.pid"));
     const redisPid = pidIn(join(home, "redis", "redis.pid"));
     expect(alive(postgresPid) && alive(redisPid)).toBe(true);
@@ -88,5 +93,24 @@ describe("npm start (launcher)", () => {
     expect(listed.result.data.length).toBeGreaterThanOrEqual(4);
     expect(second.output()).toContain('"created":0');
     expect(await stop(second.child)).toBe(0);
+  }, 120_000);
+
+  it("in token mode issues local tokens: the agent registers with its own, anonymous calls are refused", async () => {
+    const port = await findFreePort();
+    const run = start(port, { AIOS_AUTH: "token", AIOS_CLUSTER_ID: "tokened" });
+    await run.running;
+    const anonymous = await fetch(`http://127.0.0.1:${port}/trpc/clusters.list`);
+    expect(anonymous.status).toBe(401);
+    const admin = readFileSync(join(home, "tokens", "admin"), "utf8").trim();
+    const authed = await fetch(`http://127.0.0.1:${port}/trpc/clusters.list`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(authed.status).toBe(200);
+    await expect
+      .poll(async () => (await health(port)).agents.clusters.find((c) => c.id === "tokened")?.live, {
+        timeout: 20_000,
+      })
+      .toBe(true);
+    expect(await stop(run.child)).toBe(0);
   }, 120_000);
 });

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createApiClient, describeApiError } from "../api-client";
 import { applyCommand } from "./apply";
 import { getCommand } from "./get";
@@ -15,7 +17,8 @@ Usage:
 
 Environment:
   AIOS_API_URL   the management plane (default http://127.0.0.1:4000)
-  AIOS_TOKEN     API token (needed when the API runs with AIOS_AUTH=token)
+  AIOS_TOKEN     API token (needed when the API runs with AIOS_AUTH=token; defaults to the
+                 admin token \`npm start\` keeps in $AIOS_HOME/tokens/admin, if there is one)
 `;
 
 export async function main(argv: string[], io: CliIo = consoleIo()): Promise<number> {
@@ -26,7 +29,7 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
   }
   const api = createApiClient({
     url: io.env.AIOS_API_URL ?? "http://127.0.0.1:4000",
-    token: io.env.AIOS_TOKEN,
+    token: io.env.AIOS_TOKEN ?? localAdminToken(io.env.AIOS_HOME ?? ".aios"),
   });
   try {
     switch (command) {
@@ -47,4 +50,10 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
     io.err(`error: ${describeApiError(err)}`);
     return 1;
   }
+}
+
+/** On the machine that runs `npm start` in token mode, the CLI finds the admin token by itself. */
+function localAdminToken(home: string): string | undefined {
+  const path = join(home, "tokens", "admin");
+  return existsSync(path) ? readFileSync(path, "utf8").trim() : undefined;
 }

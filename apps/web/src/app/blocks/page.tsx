@@ -7,6 +7,7 @@ import { BlocksTable } from "@/components/registry/blocks-table";
 import { ListCard } from "@/components/registry/list-card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { CLI } from "@/lib/cli";
+import { EXAMPLE_BLOCK } from "@/lib/examples";
 import { useTRPC } from "@/trpc/react";
 
 export default function BlocksPage() {
@@ -25,14 +26,8 @@ export default function BlocksPage() {
             title="No blocks yet"
             description="Create a block from a registered component with a createBlock document:"
             command={CLI.applyBlock}
-            hint={
-              <>
-                block.json:{" "}
-                <code className="font-mono">
-                  {`{"header":{"templateUri":"Parser/V1","action":"createBlock"},"body":{"spec":{"values":{"blockComponentURI":"model.echo:1.0.0-stable","minInstances":1,"maxInstances":2}}}}`}
-                </code>
-              </>
-            }
+            example={EXAMPLE_BLOCK}
+            exampleFile="block.json"
           />
         }
       >

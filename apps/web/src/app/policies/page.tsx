@@ -7,6 +7,7 @@ import { ListCard } from "@/components/registry/list-card";
 import { PolicyRulesTable } from "@/components/registry/policies-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { CLI } from "@/lib/cli";
+import { EXAMPLE_POLICY } from "@/lib/examples";
 import { useTRPC } from "@/trpc/react";
 
 export default function PoliciesPage() {
@@ -25,9 +26,8 @@ export default function PoliciesPage() {
             title="No policy rules yet"
             description="Store a policy rule with a createPolicy document:"
             command={CLI.applyPolicy}
-            hint={
-              'policy.json: a Parser/V1 document with "action": "createPolicy" (name, version, releaseTag, kind, code or codePath).'
-            }
+            example={EXAMPLE_POLICY}
+            exampleFile="policy.json"
           />
         }
       >

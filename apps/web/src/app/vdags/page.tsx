@@ -7,6 +7,7 @@ import { ListCard } from "@/components/registry/list-card";
 import { VdagsTable } from "@/components/registry/vdags-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { CLI } from "@/lib/cli";
+import { EXAMPLE_VDAG } from "@/lib/examples";
 import { useTRPC } from "@/trpc/react";
 
 export default function VdagsPage() {
@@ -25,9 +26,8 @@ export default function VdagsPage() {
             title="No vDAGs yet"
             description="Define a vDAG over existing blocks with a createvDAG document:"
             command={CLI.applyVdag}
-            hint={
-              'vdag.json: a Parser/V1 document with "action": "createvDAG" (vdagName, version, nodes, graph).'
-            }
+            example={EXAMPLE_VDAG}
+            exampleFile="vdag.json"
           />
         }
       >

@@ -13,8 +13,9 @@ import { ModeBadge } from "./mode-badge";
 /** Where the component runs from: its container image, or the process entry of the local driver. */
 function imageOf(c: TComponentRecord): string | undefined {
   if (c.containerImage) return c.containerImage;
+  // examples/components/echo/index.ts -> process · echo/index.ts
   const entry = asString(asObject(c.doc.runtime)?.entry);
-  return entry ? `process: ${entry}` : undefined;
+  return entry ? `process · ${entry.split("/").slice(-2).join("/")}` : undefined;
 }
 
 export function ComponentsTable({ components }: { components: TComponentRecord[] }) {
@@ -52,7 +53,7 @@ export function ComponentsTable({ components }: { components: TComponentRecord[]
             <Td>
               <ModeBadge mode={c.componentMode} />
             </Td>
-            <Td className="max-w-64 truncate font-mono text-xs text-zinc-500" title={imageOf(c)}>
+            <Td className="max-w-72 truncate font-mono text-xs text-zinc-500" title={imageOf(c)}>
               {imageOf(c) ?? "—"}
             </Td>
             <Td>

@@ -3,11 +3,13 @@ import { ChevronRight, Cpu, MapPin, Server } from "lucide-react";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { asObject, asString } from "@/lib/doc";
 import { routes } from "@/lib/routes";
 import { LivenessBadge } from "./liveness-badge";
 import { ClusterNodes } from "./node-table";
 
 export function ClusterCard({ cluster, now }: { cluster: TClusterRecord; now: number }) {
+  const name = asString(asObject(cluster.doc.clusterMetadata)?.name);
   return (
     <Card data-testid={`cluster-row-${cluster.id}`} className="overflow-hidden">
       <div className="flex flex-wrap items-center justify-between gap-4 px-5 py-4">
@@ -24,6 +26,7 @@ export function ClusterCard({ cluster, now }: { cluster: TClusterRecord; now: nu
               <ChevronRight className="size-4 text-zinc-300 transition-transform group-hover:translate-x-0.5 group-hover:text-accent-500" />
             </Link>
             <div className="mt-0.5 flex items-center gap-3 text-xs text-zinc-500">
+              {name ? <span className="font-medium text-zinc-700">{name}</span> : null}
               <span className="inline-flex items-center gap-1">
                 <MapPin className="size-3" />
                 {cluster.regionId ?? "no region"}

@@ -1,5 +1,6 @@
 import type { LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
+import { CodeBlock } from "./code-block";
 import { Command } from "./command";
 
 export function EmptyState({
@@ -8,6 +9,8 @@ export function EmptyState({
   description,
   command,
   hint,
+  example,
+  exampleFile,
 }: {
   icon: LucideIcon;
   title: string;
@@ -15,6 +18,9 @@ export function EmptyState({
   /** The exact CLI command that populates this view. */
   command?: string;
   hint?: ReactNode;
+  /** An example document for the command, shown as JSON under `exampleFile`. */
+  example?: unknown;
+  exampleFile?: string;
 }) {
   return (
     <div className="flex flex-col items-center px-6 py-14 text-center" data-testid="empty-state">
@@ -29,6 +35,12 @@ export function EmptyState({
         </div>
       ) : null}
       {hint ? <p className="mt-3 max-w-xl text-xs text-zinc-500">{hint}</p> : null}
+      {example ? (
+        <div className="mt-4 w-full max-w-xl text-left">
+          <p className="mb-1.5 font-mono text-xs text-zinc-500">{exampleFile}</p>
+          <CodeBlock value={example} maxHeight="16rem" />
+        </div>
+      ) : null}
     </div>
   );
 }
