@@ -5,5 +5,5 @@ export {
   type SearchOptions,
   searchDocs,
 } from "./search";
-export { type FilterToSqlOptions, filterToSql, likePattern } from "./to-sql";
-export * from "./types";
+export { type FilterToSqlOptions, filterToSql, jsonPathOf, likePattern, validateFilter } from "./to-sql";
+export { FilterError } from "./types";

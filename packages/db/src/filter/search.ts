@@ -1,7 +1,8 @@
+import type { TFilterQuery } from "@aios/spec";
 import type { Db } from "../client";
 import { Prisma } from "../generated/prisma/client";
-import { type FilterToSqlOptions, filterToSql } from "./to-sql";
-import { FilterError, type FilterQuery } from "./types";
+import { filterToSql } from "./to-sql";
+import { FilterError } from "./types";
 
 /** Registry tables that carry a `doc` column, with their primary-key column. */
 export const SEARCHABLE_TABLES = {
@@ -17,20 +18,18 @@ export type SearchableTable = keyof typeof SEARCHABLE_TABLES;
 export interface SearchOptions {
   limit?: number;
   offset?: number;
-  /** Typed-column allow-list, see FilterToSqlOptions.columns. */
-  columns?: FilterToSqlOptions["columns"];
 }
 
 export const MAX_SEARCH_LIMIT = 10_000;
 
 /**
  * Primary keys of the rows of `table` whose `doc` matches `query`, ordered by key (stable
- * paging). Load the rows with findMany({ where: { <pk>: { in: keys } } }) if needed.
+ * paging); semantics of `query`: see @aios/spec src/filter.ts. Load the rows with findMany({ where: { <pk>: { in: keys } } }) if needed.
  */
 export async function searchDocs(
   db: Db,
   table: SearchableTable,
-  query: FilterQuery,
+  query: TFilterQuery,
   options: SearchOptions = {},
 ): Promise<string[]> {
   if (!Object.hasOwn(SEARCHABLE_TABLES, table))
@@ -39,7 +38,7 @@ export async function searchDocs(
   const offset = Math.max(0, Math.trunc(options.offset ?? 0));
   // Table and key names come from the constant map above, never from the caller's input.
   const pk = Prisma.raw(`"${SEARCHABLE_TABLES[table]}"`);
-  const where = filterToSql(query, { column: Prisma.raw('"doc"'), columns: options.columns });
+  const where = filterToSql(query, { column: Prisma.raw('"doc"') });
   const rows = await db.$queryRaw<{ key: string }[]>`
     SELECT ${pk} AS key FROM ${Prisma.raw(`"${table}"`)}
     WHERE ${where} ORDER BY ${pk} LIMIT ${limit} OFFSET ${offset}`;

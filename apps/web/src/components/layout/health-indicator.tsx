@@ -33,12 +33,12 @@ export function HealthIndicator() {
 
   return (
     <Tooltip content={tip}>
-      <span
+      <button
+        type="button"
         data-testid="health-indicator"
         data-state={state}
-        tabIndex={0}
         className={cn(
-          "inline-flex items-center gap-2 rounded-full px-2.5 py-1 text-xs font-medium ring-1",
+          "inline-flex cursor-default items-center gap-2 rounded-full px-2.5 py-1 text-xs font-medium ring-1",
           s.ring,
         )}
       >
@@ -51,7 +51,7 @@ export function HealthIndicator() {
           <span className={cn("relative inline-flex size-2 rounded-full", s.dot)} />
         </span>
         {s.label}
-      </span>
+      </button>
     </Tooltip>
   );
 }
