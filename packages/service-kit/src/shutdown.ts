@@ -23,7 +23,13 @@ export function onShutdown(log: Logger, opts: { timeoutMs?: number } = {}) {
     return stopping;
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
+    // Keep handling: a Ctrl-C reaches us twice (from the terminal's process group and forwarded by
+    // npm), and the default action of the second would kill us halfway through stopping children.
+    process.on(signal, () => {
+      if (stopping) {
+        log.info("already shutting down", { signal });
+        return;
+      }
       void stop(signal).then(() => process.exit(0));
     });
   }
