@@ -36,7 +36,9 @@ export default defineConfig({
         "--disable-sync",
         "--no-first-run",
         "--disable-quic",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+        // Nothing but this machine resolves. 127.0.0.1 must be excluded too: the rule also maps IP
+        // literals, and the product listens on 127.0.0.1 (frontend.md's spike used localhost).
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
       ],
     },
   },
@@ -53,5 +55,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
     },
     stdout: "pipe",
+    // Without this Playwright SIGKILLs the launcher, which then cannot stop Postgres, Redis, the
+    // API, the agent and `next start` (they run in their own process groups and would be orphaned).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
   },
 });

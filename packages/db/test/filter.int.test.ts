@@ -92,7 +92,8 @@ describe("filterToSql over clusters.doc", () => {
     expect(await find(cond("vcpus.count", "<", 64))).toEqual(["c2"]);
     expect(await find(cond("vcpus.count", "<=", 16))).toEqual(["c2"]);
     expect(await find(cond("gpus.count", ">", 1))).toEqual(["c1"]); // "8" is text: skipped, no cast error
-    expect(await find(cond("version", "<", "9"))).toEqual(["c1"]); // "10" < "9" as text
+    await expect(find(cond("version", "<", "9"))).rejects.toThrow(/number or an ISO date/);
+    expect(await find(cond("version", "<", "2000-01-01"))).toEqual(["c1"]); // text: "10" < "2…" < "9"
     expect(await find(cond("version", "<", 9))).toEqual([]); // strings never compare numerically
     expect(await find(cond("name", ">", 5))).toEqual([]);
   });

@@ -47,11 +47,28 @@ describe("matchesFilter", () => {
     expect(m(c("nodes.nodeData.gpus.gpus.memory", ">", 90000))).toBe(false);
   });
 
+  it("walks arrays one level per step: nested arrays are single candidates", () => {
+    expect(lookupPath({ a: [[{ b: 1 }], { b: 2 }] }, "a.b")).toEqual([2]);
+    expect(lookupPath({ a: { b: [1, [2, 3], { c: 1 }] } }, "a.b")).toEqual([1, [2, 3], { c: 1 }]);
+    expect(lookupPath({ a: [{ b: [{ c: 1 }] }, 5, "x"] }, "a.b.c")).toEqual([1]);
+    expect(lookupPath({ a: { b: 5 } }, "a.b.c")).toEqual([]);
+    expect(lookupPath({ a: { b: null } }, "a.b")).toEqual([null]);
+    expect(matchesFilter({ m: [[1, 2]] }, c("m", "==", 1))).toBe(false);
+  });
+
+  it("orders strings by code point", () => {
+    expect(matchesFilter({ s: "\u{1F600}" }, c("s", ">", "2025-01-01"))).toBe(true);
+    expect(matchesFilter({ s: "2025-01-01" }, c("s", ">=", "2025-01-01"))).toBe(true);
+    expect(matchesFilter({ s: "2025-01-01T00:00:00Z" }, c("s", ">", "2025-01-01"))).toBe(true);
+  });
+
   it("IN matches when some value is listed", () => {
     expect(m(c("regionId", "IN", ["us-east", "eu-west"]))).toBe(true);
     expect(m(c("regionId", "IN", ["us-east"]))).toBe(false);
     expect(m(c("tags", "IN", ["cpu", "eu"]))).toBe(true);
-    expect(m(c("missing", "IN", ["x", null]))).toBe(true);
+    expect(m(c("missing", "IN", ["x", null]))).toBe(false); // a missing path is not null
+    expect(m(c("note", "IN", ["x", null]))).toBe(true);
+    expect(m(c("regionId", "IN", []))).toBe(false);
   });
 
   it("compares numbers numerically and strings (ISO dates) as strings, never mixed", () => {
@@ -70,14 +87,21 @@ describe("matchesFilter", () => {
     expect(m(c("config.publicHostname", "LIKE", "*example*"))).toBe(true);
     expect(matchesFilter({ h: "gpu-1xexample" }, c("h", "LIKE", "gpu-1.example"))).toBe(false);
     expect(matchesFilter({ h: "a+b(c)" }, c("h", "LIKE", "a+b(*)"))).toBe(true);
+    expect(matchesFilter({ h: "100%_x" }, c("h", "LIKE", "100%_*"))).toBe(true);
+    expect(matchesFilter({ h: "100 x" }, c("h", "LIKE", "100%_*"))).toBe(false);
+    expect(matchesFilter({ h: "a\nb" }, c("h", "LIKE", "A*B"))).toBe(true); // * crosses newlines
+    expect(matchesFilter({ h: "É" }, c("h", "LIKE", "é"))).toBe(false); // only A-Z fold
     expect(m(c("tags", "LIKE", "E*"))).toBe(true);
     expect(m(c("gpus.count", "LIKE", "4"))).toBe(false);
   });
 
-  it("missing fields and null", () => {
+  it("missing fields and null: a missing path matches only !=", () => {
     expect(m(c("nope.deeper", "==", "x"))).toBe(false);
     expect(m(c("nope", "!=", "x"))).toBe(true);
-    expect(m(c("nope", "==", null))).toBe(true);
+    expect(m(c("nope", "!=", null))).toBe(true);
+    expect(m(c("nope", "==", null))).toBe(false);
+    expect(m(c("nope", "LIKE", "*"))).toBe(false);
+    expect(matchesFilter({ tags: [] }, c("tags", "==", null))).toBe(false);
     expect(m(c("note", "==", null))).toBe(true);
     expect(m(c("regionId", "==", null))).toBe(false);
     expect(m(c("nope", ">", 1))).toBe(false);

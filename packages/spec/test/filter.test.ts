@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { FILTER_MAX_DEPTH, safeParseSpec, type TFilterQuery, ZFilterQuery } from "../src/index";
+import {
+  FILTER_MAX_CONDITIONS,
+  FILTER_MAX_DEPTH,
+  safeParseSpec,
+  type TFilterQuery,
+  ZFilterQuery,
+} from "../src/index";
 
 const errors = (q: unknown) => {
   const r = safeParseSpec(ZFilterQuery, q, ["filter"]);
@@ -81,6 +87,17 @@ describe("ZFilterQuery", () => {
     expect(errors(q)).toEqual([]);
     expect(errors({ logicalOperator: "OR", conditions: [q] })).toEqual([
       { path: "filter", message: "logical operators nest at most 8 levels deep" },
+    ]);
+  });
+
+  it("limits the number of conditions", () => {
+    const many = (n: number) => ({
+      logicalOperator: "OR",
+      conditions: Array.from({ length: n }, (_, i) => ({ variable: "a", operator: "==", value: i })),
+    });
+    expect(errors(many(FILTER_MAX_CONDITIONS))).toEqual([]);
+    expect(errors(many(FILTER_MAX_CONDITIONS + 1))).toEqual([
+      { path: "filter", message: `a filter has at most ${FILTER_MAX_CONDITIONS} conditions` },
     ]);
   });
 });

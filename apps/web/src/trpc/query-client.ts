@@ -7,7 +7,7 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
     const status = (error.data as { httpStatus?: number } | undefined)?.httpStatus;
     if (status !== undefined && status >= 400 && status < 500) return false;
   }
-  return failureCount < 2;
+  return failureCount < 1;
 }
 
 export function createQueryClient(): QueryClient {

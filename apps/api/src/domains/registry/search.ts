@@ -1,4 +1,4 @@
-import { type Db, type SearchableTable, searchDocs } from "@aios/db";
+import { type Db, FilterError, type SearchableTable, searchDocs } from "@aios/db";
 import type { TFilterQuery } from "@aios/spec";
 import { UserError } from "../../errors";
 
@@ -15,13 +15,7 @@ export async function searchKeys(db: Db, table: SearchableTable, filter: TFilter
   try {
     return await searchDocs(db, table, filter, { limit: page.limit ?? 100, offset: page.offset ?? 0 });
   } catch (err) {
-    if (
-      err instanceof Error &&
-      /variable|operator|value/i.test(err.message) &&
-      !/syntax error/i.test(err.message)
-    ) {
-      throw UserError.field("filter", err.message);
-    }
+    if (err instanceof FilterError) throw UserError.field("filter", err.message);
     throw err;
   }
 }
