@@ -85,7 +85,7 @@ CREATE TABLE "instances" (
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
-    CONSTRAINT "instances_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "instances_pkey" PRIMARY KEY ("block_id", "id")
 );
 
 -- CreateTable
@@ -301,9 +301,6 @@ CREATE INDEX "blocks_tags_idx" ON "blocks" USING GIN ("tags");
 
 -- CreateIndex
 CREATE INDEX "blocks_doc_idx" ON "blocks" USING GIN ("doc" jsonb_path_ops);
-
--- CreateIndex
-CREATE INDEX "instances_block_id_idx" ON "instances"("block_id");
 
 -- CreateIndex
 CREATE INDEX "instances_node_id_idx" ON "instances"("node_id");
