@@ -21,7 +21,7 @@ test("every sidebar item navigates to its page without console errors", async ({
     );
     await expect(page.getByTestId("page-title")).toHaveText(item.label);
     await expect(link).toHaveAttribute("aria-current", "page");
-    await expect(page.getByRole("heading", { level: 2, name: item.label })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 2, name: item.label, exact: true })).toBeVisible();
     // Each page settles into data or its empty state, never the error state.
     await expect(page.getByRole("status")).toHaveCount(0);
     await expect(page.getByTestId("error-state")).toHaveCount(0);

@@ -22,7 +22,28 @@ export const ZBlockDeployJob = z.object({
   blockId: ZDnsLabel,
 });
 
-export const ZClusterJob = z.discriminatedUnion("type", [ZClusterPingJob, ZBlockDeployJob]);
+/** Execution type 3: run a stored policy job once on this cluster (the job row holds the work). */
+export const ZPolicyRunJob = z.object({
+  type: z.literal("policy.run"),
+  jobId: z.string().min(1),
+});
+
+/**
+ * Execution type 4: make this cluster's replicas of a policy function match its desired state
+ * (start, scale, or stop them all when it was removed). `revision` makes each change a new job.
+ */
+export const ZFunctionReconcileJob = z.object({
+  type: z.literal("function.reconcile"),
+  name: ZDnsLabel,
+  revision: z.number().int().min(0),
+});
+
+export const ZClusterJob = z.discriminatedUnion("type", [
+  ZClusterPingJob,
+  ZBlockDeployJob,
+  ZPolicyRunJob,
+  ZFunctionReconcileJob,
+]);
 export type TClusterJob = z.infer<typeof ZClusterJob>;
 export type TClusterJobType = TClusterJob["type"];
 
@@ -38,6 +59,10 @@ export function jobIdFor(job: TClusterJob): string {
       return `cluster.ping__${job.requestedAt.replaceAll(":", "-")}`;
     case "block.deploy":
       return `block.deploy__${job.blockId}`;
+    case "policy.run":
+      return `policy.run__${job.jobId}`;
+    case "function.reconcile":
+      return `function.reconcile__${job.name}__${job.revision}`;
   }
 }
 

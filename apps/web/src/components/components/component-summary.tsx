@@ -6,6 +6,9 @@ import { asObject, asString } from "@/lib/doc";
 import { formatDateTime } from "@/lib/format";
 import { ModeBadge } from "./mode-badge";
 
+/** `externallyManaged` -> `externally managed` */
+const humanize = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+
 function show(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
 }
@@ -27,7 +30,7 @@ export function ComponentSummary({ component: c }: { component: TComponentRecord
     { label: "Updated", value: formatDateTime(c.updatedAt) },
     ...Object.entries(metadata)
       .filter(([k]) => k !== "description")
-      .map(([k, v]) => ({ label: k, value: show(v) })),
+      .map(([k, v]) => ({ label: humanize(k), value: show(v) })),
   ];
   return (
     <Card>

@@ -21,7 +21,7 @@ export function CardHeader({
       className={cn("flex items-start justify-between gap-4 border-b border-zinc-100 px-5 py-4", className)}
     >
       <div className="min-w-0">
-        <h2 className="text-sm font-semibold text-zinc-900">{title}</h2>
+        <h3 className="text-sm font-semibold text-zinc-900">{title}</h3>
         {description ? <p className="mt-0.5 text-sm text-zinc-500">{description}</p> : null}
       </div>
       {actions ? <div className="flex shrink-0 items-center gap-2">{actions}</div> : null}
