@@ -2,7 +2,10 @@ import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { QueueBackend } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
 import type { TAgentEnv } from "./env";
+import { createFunctionSupervisor } from "./functions/supervisor";
 import { clusterPingHandler } from "./jobs/cluster-ping";
+import { functionReconcileHandler } from "./jobs/function-reconcile";
+import { policyRunHandler } from "./jobs/policy-run";
 import { readNodeFacts, readNodeLoad } from "./node-facts";
 import { startClusterWorker } from "./worker";
 
@@ -39,11 +42,19 @@ export async function startAgent(deps: {
     gpus: facts.gpus.length,
   });
 
+  const limits = { cpuTimeMs: env.AIOS_POLICY_CPU_MS, memoryMb: env.AIOS_POLICY_MEMORY_MB };
+  const functions = createFunctionSupervisor({ api, log, publicHostname: env.AIOS_PUBLIC_HOSTNAME, limits });
+  // Desired state lives in the API: after a restart, the functions this cluster hosts come back.
+  await retry(log, "function reconciliation", () => functions.reconcileAll(clusterId));
   const worker = startClusterWorker({
     queues,
     clusterId,
     log,
-    handlers: { "cluster.ping": clusterPingHandler(env.nodeId) },
+    handlers: {
+      "cluster.ping": clusterPingHandler(env.nodeId),
+      "policy.run": policyRunHandler(api, limits),
+      "function.reconcile": functionReconcileHandler(functions),
+    },
   });
 
   const beat = async () => {
@@ -54,12 +65,18 @@ export async function startAgent(deps: {
     }
   };
   const timer = setInterval(beat, env.AIOS_HEARTBEAT_SECONDS * 1000);
+  // A lost queue entry heals itself: the desired state is re-read periodically.
+  const resync = setInterval(() => {
+    functions.reconcileAll(clusterId).catch((err: Error) => log.warn("function resync failed", { err: err.message }));
+  }, 30_000);
   return {
     async stop() {
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
+      clearInterval(resync);
       await worker.close();
+      await functions.stopAll();
     },
   };
 }

@@ -15,6 +15,9 @@ export const ZAgentEnv = z.object({
   }),
   AIOS_HEARTBEAT_SECONDS: z.coerce.number().positive().default(10),
   AIOS_PUBLIC_HOSTNAME: z.string().default("127.0.0.1"),
+  /** CPU time per policy call and memory per policy isolate, for policy jobs and functions. */
+  AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
+  AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),
   AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -2,6 +2,8 @@ import { agentsRouter } from "./domains/agents/router";
 import { blocksRouter } from "./domains/blocks/router";
 import { clustersRouter } from "./domains/clusters/router";
 import { componentsRouter } from "./domains/components/router";
+import { functionsRouter } from "./domains/functions/router";
+import { graphsRouter } from "./domains/graphs/router";
 import { healthRouter } from "./domains/health/router";
 import { nodesRouter } from "./domains/nodes/router";
 import { parserRouter } from "./domains/parser/router";
@@ -18,6 +20,8 @@ export const appRouter = router({
   blocks: blocksRouter,
   vdags: vdagsRouter,
   policies: policiesRouter,
+  functions: functionsRouter,
+  graphs: graphsRouter,
   agents: agentsRouter,
 });
 

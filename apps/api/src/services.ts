@@ -9,13 +9,20 @@ import { createComponentService } from "./domains/components/component.service";
 import { createHealthService } from "./domains/health/health.service";
 import { createNodeService } from "./domains/nodes/node.service";
 import { createParserService } from "./domains/parser/parser.service";
+import { createFunctionService } from "./domains/functions/function.service";
+import { createGraphService } from "./domains/graphs/graph.service";
+import { createPolicyJobService } from "./domains/policies/policy-job.service";
+import { createPolicyRuntimeService, policySource } from "./domains/policies/policy-runtime.service";
 import { createPolicyService } from "./domains/policies/policy.service";
+import { createClusterQueues } from "./domains/queues/cluster-queues";
 import { createTokenService } from "./domains/tokens/token.service";
 import { createVdagService } from "./domains/vdags/vdag.service";
 
 export interface ServiceConfig {
   auth: "open" | "token";
   agentStaleSeconds: number;
+  /** CPU time per call and memory per isolate for policies run by the API itself. */
+  policyLimits?: { cpuTimeMs?: number; memoryMb?: number };
 }
 
 /** Wires the services once per process; tests build their own with a database of their own. */
@@ -27,7 +34,10 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
   const components = createComponentService(db);
   const blocks = createBlockService(db);
   const vdags = createVdagService(db);
-  const policies = createPolicyService(db);
+  const clusterQueues = createClusterQueues(queues);
+  const policyRuntime = createPolicyRuntimeService(db, config.policyLimits);
+  const policies = createPolicyService(db, policyRuntime);
+  const functions = createFunctionService(db, clusterQueues);
   return {
     config,
     db,
@@ -41,6 +51,12 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     blocks,
     vdags,
     policies,
+    policyRuntime,
+    policySources: { get: (uri: string) => policySource(db, uri) },
+    policyJobs: createPolicyJobService(db, clusterQueues),
+    functions,
+    graphs: createGraphService(db, functions),
+    clusterQueues,
     agents: createAgentService({ db, nodes, audit }),
     parser: createParserService({ clusters, nodes, components, blocks, vdags, policies, audit }),
   };

@@ -4,6 +4,7 @@ export * from "./filter";
 export * from "./filter-match";
 export * from "./ids";
 export * from "./queues";
+export * from "./policy-records";
 export * from "./records";
 export * from "./specs/block";
 export * from "./specs/by-action";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { agentProcedure, router } from "../../trpc";
+import { agentWorkRouter } from "./agent-work.router";
 import { ZAgentHeartbeat, ZAgentRegistered, ZAgentRegistration } from "./agent.types";
 
 export const agentsRouter = router({
@@ -11,4 +12,5 @@ export const agentsRouter = router({
     .input(ZAgentHeartbeat)
     .output(z.object({ known: z.boolean() }))
     .mutation(({ ctx, input }) => ctx.services.agents.heartbeat(input, ctx.principal)),
+  work: agentWorkRouter,
 });

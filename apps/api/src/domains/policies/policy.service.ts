@@ -1,9 +1,16 @@
 import { createHash } from "node:crypto";
 import type { Db, Prisma } from "@aios/db";
-import { policyRuleUriOf, type TFilterQuery, type TPolicyRecord, type TPolicyRuleSpec } from "@aios/spec";
+import {
+  parseSpecValues,
+  policyRuleUriOf,
+  type TFilterQuery,
+  type TPolicyRecord,
+  type TPolicyRuleSpec,
+} from "@aios/spec";
 import { ConflictError, NotFoundError, UserError } from "../../errors";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
+import type { PolicyRuntimeService } from "./policy-runtime.service";
 
 type PolicyRow = Prisma.PolicyGetPayload<object>;
 
@@ -21,7 +28,19 @@ export function toPolicyRecord(row: PolicyRow): TPolicyRecord {
   };
 }
 
-export function createPolicyService(db: Db) {
+export interface PolicyVersionChanges {
+  /** The version to start from. */
+  policyRuleURI: string;
+  version: string;
+  releaseTag?: string | undefined;
+  code?: string | undefined;
+  description?: string | undefined;
+  tags?: string[] | undefined;
+  policySettings?: Record<string, unknown> | undefined;
+  policyParameters?: Record<string, unknown> | undefined;
+}
+
+export function createPolicyService(db: Db, runtime: PolicyRuntimeService) {
   return {
     async list(page: PageInput & { kind?: string | undefined } = {}) {
       const rows = await db.policy.findMany({
@@ -59,6 +78,10 @@ export function createPolicyService(db: Db) {
       }
       const code = values.code;
       const policyRuleURI = policyRuleUriOf(values);
+      const compiled = await runtime.check(code, values.kind, {
+        settings: values.policySettings ?? {},
+        parameters: values.policyParameters ?? {},
+      });
       const existing = await db.policy.findUnique({ where: { policyRuleURI } });
       if (existing) {
         if (sameDoc(existing.doc, values)) return { created: false, policy: toPolicyRecord(existing) };
@@ -76,13 +99,36 @@ export function createPolicyService(db: Db) {
           tags: values.tags ?? [],
           description: values.description ?? null,
           code,
+          compiled: compiled.js,
           doc: values as Prisma.InputJsonValue,
           versions: {
-            create: { revision: 1, code, codeSha256: createHash("sha256").update(code).digest("hex") },
+            create: {
+              revision: 1,
+              code,
+              compiled: compiled.js,
+              codeSha256: createHash("sha256").update(code).digest("hex"),
+            },
           },
         },
       });
       return { created: true, policy: toPolicyRecord(row) };
+    },
+
+    /** A new version of an existing policy: its spec with the given changes, under a new URI. */
+    async createVersion(changes: PolicyVersionChanges) {
+      const base = await db.policy.findUnique({ where: { policyRuleURI: changes.policyRuleURI } });
+      if (!base) throw new NotFoundError("policy", changes.policyRuleURI, "policyRuleURI");
+      const { policyRuleURI: _from, ...rest } = changes;
+      const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      const parsed = parseSpecValues("createPolicy", { ...asObject(base.doc), ...defined });
+      if (!parsed.ok) throw new UserError(`invalid new version: ${parsed.errors[0]?.path}: ${parsed.errors[0]?.message}`, parsed.errors);
+      return this.createFromSpec(parsed.data);
+    },
+
+    /** Every version of a policy name, newest first. */
+    async versions(name: string) {
+      const rows = await db.policy.findMany({ where: { name }, orderBy: { createdAt: "desc" } });
+      return rows.map(toPolicyRecord);
     },
   };
 }

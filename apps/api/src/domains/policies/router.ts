@@ -1,7 +1,22 @@
-import { ZPolicyKind, ZPolicyRecord } from "@aios/spec";
+import {
+  ZDryRunResult,
+  ZPolicyCallResult,
+  ZPolicyJobRecord,
+  ZPolicyKind,
+  ZPolicyRecord,
+} from "@aios/spec";
 import { z } from "zod";
-import { router, viewerProcedure } from "../../trpc";
+import { operatorProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
+import {
+  ZCreatePolicyRequest,
+  ZCreateVersionRequest,
+  ZDryRunRequest,
+  ZExecuteRequest,
+  ZSubmitJobRequest,
+} from "./policy.types";
+
+const ZCreated = z.object({ created: z.boolean(), policy: ZPolicyRecord });
 
 export const policiesRouter = router({
   list: viewerProcedure
@@ -9,4 +24,39 @@ export const policiesRouter = router({
     .output(z.array(ZPolicyRecord))
     .query(({ ctx, input }) => ctx.services.policies.list(input)),
   ...readProcedures({ record: ZPolicyRecord, key: "policyRuleURI", reader: (s) => s.policies }),
+  versions: viewerProcedure
+    .input(z.object({ name: z.string().min(1) }))
+    .output(z.array(ZPolicyRecord))
+    .query(({ ctx, input }) => ctx.services.policies.versions(input.name)),
+  /** `createPolicy` values directly (the Parser takes the same as a spec document). */
+  create: operatorProcedure
+    .input(ZCreatePolicyRequest)
+    .output(ZCreated)
+    .mutation(({ ctx, input }) => ctx.services.policies.createFromSpec(input.values)),
+  createVersion: operatorProcedure
+    .input(ZCreateVersionRequest)
+    .output(ZCreated)
+    .mutation(({ ctx, input }) => ctx.services.policies.createVersion(input)),
+  /** Execution type 2: the central executor (stateless; warm isolates). */
+  execute: operatorProcedure
+    .input(ZExecuteRequest)
+    .output(ZPolicyCallResult)
+    .mutation(({ ctx, input }) => ctx.services.policyRuntime.execute(input.policyRuleURI, input.input, input)),
+  dryRun: viewerProcedure
+    .input(ZDryRunRequest)
+    .output(ZDryRunResult)
+    .mutation(({ ctx, input }) => ctx.services.policyRuntime.dryRun(input)),
+  /** Execution type 3: run once as a job on a cluster's agent. */
+  submitJob: operatorProcedure
+    .input(ZSubmitJobRequest)
+    .output(ZPolicyJobRecord)
+    .mutation(({ ctx, input }) => ctx.services.policyJobs.submit(input)),
+  getJob: viewerProcedure
+    .input(z.object({ id: z.string().min(1) }))
+    .output(ZPolicyJobRecord)
+    .query(({ ctx, input }) => ctx.services.policyJobs.get(input.id)),
+  jobs: viewerProcedure
+    .input(z.object({ policyRuleURI: z.string().optional(), clusterId: z.string().optional(), limit: z.number().int().min(1).max(500).optional() }).optional())
+    .output(z.array(ZPolicyJobRecord))
+    .query(({ ctx, input }) => ctx.services.policyJobs.list(input ?? {})),
 });

@@ -23,11 +23,9 @@ export function StatCard({
       data-testid={testId}
       className="group rounded-xl border border-zinc-200 bg-white p-5 shadow-xs transition-all hover:-translate-y-px hover:border-accent-200 hover:shadow-md hover:shadow-accent-600/5"
     >
-      <div className="flex items-center justify-between gap-2">
-        <span className="truncate text-sm font-medium text-zinc-500">{label}</span>
-        <span className="flex size-8 shrink-0 items-center justify-center rounded-lg bg-zinc-50 text-zinc-400 transition-colors group-hover:bg-accent-50 group-hover:text-accent-600">
-          <Icon className="size-4" />
-        </span>
+      <div className="flex items-center gap-2 text-zinc-500">
+        <Icon className="size-4 shrink-0 text-zinc-400 transition-colors group-hover:text-accent-600" />
+        <span className="truncate text-sm font-medium">{label}</span>
       </div>
       <div className="mt-3 h-9">
         {value === undefined ? (

@@ -1,0 +1,71 @@
+/**
+ * One replica of a policy function (execution type 4): a process that loads the policy once into
+ * a sandbox, keeps its state, and serves POST /invoke, POST /management and GET /health.
+ * Started by the agent's function supervisor with the function's desired state in its environment.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { compilePolicy, loadPolicyInstance, type PolicyInstance } from "@aios/policy-runtime";
+import { createLogger, onShutdown } from "@aios/service-kit";
+import { z } from "zod";
+import { errorInfo } from "../jobs/policy-run";
+
+const env = z
+  .object({
+    AIOS_FUNCTION_NAME: z.string().min(1),
+    AIOS_FUNCTION_SOURCE: z.string().min(1),
+    AIOS_REPLICA_INDEX: z.coerce.number().int().min(0),
+    PORT: z.coerce.number().int().min(1).max(65535),
+    AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
+    AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),
+  })
+  .parse(process.env);
+const source = z
+  .object({ code: z.string(), settings: z.record(z.string(), z.unknown()), parameters: z.record(z.string(), z.unknown()) })
+  .parse(JSON.parse(env.AIOS_FUNCTION_SOURCE));
+const log = createLogger({ service: "function", name: env.AIOS_FUNCTION_NAME, replica: env.AIOS_REPLICA_INDEX });
+const shutdown = onShutdown(log);
+
+const instance: PolicyInstance = await loadPolicyInstance(await compilePolicy(source.code, "policy.ts"), {
+  limits: { cpuTimeMs: env.AIOS_POLICY_CPU_MS, memoryMb: env.AIOS_POLICY_MEMORY_MB },
+  settings: source.settings,
+  parameters: source.parameters,
+});
+shutdown.add("policy", () => instance.dispose());
+
+const server = createServer((req, res) => {
+  void route(req, res).catch((err: Error) => send(res, 500, { ok: false, error: errorInfo(err), logs: [], durationMs: 0 }));
+});
+server.listen(env.PORT, "127.0.0.1", () => log.info("replica ready", { port: env.PORT }));
+shutdown.add("http", () => new Promise<void>((r) => server.close(() => r())));
+
+async function route(req: IncomingMessage, res: ServerResponse) {
+  if (req.method === "GET" && req.url === "/health") return send(res, 200, { status: "healthy", kind: instance.kind });
+  if (req.method !== "POST" || (req.url !== "/invoke" && req.url !== "/management")) {
+    return send(res, 404, { error: `no route for ${req.method} ${req.url}` });
+  }
+  const body = JSON.parse((await readBody(req)) || "{}") as { input?: unknown; action?: string; data?: unknown };
+  const r =
+    req.url === "/invoke" ? await instance.eval(body.input) : await instance.management(String(body.action ?? ""), body.data);
+  const payload = r.ok
+    ? { ok: true, output: r.value, logs: r.logs, durationMs: r.durationMs }
+    : { ok: false, error: errorInfo(r.error), logs: r.logs, durationMs: r.durationMs };
+  send(res, r.ok ? 200 : 422, payload);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => {
+      text += c;
+      if (text.length > 8 * 2 ** 20) reject(new Error("request body over 8 MiB"));
+    });
+    req.on("end", () => resolve(text));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,159 @@
+import { resolve } from "node:path";
+import { type ApiClient, isTransientApiError } from "@aios/client";
+import { findFreePort, type Logger, type SupervisedChild, startChild, waitForPort } from "@aios/service-kit";
+import type { TFunctionReplica } from "@aios/spec";
+
+const REPLICA_MAIN = resolve(import.meta.dirname, "replica-main.ts");
+const RESTART_DELAY_MS = 1_000;
+
+interface Replica {
+  index: number;
+  child: SupervisedChild;
+  port: number;
+  state: TFunctionReplica;
+}
+
+interface HostedFunction {
+  /** What the running replicas were started with; a change restarts them. */
+  configKey: string;
+  replicas: Map<number, Replica>;
+  desiredReplicas: number;
+  /** Reconciles of one function run one at a time. */
+  chain: Promise<void>;
+}
+
+export interface FunctionSupervisorOptions {
+  api: ApiClient;
+  log: Logger;
+  publicHostname: string;
+  limits: { cpuTimeMs: number; memoryMb: number };
+}
+
+/**
+ * Runs this cluster's policy functions (execution type 4) as replica processes and keeps them at
+ * their desired state: started, scaled, restarted when they crash, stopped when removed. Every
+ * change is reported to the API, which routes invokes to ready replicas.
+ */
+export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
+  const hosted = new Map<string, HostedFunction>();
+  let stopping = false;
+
+  const report = async (name: string, fn: HostedFunction) => {
+    const replicas = [...fn.replicas.values()].map((r) => r.state).sort((a, b) => a.index - b.index);
+    try {
+      await opts.api.agents.work.reportFunction.mutate({ name, replicas });
+    } catch (err) {
+      opts.log.warn("function report failed", { name, err: (err as Error).message });
+    }
+  };
+
+  const startReplica = async (name: string, fn: HostedFunction, index: number, source: string) => {
+    const port = await findFreePort();
+    const child = startChild({
+      name: `${name}#${index}`,
+      command: process.execPath,
+      args: ["--no-node-snapshot", "--import", "tsx", REPLICA_MAIN],
+      env: {
+        AIOS_FUNCTION_NAME: name,
+        AIOS_FUNCTION_SOURCE: source,
+        AIOS_REPLICA_INDEX: String(index),
+        PORT: String(port),
+        AIOS_POLICY_CPU_MS: String(opts.limits.cpuTimeMs),
+        AIOS_POLICY_MEMORY_MB: String(opts.limits.memoryMb),
+      },
+      onLine: (line) => opts.log.debug(line, { function: name, replica: index }),
+    });
+    const replica: Replica = { index, child, port, state: { index, endpoint: null, status: "starting", pid: child.pid } };
+    fn.replicas.set(index, replica);
+    void child.exited.then(({ code, signal }) => {
+      if (fn.replicas.get(index) !== replica || stopping) return;
+      replica.state = { ...replica.state, status: "failed", endpoint: null, message: `exited (${code ?? signal})` };
+      opts.log.warn("function replica exited; restarting", { name, index, code, signal });
+      void report(name, fn);
+      setTimeout(() => {
+        if (fn.replicas.get(index) === replica && index < fn.desiredReplicas && !stopping) {
+          fn.replicas.delete(index);
+          fn.chain = fn.chain.then(() => startAndWait(name, fn, index, source).then(() => report(name, fn)));
+        }
+      }, RESTART_DELAY_MS).unref();
+    });
+    return replica;
+  };
+
+  const startAndWait = async (name: string, fn: HostedFunction, index: number, source: string) => {
+    const replica = await startReplica(name, fn, index, source);
+    try {
+      await Promise.race([
+        waitForPort(replica.port, 30_000),
+        replica.child.exited.then(() => {
+          throw new Error("the replica exited while starting");
+        }),
+      ]);
+      replica.state = { ...replica.state, status: "ready", endpoint: `http://${opts.publicHostname}:${replica.port}` };
+    } catch (err) {
+      replica.state = { ...replica.state, status: "failed", message: (err as Error).message };
+    }
+  };
+
+  const stopReplica = async (fn: HostedFunction, index: number) => {
+    const replica = fn.replicas.get(index);
+    if (!replica) return;
+    fn.replicas.delete(index);
+    await replica.child.stop(5_000);
+  };
+
+  const reconcileNow = async (name: string, fn: HostedFunction) => {
+    let desired: Awaited<ReturnType<typeof opts.api.agents.work.desiredFunction.query>> | null;
+    try {
+      desired = await opts.api.agents.work.desiredFunction.query({ name });
+    } catch (err) {
+      if (isTransientApiError(err)) throw err;
+      desired = null; // removed from the API altogether
+    }
+    const replicas = desired?.replicas ?? 0;
+    const source = desired ? JSON.stringify(desired.source) : "";
+    const configKey = desired ? `${desired.policyRuleURI}\n${source}` : "";
+    if (configKey !== fn.configKey) {
+      for (const index of [...fn.replicas.keys()]) await stopReplica(fn, index);
+      fn.configKey = configKey;
+    }
+    fn.desiredReplicas = replicas;
+    for (const index of [...fn.replicas.keys()]) if (index >= replicas) await stopReplica(fn, index);
+    const missing = Array.from({ length: replicas }, (_, i) => i).filter((i) => !fn.replicas.has(i));
+    await Promise.all(missing.map((i) => startAndWait(name, fn, i, source)));
+    if (desired) await report(name, fn);
+    if (replicas === 0) hosted.delete(name);
+    opts.log.info("function reconciled", { name, replicas, ready: [...fn.replicas.values()].filter((r) => r.state.status === "ready").length });
+  };
+
+  return {
+    /** Makes one function's replicas match its desired state in the API. */
+    reconcile(name: string): Promise<void> {
+      let fn = hosted.get(name);
+      if (!fn) {
+        fn = { configKey: "", replicas: new Map(), desiredReplicas: 0, chain: Promise.resolve() };
+        hosted.set(name, fn);
+      }
+      const target = fn;
+      const run = target.chain.then(() => reconcileNow(name, target));
+      target.chain = run.catch(() => undefined);
+      return run;
+    },
+
+    /** At start (and periodically): every function the API wants on this cluster, and no other. */
+    async reconcileAll(clusterId: string): Promise<void> {
+      const wanted = new Set(await opts.api.agents.work.desiredFunctions.query({ clusterId }));
+      for (const name of new Set([...wanted, ...hosted.keys()])) await this.reconcile(name);
+    },
+
+    hostedNames: () => [...hosted.keys()],
+
+    async stopAll(): Promise<void> {
+      stopping = true;
+      await Promise.all([...hosted.values()].flatMap((fn) => [...fn.replicas.keys()].map((i) => stopReplica(fn, i))));
+      hosted.clear();
+    },
+  };
+}
+
+export type FunctionSupervisor = ReturnType<typeof createFunctionSupervisor>;

@@ -1,0 +1,64 @@
+import { ZDnsLabel, ZFunctionReplica, ZPolicyCallResult, ZPolicyJobRecord, ZPolicyKind } from "@aios/spec";
+import { z } from "zod";
+import type { Principal } from "../../context";
+import { agentProcedure, router } from "../../trpc";
+
+const scopeOf = (p: Principal) => (p.role === "agent" ? p.scope : null);
+const ZJsonObject = z.record(z.string(), z.unknown());
+const ZSource = z.object({ code: z.string(), kind: ZPolicyKind, settings: ZJsonObject, parameters: ZJsonObject });
+
+/** What agents fetch and report while doing policy work (jobs, functions) for their cluster. */
+export const agentWorkRouter = router({
+  policyJob: agentProcedure
+    .input(z.object({ jobId: z.string().min(1) }))
+    .output(
+      z.object({
+        finished: z.boolean(),
+        job: z.object({ id: z.string(), input: z.unknown(), policyRuleURI: z.string() }),
+        source: ZSource,
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.services.policyJobs.start(input.jobId, scopeOf(ctx.principal))),
+  reportPolicyJob: agentProcedure
+    .input(z.object({ jobId: z.string().min(1), result: ZPolicyCallResult }))
+    .output(ZPolicyJobRecord)
+    .mutation(({ ctx, input }) => ctx.services.policyJobs.finish(input.jobId, input.result, scopeOf(ctx.principal))),
+  desiredFunctions: agentProcedure
+    .input(z.object({ clusterId: ZDnsLabel }))
+    .output(z.array(z.string()))
+    .query(({ ctx, input }) => ctx.services.functions.desiredForCluster(input.clusterId)),
+  desiredFunction: agentProcedure
+    .input(z.object({ name: ZDnsLabel }))
+    .output(
+      z.object({
+        name: z.string(),
+        policyRuleURI: z.string(),
+        replicas: z.number().int(),
+        revision: z.number().int(),
+        settings: ZJsonObject,
+        parameters: ZJsonObject,
+        source: ZSource,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const desired = await ctx.services.functions.desired(input.name, scopeOf(ctx.principal));
+      const source = await ctx.services.policySources.get(desired.policyRuleURI);
+      return {
+        ...desired,
+        // The function's values override the policy's defaults.
+        source: {
+          code: source.code,
+          kind: source.kind,
+          settings: { ...source.settings, ...desired.settings },
+          parameters: { ...source.parameters, ...desired.parameters },
+        },
+      };
+    }),
+  reportFunction: agentProcedure
+    .input(z.object({ name: ZDnsLabel, replicas: z.array(ZFunctionReplica) }))
+    .output(z.object({ status: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const r = await ctx.services.functions.report(input.name, input.replicas, scopeOf(ctx.principal));
+      return { status: r.status };
+    }),
+});

@@ -1,0 +1,18 @@
+import { type TPolicyCallResult, ZPolicyCallResult } from "@aios/spec";
+
+/** POSTs to a function replica's HTTP route and validates its answer. */
+export async function callReplica(
+  endpoint: string,
+  path: "invoke" | "management",
+  body: unknown,
+  timeoutMs = 10_000,
+): Promise<TPolicyCallResult> {
+  const res = await fetch(`${endpoint}/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!res.ok && res.status !== 422) throw new Error(`replica answered HTTP ${res.status}`);
+  return ZPolicyCallResult.parse(await res.json());
+}

@@ -1,0 +1,50 @@
+import { ZDnsLabel, ZPolicyCallResult, ZPolicyFunctionRecord } from "@aios/spec";
+import { z } from "zod";
+import { operatorProcedure, router, viewerProcedure } from "../../trpc";
+
+const ZJsonObject = z.record(z.string(), z.unknown());
+const ZName = z.object({ name: ZDnsLabel });
+const ZInvokeResult = ZPolicyCallResult.extend({ replica: z.number().int() });
+
+/** Execution type 4: stateful policy functions hosted by agents. */
+export const functionsRouter = router({
+  deploy: operatorProcedure
+    .input(
+      z.object({
+        name: ZDnsLabel,
+        policyRuleURI: z.string().min(1),
+        clusterId: z.string().min(1).default("local"),
+        replicas: z.number().int().min(1).max(32).default(1),
+        settings: ZJsonObject.optional(),
+        parameters: ZJsonObject.optional(),
+      }),
+    )
+    .output(ZPolicyFunctionRecord)
+    .mutation(({ ctx, input }) => ctx.services.functions.deploy(input)),
+  get: viewerProcedure
+    .input(ZName)
+    .output(ZPolicyFunctionRecord)
+    .query(({ ctx, input }) => ctx.services.functions.get(input.name)),
+  list: viewerProcedure
+    .input(z.object({ clusterId: z.string().optional() }).optional())
+    .output(z.array(ZPolicyFunctionRecord))
+    .query(({ ctx, input }) => ctx.services.functions.list(input ?? {})),
+  scale: operatorProcedure
+    .input(ZName.extend({ replicas: z.number().int().min(1).max(32) }))
+    .output(ZPolicyFunctionRecord)
+    .mutation(({ ctx, input }) => ctx.services.functions.scale(input.name, input.replicas)),
+  remove: operatorProcedure
+    .input(ZName)
+    .output(ZPolicyFunctionRecord)
+    .mutation(({ ctx, input }) => ctx.services.functions.remove(input.name)),
+  invoke: operatorProcedure
+    .input(ZName.extend({ input: z.unknown(), replica: z.number().int().min(0).optional() }))
+    .output(ZInvokeResult)
+    .mutation(({ ctx, input }) => ctx.services.functions.invoke(input.name, "invoke", { input: input.input }, input.replica)),
+  management: operatorProcedure
+    .input(ZName.extend({ action: z.string().min(1), data: z.unknown(), replica: z.number().int().min(0).optional() }))
+    .output(ZInvokeResult)
+    .mutation(({ ctx, input }) =>
+      ctx.services.functions.invoke(input.name, "management", { action: input.action, data: input.data }, input.replica),
+    ),
+});

@@ -1,0 +1,45 @@
+import { ZPolicyErrorInfo, ZPolicyGraphRecord } from "@aios/spec";
+import { z } from "zod";
+import { operatorProcedure, router, viewerProcedure } from "../../trpc";
+
+const ZNameSegment = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '-' or '_'");
+
+export const ZGraphExecution = z.object({
+  ok: z.boolean(),
+  failedAt: z.string().nullable(),
+  outputs: z.record(z.string(), z.unknown()),
+  trace: z.array(
+    z.object({
+      fn: z.string(),
+      ok: z.boolean(),
+      replica: z.number().int().nullable(),
+      durationMs: z.number(),
+      error: ZPolicyErrorInfo.optional(),
+    }),
+  ),
+});
+
+/** Execution type 5: static DAGs of policy functions. */
+export const graphsRouter = router({
+  create: operatorProcedure
+    .input(
+      z.object({
+        name: ZNameSegment,
+        version: z.string().regex(/^\d+(\.\d+){0,2}$/, "digits like 1.0.0").default("1.0.0"),
+        releaseTag: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.]*$/).default("stable"),
+        graph: z.record(z.string(), z.array(z.string())),
+        description: z.string().optional(),
+      }),
+    )
+    .output(z.object({ created: z.boolean(), graph: ZPolicyGraphRecord }))
+    .mutation(({ ctx, input }) => ctx.services.graphs.create(input)),
+  get: viewerProcedure
+    .input(z.object({ graphURI: z.string().min(1) }))
+    .output(ZPolicyGraphRecord)
+    .query(({ ctx, input }) => ctx.services.graphs.get(input.graphURI)),
+  list: viewerProcedure.output(z.array(ZPolicyGraphRecord)).query(({ ctx }) => ctx.services.graphs.list()),
+  execute: operatorProcedure
+    .input(z.object({ graphURI: z.string().min(1), input: z.unknown() }))
+    .output(ZGraphExecution)
+    .mutation(({ ctx, input }) => ctx.services.graphs.execute(input.graphURI, input.input)),
+});

@@ -1,0 +1,130 @@
+import type { Db } from "@aios/db";
+import {
+  type CallResult,
+  compilePolicy,
+  createPolicyHost,
+  dryRunPolicy,
+  loadPolicyInstance,
+  PolicyError,
+  type SandboxLimits,
+} from "@aios/policy-runtime";
+import type { TDryRunResult, TPolicyCallResult, TPolicyErrorInfo, TPolicyKind } from "@aios/spec";
+import { NotFoundError, UserError } from "../../errors";
+import { asObject } from "../registry/doc";
+
+export interface PolicySourceRecord {
+  policyRuleURI: string;
+  code: string;
+  kind: TPolicyKind;
+  settings: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+}
+
+/** A stored policy as the runtime needs it: code, kind and its default settings and parameters. */
+export async function policySource(db: Db, policyRuleURI: string, field = "policyRuleURI"): Promise<PolicySourceRecord> {
+  const row = await db.policy.findUnique({ where: { policyRuleURI } });
+  if (!row) throw new NotFoundError("policy", policyRuleURI, field);
+  const doc = asObject(row.doc);
+  return {
+    policyRuleURI,
+    code: row.code,
+    kind: row.kind as TPolicyKind,
+    settings: asObject(doc.policySettings),
+    parameters: asObject(doc.policyParameters),
+  };
+}
+
+export function errorInfo(error: PolicyError | Error): TPolicyErrorInfo {
+  if (error instanceof PolicyError) {
+    return {
+      kind: error.kind,
+      message: error.message,
+      ...(error.line !== undefined ? { line: error.line } : {}),
+      ...(error.column !== undefined ? { column: error.column } : {}),
+      ...(error.policyStack ? { stack: error.policyStack } : {}),
+      ...(error.issues ? { issues: error.issues } : {}),
+    };
+  }
+  return { kind: "runtime", message: error.message };
+}
+
+export function callResult(r: CallResult<unknown>): TPolicyCallResult {
+  return r.ok
+    ? { ok: true, output: r.value, logs: r.logs, durationMs: r.durationMs }
+    : { ok: false, error: errorInfo(r.error), logs: r.logs, durationMs: r.durationMs };
+}
+
+/**
+ * Runs policies for the management plane itself: the central executor (execution type 2:
+ * stateless calls on warm isolates), dry runs, and the checks a policy passes when it is created.
+ */
+export function createPolicyRuntimeService(db: Db, limits: Partial<SandboxLimits> = {}) {
+  const host = createPolicyHost({ resolve: (uri) => policySource(db, uri), limits });
+  return {
+    async execute(
+      policyRuleURI: string,
+      input: unknown,
+      overrides: { settings?: object; parameters?: object } = {},
+    ): Promise<TPolicyCallResult> {
+      await policySource(db, policyRuleURI); // a clear NotFound before the runtime's own error
+      return callResult(await host.execute(policyRuleURI, input, overrides));
+    },
+
+    async dryRun(req: {
+      code?: string | undefined;
+      policyRuleURI?: string | undefined;
+      kind?: TPolicyKind | undefined;
+      input: unknown;
+      settings?: object | undefined;
+      parameters?: object | undefined;
+    }): Promise<TDryRunResult> {
+      let code = req.code;
+      let settings = req.settings ?? {};
+      let parameters = req.parameters ?? {};
+      if (code === undefined) {
+        if (!req.policyRuleURI) throw UserError.field("code", "give the policy's code or a policyRuleURI");
+        const stored = await policySource(db, req.policyRuleURI);
+        code = stored.code;
+        // The caller's values override the stored defaults (the original had this backwards).
+        settings = { ...stored.settings, ...settings };
+        parameters = { ...stored.parameters, ...parameters };
+      }
+      const r = await dryRunPolicy({ code, kind: req.kind, input: req.input, settings, parameters, limits });
+      return {
+        ok: r.ok,
+        kind: r.kind,
+        ...(r.output !== undefined ? { output: r.output } : {}),
+        valid: r.valid,
+        validationErrors: r.validationErrors,
+        logs: r.logs,
+        durationMs: r.durationMs,
+        ...(r.error ? { error: { ...r.error } as TPolicyErrorInfo } : {}),
+      };
+    },
+
+    /**
+     * What `createPolicy` checks before storing: the code compiles, exports definePolicy({...}) of
+     * the declared kind, and its init runs with the default settings and parameters.
+     */
+    async check(code: string, kind: TPolicyKind, defaults: { settings?: object; parameters?: object }) {
+      try {
+        const compiled = await compilePolicy(code, "policy.ts");
+        const instance = await loadPolicyInstance(compiled, { limits, ...defaults });
+        const actual = instance.kind;
+        instance.dispose();
+        if (actual !== kind) {
+          throw UserError.field("body.spec.values.kind", `the code defines a ${actual} policy, not ${kind}`);
+        }
+        return compiled;
+      } catch (err) {
+        if (!(err instanceof PolicyError)) throw err;
+        const at = err.line !== undefined ? ` (line ${err.line}, column ${err.column ?? 0})` : "";
+        throw UserError.field("body.spec.values.code", `${err.kind} error${at}: ${err.message}`);
+      }
+    },
+
+    dispose: () => host.dispose(),
+  };
+}
+
+export type PolicyRuntimeService = ReturnType<typeof createPolicyRuntimeService>;

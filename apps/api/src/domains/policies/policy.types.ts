@@ -1,0 +1,47 @@
+import { ZPolicyKind, ZPolicyRuleSpec } from "@aios/spec";
+import { z } from "zod";
+
+const ZJsonObject = z.record(z.string(), z.unknown());
+
+export const ZCreatePolicyRequest = z.object({ values: ZPolicyRuleSpec });
+
+export const ZCreateVersionRequest = z.object({
+  policyRuleURI: z.string().min(1),
+  version: z.string().min(1),
+  releaseTag: z.string().optional(),
+  code: z.string().min(1).optional(),
+  description: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  policySettings: ZJsonObject.optional(),
+  policyParameters: ZJsonObject.optional(),
+});
+
+export const ZExecuteRequest = z.object({
+  policyRuleURI: z.string().min(1),
+  input: z.unknown(),
+  settings: ZJsonObject.optional(),
+  parameters: ZJsonObject.optional(),
+});
+
+export const ZDryRunRequest = z
+  .object({
+    code: z.string().min(1).optional(),
+    policyRuleURI: z.string().min(1).optional(),
+    kind: ZPolicyKind.optional(),
+    input: z.unknown(),
+    settings: ZJsonObject.optional(),
+    parameters: ZJsonObject.optional(),
+  })
+  .refine((r) => r.code !== undefined || r.policyRuleURI !== undefined, {
+    path: ["code"],
+    message: "give the policy's code or a policyRuleURI",
+  });
+
+export const ZSubmitJobRequest = z.object({
+  policyRuleURI: z.string().min(1),
+  clusterId: z.string().min(1),
+  input: z.unknown(),
+  name: z.string().min(1).max(200).optional(),
+  settings: ZJsonObject.optional(),
+  parameters: ZJsonObject.optional(),
+});

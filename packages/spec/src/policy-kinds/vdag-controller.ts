@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { type TPolicyKindEntry, ZReason } from "./common";
+import { ZAiosPacket } from "./packet";
+
+/** Policies of a vDAG controller: quota per request, quality sampling, vDAG health. */
+
+// ---- quotaChecker -------------------------------------------------------------------------------
+
+export const ZQuotaCheckerInput = z.looseObject({
+  vdagURI: z.string().optional(),
+  sessionId: z.string().min(1),
+  /** Requests of this session so far, INCLUDING this one (the first request has quota 1). */
+  quota: z.number().int().min(1),
+  /** Request counts of all sessions the controller tracks: session id -> count. */
+  quotaTable: z.record(z.string(), z.number()).optional(),
+  /** The request as a packet. */
+  input: ZAiosPacket,
+});
+
+export const ZQuotaCheckerOutput = z.strictObject({
+  allowed: z.boolean(),
+  /** Returned to the client when the request is refused. */
+  reason: z.string().optional(),
+});
+
+export const QUOTA_CHECKER: TPolicyKindEntry = {
+  input: ZQuotaCheckerInput,
+  output: ZQuotaCheckerOutput,
+  description: "Run by the vDAG controller before every request: allows or refuses it given the session's request count.",
+  template: `import { definePolicy } from "@aios/policy-runtime";
+
+// quotaChecker: called before every vDAG request; quota counts this request too.
+export default definePolicy({
+  kind: "quotaChecker",
+  init() {
+    return {};
+  },
+  eval(input, { settings }) {
+    const limit = typeof settings.limit === "number" ? settings.limit : 100;
+    if (input.quota <= limit) return { allowed: true };
+    return { allowed: false, reason: "session " + input.sessionId + " used its " + limit + " requests" };
+  },
+});
+`,
+};
+
+// ---- qualityChecker -----------------------------------------------------------------------------
+
+export const ZQualityCheckerInput = z.looseObject({
+  vdagURI: z.string().min(1),
+  /** The original's `vdag_info`: the vDAG's stored document. */
+  vdagInfo: z.record(z.string(), z.unknown()).optional(),
+  request: ZAiosPacket,
+  response: ZAiosPacket,
+  /** End-to-end time of the request, ms. */
+  latencyMs: z.number().optional(),
+});
+
+/** The original ignored the result; here it is recorded with the sample (return nothing to skip). */
+export const ZQualityCheckerOutput = z
+  .looseObject({
+    passed: z.boolean().optional(),
+    /** 0 (bad) .. 1 (good). */
+    score: z.number().min(0).max(1).optional(),
+    reason: z.string().optional(),
+  })
+  .optional();
+
+export const QUALITY_CHECKER: TPolicyKindEntry = {
+  input: ZQualityCheckerInput,
+  output: ZQualityCheckerOutput,
+  description:
+    "Run by the vDAG controller asynchronously on every framesInterval-th request with its response: records a quality verdict.",
+  template: `import { definePolicy } from "@aios/policy-runtime";
+
+// qualityChecker: sampled requests arrive here after they were answered; judge the answer.
+export default definePolicy({
+  kind: "qualityChecker",
+  init() {
+    return {};
+  },
+  eval(input, { log }) {
+    const empty = Object.keys(input.response.data).length === 0;
+    if (empty) log.warn("empty response", input.request.session_id, input.request.seq_no);
+    return { passed: !empty, score: empty ? 0 : 1 };
+  },
+});
+`,
+};
+
+// ---- vdagHealthChecker --------------------------------------------------------------------------
+
+export const ZBlockHealth = z.looseObject({
+  healthy: z.boolean(),
+  instances: z.number().int().min(0).optional(),
+  healthyInstances: z.number().int().min(0).optional(),
+  /** Why the block's health could not be read. */
+  error: z.string().optional(),
+});
+
+export const ZVdagHealthCheckerInput = z.looseObject({
+  /** `default`: the periodic check (every `interval` s); `fast_check`: before each request. */
+  mode: z.enum(["default", "fast_check"]),
+  vdagURI: z.string().min(1),
+  /** Health of every block of the vDAG: block id -> health. */
+  healthCheckData: z.record(z.string(), ZBlockHealth),
+});
+
+/** Both modes return `overallHealthy` (the original required it only of fast_check). */
+export const ZVdagHealthCheckerOutput = z.strictObject({
+  overallHealthy: z.boolean(),
+  unhealthyBlocks: z.array(z.string()).optional(),
+  reason: ZReason.optional(),
+});
+
+export const VDAG_HEALTH_CHECKER: TPolicyKindEntry = {
+  input: ZVdagHealthCheckerInput,
+  output: ZVdagHealthCheckerOutput,
+  description:
+    "Run by the vDAG controller periodically (default) and before each request (fast_check): says whether the vDAG can serve.",
+  template: `import { definePolicy } from "@aios/policy-runtime";
+
+// vdagHealthChecker: "fast_check" runs before each request, so keep it cheap.
+export default definePolicy({
+  kind: "vdagHealthChecker",
+  init() {
+    return {};
+  },
+  eval(input, { log }) {
+    const unhealthyBlocks = Object.entries(input.healthCheckData)
+      .filter(([, health]) => !health.healthy)
+      .map(([blockId]) => blockId);
+    return { overallHealthy: unhealthyBlocks.length === 0, unhealthyBlocks };
+  },
+});
+`,
+};
