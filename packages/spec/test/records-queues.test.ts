@@ -71,7 +71,11 @@ describe("queues", () => {
     expect(bad).toEqual({
       ok: false,
       errors: [
-        { path: "type", message: 'expected one of "cluster.ping", "block.deploy", got "block.remove"' },
+        {
+          path: "type",
+          message:
+            'expected one of "cluster.ping", "block.deploy", "policy.run", "function.reconcile", got "block.remove"',
+        },
       ],
     });
     const missing = safeParseSpec(ZClusterJob, { type: "block.deploy" });
@@ -83,6 +87,8 @@ describe("queues", () => {
     const ping = jobIdFor({ type: "cluster.ping", requestedAt: now });
     expect(ping).toBe("cluster.ping__2025-05-01T12-00-00.000Z");
     expect(ping).not.toContain(":");
+    expect(jobIdFor({ type: "policy.run", jobId: "pj-abc" })).toBe("policy.run__pj-abc");
+    expect(jobIdFor({ type: "function.reconcile", name: "lb", revision: 3 })).toBe("function.reconcile__lb__3");
   });
 
   it("has the agreed default job options", () => {

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createApiClient, describeApiError } from "../api-client";
 import { applyCommand } from "./apply";
+import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
 import { getCommand } from "./get";
+import { POLICY_USAGE, policyCommand } from "./policy";
 import { type CliIo, CliUsageError, consoleIo } from "./io";
 import { validateCommand } from "./validate";
 
@@ -14,6 +16,8 @@ Usage:
   aios get KIND [ID] [-o table|json]      list or show clusters, nodes, components, blocks, vdags, policies
   aios get KIND --filter JSON             search with the filter language, e.g.
                                           '{"variable":"tags","operator":"==","value":"nlp"}'
+${POLICY_USAGE}
+${FUNCTION_USAGE}
 
 Environment:
   AIOS_API_URL   the management plane (default http://127.0.0.1:4000)
@@ -39,6 +43,12 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await validateCommand(api, rest, io);
       case "get":
         return await getCommand(api, rest, io);
+      case "policy":
+        return await policyCommand(api, rest, io);
+      case "function":
+        return await functionCommand(api, rest, io);
+      case "graph":
+        return await graphCommand(api, rest, io);
       default:
         throw new CliUsageError(`unknown command ${JSON.stringify(command)}`);
     }

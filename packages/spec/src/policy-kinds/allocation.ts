@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZAllocationEntry } from "./block-runtime";
 import {
+  TEMPLATE_IMPORT,
   type TPolicyKindEntry,
   ZBlockMetrics,
   ZClusterMetrics,
@@ -62,14 +63,14 @@ export const ZClusterSelectionOutput = z.strictObject({
 export const ZClusterPostDryRunOutput = z.looseObject({ id: z.string().min(1) });
 export const ZClusterAllocatorOutput = z.union([ZClusterSelectionOutput, ZClusterPostDryRunOutput]);
 
-export const CLUSTER_ALLOCATOR: TPolicyKindEntry = {
+export const CLUSTER_ALLOCATOR = {
   input: ZClusterAllocatorInput,
   output: ZClusterAllocatorOutput,
   outputFor: (input) =>
     actionOf(input) === "post_dry_run" ? ZClusterPostDryRunOutput : ZClusterSelectionOutput,
   description:
     "Run by the Resource Allocator when a block is created: selects candidate clusters (selection), then picks one from their dry-run scores (post_dry_run).",
-  template: `import { definePolicy } from "@aios/policy-runtime";
+  template: `${TEMPLATE_IMPORT}
 
 // clusterAllocator: "selection" narrows the filtered clusters, "post_dry_run" picks the winner.
 export default definePolicy({
@@ -87,7 +88,7 @@ export default definePolicy({
   },
 });
 `,
-};
+} satisfies TPolicyKindEntry;
 
 // ---- resourceAllocator --------------------------------------------------------------------------
 
@@ -134,13 +135,13 @@ export const ZResourceDryRunOutput = z.strictObject({ selectionScoreData: ZSelec
 export const ZResourcePlacementOutput = ZAllocationEntry;
 export const ZResourceAllocatorOutput = z.union([ZResourcePlacementOutput, ZResourceDryRunOutput]);
 
-export const RESOURCE_ALLOCATOR: TPolicyKindEntry = {
+export const RESOURCE_ALLOCATOR = {
   input: ZResourceAllocatorInput,
   output: ZResourceAllocatorOutput,
   outputFor: (input) => (actionOf(input) === "dry_run" ? ZResourceDryRunOutput : ZResourcePlacementOutput),
   description:
     "Run when a block is scored (dry_run) or an instance is placed (allocation, scale, reassignment, third_party_allocate): picks the node and GPUs.",
-  template: `import { definePolicy } from "@aios/policy-runtime";
+  template: `${TEMPLATE_IMPORT}
 
 // resourceAllocator: dry_run scores the cluster (0..1); every other action places one instance.
 export default definePolicy({
@@ -162,4 +163,4 @@ export default definePolicy({
   },
 });
 `,
-};
+} satisfies TPolicyKindEntry;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  TEMPLATE_IMPORT,
   type TPolicyKindEntry,
   ZBlockMetrics,
   ZInstanceState,
@@ -26,11 +27,11 @@ export const ZLoadBalancerOutput = z.strictObject({
   instanceId: z.string().min(1),
 });
 
-export const LOAD_BALANCER: TPolicyKindEntry = {
+export const LOAD_BALANCER = {
   input: ZLoadBalancerInput,
   output: ZLoadBalancerOutput,
   description: "Run by the block executor for every task: picks the instance that processes it.",
-  template: `import { definePolicy } from "@aios/policy-runtime";
+  template: `${TEMPLATE_IMPORT}
 
 // loadBalancer: called by the block executor for every task; returns the instance to send it to.
 export default definePolicy({
@@ -44,7 +45,7 @@ export default definePolicy({
   },
 });
 `,
-};
+} satisfies TPolicyKindEntry;
 
 // ---- autoscaler ---------------------------------------------------------------------------------
 
@@ -83,12 +84,12 @@ export const ZAutoscalerOutput = z.discriminatedUnion("skip", [
   z.discriminatedUnion("operation", [ZUpscale, ZDownscale]),
 ]);
 
-export const AUTOSCALER: TPolicyKindEntry = {
+export const AUTOSCALER = {
   input: ZAutoscalerInput,
   output: ZAutoscalerOutput,
   description:
     "Run by the block's autoscaler every settings.intervalSeconds: decides to add instances, remove some, or skip.",
-  template: `import { definePolicy } from "@aios/policy-runtime";
+  template: `${TEMPLATE_IMPORT}
 
 // autoscaler: called periodically per block; returns {skip: true} or a scaling operation.
 export default definePolicy({
@@ -111,7 +112,7 @@ export default definePolicy({
   },
 });
 `,
-};
+} satisfies TPolicyKindEntry;
 
 // ---- healthChecker ------------------------------------------------------------------------------
 
@@ -131,12 +132,12 @@ export const ZHealthCheckerOutput = z.strictObject({
   reason: z.string().optional(),
 });
 
-export const HEALTH_CHECKER: TPolicyKindEntry = {
+export const HEALTH_CHECKER = {
   input: ZHealthCheckerInput,
   output: ZHealthCheckerOutput,
   description:
     "Run by the block's health checker every settings.healthCheckInterval with the probe results: reports block health and which instances to replace.",
-  template: `import { definePolicy } from "@aios/policy-runtime";
+  template: `${TEMPLATE_IMPORT}
 
 // healthChecker: called periodically per block with each instance's probe result.
 export default definePolicy({
@@ -153,4 +154,4 @@ export default definePolicy({
   },
 });
 `,
-};
+} satisfies TPolicyKindEntry;

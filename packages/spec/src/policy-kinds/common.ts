@@ -129,3 +129,8 @@ export type TBlockCandidate = z.infer<typeof ZBlockCandidate>;
 
 /** A free-text reason shown to users (denials, skips). */
 export const ZReason = z.string().min(1);
+
+/** The module policies import `definePolicy` from (the sandbox provides it). */
+export const POLICY_RUNTIME_MODULE = "@aios/policy-runtime";
+/** First line of every template. */
+export const TEMPLATE_IMPORT = `import { definePolicy } from ${JSON.stringify(POLICY_RUNTIME_MODULE)};`;

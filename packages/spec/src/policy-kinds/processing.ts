@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZJsonObject } from "../specs/common";
-import { type TPolicyKindEntry, ZPolicyBlock } from "./common";
+import { TEMPLATE_IMPORT, type TPolicyKindEntry, ZPolicyBlock } from "./common";
 import { ZAiosPacket } from "./packet";
 
 /**
@@ -18,7 +18,7 @@ export const ZBlockProcessingInput = z.looseObject({
 
 export const ZProcessingOutput = z.strictObject({ packet: ZAiosPacket });
 
-const blockTemplate = (kind: string, comment: string, body: string) => `import { definePolicy } from "@aios/policy-runtime";
+const blockTemplate = (kind: string, comment: string, body: string) => `${TEMPLATE_IMPORT}
 
 // ${kind}: ${comment}
 export default definePolicy({
@@ -32,29 +32,31 @@ ${body}
 });
 `;
 
-export const BLOCK_PRE_PROCESSING: TPolicyKindEntry = {
+export const BLOCK_PRE_PROCESSING = {
   input: ZBlockProcessingInput,
   output: ZProcessingOutput,
-  description: "Run by every instance of the block on each task before the component's infer: may rewrite the packet.",
+  description:
+    "Run by every instance of the block on each task before the component's infer: may rewrite the packet.",
   template: blockTemplate(
     "blockPreProcessing",
     "rewrite each task's packet before the component sees it.",
     `    const data = { ...input.packet.data };
     return { packet: { ...input.packet, data } };`,
   ),
-};
+} satisfies TPolicyKindEntry;
 
-export const BLOCK_POST_PROCESSING: TPolicyKindEntry = {
+export const BLOCK_POST_PROCESSING = {
   input: ZBlockProcessingInput,
   output: ZProcessingOutput,
-  description: "Run by every instance of the block on each task after the component's infer: may rewrite the result packet.",
+  description:
+    "Run by every instance of the block on each task after the component's infer: may rewrite the result packet.",
   template: blockTemplate(
     "blockPostProcessing",
     "rewrite the component's result packet before it leaves the block.",
     `    const data = { ...input.packet.data, blockId: input.blockData.id };
     return { packet: { ...input.packet, data } };`,
   ),
-};
+} satisfies TPolicyKindEntry;
 
 // ---- vDAG pre/post-processing -------------------------------------------------------------------
 
@@ -88,11 +90,12 @@ export const ZVdagPostProcessingOutput = z.strictObject({
   next: z.array(z.string().min(1)).optional(),
 });
 
-export const VDAG_PRE_PROCESSING: TPolicyKindEntry = {
+export const VDAG_PRE_PROCESSING = {
   input: ZVdagPreProcessingInput,
   output: ZProcessingOutput,
-  description: "Run on each vDAG task when it reaches the node, before the block's own processing: may rewrite the packet.",
-  template: `import { definePolicy } from "@aios/policy-runtime";
+  description:
+    "Run on each vDAG task when it reaches the node, before the block's own processing: may rewrite the packet.",
+  template: `${TEMPLATE_IMPORT}
 
 // vdagPreProcessing: adapt the packet to this vDAG node before its block processes it.
 export default definePolicy({
@@ -106,14 +109,14 @@ export default definePolicy({
   },
 });
 `,
-};
+} satisfies TPolicyKindEntry;
 
-export const VDAG_POST_PROCESSING: TPolicyKindEntry = {
+export const VDAG_POST_PROCESSING = {
   input: ZVdagPostProcessingInput,
   output: ZVdagPostProcessingOutput,
   description:
     "Run on each vDAG task after the node's block produced its result: may rewrite the packet and choose which next nodes get it (conditional routing).",
-  template: `import { definePolicy } from "@aios/policy-runtime";
+  template: `${TEMPLATE_IMPORT}
 
 // vdagPostProcessing: rewrite the node's result and pick which outgoing edges it follows.
 export default definePolicy({
@@ -127,4 +130,4 @@ export default definePolicy({
   },
 });
 `,
-};
+} satisfies TPolicyKindEntry;

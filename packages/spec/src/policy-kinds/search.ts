@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type TPolicyKindEntry, ZBlockCandidate, ZFilterResultEntry } from "./common";
+import { TEMPLATE_IMPORT, type TPolicyKindEntry, ZBlockCandidate, ZFilterResultEntry } from "./common";
 
 /** Policies of the search server: vDAG node assignment and ranking of search results. */
 
@@ -18,12 +18,12 @@ export const ZAssignmentOutput = z.strictObject({
   blockId: z.string().min(1),
 });
 
-export const ASSIGNMENT: TPolicyKindEntry = {
+export const ASSIGNMENT = {
   input: ZAssignmentInput,
   output: ZAssignmentOutput,
   description:
     "Run when a vDAG is created, once per node without a manualBlockId: picks the block that serves the node among the filter's matches.",
-  template: `import { definePolicy } from "@aios/policy-runtime";
+  template: `${TEMPLATE_IMPORT}
 
 // assignment: choose the block that will serve this vDAG node.
 export default definePolicy({
@@ -38,7 +38,7 @@ export default definePolicy({
   },
 });
 `,
-};
+} satisfies TPolicyKindEntry;
 
 // ---- ranking ------------------------------------------------------------------------------------
 
@@ -55,12 +55,12 @@ export const ZRankingOutput = z.strictObject({
   results: z.array(ZFilterResultEntry),
 });
 
-export const RANKING: TPolicyKindEntry = {
+export const RANKING = {
   input: ZRankingInput,
   output: ZRankingOutput,
   description:
     "Run by the search server after a filter: drops and reorders the matches, best first, before they are returned.",
-  template: `import { definePolicy } from "@aios/policy-runtime";
+  template: `${TEMPLATE_IMPORT}
 
 // ranking: reorder (and possibly drop) the search results, best first.
 export default definePolicy({
@@ -74,4 +74,4 @@ export default definePolicy({
   },
 });
 `,
-};
+} satisfies TPolicyKindEntry;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type TPolicyKindEntry, ZReason } from "./common";
+import { TEMPLATE_IMPORT, type TPolicyKindEntry, ZReason } from "./common";
 import { ZAiosPacket } from "./packet";
 
 /** Policies of a vDAG controller: quota per request, quality sampling, vDAG health. */
@@ -23,11 +23,12 @@ export const ZQuotaCheckerOutput = z.strictObject({
   reason: z.string().optional(),
 });
 
-export const QUOTA_CHECKER: TPolicyKindEntry = {
+export const QUOTA_CHECKER = {
   input: ZQuotaCheckerInput,
   output: ZQuotaCheckerOutput,
-  description: "Run by the vDAG controller before every request: allows or refuses it given the session's request count.",
-  template: `import { definePolicy } from "@aios/policy-runtime";
+  description:
+    "Run by the vDAG controller before every request: allows or refuses it given the session's request count.",
+  template: `${TEMPLATE_IMPORT}
 
 // quotaChecker: called before every vDAG request; quota counts this request too.
 export default definePolicy({
@@ -42,7 +43,7 @@ export default definePolicy({
   },
 });
 `,
-};
+} satisfies TPolicyKindEntry;
 
 // ---- qualityChecker -----------------------------------------------------------------------------
 
@@ -66,12 +67,12 @@ export const ZQualityCheckerOutput = z
   })
   .optional();
 
-export const QUALITY_CHECKER: TPolicyKindEntry = {
+export const QUALITY_CHECKER = {
   input: ZQualityCheckerInput,
   output: ZQualityCheckerOutput,
   description:
     "Run by the vDAG controller asynchronously on every framesInterval-th request with its response: records a quality verdict.",
-  template: `import { definePolicy } from "@aios/policy-runtime";
+  template: `${TEMPLATE_IMPORT}
 
 // qualityChecker: sampled requests arrive here after they were answered; judge the answer.
 export default definePolicy({
@@ -86,7 +87,7 @@ export default definePolicy({
   },
 });
 `,
-};
+} satisfies TPolicyKindEntry;
 
 // ---- vdagHealthChecker --------------------------------------------------------------------------
 
@@ -113,12 +114,12 @@ export const ZVdagHealthCheckerOutput = z.strictObject({
   reason: ZReason.optional(),
 });
 
-export const VDAG_HEALTH_CHECKER: TPolicyKindEntry = {
+export const VDAG_HEALTH_CHECKER = {
   input: ZVdagHealthCheckerInput,
   output: ZVdagHealthCheckerOutput,
   description:
     "Run by the vDAG controller periodically (default) and before each request (fast_check): says whether the vDAG can serve.",
-  template: `import { definePolicy } from "@aios/policy-runtime";
+  template: `${TEMPLATE_IMPORT}
 
 // vdagHealthChecker: "fast_check" runs before each request, so keep it cheap.
 export default definePolicy({
@@ -134,4 +135,4 @@ export default definePolicy({
   },
 });
 `,
-};
+} satisfies TPolicyKindEntry;

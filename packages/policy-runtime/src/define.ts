@@ -1,0 +1,46 @@
+import type { TPolicyInput, TPolicyKind, TPolicyOutput } from "@aios/spec";
+
+/** `log(...)` and `console.*` inside a policy: captured per call and returned with the result. */
+export interface PolicyLog {
+  (...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+  debug(...args: unknown[]): void;
+}
+
+export type PolicySettings = Record<string, unknown>;
+
+export interface PolicyInitContext {
+  settings: PolicySettings;
+  parameters: PolicySettings;
+  log: PolicyLog;
+}
+
+export interface PolicyCallContext<S> extends PolicyInitContext {
+  /** What init returned (`{}` without init); mutate it to keep state between evals. */
+  state: S;
+  /** Whatever the caller passed as `ctx.metrics` (block/cluster metrics for the kinds that get them). */
+  metrics?: unknown;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * One policy module. eval may be async, but a policy has no timers or I/O, so its promise must
+ * settle within the same call (its microtasks run inside the call's CPU-time budget).
+ */
+export interface PolicyModule<K extends TPolicyKind, S = unknown> {
+  kind: K;
+  init?(ctx: PolicyInitContext): Awaitable<S>;
+  eval(input: TPolicyInput<K>, ctx: PolicyCallContext<S>): Awaitable<TPolicyOutput<K>>;
+  management?(action: string, data: unknown, ctx: PolicyCallContext<S>): unknown;
+}
+
+/** Identity: it only gives the module its types. The sandbox resolves the import to the same thing. */
+export function definePolicy<K extends TPolicyKind, S = unknown>(p: PolicyModule<K, S>): PolicyModule<K, S> {
+  return p;
+}
+
+/** The module the compiler substitutes for "@aios/policy-runtime" inside a policy bundle. */
+export const POLICY_RUNTIME_SHIM = "export const definePolicy = (p) => p;\n";

@@ -1,0 +1,125 @@
+import type { TPolicyKind } from "@aios/spec";
+import { compilePolicy } from "./compile";
+import { PolicyError } from "./errors";
+import { loadPolicyInstance, type SandboxProcess } from "./sandbox";
+import type { CallResult, PolicyInstance, SandboxIsolation, SandboxLimits } from "./sandbox/types";
+
+/** A stored policy as the host needs it (the Policies registry's record, trimmed). */
+export interface PolicySource {
+  policyRuleURI: string;
+  code: string;
+  kind: TPolicyKind;
+  settings?: object;
+  parameters?: object;
+}
+
+export interface PolicyOverrides {
+  settings?: object;
+  parameters?: object;
+}
+
+export interface PolicyHostOptions {
+  /** Called on every load and execute (to see new versions): make it cheap or cache it. */
+  resolve: (uri: string) => Promise<PolicySource>;
+  limits?: Partial<SandboxLimits>;
+  /** Default "process" (crash-contained); "in-process" for hot paths such as a load balancer. */
+  isolation?: SandboxIsolation;
+  process?: SandboxProcess;
+  /** Warm isolates kept for execute(); the least recently used one is disposed past it. */
+  maxWarm?: number;
+}
+
+export interface PolicyHost {
+  load(uri: string, overrides?: PolicyOverrides): Promise<PolicyInstance>;
+  execute(uri: string, input: unknown, overrides?: PolicyOverrides): Promise<CallResult<unknown>>;
+  dispose(): void;
+}
+
+interface Warm {
+  instance: Promise<PolicyInstance>;
+  /** execute() runs init then eval; calls on one instance are queued so they never interleave. */
+  queue: Promise<unknown>;
+}
+
+/** Execution types 1 (load: a stateful instance the caller keeps) and 2 (execute: stateless). */
+export function createPolicyHost(opts: PolicyHostOptions): PolicyHost {
+  const loaded = new Set<PolicyInstance>();
+  const warm = new Map<string, Warm>();
+  const maxWarm = opts.maxWarm ?? 64;
+
+  async function instantiate(source: PolicySource, overrides: PolicyOverrides = {}) {
+    const compiled = await compilePolicy(source.code, `${source.policyRuleURI}.ts`);
+    // The caller's values win over the stored defaults (the original merged it the other way).
+    const settings = { ...source.settings, ...overrides.settings };
+    const parameters = { ...source.parameters, ...overrides.parameters };
+    const instance = await loadPolicyInstance(compiled, { ...opts, settings, parameters });
+    if (instance.kind !== source.kind) {
+      instance.dispose();
+      const message = `${source.policyRuleURI} is registered as "${source.kind}" but its module declares "${instance.kind}"`;
+      throw new PolicyError("invalid_policy", message);
+    }
+    return { instance, settings, parameters };
+  }
+
+  return {
+    async load(uri, overrides) {
+      const { instance } = await instantiate(await opts.resolve(uri), overrides);
+      loaded.add(instance);
+      const dispose = instance.dispose.bind(instance);
+      instance.dispose = () => {
+        loaded.delete(instance);
+        dispose();
+      };
+      return instance;
+    },
+
+    async execute(uri, input, overrides = {}) {
+      const source = await opts.resolve(uri);
+      const key = JSON.stringify([uri, source.code, source.settings, source.parameters, overrides]);
+      let entry = warm.get(key);
+      if (entry) {
+        warm.delete(key);
+      } else {
+        const made = instantiate(source, overrides);
+        entry = { instance: made.then((m) => m.instance), queue: Promise.resolve() };
+        made.catch(() => warm.delete(key));
+      }
+      warm.set(key, entry);
+      evictBeyond(warm, maxWarm);
+      const { settings, parameters } = { settings: { ...source.settings, ...overrides.settings }, parameters: { ...source.parameters, ...overrides.parameters } };
+      const run = entry.queue.then(async () => {
+        const instance = await entry.instance;
+        // Stateless: every call starts from a fresh init, on a warm isolate.
+        const init = await instance.init(settings, parameters);
+        if (!init.ok) return init;
+        const result = await instance.eval(input);
+        return { ...result, logs: [...init.logs, ...result.logs], durationMs: init.durationMs + result.durationMs };
+      });
+      entry.queue = run.catch(() => undefined);
+      return run;
+    },
+
+    dispose() {
+      for (const instance of [...loaded]) instance.dispose();
+      for (const entry of warm.values()) void entry.instance.then((i) => i.dispose(), () => undefined);
+      warm.clear();
+    },
+  };
+}
+
+function evictBeyond(warm: Map<string, Warm>, max: number): void {
+  while (warm.size > max) {
+    const [key, entry] = warm.entries().next().value as [string, Warm];
+    warm.delete(key);
+    void entry.queue.then(() => entry.instance).then((i) => i.dispose(), () => undefined);
+  }
+}
+
+/** Convenience: load one policy from its source, without a registry. */
+export function loadPolicy(
+  source: PolicySource,
+  overrides?: PolicyOverrides,
+  opts: Omit<PolicyHostOptions, "resolve"> = {},
+): Promise<PolicyInstance> {
+  return createPolicyHost({ ...opts, resolve: async () => source }).load(source.policyRuleURI, overrides);
+}

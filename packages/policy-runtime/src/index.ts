@@ -1,0 +1,8 @@
+export * from "./compile";
+export * from "./define";
+export * from "./dry-run";
+export * from "./errors";
+export * from "./host";
+export type { CallResult, LogEntry, PolicyInstance, SandboxIsolation, SandboxLimits } from "./sandbox/types";
+export { DEFAULT_LIMITS } from "./sandbox/types";
+export { loadPolicyInstance } from "./sandbox";

@@ -1,0 +1,99 @@
+import { type TPolicyKind, validatePolicyInput, validatePolicyOutput, ZPolicyKind } from "@aios/spec";
+import type { CompiledPolicy } from "../compile";
+import { PolicyError, type PolicyIssue } from "../errors";
+import { toPolicyError } from "./error-mapping";
+import type { SandboxFault, SessionMethod, SessionOutcome } from "./isolate-session";
+import type { SessionPort } from "./session-port";
+import type { CallResult, LogEntry, PolicyInstance } from "./types";
+
+type Answer = { ok: true; value?: unknown; logs: LogEntry[] } | { ok: false; error: SandboxFault; logs: LogEntry[] };
+
+// What comes out of the isolate is untrusted: a "__proto__" key must not become a prototype later.
+const dropProto = (key: string, value: unknown) => (key === "__proto__" ? undefined : value);
+const ms = (t0: number) => Math.round((performance.now() - t0) * 1000) / 1000;
+
+/** A PolicyInstance over any SessionPort: JSON in and out, kind validation, mapped errors. */
+export class SandboxedPolicyInstance implements PolicyInstance {
+  constructor(
+    readonly kind: TPolicyKind,
+    private readonly compiled: CompiledPolicy,
+    private readonly port: SessionPort,
+  ) {}
+
+  get hash(): string {
+    return this.compiled.hash;
+  }
+
+  /** Loads the module (no init yet); throws PolicyError "invalid_policy" or "runtime". */
+  static async open(compiled: CompiledPolicy, port: SessionPort): Promise<SandboxedPolicyInstance> {
+    const answer = read(await port.open());
+    if (!answer.ok) {
+      port.dispose();
+      throw toPolicyError(answer.error, compiled);
+    }
+    const kind = ZPolicyKind.safeParse((answer.value as { kind?: unknown } | undefined)?.kind);
+    if (!kind.success) {
+      port.dispose();
+      const declared = JSON.stringify((answer.value as { kind?: unknown }).kind);
+      throw new PolicyError("invalid_policy", `unknown policy kind ${declared}; one of ${ZPolicyKind.options.join(", ")}`);
+    }
+    return new SandboxedPolicyInstance(kind.data, compiled, port);
+  }
+
+  async init(settings: object, parameters: object): Promise<CallResult<void>> {
+    const t0 = performance.now();
+    const r = await this.call("init", { settings, parameters }, t0);
+    return r.ok ? { ...r, value: undefined } : r;
+  }
+
+  async eval(input: unknown, ctx: { metrics?: unknown } = {}): Promise<CallResult<unknown>> {
+    const t0 = performance.now();
+    const checked = validatePolicyInput(this.kind, input);
+    if (!checked.ok) return failed(invalid("invalid_input", `input of ${this.kind}`, checked.errors), [], t0);
+    const r = await this.call("eval", { input: checked.value, metrics: ctx.metrics }, t0);
+    if (!r.ok) return r;
+    const out = validatePolicyOutput(this.kind, r.value, checked.value);
+    if (!out.ok) return failed(invalid("invalid_output", `output of ${this.kind}`, out.errors, r.value), r.logs, t0);
+    return { ok: true, value: out.value, logs: r.logs, durationMs: ms(t0) };
+  }
+
+  management(action: string, data: unknown): Promise<CallResult<unknown>> {
+    return this.call("management", { action, data }, performance.now());
+  }
+
+  dispose(): void {
+    this.port.dispose();
+  }
+
+  private async call(method: SessionMethod, args: object, t0: number): Promise<CallResult<unknown>> {
+    let json: string;
+    try {
+      json = JSON.stringify(args);
+    } catch (e) {
+      return failed(new PolicyError("invalid_input", `the ${method} arguments are not JSON: ${(e as Error).message}`), [], t0);
+    }
+    const answer = read(await this.port.call(method, json));
+    if (!answer.ok) return failed(toPolicyError(answer.error, this.compiled), answer.logs, t0);
+    return { ok: true, value: answer.value, logs: answer.logs, durationMs: ms(t0) };
+  }
+}
+
+function read(out: SessionOutcome): Answer {
+  if ("fault" in out) return { ok: false, error: out.fault, logs: out.logs };
+  return JSON.parse(out.json, dropProto) as Answer;
+}
+
+function invalid(kind: "invalid_input" | "invalid_output", what: string, issues: PolicyIssue[], output?: unknown) {
+  const detail = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+  return new PolicyError(kind, `${what} does not match its schema: ${detail}`, {
+    issues,
+    ...(output !== undefined ? { output } : {}),
+  });
+}
+
+const failed = (error: PolicyError, logs: LogEntry[], t0: number): CallResult<never> => ({
+  ok: false,
+  error,
+  logs,
+  durationMs: ms(t0),
+});

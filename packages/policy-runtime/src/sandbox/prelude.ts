@@ -1,0 +1,181 @@
+/**
+ * Runs first in every policy isolate (before the policy's own code) and evaluates to
+ * `{ dispatch, settle, drainLogs }`, which the host calls through isolated-vm References.
+ * Everything crosses as JSON strings: the host hands in strings and gets strings back, so no host
+ * object, prototype or function is ever reachable from the policy.
+ *
+ * It also freezes the isolate's built-ins (Object.prototype, Array.prototype, JSON, ...), so that
+ * `Object.prototype.polluted = 1` in one call cannot leak into the objects of the next call, and
+ * the helpers below cannot be swapped out by policy code. Plain JS: it never passes a transpiler.
+ */
+export const PRELUDE_FILENAME = "aios-sandbox-prelude.js";
+
+export const PRELUDE = String.raw`(function () {
+  "use strict";
+  const G = globalThis;
+  const { parse, stringify } = JSON;
+  const { freeze, getPrototypeOf, getOwnPropertyDescriptor } = Object;
+  const { ownKeys, apply } = Reflect;
+  const promiseResolve = (v) => Promise.resolve(v);
+  const promiseThen = Promise.prototype.then;
+  const MAX_LOGS = 200;
+  const MAX_MESSAGE = 4000;
+  const PENDING = '{"pending":true}';
+  const MEMORY_RANGE_ERROR = /Invalid (string|array|typed array) length|allocation failed|out of memory/i;
+
+  // A decision function needs none of these; they only widen what policy code can reach.
+  delete G.WebAssembly;
+  delete G.SharedArrayBuffer;
+  delete G.Atomics;
+
+  let logs = [];
+  let dropped = 0;
+  const show = (v) => {
+    if (typeof v === "string") return v;
+    try {
+      if (v instanceof Error) return v.name + ": " + v.message;
+      const s = stringify(v);
+      if (s !== undefined) return s;
+    } catch {}
+    try { return String(v); } catch { return "[unprintable]"; }
+  };
+  const writer = (level) => (...args) => {
+    if (logs.length >= MAX_LOGS) { dropped++; return; }
+    let message = "";
+    for (let i = 0; i < args.length; i++) message += (i > 0 ? " " : "") + show(args[i]);
+    if (message.length > MAX_MESSAGE) message = message.slice(0, MAX_MESSAGE) + "... [truncated]";
+    logs.push({ level, message });
+  };
+  const log = writer("log");
+  log.info = writer("info");
+  log.warn = writer("warn");
+  log.error = writer("error");
+  log.debug = writer("debug");
+  G.console = { log, info: log.info, warn: log.warn, error: log.error, debug: log.debug, trace: log.debug };
+  const takeLogs = () => {
+    const out = logs;
+    if (dropped > 0) out.push({ level: "warn", message: dropped + " more log entries dropped (at most " + MAX_LOGS + " per call)" });
+    logs = [];
+    dropped = 0;
+    return out;
+  };
+
+  const seen = new WeakSet();
+  const harden = (o) => {
+    if (o === null || (typeof o !== "object" && typeof o !== "function") || seen.has(o)) return;
+    seen.add(o);
+    freeze(o);
+    for (const key of ownKeys(o)) {
+      const d = getOwnPropertyDescriptor(o, key);
+      if (d) { harden(d.value); harden(d.get); harden(d.set); }
+    }
+    harden(getPrototypeOf(o));
+  };
+  for (const key of ownKeys(G)) {
+    const d = getOwnPropertyDescriptor(G, key);
+    if (d && d.value !== G) harden(d.value);
+  }
+  // Intrinsics that no global names: generator/async function prototypes, iterator prototypes.
+  for (const o of [function* () {}, async function () {}, async function* () {}, [][Symbol.iterator](),
+    new Map()[Symbol.iterator](), new Set()[Symbol.iterator](), ""[Symbol.iterator](), /a/[Symbol.matchAll]("a"),
+    (function* () {})(), (async function* () {})(), getPrototypeOf(Int8Array)]) harden(o);
+
+  let policy = null;
+  let state = {};
+  let settings = {};
+  let parameters = {};
+  let pending = null;
+
+  const errorOf = (e, kind) => {
+    let name = "Error";
+    let message = "";
+    let stack;
+    try {
+      if (e instanceof Error) {
+        name = String(e.name);
+        message = String(e.message);
+        stack = String(e.stack);
+      } else {
+        message = "a non-Error value was thrown: " + show(e);
+      }
+    } catch {
+      message = "an unreadable value was thrown";
+    }
+    if (kind === "runtime" && name === "RangeError" && MEMORY_RANGE_ERROR.test(message)) kind = "memory";
+    return { kind, name, message, stack };
+  };
+  const fail = (error) => stringify({ ok: false, error, logs: takeLogs() });
+  const succeed = (value) => {
+    let json;
+    try {
+      json = stringify(value);
+    } catch (e) {
+      const error = errorOf(e, "invalid_output");
+      error.message = "the result is not JSON-serialisable: " + error.message;
+      return fail(error);
+    }
+    return '{"ok":true,"logs":' + stringify(takeLogs()) + (json === undefined ? "" : ',"value":' + json) + "}";
+  };
+  const finish = (method, value) => {
+    if (method !== "init") return succeed(value);
+    state = value === undefined ? {} : value;
+    return succeed(undefined);
+  };
+  const invalid = (message) => fail({ kind: "invalid_policy", name: "Error", message });
+
+  const load = () => {
+    const ns = G.__aiosPolicy;
+    const p = ns && ns.default;
+    if (p === null || typeof p !== "object") return invalid("the module must \`export default definePolicy({ kind, eval })\`");
+    if (typeof p.kind !== "string" || typeof p.eval !== "function") return invalid("definePolicy({...}) needs a string \`kind\` and an \`eval\` function");
+    if (p.init !== undefined && typeof p.init !== "function") return invalid("\`init\` must be a function");
+    if (p.management !== undefined && typeof p.management !== "function") return invalid("\`management\` must be a function");
+    policy = p;
+    return succeed({ kind: p.kind });
+  };
+  const invoke = (method, a) => {
+    if (method === "init") {
+      settings = a.settings || {};
+      parameters = a.parameters || {};
+      state = {};
+      return typeof policy.init === "function" ? policy.init({ settings, parameters, log }) : undefined;
+    }
+    if (method === "eval") return policy.eval(a.input, { state, settings, parameters, metrics: a.metrics, log });
+    if (method === "management") return policy.management(a.action, a.data, { state, settings, parameters, log });
+    throw new TypeError("unknown sandbox method " + method);
+  };
+  const isThenable = (v) => v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
+
+  const dispatch = (method, argsJson) => {
+    logs = [];
+    dropped = 0;
+    pending = null;
+    try {
+      if (method === "load") return load();
+      if (policy === null) return invalid("the policy module was not loaded");
+      if (method === "management" && typeof policy.management !== "function") return invalid("this policy has no management handler");
+      const result = invoke(method, parse(argsJson));
+      if (!isThenable(result)) return finish(method, result);
+      // Resolved by the microtasks that run before this call returns to the host; settle() reads it.
+      const slot = { json: null };
+      pending = slot;
+      apply(promiseThen, promiseResolve(result), [
+        (v) => { if (pending === slot) slot.json = finish(method, v); },
+        (e) => { if (pending === slot) slot.json = fail(errorOf(e, "runtime")); },
+      ]);
+      return PENDING;
+    } catch (e) {
+      return fail(errorOf(e, "runtime"));
+    }
+  };
+  const settle = () => {
+    const slot = pending;
+    pending = null;
+    if (slot !== null && slot.json !== null) return slot.json;
+    return fail({ kind: "timeout", name: "Error", message: "the promise returned by the policy never settled: a policy has no timers or I/O, so an async function must resolve within the same call" });
+  };
+  const drainLogs = () => stringify(takeLogs());
+  return { dispatch, settle, drainLogs };
+})()`;
+
+export const PENDING_RESULT = '{"pending":true}';

@@ -1,0 +1,21 @@
+import type { SessionMethod, SessionOutcome, SessionSpec } from "./isolate-session";
+
+/** With `reopen`, the child first (re)creates the session: the parent saw it restart since. */
+export type ChildRequest =
+  | { op: "open"; id: number; sid: number; spec: SessionSpec }
+  | {
+      op: "call";
+      id: number;
+      sid: number;
+      method: SessionMethod;
+      args: string;
+      reopen?: { spec: SessionSpec; init?: string };
+    }
+  | { op: "close"; id: number; sid: number };
+
+export type ChildRequestBody = ChildRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
+
+export interface ChildReply {
+  id: number;
+  out: SessionOutcome;
+}

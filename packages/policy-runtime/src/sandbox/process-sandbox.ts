@@ -1,0 +1,156 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { SessionMethod, SessionOutcome, SessionSpec } from "./isolate-session";
+import type { ChildReply, ChildRequest, ChildRequestBody } from "./process-protocol";
+import type { SessionPort } from "./session-port";
+
+interface Pending {
+  resolve: (out: SessionOutcome) => void;
+  /** Sends the request again to a new process: it had not started when the old one died. */
+  retry: () => void;
+  memoryMb: number;
+}
+
+const OOM_OUTPUT = /heap out of memory|is_heap_oom|Reached heap limit|CALL_AND_RETRY_LAST|Ineffective mark-compacts/;
+const STATE_LOST = "the sandbox process was restarted and the state of every policy in it was lost";
+
+/**
+ * One child process holding many policy isolates. When it dies, the call it was running fails
+ * (kind "memory" when V8 ran out of heap), the calls queued behind it go to a new process, and each
+ * policy is rebuilt there with its last init on its next call (its state starts over).
+ */
+export class SandboxProcess {
+  private child: ChildProcess | null = null;
+  private generation = 0;
+  private nextId = 1;
+  private nextSid = 1;
+  private readonly pending = new Map<number, Pending>();
+  private stderrTail = "";
+
+  openSession(spec: SessionSpec): SessionPort {
+    return new ProcessPort(this, this.nextSid++, spec);
+  }
+
+  /** Starts the child if needed; a new generation means its sessions must be reopened. */
+  prepare(): number {
+    this.ensureChild();
+    return this.generation;
+  }
+
+  request(body: ChildRequestBody, memoryMb: number, retry: () => void): Promise<SessionOutcome> {
+    const child = this.ensureChild();
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, { resolve, retry, memoryMb });
+      setRef(child, true);
+      child.send({ ...body, id } as ChildRequest);
+    });
+  }
+
+  notify(body: ChildRequestBody): void {
+    this.child?.send({ ...body, id: this.nextId++ } as ChildRequest);
+  }
+
+  stop(): void {
+    this.child?.kill();
+  }
+
+  private ensureChild(): ChildProcess {
+    if (this.child) return this.child;
+    const require = createRequire(import.meta.url);
+    const child = fork(fileURLToPath(new URL("./process-child.ts", import.meta.url)), [], {
+      // isolated-vm's README asks for --no-node-snapshot on Node >= 20; the child is TypeScript.
+      execArgv: ["--no-node-snapshot", "--import", pathToFileURL(require.resolve("tsx")).href],
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      serialization: "json",
+    });
+    this.generation++;
+    this.child = child;
+    this.stderrTail = "";
+    child.stderr?.on("data", (d: Buffer) => {
+      this.stderrTail = (this.stderrTail + d.toString()).slice(-4000);
+    });
+    child.on("message", (m: ChildReply) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) setRef(child, false);
+      p.resolve(m.out);
+    });
+    child.on("exit", (code, signal) => this.exited(child, code, signal));
+    setRef(child, false);
+    return child;
+  }
+
+  private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    this.child = null;
+    const queued = [...this.pending.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+    this.pending.clear();
+    const [running, ...waiting] = queued;
+    if (running) {
+      const oom = OOM_OUTPUT.test(this.stderrTail) || signal === "SIGABRT";
+      const message = oom
+        ? `exceeded the memory limit of ${running.memoryMb} MB; ${STATE_LOST}`
+        : `the sandbox process exited (${signal ?? `code ${code}`}); ${STATE_LOST}`;
+      running.resolve({ fault: { kind: oom ? "memory" : "runtime", name: "Error", message }, logs: [] });
+    }
+    for (const p of waiting) p.retry();
+  }
+}
+
+/** An idle child must not keep the host process alive. */
+function setRef(child: ChildProcess, on: boolean): void {
+  const channel = child.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+  if (on) {
+    child.ref();
+    channel?.ref?.();
+  } else {
+    child.unref();
+    channel?.unref?.();
+  }
+}
+
+class ProcessPort implements SessionPort {
+  private openedIn = -1;
+  private lastInit: string | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly proc: SandboxProcess,
+    private readonly sid: number,
+    private readonly spec: SessionSpec,
+  ) {}
+
+  open(): Promise<SessionOutcome> {
+    this.openedIn = this.proc.prepare();
+    return this.send({ op: "open", sid: this.sid, spec: this.spec }, () => this.open());
+  }
+
+  call(method: SessionMethod, args: string): Promise<SessionOutcome> {
+    if (this.disposed) {
+      return Promise.resolve({ fault: { kind: "runtime", name: "Error", message: "disposed" }, logs: [] });
+    }
+    const generation = this.proc.prepare();
+    const reopen =
+      generation === this.openedIn
+        ? undefined
+        : { spec: this.spec, ...(this.lastInit !== undefined ? { init: this.lastInit } : {}) };
+    this.openedIn = generation;
+    if (method === "init") this.lastInit = args;
+    const body = { op: "call" as const, sid: this.sid, method, args, ...(reopen ? { reopen } : {}) };
+    return this.send(body, () => this.call(method, args));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.proc.notify({ op: "close", sid: this.sid });
+  }
+
+  private send(body: ChildRequestBody, again: () => Promise<SessionOutcome>): Promise<SessionOutcome> {
+    return new Promise((resolve) => {
+      void this.proc.request(body, this.spec.limits.memoryMb, () => resolve(again())).then(resolve);
+    });
+  }
+}
