@@ -4,8 +4,9 @@
  */
 import type { Scenario, ScenarioResult } from "./measure";
 import { apiTrpcQuery } from "./scenarios/api-trpc-query";
+import { policyScenarios } from "./scenarios/policy-lb";
 
-export const SCENARIOS: Scenario[] = [apiTrpcQuery];
+export const SCENARIOS: Scenario[] = [apiTrpcQuery, ...policyScenarios];
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");

@@ -64,7 +64,8 @@ async function bundle(source: string, filename: string, hash: string): Promise<C
     return { hash, js, sourceMap, filename };
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
-    if (!errors?.length) throw new PolicyError("compile", `compiling ${filename} failed: ${(e as Error).message}`);
+    if (!errors?.length)
+      throw new PolicyError("compile", `compiling ${filename} failed: ${(e as Error).message}`);
     const issues = errors.map((m) => ({ path: where(m, filename), message: m.text }));
     const first = errors[0]?.location;
     throw new PolicyError("compile", `${issues[0]?.path}: ${issues[0]?.message}`, {
@@ -93,6 +94,9 @@ const onlyRuntimeImports: Plugin = {
             ],
           },
     );
-    b.onLoad({ filter: /.*/, namespace: "aios-runtime" }, () => ({ contents: POLICY_RUNTIME_SHIM, loader: "js" }));
+    b.onLoad({ filter: /.*/, namespace: "aios-runtime" }, () => ({
+      contents: POLICY_RUNTIME_SHIM,
+      loader: "js",
+    }));
   },
 };

@@ -1,6 +1,6 @@
 import type { TPolicyKind } from "@aios/spec";
 import { compilePolicy } from "./compile";
-import { PolicyError } from "./errors";
+import { isPolicyError, PolicyError } from "./errors";
 import { loadPolicyInstance, type SandboxProcess } from "./sandbox";
 import type { CallResult, PolicyInstance, SandboxIsolation, SandboxLimits } from "./sandbox/types";
 
@@ -36,7 +36,7 @@ export interface PolicyHost {
 }
 
 interface Warm {
-  instance: Promise<PolicyInstance>;
+  ready: Promise<{ instance: PolicyInstance; settings: object; parameters: object }>;
   /** execute() runs init then eval; calls on one instance are queued so they never interleave. */
   queue: Promise<unknown>;
 }
@@ -74,6 +74,7 @@ export function createPolicyHost(opts: PolicyHostOptions): PolicyHost {
     },
 
     async execute(uri, input, overrides = {}) {
+      const t0 = performance.now();
       const source = await opts.resolve(uri);
       const key = JSON.stringify([uri, source.code, source.settings, source.parameters, overrides]);
       let entry = warm.get(key);
@@ -81,19 +82,30 @@ export function createPolicyHost(opts: PolicyHostOptions): PolicyHost {
         warm.delete(key);
       } else {
         const made = instantiate(source, overrides);
-        entry = { instance: made.then((m) => m.instance), queue: Promise.resolve() };
+        entry = { ready: made, queue: Promise.resolve() };
         made.catch(() => warm.delete(key));
       }
       warm.set(key, entry);
       evictBeyond(warm, maxWarm);
-      const { settings, parameters } = { settings: { ...source.settings, ...overrides.settings }, parameters: { ...source.parameters, ...overrides.parameters } };
-      const run = entry.queue.then(async () => {
-        const instance = await entry.instance;
+      const { ready } = entry;
+      const run = entry.queue.then(async (): Promise<CallResult<unknown>> => {
+        let loaded: Awaited<typeof ready>;
+        try {
+          loaded = await ready;
+        } catch (e) {
+          if (!isPolicyError(e)) throw e;
+          return { ok: false, error: e, logs: [], durationMs: performance.now() - t0 };
+        }
+        const { instance, settings, parameters } = loaded;
         // Stateless: every call starts from a fresh init, on a warm isolate.
         const init = await instance.init(settings, parameters);
         if (!init.ok) return init;
         const result = await instance.eval(input);
-        return { ...result, logs: [...init.logs, ...result.logs], durationMs: init.durationMs + result.durationMs };
+        return {
+          ...result,
+          logs: [...init.logs, ...result.logs],
+          durationMs: init.durationMs + result.durationMs,
+        };
       });
       entry.queue = run.catch(() => undefined);
       return run;
@@ -101,7 +113,11 @@ export function createPolicyHost(opts: PolicyHostOptions): PolicyHost {
 
     dispose() {
       for (const instance of [...loaded]) instance.dispose();
-      for (const entry of warm.values()) void entry.instance.then((i) => i.dispose(), () => undefined);
+      for (const entry of warm.values())
+        void entry.ready.then(
+          (r) => r.instance.dispose(),
+          () => undefined,
+        );
       warm.clear();
     },
   };
@@ -111,7 +127,12 @@ function evictBeyond(warm: Map<string, Warm>, max: number): void {
   while (warm.size > max) {
     const [key, entry] = warm.entries().next().value as [string, Warm];
     warm.delete(key);
-    void entry.queue.then(() => entry.instance).then((i) => i.dispose(), () => undefined);
+    void entry.queue
+      .then(() => entry.ready)
+      .then(
+        (r) => r.instance.dispose(),
+        () => undefined,
+      );
   }
 }
 

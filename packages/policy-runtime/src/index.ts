@@ -3,6 +3,6 @@ export * from "./define";
 export * from "./dry-run";
 export * from "./errors";
 export * from "./host";
+export { loadPolicyInstance } from "./sandbox";
 export type { CallResult, LogEntry, PolicyInstance, SandboxIsolation, SandboxLimits } from "./sandbox/types";
 export { DEFAULT_LIMITS } from "./sandbox/types";
-export { loadPolicyInstance } from "./sandbox";

@@ -51,19 +51,26 @@ describe("compilePolicy", () => {
 
   it("allows type-only imports (they vanish)", async () => {
     await expect(
-      compilePolicy('import type { TPolicyInput } from "@aios/spec";\nexport const f = (i: TPolicyInput<"loadBalancer">) => i;'),
+      compilePolicy(
+        'import type { TPolicyInput } from "@aios/spec";\nexport const f = (i: TPolicyInput<"loadBalancer">) => i;',
+      ),
     ).resolves.toHaveProperty("js");
   });
 });
 
 describe("source map decoding", () => {
   it("maps a generated position back to the TypeScript source", async () => {
-    const code = 'import { definePolicy } from "@aios/policy-runtime";\ninterface S { n: number }\nexport default definePolicy({\n  kind: "loadBalancer",\n  eval(input: any) { return { instanceId: input.x as string }; },\n});\n';
+    const code =
+      'import { definePolicy } from "@aios/policy-runtime";\ninterface S { n: number }\nexport default definePolicy({\n  kind: "loadBalancer",\n  eval(input: any) { return { instanceId: input.x as string }; },\n});\n';
     const c = await compilePolicy(code, "m.ts");
     const lines = c.js.split("\n");
     const genLine = lines.findIndex((l) => l.includes("instanceId: input.x")) + 1;
     const genColumn = (lines[genLine - 1] ?? "").indexOf("input.x") + 1;
     const pos = originalPositionFor(decodeSourceMap(c.sourceMap), genLine, genColumn);
-    expect(pos).toEqual({ source: "m.ts", line: 5, column: code.split("\n")[4]?.indexOf("input.x") + 1 });
+    expect(pos).toEqual({
+      source: "m.ts",
+      line: 5,
+      column: (code.split("\n")[4] ?? "").indexOf("input.x") + 1,
+    });
   });
 });

@@ -29,15 +29,28 @@ describe("dryRunPolicy", () => {
   });
 
   it("shows an invalid output together with the fields that are wrong", async () => {
-    const r = await dryRunPolicy({ code: lbPolicy("return { instance: 1 };"), input: lbInput(), process: proc });
-    expect(r).toMatchObject({ ok: false, valid: false, output: { instance: 1 }, error: { kind: "invalid_output" } });
+    const r = await dryRunPolicy({
+      code: lbPolicy("return { instance: 1 };"),
+      input: lbInput(),
+      process: proc,
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      valid: false,
+      output: { instance: 1 },
+      error: { kind: "invalid_output" },
+    });
     expect(r.validationErrors.map((e) => e.path).sort()).toEqual(["output.instance", "output.instanceId"]);
   });
 
   it("reports compile and runtime errors with TypeScript positions", async () => {
     const compile = await dryRunPolicy({ code: "const = 1;", input: {}, process: proc });
     expect(compile).toMatchObject({ ok: false, kind: null, error: { kind: "compile", line: 1, column: 7 } });
-    const runtime = await dryRunPolicy({ code: lbPolicy("return input.nope.deeper;"), input: lbInput(), process: proc });
+    const runtime = await dryRunPolicy({
+      code: lbPolicy("return input.nope.deeper;"),
+      input: lbInput(),
+      process: proc,
+    });
     expect(runtime.error).toMatchObject({ kind: "runtime", line: 6 });
     expect(runtime.error?.stack).toMatch(/policy\.ts:6:/);
   });
@@ -45,6 +58,8 @@ describe("dryRunPolicy", () => {
   it("reports invalid input as validation errors under input.*", async () => {
     const r = await dryRunPolicy({ code: ROUND_ROBIN, input: { mode: "load_balance" }, process: proc });
     expect(r.error?.kind).toBe("invalid_input");
-    expect(r.validationErrors.map((e) => e.path)).toEqual(expect.arrayContaining(["input.packet", "input.instances"]));
+    expect(r.validationErrors.map((e) => e.path)).toEqual(
+      expect.arrayContaining(["input.packet", "input.instances"]),
+    );
   });
 });

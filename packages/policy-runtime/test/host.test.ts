@@ -1,16 +1,25 @@
-import { describe, expect, it } from "vitest";
 import type { TPolicyKind } from "@aios/spec";
+import { describe, expect, it } from "vitest";
 import { definePolicy } from "../src/define";
 import { createPolicyHost, loadPolicy, type PolicySource } from "../src/host";
 import { lbInput, lbPolicy, ROUND_ROBIN } from "./fixtures";
 
 // Module-level `calls` survives re-init (same isolate); `state.n` does not (fresh init per execute).
-const COUNTING = lbPolicy("calls++; state.n++;\n    return { instanceId: `${calls}/${state.n}/${settings.who}/${parameters.p}` };")
+const COUNTING = lbPolicy(
+  "calls++; state.n++;\n    return { instanceId: [calls, state.n, settings.who, parameters.p].join('/') };",
+)
   .replace("export default", "let calls = 0;\nexport default")
   .replace("return { next: 0, settings, parameters };", "return { n: 0 };");
 
-const registry = (code: string, kind: TPolicyKind = "loadBalancer"): ((uri: string) => Promise<PolicySource>) =>
-  async (uri) => ({ policyRuleURI: uri, code, kind, settings: { who: "stored", keep: 1 }, parameters: { p: "stored" } });
+const registry =
+  (code: string, kind: TPolicyKind = "loadBalancer"): ((uri: string) => Promise<PolicySource>) =>
+  async (uri) => ({
+    policyRuleURI: uri,
+    code,
+    kind,
+    settings: { who: "stored", keep: 1 },
+    parameters: { p: "stored" },
+  });
 
 describe("createPolicyHost", () => {
   it("execute is stateless (fresh init per call) on a warm isolate, with the caller's values winning", async () => {
@@ -26,7 +35,9 @@ describe("createPolicyHost", () => {
 
   it("execute calls on one warm isolate never interleave", async () => {
     const host = createPolicyHost({ resolve: registry(COUNTING), isolation: "in-process" });
-    const results = await Promise.all(Array.from({ length: 5 }, () => host.execute("lb:1.0.0-stable", lbInput())));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => host.execute("lb:1.0.0-stable", lbInput())),
+    );
     expect(results.map((r) => r.ok && (r.value as { instanceId: string }).instanceId.split("/")[1])).toEqual(
       Array(5).fill("1"),
     );

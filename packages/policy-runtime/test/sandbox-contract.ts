@@ -52,21 +52,26 @@ export function describeSandboxContract(name: string, load: LoadFn, caps: Contra
       });
 
       it("passes settings, parameters and metrics; init() starts the state over", async () => {
-        const p = await load(lbPolicy("return { instanceId: `${settings.a}-${parameters.b}-${metrics?.m}-${state.next++}` };"), {
-          settings: { a: 1 },
-          parameters: { b: 2 },
-        });
+        const p = await load(
+          lbPolicy("return { instanceId: [settings.a, parameters.b, metrics?.m, state.next++].join('-') };"),
+          {
+            settings: { a: 1 },
+            parameters: { b: 2 },
+          },
+        );
         expect((await p.eval(lbInput(), { metrics: { m: 3 } })).ok && "ok").toBe("ok");
         const second = await p.eval(lbInput(), { metrics: { m: 3 } });
         expect(second.ok && second.value).toEqual({ instanceId: "1-2-3-1" });
         await p.init({ a: "x" }, { b: "y" });
         const third = await p.eval(lbInput());
-        expect(third.ok && third.value).toEqual({ instanceId: "x-y-undefined-0" });
+        expect(third.ok && third.value).toEqual({ instanceId: "x-y--0" });
         p.dispose();
       });
 
       it("runs management with the policy's state", async () => {
-        const p = await load(probePolicy("state.seen = (state.seen ?? 0) + 1; return { action, data, seen: state.seen };"));
+        const p = await load(
+          probePolicy("state.seen = (state.seen ?? 0) + 1; return { action, data, seen: state.seen };"),
+        );
         await p.management("a", 1);
         const r = await p.management("reset", { hard: true });
         expect(r.ok && r.value).toEqual({ action: "reset", data: { hard: true }, seen: 2 });
@@ -74,7 +79,11 @@ export function describeSandboxContract(name: string, load: LoadFn, caps: Contra
       });
 
       it("supports an async eval that settles within the call", async () => {
-        const r = await evalOnce("await Promise.resolve(); return { instanceId: input.instances[1].id };".replace("await", "return (async () => { await").replace("};", "}; })();"));
+        const r = await evalOnce(
+          "await Promise.resolve(); return { instanceId: input.instances[1].id };"
+            .replace("await", "return (async () => { await")
+            .replace("};", "}; })();"),
+        );
         expect(r.ok && r.value).toEqual({ instanceId: "b" });
       });
     });
@@ -82,7 +91,9 @@ export function describeSandboxContract(name: string, load: LoadFn, caps: Contra
     describe("logs", () => {
       it("captures log and console.* per call, without leaking into the next call", async () => {
         const p = await load(
-          lbPolicy('log("call", state.next); console.warn("w", { n: state.next }); if (state.next++ === 0) console.error(new Error("e1"));\n    return { instanceId: "a" };'),
+          lbPolicy(
+            'log("call", state.next); console.warn("w", { n: state.next }); if (state.next++ === 0) console.error(new Error("e1"));\n    return { instanceId: "a" };',
+          ),
         );
         const first = await p.eval(lbInput());
         const second = await p.eval(lbInput());
@@ -99,7 +110,9 @@ export function describeSandboxContract(name: string, load: LoadFn, caps: Contra
       });
 
       it("caps the number of log entries of one call", async () => {
-        const r = await evalOnce('for (let i = 0; i < 1000; i++) log.debug(i);\n    return { instanceId: "a" };');
+        const r = await evalOnce(
+          'for (let i = 0; i < 1000; i++) log.debug(i);\n    return { instanceId: "a" };',
+        );
         expect(r.logs).toHaveLength(201);
         expect(r.logs.at(-1)?.message).toMatch(/800 more log entries dropped/);
       });
@@ -113,7 +126,9 @@ export function describeSandboxContract(name: string, load: LoadFn, caps: Contra
 
     describe("errors", () => {
       it("reports a runtime error at the policy's own TypeScript line and column", async () => {
-        const r = await evalOnce('    const n: number = 1;\n    if (n) throw new TypeError("bad pick");\n    return { instanceId: "a" };');
+        const r = await evalOnce(
+          '    const n: number = 1;\n    if (n) throw new TypeError("bad pick");\n    return { instanceId: "a" };',
+        );
         expect(r.ok).toBe(false);
         if (r.ok) return;
         expect(r.error.kind).toBe("runtime");
@@ -147,7 +162,9 @@ export function describeSandboxContract(name: string, load: LoadFn, caps: Contra
       });
 
       it("rejects a module without a definePolicy default export", async () => {
-        await expect(load("export default { kind: 'loadBalancer' };")).rejects.toMatchObject({ kind: "invalid_policy" });
+        await expect(load("export default { kind: 'loadBalancer' };")).rejects.toMatchObject({
+          kind: "invalid_policy",
+        });
         await expect(load("export const x = 1;")).rejects.toMatchObject({ kind: "invalid_policy" });
         await expect(load(ROUND_ROBIN.replace('"loadBalancer"', '"noSuchKind"'))).rejects.toMatchObject({
           kind: "invalid_policy",
@@ -167,7 +184,8 @@ function describeEscapes(
 ): void {
   describe("escapes (none may reach the host)", () => {
     it("finds no host capability through constructors or the global object", async () => {
-      const tryIt = (expr: string) => `(() => { try { const v = ${expr}; return v === undefined ? "undefined" : typeof v; } catch (e) { return "threw " + e.name; } })()`;
+      const tryIt = (expr: string) =>
+        `(() => { try { const v = ${expr}; return v === undefined ? "undefined" : typeof v; } catch (e) { return "threw " + e.name; } })()`;
       const value = await probe(`return {
         ctorProcess: ${tryIt('this.constructor.constructor("return process")()')},
         globalProcess: ${tryIt('({}).constructor.constructor("return this")().process')},
@@ -239,14 +257,21 @@ function describeEscapes(
   });
 }
 
-function describeLimits(load: LoadFn, evalOnce: (b: string, o?: LoadOptions) => ReturnType<PolicyInstance["eval"]>, caps: ContractCaps): void {
+function describeLimits(
+  load: LoadFn,
+  evalOnce: (b: string, o?: LoadOptions) => ReturnType<PolicyInstance["eval"]>,
+  caps: ContractCaps,
+): void {
   const rssMb = () => process.memoryUsage().rss / 1e6;
 
   describe("limits", () => {
     it("stops an infinite loop at about cpuTimeMs; the next call works on a fresh state", SLOW, async () => {
-      const p = await load(lbPolicy('if (state.next++ === 1) { for (;;) {} }\n    return { instanceId: "n" + state.next };'), {
-        limits: { cpuTimeMs: 50 },
-      });
+      const p = await load(
+        lbPolicy('if (state.next++ === 1) { for (;;) {} }\n    return { instanceId: "n" + state.next };'),
+        {
+          limits: { cpuTimeMs: 50 },
+        },
+      );
       expect((await p.eval(lbInput())).ok).toBe(true);
       const t0 = performance.now();
       const r = await p.eval(lbInput());
@@ -260,16 +285,25 @@ function describeLimits(load: LoadFn, evalOnce: (b: string, o?: LoadOptions) => 
       p.dispose();
     });
 
-    it("applies the cpuTimeMs it is given (a loop of ~400 ms passes with 5000, fails with 100)", SLOW, async () => {
-      const body = 'const end = Date.now() + 400; while (Date.now() < end) {}\n    return { instanceId: "done" };';
-      const generous = await evalOnce(body, { limits: { cpuTimeMs: 5000 } });
-      expect(generous.ok).toBe(true);
-      const tight = await evalOnce(body, { limits: { cpuTimeMs: 100 } });
-      expect(!tight.ok && tight.error.kind).toBe("timeout");
-    });
+    it(
+      "applies the cpuTimeMs it is given (a loop of ~400 ms passes with 5000, fails with 100)",
+      SLOW,
+      async () => {
+        const body =
+          'const end = Date.now() + 400; while (Date.now() < end) {}\n    return { instanceId: "done" };';
+        const generous = await evalOnce(body, { limits: { cpuTimeMs: 5000 } });
+        expect(generous.ok).toBe(true);
+        const tight = await evalOnce(body, { limits: { cpuTimeMs: 100 } });
+        expect(!tight.ok && tight.error.kind).toBe("timeout");
+      },
+    );
 
     it("turns deep recursion into a RangeError and keeps the state", async () => {
-      const p = await load(lbPolicy('state.next++;\n    if (input.instances.length === 1) { const f = (n: number): number => f(n + 1) + 1; f(0); }\n    return { instanceId: "s" + state.next };'));
+      const p = await load(
+        lbPolicy(
+          'state.next++;\n    if (input.instances.length === 1) { const f = (n: number): number => f(n + 1) + 1; f(0); }\n    return { instanceId: "s" + state.next };',
+        ),
+      );
       const r = await p.eval(lbInput(["only"]));
       expect(!r.ok && r.error.kind).toBe("runtime");
       expect(!r.ok && r.error.message).toMatch(/RangeError: Maximum call stack/);
@@ -280,33 +314,47 @@ function describeLimits(load: LoadFn, evalOnce: (b: string, o?: LoadOptions) => 
 
     const bombs: [string, string][] = [
       ["an array push loop", "const a: unknown[] = []; for (;;) a.push({ n: a.length, s: 'x' + a.length });"],
-      ["string doubling", "let s = 'x'; const keep: string[] = []; for (;;) { s = s + s; keep.push(s.slice(1)); }"],
+      [
+        "string doubling",
+        "let s = 'x'; const keep: string[] = []; for (;;) { s = s + s; keep.push(s.slice(1)); }",
+      ],
       ["an ArrayBuffer loop", "const a: ArrayBuffer[] = []; for (;;) a.push(new ArrayBuffer(1 << 20));"],
     ];
     if (caps.containsFatalOom) {
       bombs.push(
-        ["object map growth", "const o: Record<string, number[]> = {}; for (let i = 0; ; i++) o['k' + i] = [i];"],
+        [
+          "object map growth",
+          "const o: Record<string, number[]> = {}; for (let i = 0; ; i++) o['k' + i] = [i];",
+        ],
         ["Map growth", "const m = new Map(); for (let i = 0; ; i++) m.set(i, { i });"],
         ["one huge array", "new Array(5e7).fill(0);"],
       );
     }
     for (const [label, bomb] of bombs) {
-      it(`stops ${label} with a memory error; the host stays sane and the next call works`, SLOW, async () => {
-        const before = rssMb();
-        const p = await load(lbPolicy(`if (input.instances.length === 1) { ${bomb} }\n    return { instanceId: "after" };`), {
-          limits: { memoryMb: 32, cpuTimeMs: 5000 },
-        });
-        const r = await p.eval(lbInput(["bomb"]));
-        expect(!r.ok && r.error.kind).toBe("memory");
-        expect(rssMb() - before).toBeLessThan(300);
-        const next = await p.eval(lbInput());
-        expect(next.ok && next.value).toEqual({ instanceId: "after" });
-        p.dispose();
-      });
+      it(
+        `stops ${label} with a memory error; the host stays sane and the next call works`,
+        SLOW,
+        async () => {
+          const before = rssMb();
+          const p = await load(
+            lbPolicy(`if (input.instances.length === 1) { ${bomb} }\n    return { instanceId: "after" };`),
+            {
+              limits: { memoryMb: 32, cpuTimeMs: 5000 },
+            },
+          );
+          const r = await p.eval(lbInput(["bomb"]));
+          expect(!r.ok && r.error.kind).toBe("memory");
+          expect(rssMb() - before).toBeLessThan(300);
+          const next = await p.eval(lbInput());
+          expect(next.ok && next.value).toEqual({ instanceId: "after" });
+          p.dispose();
+        },
+      );
     }
 
     it("applies the memoryMb it is given (~60 MB of objects fail with 16, pass with 256)", SLOW, async () => {
-      const body = "const a: unknown[] = []; for (let i = 0; i < 1.5e6; i++) a.push({ i, j: i });\n    return { instanceId: String(a.length) };";
+      const body =
+        "const a: unknown[] = []; for (let i = 0; i < 1.5e6; i++) a.push({ i, j: i });\n    return { instanceId: String(a.length) };";
       const tight = await evalOnce(body, { limits: { memoryMb: 16, cpuTimeMs: 5000 } });
       expect(!tight.ok && tight.error.kind).toBe("memory");
       const roomy = await evalOnce(body, { limits: { memoryMb: 256, cpuTimeMs: 5000 } });
@@ -326,6 +374,9 @@ function describeLimits(load: LoadFn, evalOnce: (b: string, o?: LoadOptions) => 
 }
 
 export const loadWith =
-  (base: LoadOptions, loader: (c: Awaited<ReturnType<typeof compilePolicy>>, o: LoadOptions) => Promise<PolicyInstance>): LoadFn =>
+  (
+    base: LoadOptions,
+    loader: (c: Awaited<ReturnType<typeof compilePolicy>>, o: LoadOptions) => Promise<PolicyInstance>,
+  ): LoadFn =>
   async (code, opts) =>
     loader(await compilePolicy(code), { ...base, ...opts, limits: { ...base.limits, ...opts?.limits } });

@@ -161,6 +161,15 @@ const KIND_CASES: Record<TPolicyKind, TKindCase> = {
       message: "expected string, number, boolean, null, array or record, got function",
     },
   },
+  function: {
+    input: { key: "a", texts: ["x", "y"] },
+    output: { key: "a", count: 1 },
+    badOutput: { count: Number.NaN, at: new Date(0) },
+    error: {
+      path: "output.at",
+      message: "expected string, number, boolean, null, array or record, got object",
+    },
+  },
 };
 
 const errorsOf = (r: { ok: true } | { ok: false; errors: unknown[] }) => (r.ok ? [] : r.errors);

@@ -88,7 +88,9 @@ describe("queues", () => {
     expect(ping).toBe("cluster.ping__2025-05-01T12-00-00.000Z");
     expect(ping).not.toContain(":");
     expect(jobIdFor({ type: "policy.run", jobId: "pj-abc" })).toBe("policy.run__pj-abc");
-    expect(jobIdFor({ type: "function.reconcile", name: "lb", revision: 3 })).toBe("function.reconcile__lb__3");
+    expect(jobIdFor({ type: "function.reconcile", name: "lb", revision: 3 })).toBe(
+      "function.reconcile__lb__3",
+    );
   });
 
   it("has the agreed default job options", () => {

@@ -5,8 +5,8 @@ import { SandboxProcess } from "./process-sandbox";
 import { InProcessPort, type SessionPort } from "./session-port";
 import { DEFAULT_LIMITS, type LoadOptions, type PolicyInstance, type SandboxLimits } from "./types";
 
-export type { SessionPort } from "./session-port";
 export { SandboxProcess } from "./process-sandbox";
+export type { SessionPort } from "./session-port";
 export * from "./types";
 
 let sharedProcess: SandboxProcess | undefined;

@@ -1,6 +1,6 @@
 import ivm from "isolated-vm";
-import type { LogEntry, SandboxLimits } from "./types";
 import { PENDING_RESULT, PRELUDE, PRELUDE_FILENAME } from "./prelude";
+import type { LogEntry, SandboxLimits } from "./types";
 
 /** What a session needs to (re)create its isolate. */
 export interface SessionSpec {
@@ -101,7 +101,8 @@ export class IsolateSession {
     try {
       const json = b.dispatch.applySync(undefined, [method, argsJson], { timeout });
       const answer = json === PENDING_RESULT ? b.settle.applySync(undefined, [], { timeout }) : json;
-      if (typeof answer !== "string") return this.crashed(new Error("the sandbox answered with a non-string"));
+      if (typeof answer !== "string")
+        return this.crashed(new Error("the sandbox answered with a non-string"));
       // Out-of-memory RangeErrors are caught inside the isolate, but its heap may be full: rebuild.
       if (answer.startsWith('{"ok":false,"error":{"kind":"memory"')) this.teardown();
       return { json: answer };
@@ -118,12 +119,21 @@ export class IsolateSession {
     let logs: LogEntry[] = [];
     if (message === TIMED_OUT) {
       logs = b ? drain(b) : [];
-      outcome = fault("timeout", `exceeded the CPU time limit of ${this.spec.limits.cpuTimeMs} ms ${when}; ${lost}`);
+      outcome = fault(
+        "timeout",
+        `exceeded the CPU time limit of ${this.spec.limits.cpuTimeMs} ms ${when}; ${lost}`,
+      );
     } else if (b?.isolate.isDisposed || /memory limit/i.test(message)) {
-      outcome = fault("memory", `exceeded the memory limit of ${this.spec.limits.memoryMb} MB ${when}; ${lost}`);
+      outcome = fault(
+        "memory",
+        `exceeded the memory limit of ${this.spec.limits.memoryMb} MB ${when}; ${lost}`,
+      );
     } else if (when && e instanceof Error) {
       // The module's own top-level code threw while loading.
-      outcome = { fault: { kind: "runtime", name: e.name, message, ...(e.stack ? { stack: e.stack } : {}) }, logs };
+      outcome = {
+        fault: { kind: "runtime", name: e.name, message, ...(e.stack ? { stack: e.stack } : {}) },
+        logs,
+      };
     } else {
       outcome = fault("runtime", `the sandbox failed: ${message}; ${lost}`);
     }

@@ -6,7 +6,9 @@ import type { SandboxFault, SessionMethod, SessionOutcome } from "./isolate-sess
 import type { SessionPort } from "./session-port";
 import type { CallResult, LogEntry, PolicyInstance } from "./types";
 
-type Answer = { ok: true; value?: unknown; logs: LogEntry[] } | { ok: false; error: SandboxFault; logs: LogEntry[] };
+type Answer =
+  | { ok: true; value?: unknown; logs: LogEntry[] }
+  | { ok: false; error: SandboxFault; logs: LogEntry[] };
 
 // What comes out of the isolate is untrusted: a "__proto__" key must not become a prototype later.
 const dropProto = (key: string, value: unknown) => (key === "__proto__" ? undefined : value);
@@ -35,7 +37,10 @@ export class SandboxedPolicyInstance implements PolicyInstance {
     if (!kind.success) {
       port.dispose();
       const declared = JSON.stringify((answer.value as { kind?: unknown }).kind);
-      throw new PolicyError("invalid_policy", `unknown policy kind ${declared}; one of ${ZPolicyKind.options.join(", ")}`);
+      throw new PolicyError(
+        "invalid_policy",
+        `unknown policy kind ${declared}; one of ${ZPolicyKind.options.join(", ")}`,
+      );
     }
     return new SandboxedPolicyInstance(kind.data, compiled, port);
   }
@@ -53,7 +58,8 @@ export class SandboxedPolicyInstance implements PolicyInstance {
     const r = await this.call("eval", { input: checked.value, metrics: ctx.metrics }, t0);
     if (!r.ok) return r;
     const out = validatePolicyOutput(this.kind, r.value, checked.value);
-    if (!out.ok) return failed(invalid("invalid_output", `output of ${this.kind}`, out.errors, r.value), r.logs, t0);
+    if (!out.ok)
+      return failed(invalid("invalid_output", `output of ${this.kind}`, out.errors, r.value), r.logs, t0);
     return { ok: true, value: out.value, logs: r.logs, durationMs: ms(t0) };
   }
 
@@ -70,7 +76,11 @@ export class SandboxedPolicyInstance implements PolicyInstance {
     try {
       json = JSON.stringify(args);
     } catch (e) {
-      return failed(new PolicyError("invalid_input", `the ${method} arguments are not JSON: ${(e as Error).message}`), [], t0);
+      return failed(
+        new PolicyError("invalid_input", `the ${method} arguments are not JSON: ${(e as Error).message}`),
+        [],
+        t0,
+      );
     }
     const answer = read(await this.port.call(method, json));
     if (!answer.ok) return failed(toPolicyError(answer.error, this.compiled), answer.logs, t0);
@@ -83,7 +93,12 @@ function read(out: SessionOutcome): Answer {
   return JSON.parse(out.json, dropProto) as Answer;
 }
 
-function invalid(kind: "invalid_input" | "invalid_output", what: string, issues: PolicyIssue[], output?: unknown) {
+function invalid(
+  kind: "invalid_input" | "invalid_output",
+  what: string,
+  issues: PolicyIssue[],
+  output?: unknown,
+) {
   const detail = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
   return new PolicyError(kind, `${what} does not match its schema: ${detail}`, {
     issues,

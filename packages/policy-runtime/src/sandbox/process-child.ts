@@ -8,7 +8,10 @@ import type { ChildReply, ChildRequest } from "./process-protocol";
 
 const sessions = new Map<number, IsolateSession>();
 
-function open(sid: number, spec: ConstructorParameters<typeof IsolateSession>[0]): [IsolateSession, SessionOutcome] {
+function open(
+  sid: number,
+  spec: ConstructorParameters<typeof IsolateSession>[0],
+): [IsolateSession, SessionOutcome] {
   sessions.get(sid)?.dispose();
   const session = new IsolateSession(spec);
   sessions.set(sid, session);
@@ -32,7 +35,8 @@ function handle(m: ChildRequest): SessionOutcome | null {
     }
   }
   const session = sessions.get(m.sid);
-  if (!session) return { fault: { kind: "runtime", name: "Error", message: "no such policy session" }, logs: [] };
+  if (!session)
+    return { fault: { kind: "runtime", name: "Error", message: "no such policy session" }, logs: [] };
   return session.call(m.method, m.args);
 }
 

@@ -13,7 +13,11 @@ export type ChildRequest =
     }
   | { op: "close"; id: number; sid: number };
 
-export type ChildRequestBody = ChildRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
+export type ChildRequestBody = ChildRequest extends infer R
+  ? R extends unknown
+    ? Omit<R, "id">
+    : never
+  : never;
 
 export interface ChildReply {
   id: number;

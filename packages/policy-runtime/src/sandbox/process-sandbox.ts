@@ -12,7 +12,8 @@ interface Pending {
   memoryMb: number;
 }
 
-const OOM_OUTPUT = /heap out of memory|is_heap_oom|Reached heap limit|CALL_AND_RETRY_LAST|Ineffective mark-compacts/;
+const OOM_OUTPUT =
+  /heap out of memory|is_heap_oom|Reached heap limit|CALL_AND_RETRY_LAST|Ineffective mark-compacts/;
 const STATE_LOST = "the sandbox process was restarted and the state of every policy in it was lost";
 
 /**

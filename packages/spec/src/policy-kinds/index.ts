@@ -8,3 +8,4 @@ export * from "./processing";
 export * from "./registry";
 export * from "./search";
 export * from "./vdag-controller";
+export * from "./general";

@@ -5,6 +5,7 @@ import { CLUSTER_ALLOCATOR, RESOURCE_ALLOCATOR } from "./allocation";
 import { AUTOSCALER, HEALTH_CHECKER, LOAD_BALANCER } from "./block-runtime";
 import { CLUSTER_STABILITY, EVENT } from "./cluster";
 import type { TPolicyKindEntry } from "./common";
+import { FUNCTION } from "./general";
 import { PRE_CHECK } from "./pre-check";
 import {
   BLOCK_POST_PROCESSING,
@@ -38,6 +39,7 @@ export const POLICY_KIND_SCHEMAS = {
   preCheck: PRE_CHECK,
   clusterStability: CLUSTER_STABILITY,
   event: EVENT,
+  function: FUNCTION,
 } as const satisfies Record<TPolicyKind, TPolicyKindEntry>;
 
 type TSchemas = typeof POLICY_KIND_SCHEMAS;

@@ -28,6 +28,7 @@ export const POLICY_KINDS = [
   "preCheck",
   "clusterStability",
   "event",
+  "function",
 ] as const;
 export const ZPolicyKind = z.enum(POLICY_KINDS);
 export type TPolicyKind = z.infer<typeof ZPolicyKind>;
