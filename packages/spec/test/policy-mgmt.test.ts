@@ -21,8 +21,9 @@ describe("createPolicy", () => {
     expect(values.tags).toEqual(["lb", "default"]);
   });
 
-  it("knows every kind of the reference", () => {
-    expect(POLICY_KINDS).toHaveLength(17);
+  it("knows every kind of the reference, and the general-purpose function kind", () => {
+    expect(POLICY_KINDS).toHaveLength(18);
+    expect(POLICY_KINDS).toContain("function");
     expect(POLICY_KINDS).toContain("clusterStability");
   });
 
