@@ -1,0 +1,135 @@
+import { resolve } from "node:path";
+import { loadSpecFile } from "@aios/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useApiServer } from "../../api/test/harness";
+import { type AgentProcess, startAgentProcess, waitUntil } from "./agent-process";
+
+const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
+const policies = resolve(import.meta.dirname, "../../../examples/specs/policies.json");
+
+describe.runIf(redisUrl)("policy work on a cluster agent", () => {
+  const api = useApiServer();
+  const clusterId = `pw-${Date.now().toString(36)}`;
+  let agent: AgentProcess;
+
+  beforeAll(async () => {
+    for (const { document } of loadSpecFile(policies)) await api.caller().parser.applySpec({ document });
+    agent = startAgentProcess({
+      AIOS_API_URL: api.url,
+      AIOS_CLUSTER_ID: clusterId,
+      AIOS_NODE_ID: `${clusterId}-node`,
+      AIOS_QUEUE_URL: redisUrl,
+    });
+    await waitUntil("the agent to register", async () => (await api.services.nodes.list({ clusterId })).length === 1);
+  });
+  afterAll(async () => {
+    await agent?.stop();
+  });
+
+  it("runs a policy job on the agent and stores its result and logs (type 3)", async () => {
+    const job = await api.caller().policies.submitJob({
+      policyRuleURI: "word-stats:1.0.0-stable",
+      clusterId,
+      input: { a: "the quick brown fox", b: ["jumps over", "the lazy dog"] },
+    });
+    expect(job.status).toBe("pending");
+    await expect
+      .poll(async () => (await api.caller().policies.getJob({ id: job.id })).status, { timeout: 20_000 })
+      .toBe("succeeded");
+    const done = await api.caller().policies.getJob({ id: job.id });
+    expect(done.output).toEqual({ texts: 3, words: 9, longest: "quick" });
+    expect(done.startedAt).not.toBeNull();
+    expect(done.finishedAt).not.toBeNull();
+  });
+
+  it("records a failing job with its error", async () => {
+    const job = await api.caller().policies.submitJob({
+      policyRuleURI: "round-robin:1.0.0-stable",
+      clusterId,
+      input: { not: "a load balancer input" },
+    });
+    await expect
+      .poll(async () => (await api.caller().policies.getJob({ id: job.id })).status, { timeout: 20_000 })
+      .toBe("failed");
+    expect((await api.caller().policies.getJob({ id: job.id })).error).toMatchObject({ kind: "invalid_input" });
+  });
+
+  it("hosts a stateful function with replicas, each keeping its own state (type 4)", async () => {
+    await api.caller().functions.deploy({ name: "tally", policyRuleURI: "counter:1.0.0-stable", clusterId, replicas: 2 });
+    await expect
+      .poll(async () => (await api.caller().functions.get({ name: "tally" })).status, { timeout: 30_000 })
+      .toBe("running");
+    const fn = await api.caller().functions.get({ name: "tally" });
+    expect(fn.replicaStates.map((r) => r.status)).toEqual(["ready", "ready"]);
+
+    const on0 = [];
+    for (let i = 0; i < 3; i++) on0.push(await api.caller().functions.invoke({ name: "tally", input: { key: "k" }, replica: 0 }));
+    expect(on0.map((r) => r.output)).toEqual([
+      { key: "k", count: 1 },
+      { key: "k", count: 2 },
+      { key: "k", count: 3 },
+    ]);
+    const on1 = await api.caller().functions.invoke({ name: "tally", input: { key: "k" }, replica: 1 });
+    expect(on1.output).toEqual({ key: "k", count: 1 });
+
+    const reset = await api.caller().functions.management({ name: "tally", action: "reset", data: {}, replica: 0 });
+    expect(reset.output).toEqual({ ok: true, counts: {} });
+
+    await api.caller().functions.scale({ name: "tally", replicas: 1 });
+    await expect
+      .poll(async () => (await api.caller().functions.get({ name: "tally" })).replicaStates.length, { timeout: 20_000 })
+      .toBe(1);
+  });
+
+  it("survives an agent restart: the function comes back from its desired state", async () => {
+    const before = await api.caller().functions.get({ name: "tally" });
+    const oldPid = before.replicaStates[0]?.pid;
+    await agent.stop();
+    agent = startAgentProcess({
+      AIOS_API_URL: api.url,
+      AIOS_CLUSTER_ID: clusterId,
+      AIOS_NODE_ID: `${clusterId}-node`,
+      AIOS_QUEUE_URL: redisUrl,
+    });
+    await expect
+      .poll(
+        async () => {
+          const fn = await api.caller().functions.get({ name: "tally" });
+          return fn.replicaStates.length === 1 && fn.replicaStates[0]?.status === "ready" && fn.replicaStates[0]?.pid !== oldPid;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    expect((await api.caller().functions.invoke({ name: "tally", input: { key: "z" } })).ok).toBe(true);
+  });
+
+  it("runs a graph of three functions and returns the composed output (type 5)", async () => {
+    for (const name of ["stats-a", "stats-b", "stats-sum"]) {
+      await api.caller().functions.deploy({ name, policyRuleURI: "word-stats:1.0.0-stable", clusterId, replicas: 1 });
+    }
+    await expect
+      .poll(async () => (await api.caller().functions.list({ clusterId })).filter((f) => f.status === "running").length, {
+        timeout: 30_000,
+      })
+      .toBe(4);
+    const { graph } = await api.caller().graphs.create({
+      name: "text-stats",
+      graph: { "stats-a": ["stats-sum"], "stats-b": ["stats-sum"] },
+    });
+    expect(graph.graphURI).toBe("text-stats:1.0.0-stable");
+    const r = await api.caller().graphs.execute({ graphURI: graph.graphURI, input: "hello wonderful world" });
+    expect(r.ok).toBe(true);
+    expect(r.trace.map((s) => s.fn)).toEqual(["stats-a", "stats-b", "stats-sum"]);
+    // stats-sum sees {inputs: [a's output, b's output]}: the word-stats of two stats objects.
+    expect(r.outputs).toEqual({ "stats-sum": { texts: 2, words: 2, longest: "wonderful" } });
+  });
+
+  it("removes a function: its replicas stop and it is gone", async () => {
+    await api.caller().functions.remove({ name: "tally" });
+    await expect
+      .poll(async () => (await api.caller().functions.list({ clusterId })).some((f) => f.name === "tally"), {
+        timeout: 20_000,
+      })
+      .toBe(false);
+  });
+});
