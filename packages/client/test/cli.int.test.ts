@@ -1,4 +1,6 @@
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useApiServer } from "../../../apps/api/test/harness";
 import { main } from "../src/cli/main";
@@ -55,5 +57,55 @@ describe("aios CLI", () => {
     expect(await main(["get", "gadgets"], r.io)).toBe(2);
     expect(r.err.join("")).toContain('unknown kind "gadgets"');
     expect(await main(["apply"], io(api.url).io)).toBe(2);
+  });
+});
+
+describe("aios policy", () => {
+  const api = useApiServer();
+  const dir = mkdtempSync(join(tmpdir(), "aios-cli-policy-"));
+  const write = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const policy = write(
+    "lb.ts",
+    `import { definePolicy } from "@aios/policy-runtime";
+export default definePolicy({
+  kind: "loadBalancer",
+  eval(input) {
+    return { instanceId: input.instances[0].id };
+  },
+});
+`,
+  );
+  const input = write(
+    "input.json",
+    JSON.stringify({ mode: "load_balance", packet: { session_id: "s", seq_no: 1, data: {}, ts: 0 }, instances: [{ id: "in-abcd" }] }),
+  );
+
+  it("dry-runs a policy file and prints its output", async () => {
+    const r = io(api.url);
+    expect(await main(["policy", "dry-run", "-f", policy, "--input", input], r.io)).toBe(0);
+    expect(JSON.parse(r.out.join(""))).toEqual({ instanceId: "in-abcd" });
+  });
+
+  it("prints a runtime error at the policy's own line", async () => {
+    const broken = write("broken.ts", readFileSync(policy, "utf8").replace("input.instances[0].id", "input.nothing.id"));
+    const r = io(api.url);
+    expect(await main(["policy", "dry-run", "-f", broken, "--input", input, "--kind", "loadBalancer"], r.io)).toBe(1);
+    expect(r.err.join("\n")).toMatch(new RegExp(`${broken}:5:\\d+: runtime error: .*undefined`));
+  });
+
+  it("names the field of an invalid output", async () => {
+    const wrong = write("wrong.ts", readFileSync(policy, "utf8").replace("input.instances[0].id", "7"));
+    const r = io(api.url);
+    expect(await main(["policy", "dry-run", "-f", wrong, "--input", input], r.io)).toBe(1);
+    expect(r.err.join("\n")).toContain("output.instanceId: expected a string, got number");
+  });
+
+  it("rejects an unknown --kind before calling the API", async () => {
+    const r = io(api.url);
+    expect(await main(["policy", "dry-run", "-f", policy, "--input", input, "--kind", "nope"], r.io)).toBe(2);
+    expect(r.err.join("")).toContain("--kind must be one of");
   });
 });
