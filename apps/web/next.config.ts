@@ -5,7 +5,6 @@ const config: NextConfig = {
   transpilePackages: ["@aios/spec"],
   reactStrictMode: true,
   poweredByHeader: false,
-  typescript: { ignoreBuildErrors: true }, // TEMP
 };
 
 export default config;

@@ -61,7 +61,9 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
       "--protected-mode",
       "yes",
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    // Its own process group: a Ctrl-C to the terminal must not stop Redis before the API and the
+    // agents that use it; the owner stops it, last.
+    { stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   pipeLines(child, opts.onLog);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

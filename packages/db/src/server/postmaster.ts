@@ -12,8 +12,10 @@ export interface RunResult {
 }
 
 /** Environment for pg binaries: English messages, no PG* variables leaking into pg_ctl's libpq. */
-const pgEnv = (): NodeJS.ProcessEnv => {
-  const keep = Object.entries(process.env).filter(([k]) => !k.startsWith("PG") && !k.startsWith("LC_"));
+const pgEnv = (): Record<string, string> => {
+  const keep = Object.entries(process.env).filter(
+    (e): e is [string, string] => e[1] !== undefined && !e[0].startsWith("PG") && !e[0].startsWith("LC_"),
+  );
   return { ...Object.fromEntries(keep), LC_ALL: "C", LANG: "C" };
 };
 
@@ -22,6 +24,9 @@ export function run(file: string, args: string[], user: RunAs | undefined): Prom
     const child = spawn(file, args, {
       env: pgEnv(),
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own session: a Ctrl-C to the terminal's process group must not stop the server
+      // before the processes that use it; whoever started it stops it, last.
+      detached: true,
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
     let output = "";

@@ -104,12 +104,16 @@ export class SandboxProcess {
 /** An idle child must not keep the host process alive. */
 function setRef(child: ChildProcess, on: boolean): void {
   const channel = child.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+  // The stderr pipe is a handle of its own: left referenced, it keeps an idle host alive.
+  const stderr = child.stderr as { ref?: () => void; unref?: () => void } | null;
   if (on) {
     child.ref();
     channel?.ref?.();
+    stderr?.ref?.();
   } else {
     child.unref();
     channel?.unref?.();
+    stderr?.unref?.();
   }
 }
 
