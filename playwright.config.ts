@@ -25,7 +25,7 @@ export default defineConfig({
     baseURL: "http://127.0.0.1:3100",
     browserName: "chromium",
     trace: "retain-on-failure",
-    screenshot: "retain-on-failure",
+    screenshot: "only-on-failure",
     launchOptions: {
       executablePath: "/usr/bin/chromium",
       args: [
@@ -37,7 +37,7 @@ export default defineConfig({
         "--no-first-run",
         "--disable-quic",
         // Nothing but this machine resolves. 127.0.0.1 must be excluded too: the rule also maps IP
-        // literals, and the product listens on 127.0.0.1 (frontend.md's spike used localhost).
+        // literals, and the product listens on 127.0.0.1.
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
       ],
     },

@@ -13,7 +13,9 @@ const json = args.includes("--json");
 const wanted = args.filter((a) => !a.startsWith("--"));
 const unknown = wanted.filter((w) => !SCENARIOS.some((s) => s.name === w));
 if (unknown.length > 0) {
-  process.stderr.write(`unknown scenario ${unknown.join(", ")}; one of: ${SCENARIOS.map((s) => s.name).join(", ")}\n`);
+  process.stderr.write(
+    `unknown scenario ${unknown.join(", ")}; one of: ${SCENARIOS.map((s) => s.name).join(", ")}\n`,
+  );
   process.exit(2);
 }
 
@@ -28,7 +30,17 @@ if (!json) process.stdout.write(`${table(results)}\n`);
 process.exit(0);
 
 function table(rows: ScenarioResult[]): string {
-  const head = ["scenario", "p50 ms", "p99 ms", "per s", "baseline p50", "baseline p99", "ratio", "target", "met"];
+  const head = [
+    "scenario",
+    "p50 ms",
+    "p99 ms",
+    "per s",
+    "baseline p50",
+    "baseline p99",
+    "ratio",
+    "target",
+    "met",
+  ];
   const body = rows.map((r) => [
     r.scenario,
     String(r.measured.p50_ms),

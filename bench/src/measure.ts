@@ -6,7 +6,10 @@ export interface Figures {
   n: number;
 }
 
-export async function measure(fn: () => Promise<unknown>, opts: { n: number; warmup: number }): Promise<Figures> {
+export async function measure(
+  fn: () => Promise<unknown>,
+  opts: { n: number; warmup: number },
+): Promise<Figures> {
   for (let i = 0; i < opts.warmup; i++) await fn();
   const samples = new Float64Array(opts.n);
   const t0 = performance.now();

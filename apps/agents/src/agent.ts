@@ -67,7 +67,9 @@ export async function startAgent(deps: {
   const timer = setInterval(beat, env.AIOS_HEARTBEAT_SECONDS * 1000);
   // A lost queue entry heals itself: the desired state is re-read periodically.
   const resync = setInterval(() => {
-    functions.reconcileAll(clusterId).catch((err: Error) => log.warn("function resync failed", { err: err.message }));
+    functions
+      .reconcileAll(clusterId)
+      .catch((err: Error) => log.warn("function resync failed", { err: err.message }));
   }, 30_000);
   return {
     async stop() {

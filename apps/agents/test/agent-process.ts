@@ -39,7 +39,11 @@ export function startAgentProcess(env: Record<string, string>): AgentProcess {
 }
 
 /** Polls until `check` returns true (for hooks, where expect.poll is not available). */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

@@ -20,7 +20,10 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
       AIOS_NODE_ID: `${clusterId}-node`,
       AIOS_QUEUE_URL: redisUrl,
     });
-    await waitUntil("the agent to register", async () => (await api.services.nodes.list({ clusterId })).length === 1);
+    await waitUntil(
+      "the agent to register",
+      async () => (await api.services.nodes.list({ clusterId })).length === 1,
+    );
   });
   afterAll(async () => {
     await agent?.stop();
@@ -51,11 +54,15 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
     await expect
       .poll(async () => (await api.caller().policies.getJob({ id: job.id })).status, { timeout: 20_000 })
       .toBe("failed");
-    expect((await api.caller().policies.getJob({ id: job.id })).error).toMatchObject({ kind: "invalid_input" });
+    expect((await api.caller().policies.getJob({ id: job.id })).error).toMatchObject({
+      kind: "invalid_input",
+    });
   });
 
   it("hosts a stateful function with replicas, each keeping its own state (type 4)", async () => {
-    await api.caller().functions.deploy({ name: "tally", policyRuleURI: "counter:1.0.0-stable", clusterId, replicas: 2 });
+    await api
+      .caller()
+      .functions.deploy({ name: "tally", policyRuleURI: "counter:1.0.0-stable", clusterId, replicas: 2 });
     await expect
       .poll(async () => (await api.caller().functions.get({ name: "tally" })).status, { timeout: 30_000 })
       .toBe("running");
@@ -63,7 +70,8 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
     expect(fn.replicaStates.map((r) => r.status)).toEqual(["ready", "ready"]);
 
     const on0 = [];
-    for (let i = 0; i < 3; i++) on0.push(await api.caller().functions.invoke({ name: "tally", input: { key: "k" }, replica: 0 }));
+    for (let i = 0; i < 3; i++)
+      on0.push(await api.caller().functions.invoke({ name: "tally", input: { key: "k" }, replica: 0 }));
     expect(on0.map((r) => r.output)).toEqual([
       { key: "k", count: 1 },
       { key: "k", count: 2 },
@@ -72,12 +80,16 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
     const on1 = await api.caller().functions.invoke({ name: "tally", input: { key: "k" }, replica: 1 });
     expect(on1.output).toEqual({ key: "k", count: 1 });
 
-    const reset = await api.caller().functions.management({ name: "tally", action: "reset", data: {}, replica: 0 });
+    const reset = await api
+      .caller()
+      .functions.management({ name: "tally", action: "reset", data: {}, replica: 0 });
     expect(reset.output).toEqual({ ok: true, counts: {} });
 
     await api.caller().functions.scale({ name: "tally", replicas: 1 });
     await expect
-      .poll(async () => (await api.caller().functions.get({ name: "tally" })).replicaStates.length, { timeout: 20_000 })
+      .poll(async () => (await api.caller().functions.get({ name: "tally" })).replicaStates.length, {
+        timeout: 20_000,
+      })
       .toBe(1);
   });
 
@@ -95,7 +107,11 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
       .poll(
         async () => {
           const fn = await api.caller().functions.get({ name: "tally" });
-          return fn.replicaStates.length === 1 && fn.replicaStates[0]?.status === "ready" && fn.replicaStates[0]?.pid !== oldPid;
+          return (
+            fn.replicaStates.length === 1 &&
+            fn.replicaStates[0]?.status === "ready" &&
+            fn.replicaStates[0]?.pid !== oldPid
+          );
         },
         { timeout: 30_000 },
       )
@@ -105,12 +121,18 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
 
   it("runs a graph of three functions and returns the composed output (type 5)", async () => {
     for (const name of ["stats-a", "stats-b", "stats-sum"]) {
-      await api.caller().functions.deploy({ name, policyRuleURI: "word-stats:1.0.0-stable", clusterId, replicas: 1 });
+      await api
+        .caller()
+        .functions.deploy({ name, policyRuleURI: "word-stats:1.0.0-stable", clusterId, replicas: 1 });
     }
     await expect
-      .poll(async () => (await api.caller().functions.list({ clusterId })).filter((f) => f.status === "running").length, {
-        timeout: 30_000,
-      })
+      .poll(
+        async () =>
+          (await api.caller().functions.list({ clusterId })).filter((f) => f.status === "running").length,
+        {
+          timeout: 30_000,
+        },
+      )
       .toBe(4);
     const { graph } = await api.caller().graphs.create({
       name: "text-stats",

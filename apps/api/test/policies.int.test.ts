@@ -43,10 +43,17 @@ describe("policy system in the API", () => {
     const all = await api.caller().policies.list({ limit: 100 });
     expect(all.length).toBe(loadSpecFile(examples).length);
     const lbs = await api.caller().policies.list({ kind: "loadBalancer" });
-    expect(lbs.map((p) => p.policyRuleURI).sort()).toEqual(["least-loaded:1.0.0-stable", "round-robin:1.0.0-stable"]);
-    const tagged = await api.caller().policies.search({ filter: { variable: "tags", operator: "==", value: "function" } });
+    expect(lbs.map((p) => p.policyRuleURI).sort()).toEqual([
+      "least-loaded:1.0.0-stable",
+      "round-robin:1.0.0-stable",
+    ]);
+    const tagged = await api
+      .caller()
+      .policies.search({ filter: { variable: "tags", operator: "==", value: "function" } });
     expect(tagged.map((p) => p.name).sort()).toEqual(["counter", "word-stats"]);
-    const row = await api.database.db.policy.findUnique({ where: { policyRuleURI: "round-robin:1.0.0-stable" } });
+    const row = await api.database.db.policy.findUnique({
+      where: { policyRuleURI: "round-robin:1.0.0-stable" },
+    });
     expect(row?.compiled).toContain("definePolicy");
   });
 
@@ -64,14 +71,27 @@ describe("policy system in the API", () => {
   });
 
   it("refuses code whose kind is not the declared one", async () => {
-    const wrong = doc("createPolicy", { name: "wrong", version: "1.0.0", releaseTag: "stable", kind: "autoscaler", code: ROUND_ROBIN });
+    const wrong = doc("createPolicy", {
+      name: "wrong",
+      version: "1.0.0",
+      releaseTag: "stable",
+      kind: "autoscaler",
+      code: ROUND_ROBIN,
+    });
     const err = await rejection(api.caller().parser.applySpec({ document: wrong }));
     expect(err.message).toContain("the code defines a loadBalancer policy, not autoscaler");
   });
 
   it("dry-runs code: output, logs and validation; an invalid output names the field", async () => {
-    const ok = await api.caller().policies.dryRun({ code: ROUND_ROBIN, input: lbInput, settings: { start: 1 } });
-    expect(ok).toMatchObject({ ok: true, kind: "loadBalancer", valid: true, output: { instanceId: "in-bbbb" } });
+    const ok = await api
+      .caller()
+      .policies.dryRun({ code: ROUND_ROBIN, input: lbInput, settings: { start: 1 } });
+    expect(ok).toMatchObject({
+      ok: true,
+      kind: "loadBalancer",
+      valid: true,
+      output: { instanceId: "in-bbbb" },
+    });
     expect(ok.logs).toEqual([{ level: "info", message: "choosing among 3" }]);
 
     const bad = await api.caller().policies.dryRun({
@@ -80,13 +100,23 @@ describe("policy system in the API", () => {
     });
     expect(bad.ok).toBe(false);
     expect(bad.valid).toBe(false);
-    expect(bad.validationErrors).toContainEqual({ path: "output.instanceId", message: "expected a string, got number" });
+    expect(bad.validationErrors).toContainEqual({
+      path: "output.instanceId",
+      message: "expected a string, got number",
+    });
 
     const thrown = await api.caller().policies.dryRun({
-      code: ROUND_ROBIN.replace('log.info("choosing among " + input.instances.length);', 'throw new Error("no way");'),
+      code: ROUND_ROBIN.replace(
+        'log.info("choosing among " + input.instances.length);',
+        'throw new Error("no way");',
+      ),
       input: lbInput,
     });
-    expect(thrown.error).toMatchObject({ kind: "runtime", message: expect.stringContaining("no way"), line: 6 });
+    expect(thrown.error).toMatchObject({
+      kind: "runtime",
+      message: expect.stringContaining("no way"),
+      line: 6,
+    });
   });
 
   it("dry-runs a stored policy with the caller's settings overriding its defaults", async () => {
@@ -100,11 +130,17 @@ describe("policy system in the API", () => {
   });
 
   it("executes a stored policy statelessly (execution type 2)", async () => {
-    const first = await api.caller().policies.execute({ policyRuleURI: "round-robin:1.0.0-stable", input: lbInput });
-    const second = await api.caller().policies.execute({ policyRuleURI: "round-robin:1.0.0-stable", input: lbInput });
+    const first = await api
+      .caller()
+      .policies.execute({ policyRuleURI: "round-robin:1.0.0-stable", input: lbInput });
+    const second = await api
+      .caller()
+      .policies.execute({ policyRuleURI: "round-robin:1.0.0-stable", input: lbInput });
     expect(first.ok && second.ok).toBe(true);
     expect(second.output).toEqual(first.output); // fresh state each call
-    const missing = await rejection(api.caller().policies.execute({ policyRuleURI: "nope:1.0.0-stable", input: {} }));
+    const missing = await rejection(
+      api.caller().policies.execute({ policyRuleURI: "nope:1.0.0-stable", input: {} }),
+    );
     expect(missing.code).toBe("NOT_FOUND");
   });
 
@@ -114,11 +150,18 @@ describe("policy system in the API", () => {
       version: "1.1.0",
       policySettings: { step: 2 },
     });
-    expect(v2).toMatchObject({ created: true, policy: { policyRuleURI: "counter:1.1.0-stable", kind: "function" } });
+    expect(v2).toMatchObject({
+      created: true,
+      policy: { policyRuleURI: "counter:1.1.0-stable", kind: "function" },
+    });
     const versions = await api.caller().policies.versions({ name: "counter" });
     expect(versions.map((v) => v.policyRuleURI)).toEqual(["counter:1.1.0-stable", "counter:1.0.0-stable"]);
     const clash = await rejection(
-      api.caller().policies.createVersion({ policyRuleURI: "counter:1.0.0-stable", version: "1.1.0", policySettings: { step: 3 } }),
+      api.caller().policies.createVersion({
+        policyRuleURI: "counter:1.0.0-stable",
+        version: "1.1.0",
+        policySettings: { step: 3 },
+      }),
     );
     expect(clash.code).toBe("CONFLICT");
   });

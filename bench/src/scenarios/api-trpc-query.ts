@@ -13,7 +13,8 @@ const MAX_RATIO = 3;
  */
 export const apiTrpcQuery: Scenario = {
   name: "api.trpc-query",
-  description: "trivial tRPC query (typed client -> API procedure stack) vs the same JSON over bare node:http",
+  description:
+    "trivial tRPC query (typed client -> API procedure stack) vs the same JSON over bare node:http",
   async run() {
     const payload = { ok: true, at: "2026-01-01T00:00:00.000Z" };
     const benchRouter = router({ ping: publicProcedure.query(() => payload) });
@@ -33,7 +34,10 @@ export const apiTrpcQuery: Scenario = {
         links: [httpLink({ url: `http://127.0.0.1:${trpcPort}/trpc` })],
       });
       const opts = { n: 3000, warmup: 300 };
-      const baseline = await measure(() => fetch(`http://127.0.0.1:${barePort}/`).then((r) => r.json()), opts);
+      const baseline = await measure(
+        () => fetch(`http://127.0.0.1:${barePort}/`).then((r) => r.json()),
+        opts,
+      );
       const measured = await measure(() => client.ping.query(), opts);
       const ratio = round(measured.p50_ms / baseline.p50_ms);
       return {

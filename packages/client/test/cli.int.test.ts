@@ -80,7 +80,11 @@ export default definePolicy({
   );
   const input = write(
     "input.json",
-    JSON.stringify({ mode: "load_balance", packet: { session_id: "s", seq_no: 1, data: {}, ts: 0 }, instances: [{ id: "in-abcd" }] }),
+    JSON.stringify({
+      mode: "load_balance",
+      packet: { session_id: "s", seq_no: 1, data: {}, ts: 0 },
+      instances: [{ id: "in-abcd" }],
+    }),
   );
 
   it("dry-runs a policy file and prints its output", async () => {
@@ -90,9 +94,14 @@ export default definePolicy({
   });
 
   it("prints a runtime error at the policy's own line", async () => {
-    const broken = write("broken.ts", readFileSync(policy, "utf8").replace("input.instances[0].id", "input.nothing.id"));
+    const broken = write(
+      "broken.ts",
+      readFileSync(policy, "utf8").replace("input.instances[0].id", "input.nothing.id"),
+    );
     const r = io(api.url);
-    expect(await main(["policy", "dry-run", "-f", broken, "--input", input, "--kind", "loadBalancer"], r.io)).toBe(1);
+    expect(
+      await main(["policy", "dry-run", "-f", broken, "--input", input, "--kind", "loadBalancer"], r.io),
+    ).toBe(1);
     expect(r.err.join("\n")).toMatch(new RegExp(`${broken}:5:\\d+: runtime error: .*undefined`));
   });
 

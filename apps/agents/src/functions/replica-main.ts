@@ -20,9 +20,17 @@ const env = z
   })
   .parse(process.env);
 const source = z
-  .object({ code: z.string(), settings: z.record(z.string(), z.unknown()), parameters: z.record(z.string(), z.unknown()) })
+  .object({
+    code: z.string(),
+    settings: z.record(z.string(), z.unknown()),
+    parameters: z.record(z.string(), z.unknown()),
+  })
   .parse(JSON.parse(env.AIOS_FUNCTION_SOURCE));
-const log = createLogger({ service: "function", name: env.AIOS_FUNCTION_NAME, replica: env.AIOS_REPLICA_INDEX });
+const log = createLogger({
+  service: "function",
+  name: env.AIOS_FUNCTION_NAME,
+  replica: env.AIOS_REPLICA_INDEX,
+});
 const shutdown = onShutdown(log);
 
 const instance: PolicyInstance = await loadPolicyInstance(await compilePolicy(source.code, "policy.ts"), {
@@ -33,19 +41,28 @@ const instance: PolicyInstance = await loadPolicyInstance(await compilePolicy(so
 shutdown.add("policy", () => instance.dispose());
 
 const server = createServer((req, res) => {
-  void route(req, res).catch((err: Error) => send(res, 500, { ok: false, error: errorInfo(err), logs: [], durationMs: 0 }));
+  void route(req, res).catch((err: Error) =>
+    send(res, 500, { ok: false, error: errorInfo(err), logs: [], durationMs: 0 }),
+  );
 });
 server.listen(env.PORT, "127.0.0.1", () => log.info("replica ready", { port: env.PORT }));
 shutdown.add("http", () => new Promise<void>((r) => server.close(() => r())));
 
 async function route(req: IncomingMessage, res: ServerResponse) {
-  if (req.method === "GET" && req.url === "/health") return send(res, 200, { status: "healthy", kind: instance.kind });
+  if (req.method === "GET" && req.url === "/health")
+    return send(res, 200, { status: "healthy", kind: instance.kind });
   if (req.method !== "POST" || (req.url !== "/invoke" && req.url !== "/management")) {
     return send(res, 404, { error: `no route for ${req.method} ${req.url}` });
   }
-  const body = JSON.parse((await readBody(req)) || "{}") as { input?: unknown; action?: string; data?: unknown };
+  const body = JSON.parse((await readBody(req)) || "{}") as {
+    input?: unknown;
+    action?: string;
+    data?: unknown;
+  };
   const r =
-    req.url === "/invoke" ? await instance.eval(body.input) : await instance.management(String(body.action ?? ""), body.data);
+    req.url === "/invoke"
+      ? await instance.eval(body.input)
+      : await instance.management(String(body.action ?? ""), body.data);
   const payload = r.ok
     ? { ok: true, output: r.value, logs: r.logs, durationMs: r.durationMs }
     : { ok: false, error: errorInfo(r.error), logs: r.logs, durationMs: r.durationMs };

@@ -63,11 +63,21 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
       },
       onLine: (line) => opts.log.debug(line, { function: name, replica: index }),
     });
-    const replica: Replica = { index, child, port, state: { index, endpoint: null, status: "starting", pid: child.pid } };
+    const replica: Replica = {
+      index,
+      child,
+      port,
+      state: { index, endpoint: null, status: "starting", pid: child.pid },
+    };
     fn.replicas.set(index, replica);
     void child.exited.then(({ code, signal }) => {
       if (fn.replicas.get(index) !== replica || stopping) return;
-      replica.state = { ...replica.state, status: "failed", endpoint: null, message: `exited (${code ?? signal})` };
+      replica.state = {
+        ...replica.state,
+        status: "failed",
+        endpoint: null,
+        message: `exited (${code ?? signal})`,
+      };
       opts.log.warn("function replica exited; restarting", { name, index, code, signal });
       void report(name, fn);
       setTimeout(() => {
@@ -89,7 +99,11 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
           throw new Error("the replica exited while starting");
         }),
       ]);
-      replica.state = { ...replica.state, status: "ready", endpoint: `http://${opts.publicHostname}:${replica.port}` };
+      replica.state = {
+        ...replica.state,
+        status: "ready",
+        endpoint: `http://${opts.publicHostname}:${replica.port}`,
+      };
     } catch (err) {
       replica.state = { ...replica.state, status: "failed", message: (err as Error).message };
     }
@@ -123,7 +137,11 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
     await Promise.all(missing.map((i) => startAndWait(name, fn, i, source)));
     if (desired) await report(name, fn);
     if (replicas === 0) hosted.delete(name);
-    opts.log.info("function reconciled", { name, replicas, ready: [...fn.replicas.values()].filter((r) => r.state.status === "ready").length });
+    opts.log.info("function reconciled", {
+      name,
+      replicas,
+      ready: [...fn.replicas.values()].filter((r) => r.state.status === "ready").length,
+    });
   };
 
   return {
@@ -150,7 +168,9 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
 
     async stopAll(): Promise<void> {
       stopping = true;
-      await Promise.all([...hosted.values()].flatMap((fn) => [...fn.replicas.keys()].map((i) => stopReplica(fn, i))));
+      await Promise.all(
+        [...hosted.values()].flatMap((fn) => [...fn.replicas.keys()].map((i) => stopReplica(fn, i))),
+      );
       hosted.clear();
     },
   };

@@ -8,7 +8,10 @@ import type { JobHandlers } from "./registry";
  * in a fresh sandbox, and reports the result. A job already finished (a redelivered queue entry)
  * is not run again.
  */
-export function policyRunHandler(api: ApiClient, limits: Partial<SandboxLimits>): NonNullable<JobHandlers["policy.run"]> {
+export function policyRunHandler(
+  api: ApiClient,
+  limits: Partial<SandboxLimits>,
+): NonNullable<JobHandlers["policy.run"]> {
   return async (job) => {
     const work = await api.agents.work.policyJob.mutate({ jobId: job.jobId });
     if (work.finished) return { jobId: job.jobId, skipped: "already finished" };

@@ -82,7 +82,10 @@ export async function graphCommand(api: ApiClient, args: string[], io: CliIo): P
     return 0;
   }
   if (sub === "execute") {
-    const r = await api.graphs.execute.mutate({ graphURI: target, input: jsonValue("--input", values.input) });
+    const r = await api.graphs.execute.mutate({
+      graphURI: target,
+      input: jsonValue("--input", values.input),
+    });
     print(io.out, r);
     return r.ok ? 0 : 1;
   }

@@ -4,8 +4,8 @@ import { createApiClient, describeApiError } from "../api-client";
 import { applyCommand } from "./apply";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
 import { getCommand } from "./get";
-import { POLICY_USAGE, policyCommand } from "./policy";
 import { type CliIo, CliUsageError, consoleIo } from "./io";
+import { POLICY_USAGE, policyCommand } from "./policy";
 import { validateCommand } from "./validate";
 
 export const USAGE = `aios — the AIOS command line

@@ -46,7 +46,8 @@ export async function policyCommand(api: ApiClient, args: string[], io: CliIo): 
       printLogs(io, r.logs);
       if (r.error) return fail(io, values.file, r.error);
       if (!r.valid) {
-        for (const e of r.validationErrors) io.err(`${values.file}: invalid ${r.kind} output: ${e.path}: ${e.message}`);
+        for (const e of r.validationErrors)
+          io.err(`${values.file}: invalid ${r.kind} output: ${e.path}: ${e.message}`);
         return 1;
       }
       print(io.out, r.output);
@@ -55,7 +56,11 @@ export async function policyCommand(api: ApiClient, args: string[], io: CliIo): 
     case "execute": {
       const [uri] = rest;
       if (!uri) throw new CliUsageError("policy execute needs a policy URI");
-      const r = await api.policies.execute.mutate({ policyRuleURI: uri, input: jsonValue("--input", values.input), ...overrides });
+      const r = await api.policies.execute.mutate({
+        policyRuleURI: uri,
+        input: jsonValue("--input", values.input),
+        ...overrides,
+      });
       printLogs(io, r.logs);
       if (r.error) return fail(io, uri, r.error);
       print(io.out, r.output);

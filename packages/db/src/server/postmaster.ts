@@ -22,7 +22,7 @@ const pgEnv = (): Record<string, string> => {
 export function run(file: string, args: string[], user: RunAs | undefined): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
-      env: pgEnv(),
+      env: pgEnv() as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
       // Its own session: a Ctrl-C to the terminal's process group must not stop the server
       // before the processes that use it; whoever started it stops it, last.

@@ -5,7 +5,12 @@ import { agentProcedure, router } from "../../trpc";
 
 const scopeOf = (p: Principal) => (p.role === "agent" ? p.scope : null);
 const ZJsonObject = z.record(z.string(), z.unknown());
-const ZSource = z.object({ code: z.string(), kind: ZPolicyKind, settings: ZJsonObject, parameters: ZJsonObject });
+const ZSource = z.object({
+  code: z.string(),
+  kind: ZPolicyKind,
+  settings: ZJsonObject,
+  parameters: ZJsonObject,
+});
 
 /** What agents fetch and report while doing policy work (jobs, functions) for their cluster. */
 export const agentWorkRouter = router({
@@ -22,7 +27,9 @@ export const agentWorkRouter = router({
   reportPolicyJob: agentProcedure
     .input(z.object({ jobId: z.string().min(1), result: ZPolicyCallResult }))
     .output(ZPolicyJobRecord)
-    .mutation(({ ctx, input }) => ctx.services.policyJobs.finish(input.jobId, input.result, scopeOf(ctx.principal))),
+    .mutation(({ ctx, input }) =>
+      ctx.services.policyJobs.finish(input.jobId, input.result, scopeOf(ctx.principal)),
+    ),
   desiredFunctions: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel }))
     .output(z.array(z.string()))

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { agentProcedure, router } from "../../trpc";
-import { agentWorkRouter } from "./agent-work.router";
 import { ZAgentHeartbeat, ZAgentRegistered, ZAgentRegistration } from "./agent.types";
+import { agentWorkRouter } from "./agent-work.router";
 
 export const agentsRouter = router({
   register: agentProcedure

@@ -89,8 +89,11 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
           existing.clusterId === req.clusterId &&
           sameDoc(d.settings, settings) &&
           sameDoc(d.parameters, parameters);
-        if (!same) throw new ConflictError(`function ${req.name} already exists with another policy or configuration`);
-        return existing.replicas === req.replicas ? toFunctionRecord(existing) : change(existing, { replicas: req.replicas });
+        if (!same)
+          throw new ConflictError(`function ${req.name} already exists with another policy or configuration`);
+        return existing.replicas === req.replicas
+          ? toFunctionRecord(existing)
+          : change(existing, { replicas: req.replicas });
       }
       const revision = existing ? docOf(existing).revision + 1 : 1;
       const doc = { settings, parameters, revision, replicaStates: [] } as unknown as Prisma.InputJsonValue;
@@ -178,7 +181,9 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
       const candidates = replica === undefined ? ready : ready.filter((x) => x.index === replica);
       if (candidates.length === 0) {
         throw new OperationalError(
-          replica === undefined ? `function ${name} has no ready replica yet` : `replica ${replica} of ${name} is not ready`,
+          replica === undefined
+            ? `function ${name} has no ready replica yet`
+            : `replica ${replica} of ${name} is not ready`,
         );
       }
       const start = cursor.get(name) ?? 0;

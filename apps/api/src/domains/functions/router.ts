@@ -40,11 +40,24 @@ export const functionsRouter = router({
   invoke: operatorProcedure
     .input(ZName.extend({ input: z.unknown(), replica: z.number().int().min(0).optional() }))
     .output(ZInvokeResult)
-    .mutation(({ ctx, input }) => ctx.services.functions.invoke(input.name, "invoke", { input: input.input }, input.replica)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.functions.invoke(input.name, "invoke", { input: input.input }, input.replica),
+    ),
   management: operatorProcedure
-    .input(ZName.extend({ action: z.string().min(1), data: z.unknown(), replica: z.number().int().min(0).optional() }))
+    .input(
+      ZName.extend({
+        action: z.string().min(1),
+        data: z.unknown(),
+        replica: z.number().int().min(0).optional(),
+      }),
+    )
     .output(ZInvokeResult)
     .mutation(({ ctx, input }) =>
-      ctx.services.functions.invoke(input.name, "management", { action: input.action, data: input.data }, input.replica),
+      ctx.services.functions.invoke(
+        input.name,
+        "management",
+        { action: input.action, data: input.data },
+        input.replica,
+      ),
     ),
 });

@@ -42,13 +42,19 @@ export function createGraphService(db: Db, functions: FunctionService) {
     }): Promise<{ created: boolean; graph: TPolicyGraphRecord }> {
       const plan = planGraph(req.graph);
       const known = new Set(
-        (await db.policyFunction.findMany({ where: { name: { in: plan.order }, status: { not: "removed" } } })).map(
-          (f) => f.name,
-        ),
+        (
+          await db.policyFunction.findMany({
+            where: { name: { in: plan.order }, status: { not: "removed" } },
+          })
+        ).map((f) => f.name),
       );
       const missing = plan.order.find((fn) => !known.has(fn));
       if (missing) throw new NotFoundError("function", missing, `graph.${missing}`);
-      const graphURI = formatPolicyRuleUri({ name: req.name, version: req.version, releaseTag: req.releaseTag });
+      const graphURI = formatPolicyRuleUri({
+        name: req.name,
+        version: req.version,
+        releaseTag: req.releaseTag,
+      });
       const existing = await db.policyGraph.findUnique({ where: { graphURI } });
       if (existing) {
         if (sameDoc(existing.graph, req.graph)) return { created: false, graph: toGraphRecord(existing) };
@@ -59,7 +65,11 @@ export function createGraphService(db: Db, functions: FunctionService) {
           graphURI,
           name: req.name,
           graph: req.graph as Prisma.InputJsonValue,
-          doc: { description: req.description ?? null, heads: plan.heads, tails: plan.tails } as Prisma.InputJsonValue,
+          doc: {
+            description: req.description ?? null,
+            heads: plan.heads,
+            tails: plan.tails,
+          } as Prisma.InputJsonValue,
         },
       });
       return { created: true, graph: toGraphRecord(row) };
@@ -83,19 +93,40 @@ export function createGraphService(db: Db, functions: FunctionService) {
       for (const fn of plan.order) {
         const producers = plan.parents.get(fn) ?? [];
         const fnInput =
-          producers.length === 0 ? input : producers.length === 1 ? outputs.get(producers[0] as string) : { inputs: producers.map((p) => outputs.get(p)) };
+          producers.length === 0
+            ? input
+            : producers.length === 1
+              ? outputs.get(producers[0] as string)
+              : { inputs: producers.map((p) => outputs.get(p)) };
         const t0 = performance.now();
         try {
           const r = await functions.invoke(fn, "invoke", { input: fnInput });
-          trace.push({ fn, ok: r.ok, replica: r.replica, durationMs: r.durationMs, ...(r.error ? { error: r.error } : {}) });
+          trace.push({
+            fn,
+            ok: r.ok,
+            replica: r.replica,
+            durationMs: r.durationMs,
+            ...(r.error ? { error: r.error } : {}),
+          });
           if (!r.ok) return { ok: false, failedAt: fn, outputs: {}, trace };
           outputs.set(fn, r.output);
         } catch (err) {
-          trace.push({ fn, ok: false, replica: null, durationMs: performance.now() - t0, error: { kind: "unavailable", message: (err as Error).message } });
+          trace.push({
+            fn,
+            ok: false,
+            replica: null,
+            durationMs: performance.now() - t0,
+            error: { kind: "unavailable", message: (err as Error).message },
+          });
           return { ok: false, failedAt: fn, outputs: {}, trace };
         }
       }
-      return { ok: true, failedAt: null, outputs: Object.fromEntries(plan.tails.map((t) => [t, outputs.get(t)])), trace };
+      return {
+        ok: true,
+        failedAt: null,
+        outputs: Object.fromEntries(plan.tails.map((t) => [t, outputs.get(t)])),
+        trace,
+      };
     },
   };
 }

@@ -25,8 +25,14 @@ export const graphsRouter = router({
     .input(
       z.object({
         name: ZNameSegment,
-        version: z.string().regex(/^\d+(\.\d+){0,2}$/, "digits like 1.0.0").default("1.0.0"),
-        releaseTag: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.]*$/).default("stable"),
+        version: z
+          .string()
+          .regex(/^\d+(\.\d+){0,2}$/, "digits like 1.0.0")
+          .default("1.0.0"),
+        releaseTag: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9_.]*$/)
+          .default("stable"),
         graph: z.record(z.string(), z.array(z.string())),
         description: z.string().optional(),
       }),

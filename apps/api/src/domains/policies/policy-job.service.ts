@@ -1,5 +1,10 @@
 import type { Db, Prisma } from "@aios/db";
-import { randomAlnum, type TPolicyCallResult, type TPolicyErrorInfo, type TPolicyJobRecord } from "@aios/spec";
+import {
+  randomAlnum,
+  type TPolicyCallResult,
+  type TPolicyErrorInfo,
+  type TPolicyJobRecord,
+} from "@aios/spec";
 import { ForbiddenError, NotFoundError } from "../../errors";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
@@ -73,7 +78,11 @@ export function createPolicyJobService(db: Db, queues: ClusterQueues) {
 
     get: async (id: string) => toPolicyJobRecord(await get(id)),
 
-    async list(filter: { policyRuleURI?: string | undefined; clusterId?: string | undefined; limit?: number | undefined }) {
+    async list(filter: {
+      policyRuleURI?: string | undefined;
+      clusterId?: string | undefined;
+      limit?: number | undefined;
+    }) {
       const rows = await db.policyJob.findMany({
         where: {
           ...(filter.policyRuleURI ? { policyRuleURI: filter.policyRuleURI } : {}),

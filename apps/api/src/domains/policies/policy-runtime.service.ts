@@ -21,7 +21,11 @@ export interface PolicySourceRecord {
 }
 
 /** A stored policy as the runtime needs it: code, kind and its default settings and parameters. */
-export async function policySource(db: Db, policyRuleURI: string, field = "policyRuleURI"): Promise<PolicySourceRecord> {
+export async function policySource(
+  db: Db,
+  policyRuleURI: string,
+  field = "policyRuleURI",
+): Promise<PolicySourceRecord> {
   const row = await db.policy.findUnique({ where: { policyRuleURI } });
   if (!row) throw new NotFoundError("policy", policyRuleURI, field);
   const doc = asObject(row.doc);

@@ -121,7 +121,11 @@ export function createPolicyService(db: Db, runtime: PolicyRuntimeService) {
       const { policyRuleURI: _from, ...rest } = changes;
       const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
       const parsed = parseSpecValues("createPolicy", { ...asObject(base.doc), ...defined });
-      if (!parsed.ok) throw new UserError(`invalid new version: ${parsed.errors[0]?.path}: ${parsed.errors[0]?.message}`, parsed.errors);
+      if (!parsed.ok)
+        throw new UserError(
+          `invalid new version: ${parsed.errors[0]?.path}: ${parsed.errors[0]?.message}`,
+          parsed.errors,
+        );
       return this.createFromSpec(parsed.data);
     },
 

@@ -1,10 +1,4 @@
-import {
-  ZDryRunResult,
-  ZPolicyCallResult,
-  ZPolicyJobRecord,
-  ZPolicyKind,
-  ZPolicyRecord,
-} from "@aios/spec";
+import { ZDryRunResult, ZPolicyCallResult, ZPolicyJobRecord, ZPolicyKind, ZPolicyRecord } from "@aios/spec";
 import { z } from "zod";
 import { operatorProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
@@ -41,7 +35,9 @@ export const policiesRouter = router({
   execute: operatorProcedure
     .input(ZExecuteRequest)
     .output(ZPolicyCallResult)
-    .mutation(({ ctx, input }) => ctx.services.policyRuntime.execute(input.policyRuleURI, input.input, input)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.policyRuntime.execute(input.policyRuleURI, input.input, input),
+    ),
   dryRun: viewerProcedure
     .input(ZDryRunRequest)
     .output(ZDryRunResult)
@@ -56,7 +52,15 @@ export const policiesRouter = router({
     .output(ZPolicyJobRecord)
     .query(({ ctx, input }) => ctx.services.policyJobs.get(input.id)),
   jobs: viewerProcedure
-    .input(z.object({ policyRuleURI: z.string().optional(), clusterId: z.string().optional(), limit: z.number().int().min(1).max(500).optional() }).optional())
+    .input(
+      z
+        .object({
+          policyRuleURI: z.string().optional(),
+          clusterId: z.string().optional(),
+          limit: z.number().int().min(1).max(500).optional(),
+        })
+        .optional(),
+    )
     .output(z.array(ZPolicyJobRecord))
     .query(({ ctx, input }) => ctx.services.policyJobs.list(input ?? {})),
 });

@@ -19,7 +19,9 @@ export function createClusterQueues(queues: QueueBackend) {
       try {
         await queueOf(clusterId).add(job.type, job, { jobId, ...DEFAULT_JOB_OPTIONS });
       } catch (err) {
-        throw new OperationalError(`could not queue ${job.type} for cluster ${clusterId}: ${(err as Error).message}`);
+        throw new OperationalError(
+          `could not queue ${job.type} for cluster ${clusterId}: ${(err as Error).message}`,
+        );
       }
       return jobId;
     },
