@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { loadSpecFile } from "@aios/client";
+import { main as cli } from "../../../packages/client/src/cli/main";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useApiServer } from "../../api/test/harness";
 import { type AgentProcess, startAgentProcess, waitUntil } from "./agent-process";
@@ -43,6 +44,18 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
     expect(done.output).toEqual({ texts: 3, words: 9, longest: "quick" });
     expect(done.startedAt).not.toBeNull();
     expect(done.finishedAt).not.toBeNull();
+  });
+
+  it("submits a job and shows its result through the CLI", async () => {
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), env: { AIOS_API_URL: api.url } };
+    const args = ["policy", "job", "submit", "word-stats:1.0.0-stable", "--cluster", clusterId];
+    expect(await cli([...args, "--input", '"one two three"', "--wait"], io)).toBe(0);
+    const job = JSON.parse(out.join("")) as { id: string; status: string; output: unknown };
+    expect(job).toMatchObject({ status: "succeeded", output: { texts: 1, words: 3, longest: "three" } });
+    out.length = 0;
+    expect(await cli(["policy", "job", "get", job.id], io)).toBe(0);
+    expect(JSON.parse(out.join(""))).toMatchObject({ id: job.id, status: "succeeded" });
   });
 
   it("records a failing job with its error", async () => {

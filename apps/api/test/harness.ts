@@ -2,7 +2,8 @@ import type { Server } from "node:http";
 import { createTestDatabase, startTestServer, type TestDatabase, type TestServer } from "@aios/db/testing";
 import { connectQueueBackend, type QueueBackend } from "@aios/queue";
 import { createLogger, findFreePort } from "@aios/service-kit";
-import { afterAll, beforeAll } from "vitest";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { Principal } from "../src/context";
 import { appRouter } from "../src/router";
 import { createApiServer } from "../src/server";
@@ -77,4 +78,14 @@ export function useApiServer(opts: { auth?: "open" | "token" } = {}): ApiHarness
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   });
   return harness;
+}
+
+/** The TRPCError a call fails with (the test fails if it succeeds or fails otherwise). */
+export async function rejection(p: Promise<unknown>): Promise<TRPCError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TRPCError);
+  return err as TRPCError;
 }

@@ -1,21 +1,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { doc, useApi } from "./harness";
+import { doc, rejection, useApi } from "./harness";
 
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
 const components = JSON.parse(readFileSync(resolve(examples, "components.json"), "utf8")) as unknown[];
 const localCluster = JSON.parse(readFileSync(resolve(examples, "local-cluster.json"), "utf8")) as unknown;
-
-async function rejection(p: Promise<unknown>): Promise<TRPCError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TRPCError);
-  return err as TRPCError;
-}
 
 describe("Parser", () => {
   const api = useApi();

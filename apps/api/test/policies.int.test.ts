@@ -1,8 +1,7 @@
 import { resolve } from "node:path";
 import { loadSpecFile } from "@aios/client";
-import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { doc, useApi } from "./harness";
+import { doc, rejection, useApi } from "./harness";
 
 const examples = resolve(import.meta.dirname, "../../../examples/specs/policies.json");
 
@@ -23,15 +22,6 @@ const lbInput = {
   packet: { session_id: "s", seq_no: 1, data: {}, ts: 0 },
   instances: [{ id: "in-aaaa" }, { id: "in-bbbb" }, { id: "in-cccc" }],
 };
-
-async function rejection(p: Promise<unknown>): Promise<TRPCError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TRPCError);
-  return err as TRPCError;
-}
 
 describe("policy system in the API", () => {
   const api = useApi();
