@@ -71,10 +71,19 @@ const requireAgent = t.middleware(({ ctx, next }) => {
   return next({ ctx: { ...ctx, principal: p } });
 });
 
+/** Every change leaves an audit event: who, which procedure, with what input. */
+const audited = t.middleware(async ({ ctx, path, getRawInput, next }) => {
+  const result = await next();
+  if (result.ok) await ctx.services.audit.record(ctx.principal, { action: path, input: await getRawInput() });
+  return result;
+});
+
 export const router = t.router;
 export const publicProcedure = t.procedure.use(mapErrors);
 export const viewerProcedure = publicProcedure.use(requireRole("viewer"));
 export const operatorProcedure = publicProcedure.use(requireRole("operator"));
+/** For mutations that change state (not for runs and dry runs). */
+export const changeProcedure = operatorProcedure.use(audited);
 export const adminProcedure = publicProcedure.use(requireRole("admin"));
 export const agentProcedure = publicProcedure.use(requireAgent);
 export const createCallerFactory = t.createCallerFactory;

@@ -1,6 +1,6 @@
 import { ZDnsLabel, ZPolicyCallResult, ZPolicyFunctionRecord } from "@aios/spec";
 import { z } from "zod";
-import { operatorProcedure, router, viewerProcedure } from "../../trpc";
+import { changeProcedure, operatorProcedure, router, viewerProcedure } from "../../trpc";
 
 const ZJsonObject = z.record(z.string(), z.unknown());
 const ZName = z.object({ name: ZDnsLabel });
@@ -8,7 +8,7 @@ const ZInvokeResult = ZPolicyCallResult.extend({ replica: z.number().int() });
 
 /** Execution type 4: stateful policy functions hosted by agents. */
 export const functionsRouter = router({
-  deploy: operatorProcedure
+  deploy: changeProcedure
     .input(
       z.object({
         name: ZDnsLabel,
@@ -29,11 +29,11 @@ export const functionsRouter = router({
     .input(z.object({ clusterId: z.string().optional() }).optional())
     .output(z.array(ZPolicyFunctionRecord))
     .query(({ ctx, input }) => ctx.services.functions.list(input ?? {})),
-  scale: operatorProcedure
+  scale: changeProcedure
     .input(ZName.extend({ replicas: z.number().int().min(1).max(32) }))
     .output(ZPolicyFunctionRecord)
     .mutation(({ ctx, input }) => ctx.services.functions.scale(input.name, input.replicas)),
-  remove: operatorProcedure
+  remove: changeProcedure
     .input(ZName)
     .output(ZPolicyFunctionRecord)
     .mutation(({ ctx, input }) => ctx.services.functions.remove(input.name)),

@@ -1,6 +1,6 @@
 import { ZPolicyErrorInfo, ZPolicyGraphRecord } from "@aios/spec";
 import { z } from "zod";
-import { operatorProcedure, router, viewerProcedure } from "../../trpc";
+import { changeProcedure, operatorProcedure, router, viewerProcedure } from "../../trpc";
 
 const ZNameSegment = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '-' or '_'");
 
@@ -21,7 +21,7 @@ export const ZGraphExecution = z.object({
 
 /** Execution type 5: static DAGs of policy functions. */
 export const graphsRouter = router({
-  create: operatorProcedure
+  create: changeProcedure
     .input(
       z.object({
         name: ZNameSegment,

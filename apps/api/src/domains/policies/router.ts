@@ -1,6 +1,6 @@
 import { ZDryRunResult, ZPolicyCallResult, ZPolicyJobRecord, ZPolicyKind, ZPolicyRecord } from "@aios/spec";
 import { z } from "zod";
-import { operatorProcedure, router, viewerProcedure } from "../../trpc";
+import { changeProcedure, operatorProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
 import {
   ZCreatePolicyRequest,
@@ -23,11 +23,11 @@ export const policiesRouter = router({
     .output(z.array(ZPolicyRecord))
     .query(({ ctx, input }) => ctx.services.policies.versions(input.name)),
   /** `createPolicy` values directly (the Parser takes the same as a spec document). */
-  create: operatorProcedure
+  create: changeProcedure
     .input(ZCreatePolicyRequest)
     .output(ZCreated)
     .mutation(({ ctx, input }) => ctx.services.policies.createFromSpec(input.values)),
-  createVersion: operatorProcedure
+  createVersion: changeProcedure
     .input(ZCreateVersionRequest)
     .output(ZCreated)
     .mutation(({ ctx, input }) => ctx.services.policies.createVersion(input)),
@@ -43,7 +43,7 @@ export const policiesRouter = router({
     .output(ZDryRunResult)
     .mutation(({ ctx, input }) => ctx.services.policyRuntime.dryRun(input)),
   /** Execution type 3: run once as a job on a cluster's agent. */
-  submitJob: operatorProcedure
+  submitJob: changeProcedure
     .input(ZSubmitJobRequest)
     .output(ZPolicyJobRecord)
     .mutation(({ ctx, input }) => ctx.services.policyJobs.submit(input)),
