@@ -5,6 +5,7 @@ export const CLI = {
   applyBlock: "npx aios apply -f block.json",
   applyVdag: "npx aios apply -f vdag.json",
   applyPolicy: "npx aios apply -f policy.json",
+  deployFunction: "npx aios function deploy tally --policy counter:1.0.0-stable --cluster local",
   startAgent:
     "AIOS_CLUSTER_ID=<cluster> AIOS_QUEUE_URL=<redis-url> node --import tsx apps/agents/src/main.ts",
   start: "npm start",

@@ -38,3 +38,44 @@ export function protocolRows(template: unknown, prefix = ""): ProtocolRow[] {
   }
   return rows;
 }
+
+export interface CommandRow {
+  name: string;
+  description: string | undefined;
+  /** `key: type` of each argument, or "none". */
+  args: string;
+}
+
+const describeArgs = (args: JsonObject | undefined) =>
+  args && Object.keys(args).length > 0
+    ? Object.entries(args)
+        .map(
+          ([k, v]) =>
+            `${k}: ${asString(asObject(v)?.type) ?? (typeof v === "string" ? v : JSON.stringify(v))}`,
+        )
+        .join(", ")
+    : "none";
+
+/**
+ * Management commands in either stored form: a component's `name -> {description, args}` or a
+ * policy's `[{name, description, schema}]` (arguments from the JSON schema's `properties`).
+ */
+export function commandRows(commands: unknown): CommandRow[] {
+  if (Array.isArray(commands)) {
+    return commands.map(asObject).flatMap((c) => {
+      const name = asString(c?.name);
+      if (!c || !name) return [];
+      return [
+        {
+          name,
+          description: asString(c.description),
+          args: describeArgs(asObject(asObject(c.schema)?.properties)),
+        },
+      ];
+    });
+  }
+  return Object.entries(asObject(commands) ?? {}).map(([name, raw]) => {
+    const c = asObject(raw) ?? {};
+    return { name, description: asString(c.description), args: describeArgs(asObject(c.args)) };
+  });
+}

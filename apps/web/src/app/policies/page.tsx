@@ -2,37 +2,55 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { ShieldCheck } from "lucide-react";
-import { Page, PageHeading } from "@/components/layout/page";
-import { ListCard } from "@/components/registry/list-card";
-import { PolicyRulesTable } from "@/components/registry/policies-table";
-import { EmptyState } from "@/components/ui/empty-state";
+import { useState } from "react";
+import { FunctionsCard } from "@/components/registry/functions-card";
+import { POLICY_TABLE } from "@/components/registry/policy-table";
+import { RegistryListPage } from "@/components/registry/registry-list-page";
+import { SelectFilter } from "@/components/ui/select-filter";
 import { CLI } from "@/lib/cli";
 import { EXAMPLE_POLICY } from "@/lib/examples";
 import { useTRPC } from "@/trpc/react";
 
 export default function PoliciesPage() {
   const trpc = useTRPC();
-  const policies = useQuery(trpc.policies.list.queryOptions({ limit: 1000 }));
+  const options = trpc.policies.list.queryOptions({ limit: 1000 });
+  // The same query as the table's (one request): the filter offers the kinds present.
+  const rows = useQuery(options).data ?? [];
+  const kinds = [...new Set(rows.map((p) => p.kind))].sort();
+  const [kind, setKind] = useState("");
   return (
-    <Page>
-      <PageHeading title="Policies" subtitle="Policy rules: allocation, scaling, pre-checks and more." />
-      <ListCard
-        title="Policy rules"
-        noun="policy rule"
-        query={policies}
-        empty={
-          <EmptyState
-            icon={ShieldCheck}
-            title="No policy rules yet"
-            description="Store a policy rule with a createPolicy document:"
-            command={CLI.applyPolicy}
-            example={EXAMPLE_POLICY}
-            exampleFile="policy.json"
-          />
-        }
-      >
-        {(rows) => <PolicyRulesTable policies={rows} />}
-      </ListCard>
-    </Page>
+    <RegistryListPage
+      title="Policies"
+      description="Policy rules (allocation, scaling, pre-checks and more) and the functions deployed from them."
+      listTitle="Policy rules"
+      noun="policy rule"
+      actions={
+        <SelectFilter
+          label="Filter by kind"
+          value={kind}
+          onChange={setKind}
+          options={kinds}
+          allLabel="All kinds"
+          testId="policy-kind-filter"
+        />
+      }
+      queryOptions={options}
+      table={POLICY_TABLE}
+      filter={{
+        match: (p) => kind === "" || p.kind === kind,
+        title: "No policy rule of this kind",
+        description: `No stored policy rule has kind ${kind}.`,
+      }}
+      empty={{
+        icon: ShieldCheck,
+        title: "No policy rules yet",
+        description: "Store a policy rule with a createPolicy document:",
+        command: CLI.applyPolicy,
+        example: EXAMPLE_POLICY,
+        exampleFile: "policy.json",
+      }}
+    >
+      <FunctionsCard />
+    </RegistryListPage>
   );
 }

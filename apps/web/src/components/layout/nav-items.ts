@@ -21,7 +21,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/components", label: "Components", icon: Boxes, description: "Registered component specs" },
   { href: "/blocks", label: "Blocks", icon: Blocks, description: "Running workloads" },
   { href: "/vdags", label: "vDAGs", icon: Workflow, description: "Virtual DAGs of blocks" },
-  { href: "/policies", label: "Policies", icon: ShieldCheck, description: "Policy rules" },
+  { href: "/policies", label: "Policies", icon: ShieldCheck, description: "Policy rules and functions" },
 ];
 
 /** The nav item a path belongs to (detail pages belong to their list). */

@@ -4,10 +4,10 @@ import type { TNodeRecord } from "@aios/spec";
 import { useQuery } from "@tanstack/react-query";
 import { Server } from "lucide-react";
 import { StatusBadge } from "@/components/ui/badge";
+import { CELL, type Column, DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { QueryView } from "@/components/ui/query-view";
 import { SkeletonRows } from "@/components/ui/skeleton";
-import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { CLI } from "@/lib/cli";
 import { formatAgo, formatGiB } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
@@ -34,39 +34,20 @@ export function ClusterNodes({ clusterId, now }: { clusterId: string; now: numbe
   );
 }
 
+const nodeColumns = (now: number): Column<TNodeRecord>[] => [
+  { header: "Node", cell: (n) => n.id, className: "font-mono text-xs font-medium text-zinc-900" },
+  { header: "Status", cell: (n) => <StatusBadge status={n.status} /> },
+  { header: "vCPUs", cell: (n) => n.vcpus, className: CELL.number, testId: "node-vcpus" },
+  { header: "Memory", cell: (n) => formatGiB(n.memoryMb), className: CELL.number },
+  { header: "Storage", cell: (n) => formatGiB(n.storageMb), className: CELL.number },
+  { header: "GPUs", cell: (n) => <GpuList gpus={n.gpus} />, testId: "node-gpus" },
+  {
+    header: "Last seen",
+    cell: (n) => formatAgo(n.lastSeenAt, now),
+    className: "text-right text-xs tabular-nums text-zinc-500",
+  },
+];
+
 export function NodeTable({ nodes, now }: { nodes: TNodeRecord[]; now: number }) {
-  return (
-    <Table>
-      <THead>
-        <tr>
-          <Th>Node</Th>
-          <Th>Status</Th>
-          <Th className="text-right">vCPUs</Th>
-          <Th className="text-right">Memory</Th>
-          <Th className="text-right">Storage</Th>
-          <Th>GPUs</Th>
-          <Th className="text-right">Last seen</Th>
-        </tr>
-      </THead>
-      <TBody>
-        {nodes.map((n) => (
-          <Tr key={n.id} data-testid={`node-row-${n.id}`}>
-            <Td className="font-mono text-xs font-medium text-zinc-900">{n.id}</Td>
-            <Td>
-              <StatusBadge status={n.status} />
-            </Td>
-            <Td className="text-right tabular-nums" data-testid="node-vcpus">
-              {n.vcpus}
-            </Td>
-            <Td className="text-right tabular-nums">{formatGiB(n.memoryMb)}</Td>
-            <Td className="text-right tabular-nums">{formatGiB(n.storageMb)}</Td>
-            <Td data-testid="node-gpus">
-              <GpuList gpus={n.gpus} />
-            </Td>
-            <Td className="text-right text-xs tabular-nums text-zinc-500">{formatAgo(n.lastSeenAt, now)}</Td>
-          </Tr>
-        ))}
-      </TBody>
-    </Table>
-  );
+  return <DataTable rows={nodes} columns={nodeColumns(now)} rowKey={(n) => n.id} testIdPrefix="node-row-" />;
 }

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Blocks, Boxes, Cpu, Network, Server, ShieldCheck, Workflow } from "lucide-react";
 import { ErrorState } from "@/components/ui/error-state";
 import { useTRPC } from "@/trpc/react";
-import { StatCard } from "./stat-card";
+import { StatCard, type StatCardProps } from "./stat-card";
 
 const ALL = { limit: 1000 };
 
@@ -35,48 +35,28 @@ export function Counts() {
     );
   }
   const nodes = queries.nodes.data;
-  const gpus = nodes?.reduce((sum, n) => sum + n.gpus.length, 0);
-  const liveBlocks = queries.blocks.data?.filter((b) => b.status === "running").length;
+  const running = queries.blocks.data?.filter((b) => b.status === "running").length;
+  // One card per count; its test id is `count-<label in lower case>`.
+  const cards: StatCardProps[] = [
+    { href: "/network", label: "Clusters", icon: Network, value: queries.clusters.data?.length },
+    { href: "/network", label: "Nodes", icon: Server, value: nodes?.length },
+    { href: "/network", label: "GPUs", icon: Cpu, value: nodes?.reduce((sum, n) => sum + n.gpus.length, 0) },
+    { href: "/components", label: "Components", icon: Boxes, value: queries.components.data?.length },
+    {
+      href: "/blocks",
+      label: "Blocks",
+      icon: Blocks,
+      value: queries.blocks.data?.length,
+      hint: running ? `${running} running` : undefined,
+    },
+    { href: "/vdags", label: "vDAGs", icon: Workflow, value: queries.vdags.data?.length },
+    { href: "/policies", label: "Policies", icon: ShieldCheck, value: queries.policies.data?.length },
+  ];
   return (
     <div className="grid grid-cols-2 gap-4 md:grid-cols-4 xl:grid-cols-7">
-      <StatCard
-        href="/network"
-        label="Clusters"
-        icon={Network}
-        value={queries.clusters.data?.length}
-        testId="count-clusters"
-      />
-      <StatCard href="/network" label="Nodes" icon={Server} value={nodes?.length} testId="count-nodes" />
-      <StatCard href="/network" label="GPUs" icon={Cpu} value={gpus} testId="count-gpus" />
-      <StatCard
-        href="/components"
-        label="Components"
-        icon={Boxes}
-        value={queries.components.data?.length}
-        testId="count-components"
-      />
-      <StatCard
-        href="/blocks"
-        label="Blocks"
-        icon={Blocks}
-        value={queries.blocks.data?.length}
-        hint={liveBlocks !== undefined && liveBlocks > 0 ? `${liveBlocks} running` : undefined}
-        testId="count-blocks"
-      />
-      <StatCard
-        href="/vdags"
-        label="vDAGs"
-        icon={Workflow}
-        value={queries.vdags.data?.length}
-        testId="count-vdags"
-      />
-      <StatCard
-        href="/policies"
-        label="Policies"
-        icon={ShieldCheck}
-        value={queries.policies.data?.length}
-        testId="count-policies"
-      />
+      {cards.map((card) => (
+        <StatCard key={card.label} {...card} />
+      ))}
     </div>
   );
 }

@@ -2,25 +2,20 @@ import type { LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { Skeleton } from "@/components/ui/skeleton";
 
-export function StatCard({
-  href,
-  label,
-  icon: Icon,
-  value,
-  hint,
-  testId,
-}: {
+export interface StatCardProps {
   href: string;
   label: string;
   icon: LucideIcon;
   value: number | undefined;
-  hint?: string;
-  testId: string;
-}) {
+  hint?: string | undefined;
+}
+
+/** One count of the overview, linking to its page; `data-testid="count-<label in lower case>"`. */
+export function StatCard({ href, label, icon: Icon, value, hint }: StatCardProps) {
   return (
     <Link
       href={href}
-      data-testid={testId}
+      data-testid={`count-${label.toLowerCase()}`}
       className="group rounded-xl border border-zinc-200 bg-white p-5 shadow-xs transition-all hover:-translate-y-px hover:border-accent-200 hover:shadow-md hover:shadow-accent-600/5"
     >
       <div className="flex items-center gap-2 text-zinc-500">

@@ -32,3 +32,21 @@ export function CardHeader({
 export function CardBody({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
   return <div className={cn("px-5 py-4", className)} {...props} />;
 }
+
+/** A card whose body is a table (or a list) that runs to its edges. */
+export function TableCard({
+  title,
+  description,
+  children,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <Card className="overflow-hidden">
+      <CardHeader title={title} description={description} />
+      {children}
+    </Card>
+  );
+}

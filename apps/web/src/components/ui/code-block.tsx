@@ -27,26 +27,38 @@ function highlight(json: string): ReactNode[] {
   return out;
 }
 
-/** Read-only JSON view with highlighting and a copy button. */
+/** Read-only view of JSON (or of source text, given as a string) with highlighting and a copy button. */
 export function CodeBlock({
   value,
   className,
   maxHeight = "32rem",
+  lineNumbers = false,
+  testId,
 }: {
   value: unknown;
   className?: string;
   maxHeight?: string;
+  /** A gutter numbering the lines (for source code). */
+  lineNumbers?: boolean;
+  testId?: string;
 }) {
   const json = typeof value === "string" ? value : JSON.stringify(value, null, 2);
+  const lines = lineNumbers ? json.split("\n").length : 0;
   return (
     <div
       className={cn("group relative overflow-hidden rounded-lg bg-zinc-950 ring-1 ring-zinc-900", className)}
+      data-testid={testId}
     >
       <CopyButton text={json} className="absolute right-2 top-2 opacity-0 group-hover:opacity-100" />
       <pre
-        className="overflow-auto p-4 font-mono text-[12.5px] leading-relaxed text-zinc-300"
+        className="flex overflow-auto p-4 font-mono text-[12.5px] leading-relaxed text-zinc-300"
         style={{ maxHeight }}
       >
+        {lineNumbers ? (
+          <span className="mr-4 select-none text-right text-zinc-600" aria-hidden data-testid="line-numbers">
+            {Array.from({ length: lines }, (_, i) => i + 1).join("\n")}
+          </span>
+        ) : null}
         <code>{highlight(json)}</code>
       </pre>
     </div>

@@ -2,16 +2,9 @@ import type { LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { CodeBlock } from "./code-block";
 import { Command } from "./command";
+import { StatePanel } from "./state-panel";
 
-export function EmptyState({
-  icon: Icon,
-  title,
-  description,
-  command,
-  hint,
-  example,
-  exampleFile,
-}: {
+export interface EmptyStateProps {
   icon: LucideIcon;
   title: string;
   description: ReactNode;
@@ -21,14 +14,19 @@ export function EmptyState({
   /** An example document for the command, shown as JSON under `exampleFile`. */
   example?: unknown;
   exampleFile?: string;
-}) {
+}
+
+export function EmptyState({
+  icon,
+  title,
+  description,
+  command,
+  hint,
+  example,
+  exampleFile,
+}: EmptyStateProps) {
   return (
-    <div className="flex flex-col items-center px-6 py-14 text-center" data-testid="empty-state">
-      <div className="flex size-11 items-center justify-center rounded-full bg-accent-50 text-accent-600 ring-8 ring-accent-50/50">
-        <Icon className="size-5" />
-      </div>
-      <h3 className="mt-4 text-sm font-semibold text-zinc-900">{title}</h3>
-      <p className="mt-1 max-w-md text-sm text-zinc-500">{description}</p>
+    <StatePanel kind="empty" icon={icon} title={title} message={description}>
       {command ? (
         <div className="mt-5 w-full max-w-xl">
           <Command command={command} />
@@ -41,6 +39,6 @@ export function EmptyState({
           <CodeBlock value={example} maxHeight="16rem" />
         </div>
       ) : null}
-    </div>
+    </StatePanel>
   );
 }
