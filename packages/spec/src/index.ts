@@ -4,6 +4,7 @@ export * from "./filter";
 export * from "./filter-match";
 export * from "./ids";
 export * from "./policy-kinds";
+export * from "./instance-protocol";
 export * from "./policy-records";
 export * from "./queues";
 export * from "./records";
