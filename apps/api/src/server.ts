@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from "@aios/service-kit";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { resolvePrincipal } from "./context";
+import { handleBlockInfer, isBlockInfer } from "./data-plane/block-infer";
 import { appRouter } from "./router";
 import type { Services } from "./services";
 
@@ -36,6 +37,10 @@ export function createApiServer({ services, log, webOrigin }: ApiServerOptions):
     const url = req.url ?? "/";
     if (url === "/healthz" || url.startsWith("/healthz?")) {
       void healthz(services, res);
+      return;
+    }
+    if (isBlockInfer(req)) {
+      void handleBlockInfer(services, req, res);
       return;
     }
     if (url.startsWith("/trpc/")) {

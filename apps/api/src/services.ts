@@ -3,6 +3,7 @@ import type { QueueBackend } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
 import { createAgentService } from "./domains/agents/agent.service";
 import { createAuditService } from "./domains/audit/audit.service";
+import { createBlockLifecycle } from "./domains/blocks/block-lifecycle.service";
 import { createBlockService } from "./domains/blocks/block.service";
 import { createClusterService } from "./domains/clusters/cluster.service";
 import { createComponentService } from "./domains/components/component.service";
@@ -32,9 +33,9 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
   const clusters = createClusterService(db);
   const nodes = createNodeService(db);
   const components = createComponentService(db);
-  const blocks = createBlockService(db);
-  const vdags = createVdagService(db);
   const clusterQueues = createClusterQueues(queues);
+  const blocks = createBlockService(db, clusterQueues);
+  const vdags = createVdagService(db);
   const policyRuntime = createPolicyRuntimeService(db, config.policyLimits);
   const policies = createPolicyService(db, policyRuntime);
   const functions = createFunctionService(db, clusterQueues);
@@ -49,6 +50,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     nodes,
     components,
     blocks,
+    blockLifecycle: createBlockLifecycle(db, clusterQueues),
     vdags,
     policies,
     policyRuntime,

@@ -17,9 +17,15 @@ export const ZClusterPingJob = z.object({
   requestedAt: ZIsoDate,
 });
 
-export const ZBlockDeployJob = z.object({
-  type: z.literal("block.deploy"),
+/**
+ * Make this cluster's processes of a block (its executor and instances) match the block's desired
+ * state: deploy, scale, replace, or stop them all when it was removed. `revision` makes each change
+ * a new job (a retained finished job with the same id would swallow it).
+ */
+export const ZBlockReconcileJob = z.object({
+  type: z.literal("block.reconcile"),
   blockId: ZDnsLabel,
+  revision: z.number().int().min(0),
 });
 
 /** Execution type 3: run a stored policy job once on this cluster (the job row holds the work). */
@@ -40,7 +46,7 @@ export const ZFunctionReconcileJob = z.object({
 
 export const ZClusterJob = z.discriminatedUnion("type", [
   ZClusterPingJob,
-  ZBlockDeployJob,
+  ZBlockReconcileJob,
   ZPolicyRunJob,
   ZFunctionReconcileJob,
 ]);
@@ -57,8 +63,8 @@ export function jobIdFor(job: TClusterJob): string {
   switch (job.type) {
     case "cluster.ping":
       return `cluster.ping__${job.requestedAt.replaceAll(":", "-")}`;
-    case "block.deploy":
-      return `block.deploy__${job.blockId}`;
+    case "block.reconcile":
+      return `block.reconcile__${job.blockId}__${job.revision}`;
     case "policy.run":
       return `policy.run__${job.jobId}`;
     case "function.reconcile":

@@ -65,11 +65,29 @@ export const ZBlockRecord = z.object({
   status: z.string(),
   minInstances: z.number().int(),
   maxInstances: z.number().int(),
+  /** How many instances should run now (the autoscaler and `blocks.scale` move it within min..max). */
+  desiredInstances: z.number().int(),
+  /** Why the block has its status (e.g. "2 of 3 instances healthy"). */
+  statusReason: z.string().nullable(),
   doc: ZDoc,
   createdAt: ZIsoDate,
   updatedAt: ZIsoDate,
 });
 export type TBlockRecord = z.infer<typeof ZBlockRecord>;
+
+export const BLOCK_STATUSES = ["pending", "deploying", "running", "degraded", "failed", "removing", "removed"] as const;
+
+export const ZInstanceRecord = z.object({
+  id: z.string(),
+  blockId: z.string(),
+  nodeId: z.string().nullable(),
+  status: z.string(),
+  endpoint: z.string().nullable(),
+  gpus: z.array(z.number().int()),
+  createdAt: ZIsoDate,
+  updatedAt: ZIsoDate,
+});
+export type TInstanceRecord = z.infer<typeof ZInstanceRecord>;
 
 export const ZVdagRecord = z.object({
   vdagURI: z.string(),

@@ -63,9 +63,10 @@ describe("queues", () => {
   });
 
   it("parses jobs by type and rejects unknown types", () => {
-    expect(ZClusterJob.parse({ type: "block.deploy", blockId: "blk-abcd1234" })).toEqual({
-      type: "block.deploy",
+    expect(ZClusterJob.parse({ type: "block.reconcile", blockId: "blk-abcd1234", revision: 2 })).toEqual({
+      type: "block.reconcile",
       blockId: "blk-abcd1234",
+      revision: 2,
     });
     const bad = safeParseSpec(ZClusterJob, { type: "block.remove", blockId: "x" });
     expect(bad).toEqual({
@@ -74,16 +75,18 @@ describe("queues", () => {
         {
           path: "type",
           message:
-            'expected one of "cluster.ping", "block.deploy", "policy.run", "function.reconcile", got "block.remove"',
+            'expected one of "cluster.ping", "block.reconcile", "policy.run", "function.reconcile", got "block.remove"',
         },
       ],
     });
-    const missing = safeParseSpec(ZClusterJob, { type: "block.deploy" });
+    const missing = safeParseSpec(ZClusterJob, { type: "block.reconcile", revision: 1 });
     expect(missing).toEqual({ ok: false, errors: [{ path: "blockId", message: "Required" }] });
   });
 
   it("derives job ids from the business key, without ':' (BullMQ rejects it)", () => {
-    expect(jobIdFor({ type: "block.deploy", blockId: "blk-abcd1234" })).toBe("block.deploy__blk-abcd1234");
+    expect(jobIdFor({ type: "block.reconcile", blockId: "blk-abcd1234", revision: 2 })).toBe(
+      "block.reconcile__blk-abcd1234__2",
+    );
     const ping = jobIdFor({ type: "cluster.ping", requestedAt: now });
     expect(ping).toBe("cluster.ping__2025-05-01T12-00-00.000Z");
     expect(ping).not.toContain(":");

@@ -8,7 +8,7 @@ export interface JobContext {
   attempt: number;
 }
 
-/** One handler per cluster job type; later issues add theirs (block.deploy, block.scale, …). */
+/** One handler per cluster job type; e.g. block.reconcile, policy.run, function.reconcile. */
 export type JobHandlers = {
   [T in TClusterJob["type"]]?: (job: JobOf<T>, ctx: JobContext) => Promise<unknown>;
 };

@@ -68,4 +68,36 @@ export const agentWorkRouter = router({
       const r = await ctx.services.functions.report(input.name, input.replicas, scopeOf(ctx.principal));
       return { status: r.status };
     }),
+  desiredBlocks: agentProcedure
+    .input(z.object({ clusterId: ZDnsLabel }))
+    .output(z.array(z.string()))
+    .query(({ ctx, input }) => ctx.services.blockLifecycle.desiredForCluster(input.clusterId)),
+  desiredBlock: agentProcedure
+    .input(z.object({ blockId: ZDnsLabel }))
+    .query(({ ctx, input }) => ctx.services.blockLifecycle.desired(input.blockId, scopeOf(ctx.principal))),
+  reportBlock: agentProcedure
+    .input(
+      z.object({
+        blockId: ZDnsLabel,
+        executorEndpoint: z.string().nullable(),
+        failure: z.string().optional(),
+        instances: z.array(
+          z.object({
+            id: z.string().min(1),
+            status: z.enum(["starting", "healthy", "unhealthy", "stopped", "failed"]),
+            endpoint: z.string().nullable(),
+            nodeId: z.string().nullable(),
+            gpus: z.array(z.number().int()),
+          }),
+        ),
+      }),
+    )
+    .output(z.object({ status: z.string(), reason: z.string() }))
+    .mutation(({ ctx, input }) => ctx.services.blockLifecycle.report(input.blockId, input, scopeOf(ctx.principal))),
+  autoscaled: agentProcedure
+    .input(z.object({ blockId: ZDnsLabel, instances: z.number().int().min(0) }))
+    .output(z.object({ desiredInstances: z.number().int() }))
+    .mutation(({ ctx, input }) =>
+      ctx.services.blockLifecycle.autoscaled(input.blockId, input.instances, scopeOf(ctx.principal)),
+    ),
 });

@@ -3,7 +3,9 @@ import { newBlockId, type TBlockRecord, type TBlockSpec, type TFilterQuery } fro
 import { ConflictError, NotFoundError } from "../../errors";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
+import type { ClusterQueues } from "../queues/cluster-queues";
 import { blockDocument } from "./block.document";
+import { runtimeOf } from "./block-runtime-state";
 
 type BlockRow = Prisma.BlockGetPayload<object>;
 
@@ -15,6 +17,8 @@ export function toBlockRecord(row: BlockRow): TBlockRecord {
     status: row.status,
     minInstances: row.minInstances,
     maxInstances: row.maxInstances,
+    desiredInstances: row.desiredInstances,
+    statusReason: runtimeOf(row.doc).statusReason ?? null,
     doc: asObject(row.doc),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -24,11 +28,14 @@ export function toBlockRecord(row: BlockRow): TBlockRecord {
 /** Where a block goes until the Resource Allocator lands: the cluster the spec names, else `local`. */
 export const DEFAULT_CLUSTER_ID = "local";
 
-export function createBlockService(db: Db) {
+export function createBlockService(db: Db, queues: ClusterQueues) {
   return {
-    async list(page: PageInput & { clusterId?: string | undefined } = {}) {
+    async list(page: PageInput & { clusterId?: string | undefined; includeRemoved?: boolean | undefined } = {}) {
       const rows = await db.block.findMany({
-        where: page.clusterId ? { clusterId: page.clusterId } : {},
+        where: {
+          ...(page.clusterId ? { clusterId: page.clusterId } : {}),
+          ...(page.includeRemoved ? {} : { status: { not: "removed" } }),
+        },
         orderBy: { createdAt: "desc" },
         take: page.limit ?? 100,
         skip: page.offset ?? 0,
@@ -76,7 +83,7 @@ export function createBlockService(db: Db) {
         }
         throw new ConflictError(`block ${JSON.stringify(id)} already exists with a different spec`);
       }
-      const row = await db.block.create({
+      const created = await db.block.create({
         data: {
           id,
           componentURI: values.blockComponentURI,
@@ -86,15 +93,16 @@ export function createBlockService(db: Db) {
           maxInstances: values.maxInstances,
           desiredInstances: values.minInstances,
           tags: component.tags,
-          doc: doc as Prisma.InputJsonValue,
+          doc: { ...doc, runtime: { revision: 1, statusReason: "waiting for the cluster agent" } } as Prisma.InputJsonValue,
         },
       });
-      return {
-        created: true,
-        dryRun: false,
-        decision: { clusterId, blockId: id },
-        block: toBlockRecord(row),
-      };
+      try {
+        await queues.enqueue(clusterId, { type: "block.reconcile", blockId: id, revision: 1 });
+      } catch (err) {
+        await db.block.delete({ where: { id } }); // no block without the job that deploys it
+        throw err;
+      }
+      return { created: true, dryRun: false, decision: { clusterId, blockId: id }, block: toBlockRecord(created) };
     },
   };
 }

@@ -1,12 +1,32 @@
-import { ZBlockRecord } from "@aios/spec";
+import { ZBlockRecord, ZDnsLabel, ZInstanceRecord } from "@aios/spec";
 import { z } from "zod";
-import { router, viewerProcedure } from "../../trpc";
+import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
+
+const ZId = z.object({ id: ZDnsLabel });
 
 export const blocksRouter = router({
   list: viewerProcedure
-    .input(ZPage.extend({ clusterId: z.string().optional() }).optional())
+    .input(ZPage.extend({ clusterId: z.string().optional(), includeRemoved: z.boolean().optional() }).optional())
     .output(z.array(ZBlockRecord))
     .query(({ ctx, input }) => ctx.services.blocks.list(input)),
   ...readProcedures({ record: ZBlockRecord, key: "id", reader: (s) => s.blocks }),
+  instances: viewerProcedure
+    .input(ZId)
+    .output(z.array(ZInstanceRecord))
+    .query(({ ctx, input }) => ctx.services.blockLifecycle.instances(input.id)),
+  scale: changeProcedure
+    .input(ZId.extend({ instances: z.number().int().min(0) }))
+    .output(ZBlockRecord)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.blockLifecycle.scale(input.id, input.instances);
+      return ctx.services.blocks.get(input.id);
+    }),
+  remove: changeProcedure
+    .input(ZId)
+    .output(ZBlockRecord)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.blockLifecycle.remove(input.id);
+      return ctx.services.blocks.get(input.id);
+    }),
 });

@@ -1,0 +1,188 @@
+import type { Db, Prisma } from "@aios/db";
+import type { TInstanceRecord } from "@aios/spec";
+import { ForbiddenError, NotFoundError, UserError } from "../../errors";
+import { policySource } from "../policies/policy-runtime.service";
+import type { ClusterQueues } from "../queues/cluster-queues";
+import { asObject } from "../registry/doc";
+import { type BlockRuntimeState, canMove, runtimeOf } from "./block-runtime-state";
+
+type InstanceRow = Prisma.InstanceGetPayload<object>;
+
+export function toInstanceRecord(row: InstanceRow): TInstanceRecord {
+  return {
+    id: row.id,
+    blockId: row.blockId,
+    nodeId: row.nodeId,
+    status: row.status,
+    endpoint: row.endpoint,
+    gpus: Array.isArray(row.gpus) ? (row.gpus as number[]) : [],
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export interface ReportedInstance {
+  id: string;
+  status: "starting" | "healthy" | "unhealthy" | "stopped" | "failed";
+  endpoint: string | null;
+  nodeId: string | null;
+  gpus: number[];
+}
+
+/** The policies a block's processes run, by the block's policy names, with their code. */
+const RUNTIME_POLICIES = ["loadBalancer", "autoscaler", "healthChecker", "pre_processing", "post_processing"] as const;
+
+/**
+ * A block's life after it was created: scaling, removal, and the loop with its cluster's agent
+ * (the agent reads the desired state, runs processes, and reports what runs). Status moves only
+ * along allowed transitions, each with a reason.
+ */
+export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
+  const row = async (id: string) => {
+    const r = await db.block.findUnique({ where: { id } });
+    if (!r || r.status === "removed") throw new NotFoundError("block", id);
+    return r;
+  };
+  const bump = async (id: string, data: Prisma.BlockUpdateInput, reason: string) => {
+    const r = await row(id);
+    const runtime = runtimeOf(r.doc);
+    const revision = runtime.revision + 1;
+    const doc = { ...asObject(r.doc), runtime: { ...runtime, revision, statusReason: reason } };
+    await db.block.update({ where: { id }, data: { ...data, doc: doc as Prisma.InputJsonValue } });
+    await queues.enqueue(r.clusterId ?? "local", { type: "block.reconcile", blockId: id, revision });
+  };
+  const scoped = (clusterId: string | null, scope: string | null, id: string) => {
+    if (scope && clusterId !== scope) throw new ForbiddenError(`block ${id} runs on cluster ${clusterId}, not ${scope}`);
+  };
+
+  return {
+    async scale(id: string, instances: number) {
+      const r = await row(id);
+      if (instances < r.minInstances || instances > r.maxInstances) {
+        throw UserError.field("instances", `must be within minInstances..maxInstances (${r.minInstances}..${r.maxInstances})`);
+      }
+      await bump(id, { desiredInstances: instances }, `scaled to ${instances} instance(s)`);
+    },
+
+    async remove(id: string) {
+      await bump(id, { status: "removing", desiredInstances: 0 }, "removal requested");
+    },
+
+    async instances(id: string) {
+      await row(id);
+      const rows = await db.instance.findMany({ where: { blockId: id }, orderBy: { createdAt: "asc" } });
+      return rows.map(toInstanceRecord);
+    },
+
+    async executorEndpoint(id: string): Promise<string> {
+      const r = await row(id);
+      const endpoint = runtimeOf(r.doc).executorEndpoint;
+      if (!endpoint) throw new UserError(`block ${id} has no running executor yet (status ${r.status})`);
+      return endpoint;
+    },
+
+    /** What the agent must run for a block; a removed or unknown block runs nothing. */
+    async desired(id: string, scope: string | null) {
+      const r = await db.block.findUnique({ where: { id }, include: { component: true } });
+      if (!r) return { blockId: id, exists: false as const };
+      scoped(r.clusterId, scope, id);
+      const doc = asObject(r.doc);
+      const policies: Record<string, { policyRuleURI: string; code: string; settings: object; parameters: object }> = {};
+      for (const name of RUNTIME_POLICIES) {
+        const ref = asObject(asObject(doc.policies)[name]);
+        if (typeof ref.policyRuleURI !== "string") continue;
+        const source = await policySource(db, ref.policyRuleURI, `policies.${name}.policyRuleURI`);
+        policies[name] = {
+          policyRuleURI: ref.policyRuleURI,
+          code: source.code,
+          settings: { ...source.settings, ...asObject(ref.settings) },
+          parameters: { ...source.parameters, ...asObject(ref.parameters) },
+        };
+      }
+      const componentDoc = asObject(r.component.doc);
+      return {
+        blockId: id,
+        exists: true as const,
+        removing: r.status === "removing" || r.status === "removed",
+        revision: runtimeOf(r.doc).revision,
+        componentURI: r.componentURI,
+        entry: typeof asObject(componentDoc.runtime).entry === "string" ? (asObject(componentDoc.runtime).entry as string) : null,
+        minInstances: r.minInstances,
+        maxInstances: r.maxInstances,
+        desiredInstances: r.desiredInstances,
+        blockInitData: asObject(doc.blockInitData),
+        initSettings: asObject(doc.initSettings),
+        parameters: asObject(doc.parameters),
+        policies,
+      };
+    },
+
+    async desiredForCluster(clusterId: string) {
+      const rows = await db.block.findMany({ where: { clusterId, status: { not: "removed" } }, select: { id: true } });
+      return rows.map((b) => b.id);
+    },
+
+    /** The autoscaler decided a new count; it becomes the desired state (within bounds). */
+    async autoscaled(id: string, instances: number, scope: string | null) {
+      const r = await row(id);
+      scoped(r.clusterId, scope, id);
+      const bounded = Math.max(r.minInstances, Math.min(r.maxInstances, instances));
+      if (bounded === r.desiredInstances || r.status === "removing") return { desiredInstances: r.desiredInstances };
+      await db.block.update({ where: { id }, data: { desiredInstances: bounded } });
+      return { desiredInstances: bounded };
+    },
+
+    /** What runs now, from the agent: instances, the executor, and the status that follows. */
+    async report(
+      id: string,
+      report: { executorEndpoint: string | null; instances: ReportedInstance[]; failure?: string | undefined },
+      scope: string | null,
+    ) {
+      const r = await db.block.findUnique({ where: { id } });
+      if (!r) throw new NotFoundError("block", id);
+      scoped(r.clusterId, scope, id);
+      const live = report.instances.filter((i) => i.status !== "stopped");
+      const healthy = live.filter((i) => i.status === "healthy").length;
+      let status: string;
+      let reason: string;
+      if (r.status === "removing" || r.status === "removed") {
+        status = live.length === 0 && !report.executorEndpoint ? "removed" : "removing";
+        reason = status === "removed" ? "removed: every process stopped" : `stopping ${live.length} instance(s)`;
+      } else if (report.failure) {
+        status = "failed";
+        reason = report.failure;
+      } else if (healthy >= r.desiredInstances && report.executorEndpoint) {
+        status = "running";
+        reason = `${healthy} of ${r.desiredInstances} instance(s) healthy`;
+      } else if (healthy > 0) {
+        status = "degraded";
+        reason = `${healthy} of ${r.desiredInstances} instance(s) healthy`;
+      } else {
+        status = "deploying";
+        reason = `starting ${r.desiredInstances} instance(s)`;
+      }
+      if (!canMove(r.status, status)) status = r.status;
+      const runtime: BlockRuntimeState = runtimeOf(r.doc);
+      const history = runtime.history ?? [];
+      if (status !== r.status) history.push({ status, reason, at: new Date().toISOString() });
+      const doc = {
+        ...asObject(r.doc),
+        runtime: { ...runtime, statusReason: reason, executorEndpoint: report.executorEndpoint, history: history.slice(-20) },
+      };
+      await db.$transaction([
+        db.instance.deleteMany({ where: { blockId: id, id: { notIn: live.map((i) => i.id) } } }),
+        ...live.map((i) =>
+          db.instance.upsert({
+            where: { blockId_id: { blockId: id, id: i.id } },
+            create: { id: i.id, blockId: id, status: i.status, endpoint: i.endpoint, nodeId: i.nodeId, gpus: i.gpus },
+            update: { status: i.status, endpoint: i.endpoint, nodeId: i.nodeId, gpus: i.gpus },
+          }),
+        ),
+        db.block.update({ where: { id }, data: { status, doc: doc as Prisma.InputJsonValue } }),
+      ]);
+      return { status, reason };
+    },
+  };
+}
+
+export type BlockLifecycle = ReturnType<typeof createBlockLifecycle>;

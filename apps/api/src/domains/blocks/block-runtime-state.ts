@@ -1,0 +1,35 @@
+import { asObject } from "../registry/doc";
+
+/** What the runtime keeps about a block beside its spec, under `doc.runtime`. */
+export interface BlockRuntimeState {
+  /** Bumped at every change of desired state; each bump queues one reconcile job. */
+  revision: number;
+  statusReason?: string;
+  /** Where the block's executor listens (reported by the agent). */
+  executorEndpoint?: string | null;
+  /** The last status changes, newest last. */
+  history?: Array<{ status: string; reason: string; at: string }>;
+}
+
+export function runtimeOf(doc: unknown): BlockRuntimeState {
+  const r = asObject(asObject(doc).runtime);
+  return {
+    revision: typeof r.revision === "number" ? r.revision : 0,
+    ...(typeof r.statusReason === "string" ? { statusReason: r.statusReason } : {}),
+    ...(typeof r.executorEndpoint === "string" ? { executorEndpoint: r.executorEndpoint } : {}),
+    ...(Array.isArray(r.history) ? { history: r.history as BlockRuntimeState["history"] } : {}),
+  };
+}
+
+/** The allowed status changes of a block; anything else is refused (and logged by the caller). */
+const NEXT: Record<string, string[]> = {
+  pending: ["deploying", "running", "degraded", "failed", "removing"],
+  deploying: ["running", "degraded", "failed", "removing"],
+  running: ["degraded", "failed", "deploying", "removing"],
+  degraded: ["running", "failed", "deploying", "removing"],
+  failed: ["deploying", "running", "degraded", "removing"],
+  removing: ["removed"],
+  removed: [],
+};
+
+export const canMove = (from: string, to: string) => from === to || (NEXT[from] ?? []).includes(to);
