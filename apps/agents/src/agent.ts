@@ -1,8 +1,12 @@
+import { join, resolve } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { QueueBackend } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
+import { createBlockSupervisor } from "./blocks/supervisor";
+import { createProcessDriver } from "./drivers/process-driver";
 import type { TAgentEnv } from "./env";
 import { createFunctionSupervisor } from "./functions/supervisor";
+import { blockReconcileHandler } from "./jobs/block-reconcile";
 import { clusterPingHandler } from "./jobs/cluster-ping";
 import { functionReconcileHandler } from "./jobs/function-reconcile";
 import { policyRunHandler } from "./jobs/policy-run";
@@ -44,8 +48,16 @@ export async function startAgent(deps: {
 
   const limits = { cpuTimeMs: env.AIOS_POLICY_CPU_MS, memoryMb: env.AIOS_POLICY_MEMORY_MB };
   const functions = createFunctionSupervisor({ api, log, publicHostname: env.AIOS_PUBLIC_HOSTNAME, limits });
-  // Desired state lives in the API: after a restart, the functions this cluster hosts come back.
+  const driver = createProcessDriver({
+    repoRoot: resolve(import.meta.dirname, "../../.."),
+    logDir: join(resolve(env.AIOS_HOME), "logs"),
+    host: env.AIOS_PUBLIC_HOSTNAME,
+  });
+  const blocks = createBlockSupervisor({ api, driver, log, nodeId: env.nodeId });
+  // Desired state lives in the API: after a restart, the functions and blocks of this cluster come
+  // back, and nothing is started twice.
   await retry(log, "function reconciliation", () => functions.reconcileAll(clusterId));
+  await retry(log, "block reconciliation", () => blocks.reconcileAll(clusterId));
   const worker = startClusterWorker({
     queues,
     clusterId,
@@ -54,6 +66,7 @@ export async function startAgent(deps: {
       "cluster.ping": clusterPingHandler(env.nodeId),
       "policy.run": policyRunHandler(api, limits),
       "function.reconcile": functionReconcileHandler(functions),
+      "block.reconcile": blockReconcileHandler(blocks),
     },
   });
 
@@ -77,8 +90,10 @@ export async function startAgent(deps: {
       stopped = true;
       clearInterval(timer);
       clearInterval(resync);
+      clearInterval(watch);
       await worker.close();
       await functions.stopAll();
+      await blocks.stopAll();
     },
   };
 }

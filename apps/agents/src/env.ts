@@ -18,6 +18,9 @@ export const ZAgentEnv = z.object({
   /** CPU time per policy call and memory per policy isolate, for policy jobs and functions. */
   AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
   AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),
+  AIOS_HOME: z.string().default(".aios"),
+  /** How often each block's processes are looked at (crashes, scale and replace requests). */
+  AIOS_BLOCK_WATCH_MS: z.coerce.number().int().positive().default(1000),
   AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { loadSpecFile } from "@aios/client";
-import { main as cli } from "../../../packages/client/src/cli/main";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main as cli } from "../../../packages/client/src/cli/main";
 import { useApiServer } from "../../api/test/harness";
 import { type AgentProcess, startAgentProcess, waitUntil } from "./agent-process";
 
@@ -48,7 +48,11 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
 
   it("submits a job and shows its result through the CLI", async () => {
     const out: string[] = [];
-    const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), env: { AIOS_API_URL: api.url } };
+    const io = {
+      out: (t: string) => out.push(t),
+      err: (t: string) => out.push(t),
+      env: { AIOS_API_URL: api.url },
+    };
     const args = ["policy", "job", "submit", "word-stats:1.0.0-stable", "--cluster", clusterId];
     expect(await cli([...args, "--input", '"one two three"', "--wait"], io)).toBe(0);
     const job = JSON.parse(out.join("")) as { id: string; status: string; output: unknown };

@@ -145,7 +145,9 @@ describe("policy system in the API", () => {
       policy: { policyRuleURI: "counter:1.1.0-stable", kind: "function" },
     });
     const audit = await api.services.audit.recent(5);
-    expect(audit.find((e) => e.action === "policies.createVersion")?.input).toMatchObject({ version: "1.1.0" });
+    expect(audit.find((e) => e.action === "policies.createVersion")?.input).toMatchObject({
+      version: "1.1.0",
+    });
     const versions = await api.caller().policies.versions({ name: "counter" });
     expect(versions.map((v) => v.policyRuleURI)).toEqual(["counter:1.1.0-stable", "counter:1.0.0-stable"]);
     const clash = await rejection(

@@ -4,6 +4,8 @@ export class TaskStats {
   failed = 0;
   /** Sum of task durations, ms: busy time / elapsed time = average concurrency (Little's law). */
   busyMs = 0;
+  /** Exponentially weighted moving average of task durations, ms (cheap enough for every task). */
+  ewmaMs: number | undefined;
   private readonly ring: Float64Array;
   private next = 0;
   private filled = 0;
@@ -16,6 +18,7 @@ export class TaskStats {
     if (ok) this.completed++;
     else this.failed++;
     this.busyMs += durationMs;
+    this.ewmaMs = this.ewmaMs === undefined ? durationMs : this.ewmaMs * 0.9 + durationMs * 0.1;
     this.ring[this.next] = durationMs;
     this.next = (this.next + 1) % this.ring.length;
     if (this.filled < this.ring.length) this.filled++;

@@ -35,7 +35,9 @@ export async function handleBlockInfer(services: Services, req: IncomingMessage,
       body: JSON.stringify(parsed.data),
       signal: AbortSignal.timeout(120_000),
     });
-    res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
+    res.writeHead(upstream.status, {
+      "content-type": upstream.headers.get("content-type") ?? "application/json",
+    });
     res.end(Buffer.from(await upstream.arrayBuffer()));
   } catch (err) {
     if (err instanceof RequestError) return send(res, 400, failure(err.message, "request"));

@@ -93,7 +93,9 @@ export const agentWorkRouter = router({
       }),
     )
     .output(z.object({ status: z.string(), reason: z.string() }))
-    .mutation(({ ctx, input }) => ctx.services.blockLifecycle.report(input.blockId, input, scopeOf(ctx.principal))),
+    .mutation(({ ctx, input }) =>
+      ctx.services.blockLifecycle.report(input.blockId, input, scopeOf(ctx.principal)),
+    ),
   autoscaled: agentProcedure
     .input(z.object({ blockId: ZDnsLabel, instances: z.number().int().min(0) }))
     .output(z.object({ desiredInstances: z.number().int() }))

@@ -30,7 +30,13 @@ export interface ReportedInstance {
 }
 
 /** The policies a block's processes run, by the block's policy names, with their code. */
-const RUNTIME_POLICIES = ["loadBalancer", "autoscaler", "healthChecker", "pre_processing", "post_processing"] as const;
+const RUNTIME_POLICIES = [
+  "loadBalancer",
+  "autoscaler",
+  "healthChecker",
+  "pre_processing",
+  "post_processing",
+] as const;
 
 /**
  * A block's life after it was created: scaling, removal, and the loop with its cluster's agent
@@ -52,14 +58,18 @@ export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
     await queues.enqueue(r.clusterId ?? "local", { type: "block.reconcile", blockId: id, revision });
   };
   const scoped = (clusterId: string | null, scope: string | null, id: string) => {
-    if (scope && clusterId !== scope) throw new ForbiddenError(`block ${id} runs on cluster ${clusterId}, not ${scope}`);
+    if (scope && clusterId !== scope)
+      throw new ForbiddenError(`block ${id} runs on cluster ${clusterId}, not ${scope}`);
   };
 
   return {
     async scale(id: string, instances: number) {
       const r = await row(id);
       if (instances < r.minInstances || instances > r.maxInstances) {
-        throw UserError.field("instances", `must be within minInstances..maxInstances (${r.minInstances}..${r.maxInstances})`);
+        throw UserError.field(
+          "instances",
+          `must be within minInstances..maxInstances (${r.minInstances}..${r.maxInstances})`,
+        );
       }
       await bump(id, { desiredInstances: instances }, `scaled to ${instances} instance(s)`);
     },
@@ -87,7 +97,10 @@ export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
       if (!r) return { blockId: id, exists: false as const };
       scoped(r.clusterId, scope, id);
       const doc = asObject(r.doc);
-      const policies: Record<string, { policyRuleURI: string; code: string; settings: object; parameters: object }> = {};
+      const policies: Record<
+        string,
+        { policyRuleURI: string; code: string; settings: object; parameters: object }
+      > = {};
       for (const name of RUNTIME_POLICIES) {
         const ref = asObject(asObject(doc.policies)[name]);
         if (typeof ref.policyRuleURI !== "string") continue;
@@ -106,7 +119,10 @@ export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
         removing: r.status === "removing" || r.status === "removed",
         revision: runtimeOf(r.doc).revision,
         componentURI: r.componentURI,
-        entry: typeof asObject(componentDoc.runtime).entry === "string" ? (asObject(componentDoc.runtime).entry as string) : null,
+        entry:
+          typeof asObject(componentDoc.runtime).entry === "string"
+            ? (asObject(componentDoc.runtime).entry as string)
+            : null,
         minInstances: r.minInstances,
         maxInstances: r.maxInstances,
         desiredInstances: r.desiredInstances,
@@ -118,7 +134,10 @@ export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
     },
 
     async desiredForCluster(clusterId: string) {
-      const rows = await db.block.findMany({ where: { clusterId, status: { not: "removed" } }, select: { id: true } });
+      const rows = await db.block.findMany({
+        where: { clusterId, status: { not: "removed" } },
+        select: { id: true },
+      });
       return rows.map((b) => b.id);
     },
 
@@ -127,7 +146,8 @@ export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
       const r = await row(id);
       scoped(r.clusterId, scope, id);
       const bounded = Math.max(r.minInstances, Math.min(r.maxInstances, instances));
-      if (bounded === r.desiredInstances || r.status === "removing") return { desiredInstances: r.desiredInstances };
+      if (bounded === r.desiredInstances || r.status === "removing")
+        return { desiredInstances: r.desiredInstances };
       await db.block.update({ where: { id }, data: { desiredInstances: bounded } });
       return { desiredInstances: bounded };
     },
@@ -135,7 +155,11 @@ export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
     /** What runs now, from the agent: instances, the executor, and the status that follows. */
     async report(
       id: string,
-      report: { executorEndpoint: string | null; instances: ReportedInstance[]; failure?: string | undefined },
+      report: {
+        executorEndpoint: string | null;
+        instances: ReportedInstance[];
+        failure?: string | undefined;
+      },
       scope: string | null,
     ) {
       const r = await db.block.findUnique({ where: { id } });
@@ -147,7 +171,8 @@ export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
       let reason: string;
       if (r.status === "removing" || r.status === "removed") {
         status = live.length === 0 && !report.executorEndpoint ? "removed" : "removing";
-        reason = status === "removed" ? "removed: every process stopped" : `stopping ${live.length} instance(s)`;
+        reason =
+          status === "removed" ? "removed: every process stopped" : `stopping ${live.length} instance(s)`;
       } else if (report.failure) {
         status = "failed";
         reason = report.failure;
@@ -167,14 +192,26 @@ export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
       if (status !== r.status) history.push({ status, reason, at: new Date().toISOString() });
       const doc = {
         ...asObject(r.doc),
-        runtime: { ...runtime, statusReason: reason, executorEndpoint: report.executorEndpoint, history: history.slice(-20) },
+        runtime: {
+          ...runtime,
+          statusReason: reason,
+          executorEndpoint: report.executorEndpoint,
+          history: history.slice(-20),
+        },
       };
       await db.$transaction([
         db.instance.deleteMany({ where: { blockId: id, id: { notIn: live.map((i) => i.id) } } }),
         ...live.map((i) =>
           db.instance.upsert({
             where: { blockId_id: { blockId: id, id: i.id } },
-            create: { id: i.id, blockId: id, status: i.status, endpoint: i.endpoint, nodeId: i.nodeId, gpus: i.gpus },
+            create: {
+              id: i.id,
+              blockId: id,
+              status: i.status,
+              endpoint: i.endpoint,
+              nodeId: i.nodeId,
+              gpus: i.gpus,
+            },
             update: { status: i.status, endpoint: i.endpoint, nodeId: i.nodeId, gpus: i.gpus },
           }),
         ),

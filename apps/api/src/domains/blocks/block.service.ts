@@ -1,9 +1,9 @@
 import type { Db, Prisma } from "@aios/db";
 import { newBlockId, type TBlockRecord, type TBlockSpec, type TFilterQuery } from "@aios/spec";
 import { ConflictError, NotFoundError } from "../../errors";
+import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
-import type { ClusterQueues } from "../queues/cluster-queues";
 import { blockDocument } from "./block.document";
 import { runtimeOf } from "./block-runtime-state";
 
@@ -30,7 +30,9 @@ export const DEFAULT_CLUSTER_ID = "local";
 
 export function createBlockService(db: Db, queues: ClusterQueues) {
   return {
-    async list(page: PageInput & { clusterId?: string | undefined; includeRemoved?: boolean | undefined } = {}) {
+    async list(
+      page: PageInput & { clusterId?: string | undefined; includeRemoved?: boolean | undefined } = {},
+    ) {
       const rows = await db.block.findMany({
         where: {
           ...(page.clusterId ? { clusterId: page.clusterId } : {}),
@@ -93,7 +95,10 @@ export function createBlockService(db: Db, queues: ClusterQueues) {
           maxInstances: values.maxInstances,
           desiredInstances: values.minInstances,
           tags: component.tags,
-          doc: { ...doc, runtime: { revision: 1, statusReason: "waiting for the cluster agent" } } as Prisma.InputJsonValue,
+          doc: {
+            ...doc,
+            runtime: { revision: 1, statusReason: "waiting for the cluster agent" },
+          } as Prisma.InputJsonValue,
         },
       });
       try {
@@ -102,7 +107,12 @@ export function createBlockService(db: Db, queues: ClusterQueues) {
         await db.block.delete({ where: { id } }); // no block without the job that deploys it
         throw err;
       }
-      return { created: true, dryRun: false, decision: { clusterId, blockId: id }, block: toBlockRecord(created) };
+      return {
+        created: true,
+        dryRun: false,
+        decision: { clusterId, blockId: id },
+        block: toBlockRecord(created),
+      };
     },
   };
 }

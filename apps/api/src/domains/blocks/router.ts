@@ -7,7 +7,9 @@ const ZId = z.object({ id: ZDnsLabel });
 
 export const blocksRouter = router({
   list: viewerProcedure
-    .input(ZPage.extend({ clusterId: z.string().optional(), includeRemoved: z.boolean().optional() }).optional())
+    .input(
+      ZPage.extend({ clusterId: z.string().optional(), includeRemoved: z.boolean().optional() }).optional(),
+    )
     .output(z.array(ZBlockRecord))
     .query(({ ctx, input }) => ctx.services.blocks.list(input)),
   ...readProcedures({ record: ZBlockRecord, key: "id", reader: (s) => s.blocks }),

@@ -1,0 +1,263 @@
+import { type ApiClient, isTransientApiError } from "@aios/client";
+import type { Logger } from "@aios/service-kit";
+import { newInstanceId } from "@aios/spec";
+import type { Driver, Workload } from "../drivers/driver";
+import { executorClient, type InstanceState } from "./executor-client";
+
+const EXECUTOR_ENTRY = "packages/block-runtime/src/main.ts";
+type Desired = Extract<
+  Awaited<ReturnType<ApiClient["agents"]["work"]["desiredBlock"]["query"]>>,
+  { exists: true }
+>;
+
+interface HostedBlock {
+  desired: Desired | null;
+  configKey: string;
+  executor: Workload | null;
+  instances: Map<string, Workload>;
+  failure?: string;
+  chain: Promise<void>;
+  lastReport: string;
+}
+
+/**
+ * Runs this cluster's blocks through a driver: per block one executor and `desiredInstances`
+ * instances, kept there (a crashed process is replaced), changed when the API's desired state or
+ * the executor's autoscaler and health checker ask, and reported back to the API.
+ */
+export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; log: Logger; nodeId: string }) {
+  const { api, driver, log } = opts;
+  const hosted = new Map<string, HostedBlock>();
+  let stopping = false;
+
+  const hostOf = (blockId: string) => {
+    let b = hosted.get(blockId);
+    if (!b) {
+      b = {
+        desired: null,
+        configKey: "",
+        executor: null,
+        instances: new Map(),
+        chain: Promise.resolve(),
+        lastReport: "",
+      };
+      hosted.set(blockId, b);
+    }
+    return b;
+  };
+
+  const serial = (blockId: string, work: (b: HostedBlock) => Promise<void>) => {
+    const b = hostOf(blockId);
+    const run = b.chain.then(() => work(b));
+    b.chain = run.catch((err: Error) => log.warn("block work failed", { blockId, err: err.message }));
+    return run;
+  };
+
+  const stopAll = async (b: HostedBlock) => {
+    await Promise.all([...b.instances.values()].map((w) => w.stop()));
+    b.instances.clear();
+    await b.executor?.stop();
+    b.executor = null;
+  };
+
+  const startInstance = async (blockId: string, d: Desired) => {
+    const instanceId = newInstanceId();
+    const initData = {
+      blockId,
+      instanceId,
+      componentURI: d.componentURI,
+      blockInitData: d.blockInitData,
+      initSettings: d.initSettings,
+      parameters: d.parameters,
+      policies: {
+        ...(d.policies.pre_processing ? { pre_processing: d.policies.pre_processing } : {}),
+        ...(d.policies.post_processing ? { post_processing: d.policies.post_processing } : {}),
+      },
+    };
+    const workload = await driver.start({
+      name: `${blockId}-${instanceId}`,
+      entry: d.entry as string,
+      gpus: [],
+      env: { BLOCK_ID: blockId, INSTANCE_ID: instanceId, AIOS_INIT_DATA: JSON.stringify(initData) },
+    });
+    return [instanceId, workload] as const;
+  };
+
+  const startExecutor = (blockId: string, d: Desired) =>
+    driver.start({
+      name: `${blockId}-executor`,
+      entry: EXECUTOR_ENTRY,
+      gpus: [],
+      env: {
+        BLOCK_ID: blockId,
+        AIOS_BLOCK: JSON.stringify({
+          id: blockId,
+          blockComponentURI: d.componentURI,
+          minInstances: d.minInstances,
+          maxInstances: d.maxInstances,
+          initSettings: d.initSettings,
+          policies: {
+            ...(d.policies.loadBalancer ? { loadBalancer: d.policies.loadBalancer } : {}),
+            ...(d.policies.autoscaler ? { autoscaler: d.policies.autoscaler } : {}),
+            ...(d.policies.healthChecker ? { healthChecker: d.policies.healthChecker } : {}),
+          },
+        }),
+      },
+    });
+
+  const report = async (blockId: string, b: HostedBlock, force = false) => {
+    let states = new Map<string, InstanceState>();
+    if (b.executor) states = await executorClient.states(b.executor.endpoint).catch(() => states);
+    const instances = [...b.instances.entries()].map(([id, w]) => ({
+      id,
+      endpoint: w.endpoint,
+      nodeId: opts.nodeId,
+      gpus: [],
+      status: (states.get(id) === "healthy"
+        ? "healthy"
+        : states.get(id) === "unhealthy"
+          ? "unhealthy"
+          : "starting") as "healthy" | "unhealthy" | "starting",
+    }));
+    const body = {
+      blockId,
+      executorEndpoint: b.executor?.endpoint ?? null,
+      instances,
+      ...(b.failure ? { failure: b.failure } : {}),
+    };
+    const key = JSON.stringify(body);
+    if (!force && key === b.lastReport) return;
+    b.lastReport = key;
+    await api.agents.work.reportBlock.mutate(body);
+  };
+
+  const reconcileNow = async (blockId: string, b: HostedBlock) => {
+    let desired: Awaited<ReturnType<typeof api.agents.work.desiredBlock.query>>;
+    try {
+      desired = await api.agents.work.desiredBlock.query({ blockId });
+    } catch (err) {
+      if (isTransientApiError(err)) throw err;
+      desired = { blockId, exists: false };
+    }
+    if (!desired.exists || desired.removing) {
+      await stopAll(b);
+      if (desired.exists) await report(blockId, b, true);
+      hosted.delete(blockId);
+      return;
+    }
+    b.desired = desired;
+    if (!desired.entry) {
+      b.failure = `component ${desired.componentURI} has no runtime.entry, so it cannot run as a process`;
+      await report(blockId, b);
+      return;
+    }
+    const configKey = JSON.stringify([
+      desired.entry,
+      desired.blockInitData,
+      desired.initSettings,
+      desired.parameters,
+      desired.policies,
+    ]);
+    if (configKey !== b.configKey) {
+      await stopAll(b);
+      b.configKey = configKey;
+    }
+    try {
+      if (!b.executor) b.executor = await startExecutor(blockId, desired);
+      const target = desired.desiredInstances;
+      const extra = [...b.instances.keys()].slice(target);
+      await Promise.all(
+        extra.map(async (id) => {
+          await b.instances.get(id)?.stop();
+          b.instances.delete(id);
+        }),
+      );
+      const missing = Math.max(0, target - b.instances.size);
+      const started = await Promise.all(
+        Array.from({ length: missing }, () => startInstance(blockId, desired)),
+      );
+      for (const [id, w] of started) b.instances.set(id, w);
+      delete b.failure;
+    } catch (err) {
+      b.failure = (err as Error).message;
+      log.warn("block processes failed to start", { blockId, err: b.failure });
+    }
+    if (b.executor) {
+      const list = [...b.instances.entries()].map(([id, w]) => ({ id, endpoint: w.endpoint }));
+      await executorClient.putInstances(b.executor.endpoint, list);
+    }
+    await report(blockId, b);
+  };
+
+  /** One look at a block's processes: crashes, the executor's requests, and the status report. */
+  const tickNow = async (blockId: string, b: HostedBlock) => {
+    if (!b.desired) return;
+    let changed = false;
+    if (b.executor && (await settled(b.executor.exited))) {
+      log.warn("executor exited; restarting", { blockId });
+      b.executor = null;
+      changed = true;
+    }
+    for (const [id, w] of b.instances) {
+      if (await settled(w.exited)) {
+        log.warn("instance exited; replacing", { blockId, instanceId: id, lastLines: w.logs(3) });
+        b.instances.delete(id);
+        changed = true;
+      }
+    }
+    if (b.executor && !changed) {
+      const wish = await executorClient.desired(b.executor.endpoint).catch(() => null);
+      if (wish) {
+        for (const id of [...wish.replace, ...wish.remove]) {
+          const w = b.instances.get(id);
+          if (!w) continue;
+          log.info(wish.replace.includes(id) ? "replacing instance" : "removing instance", {
+            blockId,
+            instanceId: id,
+            reason: wish.replaceReasons[id],
+          });
+          await w.stop();
+          b.instances.delete(id);
+          changed = true;
+        }
+        if (wish.scaleTo !== b.desired.desiredInstances) {
+          const r = await api.agents.work.autoscaled.mutate({ blockId, instances: wish.scaleTo });
+          b.desired = { ...b.desired, desiredInstances: r.desiredInstances };
+          changed = true;
+        }
+      }
+    }
+    if (changed) await reconcileNow(blockId, b);
+    else await report(blockId, b);
+  };
+
+  return {
+    reconcile: (blockId: string) => serial(blockId, (b) => reconcileNow(blockId, b)),
+    tick: (blockId: string) => serial(blockId, (b) => tickNow(blockId, b)),
+    async reconcileAll(clusterId: string) {
+      const wanted = new Set(await api.agents.work.desiredBlocks.query({ clusterId }));
+      for (const id of new Set([...wanted, ...hosted.keys()])) await this.reconcile(id);
+    },
+    hostedIds: () => [...hosted.keys()],
+    logs(blockId: string, instanceId?: string): string[] {
+      const b = hosted.get(blockId);
+      if (!b) return [];
+      const w = instanceId ? b.instances.get(instanceId) : b.executor;
+      return w?.logs(500) ?? [];
+    },
+    async stopAll() {
+      stopping = true;
+      await Promise.all([...hosted.values()].map((b) => stopAll(b)));
+      hosted.clear();
+    },
+    get stopping() {
+      return stopping;
+    },
+  };
+}
+
+export type BlockSupervisor = ReturnType<typeof createBlockSupervisor>;
+
+async function settled(p: Promise<unknown>): Promise<boolean> {
+  return Promise.race([p.then(() => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]);
+}

@@ -1,0 +1,159 @@
+import type { TAiosPacket, TTaskError } from "@aios/spec";
+import type { InstanceRecord, Mapper } from "../mapper";
+import { type Balancer, untried } from "./balancer";
+
+export type TaskOutcome =
+  | "ok"
+  | "instance_error"
+  | "timeout"
+  | "no_instance"
+  | "unreachable"
+  | "bad_request"
+  | "executor_error";
+
+export interface DispatchResult {
+  status: number;
+  body: Buffer | string;
+  contentType: string;
+  outcome: TaskOutcome;
+  instanceId?: string;
+  /** Instances tried (1 unless connections were refused or reset before any answer). */
+  attempts: number;
+}
+
+/** Failures that happen before the instance could answer: the task may go to another instance. */
+const RETRYABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_CLOSED",
+  "UND_ERR_DESTROYED",
+]);
+
+export function errorCode(err: unknown): string | undefined {
+  const e = err as { code?: string; cause?: { code?: string } } | undefined;
+  return e?.code ?? e?.cause?.code;
+}
+
+export function isRetryable(err: unknown): boolean {
+  const code = errorCode(err);
+  return code !== undefined && RETRYABLE.has(code);
+}
+
+const HEADERS = { "content-type": "application/json" };
+
+export function taskError(
+  status: number,
+  outcome: TaskOutcome,
+  error: TTaskError["error"],
+  attempts = 0,
+): DispatchResult {
+  return {
+    status,
+    body: JSON.stringify({ error }),
+    contentType: "application/json",
+    outcome,
+    attempts,
+    ...(error.instanceId ? { instanceId: error.instanceId } : {}),
+  };
+}
+
+export interface DispatcherDeps {
+  mapper: Mapper;
+  balancer: Balancer;
+  timeoutMs: number;
+  /** An instance refused or dropped a connection before answering (routing skips it until a probe). */
+  onUnreachable(record: InstanceRecord, code: string): void;
+}
+
+/**
+ * Sends one task to one instance and returns its answer unchanged. A refused connection or a reset
+ * before any response moves the task to another instance (each instance at most once); once an
+ * instance started answering the task is never retried. One deadline covers the whole task.
+ */
+export async function dispatch(deps: DispatcherDeps, raw: Buffer, packet: TAiosPacket): Promise<DispatchResult> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), deps.timeoutMs);
+  const tried = new Set<string>();
+  const failures: string[] = [];
+  const timedOut = (instanceId?: string) =>
+    taskError(
+      504,
+      "timeout",
+      { message: `task took longer than ${deps.timeoutMs} ms`, stage: "timeout", ...(instanceId ? { instanceId } : {}) },
+      tried.size,
+    );
+  try {
+    for (;;) {
+      const record = await deps.balancer.pick(untried(deps.mapper.healthy(), tried), packet);
+      if (abort.signal.aborted) return timedOut();
+      if (!record) break;
+      tried.add(record.id);
+      if (record.state !== "healthy") continue;
+      const started = performance.now();
+      let ok = false;
+      record.inFlight++;
+      try {
+        let res: Awaited<ReturnType<typeof record.pool.request>>;
+        try {
+          res = await record.pool.request({
+            path: `${record.basePath}/infer`,
+            method: "POST",
+            headers: HEADERS,
+            body: raw,
+            signal: abort.signal,
+          });
+        } catch (err) {
+          if (abort.signal.aborted) return timedOut(record.id);
+          const code = errorCode(err) ?? "error";
+          if (!isRetryable(err)) {
+            return taskError(502, "executor_error", {
+              message: `request to instance failed: ${(err as Error).message}`,
+              stage: "executor",
+              instanceId: record.id,
+            }, tried.size);
+          }
+          failures.push(`${record.id}: ${code}`);
+          deps.onUnreachable(record, code);
+          continue;
+        }
+        try {
+          const body = Buffer.from(await res.body.arrayBuffer());
+          ok = res.statusCode < 400;
+          const contentType = res.headers["content-type"];
+          return {
+            status: res.statusCode,
+            body,
+            contentType: typeof contentType === "string" ? contentType : "application/json",
+            outcome: ok ? "ok" : "instance_error",
+            instanceId: record.id,
+            attempts: tried.size,
+          };
+        } catch (err) {
+          if (abort.signal.aborted) return timedOut(record.id);
+          return taskError(502, "executor_error", {
+            message: `instance's answer broke off: ${(err as Error).message}`,
+            stage: "executor",
+            instanceId: record.id,
+          }, tried.size);
+        }
+      } finally {
+        record.stats.record(performance.now() - started, ok);
+        deps.mapper.release(record);
+      }
+    }
+    if (failures.length === 0) {
+      return taskError(503, "no_instance", { message: "no healthy instance", stage: "executor" });
+    }
+    return taskError(503, "unreachable", {
+      message: `no instance reachable (${failures.join(", ")})`,
+      stage: "executor",
+    }, tried.size);
+  } finally {
+    clearTimeout(timer);
+  }
+}

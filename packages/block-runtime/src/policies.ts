@@ -1,0 +1,35 @@
+import { compilePolicy, loadPolicyInstance, type PolicyInstance } from "@aios/policy-runtime";
+import type { TPolicyKind } from "@aios/spec";
+import type { TBlockPolicyConfig } from "./config";
+
+/** One of the block's own policies, loaded in this process (the block owner's code, not a tenant's). */
+export interface BlockPolicy {
+  uri: string;
+  settings: Record<string, unknown>;
+  /** The policy's output (validated against its kind), or throws the PolicyError. */
+  eval(input: unknown): Promise<unknown>;
+  dispose(): void;
+}
+
+export async function loadBlockPolicy(kind: TPolicyKind, spec: TBlockPolicyConfig): Promise<BlockPolicy> {
+  const compiled = await compilePolicy(spec.code, `${spec.policyRuleURI}.ts`);
+  const instance: PolicyInstance = await loadPolicyInstance(compiled, {
+    settings: spec.settings,
+    parameters: spec.parameters,
+    isolation: "in-process",
+  });
+  if (instance.kind !== kind) {
+    instance.dispose();
+    throw new Error(`policy ${spec.policyRuleURI} is a ${instance.kind} policy, expected ${kind}`);
+  }
+  return {
+    uri: spec.policyRuleURI,
+    settings: spec.settings,
+    async eval(input) {
+      const result = await instance.eval(input);
+      if (!result.ok) throw result.error;
+      return result.value;
+    },
+    dispose: () => instance.dispose(),
+  };
+}
