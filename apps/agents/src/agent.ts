@@ -83,7 +83,14 @@ export async function startAgent(deps: {
     functions
       .reconcileAll(clusterId)
       .catch((err: Error) => log.warn("function resync failed", { err: err.message }));
+    blocks
+      .reconcileAll(clusterId)
+      .catch((err: Error) => log.warn("block resync failed", { err: err.message }));
   }, 30_000);
+  // Watch each block's processes: crashes, the executor's scale and replace requests, status.
+  const watch = setInterval(() => {
+    for (const id of blocks.hostedIds()) void blocks.tick(id);
+  }, env.AIOS_BLOCK_WATCH_MS);
   return {
     async stop() {
       if (stopped) return;

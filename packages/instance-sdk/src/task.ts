@@ -1,0 +1,58 @@
+import type { TAiosPacket, TJsonObject } from "@aios/spec";
+import { ZInferRequest } from "@aios/spec";
+import { asInstanceError, describe, InstanceError, isJsonObject, type Reply } from "./errors";
+import type { InstanceHost } from "./host";
+import { parseOrThrow } from "./host";
+import { applyPolicy } from "./processing";
+
+/**
+ * One task: validate `{packet}` (400) -> block pre_processing (422) -> the component's infer (500,
+ * or the status of an InstanceError it threw) -> block post_processing (422) -> 200 `{packet}`.
+ */
+export async function handleInfer(host: InstanceHost, body: unknown): Promise<Reply> {
+  const started = process.hrtime.bigint();
+  host.inFlight++;
+  host.metrics.inFlight.inc();
+  try {
+    const packet = await runPipeline(host, body);
+    host.metrics.tasks.inc({ outcome: "ok" });
+    return { status: 200, body: { packet } };
+  } catch (e) {
+    return host.fail(asInstanceError(e, 500, "infer", "infer failed: "));
+  } finally {
+    host.inFlight--;
+    host.metrics.inFlight.dec();
+    host.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+}
+
+async function runPipeline(host: InstanceHost, body: unknown): Promise<TAiosPacket> {
+  let packet: TAiosPacket = parseOrThrow(ZInferRequest, body).packet;
+  const { pre_processing: pre, post_processing: post } = host.policies;
+  if (pre) packet = await applyPolicy(pre, packet, host.blockData(), host.log);
+
+  let output: unknown;
+  try {
+    output = host.batcher
+      ? await host.batcher.submit(packet.data, packet)
+      : await host.def.infer(packet.data, host.taskContext(packet));
+  } catch (e) {
+    if (!(e instanceof InstanceError)) host.log.error("infer threw", { error: e });
+    throw asInstanceError(e, 500, "infer", "infer failed: ");
+  }
+  packet = { ...packet, data: toJsonObject(output) };
+
+  if (post) packet = await applyPolicy(post, packet, host.blockData(), host.log);
+  return packet;
+}
+
+/** The output as it will travel: a JSON object (Dates become strings, undefined fields vanish). */
+function toJsonObject(output: unknown): TJsonObject {
+  if (!isJsonObject(output))
+    throw new InstanceError(500, `infer must return a JSON object, got ${describe(output)}`);
+  try {
+    return JSON.parse(JSON.stringify(output)) as TJsonObject;
+  } catch (e) {
+    throw new InstanceError(500, `infer returned an object that is not JSON: ${(e as Error).message}`);
+  }
+}
