@@ -58,8 +58,9 @@ export class DesiredState {
     if (this.replaceIds.delete(id)) this.generation++;
   }
 
-  isPending(id: string): boolean {
-    return this.replaceIds.has(id) || this.removeIds.has(id);
+  /** Already asked to be removed (the autoscaler does not count it any more). */
+  isRemoving(id: string): boolean {
+    return this.removeIds.has(id);
   }
 
   snapshot(): DesiredSnapshot {

@@ -58,6 +58,10 @@ export class HealthChecker {
 
   constructor(private readonly deps: HealthCheckerDeps) {}
 
+  get policyUri(): string | undefined {
+    return this.deps.policy?.uri;
+  }
+
   start(): void {
     const { healthCheckIntervalMs } = this.deps.settings;
     const every = (ms: number, fn: () => Promise<unknown>) => {

@@ -52,6 +52,7 @@ async function handle(host: InstanceHost, req: IncomingMessage, res: ServerRespo
       body = await readJson(req);
     } catch (e) {
       const err = e instanceof InstanceError ? e : new InstanceError(400, errorMessage(e), req400);
+      if (err.status === 413) res.setHeader("connection", "close"); // the rest of the body is unread
       if (path === "/infer") return send(host, res, host.fail(err));
       return send(host, res, fromError(host, err));
     }

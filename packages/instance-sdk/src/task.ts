@@ -33,9 +33,10 @@ async function runPipeline(host: InstanceHost, body: unknown): Promise<TAiosPack
 
   let output: unknown;
   try {
-    output = host.batcher
-      ? await host.batcher.submit(packet.data, packet)
-      : await host.def.infer(packet.data, host.taskContext(packet));
+    const def = host.def;
+    output = def.batch
+      ? await host.batcher?.submit(packet.data, packet)
+      : await def.infer(packet.data, host.taskContext(packet));
   } catch (e) {
     if (!(e instanceof InstanceError)) host.log.error("infer threw", { error: e });
     throw asInstanceError(e, 500, "infer", "infer failed: ");

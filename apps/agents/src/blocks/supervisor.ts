@@ -18,6 +18,8 @@ interface HostedBlock {
   failure?: string;
   chain: Promise<void>;
   lastReport: string;
+  /** A tick is queued: do not queue another behind it. */
+  ticking?: boolean;
 }
 
 /**
@@ -233,7 +235,14 @@ export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; lo
 
   return {
     reconcile: (blockId: string) => serial(blockId, (b) => reconcileNow(blockId, b)),
-    tick: (blockId: string) => serial(blockId, (b) => tickNow(blockId, b)),
+    tick(blockId: string) {
+      const b = hostOf(blockId);
+      if (b.ticking) return Promise.resolve();
+      b.ticking = true;
+      return serial(blockId, (h) => tickNow(blockId, h)).finally(() => {
+        b.ticking = false;
+      });
+    },
     async reconcileAll(clusterId: string) {
       const wanted = new Set(await api.agents.work.desiredBlocks.query({ clusterId }));
       for (const id of new Set([...wanted, ...hosted.keys()])) await this.reconcile(id);

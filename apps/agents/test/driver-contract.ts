@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { Driver } from "../src/drivers/driver";
+
+const ENTRY = "apps/agents/test/fixtures/http-hello.ts";
+
+/** What every driver (processes, Kubernetes) must do; run it with a driver of your own. */
+export function driverContract(name: string, makeDriver: () => Driver) {
+  describe(`${name} driver contract`, () => {
+    it("starts a workload that answers at its endpoint, with its environment and logs", async () => {
+      const w = await makeDriver().start({
+        name: "hello-1",
+        entry: ENTRY,
+        env: { GREETING: "aios" },
+        gpus: [],
+      });
+      try {
+        const res = await fetch(w.endpoint);
+        expect(await res.json()).toEqual({ hello: "aios" });
+        expect(w.logs().join("\n")).toMatch(/listening on \d+/);
+      } finally {
+        await w.stop();
+      }
+      const exit = await w.exited;
+      expect(exit.code === 0 || exit.signal === "SIGTERM").toBe(true);
+      await expect(fetch(w.endpoint)).rejects.toThrow();
+    });
+
+    it("rejects a workload that dies at start, with its last lines", async () => {
+      await expect(
+        makeDriver().start({ name: "hello-bad", entry: ENTRY, env: { FAIL_AT_START: "1" }, gpus: [] }),
+      ).rejects.toThrow(/exited while starting .*FAIL_AT_START/);
+    });
+
+    it("reports a workload that crashes later through `exited`", async () => {
+      const w = await makeDriver().start({ name: "hello-2", entry: ENTRY, env: {}, gpus: [] });
+      if (w.pid) process.kill(w.pid, "SIGKILL");
+      expect((await w.exited).signal).toBe("SIGKILL");
+      await w.stop();
+    });
+  });
+}

@@ -1,0 +1,179 @@
+import type { Logger } from "@aios/service-kit";
+import type { RuntimeSettings } from "./config";
+import type { DesiredState } from "./desired";
+import type { InstanceRecord, Mapper } from "./mapper";
+import type { BlockPolicy } from "./policies";
+
+export type ScaleDecision =
+  | { skip: true; reason?: string }
+  | { skip: false; operation: "upscale"; instancesCount: number; reason?: string }
+  | { skip: false; operation: "downscale"; instancesList: string[]; reason?: string };
+
+export interface InstanceMetrics {
+  id: string;
+  status: string;
+  healthy: boolean;
+  inFlight: number;
+  /** Median latency of the instance's recent tasks, ms. */
+  latencyMs?: number;
+  /** Tasks per second over the last interval. */
+  fps: number;
+  /** Average concurrency over the last interval (busy time / interval). */
+  avgInFlight: number;
+  tasksProcessed: number;
+}
+
+export interface BlockMetrics {
+  instances: number;
+  inFlight: number;
+  /** In-flight tasks beyond one per healthy instance (what waits inside instances). */
+  queueLength: number;
+  latencyMs?: number;
+  fps: number;
+  avgInFlight: number;
+  tasksProcessed: number;
+}
+
+export function collectMetrics(records: InstanceRecord[]): { instances: InstanceMetrics[]; block: BlockMetrics } {
+  const instances = records.map((r) => {
+    const { tasksPerSecond, avgConcurrency } = r.rate.take();
+    const p50 = r.stats.p50();
+    return {
+      id: r.id,
+      status: r.state,
+      healthy: r.state === "healthy",
+      inFlight: r.inFlight,
+      ...(p50 === undefined ? {} : { latencyMs: p50 }),
+      fps: tasksPerSecond,
+      avgInFlight: avgConcurrency,
+      tasksProcessed: r.stats.completed,
+    };
+  });
+  const sum = (f: (m: InstanceMetrics) => number) => instances.reduce((s, m) => s + f(m), 0);
+  const latencies = instances.flatMap((m) => (m.latencyMs === undefined ? [] : [m.latencyMs]));
+  const inFlight = sum((m) => m.inFlight);
+  return {
+    instances,
+    block: {
+      instances: instances.length,
+      inFlight,
+      queueLength: Math.max(0, inFlight - instances.filter((m) => m.healthy).length),
+      ...(latencies.length ? { latencyMs: latencies.reduce((a, b) => a + b, 0) / latencies.length } : {}),
+      fps: sum((m) => m.fps),
+      avgInFlight: sum((m) => m.avgInFlight),
+      tasksProcessed: sum((m) => m.tasksProcessed),
+    },
+  };
+}
+
+/** Built-in rule: enough instances for `target` tasks in flight each (current or interval average). */
+export function targetInFlightRule(
+  instances: InstanceMetrics[],
+  block: BlockMetrics,
+  target: number,
+  bounds: { minInstances: number; maxInstances: number },
+): ScaleDecision {
+  const load = Math.max(block.inFlight, block.avgInFlight);
+  const wanted = Math.min(bounds.maxInstances, Math.max(bounds.minInstances, Math.ceil(load / target)));
+  const count = instances.length;
+  if (wanted > count) return { skip: false, operation: "upscale", instancesCount: wanted - count, reason: `load ${load.toFixed(2)}` };
+  if (wanted < count) {
+    // Unhealthy first, then the idlest: as little work as possible is interrupted.
+    const victims = [...instances]
+      .sort((a, b) => Number(a.healthy) - Number(b.healthy) || a.inFlight - b.inFlight)
+      .slice(0, count - wanted)
+      .map((m) => m.id);
+    return { skip: false, operation: "downscale", instancesList: victims, reason: `load ${load.toFixed(2)}` };
+  }
+  return { skip: true };
+}
+
+export interface AutoscalerDeps {
+  mapper: Mapper;
+  desired: DesiredState;
+  settings: Pick<RuntimeSettings, "autoscaleIntervalMs" | "cooldownMs" | "targetInFlightPerInstance">;
+  blockData: { minInstances: number; maxInstances: number } & Record<string, unknown>;
+  policy?: BlockPolicy;
+  log: Logger;
+  now?: () => number;
+}
+
+/**
+ * Every interval: metrics -> the block's autoscaler policy (or the target-in-flight rule) ->
+ * bounded by min..maxInstances -> published as `scaleTo`/`remove` on /desired. After a scaling
+ * decision no other is taken for cooldownMs.
+ */
+export class Autoscaler {
+  rounds = 0;
+  lastRunAt: number | undefined;
+  cooldownUntil = 0;
+  lastDecision: (ScaleDecision & { at: number }) | undefined;
+  lastMetrics: BlockMetrics | undefined;
+  lastError: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: AutoscalerDeps) {}
+
+  get policyUri(): string | undefined {
+    return this.deps.policy?.uri;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.round(), this.deps.settings.autoscaleIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async round(): Promise<ScaleDecision> {
+    const { mapper, desired } = this.deps;
+    const now = (this.deps.now ?? Date.now)();
+    const records = mapper.active();
+    const { instances, block } = collectMetrics(records);
+    this.lastMetrics = block;
+    this.lastRunAt = now;
+    this.rounds++;
+    if (now < this.cooldownUntil) return { skip: true, reason: "cooling down" };
+    // Instances already asked to go no longer count, nor may they be picked again.
+    const staying = records.filter((r) => !desired.isRemoving(r.id));
+    const decision = this.bound(await this.decide(instances, block), staying);
+    if (!decision.skip) {
+      this.cooldownUntil = now + this.deps.settings.cooldownMs;
+      this.lastDecision = { ...decision, at: now };
+      if (decision.operation === "upscale") desired.scaleTo(staying.length + decision.instancesCount);
+      else desired.scaleTo(staying.length - decision.instancesList.length, decision.instancesList);
+      this.deps.log.info("autoscaler decision", { ...decision, instances: records.length });
+    }
+    return decision;
+  }
+
+  private async decide(instances: InstanceMetrics[], block: BlockMetrics): Promise<ScaleDecision> {
+    const { policy, blockData, settings } = this.deps;
+    if (!policy) return targetInFlightRule(instances, block, settings.targetInFlightPerInstance, blockData);
+    try {
+      const out = (await policy.eval({ blockData, currentInstances: instances, blockMetrics: block })) as ScaleDecision;
+      this.lastError = undefined;
+      return out;
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.deps.log.warn("autoscaler policy failed; skipping this round", { err });
+      return { skip: true, reason: "policy failed" };
+    }
+  }
+
+  /** Keeps the result within min..maxInstances and to known instances. */
+  private bound(d: ScaleDecision, records: InstanceRecord[]): ScaleDecision {
+    if (d.skip) return d;
+    const { minInstances, maxInstances } = this.deps.blockData;
+    const count = records.length;
+    if (d.operation === "upscale") {
+      const n = Math.min(d.instancesCount, maxInstances - count);
+      return n > 0 ? { ...d, instancesCount: n } : { skip: true, reason: `at maxInstances (${maxInstances})` };
+    }
+    const known = [...new Set(d.instancesList)].filter((id) => records.some((r) => r.id === id));
+    const list = known.slice(0, Math.max(0, count - minInstances));
+    return list.length > 0 ? { ...d, instancesList: list } : { skip: true, reason: `at minInstances (${minInstances})` };
+  }
+}

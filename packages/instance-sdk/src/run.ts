@@ -1,0 +1,72 @@
+import type { AddressInfo } from "node:net";
+import { createLogger } from "@aios/service-kit";
+import { readInstanceEnv } from "./env";
+import { errorMessage } from "./errors";
+import { InstanceHost } from "./host";
+import { createInstanceServer } from "./server";
+import type { AnyComponent } from "./types";
+
+/** How long SIGTERM waits for tasks in flight before exiting anyway (env AIOS_DRAIN_TIMEOUT_MS). */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+
+export interface RunningInstance {
+  host: InstanceHost;
+  port: number;
+  /** Stop taking work, finish what is in flight (bounded), close the server. Does not exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The entry of an instance process: reads the environment (a bad one exits 1 with the problems on
+ * stderr), listens on 127.0.0.1:PORT at once (503 until init finished), runs init, and on SIGTERM
+ * or SIGINT drains and exits 0.
+ */
+export async function runComponent(def: AnyComponent): Promise<RunningInstance> {
+  let env: ReturnType<typeof readInstanceEnv>;
+  try {
+    env = readInstanceEnv(process.env);
+  } catch (e) {
+    process.stderr.write(`${JSON.stringify({ level: "error", msg: errorMessage(e) })}\n`);
+    process.exit(1);
+  }
+  const { initData } = env;
+  const log = createLogger({ blockId: initData.blockId, instanceId: initData.instanceId });
+  const host = new InstanceHost(def, initData, { log, ...(env.block ? { block: env.block } : {}) });
+  const server = createInstanceServer(host);
+
+  await new Promise<void>((resolve) => {
+    server.once("error", (e) => {
+      log.error(`cannot listen on 127.0.0.1:${env.port}: ${errorMessage(e)}`);
+      process.exit(1);
+    });
+    server.listen(env.port, "127.0.0.1", resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info("instance listening", { port, componentURI: initData.componentURI });
+
+  const drainMs = Number(process.env.AIOS_DRAIN_TIMEOUT_MS) || DEFAULT_DRAIN_TIMEOUT_MS;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      server.close();
+      server.closeIdleConnections();
+      const drained = await host.stop(drainMs);
+      if (!drained) log.warn("drain timed out; abandoning tasks in flight", { inFlight: host.inFlight });
+      server.closeAllConnections();
+    })();
+    return stopping;
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      log.info(`${signal}: draining`, { inFlight: host.inFlight });
+      void stop().then(() => {
+        log.info("instance stopped");
+        process.exit(0);
+      });
+    });
+  }
+
+  await host.start();
+  if (host.phase === "ready") log.info("instance ready");
+  return { host, port, stop };
+}
