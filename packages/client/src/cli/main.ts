@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createApiClient, describeApiError } from "../api-client";
 import { applyCommand } from "./apply";
+import { BLOCK_USAGE, inferCommand, removeCommand, scaleCommand } from "./block";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
 import { getCommand } from "./get";
 import { type CliIo, CliUsageError, consoleIo } from "./io";
@@ -16,6 +17,7 @@ Usage:
   aios get KIND [ID] [-o table|json]      list or show clusters, nodes, components, blocks, vdags, policies
   aios get KIND --filter JSON             search with the filter language, e.g.
                                           '{"variable":"tags","operator":"==","value":"nlp"}'
+${BLOCK_USAGE}
 ${POLICY_USAGE}
 ${FUNCTION_USAGE}
 
@@ -31,10 +33,9 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
     io.out(USAGE);
     return command ? 0 : 2;
   }
-  const api = createApiClient({
-    url: io.env.AIOS_API_URL ?? "http://127.0.0.1:4000",
-    token: io.env.AIOS_TOKEN ?? localAdminToken(io.env.AIOS_HOME ?? ".aios"),
-  });
+  const url = io.env.AIOS_API_URL ?? "http://127.0.0.1:4000";
+  const token = io.env.AIOS_TOKEN ?? localAdminToken(io.env.AIOS_HOME ?? ".aios");
+  const api = createApiClient({ url, token });
   try {
     switch (command) {
       case "apply":
@@ -43,6 +44,12 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await validateCommand(api, rest, io);
       case "get":
         return await getCommand(api, rest, io);
+      case "infer":
+        return await inferCommand(url, token, rest, io);
+      case "scale":
+        return await scaleCommand(api, rest, io);
+      case "remove":
+        return await removeCommand(api, rest, io);
       case "policy":
         return await policyCommand(api, rest, io);
       case "function":

@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ZInferRequest } from "@aios/spec";
+import type { DesiredState } from "../desired";
+import { type Mapper, ZInstancesUpdate } from "../mapper";
+import { type DispatcherDeps, dispatch } from "./dispatch";
+import { BodyTooLarge, issuesOf, readBody, requestError, sendJson, sendRaw } from "./http";
+import type { ExecutorMetrics } from "./metrics";
+import { buildStatus, type StatusSources } from "./status";
+
+export interface HandlerContext extends StatusSources {
+  dispatcher: DispatcherDeps;
+  mapper: Mapper;
+  desired: DesiredState;
+  metrics: ExecutorMetrics;
+  maxBodyBytes: number;
+  isStopping(): boolean;
+  /** Requests being handled (for a bounded drain on shutdown). */
+  active: { count: number };
+}
+
+/** Routes of the executor: the instance protocol for clients plus the agent's endpoints. */
+export function createHandler(ctx: HandlerContext) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    ctx.active.count++;
+    try {
+      const path = req.url?.split("?", 1)[0];
+      const route = `${req.method} ${path}`;
+      if (route === "POST /infer") return await infer(ctx, req, res);
+      if (route === "GET /health") return health(ctx, res);
+      if (route === "GET /status") return sendJson(res, 200, buildStatus(ctx));
+      if (route === "GET /desired") return sendJson(res, 200, ctx.desired.snapshot());
+      if (route === "GET /metrics") {
+        return sendRaw(res, 200, await ctx.metrics.registry.metrics(), ctx.metrics.registry.contentType);
+      }
+      if (route === "GET /instances") return sendJson(res, 200, { instances: instanceList(ctx.mapper) });
+      if (route === "PUT /instances") return await putInstances(ctx, req, res);
+      requestError(res, 404, `no route ${route}`);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return requestError(res, 413, err.message);
+      if (!res.headersSent) sendJson(res, 500, { error: { message: (err as Error).message, stage: "executor" } });
+      else res.destroy();
+    } finally {
+      ctx.active.count--;
+    }
+  };
+}
+
+async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  if (ctx.isStopping()) {
+    ctx.metrics.observe("no_instance", 0);
+    return sendJson(res, 503, { error: { message: "executor is shutting down", stage: "executor" } });
+  }
+  const raw = await readBody(req, ctx.maxBodyBytes);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString("utf8"));
+  } catch {
+    ctx.metrics.observe("bad_request", 0);
+    return requestError(res, 400, "body is not JSON");
+  }
+  const parsed = ZInferRequest.safeParse(json);
+  if (!parsed.success) {
+    ctx.metrics.observe("bad_request", 0);
+    return requestError(res, 400, "body must be {packet}", issuesOf(parsed.error));
+  }
+  const result = await dispatch(ctx.dispatcher, raw, parsed.data.packet);
+  ctx.metrics.observe(result.outcome, (performance.now() - started) / 1000);
+  sendRaw(
+    res,
+    result.status,
+    result.body,
+    result.contentType,
+    result.instanceId ? { "x-aios-instance-id": result.instanceId } : {},
+  );
+}
+
+function health(ctx: HandlerContext, res: ServerResponse): void {
+  const all = ctx.mapper.active();
+  const healthy = ctx.mapper.healthy().length;
+  const status = healthy > 0 && !ctx.isStopping() ? "healthy" : "unhealthy";
+  sendJson(res, status === "healthy" ? 200 : 503, {
+    status,
+    blockId: ctx.blockId,
+    instances: { healthy, total: all.length },
+  });
+}
+
+async function putInstances(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let json: unknown;
+  try {
+    json = JSON.parse((await readBody(req, 1024 * 1024)).toString("utf8"));
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw err;
+    return requestError(res, 400, "body is not JSON");
+  }
+  const parsed = ZInstancesUpdate.safeParse(json);
+  if (!parsed.success) return requestError(res, 400, "body must be {instances: [{id, endpoint}]}", issuesOf(parsed.error));
+  const change = ctx.mapper.set(parsed.data.instances);
+  sendJson(res, 200, {
+    ok: true,
+    added: change.added.map((r) => r.id),
+    removed: change.removed.map((r) => r.id),
+    instances: instanceList(ctx.mapper),
+  });
+}
+
+function instanceList(mapper: Mapper) {
+  return mapper.all().map((r) => ({ id: r.id, endpoint: r.endpoint, state: r.state, inFlight: r.inFlight }));
+}

@@ -1,0 +1,65 @@
+import { parseArgs } from "node:util";
+import type { ApiClient } from "../api-client";
+import { type CliIo, CliUsageError } from "./io";
+import { intValue, jsonValue, print } from "./values";
+
+export const BLOCK_USAGE = `  aios infer block BLOCK_ID --data JSON|FILE [--session S]
+  aios scale block BLOCK_ID N
+  aios remove block BLOCK_ID`;
+
+/** `aios infer block`: one task through the block's executor, over the data plane endpoint. */
+export async function inferCommand(
+  apiUrl: string,
+  token: string | undefined,
+  args: string[],
+  io: CliIo,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { data: { type: "string" }, session: { type: "string" } },
+  });
+  const [kind, id] = positionals;
+  if (kind !== "block" || !id) throw new CliUsageError("usage: aios infer block BLOCK_ID --data JSON");
+  if (values.data === undefined) throw new CliUsageError("infer needs --data");
+  const res = await fetch(`${apiUrl.replace(/\/+$/, "")}/v1/blocks/${encodeURIComponent(id)}/infer`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({
+      data: jsonValue("--data", values.data),
+      ...(values.session ? { session_id: values.session } : {}),
+    }),
+  });
+  const body = (await res.json()) as {
+    packet?: { data: unknown };
+    error?: { message: string; stage: string };
+  };
+  if (!res.ok || body.error) {
+    io.err(
+      `infer failed (HTTP ${res.status}, stage ${body.error?.stage ?? "?"}): ${body.error?.message ?? "no details"}`,
+    );
+    return 1;
+  }
+  print(io.out, body.packet?.data);
+  return 0;
+}
+
+export async function scaleCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  const [kind, id, count] = positionals;
+  if (kind !== "block" || !id) throw new CliUsageError("usage: aios scale block BLOCK_ID N");
+  const instances = intValue("N", count);
+  if (instances === undefined) throw new CliUsageError("scale needs the number of instances");
+  const block = await api.blocks.scale.mutate({ id, instances });
+  io.out(`block ${block.id}: ${block.desiredInstances} instance(s) wanted (${block.status})`);
+  return 0;
+}
+
+export async function removeCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  const [kind, id] = positionals;
+  if (kind !== "block" || !id) throw new CliUsageError("usage: aios remove block BLOCK_ID");
+  const block = await api.blocks.remove.mutate({ id });
+  io.out(`block ${block.id}: ${block.status}`);
+  return 0;
+}
