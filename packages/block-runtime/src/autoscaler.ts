@@ -34,7 +34,10 @@ export interface BlockMetrics {
   tasksProcessed: number;
 }
 
-export function collectMetrics(records: InstanceRecord[]): { instances: InstanceMetrics[]; block: BlockMetrics } {
+export function collectMetrics(records: InstanceRecord[]): {
+  instances: InstanceMetrics[];
+  block: BlockMetrics;
+} {
   const instances = records.map((r) => {
     const { tasksPerSecond, avgConcurrency } = r.rate.take();
     const p50 = r.stats.p50();
@@ -76,7 +79,13 @@ export function targetInFlightRule(
   const load = Math.max(block.inFlight, block.avgInFlight);
   const wanted = Math.min(bounds.maxInstances, Math.max(bounds.minInstances, Math.ceil(load / target)));
   const count = instances.length;
-  if (wanted > count) return { skip: false, operation: "upscale", instancesCount: wanted - count, reason: `load ${load.toFixed(2)}` };
+  if (wanted > count)
+    return {
+      skip: false,
+      operation: "upscale",
+      instancesCount: wanted - count,
+      reason: `load ${load.toFixed(2)}`,
+    };
   if (wanted < count) {
     // Unhealthy first, then the idlest: as little work as possible is interrupted.
     const victims = [...instances]
@@ -153,7 +162,11 @@ export class Autoscaler {
     const { policy, blockData, settings } = this.deps;
     if (!policy) return targetInFlightRule(instances, block, settings.targetInFlightPerInstance, blockData);
     try {
-      const out = (await policy.eval({ blockData, currentInstances: instances, blockMetrics: block })) as ScaleDecision;
+      const out = (await policy.eval({
+        blockData,
+        currentInstances: instances,
+        blockMetrics: block,
+      })) as ScaleDecision;
       this.lastError = undefined;
       return out;
     } catch (err) {
@@ -170,10 +183,14 @@ export class Autoscaler {
     const count = records.length;
     if (d.operation === "upscale") {
       const n = Math.min(d.instancesCount, maxInstances - count);
-      return n > 0 ? { ...d, instancesCount: n } : { skip: true, reason: `at maxInstances (${maxInstances})` };
+      return n > 0
+        ? { ...d, instancesCount: n }
+        : { skip: true, reason: `at maxInstances (${maxInstances})` };
     }
     const known = [...new Set(d.instancesList)].filter((id) => records.some((r) => r.id === id));
     const list = known.slice(0, Math.max(0, count - minInstances));
-    return list.length > 0 ? { ...d, instancesList: list } : { skip: true, reason: `at minInstances (${minInstances})` };
+    return list.length > 0
+      ? { ...d, instancesList: list }
+      : { skip: true, reason: `at minInstances (${minInstances})` };
   }
 }

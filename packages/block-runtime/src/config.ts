@@ -76,7 +76,10 @@ export function resolveSettings(block: TBlockRuntimeConfig): RuntimeSettings {
     taskTimeoutMs: num(s.taskTimeoutMs) ?? d.taskTimeoutMs,
     maxBodyBytes: num(s.maxBodyBytes) ?? d.maxBodyBytes,
     drainTimeoutMs: num(s.drainTimeoutMs) ?? d.drainTimeoutMs,
-    healthCheckIntervalMs: seconds(num(hc.healthCheckInterval, s.healthCheckInterval), d.healthCheckIntervalMs),
+    healthCheckIntervalMs: seconds(
+      num(hc.healthCheckInterval, s.healthCheckInterval),
+      d.healthCheckIntervalMs,
+    ),
     healthCheckTimeoutMs: num(hc.healthCheckTimeoutMs, s.healthCheckTimeoutMs) ?? d.healthCheckTimeoutMs,
     failuresBeforeReplace: Math.max(1, num(hc.failuresBeforeReplace, s.failuresBeforeReplace) ?? 3),
     startupGraceMs: seconds(num(s.startupGraceSeconds), d.startupGraceMs),

@@ -6,7 +6,10 @@ import type { BlockPolicy } from "./policies";
 
 export interface HealthCheckerDeps {
   mapper: Mapper;
-  settings: Pick<RuntimeSettings, "healthCheckIntervalMs" | "healthCheckTimeoutMs" | "failuresBeforeReplace" | "startupGraceMs">;
+  settings: Pick<
+    RuntimeSettings,
+    "healthCheckIntervalMs" | "healthCheckTimeoutMs" | "failuresBeforeReplace" | "startupGraceMs"
+  >;
   blockData: Record<string, unknown>;
   policy?: BlockPolicy;
   /** Asks the host (the agent, through /desired) to replace an instance. */
@@ -14,10 +17,15 @@ export interface HealthCheckerDeps {
   /** An instance passed a probe again (a pending replace request may be withdrawn). */
   recovered?(id: string): void;
   log: Logger;
+  /** The probe (default: GET <endpoint>/health); injectable for tests. */
+  probe?: typeof probeInstance;
 }
 
 /** GET <endpoint>/health: healthy iff 200 and `{status: "healthy"}`. Never throws. */
-export async function probeInstance(record: InstanceRecord, timeoutMs: number): Promise<HealthResult & { refused: boolean }> {
+export async function probeInstance(
+  record: InstanceRecord,
+  timeoutMs: number,
+): Promise<HealthResult & { refused: boolean }> {
   const at = Date.now();
   try {
     const res = await record.pool.request({
@@ -36,7 +44,8 @@ export async function probeInstance(record: InstanceRecord, timeoutMs: number): 
   } catch (err) {
     const code = (err as { code?: string }).code;
     const name = (err as Error).name;
-    const detail = name === "TimeoutError" || name === "AbortError" ? "timeout" : (code ?? (err as Error).message);
+    const detail =
+      name === "TimeoutError" || name === "AbortError" ? "timeout" : (code ?? (err as Error).message);
     return { at, ok: false, refused: code === "ECONNREFUSED", detail };
   }
 }
@@ -56,7 +65,11 @@ export class HealthChecker {
   private timers: NodeJS.Timeout[] = [];
   private running = false;
 
-  constructor(private readonly deps: HealthCheckerDeps) {}
+  private readonly probe: typeof probeInstance;
+
+  constructor(private readonly deps: HealthCheckerDeps) {
+    this.probe = deps.probe ?? probeInstance;
+  }
 
   get policyUri(): string | undefined {
     return this.deps.policy?.uri;
@@ -87,7 +100,7 @@ export class HealthChecker {
     const starting = this.deps.mapper.active().filter((r) => r.state === "starting");
     await Promise.all(
       starting.map(async (r) => {
-        const result = await probeInstance(r, this.deps.settings.healthCheckTimeoutMs);
+        const result = await this.probe(r, this.deps.settings.healthCheckTimeoutMs);
         if (result.ok && r.state === "starting") this.apply(r, result);
       }),
     );
@@ -100,7 +113,7 @@ export class HealthChecker {
     try {
       const { mapper, settings } = this.deps;
       const records = mapper.active();
-      const results = await Promise.all(records.map((r) => probeInstance(r, settings.healthCheckTimeoutMs)));
+      const results = await Promise.all(records.map((r) => this.probe(r, settings.healthCheckTimeoutMs)));
       const now = Date.now();
       const replace = new Map<string, string>();
       const healthCheckData: Record<string, boolean> = {};

@@ -6,10 +6,11 @@ import { RateWindow, TaskStats } from "./stats";
 export type InstanceStateName = "starting" | "healthy" | "unhealthy" | "draining";
 
 export const ZInstancesUpdate = z.object({
-  instances: z.array(z.object({ id: z.string().min(1), endpoint: z.url() })).refine(
-    (list) => new Set(list.map((i) => i.id)).size === list.length,
-    { message: "instance ids must be unique" },
-  ),
+  instances: z
+    .array(z.object({ id: z.string().min(1), endpoint: z.url() }))
+    .refine((list) => new Set(list.map((i) => i.id)).size === list.length, {
+      message: "instance ids must be unique",
+    }),
 });
 export type TInstancesUpdate = z.infer<typeof ZInstancesUpdate>;
 

@@ -88,7 +88,16 @@ export async function createExecutor(opts: ExecutorOptions) {
 
   let stopping = false;
   const active = { count: 0 };
-  const sources = { blockId: block.id, startedAt: Date.now(), mapper, desired, balancer, healthChecker, autoscaler, metrics };
+  const sources = {
+    blockId: block.id,
+    startedAt: Date.now(),
+    mapper,
+    desired,
+    balancer,
+    healthChecker,
+    autoscaler,
+    metrics,
+  };
   const handler = createHandler({
     ...sources,
     dispatcher: {

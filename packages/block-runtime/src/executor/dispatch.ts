@@ -75,7 +75,11 @@ export interface DispatcherDeps {
  * before any response moves the task to another instance (each instance at most once); once an
  * instance started answering the task is never retried. One deadline covers the whole task.
  */
-export async function dispatch(deps: DispatcherDeps, raw: Buffer, packet: TAiosPacket): Promise<DispatchResult> {
+export async function dispatch(
+  deps: DispatcherDeps,
+  raw: Buffer,
+  packet: TAiosPacket,
+): Promise<DispatchResult> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), deps.timeoutMs);
   const tried = new Set<string>();
@@ -84,7 +88,11 @@ export async function dispatch(deps: DispatcherDeps, raw: Buffer, packet: TAiosP
     taskError(
       504,
       "timeout",
-      { message: `task took longer than ${deps.timeoutMs} ms`, stage: "timeout", ...(instanceId ? { instanceId } : {}) },
+      {
+        message: `task took longer than ${deps.timeoutMs} ms`,
+        stage: "timeout",
+        ...(instanceId ? { instanceId } : {}),
+      },
       tried.size,
     );
   try {
@@ -111,11 +119,16 @@ export async function dispatch(deps: DispatcherDeps, raw: Buffer, packet: TAiosP
           if (abort.signal.aborted) return timedOut(record.id);
           const code = errorCode(err) ?? "error";
           if (!isRetryable(err)) {
-            return taskError(502, "executor_error", {
-              message: `request to instance failed: ${(err as Error).message}`,
-              stage: "executor",
-              instanceId: record.id,
-            }, tried.size);
+            return taskError(
+              502,
+              "executor_error",
+              {
+                message: `request to instance failed: ${(err as Error).message}`,
+                stage: "executor",
+                instanceId: record.id,
+              },
+              tried.size,
+            );
           }
           failures.push(`${record.id}: ${code}`);
           deps.onUnreachable(record, code);
@@ -135,11 +148,16 @@ export async function dispatch(deps: DispatcherDeps, raw: Buffer, packet: TAiosP
           };
         } catch (err) {
           if (abort.signal.aborted) return timedOut(record.id);
-          return taskError(502, "executor_error", {
-            message: `instance's answer broke off: ${(err as Error).message}`,
-            stage: "executor",
-            instanceId: record.id,
-          }, tried.size);
+          return taskError(
+            502,
+            "executor_error",
+            {
+              message: `instance's answer broke off: ${(err as Error).message}`,
+              stage: "executor",
+              instanceId: record.id,
+            },
+            tried.size,
+          );
         }
       } finally {
         record.stats.record(performance.now() - started, ok);
@@ -149,10 +167,15 @@ export async function dispatch(deps: DispatcherDeps, raw: Buffer, packet: TAiosP
     if (failures.length === 0) {
       return taskError(503, "no_instance", { message: "no healthy instance", stage: "executor" });
     }
-    return taskError(503, "unreachable", {
-      message: `no instance reachable (${failures.join(", ")})`,
-      stage: "executor",
-    }, tried.size);
+    return taskError(
+      503,
+      "unreachable",
+      {
+        message: `no instance reachable (${failures.join(", ")})`,
+        stage: "executor",
+      },
+      tried.size,
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -37,7 +37,8 @@ export function createHandler(ctx: HandlerContext) {
       requestError(res, 404, `no route ${route}`);
     } catch (err) {
       if (err instanceof BodyTooLarge) return requestError(res, 413, err.message);
-      if (!res.headersSent) sendJson(res, 500, { error: { message: (err as Error).message, stage: "executor" } });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { message: (err as Error).message, stage: "executor" } });
       else res.destroy();
     } finally {
       ctx.active.count--;
@@ -95,7 +96,8 @@ async function putInstances(ctx: HandlerContext, req: IncomingMessage, res: Serv
     return requestError(res, 400, "body is not JSON");
   }
   const parsed = ZInstancesUpdate.safeParse(json);
-  if (!parsed.success) return requestError(res, 400, "body must be {instances: [{id, endpoint}]}", issuesOf(parsed.error));
+  if (!parsed.success)
+    return requestError(res, 400, "body must be {instances: [{id, endpoint}]}", issuesOf(parsed.error));
   const change = ctx.mapper.set(parsed.data.instances);
   sendJson(res, 200, {
     ok: true,

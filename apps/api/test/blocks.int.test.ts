@@ -1,0 +1,92 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { loadSpecFile } from "@aios/client";
+import { clusterQueueName } from "@aios/spec";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ADMIN, doc, rejection, useApi } from "./harness";
+
+const examples = resolve(import.meta.dirname, "../../../examples/specs");
+const json = (f: string) => JSON.parse(readFileSync(resolve(examples, f), "utf8")) as unknown;
+
+describe("block lifecycle in the API", () => {
+  const api = useApi();
+  const clusterId = `bl-${Date.now().toString(36)}`;
+  const agent = { role: "agent" as const, scope: clusterId, tokenId: null };
+
+  beforeAll(async () => {
+    for (const document of json("components.json") as unknown[]) await api.caller().parser.applySpec({ document });
+    for (const { document } of loadSpecFile(resolve(examples, "policies.json"))) await api.caller().parser.applySpec({ document });
+    await api.caller().agents.register({
+      clusterId,
+      publicHostname: "127.0.0.1",
+      node: { id: `${clusterId}-n1`, vcpus: 4, memoryMb: 8192, storageMb: 10_000, cpuModel: "test", gpus: [] },
+    });
+    const block = doc("createBlock", {
+      blockComponentURI: "model.echo:1.0.0-stable",
+      blockId: "echo-a",
+      clusterId,
+      minInstances: 1,
+      maxInstances: 3,
+      policyRulesSpec: [{ values: { name: "loadBalancer", policyRuleURI: "least-loaded:1.0.0-stable" } }],
+    });
+    await api.caller().parser.applySpec({ document: block });
+  });
+
+  it("queues a reconcile job on the block's cluster when it is created", async () => {
+    const queue = api.queues.queue(clusterQueueName(clusterId));
+    const job = await queue.getJob("block.reconcile__echo-a__1");
+    expect(job?.data).toEqual({ type: "block.reconcile", blockId: "echo-a", revision: 1 });
+    const block = await api.caller().blocks.get({ id: "echo-a" });
+    expect(block).toMatchObject({ status: "pending", desiredInstances: 1, statusReason: "waiting for the cluster agent" });
+  });
+
+  it("gives the agent the desired state with the runtime policies' code", async () => {
+    const desired = await api.caller(agent).agents.work.desiredBlock({ blockId: "echo-a" });
+    expect(desired).toMatchObject({ exists: true, entry: "examples/components/echo/index.ts", desiredInstances: 1 });
+    if (!desired.exists) throw new Error("unreachable");
+    expect(desired.policies.loadBalancer?.code).toContain('kind: "loadBalancer"');
+    const other = { role: "agent" as const, scope: "elsewhere", tokenId: null };
+    expect((await rejection(api.caller(other).agents.work.desiredBlock({ blockId: "echo-a" }))).code).toBe("FORBIDDEN");
+  });
+
+  it("moves status with the agent's reports, each with a reason, and keeps instances", async () => {
+    const report = (instances: Array<{ id: string; status: "starting" | "healthy" | "unhealthy" }>) =>
+      api.caller(agent).agents.work.reportBlock({
+        blockId: "echo-a",
+        executorEndpoint: "http://127.0.0.1:1",
+        instances: instances.map((i) => ({ ...i, endpoint: "http://127.0.0.1:2", nodeId: `${clusterId}-n1`, gpus: [] })),
+      });
+    expect(await report([{ id: "in-aaaa", status: "starting" }])).toEqual({ status: "deploying", reason: "starting 1 instance(s)" });
+    expect(await report([{ id: "in-aaaa", status: "healthy" }])).toEqual({ status: "running", reason: "1 of 1 instance(s) healthy" });
+    const instances = await api.caller().blocks.instances({ id: "echo-a" });
+    expect(instances.map((i) => [i.id, i.status])).toEqual([["in-aaaa", "healthy"]]);
+    await api.caller().blocks.scale({ id: "echo-a", instances: 2 });
+    expect(await report([{ id: "in-aaaa", status: "healthy" }, { id: "in-bbbb", status: "unhealthy" }])).toEqual({
+      status: "degraded",
+      reason: "1 of 2 instance(s) healthy",
+    });
+    const block = await api.caller().blocks.get({ id: "echo-a" });
+    const history = (block.doc.runtime as { history: Array<{ status: string }> }).history.map((h) => h.status);
+    expect(history).toEqual(["deploying", "running", "degraded"]);
+  });
+
+  it("keeps scaling within minInstances..maxInstances, naming the field", async () => {
+    const err = await rejection(api.caller().blocks.scale({ id: "echo-a", instances: 9 }));
+    expect(err.code).toBe("BAD_REQUEST");
+    expect(err.message).toBe("instances: must be within minInstances..maxInstances (1..3)");
+    expect(await api.caller(agent).agents.work.autoscaled({ blockId: "echo-a", instances: 10 })).toEqual({ desiredInstances: 3 });
+  });
+
+  it("removes a block once the agent reports every process stopped", async () => {
+    await api.caller(ADMIN).blocks.remove({ id: "echo-a" });
+    const removing = await api.caller().blocks.get({ id: "echo-a" });
+    expect(removing.status).toBe("removing");
+    const desired = await api.caller(agent).agents.work.desiredBlock({ blockId: "echo-a" });
+    expect(desired).toMatchObject({ exists: true, removing: true });
+    const r = await api.caller(agent).agents.work.reportBlock({ blockId: "echo-a", executorEndpoint: null, instances: [] });
+    expect(r.status).toBe("removed");
+    expect((await api.caller().blocks.get({ id: "echo-a" })).status).toBe("removed"); // kept for history
+    expect(await api.caller().blocks.list()).toEqual([]);
+    expect((await rejection(api.caller().blocks.scale({ id: "echo-a", instances: 1 }))).code).toBe("NOT_FOUND");
+  });
+});
