@@ -14,12 +14,21 @@ describe("block lifecycle in the API", () => {
   const agent = { role: "agent" as const, scope: clusterId, tokenId: null };
 
   beforeAll(async () => {
-    for (const document of json("components.json") as unknown[]) await api.caller().parser.applySpec({ document });
-    for (const { document } of loadSpecFile(resolve(examples, "policies.json"))) await api.caller().parser.applySpec({ document });
+    for (const document of json("components.json") as unknown[])
+      await api.caller().parser.applySpec({ document });
+    for (const { document } of loadSpecFile(resolve(examples, "policies.json")))
+      await api.caller().parser.applySpec({ document });
     await api.caller().agents.register({
       clusterId,
       publicHostname: "127.0.0.1",
-      node: { id: `${clusterId}-n1`, vcpus: 4, memoryMb: 8192, storageMb: 10_000, cpuModel: "test", gpus: [] },
+      node: {
+        id: `${clusterId}-n1`,
+        vcpus: 4,
+        memoryMb: 8192,
+        storageMb: 10_000,
+        cpuModel: "test",
+        gpus: [],
+      },
     });
     const block = doc("createBlock", {
       blockComponentURI: "model.echo:1.0.0-stable",
@@ -37,16 +46,26 @@ describe("block lifecycle in the API", () => {
     const job = await queue.getJob("block.reconcile__echo-a__1");
     expect(job?.data).toEqual({ type: "block.reconcile", blockId: "echo-a", revision: 1 });
     const block = await api.caller().blocks.get({ id: "echo-a" });
-    expect(block).toMatchObject({ status: "pending", desiredInstances: 1, statusReason: "waiting for the cluster agent" });
+    expect(block).toMatchObject({
+      status: "pending",
+      desiredInstances: 1,
+      statusReason: "waiting for the cluster agent",
+    });
   });
 
   it("gives the agent the desired state with the runtime policies' code", async () => {
     const desired = await api.caller(agent).agents.work.desiredBlock({ blockId: "echo-a" });
-    expect(desired).toMatchObject({ exists: true, entry: "examples/components/echo/index.ts", desiredInstances: 1 });
+    expect(desired).toMatchObject({
+      exists: true,
+      entry: "examples/components/echo/index.ts",
+      desiredInstances: 1,
+    });
     if (!desired.exists) throw new Error("unreachable");
     expect(desired.policies.loadBalancer?.code).toContain('kind: "loadBalancer"');
     const other = { role: "agent" as const, scope: "elsewhere", tokenId: null };
-    expect((await rejection(api.caller(other).agents.work.desiredBlock({ blockId: "echo-a" }))).code).toBe("FORBIDDEN");
+    expect((await rejection(api.caller(other).agents.work.desiredBlock({ blockId: "echo-a" }))).code).toBe(
+      "FORBIDDEN",
+    );
   });
 
   it("moves status with the agent's reports, each with a reason, and keeps instances", async () => {
@@ -54,19 +73,37 @@ describe("block lifecycle in the API", () => {
       api.caller(agent).agents.work.reportBlock({
         blockId: "echo-a",
         executorEndpoint: "http://127.0.0.1:1",
-        instances: instances.map((i) => ({ ...i, endpoint: "http://127.0.0.1:2", nodeId: `${clusterId}-n1`, gpus: [] })),
+        instances: instances.map((i) => ({
+          ...i,
+          endpoint: "http://127.0.0.1:2",
+          nodeId: `${clusterId}-n1`,
+          gpus: [],
+        })),
       });
-    expect(await report([{ id: "in-aaaa", status: "starting" }])).toEqual({ status: "deploying", reason: "starting 1 instance(s)" });
-    expect(await report([{ id: "in-aaaa", status: "healthy" }])).toEqual({ status: "running", reason: "1 of 1 instance(s) healthy" });
+    expect(await report([{ id: "in-aaaa", status: "starting" }])).toEqual({
+      status: "deploying",
+      reason: "starting 1 instance(s)",
+    });
+    expect(await report([{ id: "in-aaaa", status: "healthy" }])).toEqual({
+      status: "running",
+      reason: "1 of 1 instance(s) healthy",
+    });
     const instances = await api.caller().blocks.instances({ id: "echo-a" });
     expect(instances.map((i) => [i.id, i.status])).toEqual([["in-aaaa", "healthy"]]);
     await api.caller().blocks.scale({ id: "echo-a", instances: 2 });
-    expect(await report([{ id: "in-aaaa", status: "healthy" }, { id: "in-bbbb", status: "unhealthy" }])).toEqual({
+    expect(
+      await report([
+        { id: "in-aaaa", status: "healthy" },
+        { id: "in-bbbb", status: "unhealthy" },
+      ]),
+    ).toEqual({
       status: "degraded",
       reason: "1 of 2 instance(s) healthy",
     });
     const block = await api.caller().blocks.get({ id: "echo-a" });
-    const history = (block.doc.runtime as { history: Array<{ status: string }> }).history.map((h) => h.status);
+    const history = (block.doc.runtime as { history: Array<{ status: string }> }).history.map(
+      (h) => h.status,
+    );
     expect(history).toEqual(["deploying", "running", "degraded"]);
   });
 
@@ -74,7 +111,9 @@ describe("block lifecycle in the API", () => {
     const err = await rejection(api.caller().blocks.scale({ id: "echo-a", instances: 9 }));
     expect(err.code).toBe("BAD_REQUEST");
     expect(err.message).toBe("instances: must be within minInstances..maxInstances (1..3)");
-    expect(await api.caller(agent).agents.work.autoscaled({ blockId: "echo-a", instances: 10 })).toEqual({ desiredInstances: 3 });
+    expect(await api.caller(agent).agents.work.autoscaled({ blockId: "echo-a", instances: 10 })).toEqual({
+      desiredInstances: 3,
+    });
   });
 
   it("removes a block once the agent reports every process stopped", async () => {
@@ -83,10 +122,27 @@ describe("block lifecycle in the API", () => {
     expect(removing.status).toBe("removing");
     const desired = await api.caller(agent).agents.work.desiredBlock({ blockId: "echo-a" });
     expect(desired).toMatchObject({ exists: true, removing: true });
-    const r = await api.caller(agent).agents.work.reportBlock({ blockId: "echo-a", executorEndpoint: null, instances: [] });
+    const r = await api
+      .caller(agent)
+      .agents.work.reportBlock({ blockId: "echo-a", executorEndpoint: null, instances: [] });
     expect(r.status).toBe("removed");
     expect((await api.caller().blocks.get({ id: "echo-a" })).status).toBe("removed"); // kept for history
     expect(await api.caller().blocks.list()).toEqual([]);
-    expect((await rejection(api.caller().blocks.scale({ id: "echo-a", instances: 1 }))).code).toBe("NOT_FOUND");
+    expect((await rejection(api.caller().blocks.scale({ id: "echo-a", instances: 1 }))).code).toBe(
+      "NOT_FOUND",
+    );
+  });
+
+  it("frees a removed block's id for a new block", async () => {
+    const again = doc("createBlock", {
+      blockComponentURI: "model.echo:1.0.0-stable",
+      blockId: "echo-a",
+      clusterId,
+      minInstances: 1,
+      maxInstances: 1,
+    });
+    const r = await api.caller().parser.applySpec({ document: again });
+    expect(r).toMatchObject({ created: true, target: "echo-a" });
+    expect((await api.caller().blocks.get({ id: "echo-a" })).status).toBe("pending");
   });
 });

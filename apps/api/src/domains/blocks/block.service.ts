@@ -73,7 +73,12 @@ export function createBlockService(db: Db, queues: ClusterQueues) {
       if (values.mode !== "allocate") {
         return { created: false, dryRun: true, decision: { clusterId, blockId: id }, block: null };
       }
-      const existing = await db.block.findUnique({ where: { id } });
+      let existing = await db.block.findUnique({ where: { id } });
+      if (existing?.status === "removed") {
+        // A removed block's id is free again; its row only kept the history.
+        await db.block.delete({ where: { id } });
+        existing = null;
+      }
       if (existing) {
         if (sameDoc(asObject(existing.doc).spec, values)) {
           return {

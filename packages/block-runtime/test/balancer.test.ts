@@ -1,0 +1,69 @@
+import { createLogger } from "@aios/service-kit";
+import { describe, expect, it } from "vitest";
+import { Balancer, RoundRobin, untried } from "../src/executor/balancer";
+import { errorCode, isRetryable } from "../src/executor/dispatch";
+import type { InstanceRecord } from "../src/mapper";
+import type { BlockPolicy } from "../src/policies";
+
+const log = createLogger({ test: "balancer" }, { write: () => {} });
+const rec = (id: string) => ({ id, state: "healthy", inFlight: 0, stats: { completed: 0 } }) as unknown as InstanceRecord;
+const packet = { session_id: "s", seq_no: 0, data: {}, ts: 0 };
+const policy = (evalFn: (input: any) => unknown): BlockPolicy => ({
+  uri: "test.lb",
+  settings: {},
+  eval: async (input) => evalFn(input),
+  dispose: () => {},
+});
+
+describe("round robin", () => {
+  it("takes each candidate in turn and handles an empty list", () => {
+    const rr = new RoundRobin();
+    expect([1, 2, 3, 4, 5, 6, 7].map(() => rr.pick(["a", "b", "c"]))).toEqual(["a", "b", "c", "a", "b", "c", "a"]);
+    expect(rr.pick([])).toBeUndefined();
+  });
+});
+
+describe("retry selection", () => {
+  it("offers only the instances the task has not tried", () => {
+    const all = [rec("a"), rec("b"), rec("c")];
+    expect(untried(all, new Set())).toBe(all);
+    expect(untried(all, new Set(["a", "c"])).map((r) => r.id)).toEqual(["b"]);
+    expect(untried(all, new Set(["a", "b", "c"]))).toEqual([]);
+  });
+
+  it("retries only failures that happen before the instance answered", () => {
+    for (const code of ["ECONNREFUSED", "ECONNRESET", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"]) {
+      expect(isRetryable({ code })).toBe(true);
+    }
+    expect(isRetryable({ cause: { code: "ECONNREFUSED" } })).toBe(true);
+    expect(errorCode({ cause: { code: "EPIPE" } })).toBe("EPIPE");
+    for (const err of [{ code: "UND_ERR_ABORTED" }, { code: "UND_ERR_HEADERS_TIMEOUT" }, new Error("x"), undefined]) {
+      expect(isRetryable(err)).toBe(false);
+    }
+  });
+});
+
+describe("Balancer", () => {
+  it("uses round robin without a policy", async () => {
+    const b = new Balancer("blk", undefined, log);
+    const c = [rec("a"), rec("b")];
+    expect([(await b.pick(c, packet))?.id, (await b.pick(c, packet))?.id]).toEqual(["a", "b"]);
+    expect(await b.pick([], packet)).toBeUndefined();
+  });
+
+  it("obeys the policy, with the protocol's input", async () => {
+    let seen: any;
+    const b = new Balancer("blk", policy((input) => ((seen = input), { instanceId: "b" })), log);
+    expect((await b.pick([rec("a"), rec("b")], packet))?.id).toBe("b");
+    expect(seen).toMatchObject({ mode: "load_balance", blockId: "blk", packet, instances: [{ id: "a", inFlight: 0 }, { id: "b" }] });
+  });
+
+  it("falls back to round robin when the policy fails or names an unknown instance", async () => {
+    const unknown = new Balancer("blk", policy(() => ({ instanceId: "zzz" })), log);
+    expect((await unknown.pick([rec("a")], packet))?.id).toBe("a");
+    expect(unknown.policyErrors).toBe(1);
+    const throwing = new Balancer("blk", policy(() => { throw new Error("bad"); }), log);
+    expect((await throwing.pick([rec("a")], packet))?.id).toBe("a");
+    expect(throwing.lastPolicyError).toBe("bad");
+  });
+});
