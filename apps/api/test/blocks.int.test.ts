@@ -144,5 +144,7 @@ describe("block lifecycle in the API", () => {
     const r = await api.caller().parser.applySpec({ document: again });
     expect(r).toMatchObject({ created: true, target: "echo-a" });
     expect((await api.caller().blocks.get({ id: "echo-a" })).status).toBe("pending");
+    const job = await api.queues.queue(clusterQueueName(clusterId)).getJob("block.reconcile__echo-a__4");
+    expect(job?.data).toMatchObject({ blockId: "echo-a", revision: 4 });
   });
 });

@@ -74,8 +74,11 @@ export function createBlockService(db: Db, queues: ClusterQueues) {
         return { created: false, dryRun: true, decision: { clusterId, blockId: id }, block: null };
       }
       let existing = await db.block.findUnique({ where: { id } });
+      // Revisions go on across re-creation: job ids carry them, and finished jobs are retained.
+      let revision = 1;
       if (existing?.status === "removed") {
         // A removed block's id is free again; its row only kept the history.
+        revision = runtimeOf(existing.doc).revision + 1;
         await db.block.delete({ where: { id } });
         existing = null;
       }
@@ -107,7 +110,7 @@ export function createBlockService(db: Db, queues: ClusterQueues) {
         },
       });
       try {
-        await queues.enqueue(clusterId, { type: "block.reconcile", blockId: id, revision: 1 });
+        await queues.enqueue(clusterId, { type: "block.reconcile", blockId: id, revision });
       } catch (err) {
         await db.block.delete({ where: { id } }); // no block without the job that deploys it
         throw err;

@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "@aios/service-kit";
+import { createExecutor, type Executor, type ExecutorOptions } from "../src";
+import { type FakeInstance, infer, startFakeInstance, waitFor } from "./fake-instance";
+
+const log = createLogger({ test: "executor" }, { write: () => {} });
+const running: { executors: Executor[]; instances: FakeInstance[] } = { executors: [], instances: [] };
+
+afterEach(async () => {
+  await Promise.all(running.executors.splice(0).map((e) => e.close(1000)));
+  await Promise.all(running.instances.splice(0).map((i) => i.stop()));
+});
+
+async function setup(n: number, opts: Partial<ExecutorOptions> & { delayMs?: number } = {}) {
+  const instances = await Promise.all(
+    Array.from({ length: n }, (_, i) => startFakeInstance(`i${i + 1}`, { delayMs: opts.delayMs ?? 0 })),
+  );
+  running.instances.push(...instances);
+  const replaced: string[] = [];
+  const executor = await createExecutor({
+    block: { id: "blk-test", blockComponentURI: "test/echo:1.0.0", minInstances: 1, maxInstances: 4 },
+    log,
+    instances: instances.map((i) => ({ id: i.id, endpoint: i.endpoint })),
+    replaceInstance: (id) => replaced.push(id),
+    ...opts,
+    settings: { healthCheckIntervalMs: 100, autoscaleIntervalMs: 60_000, ...opts.settings },
+  });
+  running.executors.push(executor);
+  await waitFor(() => executor.mapper.healthy().length === n, 5000, "instances healthy");
+  return { executor, instances, replaced, url: executor.url };
+}
+
+describe("executor over real HTTP", () => {
+  it("spreads tasks across instances and returns their answers", async () => {
+    const { url, instances } = await setup(3);
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => infer(url, { n: i })));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(results[0]!.body.packet.data).toMatchObject({ n: 0, servedBy: results[0]!.instanceId });
+    expect(instances.map((i) => i.hits)).toEqual([10, 10, 10]);
+  });
+
+  it("passes an instance's error through unchanged, without retrying it", async () => {
+    const { url, instances } = await setup(2);
+    const r = await infer(url, { fail: true });
+    expect(r.status).toBe(500);
+    expect(r.body).toEqual({ error: { message: "boom", stage: "infer", instanceId: r.instanceId } });
+    expect(instances.map((i) => i.hits)).toEqual([0, 0]);
+  });
+
+  it("retries another instance when one is gone, and asks for its replacement", async () => {
+    const { url, executor, instances, replaced } = await setup(3);
+    await Promise.all(Array.from({ length: 6 }, () => infer(url))); // warm keep-alive sockets
+    await instances[1]!.stop();
+    const results = await Promise.all(Array.from({ length: 30 }, () => infer(url)));
+    expect(results.map((r) => r.status)).toEqual(Array(30).fill(200));
+    expect(results.some((r) => r.instanceId === "i2")).toBe(false);
+    await waitFor(() => replaced.includes("i2"), 3000, "replace request");
+    expect(executor.mapper.get("i2")?.state).toBe("unhealthy");
+    const desired = await (await fetch(`${url}/desired`)).json();
+    expect(desired).toMatchObject({ blockId: "blk-test", scaleTo: 3, replace: ["i2"] });
+    expect(desired.replaceReasons.i2).toBe("connection refused");
+    // The agent replaced it: the request is gone.
+    const fresh = await startFakeInstance("i4");
+    running.instances.push(fresh);
+    const put = await fetch(`${url}/instances`, {
+      method: "PUT",
+      body: JSON.stringify({ instances: [instances[0], instances[2], fresh].map((i) => ({ id: i!.id, endpoint: i!.endpoint })) }),
+    });
+    expect(await put.json()).toMatchObject({ ok: true, added: ["i4"], removed: ["i2"] });
+    expect((await (await fetch(`${url}/desired`)).json()).replace).toEqual([]);
+    await waitFor(() => executor.mapper.get("i4")?.state === "healthy", 3000, "i4 healthy");
+  });
+
+  it("answers 504 with stage timeout when the instance is too slow", async () => {
+    const { url, executor } = await setup(1, { delayMs: 400, settings: { taskTimeoutMs: 100 } });
+    const r = await infer(url);
+    expect(r.status).toBe(504);
+    expect(r.body.error).toMatchObject({ stage: "timeout", instanceId: "i1" });
+    expect(executor.metrics.counts().timeout).toBe(1);
+  });
+
+  it("answers 503 when there is no healthy instance, 400 on a bad packet", async () => {
+    const { url, executor } = await setup(0);
+    expect((await infer(url)).body).toEqual({ error: { stage: "executor", message: "no healthy instance" } });
+    const bad = await fetch(`${url}/infer`, { method: "POST", body: JSON.stringify({ packet: { data: 1 } }) });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.stage).toBe("request");
+    expect((await fetch(`${url}/health`)).status).toBe(503);
+    expect(executor.metrics.counts()).toMatchObject({ no_instance: 1, bad_request: 1 });
+  });
+
+  it("obeys the block's loadBalancer policy", async () => {
+    const code = `import { definePolicy } from "@aios/policy-runtime";
+export default definePolicy({
+  kind: "loadBalancer",
+  eval(input) { return { instanceId: input.instances[1].id }; },
+});`;
+    const { url, instances, executor } = await setup(3, {
+      block: {
+        id: "blk-lb", minInstances: 1, maxInstances: 3,
+        policies: { loadBalancer: { policyRuleURI: "test.second", code } },
+      },
+    });
+    const results = await Promise.all(Array.from({ length: 12 }, () => infer(url)));
+    expect(results.every((r) => r.status === 200 && r.instanceId === "i2")).toBe(true);
+    expect(instances.map((i) => i.hits)).toEqual([0, 12, 0]);
+    expect(executor.status().loadBalancer).toEqual({ policy: "test.second", policyErrors: 0, lastPolicyError: null });
+  });
+
+  it("asks to scale up under load and, after the cooldown without load, down", async () => {
+    const { url, executor } = await setup(2, {
+      delayMs: 100,
+      settings: { autoscaleIntervalMs: 100, cooldownMs: 600, targetInFlightPerInstance: 1 },
+    });
+    let load = true;
+    const worker = async () => {
+      while (load) await infer(url);
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    const up = await waitFor(async () => {
+      const d = await (await fetch(`${url}/desired`)).json();
+      return d.scaleTo === 4 ? d : undefined;
+    }, 3000, "scale up");
+    expect(up.remove).toEqual([]);
+    load = false;
+    await Promise.all(workers);
+    const down = await waitFor(async () => {
+      const d = await (await fetch(`${url}/desired`)).json();
+      return d.scaleTo === 1 ? d : undefined;
+    }, 5000, "scale down");
+    expect(down.remove).toHaveLength(1);
+    expect(executor.status().autoscaler.lastDecision).toMatchObject({ operation: "downscale" });
+  });
+
+  it("reports /metrics and /status", async () => {
+    const { url } = await setup(2);
+    await Promise.all(Array.from({ length: 4 }, () => infer(url)));
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('aios_executor_tasks_total{outcome="ok",block="blk-test"} 4');
+    expect(metrics).toContain('aios_executor_task_duration_seconds_count{block="blk-test"} 4');
+    expect(metrics).toContain('aios_executor_in_flight{block="blk-test"} 0');
+    expect(metrics).toContain('aios_executor_instances{state="healthy",block="blk-test"} 2');
+    const status = await (await fetch(`${url}/status`)).json();
+    expect(status).toMatchObject({
+      blockId: "blk-test",
+      healthy: true,
+      inFlight: 0,
+      tasks: { ok: 4 },
+      instances: [
+        { id: "i1", state: "healthy", inFlight: 0, tasks: { completed: 2, failed: 0 }, lastHealth: { ok: true } },
+        { id: "i2", state: "healthy", tasks: { completed: 2 } },
+      ],
+      healthChecker: { policy: null, blockHealthy: true },
+      autoscaler: { policy: null },
+      desired: { scaleTo: 2, replace: [], remove: [] },
+    });
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    const bad = await fetch(`${url}/instances`, { method: "PUT", body: JSON.stringify({ instances: [{ id: "x" }] }) });
+    expect(bad.status).toBe(400);
+  });
+});
