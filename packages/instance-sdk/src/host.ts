@@ -46,11 +46,11 @@ export class InstanceHost {
   ) {
     this.parameters = init.parameters;
     this.log = opts.log ?? createLogger({ blockId: init.blockId, instanceId: init.instanceId });
-    this.metrics = createInstanceMetrics(init.blockId, init.instanceId);
+    this.metrics = createInstanceMetrics(init.blockId, init.instanceId, Boolean(def.batch));
     if (def.batch) {
       const infer = def.infer;
       this.batcher = new Batcher(def.batch, async (inputs, packets) => {
-        this.metrics.batchSize.observe(inputs.length);
+        this.metrics.batchSize?.observe(inputs.length);
         return infer(inputs, { ...this.taskContext(packets[0] as TAiosPacket), packets });
       });
     }

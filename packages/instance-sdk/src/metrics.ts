@@ -15,7 +15,7 @@ export interface ComponentMetrics {
 const SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /** One registry per instance; every sample carries `block` and `instance` labels. */
-export function createInstanceMetrics(blockId: string, instanceId: string) {
+export function createInstanceMetrics(blockId: string, instanceId: string, batched = false) {
   const registry = new Registry();
   registry.setDefaultLabels({ block: blockId, instance: instanceId });
   const registers = [registry];
@@ -42,12 +42,15 @@ export function createInstanceMetrics(blockId: string, instanceId: string) {
       "Time from request to answer, pre/post-processing included",
     ),
     inFlight: component.gauge("aios_instance_in_flight", "Tasks being processed now"),
-    batchSize: component.histogram(
-      "aios_instance_batch_size",
-      "Inputs per infer call of a batched component",
-      [],
-      [1, 2, 4, 8, 16, 32, 64, 128],
-    ),
+    /** Only for batched components. */
+    batchSize: batched
+      ? component.histogram(
+          "aios_instance_batch_size",
+          "Inputs per infer call of a batched component",
+          [],
+          [1, 2, 4, 8, 16, 32, 64, 128],
+        )
+      : undefined,
   };
 }
 
