@@ -4,9 +4,10 @@
  */
 import type { Scenario, ScenarioResult } from "./measure";
 import { apiTrpcQuery } from "./scenarios/api-trpc-query";
+import { executorOverhead } from "./scenarios/executor-overhead";
 import { policyScenarios } from "./scenarios/policy-lb";
 
-export const SCENARIOS: Scenario[] = [apiTrpcQuery, ...policyScenarios];
+export const SCENARIOS: Scenario[] = [apiTrpcQuery, ...policyScenarios, executorOverhead];
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");

@@ -50,7 +50,7 @@ export async function startAgent(deps: {
   const functions = createFunctionSupervisor({ api, log, publicHostname: env.AIOS_PUBLIC_HOSTNAME, limits });
   const driver = createProcessDriver({
     repoRoot: resolve(import.meta.dirname, "../../.."),
-    logDir: join(resolve(env.AIOS_HOME), "logs"),
+    stateDir: join(resolve(env.AIOS_HOME), "agent", clusterId),
     host: env.AIOS_PUBLIC_HOSTNAME,
   });
   const blocks = createBlockSupervisor({ api, driver, log, nodeId: env.nodeId });
@@ -100,7 +100,8 @@ export async function startAgent(deps: {
       clearInterval(watch);
       await worker.close();
       await functions.stopAll();
-      await blocks.stopAll();
+      if (env.AIOS_STOP_WORKLOADS_ON_EXIT) await blocks.stopAll();
+      else blocks.detach();
     },
   };
 }

@@ -19,6 +19,14 @@ export const ZAgentEnv = z.object({
   AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
   AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),
   AIOS_HOME: z.string().default(".aios"),
+  /**
+   * `1`: stopping the agent stops its blocks' processes (a single-machine install going down).
+   * Otherwise they run on, and the next agent adopts them.
+   */
+  AIOS_STOP_WORKLOADS_ON_EXIT: z
+    .enum(["0", "1"])
+    .default("0")
+    .transform((v) => v === "1"),
   /** How often each block's processes are looked at (crashes, scale and replace requests). */
   AIOS_BLOCK_WATCH_MS: z.coerce.number().int().positive().default(1000),
   AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -1,19 +1,31 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "../../..");
+const stateHome = mkdtempSync(join(tmpdir(), "aios-agent-test-"));
 
 export interface AgentProcess {
   child: ChildProcess;
   output(): string;
   stop(): Promise<number | null>;
+  /** SIGKILL, as if it crashed: what it started runs on. */
+  kill(): Promise<void>;
 }
 
 /** Runs the cluster agent as a real process against an API and a Redis of the test's own. */
 export function startAgentProcess(env: Record<string, string>): AgentProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "apps/agents/src/main.ts"], {
     cwd: root,
-    env: { ...process.env, AIOS_QUEUE_BACKEND: "redis", AIOS_HEARTBEAT_SECONDS: "0.5", ...env },
+    env: {
+      ...process.env,
+      AIOS_QUEUE_BACKEND: "redis",
+      AIOS_HEARTBEAT_SECONDS: "0.5",
+      AIOS_STOP_WORKLOADS_ON_EXIT: "1",
+      AIOS_HOME: stateHome,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -23,6 +35,12 @@ export function startAgentProcess(env: Record<string, string>): AgentProcess {
   return {
     child,
     output: () => output,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once("exit", () => r()));
+      child.kill("SIGKILL");
+      await exited;
+    },
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));

@@ -37,5 +37,24 @@ export function driverContract(name: string, makeDriver: () => Driver) {
       expect((await w.exited).signal).toBe("SIGKILL");
       await w.stop();
     });
+
+    it("lets a new driver adopt a running workload by name, labels kept", async () => {
+      const first = makeDriver();
+      const w = await first.start({
+        name: "hello-3",
+        entry: ENTRY,
+        env: {},
+        gpus: [],
+        labels: { config: "abc" },
+      });
+      const adopted = makeDriver().adopt("hello-3");
+      expect(adopted?.endpoint).toBe(w.endpoint);
+      expect(adopted?.labels).toEqual({ config: "abc" });
+      expect(makeDriver().list()).toContain("hello-3");
+      await adopted?.stop();
+      await adopted?.exited;
+      expect(makeDriver().adopt("hello-3")).toBeNull();
+      expect(makeDriver().list()).not.toContain("hello-3");
+    });
   });
 }

@@ -6,5 +6,5 @@ import { driverContract } from "./driver-contract";
 
 const logDir = mkdtempSync(join(tmpdir(), "aios-driver-"));
 driverContract("process", () =>
-  createProcessDriver({ repoRoot: resolve(import.meta.dirname, "../../.."), logDir }),
+  createProcessDriver({ repoRoot: resolve(import.meta.dirname, "../../.."), stateDir: logDir }),
 );

@@ -83,6 +83,8 @@ async function main() {
     AIOS_QUEUE_BACKEND: stores.queue.kind,
     AIOS_QUEUE_URL: stores.queue.url,
     AIOS_HOME: env.home,
+    // One machine going down takes its blocks with it; nothing is left behind.
+    AIOS_STOP_WORKLOADS_ON_EXIT: "1",
     ...optional("AIOS_AGENT_TOKEN", readToken(tokens, "agent")),
   };
   serve("agent", [...tsx, "apps/agents/src/main.ts"], agentEnv);

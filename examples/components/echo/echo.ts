@@ -27,7 +27,12 @@ export default defineComponent({
       parameters.uppercase === true && typeof input.message === "string"
         ? input.message.toUpperCase()
         : input.message;
-    return { ...input, ...(message !== undefined ? { message } : {}), echoedAt: new Date().toISOString(), instanceId };
+    return {
+      ...input,
+      ...(message !== undefined ? { message } : {}),
+      echoedAt: new Date().toISOString(),
+      instanceId,
+    };
   },
 
   health({ state }) {

@@ -37,15 +37,26 @@ export default defineComponent({
 
   async infer(input, { parameters, state }) {
     const method = parameters.method === "PUT" ? "PUT" : "POST";
-    const { status, text } = await send(state, method, stringHeaders(parameters.headers), JSON.stringify(input));
+    const { status, text } = await send(
+      state,
+      method,
+      stringHeaders(parameters.headers),
+      JSON.stringify(input),
+    );
     if (status < 200 || status >= 300)
-      throw new InstanceError(status >= 400 ? status : 502, `upstream answered ${status}: ${text.slice(0, 300)}`);
+      throw new InstanceError(
+        status >= 400 ? status : 502,
+        `upstream answered ${status}: ${text.slice(0, 300)}`,
+      );
     if (text.trim() === "") return {};
     let answer: unknown;
     try {
       answer = JSON.parse(text);
     } catch {
-      throw new InstanceError(502, `upstream answered ${status} with a body that is not JSON: ${text.slice(0, 100)}`);
+      throw new InstanceError(
+        502,
+        `upstream answered ${status} with a body that is not JSON: ${text.slice(0, 100)}`,
+      );
     }
     return typeof answer === "object" && answer !== null && !Array.isArray(answer)
       ? (answer as Record<string, unknown>)
@@ -64,7 +75,9 @@ async function checkUrl(url: unknown, allowPrivate: boolean): Promise<URL> {
 
 function stringHeaders(value: unknown): Record<string, string> {
   if (typeof value !== "object" || value === null) return {};
-  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === "string"));
+  return Object.fromEntries(
+    Object.entries(value).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
 }
 
 function send(state: ProxyState, method: string, headers: Record<string, string>, body: string) {
@@ -74,7 +87,11 @@ function send(state: ProxyState, method: string, headers: Record<string, string>
       state.url,
       {
         method,
-        headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        headers: {
+          ...headers,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
         agent: https_ ? state.agents.https : state.agents.http,
         signal: AbortSignal.timeout(state.timeoutMs),
         ...(state.allowPrivate ? {} : { lookup: guardedLookup }),
@@ -84,10 +101,13 @@ function send(state: ProxyState, method: string, headers: Record<string, string>
         let size = 0;
         res.on("data", (chunk: Buffer) => {
           size += chunk.length;
-          if (size > MAX_RESPONSE_BYTES) req.destroy(new Error(`answer larger than ${MAX_RESPONSE_BYTES} bytes`));
+          if (size > MAX_RESPONSE_BYTES)
+            req.destroy(new Error(`answer larger than ${MAX_RESPONSE_BYTES} bytes`));
           else chunks.push(chunk);
         });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+        );
         res.on("error", reject);
       },
     );

@@ -33,7 +33,11 @@ export function refusedAddress(address: string): string | undefined {
  * Checks the URL: http/https only, and unless private targets are allowed, every address its host
  * resolves to. Throws TargetRefused naming the problem; returns the parsed URL.
  */
-export async function checkTarget(url: unknown, allowPrivate: boolean): Promise<URL> {
+export async function checkTarget(
+  url: unknown,
+  allowPrivate: boolean,
+  resolve: (host: string) => Promise<string[]> = resolveAll,
+): Promise<URL> {
   if (typeof url !== "string" || url === "") throw new TargetRefused("parameters.url must be a URL string");
   let parsed: URL;
   try {
@@ -44,21 +48,26 @@ export async function checkTarget(url: unknown, allowPrivate: boolean): Promise<
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
     throw new TargetRefused(`parameters.url must be http or https, got ${parsed.protocol}`);
   if (allowPrivate) return parsed;
-  const host = parsed.hostname.replace(/^\[|\]$/g, "");
+  const host = parsed.hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "");
   if (host === "localhost" || host.endsWith(".localhost"))
-    throw new TargetRefused(`parameters.url: ${host} is a loopback name (set initSettings.allowPrivateTargets)`);
-  const addresses = isIP(host) ? [host] : await resolveAll(host);
+    throw new TargetRefused(
+      `parameters.url: ${host} is a loopback name (set initSettings.allowPrivateTargets)`,
+    );
+  const addresses = isIP(host) ? [host] : await resolve(host);
   for (const address of addresses) {
     const why = refusedAddress(address);
-    if (why) throw new TargetRefused(`parameters.url: ${host}: ${why} (set initSettings.allowPrivateTargets)`);
+    if (why)
+      throw new TargetRefused(`parameters.url: ${host}: ${why} (set initSettings.allowPrivateTargets)`);
   }
   return parsed;
 }
 
-async function resolveAll(host: string): Promise<string[]> {
+/** Every address dns.lookup gives for the name (what the connection would use). */
+export async function resolveAll(host: string): Promise<string[]> {
   return new Promise((resolve, reject) =>
     dnsLookup(host, { all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) reject(new TargetRefused(`parameters.url: cannot resolve ${host}: ${err.code ?? err.message}`));
+      if (err)
+        reject(new TargetRefused(`parameters.url: cannot resolve ${host}: ${err.code ?? err.message}`));
       else resolve(addresses.map((a) => a.address));
     }),
   );

@@ -64,5 +64,7 @@ function checkThreshold(parameters: Record<string, unknown>): void {
 /** `{word: score}` pairs with numeric scores only. */
 function numberRecord(value: unknown): Record<string, number> {
   if (typeof value !== "object" || value === null) return {};
-  return Object.fromEntries(Object.entries(value).filter((e): e is [string, number] => typeof e[1] === "number"));
+  return Object.fromEntries(
+    Object.entries(value).filter((e): e is [string, number] => typeof e[1] === "number"),
+  );
 }

@@ -69,30 +69,31 @@ export function collectMetrics(records: InstanceRecord[]): {
   };
 }
 
-/** Built-in rule: enough instances for `target` tasks in flight each (current or interval average). */
+/**
+ * Built-in rule: enough instances for `target` tasks in flight each (now or on average over the
+ * interval). Instances in `removing` are already on their way out and are not counted for a downscale.
+ */
 export function targetInFlightRule(
   instances: InstanceMetrics[],
   block: BlockMetrics,
   target: number,
   bounds: { minInstances: number; maxInstances: number },
+  removing: ReadonlySet<string> = new Set(),
 ): ScaleDecision {
   const load = Math.max(block.inFlight, block.avgInFlight);
   const wanted = Math.min(bounds.maxInstances, Math.max(bounds.minInstances, Math.ceil(load / target)));
-  const count = instances.length;
-  if (wanted > count)
-    return {
-      skip: false,
-      operation: "upscale",
-      instancesCount: wanted - count,
-      reason: `load ${load.toFixed(2)}`,
-    };
-  if (wanted < count) {
+  const reason = `load ${load.toFixed(2)}`;
+  if (wanted > instances.length) {
+    return { skip: false, operation: "upscale", instancesCount: wanted - instances.length, reason };
+  }
+  const staying = instances.filter((m) => !removing.has(m.id));
+  if (wanted < staying.length) {
     // Unhealthy first, then the idlest: as little work as possible is interrupted.
-    const victims = [...instances]
+    const victims = [...staying]
       .sort((a, b) => Number(a.healthy) - Number(b.healthy) || a.inFlight - b.inFlight)
-      .slice(0, count - wanted)
+      .slice(0, staying.length - wanted)
       .map((m) => m.id);
-    return { skip: false, operation: "downscale", instancesList: victims, reason: `load ${load.toFixed(2)}` };
+    return { skip: false, operation: "downscale", instancesList: victims, reason };
   }
   return { skip: true };
 }
@@ -145,22 +146,31 @@ export class Autoscaler {
     this.lastRunAt = now;
     this.rounds++;
     if (now < this.cooldownUntil) return { skip: true, reason: "cooling down" };
-    // Instances already asked to go no longer count, nor may they be picked again.
-    const staying = records.filter((r) => !desired.isRemoving(r.id));
-    const decision = this.bound(await this.decide(instances, block), staying);
+    // A starting instance takes no load yet: judging now would scale on a transient.
+    if (records.some((r) => r.state === "starting")) return { skip: true, reason: "instances starting" };
+    const decision = this.bound(await this.decide(instances, block), records);
     if (!decision.skip) {
       this.cooldownUntil = now + this.deps.settings.cooldownMs;
       this.lastDecision = { ...decision, at: now };
-      if (decision.operation === "upscale") desired.scaleTo(staying.length + decision.instancesCount);
-      else desired.scaleTo(staying.length - decision.instancesList.length, decision.instancesList);
+      if (decision.operation === "upscale") {
+        // The load needs every instance: pending removals are called off.
+        desired.cancelRemovals();
+        desired.scaleTo(records.length + decision.instancesCount);
+      } else {
+        const staying = records.filter((r) => !desired.isRemoving(r.id)).length;
+        desired.scaleTo(staying - decision.instancesList.length, decision.instancesList);
+      }
       this.deps.log.info("autoscaler decision", { ...decision, instances: records.length });
     }
     return decision;
   }
 
   private async decide(instances: InstanceMetrics[], block: BlockMetrics): Promise<ScaleDecision> {
-    const { policy, blockData, settings } = this.deps;
-    if (!policy) return targetInFlightRule(instances, block, settings.targetInFlightPerInstance, blockData);
+    const { policy, blockData, settings, desired } = this.deps;
+    if (!policy) {
+      const removing = new Set(instances.filter((m) => desired.isRemoving(m.id)).map((m) => m.id));
+      return targetInFlightRule(instances, block, settings.targetInFlightPerInstance, blockData, removing);
+    }
     try {
       const out = (await policy.eval({
         blockData,
@@ -176,19 +186,19 @@ export class Autoscaler {
     }
   }
 
-  /** Keeps the result within min..maxInstances and to known instances. */
+  /** Keeps the result within min..maxInstances, to known instances, never removing one twice. */
   private bound(d: ScaleDecision, records: InstanceRecord[]): ScaleDecision {
     if (d.skip) return d;
     const { minInstances, maxInstances } = this.deps.blockData;
-    const count = records.length;
     if (d.operation === "upscale") {
-      const n = Math.min(d.instancesCount, maxInstances - count);
+      const n = Math.min(d.instancesCount, maxInstances - records.length);
       return n > 0
         ? { ...d, instancesCount: n }
         : { skip: true, reason: `at maxInstances (${maxInstances})` };
     }
-    const known = [...new Set(d.instancesList)].filter((id) => records.some((r) => r.id === id));
-    const list = known.slice(0, Math.max(0, count - minInstances));
+    const staying = records.filter((r) => !this.deps.desired.isRemoving(r.id));
+    const known = [...new Set(d.instancesList)].filter((id) => staying.some((r) => r.id === id));
+    const list = known.slice(0, Math.max(0, staying.length - minInstances));
     return list.length > 0
       ? { ...d, instancesList: list }
       : { skip: true, reason: `at minInstances (${minInstances})` };

@@ -58,6 +58,12 @@ export class DesiredState {
     if (this.replaceIds.delete(id)) this.generation++;
   }
 
+  cancelRemovals(): void {
+    if (this.removeIds.size === 0) return;
+    this.removeIds.clear();
+    this.generation++;
+  }
+
   /** Already asked to be removed (the autoscaler does not count it any more). */
   isRemoving(id: string): boolean {
     return this.removeIds.has(id);

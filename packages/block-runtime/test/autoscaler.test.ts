@@ -6,19 +6,40 @@ import { Mapper } from "../src/mapper";
 
 const log = createLogger({ test: "autoscaler" }, { write: () => {} });
 const m = (id: string, inFlight: number, healthy = true): InstanceMetrics => ({
-  id, status: healthy ? "healthy" : "unhealthy", healthy, inFlight, fps: 0, avgInFlight: 0, tasksProcessed: 0,
+  id,
+  status: healthy ? "healthy" : "unhealthy",
+  healthy,
+  inFlight,
+  fps: 0,
+  avgInFlight: 0,
+  tasksProcessed: 0,
 });
-const block = (inFlight: number, n: number) => ({ instances: n, inFlight, queueLength: 0, fps: 0, avgInFlight: 0, tasksProcessed: 0 });
+const block = (inFlight: number, n: number) => ({
+  instances: n,
+  inFlight,
+  queueLength: 0,
+  fps: 0,
+  avgInFlight: 0,
+  tasksProcessed: 0,
+});
 const bounds = { minInstances: 1, maxInstances: 4 };
 
 describe("targetInFlightRule", () => {
   it("scales up to the load, capped at maxInstances", () => {
-    expect(targetInFlightRule([m("a", 5)], block(5, 1), 2, bounds)).toMatchObject({ operation: "upscale", instancesCount: 2 });
+    expect(targetInFlightRule([m("a", 5)], block(5, 1), 2, bounds)).toMatchObject({
+      operation: "upscale",
+      instancesCount: 2,
+    });
     expect(targetInFlightRule([m("a", 50)], block(50, 1), 2, bounds)).toMatchObject({ instancesCount: 3 });
   });
   it("scales down to minInstances, unhealthy and idle instances first", () => {
     const d = targetInFlightRule([m("a", 1), m("b", 0), m("c", 0, false)], block(1, 3), 4, bounds);
-    expect(d).toEqual({ skip: false, operation: "downscale", instancesList: ["c", "b"], reason: "load 1.00" });
+    expect(d).toEqual({
+      skip: false,
+      operation: "downscale",
+      instancesList: ["c", "b"],
+      reason: "load 1.00",
+    });
   });
   it("skips when the count fits", () => {
     expect(targetInFlightRule([m("a", 3), m("b", 3)], block(6, 2), 4, bounds)).toEqual({ skip: true });
@@ -35,11 +56,16 @@ describe("Autoscaler", () => {
     const mapper = new Mapper();
     mappers.push(mapper);
     mapper.set(ids.map((id, i) => ({ id, endpoint: `http://127.0.0.1:${40000 + i}` })));
+    for (const r of mapper.active()) mapper.setState(r, "healthy");
     const blockData = { id: "blk", blockComponentURI: "c:1", minInstances: 1, maxInstances: 3 };
     const desired = new DesiredState("blk", blockData, mapper);
     let now = 1_000_000;
     const scaler = new Autoscaler({
-      mapper, desired, blockData, log, now: () => now,
+      mapper,
+      desired,
+      blockData,
+      log,
+      now: () => now,
       settings: { autoscaleIntervalMs: 1000, cooldownMs: 60_000, targetInFlightPerInstance: 1 },
       ...(policyOut ? { policy: { uri: "p", settings: {}, eval: async () => policyOut, dispose() {} } } : {}),
     });
@@ -66,11 +92,25 @@ describe("Autoscaler", () => {
     expect(await s.scaler.round()).toEqual({ skip: true, reason: "cooling down" });
     s.advance(31_000);
     // a and b are already on their way out: only c stays, which is minInstances.
-    expect(await s.scaler.round()).toMatchObject({ skip: true, reason: "at minInstances (1)" });
+    expect(await s.scaler.round()).toEqual({ skip: true });
     expect(s.desired.snapshot()).toMatchObject({ scaleTo: 1, remove: ["a", "b"] });
     // The agent removed them: the request is done.
     s.mapper.set([{ id: "c", endpoint: "http://127.0.0.1:40002" }]);
     expect(s.desired.snapshot()).toMatchObject({ scaleTo: 1, remove: [] });
+  });
+
+  it("an upscale calls pending removals off; starting instances defer decisions", async () => {
+    const s = setup(["a", "b"]);
+    s.mapper.setState(s.mapper.get("b")!, "unhealthy");
+    expect(await s.scaler.round()).toMatchObject({ operation: "downscale", instancesList: ["b"] });
+    s.advance(61_000);
+    s.mapper.get("a")!.inFlight = 5;
+    expect(await s.scaler.round()).toMatchObject({ operation: "upscale", instancesCount: 1 });
+    expect(s.desired.snapshot()).toMatchObject({ scaleTo: 3, remove: [] });
+    s.advance(61_000);
+    s.mapper.set(["a", "b", "c"].map((id, i) => ({ id, endpoint: `http://127.0.0.1:${40000 + i}` })));
+    expect(await s.scaler.round()).toEqual({ skip: true, reason: "instances starting" });
+    s.mapper.get("a")!.inFlight = 0;
   });
 
   it("scales up under load", async () => {

@@ -6,9 +6,10 @@ import type { InstanceRecord } from "../src/mapper";
 import type { BlockPolicy } from "../src/policies";
 
 const log = createLogger({ test: "balancer" }, { write: () => {} });
-const rec = (id: string) => ({ id, state: "healthy", inFlight: 0, stats: { completed: 0 } }) as unknown as InstanceRecord;
+const rec = (id: string) =>
+  ({ id, state: "healthy", inFlight: 0, stats: { completed: 0 } }) as unknown as InstanceRecord;
 const packet = { session_id: "s", seq_no: 0, data: {}, ts: 0 };
-const policy = (evalFn: (input: any) => unknown): BlockPolicy => ({
+const policy = (evalFn: (input: unknown) => unknown): BlockPolicy => ({
   uri: "test.lb",
   settings: {},
   eval: async (input) => evalFn(input),
@@ -18,7 +19,15 @@ const policy = (evalFn: (input: any) => unknown): BlockPolicy => ({
 describe("round robin", () => {
   it("takes each candidate in turn and handles an empty list", () => {
     const rr = new RoundRobin();
-    expect([1, 2, 3, 4, 5, 6, 7].map(() => rr.pick(["a", "b", "c"]))).toEqual(["a", "b", "c", "a", "b", "c", "a"]);
+    expect([1, 2, 3, 4, 5, 6, 7].map(() => rr.pick(["a", "b", "c"]))).toEqual([
+      "a",
+      "b",
+      "c",
+      "a",
+      "b",
+      "c",
+      "a",
+    ]);
     expect(rr.pick([])).toBeUndefined();
   });
 });
@@ -37,7 +46,12 @@ describe("retry selection", () => {
     }
     expect(isRetryable({ cause: { code: "ECONNREFUSED" } })).toBe(true);
     expect(errorCode({ cause: { code: "EPIPE" } })).toBe("EPIPE");
-    for (const err of [{ code: "UND_ERR_ABORTED" }, { code: "UND_ERR_HEADERS_TIMEOUT" }, new Error("x"), undefined]) {
+    for (const err of [
+      { code: "UND_ERR_ABORTED" },
+      { code: "UND_ERR_HEADERS_TIMEOUT" },
+      new Error("x"),
+      undefined,
+    ]) {
       expect(isRetryable(err)).toBe(false);
     }
   });
@@ -52,17 +66,36 @@ describe("Balancer", () => {
   });
 
   it("obeys the policy, with the protocol's input", async () => {
-    let seen: any;
-    const b = new Balancer("blk", policy((input) => ((seen = input), { instanceId: "b" })), log);
+    let seen: unknown;
+    const pickSecond = (input: unknown) => {
+      seen = input;
+      return { instanceId: "b" };
+    };
+    const b = new Balancer("blk", policy(pickSecond), log);
     expect((await b.pick([rec("a"), rec("b")], packet))?.id).toBe("b");
-    expect(seen).toMatchObject({ mode: "load_balance", blockId: "blk", packet, instances: [{ id: "a", inFlight: 0 }, { id: "b" }] });
+    expect(seen).toMatchObject({
+      mode: "load_balance",
+      blockId: "blk",
+      packet,
+      instances: [{ id: "a", inFlight: 0 }, { id: "b" }],
+    });
   });
 
   it("falls back to round robin when the policy fails or names an unknown instance", async () => {
-    const unknown = new Balancer("blk", policy(() => ({ instanceId: "zzz" })), log);
+    const unknown = new Balancer(
+      "blk",
+      policy(() => ({ instanceId: "zzz" })),
+      log,
+    );
     expect((await unknown.pick([rec("a")], packet))?.id).toBe("a");
     expect(unknown.policyErrors).toBe(1);
-    const throwing = new Balancer("blk", policy(() => { throw new Error("bad"); }), log);
+    const throwing = new Balancer(
+      "blk",
+      policy(() => {
+        throw new Error("bad");
+      }),
+      log,
+    );
     expect((await throwing.pick([rec("a")], packet))?.id).toBe("a");
     expect(throwing.lastPolicyError).toBe("bad");
   });

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "@aios/service-kit";
+import { afterEach, describe, expect, it } from "vitest";
 import { createExecutor, type Executor, type ExecutorOptions } from "../src";
-import { type FakeInstance, infer, startFakeInstance, waitFor } from "./fake-instance";
+import { type FakeInstance, getJson, infer, startFakeInstance, waitFor } from "./fake-instance";
 
 const log = createLogger({ test: "executor" }, { write: () => {} });
 const running: { executors: Executor[]; instances: FakeInstance[] } = { executors: [], instances: [] };
@@ -56,7 +56,7 @@ describe("executor over real HTTP", () => {
     expect(results.some((r) => r.instanceId === "i2")).toBe(false);
     await waitFor(() => replaced.includes("i2"), 3000, "replace request");
     expect(executor.mapper.get("i2")?.state).toBe("unhealthy");
-    const desired = await (await fetch(`${url}/desired`)).json();
+    const desired = await getJson(`${url}/desired`);
     expect(desired).toMatchObject({ blockId: "blk-test", scaleTo: 3, replace: ["i2"] });
     expect(desired.replaceReasons.i2).toBe("connection refused");
     // The agent replaced it: the request is gone.
@@ -64,10 +64,12 @@ describe("executor over real HTTP", () => {
     running.instances.push(fresh);
     const put = await fetch(`${url}/instances`, {
       method: "PUT",
-      body: JSON.stringify({ instances: [instances[0], instances[2], fresh].map((i) => ({ id: i!.id, endpoint: i!.endpoint })) }),
+      body: JSON.stringify({
+        instances: [instances[0], instances[2], fresh].map((i) => ({ id: i!.id, endpoint: i!.endpoint })),
+      }),
     });
     expect(await put.json()).toMatchObject({ ok: true, added: ["i4"], removed: ["i2"] });
-    expect((await (await fetch(`${url}/desired`)).json()).replace).toEqual([]);
+    expect((await getJson(`${url}/desired`)).replace).toEqual([]);
     await waitFor(() => executor.mapper.get("i4")?.state === "healthy", 3000, "i4 healthy");
   });
 
@@ -82,9 +84,12 @@ describe("executor over real HTTP", () => {
   it("answers 503 when there is no healthy instance, 400 on a bad packet", async () => {
     const { url, executor } = await setup(0);
     expect((await infer(url)).body).toEqual({ error: { stage: "executor", message: "no healthy instance" } });
-    const bad = await fetch(`${url}/infer`, { method: "POST", body: JSON.stringify({ packet: { data: 1 } }) });
+    const bad = await fetch(`${url}/infer`, {
+      method: "POST",
+      body: JSON.stringify({ packet: { data: 1 } }),
+    });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.stage).toBe("request");
+    expect(((await bad.json()) as { error: { stage: string } }).error.stage).toBe("request");
     expect((await fetch(`${url}/health`)).status).toBe(503);
     expect(executor.metrics.counts()).toMatchObject({ no_instance: 1, bad_request: 1 });
   });
@@ -97,14 +102,20 @@ export default definePolicy({
 });`;
     const { url, instances, executor } = await setup(3, {
       block: {
-        id: "blk-lb", minInstances: 1, maxInstances: 3,
+        id: "blk-lb",
+        minInstances: 1,
+        maxInstances: 3,
         policies: { loadBalancer: { policyRuleURI: "test.second", code } },
       },
     });
     const results = await Promise.all(Array.from({ length: 12 }, () => infer(url)));
     expect(results.every((r) => r.status === 200 && r.instanceId === "i2")).toBe(true);
     expect(instances.map((i) => i.hits)).toEqual([0, 12, 0]);
-    expect(executor.status().loadBalancer).toEqual({ policy: "test.second", policyErrors: 0, lastPolicyError: null });
+    expect(executor.status().loadBalancer).toEqual({
+      policy: "test.second",
+      policyErrors: 0,
+      lastPolicyError: null,
+    });
   });
 
   it("asks to scale up under load and, after the cooldown without load, down", async () => {
@@ -117,17 +128,28 @@ export default definePolicy({
       while (load) await infer(url);
     };
     const workers = Array.from({ length: 8 }, worker);
-    const up = await waitFor(async () => {
-      const d = await (await fetch(`${url}/desired`)).json();
-      return d.scaleTo === 4 ? d : undefined;
-    }, 3000, "scale up");
-    expect(up.remove).toEqual([]);
-    load = false;
-    await Promise.all(workers);
-    const down = await waitFor(async () => {
-      const d = await (await fetch(`${url}/desired`)).json();
-      return d.scaleTo === 1 ? d : undefined;
-    }, 5000, "scale down");
+    try {
+      const up = await waitFor(
+        async () => {
+          const d = await getJson(`${url}/desired`);
+          return d.scaleTo === 4 ? d : undefined;
+        },
+        3000,
+        "scale up",
+      );
+      expect(up.remove).toEqual([]);
+    } finally {
+      load = false;
+      await Promise.all(workers);
+    }
+    const down = await waitFor(
+      async () => {
+        const d = await getJson(`${url}/desired`);
+        return d.scaleTo === 1 ? d : undefined;
+      },
+      5000,
+      "scale down",
+    );
     expect(down.remove).toHaveLength(1);
     expect(executor.status().autoscaler.lastDecision).toMatchObject({ operation: "downscale" });
   });
@@ -140,14 +162,20 @@ export default definePolicy({
     expect(metrics).toContain('aios_executor_task_duration_seconds_count{block="blk-test"} 4');
     expect(metrics).toContain('aios_executor_in_flight{block="blk-test"} 0');
     expect(metrics).toContain('aios_executor_instances{state="healthy",block="blk-test"} 2');
-    const status = await (await fetch(`${url}/status`)).json();
+    const status = await getJson(`${url}/status`);
     expect(status).toMatchObject({
       blockId: "blk-test",
       healthy: true,
       inFlight: 0,
       tasks: { ok: 4 },
       instances: [
-        { id: "i1", state: "healthy", inFlight: 0, tasks: { completed: 2, failed: 0 }, lastHealth: { ok: true } },
+        {
+          id: "i1",
+          state: "healthy",
+          inFlight: 0,
+          tasks: { completed: 2, failed: 0 },
+          lastHealth: { ok: true },
+        },
         { id: "i2", state: "healthy", tasks: { completed: 2 } },
       ],
       healthChecker: { policy: null, blockHealthy: true },
@@ -155,7 +183,10 @@ export default definePolicy({
       desired: { scaleTo: 2, replace: [], remove: [] },
     });
     expect((await fetch(`${url}/health`)).status).toBe(200);
-    const bad = await fetch(`${url}/instances`, { method: "PUT", body: JSON.stringify({ instances: [{ id: "x" }] }) });
+    const bad = await fetch(`${url}/instances`, {
+      method: "PUT",
+      body: JSON.stringify({ instances: [{ id: "x" }] }),
+    });
     expect(bad.status).toBe(400);
   });
 });

@@ -13,7 +13,10 @@ export interface FakeInstance {
 }
 
 /** A small instance speaking the protocol: /infer echoes the packet with `data.servedBy`. */
-export async function startFakeInstance(id: string, opts: { delayMs?: number; port?: number } = {}): Promise<FakeInstance> {
+export async function startFakeInstance(
+  id: string,
+  opts: { delayMs?: number; port?: number } = {},
+): Promise<FakeInstance> {
   const inst: FakeInstance = {
     id,
     endpoint: "",
@@ -35,7 +38,8 @@ export async function startFakeInstance(id: string, opts: { delayMs?: number; po
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(body));
       };
-      if (req.url === "/health") return send(inst.healthy ? 200 : 503, { status: inst.healthy ? "healthy" : "unhealthy" });
+      if (req.url === "/health")
+        return send(inst.healthy ? 200 : 503, { status: inst.healthy ? "healthy" : "unhealthy" });
       if (req.url !== "/infer") return send(404, { error: { message: "no route", stage: "request" } });
       const { packet } = JSON.parse(Buffer.concat(chunks).toString());
       if (packet.data?.fail) return send(500, { error: { message: "boom", stage: "infer", instanceId: id } });
@@ -65,7 +69,12 @@ export async function infer(url: string, data: Record<string, unknown> = {}) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ packet: packet(data) }),
   });
-  return { status: res.status, body: (await res.json()) as any, instanceId: res.headers.get("x-aios-instance-id") };
+  return {
+    status: res.status,
+    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary answers
+    body: (await res.json()) as any,
+    instanceId: res.headers.get("x-aios-instance-id"),
+  };
 }
 
 export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, what = "condition"): Promise<T> {
@@ -77,3 +86,6 @@ export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, wha
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: test helper reading arbitrary JSON
+export const getJson = async (url: string): Promise<any> => (await fetch(url)).json();

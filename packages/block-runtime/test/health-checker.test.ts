@@ -15,7 +15,10 @@ describe("HealthChecker", () => {
     for (const m of mappers.splice(0)) await m.shutdown(0);
   });
 
-  function setup(results: Record<string, Probe>, opts: { graceMs?: number; policy?: (input: any) => unknown } = {}) {
+  function setup(
+    results: Record<string, Probe>,
+    opts: { graceMs?: number; policy?: (input: unknown) => unknown } = {},
+  ) {
     const mapper = new Mapper();
     mappers.push(mapper);
     mapper.set(Object.keys(results).map((id, i) => ({ id, endpoint: `http://127.0.0.1:${41000 + i}` })));
@@ -24,10 +27,17 @@ describe("HealthChecker", () => {
       mapper,
       log,
       blockData: { id: "blk" },
-      settings: { healthCheckIntervalMs: 1000, healthCheckTimeoutMs: 100, failuresBeforeReplace: 3, startupGraceMs: opts.graceMs ?? 0 },
+      settings: {
+        healthCheckIntervalMs: 1000,
+        healthCheckTimeoutMs: 100,
+        failuresBeforeReplace: 3,
+        startupGraceMs: opts.graceMs ?? 0,
+      },
       replaceInstance: (id) => replaced.push(id),
       probe: async (r) => results[r.id]!,
-      ...(opts.policy ? { policy: { uri: "hc", settings: {}, eval: async (i) => opts.policy!(i), dispose() {} } } : {}),
+      ...(opts.policy
+        ? { policy: { uri: "hc", settings: {}, eval: async (i) => opts.policy!(i), dispose() {} } }
+        : {}),
     });
     return { mapper, checker, replaced, results };
   }
@@ -62,13 +72,15 @@ describe("HealthChecker", () => {
   });
 
   it("lets a healthChecker policy decide", async () => {
-    let input: any;
-    const s = setup({ a: ok, b: ok }, {
-      policy: (i) => ((input = i), { healthy: false, replaceInstances: ["a"], reason: "test" }),
-    });
+    let input: { healthCheckData?: unknown; instances?: unknown[] } = {};
+    const policy = (i: unknown) => {
+      input = i as typeof input;
+      return { healthy: false, replaceInstances: ["a"], reason: "test" };
+    };
+    const s = setup({ a: ok, b: ok }, { policy });
     await s.checker.round();
     expect(input.healthCheckData).toEqual({ a: true, b: true });
-    expect(input.instances[0]).toMatchObject({ id: "a", healthy: true, consecutiveFailures: 0 });
+    expect(input.instances?.[0]).toMatchObject({ id: "a", healthy: true, consecutiveFailures: 0 });
     expect(s.replaced).toEqual(["a"]);
     expect(s.checker.blockHealthy).toBe(false);
   });

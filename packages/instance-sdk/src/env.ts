@@ -46,7 +46,9 @@ export function readInstanceEnv(env: NodeJS.ProcessEnv = process.env): InstanceE
   if (initData && env.BLOCK_ID && initData.blockId !== env.BLOCK_ID)
     problems.push(`BLOCK_ID is ${env.BLOCK_ID} but AIOS_INIT_DATA.blockId is ${initData.blockId}`);
   if (initData && env.INSTANCE_ID && initData.instanceId !== env.INSTANCE_ID)
-    problems.push(`INSTANCE_ID is ${env.INSTANCE_ID} but AIOS_INIT_DATA.instanceId is ${initData.instanceId}`);
+    problems.push(
+      `INSTANCE_ID is ${env.INSTANCE_ID} but AIOS_INIT_DATA.instanceId is ${initData.instanceId}`,
+    );
 
   if (problems.length > 0 || !initData) throw new InstanceEnvError(problems);
   const block = isJsonObject(raw) && isJsonObject(raw.block) ? raw.block : undefined;

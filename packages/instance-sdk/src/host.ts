@@ -59,7 +59,17 @@ export class InstanceHost {
   context(): InstanceContext {
     const { blockId, instanceId, componentURI, blockInitData, initSettings } = this.init;
     const { parameters, state, log } = this;
-    return { blockId, instanceId, componentURI, blockInitData, initSettings, parameters, state, log, metrics: this.metrics.component };
+    return {
+      blockId,
+      instanceId,
+      componentURI,
+      blockInitData,
+      initSettings,
+      parameters,
+      state,
+      log,
+      metrics: this.metrics.component,
+    };
   }
 
   taskContext(packet: TAiosPacket): TaskContext {
@@ -128,7 +138,10 @@ export class InstanceHost {
       if (!parsed.success) throw new Error("health() must return {status: 'healthy' | 'unhealthy', ...}");
       return { status: parsed.data.status === "healthy" ? 200 : 503, body: parsed.data };
     } catch (e) {
-      return { status: 503, body: { status: "unhealthy", reason: `health check failed: ${errorMessage(e)}` } };
+      return {
+        status: 503,
+        body: { status: "unhealthy", reason: `health check failed: ${errorMessage(e)}` },
+      };
     }
   }
 

@@ -4,7 +4,12 @@ export { type InstanceEnv, InstanceEnvError, readInstanceEnv } from "./env";
 export { badInput, InstanceError, type Issue, type Reply, type TaskStage, unknownAction } from "./errors";
 export { type HostOptions, InstanceHost, type Phase } from "./host";
 export type { ComponentMetrics } from "./metrics";
-export { DEFAULT_DRAIN_TIMEOUT_MS, type RunningInstance, runComponent, runComponent as serveComponent } from "./run";
+export {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  type RunningInstance,
+  runComponent,
+  runComponent as serveComponent,
+} from "./run";
 export { createInstanceServer, MAX_BODY_BYTES } from "./server";
 export { type ComponentHarness, type TestInitData, testComponent } from "./testing";
 export * from "./types";

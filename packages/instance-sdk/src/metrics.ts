@@ -27,7 +27,8 @@ export function createInstanceMetrics(blockId: string, instanceId: string, batch
   const component: ComponentMetrics = {
     counter: (name, help, labelNames = []) =>
       once(name, () => new Counter({ name, help, labelNames, registers })),
-    gauge: (name, help, labelNames = []) => once(name, () => new Gauge({ name, help, labelNames, registers })),
+    gauge: (name, help, labelNames = []) =>
+      once(name, () => new Gauge({ name, help, labelNames, registers })),
     histogram: (name, help, labelNames = [], buckets = SECONDS_BUCKETS) =>
       once(name, () => new Histogram({ name, help, labelNames, buckets, registers })),
   };

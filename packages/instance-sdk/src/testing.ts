@@ -1,6 +1,6 @@
 import { createLogger } from "@aios/service-kit";
 import { type TAiosPacket, type TInstanceInitData, type TJsonObject, ZInstanceInitData } from "@aios/spec";
-import { z } from "zod";
+import type { z } from "zod";
 import { InstanceError, type Reply } from "./errors";
 import { InstanceHost } from "./host";
 import type { AnyComponent, InstanceContext } from "./types";
@@ -30,7 +30,10 @@ export interface ComponentHarness {
  * An in-memory instance (the original's BlockTester): same host, policies and batching as a real
  * process, without HTTP. Rejects when init fails, with init's error message.
  */
-export async function testComponent(def: AnyComponent, initData: TestInitData = {}): Promise<ComponentHarness> {
+export async function testComponent(
+  def: AnyComponent,
+  initData: TestInitData = {},
+): Promise<ComponentHarness> {
   const init: TInstanceInitData = ZInstanceInitData.parse({
     blockId: "test-block",
     instanceId: "test-instance",
@@ -38,7 +41,10 @@ export async function testComponent(def: AnyComponent, initData: TestInitData = 
     ...initData,
   });
   const logs: string[] = [];
-  const log = createLogger({ blockId: init.blockId, instanceId: init.instanceId }, { write: (l) => logs.push(l) });
+  const log = createLogger(
+    { blockId: init.blockId, instanceId: init.instanceId },
+    { write: (l) => logs.push(l) },
+  );
   const host = new InstanceHost(def, init, { log });
   await host.start();
   if (host.phase === "failed") throw new Error(host.failure);
@@ -47,7 +53,10 @@ export async function testComponent(def: AnyComponent, initData: TestInitData = 
   const unwrap = (reply: Reply) => {
     if (reply.status === 200) return reply.body as TJsonObject;
     const { error } = reply.body as { error: { message: string; stage: "request"; issues?: [] } };
-    throw new InstanceError(reply.status, error.message, { stage: error.stage, ...(error.issues ? { issues: error.issues } : {}) });
+    throw new InstanceError(reply.status, error.message, {
+      stage: error.stage,
+      ...(error.issues ? { issues: error.issues } : {}),
+    });
   };
   const send = (body: unknown) => host.infer(JSON.parse(JSON.stringify(body)));
   return {
@@ -63,7 +72,8 @@ export async function testComponent(def: AnyComponent, initData: TestInitData = 
     },
     health: () => host.health(),
     management: async (action, data) => unwrap(await host.mgmt({ action, data })).result,
-    setParameters: async (parameters) => unwrap(await host.setParameters({ parameters })).parameters as TJsonObject,
+    setParameters: async (parameters) =>
+      unwrap(await host.setParameters({ parameters })).parameters as TJsonObject,
     async metrics() {
       return (await host.metricsText()).text;
     },

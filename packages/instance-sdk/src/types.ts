@@ -51,7 +51,8 @@ interface ComponentHooks<S> {
    * `POST /setParameters`, before the parameters are replaced: throw to refuse them (422), return
    * an object to store that instead (e.g. with defaults filled in), or nothing to store them as given.
    */
-  onUpdate?(parameters: TJsonObject, ctx: InstanceContext<S>): Awaitable<TJsonObject | undefined | void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only validates returns nothing
+  onUpdate?(parameters: TJsonObject, ctx: InstanceContext<S>): Awaitable<TJsonObject | void>;
 }
 
 /** One input per call: `infer(packet.data) -> output data`. */

@@ -47,13 +47,16 @@ export const packet = (data: Record<string, unknown>, seq = 0) => ({
   packet: { session_id: "s-1", seq_no: seq, ts: Date.now(), data },
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read reply bodies by path and let expect() check them
+type Body = any;
+
 export interface SpawnedInstance {
   url: string;
   child: ChildProcess;
   output: string[];
   exited: Promise<number | null>;
-  post(path: string, body: unknown): Promise<{ status: number; body: any }>;
-  get(path: string): Promise<{ status: number; body: any; text: string }>;
+  post(path: string, body: unknown): Promise<{ status: number; body: Body }>;
+  get(path: string): Promise<{ status: number; body: Body; text: string }>;
   kill(): void;
 }
 
@@ -61,7 +64,10 @@ export interface SpawnedInstance {
  * Starts `node --import tsx <entry>` like the agent's process driver does (PORT=0: the instance
  * logs the port it got) and waits until it listens.
  */
-export async function spawnInstance(entry: string, initData: Record<string, unknown>): Promise<SpawnedInstance> {
+export async function spawnInstance(
+  entry: string,
+  initData: Record<string, unknown>,
+): Promise<SpawnedInstance> {
   const env = {
     ...process.env,
     PORT: "0",
@@ -93,7 +99,10 @@ export async function spawnInstance(entry: string, initData: Record<string, unkn
     output,
     exited,
     async post(path, body) {
-      const res = await fetch(url + path, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
+      const res = await fetch(url + path, {
+        method: "POST",
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
       return { status: res.status, body: await res.json() };
     },
     async get(path) {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { Logger } from "@aios/service-kit";
 import { newInstanceId } from "@aios/spec";
@@ -20,6 +21,17 @@ interface HostedBlock {
   lastReport: string;
   /** A tick is queued: do not queue another behind it. */
   ticking?: boolean;
+  /** Workloads left by an earlier agent were looked for. */
+  adopted?: boolean;
+}
+
+const INSTANCE_NAME = /^in-[a-z0-9]{4}$/;
+
+/** The block a workload belongs to, from its name (`<blockId>-executor`, `<blockId>-in-xxxx`). */
+export function blockOfWorkload(name: string): string | null {
+  if (name.endsWith("-executor")) return name.slice(0, -"-executor".length);
+  const m = /^(.+)-(in-[a-z0-9]{4})$/.exec(name);
+  return m?.[1] ?? null;
 }
 
 /**
@@ -62,7 +74,27 @@ export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; lo
     b.executor = null;
   };
 
-  const startInstance = async (blockId: string, d: Desired) => {
+  /** Takes over the processes an earlier agent left running for this block. */
+  const adopt = (blockId: string, b: HostedBlock) => {
+    b.adopted = true;
+    const executor = driver.adopt(`${blockId}-executor`);
+    if (executor) {
+      b.executor = executor;
+      b.configKey = executor.labels.config ?? "";
+    }
+    for (const name of driver.list()) {
+      if (!name.startsWith(`${blockId}-`)) continue;
+      const instanceId = name.slice(blockId.length + 1);
+      if (!INSTANCE_NAME.test(instanceId)) continue;
+      const w = driver.adopt(name);
+      if (w && executor && w.labels.config === b.configKey) b.instances.set(instanceId, w);
+      else void w?.stop(); // no executor to serve it, or another configuration: start afresh
+    }
+    if (executor || b.instances.size > 0)
+      log.info("adopted running processes", { blockId, instances: b.instances.size });
+  };
+
+  const startInstance = async (blockId: string, d: Desired, configKey: string) => {
     const instanceId = newInstanceId();
     const initData = {
       blockId,
@@ -81,15 +113,17 @@ export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; lo
       entry: d.entry as string,
       gpus: [],
       env: { BLOCK_ID: blockId, INSTANCE_ID: instanceId, AIOS_INIT_DATA: JSON.stringify(initData) },
+      labels: { config: configKey },
     });
     return [instanceId, workload] as const;
   };
 
-  const startExecutor = (blockId: string, d: Desired) =>
+  const startExecutor = (blockId: string, d: Desired, configKey: string) =>
     driver.start({
       name: `${blockId}-executor`,
       entry: EXECUTOR_ENTRY,
       gpus: [],
+      labels: { config: configKey },
       env: {
         BLOCK_ID: blockId,
         AIOS_BLOCK: JSON.stringify({
@@ -148,12 +182,13 @@ export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; lo
       return;
     }
     b.desired = desired;
+    if (!b.adopted) adopt(blockId, b);
     if (!desired.entry) {
       b.failure = `component ${desired.componentURI} has no runtime.entry, so it cannot run as a process`;
       await report(blockId, b);
       return;
     }
-    const configKey = JSON.stringify([
+    const configKey = hashOf([
       desired.entry,
       desired.blockInitData,
       desired.initSettings,
@@ -165,7 +200,7 @@ export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; lo
       b.configKey = configKey;
     }
     try {
-      if (!b.executor) b.executor = await startExecutor(blockId, desired);
+      if (!b.executor) b.executor = await startExecutor(blockId, desired, configKey);
       const target = desired.desiredInstances;
       const extra = [...b.instances.keys()].slice(target);
       await Promise.all(
@@ -176,7 +211,7 @@ export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; lo
       );
       const missing = Math.max(0, target - b.instances.size);
       const started = await Promise.all(
-        Array.from({ length: missing }, () => startInstance(blockId, desired)),
+        Array.from({ length: missing }, () => startInstance(blockId, desired, configKey)),
       );
       for (const [id, w] of started) b.instances.set(id, w);
       delete b.failure;
@@ -246,6 +281,11 @@ export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; lo
     async reconcileAll(clusterId: string) {
       const wanted = new Set(await api.agents.work.desiredBlocks.query({ clusterId }));
       for (const id of new Set([...wanted, ...hosted.keys()])) await this.reconcile(id);
+      // Processes of blocks that no longer exist (removed while no agent ran): stop them.
+      for (const name of driver.list()) {
+        const blockId = blockOfWorkload(name);
+        if (blockId && !wanted.has(blockId) && !hosted.has(blockId)) await driver.adopt(name)?.stop();
+      }
     },
     hostedIds: () => [...hosted.keys()],
     logs(blockId: string, instanceId?: string): string[] {
@@ -254,9 +294,15 @@ export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; lo
       const w = instanceId ? b.instances.get(instanceId) : b.executor;
       return w?.logs(500) ?? [];
     },
+    /** Stops every process of every block (a single-machine install going down). */
     async stopAll() {
       stopping = true;
       await Promise.all([...hosted.values()].map((b) => stopAll(b)));
+      hosted.clear();
+    },
+    /** Lets the processes run on for the next agent to adopt (an agent restart or upgrade). */
+    detach() {
+      stopping = true;
       hosted.clear();
     },
     get stopping() {
@@ -270,3 +316,6 @@ export type BlockSupervisor = ReturnType<typeof createBlockSupervisor>;
 async function settled(p: Promise<unknown>): Promise<boolean> {
   return Promise.race([p.then(() => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]);
 }
+
+const hashOf = (value: unknown) =>
+  createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);

@@ -1,6 +1,7 @@
 /**
  * How a cluster runs a block's processes. The process driver (this machine) and a Kubernetes
  * driver implement the same interface and pass the same contract suite (test/driver-contract.ts).
+ * Workloads outlive the agent: a restarted agent adopts them instead of starting them twice.
  */
 export interface WorkloadSpec {
   /** Unique on this cluster, e.g. `<blockId>-executor` or `<blockId>-<instanceId>`. */
@@ -10,10 +11,13 @@ export interface WorkloadSpec {
   env: Record<string, string>;
   /** GPU indices this workload may use (CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES). */
   gpus: number[];
+  /** Kept with the workload and given back on adoption (e.g. a hash of its configuration). */
+  labels?: { [key: string]: string };
 }
 
 export interface Workload {
   readonly name: string;
+  readonly labels: { [key: string]: string };
   /** Where it listens, e.g. http://127.0.0.1:41234. */
   readonly endpoint: string;
   readonly pid: number | null;
@@ -28,4 +32,8 @@ export interface Driver {
   readonly name: string;
   /** Starts the workload and resolves once it accepts connections (or rejects, with its last logs). */
   start(spec: WorkloadSpec): Promise<Workload>;
+  /** The names of the workloads this driver runs (also those started before the agent restarted). */
+  list(): string[];
+  /** Takes over a running workload by name; null when it is not running. */
+  adopt(name: string): Workload | null;
 }

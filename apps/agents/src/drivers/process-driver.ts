@@ -1,64 +1,159 @@
-import { appendFileSync, mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { findFreePort, startChild, waitForPort } from "@aios/service-kit";
+import { spawn } from "node:child_process";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { join, resolve } from "node:path";
+import { findFreePort, waitForPort } from "@aios/service-kit";
 import type { Driver, Workload, WorkloadSpec } from "./driver";
+import { tailLines } from "./tail";
 
-const RING = 2_000;
+interface WorkloadRecord {
+  name: string;
+  labels: { [key: string]: string };
+  pid: number;
+  endpoint: string;
+  entry: string;
+}
 
 /**
- * Runs workloads as child processes of the agent: `node --import tsx <entry>` with PORT and the
- * spec's environment, each in its own process group (stopping it stops what it started), its output
- * kept in memory and appended to `<logDir>/<name>.log`.
+ * Runs workloads as processes of this machine: `node --import tsx <entry>` with PORT and the
+ * spec's environment, each in its own session (stopping it stops what it started), its output in
+ * `<stateDir>/logs/<name>.log`. A record per workload in `<stateDir>/workloads/` lets a restarted
+ * agent adopt what still runs: output goes to files, not pipes, so nothing depends on the agent.
  */
-export function createProcessDriver(opts: { repoRoot: string; logDir: string; host?: string }): Driver {
+export function createProcessDriver(opts: { repoRoot: string; stateDir: string; host?: string }): Driver {
   const host = opts.host ?? "127.0.0.1";
+  const logsDir = join(opts.stateDir, "logs");
+  const recordsDir = join(opts.stateDir, "workloads");
+  mkdirSync(logsDir, { recursive: true });
+  mkdirSync(recordsDir, { recursive: true });
+  const recordFile = (name: string) => join(recordsDir, `${name}.json`);
+  const logFile = (name: string) => join(logsDir, `${name}.log`);
+
+  const workloadOf = (
+    record: WorkloadRecord,
+    exited: Promise<{ code: number | null; signal: string | null }>,
+  ): Workload => ({
+    name: record.name,
+    labels: record.labels ?? {},
+    endpoint: record.endpoint,
+    pid: record.pid,
+    exited,
+    logs: (limit = 200) => tailLines(logFile(record.name), limit),
+    async stop() {
+      signalGroup(record.pid, "SIGTERM");
+      const timer = setTimeout(() => signalGroup(record.pid, "SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+      signalGroup(record.pid, "SIGKILL"); // whatever it started goes too
+      rmSync(recordFile(record.name), { force: true });
+    },
+  });
+
   return {
     name: "process",
+
     async start(spec: WorkloadSpec): Promise<Workload> {
       const port = await findFreePort();
-      const lines: string[] = [];
-      const logFile = join(opts.logDir, `${spec.name}.log`);
-      mkdirSync(dirname(logFile), { recursive: true });
+      const out = openSync(logFile(spec.name), "a");
       const visible = spec.gpus.join(",");
-      const child = startChild({
-        name: spec.name,
-        command: process.execPath,
-        args: ["--no-node-snapshot", "--import", "tsx", resolve(opts.repoRoot, spec.entry)],
-        cwd: opts.repoRoot,
-        env: {
-          ...spec.env,
-          PORT: String(port),
-          CUDA_VISIBLE_DEVICES: visible,
-          NVIDIA_VISIBLE_DEVICES: visible,
+      const child = spawn(
+        process.execPath,
+        ["--no-node-snapshot", "--import", "tsx", resolve(opts.repoRoot, spec.entry)],
+        {
+          cwd: opts.repoRoot,
+          env: {
+            ...process.env,
+            ...spec.env,
+            PORT: String(port),
+            CUDA_VISIBLE_DEVICES: visible,
+            NVIDIA_VISIBLE_DEVICES: visible,
+          },
+          stdio: ["ignore", out, out],
+          detached: true,
         },
-        onLine: (line) => {
-          lines.push(line);
-          if (lines.length > RING) lines.splice(0, lines.length - RING);
-          appendFileSync(logFile, `${line}\n`);
-        },
-      });
-      const workload: Workload = {
+      );
+      closeSync(out);
+      if (child.pid === undefined) throw new Error(`could not start ${spec.name}`);
+      const record: WorkloadRecord = {
         name: spec.name,
-        endpoint: `http://${host}:${port}`,
+        labels: spec.labels ?? {},
         pid: child.pid,
-        exited: child.exited.then(({ code, signal }) => ({ code, signal })),
-        logs: (limit = 200) => lines.slice(-limit),
-        stop: () => child.stop(5_000),
+        endpoint: `http://${host}:${port}`,
+        entry: spec.entry,
       };
+      writeFileSync(recordFile(spec.name), JSON.stringify(record));
+      const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
+        child.once("exit", (code, signal) => r({ code, signal })),
+      );
+      child.unref();
+      const workload = workloadOf(record, exited);
       try {
         await Promise.race([
           waitForPort(port, 60_000),
-          child.exited.then(({ code, signal }) => {
+          exited.then(({ code, signal }) => {
             throw new Error(
-              `${spec.name} exited while starting (${code ?? signal}): ${lines.slice(-5).join(" | ")}`,
+              `${spec.name} exited while starting (${code ?? signal}): ${workload.logs(5).join(" | ")}`,
             );
           }),
         ]);
       } catch (err) {
-        await child.stop(1_000);
+        await workload.stop();
         throw err;
       }
       return workload;
     },
+
+    list: () =>
+      readdirSync(recordsDir)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => f.slice(0, -5)),
+
+    adopt(name: string): Workload | null {
+      const file = recordFile(name);
+      if (!existsSync(file)) return null;
+      const record = JSON.parse(readFileSync(file, "utf8")) as WorkloadRecord;
+      if (!runs(record)) {
+        rmSync(file, { force: true });
+        return null;
+      }
+      // Not our child any more: watch the pid instead of an exit event.
+      const exited = new Promise<{ code: number | null; signal: string | null }>((r) => {
+        const timer = setInterval(() => {
+          if (!runs(record)) {
+            clearInterval(timer);
+            r({ code: null, signal: null });
+          }
+        }, 500);
+        timer.unref();
+      });
+      return workloadOf(record, exited);
+    },
   };
+}
+
+/** The pid still runs the same program (not a zombie, not a reused pid). */
+function runs(record: WorkloadRecord): boolean {
+  try {
+    const stat = readFileSync(`/proc/${record.pid}/stat`, "utf8");
+    if (/^\d+ \(.*\) Z/.test(stat)) return false;
+    return readFileSync(`/proc/${record.pid}/cmdline`, "utf8").includes(record.entry);
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
 }

@@ -17,6 +17,8 @@ import { createExecutorMetrics } from "./metrics";
 import { createHandler } from "./server";
 import { buildStatus } from "./status";
 
+const CONNECT_FAILURES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
 export interface ExecutorOptions {
   /** The block (the `AIOS_BLOCK` shape); validated here. */
   block: TBlockRuntimeConfigInput;
@@ -104,7 +106,11 @@ export async function createExecutor(opts: ExecutorOptions) {
       mapper,
       balancer,
       timeoutMs: settings.taskTimeoutMs,
-      onUnreachable: (record) => mapper.setState(record, "unhealthy"),
+      // No connection at all: skip the instance until a probe passes. A reset (a stale keep-alive
+      // socket, a crash mid-task) alone does not take it out of rotation; the probe decides.
+      onUnreachable: (record, code) => {
+        if (CONNECT_FAILURES.has(code)) mapper.setState(record, "unhealthy");
+      },
     },
     maxBodyBytes: settings.maxBodyBytes,
     isStopping: () => stopping,

@@ -1,0 +1,136 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { doc, useApiServer } from "../../api/test/harness";
+import { type AgentProcess, startAgentProcess, waitUntil } from "./agent-process";
+
+const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
+const examples = resolve(import.meta.dirname, "../../../examples/specs");
+
+/** Pids of the processes of an instance, found by the INSTANCE_ID in their environment. */
+function pidsOf(instanceId: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(`INSTANCE_ID=${instanceId}`))
+        pids.push(Number(entry));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids;
+}
+
+describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
+  const api = useApiServer();
+  const clusterId = `blk-${Date.now().toString(36)}`;
+  let agent: AgentProcess;
+  const start = () =>
+    startAgentProcess({
+      AIOS_API_URL: api.url,
+      AIOS_CLUSTER_ID: clusterId,
+      AIOS_NODE_ID: `${clusterId}-node`,
+      AIOS_QUEUE_URL: redisUrl,
+      AIOS_BLOCK_WATCH_MS: "300",
+    });
+  const infer = async (text: string) => {
+    const res = await fetch(`${api.url}/v1/blocks/sentiment/infer`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ data: { text } }),
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as { packet?: { data: Record<string, unknown> }; error?: unknown },
+    };
+  };
+  const block = () => api.caller().blocks.get({ id: "sentiment" });
+  const instances = () => api.caller().blocks.instances({ id: "sentiment" });
+
+  beforeAll(async () => {
+    for (const document of JSON.parse(
+      readFileSync(resolve(examples, "components.json"), "utf8"),
+    ) as unknown[]) {
+      await api.caller().parser.applySpec({ document });
+    }
+    agent = start();
+    await waitUntil(
+      "the agent to register",
+      async () => (await api.services.nodes.list({ clusterId })).length === 1,
+    );
+    const spec = JSON.parse(readFileSync(resolve(examples, "sentiment-block.json"), "utf8")) as {
+      body: { spec: { values: Record<string, unknown> } };
+    };
+    const values = {
+      ...spec.body.spec.values,
+      clusterId,
+      initSettings: { ...(spec.body.spec.values.initSettings as object), healthCheckInterval: 0.3 },
+    };
+    await api.caller().parser.applySpec({ document: doc("createBlock", values) });
+  }, 60_000);
+  afterAll(async () => {
+    await agent?.stop();
+  });
+
+  it("deploys the block: executor and instance run, status running, and a task is answered", async () => {
+    await expect.poll(async () => (await block()).status, { timeout: 60_000, interval: 300 }).toBe("running");
+    const r = await infer("I love it");
+    expect(r.status).toBe(200);
+    expect(r.body.packet?.data).toMatchObject({ label: "positive" });
+    expect((await infer("This is terrible and awful")).body.packet?.data).toMatchObject({
+      label: "negative",
+    });
+    expect((await instances()).map((i) => i.status)).toEqual(["healthy"]);
+  });
+
+  it("replaces a killed instance, and requests keep succeeding once it is back", async () => {
+    const [before] = await instances();
+    for (const pid of pidsOf(before?.id ?? "")) process.kill(pid, "SIGKILL");
+    await expect
+      .poll(async () => (await instances()).some((i) => i.id !== before?.id && i.status === "healthy"), {
+        timeout: 60_000,
+        interval: 300,
+      })
+      .toBe(true);
+    expect((await infer("What a wonderful day")).body.packet?.data).toMatchObject({ label: "positive" });
+    expect(await instances()).toHaveLength(1);
+  });
+
+  it("scales to two instances and spreads tasks over them", async () => {
+    await api.caller().blocks.scale({ id: "sentiment", instances: 2 });
+    await expect
+      .poll(async () => (await instances()).filter((i) => i.status === "healthy").length, {
+        timeout: 60_000,
+        interval: 300,
+      })
+      .toBe(2);
+    const results = await Promise.all(Array.from({ length: 6 }, () => infer("good")));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+  });
+
+  it("survives an agent crash: the new agent adopts the running processes, with no duplicates", async () => {
+    const before = (await instances()).map((i) => i.id).sort();
+    await agent.kill();
+    // The block keeps serving while no agent runs.
+    expect((await infer("I love it")).status).toBe(200);
+    agent = start();
+    await waitUntil(
+      "the new agent to register",
+      async () => agent.output().includes("adopted running processes"),
+      30_000,
+    );
+    expect((await instances()).map((i) => i.id).sort()).toEqual(before);
+    expect(before.flatMap(pidsOf).length).toBeGreaterThanOrEqual(2);
+    expect((await block()).status).toBe("running");
+    expect((await infer("I love it")).status).toBe(200);
+  });
+
+  it("removes the block: processes stop and the status is removed", async () => {
+    const ids = (await instances()).map((i) => i.id);
+    await api.caller().blocks.remove({ id: "sentiment" });
+    await expect.poll(async () => (await block()).status, { timeout: 30_000, interval: 300 }).toBe("removed");
+    expect(ids.flatMap(pidsOf)).toEqual([]);
+    expect((await infer("hello")).status).toBe(404);
+  });
+});
