@@ -75,7 +75,15 @@ export const ZBlockRecord = z.object({
 });
 export type TBlockRecord = z.infer<typeof ZBlockRecord>;
 
-export const BLOCK_STATUSES = ["pending", "deploying", "running", "degraded", "failed", "removing", "removed"] as const;
+export const BLOCK_STATUSES = [
+  "pending",
+  "deploying",
+  "running",
+  "degraded",
+  "failed",
+  "removing",
+  "removed",
+] as const;
 
 export const ZInstanceRecord = z.object({
   id: z.string(),
