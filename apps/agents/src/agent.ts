@@ -6,6 +6,7 @@ import { createBlockSupervisor } from "./blocks/supervisor";
 import { createProcessDriver } from "./drivers/process-driver";
 import type { TAgentEnv } from "./env";
 import { createFunctionSupervisor } from "./functions/supervisor";
+import { blockLogsHandler } from "./jobs/block-logs";
 import { blockReconcileHandler } from "./jobs/block-reconcile";
 import { clusterPingHandler } from "./jobs/cluster-ping";
 import { functionReconcileHandler } from "./jobs/function-reconcile";
@@ -67,6 +68,7 @@ export async function startAgent(deps: {
       "policy.run": policyRunHandler(api, limits),
       "function.reconcile": functionReconcileHandler(functions),
       "block.reconcile": blockReconcileHandler(blocks),
+      "block.logs": blockLogsHandler(blocks),
     },
   });
 

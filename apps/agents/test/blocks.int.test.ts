@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main as cli } from "../../../packages/client/src/cli/main";
 import { doc, useApiServer } from "../../api/test/harness";
 import { type AgentProcess, startAgentProcess, waitUntil } from "./agent-process";
 
@@ -82,6 +83,27 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
       label: "negative",
     });
     expect((await instances()).map((i) => i.status)).toEqual(["healthy"]);
+  });
+
+  it("shows the executor's live figures and each process's logs (API and CLI)", async () => {
+    const metrics = (await api.caller().blocks.metrics({ id: "sentiment" })) as {
+      instances: Array<{ state: string }>;
+    };
+    expect(metrics.instances.map((i) => i.state)).toEqual(["healthy"]);
+    const [instance] = await instances();
+    const logs = await api.caller().blocks.logs({ id: "sentiment", instanceId: instance?.id, limit: 50 });
+    expect(logs.lines.join("\n")).toContain("instance listening");
+    const out: string[] = [];
+    const io = {
+      out: (t: string) => out.push(t),
+      err: (t: string) => out.push(t),
+      env: { AIOS_API_URL: api.url },
+    };
+    expect(await cli(["logs", "block", "sentiment", "--tail", "20"], io)).toBe(0);
+    expect(out.join("\n").length).toBeGreaterThan(0);
+    out.length = 0;
+    expect(await cli(["infer", "block", "sentiment", "--data", '{"text":"I love it"}'], io)).toBe(0);
+    expect(JSON.parse(out.join(""))).toMatchObject({ label: "positive" });
   });
 
   it("replaces a killed instance, and requests keep succeeding once it is back", async () => {

@@ -28,6 +28,16 @@ export const ZBlockReconcileJob = z.object({
   revision: z.number().int().min(0),
 });
 
+/** The last lines a block's executor or one of its instances printed (answered as the job's result). */
+export const ZBlockLogsJob = z.object({
+  type: z.literal("block.logs"),
+  blockId: ZDnsLabel,
+  instanceId: z.string().optional(),
+  limit: z.number().int().min(1).max(5000),
+  /** Unique per request: each request is its own job. */
+  requestId: z.string().min(1),
+});
+
 /** Execution type 3: run a stored policy job once on this cluster (the job row holds the work). */
 export const ZPolicyRunJob = z.object({
   type: z.literal("policy.run"),
@@ -47,6 +57,7 @@ export const ZFunctionReconcileJob = z.object({
 export const ZClusterJob = z.discriminatedUnion("type", [
   ZClusterPingJob,
   ZBlockReconcileJob,
+  ZBlockLogsJob,
   ZPolicyRunJob,
   ZFunctionReconcileJob,
 ]);
@@ -65,6 +76,8 @@ export function jobIdFor(job: TClusterJob): string {
       return `cluster.ping__${job.requestedAt.replaceAll(":", "-")}`;
     case "block.reconcile":
       return `block.reconcile__${job.blockId}__${job.revision}`;
+    case "block.logs":
+      return `block.logs__${job.requestId}`;
     case "policy.run":
       return `policy.run__${job.jobId}`;
     case "function.reconcile":

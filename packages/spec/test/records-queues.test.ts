@@ -75,7 +75,7 @@ describe("queues", () => {
         {
           path: "type",
           message:
-            'expected one of "cluster.ping", "block.reconcile", "policy.run", "function.reconcile", got "block.remove"',
+            'expected one of "cluster.ping", "block.reconcile", "block.logs", "policy.run", "function.reconcile", got "block.remove"',
         },
       ],
     });

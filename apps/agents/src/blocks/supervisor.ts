@@ -292,7 +292,7 @@ export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; lo
       const b = hosted.get(blockId);
       if (!b) return [];
       const w = instanceId ? b.instances.get(instanceId) : b.executor;
-      return w?.logs(500) ?? [];
+      return w?.logs(5_000) ?? [];
     },
     /** Stops every process of every block (a single-machine install going down). */
     async stopAll() {

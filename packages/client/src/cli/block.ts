@@ -5,7 +5,8 @@ import { intValue, jsonValue, print } from "./values";
 
 export const BLOCK_USAGE = `  aios infer block BLOCK_ID --data JSON|FILE [--session S]
   aios scale block BLOCK_ID N
-  aios remove block BLOCK_ID`;
+  aios remove block BLOCK_ID
+  aios logs block BLOCK_ID [--instance INSTANCE_ID] [--tail N]`;
 
 /** `aios infer block`: one task through the block's executor, over the data plane endpoint. */
 export async function inferCommand(
@@ -61,5 +62,22 @@ export async function removeCommand(api: ApiClient, args: string[], io: CliIo): 
   if (kind !== "block" || !id) throw new CliUsageError("usage: aios remove block BLOCK_ID");
   const block = await api.blocks.remove.mutate({ id });
   io.out(`block ${block.id}: ${block.status}`);
+  return 0;
+}
+
+export async function logsCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { instance: { type: "string" }, tail: { type: "string" } },
+  });
+  const [kind, id] = positionals;
+  if (kind !== "block" || !id) throw new CliUsageError("usage: aios logs block BLOCK_ID [--instance ID]");
+  const { lines } = await api.blocks.logs.query({
+    id,
+    ...(values.instance ? { instanceId: values.instance } : {}),
+    limit: intValue("--tail", values.tail) ?? 200,
+  });
+  io.out(lines.join("\n") || "(no output yet)");
   return 0;
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createApiClient, describeApiError } from "../api-client";
 import { applyCommand } from "./apply";
-import { BLOCK_USAGE, inferCommand, removeCommand, scaleCommand } from "./block";
+import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand } from "./block";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
 import { getCommand } from "./get";
 import { type CliIo, CliUsageError, consoleIo } from "./io";
@@ -50,6 +50,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await scaleCommand(api, rest, io);
       case "remove":
         return await removeCommand(api, rest, io);
+      case "logs":
+        return await logsCommand(api, rest, io);
       case "policy":
         return await policyCommand(api, rest, io);
       case "function":

@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "@aios/db";
 import type { TInstanceRecord } from "@aios/spec";
-import { ForbiddenError, NotFoundError, UserError } from "../../errors";
+import { ForbiddenError, NotFoundError, OperationalError, UserError } from "../../errors";
 import { policySource } from "../policies/policy-runtime.service";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
@@ -82,6 +82,41 @@ export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
       await row(id);
       const rows = await db.instance.findMany({ where: { blockId: id }, orderBy: { createdAt: "asc" } });
       return rows.map(toInstanceRecord);
+    },
+
+    /** The last lines of the block's executor, or of one instance, from the agent that runs it. */
+    async logs(id: string, instanceId: string | undefined, limit: number) {
+      const r = await row(id);
+      if (
+        instanceId &&
+        !(await db.instance.findUnique({ where: { blockId_id: { blockId: id, id: instanceId } } }))
+      ) {
+        throw new NotFoundError("instance", instanceId, "instanceId");
+      }
+      const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const answer = await queues.ask(r.clusterId ?? "local", {
+        type: "block.logs",
+        blockId: id,
+        limit,
+        requestId,
+        ...(instanceId ? { instanceId } : {}),
+      });
+      return {
+        lines: Array.isArray((answer as { lines?: unknown }).lines)
+          ? (answer as { lines: string[] }).lines
+          : [],
+      };
+    },
+
+    /** Live figures from the block's executor (`GET /status`): tasks, in-flight, per-instance latency, loops. */
+    async metrics(id: string): Promise<Record<string, unknown>> {
+      const endpoint = await this.executorEndpoint(id);
+      try {
+        const res = await fetch(`${endpoint}/status`, { signal: AbortSignal.timeout(3_000) });
+        return (await res.json()) as Record<string, unknown>;
+      } catch (err) {
+        throw new OperationalError(`the executor of block ${id} did not answer: ${(err as Error).message}`);
+      }
     },
 
     async executorEndpoint(id: string): Promise<string> {

@@ -17,6 +17,19 @@ export const blocksRouter = router({
     .input(ZId)
     .output(z.array(ZInstanceRecord))
     .query(({ ctx, input }) => ctx.services.blockLifecycle.instances(input.id)),
+  logs: viewerProcedure
+    .input(
+      ZId.extend({
+        instanceId: z.string().optional(),
+        limit: z.number().int().min(1).max(5000).default(200),
+      }),
+    )
+    .output(z.object({ lines: z.array(z.string()) }))
+    .query(({ ctx, input }) => ctx.services.blockLifecycle.logs(input.id, input.instanceId, input.limit)),
+  metrics: viewerProcedure
+    .input(ZId)
+    .output(z.record(z.string(), z.unknown()))
+    .query(({ ctx, input }) => ctx.services.blockLifecycle.metrics(input.id)),
   scale: changeProcedure
     .input(ZId.extend({ instances: z.number().int().min(0) }))
     .output(ZBlockRecord)

@@ -25,6 +25,25 @@ export function createClusterQueues(queues: QueueBackend) {
       }
       return jobId;
     },
+
+    /** Queues a job and waits for the agent's answer (its result), within `timeoutMs`. */
+    async ask(clusterId: string, job: TClusterJob, timeoutMs = 10_000): Promise<unknown> {
+      const jobId = await this.enqueue(clusterId, job);
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const found = await queueOf(clusterId).getJob(jobId);
+        if (found?.finishedOn && found.failedReason) {
+          throw new OperationalError(
+            `the agent of cluster ${clusterId} failed ${job.type}: ${found.failedReason}`,
+          );
+        }
+        if (found?.finishedOn) return found.returnvalue;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new OperationalError(
+        `the agent of cluster ${clusterId} did not answer ${job.type} within ${timeoutMs} ms`,
+      );
+    },
   };
 }
 

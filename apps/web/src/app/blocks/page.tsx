@@ -15,7 +15,7 @@ export default function BlocksPage() {
       description="Instantiated components, each placed on one cluster."
       listTitle="All blocks"
       noun="block"
-      queryOptions={trpc.blocks.list.queryOptions({ limit: 1000 }, { refetchInterval: 5_000 })}
+      queryOptions={trpc.blocks.list.queryOptions({ limit: 1000 }, { refetchInterval: 3_000 })}
       table={BLOCK_TABLE}
       empty={{
         icon: Blocks,

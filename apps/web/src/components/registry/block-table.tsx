@@ -11,11 +11,21 @@ export const BLOCK_TABLE: TableSpec<TBlockRecord> = {
     keyColumn("Block", (b) => b.id),
     linkColumn("Component", (b) => b.componentURI, routes.component),
     clusterColumn(),
-    statusColumn(),
+    statusColumn((b) => b.statusReason),
     {
-      header: "Min / max instances",
+      // Desired rather than healthy: health needs one query per block; the detail page shows it.
+      header: "Instances",
       className: CELL.number,
-      cell: (b) => `${b.minInstances} / ${b.maxInstances}`,
+      testId: "block-instances",
+      title: (b) => `${b.desiredInstances} desired, min ${b.minInstances}, max ${b.maxInstances}`,
+      cell: (b) => (
+        <>
+          {b.desiredInstances}
+          <span className="ml-1.5 text-xs text-zinc-400">
+            ({b.minInstances}–{b.maxInstances})
+          </span>
+        </>
+      ),
     },
     dateColumn("Created", (b) => b.createdAt),
   ],

@@ -1,4 +1,4 @@
-import { Badge, StatusBadge } from "@/components/ui/badge";
+import { Badge, StatusBadge, StatusWithReason } from "@/components/ui/badge";
 import { CELL, type Column } from "@/components/ui/data-table";
 import { RecordLink } from "@/components/ui/record-link";
 import { TagList } from "@/components/ui/tag-list";
@@ -15,8 +15,13 @@ export function dateColumn<T>(header: string, date: (row: T) => string | null): 
   return { header, cell: (r) => formatDateTime(date(r)), className: CELL.date };
 }
 
-export function statusColumn<T extends { status: string }>(): Column<T> {
-  return { header: "Status", cell: (r) => <StatusBadge status={r.status} /> };
+/** The status badge; given `reason`, why the record has it as a muted second line. */
+export function statusColumn<T extends { status: string }>(reason?: (row: T) => string | null): Column<T> {
+  return {
+    header: "Status",
+    cell: (r) =>
+      reason ? <StatusWithReason status={r.status} reason={reason(r)} /> : <StatusBadge status={r.status} />,
+  };
 }
 
 export function tagsColumn<T extends { tags: string[] }>(): Column<T> {

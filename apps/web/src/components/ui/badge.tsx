@@ -45,10 +45,32 @@ export function statusTone(status: string): BadgeTone {
   return "neutral";
 }
 
-export function StatusBadge({ status }: { status: string }) {
+export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
   return (
-    <Badge tone={statusTone(status)} dot>
+    <Badge tone={statusTone(status)} dot data-testid={testId}>
       {status}
     </Badge>
+  );
+}
+
+/** A status badge with why the record has that status as a muted line underneath. */
+export function StatusWithReason({
+  status,
+  reason,
+  align = "start",
+}: {
+  status: string;
+  reason: string | null | undefined;
+  align?: "start" | "end";
+}) {
+  return (
+    <div className={cn("flex flex-col gap-1", align === "end" ? "items-end" : "items-start")}>
+      <StatusBadge status={status} testId="status" />
+      {reason ? (
+        <span className="max-w-xs truncate text-xs text-zinc-500" title={reason} data-testid="status-reason">
+          {reason}
+        </span>
+      ) : null}
+    </div>
   );
 }

@@ -10,6 +10,7 @@ export const buttonVariants = cva(
         primary: "bg-accent-600 text-white shadow-sm hover:bg-accent-700",
         secondary: "border border-zinc-200 bg-white text-zinc-800 shadow-xs hover:bg-zinc-50",
         ghost: "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
+        danger: "bg-red-600 text-white shadow-sm hover:bg-red-700",
       },
       size: { sm: "h-8 px-3", md: "h-9 px-4", icon: "size-8" },
     },
