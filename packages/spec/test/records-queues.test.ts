@@ -37,6 +37,8 @@ describe("records", () => {
       ...block,
       minInstances: 1,
       maxInstances: 1,
+      desiredInstances: 1,
+      statusReason: null,
       doc: {},
       createdAt: "yesterday",
       updatedAt: now,
