@@ -41,7 +41,12 @@ const instanceColumns = (now: number): Column<ExecutorInstance>[] => [
   { header: "Instance", cell: (i) => i.id, className: CELL.key },
   { header: "State", cell: (i) => (i.state ? <StatusBadge status={i.state} /> : "—") },
   { header: "In flight", cell: (i) => i.inFlight ?? "—", className: CELL.number },
-  { header: "Completed", cell: (i) => i.tasks?.completed ?? "—", className: CELL.number, testId: "completed" },
+  {
+    header: "Completed",
+    cell: (i) => i.tasks?.completed ?? "—",
+    className: CELL.number,
+    testId: "completed",
+  },
   { header: "Failed", cell: (i) => i.tasks?.failed ?? "—", className: CELL.number },
   { header: "p50 latency", cell: (i) => formatMs(i.latencyP50Ms), className: CELL.number },
   {
@@ -49,7 +54,9 @@ const instanceColumns = (now: number): Column<ExecutorInstance>[] => [
     className: "text-right text-xs text-zinc-500",
     title: (i) => i.lastHealth?.detail,
     cell: (i) =>
-      i.lastHealth ? `${i.lastHealth.ok ? "ok" : "failed"} · ${formatAgo(i.lastHealth.at ?? null, now)}` : "—",
+      i.lastHealth
+        ? `${i.lastHealth.ok ? "ok" : "failed"} · ${formatAgo(i.lastHealth.at ?? null, now)}`
+        : "—",
   },
 ];
 

@@ -52,9 +52,15 @@ export interface ScaleDecision {
 export function describeDecision(d: ScaleDecision | null | undefined): string {
   if (!d?.operation) return "none yet";
   const what =
-    d.operation === "upscale" ? `upscale +${d.instancesCount ?? "?"}` : `downscale ${d.instancesList?.join(", ") ?? ""}`;
+    d.operation === "upscale"
+      ? `upscale +${d.instancesCount ?? "?"}`
+      : `downscale ${d.instancesList?.join(", ") ?? ""}`;
   return d.reason ? `${what} (${d.reason})` : what;
 }
 
 export const formatMs = (ms: number | null | undefined) =>
-  typeof ms === "number" ? (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`) : "—";
+  typeof ms === "number"
+    ? ms >= 1000
+      ? `${(ms / 1000).toFixed(2)} s`
+      : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`
+    : "—";

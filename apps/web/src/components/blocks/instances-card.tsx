@@ -21,7 +21,9 @@ const COLUMNS: Column<TInstanceRecord>[] = [
 /** The block's instances as the agent reports them (`blocks.instances`, every 2 s), with scaling. */
 export function InstancesCard({ block }: { block: TBlockRecord }) {
   const trpc = useTRPC();
-  const instances = useQuery(trpc.blocks.instances.queryOptions({ id: block.id }, { refetchInterval: 2_000 }));
+  const instances = useQuery(
+    trpc.blocks.instances.queryOptions({ id: block.id }, { refetchInterval: 2_000 }),
+  );
   const rows = instances.data ?? [];
   const healthy = rows.filter((i) => i.status === "healthy").length;
   return (

@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { doc, useApiServer } from "../../api/test/harness";
+import { type AgentProcess, startAgentProcess, waitUntil } from "./agent-process";
+
+const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
+const examples = resolve(import.meta.dirname, "../../../examples/specs");
+
+describe.runIf(redisUrl)("autoscaling a block", () => {
+  const api = useApiServer();
+  const clusterId = `as-${Date.now().toString(36)}`;
+  let agent: AgentProcess;
+  const healthy = async () =>
+    (await api.caller().blocks.instances({ id: "slow-echo" })).filter((i) => i.status === "healthy").length;
+
+  beforeAll(async () => {
+    for (const document of JSON.parse(
+      readFileSync(resolve(examples, "components.json"), "utf8"),
+    ) as unknown[]) {
+      await api.caller().parser.applySpec({ document });
+    }
+    agent = startAgentProcess({
+      AIOS_API_URL: api.url,
+      AIOS_CLUSTER_ID: clusterId,
+      AIOS_NODE_ID: `${clusterId}-node`,
+      AIOS_QUEUE_URL: redisUrl,
+      AIOS_BLOCK_WATCH_MS: "200",
+    });
+    await waitUntil(
+      "the agent to register",
+      async () => (await api.services.nodes.list({ clusterId })).length === 1,
+    );
+    await api.caller().parser.applySpec({
+      document: doc("createBlock", {
+        blockComponentURI: "model.echo:1.0.0-stable",
+        blockId: "slow-echo",
+        clusterId,
+        minInstances: 1,
+        maxInstances: 3,
+        parameters: { delayMs: 400 },
+        // The built-in rule: about one task in flight per instance; decide often, cool down fast.
+        initSettings: {
+          targetInFlightPerInstance: 1,
+          autoscalerIntervalSeconds: 0.3,
+          autoscalerCooldownSeconds: 2,
+          healthCheckInterval: 0.3,
+        },
+      }),
+    });
+    await waitUntil(
+      "the block to run",
+      async () => (await api.caller().blocks.get({ id: "slow-echo" })).status === "running",
+      60_000,
+    );
+  }, 90_000);
+  afterAll(async () => {
+    await agent?.stop();
+  });
+
+  it("scales up under load, within maxInstances, and back down after its cooldown", async () => {
+    let loading = true;
+    const load = (async () => {
+      while (loading) {
+        await Promise.all(
+          Array.from({ length: 6 }, () =>
+            fetch(`${api.url}/v1/blocks/slow-echo/infer`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ data: { message: "hi" } }),
+            }).then((r) => r.arrayBuffer()),
+          ),
+        );
+      }
+    })();
+    try {
+      await expect.poll(healthy, { timeout: 60_000, interval: 300 }).toBe(3);
+      expect((await api.caller().blocks.get({ id: "slow-echo" })).desiredInstances).toBe(3);
+    } finally {
+      loading = false;
+      await load;
+    }
+    await expect.poll(healthy, { timeout: 60_000, interval: 300 }).toBe(1);
+    expect((await api.caller().blocks.get({ id: "slow-echo" })).desiredInstances).toBe(1);
+  });
+});
