@@ -11,7 +11,7 @@ import { blockReconcileHandler } from "./jobs/block-reconcile";
 import { clusterPingHandler } from "./jobs/cluster-ping";
 import { functionReconcileHandler } from "./jobs/function-reconcile";
 import { policyRunHandler } from "./jobs/policy-run";
-import { readNodeFacts, readNodeLoad } from "./node-facts";
+import { readGpuLoad, readNodeFacts, readNodeLoad } from "./node-facts";
 import { startClusterWorker } from "./worker";
 
 export interface RunningAgent {
@@ -74,7 +74,8 @@ export async function startAgent(deps: {
 
   const beat = async () => {
     try {
-      await api.agents.heartbeat.mutate({ clusterId, nodeId: env.nodeId, load: readNodeLoad() });
+      const load = { ...readNodeLoad(), ...(facts.gpus.length > 0 ? await readGpuLoad() : {}) };
+      await api.agents.heartbeat.mutate({ clusterId, nodeId: env.nodeId, load });
     } catch (err) {
       log.warn("heartbeat failed", { err: (err as Error).message });
     }

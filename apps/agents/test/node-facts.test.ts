@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { nodeIdFromHostname } from "../src/env";
-import { parseNvidiaSmi } from "../src/node-facts";
+import { parseGpuLoad, parseNvidiaSmi } from "../src/node-facts";
 
 describe("node facts", () => {
   it("reads GPUs from nvidia-smi's CSV", () => {
@@ -18,5 +18,13 @@ describe("node facts", () => {
   it("folds a hostname into a DNS label for the node id", () => {
     expect(nodeIdFromHostname("GPU_Box.lab.example")).toBe("gpu-box-lab-example");
     expect(nodeIdFromHostname("---")).toBe("node");
+  });
+
+  it("reads GPU utilisation and memory for the node metrics", () => {
+    expect(parseGpuLoad("0, 87, 30000, 81920\n1, [N/A], 0, 81920\n")).toEqual({
+      "gpu0.utilization": 87,
+      "gpu0.memoryUsedMb": 30000,
+      "gpu0.memoryFreeMb": 51920,
+    });
   });
 });
