@@ -7,6 +7,7 @@ import { createProcessDriver } from "./drivers/process-driver";
 import type { TAgentEnv } from "./env";
 import { createFunctionSupervisor } from "./functions/supervisor";
 import { blockLogsHandler } from "./jobs/block-logs";
+import { blockMgmtHandler } from "./jobs/block-mgmt";
 import { blockReconcileHandler } from "./jobs/block-reconcile";
 import { clusterPingHandler } from "./jobs/cluster-ping";
 import { functionReconcileHandler } from "./jobs/function-reconcile";
@@ -69,6 +70,7 @@ export async function startAgent(deps: {
       "function.reconcile": functionReconcileHandler(functions),
       "block.reconcile": blockReconcileHandler(blocks),
       "block.logs": blockLogsHandler(blocks),
+      "block.mgmt": blockMgmtHandler(blocks),
     },
   });
 

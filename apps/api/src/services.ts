@@ -35,6 +35,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
   const components = createComponentService(db);
   const clusterQueues = createClusterQueues(queues);
   const blocks = createBlockService(db, clusterQueues);
+  const blockLifecycle = createBlockLifecycle(db, clusterQueues);
   const vdags = createVdagService(db);
   const policyRuntime = createPolicyRuntimeService(db, config.policyLimits);
   const policies = createPolicyService(db, policyRuntime);
@@ -50,7 +51,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     nodes,
     components,
     blocks,
-    blockLifecycle: createBlockLifecycle(db, clusterQueues),
+    blockLifecycle,
     vdags,
     policies,
     policyRuntime,
@@ -60,7 +61,16 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     graphs: createGraphService(db, functions),
     clusterQueues,
     agents: createAgentService({ db, nodes, audit }),
-    parser: createParserService({ clusters, nodes, components, blocks, vdags, policies, audit }),
+    parser: createParserService({
+      clusters,
+      nodes,
+      components,
+      blocks,
+      blockLifecycle,
+      vdags,
+      policies,
+      audit,
+    }),
   };
 }
 

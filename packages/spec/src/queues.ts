@@ -38,6 +38,16 @@ export const ZBlockLogsJob = z.object({
   requestId: z.string().min(1),
 });
 
+/** A management command for a block's instances (all, or one); answered with each one's reply. */
+export const ZBlockMgmtJob = z.object({
+  type: z.literal("block.mgmt"),
+  blockId: ZDnsLabel,
+  instanceId: z.string().optional(),
+  action: z.string().min(1),
+  data: z.unknown().optional(),
+  requestId: z.string().min(1),
+});
+
 /** Execution type 3: run a stored policy job once on this cluster (the job row holds the work). */
 export const ZPolicyRunJob = z.object({
   type: z.literal("policy.run"),
@@ -58,6 +68,7 @@ export const ZClusterJob = z.discriminatedUnion("type", [
   ZClusterPingJob,
   ZBlockReconcileJob,
   ZBlockLogsJob,
+  ZBlockMgmtJob,
   ZPolicyRunJob,
   ZFunctionReconcileJob,
 ]);
@@ -78,6 +89,8 @@ export function jobIdFor(job: TClusterJob): string {
       return `block.reconcile__${job.blockId}__${job.revision}`;
     case "block.logs":
       return `block.logs__${job.requestId}`;
+    case "block.mgmt":
+      return `block.mgmt__${job.requestId}`;
     case "policy.run":
       return `policy.run__${job.jobId}`;
     case "function.reconcile":

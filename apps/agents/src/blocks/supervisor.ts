@@ -294,6 +294,28 @@ export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; lo
       const w = instanceId ? b.instances.get(instanceId) : b.executor;
       return w?.logs(5_000) ?? [];
     },
+    /** Sends a management command to the block's instances (or one) and collects their replies. */
+    async mgmt(blockId: string, instanceId: string | undefined, action: string, data: unknown) {
+      const b = hosted.get(blockId);
+      const targets = [...(b?.instances.entries() ?? [])].filter(([id]) => !instanceId || id === instanceId);
+      if (targets.length === 0)
+        throw new Error(instanceId ? `no instance ${instanceId} runs here` : "no instance runs here");
+      return Promise.all(
+        targets.map(async ([id, w]) => {
+          try {
+            const res = await fetch(`${w.endpoint}/mgmt`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ action, data }),
+              signal: AbortSignal.timeout(10_000),
+            });
+            return { instanceId: id, status: res.status, reply: (await res.json()) as unknown };
+          } catch (err) {
+            return { instanceId: id, status: 0, reply: { error: { message: (err as Error).message } } };
+          }
+        }),
+      );
+    },
     /** Stops every process of every block (a single-machine install going down). */
     async stopAll() {
       stopping = true;

@@ -108,6 +108,21 @@ export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
       };
     },
 
+    /** A management command for the block's instances (all, or one), answered by each. */
+    async mgmt(id: string, instanceId: string | undefined, action: string, data: unknown) {
+      const r = await row(id);
+      const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const answer = (await queues.ask(r.clusterId ?? "local", {
+        type: "block.mgmt",
+        blockId: id,
+        action,
+        data,
+        requestId,
+        ...(instanceId ? { instanceId } : {}),
+      })) as { results?: Array<{ instanceId: string; status: number; reply: unknown }> };
+      return { results: answer.results ?? [] };
+    },
+
     /** Live figures from the block's executor (`GET /status`): tasks, in-flight, per-instance latency, loops. */
     async metrics(id: string): Promise<Record<string, unknown>> {
       const endpoint = await this.executorEndpoint(id);

@@ -30,6 +30,23 @@ export const blocksRouter = router({
     .input(ZId)
     .output(z.record(z.string(), z.unknown()))
     .query(({ ctx, input }) => ctx.services.blockLifecycle.metrics(input.id)),
+  /** A management command for the block's instances (the component's `management(action, data)`). */
+  mgmt: changeProcedure
+    .input(
+      ZId.extend({
+        instanceId: z.string().optional(),
+        action: z.string().min(1),
+        data: z.unknown().optional(),
+      }),
+    )
+    .output(
+      z.object({
+        results: z.array(z.object({ instanceId: z.string(), status: z.number().int(), reply: z.unknown() })),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.services.blockLifecycle.mgmt(input.id, input.instanceId, input.action, input.data),
+    ),
   scale: changeProcedure
     .input(ZId.extend({ instances: z.number().int().min(0) }))
     .output(ZBlockRecord)

@@ -3,6 +3,7 @@ import type { Principal } from "../../context";
 import { UserError } from "../../errors";
 import type { AuditService } from "../audit/audit.service";
 import type { BlockService } from "../blocks/block.service";
+import type { BlockLifecycle } from "../blocks/block-lifecycle.service";
 import type { ClusterService } from "../clusters/cluster.service";
 import type { ComponentService } from "../components/component.service";
 import type { NodeService } from "../nodes/node.service";
@@ -24,6 +25,7 @@ export interface ParserDeps {
   nodes: NodeService;
   components: ComponentService;
   blocks: BlockService;
+  blockLifecycle: BlockLifecycle;
   vdags: VdagService;
   policies: PolicyService;
   audit: AuditService;
@@ -99,11 +101,17 @@ async function dispatch(deps: ParserDeps, spec: TParsedSpec): Promise<ApplyOutco
       const r = await deps.policies.createFromSpec(spec.values);
       return { ...base, target: r.policy.policyRuleURI, created: r.created, result: r.policy };
     }
-    case "executeMgmtCommand":
-      throw UserError.field(
-        "header.action",
-        "executeMgmtCommand needs a running block runtime, which this management plane does not run yet",
-      );
+    case "executeMgmtCommand": {
+      const v = spec.values;
+      if (v.service !== "instances" || !v.blockId) {
+        throw UserError.field(
+          "body.spec.values.service",
+          `management commands for "${v.service}" are not supported yet; "instances" is (the component's management)`,
+        );
+      }
+      const r = await deps.blockLifecycle.mgmt(v.blockId, v.instanceId, v.mgmtCommand, v.mgmtData);
+      return { ...base, target: v.blockId, created: false, result: r };
+    }
   }
 }
 

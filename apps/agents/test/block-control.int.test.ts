@@ -7,7 +7,7 @@ import { type AgentProcess, startAgentProcess, waitUntil } from "./agent-process
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
 
-describe.runIf(redisUrl)("autoscaling a block", () => {
+describe.runIf(redisUrl)("controlling a running block: autoscaler, management commands, health checker", () => {
   const api = useApiServer();
   const clusterId = `as-${Date.now().toString(36)}`;
   let agent: AgentProcess;
@@ -82,5 +82,44 @@ describe.runIf(redisUrl)("autoscaling a block", () => {
     }
     await expect.poll(healthy, { timeout: 60_000, interval: 300 }).toBe(1);
     expect((await api.caller().blocks.get({ id: "slow-echo" })).desiredInstances).toBe(1);
+  });
+
+  it("runs a management command on the instances; an instance told to fail is replaced by the health checker", async () => {
+    const [before] = await api.caller().blocks.instances({ id: "slow-echo" });
+    const r = await api.caller().parser.applySpec({
+      document: doc("executeMgmtCommand", {
+        blockId: "slow-echo",
+        service: "instances",
+        mgmtCommand: "fail",
+      }),
+    });
+    const { results } = r.result as { results: Array<{ instanceId: string; status: number }> };
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ instanceId: before?.id, status: 200 });
+    await expect
+      .poll(
+        async () => {
+          const now = await api.caller().blocks.instances({ id: "slow-echo" });
+          return now.length === 1 && now[0]?.id !== before?.id && now[0]?.status === "healthy";
+        },
+        { timeout: 60_000, interval: 300 },
+      )
+      .toBe(true);
+  });
+
+  it("says which services cannot take management commands yet", async () => {
+    const err = await api
+      .caller()
+      .parser.applySpec({
+        document: doc("executeMgmtCommand", {
+          blockId: "slow-echo",
+          service: "autoscaler",
+          mgmtCommand: "x",
+        }),
+      })
+      .catch((e: Error) => e);
+    expect((err as Error).message).toContain(
+      'body.spec.values.service: management commands for "autoscaler" are not supported yet',
+    );
   });
 });

@@ -1,0 +1,18 @@
+import { chromium } from "playwright-core";
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"] });
+const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+await page.goto("http://127.0.0.1:3100/blocks/sentiment");
+const input = page.getByTestId("try-it-input");
+await input.fill("{bad");
+await page.getByRole("button", { name: "Send" }).click();
+console.log("invalid:", await page.getByTestId("try-it-error").textContent());
+await input.fill('{"text":""}');
+await page.getByRole("button", { name: "Send" }).click();
+await page.waitForTimeout(1500);
+console.log("stage error:", await page.getByTestId("try-it-error").textContent());
+await page.getByRole("button", { name: "Remove" }).click();
+await page.getByRole("dialog").getByRole("button", { name: "Remove block" }).click();
+await page.waitForURL(/\/blocks$/);
+await page.waitForTimeout(4000);
+console.log("list row:", await page.getByTestId("block-row-sentiment").textContent().catch(() => "(gone)"));
+await browser.close();
