@@ -24,4 +24,13 @@ const server = createApiServer({ services, log, webOrigin: env.AIOS_WEB_ORIGIN }
 server.listen(env.AIOS_API_PORT, env.AIOS_API_HOST, () => {
   log.info("api listening", { url: `http://${env.AIOS_API_HOST}:${env.AIOS_API_PORT}`, queues: queues.kind });
 });
-shutdown.add("http server", () => new Promise<void>((resolve) => server.close(() => resolve())));
+shutdown.add(
+  "http server",
+  () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      // Live subscriptions (SSE) never go idle: give in-flight calls a moment, then close them.
+      setTimeout(() => server.closeAllConnections(), 2_000).unref();
+    }),
+);

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import type { Db, Prisma } from "@aios/db";
 import type { TInstanceRecord } from "@aios/spec";
 import { ForbiddenError, NotFoundError, OperationalError, UserError } from "../../errors";
@@ -43,7 +44,18 @@ const RUNTIME_POLICIES = [
  * (the agent reads the desired state, runs processes, and reports what runs). Status moves only
  * along allowed transitions, each with a reason.
  */
-export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
+export interface BlockStatusEvent {
+  blockId: string;
+  status: string;
+  reason: string;
+  at: string;
+}
+
+export function createBlockLifecycle(
+  db: Db,
+  queues: ClusterQueues,
+  events: EventEmitter = new EventEmitter(),
+) {
   const row = async (id: string) => {
     const r = await db.block.findUnique({ where: { id } });
     if (!r || r.status === "removed") throw new NotFoundError("block", id);
@@ -63,6 +75,9 @@ export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
   };
 
   return {
+    /** Status changes as they happen ("status" events of BlockStatusEvent), for live views. */
+    events,
+
     async scale(id: string, instances: number) {
       const r = await row(id);
       if (instances < r.minInstances || instances > r.maxInstances) {
@@ -267,6 +282,14 @@ export function createBlockLifecycle(db: Db, queues: ClusterQueues) {
         ),
         db.block.update({ where: { id }, data: { status, doc: doc as Prisma.InputJsonValue } }),
       ]);
+      if (status !== r.status) {
+        events.emit("status", {
+          blockId: id,
+          status,
+          reason,
+          at: new Date().toISOString(),
+        } satisfies BlockStatusEvent);
+      }
       return { status, reason };
     },
   };

@@ -1,7 +1,10 @@
+import { on } from "node:events";
 import { ZBlockRecord, ZDnsLabel, ZInstanceRecord } from "@aios/spec";
+import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
+import type { BlockStatusEvent } from "./block-lifecycle.service";
 
 const ZId = z.object({ id: ZDnsLabel });
 
@@ -30,6 +33,16 @@ export const blocksRouter = router({
     .input(ZId)
     .output(z.record(z.string(), z.unknown()))
     .query(({ ctx, input }) => ctx.services.blockLifecycle.metrics(input.id)),
+  /** Every status change of a block (or of all blocks), as it happens, over SSE. */
+  onStatus: viewerProcedure
+    .input(z.object({ blockId: ZDnsLabel.optional() }).optional())
+    .subscription(async function* ({ ctx, input, signal }) {
+      for await (const [event] of on(ctx.services.blockLifecycle.events, "status", { signal })) {
+        const e = event as BlockStatusEvent;
+        if (input?.blockId && e.blockId !== input.blockId) continue;
+        yield tracked(`${e.blockId}@${e.at}`, e);
+      }
+    }),
   /** A management command for the block's instances (the component's `management(action, data)`). */
   mgmt: changeProcedure
     .input(

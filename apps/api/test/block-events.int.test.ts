@@ -1,0 +1,64 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { createApiClient } from "@aios/client";
+import { describe, expect, it } from "vitest";
+import { doc, useApiServer } from "./harness";
+
+const components = resolve(import.meta.dirname, "../../../examples/specs/components.json");
+
+describe("live block status over SSE", () => {
+  const api = useApiServer();
+
+  it("streams each status change of a block, with its reason", async () => {
+    for (const document of JSON.parse(readFileSync(components, "utf8")) as unknown[]) {
+      await api.caller().parser.applySpec({ document });
+    }
+    const clusterId = "sse";
+    await api.caller().agents.register({
+      clusterId,
+      publicHostname: "127.0.0.1",
+      node: { id: "sse-node", vcpus: 1, memoryMb: 1024, storageMb: 1024, cpuModel: "test", gpus: [] },
+    });
+    const block = {
+      blockComponentURI: "model.echo:1.0.0-stable",
+      blockId: "live",
+      clusterId,
+      minInstances: 1,
+      maxInstances: 1,
+    };
+    await api.caller().parser.applySpec({ document: doc("createBlock", block) });
+
+    const client = createApiClient({ url: api.url });
+    const seen: Array<{ status: string; reason: string }> = [];
+    const started = new Promise<void>((ready) => {
+      const sub = client.blocks.onStatus.subscribe(
+        { blockId: "live" },
+        {
+          onStarted: () => ready(),
+          onData: ({ data }) => {
+            seen.push({ status: data.status, reason: data.reason });
+            if (seen.length === 2) sub.unsubscribe();
+          },
+        },
+      );
+    });
+    await started;
+    const agent = { role: "agent" as const, scope: clusterId, tokenId: null };
+    const instance = { id: "in-abcd", endpoint: "http://127.0.0.1:9", nodeId: "sse-node", gpus: [] };
+    await api.caller(agent).agents.work.reportBlock({
+      blockId: "live",
+      executorEndpoint: "http://127.0.0.1:9",
+      instances: [{ ...instance, status: "starting" }],
+    });
+    await api.caller(agent).agents.work.reportBlock({
+      blockId: "live",
+      executorEndpoint: "http://127.0.0.1:9",
+      instances: [{ ...instance, status: "healthy" }],
+    });
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(2);
+    expect(seen).toEqual([
+      { status: "deploying", reason: "starting 1 instance(s)" },
+      { status: "running", reason: "1 of 1 instance(s) healthy" },
+    ]);
+  });
+});
