@@ -7,119 +7,122 @@ import { type AgentProcess, startAgentProcess, waitUntil } from "./agent-process
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
 
-describe.runIf(redisUrl)("controlling a running block: autoscaler, management commands, health checker", () => {
-  const api = useApiServer();
-  const clusterId = `as-${Date.now().toString(36)}`;
-  let agent: AgentProcess;
-  const healthy = async () =>
-    (await api.caller().blocks.instances({ id: "slow-echo" })).filter((i) => i.status === "healthy").length;
+describe.runIf(redisUrl)(
+  "controlling a running block: autoscaler, management commands, health checker",
+  () => {
+    const api = useApiServer();
+    const clusterId = `as-${Date.now().toString(36)}`;
+    let agent: AgentProcess;
+    const healthy = async () =>
+      (await api.caller().blocks.instances({ id: "slow-echo" })).filter((i) => i.status === "healthy").length;
 
-  beforeAll(async () => {
-    for (const document of JSON.parse(
-      readFileSync(resolve(examples, "components.json"), "utf8"),
-    ) as unknown[]) {
-      await api.caller().parser.applySpec({ document });
-    }
-    agent = startAgentProcess({
-      AIOS_API_URL: api.url,
-      AIOS_CLUSTER_ID: clusterId,
-      AIOS_NODE_ID: `${clusterId}-node`,
-      AIOS_QUEUE_URL: redisUrl,
-      AIOS_BLOCK_WATCH_MS: "200",
-    });
-    await waitUntil(
-      "the agent to register",
-      async () => (await api.services.nodes.list({ clusterId })).length === 1,
-    );
-    await api.caller().parser.applySpec({
-      document: doc("createBlock", {
-        blockComponentURI: "model.echo:1.0.0-stable",
-        blockId: "slow-echo",
-        clusterId,
-        minInstances: 1,
-        maxInstances: 3,
-        parameters: { delayMs: 400 },
-        // The built-in rule: about one task in flight per instance; decide often, cool down fast.
-        initSettings: {
-          targetInFlightPerInstance: 1,
-          autoscalerIntervalSeconds: 0.3,
-          autoscalerCooldownSeconds: 2,
-          healthCheckInterval: 0.3,
-        },
-      }),
-    });
-    await waitUntil(
-      "the block to run",
-      async () => (await api.caller().blocks.get({ id: "slow-echo" })).status === "running",
-      60_000,
-    );
-  }, 90_000);
-  afterAll(async () => {
-    await agent?.stop();
-  });
-
-  it("scales up under load, within maxInstances, and back down after its cooldown", async () => {
-    let loading = true;
-    const load = (async () => {
-      while (loading) {
-        await Promise.all(
-          Array.from({ length: 6 }, () =>
-            fetch(`${api.url}/v1/blocks/slow-echo/infer`, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify({ data: { message: "hi" } }),
-            }).then((r) => r.arrayBuffer()),
-          ),
-        );
+    beforeAll(async () => {
+      for (const document of JSON.parse(
+        readFileSync(resolve(examples, "components.json"), "utf8"),
+      ) as unknown[]) {
+        await api.caller().parser.applySpec({ document });
       }
-    })();
-    try {
-      await expect.poll(healthy, { timeout: 60_000, interval: 300 }).toBe(3);
-      expect((await api.caller().blocks.get({ id: "slow-echo" })).desiredInstances).toBe(3);
-    } finally {
-      loading = false;
-      await load;
-    }
-    await expect.poll(healthy, { timeout: 60_000, interval: 300 }).toBe(1);
-    expect((await api.caller().blocks.get({ id: "slow-echo" })).desiredInstances).toBe(1);
-  });
-
-  it("runs a management command on the instances; an instance told to fail is replaced by the health checker", async () => {
-    const [before] = await api.caller().blocks.instances({ id: "slow-echo" });
-    const r = await api.caller().parser.applySpec({
-      document: doc("executeMgmtCommand", {
-        blockId: "slow-echo",
-        service: "instances",
-        mgmtCommand: "fail",
-      }),
+      agent = startAgentProcess({
+        AIOS_API_URL: api.url,
+        AIOS_CLUSTER_ID: clusterId,
+        AIOS_NODE_ID: `${clusterId}-node`,
+        AIOS_QUEUE_URL: redisUrl,
+        AIOS_BLOCK_WATCH_MS: "200",
+      });
+      await waitUntil(
+        "the agent to register",
+        async () => (await api.services.nodes.list({ clusterId })).length === 1,
+      );
+      await api.caller().parser.applySpec({
+        document: doc("createBlock", {
+          blockComponentURI: "model.echo:1.0.0-stable",
+          blockId: "slow-echo",
+          clusterId,
+          minInstances: 1,
+          maxInstances: 3,
+          parameters: { delayMs: 400 },
+          // The built-in rule: about one task in flight per instance; decide often, cool down fast.
+          initSettings: {
+            targetInFlightPerInstance: 1,
+            autoscalerIntervalSeconds: 0.3,
+            autoscalerCooldownSeconds: 2,
+            healthCheckInterval: 0.3,
+          },
+        }),
+      });
+      await waitUntil(
+        "the block to run",
+        async () => (await api.caller().blocks.get({ id: "slow-echo" })).status === "running",
+        60_000,
+      );
+    }, 90_000);
+    afterAll(async () => {
+      await agent?.stop();
     });
-    const { results } = r.result as { results: Array<{ instanceId: string; status: number }> };
-    expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ instanceId: before?.id, status: 200 });
-    await expect
-      .poll(
-        async () => {
-          const now = await api.caller().blocks.instances({ id: "slow-echo" });
-          return now.length === 1 && now[0]?.id !== before?.id && now[0]?.status === "healthy";
-        },
-        { timeout: 60_000, interval: 300 },
-      )
-      .toBe(true);
-  });
 
-  it("says which services cannot take management commands yet", async () => {
-    const err = await api
-      .caller()
-      .parser.applySpec({
+    it("scales up under load, within maxInstances, and back down after its cooldown", async () => {
+      let loading = true;
+      const load = (async () => {
+        while (loading) {
+          await Promise.all(
+            Array.from({ length: 6 }, () =>
+              fetch(`${api.url}/v1/blocks/slow-echo/infer`, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify({ data: { message: "hi" } }),
+              }).then((r) => r.arrayBuffer()),
+            ),
+          );
+        }
+      })();
+      try {
+        await expect.poll(healthy, { timeout: 60_000, interval: 300 }).toBe(3);
+        expect((await api.caller().blocks.get({ id: "slow-echo" })).desiredInstances).toBe(3);
+      } finally {
+        loading = false;
+        await load;
+      }
+      await expect.poll(healthy, { timeout: 60_000, interval: 300 }).toBe(1);
+      expect((await api.caller().blocks.get({ id: "slow-echo" })).desiredInstances).toBe(1);
+    });
+
+    it("runs a management command on the instances; an instance told to fail is replaced by the health checker", async () => {
+      const [before] = await api.caller().blocks.instances({ id: "slow-echo" });
+      const r = await api.caller().parser.applySpec({
         document: doc("executeMgmtCommand", {
           blockId: "slow-echo",
-          service: "autoscaler",
-          mgmtCommand: "x",
+          service: "instances",
+          mgmtCommand: "fail",
         }),
-      })
-      .catch((e: Error) => e);
-    expect((err as Error).message).toContain(
-      'body.spec.values.service: management commands for "autoscaler" are not supported yet',
-    );
-  });
-});
+      });
+      const { results } = r.result as { results: Array<{ instanceId: string; status: number }> };
+      expect(results).toHaveLength(1);
+      expect(results[0]).toMatchObject({ instanceId: before?.id, status: 200 });
+      await expect
+        .poll(
+          async () => {
+            const now = await api.caller().blocks.instances({ id: "slow-echo" });
+            return now.length === 1 && now[0]?.id !== before?.id && now[0]?.status === "healthy";
+          },
+          { timeout: 60_000, interval: 300 },
+        )
+        .toBe(true);
+    });
+
+    it("says which services cannot take management commands yet", async () => {
+      const err = await api
+        .caller()
+        .parser.applySpec({
+          document: doc("executeMgmtCommand", {
+            blockId: "slow-echo",
+            service: "autoscaler",
+            mgmtCommand: "x",
+          }),
+        })
+        .catch((e: Error) => e);
+      expect((err as Error).message).toContain(
+        'body.spec.values.service: management commands for "autoscaler" are not supported yet',
+      );
+    });
+  },
+);
