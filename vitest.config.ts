@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{apps,packages,bench}/**/*.test.ts"],
+          include: ["{apps,packages,bench,k8s}/**/*.test.ts"],
           exclude: [...exclude, "**/*.int.test.ts"],
         },
       },
