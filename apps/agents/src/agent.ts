@@ -55,7 +55,13 @@ export async function startAgent(deps: {
     stateDir: join(resolve(env.AIOS_HOME), "agent", clusterId),
     host: env.AIOS_PUBLIC_HOSTNAME,
   });
-  const blocks = createBlockSupervisor({ api, driver, log, nodeId: env.nodeId });
+  const blocks = createBlockSupervisor({
+    api,
+    driver,
+    log,
+    nodeId: env.nodeId,
+    metricsIntervalMs: env.AIOS_METRICS_SECONDS * 1000,
+  });
   // Desired state lives in the API: after a restart, the functions and blocks of this cluster come
   // back, and nothing is started twice.
   await retry(log, "function reconciliation", () => functions.reconcileAll(clusterId));

@@ -29,6 +29,8 @@ export const ZAgentEnv = z.object({
     .transform((v) => v === "1"),
   /** How often each block's processes are looked at (crashes, scale and replace requests). */
   AIOS_BLOCK_WATCH_MS: z.coerce.number().int().positive().default(1000),
+  /** How often each block's figures are pushed to the API as metric samples. */
+  AIOS_METRICS_SECONDS: z.coerce.number().positive().default(10),
   AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

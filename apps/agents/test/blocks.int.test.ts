@@ -34,6 +34,7 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
       AIOS_NODE_ID: `${clusterId}-node`,
       AIOS_QUEUE_URL: redisUrl,
       AIOS_BLOCK_WATCH_MS: "300",
+      AIOS_METRICS_SECONDS: "0.5",
     });
   const infer = async (text: string) => {
     const res = await fetch(`${api.url}/v1/blocks/sentiment/infer`, {
@@ -90,6 +91,15 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
       instances: Array<{ state: string }>;
     };
     expect(metrics.instances.map((i) => i.state)).toEqual(["healthy"]);
+    await expect
+      .poll(
+        async () => {
+          const series = await api.caller().blocks.metricSeries({ id: "sentiment", name: "tasks_total.ok" });
+          return series.at(-1)?.value ?? 0;
+        },
+        { timeout: 10_000, interval: 250 },
+      )
+      .toBeGreaterThanOrEqual(2);
     const [instance] = await instances();
     const logs = await api.caller().blocks.logs({ id: "sentiment", instanceId: instance?.id, limit: 50 });
     expect(logs.lines.join("\n")).toContain("instance listening");

@@ -5,6 +5,7 @@ import { createAgentService } from "./domains/agents/agent.service";
 import { createAuditService } from "./domains/audit/audit.service";
 import { createBlockService } from "./domains/blocks/block.service";
 import { createBlockLifecycle } from "./domains/blocks/block-lifecycle.service";
+import { createBlockMetrics } from "./domains/blocks/block-metrics.service";
 import { createClusterService } from "./domains/clusters/cluster.service";
 import { createComponentService } from "./domains/components/component.service";
 import { createFunctionService } from "./domains/functions/function.service";
@@ -52,6 +53,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     components,
     blocks,
     blockLifecycle,
+    blockMetrics: createBlockMetrics(db),
     vdags,
     policies,
     policyRuntime,

@@ -23,11 +23,41 @@ export const executorClient = {
       body: JSON.stringify({ instances }),
     }),
   desired: (endpoint: string) => call<ExecutorDesired>(`${endpoint}/desired`),
-  /** Each instance's state as the executor's health checker sees it. */
-  async states(endpoint: string): Promise<Map<string, InstanceState>> {
-    const status = await call<{ instances?: Array<{ id: string; state: InstanceState }> }>(
-      `${endpoint}/status`,
-    );
-    return new Map((status.instances ?? []).map((i) => [i.id, i.state]));
-  },
+  /** The executor's live figures; each instance's state as its health checker sees it. */
+  status: (endpoint: string) => call<ExecutorStatus>(`${endpoint}/status`),
 };
+
+export interface ExecutorStatus {
+  inFlight?: number;
+  tasks?: Record<string, number>;
+  instances?: Array<{
+    id: string;
+    state: InstanceState;
+    inFlight?: number;
+    latencyP50Ms?: number | null;
+    tasks?: { completed?: number; failed?: number };
+  }>;
+}
+
+/** The executor's figures as metric samples of the block and of each instance. */
+export function metricSamples(blockId: string, status: ExecutorStatus) {
+  const samples: Array<{ entityType: "block" | "instance"; entityId: string; name: string; value: number }> =
+    [];
+  const add = (entityType: "block" | "instance", entityId: string, name: string, value: unknown) => {
+    if (typeof value === "number" && Number.isFinite(value))
+      samples.push({ entityType, entityId, name, value });
+  };
+  const instances = status.instances ?? [];
+  add("block", blockId, "in_flight", status.inFlight);
+  add("block", blockId, "instances_healthy", instances.filter((i) => i.state === "healthy").length);
+  for (const [outcome, n] of Object.entries(status.tasks ?? {}))
+    add("block", blockId, `tasks_total.${outcome}`, n);
+  for (const i of instances) {
+    const id = `${blockId}/${i.id}`;
+    add("instance", id, "in_flight", i.inFlight);
+    add("instance", id, "latency_p50_ms", i.latencyP50Ms);
+    add("instance", id, "tasks_completed", i.tasks?.completed);
+    add("instance", id, "tasks_failed", i.tasks?.failed);
+  }
+  return samples;
+}

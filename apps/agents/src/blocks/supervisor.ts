@@ -3,7 +3,7 @@ import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { Logger } from "@aios/service-kit";
 import { newInstanceId } from "@aios/spec";
 import type { Driver, Workload } from "../drivers/driver";
-import { executorClient, type InstanceState } from "./executor-client";
+import { type ExecutorStatus, executorClient, metricSamples } from "./executor-client";
 
 const EXECUTOR_ENTRY = "packages/block-runtime/src/main.ts";
 type Desired = Extract<
@@ -23,6 +23,7 @@ interface HostedBlock {
   ticking?: boolean;
   /** Workloads left by an earlier agent were looked for. */
   adopted?: boolean;
+  lastMetricsAt?: number;
 }
 
 const INSTANCE_NAME = /^in-[a-z0-9]{4}$/;
@@ -39,7 +40,14 @@ export function blockOfWorkload(name: string): string | null {
  * instances, kept there (a crashed process is replaced), changed when the API's desired state or
  * the executor's autoscaler and health checker ask, and reported back to the API.
  */
-export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; log: Logger; nodeId: string }) {
+export function createBlockSupervisor(opts: {
+  api: ApiClient;
+  driver: Driver;
+  log: Logger;
+  nodeId: string;
+  /** How often the executor's figures are pushed to the API as metric samples. */
+  metricsIntervalMs?: number;
+}) {
   const { api, driver, log } = opts;
   const hosted = new Map<string, HostedBlock>();
   let stopping = false;
@@ -142,8 +150,9 @@ export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; lo
     });
 
   const report = async (blockId: string, b: HostedBlock, force = false) => {
-    let states = new Map<string, InstanceState>();
-    if (b.executor) states = await executorClient.states(b.executor.endpoint).catch(() => states);
+    let status: ExecutorStatus = {};
+    if (b.executor) status = await executorClient.status(b.executor.endpoint).catch(() => status);
+    const states = new Map((status.instances ?? []).map((i) => [i.id, i.state]));
     const instances = [...b.instances.entries()].map(([id, w]) => ({
       id,
       endpoint: w.endpoint,
@@ -155,6 +164,12 @@ export function createBlockSupervisor(opts: { api: ApiClient; driver: Driver; lo
           ? "unhealthy"
           : "starting") as "healthy" | "unhealthy" | "starting",
     }));
+    if (status.instances && Date.now() - (b.lastMetricsAt ?? 0) >= (opts.metricsIntervalMs ?? 10_000)) {
+      b.lastMetricsAt = Date.now();
+      await api.agents.work.reportMetrics
+        .mutate({ samples: metricSamples(blockId, status) })
+        .catch((err: Error) => log.warn("metrics push failed", { blockId, err: err.message }));
+    }
     const body = {
       blockId,
       executorEndpoint: b.executor?.endpoint ?? null,

@@ -102,4 +102,21 @@ export const agentWorkRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.blockLifecycle.autoscaled(input.blockId, input.instances, scopeOf(ctx.principal)),
     ),
+  reportMetrics: agentProcedure
+    .input(
+      z.object({
+        samples: z
+          .array(
+            z.object({
+              entityType: z.enum(["block", "instance"]),
+              entityId: z.string().min(1),
+              name: z.string().min(1).max(120),
+              value: z.number().finite(),
+            }),
+          )
+          .max(5_000),
+      }),
+    )
+    .output(z.object({ stored: z.number().int() }))
+    .mutation(({ ctx, input }) => ctx.services.blockMetrics.record(input.samples, scopeOf(ctx.principal))),
 });

@@ -33,6 +33,16 @@ export const blocksRouter = router({
     .input(ZId)
     .output(z.record(z.string(), z.unknown()))
     .query(({ ctx, input }) => ctx.services.blockLifecycle.metrics(input.id)),
+  /** The block's and its instances' time series (pushed by the agent), oldest first. */
+  metricSeries: viewerProcedure
+    .input(
+      ZId.extend({
+        name: z.string().optional(),
+        sinceMinutes: z.number().int().min(1).max(1440).default(15),
+      }),
+    )
+    .output(z.array(z.object({ entity: z.string(), name: z.string(), value: z.number(), ts: z.string() })))
+    .query(({ ctx, input }) => ctx.services.blockMetrics.series(input.id, input)),
   /** Every status change of a block (or of all blocks), as it happens, over SSE. */
   onStatus: viewerProcedure
     .input(z.object({ blockId: ZDnsLabel.optional() }).optional())
