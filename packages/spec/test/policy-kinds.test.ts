@@ -5,7 +5,6 @@ import {
   PRE_CHECK_ACTIONS,
   RESOURCE_ALLOCATOR_ACTIONS,
   type TPolicyKind,
-  type TSpecError,
   validatePolicyInput,
   validatePolicyOutput,
   ZAiosPacket,
