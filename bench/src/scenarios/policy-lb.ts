@@ -44,7 +44,10 @@ function warmDecision(instances: number, isolation: SandboxIsolation): Scenario 
   const suffix = isolation === "process" ? "-process" : "";
   return {
     name: `policy.lb-${instances}${suffix}`,
-    description: `warm round-robin loadBalancer decision over ${instances} instances through the ${isolation} sandbox (validation + JSON + isolate) vs the same function called directly`,
+    description:
+      isolation === "in-process"
+        ? `warm round-robin loadBalancer decision over ${instances} instances as a block's executor makes it (in-process isolate, input built by the executor, output validated) vs the same function called directly`
+        : `warm round-robin loadBalancer decision over ${instances} instances through the process sandbox (input and output validated, IPC) vs the same function called directly`,
     async run(): Promise<ScenarioResult> {
       const input = lbInput(instances);
       const direct = directRoundRobin();
@@ -55,7 +58,7 @@ function warmDecision(instances: number, isolation: SandboxIsolation): Scenario 
         const opts = { n: isolation === "process" ? 5000 : 20_000, warmup: 2000 };
         const baseline = await measure(async () => direct(input), opts);
         const measured = await measure(async () => {
-          const r = await instance.eval(input);
+          const r = await instance.eval(input, { trustedInput: isolation === "in-process" });
           if (!r.ok) throw r.error;
         }, opts);
         return {

@@ -26,7 +26,11 @@ export interface PolicyInstance {
   /** Runs init again with these values; the state starts over. */
   init(settings: object, parameters: object): Promise<CallResult<void>>;
   /** Validates the input and the output against the kind's schemas. */
-  eval(input: unknown, ctx?: { metrics?: unknown }): Promise<CallResult<unknown>>;
+  /**
+   * Runs the policy's eval. The input is validated against the kind unless `trustedInput` says the
+   * caller built it itself (the block runtime's own hot path); the output is always validated.
+   */
+  eval(input: unknown, ctx?: { metrics?: unknown; trustedInput?: boolean }): Promise<CallResult<unknown>>;
   management(action: string, data: unknown): Promise<CallResult<unknown>>;
   dispose(): void;
 }
