@@ -12,14 +12,14 @@
 // postmaster SIGINT (fast shutdown) as a safety net. A parent that is SIGKILLed (or dies on a
 // signal without an 'exit' event) leaves postgres RUNNING; the next startPostgres() on the same
 // data dir detects it through postmaster.pid and stops it before starting again.
-import { existsSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, renameSync, statSync } from "node:fs";
 import { appendFile, chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ensureDatabase } from "./ensure-database";
 import { assertTraversable, postgresOsUser, type RunAs } from "./os-user";
-import { pgBinaries } from "./pg-binaries";
+import { type PgBinaries, pgBinaries } from "./pg-binaries";
 import { readPostmasterPid, run, stopPostmaster } from "./postmaster";
 
 export interface StartPostgresOptions {
@@ -48,6 +48,37 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The binaries live inside the project's node_modules. When the postgres OS user cannot reach
+ * them there (a checkout under a private home directory, say), they are copied once to a shared
+ * directory it can reach, and run from there.
+ */
+function reachableBinaries(bins: PgBinaries, user: RunAs): PgBinaries {
+  try {
+    assertTraversable(user, [bins.binDir]);
+    return bins;
+  } catch {
+    const native = path.dirname(bins.binDir);
+    const target = path.join(
+      os.tmpdir(),
+      `aios-postgres-${path.basename(path.dirname(native))}-${statSync(bins.postgres).size}`,
+    );
+    if (!existsSync(path.join(target, "bin", "postgres"))) {
+      const staging = `${target}.${process.pid}`;
+      cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+      chmodSync(staging, 0o755);
+      renameSync(staging, target);
+    }
+    const binDir = path.join(target, "bin");
+    return {
+      binDir,
+      initdb: path.join(binDir, "initdb"),
+      pgCtl: path.join(binDir, "pg_ctl"),
+      postgres: path.join(binDir, "postgres"),
+    };
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -72,8 +103,12 @@ async function prepareDataDir(dataDir: string, user: RunAs | undefined): Promise
   await chmod(dataDir, 0o700); // postgres refuses group/world-accessible data dirs
 }
 
+/** The binaries postgres' OS user can run (copied out of a private checkout if needed). */
+const binariesFor = (user?: RunAs): PgBinaries =>
+  user ? reachableBinaries(pgBinaries(), user) : pgBinaries();
+
 async function initdb(dataDir: string, o: Required<Omit<StartPostgresOptions, "port">>, user?: RunAs) {
-  const bins = pgBinaries();
+  const bins = binariesFor(user);
   const tmp = await mkdtemp(path.join(os.tmpdir(), "aios-pg-"));
   const pwfile = path.join(tmp, "pw");
   await writeFile(pwfile, `${o.password}\n`, { mode: 0o600 });
@@ -103,7 +138,7 @@ async function pgCtlStart(dataDir: string, port: number, durable: boolean, user?
   if (!durable) flags.push("-c fsync=off -c synchronous_commit=off -c full_page_writes=off");
   const logFile = path.join(dataDir, "server.log");
   const args = ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-s", "-o", flags.join(" ")];
-  const res = await run(pgBinaries().pgCtl, args, user);
+  const res = await run(binariesFor(user).pgCtl, args, user);
   if (res.code === 0) return undefined;
   const log = await readFile(logFile, "utf8").catch(() => "");
   return `${res.output}\n${log.split("\n").slice(-15).join("\n")}`;
@@ -119,8 +154,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     ...options,
   };
   const dataDir = path.resolve(o.dataDir);
-  const bins = pgBinaries();
   const user = postgresOsUser();
+  const bins = binariesFor(user);
   if (user) assertTraversable(user, [path.dirname(dataDir), bins.binDir]);
   await prepareDataDir(dataDir, user);
 
