@@ -18,7 +18,7 @@ describe("example specs", () => {
     expect(result.values.config.publicHostname).toBe("127.0.0.1");
   });
 
-  it("components.json registers the four example components with runnable entries", () => {
+  it("components.json registers the example components with runnable entries", () => {
     const docs = readJson("examples/specs/components.json");
     expect(Array.isArray(docs)).toBe(true);
     const uris: string[] = [];
@@ -29,7 +29,12 @@ describe("example specs", () => {
       const uri = componentUriOf(result.values);
       uris.push(uri);
       const name = result.values.componentId.name;
-      expect(result.values.runtime?.entry).toBe(`examples/components/${name}/index.ts`);
+      // A managed third-party system is reached through the proxy; its own program is the init step.
+      const program = result.values.runtime?.init ? "http-proxy" : name;
+      expect(result.values.runtime?.entry).toBe(`examples/components/${program}/index.ts`);
+      if (result.values.runtime?.init) {
+        expect(result.values.runtime.init.entry).toBe(`examples/components/${name}/manage.ts`);
+      }
       if (uri === "tool.http-proxy:1.0.0-stable") {
         expect(result.values.containerRegistryInfo.componentMode).toBe("third_party");
         expect(result.values.componentParameters).toHaveProperty("url");
@@ -40,6 +45,7 @@ describe("example specs", () => {
       "model.text-sentiment:1.0.0-stable",
       "model.language-detect:1.0.0-stable",
       "tool.http-proxy:1.0.0-stable",
+      "tool.kv-store:1.0.0-stable",
     ]);
   });
 

@@ -49,6 +49,13 @@ export const ZManagementCommandTemplate = z.looseObject({
 export const ZComponentRuntime = z.looseObject({
   /** Program path relative to the repository, e.g. `examples/components/echo/index.ts`. */
   entry: ZNonEmptyString.optional(),
+  /**
+   * A managed third-party system: a program run once before the block's instances start
+   * (`AIOS_INIT_MODE=install`) and once after they stop on removal (`uninstall`). It reports its
+   * stages as JSON lines `{"stage":"begin"|"main"|"finish"|"failed", "message"?, "parameters"?}`;
+   * the parameters of `finish` (e.g. the system's URL) are given to every instance.
+   */
+  init: z.looseObject({ entry: ZNonEmptyString }).optional(),
 });
 
 /** `registerComponent` values (reference §2.2). */
