@@ -61,6 +61,7 @@ export async function startAgent(deps: {
     log,
     nodeId: env.nodeId,
     metricsIntervalMs: env.AIOS_METRICS_SECONDS * 1000,
+    systemsDir: join(resolve(env.AIOS_HOME), "agent", clusterId, "systems"),
   });
   // Desired state lives in the API: after a restart, the functions and blocks of this cluster come
   // back, and nothing is started twice.

@@ -56,5 +56,25 @@ export function driverContract(name: string, makeDriver: () => Driver) {
       expect(makeDriver().adopt("hello-3")).toBeNull();
       expect(makeDriver().list()).not.toContain("hello-3");
     });
+
+    it("runs a job to completion, line by line, with its exit code", async () => {
+      const lines: string[] = [];
+      const ok = await makeDriver().runJob({
+        name: "job-1",
+        entry: "apps/agents/test/fixtures/job-stages.ts",
+        env: { AIOS_INIT_MODE: "install" },
+        timeoutMs: 30_000,
+        onLine: (l) => lines.push(l),
+      });
+      expect(ok.code).toBe(0);
+      expect(lines).toEqual(['{"stage":"begin"}', "mode=install"]);
+      const failed = await makeDriver().runJob({
+        name: "job-2",
+        entry: "apps/agents/test/fixtures/job-stages.ts",
+        env: { JOB_EXIT: "4" },
+        timeoutMs: 30_000,
+      });
+      expect(failed.code).toBe(4);
+    });
   });
 }

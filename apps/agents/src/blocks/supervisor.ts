@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { join } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { Logger } from "@aios/service-kit";
 import { newInstanceId } from "@aios/spec";
@@ -47,6 +48,8 @@ export function createBlockSupervisor(opts: {
   nodeId: string;
   /** How often the executor's figures are pushed to the API as metric samples. */
   metricsIntervalMs?: number;
+  /** Where managed third-party systems keep their files (one directory per block). */
+  systemsDir: string;
 }) {
   const { api, driver, log } = opts;
   const hosted = new Map<string, HostedBlock>();
@@ -182,6 +185,61 @@ export function createBlockSupervisor(opts: {
     await api.agents.work.reportBlock.mutate(body);
   };
 
+  /**
+   * Runs the block's init step (a managed third-party system's install or uninstall) to the end,
+   * reporting each stage it prints; true when it finished.
+   */
+  const runInit = async (blockId: string, d: Desired, mode: "install" | "uninstall"): Promise<boolean> => {
+    if (!d.initEntry) return true;
+    // One at a time and in order: each report updates the block's record of stages.
+    let reported: Promise<unknown> = Promise.resolve();
+    let finished = false;
+    let lastMessage = "";
+    const report = (stage: InitStageName, message?: string, parameters?: Record<string, unknown>) => {
+      reported = reported.then(() =>
+        api.agents.work.reportInitStage
+          .mutate({
+            blockId,
+            mode,
+            stage,
+            ...(message ? { message } : {}),
+            ...(parameters ? { parameters } : {}),
+          })
+          .catch((err: Error) => log.warn("init stage report failed", { blockId, err: err.message })),
+      );
+    };
+    try {
+      const { code } = await driver.runJob({
+        name: `${blockId}-init-${mode}`,
+        entry: d.initEntry,
+        timeoutMs: 5 * 60_000,
+        env: {
+          AIOS_INIT_MODE: mode,
+          BLOCK_ID: blockId,
+          AIOS_SYSTEM_DIR: join(opts.systemsDir, blockId),
+          AIOS_INIT_DATA: JSON.stringify({
+            blockInitData: d.blockInitData,
+            initSettings: d.initSettings,
+            parameters: d.parameters,
+          }),
+        },
+        onLine: (line) => {
+          const event = parseStage(line);
+          if (!event) return void (lastMessage = line.slice(0, 500));
+          if (event.stage === "finish") finished = true;
+          report(event.stage, event.message, event.parameters);
+        },
+      });
+      if (code !== 0 && finished) finished = false;
+      if (!finished) report("failed", `exited with code ${code}${lastMessage ? `: ${lastMessage}` : ""}`);
+    } catch (err) {
+      report("failed", (err as Error).message);
+    }
+    await reported;
+    log.info("init step", { blockId, mode, finished });
+    return finished;
+  };
+
   const reconcileNow = async (blockId: string, b: HostedBlock) => {
     let desired: Awaited<ReturnType<typeof api.agents.work.desiredBlock.query>>;
     try {
@@ -192,9 +250,26 @@ export function createBlockSupervisor(opts: {
     }
     if (!desired.exists || desired.removing) {
       await stopAll(b);
+      if (desired.exists && desired.initState?.mode === "install") {
+        // The system goes with its block; a failed uninstall keeps the block `removing`, to retry.
+        if (!(await runInit(blockId, desired, "uninstall"))) return;
+      }
       if (desired.exists) await report(blockId, b, true);
       hosted.delete(blockId);
       return;
+    }
+    if (
+      desired.initEntry &&
+      !(desired.initState?.mode === "install" && desired.initState.stage === "finish")
+    ) {
+      if (!(await runInit(blockId, desired, "install"))) {
+        b.failure = "the init step did not finish (see the block's init stages)";
+        await report(blockId, b);
+        return;
+      }
+      // The install handed over parameters (e.g. the system's URL): read them back.
+      desired = await api.agents.work.desiredBlock.query({ blockId });
+      if (!desired.exists) return;
     }
     b.desired = desired;
     if (!b.adopted) adopt(blockId, b);
@@ -356,3 +431,24 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
 
 const hashOf = (value: unknown) =>
   createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
+
+/** A stage line of an init step: `{"stage": "...", "message"?, "parameters"?}`. */
+type InitStageName = "begin" | "main" | "finish" | "failed";
+const INIT_STAGES: readonly string[] = ["begin", "main", "finish", "failed"];
+
+function parseStage(line: string) {
+  try {
+    const v = JSON.parse(line) as { stage?: unknown; message?: unknown; parameters?: unknown };
+    if (typeof v.stage !== "string" || !INIT_STAGES.includes(v.stage)) return null;
+    return {
+      stage: v.stage as InitStageName,
+      message: typeof v.message === "string" ? v.message : undefined,
+      parameters:
+        v.parameters && typeof v.parameters === "object" && !Array.isArray(v.parameters)
+          ? (v.parameters as Record<string, unknown>)
+          : undefined,
+    };
+  } catch {
+    return null;
+  }
+}

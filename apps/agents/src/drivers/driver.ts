@@ -28,6 +28,16 @@ export interface Workload {
   stop(): Promise<void>;
 }
 
+export interface JobSpec {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+  /** Gives up (and kills the job) after this long. */
+  timeoutMs: number;
+  /** Every line the job prints, as it prints it. */
+  onLine?: (line: string) => void;
+}
+
 export interface Driver {
   readonly name: string;
   /** Starts the workload and resolves once it accepts connections (or rejects, with its last logs). */
@@ -36,4 +46,6 @@ export interface Driver {
   list(): string[];
   /** Takes over a running workload by name; null when it is not running. */
   adopt(name: string): Workload | null;
+  /** Runs a program to completion (an init step): its exit code, or a timeout error. */
+  runJob(spec: JobSpec): Promise<{ code: number | null }>;
 }

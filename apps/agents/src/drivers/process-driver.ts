@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import {
+  appendFileSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -11,7 +12,7 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import { findFreePort, waitForPort } from "@aios/service-kit";
-import type { Driver, Workload, WorkloadSpec } from "./driver";
+import type { Driver, JobSpec, Workload, WorkloadSpec } from "./driver";
 import { tailLines } from "./tail";
 
 interface WorkloadRecord {
@@ -109,6 +110,40 @@ export function createProcessDriver(opts: { repoRoot: string; stateDir: string; 
         throw err;
       }
       return workload;
+    },
+
+    runJob(spec: JobSpec): Promise<{ code: number | null }> {
+      return new Promise((resolvePromise, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", resolve(opts.repoRoot, spec.entry)], {
+          cwd: opts.repoRoot,
+          env: { ...process.env, ...spec.env },
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true,
+        });
+        let buffered = "";
+        const onData = (chunk: Buffer) => {
+          buffered += chunk.toString("utf8");
+          const lines = buffered.split("\n");
+          buffered = lines.pop() ?? "";
+          for (const line of lines) {
+            if (line.trim()) {
+              appendFileSync(logFile(spec.name), `${line}\n`);
+              spec.onLine?.(line);
+            }
+          }
+        };
+        child.stdout?.on("data", onData);
+        child.stderr?.on("data", onData);
+        const timer = setTimeout(() => {
+          signalGroup(child.pid ?? 0, "SIGKILL");
+          reject(new Error(`${spec.name} did not finish within ${spec.timeoutMs} ms`));
+        }, spec.timeoutMs);
+        child.once("error", reject);
+        child.once("close", (code) => {
+          clearTimeout(timer);
+          resolvePromise({ code });
+        });
+      });
     },
 
     list: () =>

@@ -119,4 +119,18 @@ export const agentWorkRouter = router({
     )
     .output(z.object({ stored: z.number().int() }))
     .mutation(({ ctx, input }) => ctx.services.blockMetrics.record(input.samples, scopeOf(ctx.principal))),
+  reportInitStage: agentProcedure
+    .input(
+      z.object({
+        blockId: ZDnsLabel,
+        mode: z.enum(["install", "uninstall"]),
+        stage: z.enum(["begin", "main", "finish", "failed"]),
+        message: z.string().max(2000).optional(),
+        parameters: ZJsonObject.optional(),
+      }),
+    )
+    .output(z.object({ ok: z.boolean() }))
+    .mutation(({ ctx, input }) =>
+      ctx.services.blockLifecycle.initStage(input.blockId, input, scopeOf(ctx.principal)),
+    ),
 });

@@ -66,7 +66,7 @@ export function createBlockLifecycle(
     const runtime = runtimeOf(r.doc);
     const revision = runtime.revision + 1;
     const doc = { ...asObject(r.doc), runtime: { ...runtime, revision, statusReason: reason } };
-    await db.block.update({ where: { id }, data: { ...data, doc: doc as Prisma.InputJsonValue } });
+    await db.block.update({ where: { id }, data: { ...data, doc: doc as unknown as Prisma.InputJsonValue } });
     await queues.enqueue(r.clusterId ?? "local", { type: "block.reconcile", blockId: id, revision });
   };
   const scoped = (clusterId: string | null, scope: string | null, id: string) => {
@@ -178,22 +178,27 @@ export function createBlockLifecycle(
         };
       }
       const componentDoc = asObject(r.component.doc);
+      const runtime = asObject(componentDoc.runtime);
+      const init = runtimeOf(r.doc).init ?? null;
+      const installed = init?.mode === "install" && init.stage === "finish";
       return {
         blockId: id,
         exists: true as const,
         removing: r.status === "removing" || r.status === "removed",
         revision: runtimeOf(r.doc).revision,
         componentURI: r.componentURI,
-        entry:
-          typeof asObject(componentDoc.runtime).entry === "string"
-            ? (asObject(componentDoc.runtime).entry as string)
-            : null,
+        entry: typeof runtime.entry === "string" ? runtime.entry : null,
+        /** The managed third-party system's init step, if the component has one. */
+        initEntry:
+          typeof asObject(runtime.init).entry === "string" ? (asObject(runtime.init).entry as string) : null,
+        initState: init ? { mode: init.mode, stage: init.stage } : null,
         minInstances: r.minInstances,
         maxInstances: r.maxInstances,
         desiredInstances: r.desiredInstances,
         blockInitData: asObject(doc.blockInitData),
         initSettings: asObject(doc.initSettings),
-        parameters: asObject(doc.parameters),
+        // What the install handed over (e.g. the system's URL) goes to every instance.
+        parameters: { ...asObject(doc.parameters), ...(installed ? init.parameters : {}) },
         policies,
       };
     },
@@ -204,6 +209,46 @@ export function createBlockLifecycle(
         select: { id: true },
       });
       return rows.map((b) => b.id);
+    },
+
+    /** A stage of the block's init step (install or uninstall of its managed third-party system). */
+    async initStage(
+      id: string,
+      report: {
+        mode: "install" | "uninstall";
+        stage: "begin" | "main" | "finish" | "failed";
+        message?: string | undefined;
+        parameters?: Record<string, unknown> | undefined;
+      },
+      scope: string | null,
+    ) {
+      const r = await db.block.findUnique({ where: { id } });
+      if (!r) throw new NotFoundError("block", id);
+      scoped(r.clusterId, scope, id);
+      const runtime = runtimeOf(r.doc);
+      const previous = runtime.init;
+      const at = new Date().toISOString();
+      const init = {
+        mode: report.mode,
+        stage: report.stage,
+        parameters:
+          report.stage === "finish" && report.mode === "install"
+            ? (report.parameters ?? {})
+            : (previous?.parameters ?? {}),
+        stages: [
+          ...(previous?.stages ?? []),
+          {
+            mode: report.mode,
+            stage: report.stage,
+            ...(report.message ? { message: report.message } : {}),
+            at,
+          },
+        ].slice(-50),
+      };
+      const reason = `init step ${report.mode}: ${report.stage}${report.message ? ` (${report.message})` : ""}`;
+      const doc = { ...asObject(r.doc), runtime: { ...runtime, init, statusReason: reason } };
+      await db.block.update({ where: { id }, data: { doc: doc as unknown as Prisma.InputJsonValue } });
+      return { ok: true };
     },
 
     /** The autoscaler decided a new count; it becomes the desired state (within bounds). */
@@ -280,7 +325,7 @@ export function createBlockLifecycle(
             update: { status: i.status, endpoint: i.endpoint, nodeId: i.nodeId, gpus: i.gpus },
           }),
         ),
-        db.block.update({ where: { id }, data: { status, doc: doc as Prisma.InputJsonValue } }),
+        db.block.update({ where: { id }, data: { status, doc: doc as unknown as Prisma.InputJsonValue } }),
       ]);
       if (status !== r.status) {
         events.emit("status", {

@@ -9,6 +9,16 @@ export interface BlockRuntimeState {
   executorEndpoint?: string | null;
   /** The last status changes, newest last. */
   history?: Array<{ status: string; reason: string; at: string }>;
+  /** A managed third-party system's init step: where it is, and what its install handed over. */
+  init?: InitState;
+}
+
+export interface InitState {
+  mode: "install" | "uninstall";
+  stage: "begin" | "main" | "finish" | "failed";
+  /** From the install's `finish`: given to every instance (e.g. the system's URL). */
+  parameters: Record<string, unknown>;
+  stages: Array<{ mode: string; stage: string; message?: string; at: string }>;
 }
 
 export function runtimeOf(doc: unknown): BlockRuntimeState {
@@ -18,6 +28,7 @@ export function runtimeOf(doc: unknown): BlockRuntimeState {
     ...(typeof r.statusReason === "string" ? { statusReason: r.statusReason } : {}),
     ...(typeof r.executorEndpoint === "string" ? { executorEndpoint: r.executorEndpoint } : {}),
     ...(Array.isArray(r.history) ? { history: r.history as BlockRuntimeState["history"] } : {}),
+    ...(r.init && typeof r.init === "object" ? { init: r.init as InitState } : {}),
   };
 }
 
