@@ -8,6 +8,7 @@ import type { TAgentEnv } from "./env";
 import { createFunctionSupervisor } from "./functions/supervisor";
 import { blockLogsHandler } from "./jobs/block-logs";
 import { blockMgmtHandler } from "./jobs/block-mgmt";
+import { blockParametersHandler, instanceRemoveHandler } from "./jobs/block-parameters";
 import { blockReconcileHandler } from "./jobs/block-reconcile";
 import { clusterPingHandler } from "./jobs/cluster-ping";
 import { functionReconcileHandler } from "./jobs/function-reconcile";
@@ -78,6 +79,8 @@ export async function startAgent(deps: {
       "block.reconcile": blockReconcileHandler(blocks),
       "block.logs": blockLogsHandler(blocks),
       "block.mgmt": blockMgmtHandler(blocks),
+      "block.parameters": blockParametersHandler(blocks),
+      "instance.remove": instanceRemoveHandler(blocks),
     },
   });
 

@@ -124,5 +124,35 @@ describe.runIf(redisUrl)(
         'body.spec.values.service: management commands for "autoscaler" are not supported yet',
       );
     });
+
+    it("updates parameters on the running instances without restarting them", async () => {
+      const before = (await api.caller().blocks.instances({ id: "slow-echo" })).map((i) => i.id);
+      const r = await api
+        .caller()
+        .blocks.updateParameters({ id: "slow-echo", parameters: { uppercase: true, delayMs: 0 } });
+      expect(r.parameters).toEqual({ delayMs: 0, uppercase: true });
+      expect(r.results.map((x) => x.status)).toEqual([200]);
+      const res = await fetch(`${api.url}/v1/blocks/slow-echo/infer`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ data: { message: "hi" } }),
+      });
+      expect(((await res.json()) as { packet: { data: { message: string } } }).packet.data.message).toBe(
+        "HI",
+      );
+      await new Promise((r) => setTimeout(r, 1_000)); // a reconcile would have restarted them by now
+      expect((await api.caller().blocks.instances({ id: "slow-echo" })).map((i) => i.id)).toEqual(before);
+    });
+
+    it("refuses to remove an instance below minInstances, naming the field", async () => {
+      const [only] = await api.caller().blocks.instances({ id: "slow-echo" });
+      const err = await api
+        .caller()
+        .blocks.removeInstance({ id: "slow-echo", instanceId: only?.id ?? "" })
+        .catch((e: Error) => e);
+      expect((err as Error).message).toBe(
+        "instanceId: removing it would go below minInstances (1); scale instead",
+      );
+    });
   },
 );

@@ -48,6 +48,22 @@ export const ZBlockMgmtJob = z.object({
   requestId: z.string().min(1),
 });
 
+/** New parameters for a block's running instances (`/setParameters`), answered with each reply. */
+export const ZBlockParametersJob = z.object({
+  type: z.literal("block.parameters"),
+  blockId: ZDnsLabel,
+  parameters: z.record(z.string(), z.unknown()),
+  requestId: z.string().min(1),
+});
+
+/** Stop one instance of a block (the block's desired count was lowered by one). */
+export const ZInstanceRemoveJob = z.object({
+  type: z.literal("instance.remove"),
+  blockId: ZDnsLabel,
+  instanceId: z.string().min(1),
+  requestId: z.string().min(1),
+});
+
 /** Execution type 3: run a stored policy job once on this cluster (the job row holds the work). */
 export const ZPolicyRunJob = z.object({
   type: z.literal("policy.run"),
@@ -69,6 +85,8 @@ export const ZClusterJob = z.discriminatedUnion("type", [
   ZBlockReconcileJob,
   ZBlockLogsJob,
   ZBlockMgmtJob,
+  ZBlockParametersJob,
+  ZInstanceRemoveJob,
   ZPolicyRunJob,
   ZFunctionReconcileJob,
 ]);
@@ -91,6 +109,10 @@ export function jobIdFor(job: TClusterJob): string {
       return `block.logs__${job.requestId}`;
     case "block.mgmt":
       return `block.mgmt__${job.requestId}`;
+    case "block.parameters":
+      return `block.parameters__${job.requestId}`;
+    case "instance.remove":
+      return `instance.remove__${job.requestId}`;
     case "policy.run":
       return `policy.run__${job.jobId}`;
     case "function.reconcile":

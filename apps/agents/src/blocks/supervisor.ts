@@ -278,13 +278,8 @@ export function createBlockSupervisor(opts: {
       await report(blockId, b);
       return;
     }
-    const configKey = hashOf([
-      desired.entry,
-      desired.blockInitData,
-      desired.initSettings,
-      desired.parameters,
-      desired.policies,
-    ]);
+    // Parameters are not part of it: they change on running instances (`/setParameters`).
+    const configKey = hashOf([desired.entry, desired.blockInitData, desired.initSettings, desired.policies]);
     if (configKey !== b.configKey) {
       await stopAll(b);
       b.configKey = configKey;
@@ -405,6 +400,41 @@ export function createBlockSupervisor(opts: {
           }
         }),
       );
+    },
+    /** New parameters for the running instances (new ones get them from the desired state). */
+    async setParameters(blockId: string, parameters: Record<string, unknown>) {
+      const b = hosted.get(blockId);
+      return Promise.all(
+        [...(b?.instances.entries() ?? [])].map(async ([id, w]) => {
+          try {
+            const res = await fetch(`${w.endpoint}/setParameters`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ parameters }),
+              signal: AbortSignal.timeout(10_000),
+            });
+            return { instanceId: id, status: res.status, reply: (await res.json()) as unknown };
+          } catch (err) {
+            return { instanceId: id, status: 0, reply: { error: { message: (err as Error).message } } };
+          }
+        }),
+      );
+    },
+    /** Stops one instance; the block's desired count was lowered, so no replacement starts. */
+    removeInstance(blockId: string, instanceId: string) {
+      return serial(blockId, async (b) => {
+        const w = b.instances.get(instanceId);
+        if (!w) throw new Error(`no instance ${instanceId} of block ${blockId} runs here`);
+        await w.stop();
+        b.instances.delete(instanceId);
+        if (b.desired)
+          b.desired = { ...b.desired, desiredInstances: Math.max(0, b.desired.desiredInstances - 1) };
+        if (b.executor) {
+          const list = [...b.instances.entries()].map(([id, x]) => ({ id, endpoint: x.endpoint }));
+          await executorClient.putInstances(b.executor.endpoint, list);
+        }
+        await report(blockId, b, true);
+      });
     },
     /** Stops every process of every block (a single-machine install going down). */
     async stopAll() {

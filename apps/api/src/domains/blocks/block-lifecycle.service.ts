@@ -123,6 +123,51 @@ export function createBlockLifecycle(
       };
     },
 
+    /**
+     * New parameters for the block (merged over the current ones): stored, so new instances start
+     * with them, and sent to the running instances, whose replies come back.
+     */
+    async updateParameters(id: string, parameters: Record<string, unknown>) {
+      const r = await row(id);
+      const doc = asObject(r.doc);
+      const merged = { ...asObject(doc.parameters), ...parameters };
+      await db.block.update({
+        where: { id },
+        data: { doc: { ...doc, parameters: merged } as Prisma.InputJsonValue },
+      });
+      const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const answer = (await queues.ask(r.clusterId ?? "local", {
+        type: "block.parameters",
+        blockId: id,
+        parameters: merged,
+        requestId,
+      })) as { results?: Array<{ instanceId: string; status: number; reply: unknown }> };
+      return { parameters: merged, results: answer.results ?? [] };
+    },
+
+    /** Removes one instance: the desired count goes down by one (never below minInstances). */
+    async removeInstance(id: string, instanceId: string) {
+      const r = await row(id);
+      if (!(await db.instance.findUnique({ where: { blockId_id: { blockId: id, id: instanceId } } }))) {
+        throw new NotFoundError("instance", instanceId, "instanceId");
+      }
+      if (r.desiredInstances - 1 < r.minInstances) {
+        throw UserError.field(
+          "instanceId",
+          `removing it would go below minInstances (${r.minInstances}); scale instead`,
+        );
+      }
+      await db.block.update({ where: { id }, data: { desiredInstances: r.desiredInstances - 1 } });
+      const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      await queues.ask(r.clusterId ?? "local", {
+        type: "instance.remove",
+        blockId: id,
+        instanceId,
+        requestId,
+      });
+      return { desiredInstances: r.desiredInstances - 1 };
+    },
+
     /** A management command for the block's instances (all, or one), answered by each. */
     async mgmt(id: string, instanceId: string | undefined, action: string, data: unknown) {
       const r = await row(id);

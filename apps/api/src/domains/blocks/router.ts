@@ -70,6 +70,19 @@ export const blocksRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.blockLifecycle.mgmt(input.id, input.instanceId, input.action, input.data),
     ),
+  updateParameters: changeProcedure
+    .input(ZId.extend({ parameters: z.record(z.string(), z.unknown()) }))
+    .output(
+      z.object({
+        parameters: z.record(z.string(), z.unknown()),
+        results: z.array(z.object({ instanceId: z.string(), status: z.number().int(), reply: z.unknown() })),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.services.blockLifecycle.updateParameters(input.id, input.parameters)),
+  removeInstance: changeProcedure
+    .input(ZId.extend({ instanceId: z.string().min(1) }))
+    .output(z.object({ desiredInstances: z.number().int() }))
+    .mutation(({ ctx, input }) => ctx.services.blockLifecycle.removeInstance(input.id, input.instanceId)),
   scale: changeProcedure
     .input(ZId.extend({ instances: z.number().int().min(0) }))
     .output(ZBlockRecord)
