@@ -225,7 +225,10 @@ export function createBlockSupervisor(opts: {
         },
         onLine: (line) => {
           const event = parseStage(line);
-          if (!event) return void (lastMessage = line.slice(0, 500));
+          if (!event) {
+            lastMessage = line.slice(0, 500);
+            return;
+          }
           if (event.stage === "finish") finished = true;
           report(event.stage, event.message, event.parameters);
         },
