@@ -23,6 +23,7 @@ export type NodeLoad = {
   load1m: number;
   load15m: number;
   freeMemoryMb: number;
+  freeStorageMb: number;
 };
 
 /** Facts a node reports when it registers: read from the machine, never configured. */
@@ -39,7 +40,13 @@ export async function readNodeFacts(): Promise<NodeFacts> {
 
 export function readNodeLoad(): NodeLoad {
   const [l1 = 0, , l15 = 0] = loadavg();
-  return { load1m: l1, load15m: l15, freeMemoryMb: Math.round(freemem() / 2 ** 20) };
+  const fs = statfsSync("/");
+  return {
+    load1m: l1,
+    load15m: l15,
+    freeMemoryMb: Math.round(freemem() / 2 ** 20),
+    freeStorageMb: Math.round((fs.bavail * fs.bsize) / 2 ** 20),
+  };
 }
 
 /** Per-GPU utilisation and memory in use, as metric samples `gpu<i>.utilization` etc. */
