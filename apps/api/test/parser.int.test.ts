@@ -19,6 +19,7 @@ describe("Parser", () => {
       ["model.text-sentiment:1.0.0-stable", true],
       ["model.language-detect:1.0.0-stable", true],
       ["tool.http-proxy:1.0.0-stable", true],
+      ["tool.kv-store:1.0.0-stable", true],
     ]);
     const again = await api.caller().parser.applySpec({ document: components[0] });
     expect(again.created).toBe(false);
@@ -28,9 +29,10 @@ describe("Parser", () => {
       "model.language-detect:1.0.0-stable",
       "model.text-sentiment:1.0.0-stable",
       "tool.http-proxy:1.0.0-stable",
+      "tool.kv-store:1.0.0-stable",
     ]);
     const audit = await api.services.audit.recent(10);
-    expect(audit.filter((e) => e.action === "parser.registerComponent")).toHaveLength(5);
+    expect(audit.filter((e) => e.action === "parser.registerComponent")).toHaveLength(6);
   });
 
   it("refuses other content under an existing component version", async () => {

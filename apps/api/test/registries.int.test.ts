@@ -55,9 +55,10 @@ describe("registries", () => {
           { variable: "componentId.name", operator: "==", value: "echo" },
         ],
       }),
-    ).toEqual(["model.echo:1.0.0-stable", "tool.http-proxy:1.0.0-stable"]);
+    ).toEqual(["model.echo:1.0.0-stable", "tool.http-proxy:1.0.0-stable", "tool.kv-store:1.0.0-stable"]);
     expect(await search({ variable: "componentType", operator: "!=", value: "model" })).toEqual([
       "tool.http-proxy:1.0.0-stable",
+      "tool.kv-store:1.0.0-stable",
     ]);
   });
 
@@ -66,7 +67,7 @@ describe("registries", () => {
       filter: { variable: "componentType", operator: "==", value: "model' OR '1'='1" },
     });
     expect(found).toEqual([]);
-    expect(await api.caller().components.list()).toHaveLength(4);
+    expect(await api.caller().components.list()).toHaveLength(5);
   });
 
   it("rejects a variable that is not a dotted path, naming the field", async () => {
@@ -76,7 +77,7 @@ describe("registries", () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe("BAD_REQUEST");
-    expect(await api.caller().components.list()).toHaveLength(4);
+    expect(await api.caller().components.list()).toHaveLength(5);
   });
 
   it("pages lists and reports unknown keys as not found", async () => {
