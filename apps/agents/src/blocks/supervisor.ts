@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
-import { join } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { Logger } from "@aios/service-kit";
 import { newInstanceId } from "@aios/spec";
 import type { Driver, Workload } from "../drivers/driver";
 import { type ExecutorStatus, executorClient, metricSamples } from "./executor-client";
+import { type InitMode, runInitStep } from "./init-step";
+import { postToInstances } from "./instance-calls";
 
 const EXECUTOR_ENTRY = "packages/block-runtime/src/main.ts";
-type Desired = Extract<
+export type Desired = Extract<
   Awaited<ReturnType<ApiClient["agents"]["work"]["desiredBlock"]["query"]>>,
   { exists: true }
 >;
@@ -185,63 +186,8 @@ export function createBlockSupervisor(opts: {
     await api.agents.work.reportBlock.mutate(body);
   };
 
-  /**
-   * Runs the block's init step (a managed third-party system's install or uninstall) to the end,
-   * reporting each stage it prints; true when it finished.
-   */
-  const runInit = async (blockId: string, d: Desired, mode: "install" | "uninstall"): Promise<boolean> => {
-    if (!d.initEntry) return true;
-    // One at a time and in order: each report updates the block's record of stages.
-    let reported: Promise<unknown> = Promise.resolve();
-    let finished = false;
-    let lastMessage = "";
-    const report = (stage: InitStageName, message?: string, parameters?: Record<string, unknown>) => {
-      reported = reported.then(() =>
-        api.agents.work.reportInitStage
-          .mutate({
-            blockId,
-            mode,
-            stage,
-            ...(message ? { message } : {}),
-            ...(parameters ? { parameters } : {}),
-          })
-          .catch((err: Error) => log.warn("init stage report failed", { blockId, err: err.message })),
-      );
-    };
-    try {
-      const { code } = await driver.runJob({
-        name: `${blockId}-init-${mode}`,
-        entry: d.initEntry,
-        timeoutMs: 5 * 60_000,
-        env: {
-          AIOS_INIT_MODE: mode,
-          BLOCK_ID: blockId,
-          AIOS_SYSTEM_DIR: join(opts.systemsDir, blockId),
-          AIOS_INIT_DATA: JSON.stringify({
-            blockInitData: d.blockInitData,
-            initSettings: d.initSettings,
-            parameters: d.parameters,
-          }),
-        },
-        onLine: (line) => {
-          const event = parseStage(line);
-          if (!event) {
-            lastMessage = line.slice(0, 500);
-            return;
-          }
-          if (event.stage === "finish") finished = true;
-          report(event.stage, event.message, event.parameters);
-        },
-      });
-      if (code !== 0 && finished) finished = false;
-      if (!finished) report("failed", `exited with code ${code}${lastMessage ? `: ${lastMessage}` : ""}`);
-    } catch (err) {
-      report("failed", (err as Error).message);
-    }
-    await reported;
-    log.info("init step", { blockId, mode, finished });
-    return finished;
-  };
+  const runInit = (blockId: string, d: Desired, mode: InitMode) =>
+    runInitStep({ api, driver, log, systemsDir: opts.systemsDir }, blockId, d, mode);
 
   const reconcileNow = async (blockId: string, b: HostedBlock) => {
     let desired: Awaited<ReturnType<typeof api.agents.work.desiredBlock.query>>;
@@ -384,44 +330,18 @@ export function createBlockSupervisor(opts: {
     },
     /** Sends a management command to the block's instances (or one) and collects their replies. */
     async mgmt(blockId: string, instanceId: string | undefined, action: string, data: unknown) {
-      const b = hosted.get(blockId);
-      const targets = [...(b?.instances.entries() ?? [])].filter(([id]) => !instanceId || id === instanceId);
+      const targets = [...(hosted.get(blockId)?.instances.entries() ?? [])].filter(
+        ([id]) => !instanceId || id === instanceId,
+      );
       if (targets.length === 0)
         throw new Error(instanceId ? `no instance ${instanceId} runs here` : "no instance runs here");
-      return Promise.all(
-        targets.map(async ([id, w]) => {
-          try {
-            const res = await fetch(`${w.endpoint}/mgmt`, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify({ action, data }),
-              signal: AbortSignal.timeout(10_000),
-            });
-            return { instanceId: id, status: res.status, reply: (await res.json()) as unknown };
-          } catch (err) {
-            return { instanceId: id, status: 0, reply: { error: { message: (err as Error).message } } };
-          }
-        }),
-      );
+      return postToInstances(targets, "/mgmt", { action, data });
     },
     /** New parameters for the running instances (new ones get them from the desired state). */
-    async setParameters(blockId: string, parameters: Record<string, unknown>) {
-      const b = hosted.get(blockId);
-      return Promise.all(
-        [...(b?.instances.entries() ?? [])].map(async ([id, w]) => {
-          try {
-            const res = await fetch(`${w.endpoint}/setParameters`, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify({ parameters }),
-              signal: AbortSignal.timeout(10_000),
-            });
-            return { instanceId: id, status: res.status, reply: (await res.json()) as unknown };
-          } catch (err) {
-            return { instanceId: id, status: 0, reply: { error: { message: (err as Error).message } } };
-          }
-        }),
-      );
+    setParameters(blockId: string, parameters: Record<string, unknown>) {
+      return postToInstances([...(hosted.get(blockId)?.instances.entries() ?? [])], "/setParameters", {
+        parameters,
+      });
     },
     /** Stops one instance; the block's desired count was lowered, so no replacement starts. */
     removeInstance(blockId: string, instanceId: string) {
@@ -464,24 +384,3 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
 
 const hashOf = (value: unknown) =>
   createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
-
-/** A stage line of an init step: `{"stage": "...", "message"?, "parameters"?}`. */
-type InitStageName = "begin" | "main" | "finish" | "failed";
-const INIT_STAGES: readonly string[] = ["begin", "main", "finish", "failed"];
-
-function parseStage(line: string) {
-  try {
-    const v = JSON.parse(line) as { stage?: unknown; message?: unknown; parameters?: unknown };
-    if (typeof v.stage !== "string" || !INIT_STAGES.includes(v.stage)) return null;
-    return {
-      stage: v.stage as InitStageName,
-      message: typeof v.message === "string" ? v.message : undefined,
-      parameters:
-        v.parameters && typeof v.parameters === "object" && !Array.isArray(v.parameters)
-          ? (v.parameters as Record<string, unknown>)
-          : undefined,
-    };
-  } catch {
-    return null;
-  }
-}
