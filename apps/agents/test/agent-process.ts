@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { loadSpecFile } from "@aios/client";
 
 const root = resolve(import.meta.dirname, "../../..");
 const stateHome = mkdtempSync(join(tmpdir(), "aios-agent-test-"));
@@ -68,4 +69,23 @@ export async function waitUntil(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** The agent of cluster `clusterId` against the test's API and Redis (node `<clusterId>-node`). */
+export function startClusterAgent(apiUrl: string, clusterId: string, extra: Record<string, string> = {}) {
+  return startAgentProcess({
+    AIOS_API_URL: apiUrl,
+    AIOS_CLUSTER_ID: clusterId,
+    AIOS_NODE_ID: `${clusterId}-node`,
+    AIOS_QUEUE_URL: process.env.AIOS_TEST_REDIS_URL ?? "",
+    ...extra,
+  });
+}
+
+/** Applies every document of an examples/specs file through the Parser. */
+export async function applyExamples(
+  apply: (document: unknown) => Promise<unknown>,
+  file: "components.json" | "policies.json",
+): Promise<void> {
+  for (const { document } of loadSpecFile(resolve(root, "examples/specs", file))) await apply(document);
 }

@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { doc, useApiServer } from "../../api/test/harness";
-import { type AgentProcess, startAgentProcess, waitUntil } from "./agent-process";
+import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "./agent-process";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
-const examples = resolve(import.meta.dirname, "../../../examples/specs");
+const _examples = resolve(import.meta.dirname, "../../../examples/specs");
 
 describe.runIf(redisUrl)(
   "controlling a running block: autoscaler, management commands, health checker",
@@ -17,18 +16,8 @@ describe.runIf(redisUrl)(
       (await api.caller().blocks.instances({ id: "slow-echo" })).filter((i) => i.status === "healthy").length;
 
     beforeAll(async () => {
-      for (const document of JSON.parse(
-        readFileSync(resolve(examples, "components.json"), "utf8"),
-      ) as unknown[]) {
-        await api.caller().parser.applySpec({ document });
-      }
-      agent = startAgentProcess({
-        AIOS_API_URL: api.url,
-        AIOS_CLUSTER_ID: clusterId,
-        AIOS_NODE_ID: `${clusterId}-node`,
-        AIOS_QUEUE_URL: redisUrl,
-        AIOS_BLOCK_WATCH_MS: "200",
-      });
+      await applyExamples((document) => api.caller().parser.applySpec({ document }), "components.json");
+      agent = startClusterAgent(api.url, clusterId, { AIOS_BLOCK_WATCH_MS: "200" });
       await waitUntil(
         "the agent to register",
         async () => (await api.services.nodes.list({ clusterId })).length === 1,

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as cli } from "../../../packages/client/src/cli/main";
 import { doc, useApiServer } from "../../api/test/harness";
-import { type AgentProcess, startAgentProcess, waitUntil } from "./agent-process";
+import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "./agent-process";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
@@ -28,14 +28,7 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
   const clusterId = `blk-${Date.now().toString(36)}`;
   let agent: AgentProcess;
   const start = () =>
-    startAgentProcess({
-      AIOS_API_URL: api.url,
-      AIOS_CLUSTER_ID: clusterId,
-      AIOS_NODE_ID: `${clusterId}-node`,
-      AIOS_QUEUE_URL: redisUrl,
-      AIOS_BLOCK_WATCH_MS: "300",
-      AIOS_METRICS_SECONDS: "0.5",
-    });
+    startClusterAgent(api.url, clusterId, { AIOS_BLOCK_WATCH_MS: "300", AIOS_METRICS_SECONDS: "0.5" });
   const infer = async (text: string) => {
     const res = await fetch(`${api.url}/v1/blocks/sentiment/infer`, {
       method: "POST",
@@ -51,11 +44,7 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
   const instances = () => api.caller().blocks.instances({ id: "sentiment" });
 
   beforeAll(async () => {
-    for (const document of JSON.parse(
-      readFileSync(resolve(examples, "components.json"), "utf8"),
-    ) as unknown[]) {
-      await api.caller().parser.applySpec({ document });
-    }
+    await applyExamples((document) => api.caller().parser.applySpec({ document }), "components.json");
     agent = start();
     await waitUntil(
       "the agent to register",

@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { doc, useApiServer } from "../../api/test/harness";
-import { type AgentProcess, startAgentProcess, waitUntil } from "./agent-process";
+import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "./agent-process";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
-const examples = resolve(import.meta.dirname, "../../../examples/specs");
+const _examples = resolve(import.meta.dirname, "../../../examples/specs");
 
 describe.runIf(redisUrl)("a managed third-party system (init step)", () => {
   const api = useApiServer();
@@ -25,18 +24,8 @@ describe.runIf(redisUrl)("a managed third-party system (init step)", () => {
       .init;
 
   beforeAll(async () => {
-    for (const document of JSON.parse(
-      readFileSync(resolve(examples, "components.json"), "utf8"),
-    ) as unknown[]) {
-      await api.caller().parser.applySpec({ document });
-    }
-    agent = startAgentProcess({
-      AIOS_API_URL: api.url,
-      AIOS_CLUSTER_ID: clusterId,
-      AIOS_NODE_ID: `${clusterId}-node`,
-      AIOS_QUEUE_URL: redisUrl,
-      AIOS_BLOCK_WATCH_MS: "300",
-    });
+    await applyExamples((document) => api.caller().parser.applySpec({ document }), "components.json");
+    agent = startClusterAgent(api.url, clusterId, { AIOS_BLOCK_WATCH_MS: "300" });
     await waitUntil(
       "the agent to register",
       async () => (await api.services.nodes.list({ clusterId })).length === 1,

@@ -3,7 +3,7 @@ import { loadSpecFile } from "@aios/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as cli } from "../../../packages/client/src/cli/main";
 import { useApiServer } from "../../api/test/harness";
-import { type AgentProcess, startAgentProcess, waitUntil } from "./agent-process";
+import { type AgentProcess, startClusterAgent, waitUntil } from "./agent-process";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
 const policies = resolve(import.meta.dirname, "../../../examples/specs/policies.json");
@@ -15,12 +15,7 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
 
   beforeAll(async () => {
     for (const { document } of loadSpecFile(policies)) await api.caller().parser.applySpec({ document });
-    agent = startAgentProcess({
-      AIOS_API_URL: api.url,
-      AIOS_CLUSTER_ID: clusterId,
-      AIOS_NODE_ID: `${clusterId}-node`,
-      AIOS_QUEUE_URL: redisUrl,
-    });
+    agent = startClusterAgent(api.url, clusterId);
     await waitUntil(
       "the agent to register",
       async () => (await api.services.nodes.list({ clusterId })).length === 1,
@@ -114,12 +109,7 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
     const before = await api.caller().functions.get({ name: "tally" });
     const oldPid = before.replicaStates[0]?.pid;
     await agent.stop();
-    agent = startAgentProcess({
-      AIOS_API_URL: api.url,
-      AIOS_CLUSTER_ID: clusterId,
-      AIOS_NODE_ID: `${clusterId}-node`,
-      AIOS_QUEUE_URL: redisUrl,
-    });
+    agent = startClusterAgent(api.url, clusterId);
     await expect
       .poll(
         async () => {
