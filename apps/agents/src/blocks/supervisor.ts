@@ -8,6 +8,8 @@ import { type InitMode, runInitStep } from "./init-step";
 import { postToInstances } from "./instance-calls";
 
 const EXECUTOR_ENTRY = "packages/block-runtime/src/main.ts";
+/** How long a manual scale holds against the autoscaler. */
+const MANUAL_SCALE_HOLD_MS = 120_000;
 export type Desired = Extract<
   Awaited<ReturnType<ApiClient["agents"]["work"]["desiredBlock"]["query"]>>,
   { exists: true }
@@ -26,6 +28,11 @@ interface HostedBlock {
   /** Workloads left by an earlier agent were looked for. */
   adopted?: boolean;
   lastMetricsAt?: number;
+  /**
+   * Until then, the autoscaler's requests wait: someone scaled the block by hand, and a decision
+   * the autoscaler took on the old count must not undo it at once.
+   */
+  manualUntil?: number;
 }
 
 const INSTANCE_NAME = /^in-[a-z0-9]{4}$/;
@@ -220,6 +227,9 @@ export function createBlockSupervisor(opts: {
       desired = await api.agents.work.desiredBlock.query({ blockId });
       if (!desired.exists) return;
     }
+    if (b.desired && desired.desiredInstances !== b.desired.desiredInstances) {
+      b.manualUntil = Date.now() + MANUAL_SCALE_HOLD_MS;
+    }
     b.desired = desired;
     if (!b.adopted) adopt(blockId, b);
     if (!desired.entry) {
@@ -279,7 +289,8 @@ export function createBlockSupervisor(opts: {
     if (b.executor && !changed) {
       const wish = await executorClient.desired(b.executor.endpoint).catch(() => null);
       if (wish) {
-        for (const id of [...wish.replace, ...wish.remove]) {
+        const held = Date.now() < (b.manualUntil ?? 0);
+        for (const id of held ? wish.replace : [...wish.replace, ...wish.remove]) {
           const w = b.instances.get(id);
           if (!w) continue;
           log.info(wish.replace.includes(id) ? "replacing instance" : "removing instance", {
@@ -291,7 +302,7 @@ export function createBlockSupervisor(opts: {
           b.instances.delete(id);
           changed = true;
         }
-        if (wish.scaleTo !== b.desired.desiredInstances) {
+        if (!held && wish.scaleTo !== b.desired.desiredInstances) {
           const r = await api.agents.work.autoscaled.mutate({ blockId, instances: wish.scaleTo });
           b.desired = { ...b.desired, desiredInstances: r.desiredInstances };
           changed = true;
