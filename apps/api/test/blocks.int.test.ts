@@ -116,6 +116,24 @@ describe("block lifecycle in the API", () => {
     });
   });
 
+  it("never lets an agent's report undo a command given at the same moment", async () => {
+    const report = () =>
+      api.caller(agent).agents.work.reportBlock({
+        blockId: "echo-a",
+        executorEndpoint: "http://127.0.0.1:1",
+        instances: [
+          { id: "in-aaaa", status: "healthy", endpoint: "http://127.0.0.1:2", nodeId: null, gpus: [] },
+        ],
+      });
+    const revision = async () =>
+      ((await api.caller().blocks.get({ id: "echo-a" })).doc.runtime as { revision: number }).revision;
+    const first = await revision();
+    for (const [round, instances] of [1, 2, 3, 1, 2, 3, 1, 2].entries()) {
+      await Promise.all([report(), api.caller().blocks.scale({ id: "echo-a", instances }), report()]);
+      expect(await revision()).toBe(first + round + 1);
+    }
+  });
+
   it("removes a block once the agent reports every process stopped", async () => {
     await api.caller(ADMIN).blocks.remove({ id: "echo-a" });
     const removing = await api.caller().blocks.get({ id: "echo-a" });

@@ -8,6 +8,7 @@ import { asObject } from "../registry/doc";
 import { type BlockRuntimeState, canMove, runtimeOf } from "./block-runtime-state";
 
 type InstanceRow = Prisma.InstanceGetPayload<object>;
+type BlockRow = Prisma.BlockGetPayload<object>;
 
 export function toInstanceRecord(row: InstanceRow): TInstanceRecord {
   return {
@@ -61,13 +62,30 @@ export function createBlockLifecycle(
     if (!r || r.status === "removed") throw new NotFoundError("block", id);
     return r;
   };
+  /**
+   * Runs `change` with the block's row locked (SELECT … FOR UPDATE), so that writers of one block
+   * (the API's commands, the agent's reports, the autoscaler) never overwrite each other's fields.
+   */
+  const locked = <T>(id: string, change: (tx: Prisma.TransactionClient, r: BlockRow) => Promise<T>) =>
+    db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM blocks WHERE id = ${id} FOR UPDATE`;
+      const r = await tx.block.findUnique({ where: { id } });
+      if (!r) throw new NotFoundError("block", id);
+      return change(tx, r);
+    });
   const bump = async (id: string, data: Prisma.BlockUpdateInput, reason: string) => {
-    const r = await row(id);
-    const runtime = runtimeOf(r.doc);
-    const revision = runtime.revision + 1;
-    const doc = { ...asObject(r.doc), runtime: { ...runtime, revision, statusReason: reason } };
-    await db.block.update({ where: { id }, data: { ...data, doc: doc as unknown as Prisma.InputJsonValue } });
-    await queues.enqueue(r.clusterId ?? "local", { type: "block.reconcile", blockId: id, revision });
+    const { clusterId, revision } = await locked(id, async (tx, r) => {
+      if (r.status === "removed") throw new NotFoundError("block", id);
+      const runtime = runtimeOf(r.doc);
+      const revision = runtime.revision + 1;
+      const doc = { ...asObject(r.doc), runtime: { ...runtime, revision, statusReason: reason } };
+      await tx.block.update({
+        where: { id },
+        data: { ...data, doc: doc as unknown as Prisma.InputJsonValue },
+      });
+      return { clusterId: r.clusterId, revision };
+    });
+    await queues.enqueue(clusterId ?? "local", { type: "block.reconcile", blockId: id, revision });
   };
   const scoped = (clusterId: string | null, scope: string | null, id: string) => {
     if (scope && clusterId !== scope)
@@ -128,12 +146,15 @@ export function createBlockLifecycle(
      * with them, and sent to the running instances, whose replies come back.
      */
     async updateParameters(id: string, parameters: Record<string, unknown>) {
-      const r = await row(id);
-      const doc = asObject(r.doc);
-      const merged = { ...asObject(doc.parameters), ...parameters };
-      await db.block.update({
-        where: { id },
-        data: { doc: { ...doc, parameters: merged } as Prisma.InputJsonValue },
+      const { r, merged } = await locked(id, async (tx, r) => {
+        if (r.status === "removed") throw new NotFoundError("block", id);
+        const doc = asObject(r.doc);
+        const merged = { ...asObject(doc.parameters), ...parameters };
+        await tx.block.update({
+          where: { id },
+          data: { doc: { ...doc, parameters: merged } as Prisma.InputJsonValue },
+        });
+        return { r, merged };
       });
       const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
       const answer = (await queues.ask(r.clusterId ?? "local", {
@@ -147,17 +168,20 @@ export function createBlockLifecycle(
 
     /** Removes one instance: the desired count goes down by one (never below minInstances). */
     async removeInstance(id: string, instanceId: string) {
-      const r = await row(id);
-      if (!(await db.instance.findUnique({ where: { blockId_id: { blockId: id, id: instanceId } } }))) {
-        throw new NotFoundError("instance", instanceId, "instanceId");
-      }
-      if (r.desiredInstances - 1 < r.minInstances) {
-        throw UserError.field(
-          "instanceId",
-          `removing it would go below minInstances (${r.minInstances}); scale instead`,
-        );
-      }
-      await db.block.update({ where: { id }, data: { desiredInstances: r.desiredInstances - 1 } });
+      const r = await locked(id, async (tx, r) => {
+        if (r.status === "removed") throw new NotFoundError("block", id);
+        if (!(await tx.instance.findUnique({ where: { blockId_id: { blockId: id, id: instanceId } } }))) {
+          throw new NotFoundError("instance", instanceId, "instanceId");
+        }
+        if (r.desiredInstances - 1 < r.minInstances) {
+          throw UserError.field(
+            "instanceId",
+            `removing it would go below minInstances (${r.minInstances}); scale instead`,
+          );
+        }
+        await tx.block.update({ where: { id }, data: { desiredInstances: r.desiredInstances - 1 } });
+        return r;
+      });
       const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
       await queues.ask(r.clusterId ?? "local", {
         type: "instance.remove",
@@ -267,44 +291,46 @@ export function createBlockLifecycle(
       },
       scope: string | null,
     ) {
-      const r = await db.block.findUnique({ where: { id } });
-      if (!r) throw new NotFoundError("block", id);
-      scoped(r.clusterId, scope, id);
-      const runtime = runtimeOf(r.doc);
-      const previous = runtime.init;
-      const at = new Date().toISOString();
-      const init = {
-        mode: report.mode,
-        stage: report.stage,
-        parameters:
-          report.stage === "finish" && report.mode === "install"
-            ? (report.parameters ?? {})
-            : (previous?.parameters ?? {}),
-        stages: [
-          ...(previous?.stages ?? []),
-          {
-            mode: report.mode,
-            stage: report.stage,
-            ...(report.message ? { message: report.message } : {}),
-            at,
-          },
-        ].slice(-50),
-      };
-      const reason = `init step ${report.mode}: ${report.stage}${report.message ? ` (${report.message})` : ""}`;
-      const doc = { ...asObject(r.doc), runtime: { ...runtime, init, statusReason: reason } };
-      await db.block.update({ where: { id }, data: { doc: doc as unknown as Prisma.InputJsonValue } });
-      return { ok: true };
+      return locked(id, async (tx, r) => {
+        scoped(r.clusterId, scope, id);
+        const runtime = runtimeOf(r.doc);
+        const previous = runtime.init;
+        const at = new Date().toISOString();
+        const init = {
+          mode: report.mode,
+          stage: report.stage,
+          parameters:
+            report.stage === "finish" && report.mode === "install"
+              ? (report.parameters ?? {})
+              : (previous?.parameters ?? {}),
+          stages: [
+            ...(previous?.stages ?? []),
+            {
+              mode: report.mode,
+              stage: report.stage,
+              ...(report.message ? { message: report.message } : {}),
+              at,
+            },
+          ].slice(-50),
+        };
+        const reason = `init step ${report.mode}: ${report.stage}${report.message ? ` (${report.message})` : ""}`;
+        const doc = { ...asObject(r.doc), runtime: { ...runtime, init, statusReason: reason } };
+        await tx.block.update({ where: { id }, data: { doc: doc as unknown as Prisma.InputJsonValue } });
+        return { ok: true };
+      });
     },
 
     /** The autoscaler decided a new count; it becomes the desired state (within bounds). */
     async autoscaled(id: string, instances: number, scope: string | null) {
-      const r = await row(id);
-      scoped(r.clusterId, scope, id);
-      const bounded = Math.max(r.minInstances, Math.min(r.maxInstances, instances));
-      if (bounded === r.desiredInstances || r.status === "removing")
-        return { desiredInstances: r.desiredInstances };
-      await db.block.update({ where: { id }, data: { desiredInstances: bounded } });
-      return { desiredInstances: bounded };
+      return locked(id, async (tx, r) => {
+        if (r.status === "removed") throw new NotFoundError("block", id);
+        scoped(r.clusterId, scope, id);
+        const bounded = Math.max(r.minInstances, Math.min(r.maxInstances, instances));
+        if (bounded === r.desiredInstances || r.status === "removing")
+          return { desiredInstances: r.desiredInstances };
+        await tx.block.update({ where: { id }, data: { desiredInstances: bounded } });
+        return { desiredInstances: bounded };
+      });
     },
 
     /** What runs now, from the agent: instances, the executor, and the status that follows. */
@@ -317,47 +343,45 @@ export function createBlockLifecycle(
       },
       scope: string | null,
     ) {
-      const r = await db.block.findUnique({ where: { id } });
-      if (!r) throw new NotFoundError("block", id);
-      scoped(r.clusterId, scope, id);
-      const live = report.instances.filter((i) => i.status !== "stopped");
-      const healthy = live.filter((i) => i.status === "healthy").length;
-      let status: string;
-      let reason: string;
-      if (r.status === "removing" || r.status === "removed") {
-        status = live.length === 0 && !report.executorEndpoint ? "removed" : "removing";
-        reason =
-          status === "removed" ? "removed: every process stopped" : `stopping ${live.length} instance(s)`;
-      } else if (report.failure) {
-        status = "failed";
-        reason = report.failure;
-      } else if (healthy >= r.desiredInstances && report.executorEndpoint) {
-        status = "running";
-        reason = `${healthy} of ${r.desiredInstances} instance(s) healthy`;
-      } else if (healthy > 0) {
-        status = "degraded";
-        reason = `${healthy} of ${r.desiredInstances} instance(s) healthy`;
-      } else {
-        status = "deploying";
-        reason = `starting ${r.desiredInstances} instance(s)`;
-      }
-      if (!canMove(r.status, status)) status = r.status;
-      const runtime: BlockRuntimeState = runtimeOf(r.doc);
-      const history = runtime.history ?? [];
-      if (status !== r.status) history.push({ status, reason, at: new Date().toISOString() });
-      const doc = {
-        ...asObject(r.doc),
-        runtime: {
-          ...runtime,
-          statusReason: reason,
-          executorEndpoint: report.executorEndpoint,
-          history: history.slice(-20),
-        },
-      };
-      await db.$transaction([
-        db.instance.deleteMany({ where: { blockId: id, id: { notIn: live.map((i) => i.id) } } }),
-        ...live.map((i) =>
-          db.instance.upsert({
+      const outcome = await locked(id, async (tx, r) => {
+        scoped(r.clusterId, scope, id);
+        const live = report.instances.filter((i) => i.status !== "stopped");
+        const healthy = live.filter((i) => i.status === "healthy").length;
+        let status: string;
+        let reason: string;
+        if (r.status === "removing" || r.status === "removed") {
+          status = live.length === 0 && !report.executorEndpoint ? "removed" : "removing";
+          reason =
+            status === "removed" ? "removed: every process stopped" : `stopping ${live.length} instance(s)`;
+        } else if (report.failure) {
+          status = "failed";
+          reason = report.failure;
+        } else if (healthy >= r.desiredInstances && report.executorEndpoint) {
+          status = "running";
+          reason = `${healthy} of ${r.desiredInstances} instance(s) healthy`;
+        } else if (healthy > 0) {
+          status = "degraded";
+          reason = `${healthy} of ${r.desiredInstances} instance(s) healthy`;
+        } else {
+          status = "deploying";
+          reason = `starting ${r.desiredInstances} instance(s)`;
+        }
+        if (!canMove(r.status, status)) status = r.status;
+        const runtime: BlockRuntimeState = runtimeOf(r.doc);
+        const history = runtime.history ?? [];
+        if (status !== r.status) history.push({ status, reason, at: new Date().toISOString() });
+        const doc = {
+          ...asObject(r.doc),
+          runtime: {
+            ...runtime,
+            statusReason: reason,
+            executorEndpoint: report.executorEndpoint,
+            history: history.slice(-20),
+          },
+        };
+        await tx.instance.deleteMany({ where: { blockId: id, id: { notIn: live.map((i) => i.id) } } });
+        for (const i of live) {
+          await tx.instance.upsert({
             where: { blockId_id: { blockId: id, id: i.id } },
             create: {
               id: i.id,
@@ -368,11 +392,16 @@ export function createBlockLifecycle(
               gpus: i.gpus,
             },
             update: { status: i.status, endpoint: i.endpoint, nodeId: i.nodeId, gpus: i.gpus },
-          }),
-        ),
-        db.block.update({ where: { id }, data: { status, doc: doc as unknown as Prisma.InputJsonValue } }),
-      ]);
-      if (status !== r.status) {
+          });
+        }
+        await tx.block.update({
+          where: { id },
+          data: { status, doc: doc as unknown as Prisma.InputJsonValue },
+        });
+        return { status, reason, changed: status !== r.status };
+      });
+      const { status, reason } = outcome;
+      if (outcome.changed) {
         events.emit("status", {
           blockId: id,
           status,
