@@ -19,3 +19,4 @@ export * from "./specs/policy";
 export * from "./specs/vdag";
 export * from "./specs/vdag-structure";
 export * from "./uri";
+export * from "./vdag-plan";

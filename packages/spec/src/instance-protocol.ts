@@ -7,17 +7,53 @@ import { ZJsonObject } from "./specs/common";
  * executor): JSON over HTTP/1.1 keep-alive. Both the instance SDK (server) and the block runtime
  * (client) use these schemas, so the two sides cannot drift.
  *
- *   POST /infer          {packet}            -> 200 {packet}  (packet.data = the output)
+ *   POST /infer          {packet, vdagNode?} -> 200 {packet, next?}  (packet.data = the output)
  *                                            -> 4xx/5xx {error}
  *   GET  /health                             -> 200 {status: "healthy", ...} | 503 {status: "unhealthy", ...}
  *   POST /mgmt           {action, data}      -> 200 {ok, result} | 4xx {error}
  *   POST /setParameters  {parameters}        -> 200 {ok, parameters}
  *   GET  /metrics                            -> Prometheus text
  */
-export const ZInferRequest = z.object({ packet: ZAiosPacket });
+
+/** A policy run in-process by an instance or a controller; its code travels with it (versions are immutable). */
+export const ZInstancePolicy = z.object({
+  policyRuleURI: z.string(),
+  code: z.string(),
+  settings: ZJsonObject.default({}),
+  parameters: ZJsonObject.default({}),
+});
+export type TInstancePolicy = z.infer<typeof ZInstancePolicy>;
+
+/**
+ * What the instance needs to run a vDAG node's own policies, sent with each vDAG task
+ * (`POST /infer {packet, vdagNode}`). `vdagURI`/`nodeLabel` name the node as its vDAG spec wrote it
+ * (for a node of a nested vDAG: the nested vDAG and its own label).
+ */
+export const ZVdagNodeRuntime = z.object({
+  vdagURI: z.string().min(1),
+  nodeLabel: z.string().min(1),
+  modelParameters: ZJsonObject.default({}),
+  /** Labels (of `vdagURI`'s spec) of the nodes this node feeds; empty at a tail. */
+  next: z.array(z.string()).default([]),
+  /** The vDAG's graph: node label -> the labels it feeds. */
+  graph: z.record(z.string(), z.array(z.string())).default({}),
+  preprocessing: ZInstancePolicy.optional(),
+  postprocessing: ZInstancePolicy.optional(),
+});
+export type TVdagNodeRuntime = z.infer<typeof ZVdagNodeRuntime>;
+
+export const ZInferRequest = z.object({
+  packet: ZAiosPacket,
+  /** Present on vDAG tasks: the node's own policies, run around the block's (see vdag-plan.ts). */
+  vdagNode: ZVdagNodeRuntime.optional(),
+});
 export type TInferRequest = z.infer<typeof ZInferRequest>;
 
-export const ZInferResponse = z.object({ packet: ZAiosPacket });
+export const ZInferResponse = z.object({
+  packet: ZAiosPacket,
+  /** vDAG tasks: the nodes the output goes to, as the node's post-processing policy chose. */
+  next: z.array(z.string()).optional(),
+});
 export type TInferResponse = z.infer<typeof ZInferResponse>;
 
 /** Where in the task's path a failure happened. */
@@ -52,13 +88,6 @@ export const ZMgmtResponse = z.object({ ok: z.boolean(), result: z.unknown().opt
 export const ZSetParametersRequest = z.object({ parameters: ZJsonObject });
 export const ZSetParametersResponse = z.object({ ok: z.boolean(), parameters: ZJsonObject });
 
-/** A policy an instance runs in-process (its code travels with the init data). */
-export const ZInstancePolicy = z.object({
-  policyRuleURI: z.string(),
-  code: z.string(),
-  settings: ZJsonObject.default({}),
-  parameters: ZJsonObject.default({}),
-});
 
 /**
  * What an instance process gets in `AIOS_INIT_DATA` (JSON), besides PORT, BLOCK_ID, INSTANCE_ID and

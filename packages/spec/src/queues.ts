@@ -80,6 +80,16 @@ export const ZFunctionReconcileJob = z.object({
   revision: z.number().int().min(0),
 });
 
+/**
+ * Make this cluster's vDAG controller process match its desired state (start it, hand it a new
+ * configuration, or stop it when its vDAG was removed). `revision` makes each change a new job.
+ */
+export const ZVdagReconcileJob = z.object({
+  type: z.literal("vdag.reconcile"),
+  controllerId: ZDnsLabel,
+  revision: z.number().int().min(0),
+});
+
 export const ZClusterJob = z.discriminatedUnion("type", [
   ZClusterPingJob,
   ZBlockReconcileJob,
@@ -89,6 +99,7 @@ export const ZClusterJob = z.discriminatedUnion("type", [
   ZInstanceRemoveJob,
   ZPolicyRunJob,
   ZFunctionReconcileJob,
+  ZVdagReconcileJob,
 ]);
 export type TClusterJob = z.infer<typeof ZClusterJob>;
 export type TClusterJobType = TClusterJob["type"];
@@ -117,6 +128,8 @@ export function jobIdFor(job: TClusterJob): string {
       return `policy.run__${job.jobId}`;
     case "function.reconcile":
       return `function.reconcile__${job.name}__${job.revision}`;
+    case "vdag.reconcile":
+      return `vdag.reconcile__${job.controllerId}__${job.revision}`;
   }
 }
 
