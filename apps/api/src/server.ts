@@ -3,6 +3,7 @@ import type { Logger } from "@aios/service-kit";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { resolvePrincipal } from "./context";
 import { handleBlockInfer, isBlockInfer } from "./data-plane/block-infer";
+import { handleVdagRoute, isVdagRoute } from "./data-plane/vdag-infer";
 import { appRouter } from "./router";
 import type { Services } from "./services";
 
@@ -41,6 +42,10 @@ export function createApiServer({ services, log, webOrigin }: ApiServerOptions):
     }
     if (isBlockInfer(req)) {
       void handleBlockInfer(services, req, res);
+      return;
+    }
+    if (isVdagRoute(req)) {
+      void handleVdagRoute(services, req, res);
       return;
     }
     if (url.startsWith("/trpc/")) {

@@ -19,6 +19,7 @@ import { createPolicyRuntimeService, policySource } from "./domains/policies/pol
 import { createClusterQueues } from "./domains/queues/cluster-queues";
 import { createTokenService } from "./domains/tokens/token.service";
 import { createVdagService } from "./domains/vdags/vdag.service";
+import { createVdagTasks } from "./domains/vdags/vdag-tasks.service";
 
 export interface ServiceConfig {
   auth: "open" | "token";
@@ -37,8 +38,12 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
   const clusterQueues = createClusterQueues(queues);
   const blocks = createBlockService(db, clusterQueues);
   const blockLifecycle = createBlockLifecycle(db, clusterQueues);
-  const vdags = createVdagService(db);
   const policyRuntime = createPolicyRuntimeService(db, config.policyLimits);
+  const vdags = createVdagService({
+    db,
+    queues: clusterQueues,
+    executePolicy: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
+  });
   const policies = createPolicyService(db, policyRuntime);
   const functions = createFunctionService(db, clusterQueues);
   return {
@@ -55,6 +60,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     blockLifecycle,
     blockMetrics: createBlockMetrics(db),
     vdags,
+    vdagTasks: createVdagTasks(db, vdags, deps.log),
     policies,
     policyRuntime,
     policySources: { get: (uri: string) => policySource(db, uri) },

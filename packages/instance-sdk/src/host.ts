@@ -15,6 +15,7 @@ import { createInstanceMetrics, type InstanceMetrics } from "./metrics";
 import { type BlockPolicies, disposeBlockPolicies, loadBlockPolicies } from "./processing";
 import { handleInfer } from "./task";
 import type { AnyComponent, InstanceContext, TaskContext } from "./types";
+import { DEFAULT_VDAG_POLICY_CACHE_SIZE, type VdagHost, VdagPolicyCache } from "./vdag-processing";
 
 export type Phase = "starting" | "ready" | "failed" | "stopping";
 
@@ -22,6 +23,8 @@ export interface HostOptions {
   log?: Logger;
   /** Block fields for the processing policies' `blockData` (minInstances, tags, ...), if known. */
   block?: TJsonObject;
+  /** Distinct vDAG node policies kept loaded (least recently used disposed past it); default 64. */
+  vdagPolicyCacheSize?: number;
 }
 
 /**
@@ -38,6 +41,8 @@ export class InstanceHost {
   readonly log: Logger;
   readonly metrics: InstanceMetrics;
   readonly batcher: Batcher<unknown, unknown> | undefined;
+  /** The vDAG node policies of the tasks seen so far, loaded once each. */
+  readonly vdagPolicies: VdagPolicyCache;
 
   constructor(
     readonly def: AnyComponent,
@@ -47,6 +52,7 @@ export class InstanceHost {
     this.parameters = init.parameters;
     this.log = opts.log ?? createLogger({ blockId: init.blockId, instanceId: init.instanceId });
     this.metrics = createInstanceMetrics(init.blockId, init.instanceId, Boolean(def.batch));
+    this.vdagPolicies = new VdagPolicyCache(opts.vdagPolicyCacheSize ?? DEFAULT_VDAG_POLICY_CACHE_SIZE);
     if (def.batch) {
       const infer = def.infer;
       this.batcher = new Batcher(def.batch, async (inputs, packets) => {
@@ -74,6 +80,11 @@ export class InstanceHost {
 
   taskContext(packet: TAiosPacket): TaskContext {
     return { ...this.context(), packet };
+  }
+
+  /** What the vDAG node policies need from the host. */
+  get vdag(): VdagHost {
+    return { blockId: this.init.blockId, log: this.log, cache: this.vdagPolicies };
   }
 
   /** The block as the processing policies see it (`ZPolicyBlock`); counts are 0 when unknown. */
@@ -193,6 +204,7 @@ export class InstanceHost {
     const deadline = Date.now() + timeoutMs;
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     disposeBlockPolicies(this.policies);
+    this.vdagPolicies.dispose();
     return this.inFlight === 0;
   }
 }

@@ -13,3 +13,4 @@ export {
 export { createInstanceServer, MAX_BODY_BYTES } from "./server";
 export { type ComponentHarness, type TestInitData, testComponent } from "./testing";
 export * from "./types";
+export { DEFAULT_VDAG_POLICY_CACHE_SIZE, VdagPolicyCache } from "./vdag-processing";

@@ -1,7 +1,13 @@
-import { compilePolicy, loadPolicyInstance, type PolicyInstance } from "@aios/policy-runtime";
+import {
+  compilePolicy,
+  isPolicyError,
+  type LogEntry,
+  loadPolicyInstance,
+  type PolicyInstance,
+} from "@aios/policy-runtime";
 import type { Logger } from "@aios/service-kit";
-import type { TAiosPacket, TInstanceInitData } from "@aios/spec";
-import { errorMessage, InstanceError } from "./errors";
+import type { TAiosPacket, TInstanceInitData, TInstancePolicy } from "@aios/spec";
+import { errorMessage, InstanceError, type TaskStage } from "./errors";
 
 export type ProcessingSlot = "pre_processing" | "post_processing";
 
@@ -19,8 +25,21 @@ export interface LoadedPolicy {
 export type BlockPolicies = Partial<Record<ProcessingSlot, LoadedPolicy>>;
 
 /**
- * Compiles and loads the block's pre/post-processing policies once, in this process: they are the
- * block owner's own code, so the warm in-process isolate (microseconds per call) is the right trade.
+ * Compiles and loads one processing policy in this process: processing policies are their owner's
+ * own code, so the warm in-process isolate (microseconds per call) is the right trade. Throws the
+ * compiler's or the sandbox's error (a PolicyError).
+ */
+export async function loadInProcess(p: TInstancePolicy): Promise<PolicyInstance> {
+  const compiled = await compilePolicy(p.code, `${p.policyRuleURI}.ts`);
+  return loadPolicyInstance(compiled, {
+    settings: p.settings,
+    parameters: p.parameters,
+    isolation: "in-process",
+  });
+}
+
+/**
+ * Compiles and loads the block's pre/post-processing policies once, at start.
  * Throws with the slot and policy named; the caller reports it as a failed init.
  */
 export async function loadBlockPolicies(policies: TInstanceInitData["policies"]): Promise<BlockPolicies> {
@@ -32,12 +51,7 @@ export async function loadBlockPolicies(policies: TInstanceInitData["policies"])
       const where = `policies.${slot} (${p.policyRuleURI})`;
       let instance: PolicyInstance;
       try {
-        const compiled = await compilePolicy(p.code, `${p.policyRuleURI}.ts`);
-        instance = await loadPolicyInstance(compiled, {
-          settings: p.settings,
-          parameters: p.parameters,
-          isolation: "in-process",
-        });
+        instance = await loadInProcess(p);
       } catch (e) {
         throw new Error(`${where}: ${errorMessage(e)}`);
       }
@@ -56,24 +70,50 @@ export function disposeBlockPolicies(policies: BlockPolicies): void {
   for (const p of Object.values(policies)) p?.instance.dispose();
 }
 
-/** Runs one processing policy on a packet; a failure is a 422 at the policy's stage. */
+/** A policy's error as a failed task: 422 at `stage`, with the policy's issues when it has some. */
+export function policyLoadError(stage: TaskStage, where: string, e: unknown): InstanceError {
+  const issues = isPolicyError(e) ? e.issues : undefined;
+  return new InstanceError(422, `${where}: ${errorMessage(e)}`, { stage, ...(issues ? { issues } : {}) });
+}
+
+/**
+ * Runs one eval of a processing policy: its logs go to the instance log, a failure is a 422 at
+ * `stage` naming the policy. Returns the (kind-validated) output.
+ */
+export async function evalPolicy(
+  stage: TaskStage,
+  uri: string,
+  instance: PolicyInstance,
+  input: object,
+  log: Logger,
+  logFields: Record<string, unknown> = {},
+): Promise<unknown> {
+  const result = await instance.eval(input);
+  writePolicyLogs(result.logs, log, { source: "policy", policy: uri, slot: stage, ...logFields });
+  if (!result.ok) {
+    const { kind, message, issues } = result.error;
+    throw new InstanceError(422, `${stage} policy ${uri} failed (${kind}): ${message}`, {
+      stage,
+      ...(issues ? { issues } : {}),
+    });
+  }
+  return result.value;
+}
+
+function writePolicyLogs(logs: LogEntry[], log: Logger, fields: Record<string, unknown>): void {
+  for (const entry of logs) {
+    const write = entry.level === "error" ? log.error : entry.level === "warn" ? log.warn : log.info;
+    write(entry.message, fields);
+  }
+}
+
+/** Runs one block processing policy on a packet; a failure is a 422 at the policy's stage. */
 export async function applyPolicy(
   policy: LoadedPolicy,
   packet: TAiosPacket,
   blockData: object,
   log: Logger,
 ): Promise<TAiosPacket> {
-  const result = await policy.instance.eval({ packet, blockData });
-  for (const entry of result.logs) {
-    const write = entry.level === "error" ? log.error : entry.level === "warn" ? log.warn : log.info;
-    write(entry.message, { source: "policy", policy: policy.uri, slot: policy.slot });
-  }
-  if (!result.ok) {
-    const { kind, message, issues } = result.error;
-    throw new InstanceError(422, `${policy.slot} policy ${policy.uri} failed (${kind}): ${message}`, {
-      stage: policy.slot,
-      ...(issues ? { issues } : {}),
-    });
-  }
-  return (result.value as { packet: TAiosPacket }).packet;
+  const value = await evalPolicy(policy.slot, policy.uri, policy.instance, { packet, blockData }, log);
+  return (value as { packet: TAiosPacket }).packet;
 }

@@ -1,22 +1,25 @@
-import type { TAiosPacket, TJsonObject } from "@aios/spec";
+import type { TAiosPacket, TInferResponse, TJsonObject } from "@aios/spec";
 import { ZInferRequest } from "@aios/spec";
 import { asInstanceError, describe, InstanceError, isJsonObject, type Reply } from "./errors";
 import type { InstanceHost } from "./host";
 import { parseOrThrow } from "./host";
 import { applyPolicy } from "./processing";
+import { vdagPostProcess, vdagPreProcess, withVdagContext } from "./vdag-processing";
 
 /**
- * One task: validate `{packet}` (400) -> block pre_processing (422) -> the component's infer (500,
- * or the status of an InstanceError it threw) -> block post_processing (422) -> 200 `{packet}`.
+ * One task: validate `{packet, vdagNode?}` (400) -> [vDAG pre-processing (422)] -> block
+ * pre_processing (422) -> the component's infer (500, or the status of an InstanceError it threw)
+ * -> block post_processing (422) -> [vDAG post-processing (422)] -> 200 `{packet}`, and for a vDAG
+ * task (one with `vdagNode`) `{packet, next}`.
  */
 export async function handleInfer(host: InstanceHost, body: unknown): Promise<Reply> {
   const started = process.hrtime.bigint();
   host.inFlight++;
   host.metrics.inFlight.inc();
   try {
-    const packet = await runPipeline(host, body);
+    const response = await runPipeline(host, body);
     host.metrics.tasks.inc({ outcome: "ok" });
-    return { status: 200, body: { packet } };
+    return { status: 200, body: response };
   } catch (e) {
     return host.fail(asInstanceError(e, 500, "infer", "infer failed: "));
   } finally {
@@ -26,10 +29,15 @@ export async function handleInfer(host: InstanceHost, body: unknown): Promise<Re
   }
 }
 
-async function runPipeline(host: InstanceHost, body: unknown): Promise<TAiosPacket> {
-  let packet: TAiosPacket = parseOrThrow(ZInferRequest, body).packet;
+async function runPipeline(host: InstanceHost, body: unknown): Promise<TInferResponse> {
+  const request = parseOrThrow(ZInferRequest, body);
+  const node = request.vdagNode;
+  let packet: TAiosPacket = request.packet;
   const { pre_processing: pre, post_processing: post } = host.policies;
+  if (node) packet = await vdagPreProcess(host.vdag, node, withVdagContext(packet, node));
   if (pre) packet = await applyPolicy(pre, packet, host.blockData(), host.log);
+  // The component sees where the packet is, even if a policy dropped it.
+  if (node) packet = withVdagContext(packet, node);
 
   let output: unknown;
   try {
@@ -44,7 +52,8 @@ async function runPipeline(host: InstanceHost, body: unknown): Promise<TAiosPack
   packet = { ...packet, data: toJsonObject(output) };
 
   if (post) packet = await applyPolicy(post, packet, host.blockData(), host.log);
-  return packet;
+  if (!node) return { packet };
+  return vdagPostProcess(host.vdag, node, packet);
 }
 
 /** The output as it will travel: a JSON object (Dates become strings, undefined fields vanish). */

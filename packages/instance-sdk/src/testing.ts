@@ -1,5 +1,11 @@
 import { createLogger } from "@aios/service-kit";
-import { type TAiosPacket, type TInstanceInitData, type TJsonObject, ZInstanceInitData } from "@aios/spec";
+import {
+  type TAiosPacket,
+  type TInstanceInitData,
+  type TJsonObject,
+  ZInstanceInitData,
+  type ZVdagNodeRuntime,
+} from "@aios/spec";
 import type { z } from "zod";
 import { InstanceError, type Reply } from "./errors";
 import { InstanceHost } from "./host";
@@ -16,6 +22,15 @@ export interface ComponentHarness {
   logs: string[];
   /** One task through pre-processing, infer and post-processing; throws the InstanceError. */
   infer(data: TJsonObject, packet?: Partial<TAiosPacket>): Promise<TJsonObject>;
+  /**
+   * One vDAG task (`{packet, vdagNode}`): the node's vDAG policies around the block's; answers the
+   * output packet and the labels it goes to next. Throws the InstanceError.
+   */
+  inferVdag(
+    data: TJsonObject,
+    vdagNode: z.input<typeof ZVdagNodeRuntime>,
+    packet?: Partial<TAiosPacket>,
+  ): Promise<{ packet: TAiosPacket; next: string[] }>;
   /** The raw protocol: `POST /infer` with this body. */
   send(body: unknown): Promise<Reply>;
   health(): Promise<Reply>;
@@ -59,6 +74,13 @@ export async function testComponent(
     });
   };
   const send = (body: unknown) => host.infer(JSON.parse(JSON.stringify(body)));
+  const packetOf = (data: TJsonObject, packet: Partial<TAiosPacket>) => ({
+    session_id: "test-session",
+    seq_no: seq++,
+    ts: Date.now(),
+    ...packet,
+    data,
+  });
   return {
     host,
     get ctx() {
@@ -67,8 +89,11 @@ export async function testComponent(
     logs,
     send,
     async infer(data, packet = {}) {
-      const body = { packet: { session_id: "test-session", seq_no: seq++, ts: Date.now(), ...packet, data } };
-      return (unwrap(await send(body)).packet as TAiosPacket).data;
+      return (unwrap(await send({ packet: packetOf(data, packet) })).packet as TAiosPacket).data;
+    },
+    async inferVdag(data, vdagNode, packet = {}) {
+      const body = unwrap(await send({ packet: packetOf(data, packet), vdagNode }));
+      return { packet: body.packet as TAiosPacket, next: body.next as string[] };
     },
     health: () => host.health(),
     management: async (action, data) => unwrap(await host.mgmt({ action, data })).result,

@@ -22,6 +22,8 @@ export const INSTANCE_ID_RE = /^in-[a-z0-9]{4}$/;
 
 /** Generated block id: `blk-` + 8 lowercase alphanumerics, e.g. `blk-fqasklid`. */
 export const newBlockId = (): string => `blk-${randomAlnum(8)}`;
+/** A vDAG controller: `vdc-` + 8 characters (a DNS label, so it can name queues and workloads). */
+export const newVdagControllerId = (): string => `vdc-${randomAlnum(8)}`;
 
 /** Generated instance id: `in-` + 4 lowercase alphanumerics, e.g. `in-a8x2`. */
 export const newInstanceId = (): string => `in-${randomAlnum(4)}`;

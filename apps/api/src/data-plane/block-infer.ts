@@ -3,11 +3,8 @@ import { ZInferRequest } from "@aios/spec";
 import { resolvePrincipal } from "../context";
 import { AppError, NotFoundError } from "../errors";
 import type { Services } from "../services";
+import { RequestError, readBody, send } from "./io";
 
-const MAX_BODY = 16 * 2 ** 20;
-
-/** The client's request is wrong: 400. */
-class RequestError extends Error {}
 const PATH = /^\/v1\/blocks\/([a-z0-9-]{1,63})\/infer(?:\?.*)?$/;
 
 export const isBlockInfer = (req: IncomingMessage) => req.method === "POST" && PATH.test(req.url ?? "");
@@ -70,26 +67,4 @@ function parseBody(text: string): unknown {
   return body;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new RequestError("(body): is larger than 16 MiB"));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 const failure = (message: string, stage: "request" | "executor") => ({ error: { message, stage } });
-
-function send(res: ServerResponse, status: number, body: unknown) {
-  if (res.headersSent) return res.end();
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-}

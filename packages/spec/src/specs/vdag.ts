@@ -22,9 +22,18 @@ export const ZVdagVersion = z.looseObject({
 const ZEnabled = z.boolean().optional();
 
 export const ZVdagControllerSpec = z.looseObject({
+  /** The cluster whose agent runs the controller; default: the cluster of the first head's block. */
+  clusterId: ZDnsLabel.optional(),
   inputSources: z.unknown().optional(),
   initParameters: ZJsonObject.optional(),
-  initSettings: ZJsonObject.optional(),
+  /** `stepTimeoutMs`, `retries` and `fanInTimeoutMs` of the controller's walk (see vdag-plan.ts). */
+  initSettings: z
+    .looseObject({
+      stepTimeoutMs: z.number().int().positive().optional(),
+      retries: z.number().int().min(0).max(5).optional(),
+      fanInTimeoutMs: z.number().int().positive().optional(),
+    })
+    .optional(),
   policies: z.unknown().optional(),
   quotaChecker: z
     .looseObject({ enabled: ZEnabled, quotaCheckerPolicyRule: ZPolicyRuleRef.optional() })

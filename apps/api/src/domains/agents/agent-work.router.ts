@@ -1,4 +1,11 @@
-import { ZDnsLabel, ZFunctionReplica, ZPolicyCallResult, ZPolicyJobRecord, ZPolicyKind } from "@aios/spec";
+import {
+  ZDnsLabel,
+  ZFunctionReplica,
+  ZPolicyCallResult,
+  ZPolicyJobRecord,
+  ZPolicyKind,
+  ZVdagControllerStatus,
+} from "@aios/spec";
 import { z } from "zod";
 import type { Principal } from "../../context";
 import { agentProcedure, router } from "../../trpc";
@@ -132,5 +139,28 @@ export const agentWorkRouter = router({
     .output(z.object({ ok: z.boolean() }))
     .mutation(({ ctx, input }) =>
       ctx.services.blockLifecycle.initStage(input.blockId, input, scopeOf(ctx.principal)),
+    ),
+  desiredVdagControllers: agentProcedure
+    .input(z.object({ clusterId: ZDnsLabel }))
+    .output(z.array(z.string()))
+    .query(({ ctx, input }) => ctx.services.vdags.desiredControllers(input.clusterId)),
+  /** A vDAG controller's configuration: its plan with each block's executor as of now. */
+  desiredVdagController: agentProcedure
+    .input(z.object({ controllerId: ZDnsLabel }))
+    .query(({ ctx, input }) =>
+      ctx.services.vdags.desiredController(input.controllerId, scopeOf(ctx.principal)),
+    ),
+  reportVdagController: agentProcedure
+    .input(
+      z.object({
+        controllerId: ZDnsLabel,
+        url: z.string().nullable(),
+        failure: z.string().optional(),
+        status: ZVdagControllerStatus.optional(),
+      }),
+    )
+    .output(z.object({ status: z.string() }))
+    .mutation(({ ctx, input }) =>
+      ctx.services.vdags.reportController(input.controllerId, input, scopeOf(ctx.principal)),
     ),
 });

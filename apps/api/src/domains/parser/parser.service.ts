@@ -95,7 +95,13 @@ async function dispatch(deps: ParserDeps, spec: TParsedSpec): Promise<ApplyOutco
     case "createvDAG": {
       const r = await deps.vdags.createFromSpec(spec.values);
       const dryRun = spec.values.mode !== "create";
-      return { ...base, target: r.vdagURI, created: r.created, dryRun, result: r.vdag ?? { graph: r.graph } };
+      return {
+        ...base,
+        target: r.vdagURI,
+        created: r.created,
+        dryRun,
+        result: r.vdag ?? { graph: r.graph, assignment: r.assignment, plan: r.plan },
+      };
     }
     case "createPolicy": {
       const r = await deps.policies.createFromSpec(spec.values);

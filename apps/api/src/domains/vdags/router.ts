@@ -1,7 +1,28 @@
-import { ZVdagRecord } from "@aios/spec";
+import { ZQualitySample, ZVdagControllerStatus, ZVdagRecord } from "@aios/spec";
 import { z } from "zod";
-import { router, viewerProcedure } from "../../trpc";
+import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
+
+const ZUri = z.object({ vdagURI: z.string().min(1) });
+const ZSession = ZUri.extend({ sessionId: z.string().min(1).max(200) });
+const ZTask = z.object({
+  taskId: z.string(),
+  vdagURI: z.string().nullable(),
+  status: z.string(),
+  result: z.unknown(),
+  error: z.unknown(),
+  trace: z.array(z.unknown()),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+const ZMgmt = ZUri.extend({
+  /** Which of the controller's policies: quota, health or quality. */
+  service: z.enum(["quota", "health", "quality"]),
+  action: z.string().min(1),
+  data: z.unknown().optional(),
+});
+
+const enc = encodeURIComponent;
 
 export const vdagsRouter = router({
   list: viewerProcedure
@@ -9,4 +30,62 @@ export const vdagsRouter = router({
     .output(z.array(ZVdagRecord))
     .query(({ ctx, input }) => ctx.services.vdags.list(input)),
   ...readProcedures({ record: ZVdagRecord, key: "vdagURI", reader: (s) => s.vdags }),
+  /** Stops the vDAG's controller; the vDAG is kept as `removed`. */
+  remove: changeProcedure.input(ZUri).mutation(async ({ ctx, input }) => {
+    await ctx.services.vdags.remove(input.vdagURI);
+    return { vdagURI: input.vdagURI, status: "removed" };
+  }),
+  controllers: viewerProcedure
+    .input(ZUri)
+    .query(({ ctx, input }) => ctx.services.vdags.controllers(input.vdagURI)),
+  /** The union of all serving vDAGs over blocks. */
+  masterDag: viewerProcedure.query(({ ctx }) => ctx.services.vdags.masterDag()),
+  /** A request's task: its status, result or error, and the trace of its steps. */
+  task: viewerProcedure
+    .input(z.object({ taskId: z.string().min(1) }))
+    .output(ZTask)
+    .query(({ ctx, input }) => ctx.services.vdagTasks.get(input.taskId)),
+  tasks: viewerProcedure
+    .input(ZUri.extend({ limit: z.number().int().min(1).max(200).default(20) }))
+    .output(z.array(ZTask))
+    .query(({ ctx, input }) => ctx.services.vdagTasks.recent(input.vdagURI, input.limit)),
+  /** Live figures from the controller: requests, errors, p50/p99 per vDAG and per node, health. */
+  metrics: viewerProcedure
+    .input(ZUri)
+    .output(ZVdagControllerStatus)
+    .query(async ({ ctx, input }) =>
+      ZVdagControllerStatus.parse(
+        await ctx.services.vdagTasks.controllerCall(input.vdagURI, "GET", "/status"),
+      ),
+    ),
+  /** Runs the vDAG health check now and returns its verdict. */
+  healthCheck: viewerProcedure
+    .input(ZUri)
+    .query(({ ctx, input }) => ctx.services.vdagTasks.controllerCall(input.vdagURI, "GET", "/health/check")),
+  qualitySamples: viewerProcedure
+    .input(ZUri)
+    .output(z.array(ZQualitySample))
+    .query(async ({ ctx, input }) =>
+      z
+        .array(ZQualitySample)
+        .parse(await ctx.services.vdagTasks.controllerCall(input.vdagURI, "GET", "/quality/samples")),
+    ),
+  /** A session's request count as the quota checker sees it. */
+  quota: viewerProcedure
+    .input(ZSession)
+    .query(({ ctx, input }) =>
+      ctx.services.vdagTasks.controllerCall(input.vdagURI, "GET", `/quota/${enc(input.sessionId)}`),
+    ),
+  quotaReset: changeProcedure
+    .input(ZSession)
+    .mutation(({ ctx, input }) =>
+      ctx.services.vdagTasks.controllerCall(input.vdagURI, "POST", `/quota/reset/${enc(input.sessionId)}`),
+    ),
+  /** A management command for the controller's quota, health or quality policy. */
+  mgmt: changeProcedure.input(ZMgmt).mutation(({ ctx, input }) =>
+    ctx.services.vdagTasks.controllerCall(input.vdagURI, "POST", `/${input.service}/mgmt`, {
+      action: input.action,
+      data: input.data,
+    }),
+  ),
 });

@@ -1,9 +1,30 @@
 import type { Db, Prisma } from "@aios/db";
-import { formatVdagUri, type TFilterQuery, type TVdagRecord, type TVdagSpec } from "@aios/spec";
-import { ConflictError, NotFoundError } from "../../errors";
+import {
+  formatVdagUri,
+  newVdagControllerId,
+  type TFilterQuery,
+  type TVdagControllerConfig,
+  type TVdagControllerStatus,
+  type TVdagPlan,
+  type TVdagRecord,
+  type TVdagSpec,
+  ZVdagControllerConfig,
+  ZVdagPlan,
+} from "@aios/spec";
+import { ConflictError, ForbiddenError, NotFoundError, UserError } from "../../errors";
+import { DEFAULT_CLUSTER_ID } from "../blocks/block.service";
+import { runtimeOf } from "../blocks/block-runtime-state";
+import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
 import { analyseGraph } from "./graph";
+import {
+  assignNodes,
+  type CompileDeps,
+  compilePlan,
+  controllerPolicies,
+  type TControllerPolicies,
+} from "./vdag-compiler";
 
 type VdagRow = Prisma.VdagGetPayload<object>;
 
@@ -21,9 +42,14 @@ export function toVdagRecord(row: VdagRow): TVdagRecord {
 }
 
 /** The original replaced a vDAG whose earlier create had not gone through; an assigned one is kept. */
-const REPLACEABLE = new Set(["pending", "failed"]);
+const REPLACEABLE = new Set(["pending", "failed", "removed"]);
 
-export function createVdagService(db: Db) {
+/** Statuses of a vDAG whose controller is placed (the Master DAG's members). */
+const SERVING = ["assigned", "active", "unhealthy"] as const;
+
+export function createVdagService(deps: CompileDeps & { queues: ClusterQueues }) {
+  const { db, queues } = deps;
+  const controllerCluster = (values: TVdagSpec, plan: TVdagPlan) => controllerClusterOf(db, values, plan);
   return {
     async list(page: PageInput = {}) {
       const rows = await db.vdag.findMany({
@@ -47,9 +73,10 @@ export function createVdagService(db: Db) {
     },
 
     /**
-     * `createvDAG`: validates the graph (acyclic, heads and tails, manual blocks exist) and stores the
-     * vDAG as `pending`; assignment by policy and compilation come with the vDAG controller.
-     * `validateGraph` and the dry-run modes return the analysis without storing.
+     * `createvDAG`. `validateGraph`: the graph's analysis (acyclic, heads, tails; nested vDAGs known).
+     * `dryRunAssignment`: also each node's block. `dryRun`: also the compiled plan. `create`: all of
+     * it stored as `assigned`, then a controller is placed on a cluster (the vDAG becomes `active`
+     * when it runs there). Nothing is stored unless every step succeeded.
      */
     async createFromSpec(values: TVdagSpec) {
       const vdagURI = formatVdagUri({
@@ -58,39 +85,277 @@ export function createVdagService(db: Db) {
         releaseTag: values.vdagVersion["release-tag"],
       });
       const shape = analyseGraph(values);
-      const manual = values.nodes.flatMap((n, i) =>
-        n.spec.values.manualBlockId ? [{ i, id: n.spec.values.manualBlockId }] : [],
-      );
-      const found = new Set(
-        (
-          await db.block.findMany({ where: { id: { in: manual.map((m) => m.id) } }, select: { id: true } })
-        ).map((b) => b.id),
-      );
-      const missing = manual.find((m) => !found.has(m.id));
-      if (missing)
-        throw new NotFoundError(
-          "block",
-          missing.id,
-          `body.spec.values.nodes.${missing.i}.spec.values.manualBlockId`,
-        );
-      if (values.mode !== "create") return { vdagURI, created: false, graph: shape, vdag: null };
-
       const existing = await db.vdag.findUnique({ where: { vdagURI } });
-      if (existing && !REPLACEABLE.has(existing.status)) {
+      if (values.mode === "create" && existing && !REPLACEABLE.has(existing.status)) {
         throw new ConflictError(`vDAG ${vdagURI} exists and is ${existing.status}; publish a new version`);
       }
+      const assignment = await assignNodes(deps, vdagURI, values);
+      if (values.mode === "validateGraph")
+        return { vdagURI, created: false, graph: shape, vdag: null, assignment: null, plan: null };
+      if (values.mode === "dryRunAssignment")
+        return { vdagURI, created: false, graph: shape, vdag: null, assignment, plan: null };
+      const plan = await compilePlan(db, vdagURI, values, assignment);
+      const controller = await controllerPolicies(db, values);
+      if (values.mode === "dryRun")
+        return { vdagURI, created: false, graph: shape, vdag: null, assignment, plan };
+
+      const clusterId = await controllerCluster(values, plan);
       const data = {
         vdagName: values.vdagName,
         version: values.vdagVersion.version,
         releaseTag: values.vdagVersion["release-tag"],
-        status: "pending",
+        status: "assigned",
         tags: values.discoveryTags ?? [],
-        doc: { ...values, vdagURI, graphShape: shape } as unknown as Prisma.InputJsonValue,
+        compiled: plan as unknown as Prisma.InputJsonValue,
+        doc: {
+          ...values,
+          vdagURI,
+          graphShape: shape,
+          assignment,
+          controllerConfig: controller,
+        } as unknown as Prisma.InputJsonValue,
       };
-      const row = await db.vdag.upsert({ where: { vdagURI }, create: { vdagURI, ...data }, update: data });
-      return { vdagURI, created: !existing, graph: shape, vdag: toVdagRecord(row) };
+      const controllerId = newVdagControllerId();
+      const row = await db.$transaction(async (tx) => {
+        await tx.vdagController.deleteMany({ where: { vdagURI } });
+        const row = await tx.vdag.upsert({ where: { vdagURI }, create: { vdagURI, ...data }, update: data });
+        await tx.vdagController.create({
+          data: { id: controllerId, vdagURI, clusterId, status: "pending", doc: { revision: 1 } },
+        });
+        return row;
+      });
+      await queues.enqueue(clusterId, { type: "vdag.reconcile", controllerId, revision: 1 });
+      return { vdagURI, created: !existing, graph: shape, vdag: toVdagRecord(row), assignment, plan };
+    },
+
+    /** Stops the vDAG's controller; the vDAG stays, `removed`, for its history and traces. */
+    async remove(vdagURI: string) {
+      const row = await db.vdag.findUnique({ where: { vdagURI }, include: { controllers: true } });
+      if (!row || row.status === "removed") throw new NotFoundError("vDAG", vdagURI);
+      const users = await db.vdag.findMany({
+        where: { status: { in: [...SERVING] }, NOT: { vdagURI } },
+        select: { vdagURI: true, doc: true },
+      });
+      const user = users.find((u) =>
+        Object.values(asObject(asObject(u.doc).assignment)).some((a) => asObject(a).vdagURI === vdagURI),
+      );
+      if (user) throw new ConflictError(`vDAG ${user.vdagURI} uses ${vdagURI} as a node; remove it first`);
+      await db.vdag.update({ where: { vdagURI }, data: { status: "removed" } });
+      for (const c of row.controllers) {
+        const revision = ((asObject(c.doc).revision as number | undefined) ?? 1) + 1;
+        await db.vdagController.update({
+          where: { id: c.id },
+          data: { status: "removing", doc: { ...asObject(c.doc), revision } },
+        });
+        await queues.enqueue(c.clusterId ?? "local", {
+          type: "vdag.reconcile",
+          controllerId: c.id,
+          revision,
+        });
+      }
+    },
+
+    /** The controller serving a vDAG (404 unless it runs). */
+    async controllerOf(vdagURI: string) {
+      const vdag = await db.vdag.findUnique({ where: { vdagURI }, include: { controllers: true } });
+      if (!vdag || vdag.status === "removed") throw new NotFoundError("vDAG", vdagURI);
+      const c = vdag.controllers.find((x) => x.status === "running" && x.url);
+      if (!c) throw new UserError(`vDAG ${vdagURI} has no running controller yet (status ${vdag.status})`);
+      return { id: c.id, url: c.url as string, clusterId: c.clusterId };
+    },
+
+    async controllers(vdagURI: string) {
+      await this.get(vdagURI);
+      const rows = await db.vdagController.findMany({ where: { vdagURI }, orderBy: { createdAt: "asc" } });
+      return rows.map((c) => ({
+        id: c.id,
+        vdagURI: c.vdagURI,
+        clusterId: c.clusterId,
+        status: c.status,
+        url: c.url,
+        doc: asObject(c.doc),
+        updatedAt: c.updatedAt.toISOString(),
+      }));
+    },
+
+    /** The controllers this cluster's agent must run (and those it must stop). */
+    async desiredControllers(clusterId: string) {
+      const rows = await db.vdagController.findMany({
+        where: { clusterId, status: { not: "removed" } },
+        select: { id: true },
+      });
+      return rows.map((r) => r.id);
+    },
+
+    /** What a controller runs with: the plan with each block's executor as of now. */
+    async desiredController(controllerId: string, scope: string | null) {
+      const c = await db.vdagController.findUnique({ where: { id: controllerId }, include: { vdag: true } });
+      if (!c) return { controllerId, exists: false as const };
+      if (scope && c.clusterId !== scope)
+        throw new ForbiddenError(`controller ${controllerId} runs on cluster ${c.clusterId}, not ${scope}`);
+      const revision = (asObject(c.doc).revision as number | undefined) ?? 1;
+      if (c.status === "removing" || c.status === "removed" || !c.vdag.compiled)
+        return { controllerId, exists: true as const, removing: true, revision, config: null };
+      const plan = ZVdagPlan.parse(c.vdag.compiled);
+      const blockIds = [...new Set(Object.values(plan.nodes).map((n) => n.blockId))];
+      const blocks = await db.block.findMany({ where: { id: { in: blockIds } } });
+      const endpoints = new Map(
+        blocks.map((b) => [
+          b.id,
+          b.status === "removed" ? null : (runtimeOf(b.doc).executorEndpoint ?? null),
+        ]),
+      );
+      for (const n of Object.values(plan.nodes)) n.executorEndpoint = endpoints.get(n.blockId) ?? null;
+      const policies = asObject(asObject(c.vdag.doc).controllerConfig) as unknown as TControllerPolicies;
+      const config: TVdagControllerConfig = ZVdagControllerConfig.parse({
+        ...policies,
+        controllerId,
+        vdagURI: c.vdagURI,
+        plan,
+      });
+      return { controllerId, exists: true as const, removing: false, revision, config };
+    },
+
+    /**
+     * The agent's report on a controller: where it listens (null: stopped) and its status. The vDAG
+     * is `active` while its controller runs and is healthy, `unhealthy` when its health check says so.
+     */
+    async reportController(
+      controllerId: string,
+      report: {
+        url: string | null;
+        failure?: string | undefined;
+        status?: TVdagControllerStatus | undefined;
+      },
+      scope: string | null,
+    ) {
+      const c = await db.vdagController.findUnique({ where: { id: controllerId }, include: { vdag: true } });
+      if (!c) throw new NotFoundError("vDAG controller", controllerId);
+      if (scope && c.clusterId !== scope)
+        throw new ForbiddenError(`controller ${controllerId} runs on cluster ${c.clusterId}, not ${scope}`);
+      const removing = c.status === "removing" || c.status === "removed";
+      const status = removing
+        ? report.url
+          ? "removing"
+          : "removed"
+        : report.failure
+          ? "failed"
+          : report.url
+            ? "running"
+            : "pending";
+      const health = report.status
+        ? {
+            healthy: report.status.healthy,
+            reason: report.status.healthReason ?? null,
+            checkedAt: report.status.checkedAt,
+          }
+        : asObject(asObject(c.doc).health);
+      await db.vdagController.update({
+        where: { id: controllerId },
+        data: {
+          status,
+          url: report.url,
+          doc: {
+            ...asObject(c.doc),
+            health,
+            ...(report.status ? { status: report.status } : {}),
+            ...(report.failure ? { failure: report.failure } : {}),
+          } as Prisma.InputJsonValue,
+        },
+      });
+      if (c.vdag.status !== "removed") {
+        const vdagStatus =
+          status === "running"
+            ? report.status && !report.status.healthy
+              ? "unhealthy"
+              : "active"
+            : status === "failed"
+              ? "failed"
+              : c.vdag.status;
+        if (vdagStatus !== c.vdag.status) {
+          const doc = asObject(c.vdag.doc);
+          const history = Array.isArray(doc.history) ? (doc.history as unknown[]) : [];
+          const reason =
+            vdagStatus === "unhealthy"
+              ? (report.status?.healthReason ?? "the health check failed")
+              : vdagStatus === "failed"
+                ? (report.failure ?? "the controller failed")
+                : `controller ${controllerId} serves it`;
+          await db.vdag.update({
+            where: { vdagURI: c.vdagURI },
+            data: {
+              status: vdagStatus,
+              doc: {
+                ...doc,
+                statusReason: reason,
+                history: [...history, { status: vdagStatus, reason, at: new Date().toISOString() }].slice(
+                  -20,
+                ),
+              } as Prisma.InputJsonValue,
+            },
+          });
+        }
+      }
+      return { status };
+    },
+
+    /**
+     * The Master DAG: every serving vDAG superimposed over the blocks. Nodes are blocks (with the
+     * vDAGs and node labels they serve); an edge joins two blocks when a vDAG sends data between them.
+     */
+    async masterDag() {
+      const rows = await db.vdag.findMany({
+        where: { status: { in: [...SERVING] } },
+        orderBy: { vdagURI: "asc" },
+      });
+      const nodes = new Map<string, { blockId: string; vdags: Set<string>; nodeLabels: Set<string> }>();
+      const edges = new Map<string, { from: string; to: string; vdags: Set<string> }>();
+      for (const row of rows) {
+        const plan = ZVdagPlan.safeParse(row.compiled);
+        if (!plan.success) continue;
+        for (const step of Object.values(plan.data.nodes)) {
+          const n = nodes.get(step.blockId) ?? {
+            blockId: step.blockId,
+            vdags: new Set(),
+            nodeLabels: new Set(),
+          };
+          n.vdags.add(row.vdagURI);
+          n.nodeLabels.add(`${row.vdagURI}#${step.label}`);
+          nodes.set(step.blockId, n);
+          for (const next of step.next) {
+            const to = plan.data.nodes[next]?.blockId;
+            if (!to) continue;
+            const key = `${step.blockId}->${to}`;
+            const e = edges.get(key) ?? { from: step.blockId, to, vdags: new Set() };
+            e.vdags.add(row.vdagURI);
+            edges.set(key, e);
+          }
+        }
+      }
+      return {
+        vdags: rows.map((r) => r.vdagURI),
+        nodes: [...nodes.values()].map((n) => ({
+          blockId: n.blockId,
+          vdags: [...n.vdags].sort(),
+          nodeLabels: [...n.nodeLabels].sort(),
+        })),
+        edges: [...edges.values()].map((e) => ({ from: e.from, to: e.to, vdags: [...e.vdags].sort() })),
+      };
     },
   };
+}
+
+/** Where the controller runs: the spec's `controller.clusterId`, else the first head's block's cluster. */
+async function controllerClusterOf(db: Db, values: TVdagSpec, plan: TVdagPlan): Promise<string> {
+  const named = values.controller?.clusterId;
+  if (named) {
+    if (!(await db.cluster.findUnique({ where: { id: named } })))
+      throw new NotFoundError("cluster", named, "body.spec.values.controller.clusterId");
+    return named;
+  }
+  const head = plan.nodes[plan.heads[0] ?? ""];
+  const block = head ? await db.block.findUnique({ where: { id: head.blockId } }) : null;
+  return block?.clusterId ?? DEFAULT_CLUSTER_ID;
 }
 
 export type VdagService = ReturnType<typeof createVdagService>;

@@ -1,0 +1,49 @@
+import { Pool } from "undici";
+
+/** Where a block's executor is: its keep-alive pool and the paths of its routes. */
+export interface ExecutorTarget {
+  endpoint: string;
+  origin: string;
+  pool: Pool;
+  inferPath: string;
+  healthPath: string;
+}
+
+/**
+ * One undici keep-alive Pool per executor origin, shared by the walk and the health checks and by
+ * the plans of successive configurations. Pools an applied configuration no longer uses are closed
+ * once the requests of the older ones are done (`retain`).
+ */
+export class PoolRegistry {
+  private readonly pools = new Map<string, Pool>();
+
+  /** Throws on an endpoint that is not an http(s) URL. */
+  target(endpoint: string): ExecutorTarget {
+    const url = new URL(endpoint);
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new Error(`executor endpoint ${endpoint} is not an http(s) URL`);
+    let pool = this.pools.get(url.origin);
+    if (!pool) {
+      // The step timeout bounds every request, so undici's own timeouts are off.
+      pool = new Pool(url.origin, { headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 4_000 });
+      this.pools.set(url.origin, pool);
+    }
+    const base = url.pathname.replace(/\/+$/, "");
+    return { endpoint, origin: url.origin, pool, inferPath: `${base}/infer`, healthPath: `${base}/health` };
+  }
+
+  /** Closes the pools of origins not in `keep` (in the background; in-flight requests finish). */
+  retain(keep: Set<string>): void {
+    for (const [origin, pool] of this.pools) {
+      if (keep.has(origin)) continue;
+      this.pools.delete(origin);
+      pool.close().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(all.map((p) => p.close().catch(() => p.destroy().catch(() => undefined))));
+  }
+}
