@@ -13,7 +13,9 @@ import { blockReconcileHandler } from "./jobs/block-reconcile";
 import { clusterPingHandler } from "./jobs/cluster-ping";
 import { functionReconcileHandler } from "./jobs/function-reconcile";
 import { policyRunHandler } from "./jobs/policy-run";
+import { vdagReconcileHandler } from "./jobs/vdag-reconcile";
 import { readGpuLoad, readNodeFacts, readNodeLoad } from "./node-facts";
+import { createVdagSupervisor } from "./vdags/supervisor";
 import { startClusterWorker } from "./worker";
 
 export interface RunningAgent {
@@ -68,6 +70,8 @@ export async function startAgent(deps: {
   // back, and nothing is started twice.
   await retry(log, "function reconciliation", () => functions.reconcileAll(clusterId));
   await retry(log, "block reconciliation", () => blocks.reconcileAll(clusterId));
+  const vdags = createVdagSupervisor({ api, driver, log });
+  await retry(log, "vDAG controller reconciliation", () => vdags.reconcileAll(clusterId));
   const worker = startClusterWorker({
     queues,
     clusterId,
@@ -81,6 +85,7 @@ export async function startAgent(deps: {
       "block.mgmt": blockMgmtHandler(blocks),
       "block.parameters": blockParametersHandler(blocks),
       "instance.remove": instanceRemoveHandler(blocks),
+      "vdag.reconcile": vdagReconcileHandler(vdags),
     },
   });
 
@@ -101,10 +106,14 @@ export async function startAgent(deps: {
     blocks
       .reconcileAll(clusterId)
       .catch((err: Error) => log.warn("block resync failed", { err: err.message }));
+    vdags
+      .reconcileAll(clusterId)
+      .catch((err: Error) => log.warn("vDAG controller resync failed", { err: err.message }));
   }, 30_000);
   // Watch each block's processes: crashes, the executor's scale and replace requests, status.
   const watch = setInterval(() => {
     for (const id of blocks.hostedIds()) void blocks.tick(id);
+    for (const id of vdags.hostedIds()) void vdags.tick(id);
   }, env.AIOS_BLOCK_WATCH_MS);
   return {
     async stop() {
@@ -115,8 +124,11 @@ export async function startAgent(deps: {
       clearInterval(watch);
       await worker.close();
       await functions.stopAll();
-      if (env.AIOS_STOP_WORKLOADS_ON_EXIT) await blocks.stopAll();
-      else blocks.detach();
+      if (env.AIOS_STOP_WORKLOADS_ON_EXIT) await Promise.all([blocks.stopAll(), vdags.stopAll()]);
+      else {
+        blocks.detach();
+        vdags.detach();
+      }
     },
   };
 }

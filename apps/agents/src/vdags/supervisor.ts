@@ -1,0 +1,194 @@
+import { createHash } from "node:crypto";
+import { type ApiClient, isTransientApiError } from "@aios/client";
+import type { Logger } from "@aios/service-kit";
+import type { TVdagControllerConfig, TVdagControllerStatus } from "@aios/spec";
+import type { Driver, Workload } from "../drivers/driver";
+
+const CONTROLLER_ENTRY = "packages/vdag-runtime/src/main.ts";
+const SUFFIX = "-vdag-controller";
+
+/** The controller a workload is, from its name (`<controllerId>-vdag-controller`). */
+export function controllerOfWorkload(name: string): string | null {
+  return name.endsWith(SUFFIX) ? name.slice(0, -SUFFIX.length) : null;
+}
+
+interface HostedController {
+  workload: Workload | null;
+  /** Hash of the configuration the running process has. */
+  configKey: string;
+  chain: Promise<void>;
+  lastReport: string;
+  adopted?: boolean;
+  ticking?: boolean;
+}
+
+async function call<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(3_000) });
+  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+const hashOf = (value: unknown) =>
+  createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
+
+/**
+ * Runs this cluster's vDAG controllers through the driver (like block executors: they outlive an
+ * agent restart and are adopted). Each tick re-reads the controller's desired configuration, so a
+ * block whose executor moved is followed (`PUT /config`), restarts a crashed controller, and
+ * reports the controller's status and health to the API.
+ */
+export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log: Logger }) {
+  const { api, driver, log } = opts;
+  const hosted = new Map<string, HostedController>();
+  let stopping = false;
+
+  const hostOf = (id: string) => {
+    let c = hosted.get(id);
+    if (!c) {
+      c = { workload: null, configKey: "", chain: Promise.resolve(), lastReport: "" };
+      hosted.set(id, c);
+    }
+    return c;
+  };
+  const serial = (id: string, work: (c: HostedController) => Promise<void>) => {
+    const c = hostOf(id);
+    const run = c.chain.then(() => work(c));
+    c.chain = run.catch((err: Error) =>
+      log.warn("vDAG controller work failed", { controllerId: id, err: err.message }),
+    );
+    return run;
+  };
+
+  const report = async (
+    controllerId: string,
+    c: HostedController,
+    extra: { failure?: string; force?: boolean } = {},
+  ) => {
+    let status: TVdagControllerStatus | undefined;
+    if (c.workload)
+      status = await call<TVdagControllerStatus>(`${c.workload.endpoint}/status`).catch(() => undefined);
+    const body = {
+      controllerId,
+      url: c.workload?.endpoint ?? null,
+      ...(extra.failure ? { failure: extra.failure } : {}),
+      ...(status ? { status } : {}),
+    };
+    // Only what changes the API's view is sent again: where it runs, failure, and health.
+    const key = JSON.stringify([body.url, extra.failure, status?.healthy, status?.healthReason]);
+    if (!extra.force && key === c.lastReport) return;
+    c.lastReport = key;
+    await api.agents.work.reportVdagController.mutate(body);
+  };
+
+  const stop = async (c: HostedController) => {
+    await c.workload?.stop();
+    c.workload = null;
+    c.configKey = "";
+  };
+
+  const reconcileNow = async (controllerId: string, c: HostedController) => {
+    let desired: Awaited<ReturnType<typeof api.agents.work.desiredVdagController.query>>;
+    try {
+      desired = await api.agents.work.desiredVdagController.query({ controllerId });
+    } catch (err) {
+      if (isTransientApiError(err)) throw err;
+      desired = { controllerId, exists: false };
+    }
+    if (!desired.exists || desired.removing || !desired.config) {
+      if (!c.adopted) c.workload = driver.adopt(`${controllerId}${SUFFIX}`);
+      await stop(c);
+      if (desired.exists) await report(controllerId, c, { force: true });
+      hosted.delete(controllerId);
+      return;
+    }
+    const config: TVdagControllerConfig = desired.config;
+    const key = hashOf(config);
+    if (!c.adopted) {
+      c.adopted = true;
+      const w = driver.adopt(`${controllerId}${SUFFIX}`);
+      if (w) {
+        c.workload = w;
+        c.configKey = ""; // its configuration is unknown: hand it the current one
+        log.info("adopted a running vDAG controller", { controllerId });
+      }
+    }
+    try {
+      if (!c.workload) {
+        c.workload = await driver.start({
+          name: `${controllerId}${SUFFIX}`,
+          entry: CONTROLLER_ENTRY,
+          gpus: [],
+          env: { AIOS_VDAG_CONTROLLER: JSON.stringify(config) },
+          labels: { vdagURI: config.vdagURI },
+        });
+        c.configKey = key;
+        log.info("vDAG controller started", {
+          controllerId,
+          vdagURI: config.vdagURI,
+          url: c.workload.endpoint,
+        });
+      } else if (c.configKey !== key) {
+        await call(`${c.workload.endpoint}/config`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(config),
+        });
+        c.configKey = key;
+      }
+      await report(controllerId, c);
+    } catch (err) {
+      const failure = (err as Error).message;
+      log.warn("vDAG controller failed", { controllerId, err: failure });
+      await report(controllerId, c, { failure });
+    }
+  };
+
+  const tickNow = async (controllerId: string, c: HostedController) => {
+    if (c.workload && (await settled(c.workload.exited))) {
+      log.warn("vDAG controller exited; restarting", { controllerId, lastLines: c.workload.logs(3) });
+      c.workload = null;
+      c.configKey = "";
+    }
+    await reconcileNow(controllerId, c);
+  };
+
+  return {
+    reconcile: (id: string) => serial(id, (c) => reconcileNow(id, c)),
+    tick(id: string) {
+      const c = hostOf(id);
+      if (c.ticking) return Promise.resolve();
+      c.ticking = true;
+      return serial(id, (h) => tickNow(id, h)).finally(() => {
+        c.ticking = false;
+      });
+    },
+    async reconcileAll(clusterId: string) {
+      const wanted = new Set(await api.agents.work.desiredVdagControllers.query({ clusterId }));
+      for (const id of new Set([...wanted, ...hosted.keys()])) await this.reconcile(id);
+      for (const name of driver.list()) {
+        const id = controllerOfWorkload(name);
+        if (id && !wanted.has(id) && !hosted.has(id)) await driver.adopt(name)?.stop();
+      }
+    },
+    hostedIds: () => [...hosted.keys()],
+    logs: (id: string) => hosted.get(id)?.workload?.logs(5_000) ?? [],
+    async stopAll() {
+      stopping = true;
+      await Promise.all([...hosted.values()].map((c) => stop(c)));
+      hosted.clear();
+    },
+    detach() {
+      stopping = true;
+      hosted.clear();
+    },
+    get stopping() {
+      return stopping;
+    },
+  };
+}
+
+export type VdagSupervisor = ReturnType<typeof createVdagSupervisor>;
+
+async function settled(p: Promise<unknown>): Promise<boolean> {
+  return Promise.race([p.then(() => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]);
+}
