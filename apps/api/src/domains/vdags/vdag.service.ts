@@ -15,7 +15,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UserError } from "../../e
 import { DEFAULT_CLUSTER_ID } from "../blocks/block.service";
 import { runtimeOf } from "../blocks/block-runtime-state";
 import type { ClusterQueues } from "../queues/cluster-queues";
-import { asObject } from "../registry/doc";
+import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
 import { analyseGraph } from "./graph";
 import {
@@ -87,6 +87,20 @@ export function createVdagService(deps: CompileDeps & { queues: ClusterQueues })
       const shape = analyseGraph(values);
       const existing = await db.vdag.findUnique({ where: { vdagURI } });
       if (values.mode === "create" && existing && !REPLACEABLE.has(existing.status)) {
+        const {
+          vdagURI: _u,
+          graphShape: _g,
+          assignment: _a,
+          controllerConfig: _c,
+          statusReason: _r,
+          history: _h,
+          ...stored
+        } = asObject(existing.doc);
+        // The same spec again (a replayed apply, a restart's bootstrap) changes nothing.
+        if (sameDoc(stored, values)) {
+          const vdag = toVdagRecord(existing);
+          return { vdagURI, created: false, graph: shape, vdag, assignment: null, plan: null };
+        }
         throw new ConflictError(`vDAG ${vdagURI} exists and is ${existing.status}; publish a new version`);
       }
       const assignment = await assignNodes(deps, vdagURI, values);
