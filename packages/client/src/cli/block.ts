@@ -59,7 +59,12 @@ export async function scaleCommand(api: ApiClient, args: string[], io: CliIo): P
 export async function removeCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true });
   const [kind, id] = positionals;
-  if (kind !== "block" || !id) throw new CliUsageError("usage: aios remove block BLOCK_ID");
+  if (kind === "vdag" && id) {
+    const r = await api.vdags.remove.mutate({ vdagURI: id });
+    io.out(`vdag ${r.vdagURI}: ${r.status}`);
+    return 0;
+  }
+  if (kind !== "block" || !id) throw new CliUsageError("usage: aios remove block BLOCK_ID | vdag VDAG_URI");
   const block = await api.blocks.remove.mutate({ id });
   io.out(`block ${block.id}: ${block.status}`);
   return 0;

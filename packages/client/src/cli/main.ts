@@ -8,6 +8,7 @@ import { getCommand } from "./get";
 import { type CliIo, CliUsageError, consoleIo } from "./io";
 import { POLICY_USAGE, policyCommand } from "./policy";
 import { validateCommand } from "./validate";
+import { traceCommand, VDAG_USAGE, vdagInferCommand } from "./vdag";
 
 export const USAGE = `aios — the AIOS command line
 
@@ -18,6 +19,7 @@ Usage:
   aios get KIND --filter JSON             search with the filter language, e.g.
                                           '{"variable":"tags","operator":"==","value":"nlp"}'
 ${BLOCK_USAGE}
+${VDAG_USAGE}
 ${POLICY_USAGE}
 ${FUNCTION_USAGE}
 
@@ -45,7 +47,11 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
       case "get":
         return await getCommand(api, rest, io);
       case "infer":
-        return await inferCommand(url, token, rest, io);
+        return rest[0] === "vdag"
+          ? await vdagInferCommand(url, token, rest, io)
+          : await inferCommand(url, token, rest, io);
+      case "trace":
+        return await traceCommand(api, rest, io);
       case "scale":
         return await scaleCommand(api, rest, io);
       case "remove":
