@@ -46,7 +46,10 @@ export function sendError(res: ServerResponse, status: number, stage: string, me
 
 /** Zod issues as `{path, message}` and as one line naming the fields. */
 export function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }) {
-  const issues = error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
+  const issues = error.issues.map((i) => ({
+    path: i.path.map(String).join(".") || "(body)",
+    message: i.message,
+  }));
   return { issues, text: issues.map((i) => `${i.path}: ${i.message}`).join("; ") };
 }
 

@@ -31,9 +31,15 @@ export interface CompiledPlan {
   order: PlanStep[];
   heads: PlanStep[];
   /** Distinct blocks: block id -> executor endpoint and the plan labels it serves. */
-  blocks: Map<string, { endpoint: string | null; labels: string[] }>;
+  blocks: Map<string, PlanBlock>;
   /** Origins of the executors (for the pool registry). */
   origins: Set<string>;
+}
+
+export interface PlanBlock {
+  endpoint: string | null;
+  target: ExecutorTarget | null;
+  labels: string[];
 }
 
 export class PlanError extends Error {
@@ -86,11 +92,13 @@ export function compilePlan(plan: TVdagPlan, pools: PoolRegistry): CompiledPlan 
     if (n.label !== key) problems.push(`nodes.${key}.label is ${n.label}`);
     for (const l of n.inputs) {
       if (!known(l)) problems.push(`nodes.${key}.inputs: unknown node ${l}`);
-      else if (!plan.nodes[l]!.next.includes(key)) problems.push(`${l} is an input of ${key} but ${key} is not in its next`);
+      else if (!plan.nodes[l]!.next.includes(key))
+        problems.push(`${l} is an input of ${key} but ${key} is not in its next`);
     }
     for (const l of n.next) {
       if (!known(l)) problems.push(`nodes.${key}.next: unknown node ${l}`);
-      else if (!plan.nodes[l]!.inputs.includes(key)) problems.push(`${l} is in next of ${key} but ${key} is not in its inputs`);
+      else if (!plan.nodes[l]!.inputs.includes(key))
+        problems.push(`${l} is in next of ${key} but ${key} is not in its inputs`);
     }
     if (new Set(n.inputs).size !== n.inputs.length) problems.push(`nodes.${key}.inputs has duplicates`);
     if (new Set(n.next).size !== n.next.length) problems.push(`nodes.${key}.next has duplicates`);
@@ -101,17 +109,19 @@ export function compilePlan(plan: TVdagPlan, pools: PoolRegistry): CompiledPlan 
   if (position.size !== plan.order.length || plan.order.length !== labels.length)
     problems.push("order must list every node exactly once");
   const headSet = new Set(plan.heads);
+  if (headSet.size !== plan.heads.length) problems.push("heads has duplicates");
   for (const l of labels) {
     const n = plan.nodes[l]!;
     if (headSet.has(l) !== (n.inputs.length === 0))
       problems.push(headSet.has(l) ? `head ${l} has inputs` : `${l} has no inputs but is not a head`);
     for (const i of n.inputs)
-      if ((position.get(i) ?? Infinity) >= (position.get(l) ?? -1)) problems.push(`order: ${i} must come before ${l}`);
+      if ((position.get(i) ?? Infinity) >= (position.get(l) ?? -1))
+        problems.push(`order: ${i} must come before ${l}`);
   }
   if (problems.length > 0) throw new PlanError([...new Set(problems)]);
 
   const steps = new Map<string, PlanStep>();
-  const blocks = new Map<string, { endpoint: string | null; labels: string[] }>();
+  const blocks = new Map<string, PlanBlock>();
   const origins = new Set<string>();
   plan.order.forEach((label, index) => {
     const n = plan.nodes[label]!;
@@ -125,11 +135,13 @@ export function compilePlan(plan: TVdagPlan, pools: PoolRegistry): CompiledPlan 
       }
     }
     const block = blocks.get(n.blockId);
-    if (!block) blocks.set(n.blockId, { endpoint: n.executorEndpoint, labels: [label] });
+    if (!block) blocks.set(n.blockId, { endpoint: n.executorEndpoint, target, labels: [label] });
     else {
       block.labels.push(label);
       if (block.endpoint !== n.executorEndpoint)
-        problems.push(`block ${n.blockId} has two executor endpoints (${block.endpoint}, ${n.executorEndpoint})`);
+        problems.push(
+          `block ${n.blockId} has two executor endpoints (${block.endpoint}, ${n.executorEndpoint})`,
+        );
     }
     steps.set(label, {
       label,

@@ -1,0 +1,26 @@
+import { ZVdagControllerConfig } from "@aios/spec";
+import type { z } from "zod";
+
+export { ZVdagControllerConfig };
+export type TVdagControllerConfig = z.infer<typeof ZVdagControllerConfig>;
+/** What `AIOS_VDAG_CONTROLLER` / `PUT /config` may send (defaults not applied yet). */
+export type TVdagControllerConfigInput = z.input<typeof ZVdagControllerConfig>;
+
+/** Limits of the process itself (not part of the vDAG's configuration). */
+export interface ControllerSettings {
+  /** `POST /v1/infer` body limit (413 past it). */
+  maxBodyBytes: number;
+  /** SIGTERM / close(): how long in-flight requests may take. */
+  drainTimeoutMs: number;
+  /** Per executor `/health` probe. */
+  healthTimeoutMs: number;
+  /** Finished responses kept for `GET /v1/tasks/:id`. */
+  tasksKept: number;
+}
+
+export const DEFAULT_SETTINGS: ControllerSettings = {
+  maxBodyBytes: 64 * 1024 * 1024,
+  drainTimeoutMs: 30_000,
+  healthTimeoutMs: 2_000,
+  tasksKept: 500,
+};

@@ -1,0 +1,12 @@
+export * from "./config";
+export * from "./create-controller";
+export * from "./engine";
+export * from "./health";
+export * from "./metrics";
+export * from "./plan";
+export * from "./policies";
+export * from "./pools";
+export * from "./quality";
+export * from "./quota";
+export type { ControllerRoutes, HealthView } from "./server";
+export * from "./stats";

@@ -1,0 +1,66 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { findFreePort, waitForPort } from "@aios/service-kit";
+import { afterEach, describe, expect, it } from "vitest";
+import { type FakeExecutor, makeConfig, makePlan, post, startFakeExecutor } from "./fake-executor";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const MAIN = "packages/vdag-runtime/src/main.ts";
+const children: ChildProcess[] = [];
+const executors: FakeExecutor[] = [];
+
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
+  await Promise.all(executors.splice(0).map((e) => e.stop()));
+});
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stderr = "";
+  child.stderr?.on("data", (c) => (stderr += c));
+  child.stdout?.resume();
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { child, exited, stderr: () => stderr };
+}
+
+describe("controller process (node --import tsx src/main.ts)", () => {
+  it("serves a request, finishes the one in flight on SIGTERM and exits 0", { timeout: 30_000 }, async () => {
+    const a = await startFakeExecutor("blk-a");
+    const b = await startFakeExecutor("blk-b", () => ({ delayMs: 300 }));
+    executors.push(a, b);
+    const plan = makePlan("test/proc:1.0.0", {
+      a: { blockId: a.blockId, endpoint: a.endpoint, next: ["b"] },
+      b: { blockId: b.blockId, endpoint: b.endpoint },
+    });
+    const port = await findFreePort();
+    const proc = start({ PORT: String(port), AIOS_VDAG_CONTROLLER: JSON.stringify(makeConfig(plan)) });
+    await waitForPort(port, 20_000);
+    const url = `http://127.0.0.1:${port}`;
+    const r = await post(`${url}/v1/infer`, { data: { x: 1 } });
+    expect(r.status).toBe(200);
+    expect(r.body.packet.data).toEqual({ x: 1, trail: ["blk-a", "blk-b"] });
+
+    const pending = post(`${url}/v1/infer`, { data: { last: true } });
+    await new Promise((res) => setTimeout(res, 100));
+    proc.child.kill("SIGTERM");
+    const last = await pending;
+    expect(last.status).toBe(200);
+    expect(last.body.packet.data.trail).toEqual(["blk-a", "blk-b"]);
+    expect(await proc.exited).toBe(0);
+  });
+
+  it("exits 1 with a clear message on a bad environment", { timeout: 30_000 }, async () => {
+    const bad = start({ PORT: "1", AIOS_VDAG_CONTROLLER: JSON.stringify({ controllerId: "x" }) });
+    expect(await bad.exited).toBe(1);
+    expect(bad.stderr()).toContain("vdag controller: invalid environment");
+    expect(bad.stderr()).toContain("AIOS_VDAG_CONTROLLER.vdagURI");
+    const notJson = start({ PORT: "1", AIOS_VDAG_CONTROLLER: "{" });
+    expect(await notJson.exited).toBe(1);
+    expect(notJson.stderr()).toContain("AIOS_VDAG_CONTROLLER is not JSON");
+  });
+});
