@@ -1,0 +1,212 @@
+import { resolve } from "node:path";
+import { loadSpecFile } from "@aios/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main as cli } from "../../../packages/client/src/cli/main";
+import { doc, useApiServer } from "../../api/test/harness";
+import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "./agent-process";
+
+const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
+const examples = resolve(import.meta.dirname, "../../../examples/specs");
+const PIPELINE = "text-pipeline:1.0.0-stable";
+const NESTED = "review-pipeline:1.0.0-stable";
+
+interface Answer {
+  taskId?: string;
+  status?: string;
+  packet?: { data: Record<string, unknown> };
+  trace?: Array<{
+    nodeLabel: string;
+    blockId: string;
+    status: string;
+    instanceId: string | null;
+    error?: string;
+  }>;
+  error?: { message: string; stage: string; nodeLabel?: string };
+}
+
+describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
+  const api = useApiServer();
+  const clusterId = `vdg-${Date.now().toString(36)}`;
+  let agent: AgentProcess;
+  const infer = async (uri: string, body: Record<string, unknown>, query = "") => {
+    const res = await fetch(`${api.url}/v1/vdags/${encodeURIComponent(uri)}/infer${query}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Answer };
+  };
+  const steps = (a: Answer) => Object.fromEntries((a.trace ?? []).map((s) => [s.nodeLabel, s.status]));
+
+  beforeAll(async () => {
+    const apply = (document: unknown) => api.caller().parser.applySpec({ document });
+    await applyExamples(apply, "components.json");
+    await applyExamples(apply, "policies.json");
+    agent = startClusterAgent(api.url, clusterId, { AIOS_BLOCK_WATCH_MS: "300" });
+    await waitUntil(
+      "the agent to register",
+      async () => (await api.services.nodes.list({ clusterId })).length === 1,
+    );
+    for (const [blockId, component] of [
+      ["language-detect", "model.language-detect:1.0.0-stable"],
+      ["sentiment", "model.text-sentiment:1.0.0-stable"],
+      ["echo", "model.echo:1.0.0-stable"],
+    ]) {
+      await apply(
+        doc("createBlock", {
+          blockComponentURI: component,
+          blockId,
+          clusterId,
+          minInstances: 1,
+          maxInstances: 1,
+          initSettings: { healthCheckInterval: 0.3 },
+        }),
+      );
+    }
+    await waitUntil(
+      "the blocks to run",
+      async () => (await api.caller().blocks.list({ clusterId })).every((b) => b.status === "running"),
+      60_000,
+    );
+    // The example as shipped, with a health check every second for the test.
+    for (const { document } of loadSpecFile(resolve(examples, "text-pipeline.json"))) {
+      const values = (document as { body: { spec: { values: { controller?: { healthChecker?: object } } } } })
+        .body.spec.values;
+      if (values.controller?.healthChecker)
+        values.controller.healthChecker = { ...values.controller.healthChecker, interval: 1 };
+      await apply(document);
+    }
+    await waitUntil(
+      "both vDAGs to be active",
+      async () =>
+        (await api.caller().vdags.get({ vdagURI: PIPELINE })).status === "active" &&
+        (await api.caller().vdags.get({ vdagURI: NESTED })).status === "active",
+      60_000,
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await agent?.stop();
+  });
+
+  it("answers English text through detect -> sentiment -> aggregate, with a trace of each step", async () => {
+    const r = await infer(PIPELINE, { data: { text: "I love this wonderful product, it works great" } });
+    expect(r.status).toBe(200);
+    expect(r.body.packet?.data).toMatchObject({ language: "en", label: "positive" });
+    expect(steps(r.body)).toEqual({ detect: "ok", sentiment: "ok", other: "skipped", aggregate: "ok" });
+    const detect = r.body.trace?.find((s) => s.nodeLabel === "detect");
+    expect(detect).toMatchObject({ blockId: "language-detect" });
+    expect(detect?.instanceId).toMatch(/^in-/);
+
+    // The task is stored with its trace; the CLI shows it.
+    await waitUntil(
+      "the task to be stored",
+      async () =>
+        await api
+          .caller()
+          .vdags.task({ taskId: r.body.taskId ?? "" })
+          .then(() => true)
+          .catch(() => false),
+    );
+    const out: string[] = [];
+    const code = await cli(["trace", r.body.taskId ?? ""], {
+      out: (s) => out.push(s),
+      err: (s) => out.push(s),
+      env: { AIOS_API_URL: api.url },
+    });
+    expect(code).toBe(0);
+    expect(out.join("\n")).toMatch(/sentiment\s+sentiment\s+in-\w+\s+ok/);
+    expect(out.join("\n")).toMatch(/other\s+echo\s+-\s+skipped/);
+  });
+
+  it("routes other languages to their own branch (conditional routing into the fan-in)", async () => {
+    const r = await infer(PIPELINE, {
+      data: { text: "Je suis très heureux aujourd'hui, c'est une belle journée pour se promener" },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.packet?.data).toMatchObject({ language: "fr", label: "unsupported" });
+    expect(steps(r.body)).toEqual({ detect: "ok", sentiment: "skipped", other: "ok", aggregate: "ok" });
+  });
+
+  it("serves the nested vDAG as a node of another", async () => {
+    const r = await infer(NESTED, { data: { text: "What a terrible, awful experience" } });
+    expect(r.status).toBe(200);
+    expect(r.body.packet?.data).toMatchObject({
+      pipeline: "review-pipeline",
+      language: "en",
+      label: "negative",
+    });
+    expect(Object.keys(steps(r.body))).toEqual(
+      expect.arrayContaining(["analyse.detect", "analyse.sentiment", "analyse.aggregate", "stamp"]),
+    );
+  });
+
+  it("async mode answers with a task id at once and the same result later", async () => {
+    const text = "I love this wonderful product, it works great";
+    const sync = await infer(PIPELINE, { data: { text } });
+    const r = await infer(PIPELINE, { data: { text } }, "?async=1");
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ status: "running" });
+    let task: { status: string; result: { packet: { data: unknown } } } | undefined;
+    await waitUntil("the async task to finish", async () => {
+      const res = await fetch(`${api.url}/v1/tasks/${r.body.taskId}`);
+      task = (await res.json()) as typeof task;
+      return task?.status === "succeeded";
+    });
+    expect((task?.result.packet.data as Record<string, unknown>).label).toBe(sync.body.packet?.data.label);
+  });
+
+  it("refuses the 4th request of a session with a quota of 3, with the reason", async () => {
+    await api.caller().vdags.mgmt({
+      vdagURI: PIPELINE,
+      service: "quota",
+      action: "setLimit",
+      data: { sessionId: "limited", limit: 3 },
+    });
+    for (let i = 0; i < 3; i++) {
+      expect((await infer(PIPELINE, { session_id: "limited", data: { text: "fine" } })).status).toBe(200);
+    }
+    const refused = await infer(PIPELINE, { session_id: "limited", data: { text: "fine" } });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatchObject({
+      stage: "quota",
+      message: "session limited used its 3 requests",
+    });
+    expect(await api.caller().vdags.quota({ vdagURI: PIPELINE, sessionId: "limited" })).toMatchObject({
+      count: 3,
+    });
+    await api.caller().vdags.quotaReset({ vdagURI: PIPELINE, sessionId: "limited" });
+    expect((await infer(PIPELINE, { session_id: "limited", data: { text: "fine" } })).status).toBe(200);
+  });
+
+  it("shows per-vDAG and per-node figures, and the Master DAG over the blocks", async () => {
+    const m = await api.caller().vdags.metrics({ vdagURI: PIPELINE });
+    expect(m.requests.total).toBeGreaterThanOrEqual(5);
+    expect(m.requests.p50Ms).toBeGreaterThan(0);
+    expect(m.nodes.detect?.requests).toBeGreaterThanOrEqual(5);
+    const master = await api.caller().vdags.masterDag();
+    const edges = master.edges.map((e) => `${e.from}->${e.to}`);
+    expect(edges).toEqual(
+      expect.arrayContaining(["language-detect->sentiment", "sentiment->echo", "echo->echo"]),
+    );
+  });
+
+  it("fails fast naming the step when a block in the middle goes away, and marks the vDAG unhealthy", async () => {
+    await api.caller().blocks.remove({ id: "sentiment" });
+    await waitUntil(
+      "the block to be removed",
+      async () => (await api.caller().blocks.get({ id: "sentiment" })).status === "removed",
+    );
+    const started = Date.now();
+    const r = await infer(PIPELINE, { data: { text: "I love this wonderful product, it works great" } });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(r.status).toBeGreaterThanOrEqual(500);
+    // At the step itself, or already at the health fast-check; either way the step is named.
+    expect(["step", "health"]).toContain(r.body.error?.stage);
+    expect(r.body.error?.message).toContain("sentiment");
+    await waitUntil(
+      "the vDAG to be marked unhealthy",
+      async () => (await api.caller().vdags.get({ vdagURI: PIPELINE })).status === "unhealthy",
+      15_000,
+    );
+  });
+});
