@@ -152,7 +152,7 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
       task = (await res.json()) as typeof task;
       return task?.status === "succeeded";
     });
-    expect((task?.result.packet.data as Record<string, unknown>).label).toBe(sync.body.packet?.data.label);
+    expect(task?.result.packet.data).toMatchObject({ label: sync.body.packet?.data.label });
   });
 
   it("refuses the 4th request of a session with a quota of 3, with the reason", async () => {
