@@ -6,8 +6,9 @@ import type { Scenario, ScenarioResult } from "./measure";
 import { apiTrpcQuery } from "./scenarios/api-trpc-query";
 import { executorOverhead } from "./scenarios/executor-overhead";
 import { policyScenarios } from "./scenarios/policy-lb";
+import { vdagScenarios } from "./scenarios/vdag-hops";
 
-export const SCENARIOS: Scenario[] = [apiTrpcQuery, ...policyScenarios, executorOverhead];
+export const SCENARIOS: Scenario[] = [apiTrpcQuery, ...policyScenarios, executorOverhead, ...vdagScenarios];
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
