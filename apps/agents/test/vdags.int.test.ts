@@ -178,6 +178,33 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
     expect((await infer(PIPELINE, { session_id: "limited", data: { text: "fine" } })).status).toBe(200);
   });
 
+  it("samples every 10th request for the quality checker and keeps its verdicts", async () => {
+    for (let i = 0; i < 10; i++)
+      await infer(PIPELINE, { data: { text: "I love this wonderful product, it works great" } });
+    await waitUntil(
+      "a quality verdict to be stored",
+      async () => (await api.caller().vdags.qualitySamples({ vdagURI: PIPELINE })).length > 0,
+    );
+    const [sample] = await api.caller().vdags.qualitySamples({ vdagURI: PIPELINE });
+    expect(sample).toMatchObject({ passed: true, score: 1 });
+  });
+
+  it("answers through the CLI: aios infer vdag prints the result and the trace", async () => {
+    const out: string[] = [];
+    const io = {
+      out: (s: string) => out.push(s),
+      err: (s: string) => out.push(s),
+      env: { AIOS_API_URL: api.url },
+    };
+    const code = await cli(
+      ["infer", "vdag", PIPELINE, "--data", '{"text":"This is terrible and awful, I hate it"}'],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(out.join("\n")).toContain('"label": "negative"');
+    expect(out.join("\n")).toMatch(/aggregate\s+echo\s+in-\w+\s+ok/);
+  });
+
   it("shows per-vDAG and per-node figures, and the Master DAG over the blocks", async () => {
     const m = await api.caller().vdags.metrics({ vdagURI: PIPELINE });
     expect(m.requests.total).toBeGreaterThanOrEqual(5);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { Logger } from "@aios/service-kit";
-import type { TVdagControllerConfig, TVdagControllerStatus } from "@aios/spec";
+import type { TQualitySample, TVdagControllerConfig, TVdagControllerStatus } from "@aios/spec";
 import type { Driver, Workload } from "../drivers/driver";
 
 const CONTROLLER_ENTRY = "packages/vdag-runtime/src/main.ts";
@@ -150,6 +150,13 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
       c.configKey = "";
     }
     await reconcileNow(controllerId, c);
+    // The quality checker's verdicts are kept by the API, not only in the controller's memory.
+    if (c.workload) {
+      const { samples } = await call<{ samples: TQualitySample[] }>(
+        `${c.workload.endpoint}/quality/samples?drain=1`,
+      ).catch(() => ({ samples: [] as TQualitySample[] }));
+      if (samples.length > 0) await api.agents.work.reportQualitySamples.mutate({ controllerId, samples });
+    }
   };
 
   return {

@@ -4,6 +4,7 @@ import {
   ZPolicyCallResult,
   ZPolicyJobRecord,
   ZPolicyKind,
+  ZQualitySample,
   ZVdagControllerStatus,
 } from "@aios/spec";
 import { z } from "zod";
@@ -162,5 +163,11 @@ export const agentWorkRouter = router({
     .output(z.object({ status: z.string() }))
     .mutation(({ ctx, input }) =>
       ctx.services.vdags.reportController(input.controllerId, input, scopeOf(ctx.principal)),
+    ),
+  reportQualitySamples: agentProcedure
+    .input(z.object({ controllerId: ZDnsLabel, samples: z.array(ZQualitySample).max(1000) }))
+    .output(z.object({ stored: z.number() }))
+    .mutation(({ ctx, input }) =>
+      ctx.services.vdags.storeQualitySamples(input.controllerId, input.samples, scopeOf(ctx.principal)),
     ),
 });

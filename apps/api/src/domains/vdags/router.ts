@@ -62,14 +62,11 @@ export const vdagsRouter = router({
   healthCheck: viewerProcedure
     .input(ZUri)
     .query(({ ctx, input }) => ctx.services.vdagTasks.controllerCall(input.vdagURI, "GET", "/health/check")),
+  /** The quality checker's verdicts on sampled requests, newest first. */
   qualitySamples: viewerProcedure
-    .input(ZUri)
+    .input(ZUri.extend({ limit: z.number().int().min(1).max(500).default(50) }))
     .output(z.array(ZQualitySample))
-    .query(async ({ ctx, input }) =>
-      z
-        .array(ZQualitySample)
-        .parse(await ctx.services.vdagTasks.controllerCall(input.vdagURI, "GET", "/quality/samples")),
-    ),
+    .query(({ ctx, input }) => ctx.services.vdags.qualitySamples(input.vdagURI, input.limit)),
   /** A session's request count as the quota checker sees it. */
   quota: viewerProcedure
     .input(ZSession)

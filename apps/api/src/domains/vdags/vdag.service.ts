@@ -3,6 +3,7 @@ import {
   formatVdagUri,
   newVdagControllerId,
   type TFilterQuery,
+  type TQualitySample,
   type TVdagControllerConfig,
   type TVdagControllerStatus,
   type TVdagPlan,
@@ -43,6 +44,8 @@ export function toVdagRecord(row: VdagRow): TVdagRecord {
 
 /** The original replaced a vDAG whose earlier create had not gone through; an assigned one is kept. */
 const REPLACEABLE = new Set(["pending", "failed", "removed"]);
+
+const QUALITY_KIND = "vdag.quality";
 
 /** Statuses of a vDAG whose controller is placed (the Master DAG's members). */
 const SERVING = ["assigned", "active", "unhealthy"] as const;
@@ -311,6 +314,37 @@ export function createVdagService(deps: CompileDeps & { queues: ClusterQueues })
         }
       }
       return { status };
+    },
+
+    /** Quality checker verdicts drained from a controller, kept with the vDAG (as tasks of their own). */
+    async storeQualitySamples(controllerId: string, samples: TQualitySample[], scope: string | null) {
+      const c = await db.vdagController.findUnique({ where: { id: controllerId } });
+      if (!c) throw new NotFoundError("vDAG controller", controllerId);
+      if (scope && c.clusterId !== scope)
+        throw new ForbiddenError(`controller ${controllerId} runs on cluster ${c.clusterId}, not ${scope}`);
+      await db.task.createMany({
+        data: samples.map((sample) => ({
+          kind: QUALITY_KIND,
+          status: sample.error ? "error" : sample.passed === false ? "failed" : "passed",
+          targetType: "vdag",
+          targetId: c.vdagURI,
+          input: { taskId: sample.taskId, controllerId },
+          result: sample as unknown as Prisma.InputJsonValue,
+          finishedAt: new Date(sample.at),
+        })),
+      });
+      return { stored: samples.length };
+    },
+
+    /** The most recent quality verdicts of a vDAG, newest first. */
+    async qualitySamples(vdagURI: string, limit: number): Promise<TQualitySample[]> {
+      await this.get(vdagURI);
+      const rows = await db.task.findMany({
+        where: { kind: QUALITY_KIND, targetType: "vdag", targetId: vdagURI },
+        orderBy: { finishedAt: "desc" },
+        take: limit,
+      });
+      return rows.map((r) => r.result as unknown as TQualitySample);
     },
 
     /**

@@ -1,0 +1,127 @@
+/**
+ * One request to a vDAG as the console shows it, from any of the data plane's answers: the
+ * synchronous `POST /v1/vdags/<uri>/infer` (200, or an error status with `{error, trace}`) or a
+ * task (`GET /v1/tasks/<id>`: `{status, result: {packet, outputs}, error, trace}`).
+ */
+import { type TVdagTraceStep, ZVdagTraceStep } from "@aios/spec";
+import type { JsonObject } from "./document";
+
+export interface RunError {
+  message: string;
+  stage?: string;
+  nodeLabel?: string;
+}
+
+export interface RunOutcome {
+  taskId: string | null;
+  /** `succeeded`, `failed`, `refused` or `running` (async, not finished). */
+  status: string;
+  packet: unknown;
+  outputs: unknown;
+  trace: TVdagTraceStep[];
+  error: RunError | null;
+  durationMs: number | null;
+}
+
+export type TraceStepStatus = TVdagTraceStep["status"];
+
+const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function traceOf(raw: unknown): TVdagTraceStep[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((s) => {
+    const parsed = ZVdagTraceStep.safeParse(s);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+export function runErrorOf(raw: unknown, fallback: string): RunError {
+  if (!isObject(raw)) return { message: typeof raw === "string" ? raw : fallback };
+  const message = typeof raw.message === "string" ? raw.message : fallback;
+  return {
+    message,
+    ...(typeof raw.stage === "string" ? { stage: raw.stage } : {}),
+    ...(typeof raw.nodeLabel === "string" ? { nodeLabel: raw.nodeLabel } : {}),
+  };
+}
+
+/** The answer of `POST /v1/vdags/<uri>/infer` with its HTTP status. */
+export function outcomeOfResponse(httpStatus: number, body: unknown): RunOutcome {
+  const b = isObject(body) ? body : {};
+  const failed = httpStatus >= 400 || b.error !== undefined;
+  return {
+    taskId: typeof b.taskId === "string" ? b.taskId : null,
+    status: failed ? (httpStatus === 429 ? "refused" : "failed") : "succeeded",
+    packet: b.packet ?? null,
+    outputs: b.outputs ?? null,
+    trace: traceOf(b.trace),
+    error: failed ? runErrorOf(b.error, `HTTP ${httpStatus}`) : null,
+    durationMs: typeof b.durationMs === "number" ? b.durationMs : null,
+  };
+}
+
+/** A stored task (`GET /v1/tasks/<id>`, `vdags.task`, `vdags.tasks`). */
+export function outcomeOfTask(task: unknown): RunOutcome {
+  const t = isObject(task) ? task : {};
+  const result = isObject(t.result) ? t.result : {};
+  const status = typeof t.status === "string" ? t.status : "unknown";
+  const created = typeof t.createdAt === "string" ? Date.parse(t.createdAt) : Number.NaN;
+  const finished = typeof t.finishedAt === "string" ? Date.parse(t.finishedAt) : Number.NaN;
+  return {
+    taskId: typeof t.taskId === "string" ? t.taskId : null,
+    status,
+    packet: result.packet ?? null,
+    outputs: result.outputs ?? null,
+    trace: traceOf(t.trace),
+    error: t.error ? runErrorOf(t.error, status) : null,
+    durationMs: Number.isFinite(created) && Number.isFinite(finished) ? finished - created : null,
+  };
+}
+
+export interface NodeRunState {
+  status: TraceStepStatus | "pending";
+  durationMs: number | null;
+  error: string | null;
+  attempts: number;
+}
+
+/**
+ * Each plan label's part in a run: its step (ok, error, skipped, duration), the request's error at
+ * the node it names. `graphIds` are the drawn nodes: a nested vDAG drawn as one node (`analyse`)
+ * collects the steps of its inner labels (`analyse.detect`, ...).
+ */
+export function nodeStates(outcome: RunOutcome, graphIds: readonly string[]): Map<string, NodeRunState> {
+  const ids = new Set(graphIds);
+  const owner = (label: string): string | undefined => {
+    if (ids.has(label)) return label;
+    for (let i = label.lastIndexOf("."); i > 0; i = label.lastIndexOf(".", i - 1)) {
+      const prefix = label.slice(0, i);
+      if (ids.has(prefix)) return prefix;
+    }
+    return undefined;
+  };
+  const rank: Record<NodeRunState["status"], number> = { pending: 0, skipped: 1, ok: 2, error: 3 };
+  const states = new Map<string, NodeRunState>();
+  for (const step of outcome.trace) {
+    const id = owner(step.nodeLabel);
+    if (!id) continue;
+    const prev = states.get(id);
+    states.set(id, {
+      status: !prev || rank[step.status] > rank[prev.status] ? step.status : prev.status,
+      durationMs: (prev?.durationMs ?? 0) + step.durationMs,
+      error: step.error ?? prev?.error ?? null,
+      attempts: Math.max(prev?.attempts ?? 0, step.attempts),
+    });
+  }
+  const at = outcome.error?.nodeLabel ? owner(outcome.error.nodeLabel) : undefined;
+  if (at && outcome.error) {
+    const prev = states.get(at);
+    states.set(at, {
+      status: "error",
+      durationMs: prev?.durationMs ?? null,
+      error: prev?.error ?? outcome.error.message,
+      attempts: prev?.attempts ?? 0,
+    });
+  }
+  return states;
+}
