@@ -88,7 +88,6 @@ export const ZMgmtResponse = z.object({ ok: z.boolean(), result: z.unknown().opt
 export const ZSetParametersRequest = z.object({ parameters: ZJsonObject });
 export const ZSetParametersResponse = z.object({ ok: z.boolean(), parameters: ZJsonObject });
 
-
 /**
  * What an instance process gets in `AIOS_INIT_DATA` (JSON), besides PORT, BLOCK_ID, INSTANCE_ID and
  * CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES.
