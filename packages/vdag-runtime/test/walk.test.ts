@@ -126,6 +126,22 @@ describe("walking a plan", () => {
     expect(r.body.trace.find((t: { nodeLabel: string }) => t.nodeLabel === "a").next).toEqual(["b", "c"]);
   });
 
+  it("starts every head with the request: two heads feed one fan-in", async () => {
+    const ex = await executors({ a: undefined, b: undefined, j: undefined });
+    const ctl = await controller({ a: node(ex.a!, ["j"]), b: node(ex.b!, ["j"]), j: node(ex.j!) });
+    const r = await post(`${ctl.url}/v1/infer`, { data: { n: 2 } });
+    expect(r.status).toBe(200);
+    expect(ex.a!.calls[0]!.packet.data).toEqual({ n: 2 });
+    expect(ex.b!.calls[0]!.packet.data).toEqual({ n: 2 });
+    expect(r.body.packet.data).toEqual({
+      inputs: [
+        { n: 2, trail: ["blk-a"] },
+        { n: 2, trail: ["blk-b"] },
+      ],
+      trail: ["blk-j"],
+    });
+  });
+
   it("routes conditionally: a branch not chosen is skipped, the fan-in gets what was delivered", async () => {
     const ex = await executors({
       a: (call) => ({ body: { packet: call.packet, next: ["right"] } }), // its own vDAG's label
