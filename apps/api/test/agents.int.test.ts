@@ -71,6 +71,8 @@ describe("agents in token mode", () => {
     expect(beat).toEqual({ known: true });
     const samples = await api.database.db.metricSample.findMany({ where: { entityId: "edge-node-3" } });
     expect(samples.map((s) => [s.name, s.value])).toEqual([["load1m", 0.5]]);
+    const series = await admin.nodes.metricSeries({ id: "edge-node-3" });
+    expect(series.map((p) => [p.entity, p.name, p.value])).toEqual([["edge-node-3", "load1m", 0.5]]);
     expect(await admin.agents.heartbeat({ clusterId: "edge-3", nodeId: "ghost" })).toEqual({ known: false });
   });
 

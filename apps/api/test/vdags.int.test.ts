@@ -216,6 +216,10 @@ describe("vDAGs in the API", () => {
       nodes: {},
       quality: { sampled: 0, failed: 0 },
     });
+    const events: Array<{ status: string; reason: string }> = [];
+    const listener = (e: { status: string; reason: string }) =>
+      events.push({ status: e.status, reason: e.reason });
+    api.services.vdags.events.on("status", listener);
     await api
       .caller(agent)
       .agents.work.reportVdagController({ controllerId, url: "http://127.0.0.1:7100", status: status(true) });
@@ -231,6 +235,9 @@ describe("vDAGs in the API", () => {
     await api
       .caller(agent)
       .agents.work.reportVdagController({ controllerId, url: "http://127.0.0.1:7100", status: status(true) });
+    api.services.vdags.events.off("status", listener);
+    expect(events.map((e) => e.status)).toEqual(["active", "unhealthy", "active"]);
+    expect(events[1]?.reason).toBe("block echo-b (node b) has no healthy instance");
     const other = { role: "agent" as const, scope: "elsewhere", tokenId: null };
     expect(
       (await rejection(api.caller(other).agents.work.desiredVdagController({ controllerId }))).code,

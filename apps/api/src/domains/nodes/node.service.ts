@@ -44,6 +44,22 @@ export function createNodeService(db: Db) {
       return toNodeRecord(row);
     },
 
+    /** The node's load series from its agent's heartbeats (cpu load, memory, GPUs), oldest first. */
+    async metricSeries(id: string, opts: { name?: string | undefined; sinceMinutes: number }) {
+      await this.get(id);
+      const rows = await db.metricSample.findMany({
+        where: {
+          entityType: "node",
+          entityId: id,
+          ...(opts.name ? { name: opts.name } : {}),
+          ts: { gte: new Date(Date.now() - opts.sinceMinutes * 60_000) },
+        },
+        orderBy: { ts: "asc" },
+        take: 20_000,
+      });
+      return rows.map((r) => ({ entity: r.entityId, name: r.name, value: r.value, ts: r.ts.toISOString() }));
+    },
+
     async search(filter: TFilterQuery, page: PageInput = {}) {
       const keys = await searchKeys(db, "nodes", filter, page);
       const rows = await db.node.findMany({ where: { id: { in: keys } }, ...withGpus });

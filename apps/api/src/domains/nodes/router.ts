@@ -9,4 +9,15 @@ export const nodesRouter = router({
     .output(z.array(ZNodeRecord))
     .query(({ ctx, input }) => ctx.services.nodes.list(input)),
   ...readProcedures({ record: ZNodeRecord, key: "id", reader: (s) => s.nodes }),
+  /** The node's load over time (from its agent's heartbeats), oldest first. */
+  metricSeries: viewerProcedure
+    .input(
+      z.object({
+        id: z.string().min(1),
+        name: z.string().optional(),
+        sinceMinutes: z.number().int().min(1).max(1440).default(15),
+      }),
+    )
+    .output(z.array(z.object({ entity: z.string(), name: z.string(), value: z.number(), ts: z.string() })))
+    .query(({ ctx, input }) => ctx.services.nodes.metricSeries(input.id, input)),
 });

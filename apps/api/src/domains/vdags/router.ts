@@ -1,7 +1,10 @@
+import { on } from "node:events";
 import { ZQualitySample, ZVdagControllerStatus, ZVdagRecord } from "@aios/spec";
+import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
+import type { VdagStatusEvent } from "./vdag.service";
 
 const ZUri = z.object({ vdagURI: z.string().min(1) });
 const ZSession = ZUri.extend({ sessionId: z.string().min(1).max(200) });
@@ -38,6 +41,16 @@ export const vdagsRouter = router({
   controllers: viewerProcedure
     .input(ZUri)
     .query(({ ctx, input }) => ctx.services.vdags.controllers(input.vdagURI)),
+  /** Every status change of a vDAG (or of all), as it happens, over SSE. */
+  onStatus: viewerProcedure
+    .input(z.object({ vdagURI: z.string().optional() }).optional())
+    .subscription(async function* ({ ctx, input, signal }) {
+      for await (const [event] of on(ctx.services.vdags.events, "status", { signal })) {
+        const e = event as VdagStatusEvent;
+        if (input?.vdagURI && e.vdagURI !== input.vdagURI) continue;
+        yield tracked(`${e.vdagURI}@${e.at}`, e);
+      }
+    }),
   /** The union of all serving vDAGs over blocks. */
   masterDag: viewerProcedure.query(({ ctx }) => ctx.services.vdags.masterDag()),
   /** A request's task: its status, result or error, and the trace of its steps. */

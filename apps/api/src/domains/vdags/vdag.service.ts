@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import type { Db, Prisma } from "@aios/db";
 import {
   formatVdagUri,
@@ -50,10 +51,29 @@ const QUALITY_KIND = "vdag.quality";
 /** Statuses of a vDAG whose controller is placed (the Master DAG's members). */
 const SERVING = ["assigned", "active", "unhealthy"] as const;
 
-export function createVdagService(deps: CompileDeps & { queues: ClusterQueues }) {
+/** A vDAG's status changed (for live views: `vdags.onStatus`). */
+export interface VdagStatusEvent {
+  vdagURI: string;
+  status: string;
+  reason: string;
+  at: string;
+}
+
+export function createVdagService(deps: CompileDeps & { queues: ClusterQueues; events?: EventEmitter }) {
   const { db, queues } = deps;
+  const events = deps.events ?? new EventEmitter();
+  const emit = (vdagURI: string, status: string, reason: string) =>
+    events.emit("status", {
+      vdagURI,
+      status,
+      reason,
+      at: new Date().toISOString(),
+    } satisfies VdagStatusEvent);
   const controllerCluster = (values: TVdagSpec, plan: TVdagPlan) => controllerClusterOf(db, values, plan);
   return {
+    /** Status changes as they happen ("status" events of VdagStatusEvent). */
+    events,
+
     async list(page: PageInput = {}) {
       const rows = await db.vdag.findMany({
         orderBy: { vdagURI: "asc" },
@@ -142,6 +162,7 @@ export function createVdagService(deps: CompileDeps & { queues: ClusterQueues })
         return row;
       });
       await queues.enqueue(clusterId, { type: "vdag.reconcile", controllerId, revision: 1 });
+      emit(vdagURI, "assigned", `controller ${controllerId} placed on cluster ${clusterId}`);
       return { vdagURI, created: !existing, graph: shape, vdag: toVdagRecord(row), assignment, plan };
     },
 
@@ -158,6 +179,7 @@ export function createVdagService(deps: CompileDeps & { queues: ClusterQueues })
       );
       if (user) throw new ConflictError(`vDAG ${user.vdagURI} uses ${vdagURI} as a node; remove it first`);
       await db.vdag.update({ where: { vdagURI }, data: { status: "removed" } });
+      emit(vdagURI, "removed", "removal requested");
       for (const c of row.controllers) {
         const revision = ((asObject(c.doc).revision as number | undefined) ?? 1) + 1;
         await db.vdagController.update({
@@ -311,6 +333,7 @@ export function createVdagService(deps: CompileDeps & { queues: ClusterQueues })
               } as Prisma.InputJsonValue,
             },
           });
+          emit(c.vdagURI, vdagStatus, reason);
         }
       }
       return { status };
