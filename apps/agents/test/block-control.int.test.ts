@@ -17,6 +17,7 @@ describe.runIf(redisUrl)(
 
     beforeAll(async () => {
       await applyExamples((document) => api.caller().parser.applySpec({ document }), "components.json");
+      await applyExamples((document) => api.caller().parser.applySpec({ document }), "policies.json");
       agent = startClusterAgent(api.url, clusterId, { AIOS_BLOCK_WATCH_MS: "200" });
       await waitUntil(
         "the agent to register",
@@ -30,6 +31,7 @@ describe.runIf(redisUrl)(
           minInstances: 1,
           maxInstances: 3,
           parameters: { delayMs: 400 },
+          policyRulesSpec: [{ values: { name: "loadBalancer", policyRuleURI: "round-robin:1.0.0-stable" } }],
           // The built-in rule: about one task in flight per instance; decide often, cool down fast.
           initSettings: {
             targetInFlightPerInstance: 1,
@@ -98,19 +100,32 @@ describe.runIf(redisUrl)(
         .toBe(true);
     });
 
-    it("says which services cannot take management commands yet", async () => {
+    it("runs a management command on the policy of a block service, and names what cannot take one", async () => {
+      const r = await api.caller().parser.applySpec({
+        document: doc("executeMgmtCommand", {
+          blockId: "slow-echo",
+          service: "executor",
+          mgmtCommand: "reset",
+        }),
+      });
+      expect(r.result).toEqual({
+        service: "executor",
+        status: 200,
+        reply: { ok: true, result: { ok: true } },
+      });
+      const none = await api
+        .caller()
+        .blocks.serviceMgmt({ id: "slow-echo", service: "autoscaler", action: "x" });
+      expect(none.status).toBe(404);
+      expect(JSON.stringify(none.reply)).toContain("runs no autoscaler policy");
       const err = await api
         .caller()
         .parser.applySpec({
-          document: doc("executeMgmtCommand", {
-            blockId: "slow-echo",
-            service: "autoscaler",
-            mgmtCommand: "x",
-          }),
+          document: doc("executeMgmtCommand", { clusterId, service: "stability_checker", mgmtCommand: "x" }),
         })
         .catch((e: Error) => e);
       expect((err as Error).message).toContain(
-        'body.spec.values.service: management commands for "autoscaler" are not supported yet',
+        'body.spec.values.service: management commands for "stability_checker" are not supported yet',
       );
     });
 

@@ -8,6 +8,8 @@ export interface BlockPolicy {
   settings: Record<string, unknown>;
   /** The policy's output (validated against its kind), or throws the PolicyError. */
   eval(input: unknown): Promise<unknown>;
+  /** The policy's `management(action, data)` reply, or throws the PolicyError. */
+  management(action: string, data: unknown): Promise<unknown>;
   dispose(): void;
 }
 
@@ -28,6 +30,11 @@ export async function loadBlockPolicy(kind: TPolicyKind, spec: TBlockPolicyConfi
     async eval(input) {
       // The block runtime builds these inputs itself; the policy's output is still validated.
       const result = await instance.eval(input, { trustedInput: true });
+      if (!result.ok) throw result.error;
+      return result.value;
+    },
+    async management(action, data) {
+      const result = await instance.management(action, data);
       if (!result.ok) throw result.error;
       return result.value;
     },

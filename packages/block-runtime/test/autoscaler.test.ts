@@ -67,7 +67,17 @@ describe("Autoscaler", () => {
       log,
       now: () => now,
       settings: { autoscaleIntervalMs: 1000, cooldownMs: 60_000, targetInFlightPerInstance: 1 },
-      ...(policyOut ? { policy: { uri: "p", settings: {}, eval: async () => policyOut, dispose() {} } } : {}),
+      ...(policyOut
+        ? {
+            policy: {
+              uri: "p",
+              settings: {},
+              eval: async () => policyOut,
+              management: async () => ({}),
+              dispose() {},
+            },
+          }
+        : {}),
     });
     return { mapper, desired, scaler, advance: (ms: number) => (now += ms) };
   }

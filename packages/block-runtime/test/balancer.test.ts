@@ -13,6 +13,7 @@ const policy = (evalFn: (input: unknown) => unknown): BlockPolicy => ({
   uri: "test.lb",
   settings: {},
   eval: async (input) => evalFn(input),
+  management: async () => ({}),
   dispose: () => {},
 });
 

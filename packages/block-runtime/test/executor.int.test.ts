@@ -118,6 +118,46 @@ export default definePolicy({
     });
   });
 
+  it("takes management commands for its services' policies at POST /mgmt/<service>", async () => {
+    const code = `import { definePolicy } from "@aios/policy-runtime";
+export default definePolicy({
+  kind: "loadBalancer",
+  init() { return { pinned: 0 }; },
+  eval(input, { state }) { return { instanceId: input.instances[state.pinned % input.instances.length].id }; },
+  management(action, data, { state }) {
+    if (action !== "pin") throw new Error("unknown command " + action);
+    state.pinned = Number((data as { index: number }).index);
+    return { pinned: state.pinned };
+  },
+});`;
+    const { url, instances } = await setup(2, {
+      block: {
+        id: "blk-mgmt",
+        minInstances: 1,
+        maxInstances: 2,
+        policies: { loadBalancer: { policyRuleURI: "test.pin", code } },
+      },
+    });
+    const mgmt = (service: string, body: unknown) =>
+      fetch(`${url}/mgmt/${service}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const pinned = await mgmt("executor", { action: "pin", data: { index: 1 } });
+    expect(pinned.status).toBe(200);
+    expect(await pinned.json()).toEqual({ ok: true, result: { pinned: 1 } });
+    await Promise.all(Array.from({ length: 4 }, () => infer(url)));
+    expect(instances.map((i) => i.hits)).toEqual([0, 4]);
+    const bad = await mgmt("executor", { action: "explode" });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain(
+      "unknown command explode",
+    );
+    expect((await mgmt("autoscaler", { action: "x" })).status).toBe(404); // no autoscaler policy
+    expect((await mgmt("nope", { action: "x" })).status).toBe(404);
+  });
+
   it("asks to scale up under load and, after the cooldown without load, down", async () => {
     const { url, executor } = await setup(2, {
       delayMs: 100,

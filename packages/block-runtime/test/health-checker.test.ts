@@ -36,7 +36,15 @@ describe("HealthChecker", () => {
       replaceInstance: (id) => replaced.push(id),
       probe: async (r) => results[r.id]!,
       ...(opts.policy
-        ? { policy: { uri: "hc", settings: {}, eval: async (i) => opts.policy!(i), dispose() {} } }
+        ? {
+            policy: {
+              uri: "hc",
+              settings: {},
+              eval: async (i) => opts.policy!(i),
+              management: async () => ({}),
+              dispose() {},
+            },
+          }
         : {}),
     });
     return { mapper, checker, replaced, results };

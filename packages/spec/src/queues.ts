@@ -38,10 +38,14 @@ export const ZBlockLogsJob = z.object({
   requestId: z.string().min(1),
 });
 
-/** A management command for a block's instances (all, or one); answered with each one's reply. */
+/**
+ * A management command for a block's instances (all, or one), answered with each one's reply; or,
+ * with `service`, for the policy of one of the block's services (executor, autoscaler, health).
+ */
 export const ZBlockMgmtJob = z.object({
   type: z.literal("block.mgmt"),
   blockId: ZDnsLabel,
+  service: z.enum(["executor", "autoscaler", "health"]).optional(),
   instanceId: z.string().optional(),
   action: z.string().min(1),
   data: z.unknown().optional(),

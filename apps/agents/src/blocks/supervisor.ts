@@ -348,6 +348,22 @@ export function createBlockSupervisor(opts: {
         throw new Error(instanceId ? `no instance ${instanceId} runs here` : "no instance runs here");
       return postToInstances(targets, "/mgmt", { action, data });
     },
+    /** A management command for the policy of one of the block's services, through its executor. */
+    async serviceMgmt(blockId: string, service: string, action: string, data: unknown) {
+      const executor = hosted.get(blockId)?.executor;
+      if (!executor) throw new Error(`no executor of block ${blockId} runs here`);
+      try {
+        const res = await fetch(`${executor.endpoint}/mgmt/${service}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ action, data }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        return { service, status: res.status, reply: (await res.json()) as unknown };
+      } catch (err) {
+        return { service, status: 0, reply: { error: { message: (err as Error).message } } };
+      }
+    },
     /** New parameters for the running instances (new ones get them from the desired state). */
     setParameters(blockId: string, parameters: Record<string, unknown>) {
       return postToInstances([...(hosted.get(blockId)?.instances.entries() ?? [])], "/setParameters", {

@@ -102,6 +102,11 @@ export async function createExecutor(opts: ExecutorOptions) {
   };
   const handler = createHandler({
     ...sources,
+    servicePolicies: {
+      ...(lbPolicy ? { executor: lbPolicy } : {}),
+      ...(asPolicy ? { autoscaler: asPolicy } : {}),
+      ...(hcPolicy ? { health: hcPolicy } : {}),
+    },
     dispatcher: {
       mapper,
       balancer,

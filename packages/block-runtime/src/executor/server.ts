@@ -1,13 +1,24 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ZInferRequest } from "@aios/spec";
+import { ZInferRequest, ZMgmtRequest } from "@aios/spec";
 import type { DesiredState } from "../desired";
 import { type Mapper, ZInstancesUpdate } from "../mapper";
+import type { BlockPolicy } from "../policies";
 import { type DispatcherDeps, dispatch } from "./dispatch";
 import { BodyTooLarge, issuesOf, readBody, requestError, sendJson, sendRaw } from "./http";
 import type { ExecutorMetrics } from "./metrics";
 import { buildStatus, type StatusSources } from "./status";
 
+/** The block services whose policies take management commands, and the policy each one runs. */
+export const MGMT_SERVICE_POLICY = {
+  executor: "loadBalancer",
+  autoscaler: "autoscaler",
+  health: "healthChecker",
+} as const;
+export type MgmtService = keyof typeof MGMT_SERVICE_POLICY;
+
 export interface HandlerContext extends StatusSources {
+  /** The block's policies by service, for `POST /mgmt/<service>`. */
+  servicePolicies: Partial<Record<MgmtService, BlockPolicy>>;
   dispatcher: DispatcherDeps;
   mapper: Mapper;
   desired: DesiredState;
@@ -34,6 +45,8 @@ export function createHandler(ctx: HandlerContext) {
       }
       if (route === "GET /instances") return sendJson(res, 200, { instances: instanceList(ctx.mapper) });
       if (route === "PUT /instances") return await putInstances(ctx, req, res);
+      if (req.method === "POST" && path?.startsWith("/mgmt/"))
+        return await serviceMgmt(ctx, path.slice(6), req, res);
       requestError(res, 404, `no route ${route}`);
     } catch (err) {
       if (err instanceof BodyTooLarge) return requestError(res, 413, err.message);
@@ -105,6 +118,39 @@ async function putInstances(ctx: HandlerContext, req: IncomingMessage, res: Serv
     removed: change.removed.map((r) => r.id),
     instances: instanceList(ctx.mapper),
   });
+}
+
+/**
+ * `POST /mgmt/<service> {action, data}`: a management command for the policy of one of the block's
+ * services (executor → loadBalancer, autoscaler, health → healthChecker), answered with its reply.
+ */
+async function serviceMgmt(ctx: HandlerContext, service: string, req: IncomingMessage, res: ServerResponse) {
+  if (!(service in MGMT_SERVICE_POLICY))
+    return requestError(
+      res,
+      404,
+      `no service ${service}; one of ${Object.keys(MGMT_SERVICE_POLICY).join(", ")}`,
+    );
+  let json: unknown;
+  try {
+    json = JSON.parse((await readBody(req, 1024 * 1024)).toString("utf8"));
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw err;
+    return requestError(res, 400, "body is not JSON");
+  }
+  const parsed = ZMgmtRequest.safeParse(json);
+  if (!parsed.success) return requestError(res, 400, "body must be {action, data?}", issuesOf(parsed.error));
+  const policy = ctx.servicePolicies[service as MgmtService];
+  const kind = MGMT_SERVICE_POLICY[service as MgmtService];
+  if (!policy) return requestError(res, 404, `the ${service} of block ${ctx.blockId} runs no ${kind} policy`);
+  try {
+    const result = await policy.management(parsed.data.action, parsed.data.data);
+    sendJson(res, 200, { ok: true, result });
+  } catch (err) {
+    sendJson(res, 422, {
+      error: { message: `${kind} policy ${policy.uri}: ${(err as Error).message}`, stage: "executor" },
+    });
+  }
 }
 
 function instanceList(mapper: Mapper) {

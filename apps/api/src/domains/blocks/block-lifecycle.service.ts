@@ -207,6 +207,31 @@ export function createBlockLifecycle(
       return { results: answer.results ?? [] };
     },
 
+    /**
+     * A management command for the policy of one of the block's services (executor: its
+     * loadBalancer; autoscaler; health: its healthChecker), answered by the policy's `management`.
+     */
+    async serviceMgmt(
+      id: string,
+      service: "executor" | "autoscaler" | "health",
+      action: string,
+      data: unknown,
+    ) {
+      const r = await row(id);
+      const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const answer = (await queues.ask(r.clusterId ?? "local", {
+        type: "block.mgmt",
+        blockId: id,
+        service,
+        action,
+        data,
+        requestId,
+      })) as { results?: Array<{ service: string; status: number; reply: unknown }> };
+      const result = answer.results?.[0];
+      if (!result) throw new OperationalError(`the agent of block ${id} did not answer`);
+      return result;
+    },
+
     /** Live figures from the block's executor (`GET /status`): tasks, in-flight, per-instance latency, loops. */
     async metrics(id: string): Promise<Record<string, unknown>> {
       const endpoint = await this.executorEndpoint(id);

@@ -70,6 +70,19 @@ export const blocksRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.blockLifecycle.mgmt(input.id, input.instanceId, input.action, input.data),
     ),
+  /** A management command for the policy of one of the block's services. */
+  serviceMgmt: changeProcedure
+    .input(
+      ZId.extend({
+        service: z.enum(["executor", "autoscaler", "health"]),
+        action: z.string().min(1),
+        data: z.unknown().optional(),
+      }),
+    )
+    .output(z.object({ service: z.string(), status: z.number().int(), reply: z.unknown() }))
+    .mutation(({ ctx, input }) =>
+      ctx.services.blockLifecycle.serviceMgmt(input.id, input.service, input.action, input.data),
+    ),
   updateParameters: changeProcedure
     .input(ZId.extend({ parameters: z.record(z.string(), z.unknown()) }))
     .output(

@@ -109,13 +109,16 @@ async function dispatch(deps: ParserDeps, spec: TParsedSpec): Promise<ApplyOutco
     }
     case "executeMgmtCommand": {
       const v = spec.values;
-      if (v.service !== "instances" || !v.blockId) {
+      if (v.service === "stability_checker" || !v.blockId) {
         throw UserError.field(
           "body.spec.values.service",
-          `management commands for "${v.service}" are not supported yet; "instances" is (the component's management)`,
+          `management commands for "${v.service}" are not supported yet; a block's instances, executor, autoscaler and health are`,
         );
       }
-      const r = await deps.blockLifecycle.mgmt(v.blockId, v.instanceId, v.mgmtCommand, v.mgmtData);
+      const r =
+        v.service === "instances"
+          ? await deps.blockLifecycle.mgmt(v.blockId, v.instanceId, v.mgmtCommand, v.mgmtData)
+          : await deps.blockLifecycle.serviceMgmt(v.blockId, v.service, v.mgmtCommand, v.mgmtData);
       return { ...base, target: v.blockId, created: false, result: r };
     }
   }
