@@ -93,6 +93,34 @@ describe("vDAGs in the API", () => {
     expect(await api.caller().vdags.list()).toEqual([]);
   });
 
+  it("gives the assignment policy each candidate's latest metrics: lowest-latency picks the fastest", async () => {
+    const latency = (blockId: string, value: number) =>
+      api.caller(agent).agents.work.reportMetrics({
+        samples: [{ entityType: "instance", entityId: `${blockId}/in-aaaa`, name: "latency_p50_ms", value }],
+      });
+    const assign = async () => {
+      const r = await apply({
+        vdagName: "fastest",
+        mode: "dryRunAssignment",
+        nodes: [
+          node("x", {
+            assignmentPolicyRule: {
+              policyRuleURI: "lowest-latency:1.0.0-stable",
+              parameters: { filterRule: { variable: "id", operator: "IN", value: ["echo-a", "echo-c"] } },
+            },
+          }),
+        ],
+      });
+      return (r.result as { assignment: Record<string, { blockId: string }> }).assignment.x?.blockId;
+    };
+    await latency("echo-a", 50);
+    await latency("echo-c", 5);
+    expect(await assign()).toBe("echo-c");
+    await new Promise((r) => setTimeout(r, 5)); // a newer sample
+    await latency("echo-a", 1);
+    expect(await assign()).toBe("echo-a");
+  });
+
   it("names the node when assignment finds no block, and the field when a policy has the wrong kind", async () => {
     const none = await rejection(
       apply({

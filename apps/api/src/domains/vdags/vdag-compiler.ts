@@ -1,5 +1,6 @@
 import type { Db } from "@aios/db";
 import type {
+  TBlockMetrics,
   TInstancePolicy,
   TPolicyKind,
   TPolicyRuleRef,
@@ -102,6 +103,10 @@ export async function assignNodes(
         `no running block matches node ${v.nodeLabel}'s filterRule`,
       );
     }
+    const metrics = await latestBlockMetrics(
+      deps.db,
+      rows.map((r) => r.id),
+    );
     const candidates = rows.map((r) => {
       const rec = toBlockRecord(r);
       return {
@@ -113,7 +118,7 @@ export async function assignNodes(
         minInstances: rec.minInstances,
         maxInstances: rec.maxInstances,
         tags: r.tags,
-        metrics: { instances: rec.desiredInstances },
+        metrics: metrics.get(rec.id) ?? { instances: rec.desiredInstances },
       };
     });
     const { filterRule: _filter, ...parameters } = asObject(rule.parameters);
@@ -136,6 +141,52 @@ export async function assignNodes(
       );
     }
     out[v.nodeLabel] = { blockId, by: "policy" };
+  }
+  return out;
+}
+
+/**
+ * What the agents last pushed about each block (the last 5 minutes): healthy instances, tasks in
+ * flight, and the median latency over its instances' own medians.
+ */
+async function latestBlockMetrics(db: Db, blockIds: string[]): Promise<Map<string, TBlockMetrics>> {
+  const rows = await db.metricSample.findMany({
+    where: {
+      ts: { gte: new Date(Date.now() - 5 * 60_000) },
+      OR: [
+        { entityType: "block", entityId: { in: blockIds }, name: { in: ["in_flight", "instances_healthy"] } },
+        ...blockIds.map((id) => ({
+          entityType: "instance",
+          entityId: { startsWith: `${id}/` },
+          name: "latency_p50_ms",
+        })),
+      ],
+    },
+    orderBy: { ts: "desc" },
+    take: 10_000,
+  });
+  const seen = new Set<string>();
+  const out = new Map<string, TBlockMetrics & { latencies?: number[] }>();
+  for (const r of rows) {
+    const key = `${r.entityId}#${r.name}`;
+    if (seen.has(key)) continue; // rows are newest first: keep the latest of each series
+    seen.add(key);
+    const blockId = r.entityId.split("/")[0] as string;
+    const m = out.get(blockId) ?? {};
+    if (r.name === "in_flight" && r.entityType === "block") {
+      m.inFlight = r.value;
+      m.queueLength = r.value;
+    }
+    if (r.name === "instances_healthy") m.instances = r.value;
+    if (r.name === "latency_p50_ms") m.latencies = [...(m.latencies ?? []), r.value];
+    out.set(blockId, m);
+  }
+  for (const m of out.values()) {
+    if (m.latencies?.length) {
+      const sorted = m.latencies.sort((a, b) => a - b);
+      m.latencyMs = sorted[Math.floor(sorted.length / 2)];
+    }
+    delete m.latencies;
   }
   return out;
 }
