@@ -12,7 +12,7 @@ export type QuotaVerdict = { allowed: true } | { allowed: false; status: 429 | 5
  * (HTTP 500, stage quota): a quota is a protection, so it fails closed.
  */
 export class QuotaTable {
-  /** session id -> allowed requests; the object the policy gets as `quotaTable`. */
+  /** session id -> allowed requests (the policy gets this session's entry as `quotaTable`, and `total`). */
   private readonly table: Record<string, number> = Object.create(null);
   /** Allowed requests in all sessions (not lowered by reset/delete). */
   total = 0;
@@ -30,7 +30,14 @@ export class QuotaTable {
       this.total++;
       return { allowed: true };
     }
-    const r = await policy.eval({ vdagURI, sessionId, quota, quotaTable: this.table, input: packet });
+    const r = await policy.eval({
+      vdagURI,
+      sessionId,
+      quota,
+      quotaTable: { [sessionId]: quota },
+      total: this.total + 1,
+      input: packet,
+    });
     if (r.ok && (r.value as { allowed: boolean }).allowed) {
       this.total++;
       return { allowed: true };

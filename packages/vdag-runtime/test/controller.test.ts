@@ -88,6 +88,15 @@ describe("quota", () => {
     expect((await fetch(`${url}/quota/s1`, { method: "DELETE" })).status).toBe(404);
   });
 
+  it("gives the policy the total over all sessions for a global limit, and only this session's count", async () => {
+    const { url } = await setup({ quota: { policy: policy("global-quota", { limit: 2 }) } });
+    expect((await infer(url, "s1")).status).toBe(200);
+    expect((await infer(url, "s2")).status).toBe(200);
+    const refused = await infer(url, "s3");
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.message).toBe("the vDAG took its 2 requests");
+  });
+
   it("counts concurrent requests of a session separately", async () => {
     const { url } = await setup({ quota: { policy: policy("per-session-quota", { limit: 3 }) } });
     const results = await Promise.all(Array.from({ length: 6 }, () => infer(url, "burst")));

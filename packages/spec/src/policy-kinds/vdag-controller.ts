@@ -11,8 +11,14 @@ export const ZQuotaCheckerInput = z.looseObject({
   sessionId: z.string().min(1),
   /** Requests of this session so far, INCLUDING this one (the first request has quota 1). */
   quota: z.number().int().min(1),
-  /** Request counts of all sessions the controller tracks: session id -> count. */
+  /**
+   * Request counts by session id. The controller sends this session's entry only (the original sent
+   * every session, which made each request's cost grow with the number of sessions); use `total`
+   * for a global limit.
+   */
   quotaTable: z.record(z.string(), z.number()).optional(),
+  /** Requests allowed in all sessions so far, INCLUDING this one: for a global quota. */
+  total: z.number().int().min(1).optional(),
   /** The request as a packet. */
   input: ZAiosPacket,
 });
