@@ -26,6 +26,8 @@ import { QualitySampler } from "./quality";
 import { QuotaTable } from "./quota";
 import { type ControllerRoutes, createHandler } from "./server";
 
+const MAX_SEQ_SESSIONS = 100_000;
+
 const SHUTTING_DOWN = "controller is shutting down";
 
 export interface VdagControllerOptions {
@@ -174,6 +176,7 @@ export async function createVdagController(opts: VdagControllerOptions) {
 
   // ---- requests ---------------------------------------------------------------------------------
   const tasks = new Map<string, string>();
+  /** Next default `seq_no` per session, for the most recent MAX_SEQ_SESSIONS sessions. */
   const seqs = new Map<string, number>();
   let stopping = false;
   let inFlight = 0;
@@ -241,7 +244,12 @@ export async function createVdagController(opts: VdagControllerOptions) {
       let seq_no = req.data.seq_no;
       const nextSeq = seqs.get(session_id) ?? 0;
       if (seq_no === undefined) seq_no = nextSeq;
-      if (seq_no >= nextSeq) seqs.set(session_id, seq_no + 1);
+      if (seq_no >= nextSeq) {
+        // Sessions come and go: keep the most recent ones (a Map iterates in insertion order).
+        seqs.delete(session_id);
+        if (seqs.size >= MAX_SEQ_SESSIONS) seqs.delete(seqs.keys().next().value as string);
+        seqs.set(session_id, seq_no + 1);
+      }
 
       const unhealthy = await health.fastCheck(gen.policies.health, vdagURI);
       if (unhealthy !== undefined) {
