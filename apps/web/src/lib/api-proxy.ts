@@ -1,7 +1,8 @@
 /**
  * Server-side forwarding of a console request to the API, resolved per request so the API URL (and
  * token) can change without rebuilding the console. Bodies are streamed through, so SSE works.
- * Used by the route handlers only (`/trpc/*`, `/v1/blocks/<id>/infer`).
+ * Used by the route handlers only (`/trpc/*`, `/v1/blocks/<id>/infer`, `/v1/vdags/<uri>/infer`,
+ * `/v1/tasks/<id>`).
  */
 
 export function apiBase(): string {

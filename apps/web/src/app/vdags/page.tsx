@@ -1,8 +1,10 @@
 "use client";
 
-import { Workflow } from "lucide-react";
+import { Network, Plus, Workflow } from "lucide-react";
+import Link from "next/link";
 import { RegistryListPage } from "@/components/registry/registry-list-page";
 import { VDAG_TABLE } from "@/components/registry/vdag-table";
+import { buttonVariants } from "@/components/ui/button";
 import { CLI } from "@/lib/cli";
 import { EXAMPLE_VDAG } from "@/lib/examples";
 import { useTRPC } from "@/trpc/react";
@@ -15,12 +17,28 @@ export default function VdagsPage() {
       description="Virtual DAGs: blocks wired into one inference pipeline."
       listTitle="All vDAGs"
       noun="vDAG"
-      queryOptions={trpc.vdags.list.queryOptions({ limit: 1000 }, { refetchInterval: 10_000 })}
+      queryOptions={trpc.vdags.list.queryOptions({ limit: 1000 }, { refetchInterval: 5_000 })}
       table={VDAG_TABLE}
+      actions={
+        <>
+          <Link href="/vdags/master" className={buttonVariants({ size: "sm" })} data-testid="master-dag-link">
+            <Network />
+            Master DAG
+          </Link>
+          <Link
+            href="/vdags/new"
+            className={buttonVariants({ size: "sm", variant: "primary" })}
+            data-testid="new-vdag"
+          >
+            <Plus />
+            New vDAG
+          </Link>
+        </>
+      }
       empty={{
         icon: Workflow,
         title: "No vDAGs yet",
-        description: "Define a vDAG over existing blocks with a createvDAG document:",
+        description: "Draw one with New vDAG, or apply a createvDAG document over existing blocks:",
         command: CLI.applyVdag,
         example: EXAMPLE_VDAG,
         exampleFile: "vdag.json",

@@ -9,9 +9,9 @@ interface StatusChange {
   at: string;
 }
 
-/** The status changes the API keeps in `doc.runtime.history` (oldest first there). */
+/** The status changes the API keeps in `doc.runtime.history` (a vDAG's: `doc.history`), oldest first. */
 export function statusHistory(doc: unknown): StatusChange[] {
-  const history = asObject(asObject(doc)?.runtime)?.history;
+  const history = asObject(asObject(doc)?.runtime)?.history ?? asObject(doc)?.history;
   if (!Array.isArray(history)) return [];
   return history.flatMap((h) => {
     const e = asObject(h);
@@ -21,11 +21,17 @@ export function statusHistory(doc: unknown): StatusChange[] {
 }
 
 /** Newest first. */
-export function StatusHistoryCard({ doc }: { doc: unknown }) {
+export function StatusHistoryCard({
+  doc,
+  description = "The block's last status changes, newest first.",
+}: {
+  doc: unknown;
+  description?: string;
+}) {
   const changes = statusHistory(doc).reverse();
   return (
     <Card className="overflow-hidden" data-testid="status-history">
-      <CardHeader title="Status history" description="The block's last status changes, newest first." />
+      <CardHeader title="Status history" description={description} />
       {changes.length === 0 ? (
         <p className="px-5 py-4 text-sm text-zinc-400">No status change yet.</p>
       ) : (

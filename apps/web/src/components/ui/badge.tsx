@@ -38,10 +38,13 @@ export function Badge({
 /** Tone for a free-form status string from the API (block, vDAG, node, cluster). */
 export function statusTone(status: string): BadgeTone {
   const s = status.toLowerCase();
-  if (["live", "running", "ready", "active", "healthy", "ok", "online"].includes(s)) return "success";
-  if (["pending", "creating", "scheduling", "starting", "degraded", "stale", "updating"].includes(s))
+  if (["live", "running", "ready", "active", "healthy", "ok", "online", "succeeded"].includes(s))
+    return "success";
+  if (
+    ["pending", "creating", "scheduling", "starting", "degraded", "stale", "updating", "assigned"].includes(s)
+  )
     return "warning";
-  if (["failed", "error", "dead", "offline", "unhealthy", "crashed"].includes(s)) return "danger";
+  if (["failed", "error", "dead", "offline", "unhealthy", "crashed", "refused"].includes(s)) return "danger";
   return "neutral";
 }
 

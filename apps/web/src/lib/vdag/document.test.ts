@@ -17,7 +17,11 @@ import {
   valuesOf,
 } from "./document";
 
-const block = (nodeLabel: string, manualBlockId = nodeLabel) => ({ nodeLabel, nodeType: "block" as const, manualBlockId });
+const block = (nodeLabel: string, manualBlockId = nodeLabel) => ({
+  nodeLabel,
+  nodeType: "block" as const,
+  manualBlockId,
+});
 
 function threeNodes(): VdagDocument {
   let doc = newDocument("t");
@@ -44,7 +48,9 @@ describe("vDAG document edits", () => {
 
   it("removes one edge and keeps the connection while it has inputs", () => {
     const doc = removeEdges(threeNodes(), ["detect->echo"]);
-    expect(valuesOf(doc).graph?.connections).toEqual([{ nodeLabel: "echo", inputs: [{ nodeLabel: "sentiment" }] }]);
+    expect(valuesOf(doc).graph?.connections).toEqual([
+      { nodeLabel: "echo", inputs: [{ nodeLabel: "sentiment" }] },
+    ]);
     expect(valuesOf(removeEdges(doc, ["sentiment->echo"])).graph?.connections).toEqual([]);
   });
 
@@ -55,7 +61,10 @@ describe("vDAG document edits", () => {
 
   it("keeps fields it does not know and deletes fields set to undefined", () => {
     let doc = addNode(newDocument("t"), { ...block("a"), IOExtra: { keep: true } });
-    doc = updateNodeAt(doc, 0, { manualBlockId: undefined, assignmentPolicyRule: { policyRuleURI: "p:1.0.0-stable" } });
+    doc = updateNodeAt(doc, 0, {
+      manualBlockId: undefined,
+      assignmentPolicyRule: { policyRuleURI: "p:1.0.0-stable" },
+    });
     expect(valuesOf(doc).nodes[0]?.spec.values).toEqual({
       nodeLabel: "a",
       nodeType: "block",
@@ -93,7 +102,12 @@ describe("vDAG document edits", () => {
   });
 
   it("turns a stored record's doc back into the spec as submitted", () => {
-    const doc = documentOfStored({ vdagName: "x", nodes: [{ spec: { values: block("a") } }], assignment: {}, history: [] });
+    const doc = documentOfStored({
+      vdagName: "x",
+      nodes: [{ spec: { values: block("a") } }],
+      assignment: {},
+      history: [],
+    });
     expect(valuesOf(doc)).toEqual({ vdagName: "x", nodes: [{ spec: { values: block("a") } }] });
   });
 });

@@ -71,7 +71,10 @@ const RUNTIME_FIELDS = ["vdagURI", "graphShape", "assignment", "controllerConfig
 /** The editable document of a stored vDAG (its record's `doc` minus what the API added). */
 export function documentOfStored(doc: JsonObject): VdagDocument {
   const values = Object.fromEntries(Object.entries(doc).filter(([k]) => !RUNTIME_FIELDS.includes(k)));
-  const read = readDocument({ header: { templateUri: "Parser/V1", action: VDAG_ACTION }, body: { spec: { values } } });
+  const read = readDocument({
+    header: { templateUri: "Parser/V1", action: VDAG_ACTION },
+    body: { spec: { values } },
+  });
   return read.ok ? read.doc : newDocument(typeof values.vdagName === "string" ? values.vdagName : undefined);
 }
 
@@ -82,7 +85,9 @@ const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !==
  * `body.spec.values`, whose `nodes` each have `spec.values.nodeLabel`, and whose connections name
  * their nodes. Anything else the schema checks later (and the problems list shows).
  */
-export function readDocument(json: unknown): { ok: true; doc: VdagDocument } | { ok: false; message: string } {
+export function readDocument(
+  json: unknown,
+): { ok: true; doc: VdagDocument } | { ok: false; message: string } {
   const fail = (message: string) => ({ ok: false as const, message });
   if (!isObject(json)) return fail("the document must be a JSON object");
   if (!isObject(json.header)) return fail("header: must be an object");
@@ -217,7 +222,9 @@ export function removeNodesAt(doc: VdagDocument, indices: Iterable<number>): Vda
 }
 
 export function hasEdge(doc: VdagDocument, source: string, target: string): boolean {
-  return connectionsOf(doc).some((c) => c.nodeLabel === target && c.inputs.some((i) => i.nodeLabel === source));
+  return connectionsOf(doc).some(
+    (c) => c.nodeLabel === target && c.inputs.some((i) => i.nodeLabel === source),
+  );
 }
 
 /** Adds `source` to the inputs of `target`'s connection (a new connection if it has none). */
@@ -225,7 +232,8 @@ export function addEdge(doc: VdagDocument, source: string, target: string): Vdag
   if (hasEdge(doc, source, target)) return doc;
   const connections = connectionsOf(doc);
   const at = connections.findIndex((c) => c.nodeLabel === target);
-  if (at < 0) return setConnections(doc, [...connections, { nodeLabel: target, inputs: [{ nodeLabel: source }] }]);
+  if (at < 0)
+    return setConnections(doc, [...connections, { nodeLabel: target, inputs: [{ nodeLabel: source }] }]);
   return setConnections(
     doc,
     connections.map((c, i) => (i === at ? { ...c, inputs: [...c.inputs, { nodeLabel: source }] } : c)),
@@ -236,7 +244,7 @@ export function addEdge(doc: VdagDocument, source: string, target: string): Vdag
 export function removeEdgeAt(doc: VdagDocument, connection: number, input: number): VdagDocument {
   const connections = connectionsOf(doc);
   const c = connections[connection];
-  if (!c || !c.inputs[input]) return doc;
+  if (!c?.inputs[input]) return doc;
   const inputs = c.inputs.filter((_, j) => j !== input);
   return setConnections(
     doc,
@@ -276,7 +284,8 @@ export function renameNodeAt(doc: VdagDocument, index: number, label: string): V
   if (nodesOf(doc).filter((n) => n.spec.values.nodeLabel === old).length > 1) return renamed;
   const swap = (l: string) => (l === old ? label : l);
   const connections = connectionsOf(doc);
-  if (!connections.some((c) => c.nodeLabel === old || c.inputs.some((i) => i.nodeLabel === old))) return renamed;
+  if (!connections.some((c) => c.nodeLabel === old || c.inputs.some((i) => i.nodeLabel === old)))
+    return renamed;
   return setConnections(
     renamed,
     connections.map((c) => ({

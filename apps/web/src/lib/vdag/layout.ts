@@ -31,7 +31,8 @@ export function layeredLayout(
   const known = new Set(ids);
   const out = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const e of edges) {
-    if (e.source !== e.target && known.has(e.source) && known.has(e.target)) out.get(e.source)?.push(e.target);
+    if (e.source !== e.target && known.has(e.source) && known.has(e.target))
+      out.get(e.source)?.push(e.target);
   }
 
   // Depth-first search from every node in order; an edge to a node still on the path is a back edge.
@@ -62,7 +63,8 @@ export function layeredLayout(
 
   // Longest-path layering in topological order (Kahn).
   const indegree = new Map<string, number>(ids.map((id) => [id, 0]));
-  for (const targets of forward.values()) for (const t of targets) indegree.set(t, (indegree.get(t) ?? 0) + 1);
+  for (const targets of forward.values())
+    for (const t of targets) indegree.set(t, (indegree.get(t) ?? 0) + 1);
   const layer = new Map<string, number>(ids.map((id) => [id, 0]));
   const queue = ids.filter((id) => indegree.get(id) === 0);
   const preds = new Map<string, string[]>(ids.map((id) => [id, []]));
@@ -80,7 +82,9 @@ export function layeredLayout(
   const columns: string[][] = [];
   for (const id of queue) {
     const l = layer.get(id) ?? 0;
-    (columns[l] ??= []).push(id);
+    const col = columns[l] ?? [];
+    col.push(id);
+    columns[l] = col;
   }
   // One barycentre sweep: a node sits near the mean row of its producers.
   const row = new Map<string, number>();
@@ -93,7 +97,9 @@ export function layeredLayout(
       const keys = new Map(col.map((id) => [id, key(id)]));
       col.sort((a, b) => (keys.get(a) ?? 0) - (keys.get(b) ?? 0));
     }
-    col.forEach((id, i) => row.set(id, i));
+    col.forEach((id, i) => {
+      row.set(id, i);
+    });
   });
 
   const tallest = Math.max(0, ...columns.map((c) => c.length));

@@ -36,13 +36,22 @@ describe("plan graph", () => {
       ["sentiment", "sentiment"],
       ["aggregate", "echo"],
     ]);
-    expect(g.edges.map((e) => e.id)).toEqual(["detect->sentiment", "detect->aggregate", "sentiment->aggregate"]);
+    expect(g.edges.map((e) => e.id)).toEqual([
+      "detect->sentiment",
+      "detect->aggregate",
+      "sentiment->aggregate",
+    ]);
   });
 
   it("inlines a nested vDAG as the compiler does: outer.inner labels, tails feed the consumers", () => {
     expect(nestedUris(review)).toEqual(["text:1.0.0-stable"]);
     const g = planGraph(review, (uri) => (uri === text.vdagURI ? text : undefined));
-    expect(g.nodes.map((n) => n.id)).toEqual(["analyse.detect", "analyse.sentiment", "analyse.aggregate", "stamp"]);
+    expect(g.nodes.map((n) => n.id)).toEqual([
+      "analyse.detect",
+      "analyse.sentiment",
+      "analyse.aggregate",
+      "stamp",
+    ]);
     expect(g.edges.map((e) => e.id)).toContain("analyse.aggregate->stamp");
   });
 

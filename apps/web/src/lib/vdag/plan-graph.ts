@@ -44,10 +44,14 @@ function specOf(doc: JsonObject): { nodes: SpecNode[]; links: [string, string][]
     ];
   });
   const graph = isObject(doc.graph) ? doc.graph : {};
-  const links = (Array.isArray(graph.connections) ? graph.connections : []).flatMap((c): [string, string][] => {
-    if (!isObject(c) || !str(c.nodeLabel) || !Array.isArray(c.inputs)) return [];
-    return c.inputs.flatMap((i) => (isObject(i) && str(i.nodeLabel) ? [[i.nodeLabel as string, c.nodeLabel as string]] : []));
-  });
+  const links = (Array.isArray(graph.connections) ? graph.connections : []).flatMap(
+    (c): [string, string][] => {
+      if (!isObject(c) || !str(c.nodeLabel) || !Array.isArray(c.inputs)) return [];
+      return c.inputs.flatMap((i) =>
+        isObject(i) && str(i.nodeLabel) ? [[i.nodeLabel as string, c.nodeLabel as string]] : [],
+      );
+    },
+  );
   return { nodes, links };
 }
 
@@ -92,8 +96,12 @@ export function planGraph(doc: JsonObject, nested: (uri: string) => JsonObject |
       hasInput.add(to);
       for (const x of a.exits) for (const y of b.entries) link(x, y);
     }
-    const entries = spec.nodes.filter((n) => !hasInput.has(n.label)).flatMap((n) => parts.get(n.label)?.entries ?? []);
-    const exits = spec.nodes.filter((n) => !hasOutput.has(n.label)).flatMap((n) => parts.get(n.label)?.exits ?? []);
+    const entries = spec.nodes
+      .filter((n) => !hasInput.has(n.label))
+      .flatMap((n) => parts.get(n.label)?.entries ?? []);
+    const exits = spec.nodes
+      .filter((n) => !hasOutput.has(n.label))
+      .flatMap((n) => parts.get(n.label)?.exits ?? []);
     return { entries, exits };
   };
 

@@ -58,6 +58,11 @@ describe("vDAG problems", () => {
       kind: "edge",
       id: "a->b",
     });
+    expect(targetOf(doc, "body.spec.values.nodes[0].spec.values.nodeLabel")).toEqual({
+      kind: "node",
+      id: "a",
+      field: "nodeLabel",
+    });
     expect(targetOf(doc, "body.spec.values.controller.clusterId")).toEqual({ kind: "document" });
   });
 

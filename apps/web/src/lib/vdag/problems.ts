@@ -4,7 +4,7 @@
  * Both use one path format, `body.spec.values.nodes.1.spec.values.manualBlockId`.
  */
 import { parseSpecDocument } from "@aios/spec";
-import { edgesOf, nodeIdsOf, nodesOf, type VdagDocument, VDAG_ACTION } from "./document";
+import { edgesOf, nodeIdsOf, nodesOf, VDAG_ACTION, type VdagDocument } from "./document";
 
 export type ProblemTarget =
   | { kind: "node"; id: string; field?: string }
@@ -143,7 +143,8 @@ export function clientProblems(doc: VdagDocument): Problem[] {
   const cycles = findCycles(ids, edges);
   for (const group of cycles.groups) {
     const message = `cycle: ${[...group, group[0]].join(" → ")}`;
-    for (const id of group) problems.push({ path: "", message, target: { kind: "node", id }, origin: "client" });
+    for (const id of group)
+      problems.push({ path: "", message, target: { kind: "node", id }, origin: "client" });
   }
   for (const e of edges) {
     if (cycles.edges.has(e.id)) {
@@ -158,7 +159,8 @@ export function clientProblems(doc: VdagDocument): Problem[] {
   if (nodesOf(doc).length === 0) {
     // The schema says "too small"; say what to do instead.
     const at = problems.findIndex((p) => p.path === "body.spec.values.nodes");
-    if (at >= 0) problems[at] = { ...problems[at]!, message: "add a node: drag a block or a vDAG from the palette" };
+    if (at >= 0)
+      problems[at] = { ...problems[at]!, message: "add a node: drag a block or a vDAG from the palette" };
   }
   return problems;
 }

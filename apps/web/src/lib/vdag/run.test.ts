@@ -15,13 +15,21 @@ const step = (nodeLabel: string, status: "ok" | "error" | "skipped", durationMs 
 
 describe("vDAG runs", () => {
   it("reads a synchronous answer", () => {
-    const o = outcomeOfResponse(200, { taskId: "t", packet: { data: { a: 1 } }, trace: [step("a", "ok")], durationMs: 9 });
+    const o = outcomeOfResponse(200, {
+      taskId: "t",
+      packet: { data: { a: 1 } },
+      trace: [step("a", "ok")],
+      durationMs: 9,
+    });
     expect(o).toMatchObject({ taskId: "t", status: "succeeded", error: null, durationMs: 9 });
     expect(o.trace).toHaveLength(1);
   });
 
   it("reads a failed answer with the node it failed at", () => {
-    const o = outcomeOfResponse(502, { error: { message: "boom", stage: "step", nodeLabel: "b" }, trace: [] });
+    const o = outcomeOfResponse(502, {
+      error: { message: "boom", stage: "step", nodeLabel: "b" },
+      trace: [],
+    });
     expect(o.status).toBe("failed");
     expect(nodeStates(o, ["a", "b"]).get("b")).toMatchObject({ status: "error", error: "boom" });
   });
@@ -32,10 +40,8 @@ describe("vDAG runs", () => {
       status: "succeeded",
       result: { packet: { data: {} } },
       trace: [step("analyse.detect", "ok", 3), step("analyse.other", "skipped", 0), step("stamp", "ok", 2)],
-      createdAt: "2026-01-01T00:00:00.000Z",
-      finishedAt: "2026-01-01T00:00:00.250Z",
     });
-    expect(o.durationMs).toBe(250);
+    expect(o.durationMs).toBe(3);
     const s = nodeStates(o, ["analyse", "stamp"]);
     expect(s.get("analyse")).toMatchObject({ status: "ok", durationMs: 3 });
     expect(s.get("stamp")).toMatchObject({ status: "ok", durationMs: 2 });

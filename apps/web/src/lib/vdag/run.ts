@@ -65,17 +65,27 @@ export function outcomeOfTask(task: unknown): RunOutcome {
   const t = isObject(task) ? task : {};
   const result = isObject(t.result) ? t.result : {};
   const status = typeof t.status === "string" ? t.status : "unknown";
-  const created = typeof t.createdAt === "string" ? Date.parse(t.createdAt) : Number.NaN;
-  const finished = typeof t.finishedAt === "string" ? Date.parse(t.finishedAt) : Number.NaN;
+  const trace = traceOf(t.trace);
   return {
     taskId: typeof t.taskId === "string" ? t.taskId : null,
     status,
     packet: result.packet ?? null,
     outputs: result.outputs ?? null,
-    trace: traceOf(t.trace),
+    trace,
     error: t.error ? runErrorOf(t.error, status) : null,
-    durationMs: Number.isFinite(created) && Number.isFinite(finished) ? finished - created : null,
+    durationMs: traceSpan(trace),
   };
+}
+
+/**
+ * From the first step's start to the last step's end: a stored task's own timestamps do not say
+ * (a synchronous request's row is written after it was answered).
+ */
+export function traceSpan(trace: readonly TVdagTraceStep[]): number | null {
+  if (trace.length === 0) return null;
+  const start = Math.min(...trace.map((s) => s.start));
+  const end = Math.max(...trace.map((s) => s.start + s.durationMs));
+  return end - start;
 }
 
 export interface NodeRunState {

@@ -17,7 +17,7 @@ import { type Dispatch, type DragEvent, useCallback } from "react";
 import { NODE_HEIGHT, NODE_WIDTH } from "@/lib/vdag/layout";
 import { EDITOR_NODE_TYPES } from "./editor-node";
 import type { EditorAction, EditorFlowNode } from "./editor-state";
-import { type PaletteItem, PALETTE_MIME, readPaletteItem } from "./palette";
+import { PALETTE_MIME, type PaletteItem, readPaletteItem } from "./palette";
 
 const DELETE_KEYS = ["Backspace", "Delete"];
 const DEFAULT_EDGE = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
@@ -72,7 +72,13 @@ export function EditorCanvas({
   );
 
   return (
-    <div className="relative h-full w-full" onDragOver={onDragOver} onDrop={onDrop} data-testid="vdag-canvas">
+    <section
+      className="relative h-full w-full"
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      aria-label="Graph: drop blocks and vDAGs here"
+      data-testid="vdag-canvas"
+    >
       <ReactFlow
         className="aios-flow"
         nodes={nodes}
@@ -93,7 +99,10 @@ export function EditorCanvas({
         {nodes.length <= MINIMAP_MAX_NODES ? <MiniMap pannable zoomable className="!bg-white" /> : null}
       </ReactFlow>
       {nodes.length === 0 ? (
-        <div className="pointer-events-none absolute inset-0 flex items-center justify-center" data-testid="canvas-empty">
+        <div
+          className="pointer-events-none absolute inset-0 flex items-center justify-center"
+          data-testid="canvas-empty"
+        >
           <div className="flex max-w-sm flex-col items-center rounded-xl border border-dashed border-zinc-300 bg-white/80 px-6 py-8 text-center">
             <MousePointerClick className="size-6 text-accent-600" />
             <p className="mt-3 text-sm font-medium text-zinc-800">Drop a block here to start</p>
@@ -103,6 +112,6 @@ export function EditorCanvas({
           </div>
         </div>
       ) : null}
-    </div>
+    </section>
   );
 }

@@ -34,7 +34,9 @@ export const EditorNode = memo(function EditorNode({ id, data, selected }: NodeP
     >
       <Handle type="target" position={Position.Left} aria-label={`Input of ${id}`} />
       <div className="flex items-center gap-1.5">
-        <Icon className={cn("size-3.5 shrink-0", v.nodeType === "vdag" ? "text-violet-600" : "text-accent-600")} />
+        <Icon
+          className={cn("size-3.5 shrink-0", v.nodeType === "vdag" ? "text-violet-600" : "text-accent-600")}
+        />
         <span className="truncate font-mono text-xs font-semibold text-zinc-900">{v.nodeLabel}</span>
       </div>
       <p className="mt-0.5 truncate font-mono text-[11px] text-zinc-500">{servedBy(v)}</p>
@@ -46,7 +48,10 @@ export const EditorNode = memo(function EditorNode({ id, data, selected }: NodeP
         </p>
       ) : null}
       {problems?.[0] ? (
-        <p className="mt-1 flex items-start gap-1 text-[11px] leading-snug text-red-700" data-testid="node-problem">
+        <p
+          className="mt-1 flex items-start gap-1 text-[11px] leading-snug text-red-700"
+          data-testid="node-problem"
+        >
           <AlertCircle className="mt-px size-3 shrink-0" />
           <span className="line-clamp-2">{problems[0]}</span>
         </p>

@@ -20,8 +20,8 @@ import {
   updateNodeAt,
   type VdagDocument,
   type VdagNodeValues,
-} from "@/lib/vdag/document";
-import { layeredLayout, type XY } from "@/lib/vdag/layout";
+} from "../../../lib/vdag/document";
+import { layeredLayout, type XY } from "../../../lib/vdag/layout";
 
 /**
  * The editor's state: the spec document (the truth) and the React Flow nodes and edges drawn from
@@ -189,5 +189,7 @@ function selectOnly(state: EditorState, id: string, kind: "node" | "edge"): Edit
 
 /** The positions to remember, by node id. */
 export function positionsOf(nodes: readonly EditorFlowNode[]): Record<string, XY> {
-  return Object.fromEntries(nodes.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }]));
+  return Object.fromEntries(
+    nodes.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }]),
+  );
 }

@@ -41,7 +41,15 @@ export function Field({
   );
 }
 
-export function Section({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+export function Section({
+  title,
+  children,
+  actions,
+}: {
+  title: string;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <section className="space-y-3 border-b border-zinc-100 px-4 py-4 last:border-b-0">
       <div className="flex items-center justify-between gap-2">

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Textarea } from "@/components/ui/input";
 import { readDocument, type VdagDocument } from "@/lib/vdag/document";
 
@@ -25,11 +25,11 @@ export function JsonView({ doc, onChange }: { doc: VdagDocument; onChange: (doc:
       setError(null);
     }
   }, [doc]);
-  useEffect(() => {
-    const timer = setTimeout(() => {
+  const apply = useCallback(
+    (value: string) => {
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        json = JSON.parse(value);
       } catch (err) {
         setError(`not valid JSON: ${(err as Error).message}`);
         return;
@@ -43,20 +43,29 @@ export function JsonView({ doc, onChange }: { doc: VdagDocument; onChange: (doc:
       if (formatDocument(read.doc) === formatDocument(produced.current)) return;
       produced.current = read.doc;
       onChange(read.doc);
-    }, APPLY_AFTER_MS);
+    },
+    [onChange],
+  );
+  useEffect(() => {
+    const timer = setTimeout(() => apply(text), APPLY_AFTER_MS);
     return () => clearTimeout(timer);
-  }, [text, onChange]);
+  }, [text, apply]);
+  // Leaving the view (another tab) applies what was typed last, even within the pause.
+  const latest = useRef({ text, apply });
+  latest.current = { text, apply };
+  useEffect(() => () => latest.current.apply(latest.current.text), []);
 
   return (
     <div className="flex h-full flex-col gap-2 p-4">
       <p className="text-xs text-zinc-500">
-        The <code className="font-mono">createvDAG</code> document exactly as it will be applied. Edits update the
-        graph; node positions are kept in this browser, not in the spec.
+        The <code className="font-mono">createvDAG</code> document exactly as it will be applied. Edits update
+        the graph; node positions are kept in this browser, not in the spec.
       </p>
       <Textarea
         aria-label="vDAG spec (JSON)"
         value={text}
         onChange={(e) => setText(e.target.value)}
+        onBlur={() => apply(text)}
         spellCheck={false}
         className="min-h-0 flex-1 resize-none text-xs leading-relaxed"
         data-testid="vdag-json"

@@ -5,17 +5,8 @@ import { ArrowLeft, ArrowRight, Trash2, X } from "lucide-react";
 import { type Dispatch, memo, useEffect, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { cn } from "@/lib/cn";
-import {
-  edgesOf,
-  getIn,
-  nodeIdsOf,
-  nodesOf,
-  patchObject,
-  type PolicyRef,
-  type VdagDocument,
-  type VdagNodeValues,
-} from "@/lib/vdag/document";
+import { edgesOf, nodeIdsOf, nodesOf, type VdagDocument, type VdagNodeValues } from "@/lib/vdag/document";
+import { Assignment, VdagChoice } from "./assignment-fields";
 import type { EditorAction } from "./editor-state";
 import { Field, JsonField, PolicyField, SELECT, Section } from "./fields";
 import type { Catalog } from "./use-catalog";
@@ -59,7 +50,11 @@ export const NodePanel = memo(function NodePanel({
           </Button>
         }
       >
-        <LabelField label={v.nodeLabel} taken={taken} onCommit={(label) => dispatch({ type: "rename-node", id, label })} />
+        <LabelField
+          label={v.nodeLabel}
+          taken={taken}
+          onCommit={(label) => dispatch({ type: "rename-node", id, label })}
+        />
         <Field label="Type">
           <select
             className={SELECT}
@@ -78,7 +73,12 @@ export const NodePanel = memo(function NodePanel({
           </select>
         </Field>
         {v.nodeType === "vdag" ? (
-          <VdagChoice value={v.vdagURI} catalog={catalog} self={doc.body.spec.values.vdagName} onChange={(vdagURI) => update({ vdagURI })} />
+          <VdagChoice
+            value={v.vdagURI}
+            catalog={catalog}
+            self={doc.body.spec.values.vdagName}
+            onChange={(vdagURI) => update({ vdagURI })}
+          />
         ) : (
           <Assignment key={id} values={v} catalog={catalog} update={update} />
         )}
@@ -127,7 +127,15 @@ export const NodePanel = memo(function NodePanel({
 });
 
 /** The label, committed on Enter or when leaving the field, and only when valid and unique. */
-function LabelField({ label, taken, onCommit }: { label: string; taken: Set<string>; onCommit: (l: string) => void }) {
+function LabelField({
+  label,
+  taken,
+  onCommit,
+}: {
+  label: string;
+  taken: Set<string>;
+  onCommit: (l: string) => void;
+}) {
   const id = useId();
   const [text, setText] = useState(label);
   useEffect(() => setText(label), [label]);
@@ -140,7 +148,12 @@ function LabelField({ label, taken, onCommit }: { label: string; taken: Set<stri
     if (error === null && text !== label) onCommit(text);
   };
   return (
-    <Field label="Label" htmlFor={id} error={text !== label ? error : null} hint="Unique in the vDAG; edges name nodes by it.">
+    <Field
+      label="Label"
+      htmlFor={id}
+      error={text !== label ? error : null}
+      hint="Unique in the vDAG; edges name nodes by it."
+    >
       <Input
         id={id}
         value={text}
@@ -155,127 +168,6 @@ function LabelField({ label, taken, onCommit }: { label: string; taken: Set<stri
         spellCheck={false}
       />
     </Field>
-  );
-}
-
-function VdagChoice({
-  value,
-  catalog,
-  self,
-  onChange,
-}: {
-  value: string | undefined;
-  catalog: Catalog;
-  self: string;
-  onChange: (uri: string | undefined) => void;
-}) {
-  const id = useId();
-  const options = catalog.vdags.filter((x) => x.vdagName !== self).map((x) => x.vdagURI);
-  if (value && !options.includes(value)) options.unshift(value);
-  return (
-    <Field label="Nested vDAG" htmlFor={id} hint="Its nodes run inline, as `<label>.<inner label>`.">
-      <select
-        id={id}
-        className={cn(SELECT, "font-mono text-[13px]")}
-        value={value ?? ""}
-        onChange={(e) => onChange(e.target.value || undefined)}
-        data-testid="node-vdag"
-      >
-        <option value="">choose a vDAG…</option>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </Field>
-  );
-}
-
-/** A block node is served by a block chosen here (manualBlockId) or by an assignment policy. */
-function Assignment({
-  values: v,
-  catalog,
-  update,
-}: {
-  values: VdagNodeValues;
-  catalog: Catalog;
-  update: (patch: Partial<VdagNodeValues>) => void;
-}) {
-  const [mode, setMode] = useState<"manual" | "policy">(
-    v.assignmentPolicyRule && !v.manualBlockId ? "policy" : "manual",
-  );
-  const selectId = useId();
-  const blockIds = catalog.blocks.map((b) => b.id);
-  if (v.manualBlockId && !blockIds.includes(v.manualBlockId)) blockIds.unshift(v.manualBlockId);
-  const rule = v.assignmentPolicyRule;
-  return (
-    <fieldset className="space-y-2">
-      <legend className="text-xs font-medium text-zinc-600">Assignment</legend>
-      <div className="flex gap-3 text-sm" role="radiogroup">
-        {(["manual", "policy"] as const).map((m) => (
-          <label key={m} className="flex items-center gap-1.5 text-zinc-700">
-            <input
-              type="radio"
-              name="assignment-mode"
-              checked={mode === m}
-              onChange={() => {
-                setMode(m);
-                update(m === "manual" ? { assignmentPolicyRule: undefined } : { manualBlockId: undefined });
-              }}
-              data-testid={`assignment-${m}`}
-            />
-            {m === "manual" ? "Block" : "Assignment policy"}
-          </label>
-        ))}
-      </div>
-      {mode === "manual" ? (
-        <Field label="Block" htmlFor={selectId}>
-          <select
-            id={selectId}
-            className={cn(SELECT, "font-mono text-[13px]")}
-            value={v.manualBlockId ?? ""}
-            onChange={(e) => update({ manualBlockId: e.target.value || undefined })}
-            data-testid="node-block"
-          >
-            <option value="">choose a block…</option>
-            {blockIds.map((b) => {
-              const rec = catalog.blocks.find((x) => x.id === b);
-              return (
-                <option key={b} value={b}>
-                  {rec ? `${b} · ${rec.componentURI} · ${rec.status}` : `${b} (not found)`}
-                </option>
-              );
-            })}
-          </select>
-        </Field>
-      ) : (
-        <PolicyField
-          label="Assignment policy"
-          kind="assignment"
-          value={rule}
-          policies={catalog.policiesByKind.get("assignment")}
-          onChange={(assignmentPolicyRule) => update({ assignmentPolicyRule })}
-          testId="node-assignment-policy"
-        >
-          <JsonField
-            label="filterRule"
-            value={getIn(rule, ["parameters", "filterRule"])}
-            onCommit={(filterRule) => {
-              if (!rule) return;
-              const parameters = patchObject((rule.parameters as Record<string, unknown>) ?? {}, { filterRule });
-              update({
-                assignmentPolicyRule: patchObject(rule, {
-                  parameters: Object.keys(parameters).length ? parameters : undefined,
-                }) as PolicyRef,
-              });
-            }}
-            hint='Which blocks are candidates, in the filter language (e.g. {"blockComponentURI": "model.echo:1.0.0-stable"}).'
-            testId="node-filter-rule"
-          />
-        </PolicyField>
-      )}
-    </fieldset>
   );
 }
 

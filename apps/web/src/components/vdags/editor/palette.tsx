@@ -1,8 +1,8 @@
 "use client";
 
 import { Blocks, Plus, Workflow } from "lucide-react";
-import { type DragEvent, memo, useState } from "react";
-import { StatusBadge } from "@/components/ui/badge";
+import { type DragEvent, memo, type ReactNode, useState } from "react";
+import { statusTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { Catalog } from "./use-catalog";
@@ -38,9 +38,15 @@ export const Palette = memo(function Palette({
   const [query, setQuery] = useState("");
   const q = query.trim().toLowerCase();
   const blocks = catalog.blocks.filter((b) => !q || `${b.id} ${b.componentURI}`.toLowerCase().includes(q));
-  const vdags = catalog.vdags.filter((v) => v.vdagName !== self && (!q || v.vdagURI.toLowerCase().includes(q)));
+  const vdags = catalog.vdags.filter(
+    (v) => v.vdagName !== self && (!q || v.vdagURI.toLowerCase().includes(q)),
+  );
   return (
-    <aside className="flex min-h-0 flex-col border-r border-zinc-200 bg-white" aria-label="Palette" data-testid="palette">
+    <aside
+      className="flex min-h-0 flex-col border-r border-zinc-200 bg-white"
+      aria-label="Palette"
+      data-testid="palette"
+    >
       <div className="border-b border-zinc-100 p-3">
         <input
           type="search"
@@ -51,7 +57,9 @@ export const Palette = memo(function Palette({
           className="h-8 w-full rounded-md border border-zinc-200 bg-white px-2.5 text-sm shadow-xs outline-none placeholder:text-zinc-400 focus:border-accent-500 focus:ring-2 focus:ring-accent-100"
           data-testid="palette-search"
         />
-        <p className="mt-2 text-[11px] leading-snug text-zinc-400">Drag onto the canvas, or press + to add.</p>
+        <p className="mt-2 text-[11px] leading-snug text-zinc-400">
+          Drag onto the canvas, or press + to add.
+        </p>
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto pb-3">
         {catalog.error ? (
@@ -102,7 +110,7 @@ function Group({
   title: string;
   loading: boolean;
   empty: string;
-  children: React.ReactNode[];
+  children: ReactNode[];
 }) {
   return (
     <section className="px-3 pt-3">
@@ -147,7 +155,11 @@ function Item({
       data-testid={testId}
       className="group flex cursor-grab items-center gap-2 rounded-md border border-zinc-200 bg-white px-2 py-1.5 shadow-xs hover:border-accent-200 hover:bg-accent-50/40 active:cursor-grabbing"
     >
-      <Icon className={item.nodeType === "vdag" ? "size-4 shrink-0 text-violet-600" : "size-4 shrink-0 text-accent-600"} />
+      <Icon
+        className={
+          item.nodeType === "vdag" ? "size-4 shrink-0 text-violet-600" : "size-4 shrink-0 text-accent-600"
+        }
+      />
       <div className="min-w-0 flex-1">
         <p className="truncate font-mono text-xs font-medium text-zinc-900" title={title}>
           {title}
@@ -156,9 +168,7 @@ function Item({
           <span className="truncate">{subtitle}</span>
         </p>
       </div>
-      <span className="scale-90">
-        <StatusBadge status={status} />
-      </span>
+      <StatusDot status={status} />
       <button
         type="button"
         onClick={() => onAdd(item)}
@@ -168,5 +178,22 @@ function Item({
         <Plus className="size-3.5" />
       </button>
     </li>
+  );
+}
+
+const DOT = {
+  success: "bg-emerald-500",
+  warning: "bg-amber-500",
+  danger: "bg-red-500",
+  neutral: "bg-zinc-400",
+  accent: "bg-accent-500",
+} as const;
+
+function StatusDot({ status }: { status: string }) {
+  return (
+    <span className="flex shrink-0 items-center" title={status}>
+      <span className={`size-2 rounded-full ${DOT[statusTone(status)]}`} aria-hidden />
+      <span className="sr-only">{status}</span>
+    </span>
   );
 }

@@ -29,7 +29,11 @@ export const ProblemsList = memo(function ProblemsList({
         <Badge tone={problems.length ? "danger" : "success"} data-testid="problem-count">
           {problems.length}
         </Badge>
-        <span className="ml-auto flex items-center gap-1.5 text-zinc-500" data-testid="server-check" data-status={check.status}>
+        <span
+          className="ml-auto flex items-center gap-1.5 text-zinc-500"
+          data-testid="server-check"
+          data-status={check.status}
+        >
           <ServerCheckLine check={check} />
         </span>
       </div>

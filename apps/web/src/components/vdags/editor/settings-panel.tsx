@@ -73,7 +73,7 @@ export const SettingsPanel = memo(function SettingsPanel({
           placeholder="the first head's cluster"
           hint="Where the vDAG's controller runs."
         />
-        <div className="grid grid-cols-3 gap-2">
+        <div className="grid grid-cols-3 items-end gap-2">
           <NumberField
             label="Step timeout (ms)"
             value={at(["controller", "initSettings", "stepTimeoutMs"])}
@@ -145,7 +145,13 @@ export const SettingsPanel = memo(function SettingsPanel({
 });
 
 /** Comma-separated discovery tags, committed when leaving the field. */
-function TagsField({ tags, onCommit }: { tags: string[] | undefined; onCommit: (t: string[] | undefined) => void }) {
+function TagsField({
+  tags,
+  onCommit,
+}: {
+  tags: string[] | undefined;
+  onCommit: (t: string[] | undefined) => void;
+}) {
   const id = useId();
   const shown = (tags ?? []).join(", ");
   const [text, setText] = useState(shown);

@@ -20,10 +20,19 @@ export function inMode(doc: VdagDocument, mode: string): VdagDocument {
   return withValues(doc, { ...doc.body.spec.values, mode });
 }
 
-/** `data.issues` of a tRPC error: `[{path, message}]` naming fields of the document. */
+/** The API names the field of a not-found error only in its message: `... (field <path>)`. */
+const FIELD_IN_MESSAGE = /^(.*) \(field ([^)]+)\)$/;
+
+/**
+ * `data.issues` of a tRPC error: `[{path, message}]` naming fields of the document (for a
+ * not-found error, read from its message).
+ */
 export function issuesOf(error: unknown): { path: string; message: string }[] {
   const data = (error as { data?: { issues?: unknown } } | null)?.data;
-  return Array.isArray(data?.issues) ? (data.issues as { path: string; message: string }[]) : [];
+  if (Array.isArray(data?.issues) && data.issues.length > 0)
+    return data.issues as { path: string; message: string }[];
+  const named = FIELD_IN_MESSAGE.exec(error instanceof Error ? error.message : "");
+  return named?.[1] && named[2] ? [{ path: named[2], message: named[1] }] : [];
 }
 
 /**
