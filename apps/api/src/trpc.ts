@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import type { Context, Role } from "./context";
-import { AppError, type FieldIssue, ForbiddenError, UserError } from "./errors";
+import { AppError, type FieldIssue, ForbiddenError, NotFoundError, UserError } from "./errors";
 
 const CODES: Record<AppError["kind"], TRPC_ERROR_CODE_KEY> = {
   user: "BAD_REQUEST",
@@ -23,6 +23,8 @@ const t = initTRPC.context<Context>().create({
 function issuesOf(error: TRPCError): FieldIssue[] | undefined {
   const cause = error.cause;
   if (cause instanceof UserError) return cause.issues;
+  if (cause instanceof NotFoundError && cause.field)
+    return [{ path: cause.field, message: `${cause.entity} ${JSON.stringify(cause.key)} was not found` }];
   if (cause instanceof ZodError) {
     return cause.issues.map((i) => ({ path: i.path.map(String).join(".") || "(input)", message: i.message }));
   }

@@ -35,6 +35,30 @@ describe("API over HTTP", () => {
     expect(paths).toContain("body.spec.values.config");
   });
 
+  it("names the field of a reference that was not found", async () => {
+    const res = await fetch(`${api.url}/trpc/parser.applySpec`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        document: {
+          header: { templateUri: "Parser/V1", action: "createBlock" },
+          body: {
+            spec: {
+              values: { blockComponentURI: "model.nope:1.0.0-stable", minInstances: 1, maxInstances: 1 },
+            },
+          },
+        },
+      }),
+    });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as {
+      error: { data: { issues: Array<{ path: string; message: string }> } };
+    };
+    expect(body.error.data.issues).toEqual([
+      { path: "blockComponentURI", message: 'component "model.nope:1.0.0-stable" was not found' },
+    ]);
+  });
+
   it("answers unknown routes with 404 JSON", async () => {
     const res = await fetch(`${api.url}/nope`);
     expect(res.status).toBe(404);

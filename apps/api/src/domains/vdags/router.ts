@@ -1,5 +1,5 @@
 import { on } from "node:events";
-import { ZQualitySample, ZVdagControllerStatus, ZVdagRecord } from "@aios/spec";
+import { ZQualitySample, ZVdagControllerStatus, ZVdagPlan, ZVdagRecord } from "@aios/spec";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
@@ -38,6 +38,11 @@ export const vdagsRouter = router({
     await ctx.services.vdags.remove(input.vdagURI);
     return { vdagURI: input.vdagURI, status: "removed" };
   }),
+  /** The compiled plan the controller walks (nested vDAGs inlined); null until compiled. */
+  plan: viewerProcedure
+    .input(ZUri)
+    .output(z.object({ plan: ZVdagPlan.nullable() }))
+    .query(async ({ ctx, input }) => ({ plan: await ctx.services.vdags.plan(input.vdagURI) })),
   controllers: viewerProcedure
     .input(ZUri)
     .query(({ ctx, input }) => ctx.services.vdags.controllers(input.vdagURI)),

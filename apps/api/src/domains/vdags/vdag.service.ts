@@ -194,6 +194,13 @@ export function createVdagService(deps: CompileDeps & { queues: ClusterQueues; e
       }
     },
 
+    async plan(vdagURI: string): Promise<TVdagPlan | null> {
+      const row = await db.vdag.findUnique({ where: { vdagURI } });
+      if (!row) throw new NotFoundError("vDAG", vdagURI);
+      const plan = ZVdagPlan.safeParse(row.compiled);
+      return plan.success ? plan.data : null;
+    },
+
     /** The controller serving a vDAG (404 unless it runs). */
     async controllerOf(vdagURI: string) {
       const vdag = await db.vdag.findUnique({ where: { vdagURI }, include: { controllers: true } });

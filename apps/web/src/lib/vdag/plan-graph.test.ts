@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nestedUris, planGraph } from "./plan-graph";
+import { planGraph, specGraph } from "./plan-graph";
 
 const node = (nodeLabel: string, extra: Record<string, unknown> = {}) => ({
   spec: { values: { nodeLabel, nodeType: "block", ...extra } },
@@ -28,9 +28,42 @@ const review = {
   assignment: { analyse: { vdagURI: "text:1.0.0-stable" }, stamp: { blockId: "echo", by: "manual" } },
 };
 
+const step = (label: string, blockId: string, next: string[]) => ({
+  label,
+  blockId,
+  executorEndpoint: null,
+  inputs: [],
+  next,
+  node: { vdagURI: "review:1.0.0-stable", nodeLabel: label, modelParameters: {}, next: [], graph: {} },
+});
+
 describe("plan graph", () => {
-  it("labels each node with its assigned block", () => {
-    const g = planGraph(text, () => undefined);
+  it("draws the compiled plan: its steps in order with their blocks, and their edges", () => {
+    const g = planGraph({
+      vdagURI: "review:1.0.0-stable",
+      heads: ["analyse.detect"],
+      tails: ["stamp"],
+      order: ["analyse.detect", "analyse.aggregate", "stamp"],
+      nodes: {
+        "analyse.detect": step("analyse.detect", "language-detect", ["analyse.aggregate"]),
+        "analyse.aggregate": step("analyse.aggregate", "echo", ["stamp"]),
+        stamp: step("stamp", "echo", []),
+      },
+      assignment: {},
+    });
+    expect(g.nodes.map((n) => [n.id, n.blockId])).toEqual([
+      ["analyse.detect", "language-detect"],
+      ["analyse.aggregate", "echo"],
+      ["stamp", "echo"],
+    ]);
+    expect(g.edges.map((e) => e.id)).toEqual([
+      "analyse.detect->analyse.aggregate",
+      "analyse.aggregate->stamp",
+    ]);
+  });
+
+  it("draws a vDAG not compiled yet from its spec, each node with its block", () => {
+    const g = specGraph(text);
     expect(g.nodes.map((n) => [n.id, n.blockId])).toEqual([
       ["detect", "language-detect"],
       ["sentiment", "sentiment"],
@@ -43,20 +76,8 @@ describe("plan graph", () => {
     ]);
   });
 
-  it("inlines a nested vDAG as the compiler does: outer.inner labels, tails feed the consumers", () => {
-    expect(nestedUris(review)).toEqual(["text:1.0.0-stable"]);
-    const g = planGraph(review, (uri) => (uri === text.vdagURI ? text : undefined));
-    expect(g.nodes.map((n) => n.id)).toEqual([
-      "analyse.detect",
-      "analyse.sentiment",
-      "analyse.aggregate",
-      "stamp",
-    ]);
-    expect(g.edges.map((e) => e.id)).toContain("analyse.aggregate->stamp");
-  });
-
-  it("draws a nested vDAG it cannot load as one node", () => {
-    const g = planGraph(review, () => undefined);
+  it("draws a nested vDAG of a spec as one node", () => {
+    const g = specGraph(review);
     expect(g.nodes).toEqual([
       { id: "analyse", blockId: null, vdagURI: "text:1.0.0-stable" },
       { id: "stamp", blockId: "echo", vdagURI: null },

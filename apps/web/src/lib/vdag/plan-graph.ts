@@ -1,8 +1,8 @@
 /**
- * A stored vDAG as the controller runs it: nested vDAGs inlined the way the API's compiler does
- * (`<outer>.<inner>` labels, edges into a nested vDAG reach its heads, its tails feed the node's
- * consumers), each step with its block from the stored `assignment`. Trace steps name these labels.
+ * A stored vDAG drawn as its controller runs it: the API's compiled plan (`vdags.plan`: nested vDAGs
+ * inlined as `<outer>.<inner>`, each step with its block). Trace steps name these labels.
  */
+import type { TVdagPlan } from "@aios/spec";
 import type { JsonObject } from "./document";
 
 export interface PlanNode {
@@ -55,57 +55,30 @@ function specOf(doc: JsonObject): { nodes: SpecNode[]; links: [string, string][]
   return { nodes, links };
 }
 
-/** Nested vDAG URIs a stored vDAG's doc names. */
-export function nestedUris(doc: JsonObject): string[] {
-  return specOf(doc).nodes.flatMap((n) => (n.vdagURI ? [n.vdagURI] : []));
+/** The plan the controller walks (from `vdags.plan`): its steps in order, and its edges. */
+export function planGraph(plan: TVdagPlan): PlanGraph {
+  const nodes = plan.order.map((label) => ({
+    id: label,
+    blockId: plan.nodes[label]?.blockId ?? null,
+    vdagURI: null,
+  }));
+  const edges = plan.order.flatMap((source) =>
+    (plan.nodes[source]?.next ?? []).map((target) => ({ id: `${source}->${target}`, source, target })),
+  );
+  return { nodes, edges };
 }
 
 /**
- * The plan graph of `doc`, inlining each nested vDAG whose doc `nested` has (to any depth; a vDAG
- * met again on its own path is drawn as one node rather than followed).
+ * A vDAG not compiled (yet): its spec's own nodes and edges, a nested vDAG drawn as one node.
  */
-export function planGraph(doc: JsonObject, nested: (uri: string) => JsonObject | undefined): PlanGraph {
-  const nodes: PlanNode[] = [];
-  const edges = new Map<string, { id: string; source: string; target: string }>();
-  const link = (source: string, target: string) => {
-    const id = `${source}->${target}`;
-    edges.set(id, { id, source, target });
+export function specGraph(doc: JsonObject): PlanGraph {
+  const spec = specOf(doc);
+  return {
+    nodes: spec.nodes.map((n) => ({
+      id: n.label,
+      blockId: n.vdagURI ? null : (n.blockId ?? null),
+      vdagURI: n.vdagURI ?? null,
+    })),
+    edges: spec.links.map(([source, target]) => ({ id: `${source}->${target}`, source, target })),
   };
-
-  // Returns the entries and exits of the expanded sub-graph.
-  const expand = (d: JsonObject, prefix: string, path: string[]): { entries: string[]; exits: string[] } => {
-    const spec = specOf(d);
-    const parts = new Map<string, { entries: string[]; exits: string[] }>();
-    for (const n of spec.nodes) {
-      const id = `${prefix}${n.label}`;
-      const inner = n.vdagURI && !path.includes(n.vdagURI) ? nested(n.vdagURI) : undefined;
-      if (n.vdagURI && inner) {
-        parts.set(n.label, expand(inner, `${id}.`, [...path, n.vdagURI]));
-        continue;
-      }
-      nodes.push({ id, blockId: n.vdagURI ? null : (n.blockId ?? null), vdagURI: n.vdagURI ?? null });
-      parts.set(n.label, { entries: [id], exits: [id] });
-    }
-    const hasInput = new Set<string>();
-    const hasOutput = new Set<string>();
-    for (const [from, to] of spec.links) {
-      const a = parts.get(from);
-      const b = parts.get(to);
-      if (!a || !b) continue;
-      hasOutput.add(from);
-      hasInput.add(to);
-      for (const x of a.exits) for (const y of b.entries) link(x, y);
-    }
-    const entries = spec.nodes
-      .filter((n) => !hasInput.has(n.label))
-      .flatMap((n) => parts.get(n.label)?.entries ?? []);
-    const exits = spec.nodes
-      .filter((n) => !hasOutput.has(n.label))
-      .flatMap((n) => parts.get(n.label)?.exits ?? []);
-    return { entries, exits };
-  };
-
-  const root = str(doc.vdagURI);
-  expand(doc, "", root ? [root] : []);
-  return { nodes, edges: [...edges.values()] };
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import type { TVdagControllerStatus } from "@aios/spec";
-import { useQueries, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { type Edge, Handle, MarkerType, type Node, type NodeProps, Position } from "@xyflow/react";
 import { Blocks, Workflow } from "lucide-react";
 import { memo, useMemo } from "react";
@@ -9,7 +9,7 @@ import { formatMs } from "@/components/blocks/executor-status";
 import { cn } from "@/lib/cn";
 import type { JsonObject } from "@/lib/vdag/document";
 import { layeredLayout } from "@/lib/vdag/layout";
-import { nestedUris, planGraph } from "@/lib/vdag/plan-graph";
+import { planGraph, specGraph } from "@/lib/vdag/plan-graph";
 import { type NodeRunState, nodeStates, type RunOutcome } from "@/lib/vdag/run";
 import { useTRPC } from "@/trpc/react";
 import { ReadOnlyFlow } from "../read-only-flow";
@@ -80,38 +80,6 @@ const NODE_TYPES = { plan: PlanNode };
 const ARROW = { type: MarkerType.ArrowClosed, width: 16, height: 16 };
 
 /**
- * Loads the nested vDAGs a doc names, to any depth: each loaded record may name more. Returns a
- * lookup whose identity changes when one arrives.
- */
-function useNestedDocs(doc: JsonObject): (uri: string) => JsonObject | undefined {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const uris: string[] = [];
-  const seen = new Set<string>();
-  let frontier = nestedUris(doc);
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (const uri of frontier) {
-      if (seen.has(uri)) continue;
-      seen.add(uri);
-      uris.push(uri);
-      const cached = queryClient.getQueryData(trpc.vdags.get.queryKey({ vdagURI: uri }));
-      if (cached) next.push(...nestedUris(cached.doc));
-    }
-    frontier = next;
-  }
-  const results = useQueries({
-    queries: uris.map((vdagURI) => trpc.vdags.get.queryOptions({ vdagURI }, { staleTime: 60_000 })),
-  });
-  const key = results.map((r) => `${r.data?.vdagURI}@${r.dataUpdatedAt}`).join(",");
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` says when `results` has new data
-  return useMemo(() => {
-    const docs = new Map(results.flatMap((r) => (r.data ? [[r.data.vdagURI, r.data.doc] as const] : [])));
-    return (uri: string) => docs.get(uri);
-  }, [key]);
-}
-
-/**
  * The vDAG as its controller runs it (nested vDAGs inlined), each node with its block; with a
  * run, each node coloured by its step (ok, error, skipped, not reached) with its duration and
  * error, and the edges the request took in green; else the controller's figures per node.
@@ -125,8 +93,13 @@ export function PlanFlow({
   outcome: RunOutcome | null;
   metrics: TVdagControllerStatus["nodes"] | undefined;
 }) {
-  const nested = useNestedDocs(doc);
-  const graph = useMemo(() => planGraph(doc, nested), [doc, nested]);
+  const trpc = useTRPC();
+  const vdagURI = typeof doc.vdagURI === "string" ? doc.vdagURI : "";
+  const { data } = useQuery(
+    trpc.vdags.plan.queryOptions({ vdagURI }, { enabled: vdagURI !== "", staleTime: 60_000 }),
+  );
+  const plan = data?.plan;
+  const graph = useMemo(() => (plan ? planGraph(plan) : specGraph(doc)), [plan, doc]);
   const positions = useMemo(
     () =>
       layeredLayout(
