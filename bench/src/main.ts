@@ -6,9 +6,16 @@ import type { Scenario, ScenarioResult } from "./measure";
 import { apiTrpcQuery } from "./scenarios/api-trpc-query";
 import { executorOverhead } from "./scenarios/executor-overhead";
 import { policyScenarios } from "./scenarios/policy-lb";
+import { vdagEditor } from "./scenarios/vdag-editor";
 import { vdagScenarios } from "./scenarios/vdag-hops";
 
-export const SCENARIOS: Scenario[] = [apiTrpcQuery, ...policyScenarios, executorOverhead, ...vdagScenarios];
+export const SCENARIOS: Scenario[] = [
+  apiTrpcQuery,
+  ...policyScenarios,
+  executorOverhead,
+  ...vdagScenarios,
+  vdagEditor,
+];
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
