@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { API_URL, expect, test } from "./fixtures";
 
 /**
  * The seeded block `sentiment` (examples/specs/sentiment-block.json, 1..3 instances) as the console
@@ -83,4 +83,77 @@ test("scaling to 2 runs two healthy instances", async ({ page }) => {
   await page.getByTestId("scale-input").fill("1");
   await page.getByRole("button", { name: "Scale" }).click();
   await expect(page.getByTestId("instances-summary")).toContainText("1 desired");
+});
+
+test("a block created from the form reaches running live, charts its metrics and is removed", async ({
+  page,
+}) => {
+  test.setTimeout(DEPLOY_TIMEOUT + 120_000);
+  const id = `e2e-${Date.now().toString(36)}`;
+  await page.goto("/blocks");
+  await page.getByTestId("create-block").click();
+  await expect(page).toHaveURL(/\/blocks\/new$/);
+
+  await page.getByTestId("block-component").selectOption("model.echo:1.0.0-stable");
+  await page.getByTestId("block-id").fill(id);
+  await page.getByTestId("block-cluster").selectOption("local");
+  await page.getByTestId("block-min").fill("1");
+  await page.getByTestId("block-max").fill("1");
+  await page.getByTestId("create-block-submit").click();
+
+  // The progress follows the block over SSE (blocks.onStatus through the console's proxy).
+  const progress = page.getByTestId("create-progress");
+  await expect(progress).toContainText(id);
+  await expect(progress.getByTestId("live-status")).toHaveText("Live");
+  await expect(progress.getByTestId("status")).toHaveText("running", { timeout: DEPLOY_TIMEOUT });
+  await expect(progress.getByTestId("progress-step-running")).toHaveAttribute("data-state", "done");
+
+  await progress.getByTestId("open-block").click();
+  await expect(page).toHaveURL(`/blocks/${id}`);
+  await expect(page.getByRole("heading", { name: id, level: 2 })).toBeVisible();
+  await expect(page.getByTestId("status").first()).toHaveText("running");
+  // The agent samples the executor every ~10 s; the charts refetch every 5 s.
+  const metrics = page.getByTestId("block-metrics");
+  await expect(metrics.getByTestId("block-chart-in-flight").locator("canvas")).toBeVisible({
+    timeout: 60_000,
+  });
+
+  await page.getByRole("button", { name: "Remove" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Remove block" }).click();
+  await expect(page).toHaveURL(/\/blocks$/);
+  // Once the agent has stopped it, the block leaves the list without a reload.
+  await expect(page.getByTestId(`block-row-${id}`)).toHaveCount(0, { timeout: 60_000 });
+});
+
+test("the overview hears block status changes as they happen", async ({ page, request }) => {
+  test.setTimeout(DEPLOY_TIMEOUT + 60_000);
+  await page.goto("/");
+  // Only the SSE stream (blocks.onStatus) feeds the activity card; nothing there is polled.
+  await expect(page.getByTestId("live-status")).toHaveText("Live");
+  const id = `e2e-live-${Date.now().toString(36)}`;
+  const created = await request.post(`${API_URL}/trpc/parser.applySpec`, {
+    data: {
+      document: {
+        header: { templateUri: "Parser/V1", action: "createBlock" },
+        body: {
+          spec: {
+            values: {
+              blockComponentURI: "model.echo:1.0.0-stable",
+              blockId: id,
+              clusterId: "local",
+              minInstances: 1,
+              maxInstances: 1,
+            },
+          },
+        },
+      },
+    },
+  });
+  expect(created.status(), await created.text()).toBe(200);
+  const activity = page.getByTestId("block-activity").locator("li", { hasText: id });
+  await expect(activity.filter({ hasText: "running" })).toHaveCount(1, { timeout: DEPLOY_TIMEOUT });
+
+  const removed = await request.post(`${API_URL}/trpc/blocks.remove`, { data: { id } });
+  expect(removed.status(), await removed.text()).toBe(200);
+  await expect(activity.filter({ hasText: "removed" })).toHaveCount(1, { timeout: 60_000 });
 });

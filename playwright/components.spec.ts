@@ -59,3 +59,57 @@ test("a component registered through the API appears after a refetch", async ({ 
   await expect(row).toBeVisible();
   await expect(row).toContainText("registry.local/e2e:0.1.0");
 });
+
+test("a component registered through the JSON editor, with schema errors shown while typing", async ({
+  page,
+}) => {
+  await page.goto("/components");
+  await page.getByTestId("register-component").click();
+  await expect(page).toHaveURL(/\/components\/new$/);
+
+  // Monaco loads from the bundle; the template passes the schema as it is.
+  const editor = page.getByTestId("json-editor").locator(".monaco-editor");
+  await expect(editor).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("schema-ok")).toBeVisible({ timeout: 30_000 });
+
+  const name = `e2e-ui-${Date.now().toString(36)}`;
+  const document = {
+    header: { templateUri: "Parser/V1", action: "registerComponent" },
+    body: {
+      spec: {
+        values: {
+          componentId: { name, version: "0.1.0", releaseTag: "beta" },
+          containerRegistryInfo: { componentMode: "aios" },
+          runtime: { entry: "examples/components/echo/index.ts" },
+          tags: ["e2e"],
+          componentType: "tool",
+        },
+      },
+    },
+  };
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(JSON.stringify(document));
+  await page.keyboard.press("Escape");
+
+  // The text ends with `"tool"}}}}`: five steps left is inside the type's value. "tool!" breaks
+  // the type's pattern, and the schema says so, naming the field, until the "!" is gone again.
+  for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowLeft");
+  await page.keyboard.type("!");
+  const problems = page.getByTestId("schema-problems");
+  await expect(problems.getByTestId("problem-path")).toHaveText(["body.spec.values.componentType"]);
+  await expect(problems).toContainText("must start with a letter");
+  await page.keyboard.press("Backspace");
+  await expect(page.getByTestId("schema-ok")).toBeVisible();
+  await expect(problems).toHaveCount(0);
+
+  // The API's Parser agrees, then the document is applied and the component's page opens.
+  await page.getByTestId("validate-spec").click();
+  await expect(page.getByTestId("server-valid")).toContainText("registerComponent");
+  await page.getByTestId("apply-spec").click();
+  const uri = `tool.${name}:0.1.0-beta`;
+  await expect(page).toHaveURL(`/components/${encodeURIComponent(uri)}`);
+  await expect(page.getByRole("heading", { name: uri, level: 2 })).toBeVisible();
+  await expect(page.getByText("examples/components/echo/index.ts").first()).toBeVisible();
+});

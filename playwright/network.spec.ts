@@ -25,3 +25,13 @@ test("a cluster's detail page shows its stored spec", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "local", level: 2 })).toBeVisible();
   await expect(page.getByText('"publicHostname"')).toBeVisible();
 });
+
+test("the Network page charts the node's load from its heartbeats", async ({ page }) => {
+  await page.goto("/network");
+  const load = page.getByTestId("cluster-row-local").getByTestId("node-load");
+  // The agent sends a heartbeat every 10 s; the charts refetch every 5 s.
+  const cpu = load.getByTestId("node-chart-cpu");
+  await expect(cpu.locator("canvas")).toBeVisible({ timeout: 60_000 });
+  await expect(cpu.getByRole("list", { name: "Legend" })).toContainText("1 min");
+  await expect(load.getByTestId("node-chart-memory").locator("canvas")).toBeVisible();
+});

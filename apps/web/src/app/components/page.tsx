@@ -1,9 +1,11 @@
 "use client";
 
-import { Boxes } from "lucide-react";
+import { Boxes, Plus } from "lucide-react";
+import Link from "next/link";
 import { useState } from "react";
 import { COMPONENT_TABLE, matchesFilter } from "@/components/components/component-table";
 import { RegistryListPage } from "@/components/registry/registry-list-page";
+import { buttonVariants } from "@/components/ui/button";
 import { SearchInput } from "@/components/ui/search-input";
 import { CLI } from "@/lib/cli";
 import { useTRPC } from "@/trpc/react";
@@ -18,7 +20,19 @@ export default function ComponentsPage() {
       listTitle="Registry"
       noun="component"
       countLabel={(n) => `${n} registered`}
-      actions={<SearchInput value={filter} onChange={setFilter} placeholder="Filter by URI, type or tag" />}
+      actions={
+        <>
+          <SearchInput value={filter} onChange={setFilter} placeholder="Filter by URI, type or tag" />
+          <Link
+            href="/components/new"
+            className={buttonVariants({ size: "sm", variant: "primary" })}
+            data-testid="register-component"
+          >
+            <Plus />
+            Register component
+          </Link>
+        </>
+      }
       queryOptions={trpc.components.list.queryOptions({ limit: 1000 })}
       table={COMPONENT_TABLE}
       filter={{
@@ -29,7 +43,8 @@ export default function ComponentsPage() {
       empty={{
         icon: Boxes,
         title: "No components registered",
-        description: "Register the example components (echo, sentiment, language detection, HTTP proxy):",
+        description:
+          "Register one with Register component, or the example components (echo, sentiment, language detection, HTTP proxy):",
         command: CLI.applyComponents,
       }}
     />

@@ -1,9 +1,11 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Network } from "lucide-react";
+import { Network, Plus } from "lucide-react";
+import Link from "next/link";
 import { Page, PageHeading } from "@/components/layout/page";
 import { ClusterCard } from "@/components/network/cluster-card";
+import { buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { QueryView } from "@/components/ui/query-view";
@@ -20,7 +22,17 @@ export default function NetworkPage() {
     <Page>
       <PageHeading
         title="Network"
-        subtitle="Clusters of the network and the nodes their agents report. Refreshes every 5 seconds."
+        subtitle="Clusters of the network, the nodes their agents report and their load. Refreshes every 5 seconds."
+        actions={
+          <Link
+            href="/network/new"
+            className={buttonVariants({ size: "sm", variant: "primary" })}
+            data-testid="onboard-cluster"
+          >
+            <Plus />
+            Onboard cluster
+          </Link>
+        }
       />
       <QueryView query={clusters} skeleton={<ClusterSkeleton />}>
         {(rows) =>
@@ -29,7 +41,7 @@ export default function NetworkPage() {
               <EmptyState
                 icon={Network}
                 title="No clusters yet"
-                description="Create a cluster from a spec document; its agent then registers the nodes."
+                description="Onboard a cluster from a spec document (Onboard cluster, or the CLI); its agent then registers the nodes."
                 command={CLI.applyCluster}
               />
             </Card>

@@ -1,57 +1,67 @@
 import type { TBlockRecord } from "@aios/spec";
+import { LiveBadge } from "@/components/live/live-badge";
 import type { RecordView } from "@/components/registry/record-detail";
 import { StatusWithReason } from "@/components/ui/badge";
 import { RecordLink } from "@/components/ui/record-link";
 import { formatDateTime } from "@/lib/format";
+import type { LiveState } from "@/lib/live/use-live-block-status";
 import { routes } from "@/lib/routes";
+import { BlockMetricsCard } from "./block-metrics-card";
 import { ExecutorCard } from "./executor-card";
 import { InstancesCard } from "./instances-card";
 import { RemoveBlock } from "./remove-block";
 import { StatusHistoryCard } from "./status-history";
 import { TryIt } from "./try-it";
 
-/** A block's detail page: status and actions, instances, executor figures, a test call, history. */
-export const blockView = (b: TBlockRecord): RecordView => ({
-  title: b.id,
-  subtitle: "Block",
-  actions: (
-    <div className="flex items-start gap-4">
-      <StatusWithReason status={b.status} reason={b.statusReason} align="end" />
-      <RemoveBlock id={b.id} />
-    </div>
-  ),
-  doc: b.doc,
-  docTitle: "The createBlock values as submitted, and the runtime state the API keeps",
-  fields: [
-    {
-      label: "Component",
-      mono: true,
-      value: <RecordLink href={routes.component(b.componentURI)}>{b.componentURI}</RecordLink>,
-    },
-    {
-      label: "Cluster",
-      mono: true,
-      value: b.clusterId ? (
-        <RecordLink href={routes.cluster(b.clusterId)}>{b.clusterId}</RecordLink>
-      ) : (
-        "unplaced"
-      ),
-    },
-    {
-      label: "Instances",
-      value: `${b.desiredInstances} desired · min ${b.minInstances} · max ${b.maxInstances}`,
-    },
-    { label: "Created", value: formatDateTime(b.createdAt) },
-    { label: "Updated", value: formatDateTime(b.updatedAt) },
-  ],
-  sections: (
-    <>
-      <InstancesCard block={b} />
-      <ExecutorCard block={b} />
-      <div className="grid gap-6 lg:grid-cols-2">
-        <TryIt blockId={b.id} />
-        <StatusHistoryCard doc={b.doc} />
+/**
+ * A block's detail page: status (live) and actions, instances, executor figures, metric charts, a
+ * test call, history.
+ */
+export const blockView =
+  (live: LiveState) =>
+  (b: TBlockRecord): RecordView => ({
+    title: b.id,
+    subtitle: "Block",
+    actions: (
+      <div className="flex items-start gap-4">
+        <LiveBadge state={live} />
+        <StatusWithReason status={b.status} reason={b.statusReason} align="end" />
+        <RemoveBlock id={b.id} />
       </div>
-    </>
-  ),
-});
+    ),
+    doc: b.doc,
+    docTitle: "The createBlock values as submitted, and the runtime state the API keeps",
+    fields: [
+      {
+        label: "Component",
+        mono: true,
+        value: <RecordLink href={routes.component(b.componentURI)}>{b.componentURI}</RecordLink>,
+      },
+      {
+        label: "Cluster",
+        mono: true,
+        value: b.clusterId ? (
+          <RecordLink href={routes.cluster(b.clusterId)}>{b.clusterId}</RecordLink>
+        ) : (
+          "unplaced"
+        ),
+      },
+      {
+        label: "Instances",
+        value: `${b.desiredInstances} desired · min ${b.minInstances} · max ${b.maxInstances}`,
+      },
+      { label: "Created", value: formatDateTime(b.createdAt) },
+      { label: "Updated", value: formatDateTime(b.updatedAt) },
+    ],
+    sections: (
+      <>
+        <InstancesCard block={b} />
+        <ExecutorCard block={b} />
+        <BlockMetricsCard block={b} />
+        <div className="grid gap-6 lg:grid-cols-2">
+          <TryIt blockId={b.id} />
+          <StatusHistoryCard doc={b.doc} />
+        </div>
+      </>
+    ),
+  });

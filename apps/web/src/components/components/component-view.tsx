@@ -1,5 +1,8 @@
 import type { TComponentRecord } from "@aios/spec";
+import { Plus } from "lucide-react";
+import Link from "next/link";
 import type { RecordView } from "@/components/registry/record-detail";
+import { buttonVariants } from "@/components/ui/button";
 import { TableCard } from "@/components/ui/card";
 import { DefaultsCard } from "@/components/ui/defaults-card";
 import type { Field } from "@/components/ui/field-list";
@@ -52,6 +55,16 @@ export function componentView(c: TComponentRecord): RecordView {
   return {
     title: c.componentURI,
     subtitle: `${c.componentType} component`,
+    actions: (
+      <Link
+        href={`/blocks/new?component=${encodeURIComponent(c.componentURI)}`}
+        className={buttonVariants({ size: "sm", variant: "primary" })}
+        data-testid="create-block-from-component"
+      >
+        <Plus />
+        Create block
+      </Link>
+    ),
     intro: asString(metadata.description),
     fields: componentFields(c, metadata),
     doc: c.doc,

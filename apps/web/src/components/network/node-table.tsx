@@ -12,7 +12,9 @@ import { CLI } from "@/lib/cli";
 import { formatAgo, formatGiB } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
 import { GpuList } from "./gpu-list";
+import { NodeLoadPanel } from "./node-load";
 
+/** A cluster's nodes (every 5 s) and the load charts of one of them. */
 export function ClusterNodes({ clusterId, now }: { clusterId: string; now: number }) {
   const trpc = useTRPC();
   const nodes = useQuery(trpc.nodes.list.queryOptions({ clusterId }, { refetchInterval: 5_000 }));
@@ -27,7 +29,10 @@ export function ClusterNodes({ clusterId, now }: { clusterId: string; now: numbe
             command={CLI.startAgent.replace("<cluster>", clusterId)}
           />
         ) : (
-          <NodeTable nodes={rows} now={now} />
+          <>
+            <NodeTable nodes={rows} now={now} />
+            <NodeLoadPanel nodes={rows} />
+          </>
         )
       }
     </QueryView>
