@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import type { Db } from "@aios/db";
 import type { QueueBackend } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
@@ -36,8 +37,10 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
   const nodes = createNodeService(db);
   const components = createComponentService(db);
   const clusterQueues = createClusterQueues(queues);
-  const blocks = createBlockService(db, clusterQueues);
-  const blockLifecycle = createBlockLifecycle(db, clusterQueues);
+  // Status changes of blocks, from their creation to their removal (blocks.onStatus).
+  const blockEvents = new EventEmitter();
+  const blocks = createBlockService(db, clusterQueues, blockEvents);
+  const blockLifecycle = createBlockLifecycle(db, clusterQueues, blockEvents);
   const policyRuntime = createPolicyRuntimeService(db, config.policyLimits);
   const vdags = createVdagService({
     db,

@@ -9,7 +9,7 @@ const components = resolve(import.meta.dirname, "../../../examples/specs/compone
 describe("live block status over SSE", () => {
   const api = useApiServer();
 
-  it("streams each status change of a block, with its reason", async () => {
+  it("streams each status change of a block, with its reason, up to its removal", async () => {
     for (const document of JSON.parse(readFileSync(components, "utf8")) as unknown[]) {
       await api.caller().parser.applySpec({ document });
     }
@@ -37,7 +37,7 @@ describe("live block status over SSE", () => {
           onStarted: () => ready(),
           onData: ({ data }) => {
             seen.push({ status: data.status, reason: data.reason });
-            if (seen.length === 2) sub.unsubscribe();
+            if (seen.length === 3) sub.unsubscribe();
           },
         },
       );
@@ -55,10 +55,12 @@ describe("live block status over SSE", () => {
       executorEndpoint: "http://127.0.0.1:9",
       instances: [{ ...instance, status: "healthy" }],
     });
-    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(2);
+    await api.caller().blocks.remove({ id: "live" });
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(3);
     expect(seen).toEqual([
       { status: "deploying", reason: "starting 1 instance(s)" },
       { status: "running", reason: "1 of 1 instance(s) healthy" },
+      { status: "removing", reason: "removal requested" },
     ]);
   });
 });

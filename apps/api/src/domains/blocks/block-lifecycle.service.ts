@@ -74,7 +74,7 @@ export function createBlockLifecycle(
       return change(tx, r);
     });
   const bump = async (id: string, data: Prisma.BlockUpdateInput, reason: string) => {
-    const { clusterId, revision } = await locked(id, async (tx, r) => {
+    const { clusterId, revision, from } = await locked(id, async (tx, r) => {
       if (r.status === "removed") throw new NotFoundError("block", id);
       const runtime = runtimeOf(r.doc);
       const revision = runtime.revision + 1;
@@ -83,9 +83,17 @@ export function createBlockLifecycle(
         where: { id },
         data: { ...data, doc: doc as unknown as Prisma.InputJsonValue },
       });
-      return { clusterId: r.clusterId, revision };
+      return { clusterId: r.clusterId, revision, from: r.status };
     });
     await queues.enqueue(clusterId ?? "local", { type: "block.reconcile", blockId: id, revision });
+    if (typeof data.status === "string" && data.status !== from) {
+      events.emit("status", {
+        blockId: id,
+        status: data.status,
+        reason,
+        at: new Date().toISOString(),
+      } satisfies BlockStatusEvent);
+    }
   };
   const scoped = (clusterId: string | null, scope: string | null, id: string) => {
     if (scope && clusterId !== scope)

@@ -1,3 +1,4 @@
+import type { EventEmitter } from "node:events";
 import type { Db, Prisma } from "@aios/db";
 import { newBlockId, type TBlockRecord, type TBlockSpec, type TFilterQuery } from "@aios/spec";
 import { ConflictError, NotFoundError } from "../../errors";
@@ -28,7 +29,7 @@ export function toBlockRecord(row: BlockRow): TBlockRecord {
 /** Where a block goes until the Resource Allocator lands: the cluster the spec names, else `local`. */
 export const DEFAULT_CLUSTER_ID = "local";
 
-export function createBlockService(db: Db, queues: ClusterQueues) {
+export function createBlockService(db: Db, queues: ClusterQueues, events?: EventEmitter) {
   return {
     async list(
       page: PageInput & { clusterId?: string | undefined; includeRemoved?: boolean | undefined } = {},
@@ -115,6 +116,12 @@ export function createBlockService(db: Db, queues: ClusterQueues) {
         await db.block.delete({ where: { id } }); // no block without the job that deploys it
         throw err;
       }
+      events?.emit("status", {
+        blockId: id,
+        status: "pending",
+        reason: "waiting for the cluster agent",
+        at: new Date().toISOString(),
+      });
       return {
         created: true,
         dryRun: false,
