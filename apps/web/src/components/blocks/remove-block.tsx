@@ -1,10 +1,8 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { RemoveButton } from "@/components/ui/remove-button";
 import { useTRPC } from "@/trpc/react";
 
 /** "Remove" with a confirmation (`blocks.remove`); back to the list once the API accepted it. */
@@ -21,13 +19,7 @@ export function RemoveBlock({ id }: { id: string }) {
     }),
   );
   return (
-    <ConfirmDialog
-      trigger={
-        <Button size="sm">
-          <Trash2 />
-          Remove
-        </Button>
-      }
+    <RemoveButton
       title={`Remove block ${id}?`}
       description="Its executor and every instance are stopped; the id becomes free again. This cannot be undone."
       confirmLabel="Remove block"
