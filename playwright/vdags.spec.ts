@@ -24,12 +24,13 @@ test("the vDAG list shows text-pipeline, and its page draws its 4 nodes with the
   await expect(page.getByRole("heading", { name: TEXT_PIPELINE, level: 2 })).toBeVisible();
   const graph = page.getByTestId("plan-graph");
   await expect(graph.locator(".react-flow__node")).toHaveCount(4);
-  for (const [label, block] of [
+  const blocks: Array<[string, string]> = [
     ["detect", "language-detect"],
     ["sentiment", "sentiment"],
     ["other", "echo"],
     ["aggregate", "echo"],
-  ]) {
+  ];
+  for (const [label, block] of blocks) {
     await expect(graph.getByTestId(`plan-node-${label}`).getByTestId("plan-node-block")).toHaveText(block);
   }
   await expect(graph.locator(".react-flow__edge")).toHaveCount(5);

@@ -1,14 +1,17 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { ShieldCheck } from "lucide-react";
+import { Plus, ShieldCheck } from "lucide-react";
+import Link from "next/link";
 import { useState } from "react";
 import { FunctionsCard } from "@/components/registry/functions-card";
 import { POLICY_TABLE } from "@/components/registry/policy-table";
 import { RegistryListPage } from "@/components/registry/registry-list-page";
+import { buttonVariants } from "@/components/ui/button";
 import { SelectFilter } from "@/components/ui/select-filter";
 import { CLI } from "@/lib/cli";
 import { EXAMPLE_POLICY } from "@/lib/examples";
+import { policyRoutes } from "@/lib/policy/routes";
 import { useTRPC } from "@/trpc/react";
 
 export default function PoliciesPage() {
@@ -25,14 +28,24 @@ export default function PoliciesPage() {
       listTitle="Policy rules"
       noun="policy rule"
       actions={
-        <SelectFilter
-          label="Filter by kind"
-          value={kind}
-          onChange={setKind}
-          options={kinds}
-          allLabel="All kinds"
-          testId="policy-kind-filter"
-        />
+        <>
+          <SelectFilter
+            label="Filter by kind"
+            value={kind}
+            onChange={setKind}
+            options={kinds}
+            allLabel="All kinds"
+            testId="policy-kind-filter"
+          />
+          <Link
+            href={policyRoutes.create(kinds.find((k) => k === kind))}
+            className={buttonVariants({ variant: "primary" })}
+            data-testid="new-policy"
+          >
+            <Plus />
+            New policy
+          </Link>
+        </>
       }
       queryOptions={options}
       table={POLICY_TABLE}

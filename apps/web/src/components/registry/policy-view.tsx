@@ -1,12 +1,17 @@
 import { POLICY_KIND_SCHEMAS, type TPolicyRecord } from "@aios/spec";
+import { GitCompareArrows, PencilLine } from "lucide-react";
+import Link from "next/link";
 import { CommandsTable } from "@/components/components/commands-table";
+import { PolicyVersionsCard } from "@/components/policies/versions-card";
 import { Badge } from "@/components/ui/badge";
+import { buttonVariants } from "@/components/ui/button";
 import { Card, CardBody, CardHeader, TableCard } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { DefaultsCard } from "@/components/ui/defaults-card";
 import { TagList } from "@/components/ui/tag-list";
 import { asString } from "@/lib/doc";
 import { formatDateTime } from "@/lib/format";
+import { policyRoutes } from "@/lib/policy/routes";
 import type { RecordView } from "./record-detail";
 
 const DEFAULTS = [
@@ -21,9 +26,23 @@ export function policyView(p: TPolicyRecord): RecordView {
     title: p.policyRuleURI,
     subtitle: p.description ?? "Policy rule",
     actions: (
-      <Badge tone="accent" className="font-mono">
-        {p.kind}
-      </Badge>
+      <>
+        <Badge tone="accent" className="font-mono">
+          {p.kind}
+        </Badge>
+        <Link href={policyRoutes.diff(p.policyRuleURI)} className={buttonVariants({ size: "sm" })}>
+          <GitCompareArrows />
+          Compare versions
+        </Link>
+        <Link
+          href={policyRoutes.edit(p.policyRuleURI)}
+          className={buttonVariants({ size: "sm", variant: "primary" })}
+          data-testid="edit-policy"
+        >
+          <PencilLine />
+          Edit
+        </Link>
+      </>
     ),
     intro: (
       <p data-testid="policy-kind-description">
@@ -52,6 +71,7 @@ export function policyView(p: TPolicyRecord): RecordView {
             )}
           </CardBody>
         </Card>
+        <PolicyVersionsCard policy={p} />
         <DefaultsCard
           doc={p.doc}
           entries={DEFAULTS}
