@@ -48,6 +48,26 @@ const PAGES: Array<{ name: string; path: string; ready: (page: Page) => Promise<
     ready: (p) => expect(p.locator(".react-flow__node").first()).toBeVisible(),
   },
   {
+    name: "vdag-new",
+    path: "/vdags/new",
+    ready: (p) => expect(p.getByTestId("tab-json")).toBeVisible(),
+  },
+  {
+    name: "block-new",
+    path: "/blocks/new",
+    ready: (p) => expect(p.getByRole("button").first()).toBeVisible(),
+  },
+  {
+    name: "component-new",
+    path: "/components/new",
+    ready: (p) => expect(p.locator(".monaco-editor").first()).toBeVisible(),
+  },
+  {
+    name: "cluster-new",
+    path: "/network/new",
+    ready: (p) => expect(p.locator(".monaco-editor").first()).toBeVisible(),
+  },
+  {
     name: "policies",
     path: "/policies",
     ready: (p) => expect(p.getByText("round-robin").first()).toBeVisible(),
@@ -61,6 +81,11 @@ const PAGES: Array<{ name: string; path: string; ready: (page: Page) => Promise<
     name: "policy-editor",
     path: `/policies/${POLICY}/edit`,
     ready: (p) => expect(p.locator(".monaco-editor").first()).toBeVisible(),
+  },
+  {
+    name: "policy-diff",
+    path: `/policies/${POLICY}/diff`,
+    ready: (p) => expect(p.getByRole("heading").first()).toBeVisible(),
   },
 ];
 
