@@ -157,3 +157,31 @@ test("the overview hears block status changes as they happen", async ({ page, re
   expect(removed.status(), await removed.text()).toBe(200);
   await expect(activity.filter({ hasText: "removed" })).toHaveCount(1, { timeout: 60_000 });
 });
+
+test("a management command reaches every instance and a service's policy, each reply with its status", async ({
+  page,
+}) => {
+  test.setTimeout(DEPLOY_TIMEOUT + 30_000);
+  await page.goto("/blocks/echo");
+  await expect(page.getByTestId("status").first()).toHaveText("running", { timeout: DEPLOY_TIMEOUT });
+  const card = page.getByTestId("mgmt-card");
+  await card.getByTestId("mgmt-action").fill("stats");
+  await card.getByTestId("mgmt-run").click();
+  const replies = card.getByTestId("mgmt-replies");
+  await expect(replies).toContainText("HTTP 200");
+  await expect(replies).toContainText('"served"');
+  // The echo block runs the built-in load balancing: its executor has no policy to command.
+  await card.getByTestId("mgmt-target").selectOption("executor");
+  await card.getByTestId("mgmt-action").fill("reset");
+  await card.getByTestId("mgmt-run").click();
+  await expect(replies).toContainText("HTTP 404");
+  await expect(replies).toContainText("runs no loadBalancer policy");
+});
+
+test("the logs card shows what an instance printed", async ({ page }) => {
+  test.setTimeout(DEPLOY_TIMEOUT + 30_000);
+  await openBlock(page);
+  const card = page.getByTestId("logs-card");
+  await card.getByTestId("logs-target").selectOption({ index: 1 }); // the first instance
+  await expect(card.getByTestId("logs-lines")).toContainText("instance listening");
+});

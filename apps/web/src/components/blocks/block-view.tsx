@@ -9,13 +9,15 @@ import { routes } from "@/lib/routes";
 import { BlockMetricsCard } from "./block-metrics-card";
 import { ExecutorCard } from "./executor-card";
 import { InstancesCard } from "./instances-card";
+import { LogsCard } from "./logs-card";
+import { MgmtCard } from "./mgmt-card";
 import { RemoveBlock } from "./remove-block";
 import { StatusHistoryCard } from "./status-history";
 import { TryIt } from "./try-it";
 
 /**
  * A block's detail page: status (live) and actions, instances, executor figures, metric charts, a
- * test call, history.
+ * test call, history, management commands and logs.
  */
 export const blockView =
   (live: LiveState) =>
@@ -62,6 +64,8 @@ export const blockView =
           <TryIt blockId={b.id} />
           <StatusHistoryCard doc={b.doc} />
         </div>
+        <MgmtCard blockId={b.id} />
+        <LogsCard blockId={b.id} />
       </>
     ),
   });
