@@ -7,10 +7,12 @@ import { VDAG_TABLE } from "@/components/registry/vdag-table";
 import { buttonVariants } from "@/components/ui/button";
 import { CLI } from "@/lib/cli";
 import { EXAMPLE_VDAG } from "@/lib/examples";
+import { useLiveVdagStatus } from "@/lib/live/use-live-vdag-status";
 import { useTRPC } from "@/trpc/react";
 
 export default function VdagsPage() {
   const trpc = useTRPC();
+  useLiveVdagStatus();
   return (
     <RegistryListPage
       title="vDAGs"
