@@ -20,6 +20,7 @@ import { createPolicyRuntimeService, policySource } from "./domains/policies/pol
 import { createClusterQueues } from "./domains/queues/cluster-queues";
 import { createTokenService } from "./domains/tokens/token.service";
 import { createVdagService } from "./domains/vdags/vdag.service";
+import { createVdagControllers } from "./domains/vdags/vdag-controllers.service";
 import { createVdagTasks } from "./domains/vdags/vdag-tasks.service";
 
 export interface ServiceConfig {
@@ -42,11 +43,15 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
   const blocks = createBlockService(db, clusterQueues, blockEvents);
   const blockLifecycle = createBlockLifecycle(db, clusterQueues, blockEvents);
   const policyRuntime = createPolicyRuntimeService(db, config.policyLimits);
+  // Status changes of vDAGs, from their creation (assigned) to active, unhealthy or removed (vdags.onStatus).
+  const vdagEvents = new EventEmitter();
   const vdags = createVdagService({
     db,
     queues: clusterQueues,
+    events: vdagEvents,
     executePolicy: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
   });
+  const vdagControllers = createVdagControllers(db, vdagEvents);
   const policies = createPolicyService(db, policyRuntime);
   const functions = createFunctionService(db, clusterQueues);
   return {
@@ -63,7 +68,8 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     blockLifecycle,
     blockMetrics: createBlockMetrics(db),
     vdags,
-    vdagTasks: createVdagTasks(db, vdags, deps.log),
+    vdagControllers,
+    vdagTasks: createVdagTasks(db, vdagControllers, deps.log),
     policies,
     policyRuntime,
     policySources: { get: (uri: string) => policySource(db, uri) },

@@ -144,12 +144,12 @@ export const agentWorkRouter = router({
   desiredVdagControllers: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel }))
     .output(z.array(z.string()))
-    .query(({ ctx, input }) => ctx.services.vdags.desiredControllers(input.clusterId)),
+    .query(({ ctx, input }) => ctx.services.vdagControllers.desiredControllers(input.clusterId)),
   /** A vDAG controller's configuration: its plan with each block's executor as of now. */
   desiredVdagController: agentProcedure
     .input(z.object({ controllerId: ZDnsLabel }))
     .query(({ ctx, input }) =>
-      ctx.services.vdags.desiredController(input.controllerId, scopeOf(ctx.principal)),
+      ctx.services.vdagControllers.desiredController(input.controllerId, scopeOf(ctx.principal)),
     ),
   reportVdagController: agentProcedure
     .input(
@@ -162,12 +162,16 @@ export const agentWorkRouter = router({
     )
     .output(z.object({ status: z.string() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.vdags.reportController(input.controllerId, input, scopeOf(ctx.principal)),
+      ctx.services.vdagControllers.reportController(input.controllerId, input, scopeOf(ctx.principal)),
     ),
   reportQualitySamples: agentProcedure
     .input(z.object({ controllerId: ZDnsLabel, samples: z.array(ZQualitySample).max(1000) }))
     .output(z.object({ stored: z.number() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.vdags.storeQualitySamples(input.controllerId, input.samples, scopeOf(ctx.principal)),
+      ctx.services.vdagControllers.storeQualitySamples(
+        input.controllerId,
+        input.samples,
+        scopeOf(ctx.principal),
+      ),
     ),
 });

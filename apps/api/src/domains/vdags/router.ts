@@ -45,7 +45,7 @@ export const vdagsRouter = router({
     .query(async ({ ctx, input }) => ({ plan: await ctx.services.vdags.plan(input.vdagURI) })),
   controllers: viewerProcedure
     .input(ZUri)
-    .query(({ ctx, input }) => ctx.services.vdags.controllers(input.vdagURI)),
+    .query(({ ctx, input }) => ctx.services.vdagControllers.controllers(input.vdagURI)),
   /** Every status change of a vDAG (or of all), as it happens, over SSE. */
   onStatus: viewerProcedure
     .input(z.object({ vdagURI: z.string().optional() }).optional())
@@ -84,7 +84,7 @@ export const vdagsRouter = router({
   qualitySamples: viewerProcedure
     .input(ZUri.extend({ limit: z.number().int().min(1).max(500).default(50) }))
     .output(z.array(ZQualitySample))
-    .query(({ ctx, input }) => ctx.services.vdags.qualitySamples(input.vdagURI, input.limit)),
+    .query(({ ctx, input }) => ctx.services.vdagControllers.qualitySamples(input.vdagURI, input.limit)),
   /** A session's request count as the quota checker sees it. */
   quota: viewerProcedure
     .input(ZSession)

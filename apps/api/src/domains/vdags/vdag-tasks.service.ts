@@ -4,7 +4,7 @@ import type { Logger } from "@aios/service-kit";
 import type { TVdagInferRequest } from "@aios/spec";
 import { NotFoundError, OperationalError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
-import type { VdagService } from "./vdag.service";
+import type { VdagControllers } from "./vdag-controllers.service";
 
 /** A task as clients read it (`GET /v1/tasks/<id>`, `vdags.task`, `aios trace`). */
 export interface VdagTaskRecord {
@@ -31,7 +31,7 @@ const TASK_KIND = "vdag.infer";
  * Every request becomes a task in Postgres with its trace (written after the answer, off the
  * request's path); `async` requests are answered at once with the task id and run in the background.
  */
-export function createVdagTasks(db: Db, vdags: VdagService, log: Logger) {
+export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
   const forward = async (
     vdagURI: string,
     taskId: string,

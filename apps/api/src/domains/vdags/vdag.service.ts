@@ -4,29 +4,18 @@ import {
   formatVdagUri,
   newVdagControllerId,
   type TFilterQuery,
-  type TQualitySample,
-  type TVdagControllerConfig,
-  type TVdagControllerStatus,
   type TVdagPlan,
   type TVdagRecord,
   type TVdagSpec,
-  ZVdagControllerConfig,
   ZVdagPlan,
 } from "@aios/spec";
-import { ConflictError, ForbiddenError, NotFoundError, UserError } from "../../errors";
+import { ConflictError, NotFoundError } from "../../errors";
 import { DEFAULT_CLUSTER_ID } from "../blocks/block.service";
-import { runtimeOf } from "../blocks/block-runtime-state";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
 import { analyseGraph } from "./graph";
-import {
-  assignNodes,
-  type CompileDeps,
-  compilePlan,
-  controllerPolicies,
-  type TControllerPolicies,
-} from "./vdag-compiler";
+import { assignNodes, type CompileDeps, compilePlan, controllerPolicies } from "./vdag-compiler";
 
 type VdagRow = Prisma.VdagGetPayload<object>;
 
@@ -46,10 +35,8 @@ export function toVdagRecord(row: VdagRow): TVdagRecord {
 /** The original replaced a vDAG whose earlier create had not gone through; an assigned one is kept. */
 const REPLACEABLE = new Set(["pending", "failed", "removed"]);
 
-const QUALITY_KIND = "vdag.quality";
-
 /** Statuses of a vDAG whose controller is placed (the Master DAG's members). */
-const SERVING = ["assigned", "active", "unhealthy"] as const;
+export const SERVING = ["assigned", "active", "unhealthy"] as const;
 
 /** A vDAG's status changed (for live views: `vdags.onStatus`). */
 export interface VdagStatusEvent {
@@ -59,16 +46,16 @@ export interface VdagStatusEvent {
   at: string;
 }
 
+/** Tells the live views (`vdags.onStatus`) that a vDAG's status changed. */
+export function emitVdagStatus(events: EventEmitter, vdagURI: string, status: string, reason: string) {
+  events.emit("status", { vdagURI, status, reason, at: new Date().toISOString() } satisfies VdagStatusEvent);
+}
+
 export function createVdagService(deps: CompileDeps & { queues: ClusterQueues; events?: EventEmitter }) {
   const { db, queues } = deps;
   const events = deps.events ?? new EventEmitter();
   const emit = (vdagURI: string, status: string, reason: string) =>
-    events.emit("status", {
-      vdagURI,
-      status,
-      reason,
-      at: new Date().toISOString(),
-    } satisfies VdagStatusEvent);
+    emitVdagStatus(events, vdagURI, status, reason);
   const controllerCluster = (values: TVdagSpec, plan: TVdagPlan) => controllerClusterOf(db, values, plan);
   return {
     /** Status changes as they happen ("status" events of VdagStatusEvent). */
@@ -199,182 +186,6 @@ export function createVdagService(deps: CompileDeps & { queues: ClusterQueues; e
       if (!row) throw new NotFoundError("vDAG", vdagURI);
       const plan = ZVdagPlan.safeParse(row.compiled);
       return plan.success ? plan.data : null;
-    },
-
-    /** The controller serving a vDAG (404 unless it runs). */
-    async controllerOf(vdagURI: string) {
-      const vdag = await db.vdag.findUnique({ where: { vdagURI }, include: { controllers: true } });
-      if (!vdag || vdag.status === "removed") throw new NotFoundError("vDAG", vdagURI);
-      const c = vdag.controllers.find((x) => x.status === "running" && x.url);
-      if (!c) throw new UserError(`vDAG ${vdagURI} has no running controller yet (status ${vdag.status})`);
-      return { id: c.id, url: c.url as string, clusterId: c.clusterId };
-    },
-
-    async controllers(vdagURI: string) {
-      await this.get(vdagURI);
-      const rows = await db.vdagController.findMany({ where: { vdagURI }, orderBy: { createdAt: "asc" } });
-      return rows.map((c) => ({
-        id: c.id,
-        vdagURI: c.vdagURI,
-        clusterId: c.clusterId,
-        status: c.status,
-        url: c.url,
-        doc: asObject(c.doc),
-        updatedAt: c.updatedAt.toISOString(),
-      }));
-    },
-
-    /** The controllers this cluster's agent must run (and those it must stop). */
-    async desiredControllers(clusterId: string) {
-      const rows = await db.vdagController.findMany({
-        where: { clusterId, status: { not: "removed" } },
-        select: { id: true },
-      });
-      return rows.map((r) => r.id);
-    },
-
-    /** What a controller runs with: the plan with each block's executor as of now. */
-    async desiredController(controllerId: string, scope: string | null) {
-      const c = await db.vdagController.findUnique({ where: { id: controllerId }, include: { vdag: true } });
-      if (!c) return { controllerId, exists: false as const };
-      if (scope && c.clusterId !== scope)
-        throw new ForbiddenError(`controller ${controllerId} runs on cluster ${c.clusterId}, not ${scope}`);
-      const revision = (asObject(c.doc).revision as number | undefined) ?? 1;
-      if (c.status === "removing" || c.status === "removed" || !c.vdag.compiled)
-        return { controllerId, exists: true as const, removing: true, revision, config: null };
-      const plan = ZVdagPlan.parse(c.vdag.compiled);
-      const blockIds = [...new Set(Object.values(plan.nodes).map((n) => n.blockId))];
-      const blocks = await db.block.findMany({ where: { id: { in: blockIds } } });
-      const endpoints = new Map(
-        blocks.map((b) => [
-          b.id,
-          b.status === "removed" ? null : (runtimeOf(b.doc).executorEndpoint ?? null),
-        ]),
-      );
-      for (const n of Object.values(plan.nodes)) n.executorEndpoint = endpoints.get(n.blockId) ?? null;
-      const policies = asObject(asObject(c.vdag.doc).controllerConfig) as unknown as TControllerPolicies;
-      const config: TVdagControllerConfig = ZVdagControllerConfig.parse({
-        ...policies,
-        controllerId,
-        vdagURI: c.vdagURI,
-        plan,
-      });
-      return { controllerId, exists: true as const, removing: false, revision, config };
-    },
-
-    /**
-     * The agent's report on a controller: where it listens (null: stopped) and its status. The vDAG
-     * is `active` while its controller runs and is healthy, `unhealthy` when its health check says so.
-     */
-    async reportController(
-      controllerId: string,
-      report: {
-        url: string | null;
-        failure?: string | undefined;
-        status?: TVdagControllerStatus | undefined;
-      },
-      scope: string | null,
-    ) {
-      const c = await db.vdagController.findUnique({ where: { id: controllerId }, include: { vdag: true } });
-      if (!c) throw new NotFoundError("vDAG controller", controllerId);
-      if (scope && c.clusterId !== scope)
-        throw new ForbiddenError(`controller ${controllerId} runs on cluster ${c.clusterId}, not ${scope}`);
-      const removing = c.status === "removing" || c.status === "removed";
-      const status = removing
-        ? report.url
-          ? "removing"
-          : "removed"
-        : report.failure
-          ? "failed"
-          : report.url
-            ? "running"
-            : "pending";
-      const health = report.status
-        ? {
-            healthy: report.status.healthy,
-            reason: report.status.healthReason ?? null,
-            checkedAt: report.status.checkedAt,
-          }
-        : asObject(asObject(c.doc).health);
-      await db.vdagController.update({
-        where: { id: controllerId },
-        data: {
-          status,
-          url: report.url,
-          doc: {
-            ...asObject(c.doc),
-            health,
-            ...(report.status ? { status: report.status } : {}),
-            ...(report.failure ? { failure: report.failure } : {}),
-          } as Prisma.InputJsonValue,
-        },
-      });
-      if (c.vdag.status !== "removed") {
-        const vdagStatus =
-          status === "running"
-            ? report.status && !report.status.healthy
-              ? "unhealthy"
-              : "active"
-            : status === "failed"
-              ? "failed"
-              : c.vdag.status;
-        if (vdagStatus !== c.vdag.status) {
-          const doc = asObject(c.vdag.doc);
-          const history = Array.isArray(doc.history) ? (doc.history as unknown[]) : [];
-          const reason =
-            vdagStatus === "unhealthy"
-              ? (report.status?.healthReason ?? "the health check failed")
-              : vdagStatus === "failed"
-                ? (report.failure ?? "the controller failed")
-                : `controller ${controllerId} serves it`;
-          await db.vdag.update({
-            where: { vdagURI: c.vdagURI },
-            data: {
-              status: vdagStatus,
-              doc: {
-                ...doc,
-                statusReason: reason,
-                history: [...history, { status: vdagStatus, reason, at: new Date().toISOString() }].slice(
-                  -20,
-                ),
-              } as Prisma.InputJsonValue,
-            },
-          });
-          emit(c.vdagURI, vdagStatus, reason);
-        }
-      }
-      return { status };
-    },
-
-    /** Quality checker verdicts drained from a controller, kept with the vDAG (as tasks of their own). */
-    async storeQualitySamples(controllerId: string, samples: TQualitySample[], scope: string | null) {
-      const c = await db.vdagController.findUnique({ where: { id: controllerId } });
-      if (!c) throw new NotFoundError("vDAG controller", controllerId);
-      if (scope && c.clusterId !== scope)
-        throw new ForbiddenError(`controller ${controllerId} runs on cluster ${c.clusterId}, not ${scope}`);
-      await db.task.createMany({
-        data: samples.map((sample) => ({
-          kind: QUALITY_KIND,
-          status: sample.error ? "error" : sample.passed === false ? "failed" : "passed",
-          targetType: "vdag",
-          targetId: c.vdagURI,
-          input: { taskId: sample.taskId, controllerId },
-          result: sample as unknown as Prisma.InputJsonValue,
-          finishedAt: new Date(sample.at),
-        })),
-      });
-      return { stored: samples.length };
-    },
-
-    /** The most recent quality verdicts of a vDAG, newest first. */
-    async qualitySamples(vdagURI: string, limit: number): Promise<TQualitySample[]> {
-      await this.get(vdagURI);
-      const rows = await db.task.findMany({
-        where: { kind: QUALITY_KIND, targetType: "vdag", targetId: vdagURI },
-        orderBy: { finishedAt: "desc" },
-        take: limit,
-      });
-      return rows.map((r) => r.result as unknown as TQualitySample);
     },
 
     /**
