@@ -5,6 +5,7 @@ import type { Logger } from "@aios/service-kit";
 import { createAgentService } from "./domains/agents/agent.service";
 import { createAuditService } from "./domains/audit/audit.service";
 import { createBlockService } from "./domains/blocks/block.service";
+import { createBlockAgentLoop } from "./domains/blocks/block-agent-loop.service";
 import { createBlockLifecycle } from "./domains/blocks/block-lifecycle.service";
 import { createBlockMetrics } from "./domains/blocks/block-metrics.service";
 import { createClusterService } from "./domains/clusters/cluster.service";
@@ -42,6 +43,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
   const blockEvents = new EventEmitter();
   const blocks = createBlockService(db, clusterQueues, blockEvents);
   const blockLifecycle = createBlockLifecycle(db, clusterQueues, blockEvents);
+  const blockAgentLoop = createBlockAgentLoop(db, blockEvents);
   const policyRuntime = createPolicyRuntimeService(db, config.policyLimits);
   // Status changes of vDAGs, from their creation (assigned) to active, unhealthy or removed (vdags.onStatus).
   const vdagEvents = new EventEmitter();
@@ -66,6 +68,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     components,
     blocks,
     blockLifecycle,
+    blockAgentLoop,
     blockMetrics: createBlockMetrics(db),
     vdags,
     vdagControllers,

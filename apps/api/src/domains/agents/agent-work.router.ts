@@ -79,10 +79,10 @@ export const agentWorkRouter = router({
   desiredBlocks: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel }))
     .output(z.array(z.string()))
-    .query(({ ctx, input }) => ctx.services.blockLifecycle.desiredForCluster(input.clusterId)),
+    .query(({ ctx, input }) => ctx.services.blockAgentLoop.desiredForCluster(input.clusterId)),
   desiredBlock: agentProcedure
     .input(z.object({ blockId: ZDnsLabel }))
-    .query(({ ctx, input }) => ctx.services.blockLifecycle.desired(input.blockId, scopeOf(ctx.principal))),
+    .query(({ ctx, input }) => ctx.services.blockAgentLoop.desired(input.blockId, scopeOf(ctx.principal))),
   reportBlock: agentProcedure
     .input(
       z.object({
@@ -102,13 +102,13 @@ export const agentWorkRouter = router({
     )
     .output(z.object({ status: z.string(), reason: z.string() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.blockLifecycle.report(input.blockId, input, scopeOf(ctx.principal)),
+      ctx.services.blockAgentLoop.report(input.blockId, input, scopeOf(ctx.principal)),
     ),
   autoscaled: agentProcedure
     .input(z.object({ blockId: ZDnsLabel, instances: z.number().int().min(0) }))
     .output(z.object({ desiredInstances: z.number().int() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.blockLifecycle.autoscaled(input.blockId, input.instances, scopeOf(ctx.principal)),
+      ctx.services.blockAgentLoop.autoscaled(input.blockId, input.instances, scopeOf(ctx.principal)),
     ),
   reportMetrics: agentProcedure
     .input(
@@ -139,7 +139,7 @@ export const agentWorkRouter = router({
     )
     .output(z.object({ ok: z.boolean() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.blockLifecycle.initStage(input.blockId, input, scopeOf(ctx.principal)),
+      ctx.services.blockAgentLoop.initStage(input.blockId, input, scopeOf(ctx.principal)),
     ),
   desiredVdagControllers: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel }))
