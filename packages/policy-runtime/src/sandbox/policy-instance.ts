@@ -3,6 +3,8 @@ import type { CompiledPolicy } from "../compile";
 import { PolicyError, type PolicyIssue } from "../errors";
 import { toPolicyError } from "./error-mapping";
 import type { SandboxFault, SessionMethod, SessionOutcome } from "./isolate-session";
+import { RESEND_ROWS } from "./prelude";
+import { RowEncoder } from "./row-transfer";
 import type { SessionPort } from "./session-port";
 import type { CallResult, LogEntry, PolicyInstance } from "./types";
 
@@ -12,10 +14,14 @@ type Answer =
 
 // What comes out of the isolate is untrusted: a "__proto__" key must not become a prototype later.
 const dropProto = (key: string, value: unknown) => (key === "__proto__" ? undefined : value);
+const parseUntrusted = (json: string): unknown =>
+  json.includes('"__proto__"') ? JSON.parse(json, dropProto) : JSON.parse(json);
 const ms = (t0: number) => Math.round((performance.now() - t0) * 1000) / 1000;
 
 /** A PolicyInstance over any SessionPort: JSON in and out, kind validation, mapped errors. */
 export class SandboxedPolicyInstance implements PolicyInstance {
+  private readonly rows = new RowEncoder();
+
   constructor(
     readonly kind: TPolicyKind,
     private readonly compiled: CompiledPolicy,
@@ -60,12 +66,20 @@ export class SandboxedPolicyInstance implements PolicyInstance {
       ? { ok: true as const, value: input }
       : validatePolicyInput(this.kind, input);
     if (!checked.ok) return failed(invalid("invalid_input", `input of ${this.kind}`, checked.errors), [], t0);
-    const r = await this.call("eval", { input: checked.value, metrics: ctx.metrics }, t0);
+    const r = await this.evalCall(checked.value, ctx.metrics, t0);
     if (!r.ok) return r;
     const out = validatePolicyOutput(this.kind, r.value, checked.value);
     if (!out.ok)
       return failed(invalid("invalid_output", `output of ${this.kind}`, out.errors, r.value), r.logs, t0);
     return { ok: true, value: out.value, logs: r.logs, durationMs: ms(t0) };
+  }
+
+  /** eval with its row arrays as columns; in full again if the isolate lost the columns it held. */
+  private evalCall(input: unknown, metrics: unknown, t0: number): Promise<CallResult<unknown>> {
+    return this.call("eval", { ...this.rows.encode(input), metrics }, t0, () => {
+      this.rows.reset();
+      return { ...this.rows.encode(input), metrics };
+    });
   }
 
   management(action: string, data: unknown): Promise<CallResult<unknown>> {
@@ -76,7 +90,12 @@ export class SandboxedPolicyInstance implements PolicyInstance {
     this.port.dispose();
   }
 
-  private async call(method: SessionMethod, args: object, t0: number): Promise<CallResult<unknown>> {
+  private async call(
+    method: SessionMethod,
+    args: object,
+    t0: number,
+    resend?: () => object,
+  ): Promise<CallResult<unknown>> {
     let json: string;
     try {
       json = JSON.stringify(args);
@@ -87,7 +106,12 @@ export class SandboxedPolicyInstance implements PolicyInstance {
         t0,
       );
     }
-    const answer = read(await this.port.call(method, json));
+    const out = await this.port.call(method, json);
+    if ("json" in out && out.json === RESEND_ROWS) {
+      if (resend) return this.call(method, resend(), t0);
+      return failed(new PolicyError("runtime", "the sandbox lost the input's rows twice"), [], t0);
+    }
+    const answer = read(out);
     if (!answer.ok) return failed(toPolicyError(answer.error, this.compiled), answer.logs, t0);
     return { ok: true, value: answer.value, logs: answer.logs, durationMs: ms(t0) };
   }
@@ -95,7 +119,7 @@ export class SandboxedPolicyInstance implements PolicyInstance {
 
 function read(out: SessionOutcome): Answer {
   if ("fault" in out) return { ok: false, error: out.fault, logs: out.logs };
-  return JSON.parse(out.json, dropProto) as Answer;
+  return parseUntrusted(out.json) as Answer;
 }
 
 function invalid(

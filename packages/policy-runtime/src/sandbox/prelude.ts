@@ -16,11 +16,13 @@ export const PRELUDE = String.raw`(function () {
   const { parse, stringify } = JSON;
   const { freeze, getPrototypeOf, getOwnPropertyDescriptor } = Object;
   const { ownKeys, apply } = Reflect;
+  const { isArray } = Array;
   const promiseResolve = (v) => Promise.resolve(v);
   const promiseThen = Promise.prototype.then;
   const MAX_LOGS = 200;
   const MAX_MESSAGE = 4000;
   const PENDING = '{"pending":true}';
+  const RESEND = '{"resend":true}';
   const MEMORY_RANGE_ERROR = /Invalid (string|array|typed array) length|allocation failed|out of memory/i;
 
   // A decision function needs none of these; they only widen what policy code can reach.
@@ -133,6 +135,51 @@ export const PRELUDE = String.raw`(function () {
     policy = p;
     return succeed({ kind: p.kind });
   };
+  // Row arrays sent as columns (see row-transfer.ts): rebuilt as the JSON objects they were.
+  const heldRows = new Map();
+  // One object literal per key list: every row gets the same shape, as JSON.parse would give it.
+  const makeFunction = Function;
+  const rowMakers = new Map();
+  const rowMaker = (keys) => {
+    const id = keys.join("\u0000");
+    let make = rowMakers.get(id);
+    if (make === undefined) {
+      if (keys.includes("__proto__")) throw new TypeError("a row key cannot be __proto__");
+      make = makeFunction("c", "r", '"use strict"; return {' + keys.map((k, i) => stringify(k) + ": c[" + i + "][r]").join(", ") + "};");
+      if (rowMakers.size >= 64) rowMakers.clear();
+      rowMakers.set(id, make);
+    }
+    return make;
+  };
+  const restoreRows = (a) => {
+    const rows = a.rows;
+    for (const key of ownKeys(rows)) {
+      const e = rows[key];
+      const base = heldRows.get(key);
+      if (e.b !== undefined && (base === undefined || base.id !== e.b)) return false;
+      const keys = e.k === 0 ? base.keys : e.k;
+      const cols = [];
+      for (let i = 0; i < keys.length; i++) {
+        let col = e.c[i];
+        if (col === 0) col = base.cols[i];
+        else if (!isArray(col)) {
+          const d = col.d;
+          col = base.cols[i].slice();
+          for (let j = 0; j < d.length; j += 2) col[d[j]] = d[j + 1];
+        }
+        cols.push(col);
+      }
+      heldRows.set(key, { id: e.id, keys, cols });
+      const u = e.u;
+      const n = e.n;
+      const make = rowMaker(keys);
+      const out = new Array(n);
+      for (let r = 0; r < n; r++) out[r] = make(cols, r);
+      if (u !== undefined) for (const i of ownKeys(u)) for (const r of u[i]) delete out[r][keys[i]];
+      a.input[key] = out;
+    }
+    return true;
+  };
   const invoke = (method, a) => {
     if (method === "init") {
       settings = a.settings || {};
@@ -154,7 +201,9 @@ export const PRELUDE = String.raw`(function () {
       if (method === "load") return load();
       if (policy === null) return invalid("the policy module was not loaded");
       if (method === "management" && typeof policy.management !== "function") return invalid("this policy has no management handler");
-      const result = invoke(method, parse(argsJson));
+      const args = parse(argsJson);
+      if (args.rows !== undefined && !restoreRows(args)) return RESEND;
+      const result = invoke(method, args);
       if (!isThenable(result)) return finish(method, result);
       // Resolved by the microtasks that run before this call returns to the host; settle() reads it.
       const slot = { json: null };
@@ -179,3 +228,4 @@ export const PRELUDE = String.raw`(function () {
 })()`;
 
 export const PENDING_RESULT = '{"pending":true}';
+export const RESEND_ROWS = '{"resend":true}';
