@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { startPostgres } from "@aios/db";
+import { sharedDataDirFor, startPostgres } from "@aios/db";
 import { findRedisServer, type QueueBackendConfig, startRedisServer } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
 import type { TLauncherEnv } from "./env";
@@ -28,7 +28,10 @@ export async function startDataStores(env: TLauncherEnv, log: Logger): Promise<D
       log.info("postgres: starting embedded PostgreSQL 17", { dataDir });
       const pg = await startPostgres({
         dataDir,
-        log: (line: string) => log.debug(line, { source: "postgres" }),
+        // As root, postgres runs as its own OS user; a private checkout (/root, 0700) keeps its
+        // data under /var/lib/aios instead, the same directory on every start.
+        fallbackDataDir: sharedDataDirFor(env.home),
+        log: (line, level) => log[level](line, { source: "postgres" }),
       });
       stops.push(() => pg.stop());
       databaseUrl = pg.url;

@@ -4,6 +4,7 @@ export * from "./filter";
 export type * from "./generated/prisma/client";
 export { Prisma, PrismaClient } from "./generated/prisma/client";
 export { type MigrateResult, migrateDeploy, migrationsDir, migrationsHash } from "./migrate";
+export { SHARED_DATA_ROOT, sharedDataDirFor } from "./server/data-dir";
 export {
   freePort,
   type PostgresServer,

@@ -1,10 +1,12 @@
 import { spawn } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sharedDataDirFor } from "../src/server/data-dir";
 import { startPostgres } from "../src/server/embedded-postgres";
 import { isAlive } from "../src/server/postmaster";
 
@@ -80,9 +82,16 @@ describe("startPostgres", () => {
     const orphan = await orphanPostmaster(dataDir);
     expect(isAlive(orphan.pid)).toBe(true); // the parent died, postgres did not
     const lines: string[] = [];
-    const server = await startPostgres({ dataDir, durable: false, log: (l) => lines.push(l) });
+    const levels = new Map<string, string>();
+    const log = (l: string, level: string) => {
+      lines.push(l);
+      levels.set(l, level);
+    };
+    const server = await startPostgres({ dataDir, durable: false, log });
     try {
       expect(lines.join("\n")).toContain("recovered stale server");
+      // An operator should see it: it is logged at info, not debug.
+      expect(levels.get(lines.find((l) => l.includes("recovered stale server")) ?? "")).toBe("info");
       expect(isAlive(orphan.pid)).toBe(false);
       expect(server.pid).not.toBe(orphan.pid);
       expect(await query(server.url, "SELECT 1 AS ok")).toEqual([{ ok: 1 }]);
@@ -116,4 +125,69 @@ describe("startPostgres", () => {
       );
     },
   );
+  describe("as root, a data dir its OS user cannot reach", () => {
+    const root = process.getuid?.() === 0;
+    if (!root) console.log("skipped: the data dir fallback applies only when running as root");
+
+    it.skipIf(!root)(
+      "keeps the data in the fallback directory, and reuses it on the next start",
+      async () => {
+        const home = path.join(tmp, "private-home"); // like a checkout under /root
+        await mkdir(home, { recursive: true });
+        await chmod(home, 0o700);
+        const dataDir = path.join(home, "postgres");
+        const fallbackDataDir = sharedDataDirFor(home, path.join(tmp, "var-lib-aios"));
+        const start = async () => {
+          const lines: Array<[string, string]> = [];
+          const server = await startPostgres({
+            dataDir,
+            fallbackDataDir,
+            durable: false,
+            log: (l, level) => lines.push([l, level]),
+          });
+          return { server, lines };
+        };
+
+        const first = await start();
+        try {
+          expect(first.server.dataDir).toBe(fallbackDataDir);
+          const note = first.lines.filter(([l]) => l.includes(`data in ${fallbackDataDir}`));
+          expect(note).toEqual([[expect.stringContaining(`${home} is private`), "info"]]);
+          await query(first.server.url, "CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)");
+        } finally {
+          await first.server.stop();
+        }
+        expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(false);
+        expect((await stat(fallbackDataDir)).mode & 0o777).toBe(0o700);
+        expect(await readFile(path.join(path.dirname(fallbackDataDir), "source"), "utf8")).toBe(`${home}\n`);
+
+        const second = await start();
+        try {
+          expect(second.server.dataDir).toBe(fallbackDataDir);
+          expect(await query(second.server.url, "SELECT v FROM kept")).toEqual([{ v: 42 }]);
+        } finally {
+          await second.server.stop();
+        }
+
+        // A later chmod of the home does not hide the data already kept in the fallback.
+        await chmod(home, 0o755);
+        const third = await start();
+        try {
+          expect(third.server.dataDir).toBe(fallbackDataDir);
+          expect(await query(third.server.url, "SELECT v FROM kept")).toEqual([{ v: 42 }]);
+        } finally {
+          await third.server.stop();
+        }
+      },
+    );
+  });
+});
+
+describe("sharedDataDirFor", () => {
+  it("maps one home to one directory under /var/lib/aios, whatever the spelling of its path", () => {
+    const a = sharedDataDirFor("/root/aios/.aios");
+    expect(a).toMatch(/^\/var\/lib\/aios\/[0-9a-f]{12}\/postgres$/);
+    expect(sharedDataDirFor("/root/aios/x/../.aios")).toBe(a);
+    expect(sharedDataDirFor("/root/other/.aios")).not.toBe(a);
+  });
 });

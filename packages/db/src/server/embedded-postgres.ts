@@ -17,6 +17,7 @@ import { appendFile, chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { chooseDataDir } from "./data-dir";
 import { ensureDatabase } from "./ensure-database";
 import { assertTraversable, postgresOsUser, type RunAs } from "./os-user";
 import { type PgBinaries, pgBinaries } from "./pg-binaries";
@@ -26,7 +27,17 @@ export interface StartPostgresOptions {
   dataDir: string;
   /** Default: a free port on 127.0.0.1. */
   port?: number;
-  log?: (line: string) => void;
+  /**
+   * Receives the server's lifecycle lines. `info` marks what an operator should see (a stale
+   * server recovered, data kept outside `dataDir`); `debug` the routine ones (initdb, start, stop).
+   */
+  log?: (line: string, level: "info" | "debug") => void;
+  /**
+   * When running as root (postgres then runs as its own OS user) and that user cannot reach
+   * `dataDir`, the data lives here instead (see `sharedDataDirFor`). Without it, such a
+   * `dataDir` is an error that says what to chmod.
+   */
+  fallbackDataDir?: string;
   /** Superuser created by initdb (default "postgres") and its password (default "postgres"). */
   user?: string;
   password?: string;
@@ -42,6 +53,7 @@ export interface PostgresServer {
   /** URL of the `postgres` maintenance database (CREATE/DROP DATABASE). */
   adminUrl: string;
   port: number;
+  /** Where the data lives: `dataDir`, or `fallbackDataDir` when postgres' OS user cannot reach it. */
   dataDir: string;
   pid: number;
   /** Fast shutdown; resolves when the postmaster is gone. Idempotent. */
@@ -107,7 +119,11 @@ async function prepareDataDir(dataDir: string, user: RunAs | undefined): Promise
 const binariesFor = (user?: RunAs): PgBinaries =>
   user ? reachableBinaries(pgBinaries(), user) : pgBinaries();
 
-async function initdb(dataDir: string, o: Required<Omit<StartPostgresOptions, "port">>, user?: RunAs) {
+async function initdb(
+  dataDir: string,
+  o: Required<Omit<StartPostgresOptions, "port" | "fallbackDataDir">>,
+  user?: RunAs,
+) {
   const bins = binariesFor(user);
   const tmp = await mkdtemp(path.join(os.tmpdir(), "aios-pg-"));
   const pwfile = path.join(tmp, "pw");
@@ -153,19 +169,21 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     log: () => {},
     ...options,
   };
-  const dataDir = path.resolve(o.dataDir);
   const user = postgresOsUser();
+  const choice = await chooseDataDir(path.resolve(o.dataDir), o.fallbackDataDir, user);
+  const dataDir = choice.dataDir;
+  if (choice.fallbackReason) o.log(`postgres: data in ${dataDir}: ${choice.fallbackReason}`, "info");
   const bins = binariesFor(user);
   if (user) assertTraversable(user, [path.dirname(dataDir), bins.binDir]);
   await prepareDataDir(dataDir, user);
 
   const recovered = await stopPostmaster(dataDir, bins.pgCtl, user);
-  if (recovered !== "none") o.log(`postgres: recovered stale server in ${dataDir} (${recovered})`);
+  if (recovered !== "none") o.log(`postgres: recovered stale server in ${dataDir} (${recovered})`, "info");
 
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     const t = Date.now();
     await initdb(dataDir, o, user);
-    o.log(`postgres: initdb ${dataDir} in ${Date.now() - t} ms`);
+    o.log(`postgres: initdb ${dataDir} in ${Date.now() - t} ms`, "debug");
   }
 
   let port = o.port ?? (await freePort());
@@ -181,7 +199,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     throw new Error(`PostgreSQL failed to start on 127.0.0.1:${port} (data dir ${dataDir}):\n${failure}`);
   }
   const pid = (await readPostmasterPid(dataDir)) ?? -1;
-  o.log(`postgres: started pid ${pid} on 127.0.0.1:${port} in ${Date.now() - t} ms`);
+  o.log(`postgres: started pid ${pid} on 127.0.0.1:${port} in ${Date.now() - t} ms`, "debug");
 
   const auth = `${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}`;
   const base = `postgresql://${auth}@127.0.0.1:${port}`;
@@ -200,7 +218,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     stopping ??= (async () => {
       process.off("exit", onExit);
       await stopPostmaster(dataDir, bins.pgCtl, user);
-      o.log(`postgres: stopped pid ${pid}`);
+      o.log(`postgres: stopped pid ${pid}`, "debug");
     })();
     return stopping;
   };

@@ -32,11 +32,11 @@ export function postgresOsUser(name = "postgres"): RunAs | undefined {
 }
 
 /**
- * Throws a clear error if `user` cannot traverse every ancestor of `dirs`. The check runs a
- * shell AS that user (spawn uid/gid, no supplementary groups: exactly what postgres gets),
- * so it sees the same permissions postgres will. Without it initdb fails with a bare EACCES.
+ * The first ancestor of `dirs` that `user` cannot traverse, or undefined when it can reach them
+ * all. The check runs a shell AS that user (spawn uid/gid, no supplementary groups: exactly what
+ * postgres gets), so it sees the same permissions postgres will.
  */
-export function assertTraversable(user: RunAs, dirs: string[]): void {
+export function untraversable(user: RunAs, dirs: string[]): string | undefined {
   const ancestors = new Set<string>();
   for (const dir of dirs) {
     for (let d = path.resolve(dir); ; d = path.dirname(d)) {
@@ -51,8 +51,17 @@ export function assertTraversable(user: RunAs, dirs: string[]): void {
     gid: user.gid,
     encoding: "utf8",
   });
-  if (res.status === 0) return;
-  const blocked = res.stdout.trim() || "(unknown)";
+  if (res.status === 0) return undefined;
+  return res.stdout.trim() || "(unknown)";
+}
+
+/**
+ * Throws a clear error if `user` cannot traverse every ancestor of `dirs`. Without it initdb
+ * fails with a bare EACCES.
+ */
+export function assertTraversable(user: RunAs, dirs: string[]): void {
+  const blocked = untraversable(user, dirs);
+  if (blocked === undefined) return;
   throw new Error(
     `PostgreSQL runs as OS user "${user.name}", which cannot traverse ${blocked}. ` +
       `Fix: chmod o+x ${blocked} (or move the data dir / project to a path that user can reach).`,
