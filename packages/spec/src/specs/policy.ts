@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { policySpecIssues } from "../policy-contract";
 import {
   DOTTED_NAME_RE,
   formatPolicyRuleUri,
@@ -85,6 +86,8 @@ export const ZPolicyRuleSpec = z
     } else if (spec.code !== undefined && spec.codePath !== undefined) {
       ctx.addIssue({ code: "custom", path: ["codePath"], message: "give either code or codePath, not both" });
     }
+    // The schemas are ones the validator enforces, and the defaults satisfy them.
+    for (const issue of policySpecIssues(spec)) ctx.addIssue({ code: "custom", ...issue });
   });
 export type TPolicyRuleSpec = z.infer<typeof ZPolicyRuleSpec>;
 
