@@ -18,6 +18,7 @@ export default defineConfig({
           include: ["{apps,packages,bench}/**/*.int.test.ts"],
           exclude,
           globalSetup: ["./scripts/test-services.ts"],
+          setupFiles: ["./scripts/test-file-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -25,6 +25,8 @@ export interface StartRedisOptions {
   dir: string;
   port?: number;
   binary?: string;
+  /** Logical databases (Redis' default 16); the tests' server has one per test file. */
+  databases?: number;
   onLog?: (line: string) => void;
 }
 
@@ -60,6 +62,7 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
       "no",
       "--protected-mode",
       "yes",
+      ...(opts.databases ? ["--databases", String(opts.databases)] : []),
     ],
     // Its own process group: a Ctrl-C to the terminal must not stop Redis before the API and the
     // agents that use it; the owner stops it, last.
