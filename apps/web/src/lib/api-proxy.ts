@@ -1,12 +1,14 @@
 /**
- * Server-side forwarding of a console request to the API, resolved per request so the API URL (and
- * token) can change without rebuilding the console. Bodies are streamed through, so SSE works.
+ * Server-side forwarding of a console request to the API, configured at run time (`lib/env.ts`) so
+ * the API URL (and token) can change without rebuilding the console. Bodies are streamed through, so SSE works.
  * Used by the route handlers only (`/trpc/*`, `/v1/blocks/<id>/infer`, `/v1/vdags/<uri>/infer`,
  * `/v1/tasks/<id>`).
  */
 
+import { webEnv } from "./env";
+
 export function apiBase(): string {
-  return (process.env.AIOS_API_URL ?? "http://127.0.0.1:4000").replace(/\/+$/, "");
+  return webEnv().AIOS_API_URL;
 }
 
 const FORWARD_RESPONSE_HEADERS = ["content-type", "cache-control", "vary"];
@@ -25,7 +27,7 @@ export async function proxyToApi(req: Request, path: string, opts: ProxyOptions)
     const value = req.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
-  const token = process.env.AIOS_WEB_API_TOKEN;
+  const token = webEnv().AIOS_WEB_API_TOKEN;
   if (token) headers.set("authorization", `Bearer ${token}`);
 
   let upstream: Response;

@@ -5,6 +5,7 @@ import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
+import { webEnv } from "@/lib/env";
 import { createQueryClient } from "./query-client";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -21,7 +22,7 @@ function getQueryClient(): QueryClient {
 /** The browser talks to the console's own `/trpc` route, which proxies to the API at run time. */
 function trpcUrl(): string {
   if (typeof window !== "undefined") return "/trpc";
-  return `http://127.0.0.1:${process.env.PORT ?? 3000}/trpc`;
+  return `http://127.0.0.1:${webEnv().PORT}/trpc`;
 }
 
 export function TRPCReactProvider({ children }: { children: ReactNode }) {

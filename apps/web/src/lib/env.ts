@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+/**
+ * What the console's server side reads from its environment, validated with a message that names
+ * the variable. Parsed on first use (per process), so the values can change without a rebuild.
+ * Server-side only: the browser never has these variables.
+ */
+export const ZWebEnv = z.object({
+  /** Where the route handlers forward `/trpc` and `/v1/*` to. */
+  AIOS_API_URL: z
+    .url({ protocol: /^https?$/, message: "AIOS_API_URL must be an http:// or https:// URL" })
+    .default("http://127.0.0.1:4000")
+    .transform((url) => url.replace(/\/+$/, "")),
+  /** The console's own port (server-side rendering calls its own `/trpc`). */
+  PORT: z.coerce
+    .number({ message: "PORT must be a port number" })
+    .int("PORT must be a port number")
+    .min(1, "PORT must be between 1 and 65535")
+    .max(65535, "PORT must be between 1 and 65535")
+    .default(3000),
+  /** Bearer token the proxy adds when the API runs with AIOS_AUTH=token. */
+  AIOS_WEB_API_TOKEN: z.string().optional(),
+});
+
+export type TWebEnv = z.infer<typeof ZWebEnv>;
+
+export function loadWebEnv(source: Record<string, string | undefined>): TWebEnv {
+  const parsed = ZWebEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid console configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+let cached: TWebEnv | undefined;
+
+/** The console's validated environment (server side). */
+export function webEnv(): TWebEnv {
+  cached ??= loadWebEnv(process.env);
+  return cached;
+}
