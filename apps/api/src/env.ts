@@ -1,9 +1,13 @@
 import { z } from "zod";
 
+/** A PostgreSQL connection URL; anything else is refused at boot with the variable's name. */
+export const postgresUrl = (name: string) =>
+  z.url({ protocol: /^postgres(ql)?$/, message: `${name} must be a postgres:// or postgresql:// URL` });
+
 /** The API's configuration, validated once at boot; nothing else reads process.env. */
 export const ZApiEnv = z
   .object({
-    DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgres:// URL" }),
+    DATABASE_URL: postgresUrl("DATABASE_URL"),
     REDIS_URL: z.url().optional(),
     AIOS_QUEUE_BACKEND: z.enum(["redis", "postgres"]).optional(),
     AIOS_API_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
@@ -12,6 +16,12 @@ export const ZApiEnv = z
     AIOS_AUTH: z.enum(["open", "token"]).default("open"),
     AIOS_AGENT_STALE_SECONDS: z.coerce.number().int().positive().default(30),
     AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /**
+     * CPU time per call and memory per isolate for the policies the API runs itself (central
+     * executor, dry runs, checks at create). Unset: the sandbox's defaults (50 ms, 64 MB).
+     */
+    AIOS_POLICY_CPU_MS: z.coerce.number().int().positive().optional(),
+    AIOS_POLICY_MEMORY_MB: z.coerce.number().int().positive().optional(),
   })
   .superRefine((env, ctx) => {
     const backend = env.AIOS_QUEUE_BACKEND ?? (env.REDIS_URL ? "redis" : "postgres");
@@ -33,6 +43,14 @@ export function loadApiEnv(source: Record<string, string | undefined> = process.
     throw new Error(`invalid API configuration:\n${lines.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** The limits for the API's policy host; a variable left unset keeps the sandbox's default. */
+export function policyLimitsOf(env: TApiEnv): { cpuTimeMs?: number; memoryMb?: number } {
+  return {
+    ...(env.AIOS_POLICY_CPU_MS !== undefined && { cpuTimeMs: env.AIOS_POLICY_CPU_MS }),
+    ...(env.AIOS_POLICY_MEMORY_MB !== undefined && { memoryMb: env.AIOS_POLICY_MEMORY_MB }),
+  };
 }
 
 export function queueBackendOf(env: TApiEnv) {

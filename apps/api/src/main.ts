@@ -1,7 +1,7 @@
 import { createDb } from "@aios/db";
 import { connectQueueBackend } from "@aios/queue";
 import { createLogger, onShutdown } from "@aios/service-kit";
-import { loadApiEnv, queueBackendOf } from "./env";
+import { loadApiEnv, policyLimitsOf, queueBackendOf } from "./env";
 import { createApiServer } from "./server";
 import { createServices } from "./services";
 
@@ -18,7 +18,11 @@ const services = createServices({
   db,
   queues,
   log,
-  config: { auth: env.AIOS_AUTH, agentStaleSeconds: env.AIOS_AGENT_STALE_SECONDS },
+  config: {
+    auth: env.AIOS_AUTH,
+    agentStaleSeconds: env.AIOS_AGENT_STALE_SECONDS,
+    policyLimits: policyLimitsOf(env),
+  },
 });
 const server = createApiServer({ services, log, webOrigin: env.AIOS_WEB_ORIGIN });
 server.listen(env.AIOS_API_PORT, env.AIOS_API_HOST, () => {

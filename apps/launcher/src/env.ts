@@ -3,7 +3,9 @@ import { z } from "zod";
 
 export const ZLauncherEnv = z.object({
   AIOS_HOME: z.string().default(".aios"),
-  DATABASE_URL: z.url().optional(),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, message: "DATABASE_URL must be a postgres:// or postgresql:// URL" })
+    .optional(),
   REDIS_URL: z.url().optional(),
   AIOS_API_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
   AIOS_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),

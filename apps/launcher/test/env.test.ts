@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { loadLauncherEnv } from "../src/env";
+
+describe("launcher environment", () => {
+  it("keeps the data under <repo>/.aios by default, with an embedded database", () => {
+    const env = loadLauncherEnv("/srv/aios", {});
+    expect(env.home).toBe("/srv/aios/.aios");
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("accepts a PostgreSQL of your own", () => {
+    for (const url of ["postgres://u:p@db:5432/aios", "postgresql://u:p@db/aios"])
+      expect(loadLauncherEnv("/srv/aios", { DATABASE_URL: url }).DATABASE_URL).toBe(url);
+  });
+
+  it.each(["mysql://u:p@db/aios", "not a url"])("refuses DATABASE_URL=%s, saying what it must be", (url) => {
+    expect(() => loadLauncherEnv("/srv/aios", { DATABASE_URL: url })).toThrow(
+      "DATABASE_URL: DATABASE_URL must be a postgres:// or postgresql:// URL",
+    );
+  });
+});
