@@ -1,14 +1,21 @@
 import { agentsRouter } from "./domains/agents/router";
+import { auditEventsRouter } from "./domains/audit/router";
+import { instancesRouter } from "./domains/blocks/instances.router";
 import { blocksRouter } from "./domains/blocks/router";
 import { clustersRouter } from "./domains/clusters/router";
 import { componentsRouter } from "./domains/components/router";
 import { functionsRouter } from "./domains/functions/router";
 import { graphsRouter } from "./domains/graphs/router";
 import { healthRouter } from "./domains/health/router";
+import { gpusRouter } from "./domains/nodes/gpus.router";
 import { nodesRouter } from "./domains/nodes/router";
 import { parserRouter } from "./domains/parser/router";
+import { policyJobsRouter } from "./domains/policies/policy-jobs.router";
 import { policiesRouter } from "./domains/policies/router";
+import { tokensRouter } from "./domains/tokens/router";
 import { vdagsRouter } from "./domains/vdags/router";
+import { tasksRouter } from "./domains/vdags/tasks.router";
+import { vdagControllersRouter } from "./domains/vdags/vdag-controllers.router";
 import { router } from "./trpc";
 
 export const appRouter = router({
@@ -22,6 +29,13 @@ export const appRouter = router({
   policies: policiesRouter,
   functions: functionsRouter,
   graphs: graphsRouter,
+  policyJobs: policyJobsRouter,
+  instances: instancesRouter,
+  gpus: gpusRouter,
+  vdagControllers: vdagControllersRouter,
+  tasks: tasksRouter,
+  auditEvents: auditEventsRouter,
+  tokens: tokensRouter,
   agents: agentsRouter,
 });
 

@@ -3,24 +3,33 @@ import type { Db } from "@aios/db";
 import type { QueueBackend } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
 import { createAgentService } from "./domains/agents/agent.service";
+import { createAuditEventRegistry } from "./domains/audit/audit.registry";
 import { createAuditService } from "./domains/audit/audit.service";
 import { createBlockService } from "./domains/blocks/block.service";
 import { createBlockAgentLoop } from "./domains/blocks/block-agent-loop.service";
 import { createBlockLifecycle } from "./domains/blocks/block-lifecycle.service";
 import { createBlockMetrics } from "./domains/blocks/block-metrics.service";
+import { createInstanceRegistry } from "./domains/blocks/instance.registry";
 import { createClusterService } from "./domains/clusters/cluster.service";
 import { createComponentService } from "./domains/components/component.service";
+import { createFunctionRegistry } from "./domains/functions/function.registry";
 import { createFunctionService } from "./domains/functions/function.service";
+import { createGraphRegistry } from "./domains/graphs/graph.registry";
 import { createGraphService } from "./domains/graphs/graph.service";
 import { createHealthService } from "./domains/health/health.service";
+import { createGpuRegistry } from "./domains/nodes/gpu.registry";
 import { createNodeService } from "./domains/nodes/node.service";
 import { createParserService } from "./domains/parser/parser.service";
 import { createPolicyService } from "./domains/policies/policy.service";
+import { createPolicyJobRegistry } from "./domains/policies/policy-job.registry";
 import { createPolicyJobService } from "./domains/policies/policy-job.service";
 import { createPolicyRuntimeService, policySource } from "./domains/policies/policy-runtime.service";
 import { createClusterQueues } from "./domains/queues/cluster-queues";
+import { createApiTokenRegistry } from "./domains/tokens/token.registry";
 import { createTokenService } from "./domains/tokens/token.service";
+import { createTaskRegistry } from "./domains/vdags/task.registry";
 import { createVdagService } from "./domains/vdags/vdag.service";
+import { createVdagControllerRegistry } from "./domains/vdags/vdag-controller.registry";
 import { createVdagControllers } from "./domains/vdags/vdag-controllers.service";
 import { createVdagTasks } from "./domains/vdags/vdag-tasks.service";
 
@@ -80,6 +89,18 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     functions,
     graphs: createGraphService(db, functions),
     clusterQueues,
+    /** Read-only registries searched over a whitelist of their records' fields (`registry/row-search.ts`). */
+    registries: {
+      functions: createFunctionRegistry(db),
+      graphs: createGraphRegistry(db),
+      policyJobs: createPolicyJobRegistry(db),
+      instances: createInstanceRegistry(db),
+      gpus: createGpuRegistry(db),
+      vdagControllers: createVdagControllerRegistry(db),
+      tasks: createTaskRegistry(db),
+      auditEvents: createAuditEventRegistry(db),
+      apiTokens: createApiTokenRegistry(db),
+    },
     agents: createAgentService({ db, nodes, audit }),
     parser: createParserService({
       clusters,

@@ -11,6 +11,7 @@ export * from "./policy-kinds";
 export * from "./policy-records";
 export * from "./queues";
 export * from "./records";
+export * from "./registry-records";
 export * from "./specs/block";
 export * from "./specs/by-action";
 export * from "./specs/cluster";

@@ -1,6 +1,7 @@
 import { ZDnsLabel, ZPolicyCallResult, ZPolicyFunctionRecord } from "@aios/spec";
 import { z } from "zod";
 import { changeProcedure, operatorProcedure, router, viewerProcedure } from "../../trpc";
+import { readProcedures } from "../registry/procedures";
 
 const ZJsonObject = z.record(z.string(), z.unknown());
 const ZName = z.object({ name: ZDnsLabel });
@@ -21,10 +22,7 @@ export const functionsRouter = router({
     )
     .output(ZPolicyFunctionRecord)
     .mutation(({ ctx, input }) => ctx.services.functions.deploy(input)),
-  get: viewerProcedure
-    .input(ZName)
-    .output(ZPolicyFunctionRecord)
-    .query(({ ctx, input }) => ctx.services.functions.get(input.name)),
+  ...readProcedures({ record: ZPolicyFunctionRecord, key: "name", reader: (s) => s.registries.functions }),
   list: viewerProcedure
     .input(z.object({ clusterId: z.string().optional() }).optional())
     .output(z.array(ZPolicyFunctionRecord))

@@ -1,6 +1,7 @@
 import { ZPolicyErrorInfo, ZPolicyGraphRecord } from "@aios/spec";
 import { z } from "zod";
 import { changeProcedure, operatorProcedure, router, viewerProcedure } from "../../trpc";
+import { readProcedures } from "../registry/procedures";
 
 const ZNameSegment = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '-' or '_'");
 
@@ -39,10 +40,7 @@ export const graphsRouter = router({
     )
     .output(z.object({ created: z.boolean(), graph: ZPolicyGraphRecord }))
     .mutation(({ ctx, input }) => ctx.services.graphs.create(input)),
-  get: viewerProcedure
-    .input(z.object({ graphURI: z.string().min(1) }))
-    .output(ZPolicyGraphRecord)
-    .query(({ ctx, input }) => ctx.services.graphs.get(input.graphURI)),
+  ...readProcedures({ record: ZPolicyGraphRecord, key: "graphURI", reader: (s) => s.registries.graphs }),
   list: viewerProcedure.output(z.array(ZPolicyGraphRecord)).query(({ ctx }) => ctx.services.graphs.list()),
   execute: operatorProcedure
     .input(z.object({ graphURI: z.string().min(1), input: z.unknown() }))

@@ -1,0 +1,8 @@
+import { ZTaskRecord } from "@aios/spec";
+import { router } from "../../trpc";
+import { rowReadProcedures } from "../registry/procedures";
+
+/** Tasks of every kind (vDAG requests with their traces, quality verdicts), newest first. */
+export const tasksRouter = router({
+  ...rowReadProcedures({ record: ZTaskRecord, key: "id", reader: (s) => s.registries.tasks }),
+});

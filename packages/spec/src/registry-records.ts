@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { ZGpuRecord } from "./records";
+
+/**
+ * Records of the registries kept without a spec document of their own (GPUs, vDAG controllers,
+ * tasks, audit events, API tokens), as the API's list/get/search return them. Dates are ISO-8601.
+ */
+const ZIsoDate = z.iso.datetime({ offset: true });
+
+/** A GPU with the node (and cluster) it is in: `key` is `<nodeId>/<index>`. */
+export const ZNodeGpuRecord = ZGpuRecord.extend({
+  key: z.string(),
+  nodeId: z.string(),
+  clusterId: z.string(),
+});
+export type TNodeGpuRecord = z.infer<typeof ZNodeGpuRecord>;
+
+export const ZVdagControllerRecord = z.object({
+  id: z.string(),
+  vdagURI: z.string(),
+  clusterId: z.string().nullable(),
+  status: z.string(),
+  url: z.string().nullable(),
+  /** Which revision of the controller's desired state the agent must run. */
+  revision: z.number().int(),
+  createdAt: ZIsoDate,
+  updatedAt: ZIsoDate,
+});
+export type TVdagControllerRecord = z.infer<typeof ZVdagControllerRecord>;
+
+/** A request to a vDAG (`vdag.infer`, with its trace) or a quality verdict (`vdag.quality`). */
+export const ZTaskRecord = z.object({
+  id: z.string(),
+  kind: z.string(),
+  status: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  input: z.unknown(),
+  result: z.unknown(),
+  error: z.unknown(),
+  trace: z.array(z.unknown()),
+  createdAt: ZIsoDate,
+  updatedAt: ZIsoDate,
+  finishedAt: ZIsoDate.nullable(),
+});
+export type TTaskRecord = z.infer<typeof ZTaskRecord>;
+
+export const ZAuditEventRecord = z.object({
+  /** The event's sequence number, as a decimal string (it is a 64-bit integer). */
+  id: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  input: z.unknown(),
+  decision: z.unknown(),
+  createdAt: ZIsoDate,
+});
+export type TAuditEventRecord = z.infer<typeof ZAuditEventRecord>;
+
+/** An API token as it is listed: never the token nor its hash (shown once, when issued). */
+export const ZApiTokenRecord = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  role: z.string(),
+  scope: z.string().nullable(),
+  createdAt: ZIsoDate,
+  lastUsedAt: ZIsoDate.nullable(),
+  revokedAt: ZIsoDate.nullable(),
+});
+export type TApiTokenRecord = z.infer<typeof ZApiTokenRecord>;
