@@ -4,7 +4,7 @@ import { useApiServer } from "./harness";
 describe("API over HTTP", () => {
   const api = useApiServer();
 
-  it("GET /healthz reports postgres, queues and agents as JSON", async () => {
+  it("GET /healthz reports postgres, queues, Redis and agents as JSON", async () => {
     const res = await fetch(`${api.url}/healthz`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json");
@@ -13,6 +13,7 @@ describe("API over HTTP", () => {
       status: "ok",
       postgres: { ok: true },
       queue: { ok: true, backend: "redis" },
+      redis: { status: "ok" },
       agents: { total: 0, live: 0, clusters: [] },
     });
   });

@@ -5,6 +5,11 @@ export interface HealthReport {
   status: "ok" | "degraded";
   postgres: { ok: boolean; latencyMs?: number; error?: string };
   queue: { ok: boolean; backend: QueueBackend["kind"]; latencyMs?: number; error?: string };
+  /** Redis as the queues' store; "not used" (with the backend that is) when queues live elsewhere. */
+  redis:
+    | { status: "ok"; latencyMs?: number }
+    | { status: "unreachable"; error?: string }
+    | { status: "not used"; queueBackend: Exclude<QueueBackend["kind"], "redis"> };
   agents: {
     total: number;
     live: number;
@@ -42,6 +47,7 @@ export function createHealthService(deps: { db: Db; queues: QueueBackend; agentS
         status: postgres.ok && queue.ok ? "ok" : "degraded",
         postgres,
         queue: { ...queue, backend: deps.queues.kind },
+        redis: redisStatus(deps.queues.kind, queue),
         agents,
       };
     },
@@ -49,6 +55,17 @@ export function createHealthService(deps: { db: Db; queues: QueueBackend; agentS
 }
 
 export type HealthService = ReturnType<typeof createHealthService>;
+
+/** On the Redis backend the queue probe is a Redis round trip, so it says how Redis is. */
+function redisStatus(
+  backend: QueueBackend["kind"],
+  probe: { ok: boolean; latencyMs?: number; error?: string },
+): HealthReport["redis"] {
+  if (backend !== "redis") return { status: "not used", queueBackend: backend };
+  return probe.ok
+    ? { status: "ok", ...(probe.latencyMs !== undefined && { latencyMs: probe.latencyMs }) }
+    : { status: "unreachable", ...(probe.error !== undefined && { error: probe.error }) };
+}
 
 async function timed(
   fn: () => Promise<unknown>,
