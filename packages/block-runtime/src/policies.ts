@@ -1,8 +1,13 @@
-import { compilePolicy, loadPolicyInstance, type PolicyInstance } from "@aios/policy-runtime";
+import {
+  compilePolicy,
+  loadPolicyInstance,
+  type PolicyInstance,
+  runtimePolicyOptions,
+} from "@aios/policy-runtime";
 import type { TPolicyKind } from "@aios/spec";
 import type { TBlockPolicyConfig } from "./config";
 
-/** One of the block's own policies, loaded in this process (the block owner's code, not a tenant's). */
+/** One of the block's own policies, loaded as `runtimePolicyOptions()` says (a sandbox process by default). */
 export interface BlockPolicy {
   uri: string;
   settings: Record<string, unknown>;
@@ -18,7 +23,7 @@ export async function loadBlockPolicy(kind: TPolicyKind, spec: TBlockPolicyConfi
   const instance: PolicyInstance = await loadPolicyInstance(compiled, {
     settings: spec.settings,
     parameters: spec.parameters,
-    isolation: "in-process",
+    ...runtimePolicyOptions(),
   });
   if (instance.kind !== kind) {
     instance.dispose();

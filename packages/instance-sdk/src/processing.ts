@@ -4,6 +4,7 @@ import {
   type LogEntry,
   loadPolicyInstance,
   type PolicyInstance,
+  runtimePolicyOptions,
 } from "@aios/policy-runtime";
 import type { Logger } from "@aios/service-kit";
 import type { TAiosPacket, TInstanceInitData, TInstancePolicy } from "@aios/spec";
@@ -25,16 +26,16 @@ export interface LoadedPolicy {
 export type BlockPolicies = Partial<Record<ProcessingSlot, LoadedPolicy>>;
 
 /**
- * Compiles and loads one processing policy in this process: processing policies are their owner's
- * own code, so the warm in-process isolate (microseconds per call) is the right trade. Throws the
- * compiler's or the sandbox's error (a PolicyError).
+ * Compiles and loads one processing policy, isolated as `runtimePolicyOptions()` says: in a sandbox
+ * process by default, since a vDAG's policies come from the vDAG's author, not the block's. Throws
+ * the compiler's or the sandbox's error (a PolicyError).
  */
-export async function loadInProcess(p: TInstancePolicy): Promise<PolicyInstance> {
+export async function loadProcessingPolicy(p: TInstancePolicy): Promise<PolicyInstance> {
   const compiled = await compilePolicy(p.code, `${p.policyRuleURI}.ts`);
   return loadPolicyInstance(compiled, {
     settings: p.settings,
     parameters: p.parameters,
-    isolation: "in-process",
+    ...runtimePolicyOptions(),
   });
 }
 
@@ -51,7 +52,7 @@ export async function loadBlockPolicies(policies: TInstanceInitData["policies"])
       const where = `policies.${slot} (${p.policyRuleURI})`;
       let instance: PolicyInstance;
       try {
-        instance = await loadInProcess(p);
+        instance = await loadProcessingPolicy(p);
       } catch (e) {
         throw new Error(`${where}: ${errorMessage(e)}`);
       }

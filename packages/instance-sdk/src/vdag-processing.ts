@@ -3,7 +3,7 @@ import type { PolicyInstance } from "@aios/policy-runtime";
 import type { Logger } from "@aios/service-kit";
 import type { TAiosPacket, TInstancePolicy, TVdagNodeRuntime } from "@aios/spec";
 import { InstanceError } from "./errors";
-import { evalPolicy, loadInProcess, policyLoadError } from "./processing";
+import { evalPolicy, loadProcessingPolicy, policyLoadError } from "./processing";
 
 export type VdagSlot = "vdag_pre_processing" | "vdag_post_processing";
 
@@ -25,7 +25,7 @@ interface Entry {
 /**
  * The vDAG node policies an instance has loaded. Their code travels with every task, so each
  * distinct policy (URI + code, settings and parameters) is compiled and loaded once, on its first
- * task, and kept warm: a later task costs one in-process eval. Concurrent first tasks share one
+ * task, and kept warm: a later task costs one warm eval. Concurrent first tasks share one
  * load. A failed load is not kept (the next task tries again).
  */
 export class VdagPolicyCache {
@@ -36,7 +36,7 @@ export class VdagPolicyCache {
 
   constructor(
     readonly maxSize = DEFAULT_VDAG_POLICY_CACHE_SIZE,
-    private readonly load: (p: TInstancePolicy) => Promise<PolicyInstance> = loadInProcess,
+    private readonly load: (p: TInstancePolicy) => Promise<PolicyInstance> = loadProcessingPolicy,
   ) {
     if (!Number.isInteger(maxSize) || maxSize < 1)
       throw new Error(`the vDAG policy cache size must be an integer >= 1, got ${maxSize}`);

@@ -4,6 +4,7 @@ import {
   compilePolicy,
   loadPolicyInstance,
   type PolicyInstance,
+  runtimePolicyOptions,
 } from "@aios/policy-runtime";
 import type { Logger } from "@aios/service-kit";
 import type { TInstancePolicy, TPolicyKind } from "@aios/spec";
@@ -14,8 +15,8 @@ export type ControllerPolicyKind = Extract<
 >;
 
 /**
- * One of the controller's policies, loaded in this process (`isolation: "in-process"`, as the block
- * runtime does: the vDAG owner's code). Shared by the configurations that use the same code,
+ * One of the controller's policies, isolated as `runtimePolicyOptions()` says (a sandbox process by
+ * default, as in the block runtime). Shared by the configurations that use the same code,
  * settings and parameters (`key`), and disposed when the last of them is retired.
  */
 export class ControllerPolicy {
@@ -47,7 +48,7 @@ export class ControllerPolicy {
       instance = await loadPolicyInstance(compiled, {
         settings: spec.settings,
         parameters: spec.parameters,
-        isolation: "in-process",
+        ...runtimePolicyOptions(),
       });
     } catch (e) {
       throw new Error(`${kind} policy ${spec.policyRuleURI}: ${(e as Error).message}`);
