@@ -285,6 +285,15 @@ function describeLimits(
       p.dispose();
     });
 
+    it("gives an async eval one budget, however its work is split around an await", SLOW, async () => {
+      const spin = "{ const end = Date.now() + 150; while (Date.now() < end) {} }";
+      const body = `return (async () => { ${spin} await null; ${spin} return { instanceId: "late" }; })();`;
+      const r = await evalOnce(body, { limits: { cpuTimeMs: 250 } });
+      expect(!r.ok && r.error.kind).toBe("timeout");
+      const roomy = await evalOnce(body, { limits: { cpuTimeMs: 1000 } });
+      expect(roomy.ok && roomy.value).toEqual({ instanceId: "late" });
+    });
+
     it(
       "applies the cpuTimeMs it is given (a loop of ~400 ms passes with 5000, fails with 100)",
       SLOW,

@@ -99,8 +99,11 @@ export class IsolateSession {
     if (!b) return fault("runtime", "the sandbox is not running");
     const timeout = this.spec.limits.cpuTimeMs;
     try {
+      const t0 = performance.now();
       const json = b.dispatch.applySync(undefined, [method, argsJson], { timeout });
-      const answer = json === PENDING_RESULT ? b.settle.applySync(undefined, [], { timeout }) : json;
+      // An async result settles on what is left of the same budget, not on a second one.
+      const left = () => Math.max(1, Math.ceil(timeout - (performance.now() - t0)));
+      const answer = json === PENDING_RESULT ? b.settle.applySync(undefined, [], { timeout: left() }) : json;
       if (typeof answer !== "string")
         return this.crashed(new Error("the sandbox answered with a non-string"));
       // Out-of-memory RangeErrors are caught inside the isolate, but its heap may be full: rebuild.
