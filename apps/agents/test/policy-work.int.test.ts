@@ -1,3 +1,4 @@
+import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
 import { loadSpecFile } from "@aios/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +7,13 @@ import { useApiServer } from "../../api/test/harness";
 import { type AgentProcess, startClusterAgent, waitUntil } from "./agent-process";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
+/** When this machine has an outside address, the agent runs as a node other machines reach. */
+const externalIp = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a?.family === "IPv4" && !a.internal)?.address;
+const reachable: Record<string, string> = externalIp
+  ? { AIOS_BIND_HOST: "0.0.0.0", AIOS_PUBLIC_HOSTNAME: externalIp }
+  : {};
 const policies = resolve(import.meta.dirname, "../../../examples/specs/policies.json");
 
 describe.runIf(redisUrl)("policy work on a cluster agent", () => {
@@ -15,7 +23,7 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
 
   beforeAll(async () => {
     for (const { document } of loadSpecFile(policies)) await api.caller().parser.applySpec({ document });
-    agent = startClusterAgent(api.url, clusterId);
+    agent = startClusterAgent(api.url, clusterId, reachable);
     await waitUntil(
       "the agent to register",
       async () => (await api.services.nodes.list({ clusterId })).length === 1,
@@ -37,6 +45,7 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
       .toBe("succeeded");
     const done = await api.caller().policies.getJob({ id: job.id });
     expect(done.output).toEqual({ texts: 3, words: 9, longest: "quick" });
+    expect(done.logs).toEqual([{ level: "info", message: "9 words in 3 texts" }]);
     expect(done.startedAt).not.toBeNull();
     expect(done.finishedAt).not.toBeNull();
   });
@@ -55,6 +64,42 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
     out.length = 0;
     expect(await cli(["policy", "job", "get", job.id], io)).toBe(0);
     expect(JSON.parse(out.join(""))).toMatchObject({ id: job.id, status: "succeeded" });
+  });
+
+  it("keeps the logs of an init that failed", async () => {
+    const code = `import { definePolicy } from "@aios/policy-runtime";
+export default definePolicy({
+  kind: "function",
+  init({ settings }) {
+    if (settings.target === undefined) return {};
+    console.log("connecting to", settings.target);
+    throw new Error("no target reachable");
+  },
+  eval(input) { return input; },
+});
+`;
+    const spec = { name: "failing-init", version: "1.0.0", releaseTag: "stable", kind: "function", code };
+    await api.caller().parser.applySpec({
+      document: {
+        header: { templateUri: "Parser/V1", parameters: {}, action: "createPolicy" },
+        body: { spec: { values: spec } },
+      },
+    });
+    const job = await api.caller().policies.submitJob({
+      policyRuleURI: "failing-init:1.0.0-stable",
+      clusterId,
+      input: {},
+      settings: { target: "db-1" },
+    });
+    await expect
+      .poll(async () => (await api.caller().policies.getJob({ id: job.id })).status, { timeout: 20_000 })
+      .toBe("failed");
+    const failed = await api.caller().policies.getJob({ id: job.id });
+    expect(failed.error).toMatchObject({
+      kind: "runtime",
+      message: expect.stringMatching(/no target reachable/),
+    });
+    expect(failed.logs).toEqual([{ level: "log", message: "connecting to db-1" }]);
   });
 
   it("records a failing job with its error", async () => {
@@ -80,6 +125,9 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
       .toBe("running");
     const fn = await api.caller().functions.get({ name: "tally" });
     expect(fn.replicaStates.map((r) => r.status)).toEqual(["ready", "ready"]);
+    // Invoked below through these endpoints: on the node's outside address when it has one.
+    for (const r of fn.replicaStates)
+      expect(r.endpoint).toMatch(new RegExp(`^http://${externalIp ?? "127.0.0.1"}:\\d+$`));
 
     const on0 = [];
     for (let i = 0; i < 3; i++)
@@ -109,7 +157,7 @@ describe.runIf(redisUrl)("policy work on a cluster agent", () => {
     const before = await api.caller().functions.get({ name: "tally" });
     const oldPid = before.replicaStates[0]?.pid;
     await agent.stop();
-    agent = startClusterAgent(api.url, clusterId);
+    agent = startClusterAgent(api.url, clusterId, reachable);
     await expect
       .poll(
         async () => {

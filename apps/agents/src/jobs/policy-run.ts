@@ -1,5 +1,6 @@
 import type { ApiClient } from "@aios/client";
-import { compilePolicy, loadPolicyInstance, PolicyError, type SandboxLimits } from "@aios/policy-runtime";
+import { compilePolicy, PolicyError, type SandboxLimits } from "@aios/policy-runtime";
+import { openPolicyInstance } from "@aios/policy-runtime/sandbox";
 import type { TPolicyCallResult } from "@aios/spec";
 import type { JobHandlers } from "./registry";
 
@@ -21,28 +22,30 @@ export function policyRunHandler(
   };
 }
 
+/** Compile, load, init, eval, dispose; the logs of init and eval are kept, whichever fails. */
 async function runOnce(
   source: { code: string; settings: object; parameters: object },
   input: unknown,
   limits: Partial<SandboxLimits>,
 ): Promise<TPolicyCallResult> {
   const t0 = performance.now();
+  const took = () => performance.now() - t0;
+  let instance: Awaited<ReturnType<typeof openPolicyInstance>>;
   try {
-    const instance = await loadPolicyInstance(await compilePolicy(source.code, "policy.ts"), {
-      limits,
-      settings: source.settings,
-      parameters: source.parameters,
-    });
-    try {
-      const r = await instance.eval(input);
-      return r.ok
-        ? { ok: true, output: r.value, logs: r.logs, durationMs: r.durationMs }
-        : { ok: false, error: errorInfo(r.error), logs: r.logs, durationMs: r.durationMs };
-    } finally {
-      instance.dispose();
-    }
+    instance = await openPolicyInstance(await compilePolicy(source.code, "policy.ts"), { limits });
   } catch (err) {
-    return { ok: false, error: errorInfo(err as Error), logs: [], durationMs: performance.now() - t0 };
+    return { ok: false, error: errorInfo(err as Error), logs: [], durationMs: took() };
+  }
+  try {
+    const init = await instance.init(source.settings, source.parameters);
+    if (!init.ok) return { ok: false, error: errorInfo(init.error), logs: init.logs, durationMs: took() };
+    const r = await instance.eval(input);
+    const logs = [...init.logs, ...r.logs];
+    return r.ok
+      ? { ok: true, output: r.value, logs, durationMs: took() }
+      : { ok: false, error: errorInfo(r.error), logs, durationMs: took() };
+  } finally {
+    instance.dispose();
   }
 }
 
