@@ -52,11 +52,18 @@ export async function startAgent(deps: {
   });
 
   const limits = { cpuTimeMs: env.AIOS_POLICY_CPU_MS, memoryMb: env.AIOS_POLICY_MEMORY_MB };
-  const functions = createFunctionSupervisor({ api, log, publicHostname: env.AIOS_PUBLIC_HOSTNAME, limits });
+  const functions = createFunctionSupervisor({
+    api,
+    log,
+    publicHostname: env.AIOS_PUBLIC_HOSTNAME,
+    bindHost: env.AIOS_BIND_HOST,
+    limits,
+  });
   const driver = createProcessDriver({
     repoRoot: resolve(import.meta.dirname, "../../.."),
     stateDir: join(resolve(env.AIOS_HOME), "agent", clusterId),
     host: env.AIOS_PUBLIC_HOSTNAME,
+    bindHost: env.AIOS_BIND_HOST,
   });
   const blocks = createBlockSupervisor({
     api,

@@ -14,7 +14,13 @@ export const ZAgentEnv = z.object({
     message: "AIOS_QUEUE_URL must be the redis:// (or postgres://) URL of the queues",
   }),
   AIOS_HEARTBEAT_SECONDS: z.coerce.number().positive().default(10),
+  /** The host name the API and other nodes reach this node's workloads by. */
   AIOS_PUBLIC_HOSTNAME: z.string().default("127.0.0.1"),
+  /**
+   * The address this node's workloads (executors, instances, vDAG controllers, function replicas)
+   * listen on: loopback for a single machine, 0.0.0.0 on a node that other machines reach.
+   */
+  AIOS_BIND_HOST: z.string().min(1).default("127.0.0.1"),
   /** CPU time per policy call and memory per policy isolate, for policy jobs and functions. */
   AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
   AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),

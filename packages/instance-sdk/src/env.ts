@@ -4,6 +4,8 @@ import { isJsonObject } from "./errors";
 /** What the process driver puts in an instance's environment. */
 export interface InstanceEnv {
   port: number;
+  /** HOST: the address to listen on (default 127.0.0.1; 0.0.0.0 for every interface). */
+  host: string;
   initData: TInstanceInitData;
   /** `AIOS_INIT_DATA.block`, if the driver sent the block's fields (passed to processing policies). */
   block?: TJsonObject;
@@ -17,7 +19,7 @@ export class InstanceEnvError extends Error {
 }
 
 /**
- * Reads PORT, BLOCK_ID, INSTANCE_ID and AIOS_INIT_DATA (JSON, `ZInstanceInitData`); throws
+ * Reads PORT, HOST (optional), BLOCK_ID, INSTANCE_ID and AIOS_INIT_DATA (JSON, `ZInstanceInitData`); throws
  * InstanceEnvError listing every problem. BLOCK_ID / INSTANCE_ID must match the init data.
  */
 export function readInstanceEnv(env: NodeJS.ProcessEnv = process.env): InstanceEnv {
@@ -52,5 +54,5 @@ export function readInstanceEnv(env: NodeJS.ProcessEnv = process.env): InstanceE
 
   if (problems.length > 0 || !initData) throw new InstanceEnvError(problems);
   const block = isJsonObject(raw) && isJsonObject(raw.block) ? raw.block : undefined;
-  return { port, initData, ...(block ? { block } : {}) };
+  return { port, host: env.HOST?.trim() || "127.0.0.1", initData, ...(block ? { block } : {}) };
 }

@@ -18,7 +18,7 @@ export interface RunningInstance {
 
 /**
  * The entry of an instance process: reads the environment (a bad one exits 1 with the problems on
- * stderr), listens on 127.0.0.1:PORT at once (503 until init finished), runs init, and on SIGTERM
+ * stderr), listens on HOST:PORT at once (503 until init finished), runs init, and on SIGTERM
  * or SIGINT drains and exits 0.
  */
 export async function runComponent(def: AnyComponent): Promise<RunningInstance> {
@@ -36,10 +36,10 @@ export async function runComponent(def: AnyComponent): Promise<RunningInstance> 
 
   await new Promise<void>((resolve) => {
     server.once("error", (e) => {
-      log.error(`cannot listen on 127.0.0.1:${env.port}: ${errorMessage(e)}`);
+      log.error(`cannot listen on ${env.host}:${env.port}: ${errorMessage(e)}`);
       process.exit(1);
     });
-    server.listen(env.port, "127.0.0.1", resolve);
+    server.listen(env.port, env.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
   log.info("instance listening", { port, componentURI: initData.componentURI });

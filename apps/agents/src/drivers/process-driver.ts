@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
-import { findFreePort, waitForPort } from "@aios/service-kit";
+import { findFreePort, probeHostOf, waitForPort } from "@aios/service-kit";
 import type { Driver, JobSpec, Workload, WorkloadSpec } from "./driver";
 import { tailLines } from "./tail";
 
@@ -29,8 +29,16 @@ interface WorkloadRecord {
  * `<stateDir>/logs/<name>.log`. A record per workload in `<stateDir>/workloads/` lets a restarted
  * agent adopt what still runs: output goes to files, not pipes, so nothing depends on the agent.
  */
-export function createProcessDriver(opts: { repoRoot: string; stateDir: string; host?: string }): Driver {
+export function createProcessDriver(opts: {
+  repoRoot: string;
+  stateDir: string;
+  /** The host name others reach this node's workloads by (in their endpoints). */
+  host?: string;
+  /** The address workloads listen on (`HOST` in their environment); 0.0.0.0 for every interface. */
+  bindHost?: string;
+}): Driver {
   const host = opts.host ?? "127.0.0.1";
+  const bindHost = opts.bindHost ?? "127.0.0.1";
   const logsDir = join(opts.stateDir, "logs");
   const recordsDir = join(opts.stateDir, "workloads");
   mkdirSync(logsDir, { recursive: true });
@@ -73,6 +81,7 @@ export function createProcessDriver(opts: { repoRoot: string; stateDir: string; 
           env: {
             ...process.env,
             ...spec.env,
+            HOST: bindHost,
             PORT: String(port),
             CUDA_VISIBLE_DEVICES: visible,
             NVIDIA_VISIBLE_DEVICES: visible,
@@ -98,7 +107,7 @@ export function createProcessDriver(opts: { repoRoot: string; stateDir: string; 
       const workload = workloadOf(record, exited);
       try {
         await Promise.race([
-          waitForPort(port, 60_000),
+          waitForPort(port, 60_000, probeHostOf(bindHost)),
           exited.then(({ code, signal }) => {
             throw new Error(
               `${spec.name} exited while starting (${code ?? signal}): ${workload.logs(5).join(" | ")}`,

@@ -15,6 +15,7 @@ const env = z
     AIOS_FUNCTION_SOURCE: z.string().min(1),
     AIOS_REPLICA_INDEX: z.coerce.number().int().min(0),
     PORT: z.coerce.number().int().min(1).max(65535),
+    HOST: z.string().min(1).default("127.0.0.1"),
     AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
     AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),
   })
@@ -45,7 +46,7 @@ const server = createServer((req, res) => {
     send(res, 500, { ok: false, error: errorInfo(err), logs: [], durationMs: 0 }),
   );
 });
-server.listen(env.PORT, "127.0.0.1", () => log.info("replica ready", { port: env.PORT }));
+server.listen(env.PORT, env.HOST, () => log.info("replica ready", { host: env.HOST, port: env.PORT }));
 shutdown.add("http", () => new Promise<void>((r) => server.close(() => r())));
 
 async function route(req: IncomingMessage, res: ServerResponse) {

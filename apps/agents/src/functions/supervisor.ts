@@ -1,6 +1,13 @@
 import { resolve } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
-import { findFreePort, type Logger, type SupervisedChild, startChild, waitForPort } from "@aios/service-kit";
+import {
+  findFreePort,
+  type Logger,
+  probeHostOf,
+  type SupervisedChild,
+  startChild,
+  waitForPort,
+} from "@aios/service-kit";
 import type { TFunctionReplica } from "@aios/spec";
 
 const REPLICA_MAIN = resolve(import.meta.dirname, "replica-main.ts");
@@ -26,6 +33,8 @@ export interface FunctionSupervisorOptions {
   api: ApiClient;
   log: Logger;
   publicHostname: string;
+  /** The address replicas listen on (0.0.0.0: every interface). */
+  bindHost: string;
   limits: { cpuTimeMs: number; memoryMb: number };
 }
 
@@ -58,6 +67,7 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
         AIOS_FUNCTION_SOURCE: source,
         AIOS_REPLICA_INDEX: String(index),
         PORT: String(port),
+        HOST: opts.bindHost,
         AIOS_POLICY_CPU_MS: String(opts.limits.cpuTimeMs),
         AIOS_POLICY_MEMORY_MB: String(opts.limits.memoryMb),
       },
@@ -94,7 +104,7 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
     const replica = await startReplica(name, fn, index, source);
     try {
       await Promise.race([
-        waitForPort(replica.port, 30_000),
+        waitForPort(replica.port, 30_000, probeHostOf(opts.bindHost)),
         replica.child.exited.then(() => {
           throw new Error("the replica exited while starting");
         }),
