@@ -16,6 +16,8 @@ export const ZLauncherEnv = z.object({
   /** `0` skips loading examples/ into the registries at start. */
   AIOS_SEED: z.enum(["0", "1"]).default("1"),
   AIOS_LOG_FORMAT: z.enum(["pretty", "json"]).default("pretty"),
+  /** The launcher's own level; the API and the agent read the same variable from the environment. */
+  AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
 export type TLauncherEnv = z.infer<typeof ZLauncherEnv> & { home: string; repoRoot: string };

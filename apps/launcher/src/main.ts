@@ -12,7 +12,10 @@ const env = loadLauncherEnv(repoRoot);
 const color = process.stdout.isTTY === true;
 const print = (source: string, line: string) =>
   process.stdout.write(`${env.AIOS_LOG_FORMAT === "json" ? line : prettyLine(source, line, color)}\n`);
-const log = createLogger({ service: "launcher" }, { write: (line) => print("launcher", line) });
+const log = createLogger(
+  { service: "launcher" },
+  { level: env.AIOS_LOG_LEVEL, write: (line) => print("launcher", line) },
+);
 const shutdown = onShutdown(log, { timeoutMs: 15_000 });
 
 const tsx = ["--import", "tsx"];

@@ -18,4 +18,10 @@ describe("launcher environment", () => {
       "DATABASE_URL: DATABASE_URL must be a postgres:// or postgresql:// URL",
     );
   });
+
+  it("logs at info unless AIOS_LOG_LEVEL says otherwise, and names it when it is wrong", () => {
+    expect(loadLauncherEnv("/srv/aios", {}).AIOS_LOG_LEVEL).toBe("info");
+    expect(loadLauncherEnv("/srv/aios", { AIOS_LOG_LEVEL: "debug" }).AIOS_LOG_LEVEL).toBe("debug");
+    expect(() => loadLauncherEnv("/srv/aios", { AIOS_LOG_LEVEL: "loud" })).toThrow(/AIOS_LOG_LEVEL: /);
+  });
 });
