@@ -33,10 +33,15 @@ for (const scenario of SCENARIOS.filter((s) => wanted.length === 0 || wanted.inc
   if (!json) process.stderr.write(`running ${scenario.name}: ${scenario.description}\n`);
   const result = await scenario.run();
   results.push(result);
-  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (json) process.stdout.write(`${JSON.stringify(jsonLine(result))}\n`);
 }
 if (!json) process.stdout.write(`${table(results)}\n`);
 process.exit(0);
+
+/** One line of `--json`: the measured figures at the top, beside the baseline's. */
+function jsonLine({ scenario, measured, baseline, ratio, target, met }: ScenarioResult) {
+  return { scenario, ...measured, baseline, ratio, target, met };
+}
 
 function table(rows: ScenarioResult[]): string {
   const head = [

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { findFreePort } from "@aios/service-kit";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { round, type Scenario, type ScenarioResult } from "../measure";
 
@@ -12,24 +13,25 @@ const DRAG_STEPS = 60;
 
 /**
  * The console under test: AIOS_WEB_URL when given (a running console), else the whole product
- * started by the launcher on ports of its own (the first start builds the console, ~1–2 min).
+ * started by the launcher on free ports (the first start builds the console, ~1–2 min).
  */
 async function consoleUrl(): Promise<{ url: string; stop: () => Promise<void> }> {
   const given = process.env.AIOS_WEB_URL;
   if (given) return { url: given.replace(/\/+$/, ""), stop: async () => {} };
+  const [apiPort, webPort] = [await findFreePort(), await findFreePort()];
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "apps/launcher/src/main.ts"], {
     cwd: ROOT,
     env: {
       ...process.env,
       AIOS_HOME: resolve(ROOT, ".test-output/bench-home"),
-      AIOS_API_PORT: "4200",
-      AIOS_WEB_PORT: "3200",
+      AIOS_API_PORT: String(apiPort),
+      AIOS_WEB_PORT: String(webPort),
       AIOS_LOG_FORMAT: "json",
       NEXT_TELEMETRY_DISABLED: "1",
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const url = "http://127.0.0.1:3200";
+  const url = `http://127.0.0.1:${webPort}`;
   const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null)
