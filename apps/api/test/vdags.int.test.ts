@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { loadSpecFile } from "@aios/client";
 import { clusterQueueName, type TVdagPlan } from "@aios/spec";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { UserError } from "../src/errors";
 import { doc, rejection, useApi } from "./harness";
 
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
@@ -154,6 +155,48 @@ describe("vDAGs in the API", () => {
       apply({ vdagName: "missing", nodes: [node("x", { manualBlockId: "nope" })] }),
     );
     expect(missing.code).toBe("NOT_FOUND");
+  });
+
+  it("refuses a node or controller policy's settings its schema does not allow, storing nothing", async () => {
+    const bad = await rejection(
+      apply({
+        vdagName: "bad-settings",
+        nodes: [
+          node("x", {
+            manualBlockId: "echo-a",
+            preprocessingPolicyRule: {
+              policyRuleURI: "keep-fields:1.0.0-stable",
+              settings: { fields: "text" },
+            },
+          }),
+        ],
+      }),
+    );
+    expect(bad.code).toBe("BAD_REQUEST");
+    expect((bad.cause as UserError).issues).toEqual([
+      {
+        path: "body.spec.values.nodes.0.spec.values.preprocessingPolicyRule.settings.fields",
+        message: "must be an array, got string",
+      },
+    ]);
+    const quota = await rejection(
+      apply({
+        vdagName: "bad-quota",
+        nodes: [node("x", { manualBlockId: "echo-a" })],
+        controller: {
+          quotaChecker: {
+            quotaCheckerPolicyRule: {
+              policyRuleURI: "per-session-quota:1.0.0-stable",
+              settings: { limit: "x" },
+            },
+          },
+        },
+      }),
+    );
+    expect((quota.cause as UserError).issues.map((i) => i.path)).toEqual([
+      "body.spec.values.controller.quotaChecker.quotaCheckerPolicyRule.settings.limit",
+    ]);
+    expect((await api.caller().vdags.list()).map((v) => v.vdagName)).not.toContain("bad-settings");
   });
 
   it("creates a vDAG: assigned, compiled with node policies, and a controller placed on the cluster", async () => {

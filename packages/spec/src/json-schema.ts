@@ -271,7 +271,7 @@ function objectIssues(
     }
     if (matched || s.additionalProperties === undefined || s.additionalProperties === true) continue;
     if (s.additionalProperties === false) {
-      const known = Object.keys(properties);
+      const known = Object.keys(properties).sort(); // stored schemas do not keep key order
       out.push({
         path: at,
         message:

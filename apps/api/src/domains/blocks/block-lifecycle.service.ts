@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Db, Prisma } from "@aios/db";
 import type { TInstanceRecord } from "@aios/spec";
 import { NotFoundError, OperationalError, UserError } from "../../errors";
+import { checkPolicyCommand } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
 import { runtimeOf } from "./block-runtime-state";
@@ -46,6 +47,13 @@ export function lockedBlock<T>(
     return change(tx, r);
   });
 }
+
+/** The block's policy that answers each service's management commands. */
+const SERVICE_POLICY = {
+  executor: "loadBalancer",
+  autoscaler: "autoscaler",
+  health: "healthChecker",
+} as const;
 
 /**
  * A block's life after it was created, as its users command it: scaling, removal, parameters,
@@ -210,8 +218,14 @@ export function createBlockLifecycle(
       service: "executor" | "autoscaler" | "health",
       action: string,
       data: unknown,
+      fields: { action: string; data: string } = { action: "action", data: "data" },
     ) {
       const r = await row(id);
+      // Checked against the policy's declared commands before anything reaches the cluster.
+      const policy = asObject(asObject(asObject(r.doc).policies)[SERVICE_POLICY[service]]);
+      if (typeof policy.policyRuleURI === "string") {
+        await checkPolicyCommand(db, policy.policyRuleURI, action, data, fields);
+      }
       const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
       const answer = (await queues.ask(r.clusterId ?? "local", {
         type: "block.mgmt",

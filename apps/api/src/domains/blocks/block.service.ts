@@ -6,6 +6,7 @@ import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
 import { blockDocument } from "./block.document";
+import { checkBlockPolicyValues } from "./block-policy-values";
 import { runtimeOf } from "./block-runtime-state";
 
 type BlockRow = Prisma.BlockGetPayload<object>;
@@ -71,6 +72,7 @@ export function createBlockService(db: Db, queues: ClusterQueues, events?: Event
       if (!cluster) throw new NotFoundError("cluster", clusterId, values.clusterId ? "clusterId" : undefined);
       const id = values.blockId ?? newBlockId();
       const doc = blockDocument(id, values, asObject(component.doc), clusterId);
+      await checkBlockPolicyValues(db, values, asObject(doc.policies));
       if (values.mode !== "allocate") {
         return { created: false, dryRun: true, decision: { clusterId, blockId: id }, block: null };
       }

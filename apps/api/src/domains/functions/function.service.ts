@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "@aios/db";
 import type { TFunctionReplica, TPolicyCallResult, TPolicyFunctionRecord } from "@aios/spec";
 import { ConflictError, ForbiddenError, NotFoundError, OperationalError } from "../../errors";
-import { policySource } from "../policies/policy-runtime.service";
+import { checkPolicyCommand, checkPolicyValues } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
 import { callReplica } from "./replica-client";
@@ -76,7 +76,7 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
 
   return {
     async deploy(req: DeployFunction): Promise<TPolicyFunctionRecord> {
-      await policySource(db, req.policyRuleURI);
+      await checkPolicyValues(db, req.policyRuleURI, req);
       const cluster = await db.cluster.findUnique({ where: { id: req.clusterId }, select: { id: true } });
       if (!cluster) throw new NotFoundError("cluster", req.clusterId, "clusterId");
       const settings = req.settings ?? {};
@@ -177,6 +177,10 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
       replica?: number | undefined,
     ): Promise<TPolicyCallResult & { replica: number }> {
       const r = await row(name);
+      if (path === "management") {
+        const command = body as { action: string; data?: unknown };
+        await checkPolicyCommand(db, r.policyRuleURI, command.action, command.data);
+      }
       const ready = docOf(r).replicaStates.filter((x) => x.status === "ready" && x.endpoint);
       const candidates = replica === undefined ? ready : ready.filter((x) => x.index === replica);
       if (candidates.length === 0) {

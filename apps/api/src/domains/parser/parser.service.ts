@@ -118,7 +118,10 @@ async function dispatch(deps: ParserDeps, spec: TParsedSpec): Promise<ApplyOutco
       const r =
         v.service === "instances"
           ? await deps.blockLifecycle.mgmt(v.blockId, v.instanceId, v.mgmtCommand, v.mgmtData)
-          : await deps.blockLifecycle.serviceMgmt(v.blockId, v.service, v.mgmtCommand, v.mgmtData);
+          : await deps.blockLifecycle.serviceMgmt(v.blockId, v.service, v.mgmtCommand, v.mgmtData, {
+              action: "body.spec.values.mgmtCommand",
+              data: "body.spec.values.mgmtData",
+            });
       return { ...base, target: v.blockId, created: false, result: r };
     }
   }

@@ -8,6 +8,7 @@ import {
 import { ForbiddenError, NotFoundError } from "../../errors";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
+import { checkPolicyValues } from "./policy-contract";
 import { policySource } from "./policy-runtime.service";
 
 type JobRow = Prisma.PolicyJobGetPayload<object>;
@@ -52,7 +53,7 @@ export function createPolicyJobService(db: Db, queues: ClusterQueues) {
   };
   return {
     async submit(req: SubmitPolicyJob): Promise<TPolicyJobRecord> {
-      await policySource(db, req.policyRuleURI);
+      await checkPolicyValues(db, req.policyRuleURI, req);
       const cluster = await db.cluster.findUnique({ where: { id: req.clusterId }, select: { id: true } });
       if (!cluster) throw new NotFoundError("cluster", req.clusterId, "clusterId");
       const id = `pj-${randomAlnum(10)}`;

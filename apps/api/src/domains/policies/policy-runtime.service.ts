@@ -11,6 +11,7 @@ import {
 import type { TDryRunResult, TPolicyCallResult, TPolicyErrorInfo, TPolicyKind } from "@aios/spec";
 import { NotFoundError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
+import { checkPolicyValues } from "./policy-contract";
 
 export interface PolicySourceRecord {
   policyRuleURI: string;
@@ -70,7 +71,8 @@ export function createPolicyRuntimeService(db: Db, limits: Partial<SandboxLimits
       input: unknown,
       overrides: { settings?: object; parameters?: object } = {},
     ): Promise<TPolicyCallResult> {
-      await policySource(db, policyRuleURI); // a clear NotFound before the runtime's own error
+      // A clear NotFound, and values the policy's schemas accept, before the runtime runs it.
+      await checkPolicyValues(db, policyRuleURI, overrides);
       return callResult(await host.execute(policyRuleURI, input, overrides));
     },
 
@@ -88,6 +90,7 @@ export function createPolicyRuntimeService(db: Db, limits: Partial<SandboxLimits
       if (code === undefined) {
         if (!req.policyRuleURI) throw UserError.field("code", "give the policy's code or a policyRuleURI");
         const stored = await policySource(db, req.policyRuleURI);
+        await checkPolicyValues(db, req.policyRuleURI, { settings, parameters });
         code = stored.code;
         // The caller's values override the stored defaults (the original had this backwards).
         settings = { ...stored.settings, ...settings };

@@ -38,6 +38,9 @@ export interface PolicyVersionChanges {
   tags?: string[] | undefined;
   policySettings?: Record<string, unknown> | undefined;
   policyParameters?: Record<string, unknown> | undefined;
+  policySettingsSchema?: Record<string, unknown> | undefined;
+  policyParametersSchema?: Record<string, unknown> | undefined;
+  managementCommandsSchema?: TPolicyRuleSpec["managementCommandsSchema"];
 }
 
 export function createPolicyService(db: Db, runtime: PolicyRuntimeService) {

@@ -1,4 +1,4 @@
-import { ZPolicyKind, ZPolicyRuleSpec } from "@aios/spec";
+import { ZManagementCommandSchema, ZPolicyKind, ZPolicyRuleSpec } from "@aios/spec";
 import { z } from "zod";
 
 const ZJsonObject = z.record(z.string(), z.unknown());
@@ -14,6 +14,10 @@ export const ZCreateVersionRequest = z.object({
   tags: z.array(z.string()).optional(),
   policySettings: ZJsonObject.optional(),
   policyParameters: ZJsonObject.optional(),
+  /** New schemas replace the old version's; the defaults are checked against the result. */
+  policySettingsSchema: ZJsonObject.optional(),
+  policyParametersSchema: ZJsonObject.optional(),
+  managementCommandsSchema: z.array(ZManagementCommandSchema).optional(),
 });
 
 export const ZExecuteRequest = z.object({

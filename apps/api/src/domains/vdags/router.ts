@@ -97,10 +97,9 @@ export const vdagsRouter = router({
       ctx.services.vdagTasks.controllerCall(input.vdagURI, "POST", `/quota/reset/${enc(input.sessionId)}`),
     ),
   /** A management command for the controller's quota, health or quality policy. */
-  mgmt: changeProcedure.input(ZMgmt).mutation(({ ctx, input }) =>
-    ctx.services.vdagTasks.controllerCall(input.vdagURI, "POST", `/${input.service}/mgmt`, {
-      action: input.action,
-      data: input.data,
-    }),
-  ),
+  mgmt: changeProcedure
+    .input(ZMgmt)
+    .mutation(({ ctx, input }) =>
+      ctx.services.vdagTasks.mgmt(input.vdagURI, input.service, input.action, input.data),
+    ),
 });

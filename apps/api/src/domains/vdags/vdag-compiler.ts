@@ -12,6 +12,7 @@ import type {
 import { ZVdagPlan } from "@aios/spec";
 import { NotFoundError, UserError } from "../../errors";
 import { toBlockRecord } from "../blocks/block.service";
+import { checkPolicyValues } from "../policies/policy-contract";
 import { policySource } from "../policies/policy-runtime.service";
 import { asObject } from "../registry/doc";
 import { searchKeys } from "../registry/search";
@@ -50,6 +51,10 @@ async function runtimePolicy(
       `${ref.policyRuleURI} is a ${source.kind} policy, not ${kind}`,
     );
   }
+  await checkPolicyValues(db, ref.policyRuleURI, ref, {
+    settings: `${field}.settings`,
+    parameters: `${field}.parameters`,
+  });
   return {
     policyRuleURI: ref.policyRuleURI,
     code: source.code,
@@ -91,6 +96,18 @@ export async function assignNodes(
     }
     const rule = v.assignmentPolicyRule as TPolicyRuleRef;
     const filter = asObject(rule.parameters).filterRule;
+    // The policy gets its parameters without the filter, which the API runs itself.
+    const { filterRule: _filter, ...parameters } = asObject(rule.parameters);
+    await checkPolicyValues(
+      deps.db,
+      rule.policyRuleURI,
+      { settings: rule.settings ?? {}, parameters },
+      {
+        settings: `${at}.assignmentPolicyRule.settings`,
+        parameters: `${at}.assignmentPolicyRule.parameters`,
+      },
+      `${at}.assignmentPolicyRule.policyRuleURI`,
+    );
     const keys = filter
       ? await searchKeys(deps.db, "blocks", filter as never, { limit: 200 })
       : (await deps.db.block.findMany({ select: { id: true }, take: 200, orderBy: { id: "asc" } })).map(
@@ -121,7 +138,6 @@ export async function assignNodes(
         metrics: metrics.get(rec.id) ?? { instances: rec.desiredInstances },
       };
     });
-    const { filterRule: _filter, ...parameters } = asObject(rule.parameters);
     const r = await deps.executePolicy(
       rule.policyRuleURI,
       { vdagURI, nodeLabel: v.nodeLabel, filterResult: candidates },

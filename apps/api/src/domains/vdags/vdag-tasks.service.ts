@@ -3,6 +3,7 @@ import type { Db, Prisma } from "@aios/db";
 import type { Logger } from "@aios/service-kit";
 import type { TVdagInferRequest } from "@aios/spec";
 import { NotFoundError, OperationalError, UserError } from "../../errors";
+import { checkPolicyCommand } from "../policies/policy-contract";
 import { asObject } from "../registry/doc";
 import type { VdagControllers } from "./vdag-controllers.service";
 
@@ -175,6 +176,20 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
         throw res.status < 500 ? new UserError(text) : new OperationalError(text);
       }
       return json;
+    },
+
+    /**
+     * A management command for one of the controller's policies (quota, health, quality), checked
+     * against that policy's declared commands before it goes to the controller.
+     */
+    async mgmt(vdagURI: string, service: "quota" | "health" | "quality", action: string, data: unknown) {
+      const row = await db.vdag.findUnique({ where: { vdagURI }, select: { doc: true } });
+      if (!row) throw new NotFoundError("vDAG", vdagURI, "vdagURI");
+      const policy = asObject(asObject(asObject(asObject(row.doc).controllerConfig)[service]).policy);
+      if (typeof policy.policyRuleURI === "string") {
+        await checkPolicyCommand(db, policy.policyRuleURI, action, data);
+      }
+      return this.controllerCall(vdagURI, "POST", `/${service}/mgmt`, { action, data });
     },
   };
 }
