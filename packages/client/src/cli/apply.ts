@@ -8,13 +8,9 @@ export function readFiles(args: string[]): LoadedDocument[] {
   const { values } = parseArgs({ args, options: { file: { type: "string", short: "f", multiple: true } } });
   const files = values.file ?? [];
   if (files.length === 0) throw new CliUsageError("give at least one file with -f FILE");
-  return files.flatMap((f) => {
-    try {
-      return loadSpecFile(f);
-    } catch (err) {
-      throw new CliUsageError((err as Error).message);
-    }
-  });
+  // A file that cannot be read or parsed is not a usage mistake: loadSpecFile's SpecFileError
+  // names the file and line, and main() reports it with exit code 1.
+  return files.flatMap((f) => loadSpecFile(f));
 }
 
 /** Applies every document (in dependency order); reports each, and fails if any failed. */

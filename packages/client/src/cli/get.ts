@@ -13,89 +13,169 @@ interface KindView {
   columns: Record<string, (r: Row) => unknown>;
 }
 
+/** The three read procedures every registry router has (`readProcedures` in the API). */
+interface Registry {
+  list: { query(): Promise<Row[]> };
+  get: { query(input: never): Promise<Row> };
+  search: { query(input: never): Promise<Row[]> };
+}
+
+function registry(pick: (api: ApiClient) => Registry, key: string, columns: KindView["columns"]): KindView {
+  return {
+    list: (api) => pick(api).list.query(),
+    get: (api, value) => pick(api).get.query({ [key]: value } as never),
+    search: (api, filter) => pick(api).search.query({ filter } as never),
+    columns,
+  };
+}
+
 const when = (r: Row, k: string) =>
   typeof r[k] === "string" ? (r[k] as string).slice(0, 19).replace("T", " ") : "-";
+const list = (r: Row, k: string) => (Array.isArray(r[k]) ? (r[k] as unknown[]).join(",") : "-");
+const count = (r: Row, k: string) => (Array.isArray(r[k]) ? (r[k] as unknown[]).length : 0);
 
 const KINDS: Record<string, KindView> = {
-  clusters: {
-    list: (api) => api.clusters.list.query(),
-    get: (api, id) => api.clusters.get.query({ id }),
-    search: (api, filter) => api.clusters.search.query({ filter: filter as never }),
-    columns: {
-      ID: (r) => r.id,
-      REGION: (r) => r.regionId,
-      STATUS: (r) => r.status,
-      NODES: (r) => r.nodeCount,
-      GPUS: (r) => r.gpuCount,
-      "LAST SEEN": (r) => when(r, "lastSeenAt"),
-    },
-  },
-  nodes: {
-    list: (api) => api.nodes.list.query(),
-    get: (api, id) => api.nodes.get.query({ id }),
-    search: (api, filter) => api.nodes.search.query({ filter: filter as never }),
-    columns: {
-      ID: (r) => r.id,
-      CLUSTER: (r) => r.clusterId,
-      STATUS: (r) => r.status,
-      VCPUS: (r) => r.vcpus,
-      "MEMORY MB": (r) => r.memoryMb,
-      GPUS: (r) => (r.gpus as unknown[]).length,
-      "LAST SEEN": (r) => when(r, "lastSeenAt"),
-    },
-  },
-  components: {
-    list: (api) => api.components.list.query(),
-    get: (api, componentURI) => api.components.get.query({ componentURI }),
-    search: (api, filter) => api.components.search.query({ filter: filter as never }),
-    columns: {
-      URI: (r) => r.componentURI,
-      TYPE: (r) => r.componentType,
-      MODE: (r) => r.componentMode,
-      TAGS: (r) => (r.tags as string[]).join(","),
-      CREATED: (r) => when(r, "createdAt"),
-    },
-  },
-  blocks: {
-    list: (api) => api.blocks.list.query(),
-    get: (api, id) => api.blocks.get.query({ id }),
-    search: (api, filter) => api.blocks.search.query({ filter: filter as never }),
-    columns: {
-      ID: (r) => r.id,
-      COMPONENT: (r) => r.componentURI,
-      CLUSTER: (r) => r.clusterId,
-      STATUS: (r) => r.status,
-      MIN: (r) => r.minInstances,
-      MAX: (r) => r.maxInstances,
-    },
-  },
-  vdags: {
-    list: (api) => api.vdags.list.query(),
-    get: (api, vdagURI) => api.vdags.get.query({ vdagURI }),
-    search: (api, filter) => api.vdags.search.query({ filter: filter as never }),
-    columns: { URI: (r) => r.vdagURI, STATUS: (r) => r.status, CREATED: (r) => when(r, "createdAt") },
-  },
-  policies: {
-    list: (api) => api.policies.list.query(),
-    get: (api, policyRuleURI) => api.policies.get.query({ policyRuleURI }),
-    search: (api, filter) => api.policies.search.query({ filter: filter as never }),
-    columns: {
-      URI: (r) => r.policyRuleURI,
-      KIND: (r) => r.kind,
-      TAGS: (r) => (r.tags as string[]).join(","),
-      CREATED: (r) => when(r, "createdAt"),
-    },
-  },
+  clusters: registry((api) => api.clusters, "id", {
+    ID: (r) => r.id,
+    REGION: (r) => r.regionId,
+    STATUS: (r) => r.status,
+    NODES: (r) => r.nodeCount,
+    GPUS: (r) => r.gpuCount,
+    "LAST SEEN": (r) => when(r, "lastSeenAt"),
+  }),
+  nodes: registry((api) => api.nodes, "id", {
+    ID: (r) => r.id,
+    CLUSTER: (r) => r.clusterId,
+    STATUS: (r) => r.status,
+    VCPUS: (r) => r.vcpus,
+    "MEMORY MB": (r) => r.memoryMb,
+    GPUS: (r) => count(r, "gpus"),
+    "LAST SEEN": (r) => when(r, "lastSeenAt"),
+  }),
+  gpus: registry((api) => api.gpus, "key", {
+    KEY: (r) => r.key,
+    CLUSTER: (r) => r.clusterId,
+    NODE: (r) => r.nodeId,
+    MODEL: (r) => r.modelName,
+    "MEMORY MB": (r) => r.memoryMb,
+  }),
+  components: registry((api) => api.components, "componentURI", {
+    URI: (r) => r.componentURI,
+    TYPE: (r) => r.componentType,
+    MODE: (r) => r.componentMode,
+    TAGS: (r) => list(r, "tags"),
+    CREATED: (r) => when(r, "createdAt"),
+  }),
+  blocks: registry((api) => api.blocks, "id", {
+    ID: (r) => r.id,
+    COMPONENT: (r) => r.componentURI,
+    CLUSTER: (r) => r.clusterId,
+    STATUS: (r) => r.status,
+    MIN: (r) => r.minInstances,
+    MAX: (r) => r.maxInstances,
+  }),
+  instances: registry((api) => api.instances, "key", {
+    BLOCK: (r) => r.blockId,
+    ID: (r) => r.id,
+    NODE: (r) => r.nodeId,
+    STATUS: (r) => r.status,
+    ENDPOINT: (r) => r.endpoint,
+    GPUS: (r) => list(r, "gpus"),
+  }),
+  vdags: registry((api) => api.vdags, "vdagURI", {
+    URI: (r) => r.vdagURI,
+    STATUS: (r) => r.status,
+    CREATED: (r) => when(r, "createdAt"),
+  }),
+  vdagcontrollers: registry((api) => api.vdagControllers, "id", {
+    ID: (r) => r.id,
+    VDAG: (r) => r.vdagURI,
+    CLUSTER: (r) => r.clusterId,
+    STATUS: (r) => r.status,
+    URL: (r) => r.url,
+    REVISION: (r) => r.revision,
+  }),
+  tasks: registry((api) => api.tasks, "id", {
+    ID: (r) => r.id,
+    KIND: (r) => r.kind,
+    STATUS: (r) => r.status,
+    TARGET: (r) => r.targetId,
+    STEPS: (r) => count(r, "trace"),
+    CREATED: (r) => when(r, "createdAt"),
+    FINISHED: (r) => when(r, "finishedAt"),
+  }),
+  policies: registry((api) => api.policies, "policyRuleURI", {
+    URI: (r) => r.policyRuleURI,
+    KIND: (r) => r.kind,
+    TAGS: (r) => list(r, "tags"),
+    CREATED: (r) => when(r, "createdAt"),
+  }),
+  jobs: registry((api) => api.policyJobs, "id", {
+    ID: (r) => r.id,
+    NAME: (r) => r.name,
+    POLICY: (r) => r.policyRuleURI,
+    CLUSTER: (r) => r.clusterId,
+    STATUS: (r) => r.status,
+    CREATED: (r) => when(r, "createdAt"),
+    FINISHED: (r) => when(r, "finishedAt"),
+  }),
+  functions: registry((api) => api.functions, "name", {
+    NAME: (r) => r.name,
+    POLICY: (r) => r.policyRuleURI,
+    CLUSTER: (r) => r.clusterId,
+    STATUS: (r) => r.status,
+    REPLICAS: (r) => r.replicas,
+    REVISION: (r) => r.revision,
+  }),
+  graphs: registry((api) => api.graphs, "graphURI", {
+    URI: (r) => r.graphURI,
+    FUNCTIONS: (r) => (r.graph && typeof r.graph === "object" ? Object.keys(r.graph).join(",") : "-"),
+    DESCRIPTION: (r) => r.description,
+    CREATED: (r) => when(r, "createdAt"),
+  }),
+  auditevents: registry((api) => api.auditEvents, "id", {
+    ID: (r) => r.id,
+    AT: (r) => when(r, "createdAt"),
+    ACTOR: (r) => r.actor,
+    ACTION: (r) => r.action,
+    TARGET: (r) => r.target,
+  }),
+  tokens: registry((api) => api.tokens, "id", {
+    ID: (r) => r.id,
+    NAME: (r) => r.name,
+    ROLE: (r) => r.role,
+    SCOPE: (r) => r.scope,
+    CREATED: (r) => when(r, "createdAt"),
+    "LAST USED": (r) => when(r, "lastUsedAt"),
+    REVOKED: (r) => when(r, "revokedAt"),
+  }),
 };
 
 const ALIASES: Record<string, string> = {
   cluster: "clusters",
   node: "nodes",
+  gpu: "gpus",
   component: "components",
   block: "blocks",
+  instance: "instances",
   vdag: "vdags",
+  vdagcontroller: "vdagcontrollers",
+  controller: "vdagcontrollers",
+  controllers: "vdagcontrollers",
+  task: "tasks",
   policy: "policies",
+  job: "jobs",
+  policyjob: "jobs",
+  policyjobs: "jobs",
+  function: "functions",
+  graph: "graphs",
+  audit: "auditevents",
+  auditevent: "auditevents",
+  token: "tokens",
 };
+
+/** The kinds `aios get` knows, for the usage text. */
+export const GET_KINDS = Object.keys(KINDS);
 
 export async function getCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -105,7 +185,8 @@ export async function getCommand(api: ApiClient, args: string[], io: CliIo): Pro
   });
   const [kindArg, key, ...extra] = positionals;
   if (!kindArg) throw new CliUsageError(`say what to get: ${Object.keys(KINDS).join(", ")}`);
-  const kind = KINDS[ALIASES[kindArg] ?? kindArg];
+  const name = kindArg.toLowerCase().replaceAll("-", "");
+  const kind = KINDS[ALIASES[name] ?? name];
   if (!kind)
     throw new CliUsageError(
       `unknown kind ${JSON.stringify(kindArg)}; one of ${Object.keys(KINDS).join(", ")}`,

@@ -4,7 +4,7 @@ import { createApiClient, describeApiError } from "../api-client";
 import { applyCommand } from "./apply";
 import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand } from "./block";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
-import { getCommand } from "./get";
+import { GET_KINDS, getCommand } from "./get";
 import { type CliIo, CliUsageError, consoleIo } from "./io";
 import { POLICY_USAGE, policyCommand } from "./policy";
 import { validateCommand } from "./validate";
@@ -13,9 +13,12 @@ import { traceCommand, VDAG_USAGE, vdagInferCommand } from "./vdag";
 export const USAGE = `aios — the AIOS command line
 
 Usage:
-  aios apply -f FILE [-f FILE ...]        apply spec documents (JSON or YAML; arrays and --- streams)
+  aios apply -f FILE [-f FILE ...]        apply spec documents (JSON or YAML: arrays, one JSON
+                                          document per line, --- streams)
   aios validate -f FILE [-f FILE ...]     validate spec documents without applying them
-  aios get KIND [ID] [-o table|json]      list or show clusters, nodes, components, blocks, vdags, policies
+  aios get KIND [ID] [-o table|json]      list or show one of a kind (ID: its key; an instance's is
+                                          BLOCK/INSTANCE, a GPU's NODE/INDEX). KIND: one of
+                                          ${wrap(GET_KINDS.join(", "), 42, 100)}
   aios get KIND --filter JSON             search with the filter language, e.g.
                                           '{"variable":"tags","operator":"==","value":"nlp"}'
 ${BLOCK_USAGE}
@@ -28,6 +31,20 @@ Environment:
   AIOS_TOKEN     API token (needed when the API runs with AIOS_AUTH=token; defaults to the
                  admin token \`npm start\` keeps in $AIOS_HOME/tokens/admin, if there is one)
 `;
+
+/** `text` in lines of at most `width` characters, the later ones indented by `indent`. */
+function wrap(text: string, indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join(`\n${" ".repeat(indent)}`);
+}
 
 export async function main(argv: string[], io: CliIo = consoleIo()): Promise<number> {
   const [command, ...rest] = argv;
