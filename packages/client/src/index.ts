@@ -1,2 +1,3 @@
 export * from "./api-client";
 export * from "./documents";
+export * from "./policy-source";

@@ -18,6 +18,19 @@ export const POLICY_ERROR_KINDS = [
   "unavailable",
 ] as const;
 
+/**
+ * What a process needs to load a stored policy itself (execution type 1): its code, kind and
+ * default settings and parameters (`policies.source`).
+ */
+export const ZPolicySource = z.object({
+  policyRuleURI: z.string(),
+  kind: ZPolicyKind,
+  code: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  parameters: z.record(z.string(), z.unknown()),
+});
+export type TPolicySource = z.infer<typeof ZPolicySource>;
+
 export const ZPolicyErrorInfo = z.object({
   kind: z.enum(POLICY_ERROR_KINDS),
   message: z.string(),

@@ -1,4 +1,11 @@
-import { ZDryRunResult, ZPolicyCallResult, ZPolicyJobRecord, ZPolicyKind, ZPolicyRecord } from "@aios/spec";
+import {
+  ZDryRunResult,
+  ZPolicyCallResult,
+  ZPolicyJobRecord,
+  ZPolicyKind,
+  ZPolicyRecord,
+  ZPolicySource,
+} from "@aios/spec";
 import { z } from "zod";
 import { changeProcedure, operatorProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
@@ -18,6 +25,11 @@ export const policiesRouter = router({
     .output(z.array(ZPolicyRecord))
     .query(({ ctx, input }) => ctx.services.policies.list(input)),
   ...readProcedures({ record: ZPolicyRecord, key: "policyRuleURI", reader: (s) => s.policies }),
+  /** Code, kind and defaults, for a process that loads the policy itself (execution type 1). */
+  source: viewerProcedure
+    .input(z.object({ policyRuleURI: z.string().min(1) }))
+    .output(ZPolicySource)
+    .query(({ ctx, input }) => ctx.services.policySources.get(input.policyRuleURI)),
   versions: viewerProcedure
     .input(z.object({ name: z.string().min(1) }))
     .output(z.array(ZPolicyRecord))
