@@ -10,6 +10,13 @@ const registration = (clusterId: string, nodeId: string) => ({
     vcpus: 8,
     memoryMb: 16384,
     storageMb: 500_000,
+    storage: {
+      disks: [
+        { name: "nvme0n1", sizeMb: 476_940 },
+        { name: "sda", sizeMb: 1_907_729 },
+      ],
+      size: 500_000,
+    },
     cpuModel: "Test CPU",
     gpus: [{ index: 0, modelName: "NVIDIA T4", memoryMb: 15360 }],
   },
@@ -54,6 +61,9 @@ describe("agents in token mode", () => {
     expect(node).toMatchObject({ clusterId: "edge-3", vcpus: 8, memoryMb: 16384, storageMb: 500_000 });
     expect(node.gpus).toEqual([{ index: 0, modelName: "NVIDIA T4", memoryMb: 15360 }]);
     expect(node.doc).toMatchObject({ gpus: { count: 1, modelNames: ["NVIDIA T4"] } });
+    expect(node.doc).toMatchObject({
+      storage: { disks: 2, size: 500_000, devices: [{ name: "nvme0n1" }, { name: "sda" }] },
+    });
 
     // A second registration (agent restart) refreshes the node instead of duplicating it.
     await admin.agents.register({

@@ -44,7 +44,10 @@ export function createAgentService(deps: { db: Db; nodes: NodeService; audit: Au
         id: n.id,
         vcpus: { count: n.vcpus },
         memory: n.memoryMb,
-        storage: { size: n.storageMb },
+        // The spec's `storage.disks` is a count; the devices themselves go beside it.
+        storage: n.storage
+          ? { disks: n.storage.disks.length, size: n.storageMb, devices: n.storage.disks }
+          : { size: n.storageMb },
         gpus: {
           count: n.gpus.length,
           memory: n.gpus.reduce((s, g) => s + g.memoryMb, 0),

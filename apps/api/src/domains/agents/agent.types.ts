@@ -9,6 +9,13 @@ export const ZAgentRegistration = z.object({
     vcpus: z.number().int().min(1),
     memoryMb: z.number().int().min(1),
     storageMb: z.number().int().min(0),
+    /** The node's disks (whole block devices), when the agent could read them. */
+    storage: z
+      .object({
+        disks: z.array(z.object({ name: z.string().min(1), sizeMb: z.number().min(0) })),
+        size: z.number().min(0),
+      })
+      .optional(),
     cpuModel: z.string(),
     gpus: z.array(
       z.object({ index: z.number().int().min(0), modelName: z.string(), memoryMb: z.number().min(0) }),
