@@ -9,7 +9,7 @@ export interface FieldIssue {
 }
 
 export abstract class AppError extends Error {
-  abstract readonly kind: "user" | "not_found" | "conflict" | "operational" | "unexpected";
+  abstract readonly kind: "user" | "not_found" | "conflict" | "denied" | "operational" | "unexpected";
 }
 
 /** Bad input: says exactly which field and why. */
@@ -40,6 +40,15 @@ export class NotFoundError extends AppError {
 /** The request clashes with existing state (e.g. an immutable version registered with other content). */
 export class ConflictError extends AppError {
   readonly kind = "conflict";
+}
+
+/**
+ * A governing policy refused the action (a gateway pre-check): the request was well formed and the
+ * caller may make it, but the network's rules do not allow it. The message names the action, the
+ * policy and its reason.
+ */
+export class DeniedError extends AppError {
+  readonly kind = "denied";
 }
 
 /** Transient: a dependency is down or busy; retrying later may succeed. */

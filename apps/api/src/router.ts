@@ -5,6 +5,7 @@ import { blocksRouter } from "./domains/blocks/router";
 import { clustersRouter } from "./domains/clusters/router";
 import { componentsRouter } from "./domains/components/router";
 import { functionsRouter } from "./domains/functions/router";
+import { gatewayRouter } from "./domains/gateway/router";
 import { graphsRouter } from "./domains/graphs/router";
 import { healthRouter } from "./domains/health/router";
 import { gpusRouter } from "./domains/nodes/gpus.router";
@@ -23,6 +24,7 @@ export const appRouter = router({
   parser: parserRouter,
   clusters: clustersRouter,
   nodes: nodesRouter,
+  gateway: gatewayRouter,
   components: componentsRouter,
   blocks: blocksRouter,
   vdags: vdagsRouter,

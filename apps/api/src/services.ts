@@ -14,6 +14,8 @@ import { createClusterService } from "./domains/clusters/cluster.service";
 import { createComponentService } from "./domains/components/component.service";
 import { createFunctionRegistry } from "./domains/functions/function.registry";
 import { createFunctionService } from "./domains/functions/function.service";
+import { createPreCheckService } from "./domains/gateway/pre-check.service";
+import { createPreCheckPolicies } from "./domains/gateway/pre-check-policies.service";
 import { createGraphRegistry } from "./domains/graphs/graph.registry";
 import { createGraphService } from "./domains/graphs/graph.service";
 import { createHealthService } from "./domains/health/health.service";
@@ -44,21 +46,28 @@ export interface ServiceConfig {
 export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger; config: ServiceConfig }) {
   const { db, queues, config } = deps;
   const audit = createAuditService(db);
-  const clusters = createClusterService(db);
-  const nodes = createNodeService(db);
+  const policyRuntime = createPolicyRuntimeService(db, config.policyLimits);
+  // The gateway's pre-checks, run by each action's service before it changes anything.
+  const preChecks = createPreCheckService({
+    db,
+    audit,
+    execute: (uri, input) => policyRuntime.execute(uri, input),
+  });
+  const clusters = createClusterService(db, preChecks);
+  const nodes = createNodeService(db, preChecks);
   const components = createComponentService(db);
   const clusterQueues = createClusterQueues(queues);
   // Status changes of blocks, from their creation to their removal (blocks.onStatus).
   const blockEvents = new EventEmitter();
-  const blocks = createBlockService(db, clusterQueues, blockEvents);
-  const blockLifecycle = createBlockLifecycle(db, clusterQueues, blockEvents);
+  const blocks = createBlockService(db, clusterQueues, preChecks, blockEvents);
+  const blockLifecycle = createBlockLifecycle(db, clusterQueues, preChecks, blockEvents);
   const blockAgentLoop = createBlockAgentLoop(db, blockEvents);
-  const policyRuntime = createPolicyRuntimeService(db, config.policyLimits);
   // Status changes of vDAGs, from their creation (assigned) to active, unhealthy or removed (vdags.onStatus).
   const vdagEvents = new EventEmitter();
   const vdags = createVdagService({
     db,
     queues: clusterQueues,
+    preChecks,
     events: vdagEvents,
     executePolicy: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
   });
@@ -75,6 +84,8 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     clusters,
     nodes,
     components,
+    preChecks,
+    preCheckPolicies: createPreCheckPolicies(db, preChecks),
     blocks,
     blockLifecycle,
     blockAgentLoop,

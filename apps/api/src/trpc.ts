@@ -8,6 +8,7 @@ const CODES: Record<AppError["kind"], TRPC_ERROR_CODE_KEY> = {
   user: "BAD_REQUEST",
   not_found: "NOT_FOUND",
   conflict: "CONFLICT",
+  denied: "FORBIDDEN",
   operational: "SERVICE_UNAVAILABLE",
   unexpected: "INTERNAL_SERVER_ERROR",
 };
@@ -87,5 +88,7 @@ export const operatorProcedure = publicProcedure.use(requireRole("operator"));
 /** For mutations that change state (not for runs and dry runs). */
 export const changeProcedure = operatorProcedure.use(audited);
 export const adminProcedure = publicProcedure.use(requireRole("admin"));
+/** For admin mutations that change state (the network's governing rules). */
+export const adminChangeProcedure = adminProcedure.use(audited);
 export const agentProcedure = publicProcedure.use(requireAgent);
 export const createCallerFactory = t.createCallerFactory;

@@ -68,6 +68,8 @@ export const ZPreCheckInput = z.discriminatedUnion("action", [
     blockData: ZPolicyBlock,
     clusterData: ZPolicyCluster,
     clusterMetrics: ZClusterMetrics.optional(),
+    /** Ids of the blocks already on the cluster (not removed). */
+    clusterBlocks: z.array(z.string()).optional(),
   }),
   act("remove_block", {
     blockData: ZPolicyBlock,

@@ -1,7 +1,10 @@
 import { EventEmitter } from "node:events";
 import type { Db, Prisma } from "@aios/db";
 import type { TInstanceRecord } from "@aios/spec";
+import type { Principal } from "../../context";
 import { NotFoundError, OperationalError, UserError } from "../../errors";
+import type { PreCheckService } from "../gateway/pre-check.service";
+import { clusterData, policyBlock } from "../gateway/pre-check-inputs";
 import { checkPolicyCommand } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
@@ -63,6 +66,7 @@ const SERVICE_POLICY = {
 export function createBlockLifecycle(
   db: Db,
   queues: ClusterQueues,
+  preChecks: PreCheckService,
   events: EventEmitter = new EventEmitter(),
 ) {
   const row = async (id: string) => {
@@ -94,22 +98,79 @@ export function createBlockLifecycle(
       } satisfies BlockStatusEvent);
     }
   };
+  /** The block_mgmt pre-check of the block's cluster (else the network's): the command to carry on with. */
+  const admitMgmt = async (
+    r: BlockRow,
+    command: { action: string; payload: unknown; service: string; instanceId?: string | undefined },
+    actor: Principal | null,
+  ) => {
+    const { instanceId, ...rest } = command;
+    const admitted = await preChecks.check(
+      {
+        action: "block_mgmt",
+        blockData: policyBlock(r),
+        input: { ...rest, ...(instanceId ? { instanceId } : {}) },
+      },
+      { clusterId: r.clusterId, actor, target: r.id },
+    );
+    return { action: admitted.input.action, data: admitted.input.payload };
+  };
   return {
     /** Status changes as they happen ("status" events of BlockStatusEvent), for live views. */
     events,
 
-    async scale(id: string, instances: number) {
+    /**
+     * Sets the desired count, after the scale_block pre-check: it sees the change as an upscale or
+     * downscale by `instancesCount` (and the resulting count as `instances`); a modified
+     * `instancesCount` is what is applied.
+     */
+    async scale(id: string, instances: number, actor: Principal | null = null) {
       const r = await row(id);
-      if (instances < r.minInstances || instances > r.maxInstances) {
-        throw UserError.field(
-          "instances",
-          `must be within minInstances..maxInstances (${r.minInstances}..${r.maxInstances})`,
-        );
-      }
-      await bump(id, { desiredInstances: instances }, `scaled to ${instances} instance(s)`);
+      const range = `minInstances..maxInstances (${r.minInstances}..${r.maxInstances})`;
+      const inRange = (n: number) => n >= r.minInstances && n <= r.maxInstances;
+      if (!inRange(instances)) throw UserError.field("instances", `must be within ${range}`);
+      const delta = instances - r.desiredInstances;
+      const targetOf = (input: { operation: "upscale" | "downscale"; instancesCount?: number | undefined }) =>
+        r.desiredInstances + (input.operation === "upscale" ? 1 : -1) * (input.instancesCount ?? 0);
+      const admitted = await preChecks.check(
+        {
+          action: "scale_block",
+          blockData: policyBlock(r),
+          input: {
+            operation: delta < 0 ? "downscale" : "upscale",
+            ...(delta !== 0 ? { instancesCount: Math.abs(delta) } : {}),
+            instances,
+          },
+        },
+        {
+          clusterId: r.clusterId,
+          actor,
+          target: id,
+          accept: (m) =>
+            inRange(targetOf(m.input))
+              ? null
+              : `input.instancesCount: makes ${targetOf(m.input)}, outside ${range}`,
+        },
+      );
+      const target = targetOf(admitted.input);
+      await bump(id, { desiredInstances: target }, `scaled to ${target} instance(s)`);
     },
 
-    async remove(id: string) {
+    /** Removal, after the remove_block pre-check of the block's cluster (else the network's). */
+    async remove(id: string, actor: Principal | null = null) {
+      const r = await row(id);
+      const instances = await db.instance.findMany({ where: { blockId: id }, select: { nodeId: true } });
+      const nodes = [...new Set(instances.flatMap((i) => (i.nodeId ? [i.nodeId] : [])))].sort();
+      await preChecks.check(
+        {
+          action: "remove_block",
+          blockData: policyBlock(r),
+          ...(r.clusterId ? { clusterData: await clusterData(db, r.clusterId) } : {}),
+          blockMetrics: { instances: instances.length },
+          blockInstanceNodes: nodes,
+        },
+        { clusterId: r.clusterId, actor, target: id },
+      );
       await bump(id, { status: "removing", desiredInstances: 0 }, "removal requested");
     },
 
@@ -168,12 +229,42 @@ export function createBlockLifecycle(
       return { parameters: merged, results: answer.results ?? [] };
     },
 
-    /** Removes one instance: the desired count goes down by one (never below minInstances). */
-    async removeInstance(id: string, instanceId: string) {
+    /**
+     * Removes one instance: the desired count goes down by one (never below minInstances). The
+     * scale_block pre-check sees a downscale by one with the instance in `instancesList` (a modified
+     * list naming one other instance removes that one).
+     */
+    async removeInstance(id: string, instanceId: string, actor: Principal | null = null) {
+      const current = await row(id);
+      if (!(await db.instance.findUnique({ where: { blockId_id: { blockId: id, id: instanceId } } }))) {
+        throw new NotFoundError("instance", instanceId, "instanceId");
+      }
+      const admitted = await preChecks.check(
+        {
+          action: "scale_block",
+          blockData: policyBlock(current),
+          input: {
+            operation: "downscale",
+            instancesCount: 1,
+            instancesList: [instanceId],
+            instances: current.desiredInstances - 1,
+          },
+        },
+        {
+          clusterId: current.clusterId,
+          actor,
+          target: id,
+          accept: (m) =>
+            m.input.operation === "downscale" && (m.input.instancesList ?? [instanceId]).length === 1
+              ? null
+              : "input: removing an instance is a downscale of exactly one instance (instancesList)",
+        },
+      );
+      const chosen = admitted.input.instancesList?.[0] ?? instanceId;
       const r = await locked(id, async (tx, r) => {
         if (r.status === "removed") throw new NotFoundError("block", id);
-        if (!(await tx.instance.findUnique({ where: { blockId_id: { blockId: id, id: instanceId } } }))) {
-          throw new NotFoundError("instance", instanceId, "instanceId");
+        if (!(await tx.instance.findUnique({ where: { blockId_id: { blockId: id, id: chosen } } }))) {
+          throw new NotFoundError("instance", chosen, "instanceId");
         }
         if (r.desiredInstances - 1 < r.minInstances) {
           throw UserError.field(
@@ -188,15 +279,26 @@ export function createBlockLifecycle(
       await queues.ask(r.clusterId ?? "local", {
         type: "instance.remove",
         blockId: id,
-        instanceId,
+        instanceId: chosen,
         requestId,
       });
       return { desiredInstances: r.desiredInstances - 1 };
     },
 
     /** A management command for the block's instances (all, or one), answered by each. */
-    async mgmt(id: string, instanceId: string | undefined, action: string, data: unknown) {
+    async mgmt(
+      id: string,
+      instanceId: string | undefined,
+      requested: string,
+      payload: unknown,
+      actor: Principal | null = null,
+    ) {
       const r = await row(id);
+      const { action, data } = await admitMgmt(
+        r,
+        { action: requested, payload, service: "instances", instanceId },
+        actor,
+      );
       const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
       const answer = (await queues.ask(r.clusterId ?? "local", {
         type: "block.mgmt",
@@ -216,11 +318,15 @@ export function createBlockLifecycle(
     async serviceMgmt(
       id: string,
       service: "executor" | "autoscaler" | "health",
-      action: string,
-      data: unknown,
+      requested: string,
+      payload: unknown,
       fields: { action: string; data: string } = { action: "action", data: "data" },
+      actor: Principal | null = null,
     ) {
       const r = await row(id);
+      // The pre-check first: the command it lets through (possibly modified) is what the policy's
+      // declared commands are checked against.
+      const { action, data } = await admitMgmt(r, { action: requested, payload, service }, actor);
       // Checked against the policy's declared commands before anything reaches the cluster.
       const policy = asObject(asObject(asObject(r.doc).policies)[SERVICE_POLICY[service]]);
       if (typeof policy.policyRuleURI === "string") {

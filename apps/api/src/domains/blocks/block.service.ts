@@ -1,7 +1,10 @@
 import type { EventEmitter } from "node:events";
 import type { Db, Prisma } from "@aios/db";
 import { newBlockId, type TBlockRecord, type TBlockSpec, type TFilterQuery } from "@aios/spec";
+import type { Principal } from "../../context";
 import { ConflictError, NotFoundError } from "../../errors";
+import type { PreCheckService } from "../gateway/pre-check.service";
+import { clusterData, clusterMetrics } from "../gateway/pre-check-inputs";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
@@ -30,7 +33,12 @@ export function toBlockRecord(row: BlockRow): TBlockRecord {
 /** Where a block goes until the Resource Allocator lands: the cluster the spec names, else `local`. */
 export const DEFAULT_CLUSTER_ID = "local";
 
-export function createBlockService(db: Db, queues: ClusterQueues, events?: EventEmitter) {
+export function createBlockService(
+  db: Db,
+  queues: ClusterQueues,
+  preChecks: PreCheckService,
+  events?: EventEmitter,
+) {
   return {
     async list(
       page: PageInput & { clusterId?: string | undefined; includeRemoved?: boolean | undefined } = {},
@@ -62,9 +70,10 @@ export function createBlockService(db: Db, queues: ClusterQueues, events?: Event
     /**
      * `createBlock`: resolves the component and the cluster, merges the component's defaults and
      * policies into the block, and stores it as `pending` (the runtime that deploys it is a later
-     * stage). `dry_run` and `select_clusters` return the decision without storing anything.
+     * stage). `dry_run` and `select_clusters` return the decision without storing anything. A new
+     * block passes its cluster's add_block pre-check (else the network's) before anything is stored.
      */
-    async createFromSpec(values: TBlockSpec) {
+    async createFromSpec(values: TBlockSpec, actor: Principal | null = null) {
       const component = await db.component.findUnique({ where: { componentURI: values.blockComponentURI } });
       if (!component) throw new NotFoundError("component", values.blockComponentURI, "blockComponentURI");
       const clusterId = values.clusterId ?? DEFAULT_CLUSTER_ID;
@@ -76,16 +85,8 @@ export function createBlockService(db: Db, queues: ClusterQueues, events?: Event
       if (values.mode !== "allocate") {
         return { created: false, dryRun: true, decision: { clusterId, blockId: id }, block: null };
       }
-      let existing = await db.block.findUnique({ where: { id } });
-      // Revisions go on across re-creation: job ids carry them, and finished jobs are retained.
-      let revision = 1;
-      if (existing?.status === "removed") {
-        // A removed block's id is free again; its row only kept the history.
-        revision = runtimeOf(existing.doc).revision + 1;
-        await db.block.delete({ where: { id } });
-        existing = null;
-      }
-      if (existing) {
+      const existing = await db.block.findUnique({ where: { id } });
+      if (existing && existing.status !== "removed") {
         if (sameDoc(asObject(existing.doc).spec, values)) {
           return {
             created: false,
@@ -95,6 +96,37 @@ export function createBlockService(db: Db, queues: ClusterQueues, events?: Event
           };
         }
         throw new ConflictError(`block ${JSON.stringify(id)} already exists with a different spec`);
+      }
+      await preChecks.check(
+        {
+          action: "add_block",
+          blockData: {
+            ...doc,
+            id,
+            blockComponentURI: values.blockComponentURI,
+            clusterId,
+            minInstances: values.minInstances,
+            maxInstances: values.maxInstances,
+            tags: component.tags,
+          },
+          clusterData: await clusterData(db, clusterId),
+          clusterMetrics: await clusterMetrics(db, clusterId),
+          clusterBlocks: (
+            await db.block.findMany({
+              where: { clusterId, status: { not: "removed" } },
+              select: { id: true },
+              orderBy: { id: "asc" },
+            })
+          ).map((b) => b.id),
+        },
+        { clusterId, actor, target: id },
+      );
+      // Revisions go on across re-creation: job ids carry them, and finished jobs are retained.
+      let revision = 1;
+      if (existing) {
+        // A removed block's id is free again; its row only kept the history.
+        revision = runtimeOf(existing.doc).revision + 1;
+        await db.block.delete({ where: { id } });
       }
       const created = await db.block.create({
         data: {

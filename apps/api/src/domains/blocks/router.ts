@@ -68,7 +68,7 @@ export const blocksRouter = router({
       }),
     )
     .mutation(({ ctx, input }) =>
-      ctx.services.blockLifecycle.mgmt(input.id, input.instanceId, input.action, input.data),
+      ctx.services.blockLifecycle.mgmt(input.id, input.instanceId, input.action, input.data, ctx.principal),
     ),
   /** A management command for the policy of one of the block's services. */
   serviceMgmt: changeProcedure
@@ -81,7 +81,14 @@ export const blocksRouter = router({
     )
     .output(z.object({ service: z.string(), status: z.number().int(), reply: z.unknown() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.blockLifecycle.serviceMgmt(input.id, input.service, input.action, input.data),
+      ctx.services.blockLifecycle.serviceMgmt(
+        input.id,
+        input.service,
+        input.action,
+        input.data,
+        undefined,
+        ctx.principal,
+      ),
     ),
   updateParameters: changeProcedure
     .input(ZId.extend({ parameters: z.record(z.string(), z.unknown()) }))
@@ -95,19 +102,21 @@ export const blocksRouter = router({
   removeInstance: changeProcedure
     .input(ZId.extend({ instanceId: z.string().min(1) }))
     .output(z.object({ desiredInstances: z.number().int() }))
-    .mutation(({ ctx, input }) => ctx.services.blockLifecycle.removeInstance(input.id, input.instanceId)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.blockLifecycle.removeInstance(input.id, input.instanceId, ctx.principal),
+    ),
   scale: changeProcedure
     .input(ZId.extend({ instances: z.number().int().min(0) }))
     .output(ZBlockRecord)
     .mutation(async ({ ctx, input }) => {
-      await ctx.services.blockLifecycle.scale(input.id, input.instances);
+      await ctx.services.blockLifecycle.scale(input.id, input.instances, ctx.principal);
       return ctx.services.blocks.get(input.id);
     }),
   remove: changeProcedure
     .input(ZId)
     .output(ZBlockRecord)
     .mutation(async ({ ctx, input }) => {
-      await ctx.services.blockLifecycle.remove(input.id);
+      await ctx.services.blockLifecycle.remove(input.id, ctx.principal);
       return ctx.services.blocks.get(input.id);
     }),
 });

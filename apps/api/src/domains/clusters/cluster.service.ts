@@ -1,6 +1,9 @@
 import type { Db, Prisma } from "@aios/db";
-import type { TClusterRecord, TClusterSpec, TFilterQuery } from "@aios/spec";
-import { ConflictError, NotFoundError } from "../../errors";
+import { type TClusterRecord, type TClusterSpec, type TFilterQuery, ZClusterSpec } from "@aios/spec";
+import type { Principal } from "../../context";
+import { ConflictError, NotFoundError, UserError } from "../../errors";
+import type { PreCheckService } from "../gateway/pre-check.service";
+import { clusterMetrics, policyCluster } from "../gateway/pre-check-inputs";
 import { nodeColumns } from "../nodes/node.columns";
 import { asObject, iso, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
@@ -24,7 +27,17 @@ export function toClusterRecord(row: ClusterRow): TClusterRecord {
   };
 }
 
-export function createClusterService(db: Db) {
+/** Why a pre-check's modified cluster document cannot be stored, or null. */
+function specIssue(clusterData: unknown, id: string): string | null {
+  const parsed = ZClusterSpec.safeParse(clusterData);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    return `clusterData.${i?.path.join(".")}: ${i?.message}`;
+  }
+  return parsed.data.id === id ? null : `clusterData.id: it renames cluster ${id} to ${parsed.data.id}`;
+}
+
+export function createClusterService(db: Db, preChecks: PreCheckService) {
   return {
     async list(page: PageInput = {}) {
       const rows = await db.cluster.findMany({
@@ -53,12 +66,25 @@ export function createClusterService(db: Db) {
      * Applying the same spec again changes nothing; a different spec for an existing id is a conflict
      * (clusters are changed with updateCluster, not re-created).
      */
-    async createFromSpec(values: TClusterSpec): Promise<{ created: boolean; cluster: TClusterRecord }> {
-      const existing = await db.cluster.findUnique({ where: { id: values.id } });
+    async createFromSpec(
+      submitted: TClusterSpec,
+      actor: Principal | null = null,
+    ): Promise<{ created: boolean; cluster: TClusterRecord }> {
+      const existing = await db.cluster.findUnique({ where: { id: submitted.id } });
+      if (existing && sameDoc(existing.doc, submitted)) {
+        return { created: false, cluster: await this.get(submitted.id) };
+      }
+      // The network's add_cluster pre-check only: the cluster's own map is not in force yet.
+      const admitted = await preChecks.check(
+        { action: "add_cluster", clusterData: submitted },
+        { actor, target: submitted.id, accept: (m) => specIssue(m.clusterData, submitted.id) },
+      );
+      const values = ZClusterSpec.parse(admitted.clusterData);
       if (existing) {
+        // The same spec applied again, as the pre-check modified it the first time.
         if (sameDoc(existing.doc, values)) return { created: false, cluster: await this.get(values.id) };
         throw new ConflictError(
-          `cluster ${JSON.stringify(values.id)} already exists with a different spec; remove it or use another id`,
+          `cluster ${JSON.stringify(values.id)} already exists with a different spec; update it (clusters.update), remove it or use another id`,
         );
       }
       const nodes = values.nodes?.nodeData ?? [];
@@ -84,6 +110,98 @@ export function createClusterService(db: Db) {
         }
       });
       return { created: true, cluster: await this.get(values.id) };
+    },
+
+    /**
+     * `update_cluster`: the cluster's stored document replaced by `spec` (as the cluster's pre-check,
+     * else the network's, allows or modifies it). Nodes join and leave through addNode and
+     * nodes.remove, not through the document's nodes list.
+     */
+    async update(id: string, spec: unknown, actor: Principal | null = null) {
+      const parsed = ZClusterSpec.safeParse(spec);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => ({
+          path: ["spec", ...i.path.map(String)].join("."),
+          message: i.message,
+        }));
+        throw new UserError(`${issues[0]?.path}: ${issues[0]?.message}`, issues);
+      }
+      if (parsed.data.id !== id)
+        throw UserError.field("spec.id", `is ${parsed.data.id}, but the cluster to update is ${id}`);
+      const row = await db.cluster.findUnique({ where: { id } });
+      if (!row) throw new NotFoundError("cluster", id, "id");
+      const admitted = await preChecks.check(
+        { action: "update_cluster", clusterData: parsed.data, previousClusterData: policyCluster(row) },
+        { clusterId: id, actor, target: id, accept: (m) => specIssue(m.clusterData, id) },
+      );
+      const values = ZClusterSpec.parse(admitted.clusterData);
+      if (sameDoc(row.doc, values)) return { updated: false, cluster: await this.get(id) };
+      await db.cluster.update({
+        where: { id },
+        data: {
+          regionId: values.regionId ?? null,
+          status: values.status ?? row.status,
+          publicHostname: values.config.publicHostname,
+          tags: values.tags ?? [],
+          doc: values as Prisma.InputJsonValue,
+        },
+      });
+      return { updated: true, cluster: await this.get(id) };
+    },
+
+    /**
+     * `remove_cluster`: refused while blocks or vDAG controllers that are not removed are on it
+     * (even when its pre-check allows). Removed blocks keep their history without a cluster; the
+     * cluster's nodes go with it and its agent tokens are revoked.
+     */
+    async remove(id: string, actor: Principal | null = null) {
+      const row = await db.cluster.findUnique({ where: { id } });
+      if (!row) throw new NotFoundError("cluster", id, "id");
+      const cluster = await this.get(id);
+      const blocks = await db.block.findMany({
+        where: { clusterId: id, status: { not: "removed" } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+      });
+      await preChecks.check(
+        {
+          action: "remove_cluster",
+          clusterData: policyCluster(row),
+          clusterMetrics: await clusterMetrics(db, id),
+          clusterBlocks: blocks.map((b) => b.id),
+        },
+        { clusterId: id, actor, target: id },
+      );
+      if (blocks.length > 0) {
+        throw new ConflictError(
+          `cluster ${id} still has ${blocks.length} block(s) that are not removed: ${blocks.map((b) => b.id).join(", ")}; remove them first`,
+        );
+      }
+      const controllers = await db.vdagController.findMany({
+        where: { clusterId: id, status: { not: "removed" } },
+        select: { id: true, vdagURI: true },
+      });
+      if (controllers.length > 0) {
+        throw new ConflictError(
+          `cluster ${id} still runs vDAG controller(s) ${controllers.map((c) => `${c.id} (${c.vdagURI})`).join(", ")}; remove those vDAGs first`,
+        );
+      }
+      try {
+        await db.$transaction([
+          db.block.updateMany({ where: { clusterId: id, status: "removed" }, data: { clusterId: null } }),
+          db.apiToken.updateMany({
+            where: { role: "agent", scope: id, revokedAt: null },
+            data: { revokedAt: new Date() },
+          }),
+          db.cluster.delete({ where: { id } }),
+        ]);
+      } catch (err) {
+        if ((err as { code?: string }).code === "P2003") {
+          throw new ConflictError(`cluster ${id} got a block while it was being removed; try again`);
+        }
+        throw err;
+      }
+      return cluster;
     },
   };
 }

@@ -1,6 +1,6 @@
-import { ZClusterRecord } from "@aios/spec";
+import { ZClusterRecord, ZDnsLabel } from "@aios/spec";
 import { z } from "zod";
-import { router, viewerProcedure } from "../../trpc";
+import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
 
 export const clustersRouter = router({
@@ -9,4 +9,14 @@ export const clustersRouter = router({
     .output(z.array(ZClusterRecord))
     .query(({ ctx, input }) => ctx.services.clusters.list(input)),
   ...readProcedures({ record: ZClusterRecord, key: "id", reader: (s) => s.clusters }),
+  /** Replaces the cluster's document with `spec` (createCluster values), after its update_cluster pre-check. */
+  update: changeProcedure
+    .input(z.object({ id: ZDnsLabel, spec: z.record(z.string(), z.unknown()) }))
+    .output(z.object({ updated: z.boolean(), cluster: ZClusterRecord }))
+    .mutation(({ ctx, input }) => ctx.services.clusters.update(input.id, input.spec, ctx.principal)),
+  /** Removes the cluster and its nodes (remove_cluster pre-check; refused while blocks are on it). */
+  remove: changeProcedure
+    .input(z.object({ id: z.string().min(1) }))
+    .output(ZClusterRecord)
+    .mutation(({ ctx, input }) => ctx.services.clusters.remove(input.id, ctx.principal)),
 });

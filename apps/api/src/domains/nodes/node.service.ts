@@ -1,6 +1,9 @@
 import type { Db, Prisma } from "@aios/db";
 import type { TAddNodeSpec, TFilterQuery, TNodeRecord } from "@aios/spec";
+import type { Principal } from "../../context";
 import { ConflictError, NotFoundError } from "../../errors";
+import type { PreCheckService } from "../gateway/pre-check.service";
+import { clusterData, clusterMetrics } from "../gateway/pre-check-inputs";
 import { asObject, iso, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
 import { nodeColumns } from "./node.columns";
@@ -25,7 +28,7 @@ export function toNodeRecord(row: NodeRow): TNodeRecord {
   };
 }
 
-export function createNodeService(db: Db) {
+export function createNodeService(db: Db, preChecks: PreCheckService) {
   return {
     async list(opts: PageInput & { clusterId?: string | undefined } = {}) {
       const rows = await db.node.findMany({
@@ -66,23 +69,82 @@ export function createNodeService(db: Db) {
       return inKeyOrder(keys, rows, (r) => r.id).map(toNodeRecord);
     },
 
-    /** `addNode`: idempotent for the same spec; a node id is unique across the whole network. */
-    async addFromSpec(values: TAddNodeSpec): Promise<{ created: boolean; node: TNodeRecord }> {
-      const { clusterId, nodeData } = values;
+    /**
+     * `addNode`, after the add_node pre-check of the node's cluster (which may modify the node's
+     * data, not its id): idempotent for the same spec; a node id is unique across the whole network.
+     */
+    async addFromSpec(
+      values: TAddNodeSpec,
+      actor: Principal | null = null,
+    ): Promise<{ created: boolean; node: TNodeRecord }> {
+      const { clusterId } = values;
       const cluster = await db.cluster.findUnique({ where: { id: clusterId }, select: { id: true } });
       if (!cluster) throw new NotFoundError("cluster", clusterId, "clusterId");
-      const existing = await db.node.findUnique({ where: { id: nodeData.id } });
+      const existing = await db.node.findUnique({ where: { id: values.nodeData.id } });
+      if (existing && existing.clusterId !== clusterId) {
+        throw new ConflictError(
+          `node ${JSON.stringify(values.nodeData.id)} already belongs to cluster ${existing.clusterId}`,
+        );
+      }
+      if (existing && sameDoc(existing.doc, values.nodeData)) {
+        return { created: false, node: await this.get(values.nodeData.id) };
+      }
+      const admitted = await preChecks.check(
+        {
+          action: "add_node",
+          nodeData: values.nodeData,
+          clusterData: await clusterData(db, clusterId),
+          clusterMetrics: await clusterMetrics(db, clusterId),
+        },
+        {
+          clusterId,
+          actor,
+          target: values.nodeData.id,
+          accept: (m) =>
+            m.nodeData.id === values.nodeData.id
+              ? null
+              : `nodeData.id: it renames node ${values.nodeData.id} to ${m.nodeData.id}`,
+        },
+      );
+      const nodeData = admitted.nodeData;
       if (existing) {
-        if (existing.clusterId !== clusterId) {
-          throw new ConflictError(
-            `node ${JSON.stringify(nodeData.id)} already belongs to cluster ${existing.clusterId}`,
-          );
-        }
+        // The same spec applied again, as the pre-check modified it the first time.
         if (sameDoc(existing.doc, nodeData)) return { created: false, node: await this.get(nodeData.id) };
         throw new ConflictError(`node ${JSON.stringify(nodeData.id)} already exists with a different spec`);
       }
       await db.node.create({ data: { ...nodeColumns(nodeData), clusterId } });
       return { created: true, node: await this.get(nodeData.id) };
+    },
+
+    /**
+     * `remove_node`: refused while instances run on the node (even when its pre-check allows); its
+     * GPUs go with it. An agent still running on the node registers it again.
+     */
+    async remove(id: string, actor: Principal | null = null) {
+      const row = await db.node.findUnique({ where: { id }, ...withGpus });
+      if (!row) throw new NotFoundError("node", id, "id");
+      const instances = await db.instance.findMany({
+        where: { nodeId: id },
+        select: { blockId: true, id: true },
+        orderBy: [{ blockId: "asc" }, { id: "asc" }],
+      });
+      await preChecks.check(
+        {
+          action: "remove_node",
+          nodeId: id,
+          clusterData: await clusterData(db, row.clusterId),
+          clusterMetrics: await clusterMetrics(db, row.clusterId),
+          blockInstances: instances.map((i) => ({ blockId: i.blockId, instanceId: i.id })),
+        },
+        { clusterId: row.clusterId, actor, target: id },
+      );
+      if (instances.length > 0) {
+        throw new ConflictError(
+          `node ${id} still runs ${instances.length} instance(s): ${instances.map((i) => `${i.blockId}/${i.id}`).join(", ")}; scale or remove their blocks first`,
+        );
+      }
+      await db.node.delete({ where: { id } });
+      return toNodeRecord(row);
     },
 
     /**

@@ -1,6 +1,6 @@
 import { ZNodeRecord } from "@aios/spec";
 import { z } from "zod";
-import { router, viewerProcedure } from "../../trpc";
+import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
 
 export const nodesRouter = router({
@@ -20,4 +20,9 @@ export const nodesRouter = router({
     )
     .output(z.array(z.object({ entity: z.string(), name: z.string(), value: z.number(), ts: z.string() })))
     .query(({ ctx, input }) => ctx.services.nodes.metricSeries(input.id, input)),
+  /** Removes the node from its cluster (remove_node pre-check; refused while instances run on it). */
+  remove: changeProcedure
+    .input(z.object({ id: z.string().min(1) }))
+    .output(ZNodeRecord)
+    .mutation(({ ctx, input }) => ctx.services.nodes.remove(input.id, ctx.principal)),
 });

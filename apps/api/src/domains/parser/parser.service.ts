@@ -51,7 +51,7 @@ export function createParserService(deps: ParserDeps) {
 
     async apply(document: unknown, principal: Principal | null): Promise<ApplyOutcome> {
       const spec = parse(document);
-      const outcome = await dispatch(deps, spec);
+      const outcome = await dispatch(deps, spec, principal);
       if (!outcome.dryRun) {
         await deps.audit.record(principal, {
           action: `parser.${spec.action}`,
@@ -67,7 +67,12 @@ export function createParserService(deps: ParserDeps) {
 
 export type ParserService = ReturnType<typeof createParserService>;
 
-async function dispatch(deps: ParserDeps, spec: TParsedSpec): Promise<ApplyOutcome> {
+/** Each action's service runs its gateway pre-check (as `principal`) before it stores or queues anything. */
+async function dispatch(
+  deps: ParserDeps,
+  spec: TParsedSpec,
+  principal: Principal | null,
+): Promise<ApplyOutcome> {
   const base = { action: spec.action, dryRun: false };
   switch (spec.action) {
     case "registerComponent": {
@@ -75,15 +80,15 @@ async function dispatch(deps: ParserDeps, spec: TParsedSpec): Promise<ApplyOutco
       return { ...base, target: r.component.componentURI, created: r.created, result: r.component };
     }
     case "createCluster": {
-      const r = await deps.clusters.createFromSpec(spec.values);
+      const r = await deps.clusters.createFromSpec(spec.values, principal);
       return { ...base, target: r.cluster.id, created: r.created, result: r.cluster };
     }
     case "addNode": {
-      const r = await deps.nodes.addFromSpec(spec.values);
+      const r = await deps.nodes.addFromSpec(spec.values, principal);
       return { ...base, target: r.node.id, created: r.created, result: r.node };
     }
     case "createBlock": {
-      const r = await deps.blocks.createFromSpec(spec.values);
+      const r = await deps.blocks.createFromSpec(spec.values, principal);
       return {
         ...base,
         target: r.decision.blockId,
@@ -93,7 +98,7 @@ async function dispatch(deps: ParserDeps, spec: TParsedSpec): Promise<ApplyOutco
       };
     }
     case "createvDAG": {
-      const r = await deps.vdags.createFromSpec(spec.values);
+      const r = await deps.vdags.createFromSpec(spec.values, principal);
       const dryRun = spec.values.mode !== "create";
       return {
         ...base,
@@ -117,11 +122,15 @@ async function dispatch(deps: ParserDeps, spec: TParsedSpec): Promise<ApplyOutco
       }
       const r =
         v.service === "instances"
-          ? await deps.blockLifecycle.mgmt(v.blockId, v.instanceId, v.mgmtCommand, v.mgmtData)
-          : await deps.blockLifecycle.serviceMgmt(v.blockId, v.service, v.mgmtCommand, v.mgmtData, {
-              action: "body.spec.values.mgmtCommand",
-              data: "body.spec.values.mgmtData",
-            });
+          ? await deps.blockLifecycle.mgmt(v.blockId, v.instanceId, v.mgmtCommand, v.mgmtData, principal)
+          : await deps.blockLifecycle.serviceMgmt(
+              v.blockId,
+              v.service,
+              v.mgmtCommand,
+              v.mgmtData,
+              { action: "body.spec.values.mgmtCommand", data: "body.spec.values.mgmtData" },
+              principal,
+            );
       return { ...base, target: v.blockId, created: false, result: r };
     }
   }

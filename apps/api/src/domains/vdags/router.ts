@@ -35,7 +35,7 @@ export const vdagsRouter = router({
   ...readProcedures({ record: ZVdagRecord, key: "vdagURI", reader: (s) => s.vdags }),
   /** Stops the vDAG's controller; the vDAG is kept as `removed`. */
   remove: changeProcedure.input(ZUri).mutation(async ({ ctx, input }) => {
-    await ctx.services.vdags.remove(input.vdagURI);
+    await ctx.services.vdags.remove(input.vdagURI, ctx.principal);
     return { vdagURI: input.vdagURI, status: "removed" };
   }),
   /** The compiled plan the controller walks (nested vDAGs inlined); null until compiled. */

@@ -9,8 +9,11 @@ import {
   type TVdagSpec,
   ZVdagPlan,
 } from "@aios/spec";
+import type { Principal } from "../../context";
 import { ConflictError, NotFoundError } from "../../errors";
 import { DEFAULT_CLUSTER_ID } from "../blocks/block.service";
+import type { PreCheckService } from "../gateway/pre-check.service";
+import { clusterData } from "../gateway/pre-check-inputs";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
@@ -51,7 +54,9 @@ export function emitVdagStatus(events: EventEmitter, vdagURI: string, status: st
   events.emit("status", { vdagURI, status, reason, at: new Date().toISOString() } satisfies VdagStatusEvent);
 }
 
-export function createVdagService(deps: CompileDeps & { queues: ClusterQueues; events?: EventEmitter }) {
+export function createVdagService(
+  deps: CompileDeps & { queues: ClusterQueues; preChecks: PreCheckService; events?: EventEmitter },
+) {
   const { db, queues } = deps;
   const events = deps.events ?? new EventEmitter();
   const emit = (vdagURI: string, status: string, reason: string) =>
@@ -86,9 +91,10 @@ export function createVdagService(deps: CompileDeps & { queues: ClusterQueues; e
      * `createvDAG`. `validateGraph`: the graph's analysis (acyclic, heads, tails; nested vDAGs known).
      * `dryRunAssignment`: also each node's block. `dryRun`: also the compiled plan. `create`: all of
      * it stored as `assigned`, then a controller is placed on a cluster (the vDAG becomes `active`
-     * when it runs there). Nothing is stored unless every step succeeded.
+     * when it runs there), after the add_vdag_controller pre-check of that cluster (else the
+     * network's). Nothing is stored unless every step succeeded.
      */
-    async createFromSpec(values: TVdagSpec) {
+    async createFromSpec(values: TVdagSpec, actor: Principal | null = null) {
       const vdagURI = formatVdagUri({
         name: values.vdagName,
         version: values.vdagVersion.version,
@@ -140,6 +146,18 @@ export function createVdagService(deps: CompileDeps & { queues: ClusterQueues; e
         } as unknown as Prisma.InputJsonValue,
       };
       const controllerId = newVdagControllerId();
+      await deps.preChecks.check(
+        {
+          action: "add_vdag_controller",
+          clusterData: await clusterData(db, clusterId),
+          input: {
+            vdagControllerId: controllerId,
+            vdagURI,
+            config: { ...(controller as unknown as Record<string, unknown>) },
+          },
+        },
+        { clusterId, actor, target: vdagURI },
+      );
       const row = await db.$transaction(async (tx) => {
         await tx.vdagController.deleteMany({ where: { vdagURI } });
         const row = await tx.vdag.upsert({ where: { vdagURI }, create: { vdagURI, ...data }, update: data });
@@ -153,8 +171,11 @@ export function createVdagService(deps: CompileDeps & { queues: ClusterQueues; e
       return { vdagURI, created: !existing, graph: shape, vdag: toVdagRecord(row), assignment, plan };
     },
 
-    /** Stops the vDAG's controller; the vDAG stays, `removed`, for its history and traces. */
-    async remove(vdagURI: string) {
+    /**
+     * Stops the vDAG's controller, after the remove_vdag_controller pre-check of each controller's
+     * cluster (else the network's); the vDAG stays, `removed`, for its history and traces.
+     */
+    async remove(vdagURI: string, actor: Principal | null = null) {
       const row = await db.vdag.findUnique({ where: { vdagURI }, include: { controllers: true } });
       if (!row || row.status === "removed") throw new NotFoundError("vDAG", vdagURI);
       const users = await db.vdag.findMany({
@@ -165,6 +186,18 @@ export function createVdagService(deps: CompileDeps & { queues: ClusterQueues; e
         Object.values(asObject(asObject(u.doc).assignment)).some((a) => asObject(a).vdagURI === vdagURI),
       );
       if (user) throw new ConflictError(`vDAG ${user.vdagURI} uses ${vdagURI} as a node; remove it first`);
+      // Every controller's pre-check before any change: one denial leaves all of them running.
+      for (const c of row.controllers.filter((x) => x.status !== "removed")) {
+        const clusterId = c.clusterId ?? DEFAULT_CLUSTER_ID;
+        await deps.preChecks.check(
+          {
+            action: "remove_vdag_controller",
+            clusterData: await clusterData(db, clusterId),
+            input: { vdagControllerId: c.id, vdagURI },
+          },
+          { clusterId, actor, target: vdagURI },
+        );
+      }
       await db.vdag.update({ where: { vdagURI }, data: { status: "removed" } });
       emit(vdagURI, "removed", "removal requested");
       for (const c of row.controllers) {
