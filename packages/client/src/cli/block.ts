@@ -5,7 +5,7 @@ import { intValue, jsonValue, print } from "./values";
 
 export const BLOCK_USAGE = `  aios infer block BLOCK_ID --data JSON|FILE [--session S]
   aios scale block BLOCK_ID N
-  aios remove block BLOCK_ID
+  aios remove block BLOCK_ID | vdag VDAG_URI | cluster CLUSTER_ID | node NODE_ID
   aios logs block BLOCK_ID [--instance INSTANCE_ID] [--tail N]`;
 
 /** `aios infer block`: one task through the block's executor, over the data plane endpoint. */
@@ -64,7 +64,21 @@ export async function removeCommand(api: ApiClient, args: string[], io: CliIo): 
     io.out(`vdag ${r.vdagURI}: ${r.status}`);
     return 0;
   }
-  if (kind !== "block" || !id) throw new CliUsageError("usage: aios remove block BLOCK_ID | vdag VDAG_URI");
+  if (kind === "cluster" && id) {
+    const r = await api.clusters.remove.mutate({ id });
+    io.out(`cluster ${r.id}: removed`);
+    return 0;
+  }
+  if (kind === "node" && id) {
+    const r = await api.nodes.remove.mutate({ id });
+    io.out(`node ${r.id}: removed from cluster ${r.clusterId}`);
+    return 0;
+  }
+  if (kind !== "block" || !id) {
+    throw new CliUsageError(
+      "usage: aios remove block BLOCK_ID | vdag VDAG_URI | cluster CLUSTER_ID | node NODE_ID",
+    );
+  }
   const block = await api.blocks.remove.mutate({ id });
   io.out(`block ${block.id}: ${block.status}`);
   return 0;

@@ -4,6 +4,7 @@ import { createApiClient, describeApiError } from "../api-client";
 import { applyCommand } from "./apply";
 import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand } from "./block";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
+import { GATEWAY_USAGE, gatewayCommand } from "./gateway";
 import { GET_KINDS, getCommand } from "./get";
 import { type CliIo, CliUsageError, consoleIo } from "./io";
 import { POLICY_USAGE, policyCommand } from "./policy";
@@ -25,6 +26,7 @@ ${BLOCK_USAGE}
 ${VDAG_USAGE}
 ${POLICY_USAGE}
 ${FUNCTION_USAGE}
+${GATEWAY_USAGE}
 
 Environment:
   AIOS_API_URL   the management plane (default http://127.0.0.1:4000)
@@ -81,6 +83,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await functionCommand(api, rest, io);
       case "graph":
         return await graphCommand(api, rest, io);
+      case "gateway":
+        return await gatewayCommand(api, rest, io);
       default:
         throw new CliUsageError(`unknown command ${JSON.stringify(command)}`);
     }
