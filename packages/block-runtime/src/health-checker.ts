@@ -1,4 +1,4 @@
-import type { Logger } from "@aios/service-kit";
+import { type Logger, parseJson } from "@aios/service-kit";
 import { ZHealthReport } from "@aios/spec";
 import type { RuntimeSettings } from "./config";
 import type { HealthResult, InstanceRecord, Mapper } from "./mapper";
@@ -34,10 +34,7 @@ export async function probeInstance(
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.body.text();
-    let report: unknown;
-    try {
-      report = JSON.parse(text);
-    } catch {}
+    const report = parseJson(text);
     const parsed = ZHealthReport.safeParse(report);
     const ok = res.statusCode === 200 && parsed.success && parsed.data.status === "healthy";
     return { at, ok, refused: false, ...(ok ? {} : { detail: `HTTP ${res.statusCode}` }) };

@@ -1,10 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  BodyTooLarge,
+  fieldIssues,
+  parseJson,
+  readBody,
+  sendBody,
+  sendError,
+  sendJson,
+} from "@aios/service-kit";
 import { ZInferRequest, ZMgmtRequest } from "@aios/spec";
 import type { DesiredState } from "../desired";
 import { type Mapper, ZInstancesUpdate } from "../mapper";
 import type { BlockPolicy } from "../policies";
 import { type DispatcherDeps, dispatch } from "./dispatch";
-import { BodyTooLarge, issuesOf, readBody, requestError, sendJson, sendRaw } from "./http";
 import type { ExecutorMetrics } from "./metrics";
 import { buildStatus, type StatusSources } from "./status";
 
@@ -41,7 +49,7 @@ export function createHandler(ctx: HandlerContext) {
       if (route === "GET /status") return sendJson(res, 200, buildStatus(ctx));
       if (route === "GET /desired") return sendJson(res, 200, ctx.desired.snapshot());
       if (route === "GET /metrics") {
-        return sendRaw(res, 200, await ctx.metrics.registry.metrics(), ctx.metrics.registry.contentType);
+        return sendBody(res, 200, await ctx.metrics.registry.metrics(), ctx.metrics.registry.contentType);
       }
       if (route === "GET /instances") return sendJson(res, 200, { instances: instanceList(ctx.mapper) });
       if (route === "PUT /instances") return await putInstances(ctx, req, res);
@@ -50,8 +58,7 @@ export function createHandler(ctx: HandlerContext) {
       requestError(res, 404, `no route ${route}`);
     } catch (err) {
       if (err instanceof BodyTooLarge) return requestError(res, 413, err.message);
-      if (!res.headersSent)
-        sendJson(res, 500, { error: { message: (err as Error).message, stage: "executor" } });
+      if (!res.headersSent) sendError(res, 500, "executor", (err as Error).message);
       else res.destroy();
     } finally {
       ctx.active.count--;
@@ -63,24 +70,22 @@ async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
   const started = performance.now();
   if (ctx.isStopping()) {
     ctx.metrics.observe("no_instance", 0);
-    return sendJson(res, 503, { error: { message: "executor is shutting down", stage: "executor" } });
+    return sendError(res, 503, "executor", "executor is shutting down");
   }
   const raw = await readBody(req, ctx.maxBodyBytes);
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString("utf8"));
-  } catch {
+  const json = parseJson(raw.toString("utf8"));
+  if (json === undefined) {
     ctx.metrics.observe("bad_request", 0);
     return requestError(res, 400, "body is not JSON");
   }
   const parsed = ZInferRequest.safeParse(json);
   if (!parsed.success) {
     ctx.metrics.observe("bad_request", 0);
-    return requestError(res, 400, "body must be {packet}", issuesOf(parsed.error));
+    return requestError(res, 400, "body must be {packet}", fieldIssues(parsed.error));
   }
   const result = await dispatch(ctx.dispatcher, raw, parsed.data.packet);
   ctx.metrics.observe(result.outcome, (performance.now() - started) / 1000);
-  sendRaw(
+  sendBody(
     res,
     result.status,
     result.body,
@@ -101,16 +106,11 @@ function health(ctx: HandlerContext, res: ServerResponse): void {
 }
 
 async function putInstances(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let json: unknown;
-  try {
-    json = JSON.parse((await readBody(req, 1024 * 1024)).toString("utf8"));
-  } catch (err) {
-    if (err instanceof BodyTooLarge) throw err;
-    return requestError(res, 400, "body is not JSON");
-  }
+  const json = await readSmallJson(req);
+  if (json === undefined) return requestError(res, 400, "body is not JSON");
   const parsed = ZInstancesUpdate.safeParse(json);
   if (!parsed.success)
-    return requestError(res, 400, "body must be {instances: [{id, endpoint}]}", issuesOf(parsed.error));
+    return requestError(res, 400, "body must be {instances: [{id, endpoint}]}", fieldIssues(parsed.error));
   const change = ctx.mapper.set(parsed.data.instances);
   sendJson(res, 200, {
     ok: true,
@@ -131,15 +131,11 @@ async function serviceMgmt(ctx: HandlerContext, service: string, req: IncomingMe
       404,
       `no service ${service}; one of ${Object.keys(MGMT_SERVICE_POLICY).join(", ")}`,
     );
-  let json: unknown;
-  try {
-    json = JSON.parse((await readBody(req, 1024 * 1024)).toString("utf8"));
-  } catch (err) {
-    if (err instanceof BodyTooLarge) throw err;
-    return requestError(res, 400, "body is not JSON");
-  }
+  const json = await readSmallJson(req);
+  if (json === undefined) return requestError(res, 400, "body is not JSON");
   const parsed = ZMgmtRequest.safeParse(json);
-  if (!parsed.success) return requestError(res, 400, "body must be {action, data?}", issuesOf(parsed.error));
+  if (!parsed.success)
+    return requestError(res, 400, "body must be {action, data?}", fieldIssues(parsed.error));
   const policy = ctx.servicePolicies[service as MgmtService];
   const kind = MGMT_SERVICE_POLICY[service as MgmtService];
   if (!policy) return requestError(res, 404, `the ${service} of block ${ctx.blockId} runs no ${kind} policy`);
@@ -147,12 +143,24 @@ async function serviceMgmt(ctx: HandlerContext, service: string, req: IncomingMe
     const result = await policy.management(parsed.data.action, parsed.data.data);
     sendJson(res, 200, { ok: true, result });
   } catch (err) {
-    sendJson(res, 422, {
-      error: { message: `${kind} policy ${policy.uri}: ${(err as Error).message}`, stage: "executor" },
-    });
+    sendError(res, 422, "executor", `${kind} policy ${policy.uri}: ${(err as Error).message}`);
   }
 }
 
 function instanceList(mapper: Mapper) {
   return mapper.all().map((r) => ({ id: r.id, endpoint: r.endpoint, state: r.state, inFlight: r.inFlight }));
+}
+
+/** A control request's body (at most 1 MiB) as JSON; undefined when it is not JSON or broke off. */
+async function readSmallJson(req: IncomingMessage): Promise<unknown> {
+  try {
+    return parseJson((await readBody(req, 1024 * 1024)).toString("utf8"));
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw err;
+    return undefined;
+  }
+}
+
+function requestError(res: ServerResponse, status: number, message: string, issues?: unknown): void {
+  sendError(res, status, "request", message, issues ? { issues } : {});
 }
