@@ -1,4 +1,4 @@
-import type { Logger } from "@aios/service-kit";
+import { type Logger, parseJson } from "@aios/service-kit";
 import type { CompiledPlan, PlanBlock } from "./plan";
 import type { ControllerPolicy } from "./policies";
 import type { ExecutorTarget } from "./pools";
@@ -55,10 +55,9 @@ async function probeOnce(
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.body.text();
-    let report: { status?: unknown; instances?: { healthy?: unknown; total?: unknown } } | undefined;
-    try {
-      report = JSON.parse(text);
-    } catch {}
+    const report = parseJson(text) as
+      | { status?: unknown; instances?: { healthy?: unknown; total?: unknown } }
+      | undefined;
     const healthy = res.statusCode === 200 && report?.status === "healthy";
     const out: BlockHealth = { healthy };
     const total = report?.instances?.total;

@@ -1,4 +1,5 @@
 export * from "./config";
+export { ControllerError, type Reply } from "./controller-error";
 export * from "./create-controller";
 export * from "./engine";
 export * from "./health";

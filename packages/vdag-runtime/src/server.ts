@@ -1,9 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger } from "@aios/service-kit";
+import {
+  BodyTooLarge,
+  type Logger,
+  parseJson,
+  readBody,
+  sendBody,
+  sendError,
+  sendJson,
+} from "@aios/service-kit";
 import type { TVdagControllerStatus, TVdagInferResponse } from "@aios/spec";
 import type { ControllerSettings, TVdagControllerConfig } from "./config";
 import type { HealthMonitor } from "./health";
-import { BodyTooLarge, readBody, sendError, sendJson, sendText } from "./http";
 import type { ControllerMetrics } from "./metrics";
 import type { CompiledPlan } from "./plan";
 import type { QualitySampler } from "./quality";
@@ -51,11 +58,9 @@ class BadJson extends Error {}
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const raw = await readBody(req, limit);
   if (raw.length === 0) return undefined;
-  try {
-    return JSON.parse(raw.toString("utf8"));
-  } catch {
-    throw new BadJson("body is not JSON");
-  }
+  const json = parseJson(raw.toString("utf8"));
+  if (json === undefined) throw new BadJson("body is not JSON");
+  return json;
 }
 
 const param = (s: string | undefined) => {
@@ -80,14 +85,14 @@ export function createHandler(ctl: ControllerRoutes, active: { count: number }) 
         const json = await readJson(req, ctl.settings.maxBodyBytes);
         const header = req.headers["x-aios-task-id"];
         const r = await ctl.infer(json, typeof header === "string" ? header : undefined);
-        return sendText(res, r.status, r.text, "application/json", { "x-aios-task-id": r.body.taskId });
+        return sendBody(res, r.status, r.text, "application/json", { "x-aios-task-id": r.body.taskId });
       }
       const parts = path.split("/"); // ["", "quota", ...]
       const [, first, second, third] = parts;
       if (first === "v1" && second === "tasks" && parts.length === 4 && method === "GET") {
         const text = ctl.task(param(third));
         if (text === undefined) return sendError(res, 404, "request", `no finished task ${param(third)}`);
-        return sendText(res, 200, text);
+        return sendBody(res, 200, text);
       }
       if (first === "quota") return await quota(ctl, req, res, method, parts);
       const route = `${method} ${path}`;
@@ -95,7 +100,7 @@ export function createHandler(ctl: ControllerRoutes, active: { count: number }) 
         case "GET /status":
           return sendJson(res, 200, ctl.status());
         case "GET /metrics":
-          return sendText(res, 200, await ctl.metrics.registry.metrics(), ctl.metrics.registry.contentType);
+          return sendBody(res, 200, await ctl.metrics.registry.metrics(), ctl.metrics.registry.contentType);
         case "GET /healthz":
           return sendJson(res, ctl.isStopping() ? 503 : 200, { ok: !ctl.isStopping() });
         case "GET /health":

@@ -1,0 +1,154 @@
+import { parseJson } from "@aios/service-kit";
+import type { TAiosPacket } from "@aios/spec";
+import type { PlanStep } from "./plan";
+
+/** The deadline and retries of a step (from the controller's configuration). */
+export interface StepTiming {
+  stepTimeoutMs: number;
+  /** Extra attempts of a step whose block could not be reached. */
+  retries: number;
+}
+
+export type StepOutcome =
+  | { ok: true; packet: TAiosPacket; next: string[] | undefined; instanceId: string | null; attempts: number }
+  | {
+      ok: false;
+      reason: string;
+      instanceId: string | null;
+      attempts: number;
+      timedOut: boolean;
+      unreachable: boolean;
+    };
+
+const HEADERS = { "content-type": "application/json" };
+
+/** Failures before the executor could answer: the block could not be reached, the step may retry. */
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_CLOSED",
+  "UND_ERR_DESTROYED",
+]);
+/** A reused keep-alive socket that was closed under us: retry at once. Others wait a little. */
+const IMMEDIATE = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+
+function errorCode(err: unknown): string | undefined {
+  const e = err as { code?: string; cause?: { code?: string } } | undefined;
+  return e?.code ?? e?.cause?.code;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One step: POST /infer to the block's executor, retried (up to `retries` times) when the block
+ * could not be reached: a connection error, or 502/503 with `error.stage: "executor"` (the
+ * executor had no instance to give it to). One deadline (`stepTimeoutMs`) covers all attempts.
+ */
+export async function callStep(
+  step: PlanStep,
+  body: string,
+  timing: StepTiming,
+  active: Set<AbortController>,
+): Promise<StepOutcome> {
+  const target = step.target;
+  if (!target)
+    return {
+      ok: false,
+      reason: "no executor endpoint for its block",
+      instanceId: null,
+      attempts: 0,
+      timedOut: false,
+      unreachable: true,
+    };
+  const ac = new AbortController();
+  active.add(ac);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort();
+  }, timing.stepTimeoutMs);
+  let attempts = 0;
+  let instanceId: string | null = null;
+  const failed = (reason: string, unreachable = false, slow = false): StepOutcome => ({
+    ok: false,
+    reason: timedOut ? `timed out after ${timing.stepTimeoutMs} ms` : reason,
+    instanceId,
+    attempts,
+    timedOut: timedOut || slow,
+    unreachable,
+  });
+  try {
+    for (;;) {
+      attempts++;
+      let res: Awaited<ReturnType<typeof target.pool.request>>;
+      try {
+        res = await target.pool.request({
+          path: target.inferPath,
+          method: "POST",
+          headers: HEADERS,
+          body,
+          signal: ac.signal,
+        });
+      } catch (err) {
+        if (ac.signal.aborted) return failed("aborted");
+        const code = errorCode(err);
+        if (code !== undefined && UNREACHABLE.has(code)) {
+          if (attempts <= timing.retries) {
+            if (!IMMEDIATE.has(code)) await sleep(25 * attempts);
+            continue;
+          }
+          return failed(`executor ${target.endpoint} unreachable (${code})`, true);
+        }
+        return failed(`request to executor ${target.endpoint} failed: ${(err as Error).message}`);
+      }
+      const header = res.headers["x-aios-instance-id"];
+      instanceId = typeof header === "string" ? header : null;
+      let text: string;
+      try {
+        text = await res.body.text();
+      } catch (err) {
+        if (ac.signal.aborted) return failed("aborted");
+        return failed(`executor's answer broke off: ${(err as Error).message}`);
+      }
+      const answer = parseJson(text);
+      if (res.statusCode >= 400) {
+        const e = (answer as { error?: { message?: unknown; stage?: unknown; instanceId?: unknown } })?.error;
+        const stage = typeof e?.stage === "string" ? e.stage : undefined;
+        if (instanceId === null && typeof e?.instanceId === "string") instanceId = e.instanceId;
+        const message = typeof e?.message === "string" ? e.message : text.slice(0, 200) || "no message";
+        const reason = `HTTP ${res.statusCode}${stage ? ` at ${stage}` : ""}: ${message}`;
+        if ((res.statusCode === 502 || res.statusCode === 503) && stage === "executor") {
+          if (attempts <= timing.retries) {
+            await sleep(25 * attempts);
+            if (ac.signal.aborted) return failed("aborted");
+            continue;
+          }
+          return failed(reason, true);
+        }
+        return failed(reason, false, res.statusCode === 504);
+      }
+      // A cheap shape check; the instance SDK validated the packet already.
+      const a = answer as { packet?: { data?: unknown }; next?: unknown } | undefined;
+      const data = a?.packet?.data;
+      if (typeof data !== "object" || data === null || Array.isArray(data))
+        return failed(`executor answered ${res.statusCode} without {packet: {data: {...}}}`);
+      let next: string[] | undefined;
+      if (a!.next !== undefined) {
+        if (!Array.isArray(a!.next) || !a!.next.every((l) => typeof l === "string"))
+          return failed("answer's next is not a list of labels");
+        next = a!.next as string[];
+      }
+      return { ok: true, packet: a!.packet as TAiosPacket, next, instanceId, attempts };
+    }
+  } finally {
+    clearTimeout(timer);
+    active.delete(ac);
+  }
+}
