@@ -227,3 +227,40 @@ test("a new policy starts from its kind's template and dry-runs the kind's sampl
   await expect(page.getByTestId("dry-run-output")).toContainText('"results"');
   await expect(page.getByTestId("problems-summary")).toHaveText("No problems");
 });
+
+test("the policy editor asks before unsaved changes are left behind", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto("/policies/new?kind=loadBalancer");
+  const code = page.getByTestId("code-editor").locator(".view-lines");
+  await expect(code).toContainText('kind: "loadBalancer"');
+  const policiesLink = page.getByTestId("nav-policies");
+
+  // Untouched: a link just goes.
+  await policiesLink.click();
+  await expect(page).toHaveURL(/\/policies$/);
+  await page.goBack();
+  await expect(code).toContainText('kind: "loadBalancer"');
+
+  await code.click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.insertText("\n// an edit");
+  await expect(page.getByTestId("unsaved")).toBeVisible();
+
+  // A link within the console asks; declined, the editor stays, edit and all.
+  const asked: string[] = [];
+  page.once("dialog", (d) => {
+    asked.push(d.message());
+    void d.dismiss();
+  });
+  await policiesLink.click();
+  await expect.poll(() => asked).toEqual(["Discard the unsaved changes?"]);
+  await expect(page).toHaveURL(/\/policies\/new\?kind=loadBalancer$/);
+  await expect(code).toContainText("// an edit");
+
+  // Closing the tab: the browser's own prompt.
+  const closing = page.waitForEvent("dialog");
+  void page.close({ runBeforeUnload: true });
+  const prompt = await closing;
+  expect(prompt.type()).toBe("beforeunload");
+  await prompt.accept();
+});

@@ -12,6 +12,7 @@ import { policyRoutes } from "@/lib/policy/routes";
 import { policyInputJsonSchema } from "@/lib/policy/runtime-types";
 import { sampleInputText } from "@/lib/policy/samples";
 import { suggestNextVersion } from "@/lib/policy/versions";
+import { useLeaveGuard } from "@/lib/use-leave-guard";
 import { DryRunPanel, type DryRunTexts } from "./dry-run-panel";
 import { EditorHeader } from "./editor-header";
 import { MonacoEditor } from "./monaco/code-editor";
@@ -23,6 +24,8 @@ import { SaveDialog, type SaveValues } from "./save-dialog";
 import { readDryRunTexts, useDryRun } from "./use-dry-run";
 import { usePolicyVersions } from "./use-policy-versions";
 import { useSavePolicy } from "./use-save-policy";
+
+const DISCARD = "Discard the unsaved changes?";
 
 const monaco = setupMonaco();
 
@@ -161,9 +164,10 @@ export function PolicyEditor({ source }: { source: EditorSource }) {
   };
 
   const dirty = code !== baseline;
+  useLeaveGuard(dirty, DISCARD);
   const switchVersion = (uri: string) => {
     if (uri === policy?.policyRuleURI) return;
-    if (dirty && !window.confirm("Discard the unsaved changes?")) return;
+    if (dirty && !window.confirm(DISCARD)) return;
     router.push(policyRoutes.edit(uri));
   };
 

@@ -12,6 +12,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "r
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
 import { routes } from "@/lib/routes";
+import { useLeaveGuard } from "@/lib/use-leave-guard";
 import { type VdagDocument, vdagUriOf } from "@/lib/vdag/document";
 import { NODE_HEIGHT, NODE_WIDTH, type XY } from "@/lib/vdag/layout";
 import { loadPositions, savePositions } from "@/lib/vdag/positions";
@@ -80,6 +81,10 @@ function Editor({ initial, source }: { initial: VdagDocument; source?: TVdagReco
     initEditorState(doc, loadPositions(doc.body.spec.values.vdagName)),
   );
   const { doc, nodes, edges } = state;
+  // Leaving asks while the document differs from what the editor opened (positions aside).
+  const initialJson = useMemo(() => JSON.stringify(initial), [initial]);
+  const edited = useMemo(() => JSON.stringify(doc) !== initialJson, [doc, initialJson]);
+  useLeaveGuard(edited, "Leave this vDAG without saving or deploying it?");
   const catalog = useCatalog();
   const trpc = useTRPC();
   const router = useRouter();
