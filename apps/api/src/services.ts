@@ -112,7 +112,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
       auditEvents: createAuditEventRegistry(db),
       apiTokens: createApiTokenRegistry(db),
     },
-    agents: createAgentService({ db, nodes, audit }),
+    agents: createAgentService({ db, nodes, audit, preChecks }),
     parser: createParserService({
       clusters,
       nodes,

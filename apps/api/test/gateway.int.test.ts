@@ -215,6 +215,42 @@ describe("gateway pre-checks", () => {
     expect(node.doc.tags).toEqual(["admitted"]);
   });
 
+  it("admits an agent's cluster and node through add_cluster and add_node; a known node re-registers freely", async () => {
+    const joining = `gw-agent-${t}`;
+    const registration = (cluster: string, node: string) => ({
+      clusterId: cluster,
+      publicHostname: "127.0.0.1",
+      node: { id: node, vcpus: 2, memoryMb: 2048, storageMb: 10_000, cpuModel: "Test CPU", gpus: [] },
+    });
+    const asAgent = (cluster: string) => api.caller({ role: "agent", scope: cluster, tokenId: null });
+    await denied(
+      withNetwork("add_cluster", "gw-deny", () =>
+        asAgent(joining).agents.register(registration(joining, `${joining}-n1`)),
+      ),
+      "add_cluster denied by pre-check gw-deny:1.0.0-stable: add_cluster is not allowed on cluster " +
+        joining,
+    );
+    expect((await rejection(api.caller().clusters.get({ id: joining }))).code).toBe("NOT_FOUND");
+
+    await denied(
+      withNetwork("add_node", "gw-deny", () =>
+        asAgent(clusterId).agents.register(registration(clusterId, `${clusterId}-agent-n`)),
+      ),
+      `add_node denied by pre-check gw-deny:1.0.0-stable: add_node is not allowed on cluster ${clusterId}`,
+    );
+    expect((await rejection(api.caller().nodes.get({ id: `${clusterId}-agent-n` }))).code).toBe("NOT_FOUND");
+
+    await withNetwork("add_node", "gw-modify", () =>
+      asAgent(clusterId).agents.register(registration(clusterId, `${clusterId}-agent-n`)),
+    );
+    expect((await api.caller().nodes.get({ id: `${clusterId}-agent-n` })).tags).toEqual(["admitted"]);
+    // The node is known now: an agent restart is not a new admission.
+    await withNetwork("add_node", "gw-deny", () =>
+      asAgent(clusterId).agents.register(registration(clusterId, `${clusterId}-agent-n`)),
+    );
+    expect(await preCheckEvents(`${clusterId}-agent-n`)).toHaveLength(2);
+  });
+
   it("denies add_block beyond the cluster's limit (max-blocks-per-cluster); nothing is stored or queued", async () => {
     const create = () =>
       apply("createBlock", {

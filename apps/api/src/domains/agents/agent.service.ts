@@ -1,22 +1,49 @@
 import type { Db, Prisma } from "@aios/db";
+import type { TAddNodeSpec } from "@aios/spec";
 import type { Principal } from "../../context";
 import { ForbiddenError } from "../../errors";
 import type { AuditService } from "../audit/audit.service";
+import type { PreCheckService } from "../gateway/pre-check.service";
+import { clusterData, clusterMetrics } from "../gateway/pre-check-inputs";
 import type { NodeService } from "../nodes/node.service";
 import type { TAgentHeartbeat, TAgentRegistration } from "./agent.types";
 
 /**
  * Cluster agents report what they run on. An agent token is scoped to one cluster; a registration
  * creates that cluster if no spec created it first, and always refreshes the agent's own node.
+ * Joining goes through the gateway like a spec would: a cluster the network does not know passes
+ * its add_cluster pre-check, a node its cluster does not know passes add_node; a known node that
+ * registers again (an agent restart) was admitted already.
  */
-export function createAgentService(deps: { db: Db; nodes: NodeService; audit: AuditService }) {
-  const { db, nodes, audit } = deps;
+export function createAgentService(deps: {
+  db: Db;
+  nodes: NodeService;
+  audit: AuditService;
+  preChecks: PreCheckService;
+}) {
+  const { db, nodes, audit, preChecks } = deps;
   return {
     async register(input: TAgentRegistration, principal: Principal | null) {
       assertScope(principal, input.clusterId);
       const now = new Date();
       const existing = await db.cluster.findUnique({ where: { id: input.clusterId } });
       if (!existing) {
+        const submitted = {
+          id: input.clusterId,
+          regionId: input.clusterId,
+          status: "live",
+          config: { publicHostname: input.publicHostname },
+          clusterMetadata: { name: input.clusterId, description: "registered by its cluster agent" },
+        };
+        const admitted = await preChecks.check(
+          { action: "add_cluster", clusterData: submitted },
+          {
+            actor: principal,
+            target: input.clusterId,
+            accept: (m) =>
+              m.clusterData.id === input.clusterId ? null : "clusterData.id: it renames the cluster",
+          },
+        );
         await db.cluster.create({
           data: {
             id: input.clusterId,
@@ -24,13 +51,7 @@ export function createAgentService(deps: { db: Db; nodes: NodeService; audit: Au
             status: "live",
             publicHostname: input.publicHostname,
             lastSeenAt: now,
-            doc: {
-              id: input.clusterId,
-              regionId: input.clusterId,
-              status: "live",
-              config: { publicHostname: input.publicHostname },
-              clusterMetadata: { name: input.clusterId, description: "registered by its cluster agent" },
-            } as Prisma.InputJsonValue,
+            doc: admitted.clusterData as Prisma.InputJsonValue,
           },
         });
       } else {
@@ -40,7 +61,7 @@ export function createAgentService(deps: { db: Db; nodes: NodeService; audit: Au
         });
       }
       const n = input.node;
-      const node = await nodes.upsertReported(input.clusterId, {
+      let nodeData: TAddNodeSpec["nodeData"] = {
         id: n.id,
         vcpus: { count: n.vcpus },
         memory: n.memoryMb,
@@ -55,7 +76,26 @@ export function createAgentService(deps: { db: Db; nodes: NodeService; audit: Au
           modelNames: [...new Set(n.gpus.map((g) => g.modelName))],
         },
         nodeMetadata: { cpuModel: n.cpuModel, reportedBy: "agent" },
-      });
+      };
+      const known = await db.node.findUnique({ where: { id: n.id }, select: { clusterId: true } });
+      if (!known) {
+        const admitted = await preChecks.check(
+          {
+            action: "add_node",
+            nodeData,
+            clusterData: await clusterData(db, input.clusterId),
+            clusterMetrics: await clusterMetrics(db, input.clusterId),
+          },
+          {
+            clusterId: input.clusterId,
+            actor: principal,
+            target: n.id,
+            accept: (m) => (m.nodeData.id === n.id ? null : `nodeData.id: it renames node ${n.id}`),
+          },
+        );
+        nodeData = admitted.nodeData;
+      }
+      const node = await nodes.upsertReported(input.clusterId, nodeData);
       await audit.record(principal, {
         action: "agents.register",
         target: `${input.clusterId}/${n.id}`,
