@@ -1,3 +1,5 @@
+import { fetchJson } from "@aios/service-kit";
+
 /** The agent's side of the executor's control endpoints (see @aios/block-runtime's README). */
 export interface ExecutorDesired {
   generation: number;
@@ -9,22 +11,16 @@ export interface ExecutorDesired {
 
 export type InstanceState = "starting" | "healthy" | "unhealthy" | "draining";
 
-async function call<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(3_000) });
-  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 export const executorClient = {
   putInstances: (endpoint: string, instances: Array<{ id: string; endpoint: string }>) =>
-    call(`${endpoint}/instances`, {
+    fetchJson(`${endpoint}/instances`, {
       method: "PUT",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ instances }),
     }),
-  desired: (endpoint: string) => call<ExecutorDesired>(`${endpoint}/desired`),
+  desired: (endpoint: string) => fetchJson<ExecutorDesired>(`${endpoint}/desired`),
   /** The executor's live figures; each instance's state as its health checker sees it. */
-  status: (endpoint: string) => call<ExecutorStatus>(`${endpoint}/status`),
+  status: (endpoint: string) => fetchJson<ExecutorStatus>(`${endpoint}/status`),
 };
 
 export interface ExecutorStatus {

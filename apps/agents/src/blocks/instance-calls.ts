@@ -14,18 +14,27 @@ export function postToInstances(
   body: unknown,
 ): Promise<InstanceReply[]> {
   return Promise.all(
-    targets.map(async ([id, w]) => {
-      try {
-        const res = await fetch(`${w.endpoint}${path}`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(10_000),
-        });
-        return { instanceId: id, status: res.status, reply: (await res.json()) as unknown };
-      } catch (err) {
-        return { instanceId: id, status: 0, reply: { error: { message: (err as Error).message } } };
-      }
-    }),
+    targets.map(async ([id, w]) => ({
+      instanceId: id,
+      ...(await postControl(`${w.endpoint}${path}`, body)),
+    })),
   );
+}
+
+/**
+ * POSTs a JSON body to a control route (of an instance or an executor) within 10 s: the answer's
+ * status and JSON, or status 0 and the error when there was no answer.
+ */
+export async function postControl(url: string, body: unknown): Promise<{ status: number; reply: unknown }> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return { status: res.status, reply: (await res.json()) as unknown };
+  } catch (err) {
+    return { status: 0, reply: { error: { message: (err as Error).message } } };
+  }
 }

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * How a cluster runs a block's processes. The process driver (this machine) and a Kubernetes
  * driver implement the same interface and pass the same contract suite (test/driver-contract.ts).
@@ -48,4 +50,17 @@ export interface Driver {
   adopt(name: string): Workload | null;
   /** Runs a program to completion (an init step): its exit code, or a timeout error. */
   runJob(spec: JobSpec): Promise<{ code: number | null }>;
+}
+
+/** The workload has stopped (its `exited` settled), looked at without waiting. */
+export function hasExited(workload: Workload): Promise<boolean> {
+  return Promise.race([
+    workload.exited.then(() => true),
+    new Promise<boolean>((r) => setImmediate(() => r(false))),
+  ]);
+}
+
+/** A short hash of a workload's configuration, to tell when it changed. */
+export function configHash(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
 }

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { type ApiClient, isTransientApiError } from "@aios/client";
-import type { Logger } from "@aios/service-kit";
+import { fetchJson, type Logger } from "@aios/service-kit";
 import type { TQualitySample, TVdagControllerConfig, TVdagControllerStatus } from "@aios/spec";
-import type { Driver, Workload } from "../drivers/driver";
+import { configHash, type Driver, hasExited, type Workload } from "../drivers/driver";
+import { type Queued, Reconciler } from "../reconciler";
 
 const CONTROLLER_ENTRY = "packages/vdag-runtime/src/main.ts";
 const SUFFIX = "-vdag-controller";
@@ -12,24 +12,13 @@ export function controllerOfWorkload(name: string): string | null {
   return name.endsWith(SUFFIX) ? name.slice(0, -SUFFIX.length) : null;
 }
 
-interface HostedController {
+interface HostedController extends Queued {
   workload: Workload | null;
   /** Hash of the configuration the running process has. */
   configKey: string;
-  chain: Promise<void>;
   lastReport: string;
   adopted?: boolean;
-  ticking?: boolean;
 }
-
-async function call<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(3_000) });
-  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-const hashOf = (value: unknown) =>
-  createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
 
 /**
  * Runs this cluster's vDAG controllers through the driver (like block executors: they outlive an
@@ -39,25 +28,17 @@ const hashOf = (value: unknown) =>
  */
 export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log: Logger }) {
   const { api, driver, log } = opts;
-  const hosted = new Map<string, HostedController>();
-  let stopping = false;
-
-  const hostOf = (id: string) => {
-    let c = hosted.get(id);
-    if (!c) {
-      c = { workload: null, configKey: "", chain: Promise.resolve(), lastReport: "" };
-      hosted.set(id, c);
-    }
-    return c;
-  };
-  const serial = (id: string, work: (c: HostedController) => Promise<void>) => {
-    const c = hostOf(id);
-    const run = c.chain.then(() => work(c));
-    c.chain = run.catch((err: Error) =>
-      log.warn("vDAG controller work failed", { controllerId: id, err: err.message }),
-    );
-    return run;
-  };
+  const controllers = new Reconciler<HostedController>({
+    driver,
+    newHost: () => ({ workload: null, configKey: "", lastReport: "" }),
+    reconcile: (id, c) => reconcileNow(id, c),
+    tick: (id, c) => tickNow(id, c),
+    wanted: (clusterId) => api.agents.work.desiredVdagControllers.query({ clusterId }),
+    ownerOf: controllerOfWorkload,
+    stop: (c) => stop(c),
+    failed: (id, err) => log.warn("vDAG controller work failed", { controllerId: id, err: err.message }),
+  });
+  const hosted = controllers.hosted;
 
   const report = async (
     controllerId: string,
@@ -66,7 +47,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
   ) => {
     let status: TVdagControllerStatus | undefined;
     if (c.workload)
-      status = await call<TVdagControllerStatus>(`${c.workload.endpoint}/status`).catch(() => undefined);
+      status = await fetchJson<TVdagControllerStatus>(`${c.workload.endpoint}/status`).catch(() => undefined);
     const body = {
       controllerId,
       url: c.workload?.endpoint ?? null,
@@ -102,7 +83,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
       return;
     }
     const config: TVdagControllerConfig = desired.config;
-    const key = hashOf(config);
+    const key = configHash(config);
     if (!c.adopted) {
       c.adopted = true;
       const w = driver.adopt(`${controllerId}${SUFFIX}`);
@@ -128,7 +109,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
           url: c.workload.endpoint,
         });
       } else if (c.configKey !== key) {
-        await call(`${c.workload.endpoint}/config`, {
+        await fetchJson(`${c.workload.endpoint}/config`, {
           method: "PUT",
           headers: { "content-type": "application/json" },
           body: JSON.stringify(config),
@@ -144,7 +125,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
   };
 
   const tickNow = async (controllerId: string, c: HostedController) => {
-    if (c.workload && (await settled(c.workload.exited))) {
+    if (c.workload && (await hasExited(c.workload))) {
       log.warn("vDAG controller exited; restarting", { controllerId, lastLines: c.workload.logs(3) });
       c.workload = null;
       c.configKey = "";
@@ -152,50 +133,16 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
     await reconcileNow(controllerId, c);
     // The quality checker's verdicts are kept by the API, not only in the controller's memory.
     if (c.workload) {
-      const { samples } = await call<{ samples: TQualitySample[] }>(
+      const { samples } = await fetchJson<{ samples: TQualitySample[] }>(
         `${c.workload.endpoint}/quality/samples?drain=1`,
       ).catch(() => ({ samples: [] as TQualitySample[] }));
       if (samples.length > 0) await api.agents.work.reportQualitySamples.mutate({ controllerId, samples });
     }
   };
 
-  return {
-    reconcile: (id: string) => serial(id, (c) => reconcileNow(id, c)),
-    tick(id: string) {
-      const c = hostOf(id);
-      if (c.ticking) return Promise.resolve();
-      c.ticking = true;
-      return serial(id, (h) => tickNow(id, h)).finally(() => {
-        c.ticking = false;
-      });
-    },
-    async reconcileAll(clusterId: string) {
-      const wanted = new Set(await api.agents.work.desiredVdagControllers.query({ clusterId }));
-      for (const id of new Set([...wanted, ...hosted.keys()])) await this.reconcile(id);
-      for (const name of driver.list()) {
-        const id = controllerOfWorkload(name);
-        if (id && !wanted.has(id) && !hosted.has(id)) await driver.adopt(name)?.stop();
-      }
-    },
-    hostedIds: () => [...hosted.keys()],
+  return Object.assign(controllers, {
     logs: (id: string) => hosted.get(id)?.workload?.logs(5_000) ?? [],
-    async stopAll() {
-      stopping = true;
-      await Promise.all([...hosted.values()].map((c) => stop(c)));
-      hosted.clear();
-    },
-    detach() {
-      stopping = true;
-      hosted.clear();
-    },
-    get stopping() {
-      return stopping;
-    },
-  };
+  });
 }
 
 export type VdagSupervisor = ReturnType<typeof createVdagSupervisor>;
-
-async function settled(p: Promise<unknown>): Promise<boolean> {
-  return Promise.race([p.then(() => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]);
-}

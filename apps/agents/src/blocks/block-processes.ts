@@ -1,0 +1,124 @@
+import type { ApiClient } from "@aios/client";
+import type { Logger } from "@aios/service-kit";
+import { newInstanceId } from "@aios/spec";
+import type { Driver, Workload } from "../drivers/driver";
+import type { Queued } from "../reconciler";
+
+const EXECUTOR_ENTRY = "packages/block-runtime/src/main.ts";
+
+export type Desired = Extract<
+  Awaited<ReturnType<ApiClient["agents"]["work"]["desiredBlock"]["query"]>>,
+  { exists: true }
+>;
+
+export interface HostedBlock extends Queued {
+  desired: Desired | null;
+  configKey: string;
+  executor: Workload | null;
+  instances: Map<string, Workload>;
+  failure?: string;
+  lastReport: string;
+  /** Workloads left by an earlier agent were looked for. */
+  adopted?: boolean;
+  lastMetricsAt?: number;
+  /**
+   * Until then, the autoscaler's requests wait: someone scaled the block by hand, and a decision
+   * the autoscaler took on the old count must not undo it at once.
+   */
+  manualUntil?: number;
+}
+
+export const newHostedBlock = (): Omit<HostedBlock, keyof Queued> => ({
+  desired: null,
+  configKey: "",
+  executor: null,
+  instances: new Map(),
+  lastReport: "",
+});
+
+const INSTANCE_NAME = /^in-[a-z0-9]{4}$/;
+
+/** The block a workload belongs to, from its name (`<blockId>-executor`, `<blockId>-in-xxxx`). */
+export function blockOfWorkload(name: string): string | null {
+  if (name.endsWith("-executor")) return name.slice(0, -"-executor".length);
+  const m = /^(.+)-(in-[a-z0-9]{4})$/.exec(name);
+  return m?.[1] ?? null;
+}
+
+/** Stops the block's instances, then its executor. */
+export async function stopBlockProcesses(b: HostedBlock): Promise<void> {
+  await Promise.all([...b.instances.values()].map((w) => w.stop()));
+  b.instances.clear();
+  await b.executor?.stop();
+  b.executor = null;
+}
+
+/** Takes over the processes an earlier agent left running for this block. */
+export function adoptBlockProcesses(driver: Driver, log: Logger, blockId: string, b: HostedBlock): void {
+  b.adopted = true;
+  const executor = driver.adopt(`${blockId}-executor`);
+  if (executor) {
+    b.executor = executor;
+    b.configKey = executor.labels.config ?? "";
+  }
+  for (const name of driver.list()) {
+    if (!name.startsWith(`${blockId}-`)) continue;
+    const instanceId = name.slice(blockId.length + 1);
+    if (!INSTANCE_NAME.test(instanceId)) continue;
+    const w = driver.adopt(name);
+    if (w && executor && w.labels.config === b.configKey) b.instances.set(instanceId, w);
+    else void w?.stop(); // no executor to serve it, or another configuration: start afresh
+  }
+  if (executor || b.instances.size > 0)
+    log.info("adopted running processes", { blockId, instances: b.instances.size });
+}
+
+/** Starts one instance of the block with its init data; resolves once it listens. */
+export async function startInstance(driver: Driver, blockId: string, d: Desired, configKey: string) {
+  const instanceId = newInstanceId();
+  const initData = {
+    blockId,
+    instanceId,
+    componentURI: d.componentURI,
+    blockInitData: d.blockInitData,
+    initSettings: d.initSettings,
+    parameters: d.parameters,
+    policies: {
+      ...(d.policies.pre_processing ? { pre_processing: d.policies.pre_processing } : {}),
+      ...(d.policies.post_processing ? { post_processing: d.policies.post_processing } : {}),
+    },
+  };
+  const workload = await driver.start({
+    name: `${blockId}-${instanceId}`,
+    entry: d.entry as string,
+    gpus: [],
+    env: { BLOCK_ID: blockId, INSTANCE_ID: instanceId, AIOS_INIT_DATA: JSON.stringify(initData) },
+    labels: { config: configKey },
+  });
+  return [instanceId, workload] as const;
+}
+
+/** Starts the block's executor (`@aios/block-runtime`) with the block's settings and policies. */
+export function startExecutor(driver: Driver, blockId: string, d: Desired, configKey: string) {
+  return driver.start({
+    name: `${blockId}-executor`,
+    entry: EXECUTOR_ENTRY,
+    gpus: [],
+    labels: { config: configKey },
+    env: {
+      BLOCK_ID: blockId,
+      AIOS_BLOCK: JSON.stringify({
+        id: blockId,
+        blockComponentURI: d.componentURI,
+        minInstances: d.minInstances,
+        maxInstances: d.maxInstances,
+        initSettings: d.initSettings,
+        policies: {
+          ...(d.policies.loadBalancer ? { loadBalancer: d.policies.loadBalancer } : {}),
+          ...(d.policies.autoscaler ? { autoscaler: d.policies.autoscaler } : {}),
+          ...(d.policies.healthChecker ? { healthChecker: d.policies.healthChecker } : {}),
+        },
+      }),
+    },
+  });
+}

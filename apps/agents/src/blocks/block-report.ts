@@ -1,0 +1,50 @@
+import type { ApiClient } from "@aios/client";
+import type { Logger } from "@aios/service-kit";
+import type { HostedBlock } from "./block-processes";
+import { type ExecutorStatus, executorClient, metricSamples } from "./executor-client";
+
+/**
+ * Reports a block's processes to the API (what changed since the last report, or everything when
+ * forced), with the instances' states as the executor's health checker sees them; every
+ * `metricsIntervalMs` (default 10 s) the executor's figures go along as metric samples.
+ */
+export function createBlockReporter(deps: {
+  api: ApiClient;
+  log: Logger;
+  nodeId: string;
+  metricsIntervalMs?: number | undefined;
+}) {
+  const { api, log } = deps;
+  return async (blockId: string, b: HostedBlock, force = false): Promise<void> => {
+    let status: ExecutorStatus = {};
+    if (b.executor) status = await executorClient.status(b.executor.endpoint).catch(() => status);
+    const states = new Map((status.instances ?? []).map((i) => [i.id, i.state]));
+    const instances = [...b.instances.entries()].map(([id, w]) => ({
+      id,
+      endpoint: w.endpoint,
+      nodeId: deps.nodeId,
+      gpus: [],
+      status: (states.get(id) === "healthy"
+        ? "healthy"
+        : states.get(id) === "unhealthy"
+          ? "unhealthy"
+          : "starting") as "healthy" | "unhealthy" | "starting",
+    }));
+    if (status.instances && Date.now() - (b.lastMetricsAt ?? 0) >= (deps.metricsIntervalMs ?? 10_000)) {
+      b.lastMetricsAt = Date.now();
+      await api.agents.work.reportMetrics
+        .mutate({ samples: metricSamples(blockId, status) })
+        .catch((err: Error) => log.warn("metrics push failed", { blockId, err: err.message }));
+    }
+    const body = {
+      blockId,
+      executorEndpoint: b.executor?.endpoint ?? null,
+      instances,
+      ...(b.failure ? { failure: b.failure } : {}),
+    };
+    const key = JSON.stringify(body);
+    if (!force && key === b.lastReport) return;
+    b.lastReport = key;
+    await api.agents.work.reportBlock.mutate(body);
+  };
+}

@@ -1,0 +1,95 @@
+import type { Driver } from "./drivers/driver";
+
+/** What the reconciler keeps with each hosted thing. */
+export interface Queued {
+  /** The id's work, one piece at a time and in order. */
+  chain: Promise<void>;
+  /** A tick is queued: do not queue another behind it. */
+  ticking?: boolean;
+}
+
+export interface ReconcilerOptions<H extends Queued> {
+  driver: Driver;
+  /** The state of an id that starts being hosted. */
+  newHost(): Omit<H, keyof Queued>;
+  /** Makes one id's processes match its desired state in the API. */
+  reconcile(id: string, host: H): Promise<void>;
+  /** One look at one id's running processes. */
+  tick(id: string, host: H): Promise<void>;
+  /** The ids the API wants on this cluster. */
+  wanted(clusterId: string): Promise<string[]>;
+  /** The id a workload of this kind belongs to, from its name; null for any other workload. */
+  ownerOf(workloadName: string): string | null;
+  /** Stops every process of one id. */
+  stop(host: H): Promise<void>;
+  /** A piece of an id's work failed; the next one runs anyway. */
+  failed(id: string, err: Error): void;
+}
+
+/**
+ * The hosted things of one kind on this cluster (blocks, vDAG controllers) by id: each id's work runs
+ * serially, a tick is never queued twice, and `reconcileAll` follows the API's list and stops the
+ * workloads of ids nobody hosts (removed while no agent ran).
+ */
+export class Reconciler<H extends Queued> {
+  readonly hosted = new Map<string, H>();
+  private stopped = false;
+
+  constructor(private readonly opts: ReconcilerOptions<H>) {}
+
+  hostOf = (id: string): H => {
+    let host = this.hosted.get(id);
+    if (!host) {
+      host = { ...this.opts.newHost(), chain: Promise.resolve() } as H;
+      this.hosted.set(id, host);
+    }
+    return host;
+  };
+
+  /** Runs `work` after the id's earlier work; its failure is reported and does not stop the chain. */
+  serial = (id: string, work: (host: H) => Promise<void>): Promise<void> => {
+    const host = this.hostOf(id);
+    const run = host.chain.then(() => work(host));
+    host.chain = run.catch((err: Error) => this.opts.failed(id, err));
+    return run;
+  };
+
+  reconcile = (id: string): Promise<void> => this.serial(id, (host) => this.opts.reconcile(id, host));
+
+  tick = (id: string): Promise<void> => {
+    const host = this.hostOf(id);
+    if (host.ticking) return Promise.resolve();
+    host.ticking = true;
+    return this.serial(id, (h) => this.opts.tick(id, h)).finally(() => {
+      host.ticking = false;
+    });
+  };
+
+  reconcileAll = async (clusterId: string): Promise<void> => {
+    const wanted = new Set(await this.opts.wanted(clusterId));
+    for (const id of new Set([...wanted, ...this.hosted.keys()])) await this.reconcile(id);
+    for (const name of this.opts.driver.list()) {
+      const id = this.opts.ownerOf(name);
+      if (id && !wanted.has(id) && !this.hosted.has(id)) await this.opts.driver.adopt(name)?.stop();
+    }
+  };
+
+  hostedIds = (): string[] => [...this.hosted.keys()];
+
+  /** Stops every process of every id (a single-machine install going down). */
+  stopAll = async (): Promise<void> => {
+    this.stopped = true;
+    await Promise.all([...this.hosted.values()].map((host) => this.opts.stop(host)));
+    this.hosted.clear();
+  };
+
+  /** Lets the processes run on for the next agent to adopt (an agent restart or upgrade). */
+  detach = (): void => {
+    this.stopped = true;
+    this.hosted.clear();
+  };
+
+  get stopping(): boolean {
+    return this.stopped;
+  }
+}
