@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { parseEnv } from "@aios/service-kit";
 import { z } from "zod";
 
 export const ZAgentEnv = z.object({
@@ -43,12 +44,8 @@ export const ZAgentEnv = z.object({
 export type TAgentEnv = z.infer<typeof ZAgentEnv> & { nodeId: string };
 
 export function loadAgentEnv(source: Record<string, string | undefined> = process.env): TAgentEnv {
-  const parsed = ZAgentEnv.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`invalid agent configuration:\n${lines.join("\n")}`);
-  }
-  return { ...parsed.data, nodeId: parsed.data.AIOS_NODE_ID ?? nodeIdFromHostname(hostname()) };
+  const env = parseEnv(ZAgentEnv, source, "invalid agent configuration:");
+  return { ...env, nodeId: env.AIOS_NODE_ID ?? nodeIdFromHostname(hostname()) };
 }
 
 /** Node ids are DNS labels, so a hostname is folded into one. */

@@ -18,9 +18,7 @@ export function jsonEnv(name: string) {
 }
 
 /** The environment did not pass its schema; the message is `heading` then one line per issue. */
-export class EnvError extends Error {
-  override readonly name = "EnvError";
-}
+export class EnvError extends Error {}
 
 /** Validates `source` (the environment) with `schema`; throws EnvError listing `  <path>: <message>`. */
 export function parseEnv<S extends z.ZodType>(schema: S, source: unknown, heading: string): z.output<S> {

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { compilePolicy, loadPolicyInstance, type PolicyInstance } from "@aios/policy-runtime";
-import { createLogger, onShutdown } from "@aios/service-kit";
+import { createLogger, onShutdown, sendJson } from "@aios/service-kit";
 import { z } from "zod";
 import { errorInfo } from "../jobs/policy-run";
 
@@ -43,7 +43,7 @@ shutdown.add("policy", () => instance.dispose());
 
 const server = createServer((req, res) => {
   void route(req, res).catch((err: Error) =>
-    send(res, 500, { ok: false, error: errorInfo(err), logs: [], durationMs: 0 }),
+    sendJson(res, 500, { ok: false, error: errorInfo(err), logs: [], durationMs: 0 }),
   );
 });
 server.listen(env.PORT, env.HOST, () => log.info("replica ready", { host: env.HOST, port: env.PORT }));
@@ -51,9 +51,9 @@ shutdown.add("http", () => new Promise<void>((r) => server.close(() => r())));
 
 async function route(req: IncomingMessage, res: ServerResponse) {
   if (req.method === "GET" && req.url === "/health")
-    return send(res, 200, { status: "healthy", kind: instance.kind });
+    return sendJson(res, 200, { status: "healthy", kind: instance.kind });
   if (req.method !== "POST" || (req.url !== "/invoke" && req.url !== "/management")) {
-    return send(res, 404, { error: `no route for ${req.method} ${req.url}` });
+    return sendJson(res, 404, { error: `no route for ${req.method} ${req.url}` });
   }
   const body = JSON.parse((await readBody(req)) || "{}") as {
     input?: unknown;
@@ -67,7 +67,7 @@ async function route(req: IncomingMessage, res: ServerResponse) {
   const payload = r.ok
     ? { ok: true, output: r.value, logs: r.logs, durationMs: r.durationMs }
     : { ok: false, error: errorInfo(r.error), logs: r.logs, durationMs: r.durationMs };
-  send(res, r.ok ? 200 : 422, payload);
+  sendJson(res, r.ok ? 200 : 422, payload);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -81,9 +81,4 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(text));
     req.on("error", reject);
   });
-}
-
-function send(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
 }
