@@ -1,5 +1,5 @@
 import { cpus } from "node:os";
-import { expect, test } from "./fixtures";
+import { API_URL, expect, test } from "./fixtures";
 
 test("the Network page shows cluster local with this machine as its node", async ({ page }) => {
   await page.goto("/network");
@@ -34,4 +34,27 @@ test("the Network page charts the node's load from its heartbeats", async ({ pag
   await expect(cpu.locator("canvas")).toBeVisible({ timeout: 60_000 });
   await expect(cpu.getByRole("list", { name: "Legend" })).toContainText("1 min");
   await expect(load.getByTestId("node-chart-memory").locator("canvas")).toBeVisible();
+});
+
+test("the Network page shows which pre-check policy admits each action", async ({ page, request }) => {
+  const set = (policyRuleURI: string) =>
+    request.post(`${API_URL}/trpc/gateway.setPreCheckPolicy`, {
+      data: { action: "add_node", policyRuleURI },
+    });
+  await page.goto("/network");
+  const addNode = page.getByTestId("admission-add_node");
+  await expect(addNode.getByTestId("admission-network")).toHaveText("allowed (no policy)");
+  await expect(page.getByTestId("admission-remove_cluster")).toBeVisible();
+
+  const response = await set("allow-list:1.0.0-stable");
+  expect(response.status(), await response.text()).toBe(200);
+  try {
+    // The card refetches every 10 s; a reload shows it at once.
+    await page.reload();
+    await expect(addNode.getByTestId("admission-network")).toHaveText("allow-list:1.0.0-stable");
+    await addNode.getByRole("link", { name: "allow-list:1.0.0-stable" }).click();
+    await expect(page).toHaveURL(/\/policies\/allow-list%3A1\.0\.0-stable$/);
+  } finally {
+    expect((await set("")).status()).toBe(200);
+  }
 });

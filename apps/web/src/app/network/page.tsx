@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Network, Plus } from "lucide-react";
 import Link from "next/link";
 import { Page, PageHeading } from "@/components/layout/page";
+import { AdmissionCard } from "@/components/network/admission-card";
 import { ClusterCard } from "@/components/network/cluster-card";
 import { buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -22,7 +23,7 @@ export default function NetworkPage() {
     <Page>
       <PageHeading
         title="Network"
-        subtitle="Clusters of the network, the nodes their agents report and their load. Refreshes every 5 seconds."
+        subtitle="Clusters of the network, the nodes their agents report and their load, and the rules that admit them. Refreshes every 5 seconds."
         actions={
           <Link
             href="/network/new"
@@ -54,6 +55,9 @@ export default function NetworkPage() {
           )
         }
       </QueryView>
+      <div className="mt-6">
+        <AdmissionCard />
+      </div>
     </Page>
   );
 }
