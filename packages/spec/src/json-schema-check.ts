@@ -11,6 +11,7 @@ import {
   typesOf,
   UNSUPPORTED_JSON_SCHEMA_KEYWORDS,
 } from "./json-schema";
+import { unsafePatternReason } from "./regex-safety";
 
 const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "definitions"] as const;
 const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems"] as const;
@@ -125,5 +126,9 @@ function checkPattern(pattern: unknown, path: TSchemaPathKey[], out: TJsonSchema
     new RegExp(pattern, "u");
   } catch (err) {
     out.push({ path, message: `is not a valid regular expression: ${(err as Error).message}` });
+    return;
   }
+  // Patterns run in the API's own process on what callers send: no catastrophic backtracking.
+  const unsafe = unsafePatternReason(pattern);
+  if (unsafe) out.push({ path, message: unsafe });
 }
