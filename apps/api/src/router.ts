@@ -1,4 +1,5 @@
 import { agentsRouter } from "./domains/agents/router";
+import { allocatorRouter } from "./domains/allocator/router";
 import { auditEventsRouter } from "./domains/audit/router";
 import { instancesRouter } from "./domains/blocks/instances.router";
 import { blocksRouter } from "./domains/blocks/router";
@@ -25,6 +26,7 @@ export const appRouter = router({
   clusters: clustersRouter,
   nodes: nodesRouter,
   gateway: gatewayRouter,
+  allocator: allocatorRouter,
   components: componentsRouter,
   blocks: blocksRouter,
   vdags: vdagsRouter,

@@ -3,6 +3,7 @@ import type { Db } from "@aios/db";
 import type { QueueBackend } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
 import { createAgentService } from "./domains/agents/agent.service";
+import { createAllocatorService } from "./domains/allocator/allocator.service";
 import { createAuditEventRegistry } from "./domains/audit/audit.registry";
 import { createAuditService } from "./domains/audit/audit.service";
 import { createBlockService } from "./domains/blocks/block.service";
@@ -59,7 +60,12 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
   const clusterQueues = createClusterQueues(queues);
   // Status changes of blocks, from their creation to their removal (blocks.onStatus).
   const blockEvents = new EventEmitter();
-  const blocks = createBlockService(db, clusterQueues, preChecks, blockEvents);
+  // The Resource Allocator: the cluster of each new block (createBlock's modes, allocator.dryRun).
+  const allocator = createAllocatorService({
+    db,
+    executePolicy: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
+  });
+  const blocks = createBlockService(db, clusterQueues, preChecks, allocator, blockEvents);
   const blockLifecycle = createBlockLifecycle(db, clusterQueues, preChecks, blockEvents);
   const blockAgentLoop = createBlockAgentLoop(db, blockEvents);
   // Status changes of vDAGs, from their creation (assigned) to active, unhealthy or removed (vdags.onStatus).
@@ -86,6 +92,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     components,
     preChecks,
     preCheckPolicies: createPreCheckPolicies(db, preChecks),
+    allocator,
     blocks,
     blockLifecycle,
     blockAgentLoop,

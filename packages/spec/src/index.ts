@@ -1,3 +1,4 @@
+export * from "./allocation-decision";
 export * from "./envelope";
 export * from "./errors";
 export * from "./filter";

@@ -58,6 +58,20 @@ export const ZComponentRuntime = z.looseObject({
   init: z.looseObject({ entry: ZNonEmptyString }).optional(),
 });
 
+/**
+ * Beyond the original: what ONE instance of the component needs. The Resource Allocator's built-in
+ * scorer gives 0 to a cluster that cannot hold the block's `minInstances` of it; placing instances
+ * on nodes and GPUs stays the agent's work.
+ */
+export const ZComponentResources = z.strictObject({
+  vcpus: z.number().min(0).optional(),
+  memoryMb: z.number().min(0).optional(),
+  gpus: z.number().int().min(0).optional(),
+  /** GPU memory one instance needs over all its GPUs, MB. */
+  gpuMemoryMb: z.number().min(0).optional(),
+});
+export type TComponentResources = z.infer<typeof ZComponentResources>;
+
 /** `registerComponent` values (reference §2.2). */
 export const ZComponentSpec = z
   .looseObject({
@@ -78,6 +92,7 @@ export const ZComponentSpec = z
     componentInitParametersProtocol: ZProtocolTemplate.optional(),
     componentManagementCommandsTemplate: z.record(z.string(), ZManagementCommandTemplate).optional(),
     runtime: ZComponentRuntime.optional(),
+    resources: ZComponentResources.optional(),
   })
   .superRefine((spec, ctx) => {
     // A component nobody can start is a registration error, not a deploy-time surprise.

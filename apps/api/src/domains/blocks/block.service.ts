@@ -1,8 +1,15 @@
 import type { EventEmitter } from "node:events";
 import type { Db, Prisma } from "@aios/db";
-import { newBlockId, type TBlockRecord, type TBlockSpec, type TFilterQuery } from "@aios/spec";
+import {
+  newBlockId,
+  type TAllocationDecision,
+  type TBlockRecord,
+  type TBlockSpec,
+  type TFilterQuery,
+} from "@aios/spec";
 import type { Principal } from "../../context";
 import { ConflictError, NotFoundError } from "../../errors";
+import type { AllocatorService } from "../allocator/allocator.service";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterData, clusterMetrics } from "../gateway/pre-check-inputs";
 import type { ClusterQueues } from "../queues/cluster-queues";
@@ -30,13 +37,26 @@ export function toBlockRecord(row: BlockRow): TBlockRecord {
   };
 }
 
-/** Where a block goes until the Resource Allocator lands: the cluster the spec names, else `local`. */
+/** Where a vDAG controller goes when nothing names its cluster (blocks ask the Resource Allocator). */
 export const DEFAULT_CLUSTER_ID = "local";
+
+/** The decision reported for a block that was already stored with the same spec. */
+function storedDecision(blockId: string, clusterId: string | null): TAllocationDecision {
+  return {
+    blockId,
+    mode: "allocate",
+    clusterId,
+    chosenBy: null,
+    policies: { clusterAllocator: null, resourceAllocator: null },
+    candidates: [],
+  };
+}
 
 export function createBlockService(
   db: Db,
   queues: ClusterQueues,
   preChecks: PreCheckService,
+  allocator: AllocatorService,
   events?: EventEmitter,
 ) {
   return {
@@ -68,35 +88,46 @@ export function createBlockService(
     },
 
     /**
-     * `createBlock`: resolves the component and the cluster, merges the component's defaults and
-     * policies into the block, and stores it as `pending` (the runtime that deploys it is a later
-     * stage). `dry_run` and `select_clusters` return the decision without storing anything. A new
-     * block passes its cluster's add_block pre-check (else the network's) before anything is stored.
+     * `createBlock`: resolves the component, merges the component's defaults and policies into the
+     * block, and asks the Resource Allocator for its cluster (`allocator/`). `dry_run` and
+     * `select_clusters` return the allocator's decision without storing anything; `allocate` stores
+     * the block as `pending` on the chosen cluster, after that cluster's add_block pre-check (else
+     * the network's), and queues its reconcile job.
      */
     async createFromSpec(values: TBlockSpec, actor: Principal | null = null) {
       const component = await db.component.findUnique({ where: { componentURI: values.blockComponentURI } });
       if (!component) throw new NotFoundError("component", values.blockComponentURI, "blockComponentURI");
-      const clusterId = values.clusterId ?? DEFAULT_CLUSTER_ID;
-      const cluster = await db.cluster.findUnique({ where: { id: clusterId }, select: { id: true } });
-      if (!cluster) throw new NotFoundError("cluster", clusterId, values.clusterId ? "clusterId" : undefined);
       const id = values.blockId ?? newBlockId();
-      const doc = blockDocument(id, values, asObject(component.doc), clusterId);
-      await checkBlockPolicyValues(db, values, asObject(doc.policies));
+      const merged = blockDocument(id, values, asObject(component.doc), values.clusterId ?? "");
+      await checkBlockPolicyValues(db, values, asObject(merged.policies));
+      const request = {
+        blockId: id,
+        values,
+        doc: merged,
+        componentDoc: component.doc,
+        componentTags: component.tags,
+      };
       if (values.mode !== "allocate") {
-        return { created: false, dryRun: true, decision: { clusterId, blockId: id }, block: null };
+        const decision = await allocator.decide(request, values.mode);
+        return { created: false, dryRun: true, decision, block: null };
       }
+      // The same spec again is a no-op: asked before allocating, since the block's own
+      // reservation would count against its cluster.
       const existing = await db.block.findUnique({ where: { id } });
       if (existing && existing.status !== "removed") {
         if (sameDoc(asObject(existing.doc).spec, values)) {
           return {
             created: false,
             dryRun: false,
-            decision: { clusterId, blockId: id },
+            decision: storedDecision(id, existing.clusterId),
             block: toBlockRecord(existing),
           };
         }
         throw new ConflictError(`block ${JSON.stringify(id)} already exists with a different spec`);
       }
+      const decision = await allocator.choose(request);
+      const { clusterId } = decision;
+      const doc = { ...merged, cluster: { id: clusterId } };
       await preChecks.check(
         {
           action: "add_block",
@@ -159,7 +190,7 @@ export function createBlockService(
       return {
         created: true,
         dryRun: false,
-        decision: { clusterId, blockId: id },
+        decision,
         block: toBlockRecord(created),
       };
     },
