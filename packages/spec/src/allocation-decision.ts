@@ -47,7 +47,7 @@ export const ZAllocationDecision = z.object({
   chosenBy: z.enum(["spec", "policy", "score"]).nullable(),
   /** The block's allocator policies (null: none, the built-in behaviour). */
   policies: z.object({ clusterAllocator: z.string().nullable(), resourceAllocator: z.string().nullable() }),
-  /** In the order the allocator ranked them: selected first (selection order), then the rest. */
+  /** Scored ones best first (ties by id; select_clusters: in selection order), then those left out. */
   candidates: z.array(ZAllocationCandidate),
   /** Why no cluster was chosen, beyond each candidate's own reason (the policy's refusal). */
   reason: z.string().optional(),

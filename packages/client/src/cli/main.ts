@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createApiClient, describeApiError } from "../api-client";
+import { ALLOCATE_USAGE, allocateCommand } from "./allocate";
 import { applyCommand } from "./apply";
 import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand } from "./block";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
@@ -27,6 +28,7 @@ ${VDAG_USAGE}
 ${POLICY_USAGE}
 ${FUNCTION_USAGE}
 ${GATEWAY_USAGE}
+${ALLOCATE_USAGE}
 
 Environment:
   AIOS_API_URL   the management plane (default http://127.0.0.1:4000)
@@ -85,6 +87,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await graphCommand(api, rest, io);
       case "gateway":
         return await gatewayCommand(api, rest, io);
+      case "allocate":
+        return await allocateCommand(api, rest, io);
       default:
         throw new CliUsageError(`unknown command ${JSON.stringify(command)}`);
     }

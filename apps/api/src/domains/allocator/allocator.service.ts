@@ -256,7 +256,7 @@ export function createAllocatorService(deps: AllocatorDeps) {
       (a, b) =>
         (b.score ?? 0) - (a.score ?? 0) || a.candidate.cluster.id.localeCompare(b.candidate.cluster.id),
     );
-    const listed = [...entries, ...dropped];
+    const listed = [...ranked, ...dropped];
     if (ca && entries.length > 0) {
       const r = await run(
         ca,

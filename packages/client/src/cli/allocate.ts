@@ -1,0 +1,62 @@
+import { parseArgs } from "node:util";
+import type { TAllocationDecision } from "@aios/spec";
+import type { ApiClient } from "../api-client";
+import { loadSpecFile } from "../documents";
+import { type CliIo, CliUsageError } from "./io";
+import { renderTable } from "./table";
+import { print } from "./values";
+
+export const ALLOCATE_USAGE = `  aios allocate dry-run -f FILE [-o table|json]
+                                          where the Resource Allocator would put each createBlock
+                                          document of FILE: every live cluster with its score, and
+                                          the choice (exit code 1 when nothing fits); stores nothing`;
+
+const options = {
+  file: { type: "string", short: "f", multiple: true },
+  output: { type: "string", short: "o" },
+} as const;
+
+/** The spec values of a createBlock document (the envelope's body.spec.values). */
+function blockValues(source: string, document: unknown): Record<string, unknown> {
+  const d = document as { header?: { action?: unknown }; body?: { spec?: { values?: unknown } } } | null;
+  const values = d?.body?.spec?.values;
+  if (d?.header?.action !== "createBlock" || typeof values !== "object" || values === null) {
+    throw new CliUsageError(`${source}: allocate dry-run takes createBlock documents`);
+  }
+  return values as Record<string, unknown>;
+}
+
+function renderDecision(d: TAllocationDecision): string {
+  const table = renderTable(
+    {
+      CLUSTER: (c) => c.clusterId,
+      OUTCOME: (c) => c.outcome,
+      SCORE: (c) => (c.score === null ? null : String(Math.round(c.score * 1000) / 1000)),
+      NODE: (c) => c.nodeInfo?.nodeId,
+      GPUS: (c) => c.nodeInfo?.gpus?.join(","),
+      REASON: (c) => c.reason,
+    },
+    d.candidates,
+  );
+  const choice = d.clusterId
+    ? `block ${d.blockId}: cluster ${d.clusterId} (chosen by ${d.chosenBy})`
+    : `block ${d.blockId}: no cluster fits${d.reason ? `: ${d.reason}` : ""}`;
+  return `${table}\n${choice}`;
+}
+
+export async function allocateCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
+  if (positionals[0] !== "dry-run") throw new CliUsageError("usage: aios allocate dry-run -f FILE");
+  const files = values.file ?? [];
+  if (files.length === 0) throw new CliUsageError("give at least one file with -f FILE");
+  if (values.output && values.output !== "table" && values.output !== "json")
+    throw new CliUsageError("-o must be table or json");
+  const specs = files.flatMap((f) => loadSpecFile(f)).map((d) => blockValues(d.source, d.document));
+  const decisions: TAllocationDecision[] = [];
+  for (const spec of specs) {
+    decisions.push(await api.allocator.dryRun.mutate({ spec: spec as never }));
+  }
+  if (values.output === "json") print(io.out, decisions.length === 1 ? decisions[0] : decisions);
+  else io.out(decisions.map(renderDecision).join("\n\n"));
+  return decisions.every((d) => d.clusterId) ? 0 : 1;
+}

@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { doc, useApiServer } from "../../../apps/api/test/harness";
+import { main } from "../src/cli/main";
+
+const examples = resolve(import.meta.dirname, "../../../examples/specs");
+
+describe("aios allocate dry-run", () => {
+  const api = useApiServer();
+  const dir = mkdtempSync(join(tmpdir(), "aios-cli-allocate-"));
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, {
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      env: { AIOS_API_URL: api.url },
+    });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+  const file = (name: string, values: Record<string, unknown>) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(doc("createBlock", values)));
+    return path;
+  };
+  const echo = {
+    blockComponentURI: "model.echo:1.0.0-stable",
+    blockId: "cli-alloc",
+    minInstances: 1,
+    maxInstances: 1,
+  };
+
+  beforeAll(async () => {
+    expect(
+      (await run(["apply", "-f", `${examples}/components.json`, "-f", `${examples}/policies.json`])).code,
+    ).toBe(0);
+    const spec = join(dir, "clusters.ndjson");
+    const cluster = (id: string, vcpus: number) => [
+      doc("createCluster", { id, config: { publicHostname: "127.0.0.1" } }),
+      doc("addNode", {
+        clusterId: id,
+        nodeData: { id: `${id}-n1`, vcpus: { count: vcpus }, memory: vcpus * 2048 },
+      }),
+    ];
+    writeFileSync(
+      spec,
+      [...cluster("cli-a", 4), ...cluster("cli-b", 16)].map((d) => JSON.stringify(d)).join("\n"),
+    );
+    expect((await run(["apply", "-f", spec])).code).toBe(0);
+  });
+
+  it("prints each cluster's outcome and score, and the choice; stores nothing", async () => {
+    const r = await run(["allocate", "dry-run", "-f", file("echo.json", echo)]);
+    expect(r).toMatchObject({ code: 0, err: "" });
+    const lines = r.out.split("\n");
+    expect(lines[0]).toMatch(/^CLUSTER\s+OUTCOME\s+SCORE\s+NODE\s+GPUS\s+REASON$/);
+    expect(lines[1]).toMatch(/^cli-b\s+chosen\s+1\s+cli-b-n1/);
+    expect(lines[2]).toMatch(/^cli-a\s+scored\s+0\.25\s+cli-a-n1/);
+    expect(lines.at(-1)).toBe("block cli-alloc: cluster cli-b (chosen by score)");
+    const json = JSON.parse(
+      (await run(["allocate", "dry-run", "-f", file("echo.json", echo), "-o", "json"])).out,
+    );
+    expect(json).toMatchObject({ blockId: "cli-alloc", mode: "dry_run", clusterId: "cli-b" });
+    expect(await api.caller().blocks.list()).toEqual([]);
+  });
+
+  it("exits 1 with each cluster's reason when nothing fits", async () => {
+    const gpuOnly = {
+      ...echo,
+      policyRulesSpec: [
+        { values: { name: "resourceAllocator", policyRuleURI: "most-free-gpu:1.0.0-stable" } },
+      ],
+    };
+    const r = await run(["allocate", "dry-run", "-f", file("gpu.json", gpuOnly)]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /cli-a\s+no_fit\s+0\s+-\s+-\s+resourceAllocator most-free-gpu:1\.0\.0-stable scored 0/,
+    );
+    expect(r.out.split("\n").at(-1)).toBe("block cli-alloc: no cluster fits");
+  });
+
+  it("refuses a document that is not createBlock", async () => {
+    const path = join(dir, "cluster.json");
+    writeFileSync(path, JSON.stringify(doc("createCluster", { id: "x" })));
+    const r = await run(["allocate", "dry-run", "-f", path]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("allocate dry-run takes createBlock documents");
+  });
+});
