@@ -1,3 +1,4 @@
+export * from "./control-token";
 export * from "./env";
 export * from "./field-issues";
 export * from "./http-client";

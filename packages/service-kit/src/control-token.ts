@@ -1,0 +1,94 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import { sendBody } from "./http-server";
+
+/**
+ * Control tokens: the cluster agent gives each workload it starts a random token in
+ * `AIOS_CONTROL_TOKEN` and sends it as `authorization: Bearer <token>` on the workload's control
+ * routes (the executor's `PUT /instances`, the controller's `PUT /config`, ...). Data routes
+ * (`/infer`, health probes) need none.
+ */
+export const CONTROL_TOKEN_ENV = "AIOS_CONTROL_TOKEN";
+/** The explicit opt-out (`AIOS_CONTROL_TOKEN=none`): control routes open, loopback only. */
+export const NO_CONTROL_TOKEN = "none";
+
+/** A new control token: 32 random bytes, base64url. */
+export function newControlToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/**
+ * The `AIOS_CONTROL_TOKEN` field of an env schema: the token, or null for `none`. Required, so a
+ * runtime started without one refuses to start instead of serving its control routes to anyone.
+ */
+export const ZControlTokenEnv = z
+  .string({
+    error: `${CONTROL_TOKEN_ENV} is required: the bearer token of the control routes (the agent sets it; ${CONTROL_TOKEN_ENV}=${NO_CONTROL_TOKEN} runs without, on a loopback HOST only)`,
+  })
+  .refine((v) => v === NO_CONTROL_TOKEN || v.length >= 16, {
+    error: `${CONTROL_TOKEN_ENV} must be at least 16 characters (or "${NO_CONTROL_TOKEN}")`,
+  })
+  .transform((v) => (v === NO_CONTROL_TOKEN ? null : v));
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
+
+/**
+ * For an env schema's `superRefine`: the opt-out (`AIOS_CONTROL_TOKEN=none`) is refused unless the
+ * process listens on a loopback address, so open control routes never face a network.
+ */
+export function refuseOpenControlOffLoopback(
+  env: { HOST: string; AIOS_CONTROL_TOKEN: string | null },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.AIOS_CONTROL_TOKEN === null && !LOOPBACK.test(env.HOST))
+    ctx.addIssue({
+      code: "custom",
+      path: [CONTROL_TOKEN_ENV],
+      message: `${CONTROL_TOKEN_ENV}=${NO_CONTROL_TOKEN} is only allowed on a loopback HOST, not ${env.HOST}`,
+    });
+}
+
+/** Headers of a control call: `authorization: Bearer <token>`, none without a token. */
+export function controlHeaders(token: string | null | undefined): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/** What is wrong with the request's bearer token (null: it is `token`). Constant-time comparison. */
+export function bearerProblem(req: IncomingMessage, token: string): string | null {
+  const header = req.headers.authorization;
+  if (!header) return "no authorization header: control routes need `authorization: Bearer <token>`";
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  if (!match) return "the authorization header is not `Bearer <token>`";
+  // Digests have one length, so neither the comparison nor its length check leaks the token.
+  if (!timingSafeEqual(digest(match[1]!), digest(token)))
+    return "the bearer token is not this workload's control token";
+  return null;
+}
+
+/**
+ * Guards a control route: true when the request may proceed (the right bearer token, or `token`
+ * null for the opt-out); otherwise answers `401 {error: {stage: "auth", message}}` and returns false.
+ */
+export function requireControlToken(
+  req: IncomingMessage,
+  res: ServerResponse,
+  token: string | null,
+): boolean {
+  if (token === null) return true;
+  const problem = bearerProblem(req, token);
+  if (problem === null) return true;
+  const route = `${req.method} ${req.url?.split("?", 1)[0]}`;
+  sendBody(
+    res,
+    401,
+    JSON.stringify({ error: { stage: "auth", message: `${route}: ${problem}` } }),
+    undefined,
+    {
+      "www-authenticate": 'Bearer realm="aios-control"',
+    },
+  );
+  return false;
+}
