@@ -125,7 +125,7 @@ describe.runIf(redisUrl)(
         })
         .catch((e: Error) => e);
       expect((err as Error).message).toContain(
-        'body.spec.values.service: management commands for "stability_checker" are not supported yet',
+        `body.spec.values.clusterId: cluster ${clusterId} has no stability checker (config.stabilityChecker is not set)`,
       );
     });
 

@@ -12,6 +12,7 @@ import { createBlockLifecycle } from "./domains/blocks/block-lifecycle.service";
 import { createBlockMetrics } from "./domains/blocks/block-metrics.service";
 import { createInstanceRegistry } from "./domains/blocks/instance.registry";
 import { createClusterService } from "./domains/clusters/cluster.service";
+import { createClusterStability } from "./domains/clusters/cluster-stability.service";
 import { createComponentService } from "./domains/components/component.service";
 import { createFunctionRegistry } from "./domains/functions/function.registry";
 import { createFunctionService } from "./domains/functions/function.service";
@@ -67,6 +68,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
   });
   const blocks = createBlockService(db, clusterQueues, preChecks, allocator, blockEvents);
   const blockLifecycle = createBlockLifecycle(db, clusterQueues, preChecks, blockEvents);
+  const clusterStability = createClusterStability({ db, queues: clusterQueues, preChecks });
   const blockAgentLoop = createBlockAgentLoop(db, blockEvents);
   // Status changes of vDAGs, from their creation (assigned) to active, unhealthy or removed (vdags.onStatus).
   const vdagEvents = new EventEmitter();
@@ -88,6 +90,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     tokens: createTokenService(db),
     health: createHealthService({ db, queues, agentStaleSeconds: config.agentStaleSeconds }),
     clusters,
+    clusterStability,
     nodes,
     components,
     preChecks,
@@ -126,6 +129,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
       components,
       blocks,
       blockLifecycle,
+      clusterStability,
       vdags,
       policies,
       audit,

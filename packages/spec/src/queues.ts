@@ -52,6 +52,18 @@ export const ZBlockMgmtJob = z.object({
   requestId: z.string().min(1),
 });
 
+/**
+ * A management command for one of the cluster's own services (today its `stability_checker`: the
+ * clusterStability policy the agent runs), answered with the policy's `management` reply.
+ */
+export const ZClusterMgmtJob = z.object({
+  type: z.literal("cluster.mgmt"),
+  service: z.enum(["stability_checker"]),
+  action: z.string().min(1),
+  data: z.unknown().optional(),
+  requestId: z.string().min(1),
+});
+
 /** New parameters for a block's running instances (`/setParameters`), answered with each reply. */
 export const ZBlockParametersJob = z.object({
   type: z.literal("block.parameters"),
@@ -99,6 +111,7 @@ export const ZClusterJob = z.discriminatedUnion("type", [
   ZBlockReconcileJob,
   ZBlockLogsJob,
   ZBlockMgmtJob,
+  ZClusterMgmtJob,
   ZBlockParametersJob,
   ZInstanceRemoveJob,
   ZPolicyRunJob,
@@ -124,6 +137,8 @@ export function jobIdFor(job: TClusterJob): string {
       return `block.logs__${job.requestId}`;
     case "block.mgmt":
       return `block.mgmt__${job.requestId}`;
+    case "cluster.mgmt":
+      return `cluster.mgmt__${job.requestId}`;
     case "block.parameters":
       return `block.parameters__${job.requestId}`;
     case "instance.remove":

@@ -10,6 +10,7 @@ import {
 import { z } from "zod";
 import type { Principal } from "../../context";
 import { agentProcedure, router } from "../../trpc";
+import { ZClusterStability } from "../clusters/cluster-stability.types";
 
 const scopeOf = (p: Principal) => (p.role === "agent" ? p.scope : null);
 const ZJsonObject = z.record(z.string(), z.unknown());
@@ -37,6 +38,23 @@ export const agentWorkRouter = router({
     .output(ZPolicyJobRecord)
     .mutation(({ ctx, input }) =>
       ctx.services.policyJobs.finish(input.jobId, input.result, scopeOf(ctx.principal)),
+    ),
+  /** The cluster's stability checker (policy and input for one check), or null when it has none. */
+  clusterStability: agentProcedure
+    .input(z.object({ clusterId: ZDnsLabel }))
+    .output(
+      z.object({
+        checker: z.object({ policyRuleURI: z.string(), source: ZSource }).nullable(),
+        input: z.object({ clusterData: ZJsonObject, nodesData: z.array(ZJsonObject) }).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => ctx.services.clusterStability.work(input.clusterId, scopeOf(ctx.principal))),
+  /** One stability check's result: the verdict is stored and the nodes it calls unstable marked. */
+  reportClusterStability: agentProcedure
+    .input(z.object({ clusterId: ZDnsLabel, policyRuleURI: z.string().min(1), result: ZPolicyCallResult }))
+    .output(ZClusterStability)
+    .mutation(({ ctx, input }) =>
+      ctx.services.clusterStability.report(input.clusterId, input, scopeOf(ctx.principal)),
     ),
   desiredFunctions: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel }))

@@ -109,7 +109,12 @@ export function createAgentService(deps: {
       const now = new Date();
       const updated = await db.node.updateMany({
         where: { id: input.nodeId, clusterId: input.clusterId },
-        data: { lastSeenAt: now, status: "ready" },
+        data: { lastSeenAt: now },
+      });
+      // Alive again; a node the stability checker called unstable stays so until its next verdict.
+      await db.node.updateMany({
+        where: { id: input.nodeId, clusterId: input.clusterId, status: { not: "unstable" } },
+        data: { status: "ready" },
       });
       await db.cluster.updateMany({
         where: { id: input.clusterId },

@@ -7,6 +7,7 @@ import { clusterMetrics, policyCluster } from "../gateway/pre-check-inputs";
 import { nodeColumns } from "../nodes/node.columns";
 import { asObject, iso, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
+import { STABILITY_KEY } from "./cluster-stability.types";
 
 const withCounts = { include: { nodes: { select: { _count: { select: { gpus: true } } } } } } as const;
 type ClusterRow = Prisma.ClusterGetPayload<typeof withCounts>;
@@ -25,6 +26,12 @@ export function toClusterRecord(row: ClusterRow): TClusterRecord {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** The cluster's spec: the system-written stability verdict left out (also when a caller sent it back). */
+function specOf(doc: unknown): Record<string, unknown> {
+  const { [STABILITY_KEY]: _verdict, ...spec } = asObject(doc);
+  return spec;
 }
 
 /** Why a pre-check's modified cluster document cannot be stored, or null. */
@@ -71,7 +78,7 @@ export function createClusterService(db: Db, preChecks: PreCheckService) {
       actor: Principal | null = null,
     ): Promise<{ created: boolean; cluster: TClusterRecord }> {
       const existing = await db.cluster.findUnique({ where: { id: submitted.id } });
-      if (existing && sameDoc(existing.doc, submitted)) {
+      if (existing && sameDoc(specOf(existing.doc), specOf(submitted))) {
         return { created: false, cluster: await this.get(submitted.id) };
       }
       // The network's add_cluster pre-check only: the cluster's own map is not in force yet.
@@ -82,7 +89,8 @@ export function createClusterService(db: Db, preChecks: PreCheckService) {
       const values = ZClusterSpec.parse(admitted.clusterData);
       if (existing) {
         // The same spec applied again, as the pre-check modified it the first time.
-        if (sameDoc(existing.doc, values)) return { created: false, cluster: await this.get(values.id) };
+        if (sameDoc(specOf(existing.doc), specOf(values)))
+          return { created: false, cluster: await this.get(values.id) };
         throw new ConflictError(
           `cluster ${JSON.stringify(values.id)} already exists with a different spec; update it (clusters.update), remove it or use another id`,
         );
@@ -135,7 +143,9 @@ export function createClusterService(db: Db, preChecks: PreCheckService) {
         { clusterId: id, actor, target: id, accept: (m) => specIssue(m.clusterData, id) },
       );
       const values = ZClusterSpec.parse(admitted.clusterData);
-      if (sameDoc(row.doc, values)) return { updated: false, cluster: await this.get(id) };
+      if (sameDoc(specOf(row.doc), specOf(values))) return { updated: false, cluster: await this.get(id) };
+      // The last stability verdict is the system's, not the spec's: it outlives the update.
+      const verdict = asObject(row.doc)[STABILITY_KEY];
       await db.cluster.update({
         where: { id },
         data: {
@@ -143,7 +153,10 @@ export function createClusterService(db: Db, preChecks: PreCheckService) {
           status: values.status ?? row.status,
           publicHostname: values.config.publicHostname,
           tags: values.tags ?? [],
-          doc: values as Prisma.InputJsonValue,
+          doc: {
+            ...specOf(values),
+            ...(verdict ? { [STABILITY_KEY]: verdict } : {}),
+          } as Prisma.InputJsonValue,
         },
       });
       return { updated: true, cluster: await this.get(id) };

@@ -2,6 +2,7 @@ import { ZClusterRecord, ZDnsLabel } from "@aios/spec";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
+import { ZClusterMgmtRequest, ZClusterMgmtResponse } from "./cluster-stability.types";
 
 export const clustersRouter = router({
   list: viewerProcedure
@@ -19,4 +20,21 @@ export const clustersRouter = router({
     .input(z.object({ id: z.string().min(1) }))
     .output(ZClusterRecord)
     .mutation(({ ctx, input }) => ctx.services.clusters.remove(input.id, ctx.principal)),
+  /**
+   * A management command for one of the cluster's services (its `stability_checker`), after the
+   * cluster_mgmt pre-check, answered by the policy's `management()` on the cluster's agent.
+   */
+  mgmt: changeProcedure
+    .input(ZClusterMgmtRequest)
+    .output(ZClusterMgmtResponse)
+    .mutation(({ ctx, input }) =>
+      ctx.services.clusterStability.mgmt(
+        input.clusterId,
+        input.service,
+        input.action,
+        input.payload,
+        undefined,
+        ctx.principal,
+      ),
+    ),
 });

@@ -5,6 +5,7 @@ import type { AuditService } from "../audit/audit.service";
 import type { BlockService } from "../blocks/block.service";
 import type { BlockLifecycle } from "../blocks/block-lifecycle.service";
 import type { ClusterService } from "../clusters/cluster.service";
+import type { ClusterStability } from "../clusters/cluster-stability.service";
 import type { ComponentService } from "../components/component.service";
 import type { NodeService } from "../nodes/node.service";
 import type { PolicyService } from "../policies/policy.service";
@@ -26,6 +27,7 @@ export interface ParserDeps {
   components: ComponentService;
   blocks: BlockService;
   blockLifecycle: BlockLifecycle;
+  clusterStability: ClusterStability;
   vdags: VdagService;
   policies: PolicyService;
   audit: AuditService;
@@ -114,12 +116,25 @@ async function dispatch(
     }
     case "executeMgmtCommand": {
       const v = spec.values;
-      if (v.service === "stability_checker" || !v.blockId) {
-        throw UserError.field(
-          "body.spec.values.service",
-          `management commands for "${v.service}" are not supported yet; a block's instances, executor, autoscaler and health are`,
+      if (v.service === "stability_checker") {
+        // The spec requires clusterId for this service.
+        const clusterId = v.clusterId ?? "";
+        const r = await deps.clusterStability.mgmt(
+          clusterId,
+          v.service,
+          v.mgmtCommand,
+          v.mgmtData,
+          {
+            cluster: "body.spec.values.clusterId",
+            action: "body.spec.values.mgmtCommand",
+            data: "body.spec.values.mgmtData",
+          },
+          principal,
         );
+        return { ...base, target: clusterId, created: false, result: r };
       }
+      if (!v.blockId)
+        throw UserError.field("body.spec.values.blockId", `Required for service "${v.service}"`);
       const r =
         v.service === "instances"
           ? await deps.blockLifecycle.mgmt(v.blockId, v.instanceId, v.mgmtCommand, v.mgmtData, principal)
