@@ -57,6 +57,28 @@ export function driverContract(name: string, makeDriver: () => Driver) {
       expect(makeDriver().list()).not.toContain("hello-3");
     });
 
+    it("hands a workload its control token and gives it back on adoption; none to others", async () => {
+      const w = await makeDriver().start({
+        name: "hello-4",
+        entry: ENTRY,
+        env: {},
+        gpus: [],
+        controlToken: "token-of-hello-4-0123456789",
+      });
+      const plain = await makeDriver().start({ name: "hello-5", entry: ENTRY, env: {}, gpus: [] });
+      try {
+        expect(w.controlToken).toBe("token-of-hello-4-0123456789");
+        expect(await (await fetch(`${w.endpoint}/control-token`)).json()).toEqual({
+          controlToken: "token-of-hello-4-0123456789",
+        });
+        expect(makeDriver().adopt("hello-4")?.controlToken).toBe("token-of-hello-4-0123456789");
+        expect(plain.controlToken).toBeNull();
+        expect(await (await fetch(`${plain.endpoint}/control-token`)).json()).toEqual({ controlToken: null });
+      } finally {
+        await Promise.all([w.stop(), plain.stop()]);
+      }
+    });
+
     it("runs a job to completion, line by line, with its exit code", async () => {
       const lines: string[] = [];
       const ok = await makeDriver().runJob({

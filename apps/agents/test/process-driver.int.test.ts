@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, statSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,6 +9,26 @@ const logDir = mkdtempSync(join(tmpdir(), "aios-driver-"));
 driverContract("process", () =>
   createProcessDriver({ repoRoot: resolve(import.meta.dirname, "../../.."), stateDir: logDir }),
 );
+
+describe("process driver's workload records", () => {
+  it("are 0600 in a 0700 directory: they hold control tokens", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "aios-driver-mode-"));
+    const driver = createProcessDriver({ repoRoot: resolve(import.meta.dirname, "../../.."), stateDir });
+    const w = await driver.start({
+      name: "hello-mode",
+      entry: "apps/agents/test/fixtures/http-hello.ts",
+      env: {},
+      gpus: [],
+      controlToken: "token-of-hello-mode-0123456789",
+    });
+    try {
+      expect(statSync(join(stateDir, "workloads")).mode & 0o777).toBe(0o700);
+      expect(statSync(join(stateDir, "workloads", "hello-mode.json")).mode & 0o777).toBe(0o600);
+    } finally {
+      await w.stop();
+    }
+  });
+});
 
 /** This machine's first non-loopback IPv4 address, if it has one. */
 const externalIp = Object.values(networkInterfaces())

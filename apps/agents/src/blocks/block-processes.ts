@@ -1,5 +1,5 @@
 import type { ApiClient } from "@aios/client";
-import type { Logger } from "@aios/service-kit";
+import { type Logger, newControlToken } from "@aios/service-kit";
 import { newInstanceId } from "@aios/spec";
 import type { Driver, Workload } from "../drivers/driver";
 import type { Queued } from "../reconciler";
@@ -105,6 +105,7 @@ export function startExecutor(driver: Driver, blockId: string, d: Desired, confi
     entry: EXECUTOR_ENTRY,
     gpus: [],
     labels: { config: configKey },
+    controlToken: newControlToken(),
     env: {
       BLOCK_ID: blockId,
       AIOS_BLOCK: JSON.stringify({

@@ -17,7 +17,7 @@ export function createBlockReporter(deps: {
   const { api, log } = deps;
   return async (blockId: string, b: HostedBlock, force = false): Promise<void> => {
     let status: ExecutorStatus = {};
-    if (b.executor) status = await executorClient.status(b.executor.endpoint).catch(() => status);
+    if (b.executor) status = await executorClient.status(b.executor).catch(() => status);
     const states = new Map((status.instances ?? []).map((i) => [i.id, i.state]));
     const instances = [...b.instances.entries()].map(([id, w]) => ({
       id,

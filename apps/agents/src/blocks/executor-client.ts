@@ -1,4 +1,5 @@
-import { fetchJson } from "@aios/service-kit";
+import { controlHeaders, fetchJson } from "@aios/service-kit";
+import type { Workload } from "../drivers/driver";
 
 /** The agent's side of the executor's control endpoints (see @aios/block-runtime's README). */
 export interface ExecutorDesired {
@@ -11,16 +12,20 @@ export interface ExecutorDesired {
 
 export type InstanceState = "starting" | "healthy" | "unhealthy" | "draining";
 
+/** Calls on the executor workload, with its control token (`authorization: Bearer`). */
 export const executorClient = {
-  putInstances: (endpoint: string, instances: Array<{ id: string; endpoint: string }>) =>
-    fetchJson(`${endpoint}/instances`, {
+  putInstances: (executor: Workload, instances: Array<{ id: string; endpoint: string }>) =>
+    fetchJson(`${executor.endpoint}/instances`, {
       method: "PUT",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...controlHeaders(executor.controlToken) },
       body: JSON.stringify({ instances }),
     }),
-  desired: (endpoint: string) => fetchJson<ExecutorDesired>(`${endpoint}/desired`),
+  desired: (executor: Workload) =>
+    fetchJson<ExecutorDesired>(`${executor.endpoint}/desired`, {
+      headers: controlHeaders(executor.controlToken),
+    }),
   /** The executor's live figures; each instance's state as its health checker sees it. */
-  status: (endpoint: string) => fetchJson<ExecutorStatus>(`${endpoint}/status`),
+  status: (executor: Workload) => fetchJson<ExecutorStatus>(`${executor.endpoint}/status`),
 };
 
 export interface ExecutorStatus {

@@ -1,3 +1,4 @@
+import { controlHeaders } from "@aios/service-kit";
 import type { Workload } from "../drivers/driver";
 
 export interface InstanceReply {
@@ -23,13 +24,18 @@ export function postToInstances(
 
 /**
  * POSTs a JSON body to a control route (of an instance or an executor) within 10 s: the answer's
- * status and JSON, or status 0 and the error when there was no answer.
+ * status and JSON, or status 0 and the error when there was no answer. `token`: the workload's
+ * control token, sent as `authorization: Bearer`.
  */
-export async function postControl(url: string, body: unknown): Promise<{ status: number; reply: unknown }> {
+export async function postControl(
+  url: string,
+  body: unknown,
+  token?: string | null,
+): Promise<{ status: number; reply: unknown }> {
   try {
     const res = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...controlHeaders(token) },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });

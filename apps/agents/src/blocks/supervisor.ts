@@ -131,7 +131,7 @@ export function createBlockSupervisor(opts: {
     }
     if (b.executor) {
       const list = [...b.instances.entries()].map(([id, w]) => ({ id, endpoint: w.endpoint }));
-      await executorClient.putInstances(b.executor.endpoint, list);
+      await executorClient.putInstances(b.executor, list);
     }
     await report(blockId, b);
   };
@@ -153,7 +153,7 @@ export function createBlockSupervisor(opts: {
       }
     }
     if (b.executor && !changed) {
-      const wish = await executorClient.desired(b.executor.endpoint).catch(() => null);
+      const wish = await executorClient.desired(b.executor).catch(() => null);
       if (wish) {
         const held = Date.now() < (b.manualUntil ?? 0);
         for (const id of held ? wish.replace : [...wish.replace, ...wish.remove]) {
@@ -199,7 +199,14 @@ export function createBlockSupervisor(opts: {
     async serviceMgmt(blockId: string, service: string, action: string, data: unknown) {
       const executor = hosted.get(blockId)?.executor;
       if (!executor) throw new Error(`no executor of block ${blockId} runs here`);
-      return { service, ...(await postControl(`${executor.endpoint}/mgmt/${service}`, { action, data })) };
+      return {
+        service,
+        ...(await postControl(
+          `${executor.endpoint}/mgmt/${service}`,
+          { action, data },
+          executor.controlToken,
+        )),
+      };
     },
     /** New parameters for the running instances (new ones get them from the desired state). */
     setParameters(blockId: string, parameters: Record<string, unknown>) {
@@ -218,7 +225,7 @@ export function createBlockSupervisor(opts: {
           b.desired = { ...b.desired, desiredInstances: Math.max(0, b.desired.desiredInstances - 1) };
         if (b.executor) {
           const list = [...b.instances.entries()].map(([id, x]) => ({ id, endpoint: x.endpoint }));
-          await executorClient.putInstances(b.executor.endpoint, list);
+          await executorClient.putInstances(b.executor, list);
         }
         await report(blockId, b, true);
       });

@@ -15,6 +15,12 @@ export interface WorkloadSpec {
   gpus: number[];
   /** Kept with the workload and given back on adoption (e.g. a hash of its configuration). */
   labels?: { [key: string]: string };
+  /**
+   * The bearer token of the workload's control routes (a new `newControlToken()` per start): set
+   * as `AIOS_CONTROL_TOKEN` in its environment, kept with it where only the agent reads it, and
+   * given back on adoption, so a restarted agent still controls it.
+   */
+  controlToken?: string;
 }
 
 export interface Workload {
@@ -23,6 +29,8 @@ export interface Workload {
   /** Where it listens, e.g. http://127.0.0.1:41234. */
   readonly endpoint: string;
   readonly pid: number | null;
+  /** What the agent sends as `authorization: Bearer` on its control routes; null without one. */
+  readonly controlToken: string | null;
   /** Resolves when it stopped, for whatever reason. */
   readonly exited: Promise<{ code: number | null; signal: string | null }>;
   /** The last lines it printed (stdout and stderr), oldest first. */

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import {
   appendFileSync,
+  chmodSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -21,6 +22,8 @@ interface WorkloadRecord {
   pid: number;
   endpoint: string;
   entry: string;
+  /** Absent in records of workloads started without one (or by an older agent). */
+  controlToken?: string;
 }
 
 /**
@@ -28,6 +31,7 @@ interface WorkloadRecord {
  * spec's environment, each in its own session (stopping it stops what it started), its output in
  * `<stateDir>/logs/<name>.log`. A record per workload in `<stateDir>/workloads/` lets a restarted
  * agent adopt what still runs: output goes to files, not pipes, so nothing depends on the agent.
+ * A record holds the workload's control token, so records are 0600 in a 0700 directory.
  */
 export function createProcessDriver(opts: {
   repoRoot: string;
@@ -42,7 +46,8 @@ export function createProcessDriver(opts: {
   const logsDir = join(opts.stateDir, "logs");
   const recordsDir = join(opts.stateDir, "workloads");
   mkdirSync(logsDir, { recursive: true });
-  mkdirSync(recordsDir, { recursive: true });
+  mkdirSync(recordsDir, { recursive: true, mode: 0o700 });
+  chmodSync(recordsDir, 0o700); // also when an older agent made it
   const recordFile = (name: string) => join(recordsDir, `${name}.json`);
   const logFile = (name: string) => join(logsDir, `${name}.log`);
 
@@ -54,6 +59,7 @@ export function createProcessDriver(opts: {
     labels: record.labels ?? {},
     endpoint: record.endpoint,
     pid: record.pid,
+    controlToken: record.controlToken ?? null,
     exited,
     logs: (limit = 200) => tailLines(logFile(record.name), limit),
     async stop() {
@@ -81,6 +87,8 @@ export function createProcessDriver(opts: {
           env: {
             ...process.env,
             ...spec.env,
+            // Only the workload it was made for gets a token, never one the agent inherited.
+            AIOS_CONTROL_TOKEN: spec.controlToken,
             HOST: bindHost,
             PORT: String(port),
             CUDA_VISIBLE_DEVICES: visible,
@@ -98,8 +106,9 @@ export function createProcessDriver(opts: {
         pid: child.pid,
         endpoint: `http://${host}:${port}`,
         entry: spec.entry,
+        ...(spec.controlToken ? { controlToken: spec.controlToken } : {}),
       };
-      writeFileSync(recordFile(spec.name), JSON.stringify(record));
+      writeRecord(recordFile(spec.name), record);
       const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
         child.once("exit", (code, signal) => r({ code, signal })),
       );
@@ -181,6 +190,12 @@ export function createProcessDriver(opts: {
       return workloadOf(record, exited);
     },
   };
+}
+
+/** Written 0600 (it may hold a control token), also over a file an earlier start left. */
+function writeRecord(file: string, record: WorkloadRecord): void {
+  rmSync(file, { force: true });
+  writeFileSync(file, JSON.stringify(record), { mode: 0o600, flag: "wx" });
 }
 
 /** The pid still runs the same program (not a zombie, not a reused pid). */

@@ -1,5 +1,5 @@
 import { type ApiClient, isTransientApiError } from "@aios/client";
-import { fetchJson, type Logger } from "@aios/service-kit";
+import { controlHeaders, fetchJson, type Logger, newControlToken } from "@aios/service-kit";
 import type { TQualitySample, TVdagControllerConfig, TVdagControllerStatus } from "@aios/spec";
 import { configHash, type Driver, hasExited, type Workload } from "../drivers/driver";
 import { type Queued, Reconciler } from "../reconciler";
@@ -101,6 +101,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
           gpus: [],
           env: { AIOS_VDAG_CONTROLLER: JSON.stringify(config) },
           labels: { vdagURI: config.vdagURI },
+          controlToken: newControlToken(),
         });
         c.configKey = key;
         log.info("vDAG controller started", {
@@ -111,7 +112,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
       } else if (c.configKey !== key) {
         await fetchJson(`${c.workload.endpoint}/config`, {
           method: "PUT",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", ...controlHeaders(c.workload.controlToken) },
           body: JSON.stringify(config),
         });
         c.configKey = key;
@@ -135,6 +136,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
     if (c.workload) {
       const { samples } = await fetchJson<{ samples: TQualitySample[] }>(
         `${c.workload.endpoint}/quality/samples?drain=1`,
+        { headers: controlHeaders(c.workload.controlToken) },
       ).catch(() => ({ samples: [] as TQualitySample[] }));
       if (samples.length > 0) await api.agents.work.reportQualitySamples.mutate({ controllerId, samples });
     }
