@@ -10,11 +10,13 @@ import { blockLogsHandler } from "./jobs/block-logs";
 import { blockMgmtHandler } from "./jobs/block-mgmt";
 import { blockParametersHandler, instanceRemoveHandler } from "./jobs/block-parameters";
 import { blockReconcileHandler } from "./jobs/block-reconcile";
+import { clusterMgmtHandler } from "./jobs/cluster-mgmt";
 import { clusterPingHandler } from "./jobs/cluster-ping";
 import { functionReconcileHandler } from "./jobs/function-reconcile";
 import { policyRunHandler } from "./jobs/policy-run";
 import { vdagReconcileHandler } from "./jobs/vdag-reconcile";
 import { readGpuLoad, readNodeFacts, readNodeLoad } from "./node-facts";
+import { startStabilityChecker } from "./stability/checker";
 import { createVdagSupervisor } from "./vdags/supervisor";
 import { startClusterWorker } from "./worker";
 
@@ -79,6 +81,14 @@ export async function startAgent(deps: {
   await retry(log, "block reconciliation", () => blocks.reconcileAll(clusterId));
   const vdags = createVdagSupervisor({ api, driver, log });
   await retry(log, "vDAG controller reconciliation", () => vdags.reconcileAll(clusterId));
+  // The cluster's stability checker (config.stabilityChecker), run with the agent's policy limits.
+  const stability = startStabilityChecker({
+    api,
+    clusterId,
+    log,
+    limits,
+    intervalMs: env.AIOS_STABILITY_SECONDS ? env.AIOS_STABILITY_SECONDS * 1000 : undefined,
+  });
   const worker = startClusterWorker({
     queues,
     clusterId,
@@ -90,6 +100,7 @@ export async function startAgent(deps: {
       "block.reconcile": blockReconcileHandler(blocks),
       "block.logs": blockLogsHandler(blocks),
       "block.mgmt": blockMgmtHandler(blocks),
+      "cluster.mgmt": clusterMgmtHandler(stability),
       "block.parameters": blockParametersHandler(blocks),
       "instance.remove": instanceRemoveHandler(blocks),
       "vdag.reconcile": vdagReconcileHandler(vdags),
@@ -130,6 +141,7 @@ export async function startAgent(deps: {
       clearInterval(resync);
       clearInterval(watch);
       await worker.close();
+      stability.stop();
       await functions.stopAll();
       if (env.AIOS_STOP_WORKLOADS_ON_EXIT) await Promise.all([blocks.stopAll(), vdags.stopAll()]);
       else {

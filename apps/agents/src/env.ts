@@ -38,6 +38,8 @@ export const ZAgentEnv = z.object({
   AIOS_BLOCK_WATCH_MS: z.coerce.number().int().positive().default(1000),
   /** How often each block's figures are pushed to the API as metric samples. */
   AIOS_METRICS_SECONDS: z.coerce.number().positive().default(10),
+  /** Fixed interval of the cluster's stability checker; unset: its policy's `intervalSeconds`, else 30 s. */
+  AIOS_STABILITY_SECONDS: z.coerce.number().positive().optional(),
   AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -8,6 +8,7 @@ import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
 import { GATEWAY_USAGE, gatewayCommand } from "./gateway";
 import { GET_KINDS, getCommand } from "./get";
 import { type CliIo, CliUsageError, consoleIo } from "./io";
+import { MGMT_USAGE, mgmtCommand } from "./mgmt";
 import { POLICY_USAGE, policyCommand } from "./policy";
 import { validateCommand } from "./validate";
 import { traceCommand, VDAG_USAGE, vdagInferCommand } from "./vdag";
@@ -29,6 +30,7 @@ ${POLICY_USAGE}
 ${FUNCTION_USAGE}
 ${GATEWAY_USAGE}
 ${ALLOCATE_USAGE}
+${MGMT_USAGE}
 
 Environment:
   AIOS_API_URL   the management plane (default http://127.0.0.1:4000)
@@ -89,6 +91,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await gatewayCommand(api, rest, io);
       case "allocate":
         return await allocateCommand(api, rest, io);
+      case "mgmt":
+        return await mgmtCommand(api, rest, io);
       default:
         throw new CliUsageError(`unknown command ${JSON.stringify(command)}`);
     }
