@@ -7,6 +7,9 @@ import { loadSpecFile } from "@aios/client";
 const root = resolve(import.meta.dirname, "../../..");
 const stateHome = mkdtempSync(join(tmpdir(), "aios-agent-test-"));
 
+/** Where the agents started here keep a cluster's workload records and logs. */
+export const agentStateDir = (clusterId: string) => join(stateHome, "agent", clusterId);
+
 export interface AgentProcess {
   child: ChildProcess;
   output(): string;

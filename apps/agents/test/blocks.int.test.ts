@@ -1,9 +1,15 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as cli } from "../../../packages/client/src/cli/main";
 import { doc, useApiServer } from "../../api/test/harness";
-import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "./agent-process";
+import {
+  type AgentProcess,
+  agentStateDir,
+  applyExamples,
+  startClusterAgent,
+  waitUntil,
+} from "./agent-process";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
@@ -41,6 +47,21 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
     };
   };
   const block = () => api.caller().blocks.get({ id: "sentiment" });
+  /** The executor's workload record: where it listens and its control token. */
+  const executorRecord = () => {
+    const file = join(agentStateDir(clusterId), "workloads", "sentiment-executor.json");
+    return {
+      mode: statSync(file).mode & 0o777,
+      ...(JSON.parse(readFileSync(file, "utf8")) as { endpoint: string; controlToken: string }),
+    };
+  };
+  const executorInstances = async (r: { endpoint: string; controlToken: string }) => {
+    const res = await fetch(`${r.endpoint}/instances`, {
+      headers: { authorization: `Bearer ${r.controlToken}` },
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { instances: Array<{ id: string }> }).instances.map((i) => i.id).sort();
+  };
   const instances = () => api.caller().blocks.instances({ id: "sentiment" });
 
   beforeAll(async () => {
@@ -73,6 +94,30 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
       label: "negative",
     });
     expect((await instances()).map((i) => i.status)).toEqual(["healthy"]);
+  });
+
+  it("guards the executor's control routes with the token the agent gave it, kept 0600", async () => {
+    const record = executorRecord();
+    expect(record.mode).toBe(0o600);
+    expect(record.controlToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The agent's PUT /instances carried the token: the executor serves the instance it started.
+    expect(await executorInstances(record)).toEqual((await instances()).map((i) => i.id).sort());
+    const put = await fetch(`${record.endpoint}/instances`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ instances: [] }),
+    });
+    expect(put.status).toBe(401);
+    expect(((await put.json()) as { error: { message: string } }).error.message).toContain(
+      "no authorization header",
+    );
+    const wrong = await fetch(`${record.endpoint}/mgmt/executor`, {
+      method: "POST",
+      headers: { authorization: "Bearer not-the-token" },
+      body: JSON.stringify({ action: "x" }),
+    });
+    expect(wrong.status).toBe(401);
+    expect((await infer("I love it")).status).toBe(200); // nothing was rewired
   });
 
   it("shows the executor's live figures and each process's logs (API and CLI)", async () => {
@@ -145,6 +190,17 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
     expect(before.flatMap(pidsOf).length).toBeGreaterThanOrEqual(2);
     expect((await block()).status).toBe("running");
     expect((await infer("I love it")).status).toBe(200);
+    // The new agent still controls the executor: the token came back with the adopted record,
+    // and a third instance only turns healthy once the agent's PUT /instances got through.
+    const record = executorRecord();
+    await api.caller().blocks.scale({ id: "sentiment", instances: 3 });
+    await expect
+      .poll(async () => (await instances()).filter((i) => i.status === "healthy").length, {
+        timeout: 60_000,
+        interval: 300,
+      })
+      .toBe(3);
+    expect(await executorInstances(record)).toEqual((await instances()).map((i) => i.id).sort());
   });
 
   it("removes the block: processes stop and the status is removed", async () => {

@@ -81,6 +81,7 @@ function hops(n: number): Scenario {
       const controller = await createVdagController({
         config: chainConfig(blocks),
         log: createLogger({ service: "bench" }, { level: "warn" }),
+        controlToken: null,
       });
       const viaController = new Pool(controller.url);
       const direct = blocks.map((b) => new Pool(urlOf(b)));

@@ -22,6 +22,7 @@ async function setup(n: number, opts: Partial<ExecutorOptions> & { delayMs?: num
     log,
     instances: instances.map((i) => ({ id: i.id, endpoint: i.endpoint })),
     replaceInstance: (id) => replaced.push(id),
+    controlToken: null,
     ...opts,
     settings: { healthCheckIntervalMs: 100, autoscaleIntervalMs: 60_000, ...opts.settings },
   });
@@ -228,5 +229,65 @@ export default definePolicy({
       body: JSON.stringify({ instances: [{ id: "x" }] }),
     });
     expect(bad.status).toBe(400);
+  });
+});
+
+type ErrorAnswer = { error: { stage: string; message: string } };
+
+describe("control token", () => {
+  const token = "t".repeat(43);
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+  const putInstances = (url: string, headers: Record<string, string>) =>
+    fetch(`${url}/instances`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ instances: [] }),
+    });
+
+  it("refuses the agent's routes without the token or with a wrong one (401 naming what is wrong)", async () => {
+    const { url } = await setup(1, { controlToken: token });
+    for (const [path, method] of [
+      ["/instances", "PUT"],
+      ["/instances", "GET"],
+      ["/desired", "GET"],
+      ["/mgmt/executor", "POST"],
+    ] as const) {
+      const none = await fetch(`${url}${path}`, { method, ...(method !== "GET" ? { body: "{}" } : {}) });
+      expect(none.status, `${method} ${path}`).toBe(401);
+      expect(none.headers.get("www-authenticate")).toContain("Bearer");
+      const body = (await none.json()) as ErrorAnswer;
+      expect(body.error.stage).toBe("auth");
+      expect(body.error.message).toContain("no authorization header");
+    }
+    const wrong = await putInstances(url, bearer("w".repeat(43)));
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as ErrorAnswer).error.message).toContain(
+      "not this workload's control token",
+    );
+    const basic = await putInstances(url, { authorization: `Basic ${token}` });
+    expect(((await basic.json()) as ErrorAnswer).error.message).toContain("is not `Bearer <token>`");
+  });
+
+  it("takes the agent's routes with the right token, and serves /infer, /health, /status without", async () => {
+    const { url, instances } = await setup(1, { controlToken: token });
+    expect((await infer(url)).status).toBe(200);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    expect((await fetch(`${url}/status`)).status).toBe(200);
+    expect((await fetch(`${url}/metrics`)).status).toBe(200);
+    const desired = await fetch(`${url}/desired`, { headers: bearer(token) });
+    expect(desired.status).toBe(200);
+    const put = await fetch(`${url}/instances`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", ...bearer(token) },
+      body: JSON.stringify({ instances: instances.map((i) => ({ id: i.id, endpoint: i.endpoint })) }),
+    });
+    expect(put.status).toBe(200);
+    expect(((await put.json()) as { ok: boolean }).ok).toBe(true);
+    const mgmt = await fetch(`${url}/mgmt/executor`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...bearer(token) },
+      body: JSON.stringify({ action: "x" }),
+    });
+    expect(mgmt.status).toBe(404); // past the guard: this block runs no loadBalancer policy
   });
 });

@@ -32,6 +32,11 @@ export interface VdagControllerOptions {
   settings?: Partial<ControllerSettings>;
   /** Run the periodic health checks (default true). The first check runs anyway. */
   healthLoop?: boolean;
+  /**
+   * The bearer token the agent's routes (`/config`, `/quality/samples`, `DELETE /quota/:sid`)
+   * require; null leaves them open (tests, benches). Required, so an embedder decides.
+   */
+  controlToken: string | null;
 }
 
 export type VdagController = Awaited<ReturnType<typeof createVdagController>>;
@@ -181,7 +186,7 @@ export async function createVdagController(opts: VdagControllerOptions) {
     isStopping: () => stopping,
   };
   const active = { count: 0 };
-  const handler = createHandler(controller, active);
+  const handler = createHandler(controller, active, opts.controlToken);
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
 
   try {

@@ -2,20 +2,35 @@
  * The vDAG controller process of one vDAG, started by the cluster agent:
  *   PORT=... AIOS_VDAG_CONTROLLER='{"controllerId":...,"vdagURI":...,"plan":{...}}' \
  *     node --import tsx packages/vdag-runtime/src/main.ts
+ * AIOS_CONTROL_TOKEN: the bearer token of the agent's routes (`none`: open, loopback HOST only).
  * Optional: HOST (default 127.0.0.1).
  */
-import { createLogger, jsonEnv, onShutdown, parseEnvOrExit } from "@aios/service-kit";
+import {
+  createLogger,
+  jsonEnv,
+  onShutdown,
+  parseEnvOrExit,
+  refuseOpenControlOffLoopback,
+  ZControlTokenEnv,
+} from "@aios/service-kit";
 import { z } from "zod";
 import { DEFAULT_SETTINGS, ZVdagControllerConfig } from "./config";
 import { createVdagController } from "./create-controller";
 
-const ZEnv = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535),
-  HOST: z.string().min(1).default("127.0.0.1"),
-  AIOS_VDAG_CONTROLLER: jsonEnv("AIOS_VDAG_CONTROLLER").pipe(ZVdagControllerConfig),
-});
+const ZEnv = z
+  .object({
+    PORT: z.coerce.number().int().min(1).max(65535),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    AIOS_VDAG_CONTROLLER: jsonEnv("AIOS_VDAG_CONTROLLER").pipe(ZVdagControllerConfig),
+    AIOS_CONTROL_TOKEN: ZControlTokenEnv,
+  })
+  .superRefine(refuseOpenControlOffLoopback);
 
-const { PORT, HOST, AIOS_VDAG_CONTROLLER } = parseEnvOrExit(ZEnv, process.env, "vdag controller");
+const { PORT, HOST, AIOS_VDAG_CONTROLLER, AIOS_CONTROL_TOKEN } = parseEnvOrExit(
+  ZEnv,
+  process.env,
+  "vdag controller",
+);
 
 const log = createLogger({ service: "vdag-controller", controllerId: AIOS_VDAG_CONTROLLER.controllerId });
 // The drain (finish in-flight requests) is bounded by drainTimeoutMs; the shutdown step a bit more.
@@ -26,6 +41,7 @@ try {
     port: PORT,
     host: HOST,
     log,
+    controlToken: AIOS_CONTROL_TOKEN,
   });
   shutdown.add("controller", () => controller.close());
 } catch (err) {

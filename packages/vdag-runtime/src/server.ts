@@ -4,6 +4,7 @@ import {
   type Logger,
   parseJson,
   readBody,
+  requireControlToken,
   sendBody,
   sendError,
   sendJson,
@@ -71,8 +72,19 @@ const param = (s: string | undefined) => {
   }
 };
 
+/**
+ * Routes only the agent calls: they rewire the controller, read its policies' code, drain the
+ * quality samples (requests and answers) or forget a session, so they need its control token.
+ * The API calls the rest itself (status, health check, quota reads and reset, policy management).
+ */
+function isControlRoute(method: string, path: string): boolean {
+  if (path === "/config") return method === "GET" || method === "PUT";
+  if (path === "/quality/samples") return method === "GET";
+  return method === "DELETE" && path.startsWith("/quota/");
+}
+
 /** The controller's routes (see README.md). Errors are `{error: {message, stage}}`. */
-export function createHandler(ctl: ControllerRoutes, active: { count: number }) {
+export function createHandler(ctl: ControllerRoutes, active: { count: number }, controlToken: string | null) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     active.count++;
     try {
@@ -80,6 +92,7 @@ export function createHandler(ctl: ControllerRoutes, active: { count: number }) 
       const q = url.indexOf("?");
       const path = q < 0 ? url : url.slice(0, q);
       const method = req.method ?? "GET";
+      if (isControlRoute(method, path) && !requireControlToken(req, res, controlToken)) return;
 
       if (path === "/v1/infer" && method === "POST") {
         const json = await readJson(req, ctl.settings.maxBodyBytes);

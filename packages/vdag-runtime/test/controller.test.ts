@@ -44,7 +44,7 @@ async function setup(
     b: { blockId: b.blockId, endpoint: b.endpoint },
   });
   const config = makeConfig(plan, extra);
-  const ctl = await createVdagController({ config, log, healthLoop: false, ...opts });
+  const ctl = await createVdagController({ config, log, healthLoop: false, controlToken: null, ...opts });
   running.controllers.push(ctl);
   return { ctl, a, b, plan, config, url: ctl.url };
 }
@@ -304,5 +304,56 @@ describe("status, metrics and configuration", () => {
       "is a qualityChecker policy, expected quotaChecker",
     );
     expect((await infer(url, "s9")).body.packet.data.trail).toEqual(["blk-a", "blk-c"]);
+  });
+});
+
+type ErrorAnswer = { error: { stage: string; message: string } };
+
+describe("control token", () => {
+  const token = "c".repeat(43);
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+  const send = (
+    url: string,
+    method: string,
+    path: string,
+    headers: Record<string, string> = {},
+    body?: unknown,
+  ) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: { "content-type": "application/json", ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  it("refuses the agent's routes without the token or with a wrong one (401 naming what is wrong)", async () => {
+    const { url, config } = await setup({}, { controlToken: token });
+    for (const [method, path, body] of [
+      ["GET", "/config", undefined],
+      ["PUT", "/config", config],
+      ["GET", "/quality/samples?drain=1", undefined],
+      ["DELETE", "/quota/s1", undefined],
+    ] as const) {
+      const none = await send(url, method, path, {}, body);
+      expect(none.status, `${method} ${path}`).toBe(401);
+      const answer = (await none.json()) as ErrorAnswer;
+      expect(answer.error.stage).toBe("auth");
+      expect(answer.error.message).toContain("no authorization header");
+      const wrong = await send(url, method, path, bearer("x".repeat(43)), body);
+      expect(wrong.status, `${method} ${path}`).toBe(401);
+      expect(((await wrong.json()) as ErrorAnswer).error.message).toContain(
+        "not this workload's control token",
+      );
+    }
+  });
+
+  it("takes them with the right token; /v1/infer and the API's routes need none", async () => {
+    const { url, config } = await setup({}, { controlToken: token });
+    expect((await infer(url)).status).toBe(200);
+    for (const path of ["/status", "/health", "/healthz", "/metrics", "/quota/s1"])
+      expect((await fetch(`${url}${path}`)).status, path).toBe(200);
+    expect((await send(url, "GET", "/config", bearer(token))).status).toBe(200);
+    expect((await send(url, "PUT", "/config", bearer(token), config)).status).toBe(200);
+    expect((await send(url, "GET", "/quality/samples?drain=1", bearer(token))).status).toBe(200);
+    expect((await send(url, "DELETE", "/quota/s1", bearer(token))).status).toBe(200);
   });
 });

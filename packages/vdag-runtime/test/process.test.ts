@@ -6,6 +6,7 @@ import { type FakeExecutor, makeConfig, makePlan, post, startFakeExecutor } from
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const MAIN = "packages/vdag-runtime/src/main.ts";
+const TOKEN = "process-test-control-token";
 const children: ChildProcess[] = [];
 const executors: FakeExecutor[] = [];
 
@@ -14,10 +15,10 @@ afterEach(async () => {
   await Promise.all(executors.splice(0).map((e) => e.stop()));
 });
 
-function start(env: Record<string, string>) {
+function start(env: Record<string, string | undefined>) {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, AIOS_CONTROL_TOKEN: undefined, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -38,9 +39,16 @@ describe("controller process (node --import tsx src/main.ts)", () => {
       b: { blockId: b.blockId, endpoint: b.endpoint },
     });
     const port = await findFreePort();
-    const proc = start({ PORT: String(port), AIOS_VDAG_CONTROLLER: JSON.stringify(makeConfig(plan)) });
+    const proc = start({
+      PORT: String(port),
+      AIOS_VDAG_CONTROLLER: JSON.stringify(makeConfig(plan)),
+      AIOS_CONTROL_TOKEN: TOKEN,
+    });
     await waitForPort(port, 20_000);
     const url = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${url}/config`)).status).toBe(401);
+    const config = await fetch(`${url}/config`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(config.status).toBe(200);
     const r = await post(`${url}/v1/infer`, { data: { x: 1 } });
     expect(r.status).toBe(200);
     expect(r.body.packet.data).toEqual({ x: 1, trail: ["blk-a", "blk-b"] });
@@ -52,6 +60,25 @@ describe("controller process (node --import tsx src/main.ts)", () => {
     expect(last.status).toBe(200);
     expect(last.body.packet.data.trail).toEqual(["blk-a", "blk-b"]);
     expect(await proc.exited).toBe(0);
+  });
+
+  it("refuses to start without AIOS_CONTROL_TOKEN, and with the opt-out off loopback", {
+    timeout: 30_000,
+  }, async () => {
+    const env = {
+      PORT: "1",
+      AIOS_VDAG_CONTROLLER: JSON.stringify(
+        makeConfig(makePlan("test/x:1.0.0", { a: { blockId: "blk-a", endpoint: "http://127.0.0.1:1" } })),
+      ),
+    };
+    const without = start(env);
+    expect(await without.exited).toBe(1);
+    expect(without.stderr()).toContain("AIOS_CONTROL_TOKEN is required");
+    const open = start({ ...env, AIOS_CONTROL_TOKEN: "none", HOST: "0.0.0.0" });
+    expect(await open.exited).toBe(1);
+    expect(open.stderr()).toContain(
+      "AIOS_CONTROL_TOKEN=none is only allowed on a loopback HOST, not 0.0.0.0",
+    );
   });
 
   it("exits 1 with a clear message on a bad environment", { timeout: 30_000 }, async () => {

@@ -47,6 +47,7 @@ async function controller(
     config: makeConfig(makePlan(URI, nodes), extra),
     log,
     healthLoop: false,
+    controlToken: null,
   });
   running.controllers.push(ctl);
   return ctl;

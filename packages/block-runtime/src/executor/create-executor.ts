@@ -34,6 +34,11 @@ export interface ExecutorOptions {
   replaceInstance?(id: string, reason: string): void;
   /** Start the health-checker and autoscaler loops (default true). */
   loops?: boolean;
+  /**
+   * The bearer token the agent's routes (`/instances`, `/desired`, `/mgmt/<service>`) require;
+   * null leaves them open (tests, benches). Required, so an embedder decides.
+   */
+  controlToken: string | null;
 }
 
 export type Executor = Awaited<ReturnType<typeof createExecutor>>;
@@ -118,6 +123,7 @@ export async function createExecutor(opts: ExecutorOptions) {
       },
     },
     maxBodyBytes: settings.maxBodyBytes,
+    controlToken: opts.controlToken,
     isStopping: () => stopping,
     active,
   });

@@ -4,6 +4,7 @@ import {
   fieldIssues,
   parseJson,
   readBody,
+  requireControlToken,
   sendBody,
   sendError,
   sendJson,
@@ -32,12 +33,18 @@ export interface HandlerContext extends StatusSources {
   desired: DesiredState;
   metrics: ExecutorMetrics;
   maxBodyBytes: number;
+  /** The bearer token of the agent's routes; null: open (the explicit opt-out). */
+  controlToken: string | null;
   isStopping(): boolean;
   /** Requests being handled (for a bounded drain on shutdown). */
   active: { count: number };
 }
 
-/** Routes of the executor: the instance protocol for clients plus the agent's endpoints. */
+/**
+ * Routes of the executor: the instance protocol for clients plus the agent's endpoints. The
+ * agent's (`/instances`, `/desired`, `/mgmt/<service>`) need its control token; `/infer`,
+ * `/health`, `/status` and `/metrics` serve the API, vDAG controllers and scrapers as they are.
+ */
 export function createHandler(ctx: HandlerContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     ctx.active.count++;
@@ -47,15 +54,15 @@ export function createHandler(ctx: HandlerContext) {
       if (route === "POST /infer") return await infer(ctx, req, res);
       if (route === "GET /health") return health(ctx, res);
       if (route === "GET /status") return sendJson(res, 200, buildStatus(ctx));
-      if (route === "GET /desired") return sendJson(res, 200, ctx.desired.snapshot());
       if (route === "GET /metrics") {
         return sendBody(res, 200, await ctx.metrics.registry.metrics(), ctx.metrics.registry.contentType);
       }
+      if (!isControlRoute(route)) return requestError(res, 404, `no route ${route}`);
+      if (!requireControlToken(req, res, ctx.controlToken)) return;
+      if (route === "GET /desired") return sendJson(res, 200, ctx.desired.snapshot());
       if (route === "GET /instances") return sendJson(res, 200, { instances: instanceList(ctx.mapper) });
       if (route === "PUT /instances") return await putInstances(ctx, req, res);
-      if (req.method === "POST" && path?.startsWith("/mgmt/"))
-        return await serviceMgmt(ctx, path.slice(6), req, res);
-      requestError(res, 404, `no route ${route}`);
+      return await serviceMgmt(ctx, route.slice("POST /mgmt/".length), req, res);
     } catch (err) {
       if (err instanceof BodyTooLarge) return requestError(res, 413, err.message);
       if (!res.headersSent) sendError(res, 500, "executor", (err as Error).message);
@@ -65,6 +72,9 @@ export function createHandler(ctx: HandlerContext) {
     }
   };
 }
+
+const CONTROL_ROUTES = new Set(["GET /desired", "GET /instances", "PUT /instances"]);
+const isControlRoute = (route: string) => CONTROL_ROUTES.has(route) || route.startsWith("POST /mgmt/");
 
 async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
