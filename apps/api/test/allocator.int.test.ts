@@ -73,16 +73,14 @@ describe("Resource Allocator: the cluster of a new block", () => {
     await api.caller().parser.applySpec({ document: component("alloc-huge", { gpus: 8 }) });
     for (const [id, nodes] of Object.entries(CLUSTERS)) {
       const tags = id === "alloc-big" ? ["spot"] : [];
-      await api
-        .caller()
-        .parser.applySpec({
-          document: doc("createCluster", {
-            id,
-            status: "live",
-            tags,
-            config: { publicHostname: "127.0.0.1" },
-          }),
-        });
+      await api.caller().parser.applySpec({
+        document: doc("createCluster", {
+          id,
+          status: "live",
+          tags,
+          config: { publicHostname: "127.0.0.1" },
+        }),
+      });
       for (const nodeData of nodes)
         await api.caller().parser.applySpec({ document: doc("addNode", { clusterId: id, nodeData }) });
     }
