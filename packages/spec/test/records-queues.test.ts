@@ -77,7 +77,7 @@ describe("queues", () => {
         {
           path: "type",
           message:
-            'expected one of "cluster.ping", "block.reconcile", "block.logs", "block.mgmt", "block.parameters", "instance.remove", "policy.run", "function.reconcile", "vdag.reconcile", got "block.remove"',
+            'expected one of "cluster.ping", "block.reconcile", "block.logs", "block.mgmt", "cluster.mgmt", "block.parameters", "instance.remove", "policy.run", "function.reconcile", "vdag.reconcile", got "block.remove"',
         },
       ],
     });
@@ -93,6 +93,9 @@ describe("queues", () => {
     expect(ping).toBe("cluster.ping__2025-05-01T12-00-00.000Z");
     expect(ping).not.toContain(":");
     expect(jobIdFor({ type: "policy.run", jobId: "pj-abc" })).toBe("policy.run__pj-abc");
+    expect(
+      jobIdFor({ type: "cluster.mgmt", service: "stability_checker", action: "stats", requestId: "c1-r1" }),
+    ).toBe("cluster.mgmt__c1-r1");
     expect(jobIdFor({ type: "function.reconcile", name: "lb", revision: 3 })).toBe(
       "function.reconcile__lb__3",
     );
