@@ -80,6 +80,8 @@ describe("npm start (launcher)", () => {
     const redisPid = pidIn(join(home, "redis", "redis.pid"));
     expect(alive(postgresPid) && alive(redisPid)).toBe(true);
     expect(first.output()).toContain('"msg":"queues: Redis (private redis-server)"');
+    // Every example applies on the first start, blocks and vDAGs included (before the agent's node).
+    expect(first.output()).toMatch(/"msg":"examples loaded".*"skipped":0/);
 
     expect(await stop(first.child)).toBe(0);
     expect(alive(postgresPid)).toBe(false);
