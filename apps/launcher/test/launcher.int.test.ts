@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 const root = resolve(import.meta.dirname, "../../..");
 const home = mkdtempSync(join(tmpdir(), "aios-launcher-"));
 chmodSync(home, 0o755);
+/** Launchers still running when a test ends (it failed midway): stopped before the home goes. */
+const launched = new Set<ChildProcess>();
 
 function start(apiPort: number, extra: Record<string, string> = {}) {
   const child = spawn(process.execPath, ["--import", "tsx", "apps/launcher/src/main.ts"], {
@@ -22,6 +24,8 @@ function start(apiPort: number, extra: Record<string, string> = {}) {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  launched.add(child);
+  child.once("exit", () => launched.delete(child));
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
@@ -68,7 +72,10 @@ async function stop(child: ChildProcess): Promise<number | null> {
 }
 
 describe("npm start (launcher)", () => {
-  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  afterAll(async () => {
+    await Promise.all([...launched].map((child) => stop(child)));
+    rmSync(home, { recursive: true, force: true });
+  });
 
   it("runs the stack, then stops every process it started on SIGTERM; a second start keeps the data", async () => {
     const port = await findFreePort();
