@@ -1,5 +1,19 @@
 import type { Driver } from "./drivers/driver";
 
+/** How long stopAll waits for work under way (a process being started) before stopping. */
+const STOP_SETTLE_MS = 15_000;
+
+/** Resolves when every promise has settled, or after `ms`, whichever comes first. */
+function settledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((r) => {
+    timer = setTimeout(r, ms);
+  });
+  return Promise.race([Promise.allSettled(promises).then(() => undefined), timeout]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
 /** What the reconciler keeps with each hosted thing. */
 export interface Queued {
   /** The id's work, one piece at a time and in order. */
@@ -49,7 +63,8 @@ export class Reconciler<H extends Queued> {
   /** Runs `work` after the id's earlier work; its failure is reported and does not stop the chain. */
   serial = (id: string, work: (host: H) => Promise<void>): Promise<void> => {
     const host = this.hostOf(id);
-    const run = host.chain.then(() => work(host));
+    // Once stopping, no new work starts (it could start a process nobody stops).
+    const run = host.chain.then(() => (this.stopped ? undefined : work(host)));
     host.chain = run.catch((err: Error) => this.opts.failed(id, err));
     return run;
   };
@@ -76,11 +91,22 @@ export class Reconciler<H extends Queued> {
 
   hostedIds = (): string[] => [...this.hosted.keys()];
 
-  /** Stops every process of every id (a single-machine install going down). */
-  stopAll = async (): Promise<void> => {
+  /**
+   * Stops every process of every id (a single-machine install going down). Work under way may be
+   * starting a process: it is given a moment to finish so that process is stopped with the rest,
+   * and whatever of this kind still has a record in the driver afterwards is stopped too.
+   */
+  stopAll = async (settleMs = STOP_SETTLE_MS): Promise<void> => {
     this.stopped = true;
-    await Promise.all([...this.hosted.values()].map((host) => this.opts.stop(host)));
+    const hosts = [...this.hosted.values()];
+    await settledWithin(
+      hosts.map((h) => h.chain),
+      settleMs,
+    );
+    await Promise.all(hosts.map((host) => this.opts.stop(host)));
     this.hosted.clear();
+    const left = this.opts.driver.list().filter((name) => this.opts.ownerOf(name) !== null);
+    await Promise.all(left.map((name) => this.opts.driver.adopt(name)?.stop()));
   };
 
   /** Lets the processes run on for the next agent to adopt (an agent restart or upgrade). */
