@@ -4,29 +4,17 @@
  * AIOS_CONTROL_TOKEN: the bearer token of the agent's routes (`none`: open, loopback HOST only).
  * Optional: HOST (default 127.0.0.1), AIOS_INSTANCES ('[{"id","endpoint"}]', else PUT /instances).
  */
-import {
-  createLogger,
-  jsonEnv,
-  onShutdown,
-  parseEnvOrExit,
-  refuseOpenControlOffLoopback,
-  ZControlTokenEnv,
-} from "@aios/service-kit";
+import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, workloadEnv } from "@aios/service-kit";
 import { z } from "zod";
 import { resolveSettings, ZBlockRuntimeConfig } from "./config";
 import { createExecutor } from "./executor/create-executor";
 import { ZInstancesUpdate } from "./mapper";
 
-const ZEnv = z
-  .object({
-    PORT: z.coerce.number().int().min(1).max(65535),
-    HOST: z.string().min(1).default("127.0.0.1"),
-    BLOCK_ID: z.string().min(1),
-    AIOS_BLOCK: jsonEnv("AIOS_BLOCK").pipe(ZBlockRuntimeConfig),
-    AIOS_INSTANCES: jsonEnv("AIOS_INSTANCES").pipe(ZInstancesUpdate.shape.instances).optional(),
-    AIOS_CONTROL_TOKEN: ZControlTokenEnv,
-  })
-  .superRefine(refuseOpenControlOffLoopback);
+const ZEnv = workloadEnv({
+  BLOCK_ID: z.string().min(1),
+  AIOS_BLOCK: jsonEnv("AIOS_BLOCK").pipe(ZBlockRuntimeConfig),
+  AIOS_INSTANCES: jsonEnv("AIOS_INSTANCES").pipe(ZInstancesUpdate.shape.instances).optional(),
+});
 
 const { PORT, HOST, BLOCK_ID, AIOS_BLOCK, AIOS_INSTANCES, AIOS_CONTROL_TOKEN } = parseEnvOrExit(
   ZEnv,

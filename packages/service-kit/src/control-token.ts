@@ -49,6 +49,23 @@ export function refuseOpenControlOffLoopback(
     });
 }
 
+/**
+ * The environment of a workload the agent starts (an executor, a vDAG controller): `PORT`, `HOST`
+ * (default 127.0.0.1) and `AIOS_CONTROL_TOKEN` (its opt-out on loopback only), plus its own fields.
+ */
+export function workloadEnv<S extends z.ZodRawShape>(shape: S) {
+  return z
+    .object({
+      PORT: z.coerce.number().int().min(1).max(65535),
+      HOST: z.string().min(1).default("127.0.0.1"),
+      AIOS_CONTROL_TOKEN: ZControlTokenEnv,
+      ...shape,
+    })
+    .superRefine((env, ctx) =>
+      refuseOpenControlOffLoopback(env as { HOST: string; AIOS_CONTROL_TOKEN: string | null }, ctx),
+    );
+}
+
 /** Headers of a control call: `authorization: Bearer <token>`, none without a token. */
 export function controlHeaders(token: string | null | undefined): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};

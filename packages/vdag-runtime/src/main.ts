@@ -5,26 +5,13 @@
  * AIOS_CONTROL_TOKEN: the bearer token of the agent's routes (`none`: open, loopback HOST only).
  * Optional: HOST (default 127.0.0.1).
  */
-import {
-  createLogger,
-  jsonEnv,
-  onShutdown,
-  parseEnvOrExit,
-  refuseOpenControlOffLoopback,
-  ZControlTokenEnv,
-} from "@aios/service-kit";
-import { z } from "zod";
+import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, workloadEnv } from "@aios/service-kit";
 import { DEFAULT_SETTINGS, ZVdagControllerConfig } from "./config";
 import { createVdagController } from "./create-controller";
 
-const ZEnv = z
-  .object({
-    PORT: z.coerce.number().int().min(1).max(65535),
-    HOST: z.string().min(1).default("127.0.0.1"),
-    AIOS_VDAG_CONTROLLER: jsonEnv("AIOS_VDAG_CONTROLLER").pipe(ZVdagControllerConfig),
-    AIOS_CONTROL_TOKEN: ZControlTokenEnv,
-  })
-  .superRefine(refuseOpenControlOffLoopback);
+const ZEnv = workloadEnv({
+  AIOS_VDAG_CONTROLLER: jsonEnv("AIOS_VDAG_CONTROLLER").pipe(ZVdagControllerConfig),
+});
 
 const { PORT, HOST, AIOS_VDAG_CONTROLLER, AIOS_CONTROL_TOKEN } = parseEnvOrExit(
   ZEnv,
