@@ -3,23 +3,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { doc, useApiServer } from "../../../apps/api/test/harness";
-import { main } from "../src/cli/main";
+import { runCli } from "./cli-io";
 
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
 
 describe("aios allocate dry-run", () => {
   const api = useApiServer();
   const dir = mkdtempSync(join(tmpdir(), "aios-cli-allocate-"));
-  const run = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, {
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      env: { AIOS_API_URL: api.url },
-    });
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  };
+  const run = (args: string[]) => runCli(api.url, args);
   const file = (name: string, values: Record<string, unknown>) => {
     const path = join(dir, name);
     writeFileSync(path, JSON.stringify(doc("createBlock", values)));

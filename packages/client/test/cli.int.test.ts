@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { doc, useApiServer } from "../../../apps/api/test/harness";
 import { main } from "../src/cli/main";
+import { captureIo } from "./cli-io";
 
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
 
@@ -19,48 +20,38 @@ export default definePolicy({
 });
 `;
 
-function io(url: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: { AIOS_API_URL: url } },
-  };
-}
-
 describe("aios CLI", () => {
   const api = useApiServer();
 
   it("applies the example components, then lists them as JSON and as a table", async () => {
-    const applied = io(api.url);
+    const applied = captureIo(api.url);
     expect(await main(["apply", "-f", `${examples}/components.json`], applied.io)).toBe(0);
     expect(applied.out).toContain("registerComponent model.echo:1.0.0-stable: created");
 
-    const again = io(api.url);
+    const again = captureIo(api.url);
     expect(await main(["apply", "-f", `${examples}/components.json`], again.io)).toBe(0);
     expect(again.out).toContain("registerComponent model.echo:1.0.0-stable: unchanged");
 
-    const json = io(api.url);
+    const json = captureIo(api.url);
     expect(await main(["get", "components", "-o", "json"], json.io)).toBe(0);
     const listed = JSON.parse(json.out.join("")) as Array<{ componentURI: string }>;
     expect(listed.map((c) => c.componentURI)).toContain("tool.http-proxy:1.0.0-stable");
 
-    const table = io(api.url);
+    const table = captureIo(api.url);
     expect(await main(["get", "component", "model.echo:1.0.0-stable"], table.io)).toBe(0);
     expect(table.out.join("\n")).toMatch(/^URI\s+TYPE\s+MODE/);
   });
 
   it("searches with --filter", async () => {
-    expect(await main(["apply", "-f", `${examples}/components.json`], io(api.url).io)).toBe(0);
-    const r = io(api.url);
+    expect(await main(["apply", "-f", `${examples}/components.json`], captureIo(api.url).io)).toBe(0);
+    const r = captureIo(api.url);
     const filter = JSON.stringify({ variable: "componentId.name", operator: "LIKE", value: "*detect*" });
     expect(await main(["get", "components", "--filter", filter, "-o", "json"], r.io)).toBe(0);
     expect((JSON.parse(r.out.join("")) as unknown[]).length).toBe(1);
   });
 
   it("reports a malformed spec with the field and exits 1", async () => {
-    const r = io(api.url);
+    const r = captureIo(api.url);
     expect(await main(["apply", "-f", `${import.meta.dirname}/fixtures/bad-block.json`], r.io)).toBe(1);
     expect(r.err.join("\n")).toContain("body.spec.values.maxInstances: must be >= minInstances (3), got 2");
   });
@@ -69,14 +60,14 @@ describe("aios CLI", () => {
     const dir = mkdtempSync(join(tmpdir(), "aios-cli-validate-"));
     const spec = join(dir, "cluster.json");
     writeFileSync(spec, JSON.stringify(cluster("cli-validate")));
-    const valid = io(api.url);
+    const valid = captureIo(api.url);
     expect(await main(["validate", "-f", spec], valid.io)).toBe(0);
     expect(valid.out).toEqual([`${spec}: valid createCluster`]);
-    const notApplied = io(api.url);
+    const notApplied = captureIo(api.url);
     expect(await main(["get", "cluster", "cli-validate"], notApplied.io)).toBe(1);
     expect(notApplied.err.join("")).toContain('"cli-validate" was not found');
 
-    const invalid = io(api.url);
+    const invalid = captureIo(api.url);
     expect(await main(["validate", "-f", `${import.meta.dirname}/fixtures/bad-block.json`], invalid.io)).toBe(
       1,
     );
@@ -90,16 +81,16 @@ describe("aios CLI", () => {
     const broken = join(dir, "broken.ndjson");
     writeFileSync(broken, `${JSON.stringify(cluster("cli-broken"))}\n{"header": }\n`);
     for (const command of ["apply", "validate"]) {
-      const r = io(api.url);
+      const r = captureIo(api.url);
       expect(await main([command, "-f", broken], r.io)).toBe(1);
       expect(r.err.join("\n")).toMatch(new RegExp(`^error: ${broken}:2: document 2 is not valid JSON: `));
       expect(r.err.join("\n")).not.toContain("Usage:");
     }
-    const missing = io(api.url);
+    const missing = captureIo(api.url);
     expect(await main(["apply", "-f", join(dir, "absent.yaml")], missing.io)).toBe(1);
     expect(missing.err.join("")).toContain("absent.yaml: cannot read the file: no such file");
     // Nothing of a file that does not parse is applied, not even its valid first document.
-    expect(await main(["get", "cluster", "cli-broken"], io(api.url).io)).toBe(1);
+    expect(await main(["get", "cluster", "cli-broken"], captureIo(api.url).io)).toBe(1);
   });
 
   it("applies a policy spec (its code from codePath) and lists it with aios get policies", async () => {
@@ -119,16 +110,16 @@ describe("aios CLI", () => {
         }),
       ),
     );
-    const applied = io(api.url);
+    const applied = captureIo(api.url);
     expect(await main(["apply", "-f", spec], applied.io)).toBe(0);
     expect(applied.out).toEqual(["createPolicy cli-first:1.0.0-stable: created"]);
 
-    const table = io(api.url);
+    const table = captureIo(api.url);
     expect(await main(["get", "policies"], table.io)).toBe(0);
     expect(table.out.join("\n")).toMatch(
       /^URI\s+KIND\s+TAGS\s+CREATED\n(.*\n)*cli-first:1\.0\.0-stable\s+loadBalancer\s+cli-test\s/m,
     );
-    const json = io(api.url);
+    const json = captureIo(api.url);
     expect(await main(["get", "policy", "cli-first:1.0.0-stable", "-o", "json"], json.io)).toBe(0);
     expect(JSON.parse(json.out.join(""))).toMatchObject({ name: "cli-first", kind: "loadBalancer" });
   });
@@ -159,7 +150,7 @@ body:
             gpus: {count: 2, gpus: [{modelName: NVIDIA T4, memory: 15360}, {modelName: NVIDIA A100, memory: 81920}]}
 `,
     );
-    const applied = io(api.url);
+    const applied = captureIo(api.url);
     expect(await main(["apply", "-f", stream], applied.io)).toBe(0);
     expect(applied.out).toEqual(["createCluster cli-yaml: created", "addNode cli-yaml-n2: created"]);
 
@@ -170,13 +161,13 @@ body:
         { variable: "modelName", operator: "LIKE", value: "*a100" },
       ],
     });
-    const json = io(api.url);
+    const json = captureIo(api.url);
     expect(await main(["get", "gpus", "--filter", filter, "-o", "json"], json.io)).toBe(0);
     expect((JSON.parse(json.out.join("")) as Array<{ key: string }>).map((g) => g.key)).toEqual([
       "cli-yaml-n1/1",
       "cli-yaml-n2/0",
     ]);
-    const table = io(api.url);
+    const table = captureIo(api.url);
     expect(await main(["get", "gpu", "cli-yaml-n1/0"], table.io)).toBe(0);
     expect(table.out.join("\n")).toMatch(
       /^KEY\s+CLUSTER\s+NODE\s+MODEL\s+MEMORY MB\ncli-yaml-n1\/0\s+cli-yaml\s+cli-yaml-n1\s+NVIDIA T4\s+15360$/,
@@ -190,10 +181,10 @@ body:
       lines,
       ["cli-nd-1", "cli-nd-2"].map((id) => JSON.stringify(cluster(id, ["cli-nd"]))).join("\n"),
     );
-    const applied = io(api.url);
+    const applied = captureIo(api.url);
     expect(await main(["apply", "-f", lines], applied.io)).toBe(0);
     expect(applied.out).toEqual(["createCluster cli-nd-1: created", "createCluster cli-nd-2: created"]);
-    const json = io(api.url);
+    const json = captureIo(api.url);
     const filter = JSON.stringify({ variable: "tags", operator: "==", value: "cli-nd" });
     expect(await main(["get", "clusters", "--filter", filter, "-o", "json"], json.io)).toBe(0);
     expect((JSON.parse(json.out.join("")) as Array<{ id: string }>).map((c) => c.id)).toEqual([
@@ -206,7 +197,7 @@ body:
     const dir = mkdtempSync(join(tmpdir(), "aios-cli-kinds-"));
     const spec = join(dir, "cluster.json");
     writeFileSync(spec, JSON.stringify(cluster("cli-kinds")));
-    expect(await main(["apply", "-f", spec], io(api.url).io)).toBe(0);
+    expect(await main(["apply", "-f", spec], captureIo(api.url).io)).toBe(0);
     const db = api.services.db;
     await db.task.create({
       data: { id: "cli-task-1", kind: "vdag.infer", status: "succeeded", trace: [{ node: "cli-step" }] },
@@ -238,7 +229,7 @@ body:
     const { token } = await api.services.tokens.issue({ name: "cli-token", role: "viewer" });
 
     const get = async (args: string[]) => {
-      const r = io(api.url);
+      const r = captureIo(api.url);
       expect(await main(["get", ...args], r.io), r.err.join("\n")).toBe(0);
       return r.out.join("\n");
     };
@@ -267,16 +258,16 @@ body:
     expect(tokens).not.toContain(token);
     expect(tokens).not.toContain("tokenHash");
 
-    const probe = io(api.url);
+    const probe = captureIo(api.url);
     expect(await main(["get", "tokens", "--filter", where("tokenHash", "x")], probe.io)).toBe(1);
     expect(probe.err.join("")).toContain('"tokenHash" is not a filterable variable of API tokens');
   });
 
   it("explains bad arguments with the usage and exit code 2", async () => {
-    const r = io(api.url);
+    const r = captureIo(api.url);
     expect(await main(["get", "gadgets"], r.io)).toBe(2);
     expect(r.err.join("")).toContain('unknown kind "gadgets"');
-    expect(await main(["apply"], io(api.url).io)).toBe(2);
+    expect(await main(["apply"], captureIo(api.url).io)).toBe(2);
   });
 });
 
@@ -298,7 +289,7 @@ describe("aios policy", () => {
   );
 
   it("dry-runs a policy file and prints its output", async () => {
-    const r = io(api.url);
+    const r = captureIo(api.url);
     expect(await main(["policy", "dry-run", "-f", policy, "--input", input], r.io)).toBe(0);
     expect(JSON.parse(r.out.join(""))).toEqual({ instanceId: "in-abcd" });
   });
@@ -308,7 +299,7 @@ describe("aios policy", () => {
       "broken.ts",
       readFileSync(policy, "utf8").replace("input.instances[0].id", "input.nothing.id"),
     );
-    const r = io(api.url);
+    const r = captureIo(api.url);
     expect(
       await main(["policy", "dry-run", "-f", broken, "--input", input, "--kind", "loadBalancer"], r.io),
     ).toBe(1);
@@ -317,13 +308,13 @@ describe("aios policy", () => {
 
   it("names the field of an invalid output", async () => {
     const wrong = write("wrong.ts", readFileSync(policy, "utf8").replace("input.instances[0].id", "7"));
-    const r = io(api.url);
+    const r = captureIo(api.url);
     expect(await main(["policy", "dry-run", "-f", wrong, "--input", input], r.io)).toBe(1);
     expect(r.err.join("\n")).toContain("output.instanceId: expected a string, got number");
   });
 
   it("rejects an unknown --kind before calling the API", async () => {
-    const r = io(api.url);
+    const r = captureIo(api.url);
     expect(await main(["policy", "dry-run", "-f", policy, "--input", input, "--kind", "nope"], r.io)).toBe(2);
     expect(r.err.join("")).toContain("--kind must be one of");
   });

@@ -3,29 +3,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { doc, useApiServer } from "../../../apps/api/test/harness";
-import { main } from "../src/cli/main";
+import { runCli } from "./cli-io";
 
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
 const MAX_BLOCKS = "max-blocks-per-cluster:1.0.0-stable";
 
-function io(url: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: { AIOS_API_URL: url } },
-  };
-}
-
 describe("aios gateway and aios remove cluster|node", () => {
   const api = useApiServer();
   const clusterId = `cli-gw-${Date.now().toString(36)}`;
-  const run = async (args: string[]) => {
-    const r = io(api.url);
-    const code = await main(args, r.io);
-    return { code, out: r.out.join("\n"), err: r.err.join("\n") };
-  };
+  const run = (args: string[]) => runCli(api.url, args);
 
   beforeAll(async () => {
     expect((await run(["apply", "-f", `${examples}/policies.json`])).code).toBe(0);
