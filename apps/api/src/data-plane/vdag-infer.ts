@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ZVdagInferRequest } from "@aios/spec";
-import { resolvePrincipal } from "../context";
+import { type Principal, resolvePrincipal } from "../context";
 import { AppError, NotFoundError } from "../errors";
 import type { Services } from "../services";
 import { RequestError, readBody, send } from "./io";
@@ -12,6 +12,14 @@ export const isVdagRoute = (req: IncomingMessage) =>
   (req.method === "POST" && INFER.test(req.url ?? "")) || (req.method === "GET" && TASK.test(req.url ?? ""));
 
 const failure = (message: string, stage: string) => ({ error: { message, stage } });
+
+/**
+ * Who sent the request, for the controller's quota of requests without a session_id: the API
+ * token's id when one was given, else the client's address (proxies' forwarded headers are not
+ * trusted: a client could name anyone).
+ */
+const callerOf = (principal: Principal, req: IncomingMessage) =>
+  principal.tokenId ? `token:${principal.tokenId}` : `address:${req.socket.remoteAddress ?? "unknown"}`;
 
 /**
  * The data plane for vDAGs:
@@ -42,9 +50,10 @@ export async function handleVdagRoute(services: Services, req: IncomingMessage, 
       const issue = parsed.error.issues[0];
       throw new RequestError(`${issue?.path.join(".") || "(body)"}: ${issue?.message}`);
     }
+    const caller = callerOf(principal, req);
     const async = ["1", "true"].includes(query.get("async") ?? "");
-    if (async) return send(res, 202, await services.vdagTasks.submit(vdagURI, parsed.data));
-    const answer = await services.vdagTasks.infer(vdagURI, parsed.data);
+    if (async) return send(res, 202, await services.vdagTasks.submit(vdagURI, parsed.data, caller));
+    const answer = await services.vdagTasks.infer(vdagURI, parsed.data, caller);
     return send(res, answer.status, answer.body);
   } catch (err) {
     if (err instanceof RequestError) return send(res, 400, failure(err.message, "request"));

@@ -37,13 +37,14 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
     vdagURI: string,
     taskId: string,
     request: TVdagInferRequest,
+    caller: string,
   ): Promise<ControllerAnswer> => {
     const controller = await vdags.controllerOf(vdagURI);
     let res: Response;
     try {
       res = await fetch(`${controller.url}/v1/infer`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-aios-task-id": taskId },
+        headers: { "content-type": "application/json", "x-aios-task-id": taskId, "x-aios-caller": caller },
         body: JSON.stringify(request),
         signal: AbortSignal.timeout(300_000),
       });
@@ -89,10 +90,13 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
   };
 
   return {
-    /** A request answered when the vDAG answered; its task is stored afterwards. */
-    async infer(vdagURI: string, request: TVdagInferRequest): Promise<ControllerAnswer> {
+    /**
+     * A request answered when the vDAG answered; its task is stored afterwards. `caller` (`token:<id>`
+     * or `address:<ip>`) is what the controller's quota counts a request without session_id against.
+     */
+    async infer(vdagURI: string, request: TVdagInferRequest, caller: string): Promise<ControllerAnswer> {
       const taskId = randomUUID();
-      const answer = await forward(vdagURI, taskId, request);
+      const answer = await forward(vdagURI, taskId, request, caller);
       void store(vdagURI, taskId, request, answer).catch((err) =>
         log.warn("could not store a vDAG task", { taskId, err: (err as Error).message }),
       );
@@ -100,7 +104,11 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
     },
 
     /** An `async` request: stored as `running`, answered with its id; the result is stored later. */
-    async submit(vdagURI: string, request: TVdagInferRequest): Promise<{ taskId: string; status: string }> {
+    async submit(
+      vdagURI: string,
+      request: TVdagInferRequest,
+      caller: string,
+    ): Promise<{ taskId: string; status: string }> {
       await vdags.controllerOf(vdagURI); // refuse at once when nothing can serve it
       const taskId = randomUUID();
       await db.task.create({
@@ -113,7 +121,7 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
           input: request as unknown as Prisma.InputJsonValue,
         },
       });
-      void forward(vdagURI, taskId, request)
+      void forward(vdagURI, taskId, request, caller)
         .catch(
           (err): ControllerAnswer => ({
             status: 502,
