@@ -1,6 +1,9 @@
+import { randomBytes } from "node:crypto";
+
 /**
- * The one error taxonomy of the management plane. Services throw these; `trpc.ts` maps them to tRPC
- * codes (and so HTTP statuses) in one place, and hides the internals of unexpected errors.
+ * The one error taxonomy of the API. Services throw these; `httpStatusOf` is the one mapping from
+ * them to HTTP statuses, used by tRPC (`trpc.ts`) and the data plane (`data-plane/`) alike, and
+ * anything else is an unexpected error whose text is logged, never sent to the caller.
  */
 export interface FieldIssue {
   /** Dotted path of the offending field, from the root of the input (e.g. `body.spec.values.minInstances`). */
@@ -8,8 +11,19 @@ export interface FieldIssue {
   message: string;
 }
 
+export type ErrorKind =
+  | "user"
+  | "forbidden"
+  | "denied"
+  | "not_found"
+  | "conflict"
+  | "too_large"
+  | "quota"
+  | "operational"
+  | "unexpected";
+
 export abstract class AppError extends Error {
-  abstract readonly kind: "user" | "not_found" | "conflict" | "denied" | "operational" | "unexpected";
+  abstract readonly kind: ErrorKind;
 }
 
 /** Bad input: says exactly which field and why. */
@@ -24,6 +38,23 @@ export class UserError extends AppError {
   static field(path: string, message: string): UserError {
     return new UserError(`${path}: ${message}`, [{ path, message }]);
   }
+}
+
+/**
+ * The caller's token may not act on this: an agent token scoped to one cluster reaching another
+ * cluster's block, controller, job or function. (A role too low is refused before any service runs.)
+ */
+export class ForbiddenError extends AppError {
+  readonly kind = "forbidden";
+}
+
+/**
+ * A governing policy refused the action (a gateway pre-check): the request was well formed and the
+ * caller may make it, but the network's rules do not allow it. The message names the action, the
+ * policy and its reason.
+ */
+export class DeniedError extends AppError {
+  readonly kind = "denied";
 }
 
 export class NotFoundError extends AppError {
@@ -42,13 +73,14 @@ export class ConflictError extends AppError {
   readonly kind = "conflict";
 }
 
-/**
- * A governing policy refused the action (a gateway pre-check): the request was well formed and the
- * caller may make it, but the network's rules do not allow it. The message names the action, the
- * policy and its reason.
- */
-export class DeniedError extends AppError {
-  readonly kind = "denied";
+/** A request body over the size the API reads; the message names the limit and its setting. */
+export class PayloadTooLargeError extends AppError {
+  readonly kind = "too_large";
+}
+
+/** A quota on the caller's use was reached (e.g. a vDAG controller's quota checker refused). */
+export class QuotaExceededError extends AppError {
+  readonly kind = "quota";
 }
 
 /** Transient: a dependency is down or busy; retrying later may succeed. */
@@ -60,4 +92,22 @@ export class UnexpectedError extends AppError {
   readonly kind = "unexpected";
 }
 
-export class ForbiddenError extends Error {}
+const STATUS: Record<ErrorKind, number> = {
+  user: 400,
+  forbidden: 403,
+  denied: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  quota: 429,
+  operational: 503,
+  unexpected: 500,
+};
+
+/** The HTTP status an error is answered with: its kind's, and 500 for anything outside the taxonomy. */
+export function httpStatusOf(err: unknown): number {
+  return err instanceof AppError ? STATUS[err.kind] : 500;
+}
+
+/** A short reference that ties an "internal error" answer to the line that logged the error. */
+export const newErrorRef = () => randomBytes(4).toString("hex");

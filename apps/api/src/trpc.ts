@@ -1,17 +1,23 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import type { Context, Role } from "./context";
-import { AppError, type FieldIssue, ForbiddenError, NotFoundError, UserError } from "./errors";
+import { AppError, type FieldIssue, httpStatusOf, NotFoundError, newErrorRef, UserError } from "./errors";
 
-const CODES: Record<AppError["kind"], TRPC_ERROR_CODE_KEY> = {
-  user: "BAD_REQUEST",
-  not_found: "NOT_FOUND",
-  conflict: "CONFLICT",
-  denied: "FORBIDDEN",
-  operational: "SERVICE_UNAVAILABLE",
-  unexpected: "INTERNAL_SERVER_ERROR",
-};
+/**
+ * tRPC's code for an HTTP status: tRPC's own code-to-status table turned around, so the statuses
+ * come from `httpStatusOf` alone. PARSE_ERROR (also 400) is JSON-RPC's own, never a service's.
+ */
+const CODE_OF_STATUS = new Map(
+  (Object.keys(TRPC_ERROR_CODES_BY_KEY) as TRPC_ERROR_CODE_KEY[])
+    .filter((code) => code !== "PARSE_ERROR")
+    .map((code) => [getHTTPStatusCodeFromError(new TRPCError({ code })), code] as const),
+);
+
+/** The tRPC code of an error of the taxonomy (the code whose HTTP status `httpStatusOf` gives). */
+export const trpcCodeOf = (err: AppError): TRPC_ERROR_CODE_KEY =>
+  CODE_OF_STATUS.get(httpStatusOf(err)) ?? "INTERNAL_SERVER_ERROR";
 
 const t = initTRPC.context<Context>().create({
   sse: { ping: { enabled: true, intervalMs: 5_000 } },
@@ -38,11 +44,10 @@ const mapErrors = t.middleware(async ({ ctx, next, path }) => {
   if (result.ok) return result;
   const cause = result.error.cause;
   if (cause instanceof AppError && cause.kind !== "unexpected") {
-    throw new TRPCError({ code: CODES[cause.kind], message: cause.message, cause });
+    throw new TRPCError({ code: trpcCodeOf(cause), message: cause.message, cause });
   }
-  if (cause instanceof ForbiddenError) throw new TRPCError({ code: "FORBIDDEN", message: cause.message });
   if (result.error.code === "INTERNAL_SERVER_ERROR") {
-    const ref = Math.random().toString(36).slice(2, 10);
+    const ref = newErrorRef();
     ctx.log.error("unexpected error", { path, ref, err: cause ?? result.error });
     throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `internal error (ref ${ref})` });
   }

@@ -1,5 +1,6 @@
 import type { Db, Prisma } from "@aios/db";
 import type { TAddNodeSpec } from "@aios/spec";
+import { assertClusterScope } from "../../cluster-scope";
 import type { Principal } from "../../context";
 import { ForbiddenError } from "../../errors";
 import type { AuditService } from "../audit/audit.service";
@@ -139,8 +140,9 @@ export function createAgentService(deps: {
 
 export type AgentService = ReturnType<typeof createAgentService>;
 
+/** An agent token speaks for its own cluster; one issued without a cluster speaks for none. */
 function assertScope(principal: Principal | null, clusterId: string) {
-  if (principal?.role === "agent" && principal.scope !== clusterId) {
-    throw new ForbiddenError(`this agent token belongs to cluster ${principal.scope}, not ${clusterId}`);
-  }
+  if (principal?.role !== "agent") return;
+  if (!principal.scope) throw new ForbiddenError("this agent token belongs to no cluster");
+  assertClusterScope(principal.scope, clusterId);
 }

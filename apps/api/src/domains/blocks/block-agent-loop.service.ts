@@ -1,6 +1,7 @@
 import type { EventEmitter } from "node:events";
 import type { Db, Prisma } from "@aios/db";
-import { ForbiddenError, NotFoundError } from "../../errors";
+import { assertClusterScope } from "../../cluster-scope";
+import { NotFoundError } from "../../errors";
 import { policySource } from "../policies/policy-runtime.service";
 import { asObject } from "../registry/doc";
 import { type BlockStatusEvent, lockedBlock } from "./block-lifecycle.service";
@@ -23,10 +24,8 @@ export interface ReportedInstance {
   gpus: number[];
 }
 
-const scoped = (clusterId: string | null, scope: string | null, id: string) => {
-  if (scope && clusterId !== scope)
-    throw new ForbiddenError(`block ${id} runs on cluster ${clusterId}, not ${scope}`);
-};
+const scoped = (clusterId: string | null, scope: string | null, id: string) =>
+  assertClusterScope(scope, clusterId, `block ${id}`);
 
 /**
  * The loop between a block and its cluster's agent: the agent reads the desired state, runs the

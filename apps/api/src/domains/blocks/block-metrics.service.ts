@@ -1,5 +1,5 @@
 import type { Db } from "@aios/db";
-import { ForbiddenError } from "../../errors";
+import { assertClusterScope } from "../../cluster-scope";
 
 export interface MetricSampleInput {
   entityType: "block" | "instance";
@@ -23,8 +23,11 @@ export function createBlockMetrics(db: Db) {
     async record(samples: MetricSampleInput[], scope: string | null): Promise<{ stored: number }> {
       if (scope) {
         const blockIds = [...new Set(samples.map((s) => s.entityId.split("/")[0] as string))];
-        const foreign = await db.block.count({ where: { id: { in: blockIds }, clusterId: { not: scope } } });
-        if (foreign > 0) throw new ForbiddenError(`metrics for blocks outside cluster ${scope}`);
+        const foreign = await db.block.findFirst({
+          where: { id: { in: blockIds }, clusterId: { not: scope } },
+          select: { id: true, clusterId: true },
+        });
+        if (foreign) assertClusterScope(scope, foreign.clusterId, `block ${foreign.id}`);
       }
       const ts = new Date();
       await db.metricSample.createMany({ data: samples.map((s) => ({ ...s, ts })) });

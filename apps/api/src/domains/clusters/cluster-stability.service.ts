@@ -1,7 +1,8 @@
 import type { Db } from "@aios/db";
 import { type TPolicyCallResult, type TPolicyNode, ZClusterStabilityOutput } from "@aios/spec";
+import { assertClusterScope } from "../../cluster-scope";
 import type { Principal } from "../../context";
-import { ForbiddenError, NotFoundError, OperationalError, UserError } from "../../errors";
+import { NotFoundError, OperationalError, UserError } from "../../errors";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { policyCluster } from "../gateway/pre-check-inputs";
 import { checkPolicyCommand } from "../policies/policy-contract";
@@ -76,7 +77,7 @@ export function createClusterStability(deps: { db: Db; queues: ClusterQueues; pr
      * has no stability checker.
      */
     async work(clusterId: string, scope: string | null) {
-      assertScope(scope, clusterId);
+      assertClusterScope(scope, clusterId);
       const row = await clusterRow(clusterId);
       const checker = checkerOf(row.doc);
       if (!checker) return { checker: null };
@@ -102,7 +103,7 @@ export function createClusterStability(deps: { db: Db; queues: ClusterQueues; pr
       report: { policyRuleURI: string; result: TPolicyCallResult },
       scope: string | null,
     ): Promise<TClusterStability> {
-      assertScope(scope, clusterId);
+      assertClusterScope(scope, clusterId);
       const { result } = report;
       const base = {
         policyRuleURI: report.policyRuleURI,
@@ -187,9 +188,3 @@ export function createClusterStability(deps: { db: Db; queues: ClusterQueues; pr
 }
 
 export type ClusterStability = ReturnType<typeof createClusterStability>;
-
-function assertScope(scope: string | null, clusterId: string) {
-  if (scope !== null && scope !== clusterId) {
-    throw new ForbiddenError(`this agent token belongs to cluster ${scope}, not ${clusterId}`);
-  }
-}

@@ -1,6 +1,7 @@
 import type { Db, Prisma } from "@aios/db";
 import type { TFunctionReplica, TPolicyCallResult, TPolicyFunctionRecord } from "@aios/spec";
-import { ConflictError, ForbiddenError, NotFoundError, OperationalError } from "../../errors";
+import { assertClusterScope } from "../../cluster-scope";
+import { ConflictError, NotFoundError, OperationalError } from "../../errors";
 import { checkPolicyCommand, checkPolicyValues } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
@@ -131,9 +132,7 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
     async desired(name: string, clusterScope: string | null) {
       const r = await db.policyFunction.findUnique({ where: { name } });
       if (!r) throw new NotFoundError("function", name, "name");
-      if (clusterScope && r.clusterId !== clusterScope) {
-        throw new ForbiddenError(`function ${name} runs on cluster ${r.clusterId}, not ${clusterScope}`);
-      }
+      assertClusterScope(clusterScope, r.clusterId, `function ${name}`);
       const d = docOf(r);
       const active = r.status !== "removing" && r.status !== "removed";
       return {
@@ -155,9 +154,7 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
     async report(name: string, replicas: TFunctionReplica[], clusterScope: string | null) {
       const r = await db.policyFunction.findUnique({ where: { name } });
       if (!r) throw new NotFoundError("function", name, "name");
-      if (clusterScope && r.clusterId !== clusterScope) {
-        throw new ForbiddenError(`function ${name} runs on cluster ${r.clusterId}, not ${clusterScope}`);
-      }
+      assertClusterScope(clusterScope, r.clusterId, `function ${name}`);
       const running = replicas.filter((x) => x.status !== "stopped");
       const ready = running.filter((x) => x.status === "ready").length;
       let status = r.status;

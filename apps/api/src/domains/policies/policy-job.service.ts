@@ -5,7 +5,8 @@ import {
   type TPolicyErrorInfo,
   type TPolicyJobRecord,
 } from "@aios/spec";
-import { ForbiddenError, NotFoundError } from "../../errors";
+import { assertClusterScope } from "../../cluster-scope";
+import { NotFoundError } from "../../errors";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
 import { checkPolicyValues } from "./policy-contract";
@@ -98,9 +99,7 @@ export function createPolicyJobService(db: Db, queues: ClusterQueues) {
     /** The agent takes the job: it gets the policy's code and the merged settings and parameters. */
     async start(id: string, clusterScope: string | null) {
       const row = await get(id);
-      if (clusterScope && row.clusterId !== clusterScope) {
-        throw new ForbiddenError(`policy job ${id} belongs to cluster ${row.clusterId}, not ${clusterScope}`);
-      }
+      assertClusterScope(clusterScope, row.clusterId, `policy job ${id}`);
       const source = await policySource(db, row.policyRuleURI);
       const finished = row.status === "succeeded" || row.status === "failed";
       if (!finished) {
@@ -125,9 +124,7 @@ export function createPolicyJobService(db: Db, queues: ClusterQueues) {
     /** Records the result once; a repeated report (a retried job) changes nothing. */
     async finish(id: string, result: TPolicyCallResult, clusterScope: string | null) {
       const row = await get(id);
-      if (clusterScope && row.clusterId !== clusterScope) {
-        throw new ForbiddenError(`policy job ${id} belongs to cluster ${row.clusterId}, not ${clusterScope}`);
-      }
+      assertClusterScope(clusterScope, row.clusterId, `policy job ${id}`);
       await db.policyJob.updateMany({
         where: { id, status: { in: ["pending", "running"] } },
         data: {

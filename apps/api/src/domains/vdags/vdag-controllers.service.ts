@@ -7,7 +7,8 @@ import {
   ZVdagControllerConfig,
   ZVdagPlan,
 } from "@aios/spec";
-import { ForbiddenError, NotFoundError, UserError } from "../../errors";
+import { assertClusterScope } from "../../cluster-scope";
+import { NotFoundError, OperationalError } from "../../errors";
 import { runtimeOf } from "../blocks/block-runtime-state";
 import { asObject } from "../registry/doc";
 import { emitVdagStatus } from "./vdag.service";
@@ -31,7 +32,9 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
       const vdag = await db.vdag.findUnique({ where: { vdagURI }, include: { controllers: true } });
       if (!vdag || vdag.status === "removed") throw new NotFoundError("vDAG", vdagURI);
       const c = vdag.controllers.find((x) => x.status === "running" && x.url);
-      if (!c) throw new UserError(`vDAG ${vdagURI} has no running controller yet (status ${vdag.status})`);
+      if (!c) {
+        throw new OperationalError(`vDAG ${vdagURI} has no running controller yet (status ${vdag.status})`);
+      }
       return { id: c.id, url: c.url as string, clusterId: c.clusterId };
     },
 
@@ -62,8 +65,7 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
     async desiredController(controllerId: string, scope: string | null) {
       const c = await db.vdagController.findUnique({ where: { id: controllerId }, include: { vdag: true } });
       if (!c) return { controllerId, exists: false as const };
-      if (scope && c.clusterId !== scope)
-        throw new ForbiddenError(`controller ${controllerId} runs on cluster ${c.clusterId}, not ${scope}`);
+      assertClusterScope(scope, c.clusterId, `controller ${controllerId}`);
       const revision = (asObject(c.doc).revision as number | undefined) ?? 1;
       if (c.status === "removing" || c.status === "removed" || !c.vdag.compiled)
         return { controllerId, exists: true as const, removing: true, revision, config: null };
@@ -102,8 +104,7 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
     ) {
       const c = await db.vdagController.findUnique({ where: { id: controllerId }, include: { vdag: true } });
       if (!c) throw new NotFoundError("vDAG controller", controllerId);
-      if (scope && c.clusterId !== scope)
-        throw new ForbiddenError(`controller ${controllerId} runs on cluster ${c.clusterId}, not ${scope}`);
+      assertClusterScope(scope, c.clusterId, `controller ${controllerId}`);
       const removing = c.status === "removing" || c.status === "removed";
       const status = removing
         ? report.url
@@ -175,8 +176,7 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
     async storeQualitySamples(controllerId: string, samples: TQualitySample[], scope: string | null) {
       const c = await db.vdagController.findUnique({ where: { id: controllerId } });
       if (!c) throw new NotFoundError("vDAG controller", controllerId);
-      if (scope && c.clusterId !== scope)
-        throw new ForbiddenError(`controller ${controllerId} runs on cluster ${c.clusterId}, not ${scope}`);
+      assertClusterScope(scope, c.clusterId, `controller ${controllerId}`);
       await db.task.createMany({
         data: samples.map((sample) => ({
           kind: QUALITY_KIND,
@@ -185,6 +185,8 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
           targetId: c.vdagURI,
           input: { taskId: sample.taskId, controllerId },
           result: sample as unknown as Prisma.InputJsonValue,
+          // A verdict is one moment: created and finished when the controller made it.
+          createdAt: new Date(sample.at),
           finishedAt: new Date(sample.at),
         })),
       });
