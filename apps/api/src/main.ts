@@ -24,7 +24,12 @@ const services = createServices({
     policyLimits: policyLimitsOf(env),
   },
 });
-const server = createApiServer({ services, log, webOrigin: env.AIOS_WEB_ORIGIN });
+const server = createApiServer({
+  services,
+  log,
+  webOrigin: env.AIOS_WEB_ORIGIN,
+  maxBodyBytes: env.AIOS_API_MAX_BODY_MB * 2 ** 20,
+});
 server.listen(env.AIOS_API_PORT, env.AIOS_API_HOST, () => {
   log.info("api listening", { url: `http://${env.AIOS_API_HOST}:${env.AIOS_API_PORT}`, queues: queues.kind });
 });

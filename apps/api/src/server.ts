@@ -3,6 +3,7 @@ import type { Logger } from "@aios/service-kit";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { resolvePrincipal } from "./context";
 import { handleBlockInfer, isBlockInfer } from "./data-plane/block-infer";
+import { type DataPlane, DEFAULT_MAX_BODY_BYTES } from "./data-plane/io";
 import { handleVdagRoute, isVdagRoute } from "./data-plane/vdag-infer";
 import { appRouter } from "./router";
 import type { Services } from "./services";
@@ -12,10 +13,13 @@ export interface ApiServerOptions {
   log: Logger;
   /** Browser origin allowed to call the API directly (the console normally goes through its own proxy). */
   webOrigin: string;
+  /** The largest body the data plane reads (`AIOS_API_MAX_BODY_MB`); larger ones are answered 413. */
+  maxBodyBytes?: number;
 }
 
 /** The management plane's HTTP server: tRPC under /trpc, health at /healthz. */
-export function createApiServer({ services, log, webOrigin }: ApiServerOptions): Server {
+export function createApiServer({ services, log, webOrigin, maxBodyBytes }: ApiServerOptions): Server {
+  const dataPlane: DataPlane = { services, log, maxBodyBytes: maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
@@ -41,11 +45,11 @@ export function createApiServer({ services, log, webOrigin }: ApiServerOptions):
       return;
     }
     if (isBlockInfer(req)) {
-      void handleBlockInfer(services, req, res);
+      void handleBlockInfer(dataPlane, req, res);
       return;
     }
     if (isVdagRoute(req)) {
-      void handleVdagRoute(services, req, res);
+      void handleVdagRoute(dataPlane, req, res);
       return;
     }
     if (url.startsWith("/trpc/")) {

@@ -1,17 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ZVdagInferRequest } from "@aios/spec";
 import { type Principal, resolvePrincipal } from "../context";
-import { AppError, NotFoundError } from "../errors";
-import type { Services } from "../services";
-import { RequestError, readBody, send } from "./io";
+import { UserError } from "../errors";
+import { type DataPlane, failure, readJsonBody, send, sendError } from "./io";
+import { assertNoNul, decodePathSegment } from "./json-guards";
 
 const INFER = /^\/v1\/vdags\/([^/?]+)\/infer(?:\?(.*))?$/;
 const TASK = /^\/v1\/tasks\/([0-9a-f-]{36})$/;
 
 export const isVdagRoute = (req: IncomingMessage) =>
   (req.method === "POST" && INFER.test(req.url ?? "")) || (req.method === "GET" && TASK.test(req.url ?? ""));
-
-const failure = (message: string, stage: string) => ({ error: { message, stage } });
 
 /**
  * Who sent the request, for the controller's quota of requests without a session_id: the API
@@ -26,9 +24,13 @@ const callerOf = (principal: Principal, req: IncomingMessage) =>
  *   POST /v1/vdags/<vdagURI>/infer           {data, session_id?, seq_no?, files?} -> the controller's answer
  *   POST /v1/vdags/<vdagURI>/infer?async=1   -> 202 {taskId, status: "running"}
  *   GET  /v1/tasks/<taskId>                  -> the task: status, result or error, and its trace
- * The URI may be percent-encoded (`name%3A1.0.0-stable`).
+ * The URI may be percent-encoded (`name%3A1.0.0-stable`). Errors are `{error: {message, stage}}`
+ * with the taxonomy's statuses (`httpStatusOf`): 400 for a malformed or NUL escape in the URI, a
+ * body too deep or with a NUL in a string, 404 for an unknown vDAG or task, 413 for a body over the
+ * limit, 503 while the controller cannot serve.
  */
-export async function handleVdagRoute(services: Services, req: IncomingMessage, res: ServerResponse) {
+export async function handleVdagRoute(plane: DataPlane, req: IncomingMessage, res: ServerResponse) {
+  const { services } = plane;
   try {
     const principal = await resolvePrincipal(services, req.headers.authorization);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
@@ -36,30 +38,20 @@ export async function handleVdagRoute(services: Services, req: IncomingMessage, 
     if (task) return send(res, 200, await services.vdagTasks.get(task[1] ?? ""));
 
     const match = INFER.exec(req.url ?? "");
-    const vdagURI = decodeURIComponent(match?.[1] ?? "");
+    const vdagURI = decodePathSegment(match?.[1] ?? "", "vdagURI");
     const query = new URLSearchParams(match?.[2] ?? "");
-    let json: unknown;
-    try {
-      json = JSON.parse(await readBody(req));
-    } catch (err) {
-      if (err instanceof RequestError) throw err;
-      throw new RequestError("(body): is not valid JSON");
-    }
-    const parsed = ZVdagInferRequest.safeParse(json);
+    const parsed = ZVdagInferRequest.safeParse(await readJsonBody(req, plane.maxBodyBytes));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new RequestError(`${issue?.path.join(".") || "(body)"}: ${issue?.message}`);
+      throw UserError.field(issue?.path.join(".") || "(body)", issue?.message ?? "is not valid");
     }
+    assertNoNul(parsed.data);
     const caller = callerOf(principal, req);
     const async = ["1", "true"].includes(query.get("async") ?? "");
     if (async) return send(res, 202, await services.vdagTasks.submit(vdagURI, parsed.data, caller));
     const answer = await services.vdagTasks.infer(vdagURI, parsed.data, caller);
     return send(res, answer.status, answer.body);
   } catch (err) {
-    if (err instanceof RequestError) return send(res, 400, failure(err.message, "request"));
-    if (err instanceof NotFoundError) return send(res, 404, failure(err.message, "request"));
-    if (err instanceof AppError) return send(res, 503, failure(err.message, "controller"));
-    const message = err instanceof Error ? err.message : String(err);
-    return send(res, 502, failure(message, "controller"));
+    sendError(plane, res, err, "controller");
   }
 }

@@ -360,7 +360,9 @@ export function createBlockLifecycle(
     async executorEndpoint(id: string): Promise<string> {
       const r = await row(id);
       const endpoint = runtimeOf(r.doc).executorEndpoint;
-      if (!endpoint) throw new UserError(`block ${id} has no running executor yet (status ${r.status})`);
+      if (!endpoint) {
+        throw new OperationalError(`block ${id} has no running executor yet (status ${r.status})`);
+      }
       return endpoint;
     },
   };

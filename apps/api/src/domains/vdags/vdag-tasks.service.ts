@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, Prisma } from "@aios/db";
 import type { Logger } from "@aios/service-kit";
 import type { TVdagInferRequest } from "@aios/spec";
-import { NotFoundError, OperationalError, UserError } from "../../errors";
+import { NotFoundError, OperationalError, QuotaExceededError, UserError } from "../../errors";
 import { checkPolicyCommand } from "../policies/policy-contract";
 import { asObject } from "../registry/doc";
 import type { VdagControllers } from "./vdag-controllers.service";
@@ -57,11 +57,17 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
     return { status: res.status, body };
   };
 
+  /**
+   * Stores a request's outcome. `receivedAt` is when the API took the request: a task created only
+   * now (a synchronous one) is created as of then, from the same clock as `finishedAt`, so it never
+   * finishes before it began.
+   */
   const store = async (
     vdagURI: string,
     taskId: string,
     request: TVdagInferRequest,
     answer: ControllerAnswer,
+    receivedAt: Date,
   ) => {
     const ok = answer.status < 400;
     const data = {
@@ -83,6 +89,7 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
         targetType: "vdag",
         targetId: vdagURI,
         input: request as unknown as Prisma.InputJsonValue,
+        createdAt: receivedAt,
         ...data,
       },
       update: data,
@@ -95,9 +102,10 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
      * or `address:<ip>`) is what the controller's quota counts a request without session_id against.
      */
     async infer(vdagURI: string, request: TVdagInferRequest, caller: string): Promise<ControllerAnswer> {
+      const receivedAt = new Date();
       const taskId = randomUUID();
       const answer = await forward(vdagURI, taskId, request, caller);
-      void store(vdagURI, taskId, request, answer).catch((err) =>
+      void store(vdagURI, taskId, request, answer, receivedAt).catch((err) =>
         log.warn("could not store a vDAG task", { taskId, err: (err as Error).message }),
       );
       return answer;
@@ -109,12 +117,14 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
       request: TVdagInferRequest,
       caller: string,
     ): Promise<{ taskId: string; status: string }> {
+      const receivedAt = new Date();
       await vdags.controllerOf(vdagURI); // refuse at once when nothing can serve it
       const taskId = randomUUID();
       await db.task.create({
         data: {
           id: taskId,
           kind: TASK_KIND,
+          createdAt: receivedAt,
           status: "running",
           targetType: "vdag",
           targetId: vdagURI,
@@ -128,7 +138,7 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
             body: { error: { message: (err as Error).message, stage: "controller" }, trace: [] },
           }),
         )
-        .then((answer) => store(vdagURI, taskId, request, answer))
+        .then((answer) => store(vdagURI, taskId, request, answer, receivedAt))
         .catch((err) => log.error("could not store a vDAG task", { taskId, err: (err as Error).message }));
       return { taskId, status: "running" };
     },
@@ -181,6 +191,7 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
         const message =
           (asObject(asObject(json).error).message as string | undefined) ?? `HTTP ${res.status}`;
         const text = `the controller of vDAG ${vdagURI} answered ${method} ${path} with ${res.status}: ${message}`;
+        if (res.status === 429) throw new QuotaExceededError(text);
         throw res.status < 500 ? new UserError(text) : new OperationalError(text);
       }
       return json;
