@@ -1,6 +1,7 @@
 export * from "./autoscaler";
 export * from "./config";
 export * from "./desired";
+export * from "./entry";
 export * from "./executor";
 export * from "./health-checker";
 export * from "./mapper";

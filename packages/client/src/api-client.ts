@@ -50,6 +50,17 @@ export function isTransientApiError(err: unknown): boolean {
   return status === undefined || status >= 500 || status === 429;
 }
 
+/**
+ * Why the API could not be reached at all (connection refused, unknown host, a port fetch refuses),
+ * or null when it answered, even with an error.
+ */
+export function unreachableReason(err: unknown): string | null {
+  const failed = err instanceof TRPCClientError ? err.cause : err;
+  if (!(failed instanceof TypeError) || failed.message !== "fetch failed") return null;
+  const cause = (failed as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : failed.message;
+}
+
 /** A one-line, human message for an API error, with the field issues the API reported. */
 export function describeApiError(err: unknown): string {
   if (err instanceof TRPCClientError) {

@@ -2,6 +2,7 @@ export * from "./config";
 export { ControllerError, type Reply } from "./controller-error";
 export * from "./create-controller";
 export * from "./engine";
+export * from "./entry";
 export * from "./health";
 export * from "./metrics";
 export * from "./plan";

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createApiClient, describeApiError } from "../api-client";
+import { createApiClient, describeApiError, unreachableReason } from "../api-client";
 import { ALLOCATE_USAGE, allocateCommand } from "./allocate";
 import { applyCommand } from "./apply";
 import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand } from "./block";
@@ -101,7 +101,12 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
       io.err(`error: ${err.message}\n\n${USAGE}`);
       return 2;
     }
-    io.err(`error: ${describeApiError(err)}`);
+    const unreachable = unreachableReason(err);
+    io.err(
+      unreachable
+        ? `error: cannot reach the API at ${url} (${unreachable}); is it running? AIOS_API_URL sets its address`
+        : `error: ${describeApiError(err)}`,
+    );
     return 1;
   }
 }

@@ -14,6 +14,8 @@ interface Pending {
 
 const OOM_OUTPUT =
   /heap out of memory|is_heap_oom|Reached heap limit|CALL_AND_RETRY_LAST|Ineffective mark-compacts/;
+/** The sandbox child's file beside a bundled runtime; `bundle.mjs` writes it under this name. */
+const SANDBOX_CHILD_BUNDLE = "policy-sandbox-child.mjs";
 const STATE_LOST = "the sandbox process was restarted and the state of every policy in it was lost";
 
 /**
@@ -59,10 +61,10 @@ export class SandboxProcess {
 
   private ensureChild(): ChildProcess {
     if (this.child) return this.child;
-    const require = createRequire(import.meta.url);
-    const child = fork(fileURLToPath(new URL("./process-child.ts", import.meta.url)), [], {
-      // isolated-vm's README asks for --no-node-snapshot on Node >= 20; the child is TypeScript.
-      execArgv: ["--no-node-snapshot", "--import", pathToFileURL(require.resolve("tsx")).href],
+    const entry = sandboxChildEntry();
+    const child = fork(entry.path, [], {
+      // isolated-vm's README asks for --no-node-snapshot on Node >= 20.
+      execArgv: ["--no-node-snapshot", ...entry.execArgv],
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "json",
     });
@@ -99,6 +101,21 @@ export class SandboxProcess {
     }
     for (const p of waiting) p.retry();
   }
+}
+
+/**
+ * The child's program: its TypeScript source beside this file, run through tsx; or, when this code
+ * was bundled into a runtime (`bundle.mjs`: dist/main.mjs), the child bundled beside that file.
+ */
+function sandboxChildEntry(): { path: string; execArgv: string[] } {
+  if (import.meta.url.endsWith(".ts")) {
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+    return {
+      path: fileURLToPath(new URL("./process-child.ts", import.meta.url)),
+      execArgv: ["--import", tsx],
+    };
+  }
+  return { path: fileURLToPath(new URL(`./${SANDBOX_CHILD_BUNDLE}`, import.meta.url)), execArgv: [] };
 }
 
 /** An idle child must not keep the host process alive. */

@@ -1,0 +1,9 @@
+// `npm run bundle -w @aios/block-runtime` (also at the repository's postinstall): the executor as
+// dist/main.mjs, which `executorEntry()` hands the agent instead of src/main.ts while it is fresh.
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { bundleRuntime } from "@aios/policy-runtime/bundle";
+
+for (const { file, bytes } of await bundleRuntime(fileURLToPath(new URL("..", import.meta.url)))) {
+  process.stdout.write(`${relative(process.cwd(), file)}: ${Math.round(bytes / 1024)} KiB\n`);
+}
