@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { ApiClient } from "../api-client";
 import { describeApiError } from "../api-client";
-import { inApplyOrder, type LoadedDocument, loadSpecFile } from "../documents";
+import { inApplyOrder, type LoadedDocument, loadSpecFile, SpecFileError } from "../documents";
 import { type CliIo, CliUsageError } from "./io";
 
 export function readFiles(args: string[]): LoadedDocument[] {
@@ -9,8 +9,17 @@ export function readFiles(args: string[]): LoadedDocument[] {
   const files = values.file ?? [];
   if (files.length === 0) throw new CliUsageError("give at least one file with -f FILE");
   // A file that cannot be read or parsed is not a usage mistake: loadSpecFile's SpecFileError
-  // names the file and line, and main() reports it with exit code 1.
-  return files.flatMap((f) => loadSpecFile(f));
+  // names the file and line, and main() reports it with exit code 1. So is a file with nothing
+  // in it: applying it would do nothing and say nothing, which reads as success.
+  return files.flatMap((f) => {
+    const docs = loadSpecFile(f);
+    if (docs.length === 0) {
+      throw new SpecFileError(
+        `${f}: holds no spec documents (it is empty, or only whitespace, comments or an empty array)`,
+      );
+    }
+    return docs;
+  });
 }
 
 /** Applies every document (in dependency order); reports each, and fails if any failed. */
