@@ -42,7 +42,10 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
       reject(tooLarge(maxBytes));
     };
     const onEnd = () => resolve(Buffer.concat(chunks).toString("utf8"));
-    req.on("data", onData).on("end", onEnd).once("error", reject);
+    // A client that goes away mid-body made the mistake, not the API (and no one reads the answer).
+    const onError = () =>
+      reject(new UserError("(body): the connection closed before the whole body arrived"));
+    req.on("data", onData).on("end", onEnd).once("error", onError);
   });
 }
 
