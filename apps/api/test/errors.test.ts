@@ -30,11 +30,14 @@ const CASES: Array<[AppError, number, string]> = [
 ];
 
 describe("the error taxonomy's one mapping", () => {
-  it.each(CASES)("%s is HTTP %i, tRPC %s, and tRPC answers that code with the same status", (err, status, code) => {
-    expect(httpStatusOf(err)).toBe(status);
-    expect(trpcCodeOf(err)).toBe(code);
-    expect(getHTTPStatusCodeFromError(new TRPCError({ code: trpcCodeOf(err) }))).toBe(status);
-  });
+  it.each(CASES)(
+    "%s is HTTP %i, tRPC %s, and tRPC answers that code with the same status",
+    (err, status, code) => {
+      expect(httpStatusOf(err)).toBe(status);
+      expect(trpcCodeOf(err)).toBe(code);
+      expect(getHTTPStatusCodeFromError(new TRPCError({ code: trpcCodeOf(err) }))).toBe(status);
+    },
+  );
 
   it("answers 500 for anything outside the taxonomy", () => {
     expect(httpStatusOf(new Error('invalid byte sequence for encoding "UTF8": 0x00'))).toBe(500);
