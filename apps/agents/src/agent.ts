@@ -1,7 +1,8 @@
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { QueueBackend } from "@aios/queue";
-import type { Logger } from "@aios/service-kit";
+import { beaconIntervalMs, type Logger, startAliveBeacon } from "@aios/service-kit";
 import { createBlockSupervisor } from "./blocks/supervisor";
 import { createProcessDriver } from "./drivers/process-driver";
 import type { TAgentEnv } from "./env";
@@ -21,51 +22,57 @@ import { createVdagSupervisor } from "./vdags/supervisor";
 import { startClusterWorker } from "./worker";
 
 export interface RunningAgent {
+  /** Registers, takes over this cluster's workloads and starts consuming its queue. */
+  start(): Promise<void>;
+  /**
+   * Stops at any moment, also while `start` is under way: no new work begins, work under way is
+   * given a moment to finish, and every process started so far is stopped (or, without
+   * AIOS_STOP_WORKLOADS_ON_EXIT, left for the next agent to adopt).
+   */
   stop(): Promise<void>;
 }
 
 /**
  * A cluster agent: registers its cluster and node with real facts, heartbeats, and consumes its
- * cluster's queue. It talks to the API only; it never connects to the database.
+ * cluster's queue. It talks to the API only; it never connects to the database. Its stop is
+ * registered before it starts anything, so a stop during the first reconciliation leaves nothing.
  */
-export async function startAgent(deps: {
+export function createAgent(deps: {
   env: TAgentEnv;
   api: ApiClient;
   queues: QueueBackend;
   log: Logger;
-}): Promise<RunningAgent> {
+}): RunningAgent {
   const { env, api, queues, log } = deps;
   const clusterId = env.AIOS_CLUSTER_ID;
-  const facts = await readNodeFacts();
-  let stopped = false;
-
-  await retry(log, "register", () =>
-    api.agents.register.mutate({
-      clusterId,
-      publicHostname: env.AIOS_PUBLIC_HOSTNAME,
-      node: { id: env.nodeId, ...facts },
-    }),
-  );
-  log.info("registered", {
-    nodeId: env.nodeId,
-    vcpus: facts.vcpus,
-    memoryMb: facts.memoryMb,
-    gpus: facts.gpus.length,
-  });
+  const stateDir = join(resolve(env.AIOS_HOME), "agent", clusterId);
+  mkdirSync(stateDir, { recursive: true });
+  // Workloads stop themselves when this beacon has been silent for the grace (the agent was killed
+  // and none came back to adopt them).
+  const aliveFile = join(stateDir, "agent.alive");
+  const beacon = startAliveBeacon(aliveFile, beaconIntervalMs(env.AIOS_ORPHAN_GRACE_SECONDS));
+  const abort = new AbortController();
+  const timers: NodeJS.Timeout[] = [];
+  let starting: Promise<void> | null = null;
+  let worker: { close(): Promise<void> } | null = null;
+  let stability: { stop(): void } | null = null;
 
   const limits = { cpuTimeMs: env.AIOS_POLICY_CPU_MS, memoryMb: env.AIOS_POLICY_MEMORY_MB };
+  const guard = { aliveFile, orphanGraceSeconds: env.AIOS_ORPHAN_GRACE_SECONDS };
   const functions = createFunctionSupervisor({
     api,
     log,
     publicHostname: env.AIOS_PUBLIC_HOSTNAME,
     bindHost: env.AIOS_BIND_HOST,
     limits,
+    guard,
   });
   const driver = createProcessDriver({
     repoRoot: resolve(import.meta.dirname, "../../.."),
-    stateDir: join(resolve(env.AIOS_HOME), "agent", clusterId),
+    stateDir,
     host: env.AIOS_PUBLIC_HOSTNAME,
     bindHost: env.AIOS_BIND_HOST,
+    ...guard,
   });
   const blocks = createBlockSupervisor({
     api,
@@ -73,94 +80,137 @@ export async function startAgent(deps: {
     log,
     nodeId: env.nodeId,
     metricsIntervalMs: env.AIOS_METRICS_SECONDS * 1000,
-    systemsDir: join(resolve(env.AIOS_HOME), "agent", clusterId, "systems"),
+    systemsDir: join(stateDir, "systems"),
   });
-  // Desired state lives in the API: after a restart, the functions and blocks of this cluster come
-  // back, and nothing is started twice.
-  await retry(log, "function reconciliation", () => functions.reconcileAll(clusterId));
-  await retry(log, "block reconciliation", () => blocks.reconcileAll(clusterId));
   const vdags = createVdagSupervisor({ api, driver, log });
-  await retry(log, "vDAG controller reconciliation", () => vdags.reconcileAll(clusterId));
-  // The cluster's stability checker (config.stabilityChecker), run with the agent's policy limits.
-  const stability = startStabilityChecker({
-    api,
-    clusterId,
-    log,
-    limits,
-    intervalMs: env.AIOS_STABILITY_SECONDS ? env.AIOS_STABILITY_SECONDS * 1000 : undefined,
-  });
-  const worker = startClusterWorker({
-    queues,
-    clusterId,
-    log,
-    handlers: {
-      "cluster.ping": clusterPingHandler(env.nodeId),
-      "policy.run": policyRunHandler(api, limits),
-      "function.reconcile": functionReconcileHandler(functions),
-      "block.reconcile": blockReconcileHandler(blocks),
-      "block.logs": blockLogsHandler(blocks),
-      "block.mgmt": blockMgmtHandler(blocks),
-      "cluster.mgmt": clusterMgmtHandler(stability),
-      "block.parameters": blockParametersHandler(blocks),
-      "instance.remove": instanceRemoveHandler(blocks),
-      "vdag.reconcile": vdagReconcileHandler(vdags),
-    },
-  });
 
-  const beat = async () => {
-    try {
-      const load = { ...readNodeLoad(), ...(facts.gpus.length > 0 ? await readGpuLoad() : {}) };
-      await api.agents.heartbeat.mutate({ clusterId, nodeId: env.nodeId, load });
-    } catch (err) {
-      log.warn("heartbeat failed", { err: (err as Error).message });
-    }
+  const start = async () => {
+    const facts = await readNodeFacts();
+    await retry(log, abort.signal, "register", () =>
+      api.agents.register.mutate({
+        clusterId,
+        publicHostname: env.AIOS_PUBLIC_HOSTNAME,
+        node: { id: env.nodeId, ...facts },
+      }),
+    );
+    log.info("registered", {
+      nodeId: env.nodeId,
+      vcpus: facts.vcpus,
+      memoryMb: facts.memoryMb,
+      gpus: facts.gpus.length,
+    });
+    // Desired state lives in the API: after a restart, the functions and blocks of this cluster come
+    // back, and nothing is started twice.
+    await retry(log, abort.signal, "function reconciliation", () => functions.reconcileAll(clusterId));
+    await retry(log, abort.signal, "block reconciliation", () => blocks.reconcileAll(clusterId));
+    await retry(log, abort.signal, "vDAG controller reconciliation", () => vdags.reconcileAll(clusterId));
+    if (abort.signal.aborted) return;
+    // The cluster's stability checker (config.stabilityChecker), run with the agent's policy limits.
+    const checker = startStabilityChecker({
+      api,
+      clusterId,
+      log,
+      limits,
+      intervalMs: env.AIOS_STABILITY_SECONDS ? env.AIOS_STABILITY_SECONDS * 1000 : undefined,
+    });
+    stability = checker;
+    worker = startClusterWorker({
+      queues,
+      clusterId,
+      log,
+      handlers: {
+        "cluster.ping": clusterPingHandler(env.nodeId),
+        "policy.run": policyRunHandler(api, limits),
+        "function.reconcile": functionReconcileHandler(functions),
+        "block.reconcile": blockReconcileHandler(blocks),
+        "block.logs": blockLogsHandler(blocks),
+        "block.mgmt": blockMgmtHandler(blocks),
+        "cluster.mgmt": clusterMgmtHandler(checker),
+        "block.parameters": blockParametersHandler(blocks),
+        "instance.remove": instanceRemoveHandler(blocks),
+        "vdag.reconcile": vdagReconcileHandler(vdags),
+      },
+    });
+    timers.push(...startLoops(facts));
   };
-  const timer = setInterval(beat, env.AIOS_HEARTBEAT_SECONDS * 1000);
-  // A lost queue entry heals itself: the desired state is re-read periodically.
-  const resync = setInterval(() => {
-    functions
-      .reconcileAll(clusterId)
-      .catch((err: Error) => log.warn("function resync failed", { err: err.message }));
-    blocks
-      .reconcileAll(clusterId)
-      .catch((err: Error) => log.warn("block resync failed", { err: err.message }));
-    vdags
-      .reconcileAll(clusterId)
-      .catch((err: Error) => log.warn("vDAG controller resync failed", { err: err.message }));
-  }, 30_000);
-  // Watch each block's processes: crashes, the executor's scale and replace requests, status.
-  const watch = setInterval(() => {
-    for (const id of blocks.hostedIds()) void blocks.tick(id);
-    for (const id of vdags.hostedIds()) void vdags.tick(id);
-  }, env.AIOS_BLOCK_WATCH_MS);
+
+  /** Heartbeats, the periodic resync and the watch over each block's and controller's processes. */
+  const startLoops = (facts: Awaited<ReturnType<typeof readNodeFacts>>): NodeJS.Timeout[] => {
+    const beat = async () => {
+      try {
+        const load = { ...readNodeLoad(), ...(facts.gpus.length > 0 ? await readGpuLoad() : {}) };
+        await api.agents.heartbeat.mutate({ clusterId, nodeId: env.nodeId, load });
+      } catch (err) {
+        log.warn("heartbeat failed", { err: (err as Error).message });
+      }
+    };
+    // A lost queue entry heals itself: the desired state is re-read periodically.
+    const resync = () => {
+      functions
+        .reconcileAll(clusterId)
+        .catch((err: Error) => log.warn("function resync failed", { err: err.message }));
+      blocks
+        .reconcileAll(clusterId)
+        .catch((err: Error) => log.warn("block resync failed", { err: err.message }));
+      vdags
+        .reconcileAll(clusterId)
+        .catch((err: Error) => log.warn("vDAG controller resync failed", { err: err.message }));
+    };
+    // Watch each block's processes: crashes, the executor's scale and replace requests, status.
+    const watch = () => {
+      for (const id of blocks.hostedIds()) void blocks.tick(id);
+      for (const id of vdags.hostedIds()) void vdags.tick(id);
+    };
+    return [
+      setInterval(beat, env.AIOS_HEARTBEAT_SECONDS * 1000),
+      setInterval(resync, 30_000),
+      setInterval(watch, env.AIOS_BLOCK_WATCH_MS),
+    ];
+  };
+
   return {
+    start() {
+      starting ??= start();
+      return starting;
+    },
     async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      clearInterval(resync);
-      clearInterval(watch);
-      await worker.close();
-      stability.stop();
+      if (abort.signal.aborted) return;
+      abort.abort();
+      for (const timer of timers) clearInterval(timer);
+      await worker?.close();
+      stability?.stop();
+      // The supervisors refuse new work from here on and wait for work under way, so a process
+      // that the first reconciliation is starting right now is stopped with the rest.
       await functions.stopAll();
       if (env.AIOS_STOP_WORKLOADS_ON_EXIT) await Promise.all([blocks.stopAll(), vdags.stopAll()]);
       else {
         blocks.detach();
         vdags.detach();
       }
+      await starting?.catch(() => undefined);
+      // Stopped deliberately with the workloads gone: nothing is left to guard. Detached ones keep
+      // the file, so the next agent within the grace finds them running.
+      beacon.stop();
     },
   };
 }
 
-async function retry<T>(log: Logger, what: string, fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+/** Retries transient API failures with backoff until `signal` aborts (then it gives up quietly). */
+async function retry<T>(
+  log: Logger,
+  signal: AbortSignal,
+  what: string,
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
+  for (let attempt = 1; !signal.aborted; attempt++) {
     try {
       return await fn();
     } catch (err) {
-      if (!isTransientApiError(err)) throw err;
+      if (!isTransientApiError(err) || signal.aborted) throw err;
       const delay = Math.min(5_000, 250 * 2 ** attempt);
       log.warn(`${what} failed; retrying`, { attempt, delayMs: delay, err: (err as Error).message });
       await new Promise((r) => setTimeout(r, delay));
     }
   }
+  return undefined;
 }

@@ -34,6 +34,11 @@ export const ZAgentEnv = z.object({
     .enum(["0", "1"])
     .default("0")
     .transform((v) => v === "1"),
+  /**
+   * How long this agent's workloads outlive it: past this without the agent's beacon (it was killed
+   * and no agent came back to adopt them) they stop themselves. 0: they run on forever.
+   */
+  AIOS_ORPHAN_GRACE_SECONDS: z.coerce.number().min(0).default(60),
   /** How often each block's processes are looked at (crashes, scale and replace requests). */
   AIOS_BLOCK_WATCH_MS: z.coerce.number().int().positive().default(1000),
   /** How often each block's figures are pushed to the API as metric samples. */

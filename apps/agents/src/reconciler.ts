@@ -1,10 +1,10 @@
 import type { Driver } from "./drivers/driver";
 
 /** How long stopAll waits for work under way (a process being started) before stopping. */
-const STOP_SETTLE_MS = 15_000;
+export const STOP_SETTLE_MS = 15_000;
 
 /** Resolves when every promise has settled, or after `ms`, whichever comes first. */
-function settledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
+export function settledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((r) => {
     timer = setTimeout(r, ms);

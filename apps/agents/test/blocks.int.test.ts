@@ -29,12 +29,28 @@ function pidsOf(instanceId: string): number[] {
   return pids;
 }
 
+/** Running, not gone and not an unreaped zombie. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/** Long enough for a restarted agent to take over, short enough to wait for in a test. */
+const ORPHAN_GRACE_SECONDS = 8;
+
 describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
   const api = useApiServer();
   const clusterId = `blk-${Date.now().toString(36)}`;
   let agent: AgentProcess;
   const start = () =>
-    startClusterAgent(api.url, clusterId, { AIOS_BLOCK_WATCH_MS: "300", AIOS_METRICS_SECONDS: "0.5" });
+    startClusterAgent(api.url, clusterId, {
+      AIOS_BLOCK_WATCH_MS: "300",
+      AIOS_METRICS_SECONDS: "0.5",
+      AIOS_ORPHAN_GRACE_SECONDS: String(ORPHAN_GRACE_SECONDS),
+    });
   const infer = async (text: string) => {
     const res = await fetch(`${api.url}/v1/blocks/sentiment/infer`, {
       method: "POST",
@@ -201,6 +217,33 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
       })
       .toBe(3);
     expect(await executorInstances(record)).toEqual((await instances()).map((i) => i.id).sort());
+  });
+
+  it("a killed agent that nobody restarts: its workloads stop themselves after the grace", async () => {
+    const ids = (await instances()).map((i) => i.id);
+    const executorPid = (
+      JSON.parse(
+        readFileSync(join(agentStateDir(clusterId), "workloads", "sentiment-executor.json"), "utf8"),
+      ) as { pid: number }
+    ).pid;
+    expect(ids.flatMap(pidsOf).length).toBeGreaterThanOrEqual(3);
+    await agent.kill();
+    await waitUntil(
+      "the orphaned instances and executor to stop",
+      async () => ids.flatMap(pidsOf).length === 0 && !running(executorPid),
+      (ORPHAN_GRACE_SECONDS + 20) * 1000,
+    );
+    // The desired state is still in the API: the next agent runs the block again.
+    agent = start();
+    await expect
+      .poll(async () => (await instances()).filter((i) => i.status === "healthy").length, {
+        timeout: 60_000,
+        interval: 300,
+      })
+      .toBe(3);
+    await expect
+      .poll(async () => (await infer("I love it")).status, { timeout: 30_000, interval: 300 })
+      .toBe(200);
   });
 
   it("removes the block: processes stop and the status is removed", async () => {

@@ -5,5 +5,6 @@ export * from "./http-client";
 export * from "./http-server";
 export * from "./logger";
 export * from "./net";
+export * from "./orphan-guard";
 export * from "./shutdown";
 export * from "./supervisor";

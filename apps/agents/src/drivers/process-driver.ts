@@ -12,7 +12,13 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
-import { findFreePort, probeHostOf, waitForPort } from "@aios/service-kit";
+import {
+  findFreePort,
+  ORPHAN_GUARD_PRELOAD,
+  orphanGuardEnv,
+  probeHostOf,
+  waitForPort,
+} from "@aios/service-kit";
 import type { Driver, JobSpec, Workload, WorkloadSpec } from "./driver";
 import { tailLines } from "./tail";
 
@@ -32,6 +38,8 @@ interface WorkloadRecord {
  * `<stateDir>/logs/<name>.log`. A record per workload in `<stateDir>/workloads/` lets a restarted
  * agent adopt what still runs: output goes to files, not pipes, so nothing depends on the agent.
  * A record holds the workload's control token, so records are 0600 in a 0700 directory.
+ * Every process starts with the orphan guard preloaded: when the agent's alive file has not been
+ * touched for `orphanGraceSeconds` (the agent was killed and none came back), it stops itself.
  */
 export function createProcessDriver(opts: {
   repoRoot: string;
@@ -40,6 +48,10 @@ export function createProcessDriver(opts: {
   host?: string;
   /** The address workloads listen on (`HOST` in their environment); 0.0.0.0 for every interface. */
   bindHost?: string;
+  /** The file the agent's beacon touches (`startAliveBeacon`); unset: workloads run on unguarded. */
+  aliveFile?: string;
+  /** How long a workload outlives its agent before it stops itself; 0 never. */
+  orphanGraceSeconds?: number;
 }): Driver {
   const host = opts.host ?? "127.0.0.1";
   const bindHost = opts.bindHost ?? "127.0.0.1";
@@ -48,6 +60,14 @@ export function createProcessDriver(opts: {
   mkdirSync(logsDir, { recursive: true });
   mkdirSync(recordsDir, { recursive: true, mode: 0o700 });
   chmodSync(recordsDir, 0o700); // also when an older agent made it
+  const guardEnv = opts.aliveFile ? orphanGuardEnv(opts.aliveFile, opts.orphanGraceSeconds ?? 60) : {};
+  const nodeArgs = (entry: string) => [
+    "--import",
+    ORPHAN_GUARD_PRELOAD,
+    "--import",
+    "tsx",
+    resolve(opts.repoRoot, entry),
+  ];
   const recordFile = (name: string) => join(recordsDir, `${name}.json`);
   const logFile = (name: string) => join(logsDir, `${name}.log`);
 
@@ -79,25 +99,22 @@ export function createProcessDriver(opts: {
       const port = await findFreePort();
       const out = openSync(logFile(spec.name), "a");
       const visible = spec.gpus.join(",");
-      const child = spawn(
-        process.execPath,
-        ["--no-node-snapshot", "--import", "tsx", resolve(opts.repoRoot, spec.entry)],
-        {
-          cwd: opts.repoRoot,
-          env: {
-            ...process.env,
-            ...spec.env,
-            // Only the workload it was made for gets a token, never one the agent inherited.
-            AIOS_CONTROL_TOKEN: spec.controlToken,
-            HOST: bindHost,
-            PORT: String(port),
-            CUDA_VISIBLE_DEVICES: visible,
-            NVIDIA_VISIBLE_DEVICES: visible,
-          },
-          stdio: ["ignore", out, out],
-          detached: true,
+      const child = spawn(process.execPath, ["--no-node-snapshot", ...nodeArgs(spec.entry)], {
+        cwd: opts.repoRoot,
+        env: {
+          ...process.env,
+          ...spec.env,
+          ...guardEnv,
+          // Only the workload it was made for gets a token, never one the agent inherited.
+          AIOS_CONTROL_TOKEN: spec.controlToken,
+          HOST: bindHost,
+          PORT: String(port),
+          CUDA_VISIBLE_DEVICES: visible,
+          NVIDIA_VISIBLE_DEVICES: visible,
         },
-      );
+        stdio: ["ignore", out, out],
+        detached: true,
+      });
       closeSync(out);
       if (child.pid === undefined) throw new Error(`could not start ${spec.name}`);
       const record: WorkloadRecord = {
@@ -132,9 +149,9 @@ export function createProcessDriver(opts: {
 
     runJob(spec: JobSpec): Promise<{ code: number | null }> {
       return new Promise((resolvePromise, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", resolve(opts.repoRoot, spec.entry)], {
+        const child = spawn(process.execPath, nodeArgs(spec.entry), {
           cwd: opts.repoRoot,
-          env: { ...process.env, ...spec.env },
+          env: { ...process.env, ...spec.env, ...guardEnv },
           stdio: ["ignore", "pipe", "pipe"],
           detached: true,
         });

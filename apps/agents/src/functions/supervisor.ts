@@ -3,12 +3,16 @@ import { type ApiClient, isTransientApiError } from "@aios/client";
 import {
   findFreePort,
   type Logger,
+  ORPHAN_GUARD_PRELOAD,
+  orphanGuardEnv,
   probeHostOf,
   type SupervisedChild,
   startChild,
   waitForPort,
 } from "@aios/service-kit";
 import type { TFunctionReplica } from "@aios/spec";
+
+import { STOP_SETTLE_MS, settledWithin } from "../reconciler";
 
 const REPLICA_MAIN = resolve(import.meta.dirname, "replica-main.ts");
 const RESTART_DELAY_MS = 1_000;
@@ -36,6 +40,8 @@ export interface FunctionSupervisorOptions {
   /** The address replicas listen on (0.0.0.0: every interface). */
   bindHost: string;
   limits: { cpuTimeMs: number; memoryMb: number };
+  /** Replicas stop themselves when the agent's alive file is silent this long (see orphan-guard). */
+  guard?: { aliveFile: string; orphanGraceSeconds: number };
 }
 
 /**
@@ -58,11 +64,13 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
 
   const startReplica = async (name: string, fn: HostedFunction, index: number, source: string) => {
     const port = await findFreePort();
+    if (stopping) throw new Error("the agent is stopping");
     const child = startChild({
       name: `${name}#${index}`,
       command: process.execPath,
-      args: ["--no-node-snapshot", "--import", "tsx", REPLICA_MAIN],
+      args: ["--no-node-snapshot", "--import", ORPHAN_GUARD_PRELOAD, "--import", "tsx", REPLICA_MAIN],
       env: {
+        ...(opts.guard ? orphanGuardEnv(opts.guard.aliveFile, opts.guard.orphanGraceSeconds) : {}),
         AIOS_FUNCTION_NAME: name,
         AIOS_FUNCTION_SOURCE: source,
         AIOS_REPLICA_INDEX: String(index),
@@ -163,7 +171,8 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
         hosted.set(name, fn);
       }
       const target = fn;
-      const run = target.chain.then(() => reconcileNow(name, target));
+      // Once stopping, no new work starts (it could start a replica nobody stops).
+      const run = target.chain.then(() => (stopping ? undefined : reconcileNow(name, target)));
       target.chain = run.catch(() => undefined);
       return run;
     },
@@ -176,8 +185,13 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
 
     hostedNames: () => [...hosted.keys()],
 
+    /** Stops every replica, after giving a reconcile under way a moment to finish its starts. */
     async stopAll(): Promise<void> {
       stopping = true;
+      await settledWithin(
+        [...hosted.values()].map((fn) => fn.chain),
+        STOP_SETTLE_MS,
+      );
       await Promise.all(
         [...hosted.values()].flatMap((fn) => [...fn.replicas.keys()].map((i) => stopReplica(fn, i))),
       );
