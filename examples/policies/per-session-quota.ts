@@ -1,18 +1,51 @@
 import { definePolicy } from "@aios/policy-runtime";
 
-// A fixed number of requests per client session keeps one client from starving the others on a
-// shared vDAG. settings: limit (default 100). Operators can raise one session's limit at run time
-// with the management command setLimit {sessionId, limit} without redeploying the policy.
+// A number of requests per client session in each window of time keeps one client from starving
+// the others on a shared vDAG, and lets it back in when the window rolls over.
+// settings: limit (requests per window, default 100), windowSeconds (default 60; 86400 for a day).
+// Windows are fixed and aligned to the epoch; the clock is the request's arrival (`input.input.ts`,
+// set by the controller). A request without session_id counts against its caller
+// (`anonymous:token:<id>` or `anonymous:address:<ip>`), not one session shared by every such caller.
+// The window's count is the controller's count (`quota`) less what it was at the session's first
+// request in the window, so the controller's reset of a session starts it over; a policy instance
+// that starts mid-window (a new configuration, a dry run) counts from the first request it sees.
+// Operators can raise one session's limit at run time with the management command
+// setLimit {sessionId, limit} without redeploying the policy.
 export default definePolicy({
   kind: "quotaChecker",
   init() {
-    return { overrides: {} as Record<string, number> };
+    return {
+      overrides: {} as Record<string, number>,
+      /** Start (epoch ms) of the current window. */
+      windowStart: 0,
+      /** Per session seen in this window: its `quota` count when the window began for it. */
+      before: {} as Record<string, number>,
+    };
   },
   eval(input, { state, settings }) {
+    const windowSeconds = Number(settings.windowSeconds ?? 60);
+    const windowMs = windowSeconds * 1000;
+    const now = input.input.ts;
+    const start = now - (now % windowMs);
+    if (start > state.windowStart) {
+      state.windowStart = start;
+      state.before = {};
+    }
+    // `quota` is the controller's count of the session's allowed requests, this one included. A
+    // count at or below the window's record means an operator reset or deleted the session.
+    let before = state.before[input.sessionId];
+    if (before === undefined || input.quota <= before) {
+      before = input.quota - 1;
+      state.before[input.sessionId] = before;
+    }
+    const used = input.quota - before;
     const limit = state.overrides[input.sessionId] ?? Number(settings.limit ?? 100);
-    // `quota` already counts this request, so the limit-th request is still allowed.
-    if (input.quota <= limit) return { allowed: true };
-    return { allowed: false, reason: `session ${input.sessionId} used its ${limit} requests` };
+    if (used <= limit) return { allowed: true };
+    const retryIn = Math.ceil((start + windowMs - now) / 1000);
+    return {
+      allowed: false,
+      reason: `session ${input.sessionId} used its ${limit} requests per ${windowSeconds} s; try again in ${retryIn} s`,
+    };
   },
   management(action, data, { state }) {
     const args = (data ?? {}) as { sessionId?: unknown; limit?: unknown };

@@ -9,6 +9,7 @@ const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
 const PIPELINE = "text-pipeline:1.0.0-stable";
 const NESTED = "review-pipeline:1.0.0-stable";
+const WINDOW_SECONDS = 1_000_000_000;
 
 interface Answer {
   taskId?: string;
@@ -28,10 +29,10 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
   const api = useApiServer();
   const clusterId = `vdg-${Date.now().toString(36)}`;
   let agent: AgentProcess;
-  const infer = async (uri: string, body: Record<string, unknown>, query = "") => {
+  const infer = async (uri: string, body: Record<string, unknown>, query = "", token?: string) => {
     const res = await fetch(`${api.url}/v1/vdags/${encodeURIComponent(uri)}/infer${query}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as Answer };
@@ -68,12 +69,19 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
       async () => (await api.caller().blocks.list({ clusterId })).every((b) => b.status === "running"),
       60_000,
     );
-    // The example as shipped, with a health check every second for the test.
+    // The example as shipped, with a health check every second and a quota window no test run
+    // crosses (the quota tests count requests within one window).
     for (const { document } of loadSpecFile(resolve(examples, "text-pipeline.json"))) {
-      const values = (document as { body: { spec: { values: { controller?: { healthChecker?: object } } } } })
-        .body.spec.values;
+      type Controller = {
+        healthChecker?: object;
+        quotaChecker?: { quotaCheckerPolicyRule: { settings: object } };
+      };
+      const values = (document as { body: { spec: { values: { controller?: Controller } } } }).body.spec
+        .values;
       if (values.controller?.healthChecker)
         values.controller.healthChecker = { ...values.controller.healthChecker, interval: 1 };
+      const quotaRule = values.controller?.quotaChecker?.quotaCheckerPolicyRule;
+      if (quotaRule) quotaRule.settings = { ...quotaRule.settings, windowSeconds: WINDOW_SECONDS };
       await apply(document);
     }
     await waitUntil(
@@ -167,15 +175,43 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
     }
     const refused = await infer(PIPELINE, { session_id: "limited", data: { text: "fine" } });
     expect(refused.status).toBe(429);
-    expect(refused.body.error).toMatchObject({
-      stage: "quota",
-      message: "session limited used its 3 requests",
-    });
+    expect(refused.body.error).toMatchObject({ stage: "quota" });
+    expect(refused.body.error?.message).toMatch(
+      new RegExp(`^session limited used its 3 requests per ${WINDOW_SECONDS} s; try again in \\d+ s$`),
+    );
     expect(await api.caller().vdags.quota({ vdagURI: PIPELINE, sessionId: "limited" })).toMatchObject({
       count: 3,
     });
     await api.caller().vdags.quotaReset({ vdagURI: PIPELINE, sessionId: "limited" });
     expect((await infer(PIPELINE, { session_id: "limited", data: { text: "fine" } })).status).toBe(200);
+  });
+
+  it("counts requests without a session_id per API token, not in one session every such caller shares", async () => {
+    const [a, b] = await Promise.all(
+      ["quota-a", "quota-b"].map((name) => api.services.tokens.issue({ name, role: "viewer" })),
+    );
+    const sessionOf = (t: { id: string }) => `anonymous:token:${t.id}`;
+    await api.caller().vdags.mgmt({
+      vdagURI: PIPELINE,
+      service: "quota",
+      action: "setLimit",
+      data: { sessionId: sessionOf(a!), limit: 1 },
+    });
+    const anonymous = (t: { token: string }) => infer(PIPELINE, { data: { text: "fine" } }, "", t.token);
+    expect((await anonymous(a!)).status).toBe(200);
+    const refused = await anonymous(a!);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error?.message).toMatch(new RegExp(`^session ${sessionOf(a!)} used its 1 requests`));
+    expect((await anonymous(b!)).status).toBe(200);
+    expect((await anonymous(b!)).status).toBe(200);
+    for (const [t, count] of [
+      [a!, 1],
+      [b!, 2],
+    ] as const) {
+      expect(await api.caller().vdags.quota({ vdagURI: PIPELINE, sessionId: sessionOf(t) })).toMatchObject({
+        count,
+      });
+    }
   });
 
   it("samples every 10th request for the quality checker and keeps its verdicts", async () => {

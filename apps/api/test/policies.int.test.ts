@@ -111,12 +111,25 @@ describe("policy system in the API", () => {
 
   it("dry-runs a stored policy with the caller's settings overriding its defaults", async () => {
     const r = await api.caller().policies.dryRun({
-      policyRuleURI: "per-session-quota:1.0.0-stable",
-      input: { sessionId: "s-1", quota: 5, input: { session_id: "s-1", seq_no: 5, data: {}, ts: 0 } },
-      settings: { limit: 3 },
+      policyRuleURI: "max-blocks-per-cluster:1.0.0-stable",
+      input: {
+        action: "add_block",
+        blockData: {
+          id: "blk-new",
+          blockComponentURI: "model.echo:1.0.0-stable",
+          minInstances: 1,
+          maxInstances: 1,
+        },
+        clusterData: { id: "c-1" },
+        clusterBlocks: ["blk-old"],
+      },
+      settings: { maxBlocks: 1 },
     });
     expect(r.error).toBeUndefined();
-    expect(r.output).toEqual({ allowed: false, reason: "session s-1 used its 3 requests" });
+    expect(r.output).toEqual({
+      allowed: false,
+      reason: "cluster c-1 already runs 1 block(s), the limit is 1",
+    });
   });
 
   it("executes a stored policy statelessly (execution type 2)", async () => {

@@ -74,7 +74,7 @@ export type TVdagControllerConfig = z.infer<typeof ZVdagControllerConfig>;
 
 /** A request to a vDAG (`POST /v1/vdags/<uri>/infer`, or the controller's `POST /v1/infer`). */
 export const ZVdagInferRequest = z.object({
-  /** Quotas count per session; absent: `default`. */
+  /** Quotas count per session; absent: the packet's is `default` and the quota counts per caller. */
   session_id: z.string().min(1).max(200).optional(),
   seq_no: z.number().int().min(0).optional(),
   data: ZJsonObject,

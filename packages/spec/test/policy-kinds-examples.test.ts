@@ -343,15 +343,62 @@ describe("example policies decide sensibly and return valid outputs", () => {
     expect(q.logs.length).toBe(1);
   });
 
-  it("per-session-quota allows up to the limit and honours a per-session override", () => {
-    const p = start("per-session-quota", { limit: 2 });
-    const ask = (quota: number) =>
-      p.eval({ sessionId: "s-1", quota, input: packet() }) as { allowed: boolean };
-    expect([1, 2, 3].map((q) => ask(q).allowed)).toEqual([true, true, false]);
-    expect(p.management("setLimit", { sessionId: "s-1", limit: 5 })).toEqual({ ok: true });
-    expect(ask(3).allowed).toBe(true);
-    expect(p.management("clearLimit", { sessionId: "s-1" })).toEqual({ ok: true });
-    expect(ask(3)).toEqual({ allowed: false, reason: "session s-1 used its 2 requests" });
+  describe("per-session-quota", () => {
+    const MINUTE = 60_000;
+    const t0 = 1_700_000_040_000; // the start of a minute
+    /** The controller's side: a count of allowed requests per session, as QuotaTable keeps it. */
+    function controller(p: TRunning) {
+      const counts: Record<string, number> = {};
+      return (sessionId: string, ts: number) => {
+        const quota = (counts[sessionId] ?? 0) + 1;
+        const out = p.eval({ sessionId, quota, input: { ...packet(), ts } }) as {
+          allowed: boolean;
+          reason?: string;
+        };
+        if (out.allowed) counts[sessionId] = quota;
+        return out;
+      };
+    }
+
+    it("allows the limit per window and allows again when the window rolls over", () => {
+      const ask = controller(start("per-session-quota", { limit: 2, windowSeconds: 60 }));
+      expect([0, 1, 2].map((i) => ask("s-1", t0 + i * 1000).allowed)).toEqual([true, true, false]);
+      expect(ask("s-1", t0 + 45_000)).toEqual({
+        allowed: false,
+        reason: "session s-1 used its 2 requests per 60 s; try again in 15 s",
+      });
+      expect([0, 1, 2].map((i) => ask("s-1", t0 + MINUTE + i).allowed)).toEqual([true, true, false]);
+      expect(ask("s-1", t0 + 10 * MINUTE).allowed).toBe(true);
+    });
+
+    it("gives each caller without a session its own budget", () => {
+      const ask = controller(start("per-session-quota", { limit: 1, windowSeconds: 86_400 }));
+      expect(ask("anonymous:token:tok-a", t0).allowed).toBe(true);
+      expect(ask("anonymous:token:tok-a", t0 + 1).allowed).toBe(false);
+      expect(ask("anonymous:token:tok-b", t0 + 2).allowed).toBe(true);
+      expect(ask("anonymous:address:127.0.0.2", t0 + 3).allowed).toBe(true);
+    });
+
+    it("starts over when an operator resets the session, and honours a per-session override", () => {
+      const p = start("per-session-quota", { limit: 2 });
+      const ask = (quota: number, ts = t0) =>
+        (p.eval({ sessionId: "s-1", quota, input: { ...packet(), ts } }) as { allowed: boolean }).allowed;
+      expect([1, 2, 3].map((q) => ask(q))).toEqual([true, true, false]);
+      // The controller's count went back to 0: the next request is the session's first again.
+      expect([1, 2, 3].map((q) => ask(q))).toEqual([true, true, false]);
+      expect(p.management("setLimit", { sessionId: "s-1", limit: 3 })).toEqual({ ok: true });
+      expect(ask(3)).toBe(true);
+      expect(p.management("clearLimit", { sessionId: "s-1" })).toEqual({ ok: true });
+      expect(ask(3)).toBe(false);
+    });
+
+    it("defaults to the spec's 100 requests per 60 s", () => {
+      const ask = controller(start("per-session-quota"));
+      const allowed = Array.from({ length: 101 }, (_, i) => ask("s-1", t0 + i).allowed);
+      expect(allowed.filter(Boolean)).toHaveLength(100);
+      expect(allowed[100]).toBe(false);
+      expect(ask("s-1", t0 + MINUTE).allowed).toBe(true);
+    });
   });
 
   it("sample-quality fails empty or incomplete responses and warns on a low pass rate", () => {

@@ -7,7 +7,7 @@ import type { Generation, Generations } from "./generations";
 import type { HealthMonitor } from "./health";
 import type { ControllerMetrics } from "./metrics";
 import type { QualitySampler } from "./quality";
-import type { QuotaTable } from "./quota";
+import { type QuotaTable, quotaSessionOf } from "./quota";
 
 const MAX_SEQ_SESSIONS = 100_000;
 
@@ -23,6 +23,13 @@ export interface InferenceDeps {
   /** How many answers `task(id)` keeps. */
   tasksKept: number;
   isStopping(): boolean;
+}
+
+export interface InferOptions {
+  /** The task id (`x-aios-task-id`); else a new UUID. */
+  taskId?: string;
+  /** Who sent the request (see `callerOf` in server.ts): the quota key of a request without session_id. */
+  caller?: string;
 }
 
 /**
@@ -68,9 +75,9 @@ export function createInference(deps: InferenceDeps) {
    */
   async function infer(
     json: unknown,
-    taskIdIn?: string,
+    opts: InferOptions = {},
   ): Promise<Reply<TVdagInferResponse> & { text: string }> {
-    const reply = await inferReply(json, taskIdIn);
+    const reply = await inferReply(json, opts);
     const text = JSON.stringify(reply.body);
     // Kept for GET /v1/tasks/:id: every request that was taken (not bad ones, not while stopping).
     if (reply.status !== 400 && reply.body.error?.message !== SHUTTING_DOWN)
@@ -78,9 +85,9 @@ export function createInference(deps: InferenceDeps) {
     return { ...reply, text };
   }
 
-  async function inferReply(json: unknown, taskIdIn?: string): Promise<Reply<TVdagInferResponse>> {
+  async function inferReply(json: unknown, opts: InferOptions): Promise<Reply<TVdagInferResponse>> {
     const t0 = performance.now();
-    const taskId = taskIdIn || randomUUID();
+    const taskId = opts.taskId || randomUUID();
     const gen = generations.current;
     if (deps.isStopping()) return refusal(taskId, gen, 503, "controller", SHUTTING_DOWN, t0);
     const req = ZVdagInferRequest.safeParse(json);
@@ -113,7 +120,12 @@ export function createInference(deps: InferenceDeps) {
       }
       const packet: TAiosPacket = { session_id, seq_no, data: req.data.data, ts: Date.now() };
       if (req.data.files) packet.files = req.data.files;
-      const q = await quota.check(gen.policies.quota, vdagURI, session_id, packet);
+      const q = await quota.check(gen.policies.quota, {
+        vdagURI,
+        sessionId: quotaSessionOf(req.data.session_id, opts.caller),
+        ...(opts.caller ? { caller: opts.caller } : {}),
+        packet,
+      });
       if (!q.allowed) {
         metrics.request("refused_quota");
         return refusal(taskId, gen, q.status, "quota", q.reason, t0);

@@ -4,6 +4,23 @@ import type { ControllerPolicy } from "./policies";
 export type QuotaVerdict = { allowed: true } | { allowed: false; status: 429 | 500; reason: string };
 
 /**
+ * The session a request counts against in the quota: its own session_id, else its caller's, so that
+ * callers without a session do not share one budget.
+ */
+export const quotaSessionOf = (sessionId: string | undefined, caller: string | undefined): string =>
+  sessionId ?? (caller ? `anonymous:${caller}` : "default");
+
+/** What a request brings to the quota check. */
+export interface QuotaRequest {
+  vdagURI: string;
+  /** The session it counts against (`quotaSessionOf`). */
+  sessionId: string;
+  /** Who sent it (`token:<id>` or `address:<ip>`), when known. */
+  caller?: string;
+  packet: TAiosPacket;
+}
+
+/**
  * Requests per session (and in all), and the quotaChecker policy run before each request.
  *
  * Counts only increase for allowed requests. A request reserves its count before the policy runs
@@ -18,12 +35,8 @@ export class QuotaTable {
   total = 0;
   refused = 0;
 
-  async check(
-    policy: ControllerPolicy | undefined,
-    vdagURI: string,
-    sessionId: string,
-    packet: TAiosPacket,
-  ): Promise<QuotaVerdict> {
+  async check(policy: ControllerPolicy | undefined, request: QuotaRequest): Promise<QuotaVerdict> {
+    const { vdagURI, sessionId, caller, packet } = request;
     const quota = (this.table[sessionId] ?? 0) + 1;
     this.table[sessionId] = quota;
     if (!policy) {
@@ -33,6 +46,7 @@ export class QuotaTable {
     const r = await policy.eval({
       vdagURI,
       sessionId,
+      ...(caller !== undefined ? { caller } : {}),
       quota,
       quotaTable: { [sessionId]: quota },
       total: this.total + 1,

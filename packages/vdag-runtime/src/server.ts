@@ -12,6 +12,7 @@ import {
 import type { TVdagControllerStatus, TVdagInferResponse } from "@aios/spec";
 import type { ControllerSettings, TVdagControllerConfig } from "./config";
 import type { HealthMonitor } from "./health";
+import type { InferOptions } from "./inference";
 import type { ControllerMetrics } from "./metrics";
 import type { CompiledPlan } from "./plan";
 import type { QualitySampler } from "./quality";
@@ -39,7 +40,7 @@ export interface ControllerRoutes {
   quality: QualitySampler;
   config(): TVdagControllerConfig;
   plan(): CompiledPlan;
-  infer(json: unknown, taskId?: string): Promise<Reply<TVdagInferResponse> & { text: string }>;
+  infer(json: unknown, opts?: InferOptions): Promise<Reply<TVdagInferResponse> & { text: string }>;
   setConfig(input: unknown): Promise<void>;
   status(): TVdagControllerStatus & { generation: number; inFlight: number };
   task(id: string): string | undefined;
@@ -72,6 +73,19 @@ const param = (s: string | undefined) => {
   }
 };
 
+const MAX_CALLER = 200;
+
+/**
+ * Who sent a request: `x-aios-caller` as the API sets it (`token:<API token id>` or
+ * `address:<client address>`), else the peer's address. Trusting the header gives a caller nothing
+ * it could not have by naming a session_id: it only keys the quota of requests without one.
+ */
+function callerOf(req: IncomingMessage): string {
+  const header = req.headers["x-aios-caller"];
+  if (typeof header === "string" && header.length > 0 && header.length <= MAX_CALLER) return header;
+  return `address:${req.socket.remoteAddress ?? "unknown"}`;
+}
+
 /**
  * Routes only the agent calls: they rewire the controller, read its policies' code, drain the
  * quality samples (requests and answers) or forget a session, so they need its control token.
@@ -96,8 +110,11 @@ export function createHandler(ctl: ControllerRoutes, active: { count: number }, 
 
       if (path === "/v1/infer" && method === "POST") {
         const json = await readJson(req, ctl.settings.maxBodyBytes);
-        const header = req.headers["x-aios-task-id"];
-        const r = await ctl.infer(json, typeof header === "string" ? header : undefined);
+        const taskId = req.headers["x-aios-task-id"];
+        const r = await ctl.infer(json, {
+          ...(typeof taskId === "string" ? { taskId } : {}),
+          caller: callerOf(req),
+        });
         return sendBody(res, r.status, r.text, "application/json", { "x-aios-task-id": r.body.taskId });
       }
       const parts = path.split("/"); // ["", "quota", ...]

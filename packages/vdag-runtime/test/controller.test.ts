@@ -97,6 +97,39 @@ describe("quota", () => {
     expect(refused.body.error.message).toBe("the vDAG took its 2 requests");
   });
 
+  it("counts requests without a session_id per caller, not in one shared session", async () => {
+    // The example quota policy as shipped, through the real sandbox.
+    const code = readFileSync(
+      new URL("../../../examples/policies/per-session-quota.ts", import.meta.url),
+      "utf8",
+    );
+    const quota = {
+      policy: {
+        policyRuleURI: "per-session-quota:1.0.0-stable",
+        code,
+        settings: { limit: 1, windowSeconds: 1_000_000_000 },
+      },
+    };
+    const { url, a } = await setup({ quota });
+    const anonymous = (caller?: string) =>
+      post(`${url}/v1/infer`, { data: {} }, caller ? { "x-aios-caller": caller } : {});
+    expect((await anonymous("token:tok-a")).status).toBe(200);
+    const refused = await anonymous("token:tok-a");
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.message).toMatch(
+      /^session anonymous:token:tok-a used its 1 requests per 1000000000 s/,
+    );
+    expect((await anonymous("token:tok-b")).status).toBe(200);
+    // Without the API's header the controller keys the request by the peer's address.
+    expect((await anonymous()).status).toBe(200);
+    expect((await anonymous()).status).toBe(429);
+    const sid = encodeURIComponent("anonymous:address:127.0.0.1");
+    expect(await getJson(`${url}/quota/${sid}`)).toMatchObject({ count: 1, exists: true });
+    expect(await getJson(`${url}/quota/default`)).toMatchObject({ count: 0, exists: false });
+    // The blocks still see the packet's own session: default.
+    expect(a.calls.map((c) => c.packet.session_id)).toEqual(["default", "default", "default"]);
+  });
+
   it("counts concurrent requests of a session separately", async () => {
     const { url } = await setup({ quota: { policy: policy("per-session-quota", { limit: 3 }) } });
     const results = await Promise.all(Array.from({ length: 6 }, () => infer(url, "burst")));

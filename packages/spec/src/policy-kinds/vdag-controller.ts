@@ -8,7 +8,17 @@ import { ZAiosPacket } from "./packet";
 
 export const ZQuotaCheckerInput = z.looseObject({
   vdagURI: z.string().optional(),
+  /**
+   * The session the request counts against: its `session_id`, or for a request without one,
+   * `anonymous:<caller>`, so that callers without a session do not share one budget (the packet's
+   * own `session_id` is then `default`).
+   */
   sessionId: z.string().min(1),
+  /**
+   * Who sent the request: `token:<API token id>` when it came through the API with a token, else
+   * `address:<client address>`. Absent when the controller cannot tell.
+   */
+  caller: z.string().min(1).optional(),
   /** Requests of this session so far, INCLUDING this one (the first request has quota 1). */
   quota: z.number().int().min(1),
   /**
