@@ -44,8 +44,23 @@ export interface ScenarioResult {
   met: boolean;
 }
 
+/** What the runner gives a scenario while it runs. */
+export interface ScenarioContext {
+  /**
+   * Records something that went wrong beside the figures (processes it had to kill when stopping,
+   * say): the scenario's result is then not met, with this reason, and the bench exits 1.
+   */
+  problem(reason: string): void;
+}
+
 export interface Scenario {
   name: string;
   description: string;
-  run(): Promise<ScenarioResult>;
+  /**
+   * Checked before anything starts: why the scenario cannot run here (a program it needs is
+   * missing), or undefined when it can.
+   */
+  prerequisite?(): string | undefined;
+  /** Stops everything it starts before it settles, also when it throws. */
+  run(ctx: ScenarioContext): Promise<ScenarioResult>;
 }

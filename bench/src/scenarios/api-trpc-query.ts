@@ -28,8 +28,8 @@ export const apiTrpcQuery: Scenario = {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ result: { data: payload } }));
     });
-    const [trpcPort, barePort] = [await listen(trpcServer), await listen(bareServer)];
     try {
+      const [trpcPort, barePort] = [await listen(trpcServer), await listen(bareServer)];
       const client = createTRPCClient<typeof benchRouter>({
         links: [httpLink({ url: `http://127.0.0.1:${trpcPort}/trpc` })],
       });
@@ -49,8 +49,10 @@ export const apiTrpcQuery: Scenario = {
         met: ratio <= MAX_RATIO,
       };
     } finally {
-      trpcServer.close();
-      bareServer.close();
+      for (const server of [trpcServer, bareServer]) {
+        server.closeAllConnections();
+        server.close();
+      }
     }
   },
 };

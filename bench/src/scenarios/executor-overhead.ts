@@ -34,18 +34,29 @@ export const executorOverhead: Scenario = {
   name: "executor.overhead",
   description: `1 KB JSON task through the block executor to 1 of ${INSTANCES} no-op instances vs straight to one instance`,
   async run(): Promise<ScenarioResult> {
-    const servers = await Promise.all(Array.from({ length: INSTANCES }, noopInstance));
-    const executor = await createExecutor({
-      block: { id: "bench-block", minInstances: 1, maxInstances: INSTANCES },
-      log: createLogger({ service: "bench" }, { level: "warn" }),
-      instances: servers.map((s, i) => ({ id: `i${i}`, endpoint: `http://127.0.0.1:${portOf(s)}` })),
-      settings: { autoscaleIntervalMs: 3_600_000 },
-      controlToken: null,
-    });
-    const viaExecutor = new Pool(executor.url);
-    const direct = new Pool(`http://127.0.0.1:${portOf(servers[0]!)}`);
+    const servers: Server[] = [];
+    let executor: Awaited<ReturnType<typeof createExecutor>> | undefined;
+    const pools: Pool[] = [];
     try {
-      while (executor.mapper.healthy().length < INSTANCES) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < INSTANCES; i++) servers.push(await noopInstance());
+      executor = await createExecutor({
+        block: { id: "bench-block", minInstances: 1, maxInstances: INSTANCES },
+        log: createLogger({ service: "bench" }, { level: "warn" }),
+        instances: servers.map((s, i) => ({ id: `i${i}`, endpoint: `http://127.0.0.1:${portOf(s)}` })),
+        settings: { autoscaleIntervalMs: 3_600_000 },
+        controlToken: null,
+      });
+      const viaExecutor = new Pool(executor.url);
+      const direct = new Pool(`http://127.0.0.1:${portOf(servers[0]!)}`);
+      pools.push(viaExecutor, direct);
+      const deadline = Date.now() + 30_000;
+      while (executor.mapper.healthy().length < INSTANCES) {
+        if (Date.now() > deadline)
+          throw new Error(
+            `only ${executor.mapper.healthy().length} of ${INSTANCES} instances became healthy in 30 s`,
+          );
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const body = JSON.stringify({
         packet: { session_id: "bench", seq_no: 0, ts: Date.now(), data: { text: "x".repeat(940) } },
       });
@@ -83,10 +94,12 @@ export const executorOverhead: Scenario = {
       };
       return result;
     } finally {
-      await viaExecutor.close();
-      await direct.close();
-      await executor.close(1000);
-      for (const s of servers) s.close();
+      for (const pool of pools) await pool.close();
+      await executor?.close(1000);
+      for (const s of servers) {
+        s.closeAllConnections();
+        s.close();
+      }
     }
   },
 };

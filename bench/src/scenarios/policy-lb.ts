@@ -4,6 +4,7 @@ import {
   type PolicyInstance,
   type SandboxIsolation,
 } from "@aios/policy-runtime";
+import { SandboxProcess } from "@aios/policy-runtime/sandbox";
 import ivm from "isolated-vm";
 import { measure, round, type Scenario, type ScenarioResult } from "../measure";
 
@@ -76,14 +77,20 @@ function warmDecision(instances: number, isolation: SandboxIsolation): Scenario 
     async run(): Promise<ScenarioResult> {
       const next = lbInputs(instances);
       const direct = directRoundRobin();
-      const instance: PolicyInstance = await loadPolicyInstance(await compilePolicy(ROUND_ROBIN), {
-        isolation,
-      });
+      // A sandbox process of its own (not the host's shared one), stopped when the scenario ends.
+      const sandbox = isolation === "process" ? new SandboxProcess() : undefined;
+      let instance: PolicyInstance | undefined;
       try {
+        const compiled = await compilePolicy(ROUND_ROBIN);
+        const loaded = await loadPolicyInstance(compiled, {
+          isolation,
+          ...(sandbox ? { process: sandbox } : {}),
+        });
+        instance = loaded;
         const opts = { n: isolation === "process" ? 5000 : 20_000, warmup: 2000 };
         const baseline = await measure(async () => direct(next()), opts);
         const measured = await measure(async () => {
-          const r = await instance.eval(next(), { trustedInput: isolation === "in-process" });
+          const r = await loaded.eval(next(), { trustedInput: isolation === "in-process" });
           if (!r.ok) throw r.error;
         }, opts);
         return {
@@ -95,7 +102,8 @@ function warmDecision(instances: number, isolation: SandboxIsolation): Scenario 
           met: measured.p99_ms <= TARGET_P99_MS && measured.per_s >= TARGET_PER_S,
         };
       } finally {
-        instance.dispose();
+        instance?.dispose();
+        sandbox?.stop();
       }
     },
   };

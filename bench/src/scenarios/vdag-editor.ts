@@ -1,29 +1,57 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
 import { resolve } from "node:path";
 import { findFreePort } from "@aios/service-kit";
 import { type Browser, chromium, type Page } from "@playwright/test";
-import { round, type Scenario, type ScenarioResult } from "../measure";
+import { round, type Scenario, type ScenarioContext, type ScenarioResult } from "../measure";
+import { describeProcess, processesOfHome, stopProcesses } from "../processes";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
+/** The launcher's home when the bench starts the product itself. */
+export const BENCH_HOME = resolve(ROOT, ".test-output/bench-home");
 const NODES = 1_000;
 const BASELINE_NODES = 10;
 const TARGET_FIRST_RENDER_MS = 1_500;
 const TARGET_WORST_FRAME_MS = 50;
 const DRAG_STEPS = 60;
+/** The launcher stops its services within 35 s (the agent gets 30 s to stop its workloads). */
+const LAUNCHER_STOP_MS = 60_000;
+
+const chromiumPath = () => process.env.AIOS_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Why Chromium cannot be started from `path`, or undefined when it can. */
+export function chromiumMissing(path: string): string | undefined {
+  try {
+    accessSync(path, constants.X_OK);
+    return undefined;
+  } catch {
+    return `no Chromium at ${path} (install Debian's chromium or set AIOS_CHROMIUM to one)`;
+  }
+}
+
+interface Product {
+  url: string;
+  /** Resolves once the console answers; throws when the launcher exits first or it takes too long. */
+  ready(): Promise<void>;
+  /** Stops what was started and checks nothing of it is left (what is, is stopped and reported). */
+  stop(ctx: ScenarioContext): Promise<void>;
+}
 
 /**
  * The console under test: AIOS_WEB_URL when given (a running console), else the whole product
- * started by the launcher on free ports (the first start builds the console, ~1–2 min).
+ * started by the launcher on free ports under BENCH_HOME (the first start builds the console,
+ * ~1–2 min). The launcher stays in the bench's process group, so a Ctrl-C reaches it too.
  */
-async function consoleUrl(): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startProduct(): Promise<Product> {
   const given = process.env.AIOS_WEB_URL;
-  if (given) return { url: given.replace(/\/+$/, ""), stop: async () => {} };
+  if (given) return { url: given.replace(/\/+$/, ""), ready: async () => {}, stop: async () => {} };
+  await stopLeftovers("a previous run left");
   const [apiPort, webPort] = [await findFreePort(), await findFreePort()];
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "apps/launcher/src/main.ts"], {
     cwd: ROOT,
     env: {
       ...process.env,
-      AIOS_HOME: resolve(ROOT, ".test-output/bench-home"),
+      AIOS_HOME: BENCH_HOME,
       AIOS_API_PORT: String(apiPort),
       AIOS_WEB_PORT: String(webPort),
       AIOS_LOG_FORMAT: "json",
@@ -31,27 +59,50 @@ async function consoleUrl(): Promise<{ url: string; stop: () => Promise<void> }>
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const url = `http://127.0.0.1:${webPort}`;
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`the launcher exited (${child.exitCode}) before the console answered`);
-    if (Date.now() > deadline) throw new Error("the console did not answer within 5 minutes");
-    const up = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
   return {
     url,
-    stop: () =>
-      new Promise<void>((done) => {
-        child.once("exit", () => done());
+    async ready() {
+      const deadline = Date.now() + 300_000;
+      for (;;) {
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(
+            `the launcher exited (${child.exitCode ?? child.signalCode}) before the console answered`,
+          );
+        if (Date.now() > deadline) throw new Error("the console did not answer within 5 minutes");
+        const up = await fetch(url).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (up) return;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    },
+    async stop(ctx) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
-      }),
+        const timeout = new Promise<"timeout">((r) => setTimeout(r, LAUNCHER_STOP_MS, "timeout").unref());
+        if ((await Promise.race([exited, timeout])) === "timeout") {
+          ctx.problem(`the launcher did not stop within ${LAUNCHER_STOP_MS / 1000} s of SIGTERM; killed it`);
+          child.kill("SIGKILL");
+          await exited;
+        }
+      }
+      const left = await stopLeftovers("the launcher left");
+      if (left) ctx.problem(left);
+    },
   };
+}
+
+/** Stops processes of BENCH_HOME still running; says which, or undefined when there were none. */
+async function stopLeftovers(who: string): Promise<string | undefined> {
+  const left = processesOfHome(BENCH_HOME);
+  if (left.length === 0) return undefined;
+  const text = `${who} ${left.length} process(es) of ${BENCH_HOME} running, stopped by the bench: ${left.map(describeProcess).join(", ")}`;
+  process.stderr.write(`  ${text}\n`);
+  await stopProcesses(left);
+  return text;
 }
 
 /**
@@ -161,12 +212,14 @@ async function measureEditor(page: Page, url: string, n: number) {
 export const vdagEditor: Scenario = {
   name: "console.vdag-editor-1000",
   description: `the vDAG editor with ${NODES} nodes and ${NODES} edges in headless Chromium: first render and the worst frame while dragging`,
-  async run(): Promise<ScenarioResult> {
-    const product = await consoleUrl();
+  prerequisite: () => chromiumMissing(chromiumPath()),
+  async run(ctx): Promise<ScenarioResult> {
+    const product = await startProduct();
     let browser: Browser | undefined;
     try {
+      await product.ready();
       browser = await chromium.launch({
-        executablePath: process.env.AIOS_CHROMIUM ?? "/usr/bin/chromium",
+        executablePath: chromiumPath(),
         args: ["--no-sandbox", "--disable-gpu"],
       });
       const fresh = () => browser?.newPage({ viewport: { width: 1440, height: 900 } }) as Promise<Page>;
@@ -192,8 +245,11 @@ export const vdagEditor: Scenario = {
           measured.firstRenderMs <= TARGET_FIRST_RENDER_MS && measured.worstFrameMs <= TARGET_WORST_FRAME_MS,
       };
     } finally {
-      await browser?.close();
-      await product.stop();
+      try {
+        await browser?.close();
+      } finally {
+        await product.stop(ctx);
+      }
     }
   },
 };

@@ -77,14 +77,9 @@ function hops(n: number): Scenario {
     name: `vdag.hops-${n}`,
     description: `a request through a vDAG controller over a chain of ${n} no-op blocks vs calling the ${n} blocks in sequence`,
     async run(): Promise<ScenarioResult> {
-      const blocks = await Promise.all(Array.from({ length: n }, noopBlock));
-      const controller = await createVdagController({
-        config: chainConfig(blocks),
-        log: createLogger({ service: "bench" }, { level: "warn" }),
-        controlToken: null,
-      });
-      const viaController = new Pool(controller.url);
-      const direct = blocks.map((b) => new Pool(urlOf(b)));
+      const blocks: Server[] = [];
+      let controller: Awaited<ReturnType<typeof createVdagController>> | undefined;
+      const pools: Pool[] = [];
       const data = { text: "x".repeat(200) };
       const request = JSON.stringify({ session_id: "bench", data });
       const post = async (pool: Pool, path: string, body: string) => {
@@ -99,6 +94,15 @@ function hops(n: number): Scenario {
         return text;
       };
       try {
+        for (let i = 0; i < n; i++) blocks.push(await noopBlock());
+        controller = await createVdagController({
+          config: chainConfig(blocks),
+          log: createLogger({ service: "bench" }, { level: "warn" }),
+          controlToken: null,
+        });
+        const viaController = new Pool(controller.url);
+        const direct = blocks.map((b) => new Pool(urlOf(b)));
+        pools.push(viaController, ...direct);
         let seq = 0;
         const sequence = async () => {
           let packet = { session_id: "bench", seq_no: seq++, ts: Date.now(), data };
@@ -123,10 +127,12 @@ function hops(n: number): Scenario {
           added_per_hop: { p50_ms: perHopP50, p99_ms: perHopP99 },
         } as ScenarioResult;
       } finally {
-        await viaController.close();
-        for (const p of direct) await p.close();
-        await controller.close(1000);
-        for (const b of blocks) b.close();
+        for (const p of pools) await p.close();
+        await controller?.close(1000);
+        for (const b of blocks) {
+          b.closeAllConnections();
+          b.close();
+        }
       }
     },
   };
