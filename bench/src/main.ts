@@ -1,8 +1,11 @@
 /**
  * `npm run bench [-- SCENARIO ...] [-- --json]`: runs the scenarios, each against a baseline
- * measured in the same run, and prints a table (or one JSON object per line with --json).
+ * measured in the same run, and prints a table (or one JSON object per line with --json). Exit
+ * code: 0 when every scenario ran and left nothing running, 1 when one could not (see run.ts).
+ * A scenario is registered by adding it to SCENARIOS.
  */
-import type { Scenario, ScenarioResult } from "./measure";
+import type { Scenario } from "./measure";
+import { exitCodeOf, jsonLine, runScenarios, table } from "./run";
 import { apiTrpcQuery } from "./scenarios/api-trpc-query";
 import { executorOverhead } from "./scenarios/executor-overhead";
 import { policyScenarios } from "./scenarios/policy-lb";
@@ -28,45 +31,17 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const results: ScenarioResult[] = [];
-for (const scenario of SCENARIOS.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
-  if (!json) process.stderr.write(`running ${scenario.name}: ${scenario.description}\n`);
-  const result = await scenario.run();
-  results.push(result);
-  if (json) process.stdout.write(`${JSON.stringify(jsonLine(result))}\n`);
-}
-if (!json) process.stdout.write(`${table(results)}\n`);
-process.exit(0);
-
-/** One line of `--json`: the measured figures at the top, beside the baseline's. */
-function jsonLine({ scenario, measured, baseline, ratio, target, met }: ScenarioResult) {
-  return { scenario, ...measured, baseline, ratio, target, met };
-}
-
-function table(rows: ScenarioResult[]): string {
-  const head = [
-    "scenario",
-    "p50 ms",
-    "p99 ms",
-    "per s",
-    "baseline p50",
-    "baseline p99",
-    "ratio",
-    "target",
-    "met",
-  ];
-  const body = rows.map((r) => [
-    r.scenario,
-    String(r.measured.p50_ms),
-    String(r.measured.p99_ms),
-    String(r.measured.per_s),
-    String(r.baseline.p50_ms),
-    String(r.baseline.p99_ms),
-    `${r.ratio}x`,
-    r.target,
-    r.met ? "yes" : "NO",
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]?.length ?? 0)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
-}
+const outcomes = await runScenarios(
+  SCENARIOS.filter((s) => wanted.length === 0 || wanted.includes(s.name)),
+  {
+    starting: (s) => {
+      if (!json) process.stderr.write(`running ${s.name}: ${s.description}\n`);
+    },
+    finished: (o) => {
+      if (json) process.stdout.write(`${JSON.stringify(jsonLine(o))}\n`);
+      else if (o.reason) process.stderr.write(`  ${o.scenario}: ${o.reason}\n`);
+    },
+  },
+);
+if (!json) process.stdout.write(`${table(outcomes)}\n`);
+process.exit(exitCodeOf(outcomes));
