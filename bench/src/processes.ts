@@ -74,7 +74,15 @@ function environOf(pid: number): string[] {
   }
 }
 
-export const describeProcess = (p: ProcessInfo) => `${p.pid} (${p.argv.join(" ").slice(0, 120) || "?"})`;
+/** Options whose value is the next argument (node's loaders), left out of a description. */
+const WITH_VALUE = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader"]);
+
+/** `<pid> (<program> <arguments>)`, without options, so what runs (`apps/api/src/main.ts`) shows. */
+export function describeProcess(p: ProcessInfo): string {
+  const [program = "?", ...args] = p.argv;
+  const kept = args.filter((a, i) => !a.startsWith("-") && !WITH_VALUE.has(args[i - 1] ?? ""));
+  return `${p.pid} (${[program, ...kept].join(" ").slice(0, 160)})`;
+}
 
 const alive = (pid: number) => readProcess(pid) !== undefined;
 

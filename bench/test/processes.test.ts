@@ -4,7 +4,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { descendantsOf, listProcesses, processesOfHome, stopProcesses, waitForExit } from "../src/processes";
+import {
+  descendantsOf,
+  describeProcess,
+  listProcesses,
+  processesOfHome,
+  stopProcesses,
+  waitForExit,
+} from "../src/processes";
 
 const home = mkdtempSync(join(tmpdir(), "bench-home-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -79,5 +86,19 @@ describe("processes", () => {
     expect(await waitForExit([stubborn.pid ?? 0], 2_000)).toBe(true);
     if (stubborn.exitCode === null && stubborn.signalCode === null) await once(stubborn, "exit");
     expect(stubborn.signalCode).toBe("SIGKILL");
+  });
+
+  it("describes a process by its program and arguments, without node's options", () => {
+    const argv = [
+      "/usr/bin/node",
+      "--no-node-snapshot",
+      "--import",
+      "tsx",
+      "apps/api/src/main.ts",
+      "--port=1",
+    ];
+    expect(describeProcess({ pid: 42, ppid: 1, pgid: 42, argv })).toBe(
+      "42 (/usr/bin/node apps/api/src/main.ts)",
+    );
   });
 });

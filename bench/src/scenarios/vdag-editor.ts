@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { resolve } from "node:path";
+import { accessSync, closeSync, constants, mkdirSync, openSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { findFreePort } from "@aios/service-kit";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { round, type Scenario, type ScenarioContext, type ScenarioResult } from "../measure";
@@ -40,13 +40,17 @@ interface Product {
 /**
  * The console under test: AIOS_WEB_URL when given (a running console), else the whole product
  * started by the launcher on free ports under BENCH_HOME (the first start builds the console,
- * ~1–2 min). The launcher stays in the bench's process group, so a Ctrl-C reaches it too.
+ * ~1–2 min). The launcher stays in the bench's process group, so a Ctrl-C reaches it too; its
+ * output goes to BENCH_HOME/launcher.log.
  */
 async function startProduct(): Promise<Product> {
   const given = process.env.AIOS_WEB_URL;
   if (given) return { url: given.replace(/\/+$/, ""), ready: async () => {}, stop: async () => {} };
   await stopLeftovers("a previous run left");
   const [apiPort, webPort] = [await findFreePort(), await findFreePort()];
+  mkdirSync(BENCH_HOME, { recursive: true });
+  const logFile = join(BENCH_HOME, "launcher.log");
+  const out = openSync(logFile, "w");
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "apps/launcher/src/main.ts"], {
     cwd: ROOT,
     env: {
@@ -57,8 +61,9 @@ async function startProduct(): Promise<Product> {
       AIOS_LOG_FORMAT: "json",
       NEXT_TELEMETRY_DISABLED: "1",
     },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", out, out],
   });
+  closeSync(out);
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const url = `http://127.0.0.1:${webPort}`;
   return {
@@ -68,9 +73,12 @@ async function startProduct(): Promise<Product> {
       for (;;) {
         if (child.exitCode !== null || child.signalCode !== null)
           throw new Error(
-            `the launcher exited (${child.exitCode ?? child.signalCode}) before the console answered`,
+            `the launcher exited (${child.exitCode ?? child.signalCode}) before the console answered; its output is in ${logFile}`,
           );
-        if (Date.now() > deadline) throw new Error("the console did not answer within 5 minutes");
+        if (Date.now() > deadline)
+          throw new Error(
+            `the console did not answer within 5 minutes; the launcher's output is in ${logFile}`,
+          );
         const up = await fetch(url).then(
           (r) => r.ok,
           () => false,
@@ -89,15 +97,23 @@ async function startProduct(): Promise<Product> {
           await exited;
         }
       }
-      const left = await stopLeftovers("the launcher left");
+      const left = await stopLeftovers("the launcher left", 5_000);
       if (left) ctx.problem(left);
     },
   };
 }
 
-/** Stops processes of BENCH_HOME still running; says which, or undefined when there were none. */
-async function stopLeftovers(who: string): Promise<string | undefined> {
-  const left = processesOfHome(BENCH_HOME);
+/**
+ * Stops processes of BENCH_HOME still running after `graceMs` (what the launcher started may take a
+ * moment to finish exiting after it); says which, or undefined when there were none.
+ */
+async function stopLeftovers(who: string, graceMs = 0): Promise<string | undefined> {
+  const deadline = Date.now() + graceMs;
+  let left = processesOfHome(BENCH_HOME);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    left = processesOfHome(BENCH_HOME);
+  }
   if (left.length === 0) return undefined;
   const text = `${who} ${left.length} process(es) of ${BENCH_HOME} running, stopped by the bench: ${left.map(describeProcess).join(", ")}`;
   process.stderr.write(`  ${text}\n`);
