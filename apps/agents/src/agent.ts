@@ -176,6 +176,9 @@ export function createAgent(deps: {
     async stop() {
       if (abort.signal.aborted) return;
       abort.abort();
+      // Nothing starts from here on: work under way fails fast instead of starting a process
+      // after the sweep below.
+      driver.close();
       for (const timer of timers) clearInterval(timer);
       await worker?.close();
       stability?.stop();

@@ -98,5 +98,29 @@ export function driverContract(name: string, makeDriver: () => Driver) {
       });
       expect(failed.code).toBe(4);
     });
+
+    it("refuses to start anything once closed; what runs can still be adopted and stopped", async () => {
+      const driver = makeDriver();
+      const running = await driver.start({ name: "hello-6", entry: ENTRY, env: {}, gpus: [] });
+      const starting = driver.start({ name: "hello-7", entry: ENTRY, env: {}, gpus: [] });
+      driver.close();
+      await expect(starting).rejects.toThrow(/the agent is stopping/);
+      await expect(driver.start({ name: "hello-8", entry: ENTRY, env: {}, gpus: [] })).rejects.toThrow(
+        /not starting hello-8: the agent is stopping/,
+      );
+      await expect(
+        driver.runJob({
+          name: "job-3",
+          entry: "apps/agents/test/fixtures/job-stages.ts",
+          env: {},
+          timeoutMs: 5_000,
+        }),
+      ).rejects.toThrow(/the agent is stopping/);
+      expect(driver.list()).not.toContain("hello-7");
+      const adopted = driver.adopt("hello-6");
+      expect(adopted?.pid).toBe(running.pid);
+      await adopted?.stop();
+      expect(driver.list()).not.toContain("hello-6");
+    });
   });
 }

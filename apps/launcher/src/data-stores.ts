@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sharedDataDirFor, startPostgres } from "@aios/db";
 import { findRedisServer, type QueueBackendConfig, startRedisServer } from "@aios/queue";
@@ -7,6 +8,8 @@ import type { TLauncherEnv } from "./env";
 export interface DataStores {
   databaseUrl: string;
   queue: QueueBackendConfig;
+  /** The server processes started here, with the signal that stops each cleanly. */
+  processes: Array<{ name: string; pid: number; signal: "SIGTERM" | "SIGINT" }>;
   stop(): Promise<void>;
 }
 
@@ -16,6 +19,7 @@ export interface DataStores {
  */
 export async function startDataStores(env: TLauncherEnv, log: Logger): Promise<DataStores> {
   const stops: Array<() => Promise<void>> = [];
+  const processes: DataStores["processes"] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err) => log.warn("stop failed", { err }));
   };
@@ -35,6 +39,9 @@ export async function startDataStores(env: TLauncherEnv, log: Logger): Promise<D
       });
       stops.push(() => pg.stop());
       databaseUrl = pg.url;
+      const postmaster = postmasterPid(pg.dataDir);
+      // SIGINT: PostgreSQL's fast shutdown.
+      if (postmaster) processes.push({ name: "postgres", pid: postmaster, signal: "SIGINT" });
     }
     let queue: QueueBackendConfig;
     const redisBinary = findRedisServer();
@@ -44,15 +51,28 @@ export async function startDataStores(env: TLauncherEnv, log: Logger): Promise<D
     } else if (redisBinary) {
       const redis = await startRedisServer({ dir: join(env.home, "redis"), binary: redisBinary });
       stops.push(() => redis.stop());
+      processes.push({ name: "redis", pid: redis.pid, signal: "SIGTERM" });
       queue = { kind: "redis", url: redis.url };
       log.info("queues: Redis (private redis-server)", { binary: redisBinary, port: redis.port });
     } else {
       queue = { kind: "postgres", url: databaseUrl };
       log.info("queues: BullMQ PostgreSQL backend (no REDIS_URL and no redis-server on PATH)");
     }
-    return { databaseUrl, queue, stop };
+    return { databaseUrl, queue, processes, stop };
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+function postmasterPid(dataDir: string): number | null {
+  try {
+    const pid = Number.parseInt(
+      readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0] ?? "",
+      10,
+    );
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null; // as root, the data dir may be unreadable here: PostgreSQL then stops with pg_ctl only
   }
 }

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { migrateDeploy } from "@aios/db";
-import { createLogger, onShutdown, startChild, waitForPort } from "@aios/service-kit";
+import { createLogger, onShutdown, waitForPort } from "@aios/service-kit";
 import { startDataStores } from "./data-stores";
 import { loadLauncherEnv } from "./env";
 import { prettyLine } from "./pretty";
-import { markWebBuilt, webBuildIsCurrent, webSourceHash } from "./web-build";
+import { startReaper } from "./reaper";
+import { runStep, superviseService } from "./services";
+import { forgetWebBuild, markWebBuilt, webBuildIsCurrent, webSourceHash } from "./web-build";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const env = loadLauncherEnv(repoRoot);
@@ -16,29 +18,42 @@ const log = createLogger(
   { service: "launcher" },
   { level: env.AIOS_LOG_LEVEL, write: (line) => print("launcher", line) },
 );
-const shutdown = onShutdown(log, { timeoutMs: 15_000 });
+const shutdown = onShutdown(log, {
+  timeoutMs: 35_000,
+  // Everything the launcher started is stopped: the reaper has nothing left to do.
+  onStopped: () => reaper.done(),
+});
 
 const tsx = ["--import", "tsx"];
-const node = process.execPath;
 const nextBin = resolve(repoRoot, "node_modules/next/dist/bin/next");
 const webDir = resolve(repoRoot, "apps/web");
+// Stops what the launcher started should the launcher itself die without stopping (SIGKILL).
+const reaper = startReaper(join(env.home, "reaper.log"));
+const deps = { log, reaper, isStopping: () => shutdown.isStopping(), print };
+/** How long a service gets to stop before SIGKILL: the agent stops its workloads first. */
+const STOP_MS: Record<string, number> = { agent: 30_000 };
+
+/** The start sequence goes no further once a stop has begun (nothing starts behind the stop). */
+function checkpoint() {
+  if (shutdown.isStopping()) throw new StoppingError();
+}
+class StoppingError extends Error {
+  constructor() {
+    super("stopping");
+  }
+}
 
 async function run(name: string, args: string[], childEnv: Record<string, string>, cwd = repoRoot) {
-  const child = startChild({ name, command: node, args, cwd, env: childEnv, onLine: (l) => print(name, l) });
-  shutdown.add(name, () => child.stop());
-  const { code, signal } = await child.exited;
-  if (code !== 0) throw new Error(`${name} failed (exit ${code ?? signal})`);
+  checkpoint();
+  await runStep({ name, args, env: childEnv, cwd }, deps, (stop) => shutdown.add(name, stop));
+  checkpoint();
 }
 
 function serve(name: string, args: string[], childEnv: Record<string, string>, cwd = repoRoot) {
-  const child = startChild({ name, command: node, args, cwd, env: childEnv, onLine: (l) => print(name, l) });
-  shutdown.add(name, () => child.stop());
-  void child.exited.then(({ code, signal }) => {
-    if (shutdown.isStopping()) return;
-    log.error(`${name} exited unexpectedly; stopping AIOS`, { code, signal });
-    void shutdown.stop(`${name} exited`).then(() => process.exit(1));
-  });
-  return child;
+  checkpoint();
+  const service = superviseService({ name, args, env: childEnv, cwd }, deps);
+  shutdown.add(name, () => service.stop(STOP_MS[name]));
+  return service;
 }
 
 /** A token the bootstrap step wrote (AIOS_AUTH=token); none in open mode. */
@@ -54,6 +69,8 @@ async function main() {
   log.info("starting AIOS", { home: env.home });
   const stores = await startDataStores(env, log);
   shutdown.add("data stores", () => stores.stop());
+  for (const p of stores.processes) reaper.track(p.name, p.pid, { group: false, signal: p.signal });
+  checkpoint();
 
   const base: Record<string, string> = {
     DATABASE_URL: stores.databaseUrl,
@@ -66,6 +83,7 @@ async function main() {
   const t0 = Date.now();
   await migrateDeploy(stores.databaseUrl);
   log.info("migrations applied", { ms: Date.now() - t0 });
+  checkpoint();
 
   const apiUrl = `http://127.0.0.1:${env.AIOS_API_PORT}`;
   const webUrl = `http://127.0.0.1:${env.AIOS_WEB_PORT}`;
@@ -79,6 +97,7 @@ async function main() {
   const tokens = join(env.home, "tokens");
   serve("api", [...tsx, "apps/api/src/main.ts"], apiEnv);
   await waitForPort(env.AIOS_API_PORT, 30_000);
+  checkpoint();
 
   const agentEnv: Record<string, string> = {
     AIOS_API_URL: apiUrl,
@@ -96,7 +115,9 @@ async function main() {
     const hash = webSourceHash(repoRoot);
     if (!webBuildIsCurrent(webDir, hash)) {
       log.info("building the console (first start or sources changed; about a minute)");
-      await run("web", [nextBin, "build"], { NEXT_TELEMETRY_DISABLED: "1" }, webDir);
+      // A build stopped halfway must not count as current at the next start.
+      forgetWebBuild(webDir);
+      await run("web build", [nextBin, "build"], { NEXT_TELEMETRY_DISABLED: "1" }, webDir);
       markWebBuilt(webDir, hash);
     }
     const webEnv = {
@@ -107,6 +128,7 @@ async function main() {
     };
     serve("web", [nextBin, "start", "-p", String(env.AIOS_WEB_PORT), "-H", "127.0.0.1"], webEnv, webDir);
     await waitForPort(env.AIOS_WEB_PORT, 60_000);
+    checkpoint();
   }
   log.info("AIOS is running", {
     console: env.AIOS_WEB === "1" ? webUrl : "disabled",
@@ -119,6 +141,8 @@ async function main() {
 }
 
 main().catch(async (err) => {
+  // A stop during the start sequence is not a failure: the shutdown under way finishes and exits.
+  if (err instanceof StoppingError || shutdown.isStopping()) return;
   log.error("start failed", { err });
   await shutdown.stop("start failed");
   process.exit(1);

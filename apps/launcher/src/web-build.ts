@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const SKIP = new Set(["node_modules", ".next", "test-results"]);
@@ -36,6 +36,11 @@ export function webBuildIsCurrent(webDir: string, hash: string): boolean {
   return (
     existsSync(join(webDir, ".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash
   );
+}
+
+/** Before a build: a build stopped halfway leaves no stamp, so the next start builds again. */
+export function forgetWebBuild(webDir: string): void {
+  rmSync(stampOf(webDir), { force: true });
 }
 
 export function markWebBuilt(webDir: string, hash: string): void {

@@ -15,7 +15,23 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
+/**
+ * A process whose reader went away (its launcher was killed: the pipe's other end is closed) must
+ * go on, above all with its own shutdown, instead of dying of EPIPE at its next log line.
+ */
+let pipesGuarded = false;
+function outliveClosedPipes(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err;
+    });
+  }
+}
+
 export function createLogger(bindings: Record<string, unknown>, opts: LoggerOptions = {}): Logger {
+  outliveClosedPipes();
   const min = ORDER[opts.level ?? "info"];
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {

@@ -6,7 +6,14 @@ type Step = { name: string; run: () => Promise<void> | void };
  * Deliberate shutdown: on SIGINT/SIGTERM, stop taking work and run the registered steps in reverse
  * order of registration (last started, first stopped), each bounded in time, then exit.
  */
-export function onShutdown(log: Logger, opts: { timeoutMs?: number } = {}) {
+export function onShutdown(
+  log: Logger,
+  opts: {
+    timeoutMs?: number;
+    /** Called once every step has run, before the process exits. */
+    onStopped?: () => void;
+  } = {},
+) {
   const steps: Step[] = [];
   let stopping: Promise<void> | null = null;
   const stop = (reason: string): Promise<void> => {
@@ -19,6 +26,7 @@ export function onShutdown(log: Logger, opts: { timeoutMs?: number } = {}) {
           log.warn("shutdown step failed", { step: step.name, err });
         }
       }
+      opts.onStopped?.();
     })();
     return stopping;
   };

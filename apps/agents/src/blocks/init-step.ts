@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { ApiClient } from "@aios/client";
 import type { Logger } from "@aios/service-kit";
-import type { Driver } from "../drivers/driver";
+import { type Driver, DriverClosedError } from "../drivers/driver";
 
 export type InitMode = "install" | "uninstall";
 type InitStageName = "begin" | "main" | "finish" | "failed";
@@ -71,6 +71,7 @@ export async function runInitStep(
     if (code !== 0) finished = false;
     if (!finished) report("failed", `exited with code ${code}${lastMessage ? `: ${lastMessage}` : ""}`);
   } catch (err) {
+    if (err instanceof DriverClosedError) throw err; // the agent is stopping: no verdict on the system
     report("failed", (err as Error).message);
   }
   await reported;

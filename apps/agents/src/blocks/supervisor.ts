@@ -1,6 +1,6 @@
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { Logger } from "@aios/service-kit";
-import { configHash, type Driver, hasExited } from "../drivers/driver";
+import { configHash, type Driver, DriverClosedError, hasExited } from "../drivers/driver";
 import { Reconciler } from "../reconciler";
 import {
   adoptBlockProcesses,
@@ -126,6 +126,7 @@ export function createBlockSupervisor(opts: {
       for (const [id, w] of started) b.instances.set(id, w);
       delete b.failure;
     } catch (err) {
+      if (err instanceof DriverClosedError) return; // the agent is stopping: not the block's fault
       b.failure = (err as Error).message;
       log.warn("block processes failed to start", { blockId, err: b.failure });
     }

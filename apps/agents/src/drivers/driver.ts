@@ -58,6 +58,20 @@ export interface Driver {
   adopt(name: string): Workload | null;
   /** Runs a program to completion (an init step): its exit code, or a timeout error. */
   runJob(spec: JobSpec): Promise<{ code: number | null }>;
+  /**
+   * The agent is stopping: from now on `start` and `runJob` refuse (a start still under way stops
+   * what it started and refuses too), so nothing begins after the agent's last sweep. Workloads
+   * already running can still be adopted and stopped.
+   */
+  close(): void;
+}
+
+/** What `start` and `runJob` reject with once the driver is closed. */
+export class DriverClosedError extends Error {
+  constructor(name: string) {
+    super(`not starting ${name}: the agent is stopping`);
+    this.name = "DriverClosedError";
+  }
 }
 
 /** The workload has stopped (its `exited` settled), looked at without waiting. */

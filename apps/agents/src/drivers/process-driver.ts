@@ -19,7 +19,7 @@ import {
   probeHostOf,
   waitForPort,
 } from "@aios/service-kit";
-import type { Driver, JobSpec, Workload, WorkloadSpec } from "./driver";
+import { type Driver, DriverClosedError, type JobSpec, type Workload, type WorkloadSpec } from "./driver";
 import { tailLines } from "./tail";
 
 interface WorkloadRecord {
@@ -68,6 +68,7 @@ export function createProcessDriver(opts: {
     "tsx",
     resolve(opts.repoRoot, entry),
   ];
+  let closed = false;
   const recordFile = (name: string) => join(recordsDir, `${name}.json`);
   const logFile = (name: string) => join(logsDir, `${name}.log`);
 
@@ -96,7 +97,9 @@ export function createProcessDriver(opts: {
     name: "process",
 
     async start(spec: WorkloadSpec): Promise<Workload> {
+      if (closed) throw new DriverClosedError(spec.name);
       const port = await findFreePort();
+      if (closed) throw new DriverClosedError(spec.name);
       const out = openSync(logFile(spec.name), "a");
       const visible = spec.gpus.join(",");
       const child = spawn(process.execPath, ["--no-node-snapshot", ...nodeArgs(spec.entry)], {
@@ -144,10 +147,16 @@ export function createProcessDriver(opts: {
         await workload.stop();
         throw err;
       }
+      if (closed) {
+        // Closed while it started: whoever closed us may have swept already.
+        await workload.stop();
+        throw new DriverClosedError(spec.name);
+      }
       return workload;
     },
 
     runJob(spec: JobSpec): Promise<{ code: number | null }> {
+      if (closed) return Promise.reject(new DriverClosedError(spec.name));
       return new Promise((resolvePromise, reject) => {
         const child = spawn(process.execPath, nodeArgs(spec.entry), {
           cwd: opts.repoRoot,
@@ -179,6 +188,10 @@ export function createProcessDriver(opts: {
           resolvePromise({ code });
         });
       });
+    },
+
+    close() {
+      closed = true;
     },
 
     list: () =>

@@ -1,7 +1,7 @@
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import { controlHeaders, fetchJson, type Logger, newControlToken } from "@aios/service-kit";
 import type { TQualitySample, TVdagControllerConfig, TVdagControllerStatus } from "@aios/spec";
-import { configHash, type Driver, hasExited, type Workload } from "../drivers/driver";
+import { configHash, type Driver, DriverClosedError, hasExited, type Workload } from "../drivers/driver";
 import { type Queued, Reconciler } from "../reconciler";
 
 const CONTROLLER_ENTRY = "packages/vdag-runtime/src/main.ts";
@@ -119,6 +119,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
       }
       await report(controllerId, c);
     } catch (err) {
+      if (err instanceof DriverClosedError) return; // the agent is stopping: not the controller's fault
       const failure = (err as Error).message;
       log.warn("vDAG controller failed", { controllerId, err: failure });
       await report(controllerId, c, { failure });
