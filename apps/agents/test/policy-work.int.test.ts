@@ -197,6 +197,8 @@ export default definePolicy({
     const r = await api.caller().graphs.execute({ graphURI: graph.graphURI, input: "hello wonderful world" });
     expect(r.ok).toBe(true);
     expect(r.trace.map((s) => s.fn)).toEqual(["stats-a", "stats-b", "stats-sum"]);
+    // Each step carries its own output, the heads' too (only tails are in `outputs`).
+    expect(r.trace[0]?.output).toEqual({ texts: 1, words: 3, longest: "wonderful" });
     // stats-sum sees {inputs: [a's output, b's output]}: the word-stats of two stats objects.
     expect(r.outputs).toEqual({ "stats-sum": { texts: 2, words: 2, longest: "wonderful" } });
   });

@@ -23,6 +23,8 @@ export interface GraphStep {
   ok: boolean;
   replica: number | null;
   durationMs: number;
+  /** The step's own output (a tail's is also in the run's `outputs`). */
+  output?: unknown;
   error?: TPolicyErrorInfo | { kind: "unavailable"; message: string };
 }
 
@@ -106,6 +108,7 @@ export function createGraphService(db: Db, functions: FunctionService) {
             ok: r.ok,
             replica: r.replica,
             durationMs: r.durationMs,
+            ...(r.ok ? { output: r.output } : {}),
             ...(r.error ? { error: r.error } : {}),
           });
           if (!r.ok) return { ok: false, failedAt: fn, outputs: {}, trace };

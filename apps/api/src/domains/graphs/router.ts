@@ -15,6 +15,8 @@ export const ZGraphExecution = z.object({
       ok: z.boolean(),
       replica: z.number().int().nullable(),
       durationMs: z.number(),
+      /** What the step returned, when it succeeded. */
+      output: z.unknown().optional(),
       error: ZPolicyErrorInfo.optional(),
     }),
   ),
