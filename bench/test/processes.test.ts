@@ -40,7 +40,7 @@ function idle(opts: {
 }
 
 const until = async (what: string, fn: () => boolean) => {
-  for (let i = 0; i < 200 && !fn(); i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 400 && !fn(); i++) await new Promise((r) => setTimeout(r, 25));
   if (!fn()) throw new Error(`timed out waiting for ${what}`);
 };
 
@@ -69,16 +69,11 @@ describe("processes", () => {
   it("kills a process that ignores SIGTERM after the grace period", async () => {
     const stubborn = spawn(
       process.execPath,
-      ["-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);"],
-      {
-        stdio: "ignore",
-      },
+      ["-e", "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000);"],
+      { stdio: ["ignore", "pipe", "ignore"] },
     );
     started.push(stubborn);
-    await until("it to start", () =>
-      listProcesses().some((p) => p.pid === stubborn.pid && p.argv.length > 0),
-    );
-    await new Promise((r) => setTimeout(r, 200)); // its SIGTERM handler is installed
+    await once(stubborn.stdout as NodeJS.ReadableStream, "data"); // its SIGTERM handler is installed
     await stopProcesses(
       listProcesses().filter((p) => p.pid === stubborn.pid),
       300,
