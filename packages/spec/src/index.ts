@@ -3,6 +3,7 @@ export * from "./envelope";
 export * from "./errors";
 export * from "./filter";
 export * from "./filter-match";
+export * from "./graph-order";
 export * from "./ids";
 export * from "./instance-protocol";
 export * from "./json-schema";

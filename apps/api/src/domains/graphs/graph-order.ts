@@ -1,3 +1,4 @@
+import { topologicalOrder } from "@aios/spec";
 import { UserError } from "../../errors";
 
 export interface GraphPlan {
@@ -16,22 +17,11 @@ export function planGraph(graph: Record<string, string[]>): GraphPlan {
   for (const [from, children] of Object.entries(graph)) {
     for (const to of children) parents.get(to)?.push(from);
   }
-  const pending = new Map([...nodes].map((n) => [n, parents.get(n)?.length ?? 0]));
-  const ready = [...nodes].filter((n) => pending.get(n) === 0);
-  const order: string[] = [];
-  while (ready.length > 0) {
-    const n = ready.shift() as string;
-    order.push(n);
-    for (const c of graph[n] ?? []) {
-      const left = (pending.get(c) ?? 0) - 1;
-      pending.set(c, left);
-      if (left === 0) ready.push(c);
-    }
-  }
-  if (order.length < nodes.size) {
-    const cyclic = [...nodes].filter((n) => !order.includes(n));
-    throw UserError.field("graph", `the graph has a cycle through ${cyclic.join(", ")}`);
-  }
+  const edges = Object.entries(graph).flatMap(([source, children]) =>
+    children.map((target) => ({ source, target })),
+  );
+  const { order, cyclic } = topologicalOrder([...nodes], edges);
+  if (cyclic.length > 0) throw UserError.field("graph", `the graph has a cycle through ${cyclic.join(", ")}`);
   return {
     order,
     parents,

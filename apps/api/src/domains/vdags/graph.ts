@@ -1,4 +1,4 @@
-import type { TVdagSpec } from "@aios/spec";
+import { type TVdagSpec, topologicalOrder } from "@aios/spec";
 import { UserError } from "../../errors";
 
 export interface GraphShape {
@@ -19,20 +19,11 @@ export function analyseGraph(spec: Pick<TVdagSpec, "nodes" | "graph">): GraphSha
       outgoing.get(input.nodeLabel)?.add(c.nodeLabel);
     }
   }
-  const pending = new Map(labels.map((l) => [l, incoming.get(l)?.size ?? 0]));
-  const ready = labels.filter((l) => pending.get(l) === 0);
-  const order: string[] = [];
-  while (ready.length > 0) {
-    const label = ready.shift() as string;
-    order.push(label);
-    for (const next of outgoing.get(label) ?? []) {
-      const left = (pending.get(next) ?? 0) - 1;
-      pending.set(next, left);
-      if (left === 0) ready.push(next);
-    }
-  }
-  if (order.length < labels.length) {
-    const cyclic = labels.filter((l) => !order.includes(l));
+  const edges = spec.graph.connections.flatMap((c) =>
+    c.inputs.map((input) => ({ source: input.nodeLabel, target: c.nodeLabel })),
+  );
+  const { order, cyclic } = topologicalOrder(labels, edges);
+  if (cyclic.length > 0) {
     throw UserError.field(
       "body.spec.values.graph.connections",
       `the graph has a cycle through ${cyclic.join(", ")}`,

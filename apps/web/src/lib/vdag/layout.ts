@@ -3,6 +3,7 @@
  * (longest path), columns ordered by the mean row of each node's producers, centred vertically.
  * Cycles (which the editor allows while drawing) are broken at their back edges first. O(V + E).
  */
+import { topologicalOrder } from "@aios/spec";
 
 export interface XY {
   x: number;
@@ -61,26 +62,22 @@ export function layeredLayout(
     }
   }
 
-  // Longest-path layering in topological order (Kahn).
-  const indegree = new Map<string, number>(ids.map((id) => [id, 0]));
-  for (const targets of forward.values())
-    for (const t of targets) indegree.set(t, (indegree.get(t) ?? 0) + 1);
+  // Longest-path layering in topological order.
+  const { order } = topologicalOrder(
+    ids,
+    [...forward].flatMap(([source, targets]) => targets.map((target) => ({ source, target }))),
+  );
   const layer = new Map<string, number>(ids.map((id) => [id, 0]));
-  const queue = ids.filter((id) => indegree.get(id) === 0);
   const preds = new Map<string, string[]>(ids.map((id) => [id, []]));
-  for (let i = 0; i < queue.length; i++) {
-    const n = queue[i]!;
+  for (const n of order) {
     for (const t of forward.get(n) ?? []) {
       preds.get(t)?.push(n);
       layer.set(t, Math.max(layer.get(t) ?? 0, (layer.get(n) ?? 0) + 1));
-      const left = (indegree.get(t) ?? 0) - 1;
-      indegree.set(t, left);
-      if (left === 0) queue.push(t);
     }
   }
 
   const columns: string[][] = [];
-  for (const id of queue) {
+  for (const id of order) {
     const l = layer.get(id) ?? 0;
     const col = columns[l] ?? [];
     col.push(id);

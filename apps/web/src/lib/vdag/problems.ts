@@ -3,7 +3,7 @@
  * document, from the spec path that the schema (client side) or the API (`data.issues`) names.
  * Both use one path format, `body.spec.values.nodes.1.spec.values.manualBlockId`.
  */
-import { parseSpecDocument } from "@aios/spec";
+import { findCycles, parseSpecDocument } from "@aios/spec";
 import { edgesOf, nodeIdsOf, nodesOf, VDAG_ACTION, type VdagDocument } from "./document";
 
 export type ProblemTarget =
@@ -49,76 +49,6 @@ export function problemsFromIssues(
   origin: Problem["origin"],
 ): Problem[] {
   return issues.map((i) => ({ path: i.path, message: i.message, target: targetOf(doc, i.path), origin }));
-}
-
-/**
- * The strongly connected parts of the graph that make cycles: their nodes, and the edges between
- * two nodes of one part (self-loops included). Iterative Tarjan, so 1,000-node graphs are fine.
- */
-export function findCycles(
-  nodes: readonly string[],
-  edges: readonly { id: string; source: string; target: string }[],
-): { nodes: Set<string>; edges: Set<string>; groups: string[][] } {
-  const out = new Map<string, string[]>(nodes.map((n) => [n, []]));
-  for (const e of edges) if (out.has(e.target)) out.get(e.source)?.push(e.target);
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const component = new Map<string, number>();
-  const groups: string[][] = [];
-  let counter = 0;
-  for (const root of nodes) {
-    if (index.has(root)) continue;
-    const work: { node: string; next: number }[] = [{ node: root, next: 0 }];
-    index.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
-    while (work.length > 0) {
-      const frame = work[work.length - 1]!;
-      const succ = out.get(frame.node) ?? [];
-      if (frame.next < succ.length) {
-        const w = succ[frame.next++]!;
-        if (!index.has(w)) {
-          index.set(w, counter);
-          low.set(w, counter++);
-          stack.push(w);
-          onStack.add(w);
-          work.push({ node: w, next: 0 });
-        } else if (onStack.has(w)) {
-          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(w)!));
-        }
-        continue;
-      }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
-      if (low.get(frame.node) === index.get(frame.node)) {
-        const group: string[] = [];
-        let w: string | undefined;
-        do {
-          w = stack.pop()!;
-          onStack.delete(w);
-          component.set(w, groups.length);
-          group.push(w);
-        } while (w !== frame.node);
-        groups.push(group.reverse());
-      }
-    }
-  }
-  const cyclicEdges = new Set<string>();
-  const cyclicGroups = new Set<number>();
-  for (const e of edges) {
-    const a = component.get(e.source);
-    if (a === undefined || a !== component.get(e.target)) continue;
-    if (e.source === e.target || (groups[a]?.length ?? 0) > 1) {
-      cyclicEdges.add(e.id);
-      cyclicGroups.add(a);
-    }
-  }
-  const cyclic = [...cyclicGroups].map((g) => groups[g] ?? []);
-  return { nodes: new Set(cyclic.flat()), edges: cyclicEdges, groups: cyclic };
 }
 
 /**
