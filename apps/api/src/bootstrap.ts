@@ -5,7 +5,7 @@ import { createDb } from "@aios/db";
 import { connectQueueBackend } from "@aios/queue";
 import { createLogger } from "@aios/service-kit";
 import { z } from "zod";
-import type { Principal } from "./context";
+import type { Principal } from "./auth/principal";
 import { ensureLocalTokens } from "./domains/tokens/local-tokens";
 import { loadApiEnv, queueBackendOf } from "./env";
 import { createServices, type Services } from "./services";

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "@aios/service-kit";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { resolvePrincipal } from "./context";
+import { resolvePrincipal } from "./auth/resolve-principal";
 import { handleBlockInfer, isBlockInfer } from "./data-plane/block-infer";
 import { type DataPlane, DEFAULT_MAX_BODY_BYTES } from "./data-plane/io";
 import { handleVdagRoute, isVdagRoute } from "./data-plane/vdag-infer";

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Db } from "@aios/db";
 import type { QueueBackend } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
+import type { AuthMode } from "./auth/resolve-principal";
 import { createAgentService } from "./domains/agents/agent.service";
 import { createAllocatorService } from "./domains/allocator/allocator.service";
 import { createAuditEventRegistry } from "./domains/audit/audit.registry";
@@ -38,7 +39,7 @@ import { createVdagControllers } from "./domains/vdags/vdag-controllers.service"
 import { createVdagTasks } from "./domains/vdags/vdag-tasks.service";
 
 export interface ServiceConfig {
-  auth: "open" | "token";
+  auth: AuthMode;
   agentStaleSeconds: number;
   /** CPU time per call and memory per isolate for policies run by the API itself. */
   policyLimits?: { cpuTimeMs?: number; memoryMb?: number };

@@ -2,7 +2,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
-import type { Context, Role } from "./context";
+import { hasRole, mayActAsAgent, type RankedRole } from "./auth/principal";
+import type { Context } from "./context";
 import { AppError, type FieldIssue, httpStatusOf, NotFoundError, newErrorRef, UserError } from "./errors";
 
 /**
@@ -54,13 +55,11 @@ const mapErrors = t.middleware(async ({ ctx, next, path }) => {
   return result;
 });
 
-const RANK: Record<Role, number> = { viewer: 1, agent: 1, operator: 2, admin: 3 };
-
-function requireRole(min: Exclude<Role, "agent">) {
+function requireRole(min: RankedRole) {
   return t.middleware(({ ctx, next }) => {
     const p = ctx.principal;
     if (!p) throw new TRPCError({ code: "UNAUTHORIZED", message: "an API token is required" });
-    if (p.role === "agent" || RANK[p.role] < RANK[min]) {
+    if (!hasRole(p, min)) {
       throw new TRPCError({
         code: "FORBIDDEN",
         message: `this needs the ${min} role; the token has ${p.role}`,
@@ -73,7 +72,7 @@ function requireRole(min: Exclude<Role, "agent">) {
 const requireAgent = t.middleware(({ ctx, next }) => {
   const p = ctx.principal;
   if (!p) throw new TRPCError({ code: "UNAUTHORIZED", message: "an agent token is required" });
-  if (p.role !== "agent" && p.role !== "admin") {
+  if (!mayActAsAgent(p)) {
     throw new TRPCError({ code: "FORBIDDEN", message: "only cluster agents may call this" });
   }
   return next({ ctx: { ...ctx, principal: p } });

@@ -37,7 +37,9 @@ describe("agents in token mode", () => {
       role: "agent",
       scope: "edge-1",
     });
-    const row = await api.services.tokens.findActive((await import("../src/context")).hashToken(token));
+    const row = await api.services.tokens.findActive(
+      (await import("../src/auth/token-hash")).hashToken(token),
+    );
     const agent = { role: "agent" as const, scope: "edge-1", tokenId: row?.id ?? null };
     const registered = await api.caller(agent).agents.register(registration("edge-1", "edge-node-1"));
     expect(registered).toEqual({ clusterId: "edge-1", nodeId: "edge-node-1", queue: "cluster.edge-1" });

@@ -4,7 +4,7 @@ import { connectQueueBackend, type QueueBackend } from "@aios/queue";
 import { createLogger, findFreePort } from "@aios/service-kit";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, expect } from "vitest";
-import type { Principal } from "../src/context";
+import type { Principal } from "../src/auth/principal";
 import { appRouter } from "../src/router";
 import { createApiServer } from "../src/server";
 import { createServices, type Services } from "../src/services";

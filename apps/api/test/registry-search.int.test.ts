@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { hashToken } from "../src/context";
+import { hashToken } from "../src/auth/token-hash";
 import { ADMIN, rejection, useApi } from "./harness";
 
 const VIEWER = { role: "viewer" as const, scope: null, tokenId: null };

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ZInferRequest } from "@aios/spec";
-import { resolvePrincipal } from "../context";
+import { resolvePrincipal } from "../auth/resolve-principal";
 import { OperationalError, UserError } from "../errors";
 import { type DataPlane, failure, readJsonBody, send, sendError } from "./io";
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ZVdagInferRequest } from "@aios/spec";
-import { type Principal, resolvePrincipal } from "../context";
+import type { Principal } from "../auth/principal";
+import { resolvePrincipal } from "../auth/resolve-principal";
 import { UserError } from "../errors";
 import { type DataPlane, failure, readJsonBody, send, sendError } from "./io";
 import { assertNoNul, decodePathSegment } from "./json-guards";

@@ -8,11 +8,10 @@ import {
   ZVdagControllerStatus,
 } from "@aios/spec";
 import { z } from "zod";
-import type { Principal } from "../../context";
+import { clusterScopeOf } from "../../auth/principal";
 import { agentProcedure, router } from "../../trpc";
 import { ZClusterStability } from "../clusters/cluster-stability.types";
 
-const scopeOf = (p: Principal) => (p.role === "agent" ? p.scope : null);
 const ZJsonObject = z.record(z.string(), z.unknown());
 const ZSource = z.object({
   code: z.string(),
@@ -32,12 +31,12 @@ export const agentWorkRouter = router({
         source: ZSource,
       }),
     )
-    .mutation(({ ctx, input }) => ctx.services.policyJobs.start(input.jobId, scopeOf(ctx.principal))),
+    .mutation(({ ctx, input }) => ctx.services.policyJobs.start(input.jobId, clusterScopeOf(ctx.principal))),
   reportPolicyJob: agentProcedure
     .input(z.object({ jobId: z.string().min(1), result: ZPolicyCallResult }))
     .output(ZPolicyJobRecord)
     .mutation(({ ctx, input }) =>
-      ctx.services.policyJobs.finish(input.jobId, input.result, scopeOf(ctx.principal)),
+      ctx.services.policyJobs.finish(input.jobId, input.result, clusterScopeOf(ctx.principal)),
     ),
   /** The cluster's stability checker (policy and input for one check), or null when it has none. */
   clusterStability: agentProcedure
@@ -48,13 +47,15 @@ export const agentWorkRouter = router({
         input: z.object({ clusterData: ZJsonObject, nodesData: z.array(ZJsonObject) }).optional(),
       }),
     )
-    .query(({ ctx, input }) => ctx.services.clusterStability.work(input.clusterId, scopeOf(ctx.principal))),
+    .query(({ ctx, input }) =>
+      ctx.services.clusterStability.work(input.clusterId, clusterScopeOf(ctx.principal)),
+    ),
   /** One stability check's result: the verdict is stored and the nodes it calls unstable marked. */
   reportClusterStability: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel, policyRuleURI: z.string().min(1), result: ZPolicyCallResult }))
     .output(ZClusterStability)
     .mutation(({ ctx, input }) =>
-      ctx.services.clusterStability.report(input.clusterId, input, scopeOf(ctx.principal)),
+      ctx.services.clusterStability.report(input.clusterId, input, clusterScopeOf(ctx.principal)),
     ),
   desiredFunctions: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel }))
@@ -74,7 +75,7 @@ export const agentWorkRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const desired = await ctx.services.functions.desired(input.name, scopeOf(ctx.principal));
+      const desired = await ctx.services.functions.desired(input.name, clusterScopeOf(ctx.principal));
       const source = await ctx.services.policySources.get(desired.policyRuleURI);
       return {
         ...desired,
@@ -91,7 +92,11 @@ export const agentWorkRouter = router({
     .input(z.object({ name: ZDnsLabel, replicas: z.array(ZFunctionReplica) }))
     .output(z.object({ status: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      const r = await ctx.services.functions.report(input.name, input.replicas, scopeOf(ctx.principal));
+      const r = await ctx.services.functions.report(
+        input.name,
+        input.replicas,
+        clusterScopeOf(ctx.principal),
+      );
       return { status: r.status };
     }),
   desiredBlocks: agentProcedure
@@ -100,7 +105,9 @@ export const agentWorkRouter = router({
     .query(({ ctx, input }) => ctx.services.blockAgentLoop.desiredForCluster(input.clusterId)),
   desiredBlock: agentProcedure
     .input(z.object({ blockId: ZDnsLabel }))
-    .query(({ ctx, input }) => ctx.services.blockAgentLoop.desired(input.blockId, scopeOf(ctx.principal))),
+    .query(({ ctx, input }) =>
+      ctx.services.blockAgentLoop.desired(input.blockId, clusterScopeOf(ctx.principal)),
+    ),
   reportBlock: agentProcedure
     .input(
       z.object({
@@ -120,13 +127,13 @@ export const agentWorkRouter = router({
     )
     .output(z.object({ status: z.string(), reason: z.string() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.blockAgentLoop.report(input.blockId, input, scopeOf(ctx.principal)),
+      ctx.services.blockAgentLoop.report(input.blockId, input, clusterScopeOf(ctx.principal)),
     ),
   autoscaled: agentProcedure
     .input(z.object({ blockId: ZDnsLabel, instances: z.number().int().min(0) }))
     .output(z.object({ desiredInstances: z.number().int() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.blockAgentLoop.autoscaled(input.blockId, input.instances, scopeOf(ctx.principal)),
+      ctx.services.blockAgentLoop.autoscaled(input.blockId, input.instances, clusterScopeOf(ctx.principal)),
     ),
   reportMetrics: agentProcedure
     .input(
@@ -144,7 +151,9 @@ export const agentWorkRouter = router({
       }),
     )
     .output(z.object({ stored: z.number().int() }))
-    .mutation(({ ctx, input }) => ctx.services.blockMetrics.record(input.samples, scopeOf(ctx.principal))),
+    .mutation(({ ctx, input }) =>
+      ctx.services.blockMetrics.record(input.samples, clusterScopeOf(ctx.principal)),
+    ),
   reportInitStage: agentProcedure
     .input(
       z.object({
@@ -157,7 +166,7 @@ export const agentWorkRouter = router({
     )
     .output(z.object({ ok: z.boolean() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.blockAgentLoop.initStage(input.blockId, input, scopeOf(ctx.principal)),
+      ctx.services.blockAgentLoop.initStage(input.blockId, input, clusterScopeOf(ctx.principal)),
     ),
   desiredVdagControllers: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel }))
@@ -167,7 +176,7 @@ export const agentWorkRouter = router({
   desiredVdagController: agentProcedure
     .input(z.object({ controllerId: ZDnsLabel }))
     .query(({ ctx, input }) =>
-      ctx.services.vdagControllers.desiredController(input.controllerId, scopeOf(ctx.principal)),
+      ctx.services.vdagControllers.desiredController(input.controllerId, clusterScopeOf(ctx.principal)),
     ),
   reportVdagController: agentProcedure
     .input(
@@ -180,7 +189,7 @@ export const agentWorkRouter = router({
     )
     .output(z.object({ status: z.string() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.vdagControllers.reportController(input.controllerId, input, scopeOf(ctx.principal)),
+      ctx.services.vdagControllers.reportController(input.controllerId, input, clusterScopeOf(ctx.principal)),
     ),
   reportQualitySamples: agentProcedure
     .input(z.object({ controllerId: ZDnsLabel, samples: z.array(ZQualitySample).max(1000) }))
@@ -189,7 +198,7 @@ export const agentWorkRouter = router({
       ctx.services.vdagControllers.storeQualitySamples(
         input.controllerId,
         input.samples,
-        scopeOf(ctx.principal),
+        clusterScopeOf(ctx.principal),
       ),
     ),
 });

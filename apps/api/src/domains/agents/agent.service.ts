@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "@aios/db";
 import type { TAddNodeSpec } from "@aios/spec";
+import type { Principal } from "../../auth/principal";
 import { assertClusterScope } from "../../cluster-scope";
-import type { Principal } from "../../context";
 import { ForbiddenError } from "../../errors";
 import type { AuditService } from "../audit/audit.service";
 import type { PreCheckService } from "../gateway/pre-check.service";

@@ -1,5 +1,5 @@
 import type { Db, Prisma } from "@aios/db";
-import type { Principal } from "../../context";
+import type { Principal } from "../../auth/principal";
 
 export interface AuditEntry {
   action: string;

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Db, Prisma } from "@aios/db";
 import type { TInstanceRecord } from "@aios/spec";
-import type { Principal } from "../../context";
+import type { Principal } from "../../auth/principal";
 import { NotFoundError, OperationalError, UserError } from "../../errors";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterData, policyBlock } from "../gateway/pre-check-inputs";

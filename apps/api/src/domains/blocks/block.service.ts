@@ -7,7 +7,7 @@ import {
   type TBlockSpec,
   type TFilterQuery,
 } from "@aios/spec";
-import type { Principal } from "../../context";
+import type { Principal } from "../../auth/principal";
 import { ConflictError, NotFoundError } from "../../errors";
 import type { AllocatorService } from "../allocator/allocator.service";
 import type { PreCheckService } from "../gateway/pre-check.service";

@@ -1,7 +1,7 @@
 import type { Db } from "@aios/db";
 import { type TPolicyCallResult, type TPolicyNode, ZClusterStabilityOutput } from "@aios/spec";
+import type { Principal } from "../../auth/principal";
 import { assertClusterScope } from "../../cluster-scope";
-import type { Principal } from "../../context";
 import { NotFoundError, OperationalError, UserError } from "../../errors";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { policyCluster } from "../gateway/pre-check-inputs";

@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "@aios/db";
 import { type TClusterRecord, type TClusterSpec, type TFilterQuery, ZClusterSpec } from "@aios/spec";
-import type { Principal } from "../../context";
+import type { Principal } from "../../auth/principal";
 import { ConflictError, NotFoundError, UserError } from "../../errors";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterMetrics, policyCluster } from "../gateway/pre-check-inputs";

@@ -7,7 +7,7 @@ import {
   ZPreCheckOutput,
 } from "@aios/spec";
 import type { z } from "zod";
-import type { Principal } from "../../context";
+import type { Principal } from "../../auth/principal";
 import { DeniedError } from "../../errors";
 import type { AuditService } from "../audit/audit.service";
 import { asObject } from "../registry/doc";

@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "@aios/db";
 import type { TAddNodeSpec, TFilterQuery, TNodeRecord } from "@aios/spec";
-import type { Principal } from "../../context";
+import type { Principal } from "../../auth/principal";
 import { ConflictError, NotFoundError } from "../../errors";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterData, clusterMetrics } from "../gateway/pre-check-inputs";

@@ -1,5 +1,5 @@
 import { parseSpecDocument, type TParsedSpec, type TSpecAction, type TSpecError } from "@aios/spec";
-import type { Principal } from "../../context";
+import type { Principal } from "../../auth/principal";
 import { UserError } from "../../errors";
 import type { AuditService } from "../audit/audit.service";
 import type { BlockService } from "../blocks/block.service";

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { hashToken, type Role } from "../../context";
+import type { Role } from "../../auth/principal";
+import { hashToken } from "../../auth/token-hash";
 import type { TokenService } from "./token.service";
 
 /** The tokens a single-machine install needs, each kept in a 0600 file under AIOS_HOME/tokens. */

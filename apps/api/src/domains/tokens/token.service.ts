@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "@aios/db";
-import { hashToken, type Role } from "../../context";
+import type { Role } from "../../auth/principal";
+import { hashToken } from "../../auth/token-hash";
 
 /** API tokens: only their SHA-256 is stored; the token itself is shown once, when it is issued. */
 export function createTokenService(db: Db) {

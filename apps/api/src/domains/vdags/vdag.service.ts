@@ -9,7 +9,7 @@ import {
   type TVdagSpec,
   ZVdagPlan,
 } from "@aios/spec";
-import type { Principal } from "../../context";
+import type { Principal } from "../../auth/principal";
 import { ConflictError, NotFoundError } from "../../errors";
 import { DEFAULT_CLUSTER_ID } from "../blocks/block.service";
 import type { PreCheckService } from "../gateway/pre-check.service";
