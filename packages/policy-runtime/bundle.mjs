@@ -53,6 +53,9 @@ async function bundle(packageDir, entry) {
     external: EXTERNAL,
     write: false,
     metafile: true,
+    // Identifiers stay readable in stack traces; whitespace and syntax shrink what Node parses.
+    minifyWhitespace: true,
+    minifySyntax: true,
     // CommonJS dependencies require Node's built-ins, and an ES module has no `require` of its own.
     banner: {
       js: 'import { createRequire as __aiosCreateRequire } from "node:module"; const require = __aiosCreateRequire(import.meta.url);',

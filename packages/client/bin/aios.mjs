@@ -29,4 +29,7 @@ if (!existsSync(bundle) || stale()) {
   await (await import(builder.href)).bundleCli();
 }
 const { main } = await import(bundle.href);
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// The command is done: exit once its output is written, without waiting for idle keep-alive
+// connections or background work of Node's fetch (an infer command's) to wind down.
+process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

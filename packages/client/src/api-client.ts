@@ -10,15 +10,18 @@ import {
 import { EventSource } from "eventsource";
 
 export type ApiClient = TRPCClient<AppRouter>;
+type CallFetch = NonNullable<Parameters<typeof httpLink>[0]["fetch"]>;
 
 export interface ApiClientOptions {
   /** Base URL of the management plane, e.g. http://127.0.0.1:4000 */
   url: string;
   token?: string | undefined;
+  /** The fetch of queries and mutations (default: Node's); the CLI passes `nodeHttpFetch`. */
+  fetch?: CallFetch | undefined;
 }
 
 /** The typed client every Node caller (agents, CLI, scripts, benches) uses to reach the API. */
-export function createApiClient({ url, token }: ApiClientOptions): ApiClient {
+export function createApiClient({ url, token, fetch: callFetch }: ApiClientOptions): ApiClient {
   const trpcUrl = `${url.replace(/\/+$/, "")}/trpc`;
   const headers = (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
   return createTRPCClient<AppRouter>({
@@ -37,7 +40,7 @@ export function createApiClient({ url, token }: ApiClientOptions): ApiClient {
             },
           }),
         }),
-        false: httpLink({ url: trpcUrl, headers }),
+        false: httpLink({ url: trpcUrl, headers, ...(callFetch ? { fetch: callFetch } : {}) }),
       }),
     ],
   });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createApiClient, describeApiError, unreachableReason } from "../api-client";
+import { nodeHttpFetch } from "../node-http-fetch";
 import { ALLOCATE_USAGE, allocateCommand } from "./allocate";
 import { applyCommand } from "./apply";
 import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand } from "./block";
@@ -60,7 +61,7 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
   }
   const url = io.env.AIOS_API_URL ?? "http://127.0.0.1:4000";
   const token = io.env.AIOS_TOKEN ?? localAdminToken(io.env.AIOS_HOME ?? ".aios");
-  const api = createApiClient({ url, token });
+  const api = createApiClient({ url, token, fetch: nodeHttpFetch });
   try {
     switch (command) {
       case "apply":
