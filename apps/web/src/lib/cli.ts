@@ -6,6 +6,9 @@ export const CLI = {
   applyVdag: "npx aios apply -f vdag.json",
   applyPolicy: "npx aios apply -f policy.json",
   deployFunction: "npx aios function deploy tally --policy counter:1.0.0-stable --cluster local",
+  createGraph: 'npx aios graph create tally-then-stats --graph \'{"tally":["stats"]}\'',
+  submitJob:
+    "npx aios policy job submit word-stats:1.0.0-stable --cluster local --input '\"some text\"' --wait",
   startAgent:
     "AIOS_CLUSTER_ID=<cluster> AIOS_QUEUE_URL=<redis-url> node --import tsx apps/agents/src/main.ts",
   start: "npm start",

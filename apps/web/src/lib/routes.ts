@@ -5,6 +5,9 @@ export const routes = {
   block: (id: string) => `/blocks/${encodeURIComponent(id)}`,
   vdag: (uri: string) => `/vdags/${encodeURIComponent(uri)}`,
   policy: (uri: string) => `/policies/${encodeURIComponent(uri)}`,
+  function: (name: string) => `/functions/${encodeURIComponent(name)}`,
+  graph: (uri: string) => `/graphs/${encodeURIComponent(uri)}`,
+  job: (id: string) => `/jobs/${encodeURIComponent(id)}`,
 };
 
 /** Route params may arrive encoded or decoded depending on the router; decode once, safely. */

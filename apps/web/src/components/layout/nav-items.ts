@@ -1,7 +1,10 @@
 import {
   Blocks,
   Boxes,
+  FunctionSquare,
+  GitFork,
   LayoutDashboard,
+  ListChecks,
   type LucideIcon,
   Network,
   ShieldCheck,
@@ -21,7 +24,15 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/components", label: "Components", icon: Boxes, description: "Registered component specs" },
   { href: "/blocks", label: "Blocks", icon: Blocks, description: "Running workloads" },
   { href: "/vdags", label: "vDAGs", icon: Workflow, description: "Virtual DAGs of blocks" },
-  { href: "/policies", label: "Policies", icon: ShieldCheck, description: "Policy rules and functions" },
+  { href: "/policies", label: "Policies", icon: ShieldCheck, description: "Policy rules" },
+  {
+    href: "/functions",
+    label: "Functions",
+    icon: FunctionSquare,
+    description: "Policies running as replicas on a cluster",
+  },
+  { href: "/graphs", label: "Graphs", icon: GitFork, description: "Static DAGs of policy functions" },
+  { href: "/jobs", label: "Jobs", icon: ListChecks, description: "Policies run once on a cluster" },
 ];
 
 /** The nav item a path belongs to (detail pages belong to their list). */

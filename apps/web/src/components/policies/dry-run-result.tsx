@@ -1,18 +1,11 @@
 "use client";
 
-import type { TDryRunResult, TPolicyLogEntry } from "@aios/spec";
+import type { TDryRunResult } from "@aios/spec";
 import { CircleAlert, CircleCheck, CornerDownRight, History } from "lucide-react";
 import type { ReactNode } from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { CodeBlock } from "@/components/ui/code-block";
-
-const LOG_TONES: Record<TPolicyLogEntry["level"], BadgeTone> = {
-  log: "neutral",
-  info: "accent",
-  debug: "neutral",
-  warn: "warning",
-  error: "danger",
-};
+import { PolicyLogs } from "../policy-runs/policy-logs";
 
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
   return (
@@ -114,23 +107,7 @@ export function DryRunResult({
       </Section>
 
       <Section title={`Logs (${result.logs.length})`} testId="dry-run-logs">
-        {result.logs.length > 0 ? (
-          <ul className="max-h-48 space-y-1 overflow-y-auto">
-            {result.logs.map((log, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: logs are an immutable list
-              <li key={i} className="flex items-start gap-2 text-xs">
-                <Badge tone={LOG_TONES[log.level]} className="px-1.5 py-0 font-mono text-[10px]">
-                  {log.level}
-                </Badge>
-                <span className="min-w-0 whitespace-pre-wrap break-words font-mono text-zinc-700">
-                  {log.message}
-                </span>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="text-xs text-zinc-400">No logs.</p>
-        )}
+        <PolicyLogs logs={result.logs} />
       </Section>
     </div>
   );

@@ -1,13 +1,13 @@
 import type { TPolicyFunctionRecord } from "@aios/spec";
 import { CELL, type TableSpec } from "@/components/ui/data-table";
+import { replicaCounts } from "@/lib/functions/replicas";
 import { routes } from "@/lib/routes";
-import { clusterColumn, keyColumn, linkColumn, statusColumn } from "./columns";
+import { clusterColumn, dateColumn, keyColumn, linkColumn, statusColumn } from "./columns";
 
-const readyOf = (f: TPolicyFunctionRecord) => f.replicaStates.filter((r) => r.status === "ready").length;
-
-/** Deployed policy functions (execution type 4); rows have no page of their own. */
+/** Deployed policy functions (execution type 4), each row opening the function's page. */
 export const FUNCTION_TABLE: TableSpec<TPolicyFunctionRecord> = {
   rowKey: (f) => f.name,
+  rowHref: (f) => routes.function(f.name),
   testIdPrefix: "function-row-",
   columns: [
     keyColumn("Name", (f) => f.name),
@@ -18,7 +18,11 @@ export const FUNCTION_TABLE: TableSpec<TPolicyFunctionRecord> = {
       header: "Ready / desired",
       className: CELL.number,
       testId: "function-replicas",
-      cell: (f) => `${readyOf(f)} / ${f.replicas}`,
+      cell: (f) => {
+        const c = replicaCounts(f);
+        return `${c.ready} / ${c.desired}`;
+      },
     },
+    dateColumn("Updated", (f) => f.updatedAt),
   ],
 };
