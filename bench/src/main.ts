@@ -7,8 +7,10 @@
 import type { Scenario } from "./measure";
 import { exitCodeOf, jsonLine, runScenarios, table } from "./run";
 import { apiTrpcQuery } from "./scenarios/api-trpc-query";
+import { cliStart } from "./scenarios/cli-start";
 import { executorOverhead } from "./scenarios/executor-overhead";
 import { policyScenarios } from "./scenarios/policy-lb";
+import { runtimeStartScenarios } from "./scenarios/runtime-start";
 import { vdagEditor } from "./scenarios/vdag-editor";
 import { vdagScenarios } from "./scenarios/vdag-hops";
 
@@ -18,6 +20,8 @@ export const SCENARIOS: Scenario[] = [
   executorOverhead,
   ...vdagScenarios,
   vdagEditor,
+  cliStart,
+  ...runtimeStartScenarios,
 ];
 
 const args = process.argv.slice(2);

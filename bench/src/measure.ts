@@ -18,13 +18,17 @@ export async function measure(
     await fn();
     samples[i] = performance.now() - s;
   }
-  const elapsed = performance.now() - t0;
+  return figuresOf(samples, performance.now() - t0);
+}
+
+/** The figures of latency samples (ms) taken over `elapsedMs`. */
+export function figuresOf(samples: Float64Array, elapsedMs: number): Figures {
   samples.sort();
   return {
     p50_ms: round(quantile(samples, 0.5)),
     p99_ms: round(quantile(samples, 0.99)),
-    per_s: Math.round((opts.n / elapsed) * 1000),
-    n: opts.n,
+    per_s: Math.round((samples.length / elapsedMs) * 1000),
+    n: samples.length,
   };
 }
 
