@@ -1,32 +1,9 @@
-import { z } from "zod";
-import { fieldIssues } from "./field-issues";
+import { EnvError, parseEnv } from "@aios/spec";
+import type { z } from "zod";
 
-/**
- * An environment variable that holds JSON, for a zod env schema: `jsonEnv("AIOS_X").pipe(ZX)`.
- * Text that is not JSON is an issue naming the variable; the piped schema's issues carry the
- * variable's name first in their path (`AIOS_X.plan.nodes`).
- */
-export function jsonEnv(name: string) {
-  return z.string().transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (err) {
-      ctx.addIssue({ code: "custom", message: `${name} is not JSON: ${(err as Error).message}` });
-      return z.NEVER;
-    }
-  });
-}
-
-/** The environment did not pass its schema; the message is `heading` then one line per issue. */
-export class EnvError extends Error {}
-
-/** Validates `source` (the environment) with `schema`; throws EnvError listing `  <path>: <message>`. */
-export function parseEnv<S extends z.ZodType>(schema: S, source: unknown, heading: string): z.output<S> {
-  const parsed = schema.safeParse(source);
-  if (parsed.success) return parsed.data;
-  const lines = fieldIssues(parsed.error).map((i) => `  ${i.path}: ${i.message}`);
-  throw new EnvError(`${heading}\n${lines.join("\n")}`);
-}
+// The environment's validation is @aios/spec's (pure, so the console's server uses it too); a
+// process takes it from here with the rest of its kit.
+export { EnvError, jsonEnv, parseEnv } from "@aios/spec";
 
 /**
  * For a process's entry point: `parseEnv`, but an invalid environment is written to stderr

@@ -1,6 +1,6 @@
+export { type FieldIssue, fieldIssues, issuesLine, issuesSummary } from "@aios/spec";
 export * from "./control-token";
 export * from "./env";
-export * from "./field-issues";
 export * from "./http-client";
 export * from "./http-server";
 export * from "./logger";

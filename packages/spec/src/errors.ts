@@ -3,6 +3,8 @@ import { type core, z } from "zod";
 /** One validation failure: `path` from the document root (e.g. `body.spec.values.minInstances`). */
 export const ZSpecError = z.object({ path: z.string(), message: z.string() });
 export type TSpecError = z.infer<typeof ZSpecError>;
+/** The same `{path, message}` outside spec documents: a field of a request, a variable of an environment. */
+export type FieldIssue = TSpecError;
 
 export type TSpecParseResult<T> = { ok: true; data: T } | { ok: false; errors: TSpecError[] };
 
@@ -170,4 +172,32 @@ export function safeParseSpec<S extends z.ZodType>(
   const result = schema.safeParse(value, { error: specErrorMap, reportInput: true });
   if (result.success) return { ok: true, data: result.data };
   return { ok: false, errors: toSpecErrors(result.error.issues, basePath) };
+}
+
+/**
+ * THE formatter of a failed validation for every app and package (requests, replies, environments):
+ * `toSpecErrors` over the error's issues, so paths read as the Parser's do (`nodes[0].spec`, under
+ * `under` when given). An issue on the value itself is named `root` (`(body)`, `(env)`). Issues that
+ * are not zod's (a plain `{path, message}` list) are taken as they are.
+ */
+export function fieldIssues(
+  error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
+  root = "",
+  under: readonly TPathKey[] = [],
+): FieldIssue[] {
+  const issues = toSpecErrors(error.issues as readonly TIssue[], under);
+  return issues.map((i) => (i.path === "" ? { path: root, message: i.message } : i));
+}
+
+/** The issues on one line: `a.b: message; c: message`. */
+export function issuesLine(issues: readonly FieldIssue[]): string {
+  return issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+}
+
+/** The first issue and how many others there are, for one error's message: `a.b: message (and 2 more)`. */
+export function issuesSummary(issues: readonly FieldIssue[]): string {
+  const [first] = issues;
+  if (!first) return "invalid";
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  return `${first.path}: ${first.message}${more}`;
 }
