@@ -26,4 +26,5 @@ export * from "./specs/policy";
 export * from "./specs/vdag";
 export * from "./specs/vdag-structure";
 export * from "./uri";
+export * from "./vdag-controller-api";
 export * from "./vdag-plan";

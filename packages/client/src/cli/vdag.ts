@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { TVdagTraceStep } from "@aios/spec";
 import type { ApiClient } from "../api-client";
 import { type CliIo, CliUsageError } from "./io";
 import { intValue, jsonValue, print } from "./values";
@@ -8,20 +9,8 @@ export const VDAG_USAGE = `  aios infer vdag VDAG_URI --data JSON|FILE [--sessio
   aios trace TASK_ID                      a vDAG request's status, result and the trace of its steps
   aios remove vdag VDAG_URI               stop a vDAG's controller (kept as removed)`;
 
-interface TraceStep {
-  nodeLabel: string;
-  blockId: string;
-  instanceId?: string | null;
-  status: string;
-  durationMs: number;
-  attempts?: number;
-  next?: string[];
-  error?: string;
-}
-
 /** The trace as a table, one line per step, in the order steps started. */
-export function formatTrace(trace: unknown[]): string {
-  const steps = trace as TraceStep[];
+export function formatTrace(steps: readonly TVdagTraceStep[]): string {
   if (steps.length === 0) return "(no steps)";
   const rows = steps.map((s) => [
     s.nodeLabel,
@@ -80,7 +69,7 @@ export async function vdagInferCommand(
     taskId?: string;
     status?: string;
     packet?: { data: unknown };
-    trace?: unknown[];
+    trace?: TVdagTraceStep[];
     error?: { message: string; stage: string; nodeLabel?: string };
   };
   if (values.output === "json") {

@@ -1,5 +1,17 @@
 import { on } from "node:events";
-import { ZQualitySample, ZVdagControllerStatus, ZVdagPlan, ZVdagRecord } from "@aios/spec";
+import {
+  ZMasterDag,
+  ZQualitySample,
+  ZVdagControllerStatus,
+  ZVdagControllerView,
+  ZVdagHealthView,
+  ZVdagMgmtReply,
+  ZVdagPlan,
+  ZVdagQuotaReset,
+  ZVdagQuotaView,
+  ZVdagRecord,
+  ZVdagTask,
+} from "@aios/spec";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
@@ -8,24 +20,12 @@ import type { VdagStatusEvent } from "./vdag.service";
 
 const ZUri = z.object({ vdagURI: z.string().min(1) });
 const ZSession = ZUri.extend({ sessionId: z.string().min(1).max(200) });
-const ZTask = z.object({
-  taskId: z.string(),
-  vdagURI: z.string().nullable(),
-  status: z.string(),
-  result: z.unknown(),
-  error: z.unknown(),
-  trace: z.array(z.unknown()),
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
 const ZMgmt = ZUri.extend({
   /** Which of the controller's policies: quota, health or quality. */
   service: z.enum(["quota", "health", "quality"]),
   action: z.string().min(1),
   data: z.unknown().optional(),
 });
-
-const enc = encodeURIComponent;
 
 export const vdagsRouter = router({
   list: viewerProcedure
@@ -34,10 +34,13 @@ export const vdagsRouter = router({
     .query(({ ctx, input }) => ctx.services.vdags.list(input)),
   ...readProcedures({ record: ZVdagRecord, key: "vdagURI", reader: (s) => s.vdags }),
   /** Stops the vDAG's controller; the vDAG is kept as `removed`. */
-  remove: changeProcedure.input(ZUri).mutation(async ({ ctx, input }) => {
-    await ctx.services.vdags.remove(input.vdagURI, ctx.principal);
-    return { vdagURI: input.vdagURI, status: "removed" };
-  }),
+  remove: changeProcedure
+    .input(ZUri)
+    .output(z.object({ vdagURI: z.string(), status: z.literal("removed") }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.vdags.remove(input.vdagURI, ctx.principal);
+      return { vdagURI: input.vdagURI, status: "removed" as const };
+    }),
   /** The compiled plan the controller walks (nested vDAGs inlined); null until compiled. */
   plan: viewerProcedure
     .input(ZUri)
@@ -45,6 +48,7 @@ export const vdagsRouter = router({
     .query(async ({ ctx, input }) => ({ plan: await ctx.services.vdags.plan(input.vdagURI) })),
   controllers: viewerProcedure
     .input(ZUri)
+    .output(z.array(ZVdagControllerView))
     .query(({ ctx, input }) => ctx.services.vdagControllers.controllers(input.vdagURI)),
   /** Every status change of a vDAG (or of all), as it happens, over SSE. */
   onStatus: viewerProcedure
@@ -57,29 +61,26 @@ export const vdagsRouter = router({
       }
     }),
   /** The union of all serving vDAGs over blocks. */
-  masterDag: viewerProcedure.query(({ ctx }) => ctx.services.vdags.masterDag()),
+  masterDag: viewerProcedure.output(ZMasterDag).query(({ ctx }) => ctx.services.vdags.masterDag()),
   /** A request's task: its status, result or error, and the trace of its steps. */
   task: viewerProcedure
     .input(z.object({ taskId: z.string().min(1) }))
-    .output(ZTask)
+    .output(ZVdagTask)
     .query(({ ctx, input }) => ctx.services.vdagTasks.get(input.taskId)),
   tasks: viewerProcedure
     .input(ZUri.extend({ limit: z.number().int().min(1).max(200).default(20) }))
-    .output(z.array(ZTask))
+    .output(z.array(ZVdagTask))
     .query(({ ctx, input }) => ctx.services.vdagTasks.recent(input.vdagURI, input.limit)),
   /** Live figures from the controller: requests, errors, p50/p99 per vDAG and per node, health. */
   metrics: viewerProcedure
     .input(ZUri)
     .output(ZVdagControllerStatus)
-    .query(async ({ ctx, input }) =>
-      ZVdagControllerStatus.parse(
-        await ctx.services.vdagTasks.controllerCall(input.vdagURI, "GET", "/status"),
-      ),
-    ),
+    .query(async ({ ctx, input }) => (await ctx.services.vdagTasks.controller(input.vdagURI)).status()),
   /** Runs the vDAG health check now and returns its verdict. */
   healthCheck: viewerProcedure
     .input(ZUri)
-    .query(({ ctx, input }) => ctx.services.vdagTasks.controllerCall(input.vdagURI, "GET", "/health/check")),
+    .output(ZVdagHealthView)
+    .query(async ({ ctx, input }) => (await ctx.services.vdagTasks.controller(input.vdagURI)).healthCheck()),
   /** The quality checker's verdicts on sampled requests, newest first. */
   qualitySamples: viewerProcedure
     .input(ZUri.extend({ limit: z.number().int().min(1).max(500).default(50) }))
@@ -88,17 +89,20 @@ export const vdagsRouter = router({
   /** A session's request count as the quota checker sees it. */
   quota: viewerProcedure
     .input(ZSession)
-    .query(({ ctx, input }) =>
-      ctx.services.vdagTasks.controllerCall(input.vdagURI, "GET", `/quota/${enc(input.sessionId)}`),
+    .output(ZVdagQuotaView)
+    .query(async ({ ctx, input }) =>
+      (await ctx.services.vdagTasks.controller(input.vdagURI)).quota(input.sessionId),
     ),
   quotaReset: changeProcedure
     .input(ZSession)
-    .mutation(({ ctx, input }) =>
-      ctx.services.vdagTasks.controllerCall(input.vdagURI, "POST", `/quota/reset/${enc(input.sessionId)}`),
+    .output(ZVdagQuotaReset)
+    .mutation(async ({ ctx, input }) =>
+      (await ctx.services.vdagTasks.controller(input.vdagURI)).quotaReset(input.sessionId),
     ),
   /** A management command for the controller's quota, health or quality policy. */
   mgmt: changeProcedure
     .input(ZMgmt)
+    .output(ZVdagMgmtReply)
     .mutation(({ ctx, input }) =>
       ctx.services.vdagTasks.mgmt(input.vdagURI, input.service, input.action, input.data),
     ),

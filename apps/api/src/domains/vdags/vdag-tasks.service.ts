@@ -1,29 +1,24 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Prisma } from "@aios/db";
 import type { Logger } from "@aios/service-kit";
-import type { TVdagInferRequest } from "@aios/spec";
-import { NotFoundError, OperationalError, QuotaExceededError, UserError } from "../../errors";
+import {
+  type TVdagInferRequest,
+  type TVdagTask,
+  type TVdagTraceStep,
+  ZVdagTask,
+  ZVdagTraceStep,
+} from "@aios/spec";
+import { NotFoundError } from "../../errors";
 import { checkPolicyCommand } from "../policies/policy-contract";
 import { asObject } from "../registry/doc";
+import {
+  type ControllerAnswer,
+  type ControllerPolicyService,
+  vdagControllerClient,
+} from "./controller-client";
 import type { VdagControllers } from "./vdag-controllers.service";
 
-/** A task as clients read it (`GET /v1/tasks/<id>`, `vdags.task`, `aios trace`). */
-export interface VdagTaskRecord {
-  taskId: string;
-  vdagURI: string | null;
-  status: string;
-  result: unknown;
-  error: unknown;
-  trace: unknown[];
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-/** The controller's answer, as it came: HTTP status and the JSON body. */
-export interface ControllerAnswer {
-  status: number;
-  body: Record<string, unknown>;
-}
+export type { ControllerAnswer } from "./controller-client";
 
 const TASK_KIND = "vdag.infer";
 
@@ -33,29 +28,16 @@ const TASK_KIND = "vdag.infer";
  * request's path); `async` requests are answered at once with the task id and run in the background.
  */
 export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
+  /** The typed client of the controller serving a vDAG (404 unless it exists, 503 unless it runs). */
+  const controllerOf = async (vdagURI: string) =>
+    vdagControllerClient(vdagURI, await vdags.controllerOf(vdagURI));
+
   const forward = async (
     vdagURI: string,
     taskId: string,
     request: TVdagInferRequest,
     caller: string,
-  ): Promise<ControllerAnswer> => {
-    const controller = await vdags.controllerOf(vdagURI);
-    let res: Response;
-    try {
-      res = await fetch(`${controller.url}/v1/infer`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-aios-task-id": taskId, "x-aios-caller": caller },
-        body: JSON.stringify(request),
-        signal: AbortSignal.timeout(300_000),
-      });
-    } catch (err) {
-      throw new OperationalError(
-        `the controller of vDAG ${vdagURI} could not be reached: ${(err as Error).message}`,
-      );
-    }
-    const body = asObject(await res.json().catch(() => ({})));
-    return { status: res.status, body };
-  };
+  ): Promise<ControllerAnswer> => (await controllerOf(vdagURI)).infer(request, { taskId, caller });
 
   /**
    * Stores a request's outcome. `receivedAt` is when the API took the request: a task created only
@@ -143,23 +125,23 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
       return { taskId, status: "running" };
     },
 
-    async get(taskId: string): Promise<VdagTaskRecord> {
+    async get(taskId: string): Promise<TVdagTask> {
       const row = await db.task.findUnique({ where: { id: taskId } });
       if (!row || row.kind !== TASK_KIND) throw new NotFoundError("task", taskId, "taskId");
       return {
         taskId: row.id,
         vdagURI: row.targetId,
-        status: row.status,
+        status: ZVdagTask.shape.status.parse(row.status),
         result: row.result ?? null,
         error: row.error ?? null,
-        trace: Array.isArray(row.trace) ? (row.trace as unknown[]) : [],
+        trace: traceOf(row.trace),
         createdAt: row.createdAt.toISOString(),
         finishedAt: row.finishedAt?.toISOString() ?? null,
       };
     },
 
     /** The most recent tasks of a vDAG, newest first. */
-    async recent(vdagURI: string, limit: number): Promise<VdagTaskRecord[]> {
+    async recent(vdagURI: string, limit: number): Promise<TVdagTask[]> {
       const rows = await db.task.findMany({
         where: { kind: TASK_KIND, targetType: "vdag", targetId: vdagURI },
         orderBy: { createdAt: "desc" },
@@ -169,48 +151,32 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
       return Promise.all(rows.map((r) => this.get(r.id)));
     },
 
-    /** A call to the vDAG's controller's own routes (quota, health, quality, status). */
-    async controllerCall(vdagURI: string, method: "GET" | "POST" | "DELETE", path: string, body?: unknown) {
-      const controller = await vdags.controllerOf(vdagURI);
-      let res: Response;
-      try {
-        res = await fetch(`${controller.url}${path}`, {
-          method,
-          ...(body !== undefined
-            ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }
-            : {}),
-          signal: AbortSignal.timeout(10_000),
-        });
-      } catch (err) {
-        throw new OperationalError(
-          `the controller of vDAG ${vdagURI} could not be reached: ${(err as Error).message}`,
-        );
-      }
-      const json = (await res.json().catch(() => ({}))) as unknown;
-      if (!res.ok) {
-        const message =
-          (asObject(asObject(json).error).message as string | undefined) ?? `HTTP ${res.status}`;
-        const text = `the controller of vDAG ${vdagURI} answered ${method} ${path} with ${res.status}: ${message}`;
-        if (res.status === 429) throw new QuotaExceededError(text);
-        throw res.status < 500 ? new UserError(text) : new OperationalError(text);
-      }
-      return json;
-    },
+    /** The typed client of the controller serving a vDAG: status, health, quota, management. */
+    controller: controllerOf,
 
     /**
      * A management command for one of the controller's policies (quota, health, quality), checked
      * against that policy's declared commands before it goes to the controller.
      */
-    async mgmt(vdagURI: string, service: "quota" | "health" | "quality", action: string, data: unknown) {
+    async mgmt(vdagURI: string, service: ControllerPolicyService, action: string, data: unknown) {
       const row = await db.vdag.findUnique({ where: { vdagURI }, select: { doc: true } });
       if (!row) throw new NotFoundError("vDAG", vdagURI, "vdagURI");
       const policy = asObject(asObject(asObject(asObject(row.doc).controllerConfig)[service]).policy);
       if (typeof policy.policyRuleURI === "string") {
         await checkPolicyCommand(db, policy.policyRuleURI, action, data);
       }
-      return this.controllerCall(vdagURI, "POST", `/${service}/mgmt`, { action, data });
+      return (await controllerOf(vdagURI)).mgmt(service, action, data);
     },
   };
 }
 
 export type VdagTasks = ReturnType<typeof createVdagTasks>;
+
+/** The stored trace's steps; a step that does not read as one (an older record) is left out. */
+function traceOf(raw: unknown): TVdagTraceStep[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((step) => {
+    const parsed = ZVdagTraceStep.safeParse(step);
+    return parsed.success ? [parsed.data] : [];
+  });
+}

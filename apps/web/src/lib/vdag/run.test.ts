@@ -37,9 +37,13 @@ describe("vDAG runs", () => {
   it("reads a task and sums a nested vDAG's steps onto its node", () => {
     const o = outcomeOfTask({
       taskId: "t",
+      vdagURI: "v:1.0.0-stable",
       status: "succeeded",
       result: { packet: { data: {} } },
+      error: null,
       trace: [step("analyse.detect", "ok", 3), step("analyse.other", "skipped", 0), step("stamp", "ok", 2)],
+      createdAt: "2026-01-01T00:00:00.000Z",
+      finishedAt: "2026-01-01T00:00:01.000Z",
     });
     expect(o.durationMs).toBe(3);
     const s = nodeStates(o, ["analyse", "stamp"]);

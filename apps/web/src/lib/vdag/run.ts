@@ -3,7 +3,7 @@
  * synchronous `POST /v1/vdags/<uri>/infer` (200, or an error status with `{error, trace}`) or a
  * task (`GET /v1/tasks/<id>`: `{status, result: {packet, outputs}, error, trace}`).
  */
-import { type TVdagTraceStep, ZVdagTraceStep } from "@aios/spec";
+import { type TVdagTask, type TVdagTraceStep, ZVdagTraceStep } from "@aios/spec";
 import type { JsonObject } from "./document";
 
 export interface RunError {
@@ -60,20 +60,19 @@ export function outcomeOfResponse(httpStatus: number, body: unknown): RunOutcome
   };
 }
 
-/** A stored task (`GET /v1/tasks/<id>`, `vdags.task`, `vdags.tasks`). */
-export function outcomeOfTask(task: unknown): RunOutcome {
-  const t = isObject(task) ? task : {};
-  const result = isObject(t.result) ? t.result : {};
-  const status = typeof t.status === "string" ? t.status : "unknown";
-  const trace = traceOf(t.trace);
+/** A stored task (`GET /v1/tasks/<id>`, `vdags.task`, `vdags.tasks`), typed by `ZVdagTask`. */
+export function outcomeOfTask(
+  task: Omit<TVdagTask, "result" | "error"> & { result?: unknown; error?: unknown },
+): RunOutcome {
+  const result = isObject(task.result) ? task.result : {};
   return {
-    taskId: typeof t.taskId === "string" ? t.taskId : null,
-    status,
+    taskId: task.taskId,
+    status: task.status,
     packet: result.packet ?? null,
     outputs: result.outputs ?? null,
-    trace,
-    error: t.error ? runErrorOf(t.error, status) : null,
-    durationMs: traceSpan(trace),
+    trace: task.trace,
+    error: task.error ? runErrorOf(task.error, task.status) : null,
+    durationMs: traceSpan(task.trace),
   };
 }
 

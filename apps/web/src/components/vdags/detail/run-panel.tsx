@@ -1,5 +1,6 @@
 "use client";
 
+import { ZVdagTask } from "@aios/spec";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Play } from "lucide-react";
 import { useEffect, useId, useState } from "react";
@@ -50,7 +51,10 @@ async function fetchTask(taskId: string): Promise<RunOutcome> {
     const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
     throw new Error(message);
   }
-  return outcomeOfTask(body);
+  const task = ZVdagTask.safeParse(body);
+  if (!task.success)
+    throw new Error(`the task's answer is not a task: ${task.error.issues[0]?.message ?? ""}`);
+  return outcomeOfTask(task.data);
 }
 
 /**

@@ -1,0 +1,67 @@
+/**
+ * What a vDAG controller's own routes answer (packages/vdag-runtime, server.ts) and what the API
+ * gives clients about vDAG requests and controllers: one schema each, for the runtime, the API's
+ * typed controller client, its procedures' outputs, the console and the CLI.
+ */
+import { z } from "zod";
+import { ZVdagTraceStep } from "./vdag-plan";
+
+/** `GET /health`, `GET /health/check`: the health checker's last (or a fresh) verdict. */
+export const ZVdagHealthView = z.object({
+  healthy: z.boolean(),
+  reason: z.string().optional(),
+  unhealthyBlocks: z.array(z.string()),
+  checkedAt: z.number().nullable(),
+  healthCheckData: z.record(z.string(), z.unknown()),
+  policyError: z.string().optional(),
+});
+export type TVdagHealthView = z.infer<typeof ZVdagHealthView>;
+
+/** `GET /quota/<session>`: a session's count as the quota checker sees it. */
+export const ZVdagQuotaView = z.object({ sessionId: z.string(), count: z.number(), exists: z.boolean() });
+export type TVdagQuotaView = z.infer<typeof ZVdagQuotaView>;
+
+/** `POST /quota/reset/<session>`. */
+export const ZVdagQuotaReset = z.object({ ok: z.literal(true), sessionId: z.string(), count: z.literal(0) });
+export type TVdagQuotaReset = z.infer<typeof ZVdagQuotaReset>;
+
+/** `POST /<quota|health|quality>/mgmt`: what the policy's `management()` returned. */
+export const ZVdagMgmtReply = z.object({ ok: z.literal(true), result: z.unknown() });
+export type TVdagMgmtReply = z.infer<typeof ZVdagMgmtReply>;
+
+export const VDAG_TASK_STATUSES = ["running", "succeeded", "failed", "refused"] as const;
+
+/** A request to a vDAG as clients read it (`GET /v1/tasks/<id>`, `vdags.task`, `aios trace`). */
+export const ZVdagTask = z.object({
+  taskId: z.string(),
+  vdagURI: z.string().nullable(),
+  status: z.enum(VDAG_TASK_STATUSES),
+  result: z.unknown(),
+  error: z.unknown(),
+  trace: z.array(ZVdagTraceStep),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type TVdagTask = z.infer<typeof ZVdagTask>;
+
+/** A controller of a vDAG as the API keeps it. */
+export const ZVdagControllerView = z.object({
+  id: z.string(),
+  vdagURI: z.string(),
+  clusterId: z.string().nullable(),
+  status: z.string(),
+  url: z.string().nullable(),
+  doc: z.record(z.string(), z.unknown()),
+  updatedAt: z.string(),
+});
+export type TVdagControllerView = z.infer<typeof ZVdagControllerView>;
+
+/** The serving vDAGs' plans superimposed over blocks. */
+export const ZMasterDag = z.object({
+  vdags: z.array(z.string()),
+  nodes: z.array(
+    z.object({ blockId: z.string(), vdags: z.array(z.string()), nodeLabels: z.array(z.string()) }),
+  ),
+  edges: z.array(z.object({ from: z.string(), to: z.string(), vdags: z.array(z.string()) })),
+});
+export type TMasterDag = z.infer<typeof ZMasterDag>;
