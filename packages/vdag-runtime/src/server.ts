@@ -9,7 +9,7 @@ import {
   sendError,
   sendJson,
 } from "@aios/service-kit";
-import type { TVdagControllerStatus, TVdagInferResponse } from "@aios/spec";
+import type { TVdagControllerStatus, TVdagHealthView, TVdagInferResponse } from "@aios/spec";
 import type { ControllerSettings, TVdagControllerConfig } from "./config";
 import type { HealthMonitor } from "./health";
 import type { InferOptions } from "./inference";
@@ -18,14 +18,8 @@ import type { CompiledPlan } from "./plan";
 import type { QualitySampler } from "./quality";
 import type { QuotaTable } from "./quota";
 
-export interface HealthView {
-  healthy: boolean;
-  reason?: string;
-  unhealthyBlocks: string[];
-  checkedAt: number | null;
-  healthCheckData: Record<string, unknown>;
-  policyError?: string;
-}
+/** What `GET /health` and `GET /health/check` answer (one schema with the API's client). */
+export type HealthView = TVdagHealthView;
 
 type Reply<T = unknown> = { status: number; body: T };
 
