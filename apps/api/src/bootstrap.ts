@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { inApplyOrder, loadSpecFile } from "@aios/client";
 import { createDb } from "@aios/db";
 import { connectQueueBackend } from "@aios/queue";
-import { createLogger } from "@aios/service-kit";
+import { createLogger, parseEnvOrExit } from "@aios/service-kit";
 import { z } from "zod";
 import type { Principal } from "./auth/principal";
 import { ensureLocalTokens } from "./domains/tokens/local-tokens";
@@ -23,7 +23,7 @@ const ZBootstrapEnv = z.object({
 });
 
 const env = loadApiEnv();
-const boot = ZBootstrapEnv.parse(process.env);
+const boot = parseEnvOrExit(ZBootstrapEnv, process.env, "bootstrap");
 const log = createLogger({ service: "bootstrap" }, { level: env.AIOS_LOG_LEVEL });
 const db = createDb(env.DATABASE_URL);
 const queues = connectQueueBackend(queueBackendOf(env));

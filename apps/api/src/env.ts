@@ -1,3 +1,4 @@
+import { parseEnv } from "@aios/service-kit";
 import { z } from "zod";
 
 /** A PostgreSQL connection URL; anything else is refused at boot with the variable's name. */
@@ -39,12 +40,7 @@ export const ZApiEnv = z
 export type TApiEnv = z.infer<typeof ZApiEnv>;
 
 export function loadApiEnv(source: Record<string, string | undefined> = process.env): TApiEnv {
-  const parsed = ZApiEnv.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
-    throw new Error(`invalid API configuration:\n${lines.join("\n")}`);
-  }
-  return parsed.data;
+  return parseEnv(ZApiEnv, source, "invalid API configuration:");
 }
 
 /** The limits for the API's policy host; a variable left unset keeps the sandbox's default. */

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { parseEnv } from "@aios/service-kit";
 import { z } from "zod";
 
 export const ZLauncherEnv = z.object({
@@ -23,10 +24,6 @@ export const ZLauncherEnv = z.object({
 export type TLauncherEnv = z.infer<typeof ZLauncherEnv> & { home: string; repoRoot: string };
 
 export function loadLauncherEnv(repoRoot: string, source = process.env): TLauncherEnv {
-  const parsed = ZLauncherEnv.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`invalid configuration:\n${lines.join("\n")}`);
-  }
-  return { ...parsed.data, home: resolve(repoRoot, parsed.data.AIOS_HOME), repoRoot };
+  const env = parseEnv(ZLauncherEnv, source, "invalid configuration:");
+  return { ...env, home: resolve(repoRoot, env.AIOS_HOME), repoRoot };
 }

@@ -1,5 +1,16 @@
-import { safeParseSpec, type TInstanceInitData, type TJsonObject, ZInstanceInitData } from "@aios/spec";
-import { isJsonObject } from "./errors";
+import {
+  EnvError,
+  jsonEnv,
+  parseEnv,
+  type TInstanceInitData,
+  type TJsonObject,
+  ZInstanceInitData,
+  ZJsonObject,
+} from "@aios/spec";
+import { z } from "zod";
+
+/** How long SIGTERM waits for tasks in flight before exiting anyway (env AIOS_DRAIN_TIMEOUT_MS). */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 
 /** What the process driver puts in an instance's environment. */
 export interface InstanceEnv {
@@ -9,50 +20,80 @@ export interface InstanceEnv {
   initData: TInstanceInitData;
   /** `AIOS_INIT_DATA.block`, if the driver sent the block's fields (passed to processing policies). */
   block?: TJsonObject;
+  drainTimeoutMs: number;
 }
 
-export class InstanceEnvError extends Error {
+export class InstanceEnvError extends EnvError {
   override readonly name = "InstanceEnvError";
-  constructor(readonly problems: string[]) {
-    super(`bad instance environment: ${problems.join("; ")}`);
+  /** Each problem as `<variable>: <reason>`. */
+  get problems(): string[] {
+    return this.issues.map((i) => `${i.path}: ${i.message}`);
   }
 }
+
+const isPort = (text: string | undefined) =>
+  !!text && Number.isInteger(Number(text)) && Number(text) >= 0 && Number(text) <= 65535;
+
+// A refinement, not a transform's issue: the checks across variables below still run when PORT is wrong.
+const ZPort = z
+  .string()
+  .optional()
+  .refine(isPort, {
+    error: (iss) => `must be a port number (0-65535), got ${JSON.stringify(iss.input ?? null)}`,
+  })
+  .transform(Number);
+
+const ZInstanceEnv = z
+  .object({
+    PORT: ZPort,
+    HOST: z
+      .string()
+      .optional()
+      .transform((host) => host?.trim() || "127.0.0.1"),
+    BLOCK_ID: z.string().trim().min(1),
+    INSTANCE_ID: z.string().trim().min(1),
+    AIOS_INIT_DATA: jsonEnv("AIOS_INIT_DATA").pipe(
+      ZInstanceInitData.extend({ block: ZJsonObject.optional() }),
+    ),
+    AIOS_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_DRAIN_TIMEOUT_MS),
+  })
+  .superRefine((env, ctx) => {
+    // The ids are given twice (the driver's variables and the init data); they must name the same instance.
+    const init = env.AIOS_INIT_DATA as Partial<TInstanceInitData> | undefined;
+    for (const [name, key] of [
+      ["BLOCK_ID", "blockId"],
+      ["INSTANCE_ID", "instanceId"],
+    ] as const) {
+      const given = env[name];
+      const inInit = init?.[key];
+      if (given && typeof inInit === "string" && given !== inInit)
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `is ${given} but AIOS_INIT_DATA.${key} is ${inInit}`,
+        });
+    }
+  });
 
 /**
- * Reads PORT, HOST (optional), BLOCK_ID, INSTANCE_ID and AIOS_INIT_DATA (JSON, `ZInstanceInitData`); throws
- * InstanceEnvError listing every problem. BLOCK_ID / INSTANCE_ID must match the init data.
+ * Reads PORT, HOST (optional), BLOCK_ID, INSTANCE_ID, AIOS_INIT_DATA (JSON, `ZInstanceInitData`) and
+ * AIOS_DRAIN_TIMEOUT_MS (optional); throws InstanceEnvError listing every problem. BLOCK_ID /
+ * INSTANCE_ID must match the init data.
  */
-export function readInstanceEnv(env: NodeJS.ProcessEnv = process.env): InstanceEnv {
-  const problems: string[] = [];
-  const port = Number(env.PORT);
-  if (!env.PORT || !Number.isInteger(port) || port < 0 || port > 65535)
-    problems.push(`PORT must be a port number (0-65535), got ${JSON.stringify(env.PORT ?? null)}`);
-  for (const name of ["BLOCK_ID", "INSTANCE_ID"] as const)
-    if (!env[name]?.trim()) problems.push(`${name} must be set`);
-
-  let raw: unknown;
-  if (!env.AIOS_INIT_DATA) problems.push("AIOS_INIT_DATA must be set (JSON init data)");
-  else {
-    try {
-      raw = JSON.parse(env.AIOS_INIT_DATA);
-    } catch (e) {
-      problems.push(`AIOS_INIT_DATA is not valid JSON: ${(e as Error).message}`);
-    }
+export function readInstanceEnv(env: Record<string, string | undefined>): InstanceEnv {
+  let parsed: z.output<typeof ZInstanceEnv>;
+  try {
+    parsed = parseEnv(ZInstanceEnv, env, "bad instance environment:");
+  } catch (err) {
+    if (err instanceof EnvError) throw new InstanceEnvError("bad instance environment:", err.issues);
+    throw err;
   }
-  let initData: TInstanceInitData | undefined;
-  if (raw !== undefined) {
-    const parsed = safeParseSpec(ZInstanceInitData, raw);
-    if (!parsed.ok) for (const i of parsed.errors) problems.push(`AIOS_INIT_DATA.${i.path}: ${i.message}`);
-    else initData = parsed.data;
-  }
-  if (initData && env.BLOCK_ID && initData.blockId !== env.BLOCK_ID)
-    problems.push(`BLOCK_ID is ${env.BLOCK_ID} but AIOS_INIT_DATA.blockId is ${initData.blockId}`);
-  if (initData && env.INSTANCE_ID && initData.instanceId !== env.INSTANCE_ID)
-    problems.push(
-      `INSTANCE_ID is ${env.INSTANCE_ID} but AIOS_INIT_DATA.instanceId is ${initData.instanceId}`,
-    );
-
-  if (problems.length > 0 || !initData) throw new InstanceEnvError(problems);
-  const block = isJsonObject(raw) && isJsonObject(raw.block) ? raw.block : undefined;
-  return { port, host: env.HOST?.trim() || "127.0.0.1", initData, ...(block ? { block } : {}) };
+  const { block, ...initData } = parsed.AIOS_INIT_DATA;
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    initData,
+    ...(block ? { block } : {}),
+    drainTimeoutMs: parsed.AIOS_DRAIN_TIMEOUT_MS,
+  };
 }

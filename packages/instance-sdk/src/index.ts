@@ -1,15 +1,10 @@
 export type { Logger } from "@aios/service-kit";
 export { Batcher } from "./batcher";
-export { type InstanceEnv, InstanceEnvError, readInstanceEnv } from "./env";
+export { DEFAULT_DRAIN_TIMEOUT_MS, type InstanceEnv, InstanceEnvError, readInstanceEnv } from "./env";
 export { badInput, InstanceError, type Issue, type Reply, type TaskStage, unknownAction } from "./errors";
 export { type HostOptions, InstanceHost, type Phase } from "./host";
 export type { ComponentMetrics } from "./metrics";
-export {
-  DEFAULT_DRAIN_TIMEOUT_MS,
-  type RunningInstance,
-  runComponent,
-  runComponent as serveComponent,
-} from "./run";
+export { type RunningInstance, runComponent, runComponent as serveComponent } from "./run";
 export { createInstanceServer, MAX_BODY_BYTES } from "./server";
 export { type ComponentHarness, type TestInitData, testComponent } from "./testing";
 export * from "./types";

@@ -6,9 +6,6 @@ import { InstanceHost } from "./host";
 import { createInstanceServer } from "./server";
 import type { AnyComponent } from "./types";
 
-/** How long SIGTERM waits for tasks in flight before exiting anyway (env AIOS_DRAIN_TIMEOUT_MS). */
-export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
-
 export interface RunningInstance {
   host: InstanceHost;
   port: number;
@@ -44,7 +41,7 @@ export async function runComponent(def: AnyComponent): Promise<RunningInstance> 
   const port = (server.address() as AddressInfo).port;
   log.info("instance listening", { port, componentURI: initData.componentURI });
 
-  const drainMs = Number(process.env.AIOS_DRAIN_TIMEOUT_MS) || DEFAULT_DRAIN_TIMEOUT_MS;
+  const drainMs = env.drainTimeoutMs;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {

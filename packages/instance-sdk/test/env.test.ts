@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InstanceEnvError, readInstanceEnv } from "../src/index";
+import { DEFAULT_DRAIN_TIMEOUT_MS, InstanceEnvError, readInstanceEnv } from "../src/index";
 
 const init = { blockId: "b1", instanceId: "i1", componentURI: "model.echo:1.0.0-stable" };
 const env = (over: Record<string, string | undefined> = {}) => ({
@@ -22,6 +22,12 @@ describe("readInstanceEnv", () => {
       policies: {},
     });
     expect(r.block).toBeUndefined();
+    expect(r.host).toBe("127.0.0.1");
+    expect(r.drainTimeoutMs).toBe(DEFAULT_DRAIN_TIMEOUT_MS);
+    expect(readInstanceEnv(env({ HOST: "0.0.0.0", AIOS_DRAIN_TIMEOUT_MS: "2500" }))).toMatchObject({
+      host: "0.0.0.0",
+      drainTimeoutMs: 2500,
+    });
   });
 
   it("passes the block's fields through for the processing policies", () => {
@@ -43,19 +49,23 @@ describe("readInstanceEnv", () => {
       throw new Error("did not throw");
     };
     expect(fails({})).toEqual([
-      "PORT must be a port number (0-65535), got null",
-      "BLOCK_ID must be set",
-      "INSTANCE_ID must be set",
-      "AIOS_INIT_DATA must be set (JSON init data)",
+      "PORT: must be a port number (0-65535), got null",
+      "BLOCK_ID: Required",
+      "INSTANCE_ID: Required",
+      "AIOS_INIT_DATA: Required",
     ]);
-    expect(fails(env({ AIOS_INIT_DATA: "{nope" }))[0]).toMatch(/AIOS_INIT_DATA is not valid JSON/);
+    expect(fails(env({ BLOCK_ID: " " }))).toEqual(["BLOCK_ID: must not be empty"]);
+    expect(fails(env({ AIOS_INIT_DATA: "{nope" }))[0]).toMatch(/^AIOS_INIT_DATA: AIOS_INIT_DATA is not JSON/);
     expect(fails(env({ AIOS_INIT_DATA: JSON.stringify({ blockId: "b1" }) }))).toEqual([
       "AIOS_INIT_DATA.instanceId: Required",
       "AIOS_INIT_DATA.componentURI: Required",
     ]);
     expect(fails(env({ INSTANCE_ID: "i2", PORT: "70000" }))).toEqual([
-      'PORT must be a port number (0-65535), got "70000"',
-      "INSTANCE_ID is i2 but AIOS_INIT_DATA.instanceId is i1",
+      'PORT: must be a port number (0-65535), got "70000"',
+      "INSTANCE_ID: is i2 but AIOS_INIT_DATA.instanceId is i1",
+    ]);
+    expect(fails(env({ AIOS_DRAIN_TIMEOUT_MS: "soon" }))).toEqual([
+      "AIOS_DRAIN_TIMEOUT_MS: expected a number, got NaN",
     ]);
   });
 });

@@ -5,28 +5,27 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { compilePolicy, loadPolicyInstance, type PolicyInstance } from "@aios/policy-runtime";
-import { createLogger, onShutdown, sendJson } from "@aios/service-kit";
+import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, sendJson } from "@aios/service-kit";
 import { z } from "zod";
 import { errorInfo } from "../jobs/policy-run";
 
-const env = z
-  .object({
-    AIOS_FUNCTION_NAME: z.string().min(1),
-    AIOS_FUNCTION_SOURCE: z.string().min(1),
-    AIOS_REPLICA_INDEX: z.coerce.number().int().min(0),
-    PORT: z.coerce.number().int().min(1).max(65535),
-    HOST: z.string().min(1).default("127.0.0.1"),
-    AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
-    AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),
-  })
-  .parse(process.env);
-const source = z
-  .object({
-    code: z.string(),
-    settings: z.record(z.string(), z.unknown()),
-    parameters: z.record(z.string(), z.unknown()),
-  })
-  .parse(JSON.parse(env.AIOS_FUNCTION_SOURCE));
+const ZReplicaEnv = z.object({
+  AIOS_FUNCTION_NAME: z.string().min(1),
+  AIOS_FUNCTION_SOURCE: jsonEnv("AIOS_FUNCTION_SOURCE").pipe(
+    z.object({
+      code: z.string(),
+      settings: z.record(z.string(), z.unknown()),
+      parameters: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  AIOS_REPLICA_INDEX: z.coerce.number().int().min(0),
+  PORT: z.coerce.number().int().min(1).max(65535),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
+  AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),
+});
+const env = parseEnvOrExit(ZReplicaEnv, process.env, "function replica");
+const source = env.AIOS_FUNCTION_SOURCE;
 const log = createLogger({
   service: "function",
   name: env.AIOS_FUNCTION_NAME,

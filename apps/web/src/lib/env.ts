@@ -1,3 +1,4 @@
+import { parseEnv } from "@aios/spec";
 import { z } from "zod";
 
 /**
@@ -25,12 +26,7 @@ export const ZWebEnv = z.object({
 export type TWebEnv = z.infer<typeof ZWebEnv>;
 
 export function loadWebEnv(source: Record<string, string | undefined>): TWebEnv {
-  const parsed = ZWebEnv.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`invalid console configuration:\n${lines.join("\n")}`);
-  }
-  return parsed.data;
+  return parseEnv(ZWebEnv, source, "invalid console configuration:");
 }
 
 let cached: TWebEnv | undefined;
