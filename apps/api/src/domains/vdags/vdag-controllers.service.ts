@@ -12,7 +12,7 @@ import { NotFoundError, OperationalError } from "../../errors";
 import { runtimeOf } from "../blocks/block-runtime-state";
 import { asObject } from "../registry/doc";
 import { emitVdagStatus } from "./vdag.service";
-import type { TControllerPolicies } from "./vdag-compiler";
+import type { TControllerPolicies } from "./vdag-policies";
 
 const QUALITY_KIND = "vdag.quality";
 

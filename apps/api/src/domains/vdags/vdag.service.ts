@@ -18,7 +18,9 @@ import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
 import { analyseGraph } from "./graph";
-import { assignNodes, type CompileDeps, compilePlan, controllerPolicies } from "./vdag-compiler";
+import { assignNodes, type CompileDeps } from "./vdag-assignment";
+import { compilePlan } from "./vdag-compiler";
+import { controllerPolicies, loadPlanInputs } from "./vdag-policies";
 
 type VdagRow = Prisma.VdagGetPayload<object>;
 
@@ -124,7 +126,7 @@ export function createVdagService(
         return { vdagURI, created: false, graph: shape, vdag: null, assignment: null, plan: null };
       if (values.mode === "dryRunAssignment")
         return { vdagURI, created: false, graph: shape, vdag: null, assignment, plan: null };
-      const plan = await compilePlan(db, vdagURI, values, assignment);
+      const plan = compilePlan(vdagURI, values, assignment, await loadPlanInputs(db, values, assignment));
       const controller = await controllerPolicies(db, values);
       if (values.mode === "dryRun")
         return { vdagURI, created: false, graph: shape, vdag: null, assignment, plan };
