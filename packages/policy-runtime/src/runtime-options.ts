@@ -1,4 +1,6 @@
-import { DEFAULT_LIMITS, type LoadOptions, type SandboxIsolation } from "./sandbox/types";
+import { parseEnv } from "@aios/spec";
+import { z } from "zod";
+import { DEFAULT_LIMITS, type LoadOptions } from "./sandbox/types";
 
 /**
  * How the runtimes load the policies they run themselves (a block's executor and instances, a vDAG
@@ -12,28 +14,37 @@ import { DEFAULT_LIMITS, type LoadOptions, type SandboxIsolation } from "./sandb
  */
 export type RuntimePolicyOptions = Required<Pick<LoadOptions, "isolation" | "limits">>;
 
+/** An integer variable of at least `min`; unset or empty keeps `fallback`. */
+const atLeast = (name: string, min: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .refine((raw) => !raw || (Number.isInteger(Number(raw)) && Number(raw) >= min), {
+      error: (iss) => `${name} must be an integer of at least ${min}, not ${JSON.stringify(iss.input)}`,
+    })
+    .transform((raw) => (raw ? Number(raw) : fallback));
+
+const ZRuntimePolicyEnv = z.object({
+  AIOS_RUNTIME_POLICY_ISOLATION: z
+    .string()
+    .optional()
+    .transform((raw) => raw || "process")
+    .pipe(
+      z.enum(["process", "in-process"], {
+        error: (iss) =>
+          `AIOS_RUNTIME_POLICY_ISOLATION must be "process" or "in-process", not ${JSON.stringify(iss.input)}`,
+      }),
+    ),
+  AIOS_RUNTIME_POLICY_CPU_MS: atLeast("AIOS_RUNTIME_POLICY_CPU_MS", 1, DEFAULT_LIMITS.cpuTimeMs),
+  AIOS_RUNTIME_POLICY_MEMORY_MB: atLeast("AIOS_RUNTIME_POLICY_MEMORY_MB", 8, DEFAULT_LIMITS.memoryMb),
+});
+
 export function runtimePolicyOptions(
   env: Record<string, string | undefined> = process.env,
 ): RuntimePolicyOptions {
-  const isolation = env.AIOS_RUNTIME_POLICY_ISOLATION || "process";
-  if (isolation !== "process" && isolation !== "in-process")
-    throw new Error(
-      `AIOS_RUNTIME_POLICY_ISOLATION must be "process" or "in-process", not ${JSON.stringify(isolation)}`,
-    );
+  const parsed = parseEnv(ZRuntimePolicyEnv, env, "invalid policy runtime environment:");
   return {
-    isolation: isolation satisfies SandboxIsolation,
-    limits: {
-      cpuTimeMs: positiveInt(env, "AIOS_RUNTIME_POLICY_CPU_MS", DEFAULT_LIMITS.cpuTimeMs, 1),
-      memoryMb: positiveInt(env, "AIOS_RUNTIME_POLICY_MEMORY_MB", DEFAULT_LIMITS.memoryMb, 8),
-    },
+    isolation: parsed.AIOS_RUNTIME_POLICY_ISOLATION,
+    limits: { cpuTimeMs: parsed.AIOS_RUNTIME_POLICY_CPU_MS, memoryMb: parsed.AIOS_RUNTIME_POLICY_MEMORY_MB },
   };
-}
-
-function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number, min: number) {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min)
-    throw new Error(`${name} must be an integer of at least ${min}, not ${JSON.stringify(raw)}`);
-  return n;
 }

@@ -1,4 +1,10 @@
-import { type TPolicyKind, validatePolicyInput, validatePolicyOutput, ZPolicyKind } from "@aios/spec";
+import {
+  issuesLine,
+  type TPolicyKind,
+  validatePolicyInput,
+  validatePolicyOutput,
+  ZPolicyKind,
+} from "@aios/spec";
 import type { CompiledPolicy } from "../compile";
 import { PolicyError, type PolicyIssue } from "../errors";
 import { toPolicyError } from "./error-mapping";
@@ -128,8 +134,7 @@ function invalid(
   issues: PolicyIssue[],
   output?: unknown,
 ) {
-  const detail = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
-  return new PolicyError(kind, `${what} does not match its schema: ${detail}`, {
+  return new PolicyError(kind, `${what} does not match its schema: ${issuesLine(issues)}`, {
     issues,
     ...(output !== undefined ? { output } : {}),
   });
