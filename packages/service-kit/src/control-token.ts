@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import { ZMaxBodyMbEnv } from "./http-body";
 import { sendBody } from "./http-server";
 
 /**
@@ -51,7 +52,8 @@ export function refuseOpenControlOffLoopback(
 
 /**
  * The environment of a workload the agent starts (an executor, a vDAG controller): `PORT`, `HOST`
- * (default 127.0.0.1) and `AIOS_CONTROL_TOKEN` (its opt-out on loopback only), plus its own fields.
+ * (default 127.0.0.1), `AIOS_CONTROL_TOKEN` (its opt-out on loopback only) and `AIOS_MAX_BODY_MB`
+ * (the data plane's body limit, default 16), plus its own fields.
  */
 export function workloadEnv<S extends z.ZodRawShape>(shape: S) {
   return z
@@ -59,6 +61,7 @@ export function workloadEnv<S extends z.ZodRawShape>(shape: S) {
       PORT: z.coerce.number().int().min(1).max(65535),
       HOST: z.string().min(1).default("127.0.0.1"),
       AIOS_CONTROL_TOKEN: ZControlTokenEnv,
+      AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
       ...shape,
     })
     .superRefine((env, ctx) =>

@@ -1,28 +1,6 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 
-/** A request body over the limit `readBody` was given (answer 413). */
-export class BodyTooLarge extends Error {}
-
-/** The whole request body; rejects with BodyTooLarge past `limit` bytes (and drops the connection). */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge(`request body over ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-/** JSON text as a value; undefined when it is not JSON (no JSON text parses to undefined). */
+/** JSON text as a value; undefined when it is not JSON (for answers read from another process). */
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -31,7 +9,10 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/** A whole answer with its length: `body` as is, JSON unless `contentType` says otherwise. */
+/**
+ * A whole answer with its length: `body` as is, JSON unless `contentType` says otherwise. A 413
+ * closes the connection after it: the rest of the body was left unread, and reading it is not worth it.
+ */
 export function sendBody(
   res: ServerResponse,
   status: number,
@@ -42,6 +23,7 @@ export function sendBody(
   res.writeHead(status, {
     "content-type": contentType,
     "content-length": Buffer.byteLength(body),
+    ...(status === 413 ? { connection: "close" } : {}),
     ...extraHeaders,
   });
   res.end(body);

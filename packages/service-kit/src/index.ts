@@ -1,8 +1,13 @@
 export { type FieldIssue, fieldIssues, issuesLine, issuesSummary } from "@aios/spec";
+export * from "./connection-failure";
 export * from "./control-token";
 export * from "./env";
+export * from "./http-body";
 export * from "./http-client";
+export * from "./http-errors";
+export * from "./http-routes";
 export * from "./http-server";
+export * from "./json-depth";
 export * from "./logger";
 export * from "./net";
 export * from "./orphan-guard";
