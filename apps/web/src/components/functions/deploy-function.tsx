@@ -7,6 +7,7 @@ import { type FormEvent, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Input, Select } from "@/components/ui/input";
+import { errorText } from "@/lib/policy/api-issues";
 import { routes } from "@/lib/routes";
 import { useTRPC } from "@/trpc/react";
 
@@ -118,7 +119,7 @@ export function DeployFunction() {
         </form>
         {deploy.isError ? (
           <p role="alert" className="break-words text-sm text-red-700" data-testid="deploy-error">
-            {deploy.error.message}
+            {errorText(deploy.error)}
           </p>
         ) : null}
       </CardBody>

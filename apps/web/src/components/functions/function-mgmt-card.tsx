@@ -8,6 +8,7 @@ import { CallOutcome } from "@/components/policy-runs/call-outcome";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Input, Textarea } from "@/components/ui/input";
+import { errorText } from "@/lib/policy/api-issues";
 import { parseJson } from "@/lib/policy/json-text";
 import { useTRPC } from "@/trpc/react";
 import { ReplicaSelect, replicaInput } from "./replica-select";
@@ -108,7 +109,7 @@ export function FunctionMgmtCard({ fn }: { fn: TPolicyFunctionRecord }) {
         </form>
         {dataError || run.isError ? (
           <p role="alert" className="break-words text-sm text-red-700" data-testid="fn-mgmt-error">
-            {dataError ?? run.error?.message}
+            {dataError ?? errorText(run.error)}
           </p>
         ) : null}
         {run.data ? <CallOutcome result={run.data} testId="fn-mgmt-result" /> : null}

@@ -5,6 +5,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { errorText } from "@/lib/policy/api-issues";
 import { useTRPC } from "@/trpc/react";
 
 /**
@@ -51,7 +52,7 @@ export function FunctionScale({ fn }: { fn: TPolicyFunctionRecord }) {
       </div>
       {scale.isError ? (
         <p role="alert" className="max-w-sm text-right text-xs text-red-700" data-testid="scale-error">
-          {scale.error.message}
+          {errorText(scale.error)}
         </p>
       ) : null}
     </form>

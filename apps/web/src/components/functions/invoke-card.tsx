@@ -8,6 +8,7 @@ import { CallOutcome } from "@/components/policy-runs/call-outcome";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Textarea } from "@/components/ui/input";
+import { errorText } from "@/lib/policy/api-issues";
 import { parseJson } from "@/lib/policy/json-text";
 import { useTRPC } from "@/trpc/react";
 import { ReplicaSelect, replicaInput } from "./replica-select";
@@ -76,7 +77,7 @@ export function InvokeCard({ fn }: { fn: TPolicyFunctionRecord }) {
         </form>
         {inputError || invoke.isError ? (
           <p role="alert" className="break-words text-sm text-red-700" data-testid="invoke-error">
-            {inputError ?? invoke.error?.message}
+            {inputError ?? errorText(invoke.error)}
           </p>
         ) : null}
         {invoke.data ? <CallOutcome result={invoke.data} testId="invoke-result" /> : null}

@@ -12,8 +12,10 @@ export function RemoveFunction({ name }: { name: string }) {
   const router = useRouter();
   const remove = useMutation(
     trpc.functions.remove.mutationOptions({
-      onSuccess: async () => {
-        await queryClient.invalidateQueries({ queryKey: trpc.functions.pathKey() });
+      onSuccess: async (removing) => {
+        // The page stops polling a function being removed: once its agent stopped it, it is gone (404).
+        queryClient.setQueryData(trpc.functions.get.queryKey({ name }), removing);
+        await queryClient.invalidateQueries({ queryKey: trpc.functions.list.pathKey() });
         router.push("/functions");
       },
     }),

@@ -7,6 +7,7 @@ import { type FormEvent, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Input, Textarea } from "@/components/ui/input";
+import { errorText } from "@/lib/policy/api-issues";
 import { parseJsonObject } from "@/lib/policy/json-text";
 import { routes } from "@/lib/routes";
 import { useTRPC } from "@/trpc/react";
@@ -118,7 +119,7 @@ export function CreateGraph() {
         </form>
         {edgesError || create.isError ? (
           <p role="alert" className="break-words text-sm text-red-700" data-testid="graph-create-error">
-            {edgesError ?? create.error?.message}
+            {edgesError ?? errorText(create.error)}
           </p>
         ) : null}
       </CardBody>

@@ -11,6 +11,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { CELL, type Column, DataTable } from "@/components/ui/data-table";
 import { Textarea } from "@/components/ui/input";
+import { errorText } from "@/lib/policy/api-issues";
 import { parseJson } from "@/lib/policy/json-text";
 import type { GraphRun, GraphStep } from "@/lib/policy-graph/function-graph";
 import { useTRPC } from "@/trpc/react";
@@ -89,7 +90,7 @@ export function ExecuteCard({
         </form>
         {inputError || execute.isError ? (
           <p role="alert" className="break-words text-sm text-red-700" data-testid="execute-error">
-            {inputError ?? execute.error?.message}
+            {inputError ?? errorText(execute.error)}
           </p>
         ) : null}
         {run ? (

@@ -7,6 +7,7 @@ import { type FormEvent, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Input, Select, Textarea } from "@/components/ui/input";
+import { errorText } from "@/lib/policy/api-issues";
 import { parseJson } from "@/lib/policy/json-text";
 import { routes } from "@/lib/routes";
 import { useTRPC } from "@/trpc/react";
@@ -134,7 +135,7 @@ export function SubmitJob() {
         </form>
         {inputError || submitJob.isError ? (
           <p role="alert" className="break-words text-sm text-red-700" data-testid="job-submit-error">
-            {inputError ?? submitJob.error?.message}
+            {inputError ?? errorText(submitJob.error)}
           </p>
         ) : null}
       </CardBody>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldIssues, issuesByField, positionInMessage } from "./api-issues";
+import { errorText, fieldIssues, issuesByField, positionInMessage } from "./api-issues";
 
 describe("API field issues", () => {
   it("reads the issues of a tRPC error and ignores anything else", () => {
@@ -29,5 +29,17 @@ describe("API field issues", () => {
     expect(positionInMessage("runtime error (line 12, column 5): boom")).toEqual({ line: 12, column: 5 });
     expect(positionInMessage("compile error (line 2, column 0): x")).toEqual({ line: 2, column: 1 });
     expect(positionInMessage("no position")).toBeUndefined();
+  });
+
+  it("shows a refused call's field issues, else its message", () => {
+    const refused = {
+      message: '[{"code":"custom"}]',
+      data: { issues: [{ path: "name", message: "a DNS label" }] },
+    };
+    expect(errorText(refused)).toBe("name: a DNS label");
+    expect(errorText(new Error("function tally has no ready replica yet"))).toBe(
+      "function tally has no ready replica yet",
+    );
+    expect(errorText(null)).toBe("");
   });
 });

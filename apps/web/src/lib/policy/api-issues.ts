@@ -34,3 +34,13 @@ export function positionInMessage(message: string): { line: number; column: numb
   const m = /\(line (\d+), column (\d+)\)/.exec(message);
   return m ? { line: Number(m[1]), column: Math.max(1, Number(m[2])) } : undefined;
 }
+
+/**
+ * What a form shows of a refused call: each field issue as `path: message` (a refused input's
+ * message is zod's raw JSON otherwise), else the error's message.
+ */
+export function errorText(error: { message: string } | null | undefined): string {
+  if (!error) return "";
+  const issues = fieldIssues(error);
+  return issues.length ? issues.map((i) => `${i.path}: ${i.message}`).join("; ") : error.message;
+}

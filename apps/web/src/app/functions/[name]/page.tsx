@@ -9,7 +9,13 @@ import { useTRPC } from "@/trpc/react";
 export default function FunctionPage() {
   const name = useRouteParam("name");
   const trpc = useTRPC();
-  // Replica states change as the agent starts and stops them: poll while the page is open.
-  const fn = useQuery(trpc.functions.get.queryOptions({ name }, { refetchInterval: 2_000 }));
+  // Replica states change as the agent starts and stops them: poll while the page is open, but not
+  // once it is being removed (it is soon gone).
+  const fn = useQuery(
+    trpc.functions.get.queryOptions(
+      { name },
+      { refetchInterval: (q) => (q.state.data?.status === "removing" ? false : 2_000) },
+    ),
+  );
   return <RecordDetail back={{ href: "/functions", label: "Functions" }} query={fn} view={functionView} />;
 }
