@@ -6,6 +6,9 @@ const SIDEBAR = [
   { label: "Blocks", path: "/blocks" },
   { label: "vDAGs", path: "/vdags" },
   { label: "Policies", path: "/policies" },
+  { label: "Functions", path: "/functions" },
+  { label: "Graphs", path: "/graphs" },
+  { label: "Jobs", path: "/jobs" },
   { label: "Overview", path: "/" },
 ];
 

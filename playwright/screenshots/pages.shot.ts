@@ -87,6 +87,9 @@ const PAGES: Array<{ name: string; path: string; ready: (page: Page) => Promise<
     path: `/policies/${POLICY}/diff`,
     ready: (p) => expect(p.getByRole("heading").first()).toBeVisible(),
   },
+  { name: "functions", path: "/functions", ready: (p) => expect(p.getByTestId("deploy-name")).toBeVisible() },
+  { name: "graphs", path: "/graphs", ready: (p) => expect(p.getByTestId("graph-name")).toBeVisible() },
+  { name: "jobs", path: "/jobs", ready: (p) => expect(p.getByTestId("job-input")).toBeVisible() },
 ];
 
 test.beforeAll(async ({ request }) => {
