@@ -36,7 +36,6 @@ export type TBlockRuntimeConfigInput = z.input<typeof ZBlockRuntimeConfig>;
 /** Timings and thresholds of the runtime, resolved from initSettings and policy settings. */
 export interface RuntimeSettings {
   taskTimeoutMs: number;
-  maxBodyBytes: number;
   drainTimeoutMs: number;
   healthCheckIntervalMs: number;
   healthCheckTimeoutMs: number;
@@ -49,7 +48,6 @@ export interface RuntimeSettings {
 
 export const DEFAULT_SETTINGS: RuntimeSettings = {
   taskTimeoutMs: 30_000,
-  maxBodyBytes: 64 * 1024 * 1024,
   drainTimeoutMs: 30_000,
   healthCheckIntervalMs: 5_000,
   healthCheckTimeoutMs: 2_000,
@@ -74,7 +72,6 @@ export function resolveSettings(block: TBlockRuntimeConfig): RuntimeSettings {
   const seconds = (v: number | undefined, fallback: number) => (v === undefined ? fallback : v * 1000);
   return {
     taskTimeoutMs: num(s.taskTimeoutMs) ?? d.taskTimeoutMs,
-    maxBodyBytes: num(s.maxBodyBytes) ?? d.maxBodyBytes,
     drainTimeoutMs: num(s.drainTimeoutMs) ?? d.drainTimeoutMs,
     healthCheckIntervalMs: seconds(
       num(hc.healthCheckInterval, s.healthCheckInterval),

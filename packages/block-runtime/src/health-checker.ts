@@ -1,4 +1,4 @@
-import { type Logger, parseJson } from "@aios/service-kit";
+import { connectionFailure, errorCode, type Logger, parseJson } from "@aios/service-kit";
 import { ZHealthReport } from "@aios/spec";
 import type { RuntimeSettings } from "./config";
 import type { HealthResult, InstanceRecord, Mapper } from "./mapper";
@@ -39,11 +39,12 @@ export async function probeInstance(
     const ok = res.statusCode === 200 && parsed.success && parsed.data.status === "healthy";
     return { at, ok, refused: false, ...(ok ? {} : { detail: `HTTP ${res.statusCode}` }) };
   } catch (err) {
-    const code = (err as { code?: string }).code;
     const name = (err as Error).name;
     const detail =
-      name === "TimeoutError" || name === "AbortError" ? "timeout" : (code ?? (err as Error).message);
-    return { at, ok: false, refused: code === "ECONNREFUSED", detail };
+      name === "TimeoutError" || name === "AbortError"
+        ? "timeout"
+        : (errorCode(err) ?? (err as Error).message);
+    return { at, ok: false, refused: connectionFailure(err) === "refused", detail };
   }
 }
 

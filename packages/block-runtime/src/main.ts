@@ -2,7 +2,8 @@
  * The executor process of one block, started by the cluster agent:
  *   PORT=... BLOCK_ID=... AIOS_BLOCK='{"id":...}' node --import tsx packages/block-runtime/src/main.ts
  * AIOS_CONTROL_TOKEN: the bearer token of the agent's routes (`none`: open, loopback HOST only).
- * Optional: HOST (default 127.0.0.1), AIOS_INSTANCES ('[{"id","endpoint"}]', else PUT /instances).
+ * Optional: HOST (default 127.0.0.1), AIOS_INSTANCES ('[{"id","endpoint"}]', else PUT /instances),
+ * AIOS_MAX_BODY_MB (the largest /infer body, default 16).
  */
 import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, workloadEnv } from "@aios/service-kit";
 import { z } from "zod";
@@ -16,11 +17,8 @@ const ZEnv = workloadEnv({
   AIOS_INSTANCES: jsonEnv("AIOS_INSTANCES").pipe(ZInstancesUpdate.shape.instances).optional(),
 });
 
-const { PORT, HOST, BLOCK_ID, AIOS_BLOCK, AIOS_INSTANCES, AIOS_CONTROL_TOKEN } = parseEnvOrExit(
-  ZEnv,
-  process.env,
-  "block executor",
-);
+const { PORT, HOST, BLOCK_ID, AIOS_BLOCK, AIOS_INSTANCES, AIOS_CONTROL_TOKEN, AIOS_MAX_BODY_MB } =
+  parseEnvOrExit(ZEnv, process.env, "block executor");
 if (AIOS_BLOCK.id !== BLOCK_ID) {
   process.stderr.write(`block executor: BLOCK_ID ${BLOCK_ID} differs from AIOS_BLOCK.id ${AIOS_BLOCK.id}\n`);
   process.exit(1);
@@ -36,6 +34,7 @@ try {
     host: HOST,
     log,
     controlToken: AIOS_CONTROL_TOKEN,
+    maxBodyMb: AIOS_MAX_BODY_MB,
     ...(AIOS_INSTANCES ? { instances: AIOS_INSTANCES } : {}),
   });
   shutdown.add("executor", () => executor.close());

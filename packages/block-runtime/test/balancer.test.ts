@@ -1,7 +1,6 @@
 import { createLogger } from "@aios/service-kit";
 import { describe, expect, it } from "vitest";
 import { Balancer, RoundRobin, untried } from "../src/executor/balancer";
-import { errorCode, isRetryable } from "../src/executor/dispatch";
 import type { InstanceRecord } from "../src/mapper";
 import type { BlockPolicy } from "../src/policies";
 
@@ -39,22 +38,6 @@ describe("retry selection", () => {
     expect(untried(all, new Set())).toBe(all);
     expect(untried(all, new Set(["a", "c"])).map((r) => r.id)).toEqual(["b"]);
     expect(untried(all, new Set(["a", "b", "c"]))).toEqual([]);
-  });
-
-  it("retries only failures that happen before the instance answered", () => {
-    for (const code of ["ECONNREFUSED", "ECONNRESET", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"]) {
-      expect(isRetryable({ code })).toBe(true);
-    }
-    expect(isRetryable({ cause: { code: "ECONNREFUSED" } })).toBe(true);
-    expect(errorCode({ cause: { code: "EPIPE" } })).toBe("EPIPE");
-    for (const err of [
-      { code: "UND_ERR_ABORTED" },
-      { code: "UND_ERR_HEADERS_TIMEOUT" },
-      new Error("x"),
-      undefined,
-    ]) {
-      expect(isRetryable(err)).toBe(false);
-    }
   });
 });
 

@@ -95,6 +95,27 @@ describe("executor over real HTTP", () => {
     expect(executor.metrics.counts()).toMatchObject({ no_instance: 1, bad_request: 1 });
   });
 
+  it("refuses a body over AIOS_MAX_BODY_MB with 413 naming it, before closing; bad JSON and wrong methods too", async () => {
+    const { url, instances } = await setup(1, { maxBodyMb: 1 });
+    const big = await fetch(`${url}/infer`, { method: "POST", body: " ".repeat(2 ** 20 + 1) });
+    expect([big.status, big.headers.get("connection")]).toEqual([413, "close"]);
+    expect(await big.json()).toEqual({
+      error: {
+        stage: "request",
+        message: "(body): is larger than 1 MiB, the most the data plane reads (AIOS_MAX_BODY_MB)",
+      },
+    });
+    const notJson = await fetch(`${url}/infer`, { method: "POST", body: "{nope" });
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { error: { message: string } }).error.message).toMatch(
+      /^\(body\): is not valid JSON/,
+    );
+    const wrongMethod = await fetch(`${url}/infer`);
+    expect([wrongMethod.status, wrongMethod.headers.get("allow")]).toEqual([405, "POST"]);
+    expect((await fetch(`${url}/nope`)).status).toBe(404);
+    expect(instances[0]!.hits).toBe(0);
+  });
+
   it("obeys the block's loadBalancer policy", async () => {
     const code = `import { definePolicy } from "@aios/policy-runtime";
 export default definePolicy({

@@ -1,6 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLogger, type Logger } from "@aios/service-kit";
+import {
+  createLogger,
+  DEFAULT_MAX_BODY_MB,
+  dataPlaneBodyLimit,
+  type Logger,
+  neverConnected,
+} from "@aios/service-kit";
 import { Autoscaler } from "../autoscaler";
 import {
   type RuntimeSettings,
@@ -17,8 +23,6 @@ import { createExecutorMetrics } from "./metrics";
 import { createHandler } from "./server";
 import { buildStatus } from "./status";
 
-const CONNECT_FAILURES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
-
 export interface ExecutorOptions {
   /** The block (the `AIOS_BLOCK` shape); validated here. */
   block: TBlockRuntimeConfigInput;
@@ -28,6 +32,8 @@ export interface ExecutorOptions {
   log?: Logger;
   /** Overrides of the settings resolved from initSettings / policy settings (tests). */
   settings?: Partial<RuntimeSettings>;
+  /** The largest `/infer` body in MiB (`AIOS_MAX_BODY_MB`, default 16); a larger one is answered 413. */
+  maxBodyMb?: number;
   /** Initial instances (the agent may also push them later with PUT /instances). */
   instances?: { id: string; endpoint: string }[];
   /** Called once per new replace request, besides publishing it on /desired. */
@@ -118,11 +124,11 @@ export async function createExecutor(opts: ExecutorOptions) {
       timeoutMs: settings.taskTimeoutMs,
       // No connection at all: skip the instance until a probe passes. A reset (a stale keep-alive
       // socket, a crash mid-task) alone does not take it out of rotation; the probe decides.
-      onUnreachable: (record, code) => {
-        if (CONNECT_FAILURES.has(code)) mapper.setState(record, "unhealthy");
+      onUnreachable: (record, failure) => {
+        if (neverConnected(failure)) mapper.setState(record, "unhealthy");
       },
     },
-    maxBodyBytes: settings.maxBodyBytes,
+    bodyLimit: dataPlaneBodyLimit(opts.maxBodyMb ?? DEFAULT_MAX_BODY_MB),
     controlToken: opts.controlToken,
     isStopping: () => stopping,
     active,

@@ -1,3 +1,4 @@
+import { type ConnectionFailure, connectionFailure, errorCode } from "@aios/service-kit";
 import type { TAiosPacket, TTaskError } from "@aios/spec";
 import type { InstanceRecord, Mapper } from "../mapper";
 import { type Balancer, untried } from "./balancer";
@@ -19,29 +20,6 @@ export interface DispatchResult {
   instanceId?: string;
   /** Instances tried (1 unless connections were refused or reset before any answer). */
   attempts: number;
-}
-
-/** Failures that happen before the instance could answer: the task may go to another instance. */
-const RETRYABLE = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_CLOSED",
-  "UND_ERR_DESTROYED",
-]);
-
-export function errorCode(err: unknown): string | undefined {
-  const e = err as { code?: string; cause?: { code?: string } } | undefined;
-  return e?.code ?? e?.cause?.code;
-}
-
-export function isRetryable(err: unknown): boolean {
-  const code = errorCode(err);
-  return code !== undefined && RETRYABLE.has(code);
 }
 
 const HEADERS = { "content-type": "application/json" };
@@ -66,8 +44,8 @@ export interface DispatcherDeps {
   mapper: Mapper;
   balancer: Balancer;
   timeoutMs: number;
-  /** An instance refused or dropped a connection before answering (routing skips it until a probe). */
-  onUnreachable(record: InstanceRecord, code: string): void;
+  /** An instance could not be reached, or dropped the connection before answering (see ConnectionFailure). */
+  onUnreachable(record: InstanceRecord, failure: ConnectionFailure): void;
 }
 
 /**
@@ -117,8 +95,9 @@ export async function dispatch(
           });
         } catch (err) {
           if (abort.signal.aborted) return timedOut(record.id);
-          const code = errorCode(err) ?? "error";
-          if (!isRetryable(err)) {
+          // A connection that failed before any answer: the task never ran there, another may take it.
+          const failure = connectionFailure(err);
+          if (failure === null) {
             return taskError(
               502,
               "executor_error",
@@ -130,8 +109,8 @@ export async function dispatch(
               tried.size,
             );
           }
-          failures.push(`${record.id}: ${code}`);
-          deps.onUnreachable(record, code);
+          failures.push(`${record.id}: ${errorCode(err) ?? failure}`);
+          deps.onUnreachable(record, failure);
           continue;
         }
         try {

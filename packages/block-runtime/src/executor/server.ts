@@ -1,10 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
-  BodyTooLarge,
+  type BodyLimit,
+  ClientAbort,
   fieldIssues,
-  parseJson,
+  parseJsonBody,
+  type RouteParams,
   readBody,
+  readJson,
+  requestErrorStatus,
   requireControlToken,
+  routeMiss,
+  routes,
   sendBody,
   sendError,
   sendJson,
@@ -32,7 +38,8 @@ export interface HandlerContext extends StatusSources {
   mapper: Mapper;
   desired: DesiredState;
   metrics: ExecutorMetrics;
-  maxBodyBytes: number;
+  /** How much of an `/infer` body is read (`AIOS_MAX_BODY_MB`); past it a 413. */
+  bodyLimit: BodyLimit;
   /** The bearer token of the agent's routes; null: open (the explicit opt-out). */
   controlToken: string | null;
   isStopping(): boolean;
@@ -40,41 +47,59 @@ export interface HandlerContext extends StatusSources {
   active: { count: number };
 }
 
+type Route = (ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, params: RouteParams) => unknown;
+
+/** A control request's body (`PUT /instances`, `POST /mgmt/<service>`) is small. */
+const CONTROL_BODY = 1024 * 1024;
+
 /**
  * Routes of the executor: the instance protocol for clients plus the agent's endpoints. The
  * agent's (`/instances`, `/desired`, `/mgmt/<service>`) need its control token; `/infer`,
  * `/health`, `/status` and `/metrics` serve the API, vDAG controllers and scrapers as they are.
  */
+const ROUTES = routes<{ run: Route; control?: true }>({
+  "POST /infer": { run: infer },
+  "GET /health": { run: (ctx, _req, res) => health(ctx, res) },
+  "GET /status": { run: (ctx, _req, res) => sendJson(res, 200, buildStatus(ctx)) },
+  "GET /metrics": {
+    run: async (ctx, _req, res) =>
+      sendBody(res, 200, await ctx.metrics.registry.metrics(), ctx.metrics.registry.contentType),
+  },
+  "GET /desired": { control: true, run: (ctx, _req, res) => sendJson(res, 200, ctx.desired.snapshot()) },
+  "GET /instances": {
+    control: true,
+    run: (ctx, _req, res) => sendJson(res, 200, { instances: instanceList(ctx.mapper) }),
+  },
+  "PUT /instances": { control: true, run: putInstances },
+  "POST /mgmt/:service": { control: true, run: serviceMgmt },
+});
+
 export function createHandler(ctx: HandlerContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     ctx.active.count++;
     try {
-      const path = req.url?.split("?", 1)[0];
-      const route = `${req.method} ${path}`;
-      if (route === "POST /infer") return await infer(ctx, req, res);
-      if (route === "GET /health") return health(ctx, res);
-      if (route === "GET /status") return sendJson(res, 200, buildStatus(ctx));
-      if (route === "GET /metrics") {
-        return sendBody(res, 200, await ctx.metrics.registry.metrics(), ctx.metrics.registry.contentType);
+      const method = req.method ?? "GET";
+      const url = req.url ?? "/";
+      const found = ROUTES(method, url);
+      if (!found || "allowed" in found) {
+        const miss = routeMiss(method, url, found?.allowed);
+        return sendError(res, miss.status, "request", miss.message, {}, miss.headers);
       }
-      if (!isControlRoute(route)) return requestError(res, 404, `no route ${route}`);
-      if (!requireControlToken(req, res, ctx.controlToken)) return;
-      if (route === "GET /desired") return sendJson(res, 200, ctx.desired.snapshot());
-      if (route === "GET /instances") return sendJson(res, 200, { instances: instanceList(ctx.mapper) });
-      if (route === "PUT /instances") return await putInstances(ctx, req, res);
-      return await serviceMgmt(ctx, route.slice("POST /mgmt/".length), req, res);
+      if (found.handler.control && !requireControlToken(req, res, ctx.controlToken)) return;
+      await found.handler.run(ctx, req, res, found.params);
     } catch (err) {
-      if (err instanceof BodyTooLarge) return requestError(res, 413, err.message);
-      if (!res.headersSent) sendError(res, 500, "executor", (err as Error).message);
-      else res.destroy();
+      if (res.headersSent) return void res.destroy();
+      const status = requestErrorStatus(err);
+      if (status !== undefined) {
+        if (err instanceof ClientAbort) return void res.destroy(); // nobody reads the answer
+        return requestError(res, status, (err as Error).message);
+      }
+      sendError(res, 500, "executor", (err as Error).message);
     } finally {
       ctx.active.count--;
     }
   };
 }
-
-const CONTROL_ROUTES = new Set(["GET /desired", "GET /instances", "PUT /instances"]);
-const isControlRoute = (route: string) => CONTROL_ROUTES.has(route) || route.startsWith("POST /mgmt/");
 
 async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
@@ -82,11 +107,14 @@ async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
     ctx.metrics.observe("no_instance", 0);
     return sendError(res, 503, "executor", "executor is shutting down");
   }
-  const raw = await readBody(req, ctx.maxBodyBytes);
-  const json = parseJson(raw.toString("utf8"));
-  if (json === undefined) {
+  // The body goes to the instance as it came; it is parsed only to check it.
+  const raw = await readBody(req, ctx.bodyLimit);
+  let json: unknown;
+  try {
+    json = parseJsonBody(raw.toString("utf8"));
+  } catch (err) {
     ctx.metrics.observe("bad_request", 0);
-    return requestError(res, 400, "body is not JSON");
+    throw err;
   }
   const parsed = ZInferRequest.safeParse(json);
   if (!parsed.success) {
@@ -116,9 +144,7 @@ function health(ctx: HandlerContext, res: ServerResponse): void {
 }
 
 async function putInstances(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const json = await readSmallJson(req);
-  if (json === undefined) return requestError(res, 400, "body is not JSON");
-  const parsed = ZInstancesUpdate.safeParse(json);
+  const parsed = ZInstancesUpdate.safeParse(await readJson(req, CONTROL_BODY));
   if (!parsed.success)
     return requestError(res, 400, "body must be {instances: [{id, endpoint}]}", fieldIssues(parsed.error));
   const change = ctx.mapper.set(parsed.data.instances);
@@ -134,16 +160,20 @@ async function putInstances(ctx: HandlerContext, req: IncomingMessage, res: Serv
  * `POST /mgmt/<service> {action, data}`: a management command for the policy of one of the block's
  * services (executor → loadBalancer, autoscaler, health → healthChecker), answered with its reply.
  */
-async function serviceMgmt(ctx: HandlerContext, service: string, req: IncomingMessage, res: ServerResponse) {
+async function serviceMgmt(
+  ctx: HandlerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: RouteParams,
+) {
+  const service = params.service ?? "";
   if (!(service in MGMT_SERVICE_POLICY))
     return requestError(
       res,
       404,
       `no service ${service}; one of ${Object.keys(MGMT_SERVICE_POLICY).join(", ")}`,
     );
-  const json = await readSmallJson(req);
-  if (json === undefined) return requestError(res, 400, "body is not JSON");
-  const parsed = ZMgmtRequest.safeParse(json);
+  const parsed = ZMgmtRequest.safeParse(await readJson(req, CONTROL_BODY));
   if (!parsed.success)
     return requestError(res, 400, "body must be {action, data?}", fieldIssues(parsed.error));
   const policy = ctx.servicePolicies[service as MgmtService];
@@ -159,16 +189,6 @@ async function serviceMgmt(ctx: HandlerContext, service: string, req: IncomingMe
 
 function instanceList(mapper: Mapper) {
   return mapper.all().map((r) => ({ id: r.id, endpoint: r.endpoint, state: r.state, inFlight: r.inFlight }));
-}
-
-/** A control request's body (at most 1 MiB) as JSON; undefined when it is not JSON or broke off. */
-async function readSmallJson(req: IncomingMessage): Promise<unknown> {
-  try {
-    return parseJson((await readBody(req, 1024 * 1024)).toString("utf8"));
-  } catch (err) {
-    if (err instanceof BodyTooLarge) throw err;
-    return undefined;
-  }
 }
 
 function requestError(res: ServerResponse, status: number, message: string, issues?: unknown): void {
