@@ -40,6 +40,7 @@ export function sendError(
   stage: string,
   message: string,
   extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): void {
-  sendJson(res, status, { error: { message, stage, ...extra } });
+  sendBody(res, status, JSON.stringify({ error: { message, stage, ...extra } }), undefined, headers);
 }
