@@ -1,10 +1,9 @@
+import { executorEntry } from "@aios/block-runtime/entry";
 import type { ApiClient } from "@aios/client";
 import { type Logger, newControlToken } from "@aios/service-kit";
 import { newInstanceId } from "@aios/spec";
 import type { Driver, Workload } from "../drivers/driver";
 import type { Queued } from "../reconciler";
-
-const EXECUTOR_ENTRY = "packages/block-runtime/src/main.ts";
 
 export type Desired = Extract<
   Awaited<ReturnType<ApiClient["agents"]["work"]["desiredBlock"]["query"]>>,
@@ -102,7 +101,7 @@ export async function startInstance(driver: Driver, blockId: string, d: Desired,
 export function startExecutor(driver: Driver, blockId: string, d: Desired, configKey: string) {
   return driver.start({
     name: `${blockId}-executor`,
-    entry: EXECUTOR_ENTRY,
+    entry: executorEntry(),
     gpus: [],
     labels: { config: configKey },
     controlToken: newControlToken(),

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 export interface WorkloadSpec {
   /** Unique on this cluster, e.g. `<blockId>-executor` or `<blockId>-<instanceId>`. */
   name: string;
-  /** The program: a path relative to the repository (a component's `runtime.entry`). */
+  /** The program: a path relative to the repository (a component's `runtime.entry`) or absolute; TypeScript or a bundle. */
   entry: string;
   env: Record<string, string>;
   /** GPU indices this workload may use (CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES). */

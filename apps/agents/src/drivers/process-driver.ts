@@ -33,7 +33,8 @@ interface WorkloadRecord {
 }
 
 /**
- * Runs workloads as processes of this machine: `node --import tsx <entry>` with PORT and the
+ * Runs workloads as processes of this machine: `node <entry>` (`--import tsx` for a TypeScript
+ * source, none for a bundle) with PORT and the
  * spec's environment, each in its own session (stopping it stops what it started), its output in
  * `<stateDir>/logs/<name>.log`. A record per workload in `<stateDir>/workloads/` lets a restarted
  * agent adopt what still runs: output goes to files, not pipes, so nothing depends on the agent.
@@ -61,11 +62,11 @@ export function createProcessDriver(opts: {
   mkdirSync(recordsDir, { recursive: true, mode: 0o700 });
   chmodSync(recordsDir, 0o700); // also when an older agent made it
   const guardEnv = opts.aliveFile ? orphanGuardEnv(opts.aliveFile, opts.orphanGraceSeconds ?? 60) : {};
+  // A bundle (.mjs, .js) runs on plain Node; TypeScript sources through tsx.
   const nodeArgs = (entry: string) => [
     "--import",
     ORPHAN_GUARD_PRELOAD,
-    "--import",
-    "tsx",
+    ...(entry.endsWith(".ts") ? ["--import", "tsx"] : []),
     resolve(opts.repoRoot, entry),
   ];
   let closed = false;

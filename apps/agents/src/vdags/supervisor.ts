@@ -1,10 +1,10 @@
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import { controlHeaders, fetchJson, type Logger, newControlToken } from "@aios/service-kit";
 import type { TQualitySample, TVdagControllerConfig, TVdagControllerStatus } from "@aios/spec";
+import { controllerEntry } from "@aios/vdag-runtime/entry";
 import { configHash, type Driver, DriverClosedError, hasExited, type Workload } from "../drivers/driver";
 import { type Queued, Reconciler } from "../reconciler";
 
-const CONTROLLER_ENTRY = "packages/vdag-runtime/src/main.ts";
 const SUFFIX = "-vdag-controller";
 
 /** The controller a workload is, from its name (`<controllerId>-vdag-controller`). */
@@ -97,7 +97,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
       if (!c.workload) {
         c.workload = await driver.start({
           name: `${controllerId}${SUFFIX}`,
-          entry: CONTROLLER_ENTRY,
+          entry: controllerEntry(),
           gpus: [],
           env: { AIOS_VDAG_CONTROLLER: JSON.stringify(config) },
           labels: { vdagURI: config.vdagURI },
