@@ -1,27 +1,26 @@
 /** Checks a policy's JSON Schema itself before it is stored (the subset: json-schema.ts). */
 import { describeValue, type TSpecError } from "./errors";
 import {
-  isObject,
+  ANNOTATION_KEYWORDS,
   JSON_SCHEMA_TYPES,
   joinSpecPath,
-  num,
-  resolveRef,
+  SUPPORTED_JSON_SCHEMA_KEYWORDS,
   type TJsonSchemaIssue,
   type TSchemaPathKey,
-  typesOf,
-  UNSUPPORTED_JSON_SCHEMA_KEYWORDS,
 } from "./json-schema";
+import { compileJsonSchema } from "./json-schema-compile";
+import { isObject, num, resolveRef, SUBSCHEMA_KEYWORDS, typesOf } from "./json-schema-values";
 import { unsafePatternReason } from "./regex-safety";
 
-const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "definitions"] as const;
-const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems"] as const;
-const SUBSCHEMAS = ["additionalProperties", "items", "not"] as const;
+const { maps: SCHEMA_MAPS, lists: SCHEMA_LISTS, single: SUBSCHEMAS } = SUBSCHEMA_KEYWORDS;
+const KNOWN = new Set<string>([...SUPPORTED_JSON_SCHEMA_KEYWORDS, ...ANNOTATION_KEYWORDS]);
 const NUMBERS = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] as const;
 const COUNTS = ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"] as const;
 
 /**
  * Errors of a schema itself (paths under `basePath`): it must be an object or a boolean, use only
- * keywords the validator enforces, with values of the right form, and local `$ref`s that resolve.
+ * keywords the validator enforces (or annotations), with values of the right form, and local
+ * `$ref`s that resolve; then it must compile.
  */
 export function checkJsonSchema(schema: unknown, basePath = ""): TSpecError[] {
   return jsonSchemaSchemaIssues(schema).map((i) => ({
@@ -34,6 +33,13 @@ export function checkJsonSchema(schema: unknown, basePath = ""): TSpecError[] {
 export function jsonSchemaSchemaIssues(schema: unknown): TJsonSchemaIssue[] {
   const out: TJsonSchemaIssue[] = [];
   checkNode(schema, [], schema, out);
+  if (out.length === 0 && isObject(schema)) {
+    try {
+      compileJsonSchema(schema);
+    } catch (err) {
+      out.push({ path: [], message: `cannot be compiled: ${(err as Error).message}` });
+    }
+  }
   return out;
 }
 
@@ -44,8 +50,8 @@ function checkNode(s: unknown, path: TSchemaPathKey[], root: unknown, out: TJson
     return;
   }
   const at = (key: TSchemaPathKey) => [...path, key];
-  for (const key of UNSUPPORTED_JSON_SCHEMA_KEYWORDS) {
-    if (key in s)
+  for (const key of Object.keys(s)) {
+    if (!KNOWN.has(key))
       out.push({ path: at(key), message: `the keyword ${key} is not supported by the policy validator` });
   }
   if ("type" in s) {
@@ -113,8 +119,34 @@ function checkNode(s: unknown, path: TSchemaPathKey[], root: unknown, out: TJson
       out.push({ path: at("$ref"), message: 'must be a local reference: "#" or "#/$defs/<name>"' });
     } else if (resolveRef(root, s.$ref) === undefined) {
       out.push({ path: at("$ref"), message: `${s.$ref} does not resolve within the schema` });
+    } else if (loopsBack(root, s)) {
+      out.push({
+        path: at("$ref"),
+        message: `${s.$ref} leads back here without reaching into the value (a $ref loop)`,
+      });
     }
   }
+}
+
+/** Whether `$ref`s and the subschemas that apply to the same value (allOf, anyOf, oneOf, not) lead back to `s`. */
+function loopsBack(root: unknown, s: Record<string, unknown>): boolean {
+  const next = (n: Record<string, unknown>): unknown[] => [
+    ...(["allOf", "anyOf", "oneOf"] as const).flatMap((k) =>
+      Array.isArray(n[k]) ? (n[k] as unknown[]) : [],
+    ),
+    n.not,
+    typeof n.$ref === "string" ? resolveRef(root, n.$ref) : undefined,
+  ];
+  const seen = new Set<unknown>();
+  const stack = next(s);
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (n === s) return true;
+    if (!isObject(n) || seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...next(n));
+  }
+  return false;
 }
 
 function checkPattern(pattern: unknown, path: TSchemaPathKey[], out: TJsonSchemaIssue[]): void {

@@ -1,10 +1,8 @@
 /**
- * The JSON Schema validator's value helpers and messages (json-schema.ts walks the schema): type
- * tests, deep equality, local references, cached regular expressions, and the words of its errors.
+ * The words of the JSON Schema errors (what a value must be, what it got) and the few schema
+ * helpers the check and the error mapping share: type lists, numbers, local `$ref`s.
  */
 import { describeValue } from "./errors";
-
-// ---- messages ---------------------------------------------------------------------------------
 
 const ARTICLE: Record<string, string> = {
   string: "a string",
@@ -15,6 +13,13 @@ const ARTICLE: Record<string, string> = {
   array: "an array",
   null: "null",
 };
+
+/** Keywords whose values hold subschemas: maps of them, lists of them, or one. */
+export const SUBSCHEMA_KEYWORDS = {
+  maps: ["properties", "patternProperties", "$defs", "definitions"],
+  lists: ["allOf", "anyOf", "oneOf", "prefixItems"],
+  single: ["additionalProperties", "items", "not"],
+} as const;
 
 /** What a value must be: `an integer >= 1 and <= 10`, `a string or null`, `>= 0`. */
 export function expectation(s: Record<string, unknown>, types: string[]): string {
@@ -57,8 +62,6 @@ export function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-// ---- helpers ----------------------------------------------------------------------------------
-
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -71,68 +74,6 @@ export function typesOf(type: unknown): string[] | undefined {
   if (typeof type === "string") return [type];
   if (Array.isArray(type) && type.every((t) => typeof t === "string")) return type as string[];
   return undefined;
-}
-
-export function hasType(type: string, value: unknown): boolean {
-  switch (type) {
-    case "string":
-      return typeof value === "string";
-    case "number":
-      return typeof value === "number" && Number.isFinite(value);
-    case "integer":
-      return typeof value === "number" && Number.isInteger(value);
-    case "boolean":
-      return typeof value === "boolean";
-    case "null":
-      return value === null;
-    case "array":
-      return Array.isArray(value);
-    case "object":
-      return isObject(value);
-    default:
-      return true; // an unknown type name is refused by checkJsonSchema
-  }
-}
-
-export function isMultiple(value: number, step: number): boolean {
-  const q = value / step;
-  return Math.abs(q - Math.round(q)) < 1e-9;
-}
-
-/** Deep JSON equality: key order does not matter, array order does. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a))
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a).filter((k) => a[k] !== undefined);
-    const other = Object.keys(b).filter((k) => b[k] !== undefined);
-    return keys.length === other.length && keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
-
-export function firstDuplicate(items: unknown[]): [number, number] | undefined {
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) if (jsonEqual(items[i], items[j])) return [i, j];
-  }
-  return undefined;
-}
-
-const regexCache = new Map<string, RegExp | null>();
-
-export function regex(pattern: string): RegExp | undefined {
-  let re = regexCache.get(pattern);
-  if (re === undefined) {
-    try {
-      re = new RegExp(pattern, "u");
-    } catch {
-      re = null;
-    }
-    if (regexCache.size > 500) regexCache.clear();
-    regexCache.set(pattern, re);
-  }
-  return re ?? undefined;
 }
 
 /** A local reference: `#` or a JSON pointer into the root (`#/$defs/limit`). */
