@@ -1,6 +1,6 @@
 import type { QueueBackend, WorkerHandle } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
-import { clusterQueueName, ZClusterJob } from "@aios/spec";
+import { clusterQueueName, fieldIssues, issuesLine, ZClusterJob } from "@aios/spec";
 import { UnrecoverableError } from "bullmq";
 import { createJobDispatcher, type JobHandlers } from "./jobs/registry";
 
@@ -16,7 +16,7 @@ export function startClusterWorker(opts: {
     const parsed = ZClusterJob.safeParse(job.data);
     if (!parsed.success) {
       // A malformed payload will not get better by retrying.
-      const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      const detail = issuesLine(fieldIssues(parsed.error, "(payload)"));
       throw new UnrecoverableError(`invalid ${String(job.name)} job payload: ${detail}`);
     }
     const ctx = { clusterId: opts.clusterId, jobId: String(job.id), attempt: job.attemptsMade + 1 };

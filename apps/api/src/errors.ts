@@ -1,16 +1,14 @@
 import { randomBytes } from "node:crypto";
+import { type FieldIssue, issuesSummary } from "@aios/spec";
+
+/** A field of the input and what is wrong with it, as the one formatter (`fieldIssues`) writes it. */
+export type { FieldIssue };
 
 /**
  * The one error taxonomy of the API. Services throw these; `httpStatusOf` is the one mapping from
  * them to HTTP statuses, used by tRPC (`trpc.ts`) and the data plane (`data-plane/`) alike, and
  * anything else is an unexpected error whose text is logged, never sent to the caller.
  */
-export interface FieldIssue {
-  /** Dotted path of the offending field, from the root of the input (e.g. `body.spec.values.minInstances`). */
-  path: string;
-  message: string;
-}
-
 export type ErrorKind =
   | "user"
   | "forbidden"
@@ -37,6 +35,10 @@ export class UserError extends AppError {
   }
   static field(path: string, message: string): UserError {
     return new UserError(`${path}: ${message}`, [{ path, message }]);
+  }
+  /** A failed validation: every issue kept, the message the first one and how many more (after `what: `). */
+  static fromIssues(issues: FieldIssue[], what?: string): UserError {
+    return new UserError(what ? `${what}: ${issuesSummary(issues)}` : issuesSummary(issues), issues);
   }
 }
 

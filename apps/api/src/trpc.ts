@@ -1,3 +1,4 @@
+import { fieldIssues } from "@aios/spec";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
@@ -33,9 +34,7 @@ function issuesOf(error: TRPCError): FieldIssue[] | undefined {
   if (cause instanceof UserError) return cause.issues;
   if (cause instanceof NotFoundError && cause.field)
     return [{ path: cause.field, message: `${cause.entity} ${JSON.stringify(cause.key)} was not found` }];
-  if (cause instanceof ZodError) {
-    return cause.issues.map((i) => ({ path: i.path.map(String).join(".") || "(input)", message: i.message }));
-  }
+  if (cause instanceof ZodError) return fieldIssues(cause, "(input)");
   return undefined;
 }
 

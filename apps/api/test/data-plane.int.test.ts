@@ -121,6 +121,21 @@ describe("the API's data plane answers client mistakes with a 4xx naming the pro
     expect(await tasksOf(VDAG)).toBe(before);
   });
 
+  it("answers a request that does not fit with 400 naming every field and why, forwarding nothing", async () => {
+    const sent = controller.received.length;
+    const r = await post(`/v1/vdags/${encodeURIComponent(VDAG)}/infer`, { session_id: "", seq_no: -1 });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toEqual({
+      message: [
+        "session_id: Too small: expected string to have >=1 characters",
+        "seq_no: Too small: expected number to be >=0",
+        "data: Invalid input: expected record, received undefined",
+      ].join("; "),
+      stage: "request",
+    });
+    expect(controller.received.length).toBe(sent);
+  });
+
   it("answers JSON nested 10,000 deep with 400 naming the depth limit, forwarding nothing", async () => {
     const sent = { controller: controller.received.length, executor: executor.received.length };
     for (const path of [`/v1/vdags/${encodeURIComponent(VDAG)}/infer`, `/v1/blocks/${BLOCK}/infer`]) {

@@ -69,3 +69,17 @@ describe("assertClusterScope", () => {
     expect(() => assertClusterScope("edge-1", null, "block blk-1")).toThrow(ForbiddenError);
   });
 });
+
+describe("UserError.fromIssues", () => {
+  const issues = [
+    { path: "spec.nodes[0].id", message: "Required" },
+    { path: "spec.config", message: "unknown field" },
+  ];
+
+  it("keeps every issue and words the first, saying how many more there are", () => {
+    const err = UserError.fromIssues(issues, "invalid spec document");
+    expect(err.message).toBe("invalid spec document: spec.nodes[0].id: Required (and 1 more)");
+    expect(err.issues).toEqual(issues);
+    expect(UserError.fromIssues(issues.slice(1)).message).toBe("spec.config: unknown field");
+  });
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { clusterQueueName } from "@aios/spec";
+import { clusterQueueName, fieldIssues } from "@aios/spec";
 import { beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../src/errors";
 import { doc, rejection, useApiServer } from "./harness";
@@ -53,8 +53,11 @@ async function issuesOf(p: Promise<unknown>) {
   const err = await rejection(p);
   expect(err.code).toBe("BAD_REQUEST");
   if (err.cause instanceof UserError) return err.cause.issues;
-  const zod = err.cause as unknown as { issues: Array<{ path: PropertyKey[]; message: string }> };
-  return zod.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  // A procedure's input refused by zod: the issues as the API's formatter sends them.
+  return fieldIssues(
+    err.cause as unknown as { issues: Array<{ path: PropertyKey[]; message: string }> },
+    "(input)",
+  );
 }
 
 describe("policies hold their callers to their schemas", () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ZInferRequest } from "@aios/spec";
+import { fieldIssues, issuesLine, ZInferRequest } from "@aios/spec";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { OperationalError, UserError } from "../errors";
 import { type DataPlane, failure, readJsonBody, send, sendError } from "./io";
@@ -22,8 +22,9 @@ export async function handleBlockInfer(plane: DataPlane, req: IncomingMessage, r
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
     const parsed = ZInferRequest.safeParse(shortForm(await readJsonBody(req, plane.maxBodyBytes)));
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw UserError.field(issue?.path.join(".") || "(body)", issue?.message ?? "is not valid");
+      // The data plane answers with the message alone, so it names every issue.
+      const issues = fieldIssues(parsed.error, "(body)");
+      throw new UserError(issuesLine(issues), issues);
     }
     const endpoint = await plane.services.blockLifecycle.executorEndpoint(blockId);
     let upstream: Response;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ZVdagInferRequest } from "@aios/spec";
+import { fieldIssues, issuesLine, ZVdagInferRequest } from "@aios/spec";
 import type { Principal } from "../auth/principal";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { UserError } from "../errors";
@@ -43,8 +43,9 @@ export async function handleVdagRoute(plane: DataPlane, req: IncomingMessage, re
     const query = new URLSearchParams(match?.[2] ?? "");
     const parsed = ZVdagInferRequest.safeParse(await readJsonBody(req, plane.maxBodyBytes));
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw UserError.field(issue?.path.join(".") || "(body)", issue?.message ?? "is not valid");
+      // The data plane answers with the message alone, so it names every issue.
+      const issues = fieldIssues(parsed.error, "(body)");
+      throw new UserError(issuesLine(issues), issues);
     }
     assertNoNul(parsed.data);
     const caller = callerOf(principal, req);

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { ZFilterQuery } from "@aios/spec";
+import { fieldIssues, issuesLine, ZFilterQuery } from "@aios/spec";
 import type { ApiClient } from "../api-client";
 import { type CliIo, CliUsageError } from "./io";
 import { renderTable } from "./table";
@@ -214,9 +214,6 @@ function parseFilter(text: string): unknown {
     throw new CliUsageError(`--filter is not valid JSON: ${(err as Error).message}`);
   }
   const parsed = ZFilterQuery.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CliUsageError(`--filter ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
-  }
+  if (!parsed.success) throw new CliUsageError(`--filter ${issuesLine(fieldIssues(parsed.error, "(root)"))}`);
   return parsed.data;
 }

@@ -1,5 +1,7 @@
 import type { Db } from "@aios/db";
 import {
+  fieldIssues,
+  issuesLine,
   newBlockId,
   type TAllocationCandidate,
   type TAllocationDecision,
@@ -134,7 +136,7 @@ export function createAllocatorService(deps: AllocatorDeps) {
       const out = ZResourceDryRunOutput.safeParse(r.output);
       if (!out.success) {
         failed(
-          `resourceAllocator ${ra.policyRuleURI} (dry_run for cluster ${c.cluster.id}) answered no selectionScoreData: ${out.error.issues[0]?.message}`,
+          `resourceAllocator ${ra.policyRuleURI} (dry_run for cluster ${c.cluster.id}) answered no selectionScoreData: ${issuesLine(fieldIssues(out.error, "(output)"))}`,
         );
       }
       const { score: s, nodeInfo } = out.data.selectionScoreData;
@@ -199,13 +201,7 @@ export function createAllocatorService(deps: AllocatorDeps) {
     const { filter: _filter, ...caParameters } = ca?.parameters ?? {};
     if (ca && filter !== undefined) {
       const parsed = ZFilterQuery.safeParse(filter);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw UserError.field(
-          [FILTER_FIELD, ...(issue?.path ?? []).map(String)].join("."),
-          issue?.message ?? "not a filter query",
-        );
-      }
+      if (!parsed.success) throw UserError.fromIssues(fieldIssues(parsed.error, "", FILTER_FIELD.split(".")));
       const keys = new Set(await searchKeys(db, "clusters", parsed.data, { limit: 10_000 }));
       remaining = all.filter((c) => keys.has(c.cluster.id));
       for (const c of all.filter((c) => !keys.has(c.cluster.id))) {

@@ -1,5 +1,11 @@
 import type { Db } from "@aios/db";
-import { type TPolicyCallResult, type TPolicyNode, ZClusterStabilityOutput } from "@aios/spec";
+import {
+  fieldIssues,
+  issuesLine,
+  type TPolicyCallResult,
+  type TPolicyNode,
+  ZClusterStabilityOutput,
+} from "@aios/spec";
 import type { Principal } from "../../auth/principal";
 import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError, OperationalError, UserError } from "../../errors";
@@ -118,7 +124,7 @@ export function createClusterStability(deps: { db: Db; queues: ClusterQueues; pr
           : {
               ...base,
               ok: false,
-              error: { kind: "invalid_output", message: out.error.issues[0]?.message ?? "invalid output" },
+              error: { kind: "invalid_output", message: issuesLine(fieldIssues(out.error, "(output)")) },
             };
       } else {
         verdict = { ...base, ok: false, error: result.error ?? { kind: "runtime", message: "failed" } };

@@ -1,5 +1,12 @@
 import type { Db, Prisma } from "@aios/db";
-import { type TClusterRecord, type TClusterSpec, type TFilterQuery, ZClusterSpec } from "@aios/spec";
+import {
+  fieldIssues,
+  issuesLine,
+  type TClusterRecord,
+  type TClusterSpec,
+  type TFilterQuery,
+  ZClusterSpec,
+} from "@aios/spec";
 import type { Principal } from "../../auth/principal";
 import { ConflictError, NotFoundError, UserError } from "../../errors";
 import type { PreCheckService } from "../gateway/pre-check.service";
@@ -37,10 +44,7 @@ function specOf(doc: unknown): Record<string, unknown> {
 /** Why a pre-check's modified cluster document cannot be stored, or null. */
 function specIssue(clusterData: unknown, id: string): string | null {
   const parsed = ZClusterSpec.safeParse(clusterData);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    return `clusterData.${i?.path.join(".")}: ${i?.message}`;
-  }
+  if (!parsed.success) return issuesLine(fieldIssues(parsed.error, "", ["clusterData"]));
   return parsed.data.id === id ? null : `clusterData.id: it renames cluster ${id} to ${parsed.data.id}`;
 }
 
@@ -127,13 +131,7 @@ export function createClusterService(db: Db, preChecks: PreCheckService) {
      */
     async update(id: string, spec: unknown, actor: Principal | null = null) {
       const parsed = ZClusterSpec.safeParse(spec);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => ({
-          path: ["spec", ...i.path.map(String)].join("."),
-          message: i.message,
-        }));
-        throw new UserError(`${issues[0]?.path}: ${issues[0]?.message}`, issues);
-      }
+      if (!parsed.success) throw UserError.fromIssues(fieldIssues(parsed.error, "", ["spec"]));
       if (parsed.data.id !== id)
         throw UserError.field("spec.id", `is ${parsed.data.id}, but the cluster to update is ${id}`);
       const row = await db.cluster.findUnique({ where: { id } });

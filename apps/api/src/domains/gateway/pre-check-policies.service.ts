@@ -1,5 +1,5 @@
 import type { Db, Prisma } from "@aios/db";
-import { PRE_CHECK_ACTIONS, type TPreCheckAction, ZPreCheckInput } from "@aios/spec";
+import { fieldIssues, PRE_CHECK_ACTIONS, type TPreCheckAction, ZPreCheckInput } from "@aios/spec";
 import { NotFoundError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
 import type { PreCheckDecision, PreCheckService } from "./pre-check.service";
@@ -107,14 +107,8 @@ export function createPreCheckPolicies(db: Db, preChecks: PreCheckService) {
         throw new NotFoundError("cluster", clusterId, "clusterId");
       }
       const parsed = ZPreCheckInput.safeParse({ ...req.input, action });
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => ({
-          path: ["input", ...i.path.map(String)].join("."),
-          message: i.message,
-        }));
-        const first = issues[0];
-        throw new UserError(`${first?.path}: ${first?.message} (the ${action} pre-check input)`, issues);
-      }
+      if (!parsed.success)
+        throw UserError.fromIssues(fieldIssues(parsed.error, "", ["input"]), `the ${action} pre-check input`);
       return preChecks.decide(parsed.data, clusterId);
     },
   };

@@ -1,5 +1,7 @@
 import type { Db } from "@aios/db";
 import {
+  fieldIssues,
+  issuesLine,
   type TPolicyCallResult,
   type TPolicyLogEntry,
   type TPreCheckAction,
@@ -106,12 +108,10 @@ export function createPreCheckService(deps: PreCheckDeps) {
       logs,
     });
     const parsed = ZPreCheckInput.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+    if (!parsed.success)
       return deny(
-        `its input does not fit the preCheck kind: ${issue?.path.join(".") || "(input)"}: ${issue?.message}`,
+        `its input does not fit the preCheck kind: ${issuesLine(fieldIssues(parsed.error, "(input)"))}`,
       );
-    }
     const policy = await db.policy.findUnique({
       where: { policyRuleURI: ref.policyRuleURI },
       select: { kind: true },
@@ -132,11 +132,8 @@ export function createPreCheckService(deps: PreCheckDeps) {
       );
     const out = ZPreCheckOutput.safeParse(r.output);
     if (!out.success) {
-      const issue = out.error.issues[0];
-      return deny(
-        `the policy's output is not a preCheck decision: ${issue?.path.join(".") || "(output)"}: ${issue?.message}`,
-        r.logs,
-      );
+      const issues = issuesLine(fieldIssues(out.error, "(output)"));
+      return deny(`the policy's output is not a preCheck decision: ${issues}`, r.logs);
     }
     if (!out.data.allowed) return deny(out.data.reason, r.logs);
     const modified = out.data.input;

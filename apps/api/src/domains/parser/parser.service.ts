@@ -40,7 +40,7 @@ export interface ParserDeps {
 export function createParserService(deps: ParserDeps) {
   const parse = (document: unknown): TParsedSpec => {
     const outcome = parseSpecDocument(document);
-    if (!outcome.ok) throw invalid(outcome.errors);
+    if (!outcome.ok) throw UserError.fromIssues(outcome.errors, "invalid spec document");
     return outcome;
   };
   return {
@@ -149,11 +149,4 @@ async function dispatch(
       return { ...base, target: v.blockId, created: false, result: r };
     }
   }
-}
-
-function invalid(errors: TSpecError[]): UserError {
-  const first = errors[0];
-  const summary = first ? `${first.path}: ${first.message}` : "invalid document";
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
-  return new UserError(`invalid spec document: ${summary}${more}`, errors);
 }

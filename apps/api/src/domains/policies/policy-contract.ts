@@ -31,10 +31,7 @@ export async function policyContractIfStored(db: Db, policyRuleURI: string): Pro
 
 /** Throws the API's validation error (issues in `error.data.issues`) when there are any. */
 export function throwIfInvalid(errors: TSpecError[], what: string): void {
-  const first = errors[0];
-  if (!first) return;
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
-  throw new UserError(`${what}: ${first.path}: ${first.message}${more}`, errors);
+  if (errors.length > 0) throw UserError.fromIssues(errors, what);
 }
 
 export interface ValueFields {

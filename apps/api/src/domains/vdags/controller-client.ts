@@ -1,5 +1,7 @@
-import type { TVdagInferRequest } from "@aios/spec";
 import {
+  fieldIssues,
+  issuesLine,
+  type TVdagInferRequest,
   ZVdagControllerStatus,
   ZVdagHealthView,
   ZVdagMgmtReply,
@@ -65,7 +67,7 @@ export function vdagControllerClient(vdagURI: string, controller: { url: string 
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new OperationalError(
-        `the controller of vDAG ${vdagURI} answered ${route} with what it should not: ${parsed.error.issues[0]?.message ?? "unexpected body"}`,
+        `the controller of vDAG ${vdagURI} answered ${route} with what it should not: ${issuesLine(fieldIssues(parsed.error, "(body)"))}`,
       );
     }
     return parsed.data;
