@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_BODY_MB } from "@aios/service-kit";
 import { ZVdagControllerConfig } from "@aios/spec";
 import type { z } from "zod";
 
@@ -8,8 +9,8 @@ export type TVdagControllerConfigInput = z.input<typeof ZVdagControllerConfig>;
 
 /** Limits of the process itself (not part of the vDAG's configuration). */
 export interface ControllerSettings {
-  /** `POST /v1/infer` body limit (413 past it). */
-  maxBodyBytes: number;
+  /** `POST /v1/infer` body limit in MiB (`AIOS_MAX_BODY_MB`; 413 past it). */
+  maxBodyMb: number;
   /** SIGTERM / close(): how long in-flight requests may take. */
   drainTimeoutMs: number;
   /** Per executor `/health` probe. */
@@ -19,7 +20,7 @@ export interface ControllerSettings {
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
-  maxBodyBytes: 64 * 1024 * 1024,
+  maxBodyMb: DEFAULT_MAX_BODY_MB,
   drainTimeoutMs: 30_000,
   healthTimeoutMs: 2_000,
   tasksKept: 500,

@@ -1,4 +1,4 @@
-import { type Logger, parseJson } from "@aios/service-kit";
+import { connectionFailure, errorCode, type Logger, parseJson } from "@aios/service-kit";
 import type { CompiledPlan, PlanBlock } from "./plan";
 import type { ControllerPolicy } from "./policies";
 import type { ExecutorTarget } from "./pools";
@@ -34,9 +34,6 @@ export interface HealthSources {
 /** A check triggered by a failed step waits at least this long after the previous one started. */
 const MIN_GAP_MS = 100;
 
-/** A reused keep-alive socket the executor had closed: says nothing about the executor; probe again. */
-const STALE_SOCKET = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
-
 /** GET <executor>/health within `timeoutMs`; never throws. */
 export async function probeExecutor(target: ExecutorTarget | null, timeoutMs: number): Promise<BlockHealth> {
   if (!target) return { healthy: false, error: "no executor endpoint" };
@@ -68,10 +65,13 @@ async function probeOnce(
     return { health: out };
   } catch (err) {
     const name = (err as Error).name;
-    const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
     const error =
-      name === "TimeoutError" || name === "AbortError" ? "timeout" : (code ?? (err as Error).message);
-    return { health: { healthy: false, error }, stale: code !== undefined && STALE_SOCKET.has(code) };
+      name === "TimeoutError" || name === "AbortError"
+        ? "timeout"
+        : (errorCode(err) ?? (err as Error).message);
+    // A reset may be a reused keep-alive socket the executor had closed: it says nothing about the
+    // executor, so the probe goes again.
+    return { health: { healthy: false, error }, stale: connectionFailure(err) === "reset" };
   }
 }
 

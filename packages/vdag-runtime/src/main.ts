@@ -3,7 +3,7 @@
  *   PORT=... AIOS_VDAG_CONTROLLER='{"controllerId":...,"vdagURI":...,"plan":{...}}' \
  *     node --import tsx packages/vdag-runtime/src/main.ts
  * AIOS_CONTROL_TOKEN: the bearer token of the agent's routes (`none`: open, loopback HOST only).
- * Optional: HOST (default 127.0.0.1).
+ * Optional: HOST (default 127.0.0.1), AIOS_MAX_BODY_MB (the largest /v1/infer body, default 16).
  */
 import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, workloadEnv } from "@aios/service-kit";
 import { DEFAULT_SETTINGS, ZVdagControllerConfig } from "./config";
@@ -13,7 +13,7 @@ const ZEnv = workloadEnv({
   AIOS_VDAG_CONTROLLER: jsonEnv("AIOS_VDAG_CONTROLLER").pipe(ZVdagControllerConfig),
 });
 
-const { PORT, HOST, AIOS_VDAG_CONTROLLER, AIOS_CONTROL_TOKEN } = parseEnvOrExit(
+const { PORT, HOST, AIOS_VDAG_CONTROLLER, AIOS_CONTROL_TOKEN, AIOS_MAX_BODY_MB } = parseEnvOrExit(
   ZEnv,
   process.env,
   "vdag controller",
@@ -29,6 +29,7 @@ try {
     host: HOST,
     log,
     controlToken: AIOS_CONTROL_TOKEN,
+    settings: { maxBodyMb: AIOS_MAX_BODY_MB },
   });
   shutdown.add("controller", () => controller.close());
 } catch (err) {

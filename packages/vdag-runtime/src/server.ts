@@ -1,10 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
-  BodyTooLarge,
+  ClientAbort,
+  dataPlaneBodyLimit,
   type Logger,
-  parseJson,
-  readBody,
+  type RouteParams,
+  readJson,
+  requestErrorStatus,
   requireControlToken,
+  routeMiss,
+  routes,
   sendBody,
   sendError,
   sendJson,
@@ -46,26 +50,9 @@ export interface ControllerRoutes {
   isStopping(): boolean;
 }
 
+/** Bodies of the management routes are small; a configuration carries every policy's code. */
 const SMALL_BODY = 1024 * 1024;
 const CONFIG_BODY = 16 * 1024 * 1024;
-
-class BadJson extends Error {}
-
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const raw = await readBody(req, limit);
-  if (raw.length === 0) return undefined;
-  const json = parseJson(raw.toString("utf8"));
-  if (json === undefined) throw new BadJson("body is not JSON");
-  return json;
-}
-
-const param = (s: string | undefined) => {
-  try {
-    return decodeURIComponent(s ?? "");
-  } catch {
-    return s ?? "";
-  }
-};
 
 const MAX_CALLER = 200;
 
@@ -80,81 +67,127 @@ function callerOf(req: IncomingMessage): string {
   return `address:${req.socket.remoteAddress ?? "unknown"}`;
 }
 
+type Handler = (
+  ctl: ControllerRoutes,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: RouteParams,
+) => unknown;
+
+const json =
+  (status: number, body: (ctl: ControllerRoutes) => unknown): Handler =>
+  (ctl, _req, res) =>
+    sendJson(res, status, body(ctl));
+const reply = (res: ServerResponse, r: Reply) => sendJson(res, r.status, r.body);
+const unknownSession = (res: ServerResponse, sid: string) =>
+  sendError(res, 404, "quota", `no session ${sid}`);
+
 /**
- * Routes only the agent calls: they rewire the controller, read its policies' code, drain the
- * quality samples (requests and answers) or forget a session, so they need its control token.
- * The API calls the rest itself (status, health check, quota reads and reset, policy management).
+ * The controller's routes (see README.md). `control` routes are the agent's alone: they rewire the
+ * controller, read its policies' code, drain the quality samples (requests and answers) or forget
+ * a session, so they need its control token. The API calls the rest itself (status, health check,
+ * quota reads and reset, policy management).
  */
-function isControlRoute(method: string, path: string): boolean {
-  if (path === "/config") return method === "GET" || method === "PUT";
-  if (path === "/quality/samples") return method === "GET";
-  return method === "DELETE" && path.startsWith("/quota/");
+const ROUTES = routes<{ run: Handler; control?: true }>({
+  "POST /v1/infer": { run: infer },
+  "GET /v1/tasks/:taskId": {
+    run: (ctl, _req, res, { taskId = "" }) => {
+      const text = ctl.task(taskId);
+      if (text === undefined) return sendError(res, 404, "request", `no finished task ${taskId}`);
+      sendBody(res, 200, text);
+    },
+  },
+  "GET /status": { run: json(200, (ctl) => ctl.status()) },
+  "GET /metrics": {
+    run: async (ctl, _req, res) =>
+      sendBody(res, 200, await ctl.metrics.registry.metrics(), ctl.metrics.registry.contentType),
+  },
+  "GET /healthz": {
+    run: (ctl, _req, res) => sendJson(res, ctl.isStopping() ? 503 : 200, { ok: !ctl.isStopping() }),
+  },
+  "GET /health": { run: json(200, (ctl) => ctl.healthView()) },
+  "GET /health/check": { run: async (ctl, _req, res) => sendJson(res, 200, await ctl.checkHealth()) },
+  "POST /health/mgmt": {
+    run: async (ctl, req, res) => reply(res, await ctl.healthMgmt(await readJson(req, SMALL_BODY))),
+  },
+  "POST /quality/mgmt": {
+    run: async (ctl, req, res) => reply(res, await ctl.qualityMgmt(await readJson(req, SMALL_BODY))),
+  },
+  "GET /quality/samples": { control: true, run: qualitySamples },
+  "GET /config": { control: true, run: json(200, (ctl) => ctl.config()) },
+  "PUT /config": {
+    control: true,
+    run: async (ctl, req, res) => {
+      await ctl.setConfig(await readJson(req, CONFIG_BODY));
+      sendJson(res, 200, { ok: true });
+    },
+  },
+  "POST /quota/mgmt": {
+    run: async (ctl, req, res) => reply(res, await ctl.quotaMgmt(await readJson(req, SMALL_BODY))),
+  },
+  "GET /quota/exists/:session": {
+    run: (ctl, _req, res, { session = "" }) =>
+      sendJson(res, 200, { sessionId: session, exists: ctl.quota.exists(session) }),
+  },
+  "POST /quota/reset/:session": {
+    run: (ctl, _req, res, { session = "" }) => {
+      if (!ctl.quota.reset(session)) return unknownSession(res, session);
+      sendJson(res, 200, { ok: true, sessionId: session, count: 0 });
+    },
+  },
+  "GET /quota/:session": {
+    run: (ctl, _req, res, { session = "" }) =>
+      sendJson(res, 200, {
+        sessionId: session,
+        count: ctl.quota.get(session),
+        exists: ctl.quota.exists(session),
+      }),
+  },
+  "DELETE /quota/:session": {
+    control: true,
+    run: (ctl, _req, res, { session = "" }) => {
+      if (!ctl.quota.delete(session)) return unknownSession(res, session);
+      sendJson(res, 200, { ok: true, sessionId: session });
+    },
+  },
+});
+
+async function infer(ctl: ControllerRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readJson(req, dataPlaneBodyLimit(ctl.settings.maxBodyMb));
+  const taskId = req.headers["x-aios-task-id"];
+  const r = await ctl.infer(body, {
+    ...(typeof taskId === "string" ? { taskId } : {}),
+    caller: callerOf(req),
+  });
+  sendBody(res, r.status, r.text, "application/json", { "x-aios-task-id": r.body.taskId });
 }
 
-/** The controller's routes (see README.md). Errors are `{error: {message, stage}}`. */
+function qualitySamples(ctl: ControllerRoutes, req: IncomingMessage, res: ServerResponse): void {
+  const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
+  const drain = ["1", "true"].includes(query.get("drain") ?? "");
+  const samples = drain ? ctl.quality.drain() : ctl.quality.samples();
+  const { sampled, failed, dropped } = ctl.quality;
+  sendJson(res, 200, { samples, sampled, failed, dropped });
+}
+
+/** The controller's HTTP handler. Errors are `{error: {message, stage}}`. */
 export function createHandler(ctl: ControllerRoutes, active: { count: number }, controlToken: string | null) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     active.count++;
     try {
-      const url = req.url ?? "/";
-      const q = url.indexOf("?");
-      const path = q < 0 ? url : url.slice(0, q);
       const method = req.method ?? "GET";
-      if (isControlRoute(method, path) && !requireControlToken(req, res, controlToken)) return;
-
-      if (path === "/v1/infer" && method === "POST") {
-        const json = await readJson(req, ctl.settings.maxBodyBytes);
-        const taskId = req.headers["x-aios-task-id"];
-        const r = await ctl.infer(json, {
-          ...(typeof taskId === "string" ? { taskId } : {}),
-          caller: callerOf(req),
-        });
-        return sendBody(res, r.status, r.text, "application/json", { "x-aios-task-id": r.body.taskId });
+      const url = req.url ?? "/";
+      const found = ROUTES(method, url);
+      if (!found || "allowed" in found) {
+        const miss = routeMiss(method, url, found?.allowed);
+        return sendError(res, miss.status, "request", miss.message, {}, miss.headers);
       }
-      const parts = path.split("/"); // ["", "quota", ...]
-      const [, first, second, third] = parts;
-      if (first === "v1" && second === "tasks" && parts.length === 4 && method === "GET") {
-        const text = ctl.task(param(third));
-        if (text === undefined) return sendError(res, 404, "request", `no finished task ${param(third)}`);
-        return sendBody(res, 200, text);
-      }
-      if (first === "quota") return await quota(ctl, req, res, method, parts);
-      const route = `${method} ${path}`;
-      switch (route) {
-        case "GET /status":
-          return sendJson(res, 200, ctl.status());
-        case "GET /metrics":
-          return sendBody(res, 200, await ctl.metrics.registry.metrics(), ctl.metrics.registry.contentType);
-        case "GET /healthz":
-          return sendJson(res, ctl.isStopping() ? 503 : 200, { ok: !ctl.isStopping() });
-        case "GET /health":
-          return sendJson(res, 200, ctl.healthView());
-        case "GET /health/check":
-          return sendJson(res, 200, await ctl.checkHealth());
-        case "POST /health/mgmt":
-          return reply(res, await ctl.healthMgmt(await readJson(req, SMALL_BODY)));
-        case "POST /quality/mgmt":
-          return reply(res, await ctl.qualityMgmt(await readJson(req, SMALL_BODY)));
-        case "GET /quality/samples": {
-          const drain = /(?:^|[?&])drain=(?:1|true)(?:&|$)/.test(q < 0 ? "" : url.slice(q));
-          const samples = drain ? ctl.quality.drain() : ctl.quality.samples();
-          const { sampled, failed, dropped } = ctl.quality;
-          return sendJson(res, 200, { samples, sampled, failed, dropped });
-        }
-        case "GET /config":
-          return sendJson(res, 200, ctl.config());
-        case "PUT /config":
-          await ctl.setConfig(await readJson(req, CONFIG_BODY));
-          return sendJson(res, 200, { ok: true });
-      }
-      sendError(res, 404, "request", `no route ${route}`);
+      if (found.handler.control && !requireControlToken(req, res, controlToken)) return;
+      await found.handler.run(ctl, req, res, found.params);
     } catch (err) {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (err instanceof BodyTooLarge) return sendError(res, 413, "request", err.message);
-      if (err instanceof BadJson) return sendError(res, 400, "request", err.message);
+      if (res.headersSent || err instanceof ClientAbort) return void res.destroy();
+      const status = requestErrorStatus(err);
+      if (status !== undefined) return sendError(res, status, "request", (err as Error).message);
       const e = err as { status?: unknown; stage?: unknown; issues?: unknown; message?: string };
       if (typeof e.status === "number" && typeof e.stage === "string")
         return sendError(res, e.status, e.stage, e.message ?? "error", e.issues ? { issues: e.issues } : {});
@@ -164,45 +197,4 @@ export function createHandler(ctl: ControllerRoutes, active: { count: number }, 
       active.count--;
     }
   };
-}
-
-function reply(res: ServerResponse, r: Reply): void {
-  sendJson(res, r.status, r.body);
-}
-
-/**
- * GET /quota/:sid, GET /quota/exists/:sid, POST /quota/reset/:sid, DELETE /quota/:sid,
- * POST /quota/mgmt. (A session named "exists", "reset" or "mgmt" is reached through DELETE/GET
- * `/quota/<name>` only where the method does not collide.)
- */
-async function quota(
-  ctl: ControllerRoutes,
-  req: IncomingMessage,
-  res: ServerResponse,
-  method: string,
-  parts: string[],
-): Promise<void> {
-  const [, , a, b] = parts;
-  const unknown = (sid: string) => sendError(res, 404, "quota", `no session ${sid}`);
-  if (parts.length === 3 && a === "mgmt" && method === "POST")
-    return reply(res, await ctl.quotaMgmt(await readJson(req, SMALL_BODY)));
-  if (parts.length === 4 && a === "exists" && method === "GET") {
-    const sid = param(b);
-    return sendJson(res, 200, { sessionId: sid, exists: ctl.quota.exists(sid) });
-  }
-  if (parts.length === 4 && a === "reset" && method === "POST") {
-    const sid = param(b);
-    if (!ctl.quota.reset(sid)) return unknown(sid);
-    return sendJson(res, 200, { ok: true, sessionId: sid, count: 0 });
-  }
-  if (parts.length === 3 && a) {
-    const sid = param(a);
-    if (method === "GET")
-      return sendJson(res, 200, { sessionId: sid, count: ctl.quota.get(sid), exists: ctl.quota.exists(sid) });
-    if (method === "DELETE") {
-      if (!ctl.quota.delete(sid)) return unknown(sid);
-      return sendJson(res, 200, { ok: true, sessionId: sid });
-    }
-  }
-  sendError(res, 404, "request", `no route ${method} ${parts.join("/")}`);
 }

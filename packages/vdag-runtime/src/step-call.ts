@@ -1,4 +1,4 @@
-import { parseJson } from "@aios/service-kit";
+import { connectionFailure, errorCode, parseJson } from "@aios/service-kit";
 import type { TAiosPacket } from "@aios/spec";
 import type { PlanStep } from "./plan";
 
@@ -21,28 +21,6 @@ export type StepOutcome =
     };
 
 const HEADERS = { "content-type": "application/json" };
-
-/** Failures before the executor could answer: the block could not be reached, the step may retry. */
-const UNREACHABLE = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_CLOSED",
-  "UND_ERR_DESTROYED",
-]);
-/** A reused keep-alive socket that was closed under us: retry at once. Others wait a little. */
-const IMMEDIATE = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
-
-function errorCode(err: unknown): string | undefined {
-  const e = err as { code?: string; cause?: { code?: string } } | undefined;
-  return e?.code ?? e?.cause?.code;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -98,13 +76,15 @@ export async function callStep(
         });
       } catch (err) {
         if (ac.signal.aborted) return failed("aborted");
-        const code = errorCode(err);
-        if (code !== undefined && UNREACHABLE.has(code)) {
+        // Failed before the executor could answer: the block could not be reached, the step may retry.
+        const failure = connectionFailure(err);
+        if (failure !== null) {
           if (attempts <= timing.retries) {
-            if (!IMMEDIATE.has(code)) await sleep(25 * attempts);
+            // A reused keep-alive socket closed under us: retry at once. Others wait a little.
+            if (failure !== "reset") await sleep(25 * attempts);
             continue;
           }
-          return failed(`executor ${target.endpoint} unreachable (${code})`, true);
+          return failed(`executor ${target.endpoint} unreachable (${errorCode(err) ?? failure})`, true);
         }
         return failed(`request to executor ${target.endpoint} failed: ${(err as Error).message}`);
       }

@@ -390,3 +390,40 @@ describe("control token", () => {
     expect((await send(url, "DELETE", "/quota/s1", bearer(token))).status).toBe(200);
   });
 });
+
+describe("HTTP", () => {
+  it("refuses a body over AIOS_MAX_BODY_MB with 413 naming it, before closing, and runs no step", async () => {
+    const { url, a } = await setup({}, { settings: { maxBodyMb: 1 } });
+    const big = await fetch(`${url}/v1/infer`, { method: "POST", body: " ".repeat(2 ** 20 + 1) });
+    expect([big.status, big.headers.get("connection")]).toEqual([413, "close"]);
+    expect(await big.json()).toEqual({
+      error: {
+        stage: "request",
+        message: "(body): is larger than 1 MiB, the most the data plane reads (AIOS_MAX_BODY_MB)",
+      },
+    });
+    const deep = await fetch(`${url}/v1/infer`, { method: "POST", body: "[".repeat(300) + "]".repeat(300) });
+    expect(deep.status).toBe(400);
+    expect(((await deep.json()) as { error: { message: string } }).error.message).toMatch(
+      /nested deeper than 256/,
+    );
+    expect(a.calls).toHaveLength(0);
+  });
+
+  it("answers a known path with another method 405 naming them, an unknown one 404, a bad escape 400", async () => {
+    const { url } = await setup();
+    const wrong = await fetch(`${url}/quota/reset/s1`);
+    expect([wrong.status, wrong.headers.get("allow")]).toEqual([405, "POST"]);
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).toBe(
+      "GET /quota/reset/s1 is not allowed; it takes POST",
+    );
+    expect((await fetch(`${url}/quota/a/b/c`)).status).toBe(404);
+    const bad = await fetch(`${url}/quota/a%ZZ`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      error: { stage: "request", message: 'session: the path segment "a%ZZ" has a malformed percent-escape' },
+    });
+    // A session named like a route's literal segment is still reached where the method differs.
+    expect(await getJson(`${url}/quota/mgmt`)).toEqual({ sessionId: "mgmt", count: 0, exists: false });
+  });
+});
