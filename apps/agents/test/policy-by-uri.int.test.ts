@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
-import { createApiClient, loadSpecFile, policySourceResolver } from "@aios/client";
+import { createApiClient, policySourceResolver } from "@aios/client";
 import { createPolicyHost } from "@aios/policy-runtime";
+import { loadSpecFile } from "@aios/spec/files";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useApiServer } from "../../api/test/harness";
 

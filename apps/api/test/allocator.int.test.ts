@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { loadSpecFile } from "@aios/client";
 import { clusterQueueName } from "@aios/spec";
+import { loadSpecFile } from "@aios/spec/files";
 import { beforeAll, describe, expect, it } from "vitest";
 import { doc, rejection, useApi } from "./harness";
 

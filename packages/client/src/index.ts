@@ -1,3 +1,2 @@
 export * from "./api-client";
-export * from "./documents";
 export * from "./policy-source";

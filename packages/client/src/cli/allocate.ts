@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { TAllocationDecision } from "@aios/spec";
+import { loadSpecFile } from "@aios/spec/files";
 import type { ApiClient } from "../api-client";
-import { loadSpecFile } from "../documents";
 import { type CliIo, CliUsageError } from "./io";
 import { renderTable } from "./table";
 import { print } from "./values";

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
+import { inApplyOrder, type LoadedDocument, loadSpecFile, SpecFileError } from "@aios/spec/files";
 import type { ApiClient } from "../api-client";
 import { describeApiError } from "../api-client";
-import { inApplyOrder, type LoadedDocument, loadSpecFile, SpecFileError } from "../documents";
 import { type CliIo, CliUsageError } from "./io";
 
 export function readFiles(args: string[]): LoadedDocument[] {

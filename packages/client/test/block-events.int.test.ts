@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createApiClient } from "@aios/client";
 import { describe, expect, it } from "vitest";
-import { doc, useApiServer } from "./harness";
+import { doc, useApiServer } from "../../../apps/api/test/harness";
+import { createApiClient } from "../src";
 
 const components = resolve(import.meta.dirname, "../../../examples/specs/components.json");
 

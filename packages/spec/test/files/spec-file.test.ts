@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { inApplyOrder, loadSpecFile, SpecFileError } from "../src/documents";
+import { inApplyOrder, loadSpecFile, SpecFileError } from "../../src/files";
 
 const dir = mkdtempSync(join(tmpdir(), "aios-docs-"));
 const file = (name: string, text: string) => {
