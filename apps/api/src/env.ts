@@ -1,4 +1,4 @@
-import { parseEnv } from "@aios/service-kit";
+import { parseEnv, ZMaxBodyMbEnv } from "@aios/service-kit";
 import { z } from "zod";
 
 /** A PostgreSQL connection URL; anything else is refused at boot with the variable's name. */
@@ -16,8 +16,11 @@ export const ZApiEnv = z
     AIOS_WEB_ORIGIN: z.string().default("http://127.0.0.1:3000"),
     AIOS_AUTH: z.enum(["open", "token"]).default("open"),
     AIOS_AGENT_STALE_SECONDS: z.coerce.number().int().positive().default(30),
-    /** The largest request body the data plane (`/v1/...`) reads, in MiB; larger ones get a 413. */
-    AIOS_API_MAX_BODY_MB: z.coerce.number().int().positive().default(16),
+    /**
+     * The largest request body the data plane (`/v1/...`) reads, in MiB; larger ones get a 413. The
+     * one setting of every hop: the agent passes its own to the executors, controllers and instances.
+     */
+    AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
     AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /**
      * CPU time per call and memory per isolate for the policies the API runs itself (central

@@ -28,7 +28,7 @@ const server = createApiServer({
   services,
   log,
   webOrigin: env.AIOS_WEB_ORIGIN,
-  maxBodyBytes: env.AIOS_API_MAX_BODY_MB * 2 ** 20,
+  maxBodyMb: env.AIOS_MAX_BODY_MB,
 });
 server.listen(env.AIOS_API_PORT, env.AIOS_API_HOST, () => {
   log.info("api listening", { url: `http://${env.AIOS_API_HOST}:${env.AIOS_API_PORT}`, queues: queues.kind });

@@ -1,10 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Logger } from "@aios/service-kit";
+import { DEFAULT_MAX_BODY_MB, type Logger } from "@aios/service-kit";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { resolvePrincipal } from "./auth/resolve-principal";
-import { handleBlockInfer, isBlockInfer } from "./data-plane/block-infer";
-import { type DataPlane, DEFAULT_MAX_BODY_BYTES } from "./data-plane/io";
-import { handleVdagRoute, isVdagRoute } from "./data-plane/vdag-infer";
+import { dataPlaneHandler } from "./data-plane/routes";
 import { appRouter } from "./router";
 import type { Services } from "./services";
 
@@ -13,13 +11,13 @@ export interface ApiServerOptions {
   log: Logger;
   /** Browser origin allowed to call the API directly (the console normally goes through its own proxy). */
   webOrigin: string;
-  /** The largest body the data plane reads (`AIOS_API_MAX_BODY_MB`); larger ones are answered 413. */
-  maxBodyBytes?: number;
+  /** The largest body the data plane reads, in MiB (`AIOS_MAX_BODY_MB`, 16); larger ones are answered 413. */
+  maxBodyMb?: number;
 }
 
 /** The management plane's HTTP server: tRPC under /trpc, health at /healthz. */
-export function createApiServer({ services, log, webOrigin, maxBodyBytes }: ApiServerOptions): Server {
-  const dataPlane: DataPlane = { services, log, maxBodyBytes: maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
+export function createApiServer({ services, log, webOrigin, maxBodyMb }: ApiServerOptions): Server {
+  const dataPlane = dataPlaneHandler({ services, log, maxBodyMb: maxBodyMb ?? DEFAULT_MAX_BODY_MB });
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
@@ -44,14 +42,7 @@ export function createApiServer({ services, log, webOrigin, maxBodyBytes }: ApiS
       void healthz(services, res);
       return;
     }
-    if (isBlockInfer(req)) {
-      void handleBlockInfer(dataPlane, req, res);
-      return;
-    }
-    if (isVdagRoute(req)) {
-      void handleVdagRoute(dataPlane, req, res);
-      return;
-    }
+    if (dataPlane(req, res)) return;
     if (url.startsWith("/trpc/")) {
       trpc(req, res);
       return;

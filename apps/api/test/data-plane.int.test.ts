@@ -1,5 +1,5 @@
+import { MAX_JSON_DEPTH } from "@aios/service-kit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { MAX_JSON_DEPTH } from "../src/data-plane/json-guards";
 import {
   ConflictError,
   DeniedError,
@@ -95,6 +95,17 @@ describe("the API's data plane answers client mistakes with a 4xx naming the pro
     }
   });
 
+  it("answers a data plane path with another method 405 naming the methods it takes", async () => {
+    for (const path of [`/v1/vdags/${encodeURIComponent(VDAG)}/infer`, `/v1/blocks/${BLOCK}/infer`]) {
+      const r = await fetch(`${api.url}${path}`);
+      expect([r.status, r.headers.get("allow")]).toEqual([405, "POST"]);
+      expect(await r.json()).toEqual({
+        error: { message: `GET ${path} is not allowed; it takes POST`, stage: "request" },
+      });
+    }
+    expect((await fetch(`${api.url}/v1/tasks/not-a-task`, { method: "DELETE" })).status).toBe(405);
+  });
+
   it("answers a NUL (%00) in the vDAG URI with 400, and no database text reaches the caller", async () => {
     const r = await post("/v1/vdags/dp%00pipeline/infer", { data: {} });
     expect(r.status).toBe(400);
@@ -156,7 +167,7 @@ describe("the API's data plane answers client mistakes with a 4xx naming the pro
 
   it("answers a body over 16 MiB with 413 naming the limit and the setting, before closing the connection", async () => {
     const expected = {
-      message: "(body): is larger than 16 MiB, the most the data plane reads (AIOS_API_MAX_BODY_MB)",
+      message: "(body): is larger than 16 MiB, the most the data plane reads (AIOS_MAX_BODY_MB)",
       stage: "request",
     };
     const big = Buffer.alloc(16 * MiB + 1024, 0x20); // a Content-Length over the limit

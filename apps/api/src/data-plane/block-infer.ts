@@ -1,12 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { fieldIssues, issuesLine, ZInferRequest } from "@aios/spec";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { OperationalError, UserError } from "../errors";
-import { type DataPlane, failure, readJsonBody, send, sendError } from "./io";
-
-const PATH = /^\/v1\/blocks\/([a-z0-9-]{1,63})\/infer(?:\?.*)?$/;
-
-export const isBlockInfer = (req: IncomingMessage) => req.method === "POST" && PATH.test(req.url ?? "");
+import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./io";
 
 /**
  * `POST /v1/blocks/<blockId>/infer`: the data plane for one block. Takes `{packet}` or the short
@@ -15,12 +10,11 @@ export const isBlockInfer = (req: IncomingMessage) => req.method === "POST" && P
  * taxonomy's statuses (`httpStatusOf`): 400 for a bad body, 404 for an unknown block, 413 for a body
  * over the limit, 503 when the executor cannot be reached.
  */
-export async function handleBlockInfer(plane: DataPlane, req: IncomingMessage, res: ServerResponse) {
-  const blockId = PATH.exec(req.url ?? "")?.[1] ?? "";
+export const handleBlockInfer: DataPlaneRoute = async (plane, req, res, { blockId = "" }) => {
   try {
     const principal = await resolvePrincipal(plane.services, req.headers.authorization);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
-    const parsed = ZInferRequest.safeParse(shortForm(await readJsonBody(req, plane.maxBodyBytes)));
+    const parsed = ZInferRequest.safeParse(shortForm(await readJsonBody(plane, req)));
     if (!parsed.success) {
       // The data plane answers with the message alone, so it names every issue.
       const issues = fieldIssues(parsed.error, "(body)");
@@ -47,7 +41,7 @@ export async function handleBlockInfer(plane: DataPlane, req: IncomingMessage, r
   } catch (err) {
     sendError(plane, res, err, "executor");
   }
-}
+};
 
 /** `{data}` is short for a packet of a one-off session. */
 function shortForm(body: unknown): unknown {

@@ -1,16 +1,10 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { fieldIssues, issuesLine, ZVdagInferRequest } from "@aios/spec";
 import type { Principal } from "../auth/principal";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { UserError } from "../errors";
-import { type DataPlane, failure, readJsonBody, send, sendError } from "./io";
-import { assertNoNul, decodePathSegment } from "./json-guards";
-
-const INFER = /^\/v1\/vdags\/([^/?]+)\/infer(?:\?(.*))?$/;
-const TASK = /^\/v1\/tasks\/([0-9a-f-]{36})$/;
-
-export const isVdagRoute = (req: IncomingMessage) =>
-  (req.method === "POST" && INFER.test(req.url ?? "")) || (req.method === "GET" && TASK.test(req.url ?? ""));
+import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./io";
+import { assertNoNul } from "./json-guards";
 
 /**
  * Who sent the request, for the controller's quota of requests without a session_id: the API
@@ -24,24 +18,18 @@ const callerOf = (principal: Principal, req: IncomingMessage) =>
  * The data plane for vDAGs:
  *   POST /v1/vdags/<vdagURI>/infer           {data, session_id?, seq_no?, files?} -> the controller's answer
  *   POST /v1/vdags/<vdagURI>/infer?async=1   -> 202 {taskId, status: "running"}
- *   GET  /v1/tasks/<taskId>                  -> the task: status, result or error, and its trace
  * The URI may be percent-encoded (`name%3A1.0.0-stable`). Errors are `{error: {message, stage}}`
- * with the taxonomy's statuses (`httpStatusOf`): 400 for a malformed or NUL escape in the URI, a
- * body too deep or with a NUL in a string, 404 for an unknown vDAG or task, 413 for a body over the
- * limit, 503 while the controller cannot serve.
+ * with the taxonomy's statuses (`httpStatusOf`): 400 for a malformed or NUL escape in the URI (the
+ * route table's), a body too deep or with a NUL in a string, 404 for an unknown vDAG, 413 for a
+ * body over the limit, 503 while the controller cannot serve.
  */
-export async function handleVdagRoute(plane: DataPlane, req: IncomingMessage, res: ServerResponse) {
+export const handleVdagInfer: DataPlaneRoute = async (plane, req, res, { vdagURI = "" }) => {
   const { services } = plane;
   try {
     const principal = await resolvePrincipal(services, req.headers.authorization);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
-    const task = TASK.exec(req.url ?? "");
-    if (task) return send(res, 200, await services.vdagTasks.get(task[1] ?? ""));
-
-    const match = INFER.exec(req.url ?? "");
-    const vdagURI = decodePathSegment(match?.[1] ?? "", "vdagURI");
-    const query = new URLSearchParams(match?.[2] ?? "");
-    const parsed = ZVdagInferRequest.safeParse(await readJsonBody(req, plane.maxBodyBytes));
+    const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
+    const parsed = ZVdagInferRequest.safeParse(await readJsonBody(plane, req));
     if (!parsed.success) {
       // The data plane answers with the message alone, so it names every issue.
       const issues = fieldIssues(parsed.error, "(body)");
@@ -56,4 +44,15 @@ export async function handleVdagRoute(plane: DataPlane, req: IncomingMessage, re
   } catch (err) {
     sendError(plane, res, err, "controller");
   }
-}
+};
+
+/** `GET /v1/tasks/<taskId>`: the task: status, result or error, and its trace (404 for an unknown one). */
+export const handleTask: DataPlaneRoute = async (plane, req, res, { taskId = "" }) => {
+  try {
+    const principal = await resolvePrincipal(plane.services, req.headers.authorization);
+    if (!principal) return send(res, 401, failure("an API token is required", "request"));
+    send(res, 200, await plane.services.vdagTasks.get(taskId));
+  } catch (err) {
+    sendError(plane, res, err, "controller");
+  }
+};

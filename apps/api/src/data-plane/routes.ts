@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { routeMiss, routes } from "@aios/service-kit";
+import { handleBlockInfer } from "./block-infer";
+import { type DataPlane, type DataPlaneRoute, failure, send, sendError } from "./io";
+import { handleTask, handleVdagInfer } from "./vdag-infer";
+
+const ROUTES = routes<DataPlaneRoute>({
+  "POST /v1/blocks/:blockId/infer": handleBlockInfer,
+  "POST /v1/vdags/:vdagURI/infer": handleVdagInfer,
+  "GET /v1/tasks/:taskId": handleTask,
+});
+
+/**
+ * The data plane's routes (`/v1/...`) in one table. The handler takes a request when its path is
+ * the data plane's (true), answering a known path with another method 405 and a malformed
+ * percent-escape in a segment 400 naming it; any other path is left to the caller (false).
+ */
+export function dataPlaneHandler(plane: DataPlane) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const method = req.method ?? "GET";
+    const url = req.url ?? "/";
+    let found: ReturnType<typeof ROUTES>;
+    try {
+      found = ROUTES(method, url);
+    } catch (err) {
+      sendError(plane, res, err, "request");
+      return true;
+    }
+    if (!found) return false;
+    if ("allowed" in found) {
+      const miss = routeMiss(method, url, found.allowed);
+      send(res, miss.status, failure(miss.message, "request"), miss.headers);
+      return true;
+    }
+    void found.handler(plane, req, res, found.params);
+    return true;
+  };
+}
