@@ -1,5 +1,6 @@
 import {
   EnvError,
+  formatIssue,
   jsonEnv,
   parseEnv,
   type TInstanceInitData,
@@ -27,7 +28,7 @@ export class InstanceEnvError extends EnvError {
   override readonly name = "InstanceEnvError";
   /** Each problem as `<variable>: <reason>`. */
   get problems(): string[] {
-    return this.issues.map((i) => `${i.path}: ${i.message}`);
+    return this.issues.map(formatIssue);
   }
 }
 

@@ -3,7 +3,7 @@
  * test use the same one. Each app declares one zod schema of its variables and parses it here.
  */
 import { z } from "zod";
-import { type FieldIssue, safeParseSpec } from "./errors";
+import { type FieldIssue, formatIssue, safeParseSpec } from "./errors";
 
 /**
  * An environment variable that holds JSON, for a zod env schema: `jsonEnv("AIOS_X").pipe(ZX)`.
@@ -23,12 +23,12 @@ export function jsonEnv(name: string) {
 
 /** The environment did not pass its schema: `heading`, then one `  <variable>: <reason>` line per issue. */
 export class EnvError extends Error {
-  override readonly name = "EnvError";
+  override readonly name: string = "EnvError";
   constructor(
     heading: string,
     readonly issues: FieldIssue[],
   ) {
-    super([heading, ...issues.map((i) => `  ${i.path}: ${i.message}`)].join("\n"));
+    super([heading, ...issues.map((i) => `  ${formatIssue(i)}`)].join("\n"));
   }
 }
 

@@ -189,9 +189,12 @@ export function fieldIssues(
   return issues.map((i) => (i.path === "" ? { path: root, message: i.message } : i));
 }
 
+/** One issue as text: `a.b: message`. */
+export const formatIssue = (issue: FieldIssue): string => `${issue.path}: ${issue.message}`;
+
 /** The issues on one line: `a.b: message; c: message`. */
 export function issuesLine(issues: readonly FieldIssue[]): string {
-  return issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+  return issues.map(formatIssue).join("; ");
 }
 
 /** The first issue and how many others there are, for one error's message: `a.b: message (and 2 more)`. */
@@ -199,5 +202,5 @@ export function issuesSummary(issues: readonly FieldIssue[]): string {
   const [first] = issues;
   if (!first) return "invalid";
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
-  return `${first.path}: ${first.message}${more}`;
+  return `${formatIssue(first)}${more}`;
 }
