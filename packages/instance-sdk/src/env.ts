@@ -1,3 +1,4 @@
+import { ZMaxBodyMbEnv } from "@aios/service-kit";
 import {
   EnvError,
   formatIssue,
@@ -22,6 +23,8 @@ export interface InstanceEnv {
   /** `AIOS_INIT_DATA.block`, if the driver sent the block's fields (passed to processing policies). */
   block?: TJsonObject;
   drainTimeoutMs: number;
+  /** `AIOS_MAX_BODY_MB`: the largest request body in MiB (default 16); a larger one is answered 413. */
+  maxBodyMb: number;
 }
 
 export class InstanceEnvError extends EnvError {
@@ -57,6 +60,7 @@ const ZInstanceEnv = z
       ZInstanceInitData.extend({ block: ZJsonObject.optional() }),
     ),
     AIOS_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_DRAIN_TIMEOUT_MS),
+    AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
   })
   .superRefine((env, ctx) => {
     // The ids are given twice (the driver's variables and the init data); they must name the same instance.
@@ -77,9 +81,9 @@ const ZInstanceEnv = z
   });
 
 /**
- * Reads PORT, HOST (optional), BLOCK_ID, INSTANCE_ID, AIOS_INIT_DATA (JSON, `ZInstanceInitData`) and
- * AIOS_DRAIN_TIMEOUT_MS (optional); throws InstanceEnvError listing every problem. BLOCK_ID /
- * INSTANCE_ID must match the init data.
+ * Reads PORT, HOST (optional), BLOCK_ID, INSTANCE_ID, AIOS_INIT_DATA (JSON, `ZInstanceInitData`),
+ * AIOS_DRAIN_TIMEOUT_MS and AIOS_MAX_BODY_MB (optional); throws InstanceEnvError listing every
+ * problem. BLOCK_ID / INSTANCE_ID must match the init data.
  */
 export function readInstanceEnv(env: Record<string, string | undefined>): InstanceEnv {
   let parsed: z.output<typeof ZInstanceEnv>;
@@ -96,5 +100,6 @@ export function readInstanceEnv(env: Record<string, string | undefined>): Instan
     initData,
     ...(block ? { block } : {}),
     drainTimeoutMs: parsed.AIOS_DRAIN_TIMEOUT_MS,
+    maxBodyMb: parsed.AIOS_MAX_BODY_MB,
   };
 }

@@ -5,7 +5,7 @@ export { badInput, InstanceError, type Issue, type Reply, type TaskStage, unknow
 export { type HostOptions, InstanceHost, type Phase } from "./host";
 export type { ComponentMetrics } from "./metrics";
 export { type RunningInstance, runComponent, runComponent as serveComponent } from "./run";
-export { createInstanceServer, MAX_BODY_BYTES } from "./server";
+export { createInstanceServer, type InstanceServerOptions } from "./server";
 export { type ComponentHarness, type TestInitData, testComponent } from "./testing";
 export * from "./types";
 export { DEFAULT_VDAG_POLICY_CACHE_SIZE, VdagPolicyCache } from "./vdag-processing";

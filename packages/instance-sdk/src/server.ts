@@ -1,26 +1,48 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  ClientAbort,
+  DEFAULT_MAX_BODY_MB,
+  dataPlaneBodyLimit,
+  RequestError,
+  readJson,
+  routeMiss,
+  routes,
+  sendBody,
+} from "@aios/service-kit";
 import { errorMessage, InstanceError, type Reply } from "./errors";
 import type { InstanceHost } from "./host";
 
-/** Largest request body accepted (packets carry base64 files). */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** A reply, or for `/metrics` a text of its own content type. */
+type Answer = Reply & { text?: string; contentType?: string };
+type Route = (host: InstanceHost, body: unknown) => Promise<Answer>;
 
-type Route = (host: InstanceHost, body: unknown) => Promise<Reply>;
+/** The instance protocol's routes; `body: true` ones read a JSON body first. */
+const ROUTES = routes<{ run: Route; body?: true }>({
+  "POST /infer": { body: true, run: (h, b) => h.infer(b) },
+  "GET /health": { run: (h) => h.health() },
+  "POST /mgmt": { body: true, run: (h, b) => h.mgmt(b) },
+  "POST /setParameters": { body: true, run: (h, b) => h.setParameters(b) },
+  "GET /metrics": {
+    run: async (h) => {
+      const { contentType, text } = await h.metricsText();
+      return { status: 200, body: null, text, contentType };
+    },
+  },
+});
 
-const ROUTES: Record<string, { method: "GET" | "POST"; run: Route }> = {
-  "/infer": { method: "POST", run: (h, b) => h.infer(b) },
-  "/health": { method: "GET", run: (h) => h.health() },
-  "/mgmt": { method: "POST", run: (h, b) => h.mgmt(b) },
-  "/setParameters": { method: "POST", run: (h, b) => h.setParameters(b) },
-};
+export interface InstanceServerOptions {
+  /** The largest request body in MiB (`AIOS_MAX_BODY_MB`, default 16); a larger one is answered 413. */
+  maxBodyMb?: number;
+}
 
 /**
  * The instance protocol (`@aios/spec` instance-protocol.ts) on node:http, keep-alive on: JSON in,
  * JSON out, errors as `{error: {message, stage, instanceId, issues?}}`.
  */
-export function createInstanceServer(host: InstanceHost): Server {
+export function createInstanceServer(host: InstanceHost, opts: InstanceServerOptions = {}): Server {
+  const limit = dataPlaneBodyLimit(opts.maxBodyMb ?? DEFAULT_MAX_BODY_MB);
   const server = createServer((req, res) => {
-    handle(host, req, res).catch((e) => {
+    handle(host, limit, req, res).catch((e) => {
       host.log.error("request handling failed", { error: e });
       if (!res.headersSent) send(host, res, fromError(host, new InstanceError(500, errorMessage(e))));
       else res.destroy();
@@ -32,28 +54,34 @@ export function createInstanceServer(host: InstanceHost): Server {
   return server;
 }
 
-async function handle(host: InstanceHost, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? "/").split("?")[0] ?? "/";
-  if (path === "/metrics" && req.method === "GET") {
-    const { contentType, text } = await host.metricsText();
-    res.writeHead(200, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
-    res.end(text);
-    return;
+async function handle(
+  host: InstanceHost,
+  limit: ReturnType<typeof dataPlaneBodyLimit>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const method = req.method ?? "GET";
+  const url = req.url ?? "/";
+  let found: ReturnType<typeof ROUTES>;
+  try {
+    found = ROUTES(method, url);
+  } catch (e) {
+    return send(host, res, fromError(host, asInstanceError(e)));
   }
-  const route = ROUTES[path];
-  if (!route) return send(host, res, fromError(host, new InstanceError(404, `no route ${path}`, req400)));
-  if (req.method !== route.method) {
-    res.setHeader("allow", route.method);
-    return send(host, res, fromError(host, new InstanceError(405, `${path} takes ${route.method}`, req400)));
+  if (!found || "allowed" in found) {
+    const miss = routeMiss(method, url, found?.allowed);
+    for (const [name, value] of Object.entries(miss.headers)) res.setHeader(name, value);
+    return send(host, res, fromError(host, new InstanceError(miss.status, miss.message, req400)));
   }
+  const route = found.handler;
   let body: unknown;
-  if (route.method === "POST") {
+  if (route.body) {
     try {
-      body = await readJson(req);
+      body = await readJson(req, limit);
     } catch (e) {
-      const err = e instanceof InstanceError ? e : new InstanceError(400, errorMessage(e), req400);
-      if (err.status === 413) res.setHeader("connection", "close"); // the rest of the body is unread
-      if (path === "/infer") return send(host, res, host.fail(err));
+      if (e instanceof ClientAbort) return void res.destroy(); // nobody reads the answer
+      const err = asInstanceError(e);
+      if (url.split("?", 1)[0] === "/infer") return send(host, res, host.fail(err));
       return send(host, res, fromError(host, err));
     }
   }
@@ -62,36 +90,20 @@ async function handle(host: InstanceHost, req: IncomingMessage, res: ServerRespo
 
 const req400 = { stage: "request" } as const;
 
+/** A request's own mistake (a body too large, not JSON, a bad path segment) as the protocol's error. */
+function asInstanceError(e: unknown): InstanceError {
+  if (e instanceof InstanceError) return e;
+  if (e instanceof RequestError) return new InstanceError(e.status, e.message, req400);
+  return new InstanceError(400, errorMessage(e), req400);
+}
+
 function fromError(host: InstanceHost, e: InstanceError): Reply {
   return { status: e.status, body: e.toBody(host.init.instanceId) };
 }
 
-function send(host: InstanceHost, res: ServerResponse, reply: Reply): void {
-  const text = JSON.stringify(reply.body);
-  const headers: Record<string, string | number> = {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-  };
-  // While draining, tell keep-alive clients to go elsewhere for their next request.
-  if (host.phase === "stopping") headers.connection = "close";
-  res.writeHead(reply.status, headers);
-  res.end(text);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES)
-      throw new InstanceError(413, `request body exceeds ${MAX_BODY_BYTES} bytes`, req400);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") throw new InstanceError(400, "request body is empty; expected JSON", req400);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new InstanceError(400, `request body is not valid JSON: ${errorMessage(e)}`, req400);
-  }
+function send(host: InstanceHost, res: ServerResponse, reply: Answer): void {
+  const text = reply.text ?? JSON.stringify(reply.body);
+  // While draining, tell keep-alive clients to go elsewhere for their next request (a 413 closes anyway).
+  const headers: Record<string, string> = host.phase === "stopping" ? { connection: "close" } : {};
+  sendBody(res, reply.status, text, reply.contentType ?? "application/json", headers);
 }

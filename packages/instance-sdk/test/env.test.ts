@@ -24,6 +24,8 @@ describe("readInstanceEnv", () => {
     expect(r.block).toBeUndefined();
     expect(r.host).toBe("127.0.0.1");
     expect(r.drainTimeoutMs).toBe(DEFAULT_DRAIN_TIMEOUT_MS);
+    expect(r.maxBodyMb).toBe(16);
+    expect(readInstanceEnv(env({ AIOS_MAX_BODY_MB: "64" })).maxBodyMb).toBe(64);
     expect(readInstanceEnv(env({ HOST: "0.0.0.0", AIOS_DRAIN_TIMEOUT_MS: "2500" }))).toMatchObject({
       host: "0.0.0.0",
       drainTimeoutMs: 2500,

@@ -67,9 +67,11 @@ export interface SpawnedInstance {
 export async function spawnInstance(
   entry: string,
   initData: Record<string, unknown>,
+  extraEnv: Record<string, string> = {},
 ): Promise<SpawnedInstance> {
   const env = {
     ...process.env,
+    ...extraEnv,
     PORT: "0",
     BLOCK_ID: String(initData.blockId),
     INSTANCE_ID: String(initData.instanceId),

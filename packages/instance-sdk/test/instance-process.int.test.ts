@@ -17,12 +17,16 @@ const base = { componentURI: "model.echo:1.0.0-stable", parameters: { delayMs: 0
 describe("echo instance process", () => {
   let inst: SpawnedInstance;
   beforeAll(async () => {
-    inst = await spawnInstance(ECHO, {
-      ...base,
-      blockId: "echo-blk",
-      instanceId: "i-1",
-      policies: { pre_processing: policy("upper", UPPERCASE_PRE) },
-    });
+    inst = await spawnInstance(
+      ECHO,
+      {
+        ...base,
+        blockId: "echo-blk",
+        instanceId: "i-1",
+        policies: { pre_processing: policy("upper", UPPERCASE_PRE) },
+      },
+      { AIOS_MAX_BODY_MB: "1" },
+    );
     await waitHealthy(inst);
   });
   afterAll(() => inst?.kill());
@@ -51,6 +55,20 @@ describe("echo instance process", () => {
       body: { error: { stage: "request", message: /not valid JSON/ } },
     });
     expect((await inst.get("/nope")).status).toBe(404);
+  });
+
+  it("refuses a body over AIOS_MAX_BODY_MB with 413 naming it before closing, and a wrong method with 405", async () => {
+    const big = await fetch(`${inst.url}/infer`, { method: "POST", body: " ".repeat(2 ** 20 + 1) });
+    expect([big.status, big.headers.get("connection")]).toEqual([413, "close"]);
+    expect(await big.json()).toEqual({
+      error: {
+        stage: "request",
+        instanceId: "i-1",
+        message: "(body): is larger than 1 MiB, the most the data plane reads (AIOS_MAX_BODY_MB)",
+      },
+    });
+    const wrong = await fetch(`${inst.url}/infer`);
+    expect([wrong.status, wrong.headers.get("allow")]).toEqual([405, "POST"]);
   });
 
   it("reports health and turns unhealthy through /mgmt", async () => {
