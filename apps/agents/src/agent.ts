@@ -66,6 +66,7 @@ export function createAgent(deps: {
     bindHost: env.AIOS_BIND_HOST,
     limits,
     guard,
+    maxBodyMb: env.AIOS_MAX_BODY_MB,
   });
   const driver = createProcessDriver({
     repoRoot: resolve(import.meta.dirname, "../../.."),
@@ -73,6 +74,7 @@ export function createAgent(deps: {
     host: env.AIOS_PUBLIC_HOSTNAME,
     bindHost: env.AIOS_BIND_HOST,
     ...guard,
+    maxBodyMb: env.AIOS_MAX_BODY_MB,
   });
   const blocks = createBlockSupervisor({
     api,

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { parseEnv } from "@aios/service-kit";
+import { parseEnv, ZMaxBodyMbEnv } from "@aios/service-kit";
 import { z } from "zod";
 
 export const ZAgentEnv = z.object({
@@ -25,6 +25,11 @@ export const ZAgentEnv = z.object({
   /** CPU time per policy call and memory per policy isolate, for policy jobs and functions. */
   AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
   AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),
+  /**
+   * The largest request body of the data plane, in MiB: passed to every workload this agent starts
+   * (executors, instances, vDAG controllers, function replicas), so every hop refuses past one limit.
+   */
+  AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
   AIOS_HOME: z.string().default(".aios"),
   /**
    * `1`: stopping the agent stops its blocks' processes (a single-machine install going down).

@@ -30,6 +30,27 @@ describe("process driver's workload records", () => {
   });
 });
 
+describe("process driver's workload environment", () => {
+  it("gives every workload the agent's AIOS_MAX_BODY_MB, over whatever its spec or the agent inherited", async () => {
+    const driver = createProcessDriver({
+      repoRoot: resolve(import.meta.dirname, "../../.."),
+      stateDir: mkdtempSync(join(tmpdir(), "aios-driver-body-")),
+      maxBodyMb: 7,
+    });
+    const w = await driver.start({
+      name: "hello-body",
+      entry: "apps/agents/test/fixtures/http-hello.ts",
+      env: { AIOS_MAX_BODY_MB: "64" },
+      gpus: [],
+    });
+    try {
+      expect(await (await fetch(`${w.endpoint}/max-body-mb`)).json()).toEqual({ maxBodyMb: "7" });
+    } finally {
+      await w.stop();
+    }
+  });
+});
+
 /** This machine's first non-loopback IPv4 address, if it has one. */
 const externalIp = Object.values(networkInterfaces())
   .flat()

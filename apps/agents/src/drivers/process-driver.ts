@@ -14,6 +14,7 @@ import {
 import { join, resolve } from "node:path";
 import {
   findFreePort,
+  MAX_BODY_ENV,
   ORPHAN_GUARD_PRELOAD,
   orphanGuardEnv,
   probeHostOf,
@@ -53,6 +54,8 @@ export function createProcessDriver(opts: {
   aliveFile?: string;
   /** How long a workload outlives its agent before it stops itself; 0 never. */
   orphanGraceSeconds?: number;
+  /** `AIOS_MAX_BODY_MB` of every workload: the agent's own, so every hop refuses past one limit. */
+  maxBodyMb?: number;
 }): Driver {
   const host = opts.host ?? "127.0.0.1";
   const bindHost = opts.bindHost ?? "127.0.0.1";
@@ -111,6 +114,7 @@ export function createProcessDriver(opts: {
           ...guardEnv,
           // Only the workload it was made for gets a token, never one the agent inherited.
           AIOS_CONTROL_TOKEN: spec.controlToken,
+          ...(opts.maxBodyMb !== undefined ? { [MAX_BODY_ENV]: String(opts.maxBodyMb) } : {}),
           HOST: bindHost,
           PORT: String(port),
           CUDA_VISIBLE_DEVICES: visible,

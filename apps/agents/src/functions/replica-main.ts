@@ -5,7 +5,19 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { compilePolicy, loadPolicyInstance, type PolicyInstance } from "@aios/policy-runtime";
-import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, sendJson } from "@aios/service-kit";
+import {
+  ClientAbort,
+  createLogger,
+  dataPlaneBodyLimit,
+  jsonEnv,
+  onShutdown,
+  parseEnvOrExit,
+  parseJsonBody,
+  RequestError,
+  readBody,
+  sendJson,
+  ZMaxBodyMbEnv,
+} from "@aios/service-kit";
 import { z } from "zod";
 import { errorInfo } from "../jobs/policy-run";
 
@@ -23,6 +35,7 @@ const ZReplicaEnv = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
   AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),
+  AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
 });
 const env = parseEnvOrExit(ZReplicaEnv, process.env, "function replica");
 const source = env.AIOS_FUNCTION_SOURCE;
@@ -40,10 +53,18 @@ const instance: PolicyInstance = await loadPolicyInstance(await compilePolicy(so
 });
 shutdown.add("policy", () => instance.dispose());
 
+const bodyLimit = dataPlaneBodyLimit(env.AIOS_MAX_BODY_MB);
+
 const server = createServer((req, res) => {
-  void route(req, res).catch((err: Error) =>
-    sendJson(res, 500, { ok: false, error: errorInfo(err), logs: [], durationMs: 0 }),
-  );
+  void route(req, res).catch((err: Error) => {
+    if (err instanceof ClientAbort) return void res.destroy(); // nobody reads the answer
+    // A request's own mistake (a body over AIOS_MAX_BODY_MB, not JSON): its status, as invalid input.
+    if (err instanceof RequestError) {
+      const error = { kind: "invalid_input" as const, message: err.message };
+      return sendJson(res, err.status, { ok: false, error, logs: [], durationMs: 0 });
+    }
+    sendJson(res, 500, { ok: false, error: errorInfo(err), logs: [], durationMs: 0 });
+  });
 });
 server.listen(env.PORT, env.HOST, () => log.info("replica ready", { host: env.HOST, port: env.PORT }));
 shutdown.add("http", () => new Promise<void>((r) => server.close(() => r())));
@@ -54,7 +75,8 @@ async function route(req: IncomingMessage, res: ServerResponse) {
   if (req.method !== "POST" || (req.url !== "/invoke" && req.url !== "/management")) {
     return sendJson(res, 404, { error: `no route for ${req.method} ${req.url}` });
   }
-  const body = JSON.parse((await readBody(req)) || "{}") as {
+  const text = (await readBody(req, bodyLimit)).toString("utf8");
+  const body = (text.trim() === "" ? {} : parseJsonBody(text)) as {
     input?: unknown;
     action?: string;
     data?: unknown;
@@ -67,17 +89,4 @@ async function route(req: IncomingMessage, res: ServerResponse) {
     ? { ok: true, output: r.value, logs: r.logs, durationMs: r.durationMs }
     : { ok: false, error: errorInfo(r.error), logs: r.logs, durationMs: r.durationMs };
   sendJson(res, r.ok ? 200 : 422, payload);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => {
-      text += c;
-      if (text.length > 8 * 2 ** 20) reject(new Error("request body over 8 MiB"));
-    });
-    req.on("end", () => resolve(text));
-    req.on("error", reject);
-  });
 }

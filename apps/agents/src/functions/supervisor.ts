@@ -3,6 +3,7 @@ import { type ApiClient, isTransientApiError } from "@aios/client";
 import {
   findFreePort,
   type Logger,
+  MAX_BODY_ENV,
   ORPHAN_GUARD_PRELOAD,
   orphanGuardEnv,
   probeHostOf,
@@ -42,6 +43,8 @@ export interface FunctionSupervisorOptions {
   limits: { cpuTimeMs: number; memoryMb: number };
   /** Replicas stop themselves when the agent's alive file is silent this long (see orphan-guard). */
   guard?: { aliveFile: string; orphanGraceSeconds: number };
+  /** `AIOS_MAX_BODY_MB` of every replica: the agent's own, so every hop refuses past one limit. */
+  maxBodyMb?: number;
 }
 
 /**
@@ -78,6 +81,7 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
         HOST: opts.bindHost,
         AIOS_POLICY_CPU_MS: String(opts.limits.cpuTimeMs),
         AIOS_POLICY_MEMORY_MB: String(opts.limits.memoryMb),
+        ...(opts.maxBodyMb !== undefined ? { [MAX_BODY_ENV]: String(opts.maxBodyMb) } : {}),
       },
       onLine: (line) => opts.log.debug(line, { function: name, replica: index }),
     });

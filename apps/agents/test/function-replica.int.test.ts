@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { findFreePort, waitForPort } from "@aios/service-kit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// One function replica process (`src/functions/replica-main.ts`) as the agent starts it, over HTTP.
+
+const counter = readFileSync(resolve(import.meta.dirname, "../../../examples/policies/counter.ts"), "utf8");
+
+describe("a function replica", () => {
+  let child: ChildProcess;
+  let url: string;
+  beforeAll(async () => {
+    const port = await findFreePort();
+    child = spawn(
+      process.execPath,
+      ["--import", "tsx", resolve(import.meta.dirname, "../src/functions/replica-main.ts")],
+      {
+        env: {
+          ...process.env,
+          AIOS_FUNCTION_NAME: "tally",
+          AIOS_FUNCTION_SOURCE: JSON.stringify({ code: counter, settings: {}, parameters: {} }),
+          AIOS_REPLICA_INDEX: "0",
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          AIOS_MAX_BODY_MB: "1",
+        },
+        stdio: "ignore",
+      },
+    );
+    await waitForPort(port, 30_000);
+    url = `http://127.0.0.1:${port}`;
+  });
+  afterAll(() => void child?.kill("SIGKILL"));
+
+  const invoke = async (body: string) => {
+    const res = await fetch(`${url}/invoke`, { method: "POST", body });
+    return {
+      status: res.status,
+      connection: res.headers.get("connection"),
+      body: (await res.json()) as object,
+    };
+  };
+
+  it("invokes its policy with the body's input", async () => {
+    expect(await invoke(JSON.stringify({ input: { key: "k" } }))).toMatchObject({
+      status: 200,
+      body: { ok: true, output: { key: "k", count: 1 } },
+    });
+  });
+
+  it("refuses a body over AIOS_MAX_BODY_MB with 413 naming it before closing, and bad JSON with 400", async () => {
+    expect(await invoke(" ".repeat(2 ** 20 + 1))).toEqual({
+      status: 413,
+      connection: "close",
+      body: {
+        ok: false,
+        error: {
+          kind: "invalid_input",
+          message: "(body): is larger than 1 MiB, the most the data plane reads (AIOS_MAX_BODY_MB)",
+        },
+        logs: [],
+        durationMs: 0,
+      },
+    });
+    const bad = await invoke("{nope");
+    expect(bad).toMatchObject({ status: 400, body: { ok: false, error: { kind: "invalid_input" } } });
+    expect((bad.body as { error: { message: string } }).error.message).toMatch(
+      /^\(body\): is not valid JSON/,
+    );
+  });
+});
