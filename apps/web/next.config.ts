@@ -1,8 +1,8 @@
 import type { NextConfig } from "next";
 
 const config: NextConfig = {
-  // @aios/spec ships TypeScript sources, not a build.
-  transpilePackages: ["@aios/spec"],
+  // @aios/contracts ships TypeScript sources, not a build.
+  transpilePackages: ["@aios/contracts"],
   reactStrictMode: true,
   poweredByHeader: false,
 };

@@ -1,6 +1,6 @@
+import { clusterQueueName, fieldIssues, issuesLine, ZClusterJob } from "@aios/contracts";
 import type { QueueBackend, WorkerHandle } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
-import { clusterQueueName, fieldIssues, issuesLine, ZClusterJob } from "@aios/spec";
 import { UnrecoverableError } from "bullmq";
 import { createJobDispatcher, type JobHandlers } from "./jobs/registry";
 

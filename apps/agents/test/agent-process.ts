@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { loadSpecFile } from "@aios/spec/files";
+import { loadSpecFile } from "@aios/contracts/files";
 
 const root = resolve(import.meta.dirname, "../../..");
 const stateHome = mkdtempSync(join(tmpdir(), "aios-agent-test-"));

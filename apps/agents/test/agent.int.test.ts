@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
+import { clusterQueueName } from "@aios/contracts";
 import { connectQueueBackend, type QueueBackend } from "@aios/queue";
-import { clusterQueueName } from "@aios/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useApiServer } from "../../api/test/harness";
 

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { createApiClient, policySourceResolver } from "@aios/client";
+import { loadSpecFile } from "@aios/contracts/files";
 import { createPolicyHost } from "@aios/policy-runtime";
-import { loadSpecFile } from "@aios/spec/files";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useApiServer } from "../../api/test/harness";
 

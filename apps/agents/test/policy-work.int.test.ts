@@ -1,6 +1,6 @@
 import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
-import { loadSpecFile } from "@aios/spec/files";
+import { loadSpecFile } from "@aios/contracts/files";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as cli } from "../../../packages/client/src/cli/main";
 import { useApiServer } from "../../api/test/harness";

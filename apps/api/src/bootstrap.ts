@@ -1,9 +1,9 @@
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { inApplyOrder, loadSpecFile } from "@aios/contracts/files";
 import { createDb } from "@aios/db";
 import { connectQueueBackend } from "@aios/queue";
 import { createLogger, parseEnvOrExit } from "@aios/service-kit";
-import { inApplyOrder, loadSpecFile } from "@aios/spec/files";
 import { z } from "zod";
 import type { Principal } from "./auth/principal";
 import { ensureLocalTokens } from "./domains/tokens/local-tokens";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type FieldIssue, issuesSummary } from "@aios/spec";
+import { type FieldIssue, issuesSummary } from "@aios/contracts";
 
 /** A field of the input and what is wrong with it, as the one formatter (`fieldIssues`) writes it. */
 export type { FieldIssue };

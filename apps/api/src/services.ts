@@ -19,8 +19,6 @@ import { createFunctionRegistry } from "./domains/functions/function.registry";
 import { createFunctionService } from "./domains/functions/function.service";
 import { createPreCheckService } from "./domains/gateway/pre-check.service";
 import { createPreCheckPolicies } from "./domains/gateway/pre-check-policies.service";
-import { createGraphRegistry } from "./domains/graphs/graph.registry";
-import { createGraphService } from "./domains/graphs/graph.service";
 import { createHealthService } from "./domains/health/health.service";
 import { createGpuRegistry } from "./domains/nodes/gpu.registry";
 import { createNodeService } from "./domains/nodes/node.service";
@@ -29,6 +27,8 @@ import { createPolicyService } from "./domains/policies/policy.service";
 import { createPolicyJobRegistry } from "./domains/policies/policy-job.registry";
 import { createPolicyJobService } from "./domains/policies/policy-job.service";
 import { createPolicyRuntimeService, policySource } from "./domains/policies/policy-runtime.service";
+import { createGraphRegistry } from "./domains/policy-graphs/graph.registry";
+import { createGraphService } from "./domains/policy-graphs/graph.service";
 import { createClusterQueues } from "./domains/queues/cluster-queues";
 import { createApiTokenRegistry } from "./domains/tokens/token.registry";
 import { createTokenService } from "./domains/tokens/token.service";
@@ -36,7 +36,7 @@ import { createTaskRegistry } from "./domains/vdags/task.registry";
 import { createVdagService } from "./domains/vdags/vdag.service";
 import { createVdagControllerRegistry } from "./domains/vdags/vdag-controller.registry";
 import { createVdagControllers } from "./domains/vdags/vdag-controllers.service";
-import { createVdagTasks } from "./domains/vdags/vdag-tasks.service";
+import { createVdagInference } from "./domains/vdags/vdag-inference.service";
 
 export interface ServiceConfig {
   auth: AuthMode;
@@ -103,7 +103,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     blockMetrics: createBlockMetrics(db),
     vdags,
     vdagControllers,
-    vdagTasks: createVdagTasks(db, vdagControllers, deps.log),
+    vdagInference: createVdagInference(db, vdagControllers, deps.log),
     policies,
     policyRuntime,
     policySources: { get: (uri: string) => policySource(db, uri) },

@@ -1,4 +1,4 @@
-import { fieldIssues } from "@aios/spec";
+import { fieldIssues } from "@aios/contracts";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";

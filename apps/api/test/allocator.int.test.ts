@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { clusterQueueName } from "@aios/spec";
-import { loadSpecFile } from "@aios/spec/files";
+import { clusterQueueName } from "@aios/contracts";
+import { loadSpecFile } from "@aios/contracts/files";
 import { beforeAll, describe, expect, it } from "vitest";
 import { doc, rejection, useApi } from "./harness";
 

@@ -214,7 +214,7 @@ describe("the API's data plane answers client mistakes with a 4xx naming the pro
     ["QuotaExceededError", new QuotaExceededError("quota reached"), 429],
     ["OperationalError", new OperationalError("busy"), 503],
   ] as const)("answers a %s with HTTP %i, as tRPC does", async (_, err, status) => {
-    const spy = vi.spyOn(api.services.vdagTasks, "infer").mockRejectedValueOnce(err);
+    const spy = vi.spyOn(api.services.vdagInference, "infer").mockRejectedValueOnce(err);
     const r = await post(`/v1/vdags/${encodeURIComponent(VDAG)}/infer`, { data: {} });
     spy.mockRestore();
     expect(r.status).toBe(status);
@@ -223,7 +223,7 @@ describe("the API's data plane answers client mistakes with a 4xx naming the pro
 
   it("answers an error outside the taxonomy with 500 and a reference, never its text", async () => {
     const leak = 'invalid byte sequence for encoding "UTF8": 0x00';
-    const spy = vi.spyOn(api.services.vdagTasks, "infer").mockRejectedValueOnce(new Error(leak));
+    const spy = vi.spyOn(api.services.vdagInference, "infer").mockRejectedValueOnce(new Error(leak));
     const r = await post(`/v1/vdags/${encodeURIComponent(VDAG)}/infer`, { data: {} });
     spy.mockRestore();
     expect(r.status).toBe(500);

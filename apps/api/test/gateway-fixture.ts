@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadSpecFile } from "@aios/spec/files";
+import { loadSpecFile } from "@aios/contracts/files";
 import { beforeAll, expect } from "vitest";
 import type { ApiHarness } from "./harness";
 import { doc, rejection, useApi } from "./harness";

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { loadSpecFile } from "@aios/spec/files";
+import { loadSpecFile } from "@aios/contracts/files";
 import { beforeAll, describe, expect, it } from "vitest";
 import { doc, rejection, useApi } from "./harness";
 

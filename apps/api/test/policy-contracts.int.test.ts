@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { clusterQueueName, fieldIssues } from "@aios/spec";
+import { clusterQueueName, fieldIssues } from "@aios/contracts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../src/errors";
 import { doc, rejection, useApiServer } from "./harness";

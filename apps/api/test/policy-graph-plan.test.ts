@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planGraph } from "../src/domains/graphs/graph-order";
+import { planGraph } from "../src/domains/policy-graphs/graph-order";
 
 describe("planGraph (policy graphs of functions)", () => {
   it("orders the functions, with parents, heads and tails", () => {

@@ -1,4 +1,4 @@
-import type { TVdagPlan, TVdagSpec } from "@aios/spec";
+import type { TVdagPlan, TVdagSpec } from "@aios/contracts";
 import { describe, expect, it } from "vitest";
 import { compilePlan } from "../src/domains/vdags/vdag-compiler";
 

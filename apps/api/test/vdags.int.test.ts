@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { clusterQueueName, type TVdagPlan } from "@aios/spec";
-import { loadSpecFile } from "@aios/spec/files";
+import { clusterQueueName, type TVdagPlan } from "@aios/contracts";
+import { loadSpecFile } from "@aios/contracts/files";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { UserError } from "../src/errors";
 import { doc, rejection, useApi } from "./harness";

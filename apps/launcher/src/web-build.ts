@@ -9,7 +9,7 @@ export function webSourceHash(repoRoot: string): string {
   const hash = createHash("sha256");
   const roots = [
     join(repoRoot, "apps/web"),
-    join(repoRoot, "packages/spec/src"),
+    join(repoRoot, "packages/contracts/src"),
     join(repoRoot, "apps/api/src"),
   ];
   for (const root of roots)

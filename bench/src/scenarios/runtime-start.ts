@@ -1,5 +1,5 @@
+import type { TVdagControllerConfig } from "@aios/contracts";
 import { findFreePort } from "@aios/service-kit";
-import type { TVdagControllerConfig } from "@aios/spec";
 import { measure, round, type Scenario, type ScenarioResult } from "../measure";
 import { measureInTurns, runNode, startUntilListening } from "../process-start";
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { TVdagControllerConfig, TVdagPlanNode } from "@aios/contracts";
 import { createLogger } from "@aios/service-kit";
-import type { TVdagControllerConfig, TVdagPlanNode } from "@aios/spec";
 import { createVdagController } from "@aios/vdag-runtime";
 import { Pool } from "undici";
 import { measure, round, type Scenario, type ScenarioResult } from "../measure";

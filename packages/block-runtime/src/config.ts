@@ -1,4 +1,4 @@
-import { ZJsonObject } from "@aios/spec";
+import { ZJsonObject } from "@aios/contracts";
 import { z } from "zod";
 
 /** One of the block's runtime policies, code included (the agent resolves it from the registry). */

@@ -1,5 +1,5 @@
+import { ZHealthReport } from "@aios/contracts";
 import { connectionFailure, errorCode, type Logger, parseJson } from "@aios/service-kit";
-import { ZHealthReport } from "@aios/spec";
 import type { RuntimeSettings } from "./config";
 import type { HealthResult, InstanceRecord, Mapper } from "./mapper";
 import type { BlockPolicy } from "./policies";

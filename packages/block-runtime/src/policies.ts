@@ -1,10 +1,10 @@
+import type { TPolicyKind } from "@aios/contracts";
 import {
   compilePolicy,
   loadPolicyInstance,
   type PolicyInstance,
   runtimePolicyOptions,
 } from "@aios/policy-runtime";
-import type { TPolicyKind } from "@aios/spec";
 import type { TBlockPolicyConfig } from "./config";
 
 /** One of the block's own policies, loaded as `runtimePolicyOptions()` says (a sandbox process by default). */

@@ -1,4 +1,4 @@
-import type { TPolicySource } from "@aios/spec";
+import type { TPolicySource } from "@aios/contracts";
 import type { ApiClient } from "./api-client";
 
 /**

@@ -1,7 +1,7 @@
-// Parity of the two implementations of the filter language (semantics: @aios/spec src/filter.ts):
+// Parity of the two implementations of the filter language (semantics: @aios/contracts src/filter.ts):
 // the SQL translation (searchDocs over clusters.doc) and the in-memory matchesFilter must select
 // exactly the same documents, query by query. Fails if either side drifts.
-import { matchesFilter, type TFilterQuery, ZFilterQuery } from "@aios/spec";
+import { matchesFilter, type TFilterQuery, ZFilterQuery } from "@aios/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { searchDocs } from "../src/filter";
 import { createTestDatabase, startTestServer, type TestDatabase, type TestServer } from "../src/testing";

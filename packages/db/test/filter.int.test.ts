@@ -1,4 +1,4 @@
-import type { TFilterQuery as FilterQuery } from "@aios/spec";
+import type { TFilterQuery as FilterQuery } from "@aios/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FilterError, filterToSql, jsonPathOf, likePattern, searchDocs } from "../src/filter";
 import { Prisma } from "../src/generated/prisma/client";

@@ -1,4 +1,4 @@
-import type { TAiosPacket } from "@aios/spec";
+import type { TAiosPacket } from "@aios/contracts";
 import { describe, InstanceError } from "./errors";
 import type { BatchOptions } from "./types";
 

@@ -1,4 +1,3 @@
-import { ZMaxBodyMbEnv } from "@aios/service-kit";
 import {
   EnvError,
   formatIssue,
@@ -8,7 +7,8 @@ import {
   type TJsonObject,
   ZInstanceInitData,
   ZJsonObject,
-} from "@aios/spec";
+} from "@aios/contracts";
+import { ZMaxBodyMbEnv } from "@aios/service-kit";
 import { z } from "zod";
 
 /** How long SIGTERM waits for tasks in flight before exiting anyway (env AIOS_DRAIN_TIMEOUT_MS). */

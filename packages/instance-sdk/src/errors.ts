@@ -1,4 +1,4 @@
-import type { TTaskError } from "@aios/spec";
+import type { TTaskError } from "@aios/contracts";
 
 /** Where a task failed (the protocol's `error.stage`). */
 export type TaskStage = TTaskError["error"]["stage"];

@@ -1,4 +1,3 @@
-import { createLogger, type Logger } from "@aios/service-kit";
 import {
   safeParseSpec,
   type TAiosPacket,
@@ -7,7 +6,8 @@ import {
   ZHealthReport,
   ZMgmtRequest,
   ZSetParametersRequest,
-} from "@aios/spec";
+} from "@aios/contracts";
+import { createLogger, type Logger } from "@aios/service-kit";
 import type { ZodType } from "zod";
 import { Batcher } from "./batcher";
 import { asInstanceError, errorMessage, InstanceError, isJsonObject, type Reply } from "./errors";

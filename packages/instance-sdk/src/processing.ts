@@ -1,3 +1,4 @@
+import type { TAiosPacket, TInstanceInitData, TInstancePolicy } from "@aios/contracts";
 import {
   compilePolicy,
   isPolicyError,
@@ -7,7 +8,6 @@ import {
   runtimePolicyOptions,
 } from "@aios/policy-runtime";
 import type { Logger } from "@aios/service-kit";
-import type { TAiosPacket, TInstanceInitData, TInstancePolicy } from "@aios/spec";
 import { errorMessage, InstanceError, type TaskStage } from "./errors";
 
 export type ProcessingSlot = "pre_processing" | "post_processing";

@@ -36,7 +36,7 @@ export interface InstanceServerOptions {
 }
 
 /**
- * The instance protocol (`@aios/spec` instance-protocol.ts) on node:http, keep-alive on: JSON in,
+ * The instance protocol (`@aios/contracts` instance-protocol.ts) on node:http, keep-alive on: JSON in,
  * JSON out, errors as `{error: {message, stage, instanceId, issues?}}`.
  */
 export function createInstanceServer(host: InstanceHost, opts: InstanceServerOptions = {}): Server {

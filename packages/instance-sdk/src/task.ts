@@ -1,5 +1,5 @@
-import type { TAiosPacket, TInferResponse, TJsonObject } from "@aios/spec";
-import { ZInferRequest } from "@aios/spec";
+import type { TAiosPacket, TInferResponse, TJsonObject } from "@aios/contracts";
+import { ZInferRequest } from "@aios/contracts";
 import { asInstanceError, describe, InstanceError, isJsonObject, type Reply } from "./errors";
 import type { InstanceHost } from "./host";
 import { parseOrThrow } from "./host";

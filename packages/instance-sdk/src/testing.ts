@@ -1,11 +1,11 @@
-import { createLogger } from "@aios/service-kit";
 import {
   type TAiosPacket,
   type TInstanceInitData,
   type TJsonObject,
   ZInstanceInitData,
   type ZVdagNodeRuntime,
-} from "@aios/spec";
+} from "@aios/contracts";
+import { createLogger } from "@aios/service-kit";
 import type { z } from "zod";
 import { InstanceError, type Reply } from "./errors";
 import { InstanceHost } from "./host";

@@ -1,5 +1,5 @@
+import type { TAiosPacket, THealthReport, TJsonObject } from "@aios/contracts";
 import type { Logger } from "@aios/service-kit";
-import type { TAiosPacket, THealthReport, TJsonObject } from "@aios/spec";
 import type { ComponentMetrics } from "./metrics";
 
 type Awaitable<T> = T | Promise<T>;

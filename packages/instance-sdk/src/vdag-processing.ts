@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
+import type { TAiosPacket, TInstancePolicy, TVdagNodeRuntime } from "@aios/contracts";
 import type { PolicyInstance } from "@aios/policy-runtime";
 import type { Logger } from "@aios/service-kit";
-import type { TAiosPacket, TInstancePolicy, TVdagNodeRuntime } from "@aios/spec";
 import { InstanceError } from "./errors";
 import { evalPolicy, loadProcessingPolicy, policyLoadError } from "./processing";
 

@@ -1,5 +1,5 @@
+import type { TInstancePolicy } from "@aios/contracts";
 import type { PolicyInstance } from "@aios/policy-runtime";
-import type { TInstancePolicy } from "@aios/spec";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ComponentHarness, defineComponent, testComponent, VdagPolicyCache } from "../src/index";
 import { policy, STAMP_POST, UPPERCASE_PRE } from "./helpers";

@@ -1,4 +1,4 @@
-import type { TPolicyInput, TPolicyKind, TPolicyOutput } from "@aios/spec";
+import type { TPolicyInput, TPolicyKind, TPolicyOutput } from "@aios/contracts";
 
 /** `log(...)` and `console.*` inside a policy: captured per call and returned with the result. */
 export interface PolicyLog {

@@ -1,4 +1,4 @@
-import type { TPolicyKind } from "@aios/spec";
+import type { TPolicyKind } from "@aios/contracts";
 import { compilePolicy } from "./compile";
 import { isPolicyError, PolicyError, type PolicyErrorKind, type PolicyIssue } from "./errors";
 import { openPolicyInstance, type SandboxProcess } from "./sandbox";

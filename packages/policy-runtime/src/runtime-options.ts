@@ -1,4 +1,4 @@
-import { parseEnv } from "@aios/spec";
+import { parseEnv } from "@aios/contracts";
 import { z } from "zod";
 import { DEFAULT_LIMITS, type LoadOptions } from "./sandbox/types";
 

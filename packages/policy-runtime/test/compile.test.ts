@@ -52,7 +52,7 @@ describe("compilePolicy", () => {
   it("allows type-only imports (they vanish)", async () => {
     await expect(
       compilePolicy(
-        'import type { TPolicyInput } from "@aios/spec";\nexport const f = (i: TPolicyInput<"loadBalancer">) => i;',
+        'import type { TPolicyInput } from "@aios/contracts";\nexport const f = (i: TPolicyInput<"loadBalancer">) => i;',
       ),
     ).resolves.toHaveProperty("js");
   });

@@ -1,4 +1,4 @@
-import type { TPolicyKind } from "@aios/spec";
+import type { TPolicyKind } from "@aios/contracts";
 import { describe, expect, it } from "vitest";
 import { definePolicy } from "../src/define";
 import { createPolicyHost, loadPolicy, type PolicySource } from "../src/host";

@@ -1,6 +1,6 @@
-import { POLICY_KINDS, type TPolicyKind } from "@aios/spec";
+import { POLICY_KINDS, type TPolicyKind } from "@aios/contracts";
 import { describe, expect, it } from "vitest";
-import { KIND_CASES } from "../../spec/test/fixtures/policy-kind-cases";
+import { KIND_CASES } from "../../contracts/test/fixtures/policy-kind-cases";
 import { dryRunPolicy } from "../src/dry-run";
 
 /**

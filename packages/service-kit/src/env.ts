@@ -1,9 +1,9 @@
-import { EnvError, parseEnv } from "@aios/spec";
+import { EnvError, parseEnv } from "@aios/contracts";
 import type { z } from "zod";
 
-// The environment's validation is @aios/spec's (pure, so the console's server uses it too); a
+// The environment's validation is @aios/contracts's (pure, so the console's server uses it too); a
 // process takes it from here with the rest of its kit.
-export { EnvError, jsonEnv, parseEnv } from "@aios/spec";
+export { EnvError, jsonEnv, parseEnv } from "@aios/contracts";
 
 /**
  * For a process's entry point: `parseEnv`, but an invalid environment is written to stderr

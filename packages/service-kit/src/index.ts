@@ -1,4 +1,4 @@
-export { type FieldIssue, fieldIssues, issuesLine, issuesSummary } from "@aios/spec";
+export { type FieldIssue, fieldIssues, issuesLine, issuesSummary } from "@aios/contracts";
 export * from "./connection-failure";
 export * from "./control-token";
 export * from "./env";

@@ -1,5 +1,5 @@
+import { ZVdagControllerConfig } from "@aios/contracts";
 import { DEFAULT_MAX_BODY_MB } from "@aios/service-kit";
-import { ZVdagControllerConfig } from "@aios/spec";
 import type { z } from "zod";
 
 export { ZVdagControllerConfig };

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { TVdagControllerStatus } from "@aios/contracts";
 import { createLogger, type Logger } from "@aios/service-kit";
-import type { TVdagControllerStatus } from "@aios/spec";
 import {
   type ControllerSettings,
   DEFAULT_SETTINGS,

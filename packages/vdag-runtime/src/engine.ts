@@ -1,4 +1,4 @@
-import type { TAiosPacket, TPacketFile, TVdagTraceStep } from "@aios/spec";
+import type { TAiosPacket, TPacketFile, TVdagTraceStep } from "@aios/contracts";
 import type { CompiledPlan } from "./plan";
 import type { StepTiming } from "./step-call";
 import { Walk } from "./walk";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { type TAiosPacket, type TVdagInferResponse, ZVdagInferRequest } from "@aios/contracts";
 import type { Logger } from "@aios/service-kit";
-import { type TAiosPacket, type TVdagInferResponse, ZVdagInferRequest } from "@aios/spec";
 import { issuesOf, type Reply } from "./controller-error";
 import { runVdagRequest } from "./engine";
 import type { Generation, Generations } from "./generations";

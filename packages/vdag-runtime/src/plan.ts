@@ -1,4 +1,4 @@
-import type { TVdagPlan } from "@aios/spec";
+import type { TVdagPlan } from "@aios/contracts";
 import type { ExecutorTarget, PoolRegistry } from "./pools";
 
 /** A plan node with everything the walk needs precomputed (once per configuration). */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { TInstancePolicy, TPolicyKind } from "@aios/contracts";
 import {
   type CallResult,
   compilePolicy,
@@ -7,7 +8,6 @@ import {
   runtimePolicyOptions,
 } from "@aios/policy-runtime";
 import type { Logger } from "@aios/service-kit";
-import type { TInstancePolicy, TPolicyKind } from "@aios/spec";
 
 export type ControllerPolicyKind = Extract<
   TPolicyKind,

@@ -1,5 +1,5 @@
+import type { TAiosPacket, TQualitySample } from "@aios/contracts";
 import type { Logger } from "@aios/service-kit";
-import type { TAiosPacket, TQualitySample } from "@aios/spec";
 import type { ControllerPolicy } from "./policies";
 
 const KEEP = 200;

@@ -1,4 +1,4 @@
-import type { TAiosPacket } from "@aios/spec";
+import type { TAiosPacket } from "@aios/contracts";
 import type { ControllerPolicy } from "./policies";
 
 export type QuotaVerdict = { allowed: true } | { allowed: false; status: 429 | 500; reason: string };

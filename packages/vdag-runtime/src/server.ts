@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TVdagControllerStatus, TVdagHealthView, TVdagInferResponse } from "@aios/contracts";
 import {
   ClientAbort,
   dataPlaneBodyLimit,
@@ -13,7 +14,6 @@ import {
   sendError,
   sendJson,
 } from "@aios/service-kit";
-import type { TVdagControllerStatus, TVdagHealthView, TVdagInferResponse } from "@aios/spec";
 import type { ControllerSettings, TVdagControllerConfig } from "./config";
 import type { HealthMonitor } from "./health";
 import type { InferOptions } from "./inference";

@@ -1,5 +1,5 @@
+import type { TAiosPacket } from "@aios/contracts";
 import { connectionFailure, errorCode, parseJson } from "@aios/service-kit";
-import type { TAiosPacket } from "@aios/spec";
 import type { PlanStep } from "./plan";
 
 /** The deadline and retries of a step (from the controller's configuration). */

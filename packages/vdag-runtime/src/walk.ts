@@ -1,4 +1,4 @@
-import type { TAiosPacket, TPacketFile, TVdagTraceStep } from "@aios/spec";
+import type { TAiosPacket, TPacketFile, TVdagTraceStep } from "@aios/contracts";
 import type { EngineContext, VdagError, VdagRequestInput, VdagResult } from "./engine";
 import type { PlanStep } from "./plan";
 import { callStep } from "./step-call";

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { TAiosPacket, TVdagNodeRuntime } from "@aios/spec";
+import type { TAiosPacket, TVdagNodeRuntime } from "@aios/contracts";
 import type { TVdagControllerConfigInput } from "../src";
 
 export interface ExecutorCall {

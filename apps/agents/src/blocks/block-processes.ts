@@ -1,7 +1,7 @@
 import { executorEntry } from "@aios/block-runtime/entry";
 import type { ApiClient } from "@aios/client";
+import { newInstanceId } from "@aios/contracts";
 import { type Logger, newControlToken } from "@aios/service-kit";
-import { newInstanceId } from "@aios/spec";
 import type { Driver, Workload } from "../drivers/driver";
 import type { Queued } from "../reconciler";
 

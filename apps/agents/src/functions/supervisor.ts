@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
+import type { TFunctionReplica } from "@aios/contracts";
 import {
   findFreePort,
   type Logger,
@@ -11,7 +12,6 @@ import {
   startChild,
   waitForPort,
 } from "@aios/service-kit";
-import type { TFunctionReplica } from "@aios/spec";
 
 import { STOP_SETTLE_MS, settledWithin } from "../reconciler";
 

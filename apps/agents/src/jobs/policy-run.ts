@@ -1,7 +1,7 @@
 import type { ApiClient } from "@aios/client";
+import type { TPolicyCallResult } from "@aios/contracts";
 import { compilePolicy, PolicyError, type SandboxLimits } from "@aios/policy-runtime";
 import { openPolicyInstance } from "@aios/policy-runtime/sandbox";
-import type { TPolicyCallResult } from "@aios/spec";
 import type { JobHandlers } from "./registry";
 
 /**

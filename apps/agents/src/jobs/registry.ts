@@ -1,4 +1,4 @@
-import type { TClusterJob } from "@aios/spec";
+import type { TClusterJob } from "@aios/contracts";
 
 type JobOf<T extends TClusterJob["type"]> = Extract<TClusterJob, { type: T }>;
 

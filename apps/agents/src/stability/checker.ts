@@ -1,8 +1,8 @@
 import type { ApiClient } from "@aios/client";
+import type { TPolicyCallResult } from "@aios/contracts";
 import { compilePolicy, PolicyError, type SandboxLimits } from "@aios/policy-runtime";
 import { openPolicyInstance } from "@aios/policy-runtime/sandbox";
 import type { Logger } from "@aios/service-kit";
-import type { TPolicyCallResult } from "@aios/spec";
 import { errorInfo } from "../jobs/policy-run";
 
 type Instance = Awaited<ReturnType<typeof openPolicyInstance>>;

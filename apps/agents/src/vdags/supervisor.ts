@@ -1,6 +1,6 @@
 import { type ApiClient, isTransientApiError } from "@aios/client";
+import type { TQualitySample, TVdagControllerConfig, TVdagControllerStatus } from "@aios/contracts";
 import { controlHeaders, fetchJson, type Logger, newControlToken } from "@aios/service-kit";
-import type { TQualitySample, TVdagControllerConfig, TVdagControllerStatus } from "@aios/spec";
 import { controllerEntry } from "@aios/vdag-runtime/entry";
 import { configHash, type Driver, DriverClosedError, hasExited, type Workload } from "../drivers/driver";
 import { type Queued, Reconciler } from "../reconciler";

@@ -1,4 +1,4 @@
-import { fieldIssues, issuesLine, ZInferRequest } from "@aios/spec";
+import { fieldIssues, issuesLine, ZInferRequest } from "@aios/contracts";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { OperationalError, UserError } from "../errors";
 import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./io";

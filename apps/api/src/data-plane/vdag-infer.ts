@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { fieldIssues, issuesLine, ZVdagInferRequest } from "@aios/spec";
+import { fieldIssues, issuesLine, ZVdagInferRequest } from "@aios/contracts";
 import type { Principal } from "../auth/principal";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { UserError } from "../errors";
@@ -38,8 +38,8 @@ export const handleVdagInfer: DataPlaneRoute = async (plane, req, res, { vdagURI
     assertNoNul(parsed.data);
     const caller = callerOf(principal, req);
     const async = ["1", "true"].includes(query.get("async") ?? "");
-    if (async) return send(res, 202, await services.vdagTasks.submit(vdagURI, parsed.data, caller));
-    const answer = await services.vdagTasks.infer(vdagURI, parsed.data, caller);
+    if (async) return send(res, 202, await services.vdagInference.submit(vdagURI, parsed.data, caller));
+    const answer = await services.vdagInference.infer(vdagURI, parsed.data, caller);
     return send(res, answer.status, answer.body);
   } catch (err) {
     sendError(plane, res, err, "controller");
@@ -51,7 +51,7 @@ export const handleTask: DataPlaneRoute = async (plane, req, res, { taskId = "" 
   try {
     const principal = await resolvePrincipal(plane.services, req.headers.authorization);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
-    send(res, 200, await plane.services.vdagTasks.get(taskId));
+    send(res, 200, await plane.services.vdagInference.get(taskId));
   } catch (err) {
     sendError(plane, res, err, "controller");
   }

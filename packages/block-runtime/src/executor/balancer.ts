@@ -1,5 +1,5 @@
+import type { TAiosPacket } from "@aios/contracts";
 import type { Logger } from "@aios/service-kit";
-import type { TAiosPacket } from "@aios/spec";
 import type { InstanceRecord } from "../mapper";
 import type { BlockPolicy } from "../policies";
 

@@ -1,5 +1,5 @@
+import type { TAiosPacket, TTaskError } from "@aios/contracts";
 import { type ConnectionFailure, connectionFailure, errorCode } from "@aios/service-kit";
-import type { TAiosPacket, TTaskError } from "@aios/spec";
 import type { InstanceRecord, Mapper } from "../mapper";
 import { type Balancer, untried } from "./balancer";
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { ZInferRequest, ZMgmtRequest } from "@aios/contracts";
 import {
   type BodyLimit,
   ClientAbort,
@@ -15,7 +16,6 @@ import {
   sendError,
   sendJson,
 } from "@aios/service-kit";
-import { ZInferRequest, ZMgmtRequest } from "@aios/spec";
 import type { DesiredState } from "../desired";
 import { type Mapper, ZInstancesUpdate } from "../mapper";
 import type { BlockPolicy } from "../policies";

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import type { TAllocationDecision } from "@aios/spec";
-import { loadSpecFile } from "@aios/spec/files";
+import type { TAllocationDecision } from "@aios/contracts";
+import { loadSpecFile } from "@aios/contracts/files";
 import type { ApiClient } from "../api-client";
 import { type CliIo, CliUsageError } from "./io";
 import { renderTable } from "./table";

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { inApplyOrder, type LoadedDocument, loadSpecFile, SpecFileError } from "@aios/spec/files";
+import { inApplyOrder, type LoadedDocument, loadSpecFile, SpecFileError } from "@aios/contracts/files";
 import type { ApiClient } from "../api-client";
 import { describeApiError } from "../api-client";
 import { type CliIo, CliUsageError } from "./io";

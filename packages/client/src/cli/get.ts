@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { fieldIssues, issuesLine, ZFilterQuery } from "@aios/spec";
+import { fieldIssues, issuesLine, ZFilterQuery } from "@aios/contracts";
 import type { ApiClient } from "../api-client";
 import { type CliIo, CliUsageError } from "./io";
 import { renderTable } from "./table";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { POLICY_KINDS, type TPolicyErrorInfo, type TPolicyLogEntry } from "@aios/spec";
+import { POLICY_KINDS, type TPolicyErrorInfo, type TPolicyLogEntry } from "@aios/contracts";
 import type { ApiClient } from "../api-client";
 import { type CliIo, CliUsageError } from "./io";
 import { jsonValue, objectValue, print } from "./values";

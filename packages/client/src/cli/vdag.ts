@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { TVdagTraceStep } from "@aios/spec";
+import type { TVdagTraceStep } from "@aios/contracts";
 import type { ApiClient } from "../api-client";
 import { type CliIo, CliUsageError } from "./io";
 import { intValue, jsonValue, print } from "./values";

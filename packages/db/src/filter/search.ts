@@ -1,4 +1,4 @@
-import type { TFilterQuery } from "@aios/spec";
+import type { TFilterQuery } from "@aios/contracts";
 import type { Db } from "../client";
 import { Prisma } from "../generated/prisma/client";
 import { filterToSql } from "./to-sql";
@@ -24,7 +24,7 @@ export const MAX_SEARCH_LIMIT = 10_000;
 
 /**
  * Primary keys of the rows of `table` whose `doc` matches `query`, ordered by key (stable
- * paging); semantics of `query`: see @aios/spec src/filter.ts. Load the rows with findMany({ where: { <pk>: { in: keys } } }) if needed.
+ * paging); semantics of `query`: see @aios/contracts src/filter.ts. Load the rows with findMany({ where: { <pk>: { in: keys } } }) if needed.
  */
 export async function searchDocs(
   db: Db,

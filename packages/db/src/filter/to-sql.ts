@@ -1,6 +1,6 @@
 // Filter query → parameterised SQL over a jsonb document column.
 //
-// Semantics: defined ONCE, in the header of @aios/spec src/filter.ts (and implemented in memory by
+// Semantics: defined ONCE, in the header of @aios/contracts src/filter.ts (and implemented in memory by
 // matchesFilter); packages/db/test/filter-parity.int.test.ts checks that both sides agree.
 //
 // How: every condition is `EXISTS (SELECT 1 FROM jsonb_path_query(doc, $path::jsonpath) AS e(v)
@@ -23,7 +23,7 @@ import {
   type TFilterQuery,
   ZFilterQuery,
   ZFilterVariable,
-} from "@aios/spec";
+} from "@aios/contracts";
 import { Prisma } from "../generated/prisma/client";
 import { FilterError } from "./types";
 

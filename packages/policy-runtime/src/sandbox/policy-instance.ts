@@ -4,7 +4,7 @@ import {
   validatePolicyInput,
   validatePolicyOutput,
   ZPolicyKind,
-} from "@aios/spec";
+} from "@aios/contracts";
 import type { CompiledPolicy } from "../compile";
 import { PolicyError, type PolicyIssue } from "../errors";
 import { toPolicyError } from "./error-mapping";

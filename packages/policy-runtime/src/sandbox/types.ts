@@ -1,4 +1,4 @@
-import type { TPolicyKind } from "@aios/spec";
+import type { TPolicyKind } from "@aios/contracts";
 import type { PolicyError } from "../errors";
 
 export interface SandboxLimits {

@@ -6,7 +6,7 @@ import {
   ZPolicyKind,
   ZQualitySample,
   ZVdagControllerStatus,
-} from "@aios/spec";
+} from "@aios/contracts";
 import { z } from "zod";
 import { clusterScopeOf } from "../../auth/principal";
 import { agentProcedure, router } from "../../trpc";

@@ -1,5 +1,5 @@
+import type { TAddNodeSpec } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import type { TAddNodeSpec } from "@aios/spec";
 import type { Principal } from "../../auth/principal";
 import { assertClusterScope } from "../../cluster-scope";
 import { ForbiddenError } from "../../errors";

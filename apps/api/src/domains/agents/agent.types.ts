@@ -1,4 +1,4 @@
-import { ZDnsLabel } from "@aios/spec";
+import { ZDnsLabel } from "@aios/contracts";
 import { z } from "zod";
 
 export const ZAgentRegistration = z.object({

@@ -1,4 +1,3 @@
-import type { Db } from "@aios/db";
 import {
   fieldIssues,
   issuesLine,
@@ -13,7 +12,8 @@ import {
   ZClusterSelectionOutput,
   ZFilterQuery,
   ZResourceDryRunOutput,
-} from "@aios/spec";
+} from "@aios/contracts";
+import type { Db } from "@aios/db";
 import { ConflictError, NotFoundError, UserError } from "../../errors";
 import { blockDocument } from "../blocks/block.document";
 import { checkBlockPolicyValues } from "../blocks/block-policy-values";

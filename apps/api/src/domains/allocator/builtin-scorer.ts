@@ -1,4 +1,4 @@
-import type { TComponentResources } from "@aios/spec";
+import type { TComponentResources } from "@aios/contracts";
 import type { ClusterCandidate } from "./cluster-candidates";
 
 export interface BuiltinScore {

@@ -1,11 +1,11 @@
-import type { Db } from "@aios/db";
 import {
   type TClusterMetrics,
   type TComponentResources,
   type TPolicyCluster,
   type TPolicyNode,
   ZComponentResources,
-} from "@aios/spec";
+} from "@aios/contracts";
+import type { Db } from "@aios/db";
 import { policyCluster } from "../gateway/pre-check-inputs";
 import { asObject } from "../registry/doc";
 

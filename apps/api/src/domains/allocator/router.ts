@@ -1,4 +1,4 @@
-import { ZAllocationDecision, ZAllocatorDryRunRequest } from "@aios/spec";
+import { ZAllocationDecision, ZAllocatorDryRunRequest } from "@aios/contracts";
 import { operatorProcedure, router } from "../../trpc";
 
 /** The Resource Allocator: which cluster a block would go to, and why. */

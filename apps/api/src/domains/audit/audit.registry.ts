@@ -1,5 +1,5 @@
+import type { TAuditEventRecord } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import type { TAuditEventRecord } from "@aios/spec";
 import { isoSql, type RowView, rowRegistry } from "../registry/row-search";
 
 /** Audit events, newest first; the id is the event's sequence number as a decimal string. */

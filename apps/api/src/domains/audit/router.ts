@@ -1,4 +1,4 @@
-import { ZAuditEventRecord } from "@aios/spec";
+import { ZAuditEventRecord } from "@aios/contracts";
 import { adminProcedure, router } from "../../trpc";
 import { rowReadProcedures } from "../registry/procedures";
 

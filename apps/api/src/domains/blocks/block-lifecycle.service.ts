@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
+import type { TInstanceRecord } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import type { TInstanceRecord } from "@aios/spec";
 import type { Principal } from "../../auth/principal";
 import { NotFoundError, OperationalError, UserError } from "../../errors";
 import type { PreCheckService } from "../gateway/pre-check.service";

@@ -1,5 +1,5 @@
+import { type TBlockSpec, type TSpecError, validatePolicyValues } from "@aios/contracts";
 import type { Db } from "@aios/db";
-import { type TBlockSpec, type TSpecError, validatePolicyValues } from "@aios/spec";
 import { policyContractIfStored, throwIfInvalid } from "../policies/policy-contract";
 import { asObject } from "../registry/doc";
 

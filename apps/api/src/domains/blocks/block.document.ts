@@ -1,4 +1,4 @@
-import type { TBlockSpec } from "@aios/spec";
+import type { TBlockSpec } from "@aios/contracts";
 
 type PolicyEntry = { policyRuleURI: string; parameters?: unknown; settings?: unknown };
 

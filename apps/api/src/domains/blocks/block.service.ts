@@ -1,12 +1,12 @@
 import type { EventEmitter } from "node:events";
-import type { Db, Prisma } from "@aios/db";
 import {
   newBlockId,
   type TAllocationDecision,
   type TBlockRecord,
   type TBlockSpec,
   type TFilterQuery,
-} from "@aios/spec";
+} from "@aios/contracts";
+import type { Db, Prisma } from "@aios/db";
 import type { Principal } from "../../auth/principal";
 import { ConflictError, NotFoundError } from "../../errors";
 import type { AllocatorService } from "../allocator/allocator.service";

@@ -1,4 +1,4 @@
-import { ZInstanceRecord } from "@aios/spec";
+import { ZInstanceRecord } from "@aios/contracts";
 import { router } from "../../trpc";
 import { rowReadProcedures } from "../registry/procedures";
 

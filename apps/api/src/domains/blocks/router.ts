@@ -1,5 +1,5 @@
 import { on } from "node:events";
-import { ZBlockRecord, ZDnsLabel, ZInstanceRecord } from "@aios/spec";
+import { ZBlockRecord, ZDnsLabel, ZInstanceRecord } from "@aios/contracts";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";

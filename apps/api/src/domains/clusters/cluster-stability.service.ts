@@ -1,11 +1,11 @@
-import type { Db } from "@aios/db";
 import {
   fieldIssues,
   issuesLine,
   type TPolicyCallResult,
   type TPolicyNode,
   ZClusterStabilityOutput,
-} from "@aios/spec";
+} from "@aios/contracts";
+import type { Db } from "@aios/db";
 import type { Principal } from "../../auth/principal";
 import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError, OperationalError, UserError } from "../../errors";

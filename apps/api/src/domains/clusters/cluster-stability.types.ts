@@ -1,4 +1,4 @@
-import { ZClusterStabilityOutput, ZPolicyErrorInfo } from "@aios/spec";
+import { ZClusterStabilityOutput, ZPolicyErrorInfo } from "@aios/contracts";
 import { z } from "zod";
 
 /** The key of the cluster's document under which the system keeps the last stability verdict. */

@@ -1,4 +1,3 @@
-import type { Db, Prisma } from "@aios/db";
 import {
   fieldIssues,
   issuesLine,
@@ -6,7 +5,8 @@ import {
   type TClusterSpec,
   type TFilterQuery,
   ZClusterSpec,
-} from "@aios/spec";
+} from "@aios/contracts";
+import type { Db, Prisma } from "@aios/db";
 import type { Principal } from "../../auth/principal";
 import { ConflictError, NotFoundError, UserError } from "../../errors";
 import type { PreCheckService } from "../gateway/pre-check.service";

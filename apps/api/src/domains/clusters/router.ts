@@ -1,4 +1,4 @@
-import { ZClusterRecord, ZDnsLabel } from "@aios/spec";
+import { ZClusterRecord, ZDnsLabel } from "@aios/contracts";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";

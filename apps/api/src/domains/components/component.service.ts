@@ -1,5 +1,10 @@
+import {
+  componentUriOf,
+  type TComponentRecord,
+  type TComponentSpec,
+  type TFilterQuery,
+} from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import { componentUriOf, type TComponentRecord, type TComponentSpec, type TFilterQuery } from "@aios/spec";
 import { ConflictError, NotFoundError } from "../../errors";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";

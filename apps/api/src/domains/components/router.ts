@@ -1,4 +1,4 @@
-import { ZComponentRecord } from "@aios/spec";
+import { ZComponentRecord } from "@aios/contracts";
 import { z } from "zod";
 import { router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";

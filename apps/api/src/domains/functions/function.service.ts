@@ -1,5 +1,5 @@
+import type { TFunctionReplica, TPolicyCallResult, TPolicyFunctionRecord } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import type { TFunctionReplica, TPolicyCallResult, TPolicyFunctionRecord } from "@aios/spec";
 import { assertClusterScope } from "../../cluster-scope";
 import { ConflictError, NotFoundError, OperationalError } from "../../errors";
 import { checkPolicyCommand, checkPolicyValues } from "../policies/policy-contract";

@@ -1,4 +1,4 @@
-import { type TPolicyCallResult, ZPolicyCallResult } from "@aios/spec";
+import { type TPolicyCallResult, ZPolicyCallResult } from "@aios/contracts";
 
 /** POSTs to a function replica's HTTP route and validates its answer. */
 export async function callReplica(

@@ -1,4 +1,4 @@
-import { ZDnsLabel, ZPolicyCallResult, ZPolicyFunctionRecord } from "@aios/spec";
+import { ZDnsLabel, ZPolicyCallResult, ZPolicyFunctionRecord } from "@aios/contracts";
 import { z } from "zod";
 import { changeProcedure, operatorProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures } from "../registry/procedures";

@@ -1,4 +1,4 @@
-import { PRE_CHECK_ACTIONS, ZPolicyLogEntry } from "@aios/spec";
+import { PRE_CHECK_ACTIONS, ZPolicyLogEntry } from "@aios/contracts";
 import { z } from "zod";
 
 // `action` is any string here: the service refuses an unknown one naming the field and the actions.
@@ -26,7 +26,7 @@ export const ZPreCheckDryRunRequest = z.object({
   action: z.string().min(1),
   /** The existing cluster the action concerns (its own map comes first). */
   clusterId: z.string().min(1).optional(),
-  /** The action's pre-check input (packages/spec pre-check.ts), with or without `action`. */
+  /** The action's pre-check input (packages/contracts pre-check.ts), with or without `action`. */
   input: z.record(z.string(), z.unknown()),
 });
 

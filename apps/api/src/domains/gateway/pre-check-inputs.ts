@@ -1,5 +1,5 @@
+import type { TClusterMetrics, TPolicyBlock, TPolicyCluster } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import type { TClusterMetrics, TPolicyBlock, TPolicyCluster } from "@aios/spec";
 import { asObject } from "../registry/doc";
 
 /**

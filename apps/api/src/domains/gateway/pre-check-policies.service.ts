@@ -1,5 +1,5 @@
+import { fieldIssues, PRE_CHECK_ACTIONS, type TPreCheckAction, ZPreCheckInput } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import { fieldIssues, PRE_CHECK_ACTIONS, type TPreCheckAction, ZPreCheckInput } from "@aios/spec";
 import { NotFoundError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
 import type { PreCheckDecision, PreCheckService } from "./pre-check.service";

@@ -1,4 +1,3 @@
-import type { Db } from "@aios/db";
 import {
   fieldIssues,
   issuesLine,
@@ -7,7 +6,8 @@ import {
   type TPreCheckAction,
   ZPreCheckInput,
   ZPreCheckOutput,
-} from "@aios/spec";
+} from "@aios/contracts";
+import type { Db } from "@aios/db";
 import type { z } from "zod";
 import type { Principal } from "../../auth/principal";
 import { DeniedError } from "../../errors";

@@ -1,5 +1,5 @@
+import type { TNodeGpuRecord } from "@aios/contracts";
 import type { Db } from "@aios/db";
-import type { TNodeGpuRecord } from "@aios/spec";
 import { splitKey } from "../blocks/instance.registry";
 import type { RowView } from "../registry/row-search";
 import { rowRegistry } from "../registry/row-search";

@@ -1,4 +1,4 @@
-import { ZNodeGpuRecord } from "@aios/spec";
+import { ZNodeGpuRecord } from "@aios/contracts";
 import { router } from "../../trpc";
 import { rowReadProcedures } from "../registry/procedures";
 

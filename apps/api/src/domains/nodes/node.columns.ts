@@ -1,5 +1,5 @@
+import type { TNodeSpec } from "@aios/contracts";
 import type { Prisma } from "@aios/db";
-import type { TNodeSpec } from "@aios/spec";
 
 /** The typed columns (and GPU rows) of a node, derived from its stored document `nodeData`. */
 export function nodeColumns(node: TNodeSpec) {

@@ -1,5 +1,5 @@
+import type { TAddNodeSpec, TFilterQuery, TNodeRecord } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import type { TAddNodeSpec, TFilterQuery, TNodeRecord } from "@aios/spec";
 import type { Principal } from "../../auth/principal";
 import { ConflictError, NotFoundError } from "../../errors";
 import type { PreCheckService } from "../gateway/pre-check.service";

@@ -1,4 +1,4 @@
-import { ZNodeRecord } from "@aios/spec";
+import { ZNodeRecord } from "@aios/contracts";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";

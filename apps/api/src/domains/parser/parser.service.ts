@@ -1,4 +1,4 @@
-import { parseSpecDocument, type TParsedSpec, type TSpecAction, type TSpecError } from "@aios/spec";
+import { parseSpecDocument, type TParsedSpec, type TSpecAction, type TSpecError } from "@aios/contracts";
 import type { Principal } from "../../auth/principal";
 import { UserError } from "../../errors";
 import type { AuditService } from "../audit/audit.service";

@@ -1,4 +1,4 @@
-import { SPEC_ACTIONS, ZSpecError } from "@aios/spec";
+import { SPEC_ACTIONS, ZSpecError } from "@aios/contracts";
 import { z } from "zod";
 
 /** Any spec document; the Parser validates it itself so that errors name paths inside the document. */

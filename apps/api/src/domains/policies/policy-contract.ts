@@ -1,16 +1,16 @@
-import type { Db } from "@aios/db";
 import {
   policyContractOf,
   type TPolicyContract,
   type TSpecError,
   validateManagementCommand,
   validatePolicyValues,
-} from "@aios/spec";
+} from "@aios/contracts";
+import type { Db } from "@aios/db";
 import { NotFoundError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
 
 /**
- * Holds callers to what a stored policy declares (`@aios/spec` policy-contract.ts): settings and
+ * Holds callers to what a stored policy declares (`@aios/contracts` policy-contract.ts): settings and
  * parameters merged over its defaults against its schemas, management commands against its
  * declared commands. Every entry point that hands values or commands to a policy checks here
  * first, so a bad value is refused before anything is stored, queued or run.

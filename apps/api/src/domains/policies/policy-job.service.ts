@@ -1,10 +1,10 @@
-import type { Db, Prisma } from "@aios/db";
 import {
   randomAlnum,
   type TPolicyCallResult,
   type TPolicyErrorInfo,
   type TPolicyJobRecord,
-} from "@aios/spec";
+} from "@aios/contracts";
+import type { Db, Prisma } from "@aios/db";
 import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError } from "../../errors";
 import type { ClusterQueues } from "../queues/cluster-queues";

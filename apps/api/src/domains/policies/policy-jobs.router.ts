@@ -1,4 +1,4 @@
-import { ZPolicyJobRecord } from "@aios/spec";
+import { ZPolicyJobRecord } from "@aios/contracts";
 import { router } from "../../trpc";
 import { rowReadProcedures } from "../registry/procedures";
 

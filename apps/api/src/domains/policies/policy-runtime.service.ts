@@ -1,3 +1,4 @@
+import type { TDryRunResult, TPolicyCallResult, TPolicyErrorInfo, TPolicyKind } from "@aios/contracts";
 import type { Db } from "@aios/db";
 import {
   type CallResult,
@@ -8,7 +9,6 @@ import {
   PolicyError,
   type SandboxLimits,
 } from "@aios/policy-runtime";
-import type { TDryRunResult, TPolicyCallResult, TPolicyErrorInfo, TPolicyKind } from "@aios/spec";
 import { NotFoundError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
 import { checkPolicyValues } from "./policy-contract";

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import type { Db, Prisma } from "@aios/db";
 import {
   parseSpecValues,
   policyRuleUriOf,
   type TFilterQuery,
   type TPolicyRecord,
   type TPolicyRuleSpec,
-} from "@aios/spec";
+} from "@aios/contracts";
+import type { Db, Prisma } from "@aios/db";
 import { ConflictError, NotFoundError, UserError } from "../../errors";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";

@@ -1,4 +1,4 @@
-import { ZManagementCommandSchema, ZPolicyKind, ZPolicyRuleSpec } from "@aios/spec";
+import { ZManagementCommandSchema, ZPolicyKind, ZPolicyRuleSpec } from "@aios/contracts";
 import { z } from "zod";
 
 const ZJsonObject = z.record(z.string(), z.unknown());

@@ -5,7 +5,7 @@ import {
   ZPolicyKind,
   ZPolicyRecord,
   ZPolicySource,
-} from "@aios/spec";
+} from "@aios/contracts";
 import { z } from "zod";
 import { changeProcedure, operatorProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";

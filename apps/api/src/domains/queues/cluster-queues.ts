@@ -1,5 +1,5 @@
+import { clusterQueueName, DEFAULT_JOB_OPTIONS, jobIdFor, type TClusterJob } from "@aios/contracts";
 import type { QueueBackend, QueueHandle } from "@aios/queue";
-import { clusterQueueName, DEFAULT_JOB_OPTIONS, jobIdFor, type TClusterJob } from "@aios/spec";
 import { OperationalError } from "../../errors";
 
 /** The API's side of the control queues: one `cluster.<id>` queue per cluster, jobs keyed by business key. */

@@ -1,4 +1,4 @@
-import { type TFilterQuery, ZFilterQuery } from "@aios/spec";
+import { type TFilterQuery, ZFilterQuery } from "@aios/contracts";
 import { z } from "zod";
 import type { Services } from "../../services";
 import { viewerProcedure } from "../../trpc";

@@ -1,5 +1,5 @@
+import { isLogical, type TFilterQuery } from "@aios/contracts";
 import { type Db, FilterError, filterToSql, MAX_SEARCH_LIMIT, Prisma } from "@aios/db";
-import { isLogical, type TFilterQuery } from "@aios/spec";
 import { NotFoundError, UserError } from "../../errors";
 import type { PageInput } from "./search";
 

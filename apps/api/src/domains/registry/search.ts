@@ -1,5 +1,5 @@
+import type { TFilterQuery } from "@aios/contracts";
 import { type Db, FilterError, type SearchableTable, searchDocs } from "@aios/db";
-import type { TFilterQuery } from "@aios/spec";
 import { UserError } from "../../errors";
 
 export interface PageInput {

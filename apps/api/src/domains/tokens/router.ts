@@ -1,4 +1,4 @@
-import { ZApiTokenRecord } from "@aios/spec";
+import { ZApiTokenRecord } from "@aios/contracts";
 import { adminProcedure, router } from "../../trpc";
 import { rowReadProcedures } from "../registry/procedures";
 

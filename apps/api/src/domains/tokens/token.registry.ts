@@ -1,5 +1,5 @@
+import type { TApiTokenRecord } from "@aios/contracts";
 import type { Db } from "@aios/db";
-import type { TApiTokenRecord } from "@aios/spec";
 import { isoSql, type RowView, rowRegistry } from "../registry/row-search";
 
 /**

@@ -7,7 +7,7 @@ import {
   ZVdagMgmtReply,
   ZVdagQuotaReset,
   ZVdagQuotaView,
-} from "@aios/spec";
+} from "@aios/contracts";
 import type { z } from "zod";
 import { OperationalError, QuotaExceededError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
@@ -26,7 +26,7 @@ const enc = encodeURIComponent;
 
 /**
  * The API's one way to reach a vDAG's controller: every route it calls, with its answer checked
- * against the route's schema (`@aios/spec` vdag-controller-api). Unreachable or malformed answers
+ * against the route's schema (`@aios/contracts` vdag-controller-api). Unreachable or malformed answers
  * are operational errors naming the vDAG and the route; the controller's own refusals keep their
  * meaning (429 quota, other 4xx the caller's mistake).
  */

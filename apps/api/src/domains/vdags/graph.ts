@@ -1,4 +1,4 @@
-import { type TVdagSpec, topologicalOrder } from "@aios/spec";
+import { type TVdagSpec, topologicalOrder } from "@aios/contracts";
 import { UserError } from "../../errors";
 
 export interface GraphShape {

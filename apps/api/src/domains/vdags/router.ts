@@ -11,7 +11,7 @@ import {
   ZVdagQuotaView,
   ZVdagRecord,
   ZVdagTask,
-} from "@aios/spec";
+} from "@aios/contracts";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
@@ -66,21 +66,23 @@ export const vdagsRouter = router({
   task: viewerProcedure
     .input(z.object({ taskId: z.string().min(1) }))
     .output(ZVdagTask)
-    .query(({ ctx, input }) => ctx.services.vdagTasks.get(input.taskId)),
+    .query(({ ctx, input }) => ctx.services.vdagInference.get(input.taskId)),
   tasks: viewerProcedure
     .input(ZUri.extend({ limit: z.number().int().min(1).max(200).default(20) }))
     .output(z.array(ZVdagTask))
-    .query(({ ctx, input }) => ctx.services.vdagTasks.recent(input.vdagURI, input.limit)),
+    .query(({ ctx, input }) => ctx.services.vdagInference.recent(input.vdagURI, input.limit)),
   /** Live figures from the controller: requests, errors, p50/p99 per vDAG and per node, health. */
   metrics: viewerProcedure
     .input(ZUri)
     .output(ZVdagControllerStatus)
-    .query(async ({ ctx, input }) => (await ctx.services.vdagTasks.controller(input.vdagURI)).status()),
+    .query(async ({ ctx, input }) => (await ctx.services.vdagInference.controller(input.vdagURI)).status()),
   /** Runs the vDAG health check now and returns its verdict. */
   healthCheck: viewerProcedure
     .input(ZUri)
     .output(ZVdagHealthView)
-    .query(async ({ ctx, input }) => (await ctx.services.vdagTasks.controller(input.vdagURI)).healthCheck()),
+    .query(async ({ ctx, input }) =>
+      (await ctx.services.vdagInference.controller(input.vdagURI)).healthCheck(),
+    ),
   /** The quality checker's verdicts on sampled requests, newest first. */
   qualitySamples: viewerProcedure
     .input(ZUri.extend({ limit: z.number().int().min(1).max(500).default(50) }))
@@ -91,19 +93,19 @@ export const vdagsRouter = router({
     .input(ZSession)
     .output(ZVdagQuotaView)
     .query(async ({ ctx, input }) =>
-      (await ctx.services.vdagTasks.controller(input.vdagURI)).quota(input.sessionId),
+      (await ctx.services.vdagInference.controller(input.vdagURI)).quota(input.sessionId),
     ),
   quotaReset: changeProcedure
     .input(ZSession)
     .output(ZVdagQuotaReset)
     .mutation(async ({ ctx, input }) =>
-      (await ctx.services.vdagTasks.controller(input.vdagURI)).quotaReset(input.sessionId),
+      (await ctx.services.vdagInference.controller(input.vdagURI)).quotaReset(input.sessionId),
     ),
   /** A management command for the controller's quota, health or quality policy. */
   mgmt: changeProcedure
     .input(ZMgmt)
     .output(ZVdagMgmtReply)
     .mutation(({ ctx, input }) =>
-      ctx.services.vdagTasks.mgmt(input.vdagURI, input.service, input.action, input.data),
+      ctx.services.vdagInference.mgmt(input.vdagURI, input.service, input.action, input.data),
     ),
 });

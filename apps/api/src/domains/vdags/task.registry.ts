@@ -1,5 +1,5 @@
+import type { TTaskRecord } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import type { TTaskRecord } from "@aios/spec";
 import { isoSql, type RowView, rowRegistry } from "../registry/row-search";
 
 /**

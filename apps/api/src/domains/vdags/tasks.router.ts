@@ -1,4 +1,4 @@
-import { ZTaskRecord } from "@aios/spec";
+import { ZTaskRecord } from "@aios/contracts";
 import { router } from "../../trpc";
 import { rowReadProcedures } from "../registry/procedures";
 

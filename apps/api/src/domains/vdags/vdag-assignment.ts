@@ -1,5 +1,5 @@
+import type { TBlockMetrics, TPolicyRuleRef, TVdagSpec } from "@aios/contracts";
 import type { Db } from "@aios/db";
-import type { TBlockMetrics, TPolicyRuleRef, TVdagSpec } from "@aios/spec";
 import { NotFoundError, UserError } from "../../errors";
 import { toBlockRecord } from "../blocks/block.service";
 import { checkPolicyValues } from "../policies/policy-contract";

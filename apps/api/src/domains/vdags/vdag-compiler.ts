@@ -1,4 +1,4 @@
-import type { TInstancePolicy, TVdagPlan, TVdagPlanNode, TVdagSpec } from "@aios/spec";
+import type { TInstancePolicy, TVdagPlan, TVdagPlanNode, TVdagSpec } from "@aios/contracts";
 import { UserError } from "../../errors";
 import { analyseGraph } from "./graph";
 import type { TAssignment } from "./vdag-assignment";

@@ -1,5 +1,5 @@
+import type { TVdagControllerRecord } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import type { TVdagControllerRecord } from "@aios/spec";
 import { asObject } from "../registry/doc";
 import { isoSql, type RowView, rowRegistry } from "../registry/row-search";
 

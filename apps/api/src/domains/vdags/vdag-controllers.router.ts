@@ -1,4 +1,4 @@
-import { ZVdagControllerRecord } from "@aios/spec";
+import { ZVdagControllerRecord } from "@aios/contracts";
 import { router } from "../../trpc";
 import { rowReadProcedures } from "../registry/procedures";
 

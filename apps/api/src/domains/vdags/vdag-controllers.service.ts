@@ -1,12 +1,12 @@
 import type { EventEmitter } from "node:events";
-import type { Db, Prisma } from "@aios/db";
 import {
   type TQualitySample,
   type TVdagControllerConfig,
   type TVdagControllerStatus,
   ZVdagControllerConfig,
   ZVdagPlan,
-} from "@aios/spec";
+} from "@aios/contracts";
+import type { Db, Prisma } from "@aios/db";
 import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError, OperationalError } from "../../errors";
 import { runtimeOf } from "../blocks/block-runtime-state";

@@ -1,4 +1,3 @@
-import type { Db } from "@aios/db";
 import type {
   TInstancePolicy,
   TPolicyKind,
@@ -6,8 +5,9 @@ import type {
   TVdagControllerConfig,
   TVdagPlan,
   TVdagSpec,
-} from "@aios/spec";
-import { ZVdagPlan } from "@aios/spec";
+} from "@aios/contracts";
+import { ZVdagPlan } from "@aios/contracts";
+import type { Db } from "@aios/db";
 import { UserError } from "../../errors";
 import { checkPolicyValues } from "../policies/policy-contract";
 import { policySource } from "../policies/policy-runtime.service";

@@ -1,5 +1,4 @@
 import { EventEmitter } from "node:events";
-import type { Db, Prisma } from "@aios/db";
 import {
   formatVdagUri,
   newVdagControllerId,
@@ -8,7 +7,8 @@ import {
   type TVdagRecord,
   type TVdagSpec,
   ZVdagPlan,
-} from "@aios/spec";
+} from "@aios/contracts";
+import type { Db, Prisma } from "@aios/db";
 import type { Principal } from "../../auth/principal";
 import { ConflictError, NotFoundError } from "../../errors";
 import { DEFAULT_CLUSTER_ID } from "../blocks/block.service";

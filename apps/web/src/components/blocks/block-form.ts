@@ -1,4 +1,4 @@
-import { parseSpecValues, type TSpecError } from "@aios/spec";
+import { parseSpecValues, type TSpecError } from "@aios/contracts";
 
 /** The create-block form as typed (strings, as inputs hold them). */
 export interface BlockForm {
@@ -59,7 +59,7 @@ export function errorsByField(errors: readonly TSpecError[]): { fields: FieldErr
 const number = (s: string) => (s.trim() === "" ? Number.NaN : Number(s));
 
 /**
- * The createBlock values the form describes, checked with the Parser's own schema (`@aios/spec`),
+ * The createBlock values the form describes, checked with the Parser's own schema (`@aios/contracts`),
  * so the form shows the API's messages before anything is sent.
  */
 export function blockValuesOf(

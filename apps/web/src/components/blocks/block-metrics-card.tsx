@@ -1,6 +1,6 @@
 "use client";
 
-import type { TBlockRecord } from "@aios/spec";
+import type { TBlockRecord } from "@aios/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { ChartsSkeleton } from "@/components/charts/charts-skeleton";

@@ -1,4 +1,4 @@
-import type { TBlockRecord } from "@aios/spec";
+import type { TBlockRecord } from "@aios/contracts";
 import { LiveBadge } from "@/components/live/live-badge";
 import type { RecordView } from "@/components/registry/record-detail";
 import { StatusWithReason } from "@/components/ui/badge";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { TComponentRecord } from "@aios/spec";
+import type { TComponentRecord } from "@aios/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Braces, Play } from "lucide-react";
 import { type FormEvent, type ReactNode, useId, useState } from "react";

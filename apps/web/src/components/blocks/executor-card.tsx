@@ -1,6 +1,6 @@
 "use client";
 
-import type { TBlockRecord } from "@aios/spec";
+import type { TBlockRecord } from "@aios/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";

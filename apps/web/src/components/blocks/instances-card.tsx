@@ -1,6 +1,6 @@
 "use client";
 
-import type { TBlockRecord, TInstanceRecord } from "@aios/spec";
+import type { TBlockRecord, TInstanceRecord } from "@aios/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { StatusBadge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";

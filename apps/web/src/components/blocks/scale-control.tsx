@@ -1,6 +1,6 @@
 "use client";
 
-import type { TBlockRecord } from "@aios/spec";
+import type { TBlockRecord } from "@aios/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Button } from "@/components/ui/button";

@@ -1,4 +1,4 @@
-import type { TComponentRecord } from "@aios/spec";
+import type { TComponentRecord } from "@aios/contracts";
 import Link from "next/link";
 import { dateColumn, tagsColumn } from "@/components/registry/columns";
 import { CELL, type TableSpec } from "@/components/ui/data-table";

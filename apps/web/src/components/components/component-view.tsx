@@ -1,4 +1,4 @@
-import type { TComponentRecord } from "@aios/spec";
+import type { TComponentRecord } from "@aios/contracts";
 import { Plus } from "lucide-react";
 import Link from "next/link";
 import type { RecordView } from "@/components/registry/record-detail";

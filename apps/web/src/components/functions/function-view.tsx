@@ -1,4 +1,4 @@
-import type { TPolicyFunctionRecord } from "@aios/spec";
+import type { TPolicyFunctionRecord } from "@aios/contracts";
 import type { RecordView } from "@/components/registry/record-detail";
 import { StatusBadge } from "@/components/ui/badge";
 import { RecordLink } from "@/components/ui/record-link";

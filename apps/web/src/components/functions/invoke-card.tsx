@@ -1,6 +1,6 @@
 "use client";
 
-import type { TPolicyFunctionRecord } from "@aios/spec";
+import type { TPolicyFunctionRecord } from "@aios/contracts";
 import { useMutation } from "@tanstack/react-query";
 import { Send } from "lucide-react";
 import { type FormEvent, useId, useState } from "react";

@@ -1,4 +1,4 @@
-import type { TPolicyFunctionRecord } from "@aios/spec";
+import type { TPolicyFunctionRecord } from "@aios/contracts";
 import { Select } from "@/components/ui/input";
 
 /** Which replica a call goes to: any ready one (the API's round robin) or one by index. */

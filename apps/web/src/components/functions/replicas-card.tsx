@@ -1,6 +1,6 @@
 "use client";
 
-import type { TFunctionReplica, TPolicyFunctionRecord } from "@aios/spec";
+import type { TFunctionReplica, TPolicyFunctionRecord } from "@aios/contracts";
 import { StatusBadge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { CELL, type Column, DataTable } from "@/components/ui/data-table";

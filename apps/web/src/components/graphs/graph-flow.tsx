@@ -1,6 +1,6 @@
 "use client";
 
-import type { TPolicyFunctionRecord } from "@aios/spec";
+import type { TPolicyFunctionRecord } from "@aios/contracts";
 import { type Edge, Handle, MarkerType, type Node, type NodeProps, Position } from "@xyflow/react";
 import { FunctionSquare } from "lucide-react";
 import { memo, useMemo } from "react";

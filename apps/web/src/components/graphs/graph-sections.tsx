@@ -1,6 +1,6 @@
 "use client";
 
-import type { TPolicyGraphRecord } from "@aios/spec";
+import type { TPolicyGraphRecord } from "@aios/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { X } from "lucide-react";
 import { useMemo, useState } from "react";

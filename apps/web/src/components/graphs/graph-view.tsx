@@ -1,4 +1,4 @@
-import type { TPolicyGraphRecord } from "@aios/spec";
+import type { TPolicyGraphRecord } from "@aios/contracts";
 import type { RecordView } from "@/components/registry/record-detail";
 import { RecordLink } from "@/components/ui/record-link";
 import { formatDateTime } from "@/lib/format";

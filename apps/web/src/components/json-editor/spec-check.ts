@@ -1,4 +1,4 @@
-import { parseSpecDocument, type TSpecError } from "@aios/spec";
+import { parseSpecDocument, type TSpecError } from "@aios/contracts";
 
 /** The text as JSON, or why it is not. */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
@@ -29,7 +29,7 @@ export function fitsInUrl(document: unknown): boolean {
   return encodeURIComponent(JSON.stringify(document)).length <= MAX_URL_DOCUMENT;
 }
 
-/** The Parser's verdict computed here (`@aios/spec` is the Parser's own validation). */
+/** The Parser's verdict computed here (`@aios/contracts` is the Parser's own validation). */
 export function checkLocally(
   document: unknown,
 ): { valid: true; action: string } | { valid: false; errors: TSpecError[] } {

@@ -1,7 +1,7 @@
 "use client";
 
 import type { AppRouter } from "@aios/api/router";
-import type { TSpecAction, TSpecError } from "@aios/spec";
+import type { TSpecAction, TSpecError } from "@aios/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { CheckCircle2, ShieldCheck, WandSparkles } from "lucide-react";

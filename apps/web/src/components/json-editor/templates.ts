@@ -1,4 +1,4 @@
-import { specDocumentOf, type TSpecAction } from "@aios/spec";
+import { specDocumentOf, type TSpecAction } from "@aios/contracts";
 
 /**
  * Starting documents of the console's create flows: complete enough to apply as they are once

@@ -1,4 +1,4 @@
-import type { TClusterRecord } from "@aios/spec";
+import type { TClusterRecord } from "@aios/contracts";
 import { ChevronRight, Cpu, MapPin, Server } from "lucide-react";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";

@@ -1,4 +1,4 @@
-import type { TGpuRecord } from "@aios/spec";
+import type { TGpuRecord } from "@aios/contracts";
 import { Cpu } from "lucide-react";
 import { formatGiB } from "@/lib/format";
 

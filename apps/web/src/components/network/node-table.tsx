@@ -1,6 +1,6 @@
 "use client";
 
-import type { TNodeRecord } from "@aios/spec";
+import type { TNodeRecord } from "@aios/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { Server } from "lucide-react";
 import { StatusBadge } from "@/components/ui/badge";

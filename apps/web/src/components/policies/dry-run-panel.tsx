@@ -1,6 +1,6 @@
 "use client";
 
-import type { TDryRunResult } from "@aios/spec";
+import type { TDryRunResult } from "@aios/contracts";
 import { FlaskConical, LoaderCircle, Play, RotateCcw } from "lucide-react";
 import type { editor } from "monaco-editor";
 import { Button } from "@/components/ui/button";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { TDryRunResult } from "@aios/spec";
+import type { TDryRunResult } from "@aios/contracts";
 import { CircleAlert, CircleCheck, CornerDownRight, History } from "lucide-react";
 import type { ReactNode } from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";

@@ -1,6 +1,6 @@
 "use client";
 
-import { POLICY_KINDS, type TPolicyKind, type TPolicyRecord } from "@aios/spec";
+import { POLICY_KINDS, type TPolicyKind, type TPolicyRecord } from "@aios/contracts";
 import { ArrowLeft, FileCode2, GitCompareArrows, Save } from "lucide-react";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";

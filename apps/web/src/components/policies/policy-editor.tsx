@@ -1,7 +1,7 @@
 "use client";
 
 import "./policy-editor.css";
-import { POLICY_KIND_SCHEMAS, type TPolicyKind, type TPolicyRecord } from "@aios/spec";
+import { POLICY_KIND_SCHEMAS, type TPolicyKind, type TPolicyRecord } from "@aios/contracts";
 import type { editor } from "monaco-editor";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { TPolicyRecord } from "@aios/spec";
+import type { TPolicyRecord } from "@aios/contracts";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Page } from "@/components/layout/page";

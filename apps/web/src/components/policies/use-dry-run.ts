@@ -1,6 +1,6 @@
 "use client";
 
-import type { TDryRunResult, TPolicyKind } from "@aios/spec";
+import type { TDryRunResult, TPolicyKind } from "@aios/contracts";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { parseJson, parseJsonObject } from "@/lib/policy/json-text";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { TPolicyKind, TPolicyRecord } from "@aios/spec";
+import type { TPolicyKind, TPolicyRecord } from "@aios/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { policyRoutes } from "@/lib/policy/routes";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { TPolicyRecord } from "@aios/spec";
+import type { TPolicyRecord } from "@aios/contracts";
 import { cn } from "@/lib/cn";
 import { versionLabel } from "./use-policy-versions";
 

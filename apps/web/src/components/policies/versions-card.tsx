@@ -1,6 +1,6 @@
 "use client";
 
-import type { TPolicyRecord } from "@aios/spec";
+import type { TPolicyRecord } from "@aios/contracts";
 import { GitCompareArrows, History, PencilLine } from "lucide-react";
 import Link from "next/link";
 import { dateColumn } from "@/components/registry/columns";

@@ -1,4 +1,4 @@
-import type { TPolicyCallResult } from "@aios/spec";
+import type { TPolicyCallResult } from "@aios/contracts";
 import { formatMs } from "@/components/blocks/executor-status";
 import { StatusBadge } from "@/components/ui/badge";
 import { CodeBlock } from "@/components/ui/code-block";

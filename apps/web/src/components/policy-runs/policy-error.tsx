@@ -1,4 +1,4 @@
-import type { TPolicyErrorInfo } from "@aios/spec";
+import type { TPolicyErrorInfo } from "@aios/contracts";
 
 /** A policy call's error: its kind and message, where in the policy's source, and the issues. */
 export function PolicyError({ error, testId }: { error: TPolicyErrorInfo; testId?: string }) {

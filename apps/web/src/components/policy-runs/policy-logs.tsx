@@ -1,4 +1,4 @@
-import type { TPolicyLogEntry } from "@aios/spec";
+import type { TPolicyLogEntry } from "@aios/contracts";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { cn } from "@/lib/cn";
 

@@ -1,4 +1,4 @@
-import type { TBlockRecord } from "@aios/spec";
+import type { TBlockRecord } from "@aios/contracts";
 import { CELL, type TableSpec } from "@/components/ui/data-table";
 import { routes } from "@/lib/routes";
 import { clusterColumn, dateColumn, keyColumn, linkColumn, statusColumn } from "./columns";

@@ -1,4 +1,4 @@
-import type { TPolicyFunctionRecord } from "@aios/spec";
+import type { TPolicyFunctionRecord } from "@aios/contracts";
 import { CELL, type TableSpec } from "@/components/ui/data-table";
 import { replicaCounts } from "@/lib/functions/replicas";
 import { routes } from "@/lib/routes";

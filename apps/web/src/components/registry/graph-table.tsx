@@ -1,4 +1,4 @@
-import type { TPolicyGraphRecord } from "@aios/spec";
+import type { TPolicyGraphRecord } from "@aios/contracts";
 import { CELL, type TableSpec } from "@/components/ui/data-table";
 import { functionGraph } from "@/lib/policy-graph/function-graph";
 import { routes } from "@/lib/routes";

@@ -1,4 +1,4 @@
-import type { TPolicyRecord } from "@aios/spec";
+import type { TPolicyRecord } from "@aios/contracts";
 import { CELL, type TableSpec } from "@/components/ui/data-table";
 import { routes } from "@/lib/routes";
 import { dateColumn, keyColumn, kindColumn, tagsColumn } from "./columns";

@@ -1,4 +1,4 @@
-import { POLICY_KIND_SCHEMAS, type TPolicyRecord } from "@aios/spec";
+import { POLICY_KIND_SCHEMAS, type TPolicyRecord } from "@aios/contracts";
 import { GitCompareArrows, PencilLine } from "lucide-react";
 import Link from "next/link";
 import { CommandsTable } from "@/components/components/commands-table";

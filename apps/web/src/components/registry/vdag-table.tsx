@@ -1,4 +1,4 @@
-import type { TVdagRecord } from "@aios/spec";
+import type { TVdagRecord } from "@aios/contracts";
 import { CELL, type TableSpec } from "@/components/ui/data-table";
 import { TagList } from "@/components/ui/tag-list";
 import { asString } from "@/lib/doc";

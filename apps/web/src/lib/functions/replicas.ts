@@ -1,4 +1,4 @@
-import type { TPolicyFunctionRecord } from "@aios/spec";
+import type { TPolicyFunctionRecord } from "@aios/contracts";
 
 export interface ReplicaCounts {
   desired: number;

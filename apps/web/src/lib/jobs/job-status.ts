@@ -1,4 +1,4 @@
-import type { TPolicyJobRecord } from "@aios/spec";
+import type { TPolicyJobRecord } from "@aios/contracts";
 
 type JobStatus = TPolicyJobRecord["status"];
 

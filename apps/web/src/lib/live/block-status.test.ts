@@ -1,4 +1,4 @@
-import type { TBlockRecord } from "@aios/spec";
+import type { TBlockRecord } from "@aios/contracts";
 import { describe, expect, it } from "vitest";
 import { type BlockStatusEvent, patchBlock, patchBlockList } from "./block-status";
 

@@ -1,4 +1,4 @@
-import type { TBlockRecord } from "@aios/spec";
+import type { TBlockRecord } from "@aios/contracts";
 
 /** What `blocks.onStatus` streams: one status change of one block. */
 export interface BlockStatusEvent {

@@ -1,6 +1,6 @@
 "use client";
 
-import type { TBlockRecord } from "@aios/spec";
+import type { TBlockRecord } from "@aios/contracts";
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useRef, useState } from "react";

@@ -1,4 +1,4 @@
-import { formatPath } from "@aios/spec";
+import { formatPath } from "@aios/contracts";
 
 /**
  * Where things are in a JSON text, in the spec's path notation (`body.spec.values.tags[0]`, the

@@ -1,4 +1,4 @@
-import { PARSER_TEMPLATE_URI, SPEC_VALUE_SCHEMAS, type TSpecAction } from "@aios/spec";
+import { PARSER_TEMPLATE_URI, SPEC_VALUE_SCHEMAS, type TSpecAction } from "@aios/contracts";
 
 export type JsonSchema = { [key: string]: unknown };
 

@@ -1,4 +1,4 @@
-import type { TPolicyErrorInfo } from "@aios/spec";
+import type { TPolicyErrorInfo } from "@aios/contracts";
 
 /**
  * A policy graph (execution type 5) as the console draws it: `{fnA: [fnB, fnC]}` sends fnA's output

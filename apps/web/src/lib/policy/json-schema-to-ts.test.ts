@@ -4,7 +4,7 @@ import {
   ZFunctionInput,
   ZLoadBalancerOutput,
   ZPolicyBlock,
-} from "@aios/spec";
+} from "@aios/contracts";
 import { describe, expect, it } from "vitest";
 import { jsonSchemaToTsDeclarations, jsonSchemaToTsType, propertyKey } from "./json-schema-to-ts";
 

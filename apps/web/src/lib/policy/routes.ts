@@ -1,4 +1,4 @@
-import type { TPolicyKind } from "@aios/spec";
+import type { TPolicyKind } from "@aios/contracts";
 import { routes } from "@/lib/routes";
 
 /** The policy editor's pages (policy URIs contain ':' and are URI-encoded). */

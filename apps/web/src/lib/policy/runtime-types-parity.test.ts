@@ -10,7 +10,7 @@ import { policyRuntimeDeclarations } from "./runtime-types";
  */
 const DEFINE = new URL("../../../../../packages/policy-runtime/src/define.ts", import.meta.url);
 
-/** The spec package's names for the kinds' types, as the declaration file names them. */
+/** The contracts package's names for the kinds' types, as the declaration file names them. */
 const RENAMES: Array<[RegExp, string]> = [
   [/\bTPolicyInput\b/g, "PolicyInput"],
   [/\bTPolicyOutput\b/g, "PolicyOutput"],

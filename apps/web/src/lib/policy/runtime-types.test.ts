@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { POLICY_KIND_SCHEMAS, POLICY_KINDS } from "@aios/spec";
+import { POLICY_KIND_SCHEMAS, POLICY_KINDS } from "@aios/contracts";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { kindTypeName, POLICY_RUNTIME_LIB_PATH, policyRuntimeDeclarations } from "./runtime-types";

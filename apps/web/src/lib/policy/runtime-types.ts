@@ -4,7 +4,7 @@ import {
   POLICY_RUNTIME_MODULE,
   type TPolicyKind,
   type TPolicyKindEntry,
-} from "@aios/spec";
+} from "@aios/contracts";
 import { type JsonSchema, jsonSchemaToTsDeclarations } from "./json-schema-to-ts";
 
 /**

@@ -1,5 +1,5 @@
+import { POLICY_KIND_SCHEMAS, POLICY_KINDS, validatePolicyInput } from "@aios/contracts";
 import { dryRunPolicy } from "@aios/policy-runtime";
-import { POLICY_KIND_SCHEMAS, POLICY_KINDS, validatePolicyInput } from "@aios/spec";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_INPUTS, sampleInputText } from "./samples";
 

@@ -1,4 +1,4 @@
-import type { TPolicyInputs, TPolicyKind } from "@aios/spec";
+import type { TPolicyInputs, TPolicyKind } from "@aios/contracts";
 
 /**
  * A plausible input per policy kind, the dry-run panel's starting point: one block `sentiment` with

@@ -1,5 +1,5 @@
 /**
- * Policy versions (`VERSION_RE` of @aios/spec: `1`, `1.0`, `1.0.0`, optionally `.rc1` or `+build`)
+ * Policy versions (`VERSION_RE` of @aios/contracts: `1`, `1.0`, `1.0.0`, optionally `.rc1` or `+build`)
  * as the editor compares them and suggests the next one.
  */
 

@@ -3,7 +3,7 @@
  * (longest path), columns ordered by the mean row of each node's producers, centred vertically.
  * Cycles (which the editor allows while drawing) are broken at their back edges first. O(V + E).
  */
-import { topologicalOrder } from "@aios/spec";
+import { topologicalOrder } from "@aios/contracts";
 
 export interface XY {
   x: number;

@@ -2,7 +2,7 @@
  * A stored vDAG drawn as its controller runs it: the API's compiled plan (`vdags.plan`: nested vDAGs
  * inlined as `<outer>.<inner>`, each step with its block). Trace steps name these labels.
  */
-import type { TVdagPlan } from "@aios/spec";
+import type { TVdagPlan } from "@aios/contracts";
 import type { JsonObject } from "./document";
 
 export interface PlanNode {

@@ -3,7 +3,7 @@
  * document, from the spec path that the schema (client side) or the API (`data.issues`) names.
  * Both use one path format, `body.spec.values.nodes.1.spec.values.manualBlockId`.
  */
-import { findCycles, parseSpecDocument } from "@aios/spec";
+import { findCycles, parseSpecDocument } from "@aios/contracts";
 import { edgesOf, nodeIdsOf, nodesOf, VDAG_ACTION, type VdagDocument } from "./document";
 
 export type ProblemTarget =

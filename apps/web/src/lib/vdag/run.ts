@@ -3,7 +3,7 @@
  * synchronous `POST /v1/vdags/<uri>/infer` (200, or an error status with `{error, trace}`) or a
  * task (`GET /v1/tasks/<id>`: `{status, result: {packet, outputs}, error, trace}`).
  */
-import { type TVdagTask, type TVdagTraceStep, ZVdagTraceStep } from "@aios/spec";
+import { type TVdagTask, type TVdagTraceStep, ZVdagTraceStep } from "@aios/contracts";
 import type { JsonObject } from "./document";
 
 export interface RunError {

@@ -1,6 +1,6 @@
 "use client";
 
-import { POLICY_KINDS, type TPolicyKind } from "@aios/spec";
+import { POLICY_KINDS, type TPolicyKind } from "@aios/contracts";
 import { useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
 import { PolicyEditorLoader, PolicyEditorSkeleton } from "@/components/policies/policy-editor-loader";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { TPolicyRecord } from "@aios/spec";
+import type { TPolicyRecord } from "@aios/contracts";
 import { ArrowLeft, ArrowLeftRight, Columns2, PencilLine, Rows2 } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";

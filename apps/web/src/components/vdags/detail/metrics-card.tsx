@@ -1,6 +1,6 @@
 "use client";
 
-import type { TVdagControllerStatus } from "@aios/spec";
+import type { TVdagControllerStatus } from "@aios/contracts";
 import type { UseQueryResult } from "@tanstack/react-query";
 import { formatMs } from "@/components/blocks/executor-status";
 import { Badge } from "@/components/ui/badge";

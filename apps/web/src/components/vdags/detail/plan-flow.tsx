@@ -1,6 +1,6 @@
 "use client";
 
-import type { TVdagControllerStatus } from "@aios/spec";
+import type { TVdagControllerStatus } from "@aios/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { type Edge, Handle, MarkerType, type Node, type NodeProps, Position } from "@xyflow/react";
 import { Blocks, Workflow } from "lucide-react";

@@ -1,6 +1,6 @@
 "use client";
 
-import { ZVdagTask } from "@aios/spec";
+import { ZVdagTask } from "@aios/contracts";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Play } from "lucide-react";
 import { useEffect, useId, useState } from "react";

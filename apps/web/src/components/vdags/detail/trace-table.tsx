@@ -1,4 +1,4 @@
-import type { TVdagTraceStep } from "@aios/spec";
+import type { TVdagTraceStep } from "@aios/contracts";
 import { formatMs } from "@/components/blocks/executor-status";
 import { StatusBadge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";

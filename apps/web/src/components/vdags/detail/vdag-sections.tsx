@@ -1,6 +1,6 @@
 "use client";
 
-import type { TVdagRecord } from "@aios/spec";
+import type { TVdagRecord } from "@aios/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { X } from "lucide-react";
 import { useState } from "react";

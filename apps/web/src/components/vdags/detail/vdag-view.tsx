@@ -1,4 +1,4 @@
-import type { TVdagRecord } from "@aios/spec";
+import type { TVdagRecord } from "@aios/contracts";
 import { Pencil } from "lucide-react";
 import Link from "next/link";
 import type { RecordView } from "@/components/registry/record-detail";

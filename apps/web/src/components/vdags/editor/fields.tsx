@@ -1,6 +1,6 @@
 "use client";
 
-import type { TPolicyRecord } from "@aios/spec";
+import type { TPolicyRecord } from "@aios/contracts";
 import { type ReactNode, useEffect, useId, useState } from "react";
 import { Input, Textarea } from "@/components/ui/input";
 import { cn } from "@/lib/cn";

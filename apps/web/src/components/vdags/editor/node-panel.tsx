@@ -1,6 +1,6 @@
 "use client";
 
-import { NODE_LABEL_RE } from "@aios/spec";
+import { NODE_LABEL_RE } from "@aios/contracts";
 import { ArrowLeft, ArrowRight, Trash2, X } from "lucide-react";
 import { type Dispatch, memo, useEffect, useId, useState } from "react";
 import { Button } from "@/components/ui/button";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { TBlockRecord, TPolicyRecord, TVdagRecord } from "@aios/spec";
+import type { TBlockRecord, TPolicyRecord, TVdagRecord } from "@aios/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { useTRPC } from "@/trpc/react";

@@ -2,7 +2,7 @@
 
 import "@xyflow/react/dist/style.css";
 import "../flow.css";
-import type { TVdagRecord } from "@aios/spec";
+import type { TVdagRecord } from "@aios/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { ArrowLeft, Download, LayoutGrid, Rocket } from "lucide-react";

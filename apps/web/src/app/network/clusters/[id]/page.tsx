@@ -1,6 +1,6 @@
 "use client";
 
-import type { TClusterRecord } from "@aios/spec";
+import type { TClusterRecord } from "@aios/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { LivenessBadge } from "@/components/network/liveness-badge";
 import { ClusterNodes } from "@/components/network/node-table";

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { Db, Prisma } from "@aios/db";
-import type { Logger } from "@aios/service-kit";
 import {
   type TVdagInferRequest,
   type TVdagTask,
   type TVdagTraceStep,
   ZVdagTask,
   ZVdagTraceStep,
-} from "@aios/spec";
+} from "@aios/contracts";
+import type { Db, Prisma } from "@aios/db";
+import type { Logger } from "@aios/service-kit";
 import { NotFoundError } from "../../errors";
 import { checkPolicyCommand } from "../policies/policy-contract";
 import { asObject } from "../registry/doc";
@@ -27,7 +27,7 @@ const TASK_KIND = "vdag.infer";
  * Every request becomes a task in Postgres with its trace (written after the answer, off the
  * request's path); `async` requests are answered at once with the task id and run in the background.
  */
-export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
+export function createVdagInference(db: Db, vdags: VdagControllers, log: Logger) {
   /** The typed client of the controller serving a vDAG (404 unless it exists, 503 unless it runs). */
   const controllerOf = async (vdagURI: string) =>
     vdagControllerClient(vdagURI, await vdags.controllerOf(vdagURI));
@@ -170,7 +170,7 @@ export function createVdagTasks(db: Db, vdags: VdagControllers, log: Logger) {
   };
 }
 
-export type VdagTasks = ReturnType<typeof createVdagTasks>;
+export type VdagInference = ReturnType<typeof createVdagInference>;
 
 /** The stored trace's steps; a step that does not read as one (an older record) is left out. */
 function traceOf(raw: unknown): TVdagTraceStep[] {

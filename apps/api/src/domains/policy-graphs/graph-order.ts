@@ -1,4 +1,4 @@
-import { topologicalOrder } from "@aios/spec";
+import { topologicalOrder } from "@aios/contracts";
 import { UserError } from "../../errors";
 
 export interface GraphPlan {

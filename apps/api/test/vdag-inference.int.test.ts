@@ -38,7 +38,10 @@ describe("vDAG tasks", () => {
         where: { targetId: VDAG_T, id: { notIn: before.map((t) => t.id) }, finishedAt: { not: null } },
       });
       if (row)
-        return { task: await api.services.vdagTasks.get(row.id), arrivedAt: controller.received.at(-1)?.at };
+        return {
+          task: await api.services.vdagInference.get(row.id),
+          arrivedAt: controller.received.at(-1)?.at,
+        };
       await new Promise((r) => setTimeout(r, 20));
     }
   };

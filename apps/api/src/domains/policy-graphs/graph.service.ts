@@ -1,5 +1,5 @@
+import { formatPolicyRuleUri, type TPolicyErrorInfo, type TPolicyGraphRecord } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import { formatPolicyRuleUri, type TPolicyErrorInfo, type TPolicyGraphRecord } from "@aios/spec";
 import { ConflictError, NotFoundError } from "../../errors";
 import type { FunctionService } from "../functions/function.service";
 import { asObject, sameDoc } from "../registry/doc";

@@ -1,4 +1,4 @@
-import { ZPolicyErrorInfo, ZPolicyGraphRecord } from "@aios/spec";
+import { ZPolicyErrorInfo, ZPolicyGraphRecord } from "@aios/contracts";
 import { z } from "zod";
 import { changeProcedure, operatorProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures } from "../registry/procedures";
