@@ -6,7 +6,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
-import { Textarea } from "@/components/ui/input";
+import { FormError, Textarea } from "@/components/ui/input";
 
 /** The data plane's error: `{error: {message, stage}}`. */
 class InferError extends Error {
@@ -69,12 +69,12 @@ export function TryIt({ blockId }: { blockId: string }) {
           Send
         </Button>
         {send.isError ? (
-          <p role="alert" className="break-words text-sm text-red-700" data-testid="try-it-error">
+          <FormError testId="try-it-error">
             {send.error instanceof InferError ? (
               <span className="font-medium">{send.error.stage}: </span>
             ) : null}
             {send.error.message}
-          </p>
+          </FormError>
         ) : null}
         {send.isSuccess ? <CodeBlock value={send.data} maxHeight="16rem" testId="try-it-result" /> : null}
       </CardBody>

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Input, Select } from "@/components/ui/input";
+import { FormError, FormField, Input, OptionSelect } from "@/components/ui/input";
 import { errorText } from "@/lib/policy/api-issues";
 import { routes } from "@/lib/routes";
 import { useTRPC } from "@/trpc/react";
@@ -40,7 +40,6 @@ export function DeployFunction() {
     e.preventDefault();
     deploy.mutate({ name: name.trim(), policyRuleURI: policyURI, clusterId, replicas: Number(replicas) });
   };
-  const label = "space-y-1 text-xs font-medium text-zinc-600";
   return (
     <Card className="overflow-hidden" data-testid="deploy-function">
       <CardHeader
@@ -49,8 +48,7 @@ export function DeployFunction() {
       />
       <CardBody className="space-y-3">
         <form onSubmit={submit} noValidate className="flex flex-wrap items-end gap-3">
-          <label htmlFor={ids.name} className={label}>
-            <span className="block">Name</span>
+          <FormField htmlFor={ids.name} label="Name">
             <Input
               id={ids.name}
               value={name}
@@ -59,41 +57,28 @@ export function DeployFunction() {
               className="w-44 font-mono"
               data-testid="deploy-name"
             />
-          </label>
-          <label htmlFor={ids.policy} className={label}>
-            <span className="block">Policy</span>
-            <Select
+          </FormField>
+          <FormField htmlFor={ids.policy} label="Policy">
+            <OptionSelect
               id={ids.policy}
               value={policyURI}
               onChange={(e) => setPolicy(e.target.value)}
               className="w-64 font-mono"
               data-testid="deploy-policy"
-            >
-              {(policies.data ?? []).map((p) => (
-                <option key={p.policyRuleURI} value={p.policyRuleURI}>
-                  {p.policyRuleURI}
-                </option>
-              ))}
-            </Select>
-          </label>
-          <label htmlFor={ids.cluster} className={label}>
-            <span className="block">Cluster</span>
-            <Select
+              options={(policies.data ?? []).map((p) => ({ value: p.policyRuleURI }))}
+            />
+          </FormField>
+          <FormField htmlFor={ids.cluster} label="Cluster">
+            <OptionSelect
               id={ids.cluster}
               value={clusterId}
               onChange={(e) => setCluster(e.target.value)}
               className="w-40 font-mono"
               data-testid="deploy-cluster"
-            >
-              {(clusters.data ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.id}
-                </option>
-              ))}
-            </Select>
-          </label>
-          <label htmlFor={ids.replicas} className={label}>
-            <span className="block">Replicas</span>
+              options={(clusters.data ?? []).map((c) => ({ value: c.id }))}
+            />
+          </FormField>
+          <FormField htmlFor={ids.replicas} label="Replicas">
             <Input
               id={ids.replicas}
               type="number"
@@ -104,7 +89,7 @@ export function DeployFunction() {
               className="w-20 tabular-nums"
               data-testid="deploy-replicas"
             />
-          </label>
+          </FormField>
           <Button
             type="submit"
             variant="primary"
@@ -117,11 +102,7 @@ export function DeployFunction() {
             {deploy.isPending ? "Deploying…" : "Deploy"}
           </Button>
         </form>
-        {deploy.isError ? (
-          <p role="alert" className="break-words text-sm text-red-700" data-testid="deploy-error">
-            {errorText(deploy.error)}
-          </p>
-        ) : null}
+        {deploy.isError ? <FormError testId="deploy-error">{errorText(deploy.error)}</FormError> : null}
       </CardBody>
     </Card>
   );

@@ -7,7 +7,7 @@ import { type FormEvent, useId, useState } from "react";
 import { CallOutcome } from "@/components/policy-runs/call-outcome";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Input, Textarea } from "@/components/ui/input";
+import { FormError, Input, Textarea } from "@/components/ui/input";
 import { errorText } from "@/lib/policy/api-issues";
 import { parseJson } from "@/lib/policy/json-text";
 import { useTRPC } from "@/trpc/react";
@@ -108,9 +108,7 @@ export function FunctionMgmtCard({ fn }: { fn: TPolicyFunctionRecord }) {
           </div>
         </form>
         {dataError || run.isError ? (
-          <p role="alert" className="break-words text-sm text-red-700" data-testid="fn-mgmt-error">
-            {dataError ?? errorText(run.error)}
-          </p>
+          <FormError testId="fn-mgmt-error">{dataError ?? errorText(run.error)}</FormError>
         ) : null}
         {run.data ? <CallOutcome result={run.data} testId="fn-mgmt-result" /> : null}
       </CardBody>

@@ -7,7 +7,7 @@ import { type FormEvent, useId, useState } from "react";
 import { CallOutcome } from "@/components/policy-runs/call-outcome";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Textarea } from "@/components/ui/input";
+import { FormError, Textarea } from "@/components/ui/input";
 import { errorText } from "@/lib/policy/api-issues";
 import { parseJson } from "@/lib/policy/json-text";
 import { useTRPC } from "@/trpc/react";
@@ -76,9 +76,7 @@ export function InvokeCard({ fn }: { fn: TPolicyFunctionRecord }) {
           </div>
         </form>
         {inputError || invoke.isError ? (
-          <p role="alert" className="break-words text-sm text-red-700" data-testid="invoke-error">
-            {inputError ?? errorText(invoke.error)}
-          </p>
+          <FormError testId="invoke-error">{inputError ?? errorText(invoke.error)}</FormError>
         ) : null}
         {invoke.data ? <CallOutcome result={invoke.data} testId="invoke-result" /> : null}
       </CardBody>

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Input, Textarea } from "@/components/ui/input";
+import { FormError, FormField, Input, Textarea } from "@/components/ui/input";
 import { errorText } from "@/lib/policy/api-issues";
 import { parseJsonObject } from "@/lib/policy/json-text";
 import { routes } from "@/lib/routes";
@@ -48,7 +48,6 @@ export function CreateGraph() {
       ...(description.trim() ? { description: description.trim() } : {}),
     });
   };
-  const label = "space-y-1 text-xs font-medium text-zinc-600";
   return (
     <Card className="overflow-hidden" data-testid="create-graph">
       <CardHeader
@@ -61,8 +60,7 @@ export function CreateGraph() {
       />
       <CardBody className="space-y-3">
         <form onSubmit={submit} noValidate className="grid gap-3 sm:grid-cols-3">
-          <label htmlFor={ids.name} className={label}>
-            <span className="block">Name</span>
+          <FormField htmlFor={ids.name} label="Name">
             <Input
               id={ids.name}
               value={name}
@@ -71,9 +69,8 @@ export function CreateGraph() {
               className="w-full font-mono"
               data-testid="graph-name"
             />
-          </label>
-          <label htmlFor={ids.version} className={label}>
-            <span className="block">Version</span>
+          </FormField>
+          <FormField htmlFor={ids.version} label="Version">
             <Input
               id={ids.version}
               value={version}
@@ -81,9 +78,8 @@ export function CreateGraph() {
               className="w-full font-mono"
               data-testid="graph-version"
             />
-          </label>
-          <label htmlFor={ids.description} className={label}>
-            <span className="block">Description</span>
+          </FormField>
+          <FormField htmlFor={ids.description} label="Description">
             <Input
               id={ids.description}
               value={description}
@@ -91,9 +87,12 @@ export function CreateGraph() {
               className="w-full"
               data-testid="graph-description"
             />
-          </label>
-          <label htmlFor={ids.edges} className={`${label} sm:col-span-3`}>
-            <span className="block">Edges (JSON: each function and the functions its output goes to)</span>
+          </FormField>
+          <FormField
+            htmlFor={ids.edges}
+            className="sm:col-span-3"
+            label="Edges (JSON: each function and the functions its output goes to)"
+          >
             <Textarea
               id={ids.edges}
               rows={3}
@@ -103,7 +102,7 @@ export function CreateGraph() {
               spellCheck={false}
               data-testid="graph-edges"
             />
-          </label>
+          </FormField>
           <div className="sm:col-span-3">
             <Button
               type="submit"
@@ -118,9 +117,7 @@ export function CreateGraph() {
           </div>
         </form>
         {edgesError || create.isError ? (
-          <p role="alert" className="break-words text-sm text-red-700" data-testid="graph-create-error">
-            {edgesError ?? errorText(create.error)}
-          </p>
+          <FormError testId="graph-create-error">{edgesError ?? errorText(create.error)}</FormError>
         ) : null}
       </CardBody>
     </Card>

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { CELL, type Column, DataTable } from "@/components/ui/data-table";
-import { Textarea } from "@/components/ui/input";
+import { FormError, Textarea } from "@/components/ui/input";
 import { errorText } from "@/lib/policy/api-issues";
 import { parseJson } from "@/lib/policy/json-text";
 import type { GraphRun, GraphStep } from "@/lib/policy-graph/function-graph";
@@ -89,9 +89,7 @@ export function ExecuteCard({
           </Button>
         </form>
         {inputError || execute.isError ? (
-          <p role="alert" className="break-words text-sm text-red-700" data-testid="execute-error">
-            {inputError ?? errorText(execute.error)}
-          </p>
+          <FormError testId="execute-error">{inputError ?? errorText(execute.error)}</FormError>
         ) : null}
         {run ? (
           <div className="space-y-3" data-testid="execute-result">

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Input, Select, Textarea } from "@/components/ui/input";
+import { FormError, FormField, Input, OptionSelect, Textarea } from "@/components/ui/input";
 import { errorText } from "@/lib/policy/api-issues";
 import { parseJson } from "@/lib/policy/json-text";
 import { routes } from "@/lib/routes";
@@ -58,7 +58,6 @@ export function SubmitJob() {
       ...(name.trim() ? { name: name.trim() } : {}),
     });
   };
-  const label = "space-y-1 text-xs font-medium text-zinc-600";
   return (
     <Card className="overflow-hidden" data-testid="submit-job">
       <CardHeader
@@ -67,40 +66,27 @@ export function SubmitJob() {
       />
       <CardBody className="space-y-3">
         <form onSubmit={submit} noValidate className="grid gap-3 sm:grid-cols-3">
-          <label htmlFor={ids.policy} className={label}>
-            <span className="block">Policy</span>
-            <Select
+          <FormField htmlFor={ids.policy} label="Policy">
+            <OptionSelect
               id={ids.policy}
               value={policyURI}
               onChange={(e) => setPolicy(e.target.value)}
               className="w-full font-mono"
               data-testid="job-policy"
-            >
-              {rows.map((p) => (
-                <option key={p.policyRuleURI} value={p.policyRuleURI}>
-                  {p.policyRuleURI} ({p.kind})
-                </option>
-              ))}
-            </Select>
-          </label>
-          <label htmlFor={ids.cluster} className={label}>
-            <span className="block">Cluster</span>
-            <Select
+              options={rows.map((p) => ({ value: p.policyRuleURI, label: `${p.policyRuleURI} (${p.kind})` }))}
+            />
+          </FormField>
+          <FormField htmlFor={ids.cluster} label="Cluster">
+            <OptionSelect
               id={ids.cluster}
               value={clusterId}
               onChange={(e) => setCluster(e.target.value)}
               className="w-full font-mono"
               data-testid="job-cluster"
-            >
-              {(clusters.data ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.id}
-                </option>
-              ))}
-            </Select>
-          </label>
-          <label htmlFor={ids.name} className={label}>
-            <span className="block">Name (optional)</span>
+              options={(clusters.data ?? []).map((c) => ({ value: c.id }))}
+            />
+          </FormField>
+          <FormField htmlFor={ids.name} label="Name (optional)">
             <Input
               id={ids.name}
               value={name}
@@ -108,9 +94,8 @@ export function SubmitJob() {
               className="w-full"
               data-testid="job-name"
             />
-          </label>
-          <label htmlFor={ids.input} className={`${label} sm:col-span-3`}>
-            <span className="block">Input (JSON)</span>
+          </FormField>
+          <FormField htmlFor={ids.input} className="sm:col-span-3" label="Input (JSON)">
             <Textarea
               id={ids.input}
               rows={3}
@@ -119,7 +104,7 @@ export function SubmitJob() {
               spellCheck={false}
               data-testid="job-input"
             />
-          </label>
+          </FormField>
           <div className="sm:col-span-3">
             <Button
               type="submit"
@@ -134,9 +119,7 @@ export function SubmitJob() {
           </div>
         </form>
         {inputError || submitJob.isError ? (
-          <p role="alert" className="break-words text-sm text-red-700" data-testid="job-submit-error">
-            {inputError ?? errorText(submitJob.error)}
-          </p>
+          <FormError testId="job-submit-error">{inputError ?? errorText(submitJob.error)}</FormError>
         ) : null}
       </CardBody>
     </Card>

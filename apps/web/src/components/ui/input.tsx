@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { cn } from "@/lib/cn";
 
 const FIELD =
@@ -14,4 +14,49 @@ export function Textarea({ className, ...props }: TextareaHTMLAttributes<HTMLTex
 
 export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectElement>) {
   return <select className={cn(FIELD, "h-8 px-2", className)} {...props} />;
+}
+
+/** A form control with its label's text above it; the label wraps it, so a click on the text focuses it. */
+export function FormField({
+  label,
+  htmlFor,
+  className,
+  children,
+}: {
+  label: ReactNode;
+  htmlFor: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <label htmlFor={htmlFor} className={cn("space-y-1 text-xs font-medium text-zinc-600", className)}>
+      <span className="block">{label}</span>
+      {children}
+    </label>
+  );
+}
+
+/** A select of the given options, one value each, shown as their labels. */
+export function OptionSelect({
+  options,
+  ...props
+}: SelectHTMLAttributes<HTMLSelectElement> & { options: ReadonlyArray<{ value: string; label?: string }> }) {
+  return (
+    <Select {...props}>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label ?? o.value}
+        </option>
+      ))}
+    </Select>
+  );
+}
+
+/** Why a form's call was refused or its input is wrong, announced to screen readers. */
+export function FormError({ testId, children }: { testId: string; children: ReactNode }) {
+  return (
+    <p role="alert" className="break-words text-sm text-red-700" data-testid={testId}>
+      {children}
+    </p>
+  );
 }

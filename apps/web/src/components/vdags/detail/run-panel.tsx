@@ -9,7 +9,7 @@ import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
-import { Input, Textarea } from "@/components/ui/input";
+import { FormError, Input, Textarea } from "@/components/ui/input";
 import { outcomeOfResponse, outcomeOfTask, type RunOutcome } from "@/lib/vdag/run";
 
 const enc = encodeURIComponent;
@@ -160,15 +160,15 @@ export function RunPanel({
           </Button>
         </div>
         {run.isError ? (
-          <p role="alert" className="break-words text-sm text-red-700" data-testid="run-error">
+          <FormError testId="run-error">
             {run.error instanceof InputError ? "" : "request: "}
             {run.error.message}
-          </p>
+          </FormError>
         ) : null}
         {task.isError ? (
-          <p role="alert" className="break-words text-sm text-red-700" data-testid="run-error">
+          <FormError testId="run-error">
             task {taskId}: {task.error.message}
-          </p>
+          </FormError>
         ) : null}
         {outcome ? <OutcomeView outcome={outcome} /> : null}
       </CardBody>
@@ -188,10 +188,10 @@ export function OutcomeView({ outcome }: { outcome: RunOutcome }) {
         ) : null}
       </p>
       {outcome.error ? (
-        <p role="alert" className="break-words text-sm text-red-700" data-testid="run-error">
+        <FormError testId="run-error">
           <span className="font-medium">{outcome.error.stage ?? "error"}</span>
           {outcome.error.nodeLabel ? ` at ${outcome.error.nodeLabel}` : ""}: {outcome.error.message}
-        </p>
+        </FormError>
       ) : null}
       {outcome.status === "running" ? <p className="text-sm text-zinc-500">The task is running…</p> : null}
       {data !== undefined ? <CodeBlock value={data} maxHeight="16rem" testId="run-result" /> : null}
