@@ -75,6 +75,7 @@ export function createAgent(deps: {
     bindHost: env.AIOS_BIND_HOST,
     ...guard,
     maxBodyMb: env.AIOS_MAX_BODY_MB,
+    isolatesInProcess: env.runtimePolicy.isolation === "in-process",
   });
   const blocks = createBlockSupervisor({
     api,

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { type RuntimePolicyOptions, runtimePolicyOptions } from "@aios/policy-runtime";
 import { parseEnv, ZMaxBodyMbEnv } from "@aios/service-kit";
 import { z } from "zod";
 
@@ -53,11 +54,19 @@ export const ZAgentEnv = z.object({
   AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
-export type TAgentEnv = z.infer<typeof ZAgentEnv> & { nodeId: string };
+export type TAgentEnv = z.infer<typeof ZAgentEnv> & {
+  nodeId: string;
+  /** How the workloads it starts run their policies (AIOS_RUNTIME_POLICY_*), checked here too. */
+  runtimePolicy: RuntimePolicyOptions;
+};
 
 export function loadAgentEnv(source: Record<string, string | undefined> = process.env): TAgentEnv {
   const env = parseEnv(ZAgentEnv, source, "invalid agent configuration:");
-  return { ...env, nodeId: env.AIOS_NODE_ID ?? nodeIdFromHostname(hostname()) };
+  return {
+    ...env,
+    nodeId: env.AIOS_NODE_ID ?? nodeIdFromHostname(hostname()),
+    runtimePolicy: runtimePolicyOptions(source),
+  };
 }
 
 /** Node ids are DNS labels, so a hostname is folded into one. */

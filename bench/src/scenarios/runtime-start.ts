@@ -4,8 +4,8 @@ import { measure, round, type Scenario, type ScenarioResult } from "../measure";
 import { measureInTurns, runNode, startUntilListening } from "../process-start";
 
 const MAX_RATIO = 3;
-/** As the agent's process driver starts every workload (isolated-vm asks for it). */
-const NODE_FLAGS = ["--no-node-snapshot"];
+/** As the agent's process driver starts a workload by default (its policies in the sandbox child). */
+const NODE_FLAGS: string[] = [];
 /** A Node program that only listens: the floor under any runtime's start. */
 const BARE_LISTEN = [
   "-e",
