@@ -3,9 +3,9 @@
  * one error for a value of the wrong type, each message once.
  */
 import type { ErrorObject } from "ajv/dist/2020.js";
-import type { TSchemaPathKey } from "./json-schema";
 import type { TCompiledSchema } from "./json-schema-compile";
 import { issueOf, pathIn, type TIssue } from "./json-schema-messages";
+import type { TSchemaPathKey } from "./json-schema-types";
 import { gotOf, isObject } from "./json-schema-values";
 
 /**

@@ -3,7 +3,7 @@
  * (`maxRequests: must be an integer >= 1, got 0`).
  */
 import type { ErrorObject } from "ajv/dist/2020.js";
-import type { TJsonSchemaIssue, TSchemaPathKey } from "./json-schema";
+import type { TJsonSchemaIssue, TSchemaPathKey } from "./json-schema-types";
 import { describeSchema, expectation, gotOf, isObject, show, typesOf } from "./json-schema-values";
 
 /** An issue and where it came from; `expected` is set on a failure of the value's own type or bounds. */

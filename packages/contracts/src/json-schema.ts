@@ -19,15 +19,10 @@ import { formatPath, type TSpecError } from "./errors";
 import { compileJsonSchema, type TCompiledSchema } from "./json-schema-compile";
 import { issuesOf } from "./json-schema-errors";
 import type { TIssue } from "./json-schema-messages";
+import type { TJsonSchemaIssue, TSchemaPathKey } from "./json-schema-types";
 import { isObject } from "./json-schema-values";
 
-export type TJsonSchema = boolean | Record<string, unknown>;
-export type TSchemaPathKey = string | number;
-/** One failure, its path relative to the validated value. */
-export interface TJsonSchemaIssue {
-  path: TSchemaPathKey[];
-  message: string;
-}
+export type { TJsonSchema, TJsonSchemaIssue, TSchemaPathKey } from "./json-schema-types";
 
 export const JSON_SCHEMA_TYPES = [
   "string",
