@@ -1,5 +1,5 @@
+import { descendantsOf, describeProcess, type ProcessInfo, stopProcesses } from "@aios/service-kit";
 import type { Scenario, ScenarioResult } from "./measure";
-import { descendantsOf, describeProcess, type ProcessInfo, stopProcesses } from "./processes";
 
 /**
  * One scenario's line of the report. `ran`: it measured its figures. `met`: it ran, met its target

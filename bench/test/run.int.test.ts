@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { descendantsOf } from "@aios/service-kit";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Scenario, ScenarioResult } from "../src/measure";
-import { descendantsOf } from "../src/processes";
 import { exitCodeOf, jsonLine, type Outcome, runScenario, runScenarios, table } from "../src/run";
 import { chromiumMissing, vdagEditor } from "../src/scenarios/vdag-editor";
 

@@ -3,9 +3,10 @@
  * at end of input without `done`, the launcher died: it stops every tracked service group, then the
  * data stores, and exits. Arguments: the file it logs what it did to.
  */
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { processStartTime, type ReaperMessage } from "./reaper";
+import { isRunning, processStartTime } from "@aios/service-kit";
+import type { ReaperMessage } from "./reaper";
 
 type Tracked = Extract<ReaperMessage, { track: unknown }>["track"];
 
@@ -28,14 +29,7 @@ const log = (msg: string, fields: Record<string, unknown> = {}) => {
 };
 
 /** Still the process that was tracked (not gone, not a zombie, not a reused pid). */
-const runs = (t: Tracked) => {
-  if (processStartTime(t.pid) !== t.start) return false;
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${t.pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-};
+const runs = (t: Tracked) => processStartTime(t.pid) === t.start && isRunning(t.pid);
 
 function signal(t: Tracked, sig: NodeJS.Signals) {
   try {

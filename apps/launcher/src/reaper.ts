@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { processStartTime } from "@aios/service-kit";
 
 /**
  * What a launcher that dies without stopping (SIGKILL, a crash) would leave running: its services'
@@ -46,15 +46,4 @@ export function startReaper(logFile: string): Reaper {
       child.stdin?.end();
     },
   };
-}
-
-/** The process's start time in clock ticks since boot (/proc/PID/stat field 22): tells a reused pid. */
-export function processStartTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command (field 2) may hold spaces and parentheses: count fields after its last ')'.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
-  } catch {
-    return null;
-  }
 }

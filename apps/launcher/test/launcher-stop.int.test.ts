@@ -2,9 +2,8 @@ import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { findFreePort } from "@aios/service-kit";
+import { describeProcess, findFreePort, processesOfHome, stopProcesses } from "@aios/service-kit";
 import { afterEach, describe, expect, it } from "vitest";
-import { killAll, processesOf, waitForNoProcesses } from "./run-processes";
 
 const root = resolve(import.meta.dirname, "../../..");
 const homes: string[] = [];
@@ -54,10 +53,20 @@ async function expectNothingLeft(run: { home: string; exited: Promise<number | n
   expect(await waitForNoProcesses(run.home, timeoutMs)).toEqual([]);
 }
 
+/** Polls until the run has no process left; those left at the deadline otherwise, described. */
+async function waitForNoProcesses(home: string, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = processesOfHome(home);
+    if (left.length === 0 || Date.now() > deadline) return left.map(describeProcess);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe("stopping npm start leaves no process behind", () => {
-  afterEach(() => {
+  afterEach(async () => {
     for (const home of homes.splice(0)) {
-      killAll(home);
+      await stopProcesses(processesOfHome(home), 0);
       rmSync(home, { recursive: true, force: true });
     }
   });
@@ -102,15 +111,17 @@ describe("stopping npm start leaves no process behind", () => {
     await run.until("running", () => run.output().includes('"msg":"AIOS is running"'));
     await run.until("blocks deployed", () => workloadsOf(run.home).length >= 2);
     const workloads = () =>
-      processesOf(run.home).filter(
-        (p) => p.cmd.includes("block-runtime") || p.cmd.includes("examples/components"),
+      processesOfHome(run.home).filter((p) =>
+        p.argv.some((a) => a.includes("block-runtime") || a.includes("examples/components")),
       );
     await new Promise((r) => setTimeout(r, 2_000));
     const before = workloads()
       .map((p) => p.pid)
       .sort();
     expect(before.length).toBeGreaterThan(0);
-    const agent = processesOf(run.home).find((p) => p.cmd.includes("apps/agents/src/main.ts"));
+    const agent = processesOfHome(run.home).find((p) =>
+      p.argv.some((a) => a.includes("apps/agents/src/main.ts")),
+    );
     expect(agent).toBeDefined();
     process.kill(agent?.pid ?? 0, "SIGKILL");
     await run.until("the agent restarted", () =>
@@ -124,7 +135,7 @@ describe("stopping npm start leaves no process behind", () => {
     // Nothing was started twice and nothing was orphaned: the same processes serve on.
     for (const pid of before) expect(workloads().map((p) => p.pid)).toContain(pid);
 
-    const api = processesOf(run.home).find((p) => p.cmd.includes("apps/api/src/main.ts"));
+    const api = processesOfHome(run.home).find((p) => p.argv.some((a) => a.includes("apps/api/src/main.ts")));
     process.kill(api?.pid ?? 0, "SIGKILL");
     await run.until("the API restarted", () =>
       run.output().includes('"msg":"api exited unexpectedly; restarting"'),

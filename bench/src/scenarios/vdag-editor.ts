@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, closeSync, constants, mkdirSync, openSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { findFreePort } from "@aios/service-kit";
+import { describeProcess, findFreePort, processesOfHome, stopProcesses } from "@aios/service-kit";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { round, type Scenario, type ScenarioContext, type ScenarioResult } from "../measure";
-import { describeProcess, processesOfHome, stopProcesses } from "../processes";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 /** The launcher's home when the bench starts the product itself. */

@@ -11,5 +11,6 @@ export * from "./json-depth";
 export * from "./logger";
 export * from "./net";
 export * from "./orphan-guard";
+export * from "./processes";
 export * from "./shutdown";
 export * from "./supervisor";

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 
 /**
- * Processes as /proc shows them, to find what a scenario left running: its descendants that
- * outlived it, and processes marked by a home directory (the launcher's children run in process
- * groups of their own and are re-parented when the launcher dies, so only their mark finds them).
+ * Processes as /proc shows them, to find what a run left running: descendants that outlived their
+ * parent, and processes marked by an AIOS home (the launcher's children run in process groups of
+ * their own and are re-parented when the launcher dies, so only their mark finds them). The bench,
+ * the launcher's reaper and its tests use it.
  */
 export interface ProcessInfo {
   pid: number;
@@ -23,6 +24,19 @@ export function listProcesses(): ProcessInfo[] {
   }
   return out;
 }
+
+/** The process's start time in clock ticks since boot (/proc/PID/stat field 22): tells a reused pid. */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Running, not gone and not an unreaped zombie. */
+export const isRunning = (pid: number): boolean => readProcess(pid) !== undefined;
 
 function readProcess(pid: number): ProcessInfo | undefined {
   try {
@@ -54,15 +68,16 @@ export function descendantsOf(root: number, processes = listProcesses()): Proces
 
 /**
  * Processes of an AIOS home: an argument names the home or a path inside it (PostgreSQL's data
- * directory, the launcher's children), or the environment has `AIOS_HOME=<home>` (everything the
- * launcher started inherits it). This process is never one of them.
+ * directory, the reaper's log), or a variable of the environment does (`AIOS_HOME=<home>`, which
+ * everything the launcher started inherits; a workload's `AIOS_AGENT_ALIVE_FILE`). This process is
+ * never one of them.
  */
 export function processesOfHome(home: string, processes = listProcesses()): ProcessInfo[] {
   const dir = home.replace(/\/+$/, "");
   return processes.filter((p) => {
     if (p.pid === process.pid) return false;
     if (p.argv.some((a) => a === dir || a.includes(`${dir}/`))) return true;
-    return environOf(p.pid).some((e) => e === `AIOS_HOME=${dir}` || e === `AIOS_HOME=${dir}/`);
+    return environOf(p.pid).some((e) => e.endsWith(`=${dir}`) || e.includes(`=${dir}/`));
   });
 }
 
@@ -84,8 +99,6 @@ export function describeProcess(p: ProcessInfo): string {
   return `${p.pid} (${[program, ...kept].join(" ").slice(0, 160)})`;
 }
 
-const alive = (pid: number) => readProcess(pid) !== undefined;
-
 const signal = (pid: number, sig: NodeJS.Signals) => {
   try {
     process.kill(pid, sig);
@@ -98,7 +111,7 @@ const signal = (pid: number, sig: NodeJS.Signals) => {
 export async function waitForExit(pids: number[], ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   for (;;) {
-    if (!pids.some(alive)) return true;
+    if (!pids.some(isRunning)) return true;
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -11,7 +11,7 @@ import {
   processesOfHome,
   stopProcesses,
   waitForExit,
-} from "../src/processes";
+} from "../src";
 
 const home = mkdtempSync(join(tmpdir(), "bench-home-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
