@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { isRunning } from "@aios/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as cli } from "../../../packages/client/src/cli/main";
 import { doc, useApiServer } from "../../api/test/harness";
@@ -27,15 +28,6 @@ function pidsOf(instanceId: string): number[] {
     }
   }
   return pids;
-}
-
-/** Running, not gone and not an unreaped zombie. */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
 }
 
 /** Long enough for a restarted agent to take over, short enough to wait for in a test. */
@@ -230,7 +222,7 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
     await agent.kill();
     await waitUntil(
       "the orphaned instances and executor to stop",
-      async () => ids.flatMap(pidsOf).length === 0 && !running(executorPid),
+      async () => ids.flatMap(pidsOf).length === 0 && !isRunning(executorPid),
       (ORPHAN_GRACE_SECONDS + 20) * 1000,
     );
     // The desired state is still in the API: the next agent runs the block again.

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { findFreePort } from "@aios/service-kit";
+import { findFreePort, isRunning } from "@aios/service-kit";
 import { afterAll, describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "../../..");
@@ -47,15 +47,6 @@ function pidIn(file: string): number {
   return Number.parseInt(readFileSync(file, "utf8").split("\n")[0] ?? "", 10);
 }
 
-/** Running, not just an unreaped zombie. */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
 interface Health {
   status: string;
   agents: { live: number; clusters: Array<{ id: string; live: boolean }> };
@@ -85,14 +76,14 @@ describe("npm start (launcher)", () => {
     await expect.poll(async () => (await health(port)).agents.live, { timeout: 20_000 }).toBe(1);
     const postgresPid = pidIn(join(home, "postgres", "postmaster.pid"));
     const redisPid = pidIn(join(home, "redis", "redis.pid"));
-    expect(alive(postgresPid) && alive(redisPid)).toBe(true);
+    expect(isRunning(postgresPid) && isRunning(redisPid)).toBe(true);
     expect(first.output()).toContain('"msg":"queues: Redis (private redis-server)"');
     // Every example applies on the first start, blocks and vDAGs included (before the agent's node).
     expect(first.output()).toMatch(/"msg":"examples loaded".*"skipped":0/);
 
     expect(await stop(first.child)).toBe(0);
-    expect(alive(postgresPid)).toBe(false);
-    expect(alive(redisPid)).toBe(false);
+    expect(isRunning(postgresPid)).toBe(false);
+    expect(isRunning(redisPid)).toBe(false);
     expect(existsSync(join(home, "postgres", "postmaster.pid"))).toBe(false);
 
     const second = start(port);
