@@ -12,5 +12,6 @@ export * from "./logger";
 export * from "./net";
 export * from "./orphan-guard";
 export * from "./processes";
+export * from "./rate-limit";
 export * from "./shutdown";
 export * from "./supervisor";
