@@ -31,7 +31,10 @@ interface Bucket {
 /** Past this many buckets, the full ones are swept before a new one is made. */
 const SWEEP_AT = 10_000;
 
-export function createRateLimiter(limit: RateLimit, now: () => number = () => performance.now()): RateLimiter {
+export function createRateLimiter(
+  limit: RateLimit,
+  now: () => number = () => performance.now(),
+): RateLimiter {
   const buckets = new Map<string, Bucket>();
   const refill = (bucket: Bucket, t: number) => {
     bucket.tokens = Math.min(limit.burst, bucket.tokens + ((t - bucket.at) / 1000) * limit.rate);
