@@ -1,6 +1,7 @@
 import { agentsRouter } from "./domains/agents/router";
 import { allocatorRouter } from "./domains/allocator/router";
 import { auditEventsRouter } from "./domains/audit/router";
+import { authRouter } from "./domains/auth/router";
 import { instancesRouter } from "./domains/blocks/instances.router";
 import { blocksRouter } from "./domains/blocks/router";
 import { clustersRouter } from "./domains/clusters/router";
@@ -40,6 +41,7 @@ export const appRouter = router({
   tasks: tasksRouter,
   auditEvents: auditEventsRouter,
   tokens: tokensRouter,
+  auth: authRouter,
   agents: agentsRouter,
 });
 
