@@ -1,58 +1,70 @@
 import { hostname } from "node:os";
 import { type RuntimePolicyOptions, runtimePolicyOptions } from "@aios/policy-runtime";
-import { parseEnv, ZMaxBodyMbEnv } from "@aios/service-kit";
+import { parseEnv, refuseOpenAuthOffLoopback, ZMaxBodyMbEnv } from "@aios/service-kit";
 import { z } from "zod";
 
-export const ZAgentEnv = z.object({
-  AIOS_API_URL: z.url().default("http://127.0.0.1:4000"),
-  AIOS_CLUSTER_ID: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a DNS label (lowercase letters, digits, '-')")
-    .default("local"),
-  AIOS_NODE_ID: z.string().optional(),
-  AIOS_AGENT_TOKEN: z.string().optional(),
-  AIOS_QUEUE_BACKEND: z.enum(["redis", "postgres"]).default("redis"),
-  AIOS_QUEUE_URL: z.url({
-    message: "AIOS_QUEUE_URL must be the redis:// (or postgres://) URL of the queues",
-  }),
-  AIOS_HEARTBEAT_SECONDS: z.coerce.number().positive().default(10),
-  /** The host name the API and other nodes reach this node's workloads by. */
-  AIOS_PUBLIC_HOSTNAME: z.string().default("127.0.0.1"),
-  /**
-   * The address this node's workloads (executors, instances, vDAG controllers, function replicas)
-   * listen on: loopback for a single machine, 0.0.0.0 on a node that other machines reach.
-   */
-  AIOS_BIND_HOST: z.string().min(1).default("127.0.0.1"),
-  /** CPU time per policy call and memory per policy isolate, for policy jobs and functions. */
-  AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
-  AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),
-  /**
-   * The largest request body of the data plane, in MiB: passed to every workload this agent starts
-   * (executors, instances, vDAG controllers, function replicas), so every hop refuses past one limit.
-   */
-  AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
-  AIOS_HOME: z.string().default(".aios"),
-  /**
-   * `1`: stopping the agent stops its blocks' processes (a single-machine install going down).
-   * Otherwise they run on, and the next agent adopts them.
-   */
-  AIOS_STOP_WORKLOADS_ON_EXIT: z
-    .enum(["0", "1"])
-    .default("0")
-    .transform((v) => v === "1"),
-  /**
-   * How long this agent's workloads outlive it: past this without the agent's beacon (it was killed
-   * and no agent came back to adopt them) they stop themselves. 0: they run on forever.
-   */
-  AIOS_ORPHAN_GRACE_SECONDS: z.coerce.number().min(0).default(60),
-  /** How often each block's processes are looked at (crashes, scale and replace requests). */
-  AIOS_BLOCK_WATCH_MS: z.coerce.number().int().positive().default(1000),
-  /** How often each block's figures are pushed to the API as metric samples. */
-  AIOS_METRICS_SECONDS: z.coerce.number().positive().default(10),
-  /** Fixed interval of the cluster's stability checker; unset: its policy's `intervalSeconds`, else 30 s. */
-  AIOS_STABILITY_SECONDS: z.coerce.number().positive().optional(),
-  AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-});
+export const ZAgentEnv = z
+  .object({
+    AIOS_API_URL: z.url().default("http://127.0.0.1:4000"),
+    AIOS_CLUSTER_ID: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a DNS label (lowercase letters, digits, '-')")
+      .default("local"),
+    AIOS_NODE_ID: z.string().optional(),
+    AIOS_AGENT_TOKEN: z.string().optional(),
+    AIOS_QUEUE_BACKEND: z.enum(["redis", "postgres"]).default("redis"),
+    AIOS_QUEUE_URL: z.url({
+      message: "AIOS_QUEUE_URL must be the redis:// (or postgres://) URL of the queues",
+    }),
+    AIOS_HEARTBEAT_SECONDS: z.coerce.number().positive().default(10),
+    /** The host name the API and other nodes reach this node's workloads by. */
+    AIOS_PUBLIC_HOSTNAME: z.string().default("127.0.0.1"),
+    /**
+     * The address this node's workloads (executors, instances, vDAG controllers, function replicas)
+     * listen on: loopback for a single machine, 0.0.0.0 on a node that other machines reach.
+     */
+    AIOS_BIND_HOST: z.string().min(1).default("127.0.0.1"),
+    /**
+     * The API's auth mode, as the API runs it: a node whose workloads listen off loopback
+     * (AIOS_BIND_HOST) must be part of a `token` network.
+     */
+    AIOS_AUTH: z.enum(["open", "token"]).default("open"),
+    /** CPU time per policy call and memory per policy isolate, for policy jobs and functions. */
+    AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
+    AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),
+    /**
+     * The largest request body of the data plane, in MiB: passed to every workload this agent starts
+     * (executors, instances, vDAG controllers, function replicas), so every hop refuses past one limit.
+     */
+    AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
+    AIOS_HOME: z.string().default(".aios"),
+    /**
+     * `1`: stopping the agent stops its blocks' processes (a single-machine install going down).
+     * Otherwise they run on, and the next agent adopts them.
+     */
+    AIOS_STOP_WORKLOADS_ON_EXIT: z
+      .enum(["0", "1"])
+      .default("0")
+      .transform((v) => v === "1"),
+    /**
+     * How long this agent's workloads outlive it: past this without the agent's beacon (it was killed
+     * and no agent came back to adopt them) they stop themselves. 0: they run on forever.
+     */
+    AIOS_ORPHAN_GRACE_SECONDS: z.coerce.number().min(0).default(60),
+    /** How often each block's processes are looked at (crashes, scale and replace requests). */
+    AIOS_BLOCK_WATCH_MS: z.coerce.number().int().positive().default(1000),
+    /** How often each block's figures are pushed to the API as metric samples. */
+    AIOS_METRICS_SECONDS: z.coerce.number().positive().default(10),
+    /** Fixed interval of the cluster's stability checker; unset: its policy's `intervalSeconds`, else 30 s. */
+    AIOS_STABILITY_SECONDS: z.coerce.number().positive().optional(),
+    AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  })
+  .superRefine((env, ctx) =>
+    refuseOpenAuthOffLoopback(
+      { host: env.AIOS_BIND_HOST, auth: env.AIOS_AUTH, hostVariable: "AIOS_BIND_HOST" },
+      ctx,
+    ),
+  );
 
 export type TAgentEnv = z.infer<typeof ZAgentEnv> & {
   nodeId: string;

@@ -7,12 +7,15 @@ import { useApiServer } from "../../api/test/harness";
 import { type AgentProcess, startClusterAgent, waitUntil } from "./agent-process";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
-/** When this machine has an outside address, the agent runs as a node other machines reach. */
+/**
+ * When this machine has an outside address, the agent runs as a node other machines reach (off
+ * loopback, so as part of a token network).
+ */
 const externalIp = Object.values(networkInterfaces())
   .flat()
   .find((a) => a?.family === "IPv4" && !a.internal)?.address;
 const reachable: Record<string, string> = externalIp
-  ? { AIOS_BIND_HOST: "0.0.0.0", AIOS_PUBLIC_HOSTNAME: externalIp }
+  ? { AIOS_BIND_HOST: "0.0.0.0", AIOS_PUBLIC_HOSTNAME: externalIp, AIOS_AUTH: "token" }
   : {};
 const policies = resolve(import.meta.dirname, "../../../examples/specs/policies.json");
 

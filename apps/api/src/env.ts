@@ -1,4 +1,4 @@
-import { parseEnv, ZMaxBodyMbEnv } from "@aios/service-kit";
+import { parseEnv, refuseOpenAuthOffLoopback, ZMaxBodyMbEnv } from "@aios/service-kit";
 import { z } from "zod";
 
 /** A PostgreSQL connection URL; anything else is refused at boot with the variable's name. */
@@ -38,6 +38,10 @@ export const ZApiEnv = z
         message: "required when AIOS_QUEUE_BACKEND=redis",
       });
     }
+    refuseOpenAuthOffLoopback(
+      { host: env.AIOS_API_HOST, auth: env.AIOS_AUTH, hostVariable: "AIOS_API_HOST" },
+      ctx,
+    );
   });
 
 export type TApiEnv = z.infer<typeof ZApiEnv>;

@@ -20,6 +20,19 @@ describe("API environment", () => {
     },
   );
 
+  it("listens on loopback in open mode, and anywhere with AIOS_AUTH=token", () => {
+    expect(loadApiEnv(base).AIOS_API_HOST).toBe("127.0.0.1");
+    expect(loadApiEnv({ ...base, AIOS_API_HOST: "0.0.0.0", AIOS_AUTH: "token" }).AIOS_API_HOST).toBe(
+      "0.0.0.0",
+    );
+  });
+
+  it("refuses to listen off loopback in open mode, saying how to turn auth on", () => {
+    expect(() => loadApiEnv({ ...base, AIOS_API_HOST: "0.0.0.0" })).toThrow(
+      /AIOS_API_HOST: 0\.0\.0\.0 is not a loopback address and AIOS_AUTH is "open" .*set AIOS_AUTH=token/,
+    );
+  });
+
   it("requires DATABASE_URL", () => {
     expect(() => loadApiEnv({})).toThrow(/DATABASE_URL: DATABASE_URL must be a postgres/);
   });

@@ -44,3 +44,28 @@ export function parseEnv<S extends z.ZodType>(schema: S, source: unknown, headin
     parsed.errors.map((i) => (i.path === "" ? { ...i, path: "(env)" } : i)),
   );
 }
+
+/** Loopback addresses: 127.0.0.0/8, ::1 (bare or bracketed) and `localhost`. */
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/i;
+
+/** Whether a listen address faces this machine only (the wildcard 0.0.0.0 and :: face every network). */
+export const isLoopbackHost = (host: string): boolean => LOOPBACK.test(host.trim());
+
+/**
+ * For an env schema's `superRefine`: a process that listens on a non-loopback address must run with
+ * `AIOS_AUTH=token`; open mode makes every caller an admin, so it is refused off loopback. The issue
+ * is on `hostVariable` and says how to turn auth on.
+ */
+export function refuseOpenAuthOffLoopback(
+  bind: { host: string; auth: "open" | "token"; hostVariable: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (bind.auth === "token" || isLoopbackHost(bind.host)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: [bind.hostVariable],
+    message:
+      `${bind.host} is not a loopback address and AIOS_AUTH is "open" (every caller an admin): ` +
+      `set AIOS_AUTH=token to listen there (callers then need API tokens), or listen on 127.0.0.1`,
+  });
+}

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isLoopbackHost } from "@aios/contracts";
 import { z } from "zod";
 import { ZMaxBodyMbEnv } from "./http-body";
 import { sendBody } from "./http-server";
@@ -32,8 +33,6 @@ export const ZControlTokenEnv = z
   })
   .transform((v) => (v === NO_CONTROL_TOKEN ? null : v));
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
-
 /**
  * For an env schema's `superRefine`: the opt-out (`AIOS_CONTROL_TOKEN=none`) is refused unless the
  * process listens on a loopback address, so open control routes never face a network.
@@ -42,7 +41,7 @@ export function refuseOpenControlOffLoopback(
   env: { HOST: string; AIOS_CONTROL_TOKEN: string | null },
   ctx: z.RefinementCtx,
 ): void {
-  if (env.AIOS_CONTROL_TOKEN === null && !LOOPBACK.test(env.HOST))
+  if (env.AIOS_CONTROL_TOKEN === null && !isLoopbackHost(env.HOST))
     ctx.addIssue({
       code: "custom",
       path: [CONTROL_TOKEN_ENV],

@@ -3,7 +3,13 @@ import type { z } from "zod";
 
 // The environment's validation is @aios/contracts's (pure, so the console's server uses it too); a
 // process takes it from here with the rest of its kit.
-export { EnvError, jsonEnv, parseEnv } from "@aios/contracts";
+export {
+  EnvError,
+  isLoopbackHost,
+  jsonEnv,
+  parseEnv,
+  refuseOpenAuthOffLoopback,
+} from "@aios/contracts";
 
 /**
  * For a process's entry point: `parseEnv`, but an invalid environment is written to stderr

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { loadAgentEnv } from "../src/env";
+
+const base = { AIOS_QUEUE_URL: "redis://127.0.0.1:6379", AIOS_NODE_ID: "n1" };
+
+describe("agent environment", () => {
+  it("runs its workloads on loopback in open mode by default", () => {
+    const env = loadAgentEnv(base);
+    expect(env.AIOS_BIND_HOST).toBe("127.0.0.1");
+    expect(env.AIOS_AUTH).toBe("open");
+  });
+
+  it("lets a node of a token network bind its workloads to every interface", () => {
+    expect(loadAgentEnv({ ...base, AIOS_BIND_HOST: "0.0.0.0", AIOS_AUTH: "token" }).AIOS_BIND_HOST).toBe(
+      "0.0.0.0",
+    );
+  });
+
+  it("refuses to bind its workloads off loopback in open mode, saying how to turn auth on", () => {
+    expect(() => loadAgentEnv({ ...base, AIOS_BIND_HOST: "0.0.0.0" })).toThrow(
+      /AIOS_BIND_HOST: 0\.0\.0\.0 is not a loopback address and AIOS_AUTH is "open" .*set AIOS_AUTH=token/,
+    );
+  });
+});
