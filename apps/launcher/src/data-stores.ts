@@ -14,8 +14,9 @@ export interface DataStores {
 }
 
 /**
- * Postgres from DATABASE_URL, else an embedded Postgres 17 under AIOS_HOME; Redis from REDIS_URL,
- * else a redis-server from PATH on a private port, else BullMQ's PostgreSQL backend.
+ * Postgres from DATABASE_URL, else an embedded Postgres 17 under AIOS_HOME (its password in
+ * AIOS_HOME/postgres.password, mode 0600); Redis from REDIS_URL, else a redis-server from PATH on
+ * a private port, else BullMQ's PostgreSQL backend.
  */
 export async function startDataStores(env: TLauncherEnv, log: Logger): Promise<DataStores> {
   const stops: Array<() => Promise<void>> = [];
@@ -35,6 +36,8 @@ export async function startDataStores(env: TLauncherEnv, log: Logger): Promise<D
         // As root, postgres runs as its own OS user; a private checkout (/root, 0700) keeps its
         // data under /var/lib/aios instead, the same directory on every start.
         fallbackDataDir: sharedDataDirFor(env.home),
+        // Its superuser password: random, made at the first start, only this user reads it.
+        passwordFile: join(env.home, "postgres.password"),
         log: (line, level) => log[level](line, { source: "postgres" }),
       });
       stops.push(() => pg.stop());

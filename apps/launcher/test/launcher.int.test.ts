@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { findFreePort, isRunning } from "@aios/service-kit";
@@ -77,6 +77,8 @@ describe("npm start (launcher)", () => {
     const postgresPid = pidIn(join(home, "postgres", "postmaster.pid"));
     const redisPid = pidIn(join(home, "redis", "redis.pid"));
     expect(isRunning(postgresPid) && isRunning(redisPid)).toBe(true);
+    // The embedded PostgreSQL's password: random, kept in AIOS_HOME for this user alone.
+    expect(statSync(join(home, "postgres.password")).mode & 0o777).toBe(0o600);
     expect(first.output()).toContain('"msg":"queues: Redis (private redis-server)"');
     // Every example applies on the first start, blocks and vDAGs included (before the agent's node).
     expect(first.output()).toMatch(/"msg":"examples loaded".*"skipped":0/);

@@ -63,7 +63,7 @@ describe("startPostgres", () => {
       log: (l) => lines.push(l),
     });
     try {
-      expect(server.url).toMatch(/^postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/aios$/);
+      expect(server.url).toMatch(/^postgresql:\/\/postgres:[\w-]{32}@127\.0\.0\.1:\d+\/aios$/);
       const rows = await query(
         server.url,
         "SELECT current_database() AS db, current_setting('listen_addresses') AS la",

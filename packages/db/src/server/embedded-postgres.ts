@@ -20,6 +20,7 @@ import path from "node:path";
 import { chooseDataDir } from "./data-dir";
 import { ensureDatabase } from "./ensure-database";
 import { assertTraversable, postgresOsUser, type RunAs } from "./os-user";
+import { ensureRolePassword, keepPassword, readOrNewPassword } from "./password";
 import { type PgBinaries, pgBinaries } from "./pg-binaries";
 import { readPostmasterPid, run, stopPostmaster } from "./postmaster";
 
@@ -38,9 +39,16 @@ export interface StartPostgresOptions {
    * `dataDir` is an error that says what to chmod.
    */
   fallbackDataDir?: string;
-  /** Superuser created by initdb (default "postgres") and its password (default "postgres"). */
+  /** Superuser created by initdb (default "postgres"). */
   user?: string;
+  /** Its password; default: the one kept in `passwordFile`. */
   password?: string;
+  /**
+   * Where the superuser's password is kept (mode 0600): read at each start, made once at random when
+   * missing (default `<dataDir>.password`, beside the data directory, e.g. `$AIOS_HOME/postgres.password`).
+   * A data directory made with the old fixed password `postgres` is given the kept one at start.
+   */
+  passwordFile?: string;
   /** Application database created if missing (default "aios"). */
   database?: string;
   /** false = fsync off etc.: faster, for tests and throwaway data (default true). */
@@ -121,7 +129,7 @@ const binariesFor = (user?: RunAs): PgBinaries =>
 
 async function initdb(
   dataDir: string,
-  o: Required<Omit<StartPostgresOptions, "port" | "fallbackDataDir">>,
+  o: Required<Omit<StartPostgresOptions, "port" | "fallbackDataDir" | "passwordFile">>,
   user?: RunAs,
 ) {
   const bins = binariesFor(user);
@@ -163,12 +171,16 @@ async function pgCtlStart(dataDir: string, port: number, durable: boolean, user?
 export async function startPostgres(options: StartPostgresOptions): Promise<PostgresServer> {
   const o = {
     user: "postgres",
-    password: "postgres",
     database: "aios",
     durable: true,
     log: () => {},
     ...options,
   };
+  const passwordFile = o.passwordFile ?? `${path.resolve(o.dataDir)}.password`;
+  const secret =
+    o.password !== undefined ? { password: o.password, isNew: false } : await readOrNewPassword(passwordFile);
+  if (secret.isNew) await keepPassword(passwordFile, secret.password);
+  const password = secret.password;
   const user = postgresOsUser();
   const choice = await chooseDataDir(path.resolve(o.dataDir), o.fallbackDataDir, user);
   const dataDir = choice.dataDir;
@@ -182,7 +194,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     const t = Date.now();
-    await initdb(dataDir, o, user);
+    await initdb(dataDir, { ...o, password }, user);
     o.log(`postgres: initdb ${dataDir} in ${Date.now() - t} ms`, "debug");
   }
 
@@ -201,7 +213,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
   const pid = (await readPostmasterPid(dataDir)) ?? -1;
   o.log(`postgres: started pid ${pid} on 127.0.0.1:${port} in ${Date.now() - t} ms`, "debug");
 
-  const auth = `${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}`;
+  const auth = `${encodeURIComponent(o.user)}:${encodeURIComponent(password)}`;
   const base = `postgresql://${auth}@127.0.0.1:${port}`;
   const adminUrl = `${base}/postgres`;
   const url = `${base}/${encodeURIComponent(o.database)}`;
@@ -224,6 +236,10 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
   };
 
   try {
+    const source = o.password !== undefined ? "the password option" : passwordFile;
+    const kept = await ensureRolePassword({ port, user: o.user, dataDir }, password, source);
+    if (kept === "replaced-legacy")
+      o.log(`postgres: the fixed password "postgres" replaced by the one in ${source}`, "info");
     await ensureDatabase(adminUrl, o.database);
   } catch (e) {
     await stop();
