@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { safeParseSpec, type TSpecError } from "./errors";
+import { unsafeInputIssue } from "./input-safety";
 import {
   SPEC_VALUE_SCHEMAS,
   type TSpecAction,
@@ -55,8 +56,14 @@ function normaliseHead(doc: unknown): { doc: unknown; headerKey: "header" | "hea
   return { doc: { header: head, ...rest }, headerKey: "head", errors: [] };
 }
 
-/** Validate a whole spec document: envelope, action, then `body.spec.values` against the action's schema. */
+/**
+ * Validate a whole spec document: what no store can take first (a NUL or lone surrogate in a
+ * string, nesting past MAX_INPUT_DEPTH), then envelope, action, and `body.spec.values` against the
+ * action's schema.
+ */
 export function parseSpecDocument(input: unknown): TSpecParseOutcome {
+  const unsafe = unsafeInputIssue(input);
+  if (unsafe) return { ok: false, errors: [unsafe] };
   const { doc, headerKey, errors } = normaliseHead(input);
   if (errors.length > 0) return { ok: false, errors };
   const envelope = safeParseSpec(ZSpecDocument, doc);
@@ -81,6 +88,8 @@ export function parseSpecDocument(input: unknown): TSpecParseOutcome {
 
 /** Validate only `values` for a known action (the API's typed procedures take values directly). */
 export function parseSpecValues<A extends TSpecAction>(action: A, values: unknown) {
+  const unsafe = unsafeInputIssue(values);
+  if (unsafe) return { ok: false, errors: [unsafe] } as { ok: false; errors: TSpecError[] };
   return safeParseSpec(SPEC_VALUE_SCHEMAS[action], values) as
     | { ok: true; data: TSpecValuesByAction[A] }
     | { ok: false; errors: TSpecError[] };

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { formatIssue } from "../errors";
+import { unsafeInputIssue } from "../input-safety";
 
 export interface LoadedDocument {
   /** `file` or `file#3` (the 4th document of a multi-document file or array). */
@@ -17,7 +19,8 @@ export class SpecFileError extends Error {
  * Reads spec documents from a JSON or YAML file: one document, a JSON array of documents, JSON
  * documents one after another (newline-delimited or concatenated), or a YAML stream (`---`
  * separated). A policy spec's `codePath` is read relative to the file and inlined as `code`,
- * since the API never reads the client's disk.
+ * since the API never reads the client's disk. A document holding what no store can take (a NUL or
+ * lone surrogate in a string, nesting past MAX_INPUT_DEPTH) is refused here, naming its field.
  */
 export function loadSpecFile(path: string): LoadedDocument[] {
   let text: string;
@@ -34,10 +37,13 @@ export function loadSpecFile(path: string): LoadedDocument[] {
     if (Array.isArray(value)) values.push(...value);
     else if (value !== null && value !== undefined) values.push(value);
   }
-  return values.map((document, i) => ({
-    source: values.length > 1 ? `${path}#${i}` : path,
-    document: inlineCodePath(document, dirname(resolve(path))),
-  }));
+  return values.map((value, i) => {
+    const source = values.length > 1 ? `${path}#${i}` : path;
+    const document = inlineCodePath(source, value, dirname(resolve(path)));
+    const unsafe = unsafeInputIssue(document);
+    if (unsafe) throw new SpecFileError(`${source}: ${formatIssue(unsafe)}`);
+    return { source, document };
+  });
 }
 
 function parseYaml(path: string, text: string): unknown[] {
@@ -51,7 +57,12 @@ function parseYaml(path: string, text: string): unknown[] {
         `${path}${line ? `:${line}` : ""}: document ${i + 1} is not valid JSON/YAML: ${message}`,
       );
     }
-    return doc.toJS();
+    try {
+      return doc.toJS();
+    } catch (err) {
+      // Well-formed YAML that has no value: an alias to no anchor, or aliases past yaml's budget.
+      throw new SpecFileError(`${path}: document ${i + 1} is not valid YAML: ${(err as Error).message}`);
+    }
   });
 }
 
@@ -131,11 +142,19 @@ function endOfValue(text: string, start: number): number {
   return -1;
 }
 
-function inlineCodePath(document: unknown, baseDir: string): unknown {
+function inlineCodePath(source: string, document: unknown, baseDir: string): unknown {
   const values = (document as { body?: { spec?: { values?: Record<string, unknown> } } })?.body?.spec?.values;
   if (!values || typeof values.codePath !== "string" || values.code !== undefined) return document;
   const { codePath, ...rest } = values;
-  const code = readFileSync(resolve(baseDir, codePath), "utf8");
+  let code: string;
+  try {
+    code = readFileSync(resolve(baseDir, codePath), "utf8");
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
+    throw new SpecFileError(
+      `${source}: body.spec.values.codePath: cannot read ${JSON.stringify(codePath)}: ${reason}`,
+    );
+  }
   const doc = document as { body: { spec: Record<string, unknown> } };
   return { ...doc, body: { ...doc.body, spec: { ...doc.body.spec, values: { ...rest, code } } } };
 }

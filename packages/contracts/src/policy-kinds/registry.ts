@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { safeParseSpec, type TSpecError } from "../errors";
+import { unsafeInputIssue } from "../input-safety";
 import { POLICY_KINDS, type TPolicyKind } from "../specs/policy";
 import { CLUSTER_ALLOCATOR, RESOURCE_ALLOCATOR } from "./allocation";
 import { AUTOSCALER, HEALTH_CHECKER, LOAD_BALANCER } from "./block-runtime";
@@ -63,7 +64,10 @@ function unknownKind(kind: string): { ok: false; errors: TSpecError[] } {
   return { ok: false, errors: [{ path: "kind", message: `unknown policy kind ${JSON.stringify(kind)}` }] };
 }
 
+/** What no store can take (a NUL or lone surrogate, nesting past MAX_INPUT_DEPTH) is refused first. */
 function validate<T>(schema: z.ZodType, value: unknown, root: string): TPolicyValidation<T> {
+  const unsafe = unsafeInputIssue(value, root);
+  if (unsafe) return { ok: false, errors: [unsafe] };
   const result = safeParseSpec(schema, value, [root]);
   return result.ok ? { ok: true, value: result.data as T } : result;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ZDnsLabel } from "../ids";
 import { ZComponentUri } from "../uri";
-import { ZJsonObject, ZNonEmptyString, ZPolicyRuleRef } from "./common";
+import { ZJsonObject, ZNonEmptyName, ZPolicyRuleRef } from "./common";
 
 export const BLOCK_MODES = ["dry_run", "select_clusters", "allocate"] as const;
 export const ZBlockMode = z.enum(BLOCK_MODES);
@@ -9,7 +9,7 @@ export type TBlockMode = z.infer<typeof ZBlockMode>;
 
 /** `policyRulesSpec[i]`: replaces or adds the component's policy of the same `name`. */
 export const ZBlockPolicyRuleSpec = z.looseObject({
-  values: ZPolicyRuleRef.extend({ name: ZNonEmptyString }),
+  values: ZPolicyRuleRef.extend({ name: ZNonEmptyName }),
 });
 
 const ZInstanceCounts = { minInstances: z.number().int().min(0), maxInstances: z.number().int().min(1) };

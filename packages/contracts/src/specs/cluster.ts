@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ZDnsLabel } from "../ids";
 import { ZPolicyRuleUri } from "../uri";
-import { ZJsonObject, ZNonEmptyString, ZTags } from "./common";
+import { ZJsonObject, ZNonEmptyName, ZTags } from "./common";
 import { ZNodeSpec } from "./node";
 
 const ZCount = z.number().int().min(0);
@@ -14,6 +14,13 @@ export const ZPublicHostname = z
   .regex(/^[A-Za-z0-9.:[\]-]+$/, {
     error: "must be a host name or IP address without scheme or path (e.g. 127.0.0.1 or gpu-1.example.org)",
   });
+
+/**
+ * What a cluster's `status` may say: `live` (the allocator places blocks there; the original's only
+ * value) or `offline` (kept in the registry, placed on by nothing).
+ */
+export const CLUSTER_STATUSES = ["live", "offline"] as const;
+export const ZClusterStatus = z.enum(CLUSTER_STATUSES);
 
 export const ZClusterConfig = z.looseObject({
   policyExecutorId: z.string().optional(),
@@ -45,8 +52,8 @@ export const ZClusterMetadata = z.looseObject({
 export const ZClusterSpec = z
   .looseObject({
     id: ZDnsLabel,
-    regionId: ZNonEmptyString.optional(),
-    status: z.string().optional(),
+    regionId: ZNonEmptyName.optional(),
+    status: ZClusterStatus.optional(),
     nodes: z.looseObject({ count: ZCount.optional(), nodeData: z.array(ZNodeSpec).optional() }).optional(),
     gpus: z.looseObject({ count: ZCount.optional(), memory: ZAmount.optional() }).optional(),
     vcpus: z.looseObject({ count: ZAmount.optional() }).optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { atMost, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from "../limits";
 import { ZPolicyRuleUri } from "../uri";
 
 /** Free-form JSON object (settings, parameters, metadata): any keys, any values. */
@@ -6,7 +7,15 @@ export const ZJsonObject = z.record(z.string(), z.unknown());
 export type TJsonObject = z.infer<typeof ZJsonObject>;
 
 export const ZNonEmptyString = z.string().trim().min(1);
-export const ZTags = z.array(ZNonEmptyString);
+/** A free-form name (a region, a block's policy): not empty, at most MAX_NAME_LENGTH characters. */
+export const ZNonEmptyName = ZNonEmptyString.max(MAX_NAME_LENGTH, {
+  error: atMost(MAX_NAME_LENGTH, "characters", "MAX_NAME_LENGTH"),
+});
+/** One tag: not empty, at most MAX_TAG_LENGTH characters. */
+export const ZTag = ZNonEmptyString.max(MAX_TAG_LENGTH, {
+  error: atMost(MAX_TAG_LENGTH, "characters", "MAX_TAG_LENGTH"),
+});
+export const ZTags = z.array(ZTag).max(MAX_TAGS, { error: atMost(MAX_TAGS, "tags", "MAX_TAGS") });
 
 /** `{policyRuleURI, parameters, settings}` as used by blocks, vDAG nodes, controllers and clusters. */
 export const ZPolicyRuleRef = z.looseObject({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZBoundedName } from "../limits";
 import {
   COMPONENT_NAME_RE,
   COMPONENT_TYPE_RE,
@@ -20,7 +21,7 @@ export const ZComponentMode = z.preprocess(
 export type TComponentMode = (typeof COMPONENT_MODES)[number];
 
 export const ZComponentId = z.looseObject({
-  name: z.string().regex(COMPONENT_NAME_RE, {
+  name: ZBoundedName().regex(COMPONENT_NAME_RE, {
     error: "must contain only letters, digits, '-' or '_' and start with a letter or digit",
   }),
   version: z.string().regex(VERSION_RE, { error: `must be ${VERSION_HINT}` }),
@@ -76,7 +77,7 @@ export type TComponentResources = z.infer<typeof ZComponentResources>;
 export const ZComponentSpec = z
   .looseObject({
     componentId: ZComponentId,
-    componentType: z.string().regex(COMPONENT_TYPE_RE, {
+    componentType: ZBoundedName().regex(COMPONENT_TYPE_RE, {
       error: "must start with a letter and contain only letters, digits, '-' or '_' (e.g. model, tool)",
     }),
     containerRegistryInfo: ZContainerRegistryInfo.prefault({}),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withSourceLimit, ZBoundedName } from "../limits";
 import { policySpecIssues } from "../policy-contract";
 import {
   DOTTED_NAME_RE,
@@ -8,7 +9,7 @@ import {
   VERSION_HINT,
   VERSION_RE,
 } from "../uri";
-import { ZJsonObject, ZNonEmptyString } from "./common";
+import { ZJsonObject, ZNonEmptyString, ZTags } from "./common";
 
 /** Policy kinds (reference §3.3); each has its own typed input and output in the policy runtime. */
 export const POLICY_KINDS = [
@@ -43,7 +44,7 @@ const ZPolicyTags = z.preprocess(
           .map((t) => t.trim())
           .filter(Boolean)
       : v,
-  z.array(ZNonEmptyString),
+  ZTags,
 );
 
 export const ZManagementCommandSchema = z.looseObject({
@@ -55,14 +56,14 @@ export const ZManagementCommandSchema = z.looseObject({
 /** `createPolicy` values: a TypeScript policy module plus its schemas and defaults. */
 export const ZPolicyRuleSpec = z
   .looseObject({
-    name: z.string().regex(DOTTED_NAME_RE, {
+    name: ZBoundedName().regex(DOTTED_NAME_RE, {
       error: "must start with a letter or digit and contain only letters, digits, '.', '-' or '_'",
     }),
     version: z.string().regex(VERSION_RE, { error: `must be ${VERSION_HINT}` }),
     releaseTag: z.string().regex(RELEASE_TAG_RE, { error: `must be ${RELEASE_TAG_HINT}` }),
     kind: ZPolicyKind,
     /** TypeScript source of the module (`export default definePolicy({...})`). */
-    code: ZNonEmptyString.optional(),
+    code: withSourceLimit(ZNonEmptyString).optional(),
     /** Path of the module relative to the repository, instead of inline `code`. */
     codePath: ZNonEmptyString.optional(),
     description: z.string().optional(),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZDnsLabel } from "../ids";
+import { atMost, MAX_VDAG_CONNECTIONS, MAX_VDAG_NODES, ZBoundedName } from "../limits";
 import { DOTTED_NAME_RE, RELEASE_TAG_HINT, RELEASE_TAG_RE, VERSION_HINT, VERSION_RE, ZVdagUri } from "../uri";
 import { ZJsonObject, ZNonEmptyString, ZPolicyRuleRef, ZProtocolTemplate, ZTags } from "./common";
 import { checkVdagStructure } from "./vdag-structure";
@@ -61,7 +62,7 @@ export const NODE_LABEL_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export const ZVdagNodeValues = z
   .looseObject({
-    nodeLabel: z.string().regex(NODE_LABEL_RE, {
+    nodeLabel: ZBoundedName().regex(NODE_LABEL_RE, {
       error: "must start with a letter or digit and contain only letters, digits, '.', '-' or '_'",
     }),
     nodeType: z.enum(["block", "vdag"]).default("block"),
@@ -98,11 +99,17 @@ export const ZVdagConnection = z.looseObject({
   /** Destination node. */
   nodeLabel: ZNonEmptyString,
   /** Source nodes feeding it. */
-  inputs: z.array(ZNodeRef).min(1),
+  inputs: z
+    .array(ZNodeRef)
+    .min(1)
+    .max(MAX_VDAG_NODES, { error: atMost(MAX_VDAG_NODES, "inputs", "MAX_VDAG_NODES") }),
 });
 
 export const ZVdagGraph = z.looseObject({
-  connections: z.array(ZVdagConnection).default([]),
+  connections: z
+    .array(ZVdagConnection)
+    .max(MAX_VDAG_CONNECTIONS, { error: atMost(MAX_VDAG_CONNECTIONS, "connections", "MAX_VDAG_CONNECTIONS") })
+    .default([]),
   inputs: z.unknown().optional(),
   outputs: z.unknown().optional(),
 });
@@ -110,13 +117,16 @@ export const ZVdagGraph = z.looseObject({
 /** `createvDAG` values (reference §2.4). Structural checks only; acyclicity is the compiler's job. */
 export const ZVdagSpec = z
   .looseObject({
-    vdagName: z.string().regex(DOTTED_NAME_RE, {
+    vdagName: ZBoundedName().regex(DOTTED_NAME_RE, {
       error: "must start with a letter or digit and contain only letters, digits, '.', '-' or '_'",
     }),
     vdagVersion: ZVdagVersion.prefault({}),
     discoveryTags: ZTags.optional(),
     controller: ZVdagControllerSpec.optional(),
-    nodes: z.array(ZVdagNode).min(1),
+    nodes: z
+      .array(ZVdagNode)
+      .min(1)
+      .max(MAX_VDAG_NODES, { error: atMost(MAX_VDAG_NODES, "nodes", "MAX_VDAG_NODES") }),
     graph: ZVdagGraph.prefault({}),
     mode: ZVdagMode.default("create"),
   })

@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+/**
+ * Sizes past which a spec is refused, each named in its refusal so a caller knows which limit it
+ * met. They keep one document from filling the registry (and every list that shows it) and keep
+ * every stored name and tag inside PostgreSQL's index rows.
+ */
+/** A name (a component's, a policy's, a vDAG's, a region's): a DNS name's length. */
+export const MAX_NAME_LENGTH = 253;
+/** One tag, and how many tags one spec may carry. */
+export const MAX_TAG_LENGTH = 128;
+export const MAX_TAGS = 64;
+/** A vDAG's nodes, and the connections of its graph. */
+export const MAX_VDAG_NODES = 256;
+export const MAX_VDAG_CONNECTIONS = 1024;
+/** A policy's TypeScript source, in UTF-8 bytes (1 MiB). */
+export const MAX_POLICY_SOURCE_BYTES = 2 ** 20;
+
+/** "must have at most 253 characters (MAX_NAME_LENGTH)": the bound and the constant that sets it. */
+export const atMost = (n: number, unit: string, constant: string) =>
+  `must have at most ${n} ${unit} (${constant})`;
+
+/** A string of at most MAX_NAME_LENGTH characters (then the caller's own pattern). */
+export const ZBoundedName = () =>
+  z.string().max(MAX_NAME_LENGTH, { error: atMost(MAX_NAME_LENGTH, "characters", "MAX_NAME_LENGTH") });
+
+const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+
+/** A policy's source (`base`: how the field reads it) held to MAX_POLICY_SOURCE_BYTES of UTF-8. */
+export const withSourceLimit = (base: z.ZodString) =>
+  base.refine(
+    (code) => code.length <= MAX_POLICY_SOURCE_BYTES / 3 || utf8Bytes(code) <= MAX_POLICY_SOURCE_BYTES,
+    {
+      error: (iss) =>
+        `is ${utf8Bytes(String(iss.input))} bytes; ${atMost(MAX_POLICY_SOURCE_BYTES, "bytes", "MAX_POLICY_SOURCE_BYTES")}`,
+    },
+  );
