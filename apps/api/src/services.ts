@@ -30,6 +30,7 @@ import { createPolicyRuntimeService, policySource } from "./domains/policies/pol
 import { createGraphRegistry } from "./domains/policy-graphs/graph.registry";
 import { createGraphService } from "./domains/policy-graphs/graph.service";
 import { createClusterQueues } from "./domains/queues/cluster-queues";
+import { createJoinTokenService } from "./domains/tokens/join-token.service";
 import { createApiTokenRegistry } from "./domains/tokens/token.registry";
 import { createTokenService } from "./domains/tokens/token.service";
 import { createTaskRegistry } from "./domains/vdags/task.registry";
@@ -89,6 +90,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     queues,
     audit,
     tokens: createTokenService(db),
+    joinTokens: createJoinTokenService(db),
     health: createHealthService({ db, queues, agentStaleSeconds: config.agentStaleSeconds }),
     clusters,
     clusterStability,
@@ -103,7 +105,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     blockMetrics: createBlockMetrics(db),
     vdags,
     vdagControllers,
-    vdagInference: createVdagInference(db, vdagControllers, deps.log),
+    vdagInference: createVdagInference(db, vdagControllers, deps.log, clusterQueues),
     policies,
     policyRuntime,
     policySources: { get: (uri: string) => policySource(db, uri) },

@@ -262,7 +262,7 @@ describe("registries over row views", () => {
     const agents = await c.tokens.search({ filter: eq("role", "agent") });
     expect(agents).toHaveLength(1);
     expect(Object.keys(agents[0] ?? {}).sort()).toEqual(
-      ["createdAt", "id", "lastUsedAt", "name", "revokedAt", "role", "scope"].sort(),
+      ["createdAt", "expiresAt", "id", "lastUsedAt", "name", "revokedAt", "role", "scope", "scopes"].sort(),
     );
     expect(agents[0]).toMatchObject({ id: issued[0]?.id, name: "rs-agent", scope: "rs-c1" });
     const everything = JSON.stringify([

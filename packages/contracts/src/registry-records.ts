@@ -62,9 +62,17 @@ export const ZApiTokenRecord = z.strictObject({
   id: z.string(),
   name: z.string(),
   role: z.string(),
+  /** The cluster of an agent or join token. */
   scope: z.string().nullable(),
+  /** A data key's scopes (`block:<id>`, `vdag:<uri or glob>`); an agent token's node (`node:<id>`). */
+  scopes: z.array(z.string()),
   createdAt: ZIsoDate,
+  expiresAt: ZIsoDate.nullable(),
   lastUsedAt: ZIsoDate.nullable(),
   revokedAt: ZIsoDate.nullable(),
 });
 export type TApiTokenRecord = z.infer<typeof ZApiTokenRecord>;
+
+/** A token just issued: its record and the secret, shown this once (only its hash is stored). */
+export const ZApiTokenIssued = ZApiTokenRecord.extend({ token: z.string() });
+export type TApiTokenIssued = z.infer<typeof ZApiTokenIssued>;

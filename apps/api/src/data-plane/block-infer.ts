@@ -1,19 +1,22 @@
 import { fieldIssues, issuesLine, ZInferRequest } from "@aios/contracts";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { OperationalError, UserError } from "../errors";
+import { assertDataAccess } from "./authorize";
 import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./io";
 
 /**
  * `POST /v1/blocks/<blockId>/infer`: the data plane for one block. Takes `{packet}` or the short
  * form `{data, session_id?, seq_no?}`, forwards it to the block's executor and returns its answer
- * (status and body) as is. Errors are `{error: {message, stage}}` like the executor's own, with the
- * taxonomy's statuses (`httpStatusOf`): 400 for a bad body, 404 for an unknown block, 413 for a body
+ * (status and body) as is. Callers: operators, admins and data keys scoped to the block
+ * (`authorize.ts`). Errors are `{error: {message, stage}}` like the executor's own, with the
+ * taxonomy's statuses (`httpStatusOf`): 401 without a token, 403 for a caller not allowed, 400 for a bad body, 404 for an unknown block, 413 for a body
  * over the limit, 503 when the executor cannot be reached.
  */
 export const handleBlockInfer: DataPlaneRoute = async (plane, req, res, { blockId = "" }) => {
   try {
     const principal = await resolvePrincipal(plane.services, req.headers.authorization);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
+    assertDataAccess(principal, "POST /v1/blocks/:blockId/infer", { kind: "block", id: blockId });
     const parsed = ZInferRequest.safeParse(shortForm(await readJsonBody(plane, req)));
     if (!parsed.success) {
       // The data plane answers with the message alone, so it names every issue.

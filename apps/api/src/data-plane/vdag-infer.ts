@@ -3,6 +3,7 @@ import { fieldIssues, issuesLine, ZVdagInferRequest } from "@aios/contracts";
 import type { Principal } from "../auth/principal";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { UserError } from "../errors";
+import { assertDataAccess } from "./authorize";
 import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./io";
 import { assertNoNul } from "./json-guards";
 
@@ -19,7 +20,8 @@ const callerOf = (principal: Principal, req: IncomingMessage) =>
  *   POST /v1/vdags/<vdagURI>/infer           {data, session_id?, seq_no?, files?} -> the controller's answer
  *   POST /v1/vdags/<vdagURI>/infer?async=1   -> 202 {taskId, status: "running"}
  * The URI may be percent-encoded (`name%3A1.0.0-stable`). Errors are `{error: {message, stage}}`
- * with the taxonomy's statuses (`httpStatusOf`): 400 for a malformed or NUL escape in the URI (the
+ * with the taxonomy's statuses (`httpStatusOf`): 401 without a token, 403 for a caller not allowed
+ * (operators, admins and data keys scoped to the vDAG are: `authorize.ts`), 400 for a malformed or NUL escape in the URI (the
  * route table's), a body too deep or with a NUL in a string, 404 for an unknown vDAG, 413 for a
  * body over the limit, 503 while the controller cannot serve.
  */
@@ -28,6 +30,7 @@ export const handleVdagInfer: DataPlaneRoute = async (plane, req, res, { vdagURI
   try {
     const principal = await resolvePrincipal(services, req.headers.authorization);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
+    assertDataAccess(principal, "POST /v1/vdags/:vdagURI/infer", { kind: "vdag", id: vdagURI });
     const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
     const parsed = ZVdagInferRequest.safeParse(await readJsonBody(plane, req));
     if (!parsed.success) {
@@ -46,12 +49,20 @@ export const handleVdagInfer: DataPlaneRoute = async (plane, req, res, { vdagURI
   }
 };
 
-/** `GET /v1/tasks/<taskId>`: the task: status, result or error, and its trace (404 for an unknown one). */
+/**
+ * `GET /v1/tasks/<taskId>`: the task: status, result or error, and its trace (404 for an unknown
+ * one); a data key reads only the tasks of vDAGs in its scopes.
+ */
 export const handleTask: DataPlaneRoute = async (plane, req, res, { taskId = "" }) => {
   try {
     const principal = await resolvePrincipal(plane.services, req.headers.authorization);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
-    send(res, 200, await plane.services.vdagInference.get(taskId));
+    const route = "GET /v1/tasks/:taskId";
+    assertDataAccess(principal, route);
+    const task = await plane.services.vdagInference.get(taskId);
+    // A data key reads the tasks of the vDAGs it may invoke.
+    assertDataAccess(principal, route, { kind: "vdag", id: task.vdagURI ?? "" });
+    send(res, 200, task);
   } catch (err) {
     sendError(plane, res, err, "controller");
   }

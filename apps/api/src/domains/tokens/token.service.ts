@@ -1,22 +1,108 @@
 import { randomBytes } from "node:crypto";
+import { parseExpiresIn, type TApiTokenIssued, type ZTokenCreateRequest } from "@aios/contracts";
 import type { Db } from "@aios/db";
+import type { z } from "zod";
 import type { Role } from "../../auth/principal";
+import type { ActiveToken } from "../../auth/resolve-principal";
 import { hashToken } from "../../auth/token-hash";
+import { NotFoundError, UserError } from "../../errors";
+import { TOKEN_PUBLIC_COLUMNS, toTokenRecord } from "./token.registry";
 
-/** API tokens: only their SHA-256 is stored; the token itself is shown once, when it is issued. */
+/** `lastUsedAt` is written at most this often per token, so a busy key does not write on every call. */
+export const LAST_USED_EVERY_MS = 60_000;
+
+export interface IssueOptions {
+  name: string;
+  role: Role;
+  scope?: string | null;
+  scopes?: string[];
+  expiresAt?: Date | null;
+}
+
+/** A new token's secret: `aios_` and 192 random bits. */
+export const newSecret = () => `aios_${randomBytes(24).toString("base64url")}`;
+
+/** When a token given `expiresIn` (`30d`, `1h`) expires; null when it is not given. */
+export function expiryOf(expiresIn: string | undefined, field: string, now = new Date()): Date | null {
+  if (expiresIn === undefined) return null;
+  const parsed = parseExpiresIn(expiresIn);
+  if (!parsed.ok) throw UserError.field(field, parsed.error);
+  return new Date(now.getTime() + parsed.ms);
+}
+
+/**
+ * API tokens: only their SHA-256 is stored; the token itself is shown once, when it is issued.
+ * Tokens are read from the database on every request (no cache), so a revocation or an expiry
+ * holds from the next request on, in every API process.
+ */
 export function createTokenService(db: Db) {
+  const touchedAt = new Map<string, number>();
+
+  const issue = async (opts: IssueOptions) => {
+    const token = newSecret();
+    const row = await db.apiToken.create({
+      data: {
+        name: opts.name,
+        role: opts.role,
+        scope: opts.scope ?? null,
+        scopes: opts.scopes ?? [],
+        expiresAt: opts.expiresAt ?? null,
+        tokenHash: hashToken(token),
+      },
+      select: TOKEN_PUBLIC_COLUMNS,
+    });
+    return { id: row.id, token, record: toTokenRecord(row) };
+  };
+
   return {
-    async findActive(tokenHash: string) {
-      const token = await db.apiToken.findUnique({ where: { tokenHash } });
+    /** The unrevoked, unexpired token with this hash, or null. */
+    async findActive(tokenHash: string): Promise<ActiveToken | null> {
+      const token = await db.apiToken.findUnique({
+        where: { tokenHash },
+        select: { id: true, role: true, scope: true, scopes: true, expiresAt: true, revokedAt: true },
+      });
       if (!token || token.revokedAt) return null;
+      if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) return null;
       return token;
     },
-    async issue(opts: { name: string; role: Role; scope?: string | null }) {
-      const token = `aios_${randomBytes(24).toString("base64url")}`;
-      const row = await db.apiToken.create({
-        data: { name: opts.name, role: opts.role, scope: opts.scope ?? null, tokenHash: hashToken(token) },
-      });
-      return { id: row.id, token };
+
+    /**
+     * Notes a use: at most one write a minute per token (skipped in this process, and guarded in
+     * SQL across processes). Resolves when the write is done; callers need not wait for it.
+     */
+    async markUsed(tokenId: string, now = Date.now()): Promise<void> {
+      const last = touchedAt.get(tokenId);
+      if (last !== undefined && now - last < LAST_USED_EVERY_MS) return;
+      touchedAt.set(tokenId, now);
+      if (touchedAt.size > 10_000) {
+        for (const [id, at] of touchedAt) if (now - at >= LAST_USED_EVERY_MS) touchedAt.delete(id);
+      }
+      const cutoff = new Date(now - LAST_USED_EVERY_MS);
+      // Best effort: a lost write only leaves lastUsedAt older; it must never fail the request.
+      await db.apiToken
+        .updateMany({
+          where: { id: tokenId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: cutoff } }] },
+          data: { lastUsedAt: new Date(now) },
+        })
+        .catch(() => undefined);
+    },
+
+    issue,
+
+    /** `tokens.create`: a viewer, operator, admin or data token; its secret is in the answer only. */
+    async create(input: z.output<typeof ZTokenCreateRequest>): Promise<TApiTokenIssued> {
+      const { name, role, expiresIn, scopes } = input;
+      const issued = await issue({ name, role, scopes, expiresAt: expiryOf(expiresIn, "expiresIn") });
+      return { ...issued.record, token: issued.token };
+    },
+
+    /** Revokes a token; revoking it again changes nothing and answers the same record. */
+    async revoke(id: string) {
+      const now = new Date();
+      await db.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
+      const row = await db.apiToken.findUnique({ where: { id }, select: TOKEN_PUBLIC_COLUMNS });
+      if (!row) throw new NotFoundError("API token", id, "id");
+      return toTokenRecord(row);
     },
   };
 }

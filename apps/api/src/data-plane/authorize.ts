@@ -1,0 +1,29 @@
+import { scopeGrants } from "@aios/contracts";
+import { hasRole, type Principal } from "../auth/principal";
+import { ForbiddenError } from "../errors";
+
+/** What a data-plane request reaches: a block (by id) or a vDAG (by URI). */
+export interface DataTarget {
+  kind: "block" | "vdag";
+  id: string;
+}
+
+/**
+ * Who may use the data plane: an operator or admin, or a `data` key whose scopes grant the target.
+ * Viewer, agent and join tokens are refused naming the role; a data key out of its scopes is
+ * refused naming the scope it lacks. `route` is the route as its table declares it.
+ */
+export function assertDataAccess(principal: Principal, route: string, target?: DataTarget): void {
+  if (hasRole(principal, "operator")) return;
+  if (principal.role !== "data") {
+    throw new ForbiddenError(
+      `${route} needs role operator (or a data key in scope); this token has ${principal.role}`,
+    );
+  }
+  if (!target) return;
+  const scopes = principal.scopes ?? [];
+  if (scopes.some((scope) => scopeGrants(scope, target.kind, target.id))) return;
+  throw new ForbiddenError(
+    `${route}: this data key lacks the scope ${target.kind}:${target.id} (its scopes: ${scopes.join(", ") || "none"})`,
+  );
+}

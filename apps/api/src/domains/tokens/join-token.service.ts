@@ -1,0 +1,88 @@
+import type { TAgentJoined, TApiTokenIssued, TJoinTokenRequest } from "@aios/contracts";
+import type { Db } from "@aios/db";
+import { hashToken } from "../../auth/token-hash";
+import { ForbiddenError } from "../../errors";
+import { TOKEN_PUBLIC_COLUMNS, toTokenRecord } from "./token.registry";
+import { expiryOf, newSecret } from "./token.service";
+
+/** A join token lives an hour unless its issuer says otherwise. */
+export const DEFAULT_JOIN_EXPIRES_IN = "1h";
+
+/**
+ * Cluster join tokens: an admin issues one for a cluster (`clusters.joinToken`); the cluster's new
+ * agent exchanges it once (`agents.join`) for an agent token of its own, scoped to that cluster
+ * (and node). The gateway's add_cluster/add_node pre-checks run when that agent registers.
+ */
+export function createJoinTokenService(db: Db) {
+  return {
+    async issue(input: TJoinTokenRequest): Promise<TApiTokenIssued> {
+      const token = newSecret();
+      const row = await db.apiToken.create({
+        data: {
+          name: `join ${input.clusterId}`,
+          role: "join",
+          scope: input.clusterId,
+          expiresAt: expiryOf(input.expiresIn ?? DEFAULT_JOIN_EXPIRES_IN, "expiresIn"),
+          tokenHash: hashToken(token),
+        },
+        select: TOKEN_PUBLIC_COLUMNS,
+      });
+      return { ...toTokenRecord(row), token };
+    },
+
+    /**
+     * Exchanges a join token for an agent token. The join token is claimed by one guarded UPDATE
+     * (unrevoked, unexpired, a join token) that revokes it, in the transaction that creates the
+     * agent token: of two concurrent exchanges exactly one claims it, the other is refused.
+     */
+    async exchange(joinToken: string, nodeId: string | undefined): Promise<TAgentJoined> {
+      const tokenHash = hashToken(joinToken);
+      const now = new Date();
+      const joined = await db.$transaction(async (tx) => {
+        const claimed = await tx.apiToken.updateMany({
+          where: {
+            tokenHash,
+            role: "join",
+            revokedAt: null,
+            OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+          },
+          data: { revokedAt: now, lastUsedAt: now },
+        });
+        if (claimed.count !== 1) return null;
+        const join = await tx.apiToken.findUniqueOrThrow({ where: { tokenHash }, select: { scope: true } });
+        const clusterId = join.scope ?? "";
+        const token = newSecret();
+        const row = await tx.apiToken.create({
+          data: {
+            name: nodeId ? `agent ${clusterId}/${nodeId}` : `agent ${clusterId}`,
+            role: "agent",
+            scope: clusterId,
+            scopes: nodeId ? [`node:${nodeId}`] : [],
+            tokenHash: hashToken(token),
+          },
+          select: { id: true },
+        });
+        return { token, tokenId: row.id, clusterId, nodeId: nodeId ?? null };
+      });
+      if (joined) return joined;
+      throw new ForbiddenError(await refusalOf(db, tokenHash, now));
+    },
+  };
+}
+
+export type JoinTokenService = ReturnType<typeof createJoinTokenService>;
+
+/** Why a join token was not taken, read after the guarded UPDATE claimed nothing. */
+async function refusalOf(db: Db, tokenHash: string, now: Date): Promise<string> {
+  const row = await db.apiToken.findUnique({
+    where: { tokenHash },
+    select: { role: true, revokedAt: true, expiresAt: true },
+  });
+  if (row?.role !== "join")
+    return "joinToken: not a join token; ask an admin for one (aios cluster join-token CLUSTER)";
+  if (row.revokedAt)
+    return "joinToken: this join token was used already or revoked; ask an admin for a new one";
+  if (row.expiresAt && row.expiresAt <= now)
+    return `joinToken: this join token expired at ${row.expiresAt.toISOString()}; ask an admin for a new one`;
+  return "joinToken: this join token was used already; ask an admin for a new one";
+}
