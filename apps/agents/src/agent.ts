@@ -13,8 +13,10 @@ import { blockParametersHandler, instanceRemoveHandler } from "./jobs/block-para
 import { blockReconcileHandler } from "./jobs/block-reconcile";
 import { clusterMgmtHandler } from "./jobs/cluster-mgmt";
 import { clusterPingHandler } from "./jobs/cluster-ping";
+import { functionManagementHandler } from "./jobs/function-management";
 import { functionReconcileHandler } from "./jobs/function-reconcile";
 import { policyRunHandler } from "./jobs/policy-run";
+import { vdagControlHandler } from "./jobs/vdag-control";
 import { vdagReconcileHandler } from "./jobs/vdag-reconcile";
 import { readGpuLoad, readNodeFacts, readNodeLoad } from "./node-facts";
 import { startStabilityChecker } from "./stability/checker";
@@ -132,6 +134,8 @@ export function createAgent(deps: {
         "block.parameters": blockParametersHandler(blocks),
         "instance.remove": instanceRemoveHandler(blocks),
         "vdag.reconcile": vdagReconcileHandler(vdags),
+        "vdag.control": vdagControlHandler(vdags),
+        "function.management": functionManagementHandler(functions),
       },
     });
     timers.push(...startLoops(facts));

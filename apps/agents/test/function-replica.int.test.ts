@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // One function replica process (`src/functions/replica-main.ts`) as the agent starts it, over HTTP.
 
+const CONTROL_TOKEN = "control-token-of-the-replica-test";
 const counter = readFileSync(resolve(import.meta.dirname, "../../../examples/policies/counter.ts"), "utf8");
 
 describe("a function replica", () => {
@@ -25,6 +26,7 @@ describe("a function replica", () => {
           PORT: String(port),
           HOST: "127.0.0.1",
           AIOS_MAX_BODY_MB: "1",
+          AIOS_CONTROL_TOKEN: CONTROL_TOKEN,
         },
         stdio: "ignore",
       },
@@ -69,5 +71,32 @@ describe("a function replica", () => {
     expect((bad.body as { error: { message: string } }).error.message).toMatch(
       /^\(body\): is not valid JSON/,
     );
+  });
+
+  it("takes a management command with its control token only, 401 naming the route without", async () => {
+    const command = JSON.stringify({ action: "reset", data: {} });
+    const anonymous = await fetch(`${url}/management`, { method: "POST", body: command });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual({
+      error: {
+        stage: "auth",
+        message:
+          "POST /management: no authorization header: control routes need `authorization: Bearer <token>`",
+      },
+    });
+    const wrong = await fetch(`${url}/management`, {
+      method: "POST",
+      headers: { authorization: "Bearer not-the-token" },
+      body: command,
+    });
+    expect(wrong.status).toBe(401);
+    const right = await fetch(`${url}/management`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${CONTROL_TOKEN}` },
+      body: command,
+    });
+    expect(right.status).toBe(200);
+    expect(await right.json()).toMatchObject({ ok: true });
+    expect((await fetch(`${url}/health`)).status).toBe(200);
   });
 });

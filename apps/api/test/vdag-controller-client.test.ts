@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type TVdagControlJob, vdagControlRoute } from "@aios/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { vdagControllerClient } from "../src/domains/vdags/controller-client";
+import { type ControllerControl, vdagControllerClient } from "../src/domains/vdags/controller-client";
 import { httpStatusOf } from "../src/errors";
 
 /** A controller's routes over a real socket, answering each route as `answers` says. */
@@ -35,8 +36,22 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
+/** The calls that went to the agent (the control routes' only way to the controller). */
+const viaAgent: Array<TVdagControlJob["call"]> = [];
+
+/** What the agent does with a `vdag.control` job: the call on the controller, status and body back. */
+const agent: ControllerControl = async (call) => {
+  viaAgent.push(call);
+  const [method, path, body] = vdagControlRoute(call);
+  const res = await fetch(`${url}${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: await res.json() };
+};
+
 describe("the API's typed vDAG controller client", () => {
-  const client = () => vdagControllerClient("v:1.0.0-stable", { url });
+  const client = () => vdagControllerClient("v:1.0.0-stable", { url }, agent);
 
   it("reads each route's answer by its schema, escaping session ids", async () => {
     expect(await client().healthCheck()).toEqual({
@@ -53,6 +68,12 @@ describe("the API's typed vDAG controller client", () => {
       result: { threshold: 2 },
     });
     expect(bodies.at(-1)).toEqual({ action: "setThreshold", data: { value: 2 } });
+    // The control routes went through the agent (which holds the controller's token); reads did not.
+    expect(viaAgent).toEqual([
+      { route: "health.check" },
+      { route: "quota.reset", sessionId: "s 1" },
+      { route: "mgmt", service: "health", action: "setThreshold", data: { value: 2 } },
+    ]);
   });
 
   it("keeps the controller's refusals: 429 is a quota refusal, another 4xx the caller's mistake", async () => {
@@ -79,8 +100,8 @@ describe("the API's typed vDAG controller client", () => {
   });
 
   it("an unreachable controller is a 503 naming the vDAG", async () => {
-    const err = await vdagControllerClient("v:1.0.0-stable", { url: "http://127.0.0.1:1" })
-      .healthCheck()
+    const err = await vdagControllerClient("v:1.0.0-stable", { url: "http://127.0.0.1:1" }, agent)
+      .quota("s")
       .catch((e: Error) => e);
     expect(httpStatusOf(err as Error)).toBe(503);
     expect((err as Error).message).toContain("the controller of vDAG v:1.0.0-stable could not be reached");

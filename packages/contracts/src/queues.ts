@@ -106,6 +106,59 @@ export const ZVdagReconcileJob = z.object({
   revision: z.number().int().min(0),
 });
 
+/**
+ * A call on a control route of one of the cluster's vDAG controllers (a health check now, a
+ * session's quota reset, a management command for one of its policies), made by the agent with the
+ * controller's control token; answered with the controller's HTTP status and JSON body.
+ */
+export const ZVdagControlJob = z.object({
+  type: z.literal("vdag.control"),
+  controllerId: ZDnsLabel,
+  call: z.discriminatedUnion("route", [
+    z.object({ route: z.literal("health.check") }),
+    z.object({ route: z.literal("quota.reset"), sessionId: z.string().min(1) }),
+    z.object({
+      route: z.literal("mgmt"),
+      service: z.enum(["quota", "health", "quality"]),
+      action: z.string().min(1),
+      data: z.unknown().optional(),
+    }),
+  ]),
+  requestId: z.string().min(1),
+});
+export type TVdagControlJob = z.infer<typeof ZVdagControlJob>;
+
+/** The controller route a `vdag.control` call goes to: method, path and JSON body (none for a GET). */
+export function vdagControlRoute(
+  call: TVdagControlJob["call"],
+): [method: string, path: string, body: unknown] {
+  switch (call.route) {
+    case "health.check":
+      return ["GET", "/health/check", undefined];
+    case "quota.reset":
+      return ["POST", `/quota/reset/${encodeURIComponent(call.sessionId)}`, {}];
+    case "mgmt":
+      return ["POST", `/${call.service}/mgmt`, { action: call.action, data: call.data }];
+  }
+}
+
+/** What the agent answers a `vdag.control` job: the controller's HTTP status and JSON body. */
+export const ZVdagControlAnswer = z.object({ status: z.number().int(), body: z.unknown() });
+export type TVdagControlAnswer = z.infer<typeof ZVdagControlAnswer>;
+
+/**
+ * A management command for one ready replica of a policy function (execution type 4), sent by the
+ * agent with the replica's control token; answered with `{replica, status, reply}`.
+ */
+export const ZFunctionManagementJob = z.object({
+  type: z.literal("function.management"),
+  name: ZDnsLabel,
+  replica: z.number().int().min(0).optional(),
+  action: z.string().min(1),
+  data: z.unknown().optional(),
+  requestId: z.string().min(1),
+});
+
 export const ZClusterJob = z.discriminatedUnion("type", [
   ZClusterPingJob,
   ZBlockReconcileJob,
@@ -117,6 +170,8 @@ export const ZClusterJob = z.discriminatedUnion("type", [
   ZPolicyRunJob,
   ZFunctionReconcileJob,
   ZVdagReconcileJob,
+  ZVdagControlJob,
+  ZFunctionManagementJob,
 ]);
 export type TClusterJob = z.infer<typeof ZClusterJob>;
 export type TClusterJobType = TClusterJob["type"];
@@ -149,6 +204,10 @@ export function jobIdFor(job: TClusterJob): string {
       return `function.reconcile__${job.name}__${job.revision}`;
     case "vdag.reconcile":
       return `vdag.reconcile__${job.controllerId}__${job.revision}`;
+    case "vdag.control":
+      return `vdag.control__${job.requestId}`;
+    case "function.management":
+      return `function.management__${job.requestId}`;
   }
 }
 

@@ -8,7 +8,7 @@ import {
   ZInstanceInitData,
   ZJsonObject,
 } from "@aios/contracts";
-import { ZMaxBodyMbEnv } from "@aios/service-kit";
+import { refuseOpenControlOffLoopback, ZControlTokenEnv, ZMaxBodyMbEnv } from "@aios/service-kit";
 import { z } from "zod";
 
 /** How long SIGTERM waits for tasks in flight before exiting anyway (env AIOS_DRAIN_TIMEOUT_MS). */
@@ -25,6 +25,11 @@ export interface InstanceEnv {
   drainTimeoutMs: number;
   /** `AIOS_MAX_BODY_MB`: the largest request body in MiB (default 16); a larger one is answered 413. */
   maxBodyMb: number;
+  /**
+   * `AIOS_CONTROL_TOKEN`: the bearer token `/mgmt` and `/setParameters` require (the agent sets it);
+   * null for the explicit opt-out `none`, allowed on a loopback HOST only.
+   */
+  controlToken: string | null;
 }
 
 export class InstanceEnvError extends EnvError {
@@ -61,8 +66,11 @@ const ZInstanceEnv = z
     ),
     AIOS_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_DRAIN_TIMEOUT_MS),
     AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
+    AIOS_CONTROL_TOKEN: ZControlTokenEnv,
   })
   .superRefine((env, ctx) => {
+    if (env.HOST !== undefined && env.AIOS_CONTROL_TOKEN !== undefined)
+      refuseOpenControlOffLoopback({ HOST: env.HOST, AIOS_CONTROL_TOKEN: env.AIOS_CONTROL_TOKEN }, ctx);
     // The ids are given twice (the driver's variables and the init data); they must name the same instance.
     const init = env.AIOS_INIT_DATA as Partial<TInstanceInitData> | undefined;
     for (const [name, key] of [
@@ -82,7 +90,8 @@ const ZInstanceEnv = z
 
 /**
  * Reads PORT, HOST (optional), BLOCK_ID, INSTANCE_ID, AIOS_INIT_DATA (JSON, `ZInstanceInitData`),
- * AIOS_DRAIN_TIMEOUT_MS and AIOS_MAX_BODY_MB (optional); throws InstanceEnvError listing every
+ * AIOS_DRAIN_TIMEOUT_MS and AIOS_MAX_BODY_MB (optional) and AIOS_CONTROL_TOKEN (required; `none` on a
+ * loopback HOST only); throws InstanceEnvError listing every
  * problem. BLOCK_ID / INSTANCE_ID must match the init data.
  */
 export function readInstanceEnv(env: Record<string, string | undefined>): InstanceEnv {
@@ -101,5 +110,6 @@ export function readInstanceEnv(env: Record<string, string | undefined>): Instan
     ...(block ? { block } : {}),
     drainTimeoutMs: parsed.AIOS_DRAIN_TIMEOUT_MS,
     maxBodyMb: parsed.AIOS_MAX_BODY_MB,
+    controlToken: parsed.AIOS_CONTROL_TOKEN,
   };
 }

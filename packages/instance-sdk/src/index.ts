@@ -5,7 +5,12 @@ export { badInput, InstanceError, type Issue, type Reply, type TaskStage, unknow
 export { type HostOptions, InstanceHost, type Phase } from "./host";
 export type { ComponentMetrics } from "./metrics";
 export { type RunningInstance, runComponent, runComponent as serveComponent } from "./run";
-export { createInstanceServer, type InstanceServerOptions } from "./server";
+export {
+  createInstanceServer,
+  INSTANCE_ROUTES,
+  type InstanceRouteAccess,
+  type InstanceServerOptions,
+} from "./server";
 export { type ComponentHarness, type TestInitData, testComponent } from "./testing";
 export * from "./types";
 export { DEFAULT_VDAG_POLICY_CACHE_SIZE, VdagPolicyCache } from "./vdag-processing";

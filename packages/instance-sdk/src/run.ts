@@ -29,7 +29,10 @@ export async function runComponent(def: AnyComponent): Promise<RunningInstance> 
   const { initData } = env;
   const log = createLogger({ blockId: initData.blockId, instanceId: initData.instanceId });
   const host = new InstanceHost(def, initData, { log, ...(env.block ? { block: env.block } : {}) });
-  const server = createInstanceServer(host, { maxBodyMb: env.maxBodyMb });
+  const server = createInstanceServer(host, {
+    maxBodyMb: env.maxBodyMb,
+    controlToken: env.controlToken,
+  });
 
   await new Promise<void>((resolve) => {
     server.once("error", (e) => {

@@ -5,6 +5,7 @@ import {
   dataPlaneBodyLimit,
   RequestError,
   readJson,
+  requireControlToken,
   routeMiss,
   routes,
   sendBody,
@@ -16,33 +17,47 @@ import type { InstanceHost } from "./host";
 type Answer = Reply & { text?: string; contentType?: string };
 type Route = (host: InstanceHost, body: unknown) => Promise<Answer>;
 
+/**
+ * Who may call a route: `control` only the agent, with the instance's control token (it changes
+ * what the instance does); `data` the executor's requests; `probe` health checkers and scrapers.
+ */
+export type InstanceRouteAccess = "control" | "data" | "probe";
+
 /** The instance protocol's routes; `body: true` ones read a JSON body first. */
-const ROUTES = routes<{ run: Route; body?: true }>({
-  "POST /infer": { body: true, run: (h, b) => h.infer(b) },
-  "GET /health": { run: (h) => h.health() },
-  "POST /mgmt": { body: true, run: (h, b) => h.mgmt(b) },
-  "POST /setParameters": { body: true, run: (h, b) => h.setParameters(b) },
+export const INSTANCE_ROUTES: Record<string, { run: Route; access: InstanceRouteAccess; body?: true }> = {
+  "POST /infer": { access: "data", body: true, run: (h, b) => h.infer(b) },
+  "GET /health": { access: "probe", run: (h) => h.health() },
+  "POST /mgmt": { access: "control", body: true, run: (h, b) => h.mgmt(b) },
+  "POST /setParameters": { access: "control", body: true, run: (h, b) => h.setParameters(b) },
   "GET /metrics": {
+    access: "probe",
     run: async (h) => {
       const { contentType, text } = await h.metricsText();
       return { status: 200, body: null, text, contentType };
     },
   },
-});
+};
+const ROUTES = routes(INSTANCE_ROUTES);
 
 export interface InstanceServerOptions {
   /** The largest request body in MiB (`AIOS_MAX_BODY_MB`, default 16); a larger one is answered 413. */
   maxBodyMb?: number;
+  /**
+   * The bearer token the control routes (`/mgmt`, `/setParameters`) require (`AIOS_CONTROL_TOKEN`);
+   * null opens them (the explicit opt-out, loopback only).
+   */
+  controlToken: string | null;
 }
 
 /**
  * The instance protocol (`@aios/contracts` instance-protocol.ts) on node:http, keep-alive on: JSON in,
- * JSON out, errors as `{error: {message, stage, instanceId, issues?}}`.
+ * JSON out, errors as `{error: {message, stage, instanceId, issues?}}`. A control route without the
+ * control token is answered 401 naming the route, before its body is read.
  */
-export function createInstanceServer(host: InstanceHost, opts: InstanceServerOptions = {}): Server {
+export function createInstanceServer(host: InstanceHost, opts: InstanceServerOptions): Server {
   const limit = dataPlaneBodyLimit(opts.maxBodyMb ?? DEFAULT_MAX_BODY_MB);
   const server = createServer((req, res) => {
-    handle(host, limit, req, res).catch((e) => {
+    handle(host, limit, opts.controlToken, req, res).catch((e) => {
       host.log.error("request handling failed", { error: e });
       if (!res.headersSent) send(host, res, fromError(host, new InstanceError(500, errorMessage(e))));
       else res.destroy();
@@ -57,6 +72,7 @@ export function createInstanceServer(host: InstanceHost, opts: InstanceServerOpt
 async function handle(
   host: InstanceHost,
   limit: ReturnType<typeof dataPlaneBodyLimit>,
+  controlToken: string | null,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -74,6 +90,7 @@ async function handle(
     return send(host, res, fromError(host, new InstanceError(miss.status, miss.message, req400)));
   }
   const route = found.handler;
+  if (route.access === "control" && !requireControlToken(req, res, controlToken)) return;
   let body: unknown;
   if (route.body) {
     try {

@@ -7,6 +7,7 @@ const env = (over: Record<string, string | undefined> = {}) => ({
   BLOCK_ID: "b1",
   INSTANCE_ID: "i1",
   AIOS_INIT_DATA: JSON.stringify(init),
+  AIOS_CONTROL_TOKEN: "control-token-of-i1",
   ...over,
 });
 
@@ -25,6 +26,8 @@ describe("readInstanceEnv", () => {
     expect(r.host).toBe("127.0.0.1");
     expect(r.drainTimeoutMs).toBe(DEFAULT_DRAIN_TIMEOUT_MS);
     expect(r.maxBodyMb).toBe(16);
+    expect(r.controlToken).toBe("control-token-of-i1");
+    expect(readInstanceEnv(env({ AIOS_CONTROL_TOKEN: "none" })).controlToken).toBeNull();
     expect(readInstanceEnv(env({ AIOS_MAX_BODY_MB: "64" })).maxBodyMb).toBe(64);
     expect(readInstanceEnv(env({ HOST: "0.0.0.0", AIOS_DRAIN_TIMEOUT_MS: "2500" }))).toMatchObject({
       host: "0.0.0.0",
@@ -55,6 +58,13 @@ describe("readInstanceEnv", () => {
       "BLOCK_ID: Required",
       "INSTANCE_ID: Required",
       "AIOS_INIT_DATA: Required",
+      "AIOS_CONTROL_TOKEN: AIOS_CONTROL_TOKEN is required: the bearer token of the control routes (the agent sets it; AIOS_CONTROL_TOKEN=none runs without, on a loopback HOST only)",
+    ]);
+    expect(fails(env({ AIOS_CONTROL_TOKEN: "short" }))).toEqual([
+      'AIOS_CONTROL_TOKEN: AIOS_CONTROL_TOKEN must be at least 16 characters (or "none")',
+    ]);
+    expect(fails(env({ AIOS_CONTROL_TOKEN: "none", HOST: "0.0.0.0" }))).toEqual([
+      "AIOS_CONTROL_TOKEN: AIOS_CONTROL_TOKEN=none is only allowed on a loopback HOST, not 0.0.0.0",
     ]);
     expect(fails(env({ BLOCK_ID: " " }))).toEqual(["BLOCK_ID: must not be empty"]);
     expect(fails(env({ AIOS_INIT_DATA: "{nope" }))[0]).toMatch(/^AIOS_INIT_DATA: AIOS_INIT_DATA is not JSON/);

@@ -43,6 +43,9 @@ export const policy = (name: string, code: string, settings = {}) => ({
   parameters: {},
 });
 
+/** The control token spawned instances get; `post` sends it, so control routes accept the calls. */
+export const CONTROL_TOKEN = "control-token-of-the-instance-tests";
+
 export const packet = (data: Record<string, unknown>, seq = 0) => ({
   packet: { session_id: "s-1", seq_no: seq, ts: Date.now(), data },
 });
@@ -71,13 +74,14 @@ export async function spawnInstance(
 ): Promise<SpawnedInstance> {
   const env = {
     ...process.env,
-    ...extraEnv,
     PORT: "0",
     BLOCK_ID: String(initData.blockId),
     INSTANCE_ID: String(initData.instanceId),
     CUDA_VISIBLE_DEVICES: "",
     NVIDIA_VISIBLE_DEVICES: "",
     AIOS_INIT_DATA: JSON.stringify(initData),
+    AIOS_CONTROL_TOKEN: CONTROL_TOKEN,
+    ...extraEnv,
   };
   const child = spawn(process.execPath, ["--import", "tsx", entry], { cwd: ROOT, env });
   const output: string[] = [];
@@ -103,6 +107,7 @@ export async function spawnInstance(
     async post(path, body) {
       const res = await fetch(url + path, {
         method: "POST",
+        headers: { authorization: `Bearer ${CONTROL_TOKEN}` },
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
       return { status: res.status, body: await res.json() };

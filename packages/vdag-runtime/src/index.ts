@@ -10,5 +10,10 @@ export * from "./policies";
 export * from "./pools";
 export * from "./quality";
 export * from "./quota";
-export type { ControllerRoutes, HealthView } from "./server";
+export {
+  CONTROLLER_ROUTES,
+  type ControllerRouteAccess,
+  type ControllerRoutes,
+  type HealthView,
+} from "./server";
 export * from "./stats";

@@ -83,59 +83,77 @@ const unknownSession = (res: ServerResponse, sid: string) =>
   sendError(res, 404, "quota", `no session ${sid}`);
 
 /**
- * The controller's routes (see README.md). `control` routes are the agent's alone: they rewire the
- * controller, read its policies' code, drain the quality samples (requests and answers) or forget
- * a session, so they need its control token. The API calls the rest itself (status, health check,
- * quota reads and reset, policy management).
+ * Who may call a route: `control` only with the controller's control token (the agent holds it,
+ * and carries the API's management commands to it); `data` the vDAG's requests and their tasks
+ * and quota reads; `probe` health checkers, status readers and scrapers.
  */
-const ROUTES = routes<{ run: Handler; control?: true }>({
-  "POST /v1/infer": { run: infer },
+export type ControllerRouteAccess = "control" | "data" | "probe";
+
+/**
+ * The controller's routes (see README.md). `control` routes rewire the controller, read its
+ * policies' code, run its policies (a health check, a management command), drain the quality
+ * samples (requests and answers) or change a session's quota, so they need its control token.
+ */
+export const CONTROLLER_ROUTES: Record<string, { run: Handler; access: ControllerRouteAccess }> = {
+  "POST /v1/infer": { access: "data", run: infer },
   "GET /v1/tasks/:taskId": {
+    access: "data",
     run: (ctl, _req, res, { taskId = "" }) => {
       const text = ctl.task(taskId);
       if (text === undefined) return sendError(res, 404, "request", `no finished task ${taskId}`);
       sendBody(res, 200, text);
     },
   },
-  "GET /status": { run: json(200, (ctl) => ctl.status()) },
+  "GET /status": { access: "probe", run: json(200, (ctl) => ctl.status()) },
   "GET /metrics": {
+    access: "probe",
     run: async (ctl, _req, res) =>
       sendBody(res, 200, await ctl.metrics.registry.metrics(), ctl.metrics.registry.contentType),
   },
   "GET /healthz": {
+    access: "probe",
     run: (ctl, _req, res) => sendJson(res, ctl.isStopping() ? 503 : 200, { ok: !ctl.isStopping() }),
   },
-  "GET /health": { run: json(200, (ctl) => ctl.healthView()) },
-  "GET /health/check": { run: async (ctl, _req, res) => sendJson(res, 200, await ctl.checkHealth()) },
+  "GET /health": { access: "probe", run: json(200, (ctl) => ctl.healthView()) },
+  "GET /health/check": {
+    access: "control",
+    run: async (ctl, _req, res) => sendJson(res, 200, await ctl.checkHealth()),
+  },
   "POST /health/mgmt": {
+    access: "control",
     run: async (ctl, req, res) => reply(res, await ctl.healthMgmt(await readJson(req, SMALL_BODY))),
   },
   "POST /quality/mgmt": {
+    access: "control",
     run: async (ctl, req, res) => reply(res, await ctl.qualityMgmt(await readJson(req, SMALL_BODY))),
   },
-  "GET /quality/samples": { control: true, run: qualitySamples },
-  "GET /config": { control: true, run: json(200, (ctl) => ctl.config()) },
+  "GET /quality/samples": { access: "control", run: qualitySamples },
+  "GET /config": { access: "control", run: json(200, (ctl) => ctl.config()) },
   "PUT /config": {
-    control: true,
+    access: "control",
     run: async (ctl, req, res) => {
       await ctl.setConfig(await readJson(req, CONFIG_BODY));
       sendJson(res, 200, { ok: true });
     },
   },
   "POST /quota/mgmt": {
+    access: "control",
     run: async (ctl, req, res) => reply(res, await ctl.quotaMgmt(await readJson(req, SMALL_BODY))),
   },
   "GET /quota/exists/:session": {
+    access: "data",
     run: (ctl, _req, res, { session = "" }) =>
       sendJson(res, 200, { sessionId: session, exists: ctl.quota.exists(session) }),
   },
   "POST /quota/reset/:session": {
+    access: "control",
     run: (ctl, _req, res, { session = "" }) => {
       if (!ctl.quota.reset(session)) return unknownSession(res, session);
       sendJson(res, 200, { ok: true, sessionId: session, count: 0 });
     },
   },
   "GET /quota/:session": {
+    access: "data",
     run: (ctl, _req, res, { session = "" }) =>
       sendJson(res, 200, {
         sessionId: session,
@@ -144,13 +162,14 @@ const ROUTES = routes<{ run: Handler; control?: true }>({
       }),
   },
   "DELETE /quota/:session": {
-    control: true,
+    access: "control",
     run: (ctl, _req, res, { session = "" }) => {
       if (!ctl.quota.delete(session)) return unknownSession(res, session);
       sendJson(res, 200, { ok: true, sessionId: session });
     },
   },
-});
+};
+const ROUTES = routes(CONTROLLER_ROUTES);
 
 async function infer(ctl: ControllerRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readJson(req, dataPlaneBodyLimit(ctl.settings.maxBodyMb));
@@ -182,7 +201,7 @@ export function createHandler(ctl: ControllerRoutes, active: { count: number }, 
         const miss = routeMiss(method, url, found?.allowed);
         return sendError(res, miss.status, "request", miss.message, {}, miss.headers);
       }
-      if (found.handler.control && !requireControlToken(req, res, controlToken)) return;
+      if (found.handler.access === "control" && !requireControlToken(req, res, controlToken)) return;
       await found.handler.run(ctl, req, res, found.params);
     } catch (err) {
       if (res.headersSent || err instanceof ClientAbort) return void res.destroy();

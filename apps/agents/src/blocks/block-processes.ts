@@ -93,6 +93,8 @@ export async function startInstance(driver: Driver, blockId: string, d: Desired,
     gpus: [],
     env: { BLOCK_ID: blockId, INSTANCE_ID: instanceId, AIOS_INIT_DATA: JSON.stringify(initData) },
     labels: { config: configKey },
+    // Its `/mgmt` and `/setParameters` take this token only; the agent alone holds it.
+    controlToken: newControlToken(),
   });
   return [instanceId, workload] as const;
 }

@@ -8,7 +8,7 @@ export interface InstanceReply {
   reply: unknown;
 }
 
-/** POSTs the same body to each instance's control route and collects every reply. */
+/** POSTs the same body to each instance's control route (with its control token) and collects every reply. */
 export function postToInstances(
   targets: Array<[string, Workload]>,
   path: "/mgmt" | "/setParameters",
@@ -17,7 +17,7 @@ export function postToInstances(
   return Promise.all(
     targets.map(async ([id, w]) => ({
       instanceId: id,
-      ...(await postControl(`${w.endpoint}${path}`, body)),
+      ...(await postControl(`${w.endpoint}${path}`, body, w.controlToken)),
     })),
   );
 }

@@ -2,9 +2,12 @@ import { resolve } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { TFunctionReplica } from "@aios/contracts";
 import {
+  CONTROL_TOKEN_ENV,
+  controlHeaders,
   findFreePort,
   type Logger,
   MAX_BODY_ENV,
+  newControlToken,
   ORPHAN_GUARD_PRELOAD,
   orphanGuardEnv,
   probeHostOf,
@@ -22,6 +25,8 @@ interface Replica {
   index: number;
   child: SupervisedChild;
   port: number;
+  /** Its `/management` takes this token only; it never leaves the agent. */
+  controlToken: string;
   state: TFunctionReplica;
 }
 
@@ -68,6 +73,7 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
   const startReplica = async (name: string, fn: HostedFunction, index: number, source: string) => {
     const port = await findFreePort();
     if (stopping) throw new Error("the agent is stopping");
+    const controlToken = newControlToken();
     const child = startChild({
       name: `${name}#${index}`,
       command: process.execPath,
@@ -79,6 +85,7 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
         AIOS_REPLICA_INDEX: String(index),
         PORT: String(port),
         HOST: opts.bindHost,
+        [CONTROL_TOKEN_ENV]: controlToken,
         AIOS_POLICY_CPU_MS: String(opts.limits.cpuTimeMs),
         AIOS_POLICY_MEMORY_MB: String(opts.limits.memoryMb),
         ...(opts.maxBodyMb !== undefined ? { [MAX_BODY_ENV]: String(opts.maxBodyMb) } : {}),
@@ -89,6 +96,7 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
       index,
       child,
       port,
+      controlToken,
       state: { index, endpoint: null, status: "starting", pid: child.pid },
     };
     fn.replicas.set(index, replica);
@@ -188,6 +196,32 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
     },
 
     hostedNames: () => [...hosted.keys()],
+
+    /**
+     * A management command for one ready replica of a function (`replica`, else the first ready
+     * one), sent with that replica's control token: the policy's answer and the replica's index.
+     */
+    async management(name: string, replica: number | undefined, action: string, data: unknown) {
+      const ready = [...(hosted.get(name)?.replicas.values() ?? [])].filter(
+        (r) => r.state.status === "ready" && (replica === undefined || r.index === replica),
+      );
+      const target = ready.sort((a, b) => a.index - b.index)[0];
+      if (!target)
+        throw new Error(
+          replica === undefined
+            ? `no ready replica of function ${name} runs here`
+            : `replica ${replica} of function ${name} is not ready here`,
+        );
+      const host = probeHostOf(opts.bindHost);
+      const address = host.includes(":") ? `[${host}]` : host;
+      const res = await fetch(`http://${address}:${target.port}/management`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...controlHeaders(target.controlToken) },
+        body: JSON.stringify({ action, data }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      return { replica: target.index, status: res.status, reply: (await res.json()) as unknown };
+    },
 
     /** Stops every replica, after giving a reconcile under way a moment to finish its starts. */
     async stopAll(): Promise<void> {

@@ -1,5 +1,12 @@
 import { type ApiClient, isTransientApiError } from "@aios/client";
-import type { TQualitySample, TVdagControllerConfig, TVdagControllerStatus } from "@aios/contracts";
+import {
+  type TQualitySample,
+  type TVdagControlAnswer,
+  type TVdagControlJob,
+  type TVdagControllerConfig,
+  type TVdagControllerStatus,
+  vdagControlRoute,
+} from "@aios/contracts";
 import { controlHeaders, fetchJson, type Logger, newControlToken } from "@aios/service-kit";
 import { controllerEntry } from "@aios/vdag-runtime/entry";
 import { configHash, type Driver, DriverClosedError, hasExited, type Workload } from "../drivers/driver";
@@ -145,6 +152,26 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
 
   return Object.assign(controllers, {
     logs: (id: string) => hosted.get(id)?.workload?.logs(5_000) ?? [],
+    /**
+     * A call on one of the controller's control routes for the API (a health check, a quota reset,
+     * a policy's management command), sent with the controller's control token: its HTTP status
+     * and JSON body, as it answered.
+     */
+    async control(controllerId: string, call: TVdagControlJob["call"]): Promise<TVdagControlAnswer> {
+      const w = hosted.get(controllerId)?.workload;
+      if (!w) throw new Error(`no vDAG controller ${controllerId} runs here`);
+      const [method, path, body] = vdagControlRoute(call);
+      const res = await fetch(`${w.endpoint}${path}`, {
+        method,
+        headers: {
+          ...controlHeaders(w.controlToken),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      return { status: res.status, body: (await res.json().catch(() => ({}))) as unknown };
+    },
   });
 }
 

@@ -53,26 +53,34 @@ type Route = (ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, pa
 const CONTROL_BODY = 1024 * 1024;
 
 /**
+ * Who may call a route: `control` only the agent, with the executor's control token; `data` the
+ * API and vDAG controllers sending requests; `probe` health checkers, the API's status reads, scrapers.
+ */
+export type ExecutorRouteAccess = "control" | "data" | "probe";
+
+/**
  * Routes of the executor: the instance protocol for clients plus the agent's endpoints. The
  * agent's (`/instances`, `/desired`, `/mgmt/<service>`) need its control token; `/infer`,
  * `/health`, `/status` and `/metrics` serve the API, vDAG controllers and scrapers as they are.
  */
-const ROUTES = routes<{ run: Route; control?: true }>({
-  "POST /infer": { run: infer },
-  "GET /health": { run: (ctx, _req, res) => health(ctx, res) },
-  "GET /status": { run: (ctx, _req, res) => sendJson(res, 200, buildStatus(ctx)) },
+export const EXECUTOR_ROUTES: Record<string, { run: Route; access: ExecutorRouteAccess }> = {
+  "POST /infer": { access: "data", run: infer },
+  "GET /health": { access: "probe", run: (ctx, _req, res) => health(ctx, res) },
+  "GET /status": { access: "probe", run: (ctx, _req, res) => sendJson(res, 200, buildStatus(ctx)) },
   "GET /metrics": {
+    access: "probe",
     run: async (ctx, _req, res) =>
       sendBody(res, 200, await ctx.metrics.registry.metrics(), ctx.metrics.registry.contentType),
   },
-  "GET /desired": { control: true, run: (ctx, _req, res) => sendJson(res, 200, ctx.desired.snapshot()) },
+  "GET /desired": { access: "control", run: (ctx, _req, res) => sendJson(res, 200, ctx.desired.snapshot()) },
   "GET /instances": {
-    control: true,
+    access: "control",
     run: (ctx, _req, res) => sendJson(res, 200, { instances: instanceList(ctx.mapper) }),
   },
-  "PUT /instances": { control: true, run: putInstances },
-  "POST /mgmt/:service": { control: true, run: serviceMgmt },
-});
+  "PUT /instances": { access: "control", run: putInstances },
+  "POST /mgmt/:service": { access: "control", run: serviceMgmt },
+};
+const ROUTES = routes(EXECUTOR_ROUTES);
 
 export function createHandler(ctx: HandlerContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -85,7 +93,7 @@ export function createHandler(ctx: HandlerContext) {
         const miss = routeMiss(method, url, found?.allowed);
         return sendError(res, miss.status, "request", miss.message, {}, miss.headers);
       }
-      if (found.handler.control && !requireControlToken(req, res, ctx.controlToken)) return;
+      if (found.handler.access === "control" && !requireControlToken(req, res, ctx.controlToken)) return;
       await found.handler.run(ctx, req, res, found.params);
     } catch (err) {
       if (res.headersSent) return void res.destroy();

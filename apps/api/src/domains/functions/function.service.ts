@@ -1,5 +1,11 @@
-import type { TFunctionReplica, TPolicyCallResult, TPolicyFunctionRecord } from "@aios/contracts";
+import {
+  type TFunctionReplica,
+  type TPolicyCallResult,
+  type TPolicyFunctionRecord,
+  ZPolicyCallResult,
+} from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
+import { z } from "zod";
 import { assertClusterScope } from "../../cluster-scope";
 import { ConflictError, NotFoundError, OperationalError } from "../../errors";
 import { checkPolicyCommand, checkPolicyValues } from "../policies/policy-contract";
@@ -8,6 +14,13 @@ import { asObject, sameDoc } from "../registry/doc";
 import { callReplica } from "./replica-client";
 
 type FunctionRow = Prisma.PolicyFunctionGetPayload<object>;
+
+/** What the agent answers a `function.management` job. */
+const ZFunctionManagementAnswer = z.object({
+  replica: z.number().int(),
+  status: z.number().int(),
+  reply: z.unknown(),
+});
 
 interface FunctionDoc {
   settings: Record<string, unknown>;
@@ -73,6 +86,38 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
     });
     await queues.enqueue(r.clusterId ?? "local", { type: "function.reconcile", name: r.name, revision });
     return toFunctionRecord(updated);
+  };
+
+  /**
+   * A management command goes through the agent of the function's cluster: a replica's
+   * `/management` takes its control token only, which the agent alone holds.
+   */
+  const managementThroughAgent = async (
+    r: FunctionRow,
+    command: { action: string; data?: unknown },
+    replica: number | undefined,
+  ): Promise<TPolicyCallResult & { replica: number }> => {
+    const requestId = `${r.name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const clusterId = r.clusterId ?? "local";
+    const answer = ZFunctionManagementAnswer.safeParse(
+      await queues.ask(clusterId, {
+        type: "function.management",
+        name: r.name,
+        action: command.action,
+        data: command.data,
+        requestId,
+        ...(replica === undefined ? {} : { replica }),
+      }),
+    );
+    if (!answer.success)
+      throw new OperationalError(
+        `the agent of cluster ${clusterId} did not answer function ${r.name}'s command`,
+      );
+    const { status, reply } = answer.data;
+    const result = ZPolicyCallResult.safeParse(reply);
+    if ((status !== 200 && status !== 422) || !result.success)
+      throw new OperationalError(`replica ${answer.data.replica} of ${r.name} answered HTTP ${status}`);
+    return { ...result.data, replica: answer.data.replica };
   };
 
   return {
@@ -166,7 +211,10 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
       return toFunctionRecord(await db.policyFunction.update({ where: { name }, data: { status, doc } }));
     },
 
-    /** Calls one ready replica (round robin), trying the next one when a replica cannot be reached. */
+    /**
+     * Calls one ready replica (round robin), trying the next one when a replica cannot be reached;
+     * a management command goes through the function's agent.
+     */
     async invoke(
       name: string,
       path: "invoke" | "management",
@@ -177,6 +225,7 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
       if (path === "management") {
         const command = body as { action: string; data?: unknown };
         await checkPolicyCommand(db, r.policyRuleURI, command.action, command.data);
+        return managementThroughAgent(r, command, replica);
       }
       const ready = docOf(r).replicaStates.filter((x) => x.status === "ready" && x.endpoint);
       const candidates = replica === undefined ? ready : ready.filter((x) => x.index === replica);

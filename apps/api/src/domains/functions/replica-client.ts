@@ -1,9 +1,9 @@
 import { type TPolicyCallResult, ZPolicyCallResult } from "@aios/contracts";
 
-/** POSTs to a function replica's HTTP route and validates its answer. */
+/** POSTs to a function replica's data route (`/invoke`) and validates its answer. */
 export async function callReplica(
   endpoint: string,
-  path: "invoke" | "management",
+  path: "invoke",
   body: unknown,
   timeoutMs = 10_000,
 ): Promise<TPolicyCallResult> {

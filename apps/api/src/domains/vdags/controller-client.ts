@@ -1,7 +1,10 @@
 import {
   fieldIssues,
   issuesLine,
+  type TVdagControlAnswer,
+  type TVdagControlJob,
   type TVdagInferRequest,
+  vdagControlRoute,
   ZVdagControllerStatus,
   ZVdagHealthView,
   ZVdagMgmtReply,
@@ -20,6 +23,12 @@ export interface ControllerAnswer {
 
 export type ControllerPolicyService = "quota" | "health" | "quality";
 
+/**
+ * How a call on one of the controller's control routes reaches it: through the agent of its
+ * cluster, the one holder of the controller's control token (a `vdag.control` job).
+ */
+export type ControllerControl = (call: TVdagControlJob["call"]) => Promise<TVdagControlAnswer>;
+
 const INFER_TIMEOUT_MS = 300_000;
 const CALL_TIMEOUT_MS = 10_000;
 const enc = encodeURIComponent;
@@ -28,9 +37,14 @@ const enc = encodeURIComponent;
  * The API's one way to reach a vDAG's controller: every route it calls, with its answer checked
  * against the route's schema (`@aios/contracts` vdag-controller-api). Unreachable or malformed answers
  * are operational errors naming the vDAG and the route; the controller's own refusals keep their
- * meaning (429 quota, other 4xx the caller's mistake).
+ * meaning (429 quota, other 4xx the caller's mistake). Data routes and probes are called directly;
+ * control routes (a health check, a quota reset, management) go through `control`.
  */
-export function vdagControllerClient(vdagURI: string, controller: { url: string }) {
+export function vdagControllerClient(
+  vdagURI: string,
+  controller: { url: string },
+  control: ControllerControl,
+) {
   const reach = async (method: string, path: string, init: RequestInit, timeoutMs: number) => {
     try {
       return await fetch(`${controller.url}${path}`, {
@@ -45,24 +59,18 @@ export function vdagControllerClient(vdagURI: string, controller: { url: string 
     }
   };
 
-  const call = async <S extends z.ZodType>(
+  /** The controller's answer to `route`, read by its schema; a refusal keeps its meaning. */
+  const check = <S extends z.ZodType>(
     schema: S,
-    method: "GET" | "POST",
-    path: string,
-    body?: unknown,
-  ): Promise<z.infer<S>> => {
-    const init: RequestInit =
-      body === undefined
-        ? {}
-        : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
-    const res = await reach(method, path, init, CALL_TIMEOUT_MS);
-    const json = (await res.json().catch(() => undefined)) as unknown;
-    const route = `${method} ${path}`;
-    if (!res.ok) {
-      const message = (asObject(asObject(json).error).message as string | undefined) ?? `HTTP ${res.status}`;
-      const text = `the controller of vDAG ${vdagURI} answered ${route} with ${res.status}: ${message}`;
-      if (res.status === 429) throw new QuotaExceededError(text);
-      throw res.status < 500 ? new UserError(text) : new OperationalError(text);
+    route: string,
+    status: number,
+    json: unknown,
+  ): z.infer<S> => {
+    if (status < 200 || status >= 300) {
+      const message = (asObject(asObject(json).error).message as string | undefined) ?? `HTTP ${status}`;
+      const text = `the controller of vDAG ${vdagURI} answered ${route} with ${status}: ${message}`;
+      if (status === 429) throw new QuotaExceededError(text);
+      throw status < 500 ? new UserError(text) : new OperationalError(text);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
@@ -71,6 +79,25 @@ export function vdagControllerClient(vdagURI: string, controller: { url: string 
       );
     }
     return parsed.data;
+  };
+
+  const call = async <S extends z.ZodType>(
+    schema: S,
+    method: "GET" | "POST",
+    path: string,
+  ): Promise<z.infer<S>> => {
+    const res = await reach(method, path, {}, CALL_TIMEOUT_MS);
+    const json = (await res.json().catch(() => undefined)) as unknown;
+    return check(schema, `${method} ${path}`, res.status, json);
+  };
+
+  const controlCall = async <S extends z.ZodType>(
+    schema: S,
+    request: TVdagControlJob["call"],
+  ): Promise<z.infer<S>> => {
+    const [method, path] = vdagControlRoute(request);
+    const answer = await control(request);
+    return check(schema, `${method} ${path}`, answer.status, answer.body);
   };
 
   return {
@@ -95,11 +122,11 @@ export function vdagControllerClient(vdagURI: string, controller: { url: string 
       return { status: res.status, body: asObject(await res.json().catch(() => ({}))) };
     },
     status: () => call(ZVdagControllerStatus, "GET", "/status"),
-    healthCheck: () => call(ZVdagHealthView, "GET", "/health/check"),
+    healthCheck: () => controlCall(ZVdagHealthView, { route: "health.check" }),
     quota: (sessionId: string) => call(ZVdagQuotaView, "GET", `/quota/${enc(sessionId)}`),
-    quotaReset: (sessionId: string) => call(ZVdagQuotaReset, "POST", `/quota/reset/${enc(sessionId)}`),
+    quotaReset: (sessionId: string) => controlCall(ZVdagQuotaReset, { route: "quota.reset", sessionId }),
     mgmt: (service: ControllerPolicyService, action: string, data: unknown) =>
-      call(ZVdagMgmtReply, "POST", `/${service}/mgmt`, { action, data }),
+      controlCall(ZVdagMgmtReply, { route: "mgmt", service, action, data }),
   };
 }
 

@@ -3,13 +3,15 @@ import {
   type TVdagInferRequest,
   type TVdagTask,
   type TVdagTraceStep,
+  ZVdagControlAnswer,
   ZVdagTask,
   ZVdagTraceStep,
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import type { Logger } from "@aios/service-kit";
-import { NotFoundError } from "../../errors";
+import { NotFoundError, OperationalError } from "../../errors";
 import { checkPolicyCommand } from "../policies/policy-contract";
+import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
 import {
   type ControllerAnswer,
@@ -27,10 +29,24 @@ const TASK_KIND = "vdag.infer";
  * Every request becomes a task in Postgres with its trace (written after the answer, off the
  * request's path); `async` requests are answered at once with the task id and run in the background.
  */
-export function createVdagInference(db: Db, vdags: VdagControllers, log: Logger) {
-  /** The typed client of the controller serving a vDAG (404 unless it exists, 503 unless it runs). */
-  const controllerOf = async (vdagURI: string) =>
-    vdagControllerClient(vdagURI, await vdags.controllerOf(vdagURI));
+export function createVdagInference(db: Db, vdags: VdagControllers, log: Logger, queues: ClusterQueues) {
+  /**
+   * The typed client of the controller serving a vDAG (404 unless it exists, 503 unless it runs).
+   * Its control calls go through the agent of the controller's cluster, which holds its token.
+   */
+  const controllerOf = async (vdagURI: string) => {
+    const c = await vdags.controllerOf(vdagURI);
+    return vdagControllerClient(vdagURI, c, async (call) => {
+      const requestId = `${c.id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const clusterId = c.clusterId ?? "local";
+      const answer = ZVdagControlAnswer.safeParse(
+        await queues.ask(clusterId, { type: "vdag.control", controllerId: c.id, call, requestId }),
+      );
+      if (!answer.success)
+        throw new OperationalError(`the agent of cluster ${clusterId} did not answer the controller's call`);
+      return answer.data;
+    });
+  };
 
   const forward = async (
     vdagURI: string,

@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { PolicyInstance } from "@aios/policy-runtime";
+import {
+  type BodyLimit,
+  ClientAbort,
+  parseJsonBody,
+  RequestError,
+  readBody,
+  requireControlToken,
+  routeMiss,
+  routes,
+  sendJson,
+} from "@aios/service-kit";
+import { errorInfo } from "../jobs/policy-run";
+
+/**
+ * Who may call a route: `control` only the agent, with the replica's control token (a management
+ * command changes the policy's state); `data` the API's invokes; `probe` health checkers.
+ */
+export type ReplicaRouteAccess = "control" | "data" | "probe";
+
+interface ReplicaContext {
+  instance: PolicyInstance;
+  bodyLimit: BodyLimit;
+}
+
+type Run = (ctx: ReplicaContext, req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+/** A replica's answer to a policy call: its output or error, with the policy's logs. */
+async function callPolicy(
+  ctx: ReplicaContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  call: (body: { input?: unknown; action?: string; data?: unknown }) => ReturnType<PolicyInstance["eval"]>,
+) {
+  const text = (await readBody(req, ctx.bodyLimit)).toString("utf8");
+  const body = (text.trim() === "" ? {} : parseJsonBody(text)) as {
+    input?: unknown;
+    action?: string;
+    data?: unknown;
+  };
+  const r = await call(body);
+  const payload = r.ok
+    ? { ok: true, output: r.value, logs: r.logs, durationMs: r.durationMs }
+    : { ok: false, error: errorInfo(r.error), logs: r.logs, durationMs: r.durationMs };
+  sendJson(res, r.ok ? 200 : 422, payload);
+}
+
+/** The routes of a function replica, each with who may call it. */
+export const REPLICA_ROUTES: Record<string, { run: Run; access: ReplicaRouteAccess }> = {
+  "GET /health": {
+    access: "probe",
+    run: (ctx, _req, res) => sendJson(res, 200, { status: "healthy", kind: ctx.instance.kind }),
+  },
+  "POST /invoke": {
+    access: "data",
+    run: (ctx, req, res) => callPolicy(ctx, req, res, (b) => ctx.instance.eval(b.input)),
+  },
+  "POST /management": {
+    access: "control",
+    run: (ctx, req, res) =>
+      callPolicy(ctx, req, res, (b) => ctx.instance.management(String(b.action ?? ""), b.data)),
+  },
+};
+const ROUTES = routes(REPLICA_ROUTES);
+
+/**
+ * The replica's HTTP handler. A control route without the control token (`null`: the opt-out,
+ * loopback only) is answered 401 naming the route; a body over the limit or not JSON is the
+ * request's own mistake (its status, as invalid input).
+ */
+export function createReplicaHandler(ctx: ReplicaContext, controlToken: string | null) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const method = req.method ?? "GET";
+    const url = req.url ?? "/";
+    let found: ReturnType<typeof ROUTES>;
+    try {
+      found = ROUTES(method, url);
+    } catch (err) {
+      fail(res, err as Error);
+      return;
+    }
+    if (!found || "allowed" in found) {
+      const miss = routeMiss(method, url, found?.allowed);
+      for (const [name, value] of Object.entries(miss.headers)) res.setHeader(name, value);
+      sendJson(res, miss.status, { error: miss.message });
+      return;
+    }
+    const route = found.handler;
+    if (route.access === "control" && !requireControlToken(req, res, controlToken)) return;
+    void Promise.resolve()
+      .then(() => route.run(ctx, req, res))
+      .catch((err: Error) => fail(res, err));
+  };
+}
+
+function fail(res: ServerResponse, err: Error): void {
+  if (err instanceof ClientAbort) return void res.destroy(); // nobody reads the answer
+  if (res.headersSent) return void res.destroy();
+  if (err instanceof RequestError) {
+    const error = { kind: "invalid_input" as const, message: err.message };
+    sendJson(res, err.status, { ok: false, error, logs: [], durationMs: 0 });
+    return;
+  }
+  sendJson(res, 500, { ok: false, error: errorInfo(err), logs: [], durationMs: 0 });
+}
