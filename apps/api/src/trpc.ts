@@ -88,7 +88,7 @@ export const router = t.router;
 export const publicProcedure = t.procedure.use(mapErrors);
 export const viewerProcedure = publicProcedure.use(requireRole("viewer"));
 export const operatorProcedure = publicProcedure.use(requireRole("operator"));
-/** For mutations that change state (not for runs and dry runs). */
+/** For what changes state or runs code (executes, invokes, dry runs, management commands): audited. */
 export const changeProcedure = operatorProcedure.use(audited);
 export const adminProcedure = publicProcedure.use(requireRole("admin"));
 /** For admin mutations that change state (the network's governing rules). */

@@ -1,6 +1,6 @@
 import { ZDnsLabel, ZPolicyCallResult, ZPolicyFunctionRecord } from "@aios/contracts";
 import { z } from "zod";
-import { changeProcedure, operatorProcedure, router, viewerProcedure } from "../../trpc";
+import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures } from "../registry/procedures";
 
 const ZJsonObject = z.record(z.string(), z.unknown());
@@ -35,13 +35,13 @@ export const functionsRouter = router({
     .input(ZName)
     .output(ZPolicyFunctionRecord)
     .mutation(({ ctx, input }) => ctx.services.functions.remove(input.name)),
-  invoke: operatorProcedure
+  invoke: changeProcedure
     .input(ZName.extend({ input: z.unknown(), replica: z.number().int().min(0).optional() }))
     .output(ZInvokeResult)
     .mutation(({ ctx, input }) =>
       ctx.services.functions.invoke(input.name, "invoke", { input: input.input }, input.replica),
     ),
-  management: operatorProcedure
+  management: changeProcedure
     .input(
       ZName.extend({
         action: z.string().min(1),

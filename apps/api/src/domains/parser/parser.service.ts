@@ -54,14 +54,13 @@ export function createParserService(deps: ParserDeps) {
     async apply(document: unknown, principal: Principal | null): Promise<ApplyOutcome> {
       const spec = parse(document);
       const outcome = await dispatch(deps, spec, principal);
-      if (!outcome.dryRun) {
-        await deps.audit.record(principal, {
-          action: `parser.${spec.action}`,
-          target: outcome.target,
-          input: spec.document,
-          decision: { created: outcome.created },
-        });
-      }
+      // A dry run stores nothing but runs the pre-check policies: it is recorded too.
+      await deps.audit.record(principal, {
+        action: `parser.${spec.action}`,
+        target: outcome.target,
+        input: spec.document,
+        decision: { created: outcome.created, ...(outcome.dryRun ? { dryRun: true } : {}) },
+      });
       return outcome;
     },
   };

@@ -7,7 +7,7 @@ import {
   ZPolicySource,
 } from "@aios/contracts";
 import { z } from "zod";
-import { changeProcedure, operatorProcedure, router, viewerProcedure } from "../../trpc";
+import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
 import {
   ZCreatePolicyRequest,
@@ -44,13 +44,14 @@ export const policiesRouter = router({
     .output(ZCreated)
     .mutation(({ ctx, input }) => ctx.services.policies.createVersion(input)),
   /** Execution type 2: the central executor (stateless; warm isolates). */
-  execute: operatorProcedure
+  execute: changeProcedure
     .input(ZExecuteRequest)
     .output(ZPolicyCallResult)
     .mutation(({ ctx, input }) =>
       ctx.services.policyRuntime.execute(input.policyRuleURI, input.input, input),
     ),
-  dryRun: viewerProcedure
+  /** Runs the policy's code on a sample input: operator+, audited like every run. */
+  dryRun: changeProcedure
     .input(ZDryRunRequest)
     .output(ZDryRunResult)
     .mutation(({ ctx, input }) => ctx.services.policyRuntime.dryRun(input)),

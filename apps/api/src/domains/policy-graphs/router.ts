@@ -1,6 +1,6 @@
 import { ZPolicyErrorInfo, ZPolicyGraphRecord } from "@aios/contracts";
 import { z } from "zod";
-import { changeProcedure, operatorProcedure, router, viewerProcedure } from "../../trpc";
+import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures } from "../registry/procedures";
 
 const ZNameSegment = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '-' or '_'");
@@ -44,7 +44,7 @@ export const graphsRouter = router({
     .mutation(({ ctx, input }) => ctx.services.graphs.create(input)),
   ...readProcedures({ record: ZPolicyGraphRecord, key: "graphURI", reader: (s) => s.registries.graphs }),
   list: viewerProcedure.output(z.array(ZPolicyGraphRecord)).query(({ ctx }) => ctx.services.graphs.list()),
-  execute: operatorProcedure
+  execute: changeProcedure
     .input(z.object({ graphURI: z.string().min(1), input: z.unknown() }))
     .output(ZGraphExecution)
     .mutation(({ ctx, input }) => ctx.services.graphs.execute(input.graphURI, input.input)),

@@ -76,8 +76,8 @@ export const vdagsRouter = router({
     .input(ZUri)
     .output(ZVdagControllerStatus)
     .query(async ({ ctx, input }) => (await ctx.services.vdagInference.controller(input.vdagURI)).status()),
-  /** Runs the vDAG health check now and returns its verdict. */
-  healthCheck: viewerProcedure
+  /** Runs the vDAG health check (its policy) now and returns its verdict: operator+, audited. */
+  healthCheck: changeProcedure
     .input(ZUri)
     .output(ZVdagHealthView)
     .query(async ({ ctx, input }) =>
