@@ -3,6 +3,7 @@ import { DEFAULT_MAX_BODY_MB, type Logger } from "@aios/service-kit";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { resolvePrincipal } from "./auth/resolve-principal";
 import { dataPlaneHandler } from "./data-plane/routes";
+import { withBodyLimit } from "./input-guard";
 import { appRouter } from "./router";
 import type { Services } from "./services";
 
@@ -11,26 +12,29 @@ export interface ApiServerOptions {
   log: Logger;
   /** Browser origin allowed to call the API directly (the console normally goes through its own proxy). */
   webOrigin: string;
-  /** The largest body the data plane reads, in MiB (`AIOS_MAX_BODY_MB`, 16); larger ones are answered 413. */
+  /** The largest body the API reads (tRPC and the data plane), in MiB (`AIOS_MAX_BODY_MB`, 16); larger ones are answered 413. */
   maxBodyMb?: number;
 }
 
 /** The management plane's HTTP server: tRPC under /trpc, health at /healthz. */
 export function createApiServer({ services, log, webOrigin, maxBodyMb }: ApiServerOptions): Server {
   const dataPlane = dataPlaneHandler({ services, log, maxBodyMb: maxBodyMb ?? DEFAULT_MAX_BODY_MB });
-  const trpc = createHTTPHandler({
-    router: appRouter,
-    basePath: "/trpc/",
-    createContext: async ({ req }) => ({
-      services,
-      log,
-      principal: await resolvePrincipal(services, req.headers.authorization),
+  const trpc = withBodyLimit(
+    createHTTPHandler({
+      router: appRouter,
+      basePath: "/trpc/",
+      createContext: async ({ req }) => ({
+        services,
+        log,
+        principal: await resolvePrincipal(services, req.headers.authorization),
+      }),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR")
+          log.error("trpc error", { path, err: error.cause ?? error });
+      },
     }),
-    onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR")
-        log.error("trpc error", { path, err: error.cause ?? error });
-    },
-  });
+    maxBodyMb ?? DEFAULT_MAX_BODY_MB,
+  );
   return createServer((req, res) => {
     if (req.headers.origin === webOrigin) allowOrigin(res, webOrigin);
     if (req.method === "OPTIONS") {

@@ -6,6 +6,7 @@ import { ZodError } from "zod";
 import { hasRole, mayActAsAgent, type RankedRole } from "./auth/principal";
 import type { Context } from "./context";
 import { AppError, type FieldIssue, httpStatusOf, NotFoundError, newErrorRef, UserError } from "./errors";
+import { guardInput } from "./input-guard";
 
 /**
  * tRPC's code for an HTTP status: tRPC's own code-to-status table turned around, so the statuses
@@ -85,7 +86,7 @@ const audited = t.middleware(async ({ ctx, path, getRawInput, next }) => {
 });
 
 export const router = t.router;
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(mapErrors).use(guardInput);
 export const viewerProcedure = publicProcedure.use(requireRole("viewer"));
 export const operatorProcedure = publicProcedure.use(requireRole("operator"));
 /** For what changes state or runs code (executes, invokes, dry runs, management commands): audited. */

@@ -125,7 +125,7 @@ describe("the API's data plane answers client mistakes with a 4xx naming the pro
       });
       expect(r.status).toBe(400);
       expect(r.body.error.message).toBe(
-        "data.items.0.text: it contains a NUL character (\\u0000), which cannot be stored",
+        "data.items[0].text: contains a NUL character (\\u0000), which cannot be stored",
       );
     }
     expect(controller.received.length).toBe(sent);

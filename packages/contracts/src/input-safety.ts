@@ -24,37 +24,36 @@ function unstorable(s: string): string | undefined {
 /** Strings, objects and arrays can hold something unstorable; numbers, booleans and null cannot. */
 const isWalked = (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null);
 
-const pathOf = (root: string, keys: readonly PropertyKey[]) => {
-  const rest = formatPath(keys);
-  if (!root) return rest || "(input)";
-  if (!rest) return root;
-  return rest.startsWith("[") ? `${root}${rest}` : `${root}.${rest}`;
-};
+export interface InputWalk {
+  /** Keys in front of every path, as `fieldIssues`' `under` (`["input"]` -> `input.packet.data`). */
+  under?: readonly PropertyKey[];
+  /** The path of the value itself, when it is the problem and `under` is empty: `(input)`, `(body)`. */
+  root?: string;
+  maxDepth?: number;
+}
 
 /**
  * The first thing in a JSON-like value that no store of ours can take: a string or key with a NUL
- * or a lone surrogate, or nesting deeper than `maxDepth`, as `{path, message}` (the path from
- * `root`, `items[2].text`). Walked with a stack of its own, so any depth is measured without
- * recursion, and each value is visited once.
+ * or a lone surrogate, or nesting deeper than `maxDepth` (MAX_INPUT_DEPTH), as `{path, message}`
+ * with the path written as the one formatter writes it (`items[2].text`). Walked with a stack of its
+ * own, so any depth is measured without recursion, and each value is visited once.
  */
-export function unsafeInputIssue(
-  value: unknown,
-  root = "",
-  maxDepth = MAX_INPUT_DEPTH,
-): FieldIssue | undefined {
+export function unsafeInputIssue(value: unknown, walk: InputWalk = {}): FieldIssue | undefined {
+  const { under = [], root = "(input)", maxDepth = MAX_INPUT_DEPTH } = walk;
+  const pathOf = (keys: readonly PropertyKey[]) => formatPath([...under, ...keys]) || root;
   const stack: Array<{ value: unknown; keys: PropertyKey[] }> = [{ value, keys: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
     const { value: v, keys } = item;
     if (typeof v === "string") {
       const why = unstorable(v);
-      if (why) return { path: pathOf(root, keys), message: why };
+      if (why) return { path: pathOf(keys), message: why };
       continue;
     }
     if (v === null || typeof v !== "object") continue;
     if (keys.length >= maxDepth) {
       return {
-        path: pathOf(root, keys),
-        message: `nests deeper than ${maxDepth} levels of objects and arrays (MAX_INPUT_DEPTH)`,
+        path: pathOf(keys),
+        message: `nests deeper than ${maxDepth} levels of objects and arrays${maxDepth === MAX_INPUT_DEPTH ? " (MAX_INPUT_DEPTH)" : ""}`,
       };
     }
     if (Array.isArray(v)) {
@@ -67,7 +66,7 @@ export function unsafeInputIssue(
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, x] = entries[i]!;
       const why = unstorable(key);
-      if (why) return { path: pathOf(root, [...keys, key]), message: `its key ${why}` };
+      if (why) return { path: pathOf([...keys, key]), message: `its key ${why}` };
       if (isWalked(x)) stack.push({ value: x, keys: [...keys, key] });
     }
   }

@@ -12,8 +12,8 @@ describe("unsafeInputIssue", () => {
       path: "items[1].text",
       message: "contains a NUL character (\\u0000), which cannot be stored",
     });
-    expect(unsafeInputIssue({ name: "ab\ud800" }, "(body)")).toEqual({
-      path: "(body).name",
+    expect(unsafeInputIssue({ name: "ab\ud800" }, { under: ["input"] })).toEqual({
+      path: "input.name",
       message: "contains a lone surrogate (\\ud800) at character 2, which is not valid Unicode text",
     });
     expect(unsafeInputIssue("\udc00")?.path).toBe("(input)");

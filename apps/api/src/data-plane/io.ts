@@ -3,11 +3,13 @@ import {
   BodyTooLarge,
   dataPlaneBodyLimit,
   type Logger,
+  MAX_JSON_DEPTH,
   RequestError,
   type RouteParams,
   readJson,
 } from "@aios/service-kit";
 import { httpStatusOf, newErrorRef, PayloadTooLargeError, UserError } from "../errors";
+import { assertStorableInput } from "../input-guard";
 import type { Services } from "../services";
 
 /** What the data plane's routes work with. */
@@ -31,10 +33,15 @@ export type Stage = "request" | "executor" | "controller";
 
 /**
  * The body as JSON, refused past `AIOS_MAX_BODY_MB` (413, answered before the connection closes),
- * when it is not JSON or nests deeper than 256 levels (400): the shared reader of `@aios/service-kit`.
+ * when it is not JSON or nests deeper than 256 levels (400): the shared reader of `@aios/service-kit`;
+ * then refused when a string or key holds a NUL or lone surrogate (400 naming the field: `input-guard.ts`).
  */
-export const readJsonBody = (plane: DataPlane, req: IncomingMessage): Promise<unknown> =>
-  readJson(req, dataPlaneBodyLimit(plane.maxBodyMb));
+export async function readJsonBody(plane: DataPlane, req: IncomingMessage): Promise<unknown> {
+  const body = await readJson(req, dataPlaneBodyLimit(plane.maxBodyMb));
+  // The data plane's depth is every hop's (service-kit's MAX_JSON_DEPTH, checked before parsing).
+  assertStorableInput(body, { root: "(body)", maxDepth: MAX_JSON_DEPTH });
+  return body;
+}
 
 export function send(
   res: ServerResponse,

@@ -5,7 +5,6 @@ import { resolvePrincipal } from "../auth/resolve-principal";
 import { UserError } from "../errors";
 import { assertDataAccess } from "./authorize";
 import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./io";
-import { assertNoNul } from "./json-guards";
 
 /**
  * Who sent the request, for the controller's quota of requests without a session_id: the API
@@ -38,7 +37,6 @@ export const handleVdagInfer: DataPlaneRoute = async (plane, req, res, { vdagURI
       const issues = fieldIssues(parsed.error, "(body)");
       throw new UserError(issuesLine(issues), issues);
     }
-    assertNoNul(parsed.data);
     const caller = callerOf(principal, req);
     const async = ["1", "true"].includes(query.get("async") ?? "");
     if (async) return send(res, 202, await services.vdagInference.submit(vdagURI, parsed.data, caller));

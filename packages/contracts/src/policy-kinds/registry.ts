@@ -66,7 +66,7 @@ function unknownKind(kind: string): { ok: false; errors: TSpecError[] } {
 
 /** What no store can take (a NUL or lone surrogate, nesting past MAX_INPUT_DEPTH) is refused first. */
 function validate<T>(schema: z.ZodType, value: unknown, root: string): TPolicyValidation<T> {
-  const unsafe = unsafeInputIssue(value, root);
+  const unsafe = unsafeInputIssue(value, { under: [root] });
   if (unsafe) return { ok: false, errors: [unsafe] };
   const result = safeParseSpec(schema, value, [root]);
   return result.ok ? { ok: true, value: result.data as T } : result;
