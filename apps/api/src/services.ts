@@ -90,7 +90,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     queues,
     audit,
     tokens: createTokenService(db),
-    joinTokens: createJoinTokenService(db),
+    joinTokens: createJoinTokenService(db, audit),
     health: createHealthService({ db, queues, agentStaleSeconds: config.agentStaleSeconds }),
     clusters,
     clusterStability,

@@ -8,9 +8,9 @@ import {
   ZVdagControllerStatus,
 } from "@aios/contracts";
 import { z } from "zod";
-import { clusterScopeOf } from "../../auth/principal";
 import { agentProcedure, router } from "../../trpc";
 import { ZClusterStability } from "../clusters/cluster-stability.types";
+import { agentScope, assertAgentCluster } from "./agent-scope";
 
 const ZJsonObject = z.record(z.string(), z.unknown());
 const ZSource = z.object({
@@ -20,7 +20,11 @@ const ZSource = z.object({
   parameters: ZJsonObject,
 });
 
-/** What agents fetch and report while doing policy work (jobs, functions) for their cluster. */
+/**
+ * What agents fetch and report while doing their cluster's work. Every procedure keeps an agent
+ * token to its own cluster: by the cluster id it names (`assertAgentCluster`), or by the cluster
+ * of the block, controller, job or function it reaches (the services' `assertClusterScope`).
+ */
 export const agentWorkRouter = router({
   policyJob: agentProcedure
     .input(z.object({ jobId: z.string().min(1) }))
@@ -31,12 +35,12 @@ export const agentWorkRouter = router({
         source: ZSource,
       }),
     )
-    .mutation(({ ctx, input }) => ctx.services.policyJobs.start(input.jobId, clusterScopeOf(ctx.principal))),
+    .mutation(({ ctx, input }) => ctx.services.policyJobs.start(input.jobId, agentScope(ctx.principal))),
   reportPolicyJob: agentProcedure
     .input(z.object({ jobId: z.string().min(1), result: ZPolicyCallResult }))
     .output(ZPolicyJobRecord)
     .mutation(({ ctx, input }) =>
-      ctx.services.policyJobs.finish(input.jobId, input.result, clusterScopeOf(ctx.principal)),
+      ctx.services.policyJobs.finish(input.jobId, input.result, agentScope(ctx.principal)),
     ),
   /** The cluster's stability checker (policy and input for one check), or null when it has none. */
   clusterStability: agentProcedure
@@ -48,19 +52,22 @@ export const agentWorkRouter = router({
       }),
     )
     .query(({ ctx, input }) =>
-      ctx.services.clusterStability.work(input.clusterId, clusterScopeOf(ctx.principal)),
+      ctx.services.clusterStability.work(input.clusterId, agentScope(ctx.principal)),
     ),
   /** One stability check's result: the verdict is stored and the nodes it calls unstable marked. */
   reportClusterStability: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel, policyRuleURI: z.string().min(1), result: ZPolicyCallResult }))
     .output(ZClusterStability)
     .mutation(({ ctx, input }) =>
-      ctx.services.clusterStability.report(input.clusterId, input, clusterScopeOf(ctx.principal)),
+      ctx.services.clusterStability.report(input.clusterId, input, agentScope(ctx.principal)),
     ),
   desiredFunctions: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel }))
     .output(z.array(z.string()))
-    .query(({ ctx, input }) => ctx.services.functions.desiredForCluster(input.clusterId)),
+    .query(({ ctx, input }) => {
+      assertAgentCluster(ctx.principal, input.clusterId);
+      return ctx.services.functions.desiredForCluster(input.clusterId);
+    }),
   desiredFunction: agentProcedure
     .input(z.object({ name: ZDnsLabel }))
     .output(
@@ -75,7 +82,7 @@ export const agentWorkRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const desired = await ctx.services.functions.desired(input.name, clusterScopeOf(ctx.principal));
+      const desired = await ctx.services.functions.desired(input.name, agentScope(ctx.principal));
       const source = await ctx.services.policySources.get(desired.policyRuleURI);
       return {
         ...desired,
@@ -92,22 +99,19 @@ export const agentWorkRouter = router({
     .input(z.object({ name: ZDnsLabel, replicas: z.array(ZFunctionReplica) }))
     .output(z.object({ status: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      const r = await ctx.services.functions.report(
-        input.name,
-        input.replicas,
-        clusterScopeOf(ctx.principal),
-      );
+      const r = await ctx.services.functions.report(input.name, input.replicas, agentScope(ctx.principal));
       return { status: r.status };
     }),
   desiredBlocks: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel }))
     .output(z.array(z.string()))
-    .query(({ ctx, input }) => ctx.services.blockAgentLoop.desiredForCluster(input.clusterId)),
+    .query(({ ctx, input }) => {
+      assertAgentCluster(ctx.principal, input.clusterId);
+      return ctx.services.blockAgentLoop.desiredForCluster(input.clusterId);
+    }),
   desiredBlock: agentProcedure
     .input(z.object({ blockId: ZDnsLabel }))
-    .query(({ ctx, input }) =>
-      ctx.services.blockAgentLoop.desired(input.blockId, clusterScopeOf(ctx.principal)),
-    ),
+    .query(({ ctx, input }) => ctx.services.blockAgentLoop.desired(input.blockId, agentScope(ctx.principal))),
   reportBlock: agentProcedure
     .input(
       z.object({
@@ -127,13 +131,13 @@ export const agentWorkRouter = router({
     )
     .output(z.object({ status: z.string(), reason: z.string() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.blockAgentLoop.report(input.blockId, input, clusterScopeOf(ctx.principal)),
+      ctx.services.blockAgentLoop.report(input.blockId, input, agentScope(ctx.principal)),
     ),
   autoscaled: agentProcedure
     .input(z.object({ blockId: ZDnsLabel, instances: z.number().int().min(0) }))
     .output(z.object({ desiredInstances: z.number().int() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.blockAgentLoop.autoscaled(input.blockId, input.instances, clusterScopeOf(ctx.principal)),
+      ctx.services.blockAgentLoop.autoscaled(input.blockId, input.instances, agentScope(ctx.principal)),
     ),
   reportMetrics: agentProcedure
     .input(
@@ -151,9 +155,7 @@ export const agentWorkRouter = router({
       }),
     )
     .output(z.object({ stored: z.number().int() }))
-    .mutation(({ ctx, input }) =>
-      ctx.services.blockMetrics.record(input.samples, clusterScopeOf(ctx.principal)),
-    ),
+    .mutation(({ ctx, input }) => ctx.services.blockMetrics.record(input.samples, agentScope(ctx.principal))),
   reportInitStage: agentProcedure
     .input(
       z.object({
@@ -166,17 +168,20 @@ export const agentWorkRouter = router({
     )
     .output(z.object({ ok: z.boolean() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.blockAgentLoop.initStage(input.blockId, input, clusterScopeOf(ctx.principal)),
+      ctx.services.blockAgentLoop.initStage(input.blockId, input, agentScope(ctx.principal)),
     ),
   desiredVdagControllers: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel }))
     .output(z.array(z.string()))
-    .query(({ ctx, input }) => ctx.services.vdagControllers.desiredControllers(input.clusterId)),
+    .query(({ ctx, input }) => {
+      assertAgentCluster(ctx.principal, input.clusterId);
+      return ctx.services.vdagControllers.desiredControllers(input.clusterId);
+    }),
   /** A vDAG controller's configuration: its plan with each block's executor as of now. */
   desiredVdagController: agentProcedure
     .input(z.object({ controllerId: ZDnsLabel }))
     .query(({ ctx, input }) =>
-      ctx.services.vdagControllers.desiredController(input.controllerId, clusterScopeOf(ctx.principal)),
+      ctx.services.vdagControllers.desiredController(input.controllerId, agentScope(ctx.principal)),
     ),
   reportVdagController: agentProcedure
     .input(
@@ -189,7 +194,7 @@ export const agentWorkRouter = router({
     )
     .output(z.object({ status: z.string() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.vdagControllers.reportController(input.controllerId, input, clusterScopeOf(ctx.principal)),
+      ctx.services.vdagControllers.reportController(input.controllerId, input, agentScope(ctx.principal)),
     ),
   reportQualitySamples: agentProcedure
     .input(z.object({ controllerId: ZDnsLabel, samples: z.array(ZQualitySample).max(1000) }))
@@ -198,7 +203,7 @@ export const agentWorkRouter = router({
       ctx.services.vdagControllers.storeQualitySamples(
         input.controllerId,
         input.samples,
-        clusterScopeOf(ctx.principal),
+        agentScope(ctx.principal),
       ),
     ),
 });

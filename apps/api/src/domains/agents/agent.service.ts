@@ -1,13 +1,12 @@
 import type { TAddNodeSpec } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import type { Principal } from "../../auth/principal";
-import { assertClusterScope } from "../../cluster-scope";
-import { ForbiddenError } from "../../errors";
 import type { AuditService } from "../audit/audit.service";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterData, clusterMetrics } from "../gateway/pre-check-inputs";
 import type { NodeService } from "../nodes/node.service";
 import type { TAgentHeartbeat, TAgentRegistration } from "./agent.types";
+import { assertAgentCluster, assertAgentNode } from "./agent-scope";
 
 /**
  * Cluster agents report what they run on. An agent token is scoped to one cluster; a registration
@@ -25,7 +24,8 @@ export function createAgentService(deps: {
   const { db, nodes, audit, preChecks } = deps;
   return {
     async register(input: TAgentRegistration, principal: Principal | null) {
-      assertScope(principal, input.clusterId);
+      assertAgentCluster(principal, input.clusterId);
+      assertAgentNode(principal, input.node.id);
       const now = new Date();
       const existing = await db.cluster.findUnique({ where: { id: input.clusterId } });
       if (!existing) {
@@ -106,7 +106,8 @@ export function createAgentService(deps: {
     },
 
     async heartbeat(input: TAgentHeartbeat, principal: Principal | null) {
-      assertScope(principal, input.clusterId);
+      assertAgentCluster(principal, input.clusterId);
+      assertAgentNode(principal, input.nodeId);
       const now = new Date();
       const updated = await db.node.updateMany({
         where: { id: input.nodeId, clusterId: input.clusterId },
@@ -139,10 +140,3 @@ export function createAgentService(deps: {
 }
 
 export type AgentService = ReturnType<typeof createAgentService>;
-
-/** An agent token speaks for its own cluster; one issued without a cluster speaks for none. */
-function assertScope(principal: Principal | null, clusterId: string) {
-  if (principal?.role !== "agent") return;
-  if (!principal.scope) throw new ForbiddenError("this agent token belongs to no cluster");
-  assertClusterScope(principal.scope, clusterId);
-}

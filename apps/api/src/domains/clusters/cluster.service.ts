@@ -201,7 +201,7 @@ export function createClusterService(db: Db, preChecks: PreCheckService) {
         await db.$transaction([
           db.block.updateMany({ where: { clusterId: id, status: "removed" }, data: { clusterId: null } }),
           db.apiToken.updateMany({
-            where: { role: "agent", scope: id, revokedAt: null },
+            where: { role: { in: ["agent", "join"] }, scope: id, revokedAt: null },
             data: { revokedAt: new Date() },
           }),
           db.cluster.delete({ where: { id } }),

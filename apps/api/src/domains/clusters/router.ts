@@ -1,6 +1,6 @@
-import { ZClusterRecord, ZDnsLabel } from "@aios/contracts";
+import { ZApiTokenIssued, ZClusterRecord, ZDnsLabel, ZJoinTokenRequest } from "@aios/contracts";
 import { z } from "zod";
-import { changeProcedure, router, viewerProcedure } from "../../trpc";
+import { adminChangeProcedure, changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
 import { ZClusterMgmtRequest, ZClusterMgmtResponse } from "./cluster-stability.types";
 
@@ -15,6 +15,15 @@ export const clustersRouter = router({
     .input(z.object({ id: ZDnsLabel, spec: z.record(z.string(), z.unknown()) }))
     .output(z.object({ updated: z.boolean(), cluster: ZClusterRecord }))
     .mutation(({ ctx, input }) => ctx.services.clusters.update(input.id, input.spec, ctx.principal)),
+  /**
+   * A one-time join token for the cluster (default expiry 1h), shown once: its agent exchanges it
+   * (agents.join) for an agent token of its own. The cluster need not exist yet: the agent's
+   * registration adds it through the add_cluster pre-check.
+   */
+  joinToken: adminChangeProcedure
+    .input(ZJoinTokenRequest)
+    .output(ZApiTokenIssued)
+    .mutation(({ ctx, input }) => ctx.services.joinTokens.issue(input)),
   /** Removes the cluster and its nodes (remove_cluster pre-check; refused while blocks are on it). */
   remove: changeProcedure
     .input(z.object({ id: z.string().min(1) }))

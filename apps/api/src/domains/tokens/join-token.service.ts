@@ -2,6 +2,7 @@ import type { TAgentJoined, TApiTokenIssued, TJoinTokenRequest } from "@aios/con
 import type { Db } from "@aios/db";
 import { hashToken } from "../../auth/token-hash";
 import { ForbiddenError } from "../../errors";
+import type { AuditService } from "../audit/audit.service";
 import { TOKEN_PUBLIC_COLUMNS, toTokenRecord } from "./token.registry";
 import { expiryOf, newSecret } from "./token.service";
 
@@ -13,7 +14,7 @@ export const DEFAULT_JOIN_EXPIRES_IN = "1h";
  * agent exchanges it once (`agents.join`) for an agent token of its own, scoped to that cluster
  * (and node). The gateway's add_cluster/add_node pre-checks run when that agent registers.
  */
-export function createJoinTokenService(db: Db) {
+export function createJoinTokenService(db: Db, audit: AuditService) {
   return {
     async issue(input: TJoinTokenRequest): Promise<TApiTokenIssued> {
       const token = newSecret();
@@ -49,7 +50,10 @@ export function createJoinTokenService(db: Db) {
           data: { revokedAt: now, lastUsedAt: now },
         });
         if (claimed.count !== 1) return null;
-        const join = await tx.apiToken.findUniqueOrThrow({ where: { tokenHash }, select: { scope: true } });
+        const join = await tx.apiToken.findUniqueOrThrow({
+          where: { tokenHash },
+          select: { id: true, scope: true },
+        });
         const clusterId = join.scope ?? "";
         const token = newSecret();
         const row = await tx.apiToken.create({
@@ -62,9 +66,20 @@ export function createJoinTokenService(db: Db) {
           },
           select: { id: true },
         });
-        return { token, tokenId: row.id, clusterId, nodeId: nodeId ?? null };
+        return { token, tokenId: row.id, clusterId, nodeId: nodeId ?? null, joinTokenId: join.id };
       });
-      if (joined) return joined;
+      if (joined) {
+        const { joinTokenId, ...answer } = joined;
+        await audit.record(
+          { role: "join", scope: answer.clusterId, tokenId: joinTokenId },
+          {
+            action: "agents.join",
+            target: nodeId ? `${answer.clusterId}/${nodeId}` : answer.clusterId,
+            input: { nodeId, agentTokenId: answer.tokenId },
+          },
+        );
+        return answer;
+      }
       throw new ForbiddenError(await refusalOf(db, tokenHash, now));
     },
   };
