@@ -5,6 +5,7 @@ import type { QueueBackend } from "@aios/queue";
 import { beaconIntervalMs, type Logger, startAliveBeacon } from "@aios/service-kit";
 import { createBlockSupervisor } from "./blocks/supervisor";
 import { createProcessDriver } from "./drivers/process-driver";
+import { setUpWorkloads } from "./drivers/workload-setup";
 import type { TAgentEnv } from "./env";
 import { createFunctionSupervisor } from "./functions/supervisor";
 import { blockLogsHandler } from "./jobs/block-logs";
@@ -61,6 +62,9 @@ export function createAgent(deps: {
 
   const limits = { cpuTimeMs: env.AIOS_POLICY_CPU_MS, memoryMb: env.AIOS_POLICY_MEMORY_MB };
   const guard = { aliveFile, orphanGraceSeconds: env.AIOS_ORPHAN_GRACE_SECONDS };
+  const repoRoot = resolve(import.meta.dirname, "../../..");
+  // Who runs user code, where it may write, and what the runtimes get of the agent's settings.
+  const workloads = setUpWorkloads(env, log, repoRoot);
   const functions = createFunctionSupervisor({
     api,
     log,
@@ -69,15 +73,18 @@ export function createAgent(deps: {
     limits,
     guard,
     maxBodyMb: env.AIOS_MAX_BODY_MB,
+    workloads: workloads.identity,
   });
   const driver = createProcessDriver({
-    repoRoot: resolve(import.meta.dirname, "../../.."),
+    repoRoot,
     stateDir,
     host: env.AIOS_PUBLIC_HOSTNAME,
     bindHost: env.AIOS_BIND_HOST,
     ...guard,
     maxBodyMb: env.AIOS_MAX_BODY_MB,
     isolatesInProcess: env.runtimePolicy.isolation === "in-process",
+    runtimeEnv: workloads.runtimeEnv,
+    workloads: workloads.identity,
   });
   const blocks = createBlockSupervisor({
     api,
@@ -85,7 +92,7 @@ export function createAgent(deps: {
     log,
     nodeId: env.nodeId,
     metricsIntervalMs: env.AIOS_METRICS_SECONDS * 1000,
-    systemsDir: join(stateDir, "systems"),
+    systemsDir: join(workloads.identity.dir, "systems"),
   });
   const vdags = createVdagSupervisor({ api, driver, log });
 
@@ -116,6 +123,7 @@ export function createAgent(deps: {
       clusterId,
       log,
       limits,
+      sandbox: workloads.policySandbox,
       intervalMs: env.AIOS_STABILITY_SECONDS ? env.AIOS_STABILITY_SECONDS * 1000 : undefined,
     });
     stability = checker;
@@ -125,7 +133,7 @@ export function createAgent(deps: {
       log,
       handlers: {
         "cluster.ping": clusterPingHandler(env.nodeId),
-        "policy.run": policyRunHandler(api, limits),
+        "policy.run": policyRunHandler(api, limits, workloads.policySandbox),
         "function.reconcile": functionReconcileHandler(functions),
         "block.reconcile": blockReconcileHandler(blocks),
         "block.logs": blockLogsHandler(blocks),
@@ -189,6 +197,7 @@ export function createAgent(deps: {
       for (const timer of timers) clearInterval(timer);
       await worker?.close();
       stability?.stop();
+      workloads.policySandbox.stop();
       // The supervisors refuse new work from here on and wait for work under way, so a process
       // that the first reconciliation is starting right now is stopped with the rest.
       await functions.stopAll();

@@ -39,6 +39,13 @@ export const ZAgentEnv = z
     AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
     AIOS_HOME: z.string().default(".aios"),
     /**
+     * The OS user the workloads (instances, init steps, runtimes, function replicas, policy jobs)
+     * run as when the agent runs as root: it cannot read AIOS_HOME. Not root: they run as the agent.
+     */
+    AIOS_WORKLOAD_USER: z.string().min(1).default("nobody"),
+    /** Where workloads may write (their homes, managed systems' data); default `<AIOS_HOME>-workloads`. */
+    AIOS_WORKLOAD_DIR: z.string().min(1).optional(),
+    /**
      * `1`: stopping the agent stops its blocks' processes (a single-machine install going down).
      * Otherwise they run on, and the next agent adopts them.
      */

@@ -9,6 +9,7 @@ export function driverContract(name: string, makeDriver: () => Driver) {
     it("starts a workload that answers at its endpoint, with its environment and logs", async () => {
       const w = await makeDriver().start({
         name: "hello-1",
+        kind: "instance",
         entry: ENTRY,
         env: { GREETING: "aios" },
         gpus: [],
@@ -27,12 +28,24 @@ export function driverContract(name: string, makeDriver: () => Driver) {
 
     it("rejects a workload that dies at start, with its last lines", async () => {
       await expect(
-        makeDriver().start({ name: "hello-bad", entry: ENTRY, env: { FAIL_AT_START: "1" }, gpus: [] }),
+        makeDriver().start({
+          name: "hello-bad",
+          kind: "instance",
+          entry: ENTRY,
+          env: { FAIL_AT_START: "1" },
+          gpus: [],
+        }),
       ).rejects.toThrow(/exited while starting .*FAIL_AT_START/);
     });
 
     it("reports a workload that crashes later through `exited`", async () => {
-      const w = await makeDriver().start({ name: "hello-2", entry: ENTRY, env: {}, gpus: [] });
+      const w = await makeDriver().start({
+        name: "hello-2",
+        kind: "instance",
+        entry: ENTRY,
+        env: {},
+        gpus: [],
+      });
       if (w.pid) process.kill(w.pid, "SIGKILL");
       expect((await w.exited).signal).toBe("SIGKILL");
       await w.stop();
@@ -42,6 +55,7 @@ export function driverContract(name: string, makeDriver: () => Driver) {
       const first = makeDriver();
       const w = await first.start({
         name: "hello-3",
+        kind: "instance",
         entry: ENTRY,
         env: {},
         gpus: [],
@@ -60,12 +74,19 @@ export function driverContract(name: string, makeDriver: () => Driver) {
     it("hands a workload its control token and gives it back on adoption; none to others", async () => {
       const w = await makeDriver().start({
         name: "hello-4",
+        kind: "instance",
         entry: ENTRY,
         env: {},
         gpus: [],
         controlToken: "token-of-hello-4-0123456789",
       });
-      const plain = await makeDriver().start({ name: "hello-5", entry: ENTRY, env: {}, gpus: [] });
+      const plain = await makeDriver().start({
+        name: "hello-5",
+        kind: "instance",
+        entry: ENTRY,
+        env: {},
+        gpus: [],
+      });
       try {
         expect(w.controlToken).toBe("token-of-hello-4-0123456789");
         expect(await (await fetch(`${w.endpoint}/control-token`)).json()).toEqual({
@@ -101,13 +122,19 @@ export function driverContract(name: string, makeDriver: () => Driver) {
 
     it("refuses to start anything once closed; what runs can still be adopted and stopped", async () => {
       const driver = makeDriver();
-      const running = await driver.start({ name: "hello-6", entry: ENTRY, env: {}, gpus: [] });
-      const starting = driver.start({ name: "hello-7", entry: ENTRY, env: {}, gpus: [] });
+      const running = await driver.start({
+        name: "hello-6",
+        kind: "instance",
+        entry: ENTRY,
+        env: {},
+        gpus: [],
+      });
+      const starting = driver.start({ name: "hello-7", kind: "instance", entry: ENTRY, env: {}, gpus: [] });
       driver.close();
       await expect(starting).rejects.toThrow(/the agent is stopping/);
-      await expect(driver.start({ name: "hello-8", entry: ENTRY, env: {}, gpus: [] })).rejects.toThrow(
-        /not starting hello-8: the agent is stopping/,
-      );
+      await expect(
+        driver.start({ name: "hello-8", kind: "instance", entry: ENTRY, env: {}, gpus: [] }),
+      ).rejects.toThrow(/not starting hello-8: the agent is stopping/);
       await expect(
         driver.runJob({
           name: "job-3",

@@ -16,6 +16,7 @@ describe("process driver's workload records", () => {
     const driver = createProcessDriver({ repoRoot: resolve(import.meta.dirname, "../../.."), stateDir });
     const w = await driver.start({
       name: "hello-mode",
+      kind: "instance" as const,
       entry: "apps/agents/test/fixtures/http-hello.ts",
       env: {},
       gpus: [],
@@ -39,6 +40,7 @@ describe("process driver's workload environment", () => {
     });
     const w = await driver.start({
       name: "hello-body",
+      kind: "instance" as const,
       entry: "apps/agents/test/fixtures/http-hello.ts",
       env: { AIOS_MAX_BODY_MB: "64" },
       gpus: [],
@@ -64,7 +66,12 @@ describe.runIf(externalIp)("process driver on a node other machines reach", () =
       host: externalIp,
       ...(bindHost ? { bindHost } : {}),
     });
-  const hello = { entry: "apps/agents/test/fixtures/http-hello.ts", env: {}, gpus: [] };
+  const hello = {
+    kind: "instance" as const,
+    entry: "apps/agents/test/fixtures/http-hello.ts",
+    env: {},
+    gpus: [],
+  };
 
   it("listens on the bind address, so the endpoint it reports answers", async () => {
     const w = await driver("0.0.0.0").start({ name: "hello-bind", ...hello });

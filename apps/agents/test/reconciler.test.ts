@@ -41,7 +41,9 @@ function reconciler(driver: Driver, startDelayMs: number) {
     // Deploying takes a while (the executor must answer first) before the host knows its workload.
     reconcile: async (id, host) => {
       await new Promise((r) => setTimeout(r, startDelayMs));
-      host.workloads.push(await driver.start({ name: `${id}-executor`, entry: "x", env: {}, gpus: [] }));
+      host.workloads.push(
+        await driver.start({ name: `${id}-executor`, kind: "executor", entry: "x", env: {}, gpus: [] }),
+      );
     },
     tick: async () => {},
     wanted: async () => [],
@@ -68,8 +70,8 @@ describe("Reconciler.stopAll", () => {
     const { driver, running } = fakeDriver();
     const r = reconciler(driver, 0);
     // A workload of this kind with a record but no host (its start finished after the wait).
-    await driver.start({ name: "blk-b-executor", entry: "x", env: {}, gpus: [] });
-    await driver.start({ name: "someone-else", entry: "x", env: {}, gpus: [] });
+    await driver.start({ name: "blk-b-executor", kind: "executor", entry: "x", env: {}, gpus: [] });
+    await driver.start({ name: "someone-else", kind: "executor", entry: "x", env: {}, gpus: [] });
     await r.stopAll(0);
     expect([...running.keys()]).toEqual(["someone-else"]);
   });

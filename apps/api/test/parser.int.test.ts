@@ -60,6 +60,24 @@ describe("Parser", () => {
     expect(await api.caller().blocks.list()).toEqual([]);
   });
 
+  it("refuses a component whose runtime.entry leaves its directory, and stores nothing", async () => {
+    const escaping = structuredClone(components[0]) as {
+      body: { spec: { values: Record<string, unknown> } };
+    };
+    const values = escaping.body.spec.values;
+    values.componentId = { name: "escaping", version: "1.0.0", releaseTag: "stable" };
+    for (const entry of ["../../tmp/aios/evil.mjs", "/tmp/evil.mjs"]) {
+      values.runtime = { entry };
+      const err = await rejection(api.caller().parser.applySpec({ document: escaping }));
+      expect(err.code).toBe("BAD_REQUEST");
+      expect(err.message).toContain("body.spec.values.runtime.entry");
+      expect(err.message).toMatch(/'\.\.' segment|not an absolute path/);
+    }
+    expect((await api.caller().components.list()).map((c) => c.componentURI)).not.toContain(
+      "model.escaping:1.0.0-stable",
+    );
+  });
+
   it("creates a cluster with its nodes, and adds a node to it", async () => {
     const created = await api.caller().parser.applySpec({ document: localCluster });
     expect(created).toMatchObject({ action: "createCluster", target: "local", created: true });

@@ -22,6 +22,7 @@ export * from "./specs/by-action";
 export * from "./specs/cluster";
 export * from "./specs/common";
 export * from "./specs/component";
+export * from "./specs/component-entry";
 export * from "./specs/mgmt-command";
 export * from "./specs/node";
 export * from "./specs/policy";

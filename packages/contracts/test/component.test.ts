@@ -95,4 +95,36 @@ describe("registerComponent", () => {
     });
     expect(withEntry.runtime).toEqual({ entry: "examples/components/x/index.ts" });
   });
+
+  it("keeps runtime.entry and runtime.init.entry inside the component directory", () => {
+    const withRuntime = (runtime: unknown) => errorsOf("registerComponent", { ...validComponent(), runtime });
+    expect(withRuntime({ entry: "../../tmp/x/evil.mjs" })).toEqual([
+      {
+        path: `${V}.runtime.entry`,
+        message: "must not contain a '..' segment: a component's program stays inside its directory",
+      },
+    ]);
+    expect(withRuntime({ entry: "examples/components/../../../etc/x.mjs" })[0]?.path).toBe(
+      `${V}.runtime.entry`,
+    );
+    expect(withRuntime({ entry: "/tmp/evil.mjs" })).toEqual([
+      {
+        path: `${V}.runtime.entry`,
+        message: "must be relative to the component directory, not an absolute path",
+      },
+    ]);
+    expect(withRuntime({ entry: "C:/evil.mjs" })[0]?.message).toMatch(/not an absolute path/);
+    expect(withRuntime({ entry: "examples\\x.mjs" })[0]?.message).toMatch(/with '\/', not '\\'/);
+    expect(withRuntime({ entry: "examples/x.mjs", init: { entry: "../manage.ts" } })).toEqual([
+      {
+        path: `${V}.runtime.init.entry`,
+        message: "must not contain a '..' segment: a component's program stays inside its directory",
+      },
+    ]);
+    // A name that merely starts with dots is a name, not a climb.
+    expect(
+      valuesOf("registerComponent", { ...validComponent(), runtime: { entry: "examples/..hidden/x.mjs" } })
+        .runtime,
+    ).toEqual({ entry: "examples/..hidden/x.mjs" });
+  });
 });

@@ -3,9 +3,12 @@
 // seconds; when nothing has touched it for AIOS_ORPHAN_GRACE_SECONDS, the agent is gone (killed, its
 // machine's launcher killed) and no agent came back to adopt this workload, so it stops its own
 // process group instead of running forever. Plain JavaScript: it runs before any loader.
-import { statSync } from "node:fs";
+// A workload that runs as another user than the agent cannot reach the file (AIOS_HOME is 0700): the
+// agent then hands it the file open, as AIOS_AGENT_ALIVE_FD, and the guard looks at that instead.
+import { fstatSync, statSync } from "node:fs";
 
 const file = process.env.AIOS_AGENT_ALIVE_FILE;
+const fd = process.env.AIOS_AGENT_ALIVE_FD ? Number(process.env.AIOS_AGENT_ALIVE_FD) : null;
 const graceMs = Number(process.env.AIOS_ORPHAN_GRACE_SECONDS ?? "60") * 1000;
 
 if (file && Number.isFinite(graceMs) && graceMs > 0) {
@@ -13,7 +16,7 @@ if (file && Number.isFinite(graceMs) && graceMs > 0) {
   const timer = setInterval(
     () => {
       try {
-        lastAlive = Math.max(lastAlive, statSync(file).mtimeMs);
+        lastAlive = Math.max(lastAlive, (fd !== null ? fstatSync(fd) : statSync(file)).mtimeMs);
       } catch {
         // no file: the agent's state is gone; the grace still applies
       }

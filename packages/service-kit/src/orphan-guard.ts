@@ -4,9 +4,16 @@ import { resolve } from "node:path";
 /** The preload a workload is started with (`node --import <this>`); plain JavaScript, no loader. */
 export const ORPHAN_GUARD_PRELOAD = resolve(import.meta.dirname, "../preload/orphan-guard.mjs");
 
-/** The environment that arms a workload's orphan guard; a grace of 0 disarms it. */
-export function orphanGuardEnv(aliveFile: string, graceSeconds: number): Record<string, string> {
-  return { AIOS_AGENT_ALIVE_FILE: aliveFile, AIOS_ORPHAN_GRACE_SECONDS: String(graceSeconds) };
+/**
+ * The environment that arms a workload's orphan guard; a grace of 0 disarms it. `fd`: the number
+ * the workload has the alive file open as (a workload of another user cannot reach it by path).
+ */
+export function orphanGuardEnv(aliveFile: string, graceSeconds: number, fd?: number): Record<string, string> {
+  return {
+    AIOS_AGENT_ALIVE_FILE: aliveFile,
+    AIOS_ORPHAN_GRACE_SECONDS: String(graceSeconds),
+    ...(fd !== undefined ? { AIOS_AGENT_ALIVE_FD: String(fd) } : {}),
+  };
 }
 
 /**

@@ -6,6 +6,13 @@ export interface ChildSpec {
   args: string[];
   cwd?: string;
   env?: Record<string, string | undefined>;
+  /** false: the child gets `env` alone, not this process's environment too (default true). */
+  inheritEnv?: boolean;
+  /** Run as this user and group (this process must be allowed to: root). */
+  uid?: number;
+  gid?: number;
+  /** Open file descriptors the child gets as its fds 3, 4, ... */
+  extraFds?: number[];
   /** Called with every line the child prints (stdout and stderr). */
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
 }
@@ -24,9 +31,11 @@ export interface SupervisedChild {
 export function startChild(spec: ChildSpec): SupervisedChild {
   const child: ChildProcess = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: spec.inheritEnv === false ? { ...spec.env } : { ...process.env, ...spec.env },
+    stdio: ["ignore", "pipe", "pipe", ...(spec.extraFds ?? [])],
     detached: true,
+    ...(spec.uid !== undefined ? { uid: spec.uid } : {}),
+    ...(spec.gid !== undefined ? { gid: spec.gid } : {}),
   });
   if (child.pid === undefined) throw new Error(`could not start ${spec.name}: ${spec.command}`);
   const pid = child.pid;

@@ -89,6 +89,7 @@ export async function startInstance(driver: Driver, blockId: string, d: Desired,
   };
   const workload = await driver.start({
     name: `${blockId}-${instanceId}`,
+    kind: "instance",
     entry: d.entry as string,
     gpus: [],
     env: { BLOCK_ID: blockId, INSTANCE_ID: instanceId, AIOS_INIT_DATA: JSON.stringify(initData) },
@@ -103,6 +104,7 @@ export async function startInstance(driver: Driver, blockId: string, d: Desired,
 export function startExecutor(driver: Driver, blockId: string, d: Desired, configKey: string) {
   return driver.start({
     name: `${blockId}-executor`,
+    kind: "executor",
     entry: executorEntry(),
     gpus: [],
     labels: { config: configKey },

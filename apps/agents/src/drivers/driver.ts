@@ -5,11 +5,26 @@ import { createHash } from "node:crypto";
  * driver implement the same interface and pass the same contract suite (test/driver-contract.ts).
  * Workloads outlive the agent: a restarted agent adopts them instead of starting them twice.
  */
+/**
+ * What a workload is. An `instance` runs a component's code: its entry must stay inside the
+ * component directory, and it gets its own variables and no platform settings. The platform's
+ * runtimes (`executor`, `vdag-controller`) also get the agent's runtime policy settings.
+ */
+export type WorkloadKind = "instance" | "executor" | "vdag-controller";
+
 export interface WorkloadSpec {
   /** Unique on this cluster, e.g. `<blockId>-executor` or `<blockId>-<instanceId>`. */
   name: string;
-  /** The program: a path relative to the repository (a component's `runtime.entry`) or absolute; TypeScript or a bundle. */
+  kind: WorkloadKind;
+  /**
+   * The program, TypeScript or a bundle: for an `instance`, a component's `runtime.entry`, relative
+   * to the component directory (the repository) and inside it; for a runtime, its absolute path.
+   */
   entry: string;
+  /**
+   * The workload's own variables. It starts with these, the platform's variables for its kind, and
+   * a minimal base (PATH, HOME, LANG, LC_ALL, TZ), never with the agent's environment.
+   */
   env: Record<string, string>;
   /** GPU indices this workload may use (CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES). */
   gpus: number[];
@@ -38,8 +53,10 @@ export interface Workload {
   stop(): Promise<void>;
 }
 
+/** A component's program run to completion (an init step), confined and started like an instance. */
 export interface JobSpec {
   name: string;
+  /** A component's `runtime.init.entry`, relative to the component directory and inside it. */
   entry: string;
   env: Record<string, string>;
   /** Gives up (and kills the job) after this long. */

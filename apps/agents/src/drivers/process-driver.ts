@@ -20,8 +20,14 @@ import {
   probeHostOf,
   waitForPort,
 } from "@aios/service-kit";
+import { resolveComponentEntry } from "./component-entry";
 import { type Driver, DriverClosedError, type JobSpec, type Workload, type WorkloadSpec } from "./driver";
 import { tailLines } from "./tail";
+import { baseWorkloadEnv } from "./workload-env";
+import { createWorkloadIdentity, type WorkloadIdentity } from "./workload-user";
+
+/** The fd a workload has the agent's alive file open as (after stdin, stdout, stderr). */
+const ALIVE_FD = 3;
 
 interface WorkloadRecord {
   name: string;
@@ -35,9 +41,10 @@ interface WorkloadRecord {
 
 /**
  * Runs workloads as processes of this machine: `node <entry>` (`--import tsx` for a TypeScript
- * source, none for a bundle) with PORT and the
- * spec's environment, each in its own session (stopping it stops what it started), its output in
- * `<stateDir>/logs/<name>.log`. A record per workload in `<stateDir>/workloads/` lets a restarted
+ * source, none for a bundle) with PORT and the spec's environment (never the agent's: see
+ * baseWorkloadEnv), as the workload user (see WorkloadIdentity) with a home of its own, each in its
+ * own session (stopping it stops what it started), its output in `<stateDir>/logs/<name>.log`
+ * (opened by the agent, so a workload needs no access to the agent's state). A record per workload in `<stateDir>/workloads/` lets a restarted
  * agent adopt what still runs: output goes to files, not pipes, so nothing depends on the agent.
  * A record holds the workload's control token, so records are 0600 in a 0700 directory.
  * Every process starts with the orphan guard preloaded: when the agent's alive file has not been
@@ -62,6 +69,10 @@ export function createProcessDriver(opts: {
    * snapshot (about 65 ms less per start).
    */
   isolatesInProcess?: boolean;
+  /** What the platform's runtimes (executors, vDAG controllers) get beyond their spec: the agent's runtime policy settings. */
+  runtimeEnv?: Record<string, string>;
+  /** Who workloads run as and where they may write; default: the agent's own user, under `<stateDir>/workload-homes`. */
+  workloads?: WorkloadIdentity;
 }): Driver {
   const host = opts.host ?? "127.0.0.1";
   const bindHost = opts.bindHost ?? "127.0.0.1";
@@ -70,14 +81,30 @@ export function createProcessDriver(opts: {
   mkdirSync(logsDir, { recursive: true });
   mkdirSync(recordsDir, { recursive: true, mode: 0o700 });
   chmodSync(recordsDir, 0o700); // also when an older agent made it
-  const guardEnv = opts.aliveFile ? orphanGuardEnv(opts.aliveFile, opts.orphanGraceSeconds ?? 60) : {};
+  const workloads =
+    opts.workloads ?? createWorkloadIdentity({ dir: join(opts.stateDir, "workload-homes"), user: null });
+  const guardEnv = opts.aliveFile
+    ? orphanGuardEnv(opts.aliveFile, opts.orphanGraceSeconds ?? 60, ALIVE_FD)
+    : {};
+  // The alive file, open for the guard of a workload that cannot reach it by path.
+  const openAlive = () => {
+    if (!opts.aliveFile) return [];
+    closeSync(openSync(opts.aliveFile, "a"));
+    return [openSync(opts.aliveFile, "r")];
+  };
   // A bundle (.mjs, .js) runs on plain Node; TypeScript sources through tsx.
-  const nodeArgs = (entry: string) => [
+  const nodeArgs = (program: string) => [
     "--import",
     ORPHAN_GUARD_PRELOAD,
-    ...(entry.endsWith(".ts") ? ["--import", "tsx"] : []),
-    resolve(opts.repoRoot, entry),
+    ...(program.endsWith(".ts") ? ["--import", "tsx"] : []),
+    program,
   ];
+  // Component code stays in the component directory; the runtimes' entries are the platform's own.
+  const programOf = (spec: Pick<WorkloadSpec, "kind" | "entry">) =>
+    spec.kind === "instance"
+      ? resolveComponentEntry(opts.repoRoot, spec.entry)
+      : resolve(opts.repoRoot, spec.entry);
+  const homeOf = (name: string) => `homes/${name}`;
   const snapshotFlags = opts.isolatesInProcess ? ["--no-node-snapshot"] : [];
   let closed = false;
   const recordFile = (name: string) => join(recordsDir, `${name}.json`);
@@ -101,6 +128,7 @@ export function createProcessDriver(opts: {
       clearTimeout(timer);
       signalGroup(record.pid, "SIGKILL"); // whatever it started goes too
       rmSync(recordFile(record.name), { force: true });
+      workloads.removeDir(homeOf(record.name));
     },
   });
 
@@ -109,35 +137,41 @@ export function createProcessDriver(opts: {
 
     async start(spec: WorkloadSpec): Promise<Workload> {
       if (closed) throw new DriverClosedError(spec.name);
+      const program = programOf(spec);
       const port = await findFreePort();
       if (closed) throw new DriverClosedError(spec.name);
+      const home = workloads.freshDir(homeOf(spec.name));
       const out = openSync(logFile(spec.name), "a");
+      const alive = openAlive();
       const visible = spec.gpus.join(",");
-      const child = spawn(process.execPath, [...snapshotFlags, ...nodeArgs(spec.entry)], {
+      const child = spawn(process.execPath, [...snapshotFlags, ...nodeArgs(program)], {
         cwd: opts.repoRoot,
         env: {
-          ...process.env,
+          ...baseWorkloadEnv(home),
+          ...(spec.kind === "instance" ? {} : opts.runtimeEnv),
           ...spec.env,
           ...guardEnv,
-          // Only the workload it was made for gets a token, never one the agent inherited.
-          AIOS_CONTROL_TOKEN: spec.controlToken,
+          // Only the workload it was made for gets a token; none goes to a workload without one.
+          ...(spec.controlToken ? { AIOS_CONTROL_TOKEN: spec.controlToken } : {}),
           ...(opts.maxBodyMb !== undefined ? { [MAX_BODY_ENV]: String(opts.maxBodyMb) } : {}),
           HOST: bindHost,
           PORT: String(port),
           CUDA_VISIBLE_DEVICES: visible,
           NVIDIA_VISIBLE_DEVICES: visible,
         },
-        stdio: ["ignore", out, out],
+        stdio: ["ignore", out, out, ...alive],
         detached: true,
+        ...workloads.spawnOptions(),
       });
       closeSync(out);
+      for (const fd of alive) closeSync(fd);
       if (child.pid === undefined) throw new Error(`could not start ${spec.name}`);
       const record: WorkloadRecord = {
         name: spec.name,
         labels: spec.labels ?? {},
         pid: child.pid,
         endpoint: `http://${host}:${port}`,
-        entry: spec.entry,
+        entry: program,
         ...(spec.controlToken ? { controlToken: spec.controlToken } : {}),
       };
       writeRecord(recordFile(spec.name), record);
@@ -169,13 +203,23 @@ export function createProcessDriver(opts: {
 
     runJob(spec: JobSpec): Promise<{ code: number | null }> {
       if (closed) return Promise.reject(new DriverClosedError(spec.name));
-      return new Promise((resolvePromise, reject) => {
-        const child = spawn(process.execPath, nodeArgs(spec.entry), {
+      let program: string;
+      try {
+        program = resolveComponentEntry(opts.repoRoot, spec.entry, "runtime.init.entry");
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      const home = workloads.freshDir(homeOf(spec.name));
+      return new Promise<{ code: number | null }>((resolvePromise, reject) => {
+        const alive = openAlive();
+        const child = spawn(process.execPath, nodeArgs(program), {
           cwd: opts.repoRoot,
-          env: { ...process.env, ...spec.env, ...guardEnv },
-          stdio: ["ignore", "pipe", "pipe"],
+          env: { ...baseWorkloadEnv(home), ...spec.env, ...guardEnv },
+          stdio: ["ignore", "pipe", "pipe", ...alive],
           detached: true,
+          ...workloads.spawnOptions(),
         });
+        for (const fd of alive) closeSync(fd);
         let buffered = "";
         const onData = (chunk: Buffer) => {
           buffered += chunk.toString("utf8");
@@ -199,7 +243,7 @@ export function createProcessDriver(opts: {
           clearTimeout(timer);
           resolvePromise({ code });
         });
-      });
+      }).finally(() => workloads.removeDir(homeOf(spec.name)));
     },
 
     close() {

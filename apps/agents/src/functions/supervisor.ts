@@ -1,3 +1,5 @@
+import { closeSync, openSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { TFunctionReplica } from "@aios/contracts";
@@ -16,6 +18,8 @@ import {
   waitForPort,
 } from "@aios/service-kit";
 
+import { baseWorkloadEnv } from "../drivers/workload-env";
+import type { WorkloadIdentity } from "../drivers/workload-user";
 import { STOP_SETTLE_MS, settledWithin } from "../reconciler";
 
 const REPLICA_MAIN = resolve(import.meta.dirname, "replica-main.ts");
@@ -50,7 +54,13 @@ export interface FunctionSupervisorOptions {
   guard?: { aliveFile: string; orphanGraceSeconds: number };
   /** `AIOS_MAX_BODY_MB` of every replica: the agent's own, so every hop refuses past one limit. */
   maxBodyMb?: number;
+  /** Who replicas run as and where their homes are; unset: the agent's user, homes under the OS's tmpdir. */
+  workloads?: WorkloadIdentity;
 }
+
+/** A replica's home (one per start): the function's name kept to letters, digits, '.', '_' and '-'. */
+const homeOf = (name: string, index: number, port: number) =>
+  `homes/function-${name.replace(/[^\w.-]/g, "_")}-${index}-${port}`;
 
 /**
  * Runs this cluster's policy functions (execution type 4) as replica processes and keeps them at
@@ -74,12 +84,21 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
     const port = await findFreePort();
     if (stopping) throw new Error("the agent is stopping");
     const controlToken = newControlToken();
+    const workloads = opts.workloads;
+    const home = workloads ? workloads.freshDir(homeOf(name, index, port)) : tmpdir();
+    // The alive file, open: a replica of another user cannot reach it by path (AIOS_HOME is 0700).
+    const alive = opts.guard ? [openSync(opts.guard.aliveFile, "r")] : [];
     const child = startChild({
       name: `${name}#${index}`,
       command: process.execPath,
       args: ["--no-node-snapshot", "--import", ORPHAN_GUARD_PRELOAD, "--import", "tsx", REPLICA_MAIN],
+      // Its own variables only: never the agent's token or the queue's URL.
+      inheritEnv: false,
+      extraFds: alive,
+      ...workloads?.spawnOptions(),
       env: {
-        ...(opts.guard ? orphanGuardEnv(opts.guard.aliveFile, opts.guard.orphanGraceSeconds) : {}),
+        ...baseWorkloadEnv(home),
+        ...(opts.guard ? orphanGuardEnv(opts.guard.aliveFile, opts.guard.orphanGraceSeconds, 3) : {}),
         AIOS_FUNCTION_NAME: name,
         AIOS_FUNCTION_SOURCE: source,
         AIOS_REPLICA_INDEX: String(index),
@@ -92,6 +111,8 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
       },
       onLine: (line) => opts.log.debug(line, { function: name, replica: index }),
     });
+    for (const fd of alive) closeSync(fd);
+    void child.exited.then(() => workloads?.removeDir(homeOf(name, index, port)));
     const replica: Replica = {
       index,
       child,

@@ -1,7 +1,7 @@
 import type { ApiClient } from "@aios/client";
 import type { TPolicyCallResult } from "@aios/contracts";
 import { compilePolicy, PolicyError, type SandboxLimits } from "@aios/policy-runtime";
-import { openPolicyInstance } from "@aios/policy-runtime/sandbox";
+import { openPolicyInstance, type SandboxProcess } from "@aios/policy-runtime/sandbox";
 import type { Logger } from "@aios/service-kit";
 import { errorInfo } from "../jobs/policy-run";
 
@@ -33,6 +33,8 @@ export function startStabilityChecker(deps: {
   clusterId: string;
   log: Logger;
   limits: Partial<SandboxLimits>;
+  /** The sandbox child the policy runs in (the workload user's, without the agent's environment). */
+  sandbox?: SandboxProcess;
   /** Fixed interval (tests); otherwise the policy's `intervalSeconds` parameter, else 30 s. */
   intervalMs?: number | undefined;
 }): StabilityChecker {
@@ -58,7 +60,10 @@ export function startStabilityChecker(deps: {
     const key = JSON.stringify([uri, source.code, source.settings, source.parameters]);
     if (loaded?.key === key) return loaded.instance;
     unload();
-    const instance = await openPolicyInstance(await compilePolicy(source.code, `${uri}.ts`), { limits });
+    const instance = await openPolicyInstance(await compilePolicy(source.code, `${uri}.ts`), {
+      limits,
+      ...(deps.sandbox ? { process: deps.sandbox } : {}),
+    });
     if (instance.kind !== "clusterStability") {
       instance.dispose();
       throw new PolicyError(

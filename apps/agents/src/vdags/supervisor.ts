@@ -104,6 +104,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
       if (!c.workload) {
         c.workload = await driver.start({
           name: `${controllerId}${SUFFIX}`,
+          kind: "vdag-controller",
           entry: controllerEntry(),
           gpus: [],
           env: { AIOS_VDAG_CONTROLLER: JSON.stringify(config) },

@@ -10,6 +10,7 @@ import {
   VERSION_RE,
 } from "../uri";
 import { ZJsonObject, ZNonEmptyString, ZPolicyRuleRef, ZProtocolTemplate, ZTags } from "./common";
+import { ZComponentEntry } from "./component-entry";
 
 export const COMPONENT_MODES = ["aios", "third_party"] as const;
 
@@ -48,15 +49,18 @@ export const ZManagementCommandTemplate = z.looseObject({
 
 /** Beyond the original: how the process driver runs the component (blocks run as processes here). */
 export const ZComponentRuntime = z.looseObject({
-  /** Program path relative to the repository, e.g. `examples/components/echo/index.ts`. */
-  entry: ZNonEmptyString.optional(),
+  /**
+   * Program path relative to the repository, e.g. `examples/components/echo/index.ts`; it stays
+   * inside it (no absolute path, no `..`).
+   */
+  entry: ZComponentEntry.optional(),
   /**
    * A managed third-party system: a program run once before the block's instances start
    * (`AIOS_INIT_MODE=install`) and once after they stop on removal (`uninstall`). It reports its
    * stages as JSON lines `{"stage":"begin"|"main"|"finish"|"failed", "message"?, "parameters"?}`;
    * the parameters of `finish` (e.g. the system's URL) are given to every instance.
    */
-  init: z.looseObject({ entry: ZNonEmptyString }).optional(),
+  init: z.looseObject({ entry: ZComponentEntry }).optional(),
 });
 
 /**

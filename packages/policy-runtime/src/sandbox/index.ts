@@ -5,7 +5,7 @@ import { SandboxProcess } from "./process-sandbox";
 import { InProcessPort, type SessionPort } from "./session-port";
 import { DEFAULT_LIMITS, type LoadOptions, type PolicyInstance, type SandboxLimits } from "./types";
 
-export { SandboxProcess } from "./process-sandbox";
+export { SandboxProcess, type SandboxProcessOptions } from "./process-sandbox";
 export type { SessionPort } from "./session-port";
 export * from "./types";
 

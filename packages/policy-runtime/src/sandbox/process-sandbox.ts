@@ -23,7 +23,18 @@ const STATE_LOST = "the sandbox process was restarted and the state of every pol
  * (kind "memory" when V8 ran out of heap), the calls queued behind it go to a new process, and each
  * policy is rebuilt there with its last init on its next call (its state starts over).
  */
+/** How the sandbox child is started: by default with this process's environment and user. */
+export interface SandboxProcessOptions {
+  /** Its whole environment (a host that runs other people's policies gives it none of its secrets). */
+  env?: Record<string, string>;
+  /** Run it as this user and group (the host must be allowed to: root). */
+  uid?: number;
+  gid?: number;
+}
+
 export class SandboxProcess {
+  constructor(private readonly options: SandboxProcessOptions = {}) {}
+
   private child: ChildProcess | null = null;
   private generation = 0;
   private nextId = 1;
@@ -67,6 +78,9 @@ export class SandboxProcess {
       execArgv: ["--no-node-snapshot", ...entry.execArgv],
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "json",
+      ...(this.options.env ? { env: this.options.env } : {}),
+      ...(this.options.uid !== undefined ? { uid: this.options.uid } : {}),
+      ...(this.options.gid !== undefined ? { gid: this.options.gid } : {}),
     });
     this.generation++;
     this.child = child;

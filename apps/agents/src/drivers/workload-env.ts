@@ -1,0 +1,21 @@
+/** The agent's own variables a workload may see: where programs are, its language and time zone. */
+const PASSED_THROUGH = ["PATH", "LANG", "LC_ALL", "TZ"] as const;
+const DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+/**
+ * The environment every workload starts from, instead of the agent's: the agent's holds its API
+ * token and the queue's (maybe PostgreSQL's) URL, which component code must never see. The rest is
+ * what the workload's kind needs (port, host, body limit, GPUs, control token) and what its
+ * specification declares, added by whoever starts it.
+ */
+export function baseWorkloadEnv(
+  home: string,
+  agentEnv: Record<string, string | undefined> = process.env,
+): Record<string, string> {
+  const env: Record<string, string> = { PATH: DEFAULT_PATH, HOME: home };
+  for (const name of PASSED_THROUGH) {
+    const value = agentEnv[name];
+    if (value) env[name] = value;
+  }
+  return env;
+}
