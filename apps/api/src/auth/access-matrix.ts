@@ -1,0 +1,233 @@
+/**
+ * Who may call what: one declared rule for every tRPC procedure and for every route of every
+ * runtime's route table. Tests enumerate the router and the tables and fail when one has no rule
+ * or behaves otherwise (apps/api/test/access-matrix.test.ts, access-matrix.int.test.ts, and the
+ * runtime route test in apps/agents/test/runtime-routes-access.int.test.ts).
+ */
+
+/**
+ * A procedure's rule: `public` anyone; `viewer` / `operator` / `admin` that role or a higher one
+ * (what changes state or runs code is operator or admin, and audited); `agent-own-cluster` the
+ * agent of the cluster the input concerns (and an admin); `join` anyone reaches it, and only a
+ * valid cluster join token in its input is exchanged (for an agent token).
+ */
+export type ProcedureRule = "public" | "viewer" | "operator" | "admin" | "agent-own-cluster" | "join";
+
+/** Every tRPC procedure of the app router, by path, with its rule. */
+export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
+  "health.status": "public",
+  "parser.applySpec": "operator",
+  "parser.validateSpec": "viewer",
+  "clusters.list": "viewer",
+  "clusters.get": "viewer",
+  "clusters.search": "viewer",
+  "clusters.update": "operator",
+  "clusters.remove": "operator",
+  "clusters.mgmt": "operator",
+  "clusters.joinToken": "admin",
+  "nodes.list": "viewer",
+  "nodes.get": "viewer",
+  "nodes.search": "viewer",
+  "nodes.metricSeries": "viewer",
+  "nodes.remove": "operator",
+  "gateway.preCheckPolicies": "viewer",
+  "gateway.setPreCheckPolicy": "admin",
+  "gateway.dryRun": "operator",
+  "allocator.dryRun": "operator",
+  "components.list": "viewer",
+  "components.get": "viewer",
+  "components.search": "viewer",
+  "blocks.list": "viewer",
+  "blocks.get": "viewer",
+  "blocks.search": "viewer",
+  "blocks.instances": "viewer",
+  "blocks.logs": "viewer",
+  "blocks.metrics": "viewer",
+  "blocks.metricSeries": "viewer",
+  "blocks.onStatus": "viewer",
+  "blocks.mgmt": "operator",
+  "blocks.serviceMgmt": "operator",
+  "blocks.updateParameters": "operator",
+  "blocks.removeInstance": "operator",
+  "blocks.scale": "operator",
+  "blocks.remove": "operator",
+  "vdags.list": "viewer",
+  "vdags.get": "viewer",
+  "vdags.search": "viewer",
+  "vdags.remove": "operator",
+  "vdags.plan": "viewer",
+  "vdags.controllers": "viewer",
+  "vdags.onStatus": "viewer",
+  "vdags.masterDag": "viewer",
+  "vdags.task": "viewer",
+  "vdags.tasks": "viewer",
+  "vdags.metrics": "viewer",
+  "vdags.healthCheck": "operator",
+  "vdags.qualitySamples": "viewer",
+  "vdags.quota": "viewer",
+  "vdags.quotaReset": "operator",
+  "vdags.mgmt": "operator",
+  "policies.list": "viewer",
+  "policies.get": "viewer",
+  "policies.search": "viewer",
+  "policies.source": "viewer",
+  "policies.versions": "viewer",
+  "policies.create": "operator",
+  "policies.createVersion": "operator",
+  "policies.execute": "operator",
+  "policies.dryRun": "operator",
+  "policies.submitJob": "operator",
+  "policies.getJob": "viewer",
+  "policies.jobs": "viewer",
+  "functions.deploy": "operator",
+  "functions.get": "viewer",
+  "functions.search": "viewer",
+  "functions.list": "viewer",
+  "functions.scale": "operator",
+  "functions.remove": "operator",
+  "functions.invoke": "operator",
+  "functions.management": "operator",
+  "graphs.create": "operator",
+  "graphs.get": "viewer",
+  "graphs.search": "viewer",
+  "graphs.list": "viewer",
+  "graphs.execute": "operator",
+  "policyJobs.list": "viewer",
+  "policyJobs.get": "viewer",
+  "policyJobs.search": "viewer",
+  "instances.list": "viewer",
+  "instances.get": "viewer",
+  "instances.search": "viewer",
+  "gpus.list": "viewer",
+  "gpus.get": "viewer",
+  "gpus.search": "viewer",
+  "vdagControllers.list": "viewer",
+  "vdagControllers.get": "viewer",
+  "vdagControllers.search": "viewer",
+  "tasks.list": "viewer",
+  "tasks.get": "viewer",
+  "tasks.search": "viewer",
+  "auditEvents.list": "admin",
+  "auditEvents.get": "admin",
+  "auditEvents.search": "admin",
+  "tokens.list": "admin",
+  "tokens.get": "admin",
+  "tokens.search": "admin",
+  "tokens.create": "admin",
+  "tokens.revoke": "admin",
+  "auth.whoami": "public",
+  "agents.join": "join",
+  "agents.register": "agent-own-cluster",
+  "agents.heartbeat": "agent-own-cluster",
+  "agents.work.policyJob": "agent-own-cluster",
+  "agents.work.reportPolicyJob": "agent-own-cluster",
+  "agents.work.clusterStability": "agent-own-cluster",
+  "agents.work.reportClusterStability": "agent-own-cluster",
+  "agents.work.desiredFunctions": "agent-own-cluster",
+  "agents.work.desiredFunction": "agent-own-cluster",
+  "agents.work.reportFunction": "agent-own-cluster",
+  "agents.work.desiredBlocks": "agent-own-cluster",
+  "agents.work.desiredBlock": "agent-own-cluster",
+  "agents.work.reportBlock": "agent-own-cluster",
+  "agents.work.autoscaled": "agent-own-cluster",
+  "agents.work.reportMetrics": "agent-own-cluster",
+  "agents.work.reportInitStage": "agent-own-cluster",
+  "agents.work.desiredVdagControllers": "agent-own-cluster",
+  "agents.work.desiredVdagController": "agent-own-cluster",
+  "agents.work.reportVdagController": "agent-own-cluster",
+  "agents.work.reportQualitySamples": "agent-own-cluster",
+};
+
+/** Who calls in the matrix: each role, an agent of the cluster concerned or of another, no token. */
+export const MATRIX_CALLERS = [
+  "none",
+  "viewer",
+  "operator",
+  "admin",
+  "agent-this-cluster",
+  "agent-other-cluster",
+  "data",
+  "join",
+] as const;
+export type MatrixCaller = (typeof MATRIX_CALLERS)[number];
+
+/** What a caller gets from a procedure under its rule: let through, 401 (no token) or 403. */
+export type MatrixOutcome = "allowed" | "UNAUTHORIZED" | "FORBIDDEN";
+
+const RANKED = { viewer: 1, operator: 2, admin: 3 } as const;
+
+/** The outcome the matrix promises for `caller` on a procedure whose rule is `rule`. */
+export function expectedOutcome(rule: ProcedureRule, caller: MatrixCaller): MatrixOutcome {
+  if (rule === "public") return "allowed";
+  // The credential is the join token in the input, whoever sends it; the matrix's calls carry an
+  // invalid one, refused for every caller.
+  if (rule === "join") return "FORBIDDEN";
+  if (caller === "none") return "UNAUTHORIZED";
+  switch (rule) {
+    case "viewer":
+    case "operator":
+    case "admin": {
+      const rank = RANKED[caller as keyof typeof RANKED];
+      return rank !== undefined && rank >= RANKED[rule] ? "allowed" : "FORBIDDEN";
+    }
+    case "agent-own-cluster":
+      return caller === "agent-this-cluster" || caller === "admin" ? "allowed" : "FORBIDDEN";
+  }
+}
+
+/**
+ * A runtime route's rule: `control` only with the workload's control token (the agent holds it),
+ * else 401 naming the route; `data` requests and their results (to be guarded by data keys or
+ * the caller's workload identity); `probe` health checks, status and metrics for load balancers
+ * and scrapers.
+ */
+export type RuntimeRouteRule = "control" | "data" | "probe";
+
+/** Every route of every runtime's route table (`"<METHOD> /path"`), with its rule. */
+export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string, RuntimeRouteRule>>>> = {
+  /** `@aios/instance-sdk` INSTANCE_ROUTES: a block's instance. */
+  instance: {
+    "POST /infer": "data",
+    "GET /health": "probe",
+    "POST /mgmt": "control",
+    "POST /setParameters": "control",
+    "GET /metrics": "probe",
+  },
+  /** `@aios/block-runtime` EXECUTOR_ROUTES: a block's executor. */
+  executor: {
+    "POST /infer": "data",
+    "GET /health": "probe",
+    "GET /status": "probe",
+    "GET /metrics": "probe",
+    "GET /desired": "control",
+    "GET /instances": "control",
+    "PUT /instances": "control",
+    "POST /mgmt/:service": "control",
+  },
+  /** `@aios/vdag-runtime` CONTROLLER_ROUTES: a vDAG's controller. */
+  vdagController: {
+    "POST /v1/infer": "data",
+    "GET /v1/tasks/:taskId": "data",
+    "GET /status": "probe",
+    "GET /metrics": "probe",
+    "GET /healthz": "probe",
+    "GET /health": "probe",
+    "GET /health/check": "control",
+    "POST /health/mgmt": "control",
+    "POST /quality/mgmt": "control",
+    "GET /quality/samples": "control",
+    "GET /config": "control",
+    "PUT /config": "control",
+    "POST /quota/mgmt": "control",
+    "GET /quota/exists/:session": "data",
+    "POST /quota/reset/:session": "control",
+    "GET /quota/:session": "data",
+    "DELETE /quota/:session": "control",
+  },
+  /** `apps/agents` REPLICA_ROUTES: a replica of a policy function. */
+  functionReplica: {
+    "GET /health": "probe",
+    "POST /invoke": "data",
+    "POST /management": "control",
+  },
+};
