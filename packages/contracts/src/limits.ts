@@ -16,6 +16,13 @@ export const MAX_VDAG_CONNECTIONS = 1024;
 /** A policy's TypeScript source, in UTF-8 bytes (1 MiB). */
 export const MAX_POLICY_SOURCE_BYTES = 2 ** 20;
 
+/**
+ * A page of a list or search: `limit` rows from `offset` (DEFAULT_PAGE_LIMIT when not given, at
+ * most MAX_PAGE_LIMIT); a page shorter than its limit is the last.
+ */
+export const DEFAULT_PAGE_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 1000;
+
 /** "must have at most 253 characters (MAX_NAME_LENGTH)": the bound and the constant that sets it. */
 export const atMost = (n: number, unit: string, constant: string) =>
   `must have at most ${n} ${unit} (${constant})`;

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { fieldIssues, issuesLine, ZFilterQuery } from "@aios/contracts";
+import { fieldIssues, issuesLine, MAX_PAGE_LIMIT, ZFilterQuery } from "@aios/contracts";
 import type { ApiClient } from "../api-client";
 import { type CliIo, CliUsageError } from "./io";
 import { renderTable } from "./table";
@@ -13,18 +13,30 @@ interface KindView {
   columns: Record<string, (r: Row) => unknown>;
 }
 
-/** The three read procedures every registry router has (`readProcedures` in the API). */
+/** The three read procedures every registry router has (`readProcedures` in the API); lists and searches are paged. */
 interface Registry {
-  list: { query(): Promise<Row[]> };
+  list: { query(input: never): Promise<Row[]> };
   get: { query(input: never): Promise<Row> };
   search: { query(input: never): Promise<Row[]> };
 }
 
+type Page = { limit: number; offset: number };
+
+/** Every row of a paged list or search: pages of MAX_PAGE_LIMIT until one comes back short. */
+async function allPages(query: (page: Page) => Promise<Row[]>): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (;;) {
+    const page = await query({ limit: MAX_PAGE_LIMIT, offset: rows.length });
+    rows.push(...page);
+    if (page.length < MAX_PAGE_LIMIT) return rows;
+  }
+}
+
 function registry(pick: (api: ApiClient) => Registry, key: string, columns: KindView["columns"]): KindView {
   return {
-    list: (api) => pick(api).list.query(),
+    list: (api) => allPages((page) => pick(api).list.query(page as never)),
     get: (api, value) => pick(api).get.query({ [key]: value } as never),
-    search: (api, filter) => pick(api).search.query({ filter } as never),
+    search: (api, filter) => allPages((page) => pick(api).search.query({ filter, ...page } as never)),
     columns,
   };
 }

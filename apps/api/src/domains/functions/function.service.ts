@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PAGE_LIMIT,
   type TFunctionReplica,
   type TPolicyCallResult,
   type TPolicyFunctionRecord,
@@ -11,6 +12,7 @@ import { ConflictError, NotFoundError, OperationalError } from "../../errors";
 import { checkPolicyCommand, checkPolicyValues } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
+import type { PageInput } from "../registry/search";
 import { callReplica } from "./replica-client";
 
 type FunctionRow = Prisma.PolicyFunctionGetPayload<object>;
@@ -161,10 +163,12 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
 
     get: async (name: string) => toFunctionRecord(await row(name)),
 
-    async list(filter: { clusterId?: string | undefined } = {}) {
+    async list(filter: PageInput & { clusterId?: string | undefined } = {}) {
       const rows = await db.policyFunction.findMany({
         where: { status: { not: "removed" }, ...(filter.clusterId ? { clusterId: filter.clusterId } : {}) },
         orderBy: { name: "asc" },
+        take: filter.limit ?? DEFAULT_PAGE_LIMIT,
+        skip: filter.offset ?? 0,
       });
       return rows.map(toFunctionRecord);
     },

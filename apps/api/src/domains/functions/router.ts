@@ -1,7 +1,7 @@
 import { ZDnsLabel, ZPolicyCallResult, ZPolicyFunctionRecord } from "@aios/contracts";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
-import { readProcedures } from "../registry/procedures";
+import { readProcedures, ZPage } from "../registry/procedures";
 
 const ZJsonObject = z.record(z.string(), z.unknown());
 const ZName = z.object({ name: ZDnsLabel });
@@ -24,7 +24,7 @@ export const functionsRouter = router({
     .mutation(({ ctx, input }) => ctx.services.functions.deploy(input)),
   ...readProcedures({ record: ZPolicyFunctionRecord, key: "name", reader: (s) => s.registries.functions }),
   list: viewerProcedure
-    .input(z.object({ clusterId: z.string().optional() }).optional())
+    .input(ZPage.extend({ clusterId: z.string().optional() }).optional())
     .output(z.array(ZPolicyFunctionRecord))
     .query(({ ctx, input }) => ctx.services.functions.list(input ?? {})),
   scale: changeProcedure

@@ -1,8 +1,14 @@
-import { formatPolicyRuleUri, type TPolicyErrorInfo, type TPolicyGraphRecord } from "@aios/contracts";
+import {
+  DEFAULT_PAGE_LIMIT,
+  formatPolicyRuleUri,
+  type TPolicyErrorInfo,
+  type TPolicyGraphRecord,
+} from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import { ConflictError, NotFoundError } from "../../errors";
 import type { FunctionService } from "../functions/function.service";
 import { asObject, sameDoc } from "../registry/doc";
+import type { PageInput } from "../registry/search";
 import { planGraph } from "./graph-order";
 
 type GraphRow = Prisma.PolicyGraphGetPayload<object>;
@@ -83,8 +89,13 @@ export function createGraphService(db: Db, functions: FunctionService) {
       return toGraphRecord(row);
     },
 
-    async list() {
-      return (await db.policyGraph.findMany({ orderBy: { graphURI: "asc" } })).map(toGraphRecord);
+    async list(page: PageInput = {}) {
+      const rows = await db.policyGraph.findMany({
+        orderBy: { graphURI: "asc" },
+        take: page.limit ?? DEFAULT_PAGE_LIMIT,
+        skip: page.offset ?? 0,
+      });
+      return rows.map(toGraphRecord);
     },
 
     async execute(graphURI: string, input: unknown) {

@@ -1,7 +1,7 @@
 import { ZPolicyErrorInfo, ZPolicyGraphRecord } from "@aios/contracts";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
-import { readProcedures } from "../registry/procedures";
+import { readProcedures, ZPage } from "../registry/procedures";
 
 const ZNameSegment = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '-' or '_'");
 
@@ -43,7 +43,10 @@ export const graphsRouter = router({
     .output(z.object({ created: z.boolean(), graph: ZPolicyGraphRecord }))
     .mutation(({ ctx, input }) => ctx.services.graphs.create(input)),
   ...readProcedures({ record: ZPolicyGraphRecord, key: "graphURI", reader: (s) => s.registries.graphs }),
-  list: viewerProcedure.output(z.array(ZPolicyGraphRecord)).query(({ ctx }) => ctx.services.graphs.list()),
+  list: viewerProcedure
+    .input(ZPage.optional())
+    .output(z.array(ZPolicyGraphRecord))
+    .query(({ ctx, input }) => ctx.services.graphs.list(input)),
   execute: changeProcedure
     .input(z.object({ graphURI: z.string().min(1), input: z.unknown() }))
     .output(ZGraphExecution)

@@ -1,12 +1,23 @@
-import { type TFilterQuery, ZFilterQuery } from "@aios/contracts";
+import { MAX_PAGE_LIMIT, type TFilterQuery, ZFilterQuery } from "@aios/contracts";
 import { z } from "zod";
 import type { Services } from "../../services";
 import { viewerProcedure } from "../../trpc";
 import type { RowRegistry } from "./row-search";
 import type { PageInput } from "./search";
 
+/**
+ * One page of a list or search (`DEFAULT_PAGE_LIMIT` rows unless `limit` says otherwise); a caller
+ * that wants everything asks for the next `offset` until a page comes back short.
+ */
 export const ZPage = z.object({
-  limit: z.number().int().min(1).max(1000).optional(),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_LIMIT, {
+      error: `must be at most ${MAX_PAGE_LIMIT} (MAX_PAGE_LIMIT); page through with offset`,
+    })
+    .optional(),
   offset: z.number().int().min(0).optional(),
 });
 

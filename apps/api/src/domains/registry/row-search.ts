@@ -1,4 +1,4 @@
-import { isLogical, type TFilterQuery } from "@aios/contracts";
+import { DEFAULT_PAGE_LIMIT, isLogical, type TFilterQuery } from "@aios/contracts";
 import { type Db, FilterError, filterToSql, MAX_SEARCH_LIMIT, Prisma } from "@aios/db";
 import { NotFoundError, UserError } from "../../errors";
 import type { PageInput } from "./search";
@@ -80,7 +80,7 @@ export async function rowKeys(
     }
   }
   const where = conditions.length > 0 ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`;
-  const limit = Math.min(page.limit ?? 100, MAX_SEARCH_LIMIT);
+  const limit = Math.min(page.limit ?? DEFAULT_PAGE_LIMIT, MAX_SEARCH_LIMIT);
   const rows = await db.$queryRaw<{ key: string }[]>`
     SELECT ${Prisma.raw(view.key)} AS key FROM ${Prisma.raw(view.from)} AS t
     CROSS JOIN LATERAL (SELECT ${docSql(view)} AS doc) AS d

@@ -1,4 +1,4 @@
-import type { TFilterQuery } from "@aios/contracts";
+import { DEFAULT_PAGE_LIMIT, type TFilterQuery } from "@aios/contracts";
 import { type Db, FilterError, type SearchableTable, searchDocs } from "@aios/db";
 import { UserError } from "../../errors";
 
@@ -13,7 +13,10 @@ export interface PageInput {
  */
 export async function searchKeys(db: Db, table: SearchableTable, filter: TFilterQuery, page: PageInput) {
   try {
-    return await searchDocs(db, table, filter, { limit: page.limit ?? 100, offset: page.offset ?? 0 });
+    return await searchDocs(db, table, filter, {
+      limit: page.limit ?? DEFAULT_PAGE_LIMIT,
+      offset: page.offset ?? 0,
+    });
   } catch (err) {
     if (err instanceof FilterError) throw UserError.field("filter", err.message);
     throw err;
