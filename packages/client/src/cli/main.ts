@@ -11,6 +11,7 @@ import { GET_KINDS, getCommand } from "./get";
 import { type CliIo, CliUsageError, consoleIo } from "./io";
 import { MGMT_USAGE, mgmtCommand } from "./mgmt";
 import { POLICY_USAGE, policyCommand } from "./policy";
+import { clusterCommand, TOKEN_USAGE, tokenCommand } from "./token";
 import { validateCommand } from "./validate";
 import { traceCommand, VDAG_USAGE, vdagInferCommand } from "./vdag";
 
@@ -32,6 +33,7 @@ ${FUNCTION_USAGE}
 ${GATEWAY_USAGE}
 ${ALLOCATE_USAGE}
 ${MGMT_USAGE}
+${TOKEN_USAGE}
 
 Environment:
   AIOS_API_URL   the management plane (default http://127.0.0.1:4000)
@@ -94,6 +96,10 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await allocateCommand(api, rest, io);
       case "mgmt":
         return await mgmtCommand(api, rest, io);
+      case "token":
+        return await tokenCommand(api, rest, io);
+      case "cluster":
+        return await clusterCommand(api, rest, io);
       default:
         throw new CliUsageError(`unknown command ${JSON.stringify(command)}`);
     }
