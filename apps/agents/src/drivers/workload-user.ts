@@ -59,6 +59,11 @@ export function createWorkloadIdentity(opts: { dir: string; user: WorkloadUser |
   if (!lstatSync(opts.dir).isDirectory())
     throw new Error(`the workloads' directory ${opts.dir} is not a directory`);
   if (user) {
+    const blocked = unreachableBy(user, dirname(opts.dir));
+    if (blocked.length > 0)
+      throw new Error(
+        `the workloads' directory ${opts.dir} is out of ${user.name}'s reach: give ${blocked.join(", ")} o+x, or set AIOS_WORKLOAD_DIR elsewhere`,
+      );
     chownSync(opts.dir, user.uid, user.gid);
     chmodSync(opts.dir, 0o700);
   }

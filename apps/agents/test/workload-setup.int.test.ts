@@ -1,0 +1,87 @@
+import { chmodSync, mkdirSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Logger } from "@aios/service-kit";
+import { describe, expect, it } from "vitest";
+import { setUpWorkloads } from "../src/drivers/workload-setup";
+
+const repoRoot = resolve(import.meta.dirname, "../../..");
+
+/** A logger that keeps what it was told. */
+function recordingLog() {
+  const lines: { msg: string; fields?: Record<string, unknown> }[] = [];
+  const keep = (msg: string, fields?: Record<string, unknown>) => void lines.push({ msg, fields });
+  const log = { debug: keep, info: keep, warn: keep, error: keep, child: () => log } as unknown as Logger;
+  return { log, lines };
+}
+
+function setUp() {
+  const parent = mkdtempSync(join(tmpdir(), "aios-setup-"));
+  chmodSync(parent, 0o755); // like the directory an AIOS_HOME is in: anyone may pass through
+  const home = join(parent, "home");
+  mkdirSync(join(home, "tokens"), { recursive: true, mode: 0o755 });
+  const { log, lines } = recordingLog();
+  const setup = setUpWorkloads(
+    {
+      AIOS_HOME: home,
+      AIOS_CLUSTER_ID: "local",
+      AIOS_WORKLOAD_USER: "nobody",
+      runtimePolicy: { isolation: "process", limits: { cpuTimeMs: 30, memoryMb: 48 } },
+    },
+    log,
+    repoRoot,
+  );
+  setup.policySandbox.stop();
+  return { home, setup, lines };
+}
+
+describe("the agent's workload setup", () => {
+  it("hands the runtimes the agent's runtime policy settings and makes the workloads' directory", () => {
+    const { home, setup } = setUp();
+    expect(setup.runtimeEnv).toEqual({
+      AIOS_RUNTIME_POLICY_ISOLATION: "process",
+      AIOS_RUNTIME_POLICY_CPU_MS: "30",
+      AIOS_RUNTIME_POLICY_MEMORY_MB: "48",
+    });
+    expect(setup.identity.dir).toBe(`${home}-workloads/local`);
+    expect(statSync(setup.identity.dir).isDirectory()).toBe(true);
+  });
+
+  it.runIf(process.getuid?.() === 0)(
+    "as root: AIOS_HOME and its tokens become 0700, the workloads' directory is the workload user's",
+    () => {
+      const { home, setup, lines } = setUp();
+      expect(statSync(home).mode & 0o777).toBe(0o700);
+      expect(statSync(join(home, "tokens")).mode & 0o777).toBe(0o700);
+      const owner = statSync(setup.identity.dir);
+      expect([owner.uid, owner.mode & 0o777]).toEqual([setup.identity.user?.uid, 0o700]);
+      expect(setup.identity.user?.uid).not.toBe(0);
+      expect(lines.map((l) => l.msg)).toContain("workloads run as an unprivileged user");
+    },
+  );
+
+  it.runIf(process.getuid?.() === 0)(
+    "as root: refuses a workloads' directory its user cannot reach, naming it",
+    () => {
+      const hidden = mkdtempSync(join(tmpdir(), "aios-setup-hidden-")); // 0700
+      expect(() =>
+        setUpWorkloads(
+          {
+            AIOS_HOME: join(hidden, "home"),
+            AIOS_CLUSTER_ID: "local",
+            AIOS_WORKLOAD_USER: "nobody",
+            runtimePolicy: { isolation: "process", limits: { cpuTimeMs: 30, memoryMb: 48 } },
+          },
+          recordingLog().log,
+          repoRoot,
+        ),
+      ).toThrow(`is out of nobody's reach: give ${hidden} o+x, or set AIOS_WORKLOAD_DIR elsewhere`);
+    },
+  );
+
+  it.runIf(process.getuid?.() !== 0)("not root: workloads run as the agent, and the log says so", () => {
+    const { setup, lines } = setUp();
+    expect(setup.identity.user).toBeNull();
+    expect(lines.map((l) => l.msg)).toContain("workloads run as the agent's own user: the agent is not root");
+  });
+});
