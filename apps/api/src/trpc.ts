@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
+import { auditedCall } from "./audit-middleware";
 import { hasRole, mayActAsAgent, type RankedRole } from "./auth/principal";
 import type { Context } from "./context";
 import { AppError, type FieldIssue, httpStatusOf, NotFoundError, newErrorRef, UserError } from "./errors";
@@ -78,21 +79,17 @@ const requireAgent = t.middleware(({ ctx, next }) => {
   return next({ ctx: { ...ctx, principal: p } });
 });
 
-/** Every change leaves an audit event: who, which procedure, with what input. */
-const audited = t.middleware(async ({ ctx, path, getRawInput, next }) => {
-  const result = await next();
-  if (result.ok) await ctx.services.audit.record(ctx.principal, { action: path, input: await getRawInput() });
-  return result;
-});
+/** Every change and run leaves an audit event: who, what, on what, how it ended and why (refusals too). */
+const audited = t.middleware(auditedCall);
 
 export const router = t.router;
 export const publicProcedure = t.procedure.use(mapErrors).use(guardInput);
 export const viewerProcedure = publicProcedure.use(requireRole("viewer"));
 export const operatorProcedure = publicProcedure.use(requireRole("operator"));
 /** For what changes state or runs code (executes, invokes, dry runs, management commands): audited. */
-export const changeProcedure = operatorProcedure.use(audited);
+export const changeProcedure = publicProcedure.use(audited).use(requireRole("operator"));
 export const adminProcedure = publicProcedure.use(requireRole("admin"));
 /** For admin mutations that change state (the network's governing rules). */
-export const adminChangeProcedure = adminProcedure.use(audited);
+export const adminChangeProcedure = publicProcedure.use(audited).use(requireRole("admin"));
 export const agentProcedure = publicProcedure.use(requireAgent);
 export const createCallerFactory = t.createCallerFactory;

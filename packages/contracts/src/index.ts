@@ -1,4 +1,5 @@
 export * from "./allocation-decision";
+export * from "./audit";
 export * from "./env";
 export * from "./envelope";
 export * from "./errors";

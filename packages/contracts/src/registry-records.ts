@@ -45,12 +45,26 @@ export const ZTaskRecord = z.object({
 });
 export type TTaskRecord = z.infer<typeof ZTaskRecord>;
 
+/** How an audited call ended: done, refused (no token, a role too low, a policy's denial, a rate limit), or failed. */
+export const AUDIT_OUTCOMES = ["ok", "refused", "failed"] as const;
+export const ZAuditOutcome = z.enum(AUDIT_OUTCOMES);
+export type TAuditOutcome = z.infer<typeof ZAuditOutcome>;
+
 export const ZAuditEventRecord = z.object({
   /** The event's sequence number, as a decimal string (it is a 64-bit integer). */
   id: z.string(),
+  /** `<role>:<token id>`, `<role>:open` (AIOS_AUTH=open), `system` or `anonymous`. */
   actor: z.string(),
+  /** Who called: the token's role, id and name; null for an anonymous or system caller. */
+  principal: z
+    .object({ role: z.string(), tokenId: z.string().nullable(), name: z.string().nullable() })
+    .nullable(),
+  /** The procedure (`blocks.mgmt`), the data-plane call (`dataPlane.vdagInfer`) or the action taken. */
   action: z.string(),
   target: z.string().nullable(),
+  outcome: ZAuditOutcome,
+  /** Why it was refused or failed (the error's message); null when it went through. */
+  reason: z.string().nullable(),
   input: z.unknown(),
   decision: z.unknown(),
   createdAt: ZIsoDate,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { routeMiss, routes } from "@aios/service-kit";
+import { auditDataPlaneCall } from "./audit";
 import { handleBlockInfer } from "./block-infer";
 import { type DataPlane, type DataPlaneRoute, failure, send, sendError } from "./io";
 import { handleTask, handleVdagInfer } from "./vdag-infer";
@@ -32,6 +33,7 @@ export function dataPlaneHandler(plane: DataPlane) {
       send(res, miss.status, failure(miss.message, "request"), miss.headers);
       return true;
     }
+    auditDataPlaneCall(plane, req, res, found.params);
     void found.handler(plane, req, res, found.params);
     return true;
   };

@@ -1,4 +1,4 @@
-import type { TAuditEventRecord } from "@aios/contracts";
+import { type TAuditEventRecord, ZAuditOutcome } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import { isoSql, type RowView, rowRegistry } from "../registry/row-search";
 
@@ -12,8 +12,14 @@ export const AUDIT_EVENT_VIEW: RowView = {
   fields: {
     id: { sql: `t."id"::text` },
     actor: { sql: `t."actor"` },
+    principal: {
+      sql: `CASE WHEN t."principal_role" IS NULL THEN NULL ELSE jsonb_build_object('role', t."principal_role", 'tokenId', t."token_id", 'name', t."principal_name") END`,
+      nested: true,
+    },
     action: { sql: `t."action"` },
     target: { sql: `t."target"` },
+    outcome: { sql: `t."outcome"` },
+    reason: { sql: `t."reason"` },
     input: { sql: `t."input"`, nested: true },
     decision: { sql: `t."decision"`, nested: true },
     createdAt: { sql: isoSql(`t."created_at"`) },
@@ -24,8 +30,13 @@ export function toAuditEventRecord(row: Prisma.AuditEventGetPayload<object>): TA
   return {
     id: row.id.toString(),
     actor: row.actor,
+    principal: row.principalRole
+      ? { role: row.principalRole, tokenId: row.tokenId, name: row.principalName }
+      : null,
     action: row.action,
     target: row.target,
+    outcome: ZAuditOutcome.catch("failed").parse(row.outcome),
+    reason: row.reason,
     input: row.input ?? null,
     decision: row.decision ?? null,
     createdAt: row.createdAt.toISOString(),

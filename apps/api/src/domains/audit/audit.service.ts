@@ -1,27 +1,68 @@
+import { type TAuditListQuery, type TAuditOutcome, ZAuditListQuery } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import type { Principal } from "../../auth/principal";
+import { auditedInput } from "./audit-outcome";
 
 export interface AuditEntry {
   action: string;
   target?: string | null;
   input?: unknown;
   decision?: unknown;
+  /** Default `ok`. */
+  outcome?: TAuditOutcome;
+  /** Why it was refused or failed. */
+  reason?: string | null;
 }
 
-/** Every change, management command and state-changing policy decision leaves an audit event. */
+/** Longest reason kept (an error's message). */
+const MAX_REASON_CHARS = 2_000;
+
+/**
+ * Every change, run, invoke, dry run and management command leaves an audit event: who (the
+ * token's role, id and name), what, on what, how it ended and why. Refusals included.
+ */
 export function createAuditService(db: Db) {
+  /** A token's name, as it is when the event is written (a revoked token keeps its row). */
+  const nameOf = async (tokenId: string): Promise<string | null> =>
+    (await db.apiToken.findUnique({ where: { id: tokenId }, select: { name: true } }))?.name ?? null;
+
   return {
     async record(principal: Principal | null, entry: AuditEntry): Promise<void> {
+      const tokenId = principal?.tokenId ?? null;
       await db.auditEvent.create({
         data: {
           actor: actorOf(principal),
+          principalRole: principal?.role ?? null,
+          tokenId,
+          principalName: tokenId ? await nameOf(tokenId) : null,
           action: entry.action,
           target: entry.target ?? null,
-          input: (entry.input ?? undefined) as Prisma.InputJsonValue | undefined,
+          outcome: entry.outcome ?? "ok",
+          reason: entry.reason ? entry.reason.slice(0, MAX_REASON_CHARS) : null,
+          input: auditedInput(entry.input) as Prisma.InputJsonValue | undefined,
           decision: (entry.decision ?? undefined) as Prisma.InputJsonValue | undefined,
         },
       });
     },
+
+    /** Newest first, one page, filtered as `ZAuditListQuery` says. */
+    async list(query: TAuditListQuery = {}) {
+      const q = ZAuditListQuery.parse(query);
+      const where: Prisma.AuditEventWhereInput = {};
+      if (q.since) where.createdAt = { gte: new Date(q.since) };
+      if (q.action) where.action = q.action.endsWith("*") ? { startsWith: q.action.slice(0, -1) } : q.action;
+      if (q.outcome) where.outcome = q.outcome;
+      if (q.principal)
+        where.OR = [
+          { tokenId: q.principal },
+          { principalName: q.principal },
+          { principalRole: q.principal },
+          { actor: q.principal },
+        ];
+      return db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: q.limit, skip: q.offset });
+    },
+
+    /** The newest `limit` events. */
     async recent(limit = 50) {
       return db.auditEvent.findMany({ orderBy: { id: "desc" }, take: limit });
     },

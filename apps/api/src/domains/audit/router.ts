@@ -1,10 +1,15 @@
 import { ZAuditEventRecord } from "@aios/contracts";
 import { adminProcedure, router } from "../../trpc";
-import { rowReadProcedures } from "../registry/procedures";
+import { readProcedures } from "../registry/procedures";
+import { listAuditEvents } from "./list-audit-events";
 
-/** Audit events, newest first; admins only (inputs of every change are in them). */
+/**
+ * Audit events, newest first; admins only (they hold the inputs of every change, and who made it).
+ * `list` takes the audit's own filters; `search` the filter language over the same fields.
+ */
 export const auditEventsRouter = router({
-  ...rowReadProcedures({
+  list: listAuditEvents,
+  ...readProcedures({
     record: ZAuditEventRecord,
     key: "id",
     reader: (s) => s.registries.auditEvents,
