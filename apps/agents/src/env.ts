@@ -12,6 +12,11 @@ export const ZAgentEnv = z
       .default("local"),
     AIOS_NODE_ID: z.string().optional(),
     AIOS_AGENT_TOKEN: z.string().optional(),
+    /**
+     * A cluster join token (`aios cluster join-token CLUSTER`): exchanged once for this agent's own
+     * token, which is kept under AIOS_HOME so a restart needs no new one. AIOS_AGENT_TOKEN wins.
+     */
+    AIOS_JOIN_TOKEN: z.string().min(1).optional(),
     AIOS_QUEUE_BACKEND: z.enum(["redis", "postgres"]).default("redis"),
     AIOS_QUEUE_URL: z.url({
       message: "AIOS_QUEUE_URL must be the redis:// (or postgres://) URL of the queues",

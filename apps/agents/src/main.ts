@@ -2,12 +2,25 @@ import { createApiClient } from "@aios/client";
 import { connectQueueBackend } from "@aios/queue";
 import { createLogger, onShutdown } from "@aios/service-kit";
 import { createAgent } from "./agent";
+import { agentToken } from "./agent-identity";
 import { loadAgentEnv } from "./env";
 
 const env = loadAgentEnv();
 const log = createLogger({ service: "agent", clusterId: env.AIOS_CLUSTER_ID }, { level: env.AIOS_LOG_LEVEL });
 const shutdown = onShutdown(log);
-const api = createApiClient({ url: env.AIOS_API_URL, token: env.AIOS_AGENT_TOKEN });
+const token = await agentToken({
+  home: env.AIOS_HOME,
+  clusterId: env.AIOS_CLUSTER_ID,
+  nodeId: env.nodeId,
+  agentToken: env.AIOS_AGENT_TOKEN,
+  joinToken: env.AIOS_JOIN_TOKEN,
+  join: (joinToken, nodeId) =>
+    createApiClient({ url: env.AIOS_API_URL }).agents.join.mutate({ joinToken, nodeId }),
+}).catch((err: Error) => {
+  log.error("agent cannot get its token", { err: err.message });
+  process.exit(1);
+});
+const api = createApiClient({ url: env.AIOS_API_URL, token });
 const queues = connectQueueBackend({ kind: env.AIOS_QUEUE_BACKEND, url: env.AIOS_QUEUE_URL });
 shutdown.add("queues", () => queues.close());
 
