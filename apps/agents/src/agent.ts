@@ -74,6 +74,7 @@ export function createAgent(deps: {
     guard,
     maxBodyMb: env.AIOS_MAX_BODY_MB,
     workloads: workloads.identity,
+    logsDir: join(stateDir, "logs"),
   });
   const driver = createProcessDriver({
     repoRoot,

@@ -38,6 +38,7 @@ describe("a function replica started by the agent", () => {
   const home = mkdtempSync(join(tmpdir(), "aios-replica-home-"));
   const aliveFile = join(home, "agent.alive");
   const workloadsDir = mkdtempSync(join(tmpdir(), "aios-replica-workloads-"));
+  chmodSync(workloadsDir, 0o755); // anyone may pass through, as the parent of AIOS_WORKLOAD_DIR
   const user = workloadUserOf("nobody");
   const supervisor = createFunctionSupervisor({
     api: fakeApi(reported),
@@ -47,6 +48,7 @@ describe("a function replica started by the agent", () => {
     limits: { cpuTimeMs: 500, memoryMb: 64 },
     guard: { aliveFile, orphanGraceSeconds: 60 },
     workloads: createWorkloadIdentity({ dir: join(workloadsDir, "local"), user }),
+    logsDir: join(home, "logs"),
   });
   let pid: number;
 
@@ -56,7 +58,6 @@ describe("a function replica started by the agent", () => {
     writeFileSync(join(home, "tokens", "agent"), "agent-token-file", { mode: 0o600 });
     writeFileSync(aliveFile, "");
     chmodSync(home, 0o700);
-    chmodSync(workloadsDir, 0o755);
     await supervisor.reconcile("tally");
     const ready = reported.at(-1)?.find((r) => r.status === "ready");
     if (!ready?.pid) throw new Error(`no ready replica: ${JSON.stringify(reported.at(-1))}`);
@@ -75,6 +76,11 @@ describe("a function replica started by the agent", () => {
     expect(environ).toContain("\0AIOS_FUNCTION_NAME=tally\0");
     expect(environ).toContain("\0AIOS_AGENT_ALIVE_FD=3\0");
     expect(environ).toMatch(new RegExp(`\0HOME=${workloadsDir}/local/homes/function-tally-0-\\d+\0`));
+  });
+
+  it("keeps its output in a log of its own", () => {
+    const log = readFileSync(join(home, "logs", "function-tally-0.log"), "utf8");
+    expect(log).toMatch(/"msg":"replica ready"/);
   });
 
   it.runIf(user)("runs as the workload user when the agent is root", () => {

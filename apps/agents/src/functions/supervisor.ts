@@ -1,6 +1,6 @@
-import { closeSync, openSync } from "node:fs";
+import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { TFunctionReplica } from "@aios/contracts";
 import {
@@ -56,11 +56,15 @@ export interface FunctionSupervisorOptions {
   maxBodyMb?: number;
   /** Who replicas run as and where their homes are; unset: the agent's user, homes under the OS's tmpdir. */
   workloads?: WorkloadIdentity;
+  /** Where each replica's output is kept, in `function-<name>-<index>.log`; unset: the agent's debug log only. */
+  logsDir?: string;
 }
 
-/** A replica's home (one per start): the function's name kept to letters, digits, '.', '_' and '-'. */
+/** A function's name kept to letters, digits, '.', '_' and '-', for file names. */
+const fileNameOf = (name: string) => name.replace(/[^\w.-]/g, "_");
+/** A replica's home (one per start). */
 const homeOf = (name: string, index: number, port: number) =>
-  `homes/function-${name.replace(/[^\w.-]/g, "_")}-${index}-${port}`;
+  `homes/function-${fileNameOf(name)}-${index}-${port}`;
 
 /**
  * Runs this cluster's policy functions (execution type 4) as replica processes and keeps them at
@@ -85,6 +89,9 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
     if (stopping) throw new Error("the agent is stopping");
     const controlToken = newControlToken();
     const workloads = opts.workloads;
+    // Its output is kept per replica, as an instance's is (not only in the agent's debug log).
+    const logFile = opts.logsDir ? join(opts.logsDir, `function-${fileNameOf(name)}-${index}.log`) : null;
+    if (opts.logsDir) mkdirSync(opts.logsDir, { recursive: true });
     const home = workloads ? workloads.freshDir(homeOf(name, index, port)) : tmpdir();
     // The alive file, open: a replica of another user cannot reach it by path (AIOS_HOME is 0700).
     const alive = opts.guard ? [openSync(opts.guard.aliveFile, "r")] : [];
@@ -109,7 +116,10 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
         AIOS_POLICY_MEMORY_MB: String(opts.limits.memoryMb),
         ...(opts.maxBodyMb !== undefined ? { [MAX_BODY_ENV]: String(opts.maxBodyMb) } : {}),
       },
-      onLine: (line) => opts.log.debug(line, { function: name, replica: index }),
+      onLine: (line) => {
+        opts.log.debug(line, { function: name, replica: index });
+        if (logFile) appendFileSync(logFile, `${line}\n`);
+      },
     });
     for (const fd of alive) closeSync(fd);
     void child.exited.then(() => workloads?.removeDir(homeOf(name, index, port)));
