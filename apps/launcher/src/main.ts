@@ -56,8 +56,8 @@ function serve(name: string, args: string[], childEnv: Record<string, string>, c
   return service;
 }
 
-/** A token the bootstrap step wrote (AIOS_AUTH=token); none in open mode. */
-function readToken(dir: string, file: "agent" | "console"): string | undefined {
+/** The agent's token the bootstrap step wrote (AIOS_AUTH=token); none in open mode. */
+function readToken(dir: string, file: "agent"): string | undefined {
   const path = join(dir, file);
   return env.AIOS_AUTH === "token" && existsSync(path) ? readFileSync(path, "utf8").trim() : undefined;
 }
@@ -124,7 +124,9 @@ async function main() {
       AIOS_API_URL: apiUrl,
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(env.AIOS_WEB_PORT),
-      ...optional("AIOS_WEB_API_TOKEN", readToken(tokens, "console")),
+      // The console has no token of its own: it acts with each signed-in user's token, its
+      // session cookies sealed with a key kept here.
+      AIOS_WEB_DATA_DIR: join(env.home, "web"),
     };
     serve("web", [nextBin, "start", "-p", String(env.AIOS_WEB_PORT), "-H", "127.0.0.1"], webEnv, webDir);
     await waitForPort(env.AIOS_WEB_PORT, 60_000);

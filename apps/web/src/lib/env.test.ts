@@ -10,9 +10,13 @@ describe("console environment", () => {
     const env = loadWebEnv({
       AIOS_API_URL: "https://api.example.com/",
       PORT: "3100",
-      AIOS_WEB_API_TOKEN: "t",
+      AIOS_WEB_DATA_DIR: "/var/lib/aios/web",
     });
-    expect(env).toEqual({ AIOS_API_URL: "https://api.example.com", PORT: 3100, AIOS_WEB_API_TOKEN: "t" });
+    expect(env).toEqual({
+      AIOS_API_URL: "https://api.example.com",
+      PORT: 3100,
+      AIOS_WEB_DATA_DIR: "/var/lib/aios/web",
+    });
   });
 
   it.each([
@@ -20,6 +24,7 @@ describe("console environment", () => {
     [{ AIOS_API_URL: "ftp://host/" }, "AIOS_API_URL: AIOS_API_URL must be an http:// or https:// URL"],
     [{ PORT: "web" }, "PORT: PORT must be a port number"],
     [{ PORT: "70000" }, "PORT: PORT must be between 1 and 65535"],
+    [{ AIOS_WEB_DATA_DIR: "" }, "AIOS_WEB_DATA_DIR: AIOS_WEB_DATA_DIR must be a directory path"],
   ])("refuses %j, naming the variable", (source, message) => {
     expect(() => loadWebEnv(source)).toThrow(message);
   });

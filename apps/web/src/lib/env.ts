@@ -19,8 +19,11 @@ export const ZWebEnv = z.object({
     .min(1, "PORT must be between 1 and 65535")
     .max(65535, "PORT must be between 1 and 65535")
     .default(3000),
-  /** Bearer token the proxy adds when the API runs with AIOS_AUTH=token. */
-  AIOS_WEB_API_TOKEN: z.string().optional(),
+  /**
+   * Where the console keeps its session key (`session-key`, mode 0600). Unset: a key made at start
+   * and held in memory, so sessions end when the console restarts.
+   */
+  AIOS_WEB_DATA_DIR: z.string().min(1, "AIOS_WEB_DATA_DIR must be a directory path").optional(),
 });
 
 export type TWebEnv = z.infer<typeof ZWebEnv>;

@@ -5,6 +5,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Braces, Play } from "lucide-react";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { issuesOf } from "@/components/json-editor/spec-check";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Input, Textarea } from "@/components/ui/input";
@@ -42,6 +44,7 @@ export function CreateBlockForm({
   const clusters = useQuery(trpc.clusters.list.queryOptions(undefined));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
+  const gate = useRoleGate("operator");
   const apply = useMutation(
     trpc.parser.applySpec.mutationOptions({
       onSuccess: async (outcome) => {
@@ -213,6 +216,7 @@ export function CreateBlockForm({
           ) : null}
         </CardBody>
         <div className="flex items-center justify-end gap-2 border-t border-zinc-100 px-5 py-3">
+          <GateReason gate={gate} />
           <Button variant="ghost" onClick={editAsJson}>
             <Braces />
             Edit as JSON
@@ -220,7 +224,8 @@ export function CreateBlockForm({
           <Button
             type="submit"
             variant="primary"
-            disabled={apply.isPending}
+            disabled={apply.isPending || gate.disabled}
+            title={gate.reason}
             data-testid="create-block-submit"
           >
             <Play />

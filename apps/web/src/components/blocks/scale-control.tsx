@@ -3,6 +3,8 @@
 import type { TBlockRecord } from "@aios/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/trpc/react";
@@ -20,6 +22,7 @@ export function ScaleControl({ block }: { block: TBlockRecord }) {
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.blocks.pathKey() }),
     }),
   );
+  const gate = useRoleGate("operator");
   const submit = (e: FormEvent) => {
     e.preventDefault();
     scale.mutate({ id: block.id, instances: Number(value) });
@@ -41,10 +44,17 @@ export function ScaleControl({ block }: { block: TBlockRecord }) {
           className="w-16 tabular-nums"
           data-testid="scale-input"
         />
-        <Button type="submit" size="sm" disabled={scale.isPending || value.trim() === ""}>
+        <Button
+          type="submit"
+          size="sm"
+          disabled={scale.isPending || value.trim() === "" || gate.disabled}
+          title={gate.reason}
+          data-testid="scale-submit"
+        >
           Scale
         </Button>
       </div>
+      <GateReason gate={gate} className="text-right" />
       {scale.isError ? (
         <p role="alert" className="max-w-sm text-right text-xs text-red-700" data-testid="scale-error">
           {scale.error.message}

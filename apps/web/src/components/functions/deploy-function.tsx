@@ -4,6 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Rocket } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { FormError, FormField, Input, OptionSelect } from "@/components/ui/input";
@@ -36,6 +38,7 @@ export function DeployFunction() {
   );
   const policyURI = policy || policies.data?.[0]?.policyRuleURI || "";
   const clusterId = cluster || clusters.data?.[0]?.id || "";
+  const gate = useRoleGate("operator");
   const submit = (e: FormEvent) => {
     e.preventDefault();
     deploy.mutate({ name: name.trim(), policyRuleURI: policyURI, clusterId, replicas: Number(replicas) });
@@ -95,13 +98,17 @@ export function DeployFunction() {
             variant="primary"
             size="sm"
             className="h-8"
-            disabled={deploy.isPending || name.trim() === "" || policyURI === "" || clusterId === ""}
+            disabled={
+              deploy.isPending || name.trim() === "" || policyURI === "" || clusterId === "" || gate.disabled
+            }
+            title={gate.reason}
             data-testid="deploy-submit"
           >
             <Rocket />
             {deploy.isPending ? "Deploying…" : "Deploy"}
           </Button>
         </form>
+        <GateReason gate={gate} />
         {deploy.isError ? <FormError testId="deploy-error">{errorText(deploy.error)}</FormError> : null}
       </CardBody>
     </Card>

@@ -3,6 +3,8 @@
 import type { TPolicyFunctionRecord } from "@aios/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { errorText } from "@/lib/policy/api-issues";
@@ -21,6 +23,7 @@ export function FunctionScale({ fn }: { fn: TPolicyFunctionRecord }) {
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.functions.pathKey() }),
     }),
   );
+  const gate = useRoleGate("operator");
   const submit = (e: FormEvent) => {
     e.preventDefault();
     scale.mutate({ name: fn.name, replicas: Number(value) });
@@ -45,11 +48,14 @@ export function FunctionScale({ fn }: { fn: TPolicyFunctionRecord }) {
         <Button
           type="submit"
           size="sm"
-          disabled={scale.isPending || value.trim() === "" || fn.status === "removing"}
+          disabled={scale.isPending || value.trim() === "" || fn.status === "removing" || gate.disabled}
+          title={gate.reason}
+          data-testid="scale-submit"
         >
           Scale
         </Button>
       </div>
+      <GateReason gate={gate} className="text-right" />
       {scale.isError ? (
         <p role="alert" className="max-w-sm text-right text-xs text-red-700" data-testid="scale-error">
           {errorText(scale.error)}

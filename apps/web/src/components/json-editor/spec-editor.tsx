@@ -6,6 +6,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { CheckCircle2, ShieldCheck, WandSparkles } from "lucide-react";
 import { type ReactNode, useMemo, useRef, useState } from "react";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { offsetOfPath } from "@/lib/monaco/json-path";
@@ -87,6 +89,8 @@ export function SpecEditor({
     }),
   );
 
+  // Applying needs the operator role (validating does not).
+  const gate = useRoleGate("operator");
   const runValidate = () => {
     if (json.ok) validate.mutate(json.value);
   };
@@ -150,11 +154,13 @@ export function SpecEditor({
         </section>
       </CardBody>
       <div className="flex items-center justify-end gap-2 border-t border-zinc-100 px-5 py-3">
+        <GateReason gate={gate} />
         {footer}
         <Button
           variant="primary"
           onClick={() => json.ok && apply.mutate({ document: json.value })}
-          disabled={!json.ok || apply.isPending}
+          disabled={!json.ok || apply.isPending || gate.disabled}
+          title={gate.reason}
           data-testid="apply-spec"
         >
           {apply.isPending ? "Applying…" : applyLabel}

@@ -1,6 +1,7 @@
 "use client";
 
 import { usePathname } from "next/navigation";
+import { SessionMenu } from "@/components/session/session-menu";
 import { HealthIndicator } from "./health-indicator";
 import { activeNavItem } from "./nav-items";
 
@@ -14,7 +15,10 @@ export function TopBar() {
         </h1>
         {item ? <span className="hidden text-sm text-zinc-400 md:inline">{item.description}</span> : null}
       </div>
-      <HealthIndicator />
+      <div className="flex items-center gap-4">
+        <SessionMenu />
+        <HealthIndicator />
+      </div>
     </header>
   );
 }

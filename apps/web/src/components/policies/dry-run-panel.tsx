@@ -3,6 +3,8 @@
 import type { TDryRunResult } from "@aios/contracts";
 import { FlaskConical, LoaderCircle, Play, RotateCcw } from "lucide-react";
 import type { editor } from "monaco-editor";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
 import { DryRunResult } from "./dry-run-result";
@@ -59,6 +61,8 @@ export function DryRunPanel({
   /** Stable: each editor's mount is reported once. */
   onEditorReady: (field: DryRunField, editor: editor.IStandaloneCodeEditor, monaco: Monaco) => void;
 }) {
+  // A dry run runs code: it needs the operator role.
+  const gate = useRoleGate("operator");
   const active = TABS.find((t) => t.field === tab) ?? TABS[0];
   return (
     <aside
@@ -131,13 +135,15 @@ export function DryRunPanel({
           variant="primary"
           className="w-full"
           onClick={onRun}
-          disabled={pending}
+          disabled={pending || gate.disabled}
+          title={gate.reason}
           data-testid="dry-run-button"
         >
           {pending ? <LoaderCircle className="animate-spin" /> : <Play />}
           {pending ? "Running…" : "Dry run"}
           <Kbd keys={SHORTCUTS.run} className="ml-1 bg-white/15 text-white/90 ring-white/25" />
         </Button>
+        <GateReason gate={gate} className="mt-1.5" />
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto border-t border-zinc-100 px-4 py-3">
         {apiError ? (

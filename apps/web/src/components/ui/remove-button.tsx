@@ -1,6 +1,8 @@
 "use client";
 
 import { Trash2 } from "lucide-react";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 
@@ -13,15 +15,20 @@ export function RemoveButton(props: {
   pending: boolean;
   error: string | undefined;
 }) {
+  // Removing needs the operator role; a viewer sees the button disabled and why.
+  const gate = useRoleGate("operator");
   return (
-    <ConfirmDialog
-      trigger={
-        <Button size="sm">
-          <Trash2 />
-          Remove
-        </Button>
-      }
-      {...props}
-    />
+    <span className="inline-flex flex-col items-end gap-1">
+      <ConfirmDialog
+        trigger={
+          <Button size="sm" disabled={gate.disabled} title={gate.reason} data-testid="remove">
+            <Trash2 />
+            Remove
+          </Button>
+        }
+        {...props}
+      />
+      <GateReason gate={gate} />
+    </span>
   );
 }

@@ -6,10 +6,20 @@ export const dynamic = "force-dynamic";
 const FORWARD_REQUEST_HEADERS = ["accept", "content-type", "trpc-accept", "last-event-id", "x-trpc-source"];
 
 /** A tRPC-shaped error so the client reports it like any other failed call. */
-const unreachable = (message: string) =>
+const TRPC_CODES = {
+  403: { code: "FORBIDDEN", rpc: -32003 },
+  502: { code: "BAD_GATEWAY", rpc: -32603 },
+} as const;
+const failure = (status: 403 | 502, message: string) =>
   Response.json(
-    { error: { message, code: -32603, data: { code: "BAD_GATEWAY", httpStatus: 502 } } },
-    { status: 502 },
+    {
+      error: {
+        message,
+        code: TRPC_CODES[status].rpc,
+        data: { code: TRPC_CODES[status].code, httpStatus: status },
+      },
+    },
+    { status },
   );
 
 function proxy(req: Request): Promise<Response> {
@@ -17,7 +27,7 @@ function proxy(req: Request): Promise<Response> {
   // Keep the path exactly as sent (batched calls are "a.b,c.d" in one segment).
   return proxyToApi(req, `${url.pathname}${url.search}`, {
     requestHeaders: FORWARD_REQUEST_HEADERS,
-    unreachable,
+    failure,
   });
 }
 

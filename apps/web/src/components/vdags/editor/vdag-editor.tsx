@@ -9,6 +9,7 @@ import { ArrowLeft, Download, LayoutGrid, Rocket } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
 import { routes } from "@/lib/routes";
@@ -166,6 +167,7 @@ function Editor({ initial, source }: { initial: VdagDocument; source?: TVdagReco
   );
 
   const deploy = useMutation(trpc.parser.applySpec.mutationOptions());
+  const deployGate = useRoleGate("operator");
   const onDeploy = () => {
     const sent = doc;
     setRefusal(null);
@@ -241,8 +243,8 @@ function Editor({ initial, source }: { initial: VdagDocument; source?: TVdagReco
             size="sm"
             variant="primary"
             onClick={onDeploy}
-            disabled={deploy.isPending || client.length > 0}
-            title={client.length > 0 ? "Fix the problems first" : `Create ${uri}`}
+            disabled={deploy.isPending || client.length > 0 || deployGate.disabled}
+            title={deployGate.reason ?? (client.length > 0 ? "Fix the problems first" : `Create ${uri}`)}
             data-testid="deploy"
           >
             <Rocket />

@@ -7,6 +7,6 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
   const { id } = await params;
   return proxyToApi(req, `/v1/tasks/${encodeURIComponent(id)}`, {
     requestHeaders: ["accept"],
-    unreachable: (message) => Response.json({ error: { message, stage: "request" } }, { status: 502 }),
+    failure: (status, message) => Response.json({ error: { message, stage: "request" } }, { status }),
   });
 }

@@ -8,6 +8,6 @@ export async function POST(req: Request, { params }: { params: Promise<{ id: str
   return proxyToApi(req, `/v1/blocks/${encodeURIComponent(id)}/infer`, {
     requestHeaders: ["accept", "content-type"],
     // The data plane's own error shape.
-    unreachable: (message) => Response.json({ error: { message, stage: "request" } }, { status: 502 }),
+    failure: (status, message) => Response.json({ error: { message, stage: "request" } }, { status }),
   });
 }

@@ -13,7 +13,7 @@ export async function POST(req: Request, { params }: { params: Promise<{ uri: st
   return proxyToApi(req, `/v1/vdags/${encodeURIComponent(decodeParam(uri))}/infer${query}`, {
     requestHeaders: ["accept", "content-type"],
     // The data plane's own error shape.
-    unreachable: (message) =>
-      Response.json({ error: { message, stage: "request" }, trace: [] }, { status: 502 }),
+    failure: (status, message) =>
+      Response.json({ error: { message, stage: "request" }, trace: [] }, { status }),
   });
 }

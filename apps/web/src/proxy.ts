@@ -1,0 +1,28 @@
+import { type NextRequest, NextResponse } from "next/server";
+import { clearedSessionCookie, readSession, SESSION_COOKIE } from "@/lib/session/session-cookie";
+import { askWhoami } from "@/lib/session/whoami";
+
+/**
+ * Pages need a principal: a session whose token the API still accepts, or, when the API runs with
+ * AIOS_AUTH=open, nobody at all. Otherwise the page redirects to sign-in (a revoked or expired
+ * token's cookie is cleared on the way). The API is asked each time rather than the mode guessed.
+ * `/trpc` and `/v1` are not guarded here: they forward the session's token, or none, and the API
+ * answers 401 itself.
+ */
+export async function proxy(req: NextRequest) {
+  const session = readSession(req);
+  const who = await askWhoami(session?.token, req.signal);
+  // The API is down: let the page render and show that, rather than a sign-in that cannot work.
+  if (!who.ok || who.answer.principal !== null) return NextResponse.next();
+  const signIn = new URL("/sign-in", req.url);
+  const next = `${req.nextUrl.pathname}${req.nextUrl.search}`;
+  if (next !== "/") signIn.searchParams.set("next", next);
+  if (session) signIn.searchParams.set("ended", "1");
+  const res = NextResponse.redirect(signIn);
+  if (req.cookies.has(SESSION_COOKIE)) res.headers.set("set-cookie", clearedSessionCookie(req));
+  return res;
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|icon.svg|favicon.ico|trpc/|v1/|session|sign-in).*)"],
+};
