@@ -4,6 +4,7 @@ import { createApiClient, describeApiError, unreachableReason } from "../api-cli
 import { nodeHttpFetch } from "../node-http-fetch";
 import { ALLOCATE_USAGE, allocateCommand } from "./allocate";
 import { applyCommand } from "./apply";
+import { AUDIT_USAGE, auditCommand } from "./audit";
 import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand } from "./block";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
 import { GATEWAY_USAGE, gatewayCommand } from "./gateway";
@@ -34,6 +35,7 @@ ${GATEWAY_USAGE}
 ${ALLOCATE_USAGE}
 ${MGMT_USAGE}
 ${TOKEN_USAGE}
+${AUDIT_USAGE}
 
 Environment:
   AIOS_API_URL   the management plane (default http://127.0.0.1:4000)
@@ -100,6 +102,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await tokenCommand(api, rest, io);
       case "cluster":
         return await clusterCommand(api, rest, io);
+      case "audit":
+        return await auditCommand(api, rest, io);
       default:
         throw new CliUsageError(`unknown command ${JSON.stringify(command)}`);
     }
