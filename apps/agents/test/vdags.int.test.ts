@@ -188,7 +188,9 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
 
   it("counts requests without a session_id per API token, not in one session every such caller shares", async () => {
     const [a, b] = await Promise.all(
-      ["quota-a", "quota-b"].map((name) => api.services.tokens.issue({ name, role: "viewer" })),
+      ["quota-a", "quota-b"].map((name) =>
+        api.services.tokens.issue({ name, role: "data", scopes: [`vdag:${PIPELINE}`] }),
+      ),
     );
     const sessionOf = (t: { id: string }) => `anonymous:token:${t.id}`;
     await api.caller().vdags.mgmt({
