@@ -1,4 +1,4 @@
-import { MAX_INPUT_DEPTH, MAX_NAME_LENGTH } from "@aios/contracts";
+import { MAX_INPUT_DEPTH, MAX_NAME_LENGTH, MAX_POLICY_SOURCE_BYTES } from "@aios/contracts";
 import { describe, expect, it } from "vitest";
 import { doc, useApiServer } from "./harness";
 import { storedRows } from "./stored-rows";
@@ -103,6 +103,18 @@ describe("the API refuses what no store can take before any service runs", () =>
       [message, "parser.applySpec"],
     ]);
     expect(await storedRows(api.database.db)).toEqual(before);
+  });
+
+  it("answers a dry run's policy source over MAX_POLICY_SOURCE_BYTES with 400 naming the limit, running nothing", async () => {
+    const code = `// ${"x".repeat(MAX_POLICY_SOURCE_BYTES)}`;
+    const r = await mutation("policies.dryRun", { code, kind: "loadBalancer", input: {} });
+    expect(r.status).toBe(400);
+    expect(r.body.error.data.issues).toEqual([
+      {
+        path: "code",
+        message: `is ${MAX_POLICY_SOURCE_BYTES + 3} bytes; must have at most ${MAX_POLICY_SOURCE_BYTES} bytes (MAX_POLICY_SOURCE_BYTES)`,
+      },
+    ]);
   });
 
   it("still applies a good spec through the same path", async () => {

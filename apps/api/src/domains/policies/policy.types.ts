@@ -1,4 +1,10 @@
-import { ZManagementCommandSchema, ZPolicyKind, ZPolicyRuleSpec } from "@aios/contracts";
+import {
+  withSourceLimit,
+  ZManagementCommandSchema,
+  ZPolicyKind,
+  ZPolicyRuleSpec,
+  ZTags,
+} from "@aios/contracts";
 import { z } from "zod";
 
 const ZJsonObject = z.record(z.string(), z.unknown());
@@ -9,9 +15,9 @@ export const ZCreateVersionRequest = z.object({
   policyRuleURI: z.string().min(1),
   version: z.string().min(1),
   releaseTag: z.string().optional(),
-  code: z.string().min(1).optional(),
+  code: withSourceLimit(z.string().min(1)).optional(),
   description: z.string().optional(),
-  tags: z.array(z.string()).optional(),
+  tags: ZTags.optional(),
   policySettings: ZJsonObject.optional(),
   policyParameters: ZJsonObject.optional(),
   /** New schemas replace the old version's; the defaults are checked against the result. */
@@ -29,7 +35,7 @@ export const ZExecuteRequest = z.object({
 
 export const ZDryRunRequest = z
   .object({
-    code: z.string().min(1).optional(),
+    code: withSourceLimit(z.string().min(1)).optional(),
     policyRuleURI: z.string().min(1).optional(),
     kind: ZPolicyKind.optional(),
     input: z.unknown(),

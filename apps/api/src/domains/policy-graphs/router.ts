@@ -1,9 +1,12 @@
-import { ZPolicyErrorInfo, ZPolicyGraphRecord } from "@aios/contracts";
+import { atMost, MAX_NAME_LENGTH, ZPolicyErrorInfo, ZPolicyGraphRecord } from "@aios/contracts";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
 
-const ZNameSegment = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '-' or '_'");
+const ZNameSegment = z
+  .string()
+  .max(MAX_NAME_LENGTH, { error: atMost(MAX_NAME_LENGTH, "characters", "MAX_NAME_LENGTH") })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '-' or '_'");
 
 export const ZGraphExecution = z.object({
   ok: z.boolean(),
