@@ -7,6 +7,7 @@ import {
   ListChecks,
   type LucideIcon,
   Network,
+  ScrollText,
   ShieldCheck,
   Workflow,
 } from "lucide-react";
@@ -33,6 +34,7 @@ export const NAV_ITEMS: NavItem[] = [
   },
   { href: "/graphs", label: "Graphs", icon: GitFork, description: "Static DAGs of policy functions" },
   { href: "/jobs", label: "Jobs", icon: ListChecks, description: "Policies run once on a cluster" },
+  { href: "/audit", label: "Audit", icon: ScrollText, description: "Who changed or ran what (admins)" },
 ];
 
 /** The nav item a path belongs to (detail pages belong to their list). */
