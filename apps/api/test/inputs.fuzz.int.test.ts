@@ -103,14 +103,26 @@ describe("the API under hostile input: never a 5xx, never a hang, nothing stored
   const executor = fakeUpstream("/infer");
   const forwarded = () => controller.received.length + executor.received.length;
 
-  /** One request: its status (a hung request fails the run after 30 s instead of stalling the suite). */
-  const send = async (path: string, init?: RequestInit) => {
+  /** One request: its status and body (a hung request fails the run after 30 s instead of stalling the suite). */
+  const call = async (path: string, init?: RequestInit) => {
     const res = await fetch(`${api.url}${path}`, { ...init, signal: AbortSignal.timeout(30_000) });
-    await res.arrayBuffer();
-    return res.status;
+    const text = await res.text();
+    return { status: res.status, text };
   };
-  const post = (path: string, body: string) =>
-    send(path, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const send = async (path: string, init?: RequestInit) => (await call(path, init)).status;
+  const postFor = (path: string, body: string) =>
+    call(path, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const post = async (path: string, body: string) => (await postFor(path, body)).status;
+
+  /** An accepted async request forwards after its answer: wait for its task, so the next run counts only its own. */
+  const settled = async (answer: string) => {
+    const { taskId } = JSON.parse(answer) as { taskId: string };
+    for (;;) {
+      const task = JSON.parse((await call(`/v1/tasks/${taskId}`)).text) as { status: string };
+      if (task.status !== "running") return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
 
   beforeAll(async () => {
     const db = api.database.db;
@@ -158,8 +170,9 @@ describe("the API under hostile input: never a 5xx, never a hang, nothing stored
     await fc.assert(
       fc.asyncProperty(target, hostileBody, async (path, body) => {
         const before = { rows: await storedRows(api.database.db), sent: forwarded() };
-        const status = await post(path, body);
+        const { status, text } = await postFor(path, body);
         expect(status).toBeLessThan(500);
+        if (status === 202) await settled(text);
         if (status >= 400)
           expect({ rows: await storedRows(api.database.db), sent: forwarded() }).toEqual(before);
       }),

@@ -16,7 +16,7 @@ export default function FunctionsPage() {
       listTitle="Deployed functions"
       noun="function"
       // Agents report replicas as they start; nothing streams them, so the list polls.
-      queryOptions={trpc.functions.list.queryOptions(undefined, { refetchInterval: 3_000 })}
+      queryOptions={trpc.functions.list.queryOptions({ limit: 1000 }, { refetchInterval: 3_000 })}
       table={FUNCTION_TABLE}
       empty={{
         icon: FunctionSquare,

@@ -21,7 +21,7 @@ export function CreateGraph() {
   const queryClient = useQueryClient();
   const router = useRouter();
   const ids = { name: useId(), version: useId(), edges: useId(), description: useId() };
-  const functions = useQuery(trpc.functions.list.queryOptions(undefined));
+  const functions = useQuery(trpc.functions.list.queryOptions({ limit: 1000 }));
   const [name, setName] = useState("");
   const [version, setVersion] = useState("1.0.0");
   const [edges, setEdges] = useState("");

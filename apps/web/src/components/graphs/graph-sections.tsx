@@ -19,7 +19,7 @@ export function GraphSections({ graph }: { graph: TPolicyGraphRecord }) {
   const trpc = useTRPC();
   const [run, setRun] = useState<GraphRun | null>(null);
   const shape = useMemo(() => functionGraph(graph.graph), [graph.graph]);
-  const functions = useQuery(trpc.functions.list.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const functions = useQuery(trpc.functions.list.queryOptions({ limit: 1000 }, { refetchInterval: 5_000 }));
   return (
     <>
       <Card className="overflow-hidden">

@@ -10,7 +10,7 @@ import { RegistryCard } from "./registry-card";
 /** Policies deployed as stateful functions (`functions.list`), refreshed every 5 seconds. */
 export function FunctionsCard() {
   const trpc = useTRPC();
-  const functions = useQuery(trpc.functions.list.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const functions = useQuery(trpc.functions.list.queryOptions({ limit: 1000 }, { refetchInterval: 5_000 }));
   return (
     <RegistryCard
       title="Functions"
