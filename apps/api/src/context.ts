@@ -10,4 +10,6 @@ export interface Context {
   services: Services;
   log: Logger;
   principal: Principal | null;
+  /** The caller's address, for the rate limits of anonymous callers (open mode). */
+  peerAddress?: string;
 }

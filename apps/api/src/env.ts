@@ -1,5 +1,6 @@
 import { parseEnv, refuseOpenAuthOffLoopback, ZMaxBodyMbEnv } from "@aios/service-kit";
 import { z } from "zod";
+import { RATE_LIMIT_ENV } from "./rate-limits";
 
 /** A PostgreSQL connection URL; anything else is refused at boot with the variable's name. */
 export const postgresUrl = (name: string) =>
@@ -21,6 +22,8 @@ export const ZApiEnv = z
      * one setting of every hop: the agent passes its own to the executors, controllers and instances.
      */
     AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
+    /** Per-key rate limits (`<rate>/s[:<burst>]` or `off`) of data-plane invokes and of dry runs. */
+    ...RATE_LIMIT_ENV,
     AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /**
      * CPU time per call and memory per isolate for the policies the API runs itself (central

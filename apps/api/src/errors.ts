@@ -80,9 +80,18 @@ export class PayloadTooLargeError extends AppError {
   readonly kind = "too_large";
 }
 
-/** A quota on the caller's use was reached (e.g. a vDAG controller's quota checker refused). */
+/**
+ * A quota on the caller's use was reached (a vDAG controller's quota checker refused, a rate
+ * limit): 429, with `Retry-After` when the wait is known.
+ */
 export class QuotaExceededError extends AppError {
   readonly kind = "quota";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** Transient: a dependency is down or busy; retrying later may succeed. */

@@ -2,6 +2,7 @@ import { createDb } from "@aios/db";
 import { connectQueueBackend } from "@aios/queue";
 import { createLogger, onShutdown } from "@aios/service-kit";
 import { loadApiEnv, policyLimitsOf, queueBackendOf } from "./env";
+import { rateLimitConfigOf } from "./rate-limits";
 import { createApiServer } from "./server";
 import { createServices } from "./services";
 
@@ -22,6 +23,7 @@ const services = createServices({
     auth: env.AIOS_AUTH,
     agentStaleSeconds: env.AIOS_AGENT_STALE_SECONDS,
     policyLimits: policyLimitsOf(env),
+    rateLimits: rateLimitConfigOf(env),
   },
 });
 const server = createApiServer({

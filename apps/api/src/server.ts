@@ -3,6 +3,7 @@ import { DEFAULT_MAX_BODY_MB, type Logger } from "@aios/service-kit";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { resolvePrincipal } from "./auth/resolve-principal";
 import { dataPlaneHandler } from "./data-plane/routes";
+import { QuotaExceededError } from "./errors";
 import { withBodyLimit } from "./input-guard";
 import { appRouter } from "./router";
 import type { Services } from "./services";
@@ -27,7 +28,17 @@ export function createApiServer({ services, log, webOrigin, maxBodyMb }: ApiServ
         services,
         log,
         principal: await resolvePrincipal(services, req.headers.authorization),
+        peerAddress: req.socket.remoteAddress,
       }),
+      // A refusal by a rate limit says when to come back.
+      responseMeta: ({ errors }) => {
+        const waits = errors.flatMap((e) =>
+          e.cause instanceof QuotaExceededError && e.cause.retryAfterSeconds !== undefined
+            ? [e.cause.retryAfterSeconds]
+            : [],
+        );
+        return waits.length ? { headers: { "retry-after": String(Math.max(...waits)) } } : {};
+      },
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR")
           log.error("trpc error", { path, err: error.cause ?? error });

@@ -38,12 +38,15 @@ import { createVdagService } from "./domains/vdags/vdag.service";
 import { createVdagControllerRegistry } from "./domains/vdags/vdag-controller.registry";
 import { createVdagControllers } from "./domains/vdags/vdag-controllers.service";
 import { createVdagInference } from "./domains/vdags/vdag-inference.service";
+import { createRateLimits, type RateLimitConfig } from "./rate-limits";
 
 export interface ServiceConfig {
   auth: AuthMode;
   agentStaleSeconds: number;
   /** CPU time per call and memory per isolate for policies run by the API itself. */
   policyLimits?: { cpuTimeMs?: number; memoryMb?: number };
+  /** Per-key rate limits of data-plane invokes and dry runs; none unless given. */
+  rateLimits?: Partial<RateLimitConfig>;
 }
 
 /** Wires the services once per process; tests build their own with a database of their own. */
@@ -90,6 +93,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     queues,
     audit,
     tokens: createTokenService(db),
+    rateLimits: createRateLimits(config.rateLimits),
     joinTokens: createJoinTokenService(db, audit),
     health: createHealthService({ db, queues, agentStaleSeconds: config.agentStaleSeconds }),
     clusters,

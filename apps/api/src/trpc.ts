@@ -4,10 +4,19 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import { auditedCall } from "./audit-middleware";
-import { hasRole, mayActAsAgent, type RankedRole } from "./auth/principal";
+import { callerKeyOf, hasRole, mayActAsAgent, type RankedRole } from "./auth/principal";
 import type { Context } from "./context";
-import { AppError, type FieldIssue, httpStatusOf, NotFoundError, newErrorRef, UserError } from "./errors";
+import {
+  AppError,
+  type FieldIssue,
+  httpStatusOf,
+  NotFoundError,
+  newErrorRef,
+  QuotaExceededError,
+  UserError,
+} from "./errors";
 import { guardInput } from "./input-guard";
+import { assertWithinRate, type RateLimits } from "./rate-limits";
 
 /**
  * tRPC's code for an HTTP status: tRPC's own code-to-status table turned around, so the statuses
@@ -26,7 +35,12 @@ export const trpcCodeOf = (err: AppError): TRPC_ERROR_CODE_KEY =>
 const t = initTRPC.context<Context>().create({
   sse: { ping: { enabled: true, intervalMs: 5_000 } },
   errorFormatter({ shape, error }) {
-    return { ...shape, data: { ...shape.data, stack: undefined, issues: issuesOf(error) } };
+    const retryAfterSeconds =
+      error.cause instanceof QuotaExceededError ? error.cause.retryAfterSeconds : undefined;
+    return {
+      ...shape,
+      data: { ...shape.data, stack: undefined, issues: issuesOf(error), retryAfterSeconds },
+    };
   },
 });
 
@@ -57,13 +71,13 @@ const mapErrors = t.middleware(async ({ ctx, next, path }) => {
 });
 
 function requireRole(min: RankedRole) {
-  return t.middleware(({ ctx, next }) => {
+  return t.middleware(({ ctx, next, path }) => {
     const p = ctx.principal;
     if (!p) throw new TRPCError({ code: "UNAUTHORIZED", message: "an API token is required" });
     if (!hasRole(p, min)) {
       throw new TRPCError({
         code: "FORBIDDEN",
-        message: `this needs the ${min} role; the token has ${p.role}`,
+        message: `${path} needs role ${min}; this token has ${p.role}`,
       });
     }
     return next({ ctx: { ...ctx, principal: p } });
@@ -79,6 +93,15 @@ const requireAgent = t.middleware(({ ctx, next }) => {
   return next({ ctx: { ...ctx, principal: p } });
 });
 
+/** A per-key rate limit (429 with `Retry-After`), after the role check so refusals cost nothing. */
+function rateLimited(limit: keyof RateLimits) {
+  return t.middleware(({ ctx, next }) => {
+    if (ctx.principal)
+      assertWithinRate(ctx.services.rateLimits[limit], callerKeyOf(ctx.principal, ctx.peerAddress));
+    return next();
+  });
+}
+
 /** Every change and run leaves an audit event: who, what, on what, how it ended and why (refusals too). */
 const audited = t.middleware(auditedCall);
 
@@ -88,6 +111,8 @@ export const viewerProcedure = publicProcedure.use(requireRole("viewer"));
 export const operatorProcedure = publicProcedure.use(requireRole("operator"));
 /** For what changes state or runs code (executes, invokes, dry runs, management commands): audited. */
 export const changeProcedure = publicProcedure.use(audited).use(requireRole("operator"));
+/** For dry runs: they run code, so they are an operator's, audited and rate-limited per key. */
+export const dryRunProcedure = changeProcedure.use(rateLimited("dryRun"));
 export const adminProcedure = publicProcedure.use(requireRole("admin"));
 /** For admin mutations that change state (the network's governing rules). */
 export const adminChangeProcedure = publicProcedure.use(audited).use(requireRole("admin"));

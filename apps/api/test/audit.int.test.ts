@@ -61,7 +61,7 @@ describe("the audit", () => {
       principal: { role: "viewer", tokenId: tokens.viewer?.id, name: "audit viewer" },
       target: "name=aud-fn",
       outcome: "refused",
-      reason: "this needs the operator role; the token has viewer",
+      reason: "functions.management needs role operator; this token has viewer",
     });
   });
 
@@ -104,7 +104,7 @@ describe("the audit", () => {
     const [event] = await audit({ action: "tokens.create" });
     expect(event).toMatchObject({
       outcome: "refused",
-      reason: "this needs the admin role; the token has operator",
+      reason: "tokens.create needs role admin; this token has operator",
     });
   });
 
@@ -162,7 +162,7 @@ describe("the audit", () => {
   it("is for admins alone", async () => {
     for (const role of ["operator", "viewer"] as const) {
       const r = await trpc.query("auditEvents.list", {}, tokens[role]?.token);
-      expect([r.status, r.error?.message]).toEqual([403, `this needs the admin role; the token has ${role}`]);
+      expect([r.status, r.error?.message]).toEqual([403, `auditEvents.list needs role admin; this token has ${role}`]);
     }
   });
 });

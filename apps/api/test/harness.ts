@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import type { Principal } from "../src/auth/principal";
 import { appRouter } from "../src/router";
 import { createApiServer } from "../src/server";
+import type { RateLimitConfig } from "../src/rate-limits";
 import { createServices, type Services } from "../src/services";
 import { createCallerFactory } from "../src/trpc";
 
@@ -23,7 +24,13 @@ export interface ApiHarness {
 }
 
 /** A real API stack per test file: its own migrated database, the shared Redis, the real router. */
-export function useApi(opts: { auth?: "open" | "token" } = {}): ApiHarness {
+export interface ApiHarnessOptions {
+  auth?: "open" | "token";
+  /** Per-key rate limits; none unless given. */
+  rateLimits?: Partial<RateLimitConfig>;
+}
+
+export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
   const harness = {} as ApiHarness;
   let server: TestServer;
   beforeAll(async () => {
@@ -38,7 +45,7 @@ export function useApi(opts: { auth?: "open" | "token" } = {}): ApiHarness {
       db: database.db,
       queues,
       log,
-      config: { auth: opts.auth ?? "open", agentStaleSeconds: 30 },
+      config: { auth: opts.auth ?? "open", agentStaleSeconds: 30, rateLimits: opts.rateLimits },
     });
     Object.assign(harness, {
       services,
@@ -60,7 +67,7 @@ export function doc(action: string, values: Record<string, unknown>) {
 }
 
 /** The same stack served over real HTTP on a free port, for tests of other processes against it. */
-export function useApiServer(opts: { auth?: "open" | "token" } = {}): ApiHarness & { url: string } {
+export function useApiServer(opts: ApiHarnessOptions = {}): ApiHarness & { url: string } {
   const harness = useApi(opts) as ApiHarness & { url: string };
   let server: Server | undefined;
   beforeAll(async () => {

@@ -32,7 +32,7 @@ describe("aios audit, against an API in token mode", () => {
     expect(header).toMatch(/^TIME\s+PRINCIPAL\s+ACTION\s+TARGET\s+OUTCOME\s+REASON$/);
     expect(
       rows.some((l) =>
-        /cli audit viewer \(viewer\)\s+blocks\.\S+\s+\S+\s+refused\s+this needs the operator role/.test(l),
+        /cli audit viewer \(viewer\)\s+blocks\.\S+\s+\S+\s+refused\s+blocks\.\S+ needs role operator/.test(l),
       ),
     ).toBe(true);
   });
@@ -66,6 +66,6 @@ describe("aios audit, against an API in token mode", () => {
     expect(outcome.err).toContain("audit --outcome must be one of ok, refused, failed");
     const asViewer = await run(["audit"], viewer);
     expect(asViewer.code).toBe(1);
-    expect(asViewer.err).toContain("this needs the admin role; the token has viewer");
+    expect(asViewer.err).toContain("auditEvents.list needs role admin; this token has viewer");
   });
 });

@@ -44,3 +44,11 @@ export const nodeScopeOf = (principal: Principal): string | null => {
   const node = principal.scopes?.find((s) => s.startsWith("node:"));
   return node ? node.slice("node:".length) : null;
 };
+
+/**
+ * Who a call counts against (rate limits, the vDAG quota of requests without a session): its API
+ * token, else (an anonymous caller in open mode) its peer address. Forwarded headers are not
+ * trusted: a client could name anyone.
+ */
+export const callerKeyOf = (principal: Principal, peerAddress: string | undefined): string =>
+  principal.tokenId ? `token:${principal.tokenId}` : `address:${peerAddress ?? "unknown"}`;

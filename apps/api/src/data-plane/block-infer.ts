@@ -1,6 +1,8 @@
 import { fieldIssues, issuesLine, ZInferRequest } from "@aios/contracts";
+import { callerKeyOf } from "../auth/principal";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { OperationalError, UserError } from "../errors";
+import { assertWithinRate } from "../rate-limits";
 import { assertDataAccess } from "./authorize";
 import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./io";
 
@@ -17,6 +19,7 @@ export const handleBlockInfer: DataPlaneRoute = async (plane, req, res, { blockI
     const principal = await resolvePrincipal(plane.services, req.headers.authorization);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
     assertDataAccess(principal, "POST /v1/blocks/:blockId/infer", { kind: "block", id: blockId });
+    assertWithinRate(plane.services.rateLimits.infer, callerKeyOf(principal, req.socket.remoteAddress));
     const parsed = ZInferRequest.safeParse(shortForm(await readJsonBody(plane, req)));
     if (!parsed.success) {
       // The data plane answers with the message alone, so it names every issue.

@@ -8,7 +8,7 @@ import {
   type RouteParams,
   readJson,
 } from "@aios/service-kit";
-import { httpStatusOf, newErrorRef, PayloadTooLargeError, UserError } from "../errors";
+import { httpStatusOf, newErrorRef, PayloadTooLargeError, QuotaExceededError, UserError } from "../errors";
 import { assertStorableInput } from "../input-guard";
 import type { Services } from "../services";
 
@@ -80,7 +80,13 @@ export function sendError(plane: DataPlane, res: ServerResponse, thrown: unknown
     plane.log.error("unexpected data plane error", { ref, err });
     return send(res, status, failure(`internal error (ref ${ref})`, stage));
   }
-  return send(res, status, failure((err as Error).message, stage));
+  const retryAfter = err instanceof QuotaExceededError ? err.retryAfterSeconds : undefined;
+  return send(
+    res,
+    status,
+    failure((err as Error).message, stage),
+    retryAfter !== undefined ? { "retry-after": String(retryAfter) } : {},
+  );
 }
 
 export const failure = (message: string, stage: Stage) => ({ error: { message, stage } });

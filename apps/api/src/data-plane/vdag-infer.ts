@@ -1,18 +1,11 @@
 import type { IncomingMessage } from "node:http";
 import { fieldIssues, issuesLine, ZVdagInferRequest } from "@aios/contracts";
-import type { Principal } from "../auth/principal";
+import { callerKeyOf } from "../auth/principal";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { UserError } from "../errors";
+import { assertWithinRate } from "../rate-limits";
 import { assertDataAccess } from "./authorize";
 import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./io";
-
-/**
- * Who sent the request, for the controller's quota of requests without a session_id: the API
- * token's id when one was given, else the client's address (proxies' forwarded headers are not
- * trusted: a client could name anyone).
- */
-const callerOf = (principal: Principal, req: IncomingMessage) =>
-  principal.tokenId ? `token:${principal.tokenId}` : `address:${req.socket.remoteAddress ?? "unknown"}`;
 
 /**
  * The data plane for vDAGs:
@@ -30,6 +23,8 @@ export const handleVdagInfer: DataPlaneRoute = async (plane, req, res, { vdagURI
     const principal = await resolvePrincipal(services, req.headers.authorization);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
     assertDataAccess(principal, "POST /v1/vdags/:vdagURI/infer", { kind: "vdag", id: vdagURI });
+    const caller = callerKeyOf(principal, req.socket.remoteAddress);
+    assertWithinRate(services.rateLimits.infer, caller);
     const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
     const parsed = ZVdagInferRequest.safeParse(await readJsonBody(plane, req));
     if (!parsed.success) {
@@ -37,7 +32,6 @@ export const handleVdagInfer: DataPlaneRoute = async (plane, req, res, { vdagURI
       const issues = fieldIssues(parsed.error, "(body)");
       throw new UserError(issuesLine(issues), issues);
     }
-    const caller = callerOf(principal, req);
     const async = ["1", "true"].includes(query.get("async") ?? "");
     if (async) return send(res, 202, await services.vdagInference.submit(vdagURI, parsed.data, caller));
     const answer = await services.vdagInference.infer(vdagURI, parsed.data, caller);

@@ -1,4 +1,4 @@
-import { adminChangeProcedure, changeProcedure, router, viewerProcedure } from "../../trpc";
+import { adminChangeProcedure, dryRunProcedure, router, viewerProcedure } from "../../trpc";
 import {
   ZPreCheckDecision,
   ZPreCheckDryRunRequest,
@@ -18,7 +18,7 @@ export const gatewayRouter = router({
     .output(ZSetPreCheckPolicyResponse)
     .mutation(({ ctx, input }) => ctx.services.preCheckPolicies.set(input)),
   /** What the action's pre-check would decide for an input; nothing acts on it, nothing is recorded. */
-  dryRun: changeProcedure
+  dryRun: dryRunProcedure
     .input(ZPreCheckDryRunRequest)
     .output(ZPreCheckDecision)
     .mutation(({ ctx, input }) => ctx.services.preCheckPolicies.dryRun(input)),

@@ -7,7 +7,7 @@ import {
   ZPolicySource,
 } from "@aios/contracts";
 import { z } from "zod";
-import { changeProcedure, router, viewerProcedure } from "../../trpc";
+import { changeProcedure, dryRunProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
 import {
   ZCreatePolicyRequest,
@@ -51,7 +51,7 @@ export const policiesRouter = router({
       ctx.services.policyRuntime.execute(input.policyRuleURI, input.input, input),
     ),
   /** Runs the policy's code on a sample input: operator+, audited like every run. */
-  dryRun: changeProcedure
+  dryRun: dryRunProcedure
     .input(ZDryRunRequest)
     .output(ZDryRunResult)
     .mutation(({ ctx, input }) => ctx.services.policyRuntime.dryRun(input)),
