@@ -9,6 +9,8 @@ const SIDEBAR = [
   { label: "Functions", path: "/functions" },
   { label: "Graphs", path: "/graphs" },
   { label: "Jobs", path: "/jobs" },
+  // Open mode: anonymous callers are admins, so the admins' Tokens page is listed.
+  { label: "Tokens", path: "/tokens" },
   { label: "Overview", path: "/" },
 ];
 

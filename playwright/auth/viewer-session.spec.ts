@@ -1,5 +1,5 @@
 import { expect, test } from "../fixtures";
-import { issueToken } from "./auth-home";
+import { issueToken, localAdminToken } from "./auth-home";
 
 const LISTS = [
   { path: "/network", title: "Network" },
@@ -103,4 +103,48 @@ test("a viewer signs in, sees the lists, can deploy nothing, and signs out", asy
   expect((await page.request.get("/trpc/blocks.list")).status()).toBe(401);
   await page.goto("/blocks");
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fblocks$/);
+});
+
+test("an admin issues a token on the Tokens page, its secret shown once, and revoking it ends its session", async ({
+  page,
+  browser,
+}) => {
+  await page.goto("/sign-in");
+  await page.getByTestId("sign-in-token").fill(localAdminToken());
+  await page.getByTestId("sign-in-submit").click();
+  await expect(page.getByTestId("session-role")).toHaveText("admin");
+  await page.getByTestId("nav-tokens").click();
+  await expect(page.getByTestId("page-title")).toHaveText("Tokens");
+  await expect(page.getByTestId(`token-row-${viewer.id}`)).toBeVisible();
+
+  const name = `e2e revoked ${Date.now()}`;
+  await page.getByTestId("token-name").fill(name);
+  await page.getByTestId("token-role").selectOption("viewer");
+  await page.getByTestId("token-expires").fill("1d");
+  await page.getByTestId("create-token-submit").click();
+  const secret = (await page.getByTestId("token-secret-value").textContent()) ?? "";
+  expect(secret).toMatch(/^aios_/);
+  const row = page.getByRole("row").filter({ hasText: name });
+  await expect(row.getByTestId("token-state")).toHaveText("active");
+  await expect(row).not.toContainText(secret);
+
+  // Someone else signs in with it: a viewer, without the Tokens page.
+  const other = await browser.newPage();
+  await other.goto("/sign-in?next=%2Fblocks");
+  await other.getByTestId("sign-in-token").fill(secret);
+  await other.getByTestId("sign-in-submit").click();
+  await expect(other).toHaveURL(/\/blocks$/);
+  await expect(other.getByTestId("session-name")).toHaveText(name);
+  await expect(other.getByTestId("nav-tokens")).toHaveCount(0);
+
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("button", { name: "Revoke token" }).click();
+  await expect(row.getByTestId("token-state")).toHaveText("revoked");
+
+  // Its session ends at the next page: back to sign-in, saying why, the cookie gone.
+  await other.reload();
+  await expect(other).toHaveURL(/\/sign-in\?next=%2Fblocks&ended=1$/);
+  await expect(other.getByTestId("session-ended")).toBeVisible();
+  expect((await other.context().cookies()).find((c) => c.name === "aios_session")).toBeUndefined();
+  await other.close();
 });

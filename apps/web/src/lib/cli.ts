@@ -12,4 +12,5 @@ export const CLI = {
   startAgent:
     "AIOS_CLUSTER_ID=<cluster> AIOS_QUEUE_URL=<redis-url> node --import tsx apps/agents/src/main.ts",
   start: "npm start",
+  createToken: "npx aios token create --role viewer --name NAME --expires 30d",
 } as const;

@@ -3,6 +3,7 @@ import {
   Boxes,
   FunctionSquare,
   GitFork,
+  KeyRound,
   LayoutDashboard,
   ListChecks,
   type LucideIcon,
@@ -17,6 +18,8 @@ export interface NavItem {
   label: string;
   icon: LucideIcon;
   description: string;
+  /** Shown only to principals holding this role (the page says so to the others). */
+  minRole?: "admin";
 }
 
 export const NAV_ITEMS: NavItem[] = [
@@ -34,6 +37,7 @@ export const NAV_ITEMS: NavItem[] = [
   },
   { href: "/graphs", label: "Graphs", icon: GitFork, description: "Static DAGs of policy functions" },
   { href: "/jobs", label: "Jobs", icon: ListChecks, description: "Policies run once on a cluster" },
+  { href: "/tokens", label: "Tokens", icon: KeyRound, description: "Who may call the API", minRole: "admin" },
   { href: "/audit", label: "Audit", icon: ScrollText, description: "Who changed or ran what (admins)" },
 ];
 

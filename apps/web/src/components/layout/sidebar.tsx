@@ -2,12 +2,17 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { usePrincipal } from "@/components/session/use-principal";
 import { cn } from "@/lib/cn";
+import { roleGate } from "@/lib/session/role-gate";
 import { activeNavItem, NAV_ITEMS } from "./nav-items";
 import { Wordmark } from "./wordmark";
 
 export function Sidebar() {
   const active = activeNavItem(usePathname());
+  const who = usePrincipal();
+  const principal = who.isSuccess ? who.data.principal : null;
+  const items = NAV_ITEMS.filter((item) => !item.minRole || !roleGate(principal, item.minRole).disabled);
   return (
     <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-zinc-200 bg-white">
       <div className="flex h-14 items-center border-b border-zinc-100 px-5">
@@ -17,7 +22,7 @@ export function Sidebar() {
         <p className="px-2 pb-2 pt-1 text-[11px] font-medium uppercase tracking-wider text-zinc-400">
           Console
         </p>
-        {NAV_ITEMS.map((item) => {
+        {items.map((item) => {
           const isActive = item === active;
           const Icon = item.icon;
           return (
