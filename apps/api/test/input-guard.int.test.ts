@@ -1,4 +1,9 @@
-import { MAX_INPUT_DEPTH, MAX_NAME_LENGTH, MAX_POLICY_SOURCE_BYTES } from "@aios/contracts";
+import {
+  MAX_INPUT_DEPTH,
+  MAX_NAME_LENGTH,
+  MAX_POLICY_SOURCE_BYTES,
+  MAX_SPEC_DOCUMENT_BYTES,
+} from "@aios/contracts";
 import { describe, expect, it } from "vitest";
 import { doc, useApiServer } from "./harness";
 import { storedRows } from "./stored-rows";
@@ -71,7 +76,7 @@ describe("the API refuses what no store can take before any service runs", () =>
   it(`answers a name over ${MAX_NAME_LENGTH} characters and a cluster status it does not know with 400 naming the limit`, async () => {
     const before = await storedRows(api.database.db);
     const long = await mutation("parser.applySpec", {
-      document: cluster({ regionId: "r".repeat(10 * MiB) }),
+      document: cluster({ regionId: "r".repeat(10_000) }),
     });
     expect(long.status).toBe(400);
     expect(long.body.error.message).toContain(
@@ -80,6 +85,17 @@ describe("the API refuses what no store can take before any service runs", () =>
     const status = await mutation("parser.applySpec", { document: cluster({ status: "whatever" }) });
     expect(status.status).toBe(400);
     expect(status.body.error.message).toContain('body.spec.values.status: expected one of "live", "offline"');
+    expect(await storedRows(api.database.db)).toEqual(before);
+  });
+
+  it("answers a spec document over MAX_SPEC_DOCUMENT_BYTES with 400 naming the limit, storing nothing", async () => {
+    const before = await storedRows(api.database.db);
+    const big = cluster({ clusterMetadata: { additionalInfo: "x".repeat(MAX_SPEC_DOCUMENT_BYTES) } });
+    const r = await mutation("parser.applySpec", { document: big });
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain(
+      `(document): is ${JSON.stringify(big).length} bytes of JSON; must have at most ${MAX_SPEC_DOCUMENT_BYTES} bytes (MAX_SPEC_DOCUMENT_BYTES)`,
+    );
     expect(await storedRows(api.database.db)).toEqual(before);
   });
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { safeParseSpec, type TSpecError } from "./errors";
 import { unsafeInputIssue } from "./input-safety";
+import { oversizeSpecIssue } from "./limits";
 import {
   SPEC_VALUE_SCHEMAS,
   type TSpecAction,
@@ -58,11 +59,11 @@ function normaliseHead(doc: unknown): { doc: unknown; headerKey: "header" | "hea
 
 /**
  * Validate a whole spec document: what no store can take first (a NUL or lone surrogate in a
- * string, nesting past MAX_INPUT_DEPTH), then envelope, action, and `body.spec.values` against the
- * action's schema.
+ * string, nesting past MAX_INPUT_DEPTH, more than MAX_SPEC_DOCUMENT_BYTES), then envelope, action,
+ * and `body.spec.values` against the action's schema.
  */
 export function parseSpecDocument(input: unknown): TSpecParseOutcome {
-  const unsafe = unsafeInputIssue(input);
+  const unsafe = unsafeInputIssue(input) ?? oversizeSpecIssue(input, "(document)");
   if (unsafe) return { ok: false, errors: [unsafe] };
   const { doc, headerKey, errors } = normaliseHead(input);
   if (errors.length > 0) return { ok: false, errors };
@@ -88,7 +89,7 @@ export function parseSpecDocument(input: unknown): TSpecParseOutcome {
 
 /** Validate only `values` for a known action (the API's typed procedures take values directly). */
 export function parseSpecValues<A extends TSpecAction>(action: A, values: unknown) {
-  const unsafe = unsafeInputIssue(values);
+  const unsafe = unsafeInputIssue(values) ?? oversizeSpecIssue(values, "(values)");
   if (unsafe) return { ok: false, errors: [unsafe] } as { ok: false; errors: TSpecError[] };
   return safeParseSpec(SPEC_VALUE_SCHEMAS[action], values) as
     | { ok: true; data: TSpecValuesByAction[A] }

@@ -15,6 +15,11 @@ export const MAX_VDAG_NODES = 256;
 export const MAX_VDAG_CONNECTIONS = 1024;
 /** A policy's TypeScript source, in UTF-8 bytes (1 MiB). */
 export const MAX_POLICY_SOURCE_BYTES = 2 ** 20;
+/**
+ * A whole spec document as JSON, in UTF-8 bytes (2 MiB: room for a policy's largest source). The
+ * registries answer documents in pages, so this bounds a page too.
+ */
+export const MAX_SPEC_DOCUMENT_BYTES = 2 * 2 ** 20;
 
 /**
  * A page of a list or search: `limit` rows from `offset` (DEFAULT_PAGE_LIMIT when not given, at
@@ -32,6 +37,26 @@ export const ZBoundedName = () =>
   z.string().max(MAX_NAME_LENGTH, { error: atMost(MAX_NAME_LENGTH, "characters", "MAX_NAME_LENGTH") });
 
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+
+/** Why a spec document (or its values) is too large to keep, or undefined when it fits. */
+export function oversizeSpecIssue(
+  value: unknown,
+  path: string,
+): { path: string; message: string } | undefined {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return undefined; // not JSON at all: the schema says what is wrong with it
+  }
+  if (text === undefined || text.length <= MAX_SPEC_DOCUMENT_BYTES / 3) return undefined;
+  const bytes = utf8Bytes(text);
+  if (bytes <= MAX_SPEC_DOCUMENT_BYTES) return undefined;
+  return {
+    path,
+    message: `is ${bytes} bytes of JSON; ${atMost(MAX_SPEC_DOCUMENT_BYTES, "bytes", "MAX_SPEC_DOCUMENT_BYTES")}`,
+  };
+}
 
 /** A policy's source (`base`: how the field reads it) held to MAX_POLICY_SOURCE_BYTES of UTF-8. */
 export const withSourceLimit = (base: z.ZodString) =>

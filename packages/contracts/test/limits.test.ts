@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   MAX_NAME_LENGTH,
   MAX_POLICY_SOURCE_BYTES,
+  MAX_SPEC_DOCUMENT_BYTES,
   MAX_TAG_LENGTH,
   MAX_TAGS,
   MAX_VDAG_CONNECTIONS,
@@ -92,6 +93,24 @@ describe("spec limits: each refusal names the field, the limit and its constant"
         message: `is ${MAX_POLICY_SOURCE_BYTES + 3} bytes; must have at most ${MAX_POLICY_SOURCE_BYTES} bytes (MAX_POLICY_SOURCE_BYTES)`,
       },
     ]);
+  });
+
+  it(`a whole document: at most ${MAX_SPEC_DOCUMENT_BYTES} bytes of JSON`, () => {
+    const document = specDocumentOf("registerComponent", {
+      ...component,
+      componentMetadata: { notes: "x".repeat(MAX_SPEC_DOCUMENT_BYTES) },
+    });
+    const outcome = parseSpecDocument(document);
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok)
+      expect(outcome.errors).toEqual([
+        {
+          path: "(document)",
+          message: `is ${JSON.stringify(document).length} bytes of JSON; must have at most ${MAX_SPEC_DOCUMENT_BYTES} bytes (MAX_SPEC_DOCUMENT_BYTES)`,
+        },
+      ]);
+    // A policy of the largest source still fits.
+    expect(errorsOf("createPolicy", { ...policy, code: "x".repeat(MAX_POLICY_SOURCE_BYTES) })).toEqual([]);
   });
 
   it("a cluster's status is one of the known ones", () => {
