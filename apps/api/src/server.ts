@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { DEFAULT_MAX_BODY_MB, type Logger } from "@aios/service-kit";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { hasRole } from "./auth/principal";
 import { resolvePrincipal } from "./auth/resolve-principal";
 import { dataPlaneHandler } from "./data-plane/routes";
+import { anonymousHealthView } from "./domains/health/health.service";
 import { QuotaExceededError } from "./errors";
 import { withBodyLimit } from "./input-guard";
 import { appRouter } from "./router";
@@ -54,7 +56,7 @@ export function createApiServer({ services, log, webOrigin, maxBodyMb }: ApiServ
     }
     const url = req.url ?? "/";
     if (url === "/healthz" || url.startsWith("/healthz?")) {
-      void healthz(services, res);
+      void healthz(services, req, res);
       return;
     }
     if (dataPlane(req, res)) return;
@@ -66,8 +68,11 @@ export function createApiServer({ services, log, webOrigin, maxBodyMb }: ApiServ
   });
 }
 
-async function healthz(services: Services, res: ServerResponse) {
-  const report = await services.health.report();
+/** `GET /healthz`: public; a caller below viewer gets the anonymous view (no cluster ids). */
+async function healthz(services: Services, req: IncomingMessage, res: ServerResponse) {
+  const full = await services.health.report();
+  const principal = await resolvePrincipal(services, req.headers.authorization).catch(() => null);
+  const report = principal && hasRole(principal, "viewer") ? full : anonymousHealthView(full);
   res.writeHead(report.status === "ok" ? 200 : 503, { "content-type": "application/json" });
   res.end(JSON.stringify(report));
 }

@@ -3,6 +3,7 @@ import { useApiServer } from "./harness";
 
 describe("API over HTTP", () => {
   const api = useApiServer();
+  const tokenApi = useApiServer({ auth: "token" });
 
   it("GET /healthz reports postgres, queues, Redis and agents as JSON", async () => {
     const res = await fetch(`${api.url}/healthz`);
@@ -15,6 +16,26 @@ describe("API over HTTP", () => {
       queue: { ok: true, backend: "redis" },
       redis: { status: "ok" },
       agents: { total: 0, live: 0, clusters: [] },
+    });
+  });
+
+  it("GET /healthz and health.status show cluster ids and error texts to viewers and above only", async () => {
+    await tokenApi.database.db.cluster.create({
+      data: { id: "hz-secret", lastSeenAt: new Date(), doc: {} },
+    });
+    const viewer = (await tokenApi.services.tokens.issue({ name: "hz viewer", role: "viewer" })).token;
+    const get = async (path: string, token?: string) =>
+      (await (
+        await fetch(`${tokenApi.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+      ).json()) as { agents?: unknown; result?: { data: { agents: unknown } } };
+    const anonymous = { total: 1, live: 1 };
+    expect((await get("/healthz")).agents).toEqual(anonymous);
+    expect((await get("/trpc/health.status")).result?.data.agents).toEqual(anonymous);
+    expect((await get("/healthz", viewer)).agents).toMatchObject({
+      clusters: [{ id: "hz-secret", live: true }],
+    });
+    expect((await get("/trpc/health.status", viewer)).result?.data.agents).toMatchObject({
+      clusters: [{ id: "hz-secret" }],
     });
   });
 

@@ -49,11 +49,12 @@ function pidIn(file: string): number {
 
 interface Health {
   status: string;
-  agents: { live: number; clusters: Array<{ id: string; live: boolean }> };
+  agents: { live: number; clusters?: Array<{ id: string; live: boolean }> };
 }
 
-async function health(port: number): Promise<Health> {
-  return (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Health;
+async function health(port: number, token?: string): Promise<Health> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  return (await (await fetch(`http://127.0.0.1:${port}/healthz`, { headers })).json()) as Health;
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {
@@ -108,8 +109,10 @@ describe("npm start (launcher)", () => {
       headers: { authorization: `Bearer ${admin}` },
     });
     expect(authed.status).toBe(200);
+    // Anonymous callers see counts, not cluster ids.
+    expect((await health(port)).agents.clusters).toBeUndefined();
     await expect
-      .poll(async () => (await health(port)).agents.clusters.find((c) => c.id === "tokened")?.live, {
+      .poll(async () => (await health(port, admin)).agents.clusters?.find((c) => c.id === "tokened")?.live, {
         timeout: 20_000,
       })
       .toBe(true);

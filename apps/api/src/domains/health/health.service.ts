@@ -13,7 +13,24 @@ export interface HealthReport {
   agents: {
     total: number;
     live: number;
-    clusters: Array<{ id: string; live: boolean; lastSeenAt: string | null }>;
+    /** Absent for a caller below viewer (anonymous in token mode): cluster ids are not public. */
+    clusters?: Array<{ id: string; live: boolean; lastSeenAt: string | null }>;
+  };
+}
+
+/**
+ * The report as a caller below viewer (anonymous, in token mode) sees it: whether each part
+ * answers and how many agents are live, without cluster ids, latencies or error texts.
+ */
+export function anonymousHealthView(report: HealthReport): HealthReport {
+  const redis: HealthReport["redis"] =
+    report.redis.status === "not used" ? report.redis : { status: report.redis.status };
+  return {
+    status: report.status,
+    postgres: { ok: report.postgres.ok },
+    queue: { ok: report.queue.ok, backend: report.queue.backend },
+    redis,
+    agents: { total: report.agents.total, live: report.agents.live },
   };
 }
 

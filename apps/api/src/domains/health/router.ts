@@ -1,5 +1,11 @@
+import { hasRole } from "../../auth/principal";
 import { publicProcedure, router } from "../../trpc";
+import { anonymousHealthView } from "./health.service";
 
 export const healthRouter = router({
-  status: publicProcedure.query(({ ctx }) => ctx.services.health.report()),
+  /** Public: a caller below viewer gets the anonymous view (no cluster ids, no error texts). */
+  status: publicProcedure.query(async ({ ctx }) => {
+    const report = await ctx.services.health.report();
+    return ctx.principal && hasRole(ctx.principal, "viewer") ? report : anonymousHealthView(report);
+  }),
 });

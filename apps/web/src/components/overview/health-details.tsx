@@ -75,7 +75,7 @@ export function HealthDetails() {
               </span>
               <span className="text-zinc-400">of {h.agents.total}</span>
             </Row>
-            {h.agents.clusters.map((c) => (
+            {(h.agents.clusters ?? []).map((c) => (
               <Row key={c.id} icon={<Activity className={icon} />} label={`Agent of ${c.id}`}>
                 <span className="text-xs text-zinc-500">
                   {c.lastSeenAt ? formatAgo(c.lastSeenAt, now) : "never"}
