@@ -35,15 +35,14 @@ describe("lists answer pages: limit (at most MAX_PAGE_LIMIT) from offset", () =>
 
   it("refuses a page over MAX_PAGE_LIMIT naming the limit", async () => {
     for (const call of [
-      api.caller().functions.list({ limit: MAX_PAGE_LIMIT + 1 }),
-      api
-        .caller()
-        .blocks.search({
+      () => api.caller().functions.list({ limit: MAX_PAGE_LIMIT + 1 }),
+      () =>
+        api.caller().blocks.search({
           filter: { variable: "status", operator: "==", value: "x" },
           limit: MAX_PAGE_LIMIT + 1,
         }),
     ]) {
-      const err = await rejection(call);
+      const err = await rejection(call());
       expect(err.code).toBe("BAD_REQUEST");
       expect(err.message).toContain(
         `must be at most ${MAX_PAGE_LIMIT} (MAX_PAGE_LIMIT); page through with offset`,
