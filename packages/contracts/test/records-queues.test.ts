@@ -77,7 +77,7 @@ describe("queues", () => {
         {
           path: "type",
           message:
-            'expected one of "cluster.ping", "block.reconcile", "block.logs", "block.mgmt", "cluster.mgmt", "block.parameters", "instance.remove", "policy.run", "function.reconcile", "vdag.reconcile", got "block.remove"',
+            'expected one of "cluster.ping", "block.reconcile", "block.logs", "block.mgmt", "cluster.mgmt", "block.parameters", "instance.remove", "policy.run", "function.reconcile", "vdag.reconcile", "vdag.control", "function.management", got "block.remove"',
         },
       ],
     });
