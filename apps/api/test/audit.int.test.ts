@@ -137,6 +137,25 @@ describe("the audit", () => {
     });
   });
 
+  it("records a vDAG invoke with the vDAG as its target", async () => {
+    const uri = "aud-none:1.0.0-stable";
+    const r = await fetch(`${api.url}/v1/vdags/${encodeURIComponent(uri)}/infer`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${tokens.admin?.token}` },
+      body: JSON.stringify({ data: { text: "hi" } }),
+    });
+    expect(r.status).toBe(404);
+    await expect.poll(async () => (await audit({ action: "dataPlane.vdagInfer" })).length).toBe(1);
+    const [event] = await audit({ action: "dataPlane.vdagInfer" });
+    expect(event).toMatchObject({
+      principal: { role: "admin", name: "audit admin" },
+      target: `vdag:${uri}`,
+      outcome: "failed",
+      reason: expect.stringContaining(uri),
+      input: null,
+    });
+  });
+
   it("filters by principal (token name, token id or role), action prefix, outcome and time, a page at a time", async () => {
     const byName = await audit({ principal: "audit viewer" });
     expect(byName.length).toBeGreaterThanOrEqual(2);
@@ -162,7 +181,10 @@ describe("the audit", () => {
   it("is for admins alone", async () => {
     for (const role of ["operator", "viewer"] as const) {
       const r = await trpc.query("auditEvents.list", {}, tokens[role]?.token);
-      expect([r.status, r.error?.message]).toEqual([403, `auditEvents.list needs role admin; this token has ${role}`]);
+      expect([r.status, r.error?.message]).toEqual([
+        403,
+        `auditEvents.list needs role admin; this token has ${role}`,
+      ]);
     }
   });
 });

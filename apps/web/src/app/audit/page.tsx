@@ -47,6 +47,7 @@ export default function AuditPage() {
       <RegistryCard
         title={page === 0 ? "Newest events" : `Events, page ${page + 1}`}
         noun="event"
+        countLabel={(n) => `${n} event${n === 1 ? "" : "s"}${n === AUDIT_PAGE_SIZE ? " on this page" : ""}`}
         query={query}
         table={AUDIT_TABLE}
         actions={

@@ -29,7 +29,7 @@ export const AUDIT_TABLE: TableSpec<AuditRow> = {
       title: (e) => (e.principal?.tokenId ? `token ${e.principal.tokenId}` : undefined),
     },
     { header: "Action", className: CELL.key, cell: (e) => e.action },
-    { header: "Target", className: CELL.mono, cell: (e) => e.target ?? "—" },
+    { header: "Target", className: `${CELL.mono} whitespace-nowrap`, cell: (e) => e.target ?? "—" },
     {
       header: "Outcome",
       cell: (e) => (
