@@ -20,6 +20,8 @@ function setUp() {
   chmodSync(parent, 0o755); // like the directory an AIOS_HOME is in: anyone may pass through
   const home = join(parent, "home");
   mkdirSync(join(home, "tokens"), { recursive: true, mode: 0o755 });
+  mkdirSync(join(home, "web"), { mode: 0o755 });
+  mkdirSync(join(home, "postgres"), { mode: 0o750 });
   const { log, lines } = recordingLog();
   const setup = setUpWorkloads(
     {
@@ -48,11 +50,12 @@ describe("the agent's workload setup", () => {
   });
 
   it.runIf(process.getuid?.() === 0)(
-    "as root: AIOS_HOME and its tokens become 0700, the workloads' directory is the workload user's",
+    "as root: AIOS_HOME is 0711 and its folders 0700 (PostgreSQL's left as it is), the workloads' directory is the workload user's",
     () => {
       const { home, setup, lines } = setUp();
-      expect(statSync(home).mode & 0o777).toBe(0o700);
-      expect(statSync(join(home, "tokens")).mode & 0o777).toBe(0o700);
+      expect(statSync(home).mode & 0o777).toBe(0o711);
+      for (const dir of ["tokens", "web"]) expect(statSync(join(home, dir)).mode & 0o777, dir).toBe(0o700);
+      expect(statSync(join(home, "postgres")).mode & 0o777).toBe(0o750);
       const owner = statSync(setup.identity.dir);
       expect([owner.uid, owner.mode & 0o777]).toEqual([setup.identity.user?.uid, 0o700]);
       expect(setup.identity.user?.uid).not.toBe(0);

@@ -31,7 +31,8 @@ export interface SupervisedChild {
 export function startChild(spec: ChildSpec): SupervisedChild {
   const child: ChildProcess = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
-    env: spec.inheritEnv === false ? { ...spec.env } : { ...process.env, ...spec.env },
+    // The cast: a Next.js build types ProcessEnv with NODE_ENV, which a workload's own env need not have.
+    env: (spec.inheritEnv === false ? { ...spec.env } : { ...process.env, ...spec.env }) as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe", ...(spec.extraFds ?? [])],
     detached: true,
     ...(spec.uid !== undefined ? { uid: spec.uid } : {}),

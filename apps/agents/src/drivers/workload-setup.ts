@@ -1,4 +1,4 @@
-import { chmodSync, existsSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { RuntimePolicyOptions } from "@aios/policy-runtime";
 import { SandboxProcess } from "@aios/policy-runtime/sandbox";
@@ -21,8 +21,8 @@ export interface WorkloadSetup {
 
 /**
  * Decides who this agent's workloads run as and where they write, before anything starts: as root,
- * AIOS_HOME and its tokens become 0700 and the workloads run as AIOS_WORKLOAD_USER; otherwise they
- * run as the agent's own user, which the start log says.
+ * AIOS_HOME is locked (`lockHome`) and the workloads run as AIOS_WORKLOAD_USER; otherwise they run
+ * as the agent's own user, which the start log says.
  */
 export function setUpWorkloads(
   env: {
@@ -38,7 +38,7 @@ export function setUpWorkloads(
   const home = resolve(env.AIOS_HOME);
   const user = workloadUserOf(env.AIOS_WORKLOAD_USER);
   if (user) {
-    for (const dir of [home, join(home, "tokens")]) if (existsSync(dir)) chmodSync(dir, 0o700);
+    if (existsSync(home)) lockHome(home);
     log.info("workloads run as an unprivileged user", { user: user.name, uid: user.uid, gid: user.gid });
     const blocked = unreachableBy(user, repoRoot);
     if (blocked.length > 0)
@@ -61,4 +61,18 @@ export function setUpWorkloads(
     },
     policySandbox: new SandboxProcess({ env: baseWorkloadEnv(policyHome), ...identity.spawnOptions() }),
   };
+}
+
+/** The folder of AIOS_HOME that belongs to PostgreSQL's own OS user (the embedded database's data). */
+const POSTGRES_DIR = "postgres";
+
+/**
+ * AIOS_HOME as root keeps it: others may pass through it (PostgreSQL's OS user reaches its own
+ * data directory) but neither list nor read it, and every folder in it but PostgreSQL's (tokens,
+ * the agent's workload records and logs, the console's session key, Redis) is root's alone.
+ */
+export function lockHome(home: string): void {
+  chmodSync(home, 0o711);
+  for (const entry of readdirSync(home, { withFileTypes: true }))
+    if (entry.isDirectory() && entry.name !== POSTGRES_DIR) chmodSync(join(home, entry.name), 0o700);
 }

@@ -78,7 +78,8 @@ export class SandboxProcess {
       execArgv: ["--no-node-snapshot", ...entry.execArgv],
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "json",
-      ...(this.options.env ? { env: this.options.env } : {}),
+      // A whole environment of its own (the cast: a Next.js build types ProcessEnv with NODE_ENV).
+      ...(this.options.env ? { env: this.options.env as NodeJS.ProcessEnv } : {}),
       ...(this.options.uid !== undefined ? { uid: this.options.uid } : {}),
       ...(this.options.gid !== undefined ? { gid: this.options.gid } : {}),
     });
