@@ -187,4 +187,18 @@ describe("the audit", () => {
       ]);
     }
   });
+
+  it("keeps a reason or target holding half an emoji or a NUL (as a refused body's message may quote it)", async () => {
+    await api.services.audit.record(null, {
+      action: "dataPlane.storableText",
+      target: "block:\ud83d",
+      outcome: "refused",
+      reason: 'Unexpected token in JSON at "\ud83d\u0000"',
+    });
+    const [event] = await audit({ action: "dataPlane.storableText" });
+    expect(event).toMatchObject({
+      target: "block:\uFFFD",
+      reason: 'Unexpected token in JSON at "\uFFFD\\u0000"',
+    });
+  });
 });

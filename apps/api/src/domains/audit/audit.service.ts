@@ -14,6 +14,13 @@ export interface AuditEntry {
   reason?: string | null;
 }
 
+/**
+ * Text PostgreSQL stores: lone surrogates (a message quoting half an emoji of a refused body, or
+ * cut at the limit) become U+FFFD and NULs are written out, so a refusal is never lost to its reason.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const storableText = (text: string) => text.replace(LONE_SURROGATE, "\uFFFD").replaceAll("\u0000", "\\u0000");
+
 /** Longest reason kept (an error's message). */
 const MAX_REASON_CHARS = 2_000;
 
@@ -36,9 +43,9 @@ export function createAuditService(db: Db) {
           tokenId,
           principalName: tokenId ? await nameOf(tokenId) : null,
           action: entry.action,
-          target: entry.target ?? null,
+          target: entry.target ? storableText(entry.target) : null,
           outcome: entry.outcome ?? "ok",
-          reason: entry.reason ? entry.reason.slice(0, MAX_REASON_CHARS) : null,
+          reason: entry.reason ? storableText(entry.reason.slice(0, MAX_REASON_CHARS)) : null,
           input: auditedInput(entry.input) as Prisma.InputJsonValue | undefined,
           decision: (entry.decision ?? undefined) as Prisma.InputJsonValue | undefined,
         },
