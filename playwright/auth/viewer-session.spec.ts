@@ -78,6 +78,15 @@ test("a viewer signs in, sees the lists, can deploy nothing, and signs out", asy
   await page.goto("/blocks/sentiment");
   await expect(page.getByTestId("scale-submit")).toBeDisabled();
   await expect(page.getByTestId("remove")).toBeDisabled();
+  // Apply a spec, dry-run or save a policy: disabled, each saying why.
+  await page.goto("/components/new");
+  await expect(page.getByTestId("apply-spec")).toBeDisabled();
+  await page.goto("/policies/new?kind=loadBalancer");
+  await expect(page.getByTestId("dry-run-button")).toBeDisabled();
+  await expect(page.getByTestId("save-button")).toBeDisabled();
+  await expect(page.getByTestId("dry-run-panel").getByTestId("role-reason")).toHaveText(
+    "Needs the operator role; you are signed in as a viewer.",
+  );
 
   // Forced through the console's port with the viewer's session: the API refuses, naming the role.
   const forced = await page.request.post("/trpc/functions.deploy", {

@@ -5,13 +5,28 @@ import { signIn } from "@/lib/session/sign-in";
 /** `POST /session {token}` signs in (sets the session cookie); `DELETE /session` signs out. */
 export const dynamic = "force-dynamic";
 
+/** A token and nothing else: anything longer is not a sign-in. */
+const MAX_BODY_CHARS = 4096;
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 const refusal = (status: number, message: string) => Response.json({ error: { message } }, { status });
 
 export async function POST(req: Request) {
   const crossSite = crossSiteReason(req);
   if (crossSite) return refusal(403, crossSite);
-  const body = await req.json().catch(() => undefined);
-  const result = await signIn(body);
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_CHARS)
+    return refusal(413, `a sign-in body is at most ${MAX_BODY_CHARS} characters`);
+  const text = await req.text();
+  if (text.length > MAX_BODY_CHARS)
+    return refusal(413, `a sign-in body is at most ${MAX_BODY_CHARS} characters`);
+  const result = await signIn(parseJson(text));
   if (!result.ok) return refusal(result.status, result.message);
   const { role, name, tokenId } = result.session;
   return Response.json(

@@ -3,6 +3,8 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Terminal } from "lucide-react";
 import { useId, useState } from "react";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
@@ -35,6 +37,7 @@ export function MgmtCard({ blockId }: { blockId: string }) {
   const [data, setData] = useState("{}");
   const [dataError, setDataError] = useState<string | null>(null);
   const instances = useQuery(trpc.blocks.instances.queryOptions({ id: blockId }));
+  const gate = useRoleGate("operator");
   const toInstances = useMutation(trpc.blocks.mgmt.mutationOptions());
   const toService = useMutation(trpc.blocks.serviceMgmt.mutationOptions());
   const [replies, setReplies] = useState<Reply[] | null>(null);
@@ -137,12 +140,14 @@ export function MgmtCard({ blockId }: { blockId: string }) {
               type="submit"
               variant="primary"
               size="sm"
-              disabled={pending || action.trim() === ""}
+              disabled={pending || action.trim() === "" || gate.disabled}
+              title={gate.reason}
               data-testid="mgmt-run"
             >
               <Terminal />
               {pending ? "Running…" : "Run"}
             </Button>
+            <GateReason gate={gate} />
           </div>
         </form>
         {dataError || error ? (

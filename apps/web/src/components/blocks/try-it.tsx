@@ -3,6 +3,8 @@
 import { useMutation } from "@tanstack/react-query";
 import { Send } from "lucide-react";
 import { useState } from "react";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
@@ -43,6 +45,7 @@ async function infer(blockId: string, input: string): Promise<unknown> {
 /** Sends one task to the block and shows the answer (or where it failed). */
 export function TryIt({ blockId }: { blockId: string }) {
   const [input, setInput] = useState('{"text":"I love it"}');
+  const gate = useRoleGate("operator");
   const send = useMutation({ mutationFn: () => infer(blockId, input) });
   return (
     <Card className="overflow-hidden" data-testid="try-it">
@@ -64,10 +67,17 @@ export function TryIt({ blockId }: { blockId: string }) {
           spellCheck={false}
           data-testid="try-it-input"
         />
-        <Button variant="primary" size="sm" onClick={() => send.mutate()} disabled={send.isPending}>
+        <Button
+          variant="primary"
+          size="sm"
+          onClick={() => send.mutate()}
+          disabled={send.isPending || gate.disabled}
+          title={gate.reason}
+        >
           <Send />
           Send
         </Button>
+        <GateReason gate={gate} />
         {send.isError ? (
           <FormError testId="try-it-error">
             {send.error instanceof InferError ? (

@@ -5,6 +5,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { Terminal } from "lucide-react";
 import { type FormEvent, useId, useState } from "react";
 import { CallOutcome } from "@/components/policy-runs/call-outcome";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { FormError, Input, Textarea } from "@/components/ui/input";
@@ -34,6 +36,7 @@ export function FunctionMgmtCard({ fn }: { fn: TPolicyFunctionRecord }) {
   const [data, setData] = useState("{}");
   const [replica, setReplica] = useState("");
   const [dataError, setDataError] = useState<string | null>(null);
+  const gate = useRoleGate("operator");
   const run = useMutation(trpc.functions.management.mutationOptions());
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -99,12 +102,14 @@ export function FunctionMgmtCard({ fn }: { fn: TPolicyFunctionRecord }) {
               type="submit"
               variant="primary"
               size="sm"
-              disabled={run.isPending || action.trim() === ""}
+              disabled={run.isPending || action.trim() === "" || gate.disabled}
+              title={gate.reason}
               data-testid="fn-mgmt-run"
             >
               <Terminal />
               {run.isPending ? "Running…" : "Run"}
             </Button>
+            <GateReason gate={gate} />
           </div>
         </form>
         {dataError || run.isError ? (

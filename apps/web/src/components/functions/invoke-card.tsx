@@ -5,6 +5,8 @@ import { useMutation } from "@tanstack/react-query";
 import { Send } from "lucide-react";
 import { type FormEvent, useId, useState } from "react";
 import { CallOutcome } from "@/components/policy-runs/call-outcome";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { FormError, Textarea } from "@/components/ui/input";
@@ -20,6 +22,7 @@ export function InvokeCard({ fn }: { fn: TPolicyFunctionRecord }) {
   const [input, setInput] = useState('{"key":"a"}');
   const [replica, setReplica] = useState("");
   const [inputError, setInputError] = useState<string | null>(null);
+  const gate = useRoleGate("operator");
   const invoke = useMutation(trpc.functions.invoke.mutationOptions());
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -67,12 +70,14 @@ export function InvokeCard({ fn }: { fn: TPolicyFunctionRecord }) {
               type="submit"
               variant="primary"
               size="sm"
-              disabled={invoke.isPending}
+              disabled={invoke.isPending || gate.disabled}
+              title={gate.reason}
               data-testid="invoke"
             >
               <Send />
               {invoke.isPending ? "Invoking…" : "Invoke"}
             </Button>
+            <GateReason gate={gate} />
           </div>
         </form>
         {inputError || invoke.isError ? (

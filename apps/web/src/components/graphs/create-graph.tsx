@@ -4,6 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { FormError, FormField, Input, Textarea } from "@/components/ui/input";
@@ -27,6 +29,7 @@ export function CreateGraph() {
   const [edges, setEdges] = useState("");
   const [description, setDescription] = useState("");
   const [edgesError, setEdgesError] = useState<string | null>(null);
+  const gate = useRoleGate("operator");
   const create = useMutation(
     trpc.graphs.create.mutationOptions({
       onSuccess: async (r) => {
@@ -108,12 +111,14 @@ export function CreateGraph() {
               type="submit"
               variant="primary"
               size="sm"
-              disabled={create.isPending || name.trim() === "" || edges.trim() === ""}
+              disabled={create.isPending || name.trim() === "" || edges.trim() === "" || gate.disabled}
+              title={gate.reason}
               data-testid="graph-create"
             >
               <Plus />
               {create.isPending ? "Creating…" : "Create graph"}
             </Button>
+            <GateReason gate={gate} />
           </div>
         </form>
         {edgesError || create.isError ? (

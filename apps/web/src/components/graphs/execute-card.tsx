@@ -5,6 +5,8 @@ import { Play } from "lucide-react";
 import { type FormEvent, useId, useState } from "react";
 import { formatMs } from "@/components/blocks/executor-status";
 import { PolicyError } from "@/components/policy-runs/policy-error";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -47,6 +49,7 @@ export function ExecuteCard({
   const inputId = useId();
   const [input, setInput] = useState('{"key":"a"}');
   const [inputError, setInputError] = useState<string | null>(null);
+  const gate = useRoleGate("operator");
   const execute = useMutation(
     trpc.graphs.execute.mutationOptions({ onMutate: () => onRun(null), onSuccess: (r) => onRun(r) }),
   );
@@ -81,12 +84,14 @@ export function ExecuteCard({
             type="submit"
             variant="primary"
             size="sm"
-            disabled={execute.isPending}
+            disabled={execute.isPending || gate.disabled}
+            title={gate.reason}
             data-testid="execute"
           >
             <Play />
             {execute.isPending ? "Executing…" : "Execute"}
           </Button>
+          <GateReason gate={gate} />
         </form>
         {inputError || execute.isError ? (
           <FormError testId="execute-error">{inputError ?? errorText(execute.error)}</FormError>

@@ -4,6 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Send } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { FormError, FormField, Input, OptionSelect, Textarea } from "@/components/ui/input";
@@ -31,6 +33,7 @@ export function SubmitJob() {
   const [name, setName] = useState("");
   const [input, setInput] = useState('"some text to count"');
   const [inputError, setInputError] = useState<string | null>(null);
+  const gate = useRoleGate("operator");
   const submitJob = useMutation(
     trpc.policies.submitJob.mutationOptions({
       onSuccess: async (job) => {
@@ -110,12 +113,14 @@ export function SubmitJob() {
               type="submit"
               variant="primary"
               size="sm"
-              disabled={submitJob.isPending || policyURI === "" || clusterId === ""}
+              disabled={submitJob.isPending || policyURI === "" || clusterId === "" || gate.disabled}
+              title={gate.reason}
               data-testid="job-submit"
             >
               <Send />
               {submitJob.isPending ? "Submitting…" : "Submit job"}
             </Button>
+            <GateReason gate={gate} />
           </div>
         </form>
         {inputError || submitJob.isError ? (

@@ -3,6 +3,8 @@
 import { POLICY_KINDS, type TPolicyKind, type TPolicyRecord } from "@aios/contracts";
 import { ArrowLeft, FileCode2, GitCompareArrows, Save } from "lucide-react";
 import Link from "next/link";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { policyRoutes } from "@/lib/policy/routes";
@@ -32,6 +34,7 @@ export function EditorHeader({
   dirty: boolean;
   onSave: () => void;
 }) {
+  const gate = useRoleGate("operator");
   return (
     <header className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-zinc-200 bg-white px-5 py-2.5">
       <Link
@@ -107,11 +110,19 @@ export function EditorHeader({
             Compare versions
           </Link>
         ) : null}
-        <Button size="sm" variant="primary" onClick={onSave} data-testid="save-button">
+        <Button
+          size="sm"
+          variant="primary"
+          onClick={onSave}
+          disabled={gate.disabled}
+          title={gate.reason}
+          data-testid="save-button"
+        >
           <Save />
           {policy ? "Save as new version" : "Create policy"}
           <Kbd keys={SHORTCUTS.save} className="bg-white/15 text-white/90 ring-white/25" />
         </Button>
+        <GateReason gate={gate} />
       </div>
     </header>
   );

@@ -2,14 +2,17 @@ import { z } from "zod";
 import { CONSOLE_ROLES, type ConsoleRole, type TSession } from "./session-seal";
 import { askWhoami } from "./whoami";
 
-export const ZSignInRequest = z.object({
-  token: z
-    .string({ message: "token: paste an API token" })
-    .trim()
-    .min(1, "token: paste an API token")
-    .max(512, "token: an API token is at most 512 characters")
-    .regex(/^\S+$/, "token: an API token has no spaces"),
-});
+export const ZSignInRequest = z.object(
+  {
+    token: z
+      .string({ message: "token: paste an API token" })
+      .trim()
+      .min(1, "token: paste an API token")
+      .max(512, "token: an API token is at most 512 characters")
+      .regex(/^\S+$/, "token: an API token has no spaces"),
+  },
+  { error: 'token: paste an API token (a JSON body {"token": "aios_…"})' },
+);
 
 export type SignInResult =
   | { ok: true; session: Omit<TSession, "expiresAt"> }

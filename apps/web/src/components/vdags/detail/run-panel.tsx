@@ -5,6 +5,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { Play } from "lucide-react";
 import { useEffect, useId, useState } from "react";
 import { formatMs } from "@/components/blocks/executor-status";
+import { GateReason } from "@/components/session/gate-reason";
+import { useRoleGate } from "@/components/session/use-principal";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -76,6 +78,7 @@ export function RunPanel({
   const [sessionId, setSessionId] = useState("");
   const [async, setAsync] = useState(false);
   const [taskId, setTaskId] = useState<string | null>(null);
+  const gate = useRoleGate("operator");
   const run = useMutation({
     mutationFn: () => send(vdagURI, parseInput(input), sessionId.trim(), async),
     onMutate: () => {
@@ -151,13 +154,15 @@ export function RunPanel({
             variant="primary"
             size="sm"
             onClick={() => run.mutate()}
-            disabled={waiting}
+            disabled={waiting || gate.disabled}
+            title={gate.reason}
             className="ml-auto"
             data-testid="run"
           >
             <Play />
             {waiting ? "Running…" : "Run"}
           </Button>
+          <GateReason gate={gate} />
         </div>
         {run.isError ? (
           <FormError testId="run-error">
