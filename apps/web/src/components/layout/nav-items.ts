@@ -38,7 +38,13 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/graphs", label: "Graphs", icon: GitFork, description: "Static DAGs of policy functions" },
   { href: "/jobs", label: "Jobs", icon: ListChecks, description: "Policies run once on a cluster" },
   { href: "/tokens", label: "Tokens", icon: KeyRound, description: "Who may call the API", minRole: "admin" },
-  { href: "/audit", label: "Audit", icon: ScrollText, description: "Who changed or ran what (admins)" },
+  {
+    href: "/audit",
+    label: "Audit",
+    icon: ScrollText,
+    description: "Who changed or ran what",
+    minRole: "admin",
+  },
 ];
 
 /** The nav item a path belongs to (detail pages belong to their list). */
