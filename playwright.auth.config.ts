@@ -15,6 +15,7 @@ const webServer = Array.isArray(base.webServer) ? base.webServer[0] : base.webSe
 export default defineConfig({
   ...base,
   testDir: "./playwright/auth",
+  testIgnore: [],
   outputDir: ".test-output/playwright-auth",
   reporter: [["list"], ["json", { outputFile: ".test-output/playwright-auth.json" }]],
   use: { ...base.use, baseURL: `http://127.0.0.1:${AUTH_E2E_PORTS.web}` },

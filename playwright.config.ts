@@ -14,6 +14,8 @@ if (!process.env.TEST_WORKER_INDEX) resetE2eHome();
 export default defineConfig({
   testDir: "./playwright",
   testMatch: "**/*.spec.ts",
+  // Token mode has its own product and config (playwright.auth.config.ts).
+  testIgnore: "auth/**",
   outputDir: ".test-output/playwright",
   retries: 0,
   workers: 1,

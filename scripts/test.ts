@@ -68,12 +68,20 @@ for (const project of ["unit", "integration"]) {
 }
 
 if (wants("e2e")) {
-  const report = join(out, "playwright.json");
-  run("end-to-end tests", [join(root, "node_modules/@playwright/test/cli.js"), "test"], report, (json) => {
+  const playwrightReport = (json: unknown): Tally => {
     const s = (json as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } })
       .stats;
     return { passed: s.expected, failed: s.unexpected + s.flaky, skipped: s.skipped };
-  });
+  };
+  const playwright = join(root, "node_modules/@playwright/test/cli.js");
+  // The console in open mode, then in token mode (sign-in, a viewer's session): one product at a time.
+  run("end-to-end tests", [playwright, "test"], join(out, "playwright.json"), playwrightReport);
+  run(
+    "end-to-end tests, token mode",
+    [playwright, "test", "-c", "playwright.auth.config.ts"],
+    join(out, "playwright-auth.json"),
+    playwrightReport,
+  );
 }
 
 // The last line is exactly `N passed, N failed`, for whatever reads it; skips go on the line before.
