@@ -87,7 +87,7 @@ describe("Resource Allocator: the cluster of a new block", () => {
     await api.caller().parser.applySpec({
       document: doc("createCluster", {
         id: "alloc-down",
-        status: "unavailable",
+        status: "offline",
         config: { publicHostname: "127.0.0.1" },
       }),
     });
