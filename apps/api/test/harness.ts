@@ -5,9 +5,9 @@ import { createLogger, findFreePort } from "@aios/service-kit";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, expect } from "vitest";
 import type { Principal } from "../src/auth/principal";
+import type { RateLimitConfig } from "../src/rate-limits";
 import { appRouter } from "../src/router";
 import { createApiServer } from "../src/server";
-import type { RateLimitConfig } from "../src/rate-limits";
 import { createServices, type Services } from "../src/services";
 import { createCallerFactory } from "../src/trpc";
 

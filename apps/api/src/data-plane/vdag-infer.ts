@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import { fieldIssues, issuesLine, ZVdagInferRequest } from "@aios/contracts";
 import { callerKeyOf } from "../auth/principal";
 import { resolvePrincipal } from "../auth/resolve-principal";
