@@ -1,20 +1,14 @@
 import type { TApiTokenRecord } from "@aios/contracts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useApiServer } from "../../../apps/api/test/harness";
-import { main } from "../src/cli/main";
+import { runCli } from "./cli-io";
 
 describe("aios token and aios cluster join-token, against an API in token mode", () => {
   const api = useApiServer({ auth: "token" });
   let admin: string;
 
-  /** Runs `aios <args>` with AIOS_TOKEN set: its exit code, stdout and stderr. */
-  const run = async (args: string[], token = admin) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const env = { AIOS_API_URL: api.url, AIOS_TOKEN: token, AIOS_HOME: "/nonexistent" };
-    const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), env });
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  };
+  /** Runs `aios <args>` as `token`: its exit code, stdout and stderr. */
+  const run = (args: string[], token = admin) => runCli(api.url, args, token);
 
   beforeAll(async () => {
     admin = (await api.services.tokens.issue({ name: "cli admin", role: "admin" })).token;
