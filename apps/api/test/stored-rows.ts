@@ -1,46 +1,24 @@
 import type { Db } from "@aios/db";
 
-/**
- * How many rows every registry holds, for "a refused request stores nothing": compare before and
- * after. Audit events are left out (a refusal may be audited by design); tasks are in.
- */
+/** Each registry's row count. Audit events are left out (a refusal may be audited by design); tasks are in. */
+const COUNTS: Record<string, (db: Db) => Promise<number>> = {
+  clusters: (db) => db.cluster.count(),
+  nodes: (db) => db.node.count(),
+  components: (db) => db.component.count(),
+  blocks: (db) => db.block.count(),
+  policies: (db) => db.policy.count(),
+  policyVersions: (db) => db.policyVersion.count(),
+  functions: (db) => db.policyFunction.count(),
+  graphs: (db) => db.policyGraph.count(),
+  jobs: (db) => db.policyJob.count(),
+  vdags: (db) => db.vdag.count(),
+  tasks: (db) => db.task.count(),
+};
+
+/** How many rows every registry holds, for "a refused request stores nothing": compare before and after. */
 export async function storedRows(db: Db): Promise<Record<string, number>> {
-  const [
-    clusters,
-    nodes,
-    components,
-    blocks,
-    policies,
-    policyVersions,
-    functions,
-    graphs,
-    jobs,
-    vdags,
-    tasks,
-  ] = await Promise.all([
-    db.cluster.count(),
-    db.node.count(),
-    db.component.count(),
-    db.block.count(),
-    db.policy.count(),
-    db.policyVersion.count(),
-    db.policyFunction.count(),
-    db.policyGraph.count(),
-    db.policyJob.count(),
-    db.vdag.count(),
-    db.task.count(),
-  ]);
-  return {
-    clusters,
-    nodes,
-    components,
-    blocks,
-    policies,
-    policyVersions,
-    functions,
-    graphs,
-    jobs,
-    vdags,
-    tasks,
-  };
+  const counted = await Promise.all(
+    Object.entries(COUNTS).map(async ([registry, count]) => [registry, await count(db)] as const),
+  );
+  return Object.fromEntries(counted);
 }
