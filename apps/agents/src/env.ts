@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { type RuntimePolicyOptions, runtimePolicyOptions } from "@aios/policy-runtime";
 import { parseEnv, refuseOpenAuthOffLoopback, ZMaxBodyMbEnv } from "@aios/service-kit";
 import { z } from "zod";
+import { DEFAULT_WORKLOAD_UIDS } from "./drivers/workload-uids";
 
 export const ZAgentEnv = z
   .object({
@@ -45,9 +46,15 @@ export const ZAgentEnv = z
     AIOS_HOME: z.string().default(".aios"),
     /**
      * The OS user the workloads (instances, init steps, runtimes, function replicas, policy jobs)
-     * run as when the agent runs as root: it cannot read AIOS_HOME. Not root: they run as the agent.
+     * all run as when the agent runs as root with AIOS_WORKLOAD_UIDS=off: it cannot read AIOS_HOME.
+     * Not root: they run as the agent.
      */
     AIOS_WORKLOAD_USER: z.string().min(1).default("nobody"),
+    /**
+     * As root, each workload runs as a uid of its own (gid the same) from this range, with no passwd
+     * entry: no workload can read another's environment or home. `off`: all run as AIOS_WORKLOAD_USER.
+     */
+    AIOS_WORKLOAD_UIDS: z.string().min(1).default(DEFAULT_WORKLOAD_UIDS),
     /** Where workloads may write (their homes, managed systems' data); default `<AIOS_HOME>-workloads`. */
     AIOS_WORKLOAD_DIR: z.string().min(1).optional(),
     /**

@@ -1,11 +1,11 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ApiClient } from "@aios/client";
 import type { TFunctionReplica } from "@aios/contracts";
 import { createLogger } from "@aios/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorkloadIdentity, workloadUserOf } from "../src/drivers/workload-user";
+import { createWorkloadIdentity } from "../src/drivers/workload-user";
 import { createFunctionSupervisor } from "../src/functions/supervisor";
 
 // Function replicas as the agent's function supervisor starts them: what their processes hold.
@@ -39,7 +39,8 @@ describe("a function replica started by the agent", () => {
   const aliveFile = join(home, "agent.alive");
   const workloadsDir = mkdtempSync(join(tmpdir(), "aios-replica-workloads-"));
   chmodSync(workloadsDir, 0o755); // anyone may pass through, as the parent of AIOS_WORKLOAD_DIR
-  const user = workloadUserOf("nobody");
+  // As root, replicas get uids of their own from a range (this one the test's alone).
+  const uids = process.getuid?.() === 0 ? { first: 2_095_000, last: 2_095_999 } : null;
   const supervisor = createFunctionSupervisor({
     api: fakeApi(reported),
     log: createLogger({ service: "replica-test" }, { level: "error" }),
@@ -47,7 +48,7 @@ describe("a function replica started by the agent", () => {
     bindHost: "127.0.0.1",
     limits: { cpuTimeMs: 500, memoryMb: 64 },
     guard: { aliveFile, orphanGraceSeconds: 60 },
-    workloads: createWorkloadIdentity({ dir: join(workloadsDir, "local"), user }),
+    workloads: createWorkloadIdentity({ dir: join(workloadsDir, "local"), user: null, uids }),
     logsDir: join(home, "logs"),
   });
   let pid: number;
@@ -83,9 +84,15 @@ describe("a function replica started by the agent", () => {
     expect(log).toMatch(/"msg":"replica ready"/);
   });
 
-  it.runIf(user)("runs as the workload user when the agent is root", () => {
-    const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-    expect(Number(uid)).toBe(user?.uid);
-    expect(Number(uid)).not.toBe(0);
-  });
+  it.runIf(uids)(
+    "runs as a uid of its own from the range when the agent is root, its home that uid's",
+    () => {
+      const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+      expect(uid).toBeGreaterThanOrEqual(uids?.first ?? 1);
+      expect(uid).toBeLessThanOrEqual(uids?.last ?? 0);
+      const home = /\0HOME=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, "utf8"))?.[1] ?? "";
+      expect([statSync(home).uid, statSync(home).mode & 0o777]).toEqual([uid, 0o700]);
+      expect(readFileSync(`/proc/${pid}/environ`, "utf8")).toContain(`\0TMPDIR=${home}/tmp\0`);
+    },
+  );
 });

@@ -91,9 +91,10 @@ describe("a workload's environment", () => {
       });
       expect(env.PORT).toMatch(/^\d+$/);
       expect(env.HOME).toBe(join(stateDir, "workload-homes", "homes", "isolated-env"));
-      // Nothing else of the agent's: the base is PATH, HOME, LANG, LC_ALL and TZ.
+      expect(env.TMPDIR).toBe(join(env.HOME ?? "", "tmp"));
+      // Nothing else of the agent's: the base is PATH, HOME, TMPDIR, LANG, LC_ALL and TZ.
       const platform =
-        /^(PATH|HOME|LANG|LC_ALL|TZ|PORT|HOST|GREETING|BLOCK_ID|AIOS_[A-Z_]+|(CUDA|NVIDIA)_VISIBLE_DEVICES)$/;
+        /^(PATH|HOME|TMPDIR|LANG|LC_ALL|TZ|PORT|HOST|GREETING|BLOCK_ID|AIOS_[A-Z_]+|(CUDA|NVIDIA)_VISIBLE_DEVICES)$/;
       expect(Object.keys(env).filter((k) => !platform.test(k))).toEqual([]);
       // Its orphan guard watches the agent's alive file through the fd it was handed.
       expect(readlinkSync(`/proc/${w.pid}/fd/3`)).toBe(aliveFile);

@@ -15,7 +15,7 @@ function recordingLog() {
   return { log, lines };
 }
 
-function setUp() {
+function setUp(uids?: string) {
   const parent = mkdtempSync(join(tmpdir(), "aios-setup-"));
   chmodSync(parent, 0o755); // like the directory an AIOS_HOME is in: anyone may pass through
   const home = join(parent, "home");
@@ -28,6 +28,7 @@ function setUp() {
       AIOS_HOME: home,
       AIOS_CLUSTER_ID: "local",
       AIOS_WORKLOAD_USER: "nobody",
+      AIOS_WORKLOAD_UIDS: uids,
       runtimePolicy: { isolation: "process", limits: { cpuTimeMs: 30, memoryMb: 48 } },
     },
     log,
@@ -50,9 +51,28 @@ describe("the agent's workload setup", () => {
   });
 
   it.runIf(process.getuid?.() === 0)(
-    "as root: AIOS_HOME is 0711 and its folders 0700 (PostgreSQL's left as it is), the workloads' directory is the workload user's",
+    "as root: workloads get uids of their own from AIOS_WORKLOAD_UIDS; the directories above their homes are passed through, not listed",
     () => {
-      const { home, setup, lines } = setUp();
+      const { home, setup, lines } = setUp("2096000-2096999");
+      expect(setup.identity.uids).toEqual({ first: 2_096_000, last: 2_096_999 });
+      expect(setup.identity.user).toBeNull();
+      for (const dir of [`${home}-workloads`, setup.identity.dir, join(setup.identity.dir, "homes")]) {
+        const st = statSync(dir);
+        expect([st.uid, st.mode & 0o777], dir).toEqual([0, 0o711]);
+      }
+      // The policy sandbox's home is its uid's.
+      const policy = statSync(join(setup.identity.dir, "homes", "policy-sandbox"));
+      expect(policy.uid).toBeGreaterThanOrEqual(2_096_000);
+      expect([policy.gid, policy.mode & 0o777]).toEqual([policy.uid, 0o700]);
+      expect(lines.map((l) => l.msg)).toContain("workloads run as a user of their own each");
+      expect(() => setUp("2096999-2096000")).toThrow(/AIOS_WORKLOAD_UIDS: the last uid 2096000 is below/);
+    },
+  );
+
+  it.runIf(process.getuid?.() === 0)(
+    "as root: AIOS_HOME is 0711 and its folders 0700 (PostgreSQL's left as it is); AIOS_WORKLOAD_UIDS=off: the workloads' directory is the workload user's",
+    () => {
+      const { home, setup, lines } = setUp("off");
       expect(statSync(home).mode & 0o777).toBe(0o711);
       for (const dir of ["tokens", "web"]) expect(statSync(join(home, dir)).mode & 0o777, dir).toBe(0o700);
       expect(statSync(join(home, "postgres")).mode & 0o777).toBe(0o750);
@@ -73,6 +93,7 @@ describe("the agent's workload setup", () => {
             AIOS_HOME: join(hidden, "home"),
             AIOS_CLUSTER_ID: "local",
             AIOS_WORKLOAD_USER: "nobody",
+            AIOS_WORKLOAD_UIDS: "off",
             runtimePolicy: { isolation: "process", limits: { cpuTimeMs: 30, memoryMb: 48 } },
           },
           recordingLog().log,

@@ -4,7 +4,7 @@
  * data. Stages go to stdout as JSON lines; `finish` hands the store's URL to the block's instances.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
@@ -69,7 +69,9 @@ function uninstall() {
     }
     stage("main", { message: `store stopped (pid ${pid})` });
   }
-  rmSync(dir, { recursive: true, force: true });
+  // What is in it: the directory itself is the platform's, which removes it once it is empty.
+  if (existsSync(dir))
+    for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
   stage("finish");
 }
 

@@ -24,7 +24,7 @@ import { resolveComponentEntry } from "./component-entry";
 import { type Driver, DriverClosedError, type JobSpec, type Workload, type WorkloadSpec } from "./driver";
 import { tailLines } from "./tail";
 import { baseWorkloadEnv } from "./workload-env";
-import { createWorkloadIdentity, type WorkloadIdentity } from "./workload-user";
+import { createWorkloadIdentity, type WorkloadIdentity, type WorkloadLease } from "./workload-user";
 
 /** The fd a workload has the agent's alive file open as (after stdin, stdout, stderr). */
 const ALIVE_FD = 3;
@@ -37,12 +37,14 @@ interface WorkloadRecord {
   entry: string;
   /** Absent in records of workloads started without one (or by an older agent). */
   controlToken?: string;
+  /** The uid (and gid) it runs as when it has one of its own (see WorkloadIdentity.uids). */
+  uid?: number;
 }
 
 /**
  * Runs workloads as processes of this machine: `node <entry>` (`--import tsx` for a TypeScript
  * source, none for a bundle) with PORT and the spec's environment (never the agent's: see
- * baseWorkloadEnv), as the workload user (see WorkloadIdentity) with a home of its own, each in its
+ * baseWorkloadEnv), as a user of its own (see WorkloadIdentity) with a home of its own, each in its
  * own session (stopping it stops what it started), its output in `<stateDir>/logs/<name>.log`
  * (opened by the agent, so a workload needs no access to the agent's state). A record per workload in `<stateDir>/workloads/` lets a restarted
  * agent adopt what still runs: output goes to files, not pipes, so nothing depends on the agent.
@@ -110,8 +112,22 @@ export function createProcessDriver(opts: {
   const recordFile = (name: string) => join(recordsDir, `${name}.json`);
   const logFile = (name: string) => join(logsDir, `${name}.log`);
 
+  // The uids of the workloads this driver has records of: none is given to a new one.
+  const recordedUids = () =>
+    readdirSync(recordsDir)
+      .filter((f) => f.endsWith(".json"))
+      .flatMap((f) => {
+        try {
+          const uid = (JSON.parse(readFileSync(join(recordsDir, f), "utf8")) as WorkloadRecord).uid;
+          return uid === undefined ? [] : [uid];
+        } catch {
+          return [];
+        }
+      });
+
   const workloadOf = (
     record: WorkloadRecord,
+    lease: WorkloadLease,
     exited: Promise<{ code: number | null; signal: string | null }>,
   ): Workload => ({
     name: record.name,
@@ -128,7 +144,7 @@ export function createProcessDriver(opts: {
       clearTimeout(timer);
       signalGroup(record.pid, "SIGKILL"); // whatever it started goes too
       rmSync(recordFile(record.name), { force: true });
-      workloads.removeDir(homeOf(record.name));
+      lease.release();
     },
   });
 
@@ -140,14 +156,14 @@ export function createProcessDriver(opts: {
       const program = programOf(spec);
       const port = await findFreePort();
       if (closed) throw new DriverClosedError(spec.name);
-      const home = workloads.freshDir(homeOf(spec.name));
+      const lease = workloads.claim(homeOf(spec.name), { taken: recordedUids() });
       const out = openSync(logFile(spec.name), "a");
       const alive = openAlive();
       const visible = spec.gpus.join(",");
       const child = spawn(process.execPath, [...snapshotFlags, ...nodeArgs(program)], {
         cwd: opts.repoRoot,
         env: {
-          ...baseWorkloadEnv(home),
+          ...baseWorkloadEnv(lease.env()),
           ...(spec.kind === "instance" ? {} : opts.runtimeEnv),
           ...spec.env,
           ...guardEnv,
@@ -161,11 +177,14 @@ export function createProcessDriver(opts: {
         },
         stdio: ["ignore", out, out, ...alive],
         detached: true,
-        ...workloads.spawnOptions(),
+        ...lease.spawnOptions(),
       });
       closeSync(out);
       for (const fd of alive) closeSync(fd);
-      if (child.pid === undefined) throw new Error(`could not start ${spec.name}`);
+      if (child.pid === undefined) {
+        lease.release();
+        throw new Error(`could not start ${spec.name}`);
+      }
       const record: WorkloadRecord = {
         name: spec.name,
         labels: spec.labels ?? {},
@@ -173,13 +192,14 @@ export function createProcessDriver(opts: {
         endpoint: `http://${host}:${port}`,
         entry: program,
         ...(spec.controlToken ? { controlToken: spec.controlToken } : {}),
+        ...(lease.user && workloads.uids ? { uid: lease.user.uid } : {}),
       };
       writeRecord(recordFile(spec.name), record);
       const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
         child.once("exit", (code, signal) => r({ code, signal })),
       );
       child.unref();
-      const workload = workloadOf(record, exited);
+      const workload = workloadOf(record, lease, exited);
       try {
         await Promise.race([
           waitForPort(port, 60_000, probeHostOf(bindHost)),
@@ -209,15 +229,23 @@ export function createProcessDriver(opts: {
       } catch (err) {
         return Promise.reject(err);
       }
-      const home = workloads.freshDir(homeOf(spec.name));
+      // A managed system's directory belongs to one uid: its init steps (install, uninstall) run as
+      // that uid, which can stop what install left running and remove its data.
+      const systemDir = spec.env.AIOS_SYSTEM_DIR;
+      const systemUid = systemDir ? workloads.systemOwner(systemDir) : null;
+      const lease = workloads.claim(homeOf(spec.name), {
+        taken: recordedUids(),
+        ...(systemUid !== null ? { uid: systemUid } : {}),
+      });
+      if (systemDir) workloads.ownSystemDir(systemDir, lease);
       return new Promise<{ code: number | null }>((resolvePromise, reject) => {
         const alive = openAlive();
         const child = spawn(process.execPath, nodeArgs(program), {
           cwd: opts.repoRoot,
-          env: { ...baseWorkloadEnv(home), ...spec.env, ...guardEnv },
+          env: { ...baseWorkloadEnv(lease.env()), ...spec.env, ...guardEnv },
           stdio: ["ignore", "pipe", "pipe", ...alive],
           detached: true,
-          ...workloads.spawnOptions(),
+          ...lease.spawnOptions(),
         });
         for (const fd of alive) closeSync(fd);
         let buffered = "";
@@ -243,7 +271,10 @@ export function createProcessDriver(opts: {
           clearTimeout(timer);
           resolvePromise({ code });
         });
-      }).finally(() => workloads.removeDir(homeOf(spec.name)));
+      }).finally(() => {
+        lease.release();
+        if (systemDir) workloads.dropEmptySystemDir(systemDir);
+      });
     },
 
     close() {
@@ -259,8 +290,10 @@ export function createProcessDriver(opts: {
       const file = recordFile(name);
       if (!existsSync(file)) return null;
       const record = JSON.parse(readFileSync(file, "utf8")) as WorkloadRecord;
+      const lease = workloads.adopt(homeOf(name), record.uid);
       if (!runs(record)) {
         rmSync(file, { force: true });
+        lease.release();
         return null;
       }
       // Not our child any more: watch the pid instead of an exit event.
@@ -273,7 +306,7 @@ export function createProcessDriver(opts: {
         }, 500);
         timer.unref();
       });
-      return workloadOf(record, exited);
+      return workloadOf(record, lease, exited);
     },
   };
 }

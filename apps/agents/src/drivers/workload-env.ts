@@ -9,10 +9,11 @@ const DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
  * specification declares, added by whoever starts it.
  */
 export function baseWorkloadEnv(
-  home: string,
+  /** Its own: HOME, TMPDIR (its caches, such as tsx's, stay in its home), USER and LOGNAME (see WorkloadLease.env). */
+  own: { HOME: string } & Record<string, string>,
   agentEnv: Record<string, string | undefined> = process.env,
 ): Record<string, string> {
-  const env: Record<string, string> = { PATH: DEFAULT_PATH, HOME: home };
+  const env: Record<string, string> = { PATH: DEFAULT_PATH, ...own };
   for (const name of PASSED_THROUGH) {
     const value = agentEnv[name];
     if (value) env[name] = value;

@@ -92,7 +92,8 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
     // Its output is kept per replica, as an instance's is (not only in the agent's debug log).
     const logFile = opts.logsDir ? join(opts.logsDir, `function-${fileNameOf(name)}-${index}.log`) : null;
     if (opts.logsDir) mkdirSync(opts.logsDir, { recursive: true });
-    const home = workloads ? workloads.freshDir(homeOf(name, index, port)) : tmpdir();
+    // A uid and home of its own (none when the agent's user runs it in the OS's tmpdir).
+    const lease = workloads?.claim(homeOf(name, index, port));
     // The alive file, open: a replica of another user cannot reach it by path (AIOS_HOME is 0700).
     const alive = opts.guard ? [openSync(opts.guard.aliveFile, "r")] : [];
     const child = startChild({
@@ -102,9 +103,9 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
       // Its own variables only: never the agent's token or the queue's URL.
       inheritEnv: false,
       extraFds: alive,
-      ...workloads?.spawnOptions(),
+      ...lease?.spawnOptions(),
       env: {
-        ...baseWorkloadEnv(home),
+        ...baseWorkloadEnv(lease?.env() ?? { HOME: tmpdir() }),
         ...(opts.guard ? orphanGuardEnv(opts.guard.aliveFile, opts.guard.orphanGraceSeconds, 3) : {}),
         AIOS_FUNCTION_NAME: name,
         AIOS_FUNCTION_SOURCE: source,
@@ -122,7 +123,7 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
       },
     });
     for (const fd of alive) closeSync(fd);
-    void child.exited.then(() => workloads?.removeDir(homeOf(name, index, port)));
+    void child.exited.then(() => lease?.release());
     const replica: Replica = {
       index,
       child,
