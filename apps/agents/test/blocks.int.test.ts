@@ -56,13 +56,18 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
   };
   const block = () => api.caller().blocks.get({ id: "sentiment" });
   /** The executor's workload record: where it listens and its control token. */
-  const executorRecord = () => {
-    const file = join(agentStateDir(clusterId), "workloads", "sentiment-executor.json");
+  const workloadRecord = (name: string) => {
+    const file = join(agentStateDir(clusterId), "workloads", `${name}.json`);
     return {
       mode: statSync(file).mode & 0o777,
-      ...(JSON.parse(readFileSync(file, "utf8")) as { endpoint: string; controlToken: string }),
+      ...(JSON.parse(readFileSync(file, "utf8")) as {
+        endpoint: string;
+        controlToken: string;
+        dataToken: string;
+      }),
     };
   };
+  const executorRecord = () => workloadRecord("sentiment-executor");
   const executorInstances = async (r: { endpoint: string; controlToken: string }) => {
     const res = await fetch(`${r.endpoint}/instances`, {
       headers: { authorization: `Bearer ${r.controlToken}` },
@@ -126,6 +131,37 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
     });
     expect(wrong.status).toBe(401);
     expect((await infer("I love it")).status).toBe(200); // nothing was rewired
+  });
+
+  it("guards the /infer of the executor and of the instance with the data tokens the agent gave them", async () => {
+    const [instance] = await instances();
+    const records = [executorRecord(), workloadRecord(`sentiment-${instance?.id}`)];
+    const body = JSON.stringify({
+      packet: { session_id: "s", seq_no: 0, ts: 1, data: { text: "I love it" } },
+    });
+    for (const r of records) {
+      expect(r.dataToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(r.dataToken).not.toBe(r.controlToken);
+      for (const token of [undefined, "not-the-data-token", r.controlToken]) {
+        const res = await fetch(`${r.endpoint}/infer`, {
+          method: "POST",
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+          body,
+        });
+        expect(res.status).toBe(401);
+        expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+          /^POST \/infer: /,
+        );
+      }
+      const allowed = await fetch(`${r.endpoint}/infer`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${r.dataToken}` },
+        body,
+      });
+      expect(allowed.status).toBe(200);
+    }
+    // The API's data plane holds the executor's token; no caller of the API sees it.
+    expect(JSON.stringify(await block())).not.toContain(records[0]?.dataToken);
   });
 
   it("shows the executor's live figures and each process's logs (API and CLI)", async () => {

@@ -71,7 +71,7 @@ export function driverContract(name: string, makeDriver: () => Driver) {
       expect(makeDriver().list()).not.toContain("hello-3");
     });
 
-    it("hands a workload its control token and gives it back on adoption; none to others", async () => {
+    it("hands a workload its control and data tokens and gives them back on adoption; none to others", async () => {
       const w = await makeDriver().start({
         name: "hello-4",
         kind: "instance",
@@ -79,6 +79,7 @@ export function driverContract(name: string, makeDriver: () => Driver) {
         env: {},
         gpus: [],
         controlToken: "token-of-hello-4-0123456789",
+        dataToken: "data-token-of-hello-4-0123",
       });
       const plain = await makeDriver().start({
         name: "hello-5",
@@ -89,12 +90,21 @@ export function driverContract(name: string, makeDriver: () => Driver) {
       });
       try {
         expect(w.controlToken).toBe("token-of-hello-4-0123456789");
+        expect(w.dataToken).toBe("data-token-of-hello-4-0123");
         expect(await (await fetch(`${w.endpoint}/control-token`)).json()).toEqual({
           controlToken: "token-of-hello-4-0123456789",
+          dataToken: "data-token-of-hello-4-0123",
         });
-        expect(makeDriver().adopt("hello-4")?.controlToken).toBe("token-of-hello-4-0123456789");
-        expect(plain.controlToken).toBeNull();
-        expect(await (await fetch(`${plain.endpoint}/control-token`)).json()).toEqual({ controlToken: null });
+        const adopted = makeDriver().adopt("hello-4");
+        expect([adopted?.controlToken, adopted?.dataToken]).toEqual([
+          "token-of-hello-4-0123456789",
+          "data-token-of-hello-4-0123",
+        ]);
+        expect([plain.controlToken, plain.dataToken]).toEqual([null, null]);
+        expect(await (await fetch(`${plain.endpoint}/control-token`)).json()).toEqual({
+          controlToken: null,
+          dataToken: null,
+        });
       } finally {
         await Promise.all([w.stop(), plain.stop()]);
       }

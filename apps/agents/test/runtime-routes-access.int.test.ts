@@ -10,11 +10,13 @@ import { RUNTIME_ROUTE_RULES } from "../../api/src/auth/access-matrix";
 
 // Every route of every runtime, as the access matrix declares it, called over real HTTP on a real
 // instance process, function replica process, executor and vDAG controller: a control route
-// without the workload's control token answers 401 naming the route, and passes with it; data
-// routes and probes answer without one.
+// without the workload's control token answers 401 naming the route, and passes with it; a
+// `workload-data` route likewise with the workload's data token (the control token does not open
+// it); the other data routes and probes answer without one.
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const TOKEN = "control-token-of-the-route-matrix-test";
+const DATA_TOKEN = "data-token-of-the-route-matrix-test";
 const log = createLogger({ test: "runtime-routes-access" }, { write: () => {} });
 
 const children: ChildProcess[] = [];
@@ -43,6 +45,7 @@ beforeAll(async () => {
       INSTANCE_ID: initData.instanceId,
       AIOS_INIT_DATA: JSON.stringify(initData),
       AIOS_CONTROL_TOKEN: TOKEN,
+      AIOS_DATA_TOKEN: DATA_TOKEN,
     }),
     spawnRuntime("apps/agents/src/functions/replica-main.ts", {
       AIOS_FUNCTION_NAME: "rr-tally",
@@ -56,6 +59,7 @@ beforeAll(async () => {
     log,
     loops: false,
     controlToken: TOKEN,
+    dataToken: DATA_TOKEN,
   });
   closers.push(() => executor.close(1000));
   const plan = makePlan("rr-vdag:1.0.0-stable", {
@@ -96,7 +100,8 @@ async function call(runtime: string, route: string, token?: string) {
 describe.each(Object.keys(RUNTIME_ROUTE_RULES))("the %s's routes", (runtime) => {
   const rules = Object.entries(RUNTIME_ROUTE_RULES[runtime] ?? {});
   const control = rules.filter(([, rule]) => rule === "control").map(([route]) => route);
-  const open = rules.filter(([, rule]) => rule !== "control").map(([route]) => route);
+  const workloadData = rules.filter(([, rule]) => rule === "workload-data").map(([route]) => route);
+  const open = rules.filter(([, rule]) => rule === "data" || rule === "probe").map(([route]) => route);
 
   it("answer 401 naming the route on a control route without the control token, or with another", async () => {
     for (const route of control) {
@@ -117,7 +122,26 @@ describe.each(Object.keys(RUNTIME_ROUTE_RULES))("the %s's routes", (runtime) => 
     }
   });
 
-  it("serve data routes and probes without a token", async () => {
+  it("answer 401 naming the route on a workload-data route without the data token, with another, or with the control token", async () => {
+    for (const route of workloadData) {
+      for (const token of [undefined, "not-the-data-token-at-all", TOKEN]) {
+        const r = await call(runtime, route, token);
+        expect([r.route, r.status]).toEqual([r.route, 401]);
+        expect(JSON.parse(r.text)).toMatchObject({
+          error: { stage: "auth", message: expect.stringContaining(`${r.route}: `) },
+        });
+      }
+    }
+  });
+
+  it("let a workload-data route's caller with the data token through", async () => {
+    for (const route of workloadData) {
+      const r = await call(runtime, route, DATA_TOKEN);
+      expect([r.route, r.status === 401, r.text]).toEqual([r.route, false, r.text]);
+    }
+  });
+
+  it("serve the other data routes and probes without a token", async () => {
     for (const route of open) {
       const r = await call(runtime, route);
       expect([r.route, r.status === 401, r.text]).toEqual([r.route, false, r.text]);

@@ -127,6 +127,18 @@ describe("the access matrix of the runtimes' routes", () => {
     },
   );
 
+  it("takes the workload's data token on the data routes of instances and executors", () => {
+    const open = (["instance", "executor"] as const).flatMap((name) =>
+      Object.entries(RUNTIME_ROUTE_RULES[name] ?? {})
+        .filter(([route]) => route.startsWith("POST /infer"))
+        .filter(([, rule]) => rule !== "workload-data")
+        .map(([route]) => `${name} ${route}`),
+    );
+    expect(open).toEqual([]);
+    expect(RUNTIME_ROUTE_RULES.instance?.["POST /infer"]).toBe("workload-data");
+    expect(RUNTIME_ROUTE_RULES.executor?.["POST /infer"]).toBe("workload-data");
+  });
+
   it("makes every route that changes a workload a control route", () => {
     const writes = Object.entries(RUNTIME_ROUTE_RULES).flatMap(([name, rules]) =>
       Object.entries(rules)

@@ -15,6 +15,7 @@ const VDAG = "dp-pipeline:1.0.0-stable";
 const IDLE_VDAG = "dp-idle:1.0.0-stable";
 const BLOCK = "blk-dpaaaaaa";
 const MiB = 2 ** 20;
+const EXECUTOR_DATA_TOKEN = "data-token-of-the-dp-executor";
 
 const nested = (depth: number) => JSON.parse(`${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`) as object;
 const deepBody = (depth: number) => `{"data":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}`;
@@ -66,7 +67,13 @@ describe("the API's data plane answers client mistakes with a 4xx naming the pro
         id: BLOCK,
         componentURI: "model.dp:1.0.0-stable",
         status: "running",
-        doc: { runtime: { revision: 1, executorEndpoint: await executor.listen() } },
+        doc: {
+          runtime: {
+            revision: 1,
+            executorEndpoint: await executor.listen(),
+            executorDataToken: EXECUTOR_DATA_TOKEN,
+          },
+        },
       },
     });
   });
@@ -82,6 +89,23 @@ describe("the API's data plane answers client mistakes with a 4xx naming the pro
     const block = await post(`/v1/blocks/${BLOCK}/infer`, { data: { text: "hi" } });
     expect(block.status).toBe(200);
     expect(executor.received.at(-1)?.body).toMatchObject({ packet: { data: { text: "hi" } } });
+  });
+
+  it("sends the executor its data token, and shows the token to no caller of the API", async () => {
+    await post(`/v1/blocks/${BLOCK}/infer`, { data: { text: "token" } });
+    expect(executor.received.at(-1)?.authorization).toBe(`Bearer ${EXECUTOR_DATA_TOKEN}`);
+    const shown = await api.caller().blocks.get({ id: BLOCK });
+    expect(shown.doc).toMatchObject({ runtime: { executorEndpoint: expect.any(String) } });
+    expect(JSON.stringify(shown)).not.toContain(EXECUTOR_DATA_TOKEN);
+    // Nor does a search reveal it (a LIKE on its prefix would, one character at a time).
+    const variable = "runtime.executorDataToken";
+    for (const filter of [
+      { variable, operator: "LIKE", value: "data-token*" },
+      { variable, operator: "==", value: EXECUTOR_DATA_TOKEN },
+    ] as const)
+      expect(await api.caller().blocks.search({ filter })).toEqual([]);
+    const endpoint = { variable: "runtime.executorEndpoint", operator: "LIKE", value: "http://*" } as const;
+    expect((await api.caller().blocks.search({ filter: endpoint })).map((b) => b.id)).toContain(BLOCK);
   });
 
   it("answers a malformed percent-escape in the vDAG URI with 400 naming the segment", async () => {

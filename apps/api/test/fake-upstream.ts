@@ -1,12 +1,16 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** A stand-in for a vDAG controller or a block executor: records each request, answers with its data. */
+/**
+ * A stand-in for a vDAG controller or a block executor: records each request (its body and its
+ * `authorization` header), answers with its data.
+ */
 export function fakeUpstream(path: string) {
-  const received: Array<{ at: number; body: Record<string, unknown> }> = [];
+  const received: Array<{ at: number; body: Record<string, unknown>; authorization?: string }> = [];
   const server: Server = createServer(async (req, res) => {
     const body = JSON.parse(await text(req)) as Record<string, unknown>;
-    received.push({ at: Date.now(), body });
+    const { authorization } = req.headers;
+    received.push({ at: Date.now(), body, ...(authorization ? { authorization } : {}) });
     // Answer a little later, so a task stored as of its answer would show up as created after it.
     await new Promise((r) => setTimeout(r, 25));
     res.writeHead(req.url === path ? 200 : 404, { "content-type": "application/json" });

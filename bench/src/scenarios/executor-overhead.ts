@@ -45,6 +45,7 @@ export const executorOverhead: Scenario = {
         instances: servers.map((s, i) => ({ id: `i${i}`, endpoint: `http://127.0.0.1:${portOf(s)}` })),
         settings: { autoscaleIntervalMs: 3_600_000 },
         controlToken: null,
+        dataToken: null,
       });
       const viaExecutor = new Pool(executor.url);
       const direct = new Pool(`http://127.0.0.1:${portOf(servers[0]!)}`);

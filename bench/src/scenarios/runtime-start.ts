@@ -69,7 +69,7 @@ function runtimeStart(kind: keyof typeof RUNTIMES): Scenario {
     description: `${kind} process from spawn to listening: its bundle vs a Node program that only listens`,
     async run(): Promise<ScenarioResult> {
       await runNode([`${pkg}/scripts/bundle.mjs`]);
-      const env = { ...ownEnv, AIOS_CONTROL_TOKEN: "none" };
+      const env = { ...ownEnv, AIOS_CONTROL_TOKEN: "none", AIOS_DATA_TOKEN: "none" };
       const { measured, baseline } = await measureInTurns(
         startOnce([`${pkg}/dist/main.mjs`], env),
         startOnce(BARE_LISTEN, {}),

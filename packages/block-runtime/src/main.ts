@@ -2,10 +2,20 @@
  * The executor process of one block, started by the cluster agent:
  *   PORT=... BLOCK_ID=... AIOS_BLOCK='{"id":...}' node --import tsx packages/block-runtime/src/main.ts
  * AIOS_CONTROL_TOKEN: the bearer token of the agent's routes (`none`: open, loopback HOST only).
+ * AIOS_DATA_TOKEN: the bearer token of `/infer` (the API and vDAG controllers send it; `none`: open,
+ * loopback HOST only).
  * Optional: HOST (default 127.0.0.1), AIOS_INSTANCES ('[{"id","endpoint"}]', else PUT /instances),
  * AIOS_MAX_BODY_MB (the largest /infer body, default 16).
  */
-import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, workloadEnv } from "@aios/service-kit";
+import {
+  createLogger,
+  jsonEnv,
+  onShutdown,
+  parseEnvOrExit,
+  refuseOpenDataOffLoopback,
+  workloadEnv,
+  ZDataTokenEnv,
+} from "@aios/service-kit";
 import { z } from "zod";
 import { resolveSettings, ZBlockRuntimeConfig } from "./config";
 import { createExecutor } from "./executor/create-executor";
@@ -15,10 +25,19 @@ const ZEnv = workloadEnv({
   BLOCK_ID: z.string().min(1),
   AIOS_BLOCK: jsonEnv("AIOS_BLOCK").pipe(ZBlockRuntimeConfig),
   AIOS_INSTANCES: jsonEnv("AIOS_INSTANCES").pipe(ZInstancesUpdate.shape.instances).optional(),
-});
+  AIOS_DATA_TOKEN: ZDataTokenEnv,
+}).superRefine((env, ctx) => refuseOpenDataOffLoopback(env, ctx));
 
-const { PORT, HOST, BLOCK_ID, AIOS_BLOCK, AIOS_INSTANCES, AIOS_CONTROL_TOKEN, AIOS_MAX_BODY_MB } =
-  parseEnvOrExit(ZEnv, process.env, "block executor");
+const {
+  PORT,
+  HOST,
+  BLOCK_ID,
+  AIOS_BLOCK,
+  AIOS_INSTANCES,
+  AIOS_CONTROL_TOKEN,
+  AIOS_DATA_TOKEN,
+  AIOS_MAX_BODY_MB,
+} = parseEnvOrExit(ZEnv, process.env, "block executor");
 if (AIOS_BLOCK.id !== BLOCK_ID) {
   process.stderr.write(`block executor: BLOCK_ID ${BLOCK_ID} differs from AIOS_BLOCK.id ${AIOS_BLOCK.id}\n`);
   process.exit(1);
@@ -34,6 +53,7 @@ try {
     host: HOST,
     log,
     controlToken: AIOS_CONTROL_TOKEN,
+    dataToken: AIOS_DATA_TOKEN,
     maxBodyMb: AIOS_MAX_BODY_MB,
     ...(AIOS_INSTANCES ? { instances: AIOS_INSTANCES } : {}),
   });

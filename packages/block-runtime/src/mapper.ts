@@ -7,7 +7,14 @@ export type InstanceStateName = "starting" | "healthy" | "unhealthy" | "draining
 
 export const ZInstancesUpdate = z.object({
   instances: z
-    .array(z.object({ id: z.string().min(1), endpoint: z.url() }))
+    .array(
+      z.object({
+        id: z.string().min(1),
+        endpoint: z.url(),
+        /** The instance's data token (`AIOS_DATA_TOKEN`): sent as `authorization: Bearer` on its `/infer`. */
+        dataToken: z.string().min(1).optional(),
+      }),
+    )
     .refine((list) => new Set(list.map((i) => i.id)).size === list.length, {
       message: "instance ids must be unique",
     }),
@@ -27,6 +34,10 @@ export interface InstanceRecord {
   endpoint: string;
   /** The endpoint's path without a trailing slash ("" usually): prefixed to /infer and /health. */
   basePath: string;
+  /** The instance's data token, as the agent gave it (undefined: it runs without one). */
+  dataToken: string | undefined;
+  /** What its `/infer` is sent with: the content type and the data token as `authorization: Bearer`. */
+  inferHeaders: Record<string, string>;
   state: InstanceStateName;
   pool: Pool;
   addedAt: number;
@@ -53,16 +64,17 @@ export class Mapper extends EventEmitter {
   private healthyCache: InstanceRecord[] | null = null;
 
   set(update: TInstancesUpdate["instances"]): MapperChange {
-    const wanted = new Map(update.map((i) => [i.id, i.endpoint]));
+    const wanted = new Map(update.map((i) => [i.id, i]));
     const removed: InstanceRecord[] = [];
     for (const record of this.live.values()) {
-      if (wanted.get(record.id) !== record.endpoint) removed.push(record);
+      const w = wanted.get(record.id);
+      if (w?.endpoint !== record.endpoint || w.dataToken !== record.dataToken) removed.push(record);
     }
     for (const record of removed) this.drain(record);
     const added: InstanceRecord[] = [];
-    for (const [id, endpoint] of wanted) {
+    for (const [id, { endpoint, dataToken }] of wanted) {
       if (this.live.has(id)) continue;
-      const record = newRecord(id, endpoint);
+      const record = newRecord(id, endpoint, dataToken);
       this.live.set(id, record);
       added.push(record);
     }
@@ -128,13 +140,18 @@ export class Mapper extends EventEmitter {
   }
 }
 
-function newRecord(id: string, endpoint: string): InstanceRecord {
+function newRecord(id: string, endpoint: string, dataToken: string | undefined): InstanceRecord {
   const stats = new TaskStats();
   const url = new URL(endpoint);
   return {
     id,
     endpoint,
+    dataToken,
     basePath: url.pathname.replace(/\/+$/, ""),
+    inferHeaders: {
+      "content-type": "application/json",
+      ...(dataToken ? { authorization: `Bearer ${dataToken}` } : {}),
+    },
     state: "starting",
     // Our own task timeout bounds every request, so undici's own timeouts are off.
     pool: new Pool(url.origin, { headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 4_000 }),

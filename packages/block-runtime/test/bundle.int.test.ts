@@ -63,6 +63,7 @@ describe("executor bundle (dist/main.mjs)", () => {
         AIOS_BLOCK: JSON.stringify(block),
         AIOS_INSTANCES: JSON.stringify(instances.map((i) => ({ id: i.id, endpoint: i.endpoint }))),
         AIOS_CONTROL_TOKEN: "none",
+        AIOS_DATA_TOKEN: "none",
       },
       stdio: "ignore",
     });

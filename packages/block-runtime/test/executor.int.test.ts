@@ -23,6 +23,7 @@ async function setup(n: number, opts: Partial<ExecutorOptions> & { delayMs?: num
     instances: instances.map((i) => ({ id: i.id, endpoint: i.endpoint })),
     replaceInstance: (id) => replaced.push(id),
     controlToken: null,
+    dataToken: null,
     ...opts,
     settings: { healthCheckIntervalMs: 100, autoscaleIntervalMs: 60_000, ...opts.settings },
   });
@@ -310,5 +311,49 @@ describe("control token", () => {
       body: JSON.stringify({ action: "x" }),
     });
     expect(mgmt.status).toBe(404); // past the guard: this block runs no loadBalancer policy
+  });
+});
+
+describe("data token", () => {
+  const token = "d".repeat(43);
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+
+  it("refuses /infer without the executor's data token or with another (401 naming the route)", async () => {
+    const { url, instances } = await setup(1, { dataToken: token, controlToken: "c".repeat(43) });
+    for (const headers of [{}, bearer("w".repeat(43)), bearer("c".repeat(43))]) {
+      const r = await infer(url, {}, headers);
+      expect(r.status).toBe(401);
+      expect(r.body).toMatchObject({
+        error: { stage: "auth", message: expect.stringMatching(/^POST \/infer: /) },
+      });
+    }
+    expect(instances[0]!.hits).toBe(0);
+    expect((await infer(url, {}, bearer(token))).status).toBe(200);
+    expect((await fetch(`${url}/health`)).status).toBe(200); // probes stay open
+  });
+
+  it("sends each instance its own data token on /infer", async () => {
+    const fake = await Promise.all(["i1", "i2"].map((id) => startFakeInstance(id)));
+    running.instances.push(...fake);
+    const executor = await createExecutor({
+      block: { id: "blk-tokens", blockComponentURI: "test/echo:1.0.0", minInstances: 1, maxInstances: 2 },
+      log,
+      instances: fake.map((i) => ({ id: i.id, endpoint: i.endpoint, dataToken: `token-of-${i.id}` })),
+      controlToken: null,
+      dataToken: null,
+      settings: { healthCheckIntervalMs: 100, autoscaleIntervalMs: 60_000 },
+    });
+    running.executors.push(executor);
+    await waitFor(() => executor.mapper.healthy().length === 2, 5000, "instances healthy");
+    await Promise.all(Array.from({ length: 4 }, () => infer(executor.url)));
+    expect(fake.map((i) => [...new Set(i.authorizations)])).toEqual([
+      ["Bearer token-of-i1"],
+      ["Bearer token-of-i2"],
+    ]);
+    // A new data token for the same instance replaces its record, and the new one is sent.
+    executor.setInstances([{ id: "i1", endpoint: fake[0]!.endpoint, dataToken: "token-of-i1-next" }]);
+    await waitFor(() => executor.mapper.healthy().length === 1, 5000, "i1 healthy again");
+    await infer(executor.url);
+    expect(fake[0]!.authorizations.at(-1)).toBe("Bearer token-of-i1-next");
   });
 });

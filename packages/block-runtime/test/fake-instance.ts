@@ -7,6 +7,8 @@ export interface FakeInstance {
   server: Server;
   /** /infer calls answered. */
   hits: number;
+  /** The `authorization` header of each /infer call (the executor sends the instance's data token). */
+  authorizations: Array<string | undefined>;
   delayMs: number;
   healthy: boolean;
   stop(): Promise<void>;
@@ -22,6 +24,7 @@ export async function startFakeInstance(
     endpoint: "",
     server: undefined as unknown as Server,
     hits: 0,
+    authorizations: [],
     delayMs: opts.delayMs ?? 0,
     healthy: true,
     stop: () =>
@@ -41,6 +44,7 @@ export async function startFakeInstance(
       if (req.url === "/health")
         return send(inst.healthy ? 200 : 503, { status: inst.healthy ? "healthy" : "unhealthy" });
       if (req.url !== "/infer") return send(404, { error: { message: "no route", stage: "request" } });
+      inst.authorizations.push(req.headers.authorization);
       const { packet } = JSON.parse(Buffer.concat(chunks).toString());
       if (packet.data?.fail) return send(500, { error: { message: "boom", stage: "infer", instanceId: id } });
       const answer = () => {
@@ -63,10 +67,14 @@ export const packet = (data: Record<string, unknown> = {}, seq = 0) => ({
   ts: Date.now(),
 });
 
-export async function infer(url: string, data: Record<string, unknown> = {}) {
+export async function infer(
+  url: string,
+  data: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${url}/infer`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ packet: packet(data) }),
   });
   return {

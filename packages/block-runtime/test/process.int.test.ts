@@ -8,6 +8,8 @@ const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const MAIN = "packages/block-runtime/src/main.ts";
 const TOKEN = "process-test-control-token";
 const bearer = { authorization: `Bearer ${TOKEN}` };
+const DATA_TOKEN = "process-test-data-token";
+const dataBearer = { authorization: `Bearer ${DATA_TOKEN}` };
 const children: ChildProcess[] = [];
 const instances: FakeInstance[] = [];
 
@@ -19,7 +21,7 @@ afterEach(async () => {
 function start(env: Record<string, string | undefined>) {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: ROOT,
-    env: { ...process.env, AIOS_CONTROL_TOKEN: undefined, ...env },
+    env: { ...process.env, AIOS_CONTROL_TOKEN: undefined, AIOS_DATA_TOKEN: undefined, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -44,6 +46,7 @@ describe("executor process (node --import tsx src/main.ts)", () => {
       BLOCK_ID: "blk-proc",
       AIOS_BLOCK: JSON.stringify(block),
       AIOS_CONTROL_TOKEN: TOKEN,
+      AIOS_DATA_TOKEN: DATA_TOKEN,
     });
     await waitForPort(port, 20_000);
     const url = `http://127.0.0.1:${port}`;
@@ -60,7 +63,8 @@ describe("executor process (node --import tsx src/main.ts)", () => {
     });
     expect(put.status).toBe(200);
     await waitFor(async () => (await fetch(`${url}/health`)).status === 200, 5000, "executor healthy");
-    const results = await Promise.all(Array.from({ length: 4 }, () => infer(url)));
+    expect((await infer(url)).status).toBe(401); // /infer takes the executor's data token
+    const results = await Promise.all(Array.from({ length: 4 }, () => infer(url, {}, dataBearer)));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     expect(instances.map((i) => i.hits)).toEqual([2, 2]);
     expect(await (await fetch(`${url}/desired`, { headers: bearer })).json()).toMatchObject({
@@ -70,15 +74,35 @@ describe("executor process (node --import tsx src/main.ts)", () => {
     });
 
     // A task in flight when SIGTERM arrives still gets its answer.
-    const pending = infer(url, { last: true });
+    const pending = infer(url, { last: true }, dataBearer);
     await new Promise((r) => setTimeout(r, 100));
     proc.child.kill("SIGTERM");
     expect((await pending).status).toBe(200);
     expect(await proc.exited).toBe(0);
   });
 
+  it("refuses to start without AIOS_DATA_TOKEN, and with its opt-out off loopback", async () => {
+    const env = {
+      PORT: "1",
+      BLOCK_ID: "x",
+      AIOS_BLOCK: JSON.stringify({ id: "x" }),
+      AIOS_CONTROL_TOKEN: TOKEN,
+    };
+    const without = start(env);
+    expect(await without.exited).toBe(1);
+    expect(without.stderr()).toContain("AIOS_DATA_TOKEN is required");
+    const open = start({ ...env, AIOS_DATA_TOKEN: "none", HOST: "0.0.0.0" });
+    expect(await open.exited).toBe(1);
+    expect(open.stderr()).toContain("AIOS_DATA_TOKEN=none is only allowed on a loopback HOST, not 0.0.0.0");
+  });
+
   it("refuses to start without AIOS_CONTROL_TOKEN, and with the opt-out off loopback", async () => {
-    const env = { PORT: "1", BLOCK_ID: "x", AIOS_BLOCK: JSON.stringify({ id: "x" }) };
+    const env = {
+      PORT: "1",
+      BLOCK_ID: "x",
+      AIOS_BLOCK: JSON.stringify({ id: "x" }),
+      AIOS_DATA_TOKEN: "none",
+    };
     const without = start(env);
     expect(await without.exited).toBe(1);
     expect(without.stderr()).toContain("AIOS_CONTROL_TOKEN is required");

@@ -23,6 +23,11 @@ export const ZVdagPlanNode = z.object({
   blockId: z.string().min(1),
   /** The block's executor, resolved when the controller's configuration is handed out. */
   executorEndpoint: z.string().nullable().default(null),
+  /**
+   * The executor's data token, handed out with its endpoint (the controller sends it as
+   * `authorization: Bearer` on the executor's `/infer`); never stored with the compiled plan.
+   */
+  executorDataToken: z.string().nullable().optional(),
   /** Plan labels of the producers; more than one makes this node a fan-in. */
   inputs: z.array(z.string()).default([]),
   /** Plan labels of the consumers; more than one is a fan-out. */

@@ -8,7 +8,13 @@ import {
   ZInstanceInitData,
   ZJsonObject,
 } from "@aios/contracts";
-import { refuseOpenControlOffLoopback, ZControlTokenEnv, ZMaxBodyMbEnv } from "@aios/service-kit";
+import {
+  refuseOpenControlOffLoopback,
+  refuseOpenDataOffLoopback,
+  ZControlTokenEnv,
+  ZDataTokenEnv,
+  ZMaxBodyMbEnv,
+} from "@aios/service-kit";
 import { z } from "zod";
 
 /** How long SIGTERM waits for tasks in flight before exiting anyway (env AIOS_DRAIN_TIMEOUT_MS). */
@@ -30,6 +36,11 @@ export interface InstanceEnv {
    * null for the explicit opt-out `none`, allowed on a loopback HOST only.
    */
   controlToken: string | null;
+  /**
+   * `AIOS_DATA_TOKEN`: the bearer token `/infer` requires (the agent sets it and gives it to the
+   * block's executor); null for the explicit opt-out `none`, allowed on a loopback HOST only.
+   */
+  dataToken: string | null;
 }
 
 export class InstanceEnvError extends EnvError {
@@ -67,10 +78,13 @@ const ZInstanceEnv = z
     AIOS_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_DRAIN_TIMEOUT_MS),
     AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
     AIOS_CONTROL_TOKEN: ZControlTokenEnv,
+    AIOS_DATA_TOKEN: ZDataTokenEnv,
   })
   .superRefine((env, ctx) => {
     if (env.HOST !== undefined && env.AIOS_CONTROL_TOKEN !== undefined)
       refuseOpenControlOffLoopback({ HOST: env.HOST, AIOS_CONTROL_TOKEN: env.AIOS_CONTROL_TOKEN }, ctx);
+    if (env.HOST !== undefined && env.AIOS_DATA_TOKEN !== undefined)
+      refuseOpenDataOffLoopback({ HOST: env.HOST, AIOS_DATA_TOKEN: env.AIOS_DATA_TOKEN }, ctx);
     // The ids are given twice (the driver's variables and the init data); they must name the same instance.
     const init = env.AIOS_INIT_DATA as Partial<TInstanceInitData> | undefined;
     for (const [name, key] of [
@@ -90,8 +104,8 @@ const ZInstanceEnv = z
 
 /**
  * Reads PORT, HOST (optional), BLOCK_ID, INSTANCE_ID, AIOS_INIT_DATA (JSON, `ZInstanceInitData`),
- * AIOS_DRAIN_TIMEOUT_MS and AIOS_MAX_BODY_MB (optional) and AIOS_CONTROL_TOKEN (required; `none` on a
- * loopback HOST only); throws InstanceEnvError listing every
+ * AIOS_DRAIN_TIMEOUT_MS and AIOS_MAX_BODY_MB (optional), AIOS_CONTROL_TOKEN and AIOS_DATA_TOKEN
+ * (required; `none` on a loopback HOST only); throws InstanceEnvError listing every
  * problem. BLOCK_ID / INSTANCE_ID must match the init data.
  */
 export function readInstanceEnv(env: Record<string, string | undefined>): InstanceEnv {
@@ -111,5 +125,6 @@ export function readInstanceEnv(env: Record<string, string | undefined>): Instan
     drainTimeoutMs: parsed.AIOS_DRAIN_TIMEOUT_MS,
     maxBodyMb: parsed.AIOS_MAX_BODY_MB,
     controlToken: parsed.AIOS_CONTROL_TOKEN,
+    dataToken: parsed.AIOS_DATA_TOKEN,
   };
 }

@@ -32,6 +32,7 @@ export async function runComponent(def: AnyComponent): Promise<RunningInstance> 
   const server = createInstanceServer(host, {
     maxBodyMb: env.maxBodyMb,
     controlToken: env.controlToken,
+    dataToken: env.dataToken,
   });
 
   await new Promise<void>((resolve) => {

@@ -6,6 +6,7 @@ import {
   RequestError,
   readJson,
   requireControlToken,
+  requireDataToken,
   routeMiss,
   routes,
   sendBody,
@@ -19,13 +20,14 @@ type Route = (host: InstanceHost, body: unknown) => Promise<Answer>;
 
 /**
  * Who may call a route: `control` only the agent, with the instance's control token (it changes
- * what the instance does); `data` the executor's requests; `probe` health checkers and scrapers.
+ * what the instance does); `workload-data` only the block's executor, with the instance's data
+ * token; `probe` health checkers and scrapers.
  */
-export type InstanceRouteAccess = "control" | "data" | "probe";
+export type InstanceRouteAccess = "control" | "workload-data" | "probe";
 
 /** The instance protocol's routes; `body: true` ones read a JSON body first. */
 export const INSTANCE_ROUTES: Record<string, { run: Route; access: InstanceRouteAccess; body?: true }> = {
-  "POST /infer": { access: "data", body: true, run: (h, b) => h.infer(b) },
+  "POST /infer": { access: "workload-data", body: true, run: (h, b) => h.infer(b) },
   "GET /health": { access: "probe", run: (h) => h.health() },
   "POST /mgmt": { access: "control", body: true, run: (h, b) => h.mgmt(b) },
   "POST /setParameters": { access: "control", body: true, run: (h, b) => h.setParameters(b) },
@@ -47,17 +49,20 @@ export interface InstanceServerOptions {
    * null opens them (the explicit opt-out, loopback only).
    */
   controlToken: string | null;
+  /** The bearer token `/infer` requires (`AIOS_DATA_TOKEN`, the executor sends it); null opens it. */
+  dataToken: string | null;
 }
 
 /**
  * The instance protocol (`@aios/contracts` instance-protocol.ts) on node:http, keep-alive on: JSON in,
  * JSON out, errors as `{error: {message, stage, instanceId, issues?}}`. A control route without the
- * control token is answered 401 naming the route, before its body is read.
+ * control token, or `/infer` without the data token, is answered 401 naming the route, before its
+ * body is read.
  */
 export function createInstanceServer(host: InstanceHost, opts: InstanceServerOptions): Server {
   const limit = dataPlaneBodyLimit(opts.maxBodyMb ?? DEFAULT_MAX_BODY_MB);
   const server = createServer((req, res) => {
-    handle(host, limit, opts.controlToken, req, res).catch((e) => {
+    handle(host, limit, opts, req, res).catch((e) => {
       host.log.error("request handling failed", { error: e });
       if (!res.headersSent) send(host, res, fromError(host, new InstanceError(500, errorMessage(e))));
       else res.destroy();
@@ -72,7 +77,7 @@ export function createInstanceServer(host: InstanceHost, opts: InstanceServerOpt
 async function handle(
   host: InstanceHost,
   limit: ReturnType<typeof dataPlaneBodyLimit>,
-  controlToken: string | null,
+  tokens: Pick<InstanceServerOptions, "controlToken" | "dataToken">,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -90,7 +95,8 @@ async function handle(
     return send(host, res, fromError(host, new InstanceError(miss.status, miss.message, req400)));
   }
   const route = found.handler;
-  if (route.access === "control" && !requireControlToken(req, res, controlToken)) return;
+  if (route.access === "control" && !requireControlToken(req, res, tokens.controlToken)) return;
+  if (route.access === "workload-data" && !requireDataToken(req, res, tokens.dataToken)) return;
   let body: unknown;
   if (route.body) {
     try {

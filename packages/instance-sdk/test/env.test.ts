@@ -8,6 +8,7 @@ const env = (over: Record<string, string | undefined> = {}) => ({
   INSTANCE_ID: "i1",
   AIOS_INIT_DATA: JSON.stringify(init),
   AIOS_CONTROL_TOKEN: "control-token-of-i1",
+  AIOS_DATA_TOKEN: "data-token-of-i1-0123",
   ...over,
 });
 
@@ -28,6 +29,8 @@ describe("readInstanceEnv", () => {
     expect(r.maxBodyMb).toBe(16);
     expect(r.controlToken).toBe("control-token-of-i1");
     expect(readInstanceEnv(env({ AIOS_CONTROL_TOKEN: "none" })).controlToken).toBeNull();
+    expect(r.dataToken).toBe("data-token-of-i1-0123");
+    expect(readInstanceEnv(env({ AIOS_DATA_TOKEN: "none" })).dataToken).toBeNull();
     expect(readInstanceEnv(env({ AIOS_MAX_BODY_MB: "64" })).maxBodyMb).toBe(64);
     expect(readInstanceEnv(env({ HOST: "0.0.0.0", AIOS_DRAIN_TIMEOUT_MS: "2500" }))).toMatchObject({
       host: "0.0.0.0",
@@ -59,12 +62,19 @@ describe("readInstanceEnv", () => {
       "INSTANCE_ID: Required",
       "AIOS_INIT_DATA: Required",
       "AIOS_CONTROL_TOKEN: AIOS_CONTROL_TOKEN is required: the bearer token of the control routes (the agent sets it; AIOS_CONTROL_TOKEN=none runs without, on a loopback HOST only)",
+      "AIOS_DATA_TOKEN: AIOS_DATA_TOKEN is required: the bearer token of the data routes (the agent sets it; AIOS_DATA_TOKEN=none runs without, on a loopback HOST only)",
     ]);
     expect(fails(env({ AIOS_CONTROL_TOKEN: "short" }))).toEqual([
       'AIOS_CONTROL_TOKEN: AIOS_CONTROL_TOKEN must be at least 16 characters (or "none")',
     ]);
     expect(fails(env({ AIOS_CONTROL_TOKEN: "none", HOST: "0.0.0.0" }))).toEqual([
       "AIOS_CONTROL_TOKEN: AIOS_CONTROL_TOKEN=none is only allowed on a loopback HOST, not 0.0.0.0",
+    ]);
+    expect(fails(env({ AIOS_DATA_TOKEN: "short" }))).toEqual([
+      'AIOS_DATA_TOKEN: AIOS_DATA_TOKEN must be at least 16 characters (or "none")',
+    ]);
+    expect(fails(env({ AIOS_DATA_TOKEN: "none", HOST: "0.0.0.0" }))).toEqual([
+      "AIOS_DATA_TOKEN: AIOS_DATA_TOKEN=none is only allowed on a loopback HOST, not 0.0.0.0",
     ]);
     expect(fails(env({ BLOCK_ID: " " }))).toEqual(["BLOCK_ID: must not be empty"]);
     expect(fails(env({ AIOS_INIT_DATA: "{nope" }))[0]).toMatch(/^AIOS_INIT_DATA: AIOS_INIT_DATA is not JSON/);

@@ -45,6 +45,11 @@ export const policy = (name: string, code: string, settings = {}) => ({
 
 /** The control token spawned instances get; `post` sends it, so control routes accept the calls. */
 export const CONTROL_TOKEN = "control-token-of-the-instance-tests";
+/** The data token spawned instances get; `post` sends it to `/infer`, as an executor does. */
+export const DATA_TOKEN = "data-token-of-the-instance-tests";
+
+/** The bearer `post` sends: the data token to `/infer`, the control token elsewhere. */
+export const tokenFor = (path: string) => (path.split("?", 1)[0] === "/infer" ? DATA_TOKEN : CONTROL_TOKEN);
 
 export const packet = (data: Record<string, unknown>, seq = 0) => ({
   packet: { session_id: "s-1", seq_no: seq, ts: Date.now(), data },
@@ -81,6 +86,7 @@ export async function spawnInstance(
     NVIDIA_VISIBLE_DEVICES: "",
     AIOS_INIT_DATA: JSON.stringify(initData),
     AIOS_CONTROL_TOKEN: CONTROL_TOKEN,
+    AIOS_DATA_TOKEN: DATA_TOKEN,
     ...extraEnv,
   };
   const child = spawn(process.execPath, ["--import", "tsx", entry], { cwd: ROOT, env });
@@ -107,7 +113,7 @@ export async function spawnInstance(
     async post(path, body) {
       const res = await fetch(url + path, {
         method: "POST",
-        headers: { authorization: `Bearer ${CONTROL_TOKEN}` },
+        headers: { authorization: `Bearer ${tokenFor(path)}` },
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
       return { status: res.status, body: await res.json() };

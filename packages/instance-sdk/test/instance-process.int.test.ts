@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  CONTROL_TOKEN,
+  DATA_TOKEN,
   FAILING_POST,
   packet,
   policy,
@@ -31,6 +33,16 @@ describe("echo instance process", () => {
   });
   afterAll(() => inst?.kill());
 
+  it("refuses /infer without its data token (401 naming the route), the control token included", async () => {
+    for (const headers of [{}, { authorization: `Bearer ${CONTROL_TOKEN}` }] as Record<string, string>[]) {
+      const res = await fetch(`${inst.url}/infer`, { method: "POST", headers, body: "{}" });
+      expect([res.status, res.headers.get("www-authenticate")]).toEqual([401, 'Bearer realm="aios-data"']);
+      expect(await res.json()).toMatchObject({
+        error: { stage: "auth", message: expect.stringMatching(/^POST \/infer: /) },
+      });
+    }
+  });
+
   it("answers /infer with the packet, pre-processing applied", async () => {
     const r = await inst.post("/infer", packet({ text: "hello", message: "m" }, 7));
     expect(r.status).toBe(200);
@@ -58,7 +70,11 @@ describe("echo instance process", () => {
   });
 
   it("refuses a body over AIOS_MAX_BODY_MB with 413 naming it before closing, and a wrong method with 405", async () => {
-    const big = await fetch(`${inst.url}/infer`, { method: "POST", body: " ".repeat(2 ** 20 + 1) });
+    const big = await fetch(`${inst.url}/infer`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${DATA_TOKEN}` },
+      body: " ".repeat(2 ** 20 + 1),
+    });
     expect([big.status, big.headers.get("connection")]).toEqual([413, "close"]);
     expect(await big.json()).toEqual({
       error: {

@@ -8,8 +8,8 @@ import { sendBody } from "./http-server";
 /**
  * Control tokens: the cluster agent gives each workload it starts a random token in
  * `AIOS_CONTROL_TOKEN` and sends it as `authorization: Bearer <token>` on the workload's control
- * routes (the executor's `PUT /instances`, the controller's `PUT /config`, ...). Data routes
- * (`/infer`, health probes) need none.
+ * routes (the executor's `PUT /instances`, the controller's `PUT /config`, ...). Health probes need
+ * none; the data routes of instances and executors take the workload's data token (data-token.ts).
  */
 export const CONTROL_TOKEN_ENV = "AIOS_CONTROL_TOKEN";
 /** The explicit opt-out (`AIOS_CONTROL_TOKEN=none`): control routes open, loopback only. */
@@ -75,15 +75,22 @@ export function controlHeaders(token: string | null | undefined): Record<string,
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
+/** Which of a workload's tokens a route takes: `control` (the agent's routes) or `data` (requests). */
+export type WorkloadTokenKind = "control" | "data";
+
 /** What is wrong with the request's bearer token (null: it is `token`). Constant-time comparison. */
-export function bearerProblem(req: IncomingMessage, token: string): string | null {
+export function bearerProblem(
+  req: IncomingMessage,
+  token: string,
+  kind: WorkloadTokenKind = "control",
+): string | null {
   const header = req.headers.authorization;
-  if (!header) return "no authorization header: control routes need `authorization: Bearer <token>`";
+  if (!header) return `no authorization header: ${kind} routes need \`authorization: Bearer <token>\``;
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
   if (!match) return "the authorization header is not `Bearer <token>`";
   // Digests have one length, so neither the comparison nor its length check leaks the token.
   if (!timingSafeEqual(digest(match[1]!), digest(token)))
-    return "the bearer token is not this workload's control token";
+    return `the bearer token is not this workload's ${kind} token`;
   return null;
 }
 
@@ -96,8 +103,18 @@ export function requireControlToken(
   res: ServerResponse,
   token: string | null,
 ): boolean {
+  return requireWorkloadToken(req, res, token, "control");
+}
+
+/** `requireControlToken` for either of a workload's tokens; the 401 names the route and the token. */
+export function requireWorkloadToken(
+  req: IncomingMessage,
+  res: ServerResponse,
+  token: string | null,
+  kind: WorkloadTokenKind,
+): boolean {
   if (token === null) return true;
-  const problem = bearerProblem(req, token);
+  const problem = bearerProblem(req, token, kind);
   if (problem === null) return true;
   const route = `${req.method} ${req.url?.split("?", 1)[0]}`;
   sendBody(
@@ -106,7 +123,7 @@ export function requireControlToken(
     JSON.stringify({ error: { stage: "auth", message: `${route}: ${problem}` } }),
     undefined,
     {
-      "www-authenticate": 'Bearer realm="aios-control"',
+      "www-authenticate": `Bearer realm="aios-${kind}"`,
     },
   );
   return false;

@@ -1,6 +1,7 @@
 export { type FieldIssue, fieldIssues, issuesLine, issuesSummary } from "@aios/contracts";
 export * from "./connection-failure";
 export * from "./control-token";
+export * from "./data-token";
 export * from "./env";
 export * from "./http-body";
 export * from "./http-client";

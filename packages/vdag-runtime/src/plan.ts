@@ -128,7 +128,7 @@ export function compilePlan(plan: TVdagPlan, pools: PoolRegistry): CompiledPlan 
     let target: ExecutorTarget | null = null;
     if (n.executorEndpoint) {
       try {
-        target = pools.target(n.executorEndpoint);
+        target = pools.target(n.executorEndpoint, n.executorDataToken);
         origins.add(target.origin);
       } catch (e) {
         problems.push(`nodes.${label}.executorEndpoint: ${(e as Error).message}`);

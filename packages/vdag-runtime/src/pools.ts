@@ -7,6 +7,8 @@ export interface ExecutorTarget {
   pool: Pool;
   inferPath: string;
   healthPath: string;
+  /** What `/infer` is sent with: the content type and the executor's data token as `authorization: Bearer`. */
+  inferHeaders: Record<string, string>;
 }
 
 /**
@@ -17,8 +19,8 @@ export interface ExecutorTarget {
 export class PoolRegistry {
   private readonly pools = new Map<string, Pool>();
 
-  /** Throws on an endpoint that is not an http(s) URL. */
-  target(endpoint: string): ExecutorTarget {
+  /** Throws on an endpoint that is not an http(s) URL. `dataToken`: the executor's, for its `/infer`. */
+  target(endpoint: string, dataToken?: string | null): ExecutorTarget {
     const url = new URL(endpoint);
     if (url.protocol !== "http:" && url.protocol !== "https:")
       throw new Error(`executor endpoint ${endpoint} is not an http(s) URL`);
@@ -29,7 +31,17 @@ export class PoolRegistry {
       this.pools.set(url.origin, pool);
     }
     const base = url.pathname.replace(/\/+$/, "");
-    return { endpoint, origin: url.origin, pool, inferPath: `${base}/infer`, healthPath: `${base}/health` };
+    return {
+      endpoint,
+      origin: url.origin,
+      pool,
+      inferPath: `${base}/infer`,
+      healthPath: `${base}/health`,
+      inferHeaders: {
+        "content-type": "application/json",
+        ...(dataToken ? { authorization: `Bearer ${dataToken}` } : {}),
+      },
+    };
   }
 
   /** Closes the pools of origins not in `keep` (in the background; in-flight requests finish). */

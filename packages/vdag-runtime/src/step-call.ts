@@ -20,8 +20,6 @@ export type StepOutcome =
       unreachable: boolean;
     };
 
-const HEADERS = { "content-type": "application/json" };
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -70,7 +68,7 @@ export async function callStep(
         res = await target.pool.request({
           path: target.inferPath,
           method: "POST",
-          headers: HEADERS,
+          headers: target.inferHeaders,
           body,
           signal: ac.signal,
         });

@@ -6,6 +6,8 @@ import type { TVdagControllerConfigInput } from "../src";
 export interface ExecutorCall {
   packet: TAiosPacket;
   vdagNode: TVdagNodeRuntime;
+  /** The request's `authorization` header (the controller sends the executor's data token). */
+  authorization?: string;
 }
 
 export interface Answer {
@@ -84,6 +86,7 @@ export async function startFakeExecutor(
       if (req.url !== "/infer" || req.method !== "POST")
         return send(404, { error: { message: "no route", stage: "request" } });
       const call = JSON.parse(Buffer.concat(chunks).toString()) as ExecutorCall;
+      if (req.headers.authorization) call.authorization = req.headers.authorization;
       exec.calls.push(call);
       const answer = (exec.handler ?? echo)(call, exec) ?? echo(call, exec);
       const instanceId = answer.instanceId ?? `${blockId}-i1`;
@@ -108,6 +111,8 @@ export async function startFakeExecutor(
 export interface NodeDef {
   blockId: string;
   endpoint: string | null;
+  /** The executor's data token, handed out with its endpoint. */
+  dataToken?: string;
   next?: string[];
   /** The node's own `next` labels (its vDAG's namespace); default: `next`. */
   ownNext?: string[];
@@ -133,6 +138,7 @@ export function makePlan(vdagURI: string, nodes: Record<string, NodeDef>) {
             label: l,
             blockId: n.blockId,
             executorEndpoint: n.endpoint,
+            ...(n.dataToken ? { executorDataToken: n.dataToken } : {}),
             inputs: inputs(l),
             next: n.next ?? [],
             node: { vdagURI, nodeLabel: l, next: n.ownNext ?? n.next ?? [], graph },

@@ -99,6 +99,17 @@ describe("walking a plan", () => {
     expect((await fetch(`${ctl.url}/v1/tasks/nope`)).status).toBe(404);
   });
 
+  it("sends each executor the data token handed out with its endpoint, none where there is none", async () => {
+    const ex = await executors({ a: undefined, b: undefined });
+    const ctl = await controller({
+      a: { ...node(ex.a!, ["b"]), dataToken: "data-token-of-blk-a" },
+      b: node(ex.b!),
+    });
+    expect((await post(`${ctl.url}/v1/infer`, { session_id: "s1", data: {} })).status).toBe(200);
+    expect(ex.a!.calls.map((c) => c.authorization)).toEqual(["Bearer data-token-of-blk-a"]);
+    expect(ex.b!.calls.map((c) => c.authorization)).toEqual([undefined]);
+  });
+
   it("fans out and fans in: the fan-in gets {inputs: [...]} in the order of its inputs", async () => {
     const ex = await executors({
       a: undefined,

@@ -1,7 +1,7 @@
 import { executorEntry } from "@aios/block-runtime/entry";
 import type { ApiClient } from "@aios/client";
 import { newInstanceId } from "@aios/contracts";
-import { type Logger, newControlToken } from "@aios/service-kit";
+import { type Logger, newControlToken, newDataToken } from "@aios/service-kit";
 import type { Driver, Workload } from "../drivers/driver";
 import type { Queued } from "../reconciler";
 
@@ -42,6 +42,18 @@ export function blockOfWorkload(name: string): string | null {
   if (name.endsWith("-executor")) return name.slice(0, -"-executor".length);
   const m = /^(.+)-(in-[a-z0-9]{4})$/.exec(name);
   return m?.[1] ?? null;
+}
+
+/**
+ * The block's instances as its executor takes them (`PUT /instances`): where each listens and its
+ * data token, which the executor sends on each `/infer`.
+ */
+export function instanceList(b: HostedBlock): Array<{ id: string; endpoint: string; dataToken?: string }> {
+  return [...b.instances.entries()].map(([id, w]) => ({
+    id,
+    endpoint: w.endpoint,
+    ...(w.dataToken ? { dataToken: w.dataToken } : {}),
+  }));
 }
 
 /** Stops the block's instances, then its executor. */
@@ -96,6 +108,8 @@ export async function startInstance(driver: Driver, blockId: string, d: Desired,
     labels: { config: configKey },
     // Its `/mgmt` and `/setParameters` take this token only; the agent alone holds it.
     controlToken: newControlToken(),
+    // Its `/infer` takes this one only; the agent gives it to the block's executor alone.
+    dataToken: newDataToken(),
   });
   return [instanceId, workload] as const;
 }
@@ -109,6 +123,8 @@ export function startExecutor(driver: Driver, blockId: string, d: Desired, confi
     gpus: [],
     labels: { config: configKey },
     controlToken: newControlToken(),
+    // Its `/infer` takes this one; it goes to the API (with the endpoint) and to vDAG controllers.
+    dataToken: newDataToken(),
     env: {
       BLOCK_ID: blockId,
       AIOS_BLOCK: JSON.stringify({

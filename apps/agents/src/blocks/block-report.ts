@@ -39,6 +39,8 @@ export function createBlockReporter(deps: {
     const body = {
       blockId,
       executorEndpoint: b.executor?.endpoint ?? null,
+      // The executor's `/infer` takes it; the API sends it there and hands it to vDAG controllers.
+      executorDataToken: b.executor?.dataToken ?? null,
       instances,
       ...(b.failure ? { failure: b.failure } : {}),
     };

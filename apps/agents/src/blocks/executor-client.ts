@@ -14,7 +14,11 @@ export type InstanceState = "starting" | "healthy" | "unhealthy" | "draining";
 
 /** Calls on the executor workload, with its control token (`authorization: Bearer`). */
 export const executorClient = {
-  putInstances: (executor: Workload, instances: Array<{ id: string; endpoint: string }>) =>
+  /** The block's instances, each with its data token (the executor sends it on the instance's `/infer`). */
+  putInstances: (
+    executor: Workload,
+    instances: Array<{ id: string; endpoint: string; dataToken?: string }>,
+  ) =>
     fetchJson(`${executor.endpoint}/instances`, {
       method: "PUT",
       headers: { "content-type": "application/json", ...controlHeaders(executor.controlToken) },

@@ -7,6 +7,7 @@ import {
   blockOfWorkload,
   type Desired,
   type HostedBlock,
+  instanceList,
   newHostedBlock,
   startExecutor,
   startInstance,
@@ -130,10 +131,7 @@ export function createBlockSupervisor(opts: {
       b.failure = (err as Error).message;
       log.warn("block processes failed to start", { blockId, err: b.failure });
     }
-    if (b.executor) {
-      const list = [...b.instances.entries()].map(([id, w]) => ({ id, endpoint: w.endpoint }));
-      await executorClient.putInstances(b.executor, list);
-    }
+    if (b.executor) await executorClient.putInstances(b.executor, instanceList(b));
     await report(blockId, b);
   };
 
@@ -224,10 +222,7 @@ export function createBlockSupervisor(opts: {
         b.instances.delete(instanceId);
         if (b.desired)
           b.desired = { ...b.desired, desiredInstances: Math.max(0, b.desired.desiredInstances - 1) };
-        if (b.executor) {
-          const list = [...b.instances.entries()].map(([id, x]) => ({ id, endpoint: x.endpoint }));
-          await executorClient.putInstances(b.executor, list);
-        }
+        if (b.executor) await executorClient.putInstances(b.executor, instanceList(b));
         await report(blockId, b, true);
       });
     },

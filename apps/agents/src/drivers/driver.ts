@@ -36,6 +36,12 @@ export interface WorkloadSpec {
    * given back on adoption, so a restarted agent still controls it.
    */
   controlToken?: string;
+  /**
+   * The bearer token of the workload's data routes (a new `newDataToken()` per start; instances and
+   * executors): set as `AIOS_DATA_TOKEN`, kept and given back on adoption like the control token,
+   * and handed by the agent to the workload's callers (an instance's to its executor).
+   */
+  dataToken?: string;
 }
 
 export interface Workload {
@@ -46,6 +52,8 @@ export interface Workload {
   readonly pid: number | null;
   /** What the agent sends as `authorization: Bearer` on its control routes; null without one. */
   readonly controlToken: string | null;
+  /** What its callers send as `authorization: Bearer` on its data routes; null without one. */
+  readonly dataToken: string | null;
   /** Resolves when it stopped, for whatever reason. */
   readonly exited: Promise<{ code: number | null; signal: string | null }>;
   /** The last lines it printed (stdout and stderr), oldest first. */

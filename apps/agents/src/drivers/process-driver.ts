@@ -37,6 +37,8 @@ interface WorkloadRecord {
   entry: string;
   /** Absent in records of workloads started without one (or by an older agent). */
   controlToken?: string;
+  /** Its data token (`AIOS_DATA_TOKEN`), absent likewise. */
+  dataToken?: string;
   /** The uid (and gid) it runs as when it has one of its own (see WorkloadIdentity.uids). */
   uid?: number;
 }
@@ -135,6 +137,7 @@ export function createProcessDriver(opts: {
     endpoint: record.endpoint,
     pid: record.pid,
     controlToken: record.controlToken ?? null,
+    dataToken: record.dataToken ?? null,
     exited,
     logs: (limit = 200) => tailLines(logFile(record.name), limit),
     async stop() {
@@ -169,6 +172,7 @@ export function createProcessDriver(opts: {
           ...guardEnv,
           // Only the workload it was made for gets a token; none goes to a workload without one.
           ...(spec.controlToken ? { AIOS_CONTROL_TOKEN: spec.controlToken } : {}),
+          ...(spec.dataToken ? { AIOS_DATA_TOKEN: spec.dataToken } : {}),
           ...(opts.maxBodyMb !== undefined ? { [MAX_BODY_ENV]: String(opts.maxBodyMb) } : {}),
           HOST: bindHost,
           PORT: String(port),
@@ -192,6 +196,7 @@ export function createProcessDriver(opts: {
         endpoint: `http://${host}:${port}`,
         entry: program,
         ...(spec.controlToken ? { controlToken: spec.controlToken } : {}),
+        ...(spec.dataToken ? { dataToken: spec.dataToken } : {}),
         ...(lease.user && workloads.uids ? { uid: lease.user.uid } : {}),
       };
       writeRecord(recordFile(spec.name), record);
@@ -311,7 +316,7 @@ export function createProcessDriver(opts: {
   };
 }
 
-/** Written 0600 (it may hold a control token), also over a file an earlier start left. */
+/** Written 0600 (it may hold the workload's tokens), also over a file an earlier start left. */
 function writeRecord(file: string, record: WorkloadRecord): void {
   rmSync(file, { force: true });
   writeFileSync(file, JSON.stringify(record), { mode: 0o600, flag: "wx" });

@@ -177,17 +177,21 @@ export function expectedOutcome(rule: ProcedureRule, caller: MatrixCaller): Matr
 
 /**
  * A runtime route's rule: `control` only with the workload's control token (the agent holds it),
- * else 401 naming the route; `data` requests and their results (to be guarded by data keys or
- * the caller's workload identity); `probe` health checks, status and metrics for load balancers
- * and scrapers.
+ * else 401 naming the route; `workload-data` only with the workload's data token, the caller's
+ * workload identity (an instance's `/infer` takes its block's executor, an executor's `/infer` the
+ * API's data plane and vDAG controllers; the agent hands the token to those callers alone), else
+ * 401 naming the route; `data` requests served without a credential of their own: the vDAG
+ * controller's `/v1/infer`, task and quota reads and a function replica's `/invoke` (callers reach
+ * them through the API's data plane, which checks the data key, or from the agent); `probe` health
+ * checks, status and metrics for load balancers and scrapers.
  */
-export type RuntimeRouteRule = "control" | "data" | "probe";
+export type RuntimeRouteRule = "control" | "workload-data" | "data" | "probe";
 
 /** Every route of every runtime's route table (`"<METHOD> /path"`), with its rule. */
 export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string, RuntimeRouteRule>>>> = {
   /** `@aios/instance-sdk` INSTANCE_ROUTES: a block's instance. */
   instance: {
-    "POST /infer": "data",
+    "POST /infer": "workload-data",
     "GET /health": "probe",
     "POST /mgmt": "control",
     "POST /setParameters": "control",
@@ -195,7 +199,7 @@ export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string
   },
   /** `@aios/block-runtime` EXECUTOR_ROUTES: a block's executor. */
   executor: {
-    "POST /infer": "data",
+    "POST /infer": "workload-data",
     "GET /health": "probe",
     "GET /status": "probe",
     "GET /metrics": "probe",

@@ -1,4 +1,5 @@
 import { fieldIssues, issuesLine, ZInferRequest } from "@aios/contracts";
+import { dataHeaders } from "@aios/service-kit";
 import { callerKeyOf } from "../auth/principal";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { OperationalError, UserError } from "../errors";
@@ -26,12 +27,13 @@ export const handleBlockInfer: DataPlaneRoute = async (plane, req, res, { blockI
       const issues = fieldIssues(parsed.error, "(body)");
       throw new UserError(issuesLine(issues), issues);
     }
-    const endpoint = await plane.services.blockLifecycle.executorEndpoint(blockId);
+    const { endpoint, dataToken } = await plane.services.blockLifecycle.executor(blockId);
     let upstream: Response;
     try {
       upstream = await fetch(`${endpoint}/infer`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        // The executor takes requests with its data token only: the API is the caller it trusts.
+        headers: { "content-type": "application/json", ...dataHeaders(dataToken) },
         body: JSON.stringify(parsed.data),
         signal: AbortSignal.timeout(120_000),
       });

@@ -16,7 +16,7 @@ import {
 } from "../config";
 import { DesiredState } from "../desired";
 import { HealthChecker } from "../health-checker";
-import { Mapper } from "../mapper";
+import { Mapper, type TInstancesUpdate } from "../mapper";
 import { type BlockPolicy, loadBlockPolicy } from "../policies";
 import { Balancer } from "./balancer";
 import { createExecutorMetrics } from "./metrics";
@@ -34,8 +34,8 @@ export interface ExecutorOptions {
   settings?: Partial<RuntimeSettings>;
   /** The largest `/infer` body in MiB (`AIOS_MAX_BODY_MB`, default 16); a larger one is answered 413. */
   maxBodyMb?: number;
-  /** Initial instances (the agent may also push them later with PUT /instances). */
-  instances?: { id: string; endpoint: string }[];
+  /** Initial instances (the agent may also push them later with PUT /instances), each with its data token. */
+  instances?: TInstancesUpdate["instances"];
   /** Called once per new replace request, besides publishing it on /desired. */
   replaceInstance?(id: string, reason: string): void;
   /** Start the health-checker and autoscaler loops (default true). */
@@ -45,6 +45,11 @@ export interface ExecutorOptions {
    * null leaves them open (tests, benches). Required, so an embedder decides.
    */
   controlToken: string | null;
+  /**
+   * The bearer token `/infer` requires (the executor's data token; the API and vDAG controllers
+   * send it); null leaves it open (tests, benches). Required, so an embedder decides.
+   */
+  dataToken: string | null;
 }
 
 export type Executor = Awaited<ReturnType<typeof createExecutor>>;
@@ -130,6 +135,7 @@ export async function createExecutor(opts: ExecutorOptions) {
     },
     bodyLimit: dataPlaneBodyLimit(opts.maxBodyMb ?? DEFAULT_MAX_BODY_MB),
     controlToken: opts.controlToken,
+    dataToken: opts.dataToken,
     isStopping: () => stopping,
     active,
   });
@@ -175,7 +181,7 @@ export async function createExecutor(opts: ExecutorOptions) {
     healthChecker,
     autoscaler,
     metrics,
-    setInstances: (list: { id: string; endpoint: string }[]) => mapper.set(list),
+    setInstances: (list: TInstancesUpdate["instances"]) => mapper.set(list),
     status: () => buildStatus(sources),
     close,
   };

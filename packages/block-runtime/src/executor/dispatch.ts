@@ -22,8 +22,6 @@ export interface DispatchResult {
   attempts: number;
 }
 
-const HEADERS = { "content-type": "application/json" };
-
 export function taskError(
   status: number,
   outcome: TaskOutcome,
@@ -89,7 +87,7 @@ export async function dispatch(
           res = await record.pool.request({
             path: `${record.basePath}/infer`,
             method: "POST",
-            headers: HEADERS,
+            headers: record.inferHeaders,
             body: raw,
             signal: abort.signal,
           });

@@ -10,6 +10,7 @@ import {
   readJson,
   requestErrorStatus,
   requireControlToken,
+  requireDataToken,
   routeMiss,
   routes,
   sendBody,
@@ -42,6 +43,8 @@ export interface HandlerContext extends StatusSources {
   bodyLimit: BodyLimit;
   /** The bearer token of the agent's routes; null: open (the explicit opt-out). */
   controlToken: string | null;
+  /** The bearer token `/infer` requires (the API and vDAG controllers send it); null: open. */
+  dataToken: string | null;
   isStopping(): boolean;
   /** Requests being handled (for a bounded drain on shutdown). */
   active: { count: number };
@@ -53,18 +56,19 @@ type Route = (ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, pa
 const CONTROL_BODY = 1024 * 1024;
 
 /**
- * Who may call a route: `control` only the agent, with the executor's control token; `data` the
- * API and vDAG controllers sending requests; `probe` health checkers, the API's status reads, scrapers.
+ * Who may call a route: `control` only the agent, with the executor's control token;
+ * `workload-data` the API and vDAG controllers sending requests, with the executor's data token;
+ * `probe` health checkers, the API's status reads, scrapers.
  */
-export type ExecutorRouteAccess = "control" | "data" | "probe";
+export type ExecutorRouteAccess = "control" | "workload-data" | "probe";
 
 /**
  * Routes of the executor: the instance protocol for clients plus the agent's endpoints. The
- * agent's (`/instances`, `/desired`, `/mgmt/<service>`) need its control token; `/infer`,
- * `/health`, `/status` and `/metrics` serve the API, vDAG controllers and scrapers as they are.
+ * agent's (`/instances`, `/desired`, `/mgmt/<service>`) need its control token; `/infer` its data
+ * token; `/health`, `/status` and `/metrics` serve the API, vDAG controllers and scrapers as they are.
  */
 export const EXECUTOR_ROUTES: Record<string, { run: Route; access: ExecutorRouteAccess }> = {
-  "POST /infer": { access: "data", run: infer },
+  "POST /infer": { access: "workload-data", run: infer },
   "GET /health": { access: "probe", run: (ctx, _req, res) => health(ctx, res) },
   "GET /status": { access: "probe", run: (ctx, _req, res) => sendJson(res, 200, buildStatus(ctx)) },
   "GET /metrics": {
@@ -93,7 +97,9 @@ export function createHandler(ctx: HandlerContext) {
         const miss = routeMiss(method, url, found?.allowed);
         return sendError(res, miss.status, "request", miss.message, {}, miss.headers);
       }
-      if (found.handler.access === "control" && !requireControlToken(req, res, ctx.controlToken)) return;
+      const access = found.handler.access;
+      if (access === "control" && !requireControlToken(req, res, ctx.controlToken)) return;
+      if (access === "workload-data" && !requireDataToken(req, res, ctx.dataToken)) return;
       await found.handler.run(ctx, req, res, found.params);
     } catch (err) {
       if (res.headersSent) return void res.destroy();
@@ -154,7 +160,12 @@ function health(ctx: HandlerContext, res: ServerResponse): void {
 async function putInstances(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const parsed = ZInstancesUpdate.safeParse(await readJson(req, CONTROL_BODY));
   if (!parsed.success)
-    return requestError(res, 400, "body must be {instances: [{id, endpoint}]}", fieldIssues(parsed.error));
+    return requestError(
+      res,
+      400,
+      "body must be {instances: [{id, endpoint, dataToken?}]}",
+      fieldIssues(parsed.error),
+    );
   const change = ctx.mapper.set(parsed.data.instances);
   sendJson(res, 200, {
     ok: true,

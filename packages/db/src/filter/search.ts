@@ -15,6 +15,15 @@ export const SEARCHABLE_TABLES = {
 } as const;
 export type SearchableTable = keyof typeof SEARCHABLE_TABLES;
 
+/**
+ * Secrets a table's `doc` holds for the platform's own use, as jsonb paths: filters see the doc
+ * without them, so no condition (a LIKE on a prefix, say) can reveal them to a caller.
+ */
+const SECRET_PATHS: Partial<Record<SearchableTable, string[]>> = {
+  // The executor's data token (the API's block data plane and vDAG controllers send it).
+  blocks: ["{runtime,executorDataToken}"],
+};
+
 export interface SearchOptions {
   limit?: number;
   offset?: number;
@@ -38,7 +47,8 @@ export async function searchDocs(
   const offset = Math.max(0, Math.trunc(options.offset ?? 0));
   // Table and key names come from the constant map above, never from the caller's input.
   const pk = Prisma.raw(`"${SEARCHABLE_TABLES[table]}"`);
-  const where = filterToSql(query, { column: Prisma.raw('"doc"') });
+  const column = (SECRET_PATHS[table] ?? []).reduce((doc, path) => `(${doc} #- '${path}')`, '"doc"');
+  const where = filterToSql(query, { column: Prisma.raw(column) });
   const rows = await db.$queryRaw<{ key: string }[]>`
     SELECT ${pk} AS key FROM ${Prisma.raw(`"${table}"`)}
     WHERE ${where} ORDER BY ${pk} LIMIT ${limit} OFFSET ${offset}`;

@@ -117,6 +117,8 @@ export const agentWorkRouter = router({
       z.object({
         blockId: ZDnsLabel,
         executorEndpoint: z.string().nullable(),
+        /** The executor's data token: the API sends it on the executor's `/infer` and hands it to vDAG controllers. */
+        executorDataToken: z.string().min(16).max(256).nullable().optional(),
         failure: z.string().optional(),
         instances: z.array(
           z.object({

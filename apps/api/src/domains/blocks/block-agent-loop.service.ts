@@ -151,6 +151,7 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter) {
       id: string,
       report: {
         executorEndpoint: string | null;
+        executorDataToken?: string | null | undefined;
         instances: ReportedInstance[];
         failure?: string | undefined;
       },
@@ -189,6 +190,7 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter) {
             ...runtime,
             statusReason: reason,
             executorEndpoint: report.executorEndpoint,
+            executorDataToken: report.executorEndpoint ? (report.executorDataToken ?? null) : null,
             history: history.slice(-20),
           },
         };

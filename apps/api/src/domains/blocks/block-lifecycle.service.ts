@@ -358,12 +358,17 @@ export function createBlockLifecycle(
     },
 
     async executorEndpoint(id: string): Promise<string> {
+      return (await this.executor(id)).endpoint;
+    },
+
+    /** Where the block's executor listens and the data token its `/infer` takes (null: none). */
+    async executor(id: string): Promise<{ endpoint: string; dataToken: string | null }> {
       const r = await row(id);
-      const endpoint = runtimeOf(r.doc).executorEndpoint;
-      if (!endpoint) {
+      const runtime = runtimeOf(r.doc);
+      if (!runtime.executorEndpoint) {
         throw new OperationalError(`block ${id} has no running executor yet (status ${r.status})`);
       }
-      return endpoint;
+      return { endpoint: runtime.executorEndpoint, dataToken: runtime.executorDataToken ?? null };
     },
   };
 }

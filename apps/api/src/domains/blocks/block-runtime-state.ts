@@ -7,6 +7,11 @@ export interface BlockRuntimeState {
   statusReason?: string;
   /** Where the block's executor listens (reported by the agent). */
   executorEndpoint?: string | null;
+  /**
+   * The executor's data token (reported by the agent with its endpoint): what the data plane and
+   * vDAG controllers send on its `/infer`. Never shown (`publicBlockDoc`).
+   */
+  executorDataToken?: string | null;
   /** The last status changes, newest last. */
   history?: Array<{ status: string; reason: string; at: string }>;
   /** A managed third-party system's init step: where it is, and what its install handed over. */
@@ -27,9 +32,18 @@ export function runtimeOf(doc: unknown): BlockRuntimeState {
     revision: typeof r.revision === "number" ? r.revision : 0,
     ...(typeof r.statusReason === "string" ? { statusReason: r.statusReason } : {}),
     ...(typeof r.executorEndpoint === "string" ? { executorEndpoint: r.executorEndpoint } : {}),
+    ...(typeof r.executorDataToken === "string" ? { executorDataToken: r.executorDataToken } : {}),
     ...(Array.isArray(r.history) ? { history: r.history as BlockRuntimeState["history"] } : {}),
     ...(r.init && typeof r.init === "object" ? { init: r.init as InitState } : {}),
   };
+}
+
+/** A block's document as callers of the API see it: without the executor's data token. */
+export function publicBlockDoc(doc: unknown): Record<string, unknown> {
+  const d = asObject(doc);
+  if (!d.runtime || typeof d.runtime !== "object") return d;
+  const { executorDataToken: _secret, ...runtime } = asObject(d.runtime);
+  return { ...d, runtime };
 }
 
 /** The allowed status changes of a block; anything else is refused (and logged by the caller). */

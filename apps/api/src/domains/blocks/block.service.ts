@@ -17,7 +17,7 @@ import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
 import { blockDocument } from "./block.document";
 import { checkBlockPolicyValues } from "./block-policy-values";
-import { runtimeOf } from "./block-runtime-state";
+import { publicBlockDoc, runtimeOf } from "./block-runtime-state";
 
 type BlockRow = Prisma.BlockGetPayload<object>;
 
@@ -31,7 +31,7 @@ export function toBlockRecord(row: BlockRow): TBlockRecord {
     maxInstances: row.maxInstances,
     desiredInstances: row.desiredInstances,
     statusReason: runtimeOf(row.doc).statusReason ?? null,
-    doc: asObject(row.doc),
+    doc: publicBlockDoc(row.doc),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

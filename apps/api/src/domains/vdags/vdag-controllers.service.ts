@@ -72,13 +72,18 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
       const plan = ZVdagPlan.parse(c.vdag.compiled);
       const blockIds = [...new Set(Object.values(plan.nodes).map((n) => n.blockId))];
       const blocks = await db.block.findMany({ where: { id: { in: blockIds } } });
-      const endpoints = new Map(
-        blocks.map((b) => [
-          b.id,
-          b.status === "removed" ? null : (runtimeOf(b.doc).executorEndpoint ?? null),
-        ]),
+      // Each executor's endpoint and the data token its `/infer` takes (the controller sends it).
+      const executors = new Map(
+        blocks.map((b) => {
+          const runtime = runtimeOf(b.doc);
+          return [b.id, b.status === "removed" ? null : runtime.executorEndpoint ? runtime : null];
+        }),
       );
-      for (const n of Object.values(plan.nodes)) n.executorEndpoint = endpoints.get(n.blockId) ?? null;
+      for (const n of Object.values(plan.nodes)) {
+        const executor = executors.get(n.blockId);
+        n.executorEndpoint = executor?.executorEndpoint ?? null;
+        n.executorDataToken = executor?.executorDataToken ?? null;
+      }
       const policies = asObject(asObject(c.vdag.doc).controllerConfig) as unknown as TControllerPolicies;
       const config: TVdagControllerConfig = ZVdagControllerConfig.parse({
         ...policies,
