@@ -17,14 +17,16 @@ const SECRETS = {
 };
 
 /** The two calls the supervisor makes of the API, answered for one function with one replica. */
-function fakeApi(reported: TFunctionReplica[][]): ApiClient {
+type Reported = TFunctionReplica & { dataToken?: string };
+
+function fakeApi(reported: Reported[][]): ApiClient {
   const desiredFunction = async () => ({
     name: "tally",
     policyRuleURI: "policy.counter:1.0.0-stable",
     replicas: 1,
     source: { code: counter, settings: {}, parameters: {} },
   });
-  const reportFunction = async (r: { replicas: TFunctionReplica[] }) => void reported.push(r.replicas);
+  const reportFunction = async (r: { replicas: Reported[] }) => void reported.push(r.replicas);
   return {
     agents: {
       work: { desiredFunction: { query: desiredFunction }, reportFunction: { mutate: reportFunction } },
@@ -34,7 +36,7 @@ function fakeApi(reported: TFunctionReplica[][]): ApiClient {
 
 describe("a function replica started by the agent", () => {
   const saved = { ...process.env };
-  const reported: TFunctionReplica[][] = [];
+  const reported: Reported[][] = [];
   const home = mkdtempSync(join(tmpdir(), "aios-replica-home-"));
   const aliveFile = join(home, "agent.alive");
   const workloadsDir = mkdtempSync(join(tmpdir(), "aios-replica-workloads-"));
@@ -77,6 +79,21 @@ describe("a function replica started by the agent", () => {
     expect(environ).toContain("\0AIOS_FUNCTION_NAME=tally\0");
     expect(environ).toContain("\0AIOS_AGENT_ALIVE_FD=3\0");
     expect(environ).toMatch(new RegExp(`\0HOME=${workloadsDir}/local/homes/function-tally-0-\\d+\0`));
+  });
+
+  it("reports its data token with its endpoint, and takes an invoke with that token only", async () => {
+    const ready = reported.at(-1)?.find((r) => r.status === "ready");
+    expect(ready?.dataToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
+    expect(environ).toContain(`\0AIOS_DATA_TOKEN=${ready?.dataToken}\0`);
+    const invoke = (headers: Record<string, string>) =>
+      fetch(`${ready?.endpoint}/invoke`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ input: { key: "k" } }),
+      });
+    expect((await invoke({})).status).toBe(401);
+    expect((await invoke({ authorization: `Bearer ${ready?.dataToken}` })).status).toBe(200);
   });
 
   it("keeps its output in a log of its own", () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // One function replica process (`src/functions/replica-main.ts`) as the agent starts it, over HTTP.
 
 const CONTROL_TOKEN = "control-token-of-the-replica-test";
+const DATA_TOKEN = "data-token-of-the-replica-test";
 const counter = readFileSync(resolve(import.meta.dirname, "../../../examples/policies/counter.ts"), "utf8");
 
 describe("a function replica", () => {
@@ -27,6 +28,7 @@ describe("a function replica", () => {
           HOST: "127.0.0.1",
           AIOS_MAX_BODY_MB: "1",
           AIOS_CONTROL_TOKEN: CONTROL_TOKEN,
+          AIOS_DATA_TOKEN: DATA_TOKEN,
         },
         stdio: "ignore",
       },
@@ -36,8 +38,12 @@ describe("a function replica", () => {
   });
   afterAll(() => void child?.kill("SIGKILL"));
 
-  const invoke = async (body: string) => {
-    const res = await fetch(`${url}/invoke`, { method: "POST", body });
+  const invoke = async (body: string, token: string | null = DATA_TOKEN) => {
+    const res = await fetch(`${url}/invoke`, {
+      method: "POST",
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      body,
+    });
     return {
       status: res.status,
       connection: res.headers.get("connection"),
@@ -50,6 +56,29 @@ describe("a function replica", () => {
       status: 200,
       body: { ok: true, output: { key: "k", count: 1 } },
     });
+  });
+
+  it("takes an invoke with its data token only, 401 naming the route without, with another or with the control token", async () => {
+    const body = JSON.stringify({ input: { key: "k" } });
+    expect(await invoke(body, null)).toMatchObject({
+      status: 401,
+      body: {
+        error: {
+          stage: "auth",
+          message: "POST /invoke: no authorization header: data routes need `authorization: Bearer <token>`",
+        },
+      },
+    });
+    for (const token of ["not-the-data-token", CONTROL_TOKEN])
+      expect(await invoke(body, token)).toMatchObject({
+        status: 401,
+        body: {
+          error: {
+            stage: "auth",
+            message: "POST /invoke: the bearer token is not this workload's data token",
+          },
+        },
+      });
   });
 
   it("refuses a body over AIOS_MAX_BODY_MB with 413 naming it before closing, and bad JSON with 400", async () => {

@@ -142,6 +142,24 @@ export default definePolicy({
     ]);
     const on1 = await api.caller().functions.invoke({ name: "tally", input: { key: "k" }, replica: 1 });
     expect(on1.output).toEqual({ key: "k", count: 1 });
+    // A replica's `/invoke` takes its data token, which only the API sends (no record shows it).
+    const direct = await fetch(`${fn.replicaStates[0]?.endpoint}/invoke`, {
+      method: "POST",
+      body: JSON.stringify({ input: { key: "k" } }),
+    });
+    expect(direct.status).toBe(401);
+    const row = await api.database.db.policyFunction.findUniqueOrThrow({ where: { name: "tally" } });
+    const tokens = Object.values(
+      (row.doc as { replicaDataTokens: Record<string, string> }).replicaDataTokens,
+    );
+    expect(tokens).toHaveLength(2);
+    const shown = JSON.stringify([
+      await api.caller().functions.get({ name: "tally" }),
+      await api
+        .caller()
+        .functions.search({ filter: { variable: "replicaStates.status", operator: "==", value: "ready" } }),
+    ]);
+    for (const token of tokens) expect(shown).not.toContain(token);
 
     const reset = await api
       .caller()

@@ -12,7 +12,7 @@ import { RUNTIME_ROUTE_RULES } from "../../api/src/auth/access-matrix";
 // instance process, function replica process, executor and vDAG controller: a control route
 // without the workload's control token answers 401 naming the route, and passes with it; a
 // `workload-data` route likewise with the workload's data token (the control token does not open
-// it); the other data routes and probes answer without one.
+// it); probes answer without one.
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const TOKEN = "control-token-of-the-route-matrix-test";
@@ -52,6 +52,7 @@ beforeAll(async () => {
       AIOS_FUNCTION_SOURCE: JSON.stringify({ code: counter, settings: {}, parameters: {} }),
       AIOS_REPLICA_INDEX: "0",
       AIOS_CONTROL_TOKEN: TOKEN,
+      AIOS_DATA_TOKEN: DATA_TOKEN,
     }),
   ]);
   const executor = await createExecutor({
@@ -70,6 +71,7 @@ beforeAll(async () => {
     log,
     healthLoop: false,
     controlToken: TOKEN,
+    dataToken: DATA_TOKEN,
   });
   closers.push(() => controller.close(1000));
   Object.assign(urls, { instance, functionReplica, executor: executor.url, vdagController: controller.url });
@@ -101,7 +103,7 @@ describe.each(Object.keys(RUNTIME_ROUTE_RULES))("the %s's routes", (runtime) => 
   const rules = Object.entries(RUNTIME_ROUTE_RULES[runtime] ?? {});
   const control = rules.filter(([, rule]) => rule === "control").map(([route]) => route);
   const workloadData = rules.filter(([, rule]) => rule === "workload-data").map(([route]) => route);
-  const open = rules.filter(([, rule]) => rule === "data" || rule === "probe").map(([route]) => route);
+  const open = rules.filter(([, rule]) => rule === "probe").map(([route]) => route);
 
   it("answer 401 naming the route on a control route without the control token, or with another", async () => {
     for (const route of control) {
@@ -141,7 +143,7 @@ describe.each(Object.keys(RUNTIME_ROUTE_RULES))("the %s's routes", (runtime) => 
     }
   });
 
-  it("serve the other data routes and probes without a token", async () => {
+  it("serve probes without a token", async () => {
     for (const route of open) {
       const r = await call(runtime, route);
       expect([r.route, r.status === 401, r.text]).toEqual([r.route, false, r.text]);

@@ -127,16 +127,22 @@ describe("the access matrix of the runtimes' routes", () => {
     },
   );
 
-  it("takes the workload's data token on the data routes of instances and executors", () => {
-    const open = (["instance", "executor"] as const).flatMap((name) =>
-      Object.entries(RUNTIME_ROUTE_RULES[name] ?? {})
-        .filter(([route]) => route.startsWith("POST /infer"))
+  it("takes the workload's data token on every data route of every runtime", () => {
+    const open = Object.entries(RUNTIME_ROUTE_RULES).flatMap(([name, rules]) =>
+      Object.entries(rules)
+        .filter(([route]) =>
+          /^(POST \/(v1\/)?infer|POST \/invoke|GET \/v1\/tasks\/|GET \/quota\/)/.test(route),
+        )
         .filter(([, rule]) => rule !== "workload-data")
         .map(([route]) => `${name} ${route}`),
     );
     expect(open).toEqual([]);
     expect(RUNTIME_ROUTE_RULES.instance?.["POST /infer"]).toBe("workload-data");
     expect(RUNTIME_ROUTE_RULES.executor?.["POST /infer"]).toBe("workload-data");
+    expect(RUNTIME_ROUTE_RULES.vdagController?.["POST /v1/infer"]).toBe("workload-data");
+    expect(RUNTIME_ROUTE_RULES.vdagController?.["GET /v1/tasks/:taskId"]).toBe("workload-data");
+    expect(RUNTIME_ROUTE_RULES.vdagController?.["GET /quota/:session"]).toBe("workload-data");
+    expect(RUNTIME_ROUTE_RULES.functionReplica?.["POST /invoke"]).toBe("workload-data");
   });
 
   it("makes every route that changes a workload a control route", () => {

@@ -16,6 +16,7 @@ const IDLE_VDAG = "dp-idle:1.0.0-stable";
 const BLOCK = "blk-dpaaaaaa";
 const MiB = 2 ** 20;
 const EXECUTOR_DATA_TOKEN = "data-token-of-the-dp-executor";
+const CONTROLLER_DATA_TOKEN = "data-token-of-the-dp-controller";
 
 const nested = (depth: number) => JSON.parse(`${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`) as object;
 const deepBody = (depth: number) => `{"data":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}`;
@@ -51,7 +52,13 @@ describe("the API's data plane answers client mistakes with a 4xx naming the pro
       ],
     });
     await db.vdagController.create({
-      data: { id: "vdc-dpaaaaaa", vdagURI: VDAG, status: "running", url: await controller.listen() },
+      data: {
+        id: "vdc-dpaaaaaa",
+        vdagURI: VDAG,
+        status: "running",
+        url: await controller.listen(),
+        doc: { dataToken: CONTROLLER_DATA_TOKEN },
+      },
     });
     await db.component.create({
       data: {
@@ -106,6 +113,24 @@ describe("the API's data plane answers client mistakes with a 4xx naming the pro
       expect(await api.caller().blocks.search({ filter })).toEqual([]);
     const endpoint = { variable: "runtime.executorEndpoint", operator: "LIKE", value: "http://*" } as const;
     expect((await api.caller().blocks.search({ filter: endpoint })).map((b) => b.id)).toContain(BLOCK);
+  });
+
+  it("sends the vDAG controller its data token, and shows the token to no caller of the API", async () => {
+    await post(`/v1/vdags/${VDAG}/infer`, { data: { text: "token" } });
+    expect(controller.received.at(-1)?.authorization).toBe(`Bearer ${CONTROLLER_DATA_TOKEN}`);
+    const caller = api.caller();
+    const views = [
+      await caller.vdags.controllers({ vdagURI: VDAG }),
+      await caller.vdagControllers.list({}),
+      await caller.vdagControllers.get({ id: "vdc-dpaaaaaa" }),
+    ];
+    expect(views[0]).toMatchObject([{ id: "vdc-dpaaaaaa", url: expect.any(String) }]);
+    for (const view of views) expect(JSON.stringify(view)).not.toContain(CONTROLLER_DATA_TOKEN);
+    // Nor does a search reach it: the controllers' filters name their record's fields only.
+    for (const variable of ["dataToken", "doc.dataToken"])
+      await expect(
+        caller.vdagControllers.search({ filter: { variable, operator: "LIKE", value: "data-token*" } }),
+      ).rejects.toThrow(variable);
   });
 
   it("answers a malformed percent-escape in the vDAG URI with 400 naming the segment", async () => {

@@ -308,6 +308,21 @@ describe("vDAGs in the API", () => {
       .agents.work.reportVdagController({ controllerId, url: "http://127.0.0.1:7100", status: status(true) });
     api.services.vdags.events.off("status", listener);
     expect(events.map((e) => e.status)).toEqual(["active", "unhealthy", "active"]);
+    // The controller's data token comes with its url: kept for the API's data plane, shown to nobody.
+    const dataToken = "data-token-of-the-inner-controller";
+    await api.caller(agent).agents.work.reportVdagController({
+      controllerId,
+      url: "http://127.0.0.1:7100",
+      dataToken,
+      status: status(true),
+    });
+    expect(await api.services.vdagControllers.controllerOf("inner:1.0.0-stable")).toMatchObject({
+      url: "http://127.0.0.1:7100",
+      dataToken,
+    });
+    const shown = await api.caller().vdags.controllers({ vdagURI: "inner:1.0.0-stable" });
+    expect(shown[0]?.doc).toMatchObject({ health: { healthy: true } });
+    expect(JSON.stringify(shown)).not.toContain(dataToken);
     expect(events[1]?.reason).toBe("block echo-b (node b) has no healthy instance");
     const other = { role: "agent" as const, scope: "elsewhere", tokenId: null };
     expect(

@@ -99,6 +99,7 @@ function hops(n: number): Scenario {
           config: chainConfig(blocks),
           log: createLogger({ service: "bench" }, { level: "warn" }),
           controlToken: null,
+          dataToken: null,
         });
         const viaController = new Pool(controller.url);
         const direct = blocks.map((b) => new Pool(urlOf(b)));

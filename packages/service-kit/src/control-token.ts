@@ -9,7 +9,7 @@ import { sendBody } from "./http-server";
  * Control tokens: the cluster agent gives each workload it starts a random token in
  * `AIOS_CONTROL_TOKEN` and sends it as `authorization: Bearer <token>` on the workload's control
  * routes (the executor's `PUT /instances`, the controller's `PUT /config`, ...). Health probes need
- * none; the data routes of instances and executors take the workload's data token (data-token.ts).
+ * none; data routes take the workload's data token (data-token.ts).
  */
 export const CONTROL_TOKEN_ENV = "AIOS_CONTROL_TOKEN";
 /** The explicit opt-out (`AIOS_CONTROL_TOKEN=none`): control routes open, loopback only. */

@@ -4,11 +4,12 @@ import { z } from "zod";
 import { controlHeaders, newControlToken, requireWorkloadToken } from "./control-token";
 
 /**
- * Data tokens: a workload's identity on the data plane. The cluster agent gives each instance and
- * each executor a second random token in `AIOS_DATA_TOKEN` and hands it to whoever sends it
- * requests (an instance's to its block's executor, an executor's to the API and to vDAG
- * controllers, with its endpoint); their `/infer` refuses a request without it (401). Same format
- * and checks as the control token, a different secret: a data caller cannot manage the workload.
+ * Data tokens: a workload's identity on the data plane. The cluster agent gives each instance,
+ * executor, vDAG controller and function replica a second random token in `AIOS_DATA_TOKEN` and
+ * hands it to whoever sends it requests (an instance's to its block's executor, an executor's to
+ * the API and to vDAG controllers, a controller's and a replica's to the API, with its endpoint);
+ * their data routes refuse a request without it (401). Same format and checks as the control
+ * token, a different secret: a data caller cannot manage the workload.
  */
 export const DATA_TOKEN_ENV = "AIOS_DATA_TOKEN";
 /** The explicit opt-out (`AIOS_DATA_TOKEN=none`): data routes open, loopback only. */

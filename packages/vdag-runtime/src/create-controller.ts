@@ -37,6 +37,12 @@ export interface VdagControllerOptions {
    * require; null leaves them open (tests, benches). Required, so an embedder decides.
    */
   controlToken: string | null;
+  /**
+   * The bearer token the data routes (`/v1/infer`, task and quota reads) require (the controller's
+   * data token; the API's vDAG data plane sends it); null leaves them open (tests, benches).
+   * Required, so an embedder decides.
+   */
+  dataToken: string | null;
 }
 
 export type VdagController = Awaited<ReturnType<typeof createVdagController>>;
@@ -186,7 +192,7 @@ export async function createVdagController(opts: VdagControllerOptions) {
     isStopping: () => stopping,
   };
   const active = { count: 0 };
-  const handler = createHandler(controller, active, opts.controlToken);
+  const handler = createHandler(controller, active, { control: opts.controlToken, data: opts.dataToken });
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
 
   try {

@@ -3,21 +3,29 @@
  *   PORT=... AIOS_VDAG_CONTROLLER='{"controllerId":...,"vdagURI":...,"plan":{...}}' \
  *     node --import tsx packages/vdag-runtime/src/main.ts
  * AIOS_CONTROL_TOKEN: the bearer token of the agent's routes (`none`: open, loopback HOST only).
+ * AIOS_DATA_TOKEN: the bearer token of `/v1/infer` and the task and quota reads (the API sends it;
+ * `none`: open, loopback HOST only).
  * Optional: HOST (default 127.0.0.1), AIOS_MAX_BODY_MB (the largest /v1/infer body, default 16).
  */
-import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, workloadEnv } from "@aios/service-kit";
+import {
+  createLogger,
+  jsonEnv,
+  onShutdown,
+  parseEnvOrExit,
+  refuseOpenDataOffLoopback,
+  workloadEnv,
+  ZDataTokenEnv,
+} from "@aios/service-kit";
 import { DEFAULT_SETTINGS, ZVdagControllerConfig } from "./config";
 import { createVdagController } from "./create-controller";
 
 const ZEnv = workloadEnv({
   AIOS_VDAG_CONTROLLER: jsonEnv("AIOS_VDAG_CONTROLLER").pipe(ZVdagControllerConfig),
-});
+  AIOS_DATA_TOKEN: ZDataTokenEnv,
+}).superRefine((env, ctx) => refuseOpenDataOffLoopback(env, ctx));
 
-const { PORT, HOST, AIOS_VDAG_CONTROLLER, AIOS_CONTROL_TOKEN, AIOS_MAX_BODY_MB } = parseEnvOrExit(
-  ZEnv,
-  process.env,
-  "vdag controller",
-);
+const { PORT, HOST, AIOS_VDAG_CONTROLLER, AIOS_CONTROL_TOKEN, AIOS_DATA_TOKEN, AIOS_MAX_BODY_MB } =
+  parseEnvOrExit(ZEnv, process.env, "vdag controller");
 
 const log = createLogger({ service: "vdag-controller", controllerId: AIOS_VDAG_CONTROLLER.controllerId });
 // The drain (finish in-flight requests) is bounded by drainTimeoutMs; the shutdown step a bit more.
@@ -29,6 +37,7 @@ try {
     host: HOST,
     log,
     controlToken: AIOS_CONTROL_TOKEN,
+    dataToken: AIOS_DATA_TOKEN,
     settings: { maxBodyMb: AIOS_MAX_BODY_MB },
   });
   shutdown.add("controller", () => controller.close());

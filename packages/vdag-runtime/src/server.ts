@@ -8,6 +8,7 @@ import {
   readJson,
   requestErrorStatus,
   requireControlToken,
+  requireDataToken,
   routeMiss,
   routes,
   sendBody,
@@ -84,10 +85,11 @@ const unknownSession = (res: ServerResponse, sid: string) =>
 
 /**
  * Who may call a route: `control` only with the controller's control token (the agent holds it,
- * and carries the API's management commands to it); `data` the vDAG's requests and their tasks
- * and quota reads; `probe` health checkers, status readers and scrapers.
+ * and carries the API's management commands to it); `workload-data` the vDAG's requests and their
+ * tasks and quota reads, with the controller's data token (the API's vDAG data plane sends it);
+ * `probe` health checkers, status readers and scrapers.
  */
-export type ControllerRouteAccess = "control" | "data" | "probe";
+export type ControllerRouteAccess = "control" | "workload-data" | "probe";
 
 /**
  * The controller's routes (see README.md). `control` routes rewire the controller, read its
@@ -95,9 +97,9 @@ export type ControllerRouteAccess = "control" | "data" | "probe";
  * samples (requests and answers) or change a session's quota, so they need its control token.
  */
 export const CONTROLLER_ROUTES: Record<string, { run: Handler; access: ControllerRouteAccess }> = {
-  "POST /v1/infer": { access: "data", run: infer },
+  "POST /v1/infer": { access: "workload-data", run: infer },
   "GET /v1/tasks/:taskId": {
-    access: "data",
+    access: "workload-data",
     run: (ctl, _req, res, { taskId = "" }) => {
       const text = ctl.task(taskId);
       if (text === undefined) return sendError(res, 404, "request", `no finished task ${taskId}`);
@@ -141,7 +143,7 @@ export const CONTROLLER_ROUTES: Record<string, { run: Handler; access: Controlle
     run: async (ctl, req, res) => reply(res, await ctl.quotaMgmt(await readJson(req, SMALL_BODY))),
   },
   "GET /quota/exists/:session": {
-    access: "data",
+    access: "workload-data",
     run: (ctl, _req, res, { session = "" }) =>
       sendJson(res, 200, { sessionId: session, exists: ctl.quota.exists(session) }),
   },
@@ -153,7 +155,7 @@ export const CONTROLLER_ROUTES: Record<string, { run: Handler; access: Controlle
     },
   },
   "GET /quota/:session": {
-    access: "data",
+    access: "workload-data",
     run: (ctl, _req, res, { session = "" }) =>
       sendJson(res, 200, {
         sessionId: session,
@@ -190,7 +192,11 @@ function qualitySamples(ctl: ControllerRoutes, req: IncomingMessage, res: Server
 }
 
 /** The controller's HTTP handler. Errors are `{error: {message, stage}}`. */
-export function createHandler(ctl: ControllerRoutes, active: { count: number }, controlToken: string | null) {
+export function createHandler(
+  ctl: ControllerRoutes,
+  active: { count: number },
+  tokens: { control: string | null; data: string | null },
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     active.count++;
     try {
@@ -201,7 +207,9 @@ export function createHandler(ctl: ControllerRoutes, active: { count: number }, 
         const miss = routeMiss(method, url, found?.allowed);
         return sendError(res, miss.status, "request", miss.message, {}, miss.headers);
       }
-      if (found.handler.access === "control" && !requireControlToken(req, res, controlToken)) return;
+      const access = found.handler.access;
+      if (access === "control" && !requireControlToken(req, res, tokens.control)) return;
+      if (access === "workload-data" && !requireDataToken(req, res, tokens.data)) return;
       await found.handler.run(ctl, req, res, found.params);
     } catch (err) {
       if (res.headersSent || err instanceof ClientAbort) return void res.destroy();

@@ -39,6 +39,7 @@ describe("controller bundle (dist/main.mjs)", () => {
         PORT: String(port),
         AIOS_VDAG_CONTROLLER: JSON.stringify(makeConfig(plan)),
         AIOS_CONTROL_TOKEN: "none",
+        AIOS_DATA_TOKEN: "none",
       },
       stdio: "ignore",
     });

@@ -46,7 +46,14 @@ export async function setup(
     b: { blockId: b.blockId, endpoint: b.endpoint },
   });
   const config = makeConfig(plan, extra);
-  const ctl = await createVdagController({ config, log, healthLoop: false, controlToken: null, ...opts });
+  const ctl = await createVdagController({
+    config,
+    log,
+    healthLoop: false,
+    controlToken: null,
+    dataToken: null,
+    ...opts,
+  });
   running.controllers.push(ctl);
   return { ctl, a, b, plan, config, url: ctl.url };
 }

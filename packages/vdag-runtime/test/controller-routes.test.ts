@@ -152,7 +152,7 @@ describe("control token", () => {
     }
   });
 
-  it("takes them with the right token; /v1/infer and the API's routes need none", async () => {
+  it("takes them with the right token; probes need none", async () => {
     const { url, config } = await setup({}, { controlToken: token });
     expect((await infer(url)).status).toBe(200);
     for (const path of ["/status", "/health", "/healthz", "/metrics", "/quota/s1"])
@@ -198,5 +198,53 @@ describe("HTTP", () => {
     });
     // A session named like a route's literal segment is still reached where the method differs.
     expect(await getJson(`${url}/quota/mgmt`)).toEqual({ sessionId: "mgmt", count: 0, exists: false });
+  });
+});
+
+describe("data token", () => {
+  const token = "d".repeat(43);
+  const control = "c".repeat(43);
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+  const DATA_ROUTES = [
+    ["POST", "/v1/infer"],
+    ["GET", "/v1/tasks/t-1"],
+    ["GET", "/quota/s1"],
+    ["GET", "/quota/exists/s1"],
+  ] as const;
+  const send = (url: string, method: string, path: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: { "content-type": "application/json", ...headers },
+      ...(method === "POST" ? { body: JSON.stringify({ session_id: "s1", data: {} }) } : {}),
+    });
+
+  it("refuses /v1/infer and the task and quota reads without it, with another or with the control token (401 naming the route)", async () => {
+    const { url } = await setup({}, { controlToken: control, dataToken: token });
+    for (const [method, path] of DATA_ROUTES) {
+      for (const [headers, problem] of [
+        [{}, "no authorization header: data routes need"],
+        [bearer("x".repeat(43)), "the bearer token is not this workload's data token"],
+        [bearer(control), "the bearer token is not this workload's data token"],
+      ] as const) {
+        const r = await send(url, method, path, headers);
+        expect(r.status, `${method} ${path}`).toBe(401);
+        expect(r.headers.get("www-authenticate")).toBe('Bearer realm="aios-data"');
+        const answer = (await r.json()) as ErrorAnswer;
+        expect(answer.error.stage).toBe("auth");
+        expect(answer.error.message).toContain(`${method} ${path}: ${problem}`);
+      }
+    }
+  });
+
+  it("serves them with it; probes need none", async () => {
+    const { url } = await setup({}, { controlToken: control, dataToken: token });
+    const r = await post(`${url}/v1/infer`, { session_id: "s1", data: {} }, bearer(token));
+    expect(r.status).toBe(200);
+    const taskId = r.headers.get("x-aios-task-id");
+    expect((await send(url, "GET", `/v1/tasks/${taskId}`, bearer(token))).status).toBe(200);
+    const quota = await send(url, "GET", "/quota/s1", bearer(token));
+    expect(await quota.json()).toMatchObject({ sessionId: "s1", count: 1, exists: true });
+    for (const path of ["/status", "/health", "/healthz", "/metrics"])
+      expect((await fetch(`${url}${path}`)).status, path).toBe(200);
   });
 });

@@ -7,6 +7,8 @@ import { type FakeExecutor, makeConfig, makePlan, post, startFakeExecutor } from
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const MAIN = "packages/vdag-runtime/src/main.ts";
 const TOKEN = "process-test-control-token";
+const DATA_TOKEN = "process-test-data-token";
+const dataBearer = { authorization: `Bearer ${DATA_TOKEN}` };
 const children: ChildProcess[] = [];
 const executors: FakeExecutor[] = [];
 
@@ -18,7 +20,7 @@ afterEach(async () => {
 function start(env: Record<string, string | undefined>) {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: ROOT,
-    env: { ...process.env, AIOS_CONTROL_TOKEN: undefined, ...env },
+    env: { ...process.env, AIOS_CONTROL_TOKEN: undefined, AIOS_DATA_TOKEN: undefined, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -43,17 +45,20 @@ describe("controller process (node --import tsx src/main.ts)", () => {
       PORT: String(port),
       AIOS_VDAG_CONTROLLER: JSON.stringify(makeConfig(plan)),
       AIOS_CONTROL_TOKEN: TOKEN,
+      AIOS_DATA_TOKEN: DATA_TOKEN,
     });
     await waitForPort(port, 20_000);
     const url = `http://127.0.0.1:${port}`;
     expect((await fetch(`${url}/config`)).status).toBe(401);
     const config = await fetch(`${url}/config`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(config.status).toBe(200);
-    const r = await post(`${url}/v1/infer`, { data: { x: 1 } });
+    // /v1/infer takes the controller's data token only.
+    expect((await post(`${url}/v1/infer`, { data: { x: 1 } })).status).toBe(401);
+    const r = await post(`${url}/v1/infer`, { data: { x: 1 } }, dataBearer);
     expect(r.status).toBe(200);
     expect(r.body.packet.data).toEqual({ x: 1, trail: ["blk-a", "blk-b"] });
 
-    const pending = post(`${url}/v1/infer`, { data: { last: true } });
+    const pending = post(`${url}/v1/infer`, { data: { last: true } }, dataBearer);
     await new Promise((res) => setTimeout(res, 100));
     proc.child.kill("SIGTERM");
     const last = await pending;
@@ -62,7 +67,7 @@ describe("controller process (node --import tsx src/main.ts)", () => {
     expect(await proc.exited).toBe(0);
   });
 
-  it("refuses to start without AIOS_CONTROL_TOKEN, and with the opt-out off loopback", {
+  it("refuses to start without AIOS_CONTROL_TOKEN or AIOS_DATA_TOKEN, and with an opt-out off loopback", {
     timeout: 30_000,
   }, async () => {
     const env = {
@@ -74,10 +79,18 @@ describe("controller process (node --import tsx src/main.ts)", () => {
     const without = start(env);
     expect(await without.exited).toBe(1);
     expect(without.stderr()).toContain("AIOS_CONTROL_TOKEN is required");
-    const open = start({ ...env, AIOS_CONTROL_TOKEN: "none", HOST: "0.0.0.0" });
+    const open = start({ ...env, AIOS_CONTROL_TOKEN: "none", AIOS_DATA_TOKEN: DATA_TOKEN, HOST: "0.0.0.0" });
     expect(await open.exited).toBe(1);
     expect(open.stderr()).toContain(
       "AIOS_CONTROL_TOKEN=none is only allowed on a loopback HOST, not 0.0.0.0",
+    );
+    const noData = start({ ...env, AIOS_CONTROL_TOKEN: TOKEN });
+    expect(await noData.exited).toBe(1);
+    expect(noData.stderr()).toContain("AIOS_DATA_TOKEN is required");
+    const openData = start({ ...env, AIOS_CONTROL_TOKEN: TOKEN, AIOS_DATA_TOKEN: "none", HOST: "0.0.0.0" });
+    expect(await openData.exited).toBe(1);
+    expect(openData.stderr()).toContain(
+      "AIOS_DATA_TOKEN=none is only allowed on a loopback HOST, not 0.0.0.0",
     );
   });
 

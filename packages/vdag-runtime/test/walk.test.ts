@@ -48,6 +48,7 @@ async function controller(
     log,
     healthLoop: false,
     controlToken: null,
+    dataToken: null,
   });
   running.controllers.push(ctl);
   return ctl;

@@ -37,8 +37,8 @@ export interface WorkloadSpec {
    */
   controlToken?: string;
   /**
-   * The bearer token of the workload's data routes (a new `newDataToken()` per start; instances and
-   * executors): set as `AIOS_DATA_TOKEN`, kept and given back on adoption like the control token,
+   * The bearer token of the workload's data routes (a new `newDataToken()` per start; instances,
+   * executors and vDAG controllers): set as `AIOS_DATA_TOKEN`, kept and given back on adoption like the control token,
    * and handed by the agent to the workload's callers (an instance's to its executor).
    */
   dataToken?: string;

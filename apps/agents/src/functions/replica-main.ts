@@ -1,7 +1,8 @@
 /**
  * One replica of a policy function (execution type 4): a process that loads the policy once into
- * a sandbox, keeps its state, and serves POST /invoke, POST /management (its control token only:
- * `AIOS_CONTROL_TOKEN`) and GET /health (replica-routes.ts).
+ * a sandbox, keeps its state, and serves POST /invoke (its data token only: `AIOS_DATA_TOKEN`, which
+ * the API sends), POST /management (its control token only: `AIOS_CONTROL_TOKEN`) and GET /health
+ * (replica-routes.ts).
  * Started by the agent's function supervisor with the function's desired state in its environment.
  */
 import { createServer } from "node:http";
@@ -13,7 +14,9 @@ import {
   onShutdown,
   parseEnvOrExit,
   refuseOpenControlOffLoopback,
+  refuseOpenDataOffLoopback,
   ZControlTokenEnv,
+  ZDataTokenEnv,
   ZMaxBodyMbEnv,
 } from "@aios/service-kit";
 import { z } from "zod";
@@ -33,11 +36,15 @@ const ZReplicaEnv = z
     PORT: z.coerce.number().int().min(1).max(65535),
     HOST: z.string().min(1).default("127.0.0.1"),
     AIOS_CONTROL_TOKEN: ZControlTokenEnv,
+    AIOS_DATA_TOKEN: ZDataTokenEnv,
     AIOS_POLICY_CPU_MS: z.coerce.number().positive().default(1000),
     AIOS_POLICY_MEMORY_MB: z.coerce.number().positive().default(128),
     AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
   })
-  .superRefine(refuseOpenControlOffLoopback);
+  .superRefine((env, ctx) => {
+    refuseOpenControlOffLoopback(env, ctx);
+    refuseOpenDataOffLoopback(env, ctx);
+  });
 const env = parseEnvOrExit(ZReplicaEnv, process.env, "function replica");
 const source = env.AIOS_FUNCTION_SOURCE;
 const log = createLogger({
@@ -57,7 +64,7 @@ shutdown.add("policy", () => instance.dispose());
 const server = createServer(
   createReplicaHandler(
     { instance, bodyLimit: dataPlaneBodyLimit(env.AIOS_MAX_BODY_MB) },
-    env.AIOS_CONTROL_TOKEN,
+    { control: env.AIOS_CONTROL_TOKEN, data: env.AIOS_DATA_TOKEN },
   ),
 );
 server.listen(env.PORT, env.HOST, () => log.info("replica ready", { host: env.HOST, port: env.PORT }));

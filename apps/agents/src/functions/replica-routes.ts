@@ -7,6 +7,7 @@ import {
   RequestError,
   readBody,
   requireControlToken,
+  requireDataToken,
   routeMiss,
   routes,
   sendJson,
@@ -15,9 +16,10 @@ import { errorInfo } from "../jobs/policy-run";
 
 /**
  * Who may call a route: `control` only the agent, with the replica's control token (a management
- * command changes the policy's state); `data` the API's invokes; `probe` health checkers.
+ * command changes the policy's state); `workload-data` the API's invokes, with the replica's data
+ * token; `probe` health checkers.
  */
-export type ReplicaRouteAccess = "control" | "data" | "probe";
+export type ReplicaRouteAccess = "control" | "workload-data" | "probe";
 
 interface ReplicaContext {
   instance: PolicyInstance;
@@ -53,7 +55,7 @@ export const REPLICA_ROUTES: Record<string, { run: Run; access: ReplicaRouteAcce
     run: (ctx, _req, res) => sendJson(res, 200, { status: "healthy", kind: ctx.instance.kind }),
   },
   "POST /invoke": {
-    access: "data",
+    access: "workload-data",
     run: (ctx, req, res) => callPolicy(ctx, req, res, (b) => ctx.instance.eval(b.input)),
   },
   "POST /management": {
@@ -65,11 +67,14 @@ export const REPLICA_ROUTES: Record<string, { run: Run; access: ReplicaRouteAcce
 const ROUTES = routes(REPLICA_ROUTES);
 
 /**
- * The replica's HTTP handler. A control route without the control token (`null`: the opt-out,
- * loopback only) is answered 401 naming the route; a body over the limit or not JSON is the
- * request's own mistake (its status, as invalid input).
+ * The replica's HTTP handler. A control route without the control token, or a data route without
+ * the data token (`null`: the opt-out, loopback only), is answered 401 naming the route; a body
+ * over the limit or not JSON is the request's own mistake (its status, as invalid input).
  */
-export function createReplicaHandler(ctx: ReplicaContext, controlToken: string | null) {
+export function createReplicaHandler(
+  ctx: ReplicaContext,
+  tokens: { control: string | null; data: string | null },
+) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const method = req.method ?? "GET";
     const url = req.url ?? "/";
@@ -87,7 +92,8 @@ export function createReplicaHandler(ctx: ReplicaContext, controlToken: string |
       return;
     }
     const route = found.handler;
-    if (route.access === "control" && !requireControlToken(req, res, controlToken)) return;
+    if (route.access === "control" && !requireControlToken(req, res, tokens.control)) return;
+    if (route.access === "workload-data" && !requireDataToken(req, res, tokens.data)) return;
     void Promise.resolve()
       .then(() => route.run(ctx, req, res))
       .catch((err: Error) => fail(res, err));

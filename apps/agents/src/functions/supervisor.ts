@@ -6,10 +6,12 @@ import type { TFunctionReplica } from "@aios/contracts";
 import {
   CONTROL_TOKEN_ENV,
   controlHeaders,
+  DATA_TOKEN_ENV,
   findFreePort,
   type Logger,
   MAX_BODY_ENV,
   newControlToken,
+  newDataToken,
   ORPHAN_GUARD_PRELOAD,
   orphanGuardEnv,
   probeHostOf,
@@ -31,6 +33,8 @@ interface Replica {
   port: number;
   /** Its `/management` takes this token only; it never leaves the agent. */
   controlToken: string;
+  /** Its `/invoke` takes this token only; it goes to the API with the replica's endpoint. */
+  dataToken: string;
   state: TFunctionReplica;
 }
 
@@ -76,7 +80,10 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
   let stopping = false;
 
   const report = async (name: string, fn: HostedFunction) => {
-    const replicas = [...fn.replicas.values()].map((r) => r.state).sort((a, b) => a.index - b.index);
+    // Each with its data token: the API sends it on the replica's `/invoke`.
+    const replicas = [...fn.replicas.values()]
+      .map((r) => ({ ...r.state, dataToken: r.dataToken }))
+      .sort((a, b) => a.index - b.index);
     try {
       await opts.api.agents.work.reportFunction.mutate({ name, replicas });
     } catch (err) {
@@ -88,6 +95,7 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
     const port = await findFreePort();
     if (stopping) throw new Error("the agent is stopping");
     const controlToken = newControlToken();
+    const dataToken = newDataToken();
     const workloads = opts.workloads;
     // Its output is kept per replica, as an instance's is (not only in the agent's debug log).
     const logFile = opts.logsDir ? join(opts.logsDir, `function-${fileNameOf(name)}-${index}.log`) : null;
@@ -113,6 +121,7 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
         PORT: String(port),
         HOST: opts.bindHost,
         [CONTROL_TOKEN_ENV]: controlToken,
+        [DATA_TOKEN_ENV]: dataToken,
         AIOS_POLICY_CPU_MS: String(opts.limits.cpuTimeMs),
         AIOS_POLICY_MEMORY_MB: String(opts.limits.memoryMb),
         ...(opts.maxBodyMb !== undefined ? { [MAX_BODY_ENV]: String(opts.maxBodyMb) } : {}),
@@ -129,6 +138,7 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
       child,
       port,
       controlToken,
+      dataToken,
       state: { index, endpoint: null, status: "starting", pid: child.pid },
     };
     fn.replicas.set(index, replica);

@@ -7,7 +7,7 @@ import {
   type TVdagControllerStatus,
   vdagControlRoute,
 } from "@aios/contracts";
-import { controlHeaders, fetchJson, type Logger, newControlToken } from "@aios/service-kit";
+import { controlHeaders, fetchJson, type Logger, newControlToken, newDataToken } from "@aios/service-kit";
 import { controllerEntry } from "@aios/vdag-runtime/entry";
 import { configHash, type Driver, DriverClosedError, hasExited, type Workload } from "../drivers/driver";
 import { type Queued, Reconciler } from "../reconciler";
@@ -58,6 +58,8 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
     const body = {
       controllerId,
       url: c.workload?.endpoint ?? null,
+      // Its `/v1/infer` (and task and quota reads) take it; the API sends it there.
+      dataToken: c.workload?.dataToken ?? null,
       ...(extra.failure ? { failure: extra.failure } : {}),
       ...(status ? { status } : {}),
     };
@@ -110,6 +112,8 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
           env: { AIOS_VDAG_CONTROLLER: JSON.stringify(config) },
           labels: { vdagURI: config.vdagURI },
           controlToken: newControlToken(),
+          // Its data routes take this one; it goes to the API with the controller's url.
+          dataToken: newDataToken(),
         });
         c.configKey = key;
         log.info("vDAG controller started", {

@@ -178,14 +178,12 @@ export function expectedOutcome(rule: ProcedureRule, caller: MatrixCaller): Matr
 /**
  * A runtime route's rule: `control` only with the workload's control token (the agent holds it),
  * else 401 naming the route; `workload-data` only with the workload's data token, the caller's
- * workload identity (an instance's `/infer` takes its block's executor, an executor's `/infer` the
- * API's data plane and vDAG controllers; the agent hands the token to those callers alone), else
- * 401 naming the route; `data` requests served without a credential of their own: the vDAG
- * controller's `/v1/infer`, task and quota reads and a function replica's `/invoke` (callers reach
- * them through the API's data plane, which checks the data key, or from the agent); `probe` health
- * checks, status and metrics for load balancers and scrapers.
+ * workload identity (an instance's `/infer` takes its block's executor; an executor's `/infer` the
+ * API's data plane and vDAG controllers; a vDAG controller's `/v1/infer`, task and quota reads and a
+ * function replica's `/invoke` the API; the agent hands the token to those callers alone), else 401
+ * naming the route; `probe` health checks, status and metrics for load balancers and scrapers.
  */
-export type RuntimeRouteRule = "control" | "workload-data" | "data" | "probe";
+export type RuntimeRouteRule = "control" | "workload-data" | "probe";
 
 /** Every route of every runtime's route table (`"<METHOD> /path"`), with its rule. */
 export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string, RuntimeRouteRule>>>> = {
@@ -210,8 +208,8 @@ export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string
   },
   /** `@aios/vdag-runtime` CONTROLLER_ROUTES: a vDAG's controller. */
   vdagController: {
-    "POST /v1/infer": "data",
-    "GET /v1/tasks/:taskId": "data",
+    "POST /v1/infer": "workload-data",
+    "GET /v1/tasks/:taskId": "workload-data",
     "GET /status": "probe",
     "GET /metrics": "probe",
     "GET /healthz": "probe",
@@ -223,15 +221,15 @@ export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string
     "GET /config": "control",
     "PUT /config": "control",
     "POST /quota/mgmt": "control",
-    "GET /quota/exists/:session": "data",
+    "GET /quota/exists/:session": "workload-data",
     "POST /quota/reset/:session": "control",
-    "GET /quota/:session": "data",
+    "GET /quota/:session": "workload-data",
     "DELETE /quota/:session": "control",
   },
   /** `apps/agents` REPLICA_ROUTES: a replica of a policy function. */
   functionReplica: {
     "GET /health": "probe",
-    "POST /invoke": "data",
+    "POST /invoke": "workload-data",
     "POST /management": "control",
   },
 };

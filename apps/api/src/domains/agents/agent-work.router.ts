@@ -96,7 +96,17 @@ export const agentWorkRouter = router({
       };
     }),
   reportFunction: agentProcedure
-    .input(z.object({ name: ZDnsLabel, replicas: z.array(ZFunctionReplica) }))
+    .input(
+      z.object({
+        name: ZDnsLabel,
+        replicas: z.array(
+          ZFunctionReplica.extend({
+            /** The replica's data token: the API sends it on the replica's `/invoke`. */
+            dataToken: z.string().min(16).max(256).nullable().optional(),
+          }),
+        ),
+      }),
+    )
     .output(z.object({ status: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const r = await ctx.services.functions.report(input.name, input.replicas, agentScope(ctx.principal));
@@ -190,6 +200,8 @@ export const agentWorkRouter = router({
       z.object({
         controllerId: ZDnsLabel,
         url: z.string().nullable(),
+        /** The controller's data token: the API sends it on the controller's `/v1/infer` and quota reads. */
+        dataToken: z.string().min(16).max(256).nullable().optional(),
         failure: z.string().optional(),
         status: ZVdagControllerStatus.optional(),
       }),

@@ -29,6 +29,11 @@ interface FunctionDoc {
   parameters: Record<string, unknown>;
   revision: number;
   replicaStates: TFunctionReplica[];
+  /**
+   * Each replica's data token by index (reported with its endpoint): what the API sends on its
+   * `/invoke`. Kept beside the states, never in a record or a filter.
+   */
+  replicaDataTokens: Record<string, string>;
 }
 
 const docOf = (row: FunctionRow): FunctionDoc => {
@@ -38,6 +43,7 @@ const docOf = (row: FunctionRow): FunctionDoc => {
     parameters: asObject(d.parameters),
     revision: typeof d.revision === "number" ? d.revision : 0,
     replicaStates: Array.isArray(d.replicaStates) ? (d.replicaStates as TFunctionReplica[]) : [],
+    replicaDataTokens: asObject(d.replicaDataTokens) as Record<string, string>,
   };
 };
 
@@ -200,10 +206,18 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
     },
 
     /** The agent's report of what runs; a function being removed is gone once no replica runs. */
-    async report(name: string, replicas: TFunctionReplica[], clusterScope: string | null) {
+    async report(
+      name: string,
+      reported: Array<TFunctionReplica & { dataToken?: string | null | undefined }>,
+      clusterScope: string | null,
+    ) {
       const r = await db.policyFunction.findUnique({ where: { name } });
       if (!r) throw new NotFoundError("function", name, "name");
       assertClusterScope(clusterScope, r.clusterId, `function ${name}`);
+      const replicas = reported.map(({ dataToken: _token, ...state }) => state);
+      const replicaDataTokens = Object.fromEntries(
+        reported.flatMap((x) => (x.endpoint && x.dataToken ? [[String(x.index), x.dataToken]] : [])),
+      );
       const running = replicas.filter((x) => x.status !== "stopped");
       const ready = running.filter((x) => x.status === "ready").length;
       let status = r.status;
@@ -211,7 +225,11 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
       else if (ready >= r.replicas && ready > 0) status = "running";
       else if (running.some((x) => x.status === "failed")) status = "degraded";
       else status = "pending";
-      const doc = { ...docOf(r), replicaStates: replicas } as unknown as Prisma.InputJsonValue;
+      const doc = {
+        ...docOf(r),
+        replicaStates: replicas,
+        replicaDataTokens,
+      } as unknown as Prisma.InputJsonValue;
       return toFunctionRecord(await db.policyFunction.update({ where: { name }, data: { status, doc } }));
     },
 
@@ -231,7 +249,8 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
         await checkPolicyCommand(db, r.policyRuleURI, command.action, command.data);
         return managementThroughAgent(r, command, replica);
       }
-      const ready = docOf(r).replicaStates.filter((x) => x.status === "ready" && x.endpoint);
+      const { replicaStates, replicaDataTokens } = docOf(r);
+      const ready = replicaStates.filter((x) => x.status === "ready" && x.endpoint);
       const candidates = replica === undefined ? ready : ready.filter((x) => x.index === replica);
       if (candidates.length === 0) {
         throw new OperationalError(
@@ -246,7 +265,8 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
       for (let i = 0; i < candidates.length; i++) {
         const target = candidates[(start + i) % candidates.length] as TFunctionReplica;
         try {
-          const result = await callReplica(target.endpoint as string, path, body);
+          const dataToken = replicaDataTokens[String(target.index)] ?? null;
+          const result = await callReplica(target.endpoint as string, path, body, dataToken);
           return { ...result, replica: target.index };
         } catch (err) {
           lastError = err as Error;

@@ -11,6 +11,7 @@ import {
   ZVdagQuotaReset,
   ZVdagQuotaView,
 } from "@aios/contracts";
+import { dataHeaders } from "@aios/service-kit";
 import type { z } from "zod";
 import { OperationalError, QuotaExceededError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
@@ -37,14 +38,17 @@ const enc = encodeURIComponent;
  * The API's one way to reach a vDAG's controller: every route it calls, with its answer checked
  * against the route's schema (`@aios/contracts` vdag-controller-api). Unreachable or malformed answers
  * are operational errors naming the vDAG and the route; the controller's own refusals keep their
- * meaning (429 quota, other 4xx the caller's mistake). Data routes and probes are called directly;
- * control routes (a health check, a quota reset, management) go through `control`.
+ * meaning (429 quota, other 4xx the caller's mistake). Data routes (with the controller's data
+ * token) and probes are called directly; control routes (a health check, a quota reset, management)
+ * go through `control`.
  */
 export function vdagControllerClient(
   vdagURI: string,
-  controller: { url: string },
+  controller: { url: string; dataToken?: string | null },
   control: ControllerControl,
 ) {
+  // The controller's data routes take its data token only: the API is the caller it trusts.
+  const data = dataHeaders(controller.dataToken);
   const reach = async (method: string, path: string, init: RequestInit, timeoutMs: number) => {
     try {
       return await fetch(`${controller.url}${path}`, {
@@ -85,8 +89,9 @@ export function vdagControllerClient(
     schema: S,
     method: "GET" | "POST",
     path: string,
+    headers: Record<string, string> = {},
   ): Promise<z.infer<S>> => {
-    const res = await reach(method, path, {}, CALL_TIMEOUT_MS);
+    const res = await reach(method, path, { headers }, CALL_TIMEOUT_MS);
     const json = (await res.json().catch(() => undefined)) as unknown;
     return check(schema, `${method} ${path}`, res.status, json);
   };
@@ -112,6 +117,7 @@ export function vdagControllerClient(
         {
           headers: {
             "content-type": "application/json",
+            ...data,
             "x-aios-task-id": meta.taskId,
             "x-aios-caller": meta.caller,
           },
@@ -123,7 +129,7 @@ export function vdagControllerClient(
     },
     status: () => call(ZVdagControllerStatus, "GET", "/status"),
     healthCheck: () => controlCall(ZVdagHealthView, { route: "health.check" }),
-    quota: (sessionId: string) => call(ZVdagQuotaView, "GET", `/quota/${enc(sessionId)}`),
+    quota: (sessionId: string) => call(ZVdagQuotaView, "GET", `/quota/${enc(sessionId)}`, data),
     quotaReset: (sessionId: string) => controlCall(ZVdagQuotaReset, { route: "quota.reset", sessionId }),
     mgmt: (service: ControllerPolicyService, action: string, data: unknown) =>
       controlCall(ZVdagMgmtReply, { route: "mgmt", service, action, data }),

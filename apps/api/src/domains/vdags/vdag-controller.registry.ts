@@ -22,6 +22,15 @@ export const VDAG_CONTROLLER_VIEW: RowView = {
   },
 };
 
+/**
+ * A controller's document as callers of the API see it: without its data token (the agent reports
+ * it with the url; the API alone sends it, on the controller's data routes).
+ */
+export function publicControllerDoc(doc: unknown): Record<string, unknown> {
+  const { dataToken: _secret, ...rest } = asObject(doc);
+  return rest;
+}
+
 export function toVdagControllerRecord(row: Prisma.VdagControllerGetPayload<object>): TVdagControllerRecord {
   const revision = asObject(row.doc).revision;
   return {

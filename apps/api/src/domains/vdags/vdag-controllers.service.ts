@@ -12,6 +12,7 @@ import { NotFoundError, OperationalError } from "../../errors";
 import { runtimeOf } from "../blocks/block-runtime-state";
 import { asObject } from "../registry/doc";
 import { emitVdagStatus } from "./vdag.service";
+import { publicControllerDoc } from "./vdag-controller.registry";
 import type { TControllerPolicies } from "./vdag-policies";
 
 const QUALITY_KIND = "vdag.quality";
@@ -35,7 +36,14 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
       if (!c) {
         throw new OperationalError(`vDAG ${vdagURI} has no running controller yet (status ${vdag.status})`);
       }
-      return { id: c.id, url: c.url as string, clusterId: c.clusterId };
+      const token = asObject(c.doc).dataToken;
+      // Its data token: what the API sends on the controller's data routes (null: none).
+      return {
+        id: c.id,
+        url: c.url as string,
+        clusterId: c.clusterId,
+        dataToken: typeof token === "string" ? token : null,
+      };
     },
 
     async controllers(vdagURI: string) {
@@ -47,7 +55,7 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
         clusterId: c.clusterId,
         status: c.status,
         url: c.url,
-        doc: asObject(c.doc),
+        doc: publicControllerDoc(c.doc),
         updatedAt: c.updatedAt.toISOString(),
       }));
     },
@@ -102,6 +110,7 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
       controllerId: string,
       report: {
         url: string | null;
+        dataToken?: string | null | undefined;
         failure?: string | undefined;
         status?: TVdagControllerStatus | undefined;
       },
@@ -134,6 +143,8 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
           url: report.url,
           doc: {
             ...asObject(c.doc),
+            // Reported with the url, gone with it; never shown (`publicControllerDoc`).
+            dataToken: report.url ? (report.dataToken ?? null) : null,
             health,
             ...(report.status ? { status: report.status } : {}),
             ...(report.failure ? { failure: report.failure } : {}),
