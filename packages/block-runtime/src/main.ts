@@ -7,15 +7,7 @@
  * Optional: HOST (default 127.0.0.1), AIOS_INSTANCES ('[{"id","endpoint"}]', else PUT /instances),
  * AIOS_MAX_BODY_MB (the largest /infer body, default 16).
  */
-import {
-  createLogger,
-  jsonEnv,
-  onShutdown,
-  parseEnvOrExit,
-  refuseOpenDataOffLoopback,
-  workloadEnv,
-  ZDataTokenEnv,
-} from "@aios/service-kit";
+import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, workloadEnv } from "@aios/service-kit";
 import { z } from "zod";
 import { resolveSettings, ZBlockRuntimeConfig } from "./config";
 import { createExecutor } from "./executor/create-executor";
@@ -25,8 +17,7 @@ const ZEnv = workloadEnv({
   BLOCK_ID: z.string().min(1),
   AIOS_BLOCK: jsonEnv("AIOS_BLOCK").pipe(ZBlockRuntimeConfig),
   AIOS_INSTANCES: jsonEnv("AIOS_INSTANCES").pipe(ZInstancesUpdate.shape.instances).optional(),
-  AIOS_DATA_TOKEN: ZDataTokenEnv,
-}).superRefine((env, ctx) => refuseOpenDataOffLoopback(env, ctx));
+});
 
 const {
   PORT,

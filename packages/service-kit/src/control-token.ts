@@ -14,45 +14,64 @@ import { sendBody } from "./http-server";
 export const CONTROL_TOKEN_ENV = "AIOS_CONTROL_TOKEN";
 /** The explicit opt-out (`AIOS_CONTROL_TOKEN=none`): control routes open, loopback only. */
 export const NO_CONTROL_TOKEN = "none";
+/** The data token's variable (data-token.ts says what it guards). */
+export const DATA_TOKEN_ENV = "AIOS_DATA_TOKEN";
 
 /** A new control token: 32 random bytes, base64url. */
 export function newControlToken(): string {
   return randomBytes(32).toString("base64url");
 }
 
-/**
- * The `AIOS_CONTROL_TOKEN` field of an env schema: the token, or null for `none`. Required, so a
- * runtime started without one refuses to start instead of serving its control routes to anyone.
- */
-export const ZControlTokenEnv = z
-  .string({
-    error: `${CONTROL_TOKEN_ENV} is required: the bearer token of the control routes (the agent sets it; ${CONTROL_TOKEN_ENV}=${NO_CONTROL_TOKEN} runs without, on a loopback HOST only)`,
-  })
-  .refine((v) => v === NO_CONTROL_TOKEN || v.length >= 16, {
-    error: `${CONTROL_TOKEN_ENV} must be at least 16 characters (or "${NO_CONTROL_TOKEN}")`,
-  })
-  .transform((v) => (v === NO_CONTROL_TOKEN ? null : v));
+/** The opt-out of either workload token (`AIOS_CONTROL_TOKEN=none`, `AIOS_DATA_TOKEN=none`). */
+const NO_TOKEN = "none";
 
 /**
- * For an env schema's `superRefine`: the opt-out (`AIOS_CONTROL_TOKEN=none`) is refused unless the
- * process listens on a loopback address, so open control routes never face a network.
+ * The env field of one of a workload's tokens (`variable`, guarding its `kind` routes): the token,
+ * or null for `none`. Required, so a workload started without one refuses to start instead of
+ * serving those routes to anyone.
  */
+export const workloadTokenEnv = (variable: string, kind: WorkloadTokenKind) =>
+  z
+    .string({
+      error: `${variable} is required: the bearer token of the ${kind} routes (the agent sets it; ${variable}=${NO_TOKEN} runs without, on a loopback HOST only)`,
+    })
+    .refine((v) => v === NO_TOKEN || v.length >= 16, {
+      error: `${variable} must be at least 16 characters (or "${NO_TOKEN}")`,
+    })
+    .transform((v) => (v === NO_TOKEN ? null : v));
+
+/**
+ * For an env schema's `superRefine`: a token's opt-out (`<variable>=none`, the token read as null)
+ * is refused unless the process listens on a loopback address, so open routes never face a network.
+ */
+export function refuseOpenTokenOffLoopback(
+  variable: string,
+  env: { HOST: string } & Record<string, unknown>,
+  ctx: z.RefinementCtx,
+): void {
+  if (env[variable] === null && !isLoopbackHost(env.HOST))
+    ctx.addIssue({
+      code: "custom",
+      path: [variable],
+      message: `${variable}=${NO_TOKEN} is only allowed on a loopback HOST, not ${env.HOST}`,
+    });
+}
+
+/** The `AIOS_CONTROL_TOKEN` field of an env schema (`workloadTokenEnv`). */
+export const ZControlTokenEnv = workloadTokenEnv(CONTROL_TOKEN_ENV, "control");
+
+/** `AIOS_CONTROL_TOKEN=none` only on a loopback `HOST` (`refuseOpenTokenOffLoopback`). */
 export function refuseOpenControlOffLoopback(
   env: { HOST: string; AIOS_CONTROL_TOKEN: string | null },
   ctx: z.RefinementCtx,
 ): void {
-  if (env.AIOS_CONTROL_TOKEN === null && !isLoopbackHost(env.HOST))
-    ctx.addIssue({
-      code: "custom",
-      path: [CONTROL_TOKEN_ENV],
-      message: `${CONTROL_TOKEN_ENV}=${NO_CONTROL_TOKEN} is only allowed on a loopback HOST, not ${env.HOST}`,
-    });
+  refuseOpenTokenOffLoopback(CONTROL_TOKEN_ENV, env, ctx);
 }
 
 /**
  * The environment of a workload the agent starts (an executor, a vDAG controller): `PORT`, `HOST`
- * (default 127.0.0.1), `AIOS_CONTROL_TOKEN` (its opt-out on loopback only) and `AIOS_MAX_BODY_MB`
- * (the data plane's body limit, default 16), plus its own fields.
+ * (default 127.0.0.1), its two tokens `AIOS_CONTROL_TOKEN` and `AIOS_DATA_TOKEN` (their opt-outs on
+ * loopback only) and `AIOS_MAX_BODY_MB` (the data plane's body limit, default 16), plus its own fields.
  */
 export function workloadEnv<S extends z.ZodRawShape>(shape: S) {
   return z
@@ -60,12 +79,15 @@ export function workloadEnv<S extends z.ZodRawShape>(shape: S) {
       PORT: z.coerce.number().int().min(1).max(65535),
       HOST: z.string().min(1).default("127.0.0.1"),
       AIOS_CONTROL_TOKEN: ZControlTokenEnv,
+      AIOS_DATA_TOKEN: workloadTokenEnv(DATA_TOKEN_ENV, "data"),
       AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
       ...shape,
     })
-    .superRefine((env, ctx) =>
-      refuseOpenControlOffLoopback(env as { HOST: string; AIOS_CONTROL_TOKEN: string | null }, ctx),
-    );
+    .superRefine((env, ctx) => {
+      const e = env as { HOST: string } & Record<string, unknown>;
+      refuseOpenTokenOffLoopback(CONTROL_TOKEN_ENV, e, ctx);
+      refuseOpenTokenOffLoopback(DATA_TOKEN_ENV, e, ctx);
+    });
 }
 
 /** Headers of a control call: `authorization: Bearer <token>`, none without a token. */

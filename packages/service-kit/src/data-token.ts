@@ -1,9 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { isLoopbackHost } from "@aios/contracts";
-import { z } from "zod";
-import { controlHeaders, newControlToken, requireWorkloadToken } from "./control-token";
-
-/**
+/*
  * Data tokens: a workload's identity on the data plane. The cluster agent gives each instance,
  * executor, vDAG controller and function replica a second random token in `AIOS_DATA_TOKEN` and
  * hands it to whoever sends it requests (an instance's to its block's executor, an executor's to
@@ -11,7 +6,17 @@ import { controlHeaders, newControlToken, requireWorkloadToken } from "./control
  * their data routes refuse a request without it (401). Same format and checks as the control
  * token, a different secret: a data caller cannot manage the workload.
  */
-export const DATA_TOKEN_ENV = "AIOS_DATA_TOKEN";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { z } from "zod";
+import {
+  controlHeaders,
+  DATA_TOKEN_ENV,
+  newControlToken,
+  refuseOpenTokenOffLoopback,
+  requireWorkloadToken,
+  workloadTokenEnv,
+} from "./control-token";
+
 /** The explicit opt-out (`AIOS_DATA_TOKEN=none`): data routes open, loopback only. */
 export const NO_DATA_TOKEN = "none";
 
@@ -22,30 +27,15 @@ export const newDataToken = (): string => newControlToken();
 export const dataHeaders = (token: string | null | undefined): Record<string, string> =>
   controlHeaders(token);
 
-/**
- * The `AIOS_DATA_TOKEN` field of an env schema: the token, or null for `none`. Required, so a
- * workload started without one refuses to start instead of serving its data routes to anyone.
- */
-export const ZDataTokenEnv = z
-  .string({
-    error: `${DATA_TOKEN_ENV} is required: the bearer token of the data routes (the agent sets it; ${DATA_TOKEN_ENV}=${NO_DATA_TOKEN} runs without, on a loopback HOST only)`,
-  })
-  .refine((v) => v === NO_DATA_TOKEN || v.length >= 16, {
-    error: `${DATA_TOKEN_ENV} must be at least 16 characters (or "${NO_DATA_TOKEN}")`,
-  })
-  .transform((v) => (v === NO_DATA_TOKEN ? null : v));
+/** The `AIOS_DATA_TOKEN` field of an env schema (`workloadTokenEnv`). */
+export const ZDataTokenEnv = workloadTokenEnv(DATA_TOKEN_ENV, "data");
 
-/** For an env schema's `superRefine`: `AIOS_DATA_TOKEN=none` only on a loopback `HOST`. */
+/** `AIOS_DATA_TOKEN=none` only on a loopback `HOST` (`refuseOpenTokenOffLoopback`). */
 export function refuseOpenDataOffLoopback(
   env: { HOST: string; AIOS_DATA_TOKEN: string | null },
   ctx: z.RefinementCtx,
 ): void {
-  if (env.AIOS_DATA_TOKEN === null && !isLoopbackHost(env.HOST))
-    ctx.addIssue({
-      code: "custom",
-      path: [DATA_TOKEN_ENV],
-      message: `${DATA_TOKEN_ENV}=${NO_DATA_TOKEN} is only allowed on a loopback HOST, not ${env.HOST}`,
-    });
+  refuseOpenTokenOffLoopback(DATA_TOKEN_ENV, env, ctx);
 }
 
 /**

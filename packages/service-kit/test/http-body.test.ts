@@ -172,7 +172,7 @@ describe("readJson", () => {
 });
 
 describe("AIOS_MAX_BODY_MB", () => {
-  const base = { PORT: "4100", AIOS_CONTROL_TOKEN: "none" };
+  const base = { PORT: "4100", AIOS_CONTROL_TOKEN: "none", AIOS_DATA_TOKEN: "none" };
   it("is part of every workload's environment: 16 MiB unless set, a positive whole number", () => {
     expect(workloadEnv({}).parse(base).AIOS_MAX_BODY_MB).toBe(16);
     expect(workloadEnv({}).parse({ ...base, AIOS_MAX_BODY_MB: "32" }).AIOS_MAX_BODY_MB).toBe(32);

@@ -7,22 +7,13 @@
  * `none`: open, loopback HOST only).
  * Optional: HOST (default 127.0.0.1), AIOS_MAX_BODY_MB (the largest /v1/infer body, default 16).
  */
-import {
-  createLogger,
-  jsonEnv,
-  onShutdown,
-  parseEnvOrExit,
-  refuseOpenDataOffLoopback,
-  workloadEnv,
-  ZDataTokenEnv,
-} from "@aios/service-kit";
+import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, workloadEnv } from "@aios/service-kit";
 import { DEFAULT_SETTINGS, ZVdagControllerConfig } from "./config";
 import { createVdagController } from "./create-controller";
 
 const ZEnv = workloadEnv({
   AIOS_VDAG_CONTROLLER: jsonEnv("AIOS_VDAG_CONTROLLER").pipe(ZVdagControllerConfig),
-  AIOS_DATA_TOKEN: ZDataTokenEnv,
-}).superRefine((env, ctx) => refuseOpenDataOffLoopback(env, ctx));
+});
 
 const { PORT, HOST, AIOS_VDAG_CONTROLLER, AIOS_CONTROL_TOKEN, AIOS_DATA_TOKEN, AIOS_MAX_BODY_MB } =
   parseEnvOrExit(ZEnv, process.env, "vdag controller");
