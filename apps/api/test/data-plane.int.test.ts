@@ -1,3 +1,4 @@
+import { MAX_INPUT_DEPTH } from "@aios/contracts";
 import { MAX_JSON_DEPTH } from "@aios/service-kit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -207,9 +208,17 @@ describe("the API's data plane answers client mistakes with a 4xx naming the pro
       });
     }
     expect({ controller: controller.received.length, executor: executor.received.length }).toEqual(sent);
-    // Just under the limit (the body's own object is one level) still goes through.
+    // Under the reader's limit but past what the API stores (a vDAG task keeps its request): 400
+    // naming the field and MAX_INPUT_DEPTH.
+    const deep = await post(`/v1/vdags/${encodeURIComponent(VDAG)}/infer`, { data: nested(MAX_INPUT_DEPTH) });
+    expect(deep.status).toBe(400);
+    expect(deep.body.error?.message).toMatch(
+      /^data(\.a)+: nests deeper than 64 levels.*\(MAX_INPUT_DEPTH\)/,
+    );
+    expect({ controller: controller.received.length, executor: executor.received.length }).toEqual(sent);
+    // Just under that limit (the body's own object is one level) still goes through.
     const ok = await post(`/v1/vdags/${encodeURIComponent(VDAG)}/infer`, {
-      data: nested(MAX_JSON_DEPTH - 2),
+      data: nested(MAX_INPUT_DEPTH - 2),
     });
     expect(ok.status).toBe(200);
   });

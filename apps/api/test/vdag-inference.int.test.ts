@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeUpstream } from "./fake-upstream";
 import { useApiServer } from "./harness";
@@ -55,6 +57,47 @@ describe("vDAG tasks", () => {
       expect(task.status).toBe("succeeded");
       expect(Date.parse(task.createdAt)).toBeLessThanOrEqual(arrivedAt as number);
       expect(Date.parse(task.finishedAt as string)).toBeGreaterThanOrEqual(arrivedAt as number);
+    }
+  });
+
+  it("ends a task whose answer the database cannot take as failed, saying why, instead of leaving it running", async () => {
+    // A controller whose answer nests 200 deep: past what the database's JSON reader takes.
+    const deep = JSON.parse(`${'{"a":'.repeat(200)}1${"}".repeat(200)}`) as object;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({ packet: { session_id: "s", seq_no: 0, data: deep, ts: 0 }, outputs: {}, trace: [] }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const uri = "dp-deep:1.0.0-stable";
+    const db = api.database.db;
+    await db.vdag.create({
+      data: { vdagURI: uri, vdagName: "dp-deep", version: "1.0.0", releaseTag: "stable", status: "active" },
+    });
+    await db.vdagController.create({
+      data: {
+        id: "vdc-dpdeepaa",
+        vdagURI: uri,
+        status: "running",
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      },
+    });
+    try {
+      const res = await fetch(`${api.url}/v1/vdags/${encodeURIComponent(uri)}/infer?async=1`, {
+        method: "POST",
+        body: JSON.stringify({ data: { n: 1 } }),
+      });
+      const { taskId } = (await res.json()) as { taskId: string };
+      await expect
+        .poll(async () => (await api.services.vdagInference.get(taskId)).status, { timeout: 10_000 })
+        .toBe("failed");
+      const task = await api.services.vdagInference.get(taskId);
+      expect(task.error).toMatchObject({
+        message: expect.stringMatching(/^the vDAG's answer could not be stored: /),
+      });
+    } finally {
+      server.close();
     }
   });
 });

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { MAX_INPUT_DEPTH } from "@aios/contracts";
 import {
   BodyTooLarge,
   dataPlaneBodyLimit,
   type Logger,
-  MAX_JSON_DEPTH,
   RequestError,
   type RouteParams,
   readJson,
@@ -34,12 +34,13 @@ export type Stage = "request" | "executor" | "controller";
 /**
  * The body as JSON, refused past `AIOS_MAX_BODY_MB` (413, answered before the connection closes),
  * when it is not JSON or nests deeper than 256 levels (400): the shared reader of `@aios/service-kit`;
- * then refused when a string or key holds a NUL or lone surrogate (400 naming the field: `input-guard.ts`).
+ * then refused when a string or key holds a NUL or lone surrogate, or it nests past MAX_INPUT_DEPTH
+ * (64) (400 naming the field: `input-guard.ts`).
  */
 export async function readJsonBody(plane: DataPlane, req: IncomingMessage): Promise<unknown> {
   const body = await readJson(req, dataPlaneBodyLimit(plane.maxBodyMb));
-  // The data plane's depth is every hop's (service-kit's MAX_JSON_DEPTH, checked before parsing).
-  assertStorableInput(body, { root: "(body)", maxDepth: MAX_JSON_DEPTH });
+  // What the API reads it may store (a vDAG task keeps its request): the management plane's depth.
+  assertStorableInput(body, { root: "(body)", maxDepth: MAX_INPUT_DEPTH });
   return body;
 }
 

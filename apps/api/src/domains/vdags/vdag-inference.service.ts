@@ -79,19 +79,33 @@ export function createVdagInference(db: Db, vdags: VdagControllers, log: Logger,
       trace: (Array.isArray(answer.body.trace) ? answer.body.trace : []) as Prisma.InputJsonValue,
       finishedAt: new Date(),
     };
-    await db.task.upsert({
-      where: { id: taskId },
-      create: {
-        id: taskId,
-        kind: TASK_KIND,
-        targetType: "vdag",
-        targetId: vdagURI,
-        input: request as unknown as Prisma.InputJsonValue,
-        createdAt: receivedAt,
-        ...data,
-      },
-      update: data,
-    });
+    const write = (fields: typeof data) =>
+      db.task.upsert({
+        where: { id: taskId },
+        create: {
+          id: taskId,
+          kind: TASK_KIND,
+          targetType: "vdag",
+          targetId: vdagURI,
+          input: request as unknown as Prisma.InputJsonValue,
+          createdAt: receivedAt,
+          ...fields,
+        },
+        update: fields,
+      });
+    try {
+      await write(data);
+    } catch (err) {
+      // An answer the database cannot take (JSON nested past what it reads) still ends its task.
+      const reason = (err as Error).message.trim().split("\n").at(-1) ?? "";
+      await write({
+        status: "failed",
+        result: undefined,
+        error: { message: `the vDAG's answer could not be stored: ${reason}`, stage: "controller" },
+        trace: [],
+        finishedAt: new Date(),
+      });
+    }
   };
 
   return {
