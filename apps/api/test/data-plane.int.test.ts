@@ -212,9 +212,7 @@ describe("the API's data plane answers client mistakes with a 4xx naming the pro
     // naming the field and MAX_INPUT_DEPTH.
     const deep = await post(`/v1/vdags/${encodeURIComponent(VDAG)}/infer`, { data: nested(MAX_INPUT_DEPTH) });
     expect(deep.status).toBe(400);
-    expect(deep.body.error?.message).toMatch(
-      /^data(\.a)+: nests deeper than 64 levels.*\(MAX_INPUT_DEPTH\)/,
-    );
+    expect(deep.body.error?.message).toMatch(/^data(\.a)+: nests deeper than 64 levels.*\(MAX_INPUT_DEPTH\)/);
     expect({ controller: controller.received.length, executor: executor.received.length }).toEqual(sent);
     // Just under that limit (the body's own object is one level) still goes through.
     const ok = await post(`/v1/vdags/${encodeURIComponent(VDAG)}/infer`, {
