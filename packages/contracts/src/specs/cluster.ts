@@ -2,10 +2,7 @@ import { z } from "zod";
 import { ZDnsLabel } from "../ids";
 import { ZPolicyRuleUri } from "../uri";
 import { ZJsonObject, ZNonEmptyName, ZTags } from "./common";
-import { ZNodeSpec } from "./node";
-
-const ZCount = z.number().int().min(0);
-const ZAmount = z.number().min(0);
+import { ZAmount, ZCount, ZNetwork, ZNodeSpec, ZStorage } from "./node";
 
 /** Host name or IP address, no scheme, no path: URLs are built as `http://<publicHostname>:<port>/...`. */
 export const ZPublicHostname = z
@@ -60,14 +57,8 @@ export const ZClusterSpec = z
     /** MB. */
     memory: ZAmount.optional(),
     swap: ZAmount.optional(),
-    storage: z.looseObject({ disks: ZCount.optional(), size: ZAmount.optional() }).optional(),
-    network: z
-      .looseObject({
-        interfaces: ZCount.optional(),
-        txBandwidth: ZAmount.optional(),
-        rxBandwidth: ZAmount.optional(),
-      })
-      .optional(),
+    storage: ZStorage.optional(),
+    network: ZNetwork.optional(),
     config: ZClusterConfig,
     tags: ZTags.optional(),
     clusterMetadata: ZClusterMetadata.optional(),

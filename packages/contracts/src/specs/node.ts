@@ -5,8 +5,16 @@ import { ZJsonObject, ZNonEmptyString, ZTags } from "./common";
 /** Node ids are host or Kubernetes node names: letters, digits, '.', '-', '_'. */
 export const NODE_ID_RE = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/;
 
-const ZCount = z.number().int().min(0);
-const ZAmount = z.number().min(0);
+export const ZCount = z.number().int().min(0);
+export const ZAmount = z.number().min(0);
+/** Disks and their size, of a node or a whole cluster. */
+export const ZStorage = z.looseObject({ disks: ZCount.optional(), size: ZAmount.optional() });
+/** Interfaces and bandwidth, of a node or a whole cluster. */
+export const ZNetwork = z.looseObject({
+  interfaces: ZCount.optional(),
+  txBandwidth: ZAmount.optional(),
+  rxBandwidth: ZAmount.optional(),
+});
 
 export const ZGpuSpec = z.looseObject({
   modelName: ZNonEmptyString,
@@ -45,14 +53,8 @@ export const ZNodeSpec = z.looseObject({
   memory: ZAmount.optional(),
   /** MB. */
   swap: ZAmount.optional(),
-  storage: z.looseObject({ disks: ZCount.optional(), size: ZAmount.optional() }).optional(),
-  network: z
-    .looseObject({
-      interfaces: ZCount.optional(),
-      txBandwidth: ZAmount.optional(),
-      rxBandwidth: ZAmount.optional(),
-    })
-    .optional(),
+  storage: ZStorage.optional(),
+  network: ZNetwork.optional(),
   tags: ZTags.optional(),
   nodeMetadata: ZJsonObject.optional(),
 });
