@@ -6,6 +6,17 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
+// What the heartbeat reads of the GPUs lives beside: its figures change, these facts do not.
+export {
+  type GpuStatus,
+  gpuLoadOf,
+  parseComputeApps,
+  parseGpuStatus,
+  readGpuLoad,
+  readGpuStatus,
+  readHeartbeatGpus,
+} from "./gpu-status";
+
 export interface GpuFact {
   index: number;
   modelName: string;
@@ -154,33 +165,6 @@ export function readNodeLoad(): NodeLoad {
     freeMemoryMb: Math.round(freemem() / 2 ** 20),
     freeStorageMb: Math.round((fs.bavail * fs.bsize) / 2 ** 20),
   };
-}
-
-/** Per-GPU utilisation and memory in use, as metric samples `gpu<i>.utilization` etc. */
-export async function readGpuLoad(binary = "nvidia-smi"): Promise<Record<string, number>> {
-  try {
-    const { stdout } = await run(
-      binary,
-      ["--query-gpu=index,utilization.gpu,memory.used,memory.total", "--format=csv,noheader,nounits"],
-      { timeout: 10_000 },
-    );
-    return parseGpuLoad(stdout);
-  } catch {
-    return {};
-  }
-}
-
-export function parseGpuLoad(csv: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const line of csv.split("\n")) {
-    const [index, util, used, total] = line.split(",").map((s) => Number(s.trim()));
-    if (!Number.isInteger(index) || [util, used, total].some((n) => n === undefined || !Number.isFinite(n)))
-      continue;
-    out[`gpu${index}.utilization`] = util as number;
-    out[`gpu${index}.memoryUsedMb`] = used as number;
-    out[`gpu${index}.memoryFreeMb`] = (total as number) - (used as number);
-  }
-  return out;
 }
 
 /** GPUs from nvidia-smi when it is installed; none otherwise. */

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { nodeIdFromHostname } from "../src/env";
 import {
+  gpuLoadOf,
   mountedDisks,
-  parseGpuLoad,
+  parseGpuStatus,
   parseMounts,
   parseNvidiaSmi,
   readBlockDisks,
@@ -31,7 +32,8 @@ describe("node facts", () => {
   });
 
   it("reads GPU utilisation and memory for the node metrics", () => {
-    expect(parseGpuLoad("0, 87, 30000, 81920\n1, [N/A], 0, 81920\n")).toEqual({
+    const gpus = parseGpuStatus("0, GPU-a, 87, 30000, 81920\n1, GPU-b, [N/A], 0, 81920\n");
+    expect(gpuLoadOf(gpus)).toEqual({
       "gpu0.utilization": 87,
       "gpu0.memoryUsedMb": 30000,
       "gpu0.memoryFreeMb": 51920,

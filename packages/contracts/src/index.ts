@@ -5,6 +5,7 @@ export * from "./envelope";
 export * from "./errors";
 export * from "./filter";
 export * from "./filter-match";
+export * from "./gpu-status";
 export * from "./graph-order";
 export * from "./ids";
 export * from "./input-safety";
