@@ -102,7 +102,7 @@ describe("Parser", () => {
     expect(added).toMatchObject({ action: "addNode", target: "gpu-node-1", created: true });
     const stored = await api.caller().nodes.get({ id: "gpu-node-1" });
     expect(stored).toMatchObject({ clusterId: "local", vcpus: 32, memoryMb: 131072 });
-    expect(stored.gpus).toEqual([
+    expect(stored.gpus).toMatchObject([
       { index: 0, modelName: "NVIDIA L4", memoryMb: 24576 },
       { index: 1, modelName: "NVIDIA L4", memoryMb: 24576 },
     ]);

@@ -214,6 +214,11 @@ describe("registries over row views", () => {
         index: 1,
         modelName: "NVIDIA A100",
         memoryMb: 81920,
+        // No heartbeat has reported its figures.
+        utilizationPct: null,
+        memoryUsedMb: null,
+        processes: [],
+        statusAt: null,
       },
     ]);
     expect((await c.gpus.list()).map((g) => g.key)).toEqual(["rs-n1/0", "rs-n1/1", "rs-n2/0"]);

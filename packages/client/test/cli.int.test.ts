@@ -170,7 +170,8 @@ body:
     const table = captureIo(api.url);
     expect(await main(["get", "gpu", "cli-yaml-n1/0"], table.io)).toBe(0);
     expect(table.out.join("\n")).toMatch(
-      /^KEY\s+CLUSTER\s+NODE\s+MODEL\s+MEMORY MB\ncli-yaml-n1\/0\s+cli-yaml\s+cli-yaml-n1\s+NVIDIA T4\s+15360$/,
+      // No heartbeat has reported the GPU's figures yet.
+      /^KEY\s+CLUSTER\s+NODE\s+MODEL\s+MEMORY MB\s+UTIL %\s+USED MB\s+PROCESSES\ncli-yaml-n1\/0\s+cli-yaml\s+cli-yaml-n1\s+NVIDIA T4\s+15360\s+-\s+-\s+0$/,
     );
   });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZGpuProcess } from "./gpu-status";
 import { ZComponentMode } from "./specs/component";
 import { ZPolicyKind } from "./specs/policy";
 
@@ -24,7 +25,20 @@ export const ZClusterRecord = z.object({
 });
 export type TClusterRecord = z.infer<typeof ZClusterRecord>;
 
-export const ZGpuRecord = z.object({ index: z.number().int(), modelName: z.string(), memoryMb: z.number() });
+/**
+ * A GPU of a node: what the agent registered (model, memory) and the latest figures its heartbeats
+ * read from nvidia-smi (null until the first one, or when the driver does not report them).
+ */
+export const ZGpuRecord = z.object({
+  index: z.number().int(),
+  modelName: z.string(),
+  memoryMb: z.number(),
+  utilizationPct: z.number().nullable(),
+  memoryUsedMb: z.number().nullable(),
+  processes: z.array(ZGpuProcess),
+  /** When a heartbeat last reported this GPU's figures. */
+  statusAt: ZIsoDate.nullable(),
+});
 export type TGpuRecord = z.infer<typeof ZGpuRecord>;
 
 export const ZNodeRecord = z.object({

@@ -70,6 +70,9 @@ const KINDS: Record<string, KindView> = {
     NODE: (r) => r.nodeId,
     MODEL: (r) => r.modelName,
     "MEMORY MB": (r) => r.memoryMb,
+    "UTIL %": (r) => r.utilizationPct,
+    "USED MB": (r) => r.memoryUsedMb,
+    PROCESSES: (r) => count(r, "processes"),
   }),
   components: registry((api) => api.components, "componentURI", {
     URI: (r) => r.componentURI,

@@ -133,6 +133,7 @@ export function createAgentService(deps: {
           })),
         });
       }
+      if (input.gpus) await nodes.recordGpuStatus(input.nodeId, input.gpus, now);
       // A node the API does not know (e.g. removed meanwhile) makes the agent register again.
       return { known: updated.count > 0 };
     },

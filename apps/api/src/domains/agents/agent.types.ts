@@ -1,4 +1,4 @@
-import { ZDnsLabel } from "@aios/contracts";
+import { ZDnsLabel, ZGpuStatusList } from "@aios/contracts";
 import { z } from "zod";
 
 export const ZAgentRegistration = z.object({
@@ -30,5 +30,7 @@ export const ZAgentHeartbeat = z.object({
   clusterId: ZDnsLabel,
   nodeId: ZDnsLabel,
   load: z.record(z.string(), z.number()).optional(),
+  /** Each GPU's figures and processes as nvidia-smi showed them (the agent's `readHeartbeatGpus`). */
+  gpus: ZGpuStatusList.optional(),
 });
 export type TAgentHeartbeat = z.infer<typeof ZAgentHeartbeat>;

@@ -3,6 +3,7 @@ import type { Db } from "@aios/db";
 import { splitKey } from "../blocks/instance.registry";
 import type { RowView } from "../registry/row-search";
 import { rowRegistry } from "../registry/row-search";
+import { toGpuRecord } from "./gpu-status";
 
 /** Every node's GPUs, keyed `<nodeId>/<index>`; filterable by the node's cluster too. */
 export const GPU_VIEW: RowView = {
@@ -18,6 +19,8 @@ export const GPU_VIEW: RowView = {
     index: { sql: `t."index"` },
     modelName: { sql: `t."model_name"` },
     memoryMb: { sql: `t."memory_mb"` },
+    utilizationPct: { sql: `t."utilization_pct"` },
+    memoryUsedMb: { sql: `t."memory_used_mb"` },
   },
 };
 
@@ -37,9 +40,7 @@ export const createGpuRegistry = (db: Db) =>
         key: `${row.nodeId}/${row.index}`,
         nodeId: row.nodeId,
         clusterId: row.node.clusterId,
-        index: row.index,
-        modelName: row.modelName,
-        memoryMb: row.memoryMb,
+        ...toGpuRecord(row),
       };
       return { key: record.key, record };
     });

@@ -1,4 +1,4 @@
-import type { TAddNodeSpec, TFilterQuery, TNodeRecord } from "@aios/contracts";
+import type { TAddNodeSpec, TFilterQuery, TGpuStatus, TNodeRecord } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import type { Principal } from "../../auth/principal";
 import { ConflictError, NotFoundError } from "../../errors";
@@ -6,6 +6,7 @@ import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterData, clusterMetrics } from "../gateway/pre-check-inputs";
 import { asObject, iso, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
+import { recordGpuStatus, toGpuRecord } from "./gpu-status";
 import { nodeColumns } from "./node.columns";
 
 const withGpus = { include: { gpus: { orderBy: { index: "asc" } } } } as const;
@@ -19,7 +20,7 @@ export function toNodeRecord(row: NodeRow): TNodeRecord {
     vcpus: row.vcpus,
     memoryMb: row.memoryMb,
     storageMb: row.storageMb,
-    gpus: row.gpus.map((g) => ({ index: g.index, modelName: g.modelName, memoryMb: g.memoryMb })),
+    gpus: row.gpus.map(toGpuRecord),
     tags: row.tags,
     doc: asObject(row.doc),
     lastSeenAt: iso(row.lastSeenAt),
@@ -61,6 +62,11 @@ export function createNodeService(db: Db, preChecks: PreCheckService) {
         take: 20_000,
       });
       return rows.map((r) => ({ entity: r.entityId, name: r.name, value: r.value, ts: r.ts.toISOString() }));
+    },
+
+    /** A heartbeat's GPU figures: samples of the node, the latest figures and processes on its GPUs. */
+    async recordGpuStatus(nodeId: string, gpus: readonly TGpuStatus[], at: Date) {
+      await recordGpuStatus(db, nodeId, gpus, at);
     },
 
     async search(filter: TFilterQuery, page: PageInput = {}) {
