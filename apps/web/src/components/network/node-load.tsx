@@ -9,12 +9,14 @@ import { QueryView } from "@/components/ui/query-view";
 import { nodeLoadCharts } from "@/lib/charts/node-load";
 import type { MetricSample } from "@/lib/charts/series";
 import { useTRPC } from "@/trpc/react";
+import { NodeGpus } from "./node-gpus";
 
 const WINDOW_MINUTES = 15;
 
 /**
  * Load of one node over the last 15 minutes (`nodes.metricSeries`, every 5 s) from its agent's
- * heartbeats: CPU load averages, memory in use and, on GPU nodes, GPU utilisation.
+ * heartbeats: CPU load averages, memory in use and, on GPU nodes, GPU utilisation; then each GPU's
+ * utilisation, memory in use and processes.
  */
 export function NodeLoad({ node }: { node: TNodeRecord }) {
   const trpc = useTRPC();
@@ -26,7 +28,12 @@ export function NodeLoad({ node }: { node: TNodeRecord }) {
   );
   return (
     <QueryView query={series} skeleton={<ChartsSkeleton count={2} />}>
-      {(samples) => <NodeCharts samples={samples} node={node} />}
+      {(samples) => (
+        <>
+          <NodeCharts samples={samples} node={node} />
+          <NodeGpus gpus={node.gpus} samples={samples} />
+        </>
+      )}
     </QueryView>
   );
 }

@@ -1,3 +1,4 @@
+import { gpuFigureOf } from "./gpu-charts";
 import { alignSamples, type ChartData, type MetricSample, mapValues } from "./series";
 
 /** One chart of a node's load: what `NodeLoad` draws for it. */
@@ -8,10 +9,8 @@ export interface LoadChart {
   data: ChartData;
 }
 
-const GPU_UTILISATION = /^gpu(\d+)\.utilization$/;
-
 /**
- * A node's heartbeat samples (`load1m`, `load15m`, `freeMemoryMb`, `gpu<i>.utilization`, … from its
+ * A node's heartbeat samples (`load1m`, `load15m`, `freeMemoryMb`, `gpu.<i>.utilization`, … from its
  * agent) as charts: CPU load averages, memory in use (% of the node's `memoryMb`) and, when the
  * node reports GPUs, each GPU's utilisation.
  */
@@ -28,8 +27,8 @@ export function nodeLoadCharts(samples: readonly MetricSample[], memoryMb: numbe
     charts.push({ id: "memory", title: "Memory in use", unit: "%", data: used });
   }
   const gpu = alignSamples(samples, (s) => {
-    const m = GPU_UTILISATION.exec(s.name);
-    return m ? `GPU ${m[1]}` : null;
+    const f = gpuFigureOf(s.name);
+    return f?.figure === "utilization" ? `GPU ${f.index}` : null;
   });
   if (gpu.series.length > 0) charts.push({ id: "gpu", title: "GPU utilisation", unit: "%", data: gpu });
   return charts;
