@@ -3,7 +3,9 @@ import { join, resolve } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { QueueBackend } from "@aios/queue";
 import { beaconIntervalMs, type Logger, startAliveBeacon } from "@aios/service-kit";
+import { clusterQueueName, nodeQueueName } from "@aios/contracts";
 import { createBlockSupervisor } from "./blocks/supervisor";
+import { createClusterDuties, type DutyStop } from "./cluster-duties";
 import { createProcessDriver } from "./drivers/process-driver";
 import { setUpWorkloads } from "./drivers/workload-setup";
 import type { TAgentEnv } from "./env";
@@ -19,7 +21,7 @@ import { functionReconcileHandler } from "./jobs/function-reconcile";
 import { policyRunHandler } from "./jobs/policy-run";
 import { vdagControlHandler } from "./jobs/vdag-control";
 import { vdagReconcileHandler } from "./jobs/vdag-reconcile";
-import { readGpuLoad, readNodeFacts, readNodeLoad } from "./node-facts";
+import { readHeartbeatGpus, readNodeFacts, readNodeLoad } from "./node-facts";
 import { startStabilityChecker } from "./stability/checker";
 import { createVdagSupervisor } from "./vdags/supervisor";
 import { startClusterWorker } from "./worker";
@@ -36,8 +38,10 @@ export interface RunningAgent {
 }
 
 /**
- * A cluster agent: registers its cluster and node with real facts, heartbeats, and consumes its
- * cluster's queue. It talks to the API only; it never connects to the database. Its stop is
+ * A node agent: registers its node (and its cluster, if new) with real facts, heartbeats, runs
+ * what the placement put on its node (its node's queue), and while it holds the cluster's duties
+ * (one agent of the cluster at a time) the cluster's queue, functions, vDAG controllers and
+ * stability checker. It talks to the API only; it never connects to the database. Its stop is
  * registered before it starts anything, so a stop during the first reconciliation leaves nothing.
  */
 export function createAgent(deps: {
@@ -57,25 +61,25 @@ export function createAgent(deps: {
   const abort = new AbortController();
   const timers: NodeJS.Timeout[] = [];
   let starting: Promise<void> | null = null;
-  let worker: { close(): Promise<void> } | null = null;
-  let stability: { stop(): void } | null = null;
+  let nodeWorker: { close(): Promise<void> } | null = null;
 
   const limits = { cpuTimeMs: env.AIOS_POLICY_CPU_MS, memoryMb: env.AIOS_POLICY_MEMORY_MB };
   const guard = { aliveFile, orphanGraceSeconds: env.AIOS_ORPHAN_GRACE_SECONDS };
   const repoRoot = resolve(import.meta.dirname, "../../..");
   // Who runs user code, where it may write, and what the runtimes get of the agent's settings.
   const workloads = setUpWorkloads(env, log, repoRoot);
-  const functions = createFunctionSupervisor({
-    api,
-    log,
-    publicHostname: env.AIOS_PUBLIC_HOSTNAME,
-    bindHost: env.AIOS_BIND_HOST,
-    limits,
-    guard,
-    maxBodyMb: env.AIOS_MAX_BODY_MB,
-    workloads: workloads.identity,
-    logsDir: join(stateDir, "logs"),
-  });
+  const newFunctions = () =>
+    createFunctionSupervisor({
+      api,
+      log,
+      publicHostname: env.AIOS_PUBLIC_HOSTNAME,
+      bindHost: env.AIOS_BIND_HOST,
+      limits,
+      guard,
+      maxBodyMb: env.AIOS_MAX_BODY_MB,
+      workloads: workloads.identity,
+      logsDir: join(stateDir, "logs"),
+    });
   const driver = createProcessDriver({
     repoRoot,
     stateDir,
@@ -95,7 +99,55 @@ export function createAgent(deps: {
     metricsIntervalMs: env.AIOS_METRICS_SECONDS * 1000,
     systemsDir: join(workloads.identity.dir, "systems"),
   });
-  const vdags = createVdagSupervisor({ api, driver, log });
+  // The cluster's duties, while this agent holds them (cluster-duties.ts): a fresh set each term.
+  let functions: ReturnType<typeof createFunctionSupervisor> | null = null;
+  let vdags: ReturnType<typeof createVdagSupervisor> | null = null;
+
+  /** Takes up the cluster's duties: functions, vDAG controllers, the stability checker, the cluster queue. */
+  const beginDuties = async () => {
+    const f = newFunctions();
+    const v = createVdagSupervisor({ api, driver, log });
+    functions = f;
+    vdags = v;
+    // Desired state lives in the API: after a restart or a handover, the functions and
+    // controllers of this cluster come back, and nothing is started twice.
+    await retry(log, abort.signal, "function reconciliation", () => f.reconcileAll(clusterId));
+    await retry(log, abort.signal, "vDAG controller reconciliation", () => v.reconcileAll(clusterId));
+    const checker = startStabilityChecker({
+      api,
+      clusterId,
+      log,
+      limits,
+      sandbox: workloads.policySandbox,
+      intervalMs: env.AIOS_STABILITY_SECONDS ? env.AIOS_STABILITY_SECONDS * 1000 : undefined,
+    });
+    const worker = startClusterWorker({
+      queues,
+      queueName: clusterQueueName(clusterId),
+      clusterId,
+      log,
+      handlers: {
+        "cluster.ping": clusterPingHandler(env.nodeId),
+        "policy.run": policyRunHandler(api, limits, workloads.policySandbox),
+        "function.reconcile": functionReconcileHandler(f),
+        "cluster.mgmt": clusterMgmtHandler(checker),
+        "vdag.reconcile": vdagReconcileHandler(v),
+        "vdag.control": vdagControlHandler(v),
+        "function.management": functionManagementHandler(f),
+      },
+    });
+    return async (how: DutyStop) => {
+      await worker.close();
+      checker.stop();
+      functions = null;
+      vdags = null;
+      await f.stopAll();
+      // Handed over: the next holder runs the controllers. Exiting: the next start adopts them.
+      if (how === "handover" || env.AIOS_STOP_WORKLOADS_ON_EXIT) await v.stopAll();
+      else v.detach();
+    };
+  };
+  const duties = createClusterDuties({ api, clusterId, nodeId: env.nodeId, log, begin: beginDuties });
 
   const start = async () => {
     const facts = await readNodeFacts();
@@ -112,70 +164,55 @@ export function createAgent(deps: {
       memoryMb: facts.memoryMb,
       gpus: facts.gpus.length,
     });
-    // Desired state lives in the API: after a restart, the functions and blocks of this cluster come
-    // back, and nothing is started twice.
-    await retry(log, abort.signal, "function reconciliation", () => functions.reconcileAll(clusterId));
+    // What is placed on this node: after a restart its workloads are adopted, nothing starts twice.
     await retry(log, abort.signal, "block reconciliation", () => blocks.reconcileAll(clusterId));
-    await retry(log, abort.signal, "vDAG controller reconciliation", () => vdags.reconcileAll(clusterId));
     if (abort.signal.aborted) return;
-    // The cluster's stability checker (config.stabilityChecker), run with the agent's policy limits.
-    const checker = startStabilityChecker({
-      api,
-      clusterId,
-      log,
-      limits,
-      sandbox: workloads.policySandbox,
-      intervalMs: env.AIOS_STABILITY_SECONDS ? env.AIOS_STABILITY_SECONDS * 1000 : undefined,
-    });
-    stability = checker;
-    worker = startClusterWorker({
+    nodeWorker = startClusterWorker({
       queues,
+      queueName: nodeQueueName(clusterId, env.nodeId),
       clusterId,
       log,
       handlers: {
-        "cluster.ping": clusterPingHandler(env.nodeId),
-        "policy.run": policyRunHandler(api, limits, workloads.policySandbox),
-        "function.reconcile": functionReconcileHandler(functions),
         "block.reconcile": blockReconcileHandler(blocks),
         "block.logs": blockLogsHandler(blocks),
         "block.mgmt": blockMgmtHandler(blocks),
-        "cluster.mgmt": clusterMgmtHandler(checker),
         "block.parameters": blockParametersHandler(blocks),
         "instance.remove": instanceRemoveHandler(blocks),
-        "vdag.reconcile": vdagReconcileHandler(vdags),
-        "vdag.control": vdagControlHandler(vdags),
-        "function.management": functionManagementHandler(functions),
       },
     });
+    await duties.renew();
     timers.push(...startLoops(facts));
   };
 
-  /** Heartbeats, the periodic resync and the watch over each block's and controller's processes. */
+  /** Heartbeats (with the duty lease), the periodic resync and the watch over the workloads. */
   const startLoops = (facts: Awaited<ReturnType<typeof readNodeFacts>>): NodeJS.Timeout[] => {
     const beat = async () => {
       try {
-        const load = { ...readNodeLoad(), ...(facts.gpus.length > 0 ? await readGpuLoad() : {}) };
-        await api.agents.heartbeat.mutate({ clusterId, nodeId: env.nodeId, load });
+        // Per-GPU utilisation, memory used and processes, as nvidia-smi reports them now.
+        const gpus = facts.gpus.length > 0 ? await readHeartbeatGpus() : [];
+        await api.agents.heartbeat.mutate({ clusterId, nodeId: env.nodeId, load: readNodeLoad(), gpus });
       } catch (err) {
         log.warn("heartbeat failed", { err: (err as Error).message });
       }
+      if (!abort.signal.aborted) await duties.renew();
     };
     // A lost queue entry heals itself: the desired state is re-read periodically.
     const resync = () => {
-      functions
-        .reconcileAll(clusterId)
-        .catch((err: Error) => log.warn("function resync failed", { err: err.message }));
       blocks
         .reconcileAll(clusterId)
         .catch((err: Error) => log.warn("block resync failed", { err: err.message }));
+      functions
+        ?.reconcileAll(clusterId)
+        .catch((err: Error) => log.warn("function resync failed", { err: err.message }));
       vdags
-        .reconcileAll(clusterId)
+        ?.reconcileAll(clusterId)
         .catch((err: Error) => log.warn("vDAG controller resync failed", { err: err.message }));
     };
     // Watch each block's processes: crashes, the executor's scale and replace requests, status.
     const watch = () => {
       for (const id of blocks.hostedIds()) void blocks.tick(id);
-      for (const id of vdags.hostedIds()) void vdags.tick(id);
+      const v = vdags;
+      for (const id of v?.hostedIds() ?? []) void v?.tick(id);
     };
     return [
       setInterval(beat, env.AIOS_HEARTBEAT_SECONDS * 1000),
@@ -196,17 +233,14 @@ export function createAgent(deps: {
       // after the sweep below.
       driver.close();
       for (const timer of timers) clearInterval(timer);
-      await worker?.close();
-      stability?.stop();
+      await nodeWorker?.close();
+      // The duties stop with their work; released at once only when nothing is left to adopt.
+      await duties.close(env.AIOS_STOP_WORKLOADS_ON_EXIT);
       workloads.policySandbox.stop();
       // The supervisors refuse new work from here on and wait for work under way, so a process
       // that the first reconciliation is starting right now is stopped with the rest.
-      await functions.stopAll();
-      if (env.AIOS_STOP_WORKLOADS_ON_EXIT) await Promise.all([blocks.stopAll(), vdags.stopAll()]);
-      else {
-        blocks.detach();
-        vdags.detach();
-      }
+      if (env.AIOS_STOP_WORKLOADS_ON_EXIT) await blocks.stopAll();
+      else blocks.detach();
       await starting?.catch(() => undefined);
       // Stopped deliberately with the workloads gone: nothing is left to guard. Detached ones keep
       // the file, so the next agent within the grace finds them running.

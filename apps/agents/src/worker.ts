@@ -1,18 +1,22 @@
-import { clusterQueueName, fieldIssues, issuesLine, ZClusterJob } from "@aios/contracts";
+import { fieldIssues, issuesLine, ZClusterJob } from "@aios/contracts";
 import type { QueueBackend, WorkerHandle } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
 import { UnrecoverableError } from "bullmq";
 import { createJobDispatcher, type JobHandlers } from "./jobs/registry";
 
-/** Consumes the cluster's queue `cluster.<id>`: validates each payload, then dispatches it by type. */
+/**
+ * Consumes one of the agent's queues (its cluster's `cluster.<id>` while it holds the duties, its
+ * node's always): validates each payload, then dispatches it by type.
+ */
 export function startClusterWorker(opts: {
   queues: QueueBackend;
+  queueName: string;
   clusterId: string;
   handlers: JobHandlers;
   log: Logger;
 }): WorkerHandle {
   const dispatch = createJobDispatcher(opts.handlers);
-  const worker = opts.queues.worker(clusterQueueName(opts.clusterId), async (job) => {
+  const worker = opts.queues.worker(opts.queueName, async (job) => {
     const parsed = ZClusterJob.safeParse(job.data);
     if (!parsed.success) {
       // A malformed payload will not get better by retrying.

@@ -18,6 +18,11 @@ export const ZApiEnv = z
     AIOS_AUTH: z.enum(["open", "token"]).default("open"),
     AIOS_AGENT_STALE_SECONDS: z.coerce.number().int().positive().default(30),
     /**
+     * A node whose agent was silent this long is lost: it is marked, its instances are placed again on
+     * the cluster's other nodes and its executors move; when it comes back it stops what it ran.
+     */
+    AIOS_NODE_LOST_SECONDS: z.coerce.number().positive().default(30),
+    /**
      * The largest request body the data plane (`/v1/...`) reads, in MiB; larger ones get a 413. The
      * one setting of every hop: the agent passes its own to the executors, controllers and instances.
      */

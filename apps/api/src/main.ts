@@ -22,10 +22,14 @@ const services = createServices({
   config: {
     auth: env.AIOS_AUTH,
     agentStaleSeconds: env.AIOS_AGENT_STALE_SECONDS,
+    nodeLostSeconds: env.AIOS_NODE_LOST_SECONDS,
     policyLimits: policyLimitsOf(env),
     rateLimits: rateLimitConfigOf(env),
   },
 });
+// Lost nodes: their instances are placed again on the cluster's other nodes.
+const liveness = services.nodeLiveness.start();
+shutdown.add("node liveness", () => liveness.stop());
 const server = createApiServer({
   services,
   log,

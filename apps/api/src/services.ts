@@ -5,11 +5,15 @@ import type { Logger } from "@aios/service-kit";
 import type { AuthMode } from "./auth/resolve-principal";
 import { createAgentService } from "./domains/agents/agent.service";
 import { createAllocatorService } from "./domains/allocator/allocator.service";
+import { createPlacementService, DEFAULT_NODE_LOST_SECONDS } from "./domains/allocator/placement.service";
 import { createAuditEventRegistry } from "./domains/audit/audit.registry";
 import { createAuditService } from "./domains/audit/audit.service";
 import { createBlockService } from "./domains/blocks/block.service";
 import { createBlockAgentLoop } from "./domains/blocks/block-agent-loop.service";
 import { createBlockLifecycle } from "./domains/blocks/block-lifecycle.service";
+import { createBlockPlacement } from "./domains/blocks/block-placement.service";
+import { createNodeLiveness } from "./domains/nodes/node-liveness.service";
+import { createClusterDuty } from "./domains/clusters/cluster-duty.service";
 import { createBlockMetrics } from "./domains/blocks/block-metrics.service";
 import { createInstanceRegistry } from "./domains/blocks/instance.registry";
 import { createClusterService } from "./domains/clusters/cluster.service";
@@ -47,6 +51,8 @@ export interface ServiceConfig {
   policyLimits?: { cpuTimeMs?: number; memoryMb?: number };
   /** Per-key rate limits of data-plane invokes and dry runs; none unless given. */
   rateLimits?: Partial<RateLimitConfig>;
+  /** A node silent for this long is lost: its instances are placed again elsewhere (AIOS_NODE_LOST_SECONDS). */
+  nodeLostSeconds?: number;
 }
 
 /** Wires the services once per process; tests build their own with a database of their own. */
@@ -71,10 +77,17 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     db,
     executePolicy: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
   });
-  const blocks = createBlockService(db, clusterQueues, preChecks, allocator, blockEvents);
-  const blockLifecycle = createBlockLifecycle(db, clusterQueues, preChecks, blockEvents);
+  // Placement inside a cluster: each instance's node and GPUs, each executor's node.
+  const placement = createPlacementService({
+    db,
+    executePolicy: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
+    nodeLostSeconds: config.nodeLostSeconds ?? DEFAULT_NODE_LOST_SECONDS,
+  });
+  const blockPlacement = createBlockPlacement(db, placement, clusterQueues);
+  const blocks = createBlockService(db, blockPlacement, preChecks, allocator, blockEvents);
+  const blockLifecycle = createBlockLifecycle(db, clusterQueues, preChecks, blockPlacement, blockEvents);
   const clusterStability = createClusterStability({ db, queues: clusterQueues, preChecks });
-  const blockAgentLoop = createBlockAgentLoop(db, blockEvents);
+  const blockAgentLoop = createBlockAgentLoop(db, blockEvents, blockPlacement);
   // Status changes of vDAGs, from their creation (assigned) to active, unhealthy or removed (vdags.onStatus).
   const vdagEvents = new EventEmitter();
   const vdags = createVdagService({
@@ -106,6 +119,15 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     blocks,
     blockLifecycle,
     blockAgentLoop,
+    placement,
+    blockPlacement,
+    clusterDuty: createClusterDuty({ db, leaseSeconds: config.nodeLostSeconds ?? DEFAULT_NODE_LOST_SECONDS }),
+    nodeLiveness: createNodeLiveness({
+      db,
+      placement: blockPlacement,
+      nodeLostSeconds: config.nodeLostSeconds ?? DEFAULT_NODE_LOST_SECONDS,
+      log: deps.log,
+    }),
     blockMetrics: createBlockMetrics(db),
     vdags,
     vdagControllers,

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { clusterQueueName } from "@aios/contracts";
+import { nodeQueueName } from "@aios/contracts";
 import { loadSpecFile } from "@aios/contracts/files";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, doc, rejection, useApi } from "./harness";
+import { ADMIN, doc, rejection, reportPlaced, useApi } from "./harness";
 
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
 const json = (f: string) => JSON.parse(readFileSync(resolve(examples, f), "utf8")) as unknown;
@@ -12,6 +12,9 @@ describe("block lifecycle in the API", () => {
   const api = useApi();
   const clusterId = `bl-${Date.now().toString(36)}`;
   const agent = { role: "agent" as const, scope: clusterId, tokenId: null };
+  const nodeId = `${clusterId}-n1`;
+  const revisionOf = async (id: string) =>
+    ((await api.caller().blocks.get({ id })).doc.runtime as { revision: number }).revision;
 
   beforeAll(async () => {
     for (const document of json("components.json") as unknown[])
@@ -41,10 +44,13 @@ describe("block lifecycle in the API", () => {
     await api.caller().parser.applySpec({ document: block });
   });
 
-  it("queues a reconcile job on the block's cluster when it is created", async () => {
-    const queue = api.queues.queue(clusterQueueName(clusterId));
-    const job = await queue.getJob("block.reconcile__echo-a__1");
-    expect(job?.data).toEqual({ type: "block.reconcile", blockId: "echo-a", revision: 1 });
+  it("places the block's executor and instance on a live node and tells that node's agent", async () => {
+    const instances = await api.caller().blocks.instances({ id: "echo-a" });
+    expect(instances).toEqual([expect.objectContaining({ nodeId, status: "placed", gpus: [] })]);
+    const revision = await revisionOf("echo-a");
+    const queue = api.queues.queue(nodeQueueName(clusterId, nodeId));
+    const job = await queue.getJob(`block.reconcile__echo-a__${revision}`);
+    expect(job?.data).toEqual({ type: "block.reconcile", blockId: "echo-a", revision });
     const block = await api.caller().blocks.get({ id: "echo-a" });
     expect(block).toMatchObject({
       status: "pending",
@@ -53,49 +59,49 @@ describe("block lifecycle in the API", () => {
     });
   });
 
-  it("gives the agent the desired state with the runtime policies' code", async () => {
-    const desired = await api.caller(agent).agents.work.desiredBlock({ blockId: "echo-a" });
+  it("gives the node's agent the desired state with the runtime policies' code and its placement", async () => {
+    const desired = await api.caller(agent).agents.work.desiredBlock({ blockId: "echo-a", nodeId });
     expect(desired).toMatchObject({
       exists: true,
       entry: "examples/components/echo/index.ts",
       desiredInstances: 1,
+      executorHere: true,
     });
     if (!desired.exists) throw new Error("unreachable");
+    expect(desired.instances).toHaveLength(1);
     expect(desired.policies.loadBalancer?.code).toContain('kind: "loadBalancer"');
+    const elsewhere = await api
+      .caller(agent)
+      .agents.work.desiredBlock({ blockId: "echo-a", nodeId: "other" });
+    expect(elsewhere).toMatchObject({ exists: true, executorHere: false, instances: [] });
     const other = { role: "agent" as const, scope: "elsewhere", tokenId: null };
-    expect((await rejection(api.caller(other).agents.work.desiredBlock({ blockId: "echo-a" }))).code).toBe(
-      "FORBIDDEN",
-    );
+    expect(
+      (await rejection(api.caller(other).agents.work.desiredBlock({ blockId: "echo-a", nodeId }))).code,
+    ).toBe("FORBIDDEN");
   });
 
   it("moves status with the agent's reports, each with a reason, and keeps instances", async () => {
-    const report = (instances: Array<{ id: string; status: "starting" | "healthy" | "unhealthy" }>) =>
-      api.caller(agent).agents.work.reportBlock({
-        blockId: "echo-a",
-        executorEndpoint: "http://127.0.0.1:1",
-        instances: instances.map((i) => ({
-          ...i,
-          endpoint: "http://127.0.0.1:2",
-          nodeId: `${clusterId}-n1`,
-          gpus: [],
-        })),
-      });
-    expect(await report([{ id: "in-aaaa", status: "starting" }])).toEqual({
+    expect(await reportPlaced(api.caller(agent), "echo-a", nodeId)).toEqual({
       status: "deploying",
       reason: "starting 1 instance(s)",
     });
-    expect(await report([{ id: "in-aaaa", status: "healthy" }])).toEqual({
+    expect(await reportPlaced(api.caller(agent), "echo-a", nodeId, { health: "healthy" })).toEqual({
       status: "running",
       reason: "1 of 1 instance(s) healthy",
     });
     const instances = await api.caller().blocks.instances({ id: "echo-a" });
-    expect(instances.map((i) => [i.id, i.status])).toEqual([["in-aaaa", "healthy"]]);
+    expect(instances.map((i) => i.status)).toEqual(["healthy"]);
     await api.caller().blocks.scale({ id: "echo-a", instances: 2 });
+    const [first] = instances;
     expect(
-      await report([
-        { id: "in-aaaa", status: "healthy" },
-        { id: "in-bbbb", status: "unhealthy" },
-      ]),
+      await reportPlaced(api.caller(agent), "echo-a", nodeId, {
+        health: Object.fromEntries(
+          (await api.caller().blocks.instances({ id: "echo-a" })).map((i) => [
+            i.id,
+            i.id === first?.id ? "healthy" : "unhealthy",
+          ]),
+        ),
+      }),
     ).toEqual({
       status: "degraded",
       reason: "1 of 2 instance(s) healthy",
@@ -105,6 +111,21 @@ describe("block lifecycle in the API", () => {
       (h) => h.status,
     );
     expect(history).toEqual(["deploying", "running", "degraded"]);
+  });
+
+  it("does not take an instance the placement does not know (a returning node's stale one)", async () => {
+    const before = await api.caller().blocks.instances({ id: "echo-a" });
+    await api.caller(agent).agents.work.reportBlock({
+      blockId: "echo-a",
+      nodeId,
+      executorEndpoint: "http://127.0.0.1:1",
+      instances: [
+        ...before.map((i) => ({ id: i.id, endpoint: i.endpoint })),
+        { id: "in-zzzz", endpoint: "http://127.0.0.1:3" },
+      ],
+    });
+    const after = await api.caller().blocks.instances({ id: "echo-a" });
+    expect(after.map((i) => i.id).sort()).toEqual(before.map((i) => i.id).sort());
   });
 
   it("keeps scaling within minInstances..maxInstances, naming the field", async () => {
@@ -117,20 +138,15 @@ describe("block lifecycle in the API", () => {
   });
 
   it("never lets an agent's report undo a command given at the same moment", async () => {
-    const report = () =>
-      api.caller(agent).agents.work.reportBlock({
-        blockId: "echo-a",
-        executorEndpoint: "http://127.0.0.1:1",
-        instances: [
-          { id: "in-aaaa", status: "healthy", endpoint: "http://127.0.0.1:2", nodeId: null, gpus: [] },
-        ],
-      });
-    const revision = async () =>
-      ((await api.caller().blocks.get({ id: "echo-a" })).doc.runtime as { revision: number }).revision;
-    const first = await revision();
+    const report = () => reportPlaced(api.caller(agent), "echo-a", nodeId, { health: "healthy" });
+    const first = await revisionOf("echo-a");
     for (const [round, instances] of [1, 2, 3, 1, 2, 3, 1, 2].entries()) {
       await Promise.all([report(), api.caller().blocks.scale({ id: "echo-a", instances }), report()]);
-      expect(await revision()).toBe(first + round + 1);
+      expect(await revisionOf("echo-a")).toBe(first + round + 1);
+      const live = (await api.caller().blocks.instances({ id: "echo-a" })).filter(
+        (i) => i.status !== "removing",
+      );
+      expect(live).toHaveLength(instances);
     }
   });
 
@@ -138,12 +154,13 @@ describe("block lifecycle in the API", () => {
     await api.caller(ADMIN).blocks.remove({ id: "echo-a" });
     const removing = await api.caller().blocks.get({ id: "echo-a" });
     expect(removing.status).toBe("removing");
-    const desired = await api.caller(agent).agents.work.desiredBlock({ blockId: "echo-a" });
+    const desired = await api.caller(agent).agents.work.desiredBlock({ blockId: "echo-a", nodeId });
     expect(desired).toMatchObject({ exists: true, removing: true });
     const r = await api
       .caller(agent)
-      .agents.work.reportBlock({ blockId: "echo-a", executorEndpoint: null, instances: [] });
+      .agents.work.reportBlock({ blockId: "echo-a", nodeId, executorEndpoint: null, instances: [] });
     expect(r.status).toBe("removed");
+    expect(await api.services.db.instance.count({ where: { blockId: "echo-a" } })).toBe(0);
     expect((await api.caller().blocks.get({ id: "echo-a" })).status).toBe("removed"); // kept for history
     expect(await api.caller().blocks.list()).toEqual([]);
     expect((await rejection(api.caller().blocks.scale({ id: "echo-a", instances: 1 }))).code).toBe(
@@ -162,7 +179,9 @@ describe("block lifecycle in the API", () => {
     const r = await api.caller().parser.applySpec({ document: again });
     expect(r).toMatchObject({ created: true, target: "echo-a" });
     expect((await api.caller().blocks.get({ id: "echo-a" })).status).toBe("pending");
-    const job = await api.queues.queue(clusterQueueName(clusterId)).getJob("block.reconcile__echo-a__4");
-    expect(job?.data).toMatchObject({ blockId: "echo-a", revision: 4 });
+    const revision = await revisionOf("echo-a");
+    const queue = api.queues.queue(nodeQueueName(clusterId, nodeId));
+    const job = await queue.getJob(`block.reconcile__echo-a__${revision}`);
+    expect(job?.data).toMatchObject({ blockId: "echo-a", revision });
   });
 });

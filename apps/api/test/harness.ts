@@ -28,11 +28,14 @@ export interface ApiHarnessOptions {
   auth?: "open" | "token";
   /** Per-key rate limits; none unless given. */
   rateLimits?: Partial<RateLimitConfig>;
+  /** Lost-node grace (AIOS_NODE_LOST_SECONDS); with it the liveness sweep runs, as in the API's main. */
+  nodeLostSeconds?: number;
 }
 
 export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
   const harness = {} as ApiHarness;
   let server: TestServer;
+  let sweep: { stop(): void } | undefined;
   beforeAll(async () => {
     server = await startTestServer();
     const database = await createTestDatabase(server.adminUrl);
@@ -45,8 +48,14 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
       db: database.db,
       queues,
       log,
-      config: { auth: opts.auth ?? "open", agentStaleSeconds: 30, rateLimits: opts.rateLimits },
+      config: {
+        auth: opts.auth ?? "open",
+        agentStaleSeconds: 30,
+        rateLimits: opts.rateLimits,
+        ...(opts.nodeLostSeconds ? { nodeLostSeconds: opts.nodeLostSeconds } : {}),
+      },
     });
+    if (opts.nodeLostSeconds) sweep = services.nodeLiveness.start();
     Object.assign(harness, {
       services,
       database,
@@ -55,6 +64,7 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
     });
   });
   afterAll(async () => {
+    sweep?.stop();
     await harness.queues?.close();
     await harness.database?.drop();
     await server?.stop();
@@ -95,4 +105,49 @@ export async function rejection(p: Promise<unknown>): Promise<TRPCError> {
   );
   expect(err).toBeInstanceOf(TRPCError);
   return err as TRPCError;
+}
+
+/**
+ * Reports a block's instances placed on `nodeId` the way that node's agent would: each listening
+ * (at a made-up endpoint unless given), with the executor when it is placed there and the health
+ * verdict `health` for every listening instance of the block. Answers the block's status.
+ */
+export async function reportPlaced(
+  caller: Caller,
+  blockId: string,
+  nodeId: string,
+  opts: {
+    executorEndpoint?: string | null;
+    health?: "healthy" | "unhealthy" | "starting" | Record<string, "healthy" | "unhealthy" | "starting">;
+    endpoint?: (instanceId: string) => string;
+  } = {},
+) {
+  const desired = await caller.agents.work.desiredBlock({ blockId, nodeId });
+  if (!desired.exists) throw new Error(`block ${blockId} does not exist`);
+  const instances = desired.removing
+    ? []
+    : desired.instances.map((i) => ({
+        id: i.id,
+        endpoint: opts.endpoint?.(i.id) ?? `http://127.0.0.1:9/${i.id}`,
+      }));
+  const body = {
+    blockId,
+    nodeId,
+    executorEndpoint:
+      desired.executorHere && !desired.removing ? (opts.executorEndpoint ?? "http://127.0.0.1:1") : null,
+    instances,
+  };
+  // The executor judges an instance only once it knows where it listens: endpoints first.
+  const first = await caller.agents.work.reportBlock(body);
+  const now = await caller.agents.work.desiredBlock({ blockId, nodeId });
+  const health =
+    now.exists && now.executorHere && opts.health
+      ? Object.fromEntries(
+          now.peers.map((i) => [
+            i.id,
+            typeof opts.health === "string" ? opts.health : (opts.health?.[i.id] ?? "starting"),
+          ]),
+        )
+      : undefined;
+  return health ? caller.agents.work.reportBlock({ ...body, health }) : first;
 }

@@ -7,8 +7,15 @@ import { ZDnsLabel } from "./ids";
  * it is already done, so a duplicate or replayed job is harmless.
  */
 
-/** One queue per cluster, consumed by that cluster's agent. Cluster ids are DNS labels: no ':'. */
+/**
+ * One queue per cluster, consumed by the agent that holds the cluster's duties (policy jobs,
+ * functions, vDAG controllers, cluster management). Cluster ids are DNS labels: no ':'.
+ */
 export const clusterQueueName = (clusterId: string): string => `cluster.${clusterId}`;
+
+/** One queue per node, consumed by that node's agent: the work placed on the node (blocks). */
+export const nodeQueueName = (clusterId: string, nodeId: string): string =>
+  `cluster.${clusterId}.node.${nodeId}`;
 
 const ZIsoDate = z.iso.datetime({ offset: true });
 
@@ -26,6 +33,11 @@ export const ZBlockReconcileJob = z.object({
   type: z.literal("block.reconcile"),
   blockId: ZDnsLabel,
   revision: z.number().int().min(0),
+  /**
+   * Set when the desired state did not change but a node must look again (another node's instance
+   * listens somewhere new, for the executor's node): one job per request, not per revision.
+   */
+  requestId: z.string().min(1).max(200).optional(),
 });
 
 /** The last lines a block's executor or one of its instances printed (answered as the job's result). */
@@ -187,7 +199,9 @@ export function jobIdFor(job: TClusterJob): string {
     case "cluster.ping":
       return `cluster.ping__${job.requestedAt.replaceAll(":", "-")}`;
     case "block.reconcile":
-      return `block.reconcile__${job.blockId}__${job.revision}`;
+      return job.requestId
+        ? `block.reconcile__${job.blockId}__${job.requestId}`
+        : `block.reconcile__${job.blockId}__${job.revision}`;
     case "block.logs":
       return `block.logs__${job.requestId}`;
     case "block.mgmt":

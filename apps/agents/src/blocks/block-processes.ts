@@ -1,6 +1,5 @@
 import { executorEntry } from "@aios/block-runtime/entry";
 import type { ApiClient } from "@aios/client";
-import { newInstanceId } from "@aios/contracts";
 import { type Logger, newControlToken, newDataToken } from "@aios/service-kit";
 import type { Driver, Workload } from "../drivers/driver";
 import type { Queued } from "../reconciler";
@@ -14,6 +13,7 @@ export interface HostedBlock extends Queued {
   desired: Desired | null;
   configKey: string;
   executor: Workload | null;
+  /** The instances placed on this node that run here, by instance id. */
   instances: Map<string, Workload>;
   failure?: string;
   lastReport: string;
@@ -46,14 +46,20 @@ export function blockOfWorkload(name: string): string | null {
 
 /**
  * The block's instances as its executor takes them (`PUT /instances`): where each listens and its
- * data token, which the executor sends on each `/infer`.
+ * data token, which the executor sends on each `/infer`. Those of other nodes come from the
+ * placement (`desired.peers`); this node's own from the processes running here, which are newer.
  */
 export function instanceList(b: HostedBlock): Array<{ id: string; endpoint: string; dataToken?: string }> {
-  return [...b.instances.entries()].map(([id, w]) => ({
-    id,
-    endpoint: w.endpoint,
-    ...(w.dataToken ? { dataToken: w.dataToken } : {}),
-  }));
+  const list = new Map<string, { id: string; endpoint: string; dataToken?: string }>();
+  for (const p of b.desired?.peers ?? []) {
+    list.set(p.id, { id: p.id, endpoint: p.endpoint, ...(p.dataToken ? { dataToken: p.dataToken } : {}) });
+  }
+  const placedHere = new Set((b.desired?.instances ?? []).map((i) => i.id));
+  for (const [id, w] of b.instances) {
+    if (!placedHere.has(id)) continue;
+    list.set(id, { id, endpoint: w.endpoint, ...(w.dataToken ? { dataToken: w.dataToken } : {}) });
+  }
+  return [...list.values()];
 }
 
 /** Stops the block's instances, then its executor. */
@@ -64,29 +70,37 @@ export async function stopBlockProcesses(b: HostedBlock): Promise<void> {
   b.executor = null;
 }
 
-/** Takes over the processes an earlier agent left running for this block. */
+/**
+ * Takes over the processes an earlier agent left running for this block; the reconciliation
+ * that follows keeps those of the current configuration that are still placed here.
+ */
 export function adoptBlockProcesses(driver: Driver, log: Logger, blockId: string, b: HostedBlock): void {
   b.adopted = true;
   const executor = driver.adopt(`${blockId}-executor`);
-  if (executor) {
-    b.executor = executor;
-    b.configKey = executor.labels.config ?? "";
-  }
+  if (executor) b.executor = executor;
   for (const name of driver.list()) {
     if (!name.startsWith(`${blockId}-`)) continue;
     const instanceId = name.slice(blockId.length + 1);
     if (!INSTANCE_NAME.test(instanceId)) continue;
     const w = driver.adopt(name);
-    if (w && executor && w.labels.config === b.configKey) b.instances.set(instanceId, w);
-    else void w?.stop(); // no executor to serve it, or another configuration: start afresh
+    if (w) b.instances.set(instanceId, w);
   }
   if (executor || b.instances.size > 0)
     log.info("adopted running processes", { blockId, instances: b.instances.size });
 }
 
-/** Starts one instance of the block with its init data; resolves once it listens. */
-export async function startInstance(driver: Driver, blockId: string, d: Desired, configKey: string) {
-  const instanceId = newInstanceId();
+/**
+ * Starts one instance the placement put on this node, under its id and with its GPUs (as
+ * CUDA_VISIBLE_DEVICES and NVIDIA_VISIBLE_DEVICES); resolves once it listens.
+ */
+export async function startInstance(
+  driver: Driver,
+  blockId: string,
+  d: Desired,
+  configKey: string,
+  placed: { id: string; gpus: number[] },
+) {
+  const instanceId = placed.id;
   const initData = {
     blockId,
     instanceId,
@@ -103,12 +117,12 @@ export async function startInstance(driver: Driver, blockId: string, d: Desired,
     name: `${blockId}-${instanceId}`,
     kind: "instance",
     entry: d.entry as string,
-    gpus: [],
+    gpus: placed.gpus,
     env: { BLOCK_ID: blockId, INSTANCE_ID: instanceId, AIOS_INIT_DATA: JSON.stringify(initData) },
-    labels: { config: configKey },
+    labels: { config: configKey, gpus: placed.gpus.join(",") },
     // Its `/mgmt` and `/setParameters` take this token only; the agent alone holds it.
     controlToken: newControlToken(),
-    // Its `/infer` takes this one only; the agent gives it to the block's executor alone.
+    // Its `/infer` takes this one only; the agent reports it for the block's executor alone.
     dataToken: newDataToken(),
   });
   return [instanceId, workload] as const;

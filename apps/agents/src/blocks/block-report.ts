@@ -18,17 +18,16 @@ export function createBlockReporter(deps: {
   return async (blockId: string, b: HostedBlock, force = false): Promise<void> => {
     let status: ExecutorStatus = {};
     if (b.executor) status = await executorClient.status(b.executor).catch(() => status);
-    const states = new Map((status.instances ?? []).map((i) => [i.id, i.state]));
+    // The executor's health checker speaks for every instance of the block, on whichever node.
+    const health: Record<string, "healthy" | "unhealthy" | "starting"> = {};
+    for (const i of status.instances ?? []) {
+      health[i.id] = i.state === "healthy" ? "healthy" : i.state === "unhealthy" ? "unhealthy" : "starting";
+    }
     const instances = [...b.instances.entries()].map(([id, w]) => ({
       id,
       endpoint: w.endpoint,
-      nodeId: deps.nodeId,
-      gpus: [],
-      status: (states.get(id) === "healthy"
-        ? "healthy"
-        : states.get(id) === "unhealthy"
-          ? "unhealthy"
-          : "starting") as "healthy" | "unhealthy" | "starting",
+      // The executor, maybe on another node, sends it on the instance's `/infer`.
+      dataToken: w.dataToken,
     }));
     if (status.instances && Date.now() - (b.lastMetricsAt ?? 0) >= (deps.metricsIntervalMs ?? 10_000)) {
       b.lastMetricsAt = Date.now();
@@ -38,10 +37,12 @@ export function createBlockReporter(deps: {
     }
     const body = {
       blockId,
+      nodeId: deps.nodeId,
       executorEndpoint: b.executor?.endpoint ?? null,
       // The executor's `/infer` takes it; the API sends it there and hands it to vDAG controllers.
       executorDataToken: b.executor?.dataToken ?? null,
       instances,
+      ...(b.executor ? { health } : {}),
       ...(b.failure ? { failure: b.failure } : {}),
     };
     const key = JSON.stringify(body);

@@ -22,9 +22,10 @@ import { postControl, postToInstances } from "./instance-calls";
 const MANUAL_SCALE_HOLD_MS = 120_000;
 
 /**
- * Runs this cluster's blocks through a driver: per block one executor and `desiredInstances`
- * instances, kept there (a crashed process is replaced), changed when the API's desired state or
- * the executor's autoscaler and health checker ask, and reported back to the API.
+ * Runs what the placement put on this node through a driver: a block's executor when it is
+ * placed here, and the block's instances placed here (under their ids, on their GPUs), kept there
+ * (a crashed process is restarted), changed when the API's desired state changes, and reported
+ * back. The executor's autoscaler and health checker ask the API, which places the change.
  */
 export function createBlockSupervisor(opts: {
   api: ApiClient;
@@ -36,13 +37,13 @@ export function createBlockSupervisor(opts: {
   /** Where managed third-party systems keep their files (one directory per block). */
   systemsDir: string;
 }) {
-  const { api, driver, log } = opts;
+  const { api, driver, log, nodeId } = opts;
   const blocks = new Reconciler<HostedBlock>({
     driver,
     newHost: newHostedBlock,
     reconcile: (blockId, b) => reconcileNow(blockId, b),
     tick: (blockId, b) => tickNow(blockId, b),
-    wanted: (clusterId) => api.agents.work.desiredBlocks.query({ clusterId }),
+    wanted: (clusterId) => api.agents.work.desiredBlocks.query({ clusterId, nodeId }),
     ownerOf: blockOfWorkload,
     stop: stopBlockProcesses,
     failed: (blockId, err) => log.warn("block work failed", { blockId, err: err.message }),
@@ -61,14 +62,15 @@ export function createBlockSupervisor(opts: {
   const reconcileNow = async (blockId: string, b: HostedBlock) => {
     let desired: Awaited<ReturnType<typeof api.agents.work.desiredBlock.query>>;
     try {
-      desired = await api.agents.work.desiredBlock.query({ blockId });
+      desired = await api.agents.work.desiredBlock.query({ blockId, nodeId });
     } catch (err) {
       if (isTransientApiError(err)) throw err;
       desired = { blockId, exists: false };
     }
+    if (!b.adopted) adoptBlockProcesses(driver, log, blockId, b);
     if (!desired.exists || desired.removing) {
       await stopBlockProcesses(b);
-      if (desired.exists && desired.initState?.mode === "install") {
+      if (desired.exists && desired.executorHere && desired.initState?.mode === "install") {
         // The system goes with its block; a failed uninstall keeps the block `removing`, to retry.
         if (!(await runInit(blockId, desired, "uninstall"))) return;
       }
@@ -76,24 +78,32 @@ export function createBlockSupervisor(opts: {
       hosted.delete(blockId);
       return;
     }
+    if (!desired.executorHere && desired.instances.length === 0) {
+      // Nothing of this block is placed here (any more): what still runs is stale.
+      await stopBlockProcesses(b);
+      await report(blockId, b, true);
+      hosted.delete(blockId);
+      return;
+    }
     if (
       desired.initEntry &&
       !(desired.initState?.mode === "install" && desired.initState.stage === "finish")
     ) {
+      // The managed system is installed once, by the executor's node; the others wait for it.
+      if (!desired.executorHere) return;
       if (!(await runInit(blockId, desired, "install"))) {
         b.failure = "the init step did not finish (see the block's init stages)";
         await report(blockId, b);
         return;
       }
       // The install handed over parameters (e.g. the system's URL): read them back.
-      desired = await api.agents.work.desiredBlock.query({ blockId });
+      desired = await api.agents.work.desiredBlock.query({ blockId, nodeId });
       if (!desired.exists) return;
     }
     if (b.desired && desired.desiredInstances !== b.desired.desiredInstances) {
       b.manualUntil = Date.now() + MANUAL_SCALE_HOLD_MS;
     }
     b.desired = desired;
-    if (!b.adopted) adoptBlockProcesses(driver, log, blockId, b);
     if (!desired.entry) {
       b.failure = `component ${desired.componentURI} has no runtime.entry, so it cannot run as a process`;
       await report(blockId, b);
@@ -106,23 +116,30 @@ export function createBlockSupervisor(opts: {
       desired.initSettings,
       desired.policies,
     ]);
-    if (configKey !== b.configKey) {
-      await stopBlockProcesses(b);
-      b.configKey = configKey;
+    b.configKey = configKey;
+    const placed = new Map(desired.instances.map((i) => [i.id, i]));
+    // What is not placed here (any more), or runs an older configuration or other GPUs, stops.
+    const stale = [...b.instances.entries()].filter(([id, w]) => {
+      const p = placed.get(id);
+      return !p || w.labels.config !== configKey || (w.labels.gpus ?? "") !== p.gpus.join(",");
+    });
+    await Promise.all(
+      stale.map(async ([id, w]) => {
+        await w.stop();
+        b.instances.delete(id);
+      }),
+    );
+    if (b.executor && (!desired.executorHere || b.executor.labels.config !== configKey)) {
+      await b.executor.stop();
+      b.executor = null;
     }
     try {
-      if (!b.executor) b.executor = await startExecutor(driver, blockId, desired, configKey);
-      const target = desired.desiredInstances;
-      const extra = [...b.instances.keys()].slice(target);
-      await Promise.all(
-        extra.map(async (id) => {
-          await b.instances.get(id)?.stop();
-          b.instances.delete(id);
-        }),
-      );
-      const missing = Math.max(0, target - b.instances.size);
+      if (desired.executorHere && !b.executor) {
+        b.executor = await startExecutor(driver, blockId, desired, configKey);
+      }
+      const missing = desired.instances.filter((i) => !b.instances.has(i.id));
       const started = await Promise.all(
-        Array.from({ length: missing }, () => startInstance(driver, blockId, desired, configKey)),
+        missing.map((p) => startInstance(driver, blockId, desired, configKey, p)),
       );
       for (const [id, w] of started) b.instances.set(id, w);
       delete b.failure;
@@ -146,7 +163,7 @@ export function createBlockSupervisor(opts: {
     }
     for (const [id, w] of b.instances) {
       if (await hasExited(w)) {
-        log.warn("instance exited; replacing", { blockId, instanceId: id, lastLines: w.logs(3) });
+        log.warn("instance exited; restarting", { blockId, instanceId: id, lastLines: w.logs(3) });
         b.instances.delete(id);
         changed = true;
       }
@@ -155,20 +172,16 @@ export function createBlockSupervisor(opts: {
       const wish = await executorClient.desired(b.executor).catch(() => null);
       if (wish) {
         const held = Date.now() < (b.manualUntil ?? 0);
-        for (const id of held ? wish.replace : [...wish.replace, ...wish.remove]) {
-          const w = b.instances.get(id);
-          if (!w) continue;
-          log.info(wish.replace.includes(id) ? "replacing instance" : "removing instance", {
-            blockId,
-            instanceId: id,
-            reason: wish.replaceReasons[id],
-          });
-          await w.stop();
-          b.instances.delete(id);
-          changed = true;
-        }
-        if (!held && wish.scaleTo !== b.desired.desiredInstances) {
-          const r = await api.agents.work.autoscaled.mutate({ blockId, instances: wish.scaleTo });
+        const known = new Set(instanceList(b).map((i) => i.id));
+        const replace = wish.replace.filter((id) => known.has(id));
+        const remove = held ? [] : wish.remove.filter((id) => known.has(id));
+        const scaleTo = held ? b.desired.desiredInstances : wish.scaleTo;
+        if (replace.length > 0 || remove.length > 0 || scaleTo !== b.desired.desiredInstances) {
+          for (const id of replace) {
+            log.info("replacing instance", { blockId, instanceId: id, reason: wish.replaceReasons[id] });
+          }
+          // The API places the change; the nodes concerned (this one too) are told to reconcile.
+          const r = await api.agents.work.autoscaled.mutate({ blockId, instances: scaleTo, remove, replace });
           b.desired = { ...b.desired, desiredInstances: r.desiredInstances };
           changed = true;
         }
@@ -190,8 +203,7 @@ export function createBlockSupervisor(opts: {
       const targets = [...(hosted.get(blockId)?.instances.entries() ?? [])].filter(
         ([id]) => !instanceId || id === instanceId,
       );
-      if (targets.length === 0)
-        throw new Error(instanceId ? `no instance ${instanceId} runs here` : "no instance runs here");
+      if (targets.length === 0 && instanceId) throw new Error(`no instance ${instanceId} runs here`);
       return postToInstances(targets, "/mgmt", { action, data });
     },
     /** A management command for the policy of one of the block's services, through its executor. */
@@ -213,16 +225,16 @@ export function createBlockSupervisor(opts: {
         parameters,
       });
     },
-    /** Stops one instance; the block's desired count was lowered, so no replacement starts. */
+    /**
+     * Stops one instance the placement marked removing (the block's desired count was lowered, so
+     * no replacement starts) and reports it gone; one no longer running here is gone already.
+     */
     removeInstance(blockId: string, instanceId: string) {
       return blocks.serial(blockId, async (b) => {
         const w = b.instances.get(instanceId);
-        if (!w) throw new Error(`no instance ${instanceId} of block ${blockId} runs here`);
+        if (!w) return;
         await w.stop();
         b.instances.delete(instanceId);
-        if (b.desired)
-          b.desired = { ...b.desired, desiredInstances: Math.max(0, b.desired.desiredInstances - 1) };
-        if (b.executor) await executorClient.putInstances(b.executor, instanceList(b));
         await report(blockId, b, true);
       });
     },

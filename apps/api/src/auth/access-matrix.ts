@@ -126,6 +126,8 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "agents.work.desiredFunctions": "agent-own-cluster",
   "agents.work.desiredFunction": "agent-own-cluster",
   "agents.work.reportFunction": "agent-own-cluster",
+  "agents.work.clusterDuty": "agent-own-cluster",
+  "agents.work.releaseClusterDuty": "agent-own-cluster",
   "agents.work.desiredBlocks": "agent-own-cluster",
   "agents.work.desiredBlock": "agent-own-cluster",
   "agents.work.reportBlock": "agent-own-cluster",

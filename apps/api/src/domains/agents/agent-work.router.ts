@@ -10,7 +10,9 @@ import {
 import { z } from "zod";
 import { agentProcedure, router } from "../../trpc";
 import { ZClusterStability } from "../clusters/cluster-stability.types";
-import { agentScope, assertAgentCluster } from "./agent-scope";
+import { agentScope, assertAgentCluster, assertAgentNode } from "./agent-scope";
+
+const ZDataToken = z.string().min(16).max(256);
 
 const ZJsonObject = z.record(z.string(), z.unknown());
 const ZSource = z.object({
@@ -112,44 +114,87 @@ export const agentWorkRouter = router({
       const r = await ctx.services.functions.report(input.name, input.replicas, agentScope(ctx.principal));
       return { status: r.status };
     }),
+  /** Takes or renews the cluster's duties for the caller's node, or says who holds them. */
+  clusterDuty: agentProcedure
+    .input(z.object({ clusterId: ZDnsLabel, nodeId: ZDnsLabel }))
+    .output(
+      z.object({
+        clusterId: z.string(),
+        holder: z.string().nullable(),
+        mine: z.boolean(),
+        until: z.string().nullable(),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      assertAgentNode(ctx.principal, input.nodeId);
+      return ctx.services.clusterDuty.claim(input.clusterId, input.nodeId, agentScope(ctx.principal));
+    }),
+  /** The holder gives the cluster's duties up (it is stopping). */
+  releaseClusterDuty: agentProcedure
+    .input(z.object({ clusterId: ZDnsLabel, nodeId: ZDnsLabel }))
+    .output(z.object({ released: z.boolean() }))
+    .mutation(({ ctx, input }) => {
+      assertAgentNode(ctx.principal, input.nodeId);
+      return ctx.services.clusterDuty.release(input.clusterId, input.nodeId, agentScope(ctx.principal));
+    }),
+  /** The blocks with work placed on the caller's node (its executor or instances). */
   desiredBlocks: agentProcedure
-    .input(z.object({ clusterId: ZDnsLabel }))
+    .input(z.object({ clusterId: ZDnsLabel, nodeId: ZDnsLabel }))
     .output(z.array(z.string()))
     .query(({ ctx, input }) => {
       assertAgentCluster(ctx.principal, input.clusterId);
-      return ctx.services.blockAgentLoop.desiredForCluster(input.clusterId);
+      assertAgentNode(ctx.principal, input.nodeId);
+      return ctx.services.blockAgentLoop.desiredForNode(input.clusterId, input.nodeId);
     }),
   desiredBlock: agentProcedure
-    .input(z.object({ blockId: ZDnsLabel }))
-    .query(({ ctx, input }) => ctx.services.blockAgentLoop.desired(input.blockId, agentScope(ctx.principal))),
+    .input(z.object({ blockId: ZDnsLabel, nodeId: ZDnsLabel }))
+    .query(({ ctx, input }) => {
+      assertAgentNode(ctx.principal, input.nodeId);
+      return ctx.services.blockAgentLoop.desired(input.blockId, input.nodeId, agentScope(ctx.principal));
+    }),
+  /** What one node runs of a block (and, from the executor's node, the executor and its health verdicts). */
   reportBlock: agentProcedure
     .input(
       z.object({
         blockId: ZDnsLabel,
+        nodeId: ZDnsLabel,
         executorEndpoint: z.string().nullable(),
         /** The executor's data token: the API sends it on the executor's `/infer` and hands it to vDAG controllers. */
-        executorDataToken: z.string().min(16).max(256).nullable().optional(),
-        failure: z.string().optional(),
-        instances: z.array(
-          z.object({
-            id: z.string().min(1),
-            status: z.enum(["starting", "healthy", "unhealthy", "stopped", "failed"]),
-            endpoint: z.string().nullable(),
-            nodeId: z.string().nullable(),
-            gpus: z.array(z.number().int()),
-          }),
-        ),
+        executorDataToken: ZDataToken.nullable().optional(),
+        failure: z.string().max(4000).optional(),
+        instances: z
+          .array(
+            z.object({
+              id: z.string().min(1).max(64),
+              endpoint: z.string().max(2000).nullable(),
+              /** The instance's data token: the executor (maybe on another node) sends it on `/infer`. */
+              dataToken: ZDataToken.nullable().optional(),
+            }),
+          )
+          .max(10_000),
+        health: z
+          .record(z.string().max(64), z.enum(["healthy", "unhealthy", "starting"]))
+          .optional(),
       }),
     )
     .output(z.object({ status: z.string(), reason: z.string() }))
-    .mutation(({ ctx, input }) =>
-      ctx.services.blockAgentLoop.report(input.blockId, input, agentScope(ctx.principal)),
-    ),
+    .mutation(({ ctx, input }) => {
+      assertAgentNode(ctx.principal, input.nodeId);
+      return ctx.services.blockAgentLoop.report(input.blockId, input, agentScope(ctx.principal));
+    }),
+  /** The executor's wishes: the autoscaler's count (and its victims), the health checker's replacements. */
   autoscaled: agentProcedure
-    .input(z.object({ blockId: ZDnsLabel, instances: z.number().int().min(0) }))
+    .input(
+      z.object({
+        blockId: ZDnsLabel,
+        instances: z.number().int().min(0),
+        remove: z.array(z.string().min(1).max(64)).max(10_000).optional(),
+        replace: z.array(z.string().min(1).max(64)).max(10_000).optional(),
+      }),
+    )
     .output(z.object({ desiredInstances: z.number().int() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.blockAgentLoop.autoscaled(input.blockId, input.instances, agentScope(ctx.principal)),
+      ctx.services.blockAgentLoop.autoscaled(input.blockId, input, agentScope(ctx.principal)),
     ),
   reportMetrics: agentProcedure
     .input(

@@ -3,8 +3,11 @@ import type { Db, Prisma } from "@aios/db";
 import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError } from "../../errors";
 import { policySource } from "../policies/policy-runtime.service";
+import { gpuList } from "../allocator/placement.service";
 import { asObject } from "../registry/doc";
-import { type BlockStatusEvent, lockedBlock } from "./block-lifecycle.service";
+import type { BlockStatusEvent } from "./block-lifecycle.service";
+import { lockedBlock } from "./block-lock";
+import type { BlockPlacement } from "./block-placement.service";
 import { type BlockRuntimeState, canMove, runtimeOf } from "./block-runtime-state";
 
 /** The policies a block's processes run, by the block's policy names, with their code. */
@@ -16,12 +19,25 @@ const RUNTIME_POLICIES = [
   "post_processing",
 ] as const;
 
+/** One instance as the agent of its node runs it. */
 export interface ReportedInstance {
   id: string;
-  status: "starting" | "healthy" | "unhealthy" | "stopped" | "failed";
+  /** Where it listens (null: not listening, e.g. it just crashed). */
   endpoint: string | null;
-  nodeId: string | null;
-  gpus: number[];
+  /** Its data token, for the block's executor (which may run on another node). */
+  dataToken?: string | null | undefined;
+}
+
+/** What one node's agent runs of a block, and (from the executor's node) the executor's view. */
+export interface BlockReport {
+  nodeId: string;
+  /** The executor, when this node runs it. */
+  executorEndpoint: string | null;
+  executorDataToken?: string | null | undefined;
+  instances: ReportedInstance[];
+  /** The executor's health checker's verdict per instance (from the executor's node only). */
+  health?: Record<string, "healthy" | "unhealthy" | "starting"> | undefined;
+  failure?: string | undefined;
 }
 
 const scoped = (clusterId: string | null, scope: string | null, id: string) =>
@@ -32,17 +48,23 @@ const scoped = (clusterId: string | null, scope: string | null, id: string) =>
  * processes, and reports what runs (instances, init stages, the autoscaler's decisions). Status
  * moves only along allowed transitions, each with a reason, streamed as "status" events.
  */
-export function createBlockAgentLoop(db: Db, events: EventEmitter) {
+export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: BlockPlacement) {
   const locked = <T>(
     id: string,
     change: (tx: Prisma.TransactionClient, r: Prisma.BlockGetPayload<object>) => Promise<T>,
   ) => lockedBlock(db, id, change);
   return {
-    /** What the agent must run for a block; a removed or unknown block runs nothing. */
-    async desired(id: string, scope: string | null) {
+    /**
+     * What the agent of `nodeId` must run for a block: its executor when placed there (with every
+     * instance of the block that listens, wherever it runs), and the instances placed on the node,
+     * each with its GPUs. A removed or unknown block runs nothing.
+     */
+    async desired(id: string, nodeId: string, scope: string | null) {
       const r = await db.block.findUnique({ where: { id }, include: { component: true } });
       if (!r) return { blockId: id, exists: false as const };
       scoped(r.clusterId, scope, id);
+      const placed = await db.instance.findMany({ where: { blockId: id }, orderBy: { createdAt: "asc" } });
+      const executorHere = r.executorNodeId === nodeId;
       const doc = asObject(r.doc);
       const policies: Record<
         string,
@@ -82,13 +104,47 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter) {
         // What the install handed over (e.g. the system's URL) goes to every instance.
         parameters: { ...asObject(doc.parameters), ...(installed ? init.parameters : {}) },
         policies,
+        executorHere,
+        /** The instances this node runs (not those being stopped), with their GPUs. */
+        instances: placed
+          .filter((i) => i.nodeId === nodeId && i.status !== "removing")
+          .map((i) => ({ id: i.id, gpus: gpuList(i.gpus) })),
+        /** For the executor: every instance of the block that listens, on whichever node. */
+        peers: executorHere
+          ? placed
+              .filter((i) => i.endpoint && i.status !== "removing" && i.status !== "placed")
+              .map((i) => ({
+                id: i.id,
+                nodeId: i.nodeId,
+                endpoint: i.endpoint as string,
+                ...(i.dataToken ? { dataToken: i.dataToken } : {}),
+              }))
+          : [],
       };
     },
 
-    async desiredForCluster(clusterId: string) {
-      const rows = await db.block.findMany({
+    /**
+     * The blocks with work on `nodeId` (its executor or instances, also ones being stopped). Blocks
+     * of the cluster whose placement drifted from their desired state are placed first, so a node
+     * that joins takes the work nobody could take before.
+     */
+    async desiredForNode(clusterId: string, nodeId: string) {
+      const all = await db.block.findMany({
         where: { clusterId, status: { not: "removed" } },
         select: { id: true },
+        orderBy: { id: "asc" },
+      });
+      for (const b of all) {
+        if (await placement.drifted(b.id)) await placement.ensure(b.id);
+      }
+      const rows = await db.block.findMany({
+        where: {
+          clusterId,
+          status: { not: "removed" },
+          OR: [{ executorNodeId: nodeId }, { instances: { some: { nodeId } } }],
+        },
+        select: { id: true },
+        orderBy: { id: "asc" },
       });
       return rows.map((b) => b.id);
     },
@@ -133,44 +189,100 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter) {
       });
     },
 
-    /** The autoscaler decided a new count; it becomes the desired state (within bounds). */
-    async autoscaled(id: string, instances: number, scope: string | null) {
-      return locked(id, async (tx, r) => {
-        if (r.status === "removed") throw new NotFoundError("block", id);
-        scoped(r.clusterId, scope, id);
-        const bounded = Math.max(r.minInstances, Math.min(r.maxInstances, instances));
-        if (bounded === r.desiredInstances || r.status === "removing")
-          return { desiredInstances: r.desiredInstances };
-        await tx.block.update({ where: { id }, data: { desiredInstances: bounded } });
-        return { desiredInstances: bounded };
-      });
-    },
-
-    /** What runs now, from the agent: instances, the executor, and the status that follows. */
-    async report(
+    /**
+     * The executor's wishes, from the agent of its node: the autoscaler's new count (within bounds;
+     * `remove` names the instances a scale-down stops) and the health checker's replacements. They
+     * become the desired state and its placement; the nodes concerned are told.
+     */
+    async autoscaled(
       id: string,
-      report: {
-        executorEndpoint: string | null;
-        executorDataToken?: string | null | undefined;
-        instances: ReportedInstance[];
-        failure?: string | undefined;
-      },
+      wish: { instances: number; remove?: string[] | undefined; replace?: string[] | undefined },
       scope: string | null,
     ) {
+      const { desiredInstances, outcome, clusterId } = await locked(id, async (tx, r) => {
+        if (r.status === "removed") throw new NotFoundError("block", id);
+        scoped(r.clusterId, scope, id);
+        if (r.status === "removing") return { desiredInstances: r.desiredInstances, outcome: null, clusterId: null };
+        const bounded = Math.max(r.minInstances, Math.min(r.maxInstances, wish.instances));
+        const row =
+          bounded === r.desiredInstances
+            ? r
+            : await tx.block.update({ where: { id }, data: { desiredInstances: bounded } });
+        const outcome = await placement.placeLocked(tx, row, {
+          ...(wish.remove ? { victims: wish.remove } : {}),
+          ...(wish.replace ? { replace: wish.replace } : {}),
+        });
+        return { desiredInstances: bounded, outcome, clusterId: r.clusterId };
+      });
+      if (outcome?.changed) await placement.dispatch(clusterId, id, outcome.revision, outcome.nodes);
+      return { desiredInstances };
+    },
+
+    /**
+     * What runs on one node, from its agent: its instances' endpoints and data tokens (an instance
+     * being stopped that is no longer reported is gone), and from the executor's node the executor
+     * and its health checker's verdicts; then the block's status over all its nodes. An instance
+     * the placement does not know (a returning node's stale one) is not taken: its agent stops it.
+     */
+    async report(id: string, report: BlockReport, scope: string | null) {
       const outcome = await locked(id, async (tx, r) => {
         scoped(r.clusterId, scope, id);
-        const live = report.instances.filter((i) => i.status !== "stopped");
+        const rows = await tx.instance.findMany({ where: { blockId: id } });
+        const reported = new Map(report.instances.map((i) => [i.id, i]));
+        const fromExecutorNode = r.executorNodeId === report.nodeId;
+        let newEndpoints = false;
+        for (const row of rows.filter((i) => i.nodeId === report.nodeId)) {
+          const rep = reported.get(row.id);
+          if (!rep) {
+            if (row.status === "removing") {
+              await tx.instance.delete({ where: { blockId_id: { blockId: id, id: row.id } } });
+            }
+            continue;
+          }
+          if (row.status === "removing") continue;
+          const moved = rep.endpoint !== row.endpoint;
+          if (moved) newEndpoints = true;
+          const status = row.status === "placed" || moved ? "starting" : row.status;
+          if (moved || status !== row.status || (rep.dataToken ?? null) !== row.dataToken) {
+            await tx.instance.update({
+              where: { blockId_id: { blockId: id, id: row.id } },
+              data: { endpoint: rep.endpoint, dataToken: rep.dataToken ?? null, status },
+            });
+          }
+        }
+        if (fromExecutorNode && report.health) {
+          for (const row of rows) {
+            const verdict = report.health[row.id];
+            if (!verdict || row.status === "removing" || row.status === "placed") continue;
+            if (reported.has(row.id) && reported.get(row.id)?.endpoint !== row.endpoint) continue;
+            if (verdict !== row.status) {
+              await tx.instance.update({
+                where: { blockId_id: { blockId: id, id: row.id } },
+                data: { status: verdict },
+              });
+            }
+          }
+        }
+        const runtime: BlockRuntimeState = runtimeOf(r.doc);
+        const executorEndpoint = fromExecutorNode ? report.executorEndpoint : (runtime.executorEndpoint ?? null);
+        const executorDataToken = fromExecutorNode
+          ? report.executorEndpoint
+            ? (report.executorDataToken ?? null)
+            : null
+          : (runtime.executorDataToken ?? null);
+        const after = await tx.instance.findMany({ where: { blockId: id } });
+        const live = after.filter((i) => i.status !== "removing");
         const healthy = live.filter((i) => i.status === "healthy").length;
         let status: string;
         let reason: string;
         if (r.status === "removing" || r.status === "removed") {
-          status = live.length === 0 && !report.executorEndpoint ? "removed" : "removing";
+          status = after.length === 0 && !executorEndpoint ? "removed" : "removing";
           reason =
-            status === "removed" ? "removed: every process stopped" : `stopping ${live.length} instance(s)`;
+            status === "removed" ? "removed: every process stopped" : `stopping ${after.length} instance(s)`;
         } else if (report.failure) {
           status = "failed";
-          reason = report.failure;
-        } else if (healthy >= r.desiredInstances && report.executorEndpoint) {
+          reason = `${report.failure} (node ${report.nodeId})`;
+        } else if (healthy >= r.desiredInstances && executorEndpoint) {
           status = "running";
           reason = `${healthy} of ${r.desiredInstances} instance(s) healthy`;
         } else if (healthy > 0) {
@@ -180,8 +292,9 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter) {
           status = "deploying";
           reason = `starting ${r.desiredInstances} instance(s)`;
         }
+        const problem = runtime.placementProblem ?? null;
+        if (problem && status !== "removed" && status !== "removing") reason = `${reason}; ${problem}`;
         if (!canMove(r.status, status)) status = r.status;
-        const runtime: BlockRuntimeState = runtimeOf(r.doc);
         const history = runtime.history ?? [];
         if (status !== r.status) history.push({ status, reason, at: new Date().toISOString() });
         const doc = {
@@ -189,33 +302,31 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter) {
           runtime: {
             ...runtime,
             statusReason: reason,
-            executorEndpoint: report.executorEndpoint,
-            executorDataToken: report.executorEndpoint ? (report.executorDataToken ?? null) : null,
+            executorEndpoint,
+            executorDataToken,
             history: history.slice(-20),
           },
         };
-        await tx.instance.deleteMany({ where: { blockId: id, id: { notIn: live.map((i) => i.id) } } });
-        for (const i of live) {
-          await tx.instance.upsert({
-            where: { blockId_id: { blockId: id, id: i.id } },
-            create: {
-              id: i.id,
-              blockId: id,
-              status: i.status,
-              endpoint: i.endpoint,
-              nodeId: i.nodeId,
-              gpus: i.gpus,
-            },
-            update: { status: i.status, endpoint: i.endpoint, nodeId: i.nodeId, gpus: i.gpus },
-          });
-        }
         await tx.block.update({
           where: { id },
           data: { status, doc: doc as unknown as Prisma.InputJsonValue },
         });
-        return { status, reason, changed: status !== r.status };
+        return {
+          status,
+          reason,
+          changed: status !== r.status,
+          // Another node's instance listens somewhere new: the executor's node must take it.
+          tellExecutor:
+            newEndpoints && !fromExecutorNode && r.executorNodeId && r.clusterId
+              ? { clusterId: r.clusterId, nodeId: r.executorNodeId }
+              : null,
+        };
       });
       const { status, reason } = outcome;
+      if (outcome.tellExecutor) {
+        const t = outcome.tellExecutor;
+        await placement.dispatchPeers(t.clusterId, id, t.nodeId);
+      }
       if (outcome.changed) {
         events.emit("status", {
           blockId: id,

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { TInstanceRecord } from "@aios/contracts";
+import type { TClusterJob, TInstanceRecord } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import type { Principal } from "../../auth/principal";
 import { NotFoundError, OperationalError, UserError } from "../../errors";
@@ -8,6 +8,8 @@ import { clusterData, policyBlock } from "../gateway/pre-check-inputs";
 import { checkPolicyCommand } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
+import type { BlockPlacement } from "./block-placement.service";
+import { lockedBlock } from "./block-lock";
 import { runtimeOf } from "./block-runtime-state";
 
 type InstanceRow = Prisma.InstanceGetPayload<object>;
@@ -34,23 +36,6 @@ export interface BlockStatusEvent {
   at: string;
 }
 
-/**
- * Runs `change` with the block's row locked (SELECT … FOR UPDATE), so that writers of one block
- * (the API's commands, the agent's reports, the autoscaler) never overwrite each other's fields.
- */
-export function lockedBlock<T>(
-  db: Db,
-  id: string,
-  change: (tx: Prisma.TransactionClient, r: BlockRow) => Promise<T>,
-): Promise<T> {
-  return db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 FROM blocks WHERE id = ${id} FOR UPDATE`;
-    const r = await tx.block.findUnique({ where: { id } });
-    if (!r) throw new NotFoundError("block", id);
-    return change(tx, r);
-  });
-}
-
 /** The block's policy that answers each service's management commands. */
 const SERVICE_POLICY = {
   executor: "loadBalancer",
@@ -67,6 +52,7 @@ export function createBlockLifecycle(
   db: Db,
   queues: ClusterQueues,
   preChecks: PreCheckService,
+  placement: BlockPlacement,
   events: EventEmitter = new EventEmitter(),
 ) {
   const row = async (id: string) => {
@@ -76,19 +62,24 @@ export function createBlockLifecycle(
   };
   const locked = <T>(id: string, change: (tx: Prisma.TransactionClient, r: BlockRow) => Promise<T>) =>
     lockedBlock(db, id, change);
+  /**
+   * Changes the block's desired state, places (or marks for stopping) its instances to match, and
+   * tells every node of its cluster: each stops or starts what is placed on it.
+   */
   const bump = async (id: string, data: Prisma.BlockUpdateInput, reason: string) => {
     const { clusterId, revision, from } = await locked(id, async (tx, r) => {
       if (r.status === "removed") throw new NotFoundError("block", id);
       const runtime = runtimeOf(r.doc);
-      const revision = runtime.revision + 1;
-      const doc = { ...asObject(r.doc), runtime: { ...runtime, revision, statusReason: reason } };
-      await tx.block.update({
+      const doc = { ...asObject(r.doc), runtime: { ...runtime, statusReason: reason } };
+      const updated = await tx.block.update({
         where: { id },
         data: { ...data, doc: doc as unknown as Prisma.InputJsonValue },
       });
-      return { clusterId: r.clusterId, revision, from: r.status };
+      // One new revision per command: the placement pass takes the next one.
+      const outcome = await placement.placeLocked(tx, updated, { bump: true });
+      return { clusterId: r.clusterId, revision: outcome.revision, from: r.status };
     });
-    await queues.enqueue(clusterId ?? "local", { type: "block.reconcile", blockId: id, revision });
+    await placement.dispatch(clusterId, id, revision, await placement.agentNodes(clusterId));
     if (typeof data.status === "string" && data.status !== from) {
       events.emit("status", {
         blockId: id,
@@ -99,6 +90,28 @@ export function createBlockLifecycle(
     }
   };
   /** The block_mgmt pre-check of the block's cluster (else the network's): the command to carry on with. */
+  /** Asks each node that runs the block's instances (or the one of `instanceId`); their replies together. */
+  const askInstanceNodes = async (
+    id: string,
+    instanceId: string | undefined,
+    job: Extract<TClusterJob, { type: "block.mgmt" | "block.parameters" }>,
+  ): Promise<Array<{ instanceId: string; status: number; reply: unknown }>> => {
+    const nodes = await placement.instanceNodes(id, instanceId);
+    if (nodes.length === 0) {
+      throw new OperationalError(
+        instanceId ? `instance ${instanceId} of block ${id} runs on no node` : `block ${id} has no instances`,
+      );
+    }
+    const answers = await Promise.all(
+      nodes.map(
+        (node) =>
+          queues.ask(node, { ...job, requestId: `${job.requestId}-${node.nodeId}` }) as Promise<{
+            results?: Array<{ instanceId: string; status: number; reply: unknown }>;
+          }>,
+      ),
+    );
+    return answers.flatMap((a) => a.results ?? []);
+  };
   const admitMgmt = async (
     r: BlockRow,
     command: { action: string; payload: unknown; service: string; instanceId?: string | undefined },
@@ -182,7 +195,7 @@ export function createBlockLifecycle(
 
     /** The last lines of the block's executor, or of one instance, from the agent that runs it. */
     async logs(id: string, instanceId: string | undefined, limit: number) {
-      const r = await row(id);
+      await row(id);
       if (
         instanceId &&
         !(await db.instance.findUnique({ where: { blockId_id: { blockId: id, id: instanceId } } }))
@@ -190,7 +203,10 @@ export function createBlockLifecycle(
         throw new NotFoundError("instance", instanceId, "instanceId");
       }
       const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-      const answer = await queues.ask(r.clusterId ?? "local", {
+      const target = instanceId
+        ? ((await placement.instanceNodes(id, instanceId))[0] ?? (await placement.executorNode(id)))
+        : await placement.executorNode(id);
+      const answer = await queues.ask(target, {
         type: "block.logs",
         blockId: id,
         limit,
@@ -209,7 +225,7 @@ export function createBlockLifecycle(
      * with them, and sent to the running instances, whose replies come back.
      */
     async updateParameters(id: string, parameters: Record<string, unknown>) {
-      const { r, merged } = await locked(id, async (tx, r) => {
+      const { merged } = await locked(id, async (tx, r) => {
         if (r.status === "removed") throw new NotFoundError("block", id);
         const doc = asObject(r.doc);
         const merged = { ...asObject(doc.parameters), ...parameters };
@@ -217,16 +233,16 @@ export function createBlockLifecycle(
           where: { id },
           data: { doc: { ...doc, parameters: merged } as Prisma.InputJsonValue },
         });
-        return { r, merged };
+        return { merged };
       });
       const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-      const answer = (await queues.ask(r.clusterId ?? "local", {
+      const results = await askInstanceNodes(id, undefined, {
         type: "block.parameters",
         blockId: id,
         parameters: merged,
         requestId,
-      })) as { results?: Array<{ instanceId: string; status: number; reply: unknown }> };
-      return { parameters: merged, results: answer.results ?? [] };
+      });
+      return { parameters: merged, results };
     },
 
     /**
@@ -261,6 +277,7 @@ export function createBlockLifecycle(
         },
       );
       const chosen = admitted.input.instancesList?.[0] ?? instanceId;
+      const [node] = await placement.instanceNodes(id, chosen);
       const r = await locked(id, async (tx, r) => {
         if (r.status === "removed") throw new NotFoundError("block", id);
         if (!(await tx.instance.findUnique({ where: { blockId_id: { blockId: id, id: chosen } } }))) {
@@ -272,16 +289,18 @@ export function createBlockLifecycle(
             `removing it would go below minInstances (${r.minInstances}); scale instead`,
           );
         }
-        await tx.block.update({ where: { id }, data: { desiredInstances: r.desiredInstances - 1 } });
+        const updated = await tx.block.update({
+          where: { id },
+          data: { desiredInstances: r.desiredInstances - 1 },
+        });
+        await placement.placeLocked(tx, updated, { victims: [chosen] });
         return r;
       });
+      // Its node stops it now (the placement marked it removing) and answers once it has.
       const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-      await queues.ask(r.clusterId ?? "local", {
-        type: "instance.remove",
-        blockId: id,
-        instanceId: chosen,
-        requestId,
-      });
+      if (node) {
+        await queues.ask(node, { type: "instance.remove", blockId: id, instanceId: chosen, requestId });
+      }
       return { desiredInstances: r.desiredInstances - 1 };
     },
 
@@ -300,15 +319,15 @@ export function createBlockLifecycle(
         actor,
       );
       const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-      const answer = (await queues.ask(r.clusterId ?? "local", {
+      const results = await askInstanceNodes(id, instanceId, {
         type: "block.mgmt",
         blockId: id,
         action,
         data,
         requestId,
         ...(instanceId ? { instanceId } : {}),
-      })) as { results?: Array<{ instanceId: string; status: number; reply: unknown }> };
-      return { results: answer.results ?? [] };
+      });
+      return { results };
     },
 
     /**
@@ -333,7 +352,7 @@ export function createBlockLifecycle(
         await checkPolicyCommand(db, policy.policyRuleURI, action, data, fields);
       }
       const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-      const answer = (await queues.ask(r.clusterId ?? "local", {
+      const answer = (await queues.ask(await placement.executorNode(id), {
         type: "block.mgmt",
         blockId: id,
         service,

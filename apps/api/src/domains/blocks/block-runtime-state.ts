@@ -16,6 +16,8 @@ export interface BlockRuntimeState {
   history?: Array<{ status: string; reason: string; at: string }>;
   /** A managed third-party system's init step: where it is, and what its install handed over. */
   init?: InitState;
+  /** Why the last placement pass could not place every instance (null once it could). */
+  placementProblem?: string | null;
 }
 
 export interface InitState {
@@ -35,6 +37,7 @@ export function runtimeOf(doc: unknown): BlockRuntimeState {
     ...(typeof r.executorDataToken === "string" ? { executorDataToken: r.executorDataToken } : {}),
     ...(Array.isArray(r.history) ? { history: r.history as BlockRuntimeState["history"] } : {}),
     ...(r.init && typeof r.init === "object" ? { init: r.init as InitState } : {}),
+    ...(typeof r.placementProblem === "string" ? { placementProblem: r.placementProblem } : {}),
   };
 }
 

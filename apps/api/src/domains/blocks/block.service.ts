@@ -12,11 +12,11 @@ import { ConflictError, NotFoundError } from "../../errors";
 import type { AllocatorService } from "../allocator/allocator.service";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterData, clusterMetrics } from "../gateway/pre-check-inputs";
-import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
 import { blockDocument } from "./block.document";
 import { checkBlockPolicyValues } from "./block-policy-values";
+import type { BlockPlacement } from "./block-placement.service";
 import { publicBlockDoc, runtimeOf } from "./block-runtime-state";
 
 type BlockRow = Prisma.BlockGetPayload<object>;
@@ -54,7 +54,7 @@ function storedDecision(blockId: string, clusterId: string | null): TAllocationD
 
 export function createBlockService(
   db: Db,
-  queues: ClusterQueues,
+  placement: BlockPlacement,
   preChecks: PreCheckService,
   allocator: AllocatorService,
   events?: EventEmitter,
@@ -92,7 +92,7 @@ export function createBlockService(
      * block, and asks the Resource Allocator for its cluster (`allocator/`). `dry_run` and
      * `select_clusters` return the allocator's decision without storing anything; `allocate` stores
      * the block as `pending` on the chosen cluster, after that cluster's add_block pre-check (else
-     * the network's), and queues its reconcile job.
+     * the network's), and places its executor and instances on the cluster's nodes.
      */
     async createFromSpec(values: TBlockSpec, actor: Principal | null = null) {
       const component = await db.component.findUnique({ where: { componentURI: values.blockComponentURI } });
@@ -171,12 +171,13 @@ export function createBlockService(
           tags: component.tags,
           doc: {
             ...doc,
-            runtime: { revision: 1, statusReason: "waiting for the cluster agent" },
+            runtime: { revision, statusReason: "waiting for the cluster agent" },
           } as Prisma.InputJsonValue,
         },
       });
       try {
-        await queues.enqueue(clusterId, { type: "block.reconcile", blockId: id, revision });
+        // Its instances and executor get nodes now; each node's agent is told what to run.
+        await placement.ensure(id);
       } catch (err) {
         await db.block.delete({ where: { id } }); // no block without the job that deploys it
         throw err;

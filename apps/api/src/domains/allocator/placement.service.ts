@@ -1,0 +1,389 @@
+import {
+  fieldIssues,
+  issuesLine,
+  newInstanceId,
+  type TComponentResources,
+  type TPolicyCallResult,
+  type TPolicyNode,
+  ZResourcePlacementOutput,
+} from "@aios/contracts";
+import type { Db, Prisma } from "@aios/db";
+import { policyBlock, policyCluster } from "../gateway/pre-check-inputs";
+import { asObject } from "../registry/doc";
+import { componentResources } from "./cluster-candidates";
+import {
+  bestNode,
+  type NodeRoom,
+  type NodeScore,
+  nodeRooms,
+  type PlacementNode,
+  pickVictims,
+  scoreNodes,
+  takeRoom,
+} from "./node-placement";
+
+/** How long a node's agent may be silent before the node is lost (AIOS_NODE_LOST_SECONDS). */
+export const DEFAULT_NODE_LOST_SECONDS = 30;
+
+type Tx = Prisma.TransactionClient;
+type BlockRow = Prisma.BlockGetPayload<object>;
+type NodeRow = Prisma.NodeGetPayload<{ include: { gpus: true } }>;
+
+/** Why an instance is placed: the resourceAllocator's actions (reference §7, §5.5). */
+export type PlacementAction = "allocation" | "scale" | "reassignment";
+
+export interface PlacementRequest {
+  /** Instances the executor asked to replace (unhealthy): stopped, and placed again elsewhere. */
+  replace?: string[];
+  /** Instances to stop first when the block scales down (the autoscaler's `instancesList`). */
+  victims?: string[];
+  /** The desired state changed (a command): a new revision even when the placement stays. */
+  bump?: boolean;
+}
+
+/** What one placement pass changed, and the nodes whose agents must look again. */
+export interface PlacementOutcome {
+  changed: boolean;
+  nodes: string[];
+  revision: number;
+  /** Why not every instance could be placed (kept on the block until a pass places them all). */
+  problem: string | null;
+}
+
+export interface PlacementDeps {
+  db: Db;
+  /** The central executor (execution type 2), for the block's resourceAllocator policy. */
+  executePolicy(
+    policyRuleURI: string,
+    input: unknown,
+    overrides: { settings?: object; parameters?: object },
+  ): Promise<TPolicyCallResult>;
+  /** A node whose agent was not heard from for this long cannot take new work. */
+  nodeLostSeconds: number;
+}
+
+/**
+ * Placement inside a block's cluster: which node runs the block's executor, and which node and
+ * GPUs each instance gets. Decided here, in one transaction with the block's row locked, so no two
+ * agents ever race for a workload: an agent runs exactly what is placed on its node. New instances
+ * are placed by the block's `resourceAllocator` policy (`allocation` at creation, `scale` later,
+ * `reassignment` for an instance of a lost node) or by the built-in scorer (node-placement.ts).
+ */
+export function createPlacementService(deps: PlacementDeps) {
+  const { db } = deps;
+
+  const liveSince = () => new Date(Date.now() - deps.nodeLostSeconds * 1000);
+
+  /** The cluster's nodes whose agents heartbeat within the grace (a node added without an agent runs nothing). */
+  async function liveNodes(tx: Tx | Db, clusterId: string): Promise<NodeRow[]> {
+    return tx.node.findMany({
+      where: { clusterId, status: { not: "lost" }, lastSeenAt: { gte: liveSince() } },
+      include: { gpus: true },
+      orderBy: { id: "asc" },
+    });
+  }
+
+  /** Every instance placed in the cluster, with what its component needs. */
+  async function placedIn(tx: Tx | Db, clusterId: string) {
+    const rows = await tx.instance.findMany({
+      where: { block: { clusterId }, nodeId: { not: null } },
+      select: { blockId: true, nodeId: true, gpus: true, block: { select: { componentURI: true } } },
+    });
+    const uris = [...new Set(rows.map((r) => r.block.componentURI))];
+    const components = await tx.component.findMany({
+      where: { componentURI: { in: uris } },
+      select: { componentURI: true, doc: true },
+    });
+    const needs = new Map(components.map((c) => [c.componentURI, componentResources(c.doc)]));
+    return rows.map((r) => ({
+      blockId: r.blockId,
+      nodeId: r.nodeId as string,
+      gpus: gpuList(r.gpus),
+      needs: needs.get(r.block.componentURI) ?? null,
+    }));
+  }
+
+  async function needsOf(tx: Tx | Db, componentURI: string): Promise<TComponentResources | null> {
+    const c = await tx.component.findUnique({ where: { componentURI }, select: { doc: true } });
+    return c ? componentResources(c.doc) : null;
+  }
+
+  /** One new instance's node and GPUs: the block's resourceAllocator policy, else the built-in scorer. */
+  async function choose(
+    ctx: PlacementContext,
+    action: PlacementAction,
+    instanceId: string | null,
+  ): Promise<{ nodeId: string; gpus: number[] } | { problem: string }> {
+    const scores = scoreNodes(ctx.rooms, ctx.needs);
+    const ref = asObject(asObject(asObject(ctx.block.doc).policies).resourceAllocator);
+    if (typeof ref.policyRuleURI !== "string" || ref.policyRuleURI === "") {
+      const best = bestNode(scores);
+      if (best) return { nodeId: best.nodeId, gpus: best.gpus };
+      return { problem: `no node can take an instance: ${refusals(ctx, scores)}` };
+    }
+    const at = `resourceAllocator ${ref.policyRuleURI} (${action})`;
+    const payload = {
+      block: policyBlock(ctx.block),
+      cluster: ctx.cluster,
+      nodes: ctx.policyNodes,
+      healthyNodes: ctx.nodes.map((n) => n.id),
+      instances: ctx.instances,
+      ...(instanceId ? { instanceId } : {}),
+    };
+    let r: TPolicyCallResult;
+    try {
+      r = await deps.executePolicy(
+        ref.policyRuleURI,
+        { action, payload },
+        { settings: asObject(ref.settings), parameters: asObject(ref.parameters) },
+      );
+    } catch (err) {
+      return { problem: `${at}: ${(err as Error).message}` };
+    }
+    if (!r.ok) return { problem: `${at} failed (${r.error?.kind ?? "error"}): ${r.error?.message ?? ""}` };
+    const out = ZResourcePlacementOutput.safeParse(r.output);
+    if (!out.success) {
+      return { problem: `${at} answered no placement: ${issuesLine(fieldIssues(out.error, "(output)"))}` };
+    }
+    const node = ctx.nodes.find((n) => n.id === out.data.nodeId);
+    if (!node) {
+      return {
+        problem: `${at} chose node ${out.data.nodeId}, which is not a live node of cluster ${ctx.cluster.id} (${ctx.nodes.map((n) => n.id).join(", ") || "none"})`,
+      };
+    }
+    const gpus = out.data.gpus ?? [];
+    const unknown = gpus.filter((g) => !node.gpus.some((x) => x.index === g));
+    if (unknown.length > 0) {
+      return { problem: `${at} chose GPU(s) ${unknown.join(", ")}, which node ${node.id} does not have` };
+    }
+    return { nodeId: node.id, gpus };
+  }
+
+  interface PlacementContext {
+    block: BlockRow;
+    cluster: ReturnType<typeof policyCluster>;
+    nodes: NodeRow[];
+    policyNodes: TPolicyNode[];
+    rooms: NodeRoom[];
+    needs: TComponentResources | null;
+    instances: Array<{ id: string; nodeId: string; status: string; gpus: number[] }>;
+  }
+
+  async function context(tx: Tx | Db, block: BlockRow, clusterId: string): Promise<PlacementContext> {
+    const [clusterRow, nodes, placed, needs] = await Promise.all([
+      tx.cluster.findUniqueOrThrow({ where: { id: clusterId } }),
+      liveNodes(tx, clusterId),
+      placedIn(tx, clusterId),
+      needsOf(tx, block.componentURI),
+    ]);
+    const mine = await tx.instance.findMany({ where: { blockId: block.id }, orderBy: { createdAt: "asc" } });
+    return {
+      block,
+      cluster: policyCluster(clusterRow),
+      nodes,
+      policyNodes: nodes.map(policyNode),
+      rooms: nodeRooms(nodes.map(placementNode), placed, block.id),
+      needs,
+      instances: mine
+        .filter((i) => i.nodeId)
+        .map((i) => ({ id: i.id, nodeId: i.nodeId as string, status: i.status, gpus: gpuList(i.gpus) })),
+    };
+  }
+
+  /**
+   * Brings the block's placement to its desired state, inside the caller's transaction with the
+   * block's row locked: instances of lost nodes go (and are placed again: `reassignment`), replaced
+   * ones are stopped and placed again, a scale-down marks its victims `removing` (their node stops
+   * them), missing instances are placed, and the executor gets a live node.
+   */
+  async function place(tx: Tx, block: BlockRow, req: PlacementRequest = {}): Promise<PlacementOutcome> {
+    const nodesTouched = new Set<string>();
+    const runtime = asObject(asObject(block.doc).runtime);
+    const revision = typeof runtime.revision === "number" ? runtime.revision : 0;
+    if (!block.clusterId) return { changed: false, nodes: [], revision, problem: null };
+    const ctx = await context(tx, block, block.clusterId);
+    const live = new Set(ctx.nodes.map((n) => n.id));
+    const rows = await tx.instance.findMany({ where: { blockId: block.id }, orderBy: { createdAt: "asc" } });
+    const lostNodes = new Set(
+      (
+        await tx.node.findMany({
+          where: { id: { in: rows.flatMap((r) => (r.nodeId ? [r.nodeId] : [])) }, status: "lost" },
+          select: { id: true },
+        })
+      ).map((n) => n.id),
+    );
+    let changed = false;
+    const reassign: string[] = [];
+    // A lost node's instances are gone with it (it stops them itself if it comes back).
+    const gone = rows.filter((r) => !r.nodeId || lostNodes.has(r.nodeId));
+    if (gone.length > 0) {
+      await tx.instance.deleteMany({ where: { blockId: block.id, id: { in: gone.map((r) => r.id) } } });
+      reassign.push(...gone.filter((r) => r.status !== "removing").map((r) => r.id));
+      changed = true;
+    }
+    let active = rows.filter((r) => !gone.includes(r) && r.status !== "removing");
+    const stop = async (ids: string[]) => {
+      if (ids.length === 0) return;
+      await tx.instance.updateMany({ where: { blockId: block.id, id: { in: ids } }, data: { status: "removing" } });
+      for (const r of active.filter((r) => ids.includes(r.id))) if (r.nodeId) nodesTouched.add(r.nodeId);
+      active = active.filter((r) => !ids.includes(r.id));
+      changed = true;
+    };
+    const replaced = (req.replace ?? []).filter((id) => active.some((r) => r.id === id));
+    await stop(replaced);
+    reassign.push(...replaced);
+    const desired = block.status === "removing" || block.status === "removed" ? 0 : block.desiredInstances;
+    if (active.length > desired) {
+      const named = (req.victims ?? []).filter((id) => active.some((r) => r.id === id));
+      const first = named.slice(0, active.length - desired);
+      const rest = active.filter((r) => !first.includes(r.id));
+      await stop([...first, ...pickVictims(rest, active.length - desired - first.length)]);
+    }
+    let problem: string | null = null;
+    // Before its first placement a block has no instance and no executor node: that is `allocation`.
+    const everPlaced = rows.length > 0 || block.executorNodeId !== null;
+    while (active.length < desired) {
+      const lost = reassign.shift() ?? null;
+      const action: PlacementAction = lost ? "reassignment" : everPlaced ? "scale" : "allocation";
+      const choice = await choose(ctx, action, lost);
+      if ("problem" in choice) {
+        problem = choice.problem;
+        break;
+      }
+      const id = uniqueInstanceId(new Set([...rows.map((r) => r.id), ...active.map((r) => r.id)]));
+      const row = await tx.instance.create({
+        data: { id, blockId: block.id, nodeId: choice.nodeId, gpus: choice.gpus, status: "placed" },
+      });
+      takeRoom(ctx.rooms, choice.nodeId, choice.gpus, ctx.needs);
+      ctx.instances.push({ id, nodeId: choice.nodeId, status: "placed", gpus: choice.gpus });
+      active.push(row);
+      nodesTouched.add(choice.nodeId);
+      changed = true;
+    }
+    let executorNodeId = block.executorNodeId;
+    if (desired > 0 && (!executorNodeId || !live.has(executorNodeId))) {
+      const next = executorNode(ctx, active);
+      if (next !== executorNodeId) {
+        if (executorNodeId) nodesTouched.add(executorNodeId);
+        executorNodeId = next;
+        if (next) nodesTouched.add(next);
+        changed = true;
+      }
+    }
+    const before = typeof runtime.placementProblem === "string" ? runtime.placementProblem : null;
+    if (req.bump) changed = true;
+    if (!changed && before === problem) return { changed, nodes: [], revision, problem };
+    const next = changed ? revision + 1 : revision;
+    const doc = {
+      ...asObject(block.doc),
+      runtime: {
+        ...runtime,
+        revision: next,
+        ...(problem ? { placementProblem: problem } : { placementProblem: null }),
+      },
+    };
+    await tx.block.update({
+      where: { id: block.id },
+      data: { executorNodeId, doc: doc as unknown as Prisma.InputJsonValue },
+    });
+    // The executor's node takes the new instance list from the placement.
+    if (changed && executorNodeId) nodesTouched.add(executorNodeId);
+    return { changed, nodes: [...nodesTouched], revision: next, problem };
+  }
+
+  /**
+   * Every live node of the block's cluster with the score the next instance would get, or why it
+   * is refused; with a resourceAllocator policy, its own choice for the next instance too.
+   */
+  async function dryRun(block: BlockRow) {
+    if (!block.clusterId) return { blockId: block.id, clusterId: null, nodes: [], choice: null };
+    const ctx = await context(db, block, block.clusterId);
+    const all = await db.node.findMany({ where: { clusterId: block.clusterId }, orderBy: { id: "asc" } });
+    const scores = new Map(scoreNodes(ctx.rooms, ctx.needs).map((s) => [s.nodeId, s]));
+    const choice = await choose(ctx, "scale", null);
+    return {
+      blockId: block.id,
+      clusterId: block.clusterId,
+      nodes: all.map((n) => {
+        const s = scores.get(n.id);
+        const room = ctx.rooms.find((r) => r.nodeId === n.id);
+        return {
+          nodeId: n.id,
+          status: n.status,
+          score: s?.score ?? 0,
+          gpus: s?.gpus ?? [],
+          ...(s?.reason ? { reason: s.reason } : {}),
+          ...(!s ? { reason: notLiveReason(n, deps.nodeLostSeconds) } : {}),
+          ...(room
+            ? {
+                free: {
+                  vcpus: room.freeVcpus,
+                  memoryMb: room.freeMemoryMb,
+                  gpus: room.gpus.map((g) => ({ index: g.index, freeMemoryMb: g.freeMemoryMb, whole: g.whole })),
+                },
+              }
+            : {}),
+        };
+      }),
+      choice: "problem" in choice ? { problem: choice.problem } : choice,
+    };
+  }
+
+  return { liveNodes, place, dryRun };
+}
+
+/** The node for a block's executor: the live node holding most of its instances (ties by id). */
+function executorNode(ctx: { nodes: NodeRow[] }, active: Array<{ nodeId: string | null }>): string | null {
+  const counts = new Map(ctx.nodes.map((n) => [n.id, 0]));
+  for (const r of active) if (r.nodeId && counts.has(r.nodeId)) counts.set(r.nodeId, (counts.get(r.nodeId) ?? 0) + 1);
+  const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return best?.[0] ?? null;
+}
+
+function refusals(ctx: { nodes: NodeRow[] }, scores: NodeScore[]): string {
+  if (ctx.nodes.length === 0) return "the cluster has no live node (no agent heartbeats)";
+  return scores.map((s) => `${s.nodeId}: ${s.reason ?? "scored 0"}`).join("; ");
+}
+
+function notLiveReason(n: { status: string; lastSeenAt: Date | null }, graceSeconds: number): string {
+  if (n.status === "lost") return "lost: its agent stopped heartbeating";
+  if (!n.lastSeenAt) return "no agent has joined as this node";
+  return `its agent was last heard ${Math.round((Date.now() - n.lastSeenAt.getTime()) / 1000)} s ago (over ${graceSeconds} s)`;
+}
+
+function placementNode(n: NodeRow): PlacementNode {
+  return {
+    id: n.id,
+    vcpus: n.vcpus,
+    memoryMb: n.memoryMb,
+    gpus: n.gpus.map((g) => ({ index: g.index, memoryMb: g.memoryMb })),
+  };
+}
+
+function policyNode(n: NodeRow): TPolicyNode {
+  return {
+    ...asObject(n.doc),
+    id: n.id,
+    status: n.status,
+    vcpus: n.vcpus,
+    memoryMb: n.memoryMb,
+    lastSeenAt: n.lastSeenAt?.toISOString() ?? null,
+    gpus: [...n.gpus]
+      .sort((a, b) => a.index - b.index)
+      .map((g) => ({ index: g.index, modelName: g.modelName, memoryMb: g.memoryMb })),
+    tags: n.tags,
+  };
+}
+
+export function gpuList(value: unknown): number[] {
+  return Array.isArray(value) ? value.filter((g): g is number => Number.isInteger(g)) : [];
+}
+
+function uniqueInstanceId(taken: Set<string>): string {
+  for (;;) {
+    const id = newInstanceId();
+    if (!taken.has(id)) return id;
+  }
+}
+
+export type PlacementService = ReturnType<typeof createPlacementService>;

@@ -1,0 +1,109 @@
+import type { TClusterJob } from "@aios/contracts";
+import type { Db, Prisma } from "@aios/db";
+import { OperationalError } from "../../errors";
+import type { PlacementOutcome, PlacementRequest, PlacementService } from "../allocator/placement.service";
+import type { ClusterQueues } from "../queues/cluster-queues";
+import { lockedBlock } from "./block-lock";
+
+type Tx = Prisma.TransactionClient;
+type BlockRow = Prisma.BlockGetPayload<object>;
+
+/**
+ * A block's placement kept in step with its desired state, and the work of its nodes' agents
+ * reached through their queues: a change of placement is decided under the block's lock
+ * (placement.service.ts), then each node concerned is told to reconcile the block.
+ */
+export function createBlockPlacement(db: Db, placement: PlacementService, queues: ClusterQueues) {
+  /** Tells each node's agent to look at the block again (its desired state was bumped to `revision`). */
+  async function dispatch(clusterId: string | null, blockId: string, revision: number, nodes: string[]) {
+    if (!clusterId) return;
+    const job: TClusterJob = { type: "block.reconcile", blockId, revision };
+    await Promise.all([...new Set(nodes)].map((nodeId) => queues.enqueue({ clusterId, nodeId }, job)));
+  }
+
+  /** The nodes of the cluster that have an agent now: every one of them may hold some of the block. */
+  async function agentNodes(clusterId: string | null): Promise<string[]> {
+    if (!clusterId) return [];
+    const rows = await db.node.findMany({
+      where: { clusterId, lastSeenAt: { not: null }, status: { not: "lost" } },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  return {
+    dispatch,
+    agentNodes,
+
+    /** Tells the executor's node to take the block's instance list again (one job per call). */
+    async dispatchPeers(clusterId: string, blockId: string, nodeId: string) {
+      const requestId = `peers-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      await queues.enqueue({ clusterId, nodeId }, { type: "block.reconcile", blockId, revision: 0, requestId });
+    },
+
+    /** Places inside the caller's locked transaction; the caller dispatches the outcome after commit. */
+    placeLocked(tx: Tx, block: BlockRow, req?: PlacementRequest): Promise<PlacementOutcome> {
+      return placement.place(tx, block, req);
+    },
+
+    /** Brings the block's placement to its desired state and tells the nodes concerned. */
+    async ensure(blockId: string, req?: PlacementRequest): Promise<PlacementOutcome> {
+      const { outcome, clusterId } = await lockedBlock(db, blockId, async (tx, r) => ({
+        outcome: await placement.place(tx, r, req),
+        clusterId: r.clusterId,
+      }));
+      if (outcome.changed) await dispatch(clusterId, blockId, outcome.revision, outcome.nodes);
+      return outcome;
+    },
+
+    /**
+     * Whether a placement pass would change something (cheap, without the lock): instances short or
+     * over, one on a lost node, or an executor without a live node.
+     */
+    async drifted(blockId: string): Promise<boolean> {
+      const r = await db.block.findUnique({ where: { id: blockId } });
+      if (!r?.clusterId || r.status === "removed") return false;
+      const desired = r.status === "removing" ? 0 : r.desiredInstances;
+      const rows = await db.instance.findMany({
+        where: { blockId, status: { not: "removing" } },
+        select: { nodeId: true },
+      });
+      if (rows.length !== desired) return true;
+      const live = new Set((await placement.liveNodes(db, r.clusterId)).map((n) => n.id));
+      if (rows.some((i) => !i.nodeId || !live.has(i.nodeId))) {
+        // Not live yet is not lost: only a node marked lost gives its instances up.
+        const lost = await db.node.count({
+          where: { id: { in: rows.flatMap((i) => (i.nodeId ? [i.nodeId] : [])) }, status: "lost" },
+        });
+        if (lost > 0 || rows.some((i) => !i.nodeId)) return true;
+      }
+      return desired > 0 && (!r.executorNodeId || !live.has(r.executorNodeId));
+    },
+
+    /** The node that runs the block's executor. */
+    async executorNode(blockId: string): Promise<{ clusterId: string; nodeId: string }> {
+      const r = await db.block.findUnique({ where: { id: blockId } });
+      if (!r?.clusterId || !r.executorNodeId) {
+        throw new OperationalError(`block ${blockId} has no node for its executor yet`);
+      }
+      return { clusterId: r.clusterId, nodeId: r.executorNodeId };
+    },
+
+    /** The nodes that run the block's instances (or the one of `instanceId`). */
+    async instanceNodes(
+      blockId: string,
+      instanceId?: string,
+    ): Promise<Array<{ clusterId: string; nodeId: string }>> {
+      const r = await db.block.findUnique({ where: { id: blockId }, select: { clusterId: true } });
+      if (!r?.clusterId) return [];
+      const rows = await db.instance.findMany({
+        where: { blockId, ...(instanceId ? { id: instanceId } : {}), nodeId: { not: null } },
+        select: { nodeId: true },
+      });
+      const clusterId = r.clusterId;
+      return [...new Set(rows.map((i) => i.nodeId as string))].map((nodeId) => ({ clusterId, nodeId }));
+    },
+  };
+}
+
+export type BlockPlacement = ReturnType<typeof createBlockPlacement>;
