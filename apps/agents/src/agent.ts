@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
+import { clusterQueueName, nodeQueueName } from "@aios/contracts";
 import type { QueueBackend } from "@aios/queue";
 import { beaconIntervalMs, type Logger, startAliveBeacon } from "@aios/service-kit";
-import { clusterQueueName, nodeQueueName } from "@aios/contracts";
 import { createBlockSupervisor } from "./blocks/supervisor";
 import { createClusterDuties, type DutyStop } from "./cluster-duties";
 import { createProcessDriver } from "./drivers/process-driver";

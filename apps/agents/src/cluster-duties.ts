@@ -55,7 +55,8 @@ export function createClusterDuties(opts: {
       }
     } catch (err) {
       log.warn("cluster duty lease not renewed", { err: (err as Error).message });
-      if (stopDuties && Date.now() > leaseUntil) await drop("its lease lapsed while the API was out of reach");
+      if (stopDuties && Date.now() > leaseUntil)
+        await drop("its lease lapsed while the API was out of reach");
     }
   };
 

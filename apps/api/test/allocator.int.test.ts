@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { clusterQueueName } from "@aios/contracts";
+import { nodeQueueName } from "@aios/contracts";
 import { loadSpecFile } from "@aios/contracts/files";
 import { beforeAll, describe, expect, it } from "vitest";
 import { doc, rejection, useApi } from "./harness";
@@ -211,7 +211,7 @@ describe("Resource Allocator: the cluster of a new block", () => {
     expect(bad.message).toContain("clusterAllocator.parameters.filter");
   });
 
-  it("allocate stores the block on the chosen cluster and queues its reconcile job there", async () => {
+  it("allocate stores the block on the chosen cluster; its instance runs once a node's agent joins", async () => {
     const r = await apply(block({ blockId: "alloc-stored" }));
     expect(r).toMatchObject({
       created: true,
@@ -219,10 +219,37 @@ describe("Resource Allocator: the cluster of a new block", () => {
     });
     const stored = await api.caller().blocks.get({ id: "alloc-stored" });
     expect(stored.doc.cluster).toEqual({ id: "alloc-big" });
+    // Nodes added by spec have no agent yet: nothing can run, and the block says why.
+    expect((stored.doc.runtime as { placementProblem?: string }).placementProblem).toBe(
+      "no node can take an instance: the cluster has no live node (no agent heartbeats)",
+    );
+    expect(await api.caller().blocks.instances({ id: "alloc-stored" })).toEqual([]);
+    // big-n2's agent joins and asks for its work: the block is placed there, and its queue told.
+    const agent = { role: "agent" as const, scope: "alloc-big", tokenId: null };
+    await api.caller(agent).agents.register({
+      clusterId: "alloc-big",
+      publicHostname: "127.0.0.1",
+      node: {
+        id: "big-n2",
+        vcpus: 64,
+        memoryMb: 262_144,
+        storageMb: 1000,
+        cpuModel: "t",
+        gpus: [{ index: 0, modelName: "test-gpu", memoryMb: 8192 }],
+      },
+    });
+    expect(
+      await api.caller(agent).agents.work.desiredBlocks({ clusterId: "alloc-big", nodeId: "big-n2" }),
+    ).toEqual(["alloc-stored"]);
+    const [instance] = await api.caller().blocks.instances({ id: "alloc-stored" });
+    expect(instance).toMatchObject({ nodeId: "big-n2", status: "placed" });
+    const revision = (
+      (await api.caller().blocks.get({ id: "alloc-stored" })).doc.runtime as { revision: number }
+    ).revision;
     const job = await api.queues
-      .queue(clusterQueueName("alloc-big"))
-      .getJob("block.reconcile__alloc-stored__1");
-    expect(job?.data).toEqual({ type: "block.reconcile", blockId: "alloc-stored", revision: 1 });
+      .queue(nodeQueueName("alloc-big", "big-n2"))
+      .getJob(`block.reconcile__alloc-stored__${revision}`);
+    expect(job?.data).toEqual({ type: "block.reconcile", blockId: "alloc-stored", revision });
     // The same spec again is a no-op, even though the block now holds part of the cluster.
     expect((await apply(block({ blockId: "alloc-stored" }))).created).toBe(false);
     // Its reservation counts: big's free vCPUs drop by 16.

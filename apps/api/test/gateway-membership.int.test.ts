@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { clusterSpec, t, uri, useGateway } from "./gateway-fixture";
-import { rejection } from "./harness";
+import { rejection, reportPlaced } from "./harness";
 
 describe("gateway pre-checks: clusters and nodes joining, changing and leaving", () => {
   const { api, withNetwork, clusterId, agent, apply, preCheckEvents, denied } = useGateway();
@@ -137,23 +137,16 @@ describe("gateway pre-checks: clusters and nodes joining, changing and leaving",
       `remove_block denied by pre-check gw-deny:1.0.0-stable: remove_block is not allowed on cluster ${clusterId}`,
     );
     expect((await api.caller().blocks.get({ id })).status).toBe("pending");
-    await api.caller(agent).agents.work.reportBlock({
-      blockId: id,
-      executorEndpoint: "http://127.0.0.1:1",
-      instances: [
-        {
-          id: "in-1",
-          status: "healthy",
-          endpoint: "http://127.0.0.1:2",
-          nodeId: `${clusterId}-n1`,
-          gpus: [],
-        },
-      ],
-    });
-    const refused = await rejection(api.caller().nodes.remove({ id: `${clusterId}-n1` }));
+    // The block's instance was placed on the cluster's one live node, the agent's.
+    const agentNode = `${clusterId}-agent-n`;
+    await api.caller(agent).agents.work.desiredBlocks({ clusterId, nodeId: agentNode });
+    await reportPlaced(api.caller(agent), id, agentNode, { health: "healthy" });
+    const [placed] = await api.caller().blocks.instances({ id });
+    expect(placed?.nodeId).toBe(agentNode);
+    const refused = await rejection(api.caller().nodes.remove({ id: agentNode }));
     expect(refused.code).toBe("CONFLICT");
     expect(refused.message).toBe(
-      `node ${clusterId}-n1 still runs 1 instance(s): ${id}/in-1; scale or remove their blocks first`,
+      `node ${agentNode} still runs 1 instance(s): ${id}/${placed?.id}; scale or remove their blocks first`,
     );
     await denied(
       withNetwork("remove_node", "gw-deny", () => api.caller().nodes.remove({ id: `${clusterId}-n2` })),

@@ -47,7 +47,13 @@ describe("cluster join tokens, over HTTP in token mode", () => {
       },
     });
     await db.block.create({
-      data: { id: BLOCK_A, componentURI: "model.jt:1.0.0-stable", clusterId: CLUSTER_A, status: "pending" },
+      data: {
+        id: BLOCK_A,
+        componentURI: "model.jt:1.0.0-stable",
+        clusterId: CLUSTER_A,
+        status: "pending",
+        desiredInstances: 1,
+      },
     });
   });
 
@@ -69,7 +75,13 @@ describe("cluster join tokens, over HTTP in token mode", () => {
     const issued = await joinToken(CLUSTER_B);
     // A join token does nothing but join.
     expect(
-      (await trpc.query("agents.work.desiredBlocks", { clusterId: CLUSTER_B }, issued.token)).status,
+      (
+        await trpc.query(
+          "agents.work.desiredBlocks",
+          { clusterId: CLUSTER_B, nodeId: `${CLUSTER_B}-n1` },
+          issued.token,
+        )
+      ).status,
     ).toBe(403);
     expect((await trpc.query("clusters.list", {}, issued.token)).status).toBe(403);
 
@@ -93,25 +105,49 @@ describe("cluster join tokens, over HTTP in token mode", () => {
       403,
       `this agent token belongs to node ${CLUSTER_B}-n1, not ${CLUSTER_B}-n2`,
     ]);
-    const own = await trpc.query<string[]>("agents.work.desiredBlocks", { clusterId: CLUSTER_B }, agentB);
+    const own = await trpc.query<string[]>(
+      "agents.work.desiredBlocks",
+      { clusterId: CLUSTER_B, nodeId: `${CLUSTER_B}-n1` },
+      agentB,
+    );
     expect([own.status, own.data]).toEqual([200, []]);
-    expect(
-      (await trpc.query<string[]>("agents.work.desiredBlocks", { clusterId: CLUSTER_A }, agentA)).data,
-    ).toEqual([BLOCK_A]);
+    const ofA = await trpc.query<string[]>(
+      "agents.work.desiredBlocks",
+      { clusterId: CLUSTER_A, nodeId: `${CLUSTER_A}-n1` },
+      agentA,
+    );
+    expect(ofA.data).toEqual([BLOCK_A]);
+    // A node-bound agent token speaks for its own node only.
+    const otherNodesWork = await trpc.query(
+      "agents.work.desiredBlocks",
+      { clusterId: CLUSTER_B, nodeId: `${CLUSTER_B}-n2` },
+      agentB,
+    );
+    expect([otherNodesWork.status, otherNodesWork.error?.message]).toEqual([
+      403,
+      `this agent token belongs to node ${CLUSTER_B}-n1, not ${CLUSTER_B}-n2`,
+    ]);
 
     // Cluster A's state is out of reach: its lists, its block, and reports about it.
     for (const path of ["desiredBlocks", "desiredFunctions", "desiredVdagControllers", "clusterStability"]) {
-      const r = await trpc.query(`agents.work.${path}`, { clusterId: CLUSTER_A }, agentB);
+      const input =
+        path === "desiredBlocks"
+          ? { clusterId: CLUSTER_A, nodeId: `${CLUSTER_B}-n1` }
+          : { clusterId: CLUSTER_A };
+      const r = await trpc.query(`agents.work.${path}`, input, agentB);
       expect([path, r.status, r.error?.message]).toEqual([
         path,
         403,
         `this agent token belongs to cluster ${CLUSTER_B}, not ${CLUSTER_A}`,
       ]);
     }
-    expect((await trpc.query("agents.work.desiredBlock", { blockId: BLOCK_A }, agentB)).status).toBe(403);
+    expect(
+      (await trpc.query("agents.work.desiredBlock", { blockId: BLOCK_A, nodeId: `${CLUSTER_B}-n1` }, agentB))
+        .status,
+    ).toBe(403);
     const report = await trpc.mutation(
       "agents.work.reportBlock",
-      { blockId: BLOCK_A, executorEndpoint: null, instances: [] },
+      { blockId: BLOCK_A, nodeId: `${CLUSTER_B}-n1`, executorEndpoint: null, instances: [] },
       agentB,
     );
     expect([report.status, report.error?.message]).toEqual([

@@ -4,7 +4,7 @@ import { clusterQueueName, type TVdagPlan } from "@aios/contracts";
 import { loadSpecFile } from "@aios/contracts/files";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { UserError } from "../src/errors";
-import { doc, rejection, useApi } from "./harness";
+import { doc, rejection, reportPlaced, useApi } from "./harness";
 
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
 const json = (f: string) => JSON.parse(readFileSync(resolve(examples, f), "utf8")) as unknown;
@@ -56,12 +56,9 @@ describe("vDAGs in the API", () => {
           tags: blockId === "echo-c" ? ["special"] : [],
         }),
       });
-      await api.caller(agent).agents.work.reportBlock({
-        blockId,
+      await reportPlaced(api.caller(agent), blockId, `${clusterId}-n1`, {
         executorEndpoint: `http://127.0.0.1:${port}`,
-        instances: [
-          { id: "in-aaaa", status: "healthy", endpoint: "http://127.0.0.1:1", nodeId: null, gpus: [] },
-        ],
+        health: "healthy",
       });
     }
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { doc, useApiServer } from "../../../apps/api/test/harness";
+import { doc, reportPlaced, useApiServer } from "../../../apps/api/test/harness";
 import { createApiClient } from "../src";
 
 const components = resolve(import.meta.dirname, "../../../examples/specs/components.json");
@@ -44,17 +44,8 @@ describe("live block status over SSE", () => {
     });
     await started;
     const agent = { role: "agent" as const, scope: clusterId, tokenId: null };
-    const instance = { id: "in-abcd", endpoint: "http://127.0.0.1:9", nodeId: "sse-node", gpus: [] };
-    await api.caller(agent).agents.work.reportBlock({
-      blockId: "live",
-      executorEndpoint: "http://127.0.0.1:9",
-      instances: [{ ...instance, status: "starting" }],
-    });
-    await api.caller(agent).agents.work.reportBlock({
-      blockId: "live",
-      executorEndpoint: "http://127.0.0.1:9",
-      instances: [{ ...instance, status: "healthy" }],
-    });
+    await reportPlaced(api.caller(agent), "live", "sse-node");
+    await reportPlaced(api.caller(agent), "live", "sse-node", { health: "healthy" });
     await api.caller().blocks.remove({ id: "live" });
     await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(3);
     expect(seen).toEqual([

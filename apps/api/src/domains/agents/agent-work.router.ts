@@ -172,9 +172,7 @@ export const agentWorkRouter = router({
             }),
           )
           .max(10_000),
-        health: z
-          .record(z.string().max(64), z.enum(["healthy", "unhealthy", "starting"]))
-          .optional(),
+        health: z.record(z.string().max(64), z.enum(["healthy", "unhealthy", "starting"])).optional(),
       }),
     )
     .output(z.object({ status: z.string(), reason: z.string() }))

@@ -128,7 +128,8 @@ export function scoreNodes(rooms: NodeRoom[], needs: TComponentResources | null)
       short.push(`needs ${memoryMb} MB of memory, ${round(room.freeMemoryMb)} free`);
     const gpus = pickGpus(room, needs);
     if ("reason" in gpus) short.push(gpus.reason);
-    if (short.length > 0 || "reason" in gpus) return { nodeId: room.nodeId, score: 0, gpus: [], reason: short.join("; ") };
+    if (short.length > 0 || "reason" in gpus)
+      return { nodeId: room.nodeId, score: 0, gpus: [], reason: short.join("; ") };
     const shares: number[] = [];
     if (room.vcpus > 0) shares.push((room.freeVcpus - vcpus) / room.vcpus);
     if (room.memoryMb > 0) shares.push((room.freeMemoryMb - memoryMb) / room.memoryMb);
@@ -159,7 +160,12 @@ export function bestNode(scores: NodeScore[]): NodeScore | null {
 }
 
 /** Charges one more instance to its node's room, so the next placement in a batch sees it. */
-export function takeRoom(rooms: NodeRoom[], nodeId: string, gpus: number[], needs: TComponentResources | null) {
+export function takeRoom(
+  rooms: NodeRoom[],
+  nodeId: string,
+  gpus: number[],
+  needs: TComponentResources | null,
+) {
   const room = rooms.find((r) => r.nodeId === nodeId);
   if (!room) return;
   room.blockInstances++;
@@ -190,7 +196,9 @@ export function pickVictims(
     for (const i of left) perNode.set(i.nodeId ?? "", (perNode.get(i.nodeId ?? "") ?? 0) + 1);
     const [node] = [...perNode.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [""];
     const onNode = left.filter((i) => (i.nodeId ?? "") === node);
-    const newest = onNode.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id))[0];
+    const newest = onNode.sort(
+      (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id),
+    )[0];
     if (!newest) break;
     victims.push(newest.id);
     left.splice(left.indexOf(newest), 1);

@@ -224,7 +224,10 @@ export function createPlacementService(deps: PlacementDeps) {
     let active = rows.filter((r) => !gone.includes(r) && r.status !== "removing");
     const stop = async (ids: string[]) => {
       if (ids.length === 0) return;
-      await tx.instance.updateMany({ where: { blockId: block.id, id: { in: ids } }, data: { status: "removing" } });
+      await tx.instance.updateMany({
+        where: { blockId: block.id, id: { in: ids } },
+        data: { status: "removing" },
+      });
       for (const r of active.filter((r) => ids.includes(r.id))) if (r.nodeId) nodesTouched.add(r.nodeId);
       active = active.filter((r) => !ids.includes(r.id));
       changed = true;
@@ -319,7 +322,11 @@ export function createPlacementService(deps: PlacementDeps) {
                 free: {
                   vcpus: room.freeVcpus,
                   memoryMb: room.freeMemoryMb,
-                  gpus: room.gpus.map((g) => ({ index: g.index, freeMemoryMb: g.freeMemoryMb, whole: g.whole })),
+                  gpus: room.gpus.map((g) => ({
+                    index: g.index,
+                    freeMemoryMb: g.freeMemoryMb,
+                    whole: g.whole,
+                  })),
                 },
               }
             : {}),
@@ -335,7 +342,8 @@ export function createPlacementService(deps: PlacementDeps) {
 /** The node for a block's executor: the live node holding most of its instances (ties by id). */
 function executorNode(ctx: { nodes: NodeRow[] }, active: Array<{ nodeId: string | null }>): string | null {
   const counts = new Map(ctx.nodes.map((n) => [n.id, 0]));
-  for (const r of active) if (r.nodeId && counts.has(r.nodeId)) counts.set(r.nodeId, (counts.get(r.nodeId) ?? 0) + 1);
+  for (const r of active)
+    if (r.nodeId && counts.has(r.nodeId)) counts.set(r.nodeId, (counts.get(r.nodeId) ?? 0) + 1);
   const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return best?.[0] ?? null;
 }

@@ -2,8 +2,8 @@ import type { EventEmitter } from "node:events";
 import type { Db, Prisma } from "@aios/db";
 import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError } from "../../errors";
-import { policySource } from "../policies/policy-runtime.service";
 import { gpuList } from "../allocator/placement.service";
+import { policySource } from "../policies/policy-runtime.service";
 import { asObject } from "../registry/doc";
 import type { BlockStatusEvent } from "./block-lifecycle.service";
 import { lockedBlock } from "./block-lock";
@@ -202,7 +202,8 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
       const { desiredInstances, outcome, clusterId } = await locked(id, async (tx, r) => {
         if (r.status === "removed") throw new NotFoundError("block", id);
         scoped(r.clusterId, scope, id);
-        if (r.status === "removing") return { desiredInstances: r.desiredInstances, outcome: null, clusterId: null };
+        if (r.status === "removing")
+          return { desiredInstances: r.desiredInstances, outcome: null, clusterId: null };
         const bounded = Math.max(r.minInstances, Math.min(r.maxInstances, wish.instances));
         const row =
           bounded === r.desiredInstances
@@ -264,7 +265,9 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
           }
         }
         const runtime: BlockRuntimeState = runtimeOf(r.doc);
-        const executorEndpoint = fromExecutorNode ? report.executorEndpoint : (runtime.executorEndpoint ?? null);
+        const executorEndpoint = fromExecutorNode
+          ? report.executorEndpoint
+          : (runtime.executorEndpoint ?? null);
         const executorDataToken = fromExecutorNode
           ? report.executorEndpoint
             ? (report.executorDataToken ?? null)

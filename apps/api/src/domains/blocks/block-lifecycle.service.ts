@@ -8,8 +8,8 @@ import { clusterData, policyBlock } from "../gateway/pre-check-inputs";
 import { checkPolicyCommand } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
-import type { BlockPlacement } from "./block-placement.service";
 import { lockedBlock } from "./block-lock";
+import type { BlockPlacement } from "./block-placement.service";
 import { runtimeOf } from "./block-runtime-state";
 
 type InstanceRow = Prisma.InstanceGetPayload<object>;

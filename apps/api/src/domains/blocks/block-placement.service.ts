@@ -38,7 +38,10 @@ export function createBlockPlacement(db: Db, placement: PlacementService, queues
     /** Tells the executor's node to take the block's instance list again (one job per call). */
     async dispatchPeers(clusterId: string, blockId: string, nodeId: string) {
       const requestId = `peers-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-      await queues.enqueue({ clusterId, nodeId }, { type: "block.reconcile", blockId, revision: 0, requestId });
+      await queues.enqueue(
+        { clusterId, nodeId },
+        { type: "block.reconcile", blockId, revision: 0, requestId },
+      );
     },
 
     /** Places inside the caller's locked transaction; the caller dispatches the outcome after commit. */

@@ -15,8 +15,8 @@ import { clusterData, clusterMetrics } from "../gateway/pre-check-inputs";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
 import { blockDocument } from "./block.document";
-import { checkBlockPolicyValues } from "./block-policy-values";
 import type { BlockPlacement } from "./block-placement.service";
+import { checkBlockPolicyValues } from "./block-policy-values";
 import { publicBlockDoc, runtimeOf } from "./block-runtime-state";
 
 type BlockRow = Prisma.BlockGetPayload<object>;

@@ -14,7 +14,9 @@ export type QueueTarget = string | { clusterId: string; nodeId: string };
 const queueNameOf = (t: QueueTarget) =>
   typeof t === "string" ? clusterQueueName(t) : nodeQueueName(t.clusterId, t.nodeId);
 const agentOf = (t: QueueTarget) =>
-  typeof t === "string" ? `the agent of cluster ${t}` : `the agent of node ${t.nodeId} (cluster ${t.clusterId})`;
+  typeof t === "string"
+    ? `the agent of cluster ${t}`
+    : `the agent of node ${t.nodeId} (cluster ${t.clusterId})`;
 
 /**
  * The API's side of the control queues, jobs keyed by business key: one `cluster.<id>` queue per
