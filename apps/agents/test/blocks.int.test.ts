@@ -194,14 +194,22 @@ describe.runIf(redisUrl)("blocks run by a cluster agent", () => {
     expect(JSON.parse(out.join(""))).toMatchObject({ label: "positive" });
   });
 
-  it("replaces a killed instance, and requests keep succeeding once it is back", async () => {
+  it("restarts a killed instance in its placement, and requests keep succeeding once it is back", async () => {
     const [before] = await instances();
-    for (const pid of pidsOf(before?.id ?? "")) process.kill(pid, "SIGKILL");
+    const killed = pidsOf(before?.id ?? "");
+    expect(killed.length).toBeGreaterThan(0);
+    for (const pid of killed) process.kill(pid, "SIGKILL");
+    // The placement keeps the instance (its node still runs): the same id, a new process.
     await expect
-      .poll(async () => (await instances()).some((i) => i.id !== before?.id && i.status === "healthy"), {
-        timeout: 60_000,
-        interval: 300,
-      })
+      .poll(
+        async () => {
+          const now = (await instances()).find((i) => i.id === before?.id);
+          const pids = pidsOf(before?.id ?? "");
+          const restarted = pids.length > 0 && !pids.some((p) => killed.includes(p));
+          return restarted && now?.endpoint !== before?.endpoint && now?.status === "healthy";
+        },
+        { timeout: 60_000, interval: 300 },
+      )
       .toBe(true);
     expect((await infer("What a wonderful day")).body.packet?.data).toMatchObject({ label: "positive" });
     expect(await instances()).toHaveLength(1);

@@ -142,12 +142,11 @@ export async function reportPlaced(
   const now = await caller.agents.work.desiredBlock({ blockId, nodeId });
   const health =
     now.exists && now.executorHere && opts.health
-      ? Object.fromEntries(
-          now.peers.map((i) => [
-            i.id,
-            typeof opts.health === "string" ? opts.health : (opts.health?.[i.id] ?? "starting"),
-          ]),
-        )
+      ? now.peers.map((i) => ({
+          id: i.id,
+          endpoint: i.endpoint,
+          state: typeof opts.health === "string" ? opts.health : (opts.health?.[i.id] ?? "starting"),
+        }))
       : undefined;
   return health ? caller.agents.work.reportBlock({ ...body, health }) : first;
 }

@@ -1,6 +1,6 @@
 import type { ApiClient } from "@aios/client";
 import type { Logger } from "@aios/service-kit";
-import type { HostedBlock } from "./block-processes";
+import { type HostedBlock, instanceList } from "./block-processes";
 import { type ExecutorStatus, executorClient, metricSamples } from "./executor-client";
 
 /**
@@ -18,11 +18,15 @@ export function createBlockReporter(deps: {
   return async (blockId: string, b: HostedBlock, force = false): Promise<void> => {
     let status: ExecutorStatus = {};
     if (b.executor) status = await executorClient.status(b.executor).catch(() => status);
-    // The executor's health checker speaks for every instance of the block, on whichever node.
-    const health: Record<string, "healthy" | "unhealthy" | "starting"> = {};
-    for (const i of status.instances ?? []) {
-      health[i.id] = i.state === "healthy" ? "healthy" : i.state === "unhealthy" ? "unhealthy" : "starting";
-    }
+    // The executor's health checker speaks for every instance of the block, on whichever node,
+    // each verdict about the endpoint the executor was given (a draining old one says nothing).
+    const endpoints = new Map(instanceList(b).map((i) => [i.id, i.endpoint]));
+    const health = (status.instances ?? []).flatMap((i) => {
+      const endpoint = endpoints.get(i.id);
+      if (!endpoint || i.state === "draining") return [];
+      const state = i.state === "healthy" ? "healthy" : i.state === "unhealthy" ? "unhealthy" : "starting";
+      return [{ id: i.id, endpoint, state: state as "healthy" | "unhealthy" | "starting" }];
+    });
     const instances = [...b.instances.entries()].map(([id, w]) => ({
       id,
       endpoint: w.endpoint,

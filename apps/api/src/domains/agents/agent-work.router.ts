@@ -172,7 +172,17 @@ export const agentWorkRouter = router({
             }),
           )
           .max(10_000),
-        health: z.record(z.string().max(64), z.enum(["healthy", "unhealthy", "starting"])).optional(),
+        /** The executor's verdicts, each about the endpoint it checked (a restarted instance's old one is ignored). */
+        health: z
+          .array(
+            z.object({
+              id: z.string().min(1).max(64),
+              endpoint: z.string().max(2000),
+              state: z.enum(["healthy", "unhealthy", "starting"]),
+            }),
+          )
+          .max(10_000)
+          .optional(),
       }),
     )
     .output(z.object({ status: z.string(), reason: z.string() }))

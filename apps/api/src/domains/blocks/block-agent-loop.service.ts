@@ -35,8 +35,11 @@ export interface BlockReport {
   executorEndpoint: string | null;
   executorDataToken?: string | null | undefined;
   instances: ReportedInstance[];
-  /** The executor's health checker's verdict per instance (from the executor's node only). */
-  health?: Record<string, "healthy" | "unhealthy" | "starting"> | undefined;
+  /**
+   * The executor's health checker's verdicts (from the executor's node only), each about the
+   * endpoint it checked: one about an instance's old endpoint (it was restarted since) is ignored.
+   */
+  health?: Array<{ id: string; endpoint: string; state: "healthy" | "unhealthy" | "starting" }> | undefined;
   failure?: string | undefined;
 }
 
@@ -252,16 +255,16 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
           }
         }
         if (fromExecutorNode && report.health) {
-          for (const row of rows) {
-            const verdict = report.health[row.id];
-            if (!verdict || row.status === "removing" || row.status === "placed") continue;
-            if (reported.has(row.id) && reported.get(row.id)?.endpoint !== row.endpoint) continue;
-            if (verdict !== row.status) {
-              await tx.instance.update({
-                where: { blockId_id: { blockId: id, id: row.id } },
-                data: { status: verdict },
-              });
-            }
+          const current = await tx.instance.findMany({ where: { blockId: id } });
+          const byId = new Map(current.map((i) => [i.id, i]));
+          for (const verdict of report.health) {
+            const row = byId.get(verdict.id);
+            if (!row || row.status === "removing" || row.status === "placed") continue;
+            if (row.endpoint !== verdict.endpoint || row.status === verdict.state) continue;
+            await tx.instance.update({
+              where: { blockId_id: { blockId: id, id: row.id } },
+              data: { status: verdict.state },
+            });
           }
         }
         const runtime: BlockRuntimeState = runtimeOf(r.doc);
