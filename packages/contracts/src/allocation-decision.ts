@@ -56,3 +56,36 @@ export type TAllocationDecision = z.infer<typeof ZAllocationDecision>;
 
 /** `allocator.dryRun`: a createBlock spec's values; its `mode` is ignored (always dry_run). */
 export const ZAllocatorDryRunRequest = z.object({ spec: ZBlockSpec });
+
+/** One node of a block's cluster as the placement sees it for the block's next instance. */
+export const ZPlacementNode = z.object({
+  nodeId: z.string(),
+  status: z.string(),
+  /** 0 when the next instance does not fit here (or the node is not live); else (0, 1]. */
+  score: z.number(),
+  /** The GPUs the next instance would get here. */
+  gpus: z.array(z.number().int()),
+  /** Why it does not fit, or why the node cannot take work (lost, no agent). */
+  reason: z.string().optional(),
+  /** What is left on the node after the instances placed on it (live nodes only). */
+  free: z
+    .object({
+      vcpus: z.number(),
+      memoryMb: z.number(),
+      gpus: z.array(z.object({ index: z.number().int(), freeMemoryMb: z.number(), whole: z.boolean() })),
+    })
+    .optional(),
+});
+
+/**
+ * `allocator.placement`: where a block's next instance would go inside its cluster: every node with
+ * its score or the reason it is refused, and the choice of the block's resourceAllocator policy
+ * (`scale`) or of the built-in scorer. Stores nothing.
+ */
+export const ZPlacementDryRun = z.object({
+  blockId: z.string(),
+  clusterId: z.string().nullable(),
+  nodes: z.array(ZPlacementNode),
+  choice: z.union([ZAllocationEntry, z.object({ problem: z.string() })]).nullable(),
+});
+export type TPlacementDryRun = z.infer<typeof ZPlacementDryRun>;

@@ -34,6 +34,7 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "gateway.setPreCheckPolicy": "admin",
   "gateway.dryRun": "operator",
   "allocator.dryRun": "operator",
+  "allocator.placement": "operator",
   "components.list": "viewer",
   "components.get": "viewer",
   "components.search": "viewer",

@@ -8,6 +8,7 @@ import {
   ZResourcePlacementOutput,
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
+import { NotFoundError } from "../../errors";
 import { policyBlock, policyCluster } from "../gateway/pre-check-inputs";
 import { asObject } from "../registry/doc";
 import { componentResources } from "./cluster-candidates";
@@ -336,7 +337,17 @@ export function createPlacementService(deps: PlacementDeps) {
     };
   }
 
-  return { liveNodes, place, dryRun };
+  return {
+    liveNodes,
+    place,
+    dryRun,
+    /** `allocator.placement`: the dry run for a block by id (a removed or unknown one is not found). */
+    async dryRunBlock(blockId: string) {
+      const block = await db.block.findUnique({ where: { id: blockId } });
+      if (!block || block.status === "removed") throw new NotFoundError("block", blockId, "blockId");
+      return dryRun(block);
+    },
+  };
 }
 
 /** The node for a block's executor: the live node holding most of its instances (ties by id). */

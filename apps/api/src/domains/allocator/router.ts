@@ -1,4 +1,5 @@
-import { ZAllocationDecision, ZAllocatorDryRunRequest } from "@aios/contracts";
+import { ZAllocationDecision, ZAllocatorDryRunRequest, ZDnsLabel, ZPlacementDryRun } from "@aios/contracts";
+import { z } from "zod";
 import { dryRunProcedure, router } from "../../trpc";
 
 /** The Resource Allocator: which cluster a block would go to, and why. */
@@ -8,4 +9,12 @@ export const allocatorRouter = router({
     .input(ZAllocatorDryRunRequest)
     .output(ZAllocationDecision)
     .mutation(({ ctx, input }) => ctx.services.allocator.dryRun(input.spec)),
+  /**
+   * Where a block's next instance would go inside its cluster: every node with its score or the
+   * reason it is refused, and the choice (its resourceAllocator policy, else the built-in scorer).
+   */
+  placement: dryRunProcedure
+    .input(z.object({ blockId: ZDnsLabel }))
+    .output(ZPlacementDryRun)
+    .mutation(({ ctx, input }) => ctx.services.placement.dryRunBlock(input.blockId)),
 });
