@@ -83,6 +83,8 @@ export const ZBlockRecord = z.object({
   desiredInstances: z.number().int(),
   /** Why the block has its status (e.g. "2 of 3 instances healthy"). */
   statusReason: z.string().nullable(),
+  /** The node whose agent runs the block's executor (null until placement chose one). */
+  executorNodeId: z.string().nullable(),
   doc: ZDoc,
   createdAt: ZIsoDate,
   updatedAt: ZIsoDate,

@@ -39,6 +39,7 @@ describe("records", () => {
       maxInstances: 1,
       desiredInstances: 1,
       statusReason: null,
+      executorNodeId: null,
       doc: {},
       createdAt: "yesterday",
       updatedAt: now,

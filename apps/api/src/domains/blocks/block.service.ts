@@ -31,6 +31,7 @@ export function toBlockRecord(row: BlockRow): TBlockRecord {
     maxInstances: row.maxInstances,
     desiredInstances: row.desiredInstances,
     statusReason: runtimeOf(row.doc).statusReason ?? null,
+    executorNodeId: row.executorNodeId,
     doc: publicBlockDoc(row.doc),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -11,6 +11,7 @@ const block = (id: string, status = "pending", updatedAt = "2026-01-01T00:00:00.
   maxInstances: 1,
   desiredInstances: 1,
   statusReason: null,
+  executorNodeId: null,
   doc: {},
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt,
