@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { fieldIssues, issuesLine, MAX_PAGE_LIMIT, ZFilterQuery } from "@aios/contracts";
+import { fieldIssues, issuesLine, MAX_PAGE_LIMIT, type TFilterQuery, ZFilterQuery } from "@aios/contracts";
 import type { ApiClient } from "../api-client";
 import { type CliIo, CliUsageError } from "./io";
 import { renderTable } from "./table";
@@ -196,7 +196,12 @@ export async function getCommand(api: ApiClient, args: string[], io: CliIo): Pro
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { output: { type: "string", short: "o", default: "table" }, filter: { type: "string" } },
+    options: {
+      output: { type: "string", short: "o", default: "table" },
+      filter: { type: "string" },
+      node: { type: "string" },
+      block: { type: "string" },
+    },
   });
   const [kindArg, key, ...extra] = positionals;
   if (!kindArg) throw new CliUsageError(`say what to get: ${Object.keys(KINDS).join(", ")}`);
@@ -210,15 +215,42 @@ export async function getCommand(api: ApiClient, args: string[], io: CliIo): Pro
   if (values.output !== "table" && values.output !== "json") {
     throw new CliUsageError(`-o must be table or json, got ${JSON.stringify(values.output)}`);
   }
-  if (key && values.filter) throw new CliUsageError("give an ID or --filter, not both");
+  const filter =
+    shorthandFilter(ALIASES[name] ?? name, values) ?? (values.filter && parseFilter(values.filter));
+  if (key && filter) throw new CliUsageError("give an ID or a filter (--filter, --node, --block), not both");
   const rows = key
     ? [await kind.get(api, key)]
-    : values.filter
-      ? await kind.search(api, parseFilter(values.filter))
+    : filter
+      ? await kind.search(api, filter)
       : await kind.list(api);
   if (values.output === "json") io.out(JSON.stringify(key ? rows[0] : rows, null, 2));
   else io.out(renderTable(kind.columns, rows));
   return 0;
+}
+
+/** The fields `--node` and `--block` narrow each kind by (`aios get instances --node N`). */
+const SHORTHANDS: Record<string, { node?: string; block?: string }> = {
+  instances: { node: "nodeId", block: "blockId" },
+  gpus: { node: "nodeId" },
+};
+
+/** `--node N` / `--block B` as a filter on the kind's fields; null when neither is given. */
+function shorthandFilter(
+  kind: string,
+  values: { node?: string | undefined; block?: string | undefined; filter?: string | undefined },
+): TFilterQuery | null {
+  const given = (["node", "block"] as const).filter((o) => values[o] !== undefined);
+  if (given.length === 0) return null;
+  if (values.filter) throw new CliUsageError(`give --filter or --${given[0]}, not both`);
+  const conditions = given.map((option): TFilterQuery => {
+    const variable = SHORTHANDS[kind]?.[option];
+    if (!variable) {
+      const kinds = Object.keys(SHORTHANDS).filter((k) => SHORTHANDS[k]?.[option]);
+      throw new CliUsageError(`--${option} narrows ${kinds.join(" and ")} only, not ${kind}`);
+    }
+    return { variable, operator: "==", value: values[option] as string };
+  });
+  return conditions.length === 1 ? (conditions[0] as TFilterQuery) : { logicalOperator: "AND", conditions };
 }
 
 function parseFilter(text: string): unknown {

@@ -27,6 +27,9 @@ Usage:
                                           ${wrap(GET_KINDS.join(", "), 42, 100)}
   aios get KIND --filter JSON             search with the filter language, e.g.
                                           '{"variable":"tags","operator":"==","value":"nlp"}'
+  aios get instances [--node N] [--block B]
+                                          the instances placed on a node, or of a block (gpus
+                                          takes --node too)
 ${BLOCK_USAGE}
 ${VDAG_USAGE}
 ${POLICY_USAGE}

@@ -116,7 +116,8 @@ export function pickGpus(
  * The built-in node scorer (a block without a `resourceAllocator` policy): 0 with the reason when
  * one more instance does not fit in what the node has left (vCPUs, memory, GPUs and their memory);
  * else the share of the node left free after it, averaged over the dimensions the node has, divided
- * by one plus the block's instances already there, so a block spreads over its cluster's nodes.
+ * by one plus the block's instances already there, so a block spreads over its cluster's nodes,
+ * and halved when its GPUs would be shared, so instances get GPUs of their own first.
  */
 export function scoreNodes(rooms: NodeRoom[], needs: TComponentResources | null): NodeScore[] {
   return rooms.map((room) => {
@@ -144,7 +145,12 @@ export function scoreNodes(rooms: NodeRoom[], needs: TComponentResources | null)
       shares.push((free - taken) / gpuTotal);
     }
     const relative = shares.length ? shares.reduce((s, x) => s + x, 0) / shares.length : 1;
-    const score = Math.max(0.0001, round(Math.max(0, relative) / (1 + room.blockInstances), 4));
+    // Sharing a GPU is the last resort: a node where the instance's GPUs are in use scores half.
+    const sharing = gpus.gpus.some((index) => (room.gpus.find((g) => g.index === index)?.instances ?? 0) > 0);
+    const score = Math.max(
+      0.0001,
+      round((Math.max(0, relative) / (1 + room.blockInstances)) * (sharing ? 0.5 : 1), 4),
+    );
     return { nodeId: room.nodeId, score, gpus: gpus.gpus };
   });
 }

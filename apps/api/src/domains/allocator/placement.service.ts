@@ -126,7 +126,12 @@ export function createPlacementService(deps: PlacementDeps) {
     const payload = {
       block: policyBlock(ctx.block),
       cluster: ctx.cluster,
-      nodes: ctx.policyNodes,
+      nodes: ctx.nodes.map((n) =>
+        policyNode(
+          n,
+          ctx.rooms.find((r) => r.nodeId === n.id),
+        ),
+      ),
       healthyNodes: ctx.nodes.map((n) => n.id),
       instances: ctx.instances,
       ...(instanceId ? { instanceId } : {}),
@@ -164,7 +169,6 @@ export function createPlacementService(deps: PlacementDeps) {
     block: BlockRow;
     cluster: ReturnType<typeof policyCluster>;
     nodes: NodeRow[];
-    policyNodes: TPolicyNode[];
     rooms: NodeRoom[];
     needs: TComponentResources | null;
     instances: Array<{ id: string; nodeId: string; status: string; gpus: number[] }>;
@@ -182,7 +186,6 @@ export function createPlacementService(deps: PlacementDeps) {
       block,
       cluster: policyCluster(clusterRow),
       nodes,
-      policyNodes: nodes.map(policyNode),
       rooms: nodeRooms(nodes.map(placementNode), placed, block.id),
       needs,
       instances: mine
@@ -379,17 +382,30 @@ function placementNode(n: NodeRow): PlacementNode {
   };
 }
 
-function policyNode(n: NodeRow): TPolicyNode {
+/**
+ * A node as the resourceAllocator policy sees it: its facts, and what the instances placed on it
+ * leave free (vCPUs, memory, each GPU's memory; a GPU taken whole has none free).
+ */
+function policyNode(n: NodeRow, room: NodeRoom | undefined): TPolicyNode {
   return {
     ...asObject(n.doc),
     id: n.id,
     status: n.status,
     vcpus: n.vcpus,
     memoryMb: n.memoryMb,
+    ...(room ? { freeVcpus: room.freeVcpus, freeMemoryMb: room.freeMemoryMb } : {}),
     lastSeenAt: n.lastSeenAt?.toISOString() ?? null,
     gpus: [...n.gpus]
       .sort((a, b) => a.index - b.index)
-      .map((g) => ({ index: g.index, modelName: g.modelName, memoryMb: g.memoryMb })),
+      .map((g) => {
+        const r = room?.gpus.find((x) => x.index === g.index);
+        return {
+          index: g.index,
+          modelName: g.modelName,
+          memoryMb: g.memoryMb,
+          ...(r ? { freeMemoryMb: r.whole ? 0 : Math.max(0, r.freeMemoryMb), instances: r.instances } : {}),
+        };
+      }),
     tags: n.tags,
   };
 }

@@ -10,6 +10,8 @@ import { nodeLoadCharts } from "@/lib/charts/node-load";
 import type { MetricSample } from "@/lib/charts/series";
 import { useTRPC } from "@/trpc/react";
 import { NodeGpus } from "./node-gpus";
+import { NodeInstances } from "./node-instances";
+import { NodeLivenessNote } from "./node-liveness-note";
 
 const WINDOW_MINUTES = 15;
 
@@ -57,8 +59,11 @@ function NodeCharts({ samples, node }: { samples: MetricSample[]; node: TNodeRec
   );
 }
 
-/** The load charts of a cluster's nodes, one node at a time (a picker when there are several). */
-export function NodeLoadPanel({ nodes }: { nodes: TNodeRecord[] }) {
+/**
+ * One node of a cluster at a time (a picker when there are several): why it is lost or that it
+ * returned, the instances placed on it and their GPUs, then its load charts.
+ */
+export function NodeLoadPanel({ nodes, now }: { nodes: TNodeRecord[]; now: number }) {
   const [chosen, setChosen] = useState<string | null>(null);
   const node = nodes.find((n) => n.id === chosen) ?? nodes[0];
   if (!node) return null;
@@ -70,7 +75,10 @@ export function NodeLoadPanel({ nodes }: { nodes: TNodeRecord[] }) {
     >
       <div className="flex flex-wrap items-center justify-between gap-3 px-5 pt-4">
         <h4 className="text-sm font-semibold text-zinc-900">
-          Node load <span className="font-normal text-zinc-500">· last {WINDOW_MINUTES} minutes</span>
+          Node{" "}
+          <span className="font-normal text-zinc-500">
+            · its instances, and its load over the last {WINDOW_MINUTES} minutes
+          </span>
         </h4>
         {nodes.length > 1 ? (
           <label className="flex items-center gap-2 text-xs text-zinc-500">
@@ -92,6 +100,8 @@ export function NodeLoadPanel({ nodes }: { nodes: TNodeRecord[] }) {
           <span className="font-mono text-xs text-zinc-500">{node.id}</span>
         )}
       </div>
+      <NodeLivenessNote node={node} now={now} />
+      <NodeInstances key={`instances-${node.id}`} node={node} />
       <NodeLoad key={node.id} node={node} />
     </section>
   );

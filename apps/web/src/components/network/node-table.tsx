@@ -10,6 +10,7 @@ import { QueryView } from "@/components/ui/query-view";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { CLI } from "@/lib/cli";
 import { formatAgo, formatGiB } from "@/lib/format";
+import { livenessText, readLiveness } from "@/lib/placement/node-liveness";
 import { useTRPC } from "@/trpc/react";
 import { GpuList } from "./gpu-list";
 import { NodeLoadPanel } from "./node-load";
@@ -31,7 +32,7 @@ export function ClusterNodes({ clusterId, now }: { clusterId: string; now: numbe
         ) : (
           <>
             <NodeTable nodes={rows} now={now} />
-            <NodeLoadPanel nodes={rows} />
+            <NodeLoadPanel nodes={rows} now={now} />
           </>
         )
       }
@@ -41,7 +42,14 @@ export function ClusterNodes({ clusterId, now }: { clusterId: string; now: numbe
 
 const nodeColumns = (now: number): Column<TNodeRecord>[] => [
   { header: "Node", cell: (n) => n.id, className: "font-mono text-xs font-medium text-zinc-900" },
-  { header: "Status", cell: (n) => <StatusBadge status={n.status} /> },
+  {
+    header: "Status",
+    cell: (n) => <StatusBadge status={n.status} testId="node-status" />,
+    title: (n) => {
+      const l = readLiveness(n.doc, n.status);
+      return l ? livenessText(l, now) : undefined;
+    },
+  },
   { header: "vCPUs", cell: (n) => n.vcpus, className: CELL.number, testId: "node-vcpus" },
   { header: "Memory", cell: (n) => formatGiB(n.memoryMb), className: CELL.number },
   { header: "Storage", cell: (n) => formatGiB(n.storageMb), className: CELL.number },

@@ -41,10 +41,21 @@ export function statusTone(status: string): BadgeTone {
   if (["live", "running", "ready", "active", "healthy", "ok", "online", "succeeded"].includes(s))
     return "success";
   if (
-    ["pending", "creating", "scheduling", "starting", "degraded", "stale", "updating", "assigned"].includes(s)
+    [
+      "pending",
+      "creating",
+      "scheduling",
+      "starting",
+      "degraded",
+      "stale",
+      "updating",
+      "assigned",
+      "placed",
+    ].includes(s)
   )
     return "warning";
-  if (["failed", "error", "dead", "offline", "unhealthy", "crashed", "refused"].includes(s)) return "danger";
+  if (["failed", "error", "dead", "offline", "unhealthy", "crashed", "refused", "lost"].includes(s))
+    return "danger";
   return "neutral";
 }
 
