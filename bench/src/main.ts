@@ -9,6 +9,7 @@ import { exitCodeOf, jsonLine, runScenarios, table } from "./run";
 import { apiTrpcQuery } from "./scenarios/api-trpc-query";
 import { cliStart } from "./scenarios/cli-start";
 import { executorOverhead } from "./scenarios/executor-overhead";
+import { placementScenarios } from "./scenarios/placement";
 import { policyScenarios } from "./scenarios/policy-lb";
 import { runtimeStartScenarios } from "./scenarios/runtime-start";
 import { vdagEditor } from "./scenarios/vdag-editor";
@@ -22,6 +23,7 @@ export const SCENARIOS: Scenario[] = [
   vdagEditor,
   cliStart,
   ...runtimeStartScenarios,
+  ...placementScenarios,
 ];
 
 const args = process.argv.slice(2);

@@ -1,0 +1,171 @@
+import { lockedBlock } from "@aios/api/block-lock";
+import { bestNode, nodeRooms, scoreNodes } from "@aios/api/node-placement";
+import { createPlacementService } from "@aios/api/placement";
+import { createPolicyRuntimeService, type PolicyRuntimeService } from "@aios/api/policy-runtime";
+import { createTestDatabase, startTestServer, type TestDatabase } from "@aios/db/testing";
+import { defaultSandboxProcess } from "@aios/policy-runtime/sandbox";
+import { type Figures, figuresOf, measure, round, type Scenario, type ScenarioResult } from "../measure";
+import {
+  ALLOCATOR_URI,
+  createFleet,
+  FLEET,
+  type FleetInMemory,
+  type FleetShape,
+  loadFleet,
+  NEEDS,
+  seededRandom,
+} from "./placement-fleet";
+
+const TARGET_PER_S = 1000;
+const TARGET_P99_MS = 20;
+/** Longer than a run lasts: the generated nodes were heard from once, when they were written. */
+const NODE_LOST_SECONDS = 3600;
+
+type Chooser = "builtin" | "policy";
+
+export interface PlacementRun {
+  shape: FleetShape;
+  n: number;
+  warmup: number;
+  /** Decisions made with IN_FLIGHT at a time, after the sequential ones. */
+  inFlightN: number;
+}
+
+const FULL: PlacementRun = { shape: FLEET, n: 2000, warmup: 200, inFlightN: 800 };
+const IN_FLIGHT = 4;
+
+/**
+ * One more instance for a random block of a random cluster, as a scale command places it: the
+ * block's row locked, its desired count bumped, and the placement service (placement.service.ts)
+ * choosing a node and GPU with the built-in scorer or the block's resourceAllocator policy in the
+ * sandbox, over the cluster's rows in PostgreSQL. Baseline: the same decision by the plain scorer
+ * over the same cluster's nodes and placed instances already in memory.
+ */
+export function placementScenario(chooser: Chooser, run: PlacementRun = FULL): Scenario {
+  const { clusters, nodesPerCluster, gpusPerNode } = run.shape;
+  const fleet = `${clusters} clusters x ${nodesPerCluster} nodes x ${gpusPerNode} GPUs`;
+  return {
+    name: `placement.${chooser}`,
+    description:
+      chooser === "builtin"
+        ? `one more instance of a random block placed in its cluster (${fleet} in PostgreSQL) by the built-in scorer, vs the plain scorer over rows in memory`
+        : `one more instance of a random block placed in its cluster (${fleet} in PostgreSQL) by its resourceAllocator policy in the sandbox, vs the plain scorer over rows in memory`,
+    async run(): Promise<ScenarioResult> {
+      const server = await startTestServer();
+      let database: TestDatabase | undefined;
+      let policies: PolicyRuntimeService | undefined;
+      try {
+        database = await createTestDatabase(server.adminUrl, "aios_bench");
+        const { db } = database;
+        const t0 = performance.now();
+        await createFleet(db, run.shape, chooser === "policy" ? ALLOCATOR_URI : undefined);
+        const inMemory = await loadFleet(db);
+        process.stderr.write(`  fleet generated in ${Math.round(performance.now() - t0)} ms\n`);
+        const opts = { n: run.n, warmup: run.warmup };
+
+        const baseline = await measure(plainDecisions(inMemory), opts);
+
+        const runtime = createPolicyRuntimeService(db);
+        policies = runtime;
+        const policyCalls: number[] = [];
+        const placement = createPlacementService({
+          db,
+          executePolicy: async (uri, input, overrides) => {
+            const started = performance.now();
+            try {
+              return await runtime.execute(uri, input, overrides);
+            } finally {
+              policyCalls.push(performance.now() - started);
+            }
+          },
+          nodeLostSeconds: NODE_LOST_SECONDS,
+        });
+        const before = await db.instance.count();
+        const pick = seededRandom(2);
+        const decide = async () => {
+          const block = pickBlock(inMemory, pick);
+          const outcome = await lockedBlock(db, block.id, async (tx, row) => {
+            const bumped = await tx.block.update({
+              where: { id: row.id },
+              data: { desiredInstances: { increment: 1 } },
+            });
+            return placement.place(tx, bumped);
+          });
+          if (outcome.problem || !outcome.changed) {
+            throw new Error(`block ${block.id} got no new instance: ${outcome.problem ?? "nothing changed"}`);
+          }
+        };
+        const measured = await measure(decide, opts);
+        if (chooser === "policy") {
+          const calls = figuresOf(Float64Array.from(policyCalls.slice(run.warmup)), 1);
+          process.stderr.write(
+            `  of which the policy call (values check, sandbox init + eval): p50 ${calls.p50_ms} ms, p99 ${calls.p99_ms} ms\n`,
+          );
+        }
+        const inFlight = await inFlightThroughput(decide, IN_FLIGHT, run.inFlightN);
+        process.stderr.write(
+          `  with ${IN_FLIGHT} decisions in flight (random blocks): ${inFlight.per_s} decisions/s, p99 ${inFlight.p99_ms} ms\n`,
+        );
+        const added = (await db.instance.count()) - before;
+        const decisions = run.n + run.warmup + run.inFlightN;
+        if (added !== decisions) throw new Error(`${decisions} decisions placed ${added} instances`);
+        return result(`placement.${chooser}`, measured, baseline);
+      } finally {
+        policies?.dispose();
+        if (chooser === "policy") defaultSandboxProcess().stop();
+        await database?.drop();
+        await server.stop();
+      }
+    },
+  };
+}
+
+/** `n` decisions with `concurrency` in flight at a time: their latencies and the rate over them all. */
+async function inFlightThroughput(decide: () => Promise<void>, concurrency: number, n: number) {
+  const samples = new Float64Array(n);
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const started = performance.now();
+        await decide();
+        samples[i] = performance.now() - started;
+      }
+    }),
+  );
+  return figuresOf(samples, performance.now() - t0);
+}
+
+function pickBlock(fleet: FleetInMemory, random: () => number) {
+  const block = fleet.blocks[Math.floor(random() * fleet.blocks.length)];
+  if (!block) throw new Error("the fleet has no block");
+  return block;
+}
+
+/** The plain scorer's decisions over the fleet in memory, each charged to its cluster for the next. */
+function plainDecisions(fleet: FleetInMemory): () => Promise<void> {
+  const pick = seededRandom(1);
+  return async () => {
+    const block = pickBlock(fleet, pick);
+    const placed = fleet.placed.get(block.clusterId) ?? [];
+    const rooms = nodeRooms(fleet.nodes.get(block.clusterId) ?? [], placed, block.id);
+    const best = bestNode(scoreNodes(rooms, NEEDS));
+    if (!best) throw new Error(`the plain scorer found no node for block ${block.id}`);
+    placed.push({ blockId: block.id, nodeId: best.nodeId, gpus: best.gpus, needs: NEEDS });
+    fleet.placed.set(block.clusterId, placed);
+  };
+}
+
+function result(scenario: string, measured: Figures, baseline: Figures): ScenarioResult {
+  return {
+    scenario,
+    measured,
+    baseline: { name: "nodeRooms + scoreNodes + bestNode over rows in memory", ...baseline },
+    ratio: round(measured.p50_ms / Math.max(baseline.p50_ms, 0.001)),
+    target: `>= ${TARGET_PER_S} decisions/s and p99 <= ${TARGET_P99_MS} ms`,
+    met: measured.per_s >= TARGET_PER_S && measured.p99_ms <= TARGET_P99_MS,
+  };
+}
+
+export const placementScenarios: Scenario[] = [placementScenario("builtin"), placementScenario("policy")];
