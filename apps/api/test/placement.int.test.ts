@@ -35,7 +35,7 @@ describe("placement of instances on the nodes and GPUs of a cluster", () => {
         resources,
       }),
     });
-  const block = (id: string, componentName: string, instances: number, extra: Record<string, unknown> = {}) =>
+  const block = (id: string, componentName: string, extra: Record<string, unknown> = {}) =>
     api.caller().parser.applySpec({
       document: doc("createBlock", {
         blockComponentURI: `model.${componentName}:1.0.0-stable`,
@@ -84,7 +84,7 @@ export default definePolicy({
   });
 
   it("spreads a block over the nodes, each instance on a GPU of its own before any shares", async () => {
-    await block("spread", `shared-${t}`, 1, { minInstances: 6, maxInstances: 12 });
+    await block("spread", `shared-${t}`, { minInstances: 6, maxInstances: 12 });
     const all = await instances("spread");
     expect(all).toHaveLength(6);
     const keys = all.map((i) => `${i.nodeId}/${i.gpus.join(",")}`);
@@ -123,7 +123,7 @@ export default definePolicy({
       [n2, 0],
     ]);
     // A GPU taken whole needs a GPU nobody uses: none is left.
-    await block("whole", `whole-${t}`, 1);
+    await block("whole", `whole-${t}`);
     expect(await instances("whole")).toEqual([]);
     expect(await problem("whole")).toBe(
       `no node can take an instance: ${n1}: needs 1 unused GPU(s), 0 here; ${n2}: needs 1 unused GPU(s), 0 here`,
@@ -148,7 +148,7 @@ export default definePolicy({
   });
 
   it("places with the block's resourceAllocator policy: allocation, then scale", async () => {
-    await block("pinned", `cpu-${t}`, 1, {
+    await block("pinned", `cpu-${t}`, {
       minInstances: 2,
       maxInstances: 4,
       policyRulesSpec: [{ values: { name: "resourceAllocator", policyRuleURI: `pin-${t}:1.0.0-stable` } }],
@@ -164,7 +164,7 @@ export default definePolicy({
   });
 
   it("a policy answer naming a node that is not live is kept as the block's placement problem", async () => {
-    await block("misplaced", `cpu-${t}`, 1, {
+    await block("misplaced", `cpu-${t}`, {
       policyRulesSpec: [
         {
           values: {
