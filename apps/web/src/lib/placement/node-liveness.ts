@@ -39,5 +39,5 @@ export function livenessText(l: NodeLiveness, now: number): string {
   if (l.status === "lost")
     return `Node ${lost}.${seen} Its work was placed again on the cluster's live nodes.`;
   const back = l.returnedAt ? `Returned ${formatAgo(l.returnedAt, now)}` : "Heartbeating again";
-  return `${back}; it had been ${lost}. Its old instances were placed elsewhere, so its agent stops them.`;
+  return `${back}; it had been ${lost}. What was placed again while it was away stays there; its agent stops what is no longer its own.`;
 }
