@@ -31,7 +31,7 @@ export interface PlacementRun {
   inFlightN: number;
 }
 
-const FULL: PlacementRun = { shape: FLEET, n: 2000, warmup: 200, inFlightN: 800 };
+const FULL: PlacementRun = { shape: FLEET, n: 1000, warmup: 100, inFlightN: 400 };
 const IN_FLIGHT = 4;
 
 /**
