@@ -54,7 +54,10 @@ export function PlacementTable({ result }: { result: TPlacementDryRun }) {
             .
           </>
         ) : choice.kind === "problem" ? (
-          <span className="text-red-700">No node can take it: {choice.problem}</span>
+          <span className="text-red-700">
+            <span className="font-medium">No node chosen: </span>
+            {choice.problem}
+          </span>
         ) : (
           "Nothing to place: the block has no cluster."
         )}
