@@ -164,6 +164,8 @@ export function createAgent(deps: {
       memoryMb: facts.memoryMb,
       gpus: facts.gpus.length,
     });
+    // Heartbeats from now on: a long first reconciliation must not make the node look lost.
+    timers.push(startHeartbeats(facts));
     // What is placed on this node: after a restart its workloads are adopted, nothing starts twice.
     await retry(log, abort.signal, "block reconciliation", () => blocks.reconcileAll(clusterId));
     if (abort.signal.aborted) return;
@@ -181,21 +183,34 @@ export function createAgent(deps: {
       },
     });
     await duties.renew();
-    timers.push(...startLoops(facts));
+    timers.push(...startLoops());
   };
 
-  /** Heartbeats (with the duty lease), the periodic resync and the watch over the workloads. */
-  const startLoops = (facts: Awaited<ReturnType<typeof readNodeFacts>>): NodeJS.Timeout[] => {
+  /**
+   * Heartbeats, each followed by the duty lease's renewal; a renewal still under way (the duties
+   * starting) is not waited for, so heartbeats keep their pace.
+   */
+  const startHeartbeats = (facts: Awaited<ReturnType<typeof readNodeFacts>>): NodeJS.Timeout => {
+    let beating = false;
     const beat = async () => {
+      if (beating) return;
+      beating = true;
       try {
         // Per-GPU utilisation, memory used and processes, as nvidia-smi reports them now.
         const gpus = facts.gpus.length > 0 ? await readHeartbeatGpus() : [];
         await api.agents.heartbeat.mutate({ clusterId, nodeId: env.nodeId, load: readNodeLoad(), gpus });
       } catch (err) {
         log.warn("heartbeat failed", { err: (err as Error).message });
+      } finally {
+        beating = false;
       }
-      if (!abort.signal.aborted) await duties.renew();
+      if (!abort.signal.aborted && nodeWorker) void duties.renew();
     };
+    return setInterval(beat, env.AIOS_HEARTBEAT_SECONDS * 1000);
+  };
+
+  /** The periodic resync and the watch over the workloads. */
+  const startLoops = (): NodeJS.Timeout[] => {
     // A lost queue entry heals itself: the desired state is re-read periodically.
     const resync = () => {
       blocks
@@ -215,7 +230,6 @@ export function createAgent(deps: {
       for (const id of v?.hostedIds() ?? []) void v?.tick(id);
     };
     return [
-      setInterval(beat, env.AIOS_HEARTBEAT_SECONDS * 1000),
       setInterval(resync, 30_000),
       setInterval(watch, env.AIOS_BLOCK_WATCH_MS),
     ];

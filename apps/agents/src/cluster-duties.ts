@@ -26,17 +26,28 @@ export function createClusterDuties(opts: {
 }) {
   const { api, clusterId, nodeId, log } = opts;
   let stopDuties: ((how: DutyStop) => Promise<void>) | null = null;
+  /** The duties being taken up: renewals go on meanwhile, so the lease never lapses for it. */
+  let starting: Promise<void> | null = null;
   let leaseUntil = 0;
   let chain: Promise<void> = Promise.resolve();
+  let pending: Promise<void> | null = null;
   let closed = false;
 
-  const take = async () => {
-    if (stopDuties || closed) return;
+  const take = () => {
+    if (stopDuties || starting || closed) return;
     log.info("holding the cluster's duties", { clusterId, nodeId });
-    stopDuties = await opts.begin();
-    if (closed) await drop("the agent is stopping", "exit");
+    starting = opts
+      .begin()
+      .then((stop) => {
+        stopDuties = stop;
+      })
+      .catch((err: Error) => log.warn("the cluster's duties did not start", { err: err.message }))
+      .finally(() => {
+        starting = null;
+      });
   };
   const drop = async (why: string, how: DutyStop = "handover") => {
+    await starting;
     const stop = stopDuties;
     if (!stop) return;
     stopDuties = null;
@@ -49,28 +60,33 @@ export function createClusterDuties(opts: {
       const lease = await api.agents.work.clusterDuty.mutate({ clusterId, nodeId });
       if (lease.mine) {
         leaseUntil = lease.until ? Date.parse(lease.until) : 0;
-        await take();
+        take();
       } else {
         await drop(`node ${lease.holder ?? "?"} holds them`);
       }
     } catch (err) {
       log.warn("cluster duty lease not renewed", { err: (err as Error).message });
-      if (stopDuties && Date.now() > leaseUntil)
+      if ((stopDuties || starting) && Date.now() > leaseUntil) {
         await drop("its lease lapsed while the API was out of reach");
+      }
     }
   };
 
   return {
-    /** Takes, renews or gives up the duties; calls run one after another. */
+    /** Takes, renews or gives up the duties; a call while one is under way joins it. */
     renew(): Promise<void> {
-      chain = chain.then(renewNow);
-      return chain;
+      pending ??= chain.then(renewNow).finally(() => {
+        pending = null;
+      });
+      chain = pending;
+      return pending;
     },
-    holding: (): boolean => stopDuties !== null,
+    holding: (): boolean => stopDuties !== null || starting !== null,
     /** Stops the duties' work (the agent is stopping); `release` lets another agent take them at once. */
     async close(release: boolean): Promise<void> {
       closed = true;
       await chain.catch(() => undefined);
+      await starting;
       const held = stopDuties !== null;
       await drop("the agent is stopping", "exit");
       if (held && release) {

@@ -75,6 +75,13 @@ describe.runIf(redisUrl)(
       }
       await expect.poll(healthy, { timeout: 60_000, interval: 300 }).toBe(1);
       expect((await api.caller().blocks.get({ id: "slow-echo" })).desiredInstances).toBe(1);
+      // The instances scaled away are stopped by their node, which then reports them gone.
+      await expect
+        .poll(async () => (await api.caller().blocks.instances({ id: "slow-echo" })).length, {
+          timeout: 30_000,
+          interval: 300,
+        })
+        .toBe(1);
     });
 
     it("runs a management command on the instances; an instance told to fail is replaced by the health checker", async () => {
@@ -92,6 +99,7 @@ describe.runIf(redisUrl)(
       await expect
         .poll(
           async () => {
+            // The failed one was marked removing, a new one placed; its node stopped the old one.
             const now = await api.caller().blocks.instances({ id: "slow-echo" });
             return now.length === 1 && now[0]?.id !== before?.id && now[0]?.status === "healthy";
           },

@@ -83,7 +83,12 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
     executePolicy: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
     nodeLostSeconds: config.nodeLostSeconds ?? DEFAULT_NODE_LOST_SECONDS,
   });
-  const blockPlacement = createBlockPlacement(db, placement, clusterQueues);
+  const blockPlacement = createBlockPlacement(
+    db,
+    placement,
+    clusterQueues,
+    config.nodeLostSeconds ?? DEFAULT_NODE_LOST_SECONDS,
+  );
   const blocks = createBlockService(db, blockPlacement, preChecks, allocator, blockEvents);
   const blockLifecycle = createBlockLifecycle(db, clusterQueues, preChecks, blockPlacement, blockEvents);
   const clusterStability = createClusterStability({ db, queues: clusterQueues, preChecks });

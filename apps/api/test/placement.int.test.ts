@@ -161,6 +161,14 @@ export default definePolicy({
     const dry = await api.caller().allocator.placement({ blockId: "pinned" });
     expect(dry.choice).toEqual({ nodeId: n2, gpus: [1] });
     expect(dry.nodes.find((n) => n.nodeId === n1)?.score).toBeGreaterThan(0);
+    // The policy picks, but what the component needs must fit there: n2's GPU 1 is in use.
+    await block("pinned-whole", `whole-${t}`, {
+      policyRulesSpec: [{ values: { name: "resourceAllocator", policyRuleURI: `pin-${t}:1.0.0-stable` } }],
+    });
+    expect(await instances("pinned-whole")).toEqual([]);
+    expect(await problem("pinned-whole")).toBe(
+      `resourceAllocator pin-${t}:1.0.0-stable (allocation) chose node ${n2} GPU(s) 1, where the instance does not fit: GPU 1 is in use, and the instance takes a GPU whole`,
+    );
   });
 
   it("a policy answer naming a node that is not live is kept as the block's placement problem", async () => {

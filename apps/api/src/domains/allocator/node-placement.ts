@@ -101,7 +101,7 @@ export function pickGpus(
     share === "whole" ? g.instances === 0 : !g.whole && g.freeMemoryMb >= share,
   );
   if (usable.length < count) {
-    const what = share === "whole" ? "unused GPU(s)" : `GPU(s) with ${share} MB free`;
+    const what = share === "whole" ? "unused GPU(s)" : `GPU(s) with ${round(share)} MB free`;
     return { reason: `needs ${count} ${what}, ${usable.length} here` };
   }
   const chosen = usable
@@ -110,6 +110,34 @@ export function pickGpus(
     .map((g) => g.index)
     .sort((a, b) => a - b);
   return { gpus: chosen };
+}
+
+/**
+ * What an instance would lack on a node given these GPUs (a placement a policy chose): vCPUs,
+ * memory, and per GPU its share of memory (or the whole GPU); empty when it fits.
+ */
+export function shortOf(room: NodeRoom, needs: TComponentResources | null, gpus: number[]): string[] {
+  const short: string[] = [];
+  const vcpus = needs?.vcpus ?? 0;
+  const memoryMb = needs?.memoryMb ?? 0;
+  if (vcpus > room.freeVcpus) short.push(`needs ${vcpus} vCPUs, ${round(room.freeVcpus)} free`);
+  if (memoryMb > room.freeMemoryMb)
+    short.push(`needs ${memoryMb} MB of memory, ${round(room.freeMemoryMb)} free`);
+  const count = needs?.gpus ?? 0;
+  if (gpus.length < count) short.push(`needs ${count} GPU(s), ${gpus.length} given`);
+  const share = gpuShare(needs);
+  for (const index of gpus) {
+    const g = room.gpus.find((x) => x.index === index);
+    if (!g || count === 0) continue;
+    if (share === "whole" ? g.instances > 0 : g.whole || g.freeMemoryMb < share) {
+      short.push(
+        share === "whole"
+          ? `GPU ${index} is in use, and the instance takes a GPU whole`
+          : `GPU ${index} has ${g.whole ? 0 : round(g.freeMemoryMb)} MB free, the instance needs ${round(share)}`,
+      );
+    }
+  }
+  return short;
 }
 
 /**

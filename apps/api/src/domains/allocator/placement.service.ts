@@ -20,6 +20,7 @@ import {
   type PlacementNode,
   pickVictims,
   scoreNodes,
+  shortOf,
   takeRoom,
 } from "./node-placement";
 
@@ -74,15 +75,6 @@ export function createPlacementService(deps: PlacementDeps) {
   const { db } = deps;
 
   const liveSince = () => new Date(Date.now() - deps.nodeLostSeconds * 1000);
-
-  /** The cluster's nodes whose agents heartbeat within the grace (a node added without an agent runs nothing). */
-  async function liveNodes(tx: Tx | Db, clusterId: string): Promise<NodeRow[]> {
-    return tx.node.findMany({
-      where: { clusterId, status: { not: "lost" }, lastSeenAt: { gte: liveSince() } },
-      include: { gpus: true },
-      orderBy: { id: "asc" },
-    });
-  }
 
   /** Every instance placed in the cluster, with what its component needs. */
   async function placedIn(tx: Tx | Db, clusterId: string) {
@@ -162,6 +154,14 @@ export function createPlacementService(deps: PlacementDeps) {
     if (unknown.length > 0) {
       return { problem: `${at} chose GPU(s) ${unknown.join(", ")}, which node ${node.id} does not have` };
     }
+    // The policy picks; what the component states it needs must still fit there.
+    const room = ctx.rooms.find((r) => r.nodeId === node.id);
+    const short = room ? shortOf(room, ctx.needs, gpus) : [];
+    if (short.length > 0) {
+      return {
+        problem: `${at} chose node ${node.id}${gpus.length ? ` GPU(s) ${gpus.join(",")}` : ""}, where the instance does not fit: ${short.join("; ")}`,
+      };
+    }
     return { nodeId: node.id, gpus };
   }
 
@@ -169,26 +169,36 @@ export function createPlacementService(deps: PlacementDeps) {
     block: BlockRow;
     cluster: ReturnType<typeof policyCluster>;
     nodes: NodeRow[];
+    /** The cluster's nodes marked lost. */
+    lost: Set<string>;
+    /** The block's instance rows, oldest first. */
+    rows: Prisma.InstanceGetPayload<object>[];
     rooms: NodeRoom[];
     needs: TComponentResources | null;
     instances: Array<{ id: string; nodeId: string; status: string; gpus: number[] }>;
   }
 
   async function context(tx: Tx | Db, block: BlockRow, clusterId: string): Promise<PlacementContext> {
-    const [clusterRow, nodes, placed, needs] = await Promise.all([
+    const [clusterRow, all, placed, needs, rows] = await Promise.all([
       tx.cluster.findUniqueOrThrow({ where: { id: clusterId } }),
-      liveNodes(tx, clusterId),
+      tx.node.findMany({ where: { clusterId }, include: { gpus: true }, orderBy: { id: "asc" } }),
       placedIn(tx, clusterId),
       needsOf(tx, block.componentURI),
+      tx.instance.findMany({ where: { blockId: block.id }, orderBy: { createdAt: "asc" } }),
     ]);
-    const mine = await tx.instance.findMany({ where: { blockId: block.id }, orderBy: { createdAt: "asc" } });
+    const since = liveSince().getTime();
+    const nodes = all.filter(
+      (n) => n.status !== "lost" && n.lastSeenAt !== null && n.lastSeenAt.getTime() >= since,
+    );
     return {
       block,
       cluster: policyCluster(clusterRow),
       nodes,
+      lost: new Set(all.filter((n) => n.status === "lost").map((n) => n.id)),
+      rows,
       rooms: nodeRooms(nodes.map(placementNode), placed, block.id),
       needs,
-      instances: mine
+      instances: rows
         .filter((i) => i.nodeId)
         .map((i) => ({ id: i.id, nodeId: i.nodeId as string, status: i.status, gpus: gpuList(i.gpus) })),
     };
@@ -205,21 +215,15 @@ export function createPlacementService(deps: PlacementDeps) {
     const runtime = asObject(asObject(block.doc).runtime);
     const revision = typeof runtime.revision === "number" ? runtime.revision : 0;
     if (!block.clusterId) return { changed: false, nodes: [], revision, problem: null };
+    // Placements of one cluster go one at a time: each sees what the one before it took.
+    await tx.$queryRaw`SELECT 1 FROM clusters WHERE id = ${block.clusterId} FOR UPDATE`;
     const ctx = await context(tx, block, block.clusterId);
     const live = new Set(ctx.nodes.map((n) => n.id));
-    const rows = await tx.instance.findMany({ where: { blockId: block.id }, orderBy: { createdAt: "asc" } });
-    const lostNodes = new Set(
-      (
-        await tx.node.findMany({
-          where: { id: { in: rows.flatMap((r) => (r.nodeId ? [r.nodeId] : [])) }, status: "lost" },
-          select: { id: true },
-        })
-      ).map((n) => n.id),
-    );
+    const rows = ctx.rows;
     let changed = false;
     const reassign: string[] = [];
     // A lost node's instances are gone with it (it stops them itself if it comes back).
-    const gone = rows.filter((r) => !r.nodeId || lostNodes.has(r.nodeId));
+    const gone = rows.filter((r) => !r.nodeId || ctx.lost.has(r.nodeId));
     if (gone.length > 0) {
       await tx.instance.deleteMany({ where: { blockId: block.id, id: { in: gone.map((r) => r.id) } } });
       reassign.push(...gone.filter((r) => r.status !== "removing").map((r) => r.id));
@@ -341,7 +345,6 @@ export function createPlacementService(deps: PlacementDeps) {
   }
 
   return {
-    liveNodes,
     place,
     dryRun,
     /** `allocator.placement`: the dry run for a block by id (a removed or unknown one is not found). */

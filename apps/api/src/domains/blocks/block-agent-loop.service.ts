@@ -132,14 +132,7 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
      * that joins takes the work nobody could take before.
      */
     async desiredForNode(clusterId: string, nodeId: string) {
-      const all = await db.block.findMany({
-        where: { clusterId, status: { not: "removed" } },
-        select: { id: true },
-        orderBy: { id: "asc" },
-      });
-      for (const b of all) {
-        if (await placement.drifted(b.id)) await placement.ensure(b.id);
-      }
+      for (const blockId of await placement.driftedIn(clusterId)) await placement.ensure(blockId);
       const rows = await db.block.findMany({
         where: {
           clusterId,

@@ -13,7 +13,12 @@ type BlockRow = Prisma.BlockGetPayload<object>;
  * reached through their queues: a change of placement is decided under the block's lock
  * (placement.service.ts), then each node concerned is told to reconcile the block.
  */
-export function createBlockPlacement(db: Db, placement: PlacementService, queues: ClusterQueues) {
+export function createBlockPlacement(
+  db: Db,
+  placement: PlacementService,
+  queues: ClusterQueues,
+  nodeLostSeconds: number,
+) {
   /** Tells each node's agent to look at the block again (its desired state was bumped to `revision`). */
   async function dispatch(clusterId: string | null, blockId: string, revision: number, nodes: string[]) {
     if (!clusterId) return;
@@ -60,27 +65,23 @@ export function createBlockPlacement(db: Db, placement: PlacementService, queues
     },
 
     /**
-     * Whether a placement pass would change something (cheap, without the lock): instances short or
-     * over, one on a lost node, or an executor without a live node.
+     * The blocks of a cluster whose placement drifted from their desired state (one query, without
+     * the lock): instances short or over, one on a lost node, or an executor without a live node.
      */
-    async drifted(blockId: string): Promise<boolean> {
-      const r = await db.block.findUnique({ where: { id: blockId } });
-      if (!r?.clusterId || r.status === "removed") return false;
-      const desired = r.status === "removing" ? 0 : r.desiredInstances;
-      const rows = await db.instance.findMany({
-        where: { blockId, status: { not: "removing" } },
-        select: { nodeId: true },
-      });
-      if (rows.length !== desired) return true;
-      const live = new Set((await placement.liveNodes(db, r.clusterId)).map((n) => n.id));
-      if (rows.some((i) => !i.nodeId || !live.has(i.nodeId))) {
-        // Not live yet is not lost: only a node marked lost gives its instances up.
-        const lost = await db.node.count({
-          where: { id: { in: rows.flatMap((i) => (i.nodeId ? [i.nodeId] : [])) }, status: "lost" },
-        });
-        if (lost > 0 || rows.some((i) => !i.nodeId)) return true;
-      }
-      return desired > 0 && (!r.executorNodeId || !live.has(r.executorNodeId));
+    async driftedIn(clusterId: string): Promise<string[]> {
+      const cutoff = new Date(Date.now() - nodeLostSeconds * 1000);
+      const rows = await db.$queryRaw<Array<{ id: string }>>`
+        SELECT b.id FROM blocks b
+         WHERE b.cluster_id = ${clusterId} AND b.status <> 'removed' AND (
+               (SELECT count(*) FROM instances i WHERE i.block_id = b.id AND i.status <> 'removing')
+                 <> CASE WHEN b.status = 'removing' THEN 0 ELSE b.desired_instances END
+            OR EXISTS (SELECT 1 FROM instances i LEFT JOIN nodes n ON n.id = i.node_id
+                        WHERE i.block_id = b.id AND (n.id IS NULL OR n.status = 'lost'))
+            OR (b.status <> 'removing' AND b.desired_instances > 0 AND NOT EXISTS (
+                  SELECT 1 FROM nodes n WHERE n.id = b.executor_node_id AND n.status <> 'lost'
+                     AND n.last_seen_at >= ${cutoff})))
+         ORDER BY b.id`;
+      return rows.map((r) => r.id);
     },
 
     /** The node that runs the block's executor. */
