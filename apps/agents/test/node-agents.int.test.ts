@@ -174,6 +174,14 @@ describe.runIf(redisUrl)("node agents of one cluster", () => {
     const onB = await onNode(nodeB);
     expect(new Set(onB.map((i) => i.gpus.join(","))).size).toBe(4);
     await expect.poll(() => infer(), { timeout: 30_000, interval: 300 }).toBe(200);
+    // The cluster's duties are on the live node now (taken over when a's lease lapsed, if a held them).
+    await expect
+      .poll(
+        async () =>
+          (await api.services.db.cluster.findUniqueOrThrow({ where: { id: clusterId } })).dutyNodeId,
+        { timeout: 30_000, interval: 300 },
+      )
+      .toBe(nodeB);
     // The lost node's instances still run: stale, until their node hears again.
     const running = instanceProcesses().map((p) => p.env.get("INSTANCE_ID"));
     expect(staleIds.some((id) => running.includes(id))).toBe(true);

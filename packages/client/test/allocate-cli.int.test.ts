@@ -72,6 +72,70 @@ describe("aios allocate dry-run", () => {
     expect(r.out.split("\n").at(-1)).toBe("block cli-alloc: no cluster fits");
   });
 
+  it("--block: every node of the block's cluster with its score and GPUs, or why not; get instances --node", async () => {
+    const agent = { role: "agent" as const, scope: "cli-b", tokenId: null };
+    // An agent joins as cli-b-n2 with two GPUs; cli-b-n1 (added by spec) has none.
+    await api.caller(agent).agents.register({
+      clusterId: "cli-b",
+      publicHostname: "127.0.0.1",
+      node: {
+        id: "cli-b-n2",
+        vcpus: 8,
+        memoryMb: 16_384,
+        storageMb: 1000,
+        cpuModel: "t",
+        gpus: [
+          { index: 0, modelName: "g", memoryMb: 16_384 },
+          { index: 1, modelName: "g", memoryMb: 16_384 },
+        ],
+      },
+    });
+    await api.caller().parser.applySpec({
+      document: doc("registerComponent", {
+        componentId: { name: "cli-gpu", version: "1.0.0", releaseTag: "stable" },
+        componentType: "model",
+        runtime: { entry: "examples/components/echo/index.ts" },
+        resources: { gpus: 1, gpuMemoryMb: 4096 },
+      }),
+    });
+    await api.caller().parser.applySpec({
+      document: doc("createBlock", {
+        blockComponentURI: "model.cli-gpu:1.0.0-stable",
+        blockId: "cli-placed",
+        clusterId: "cli-b",
+        minInstances: 1,
+        maxInstances: 4,
+      }),
+    });
+    const r = await run(["allocate", "dry-run", "--block", "cli-placed"]);
+    expect(r).toMatchObject({ code: 0, err: "" });
+    const lines = r.out.split("\n");
+    expect(lines[0]).toMatch(/^NODE\s+STATUS\s+SCORE\s+GPUS\s+FREE VCPUS\s+FREE GPU MB\s+REASON$/);
+    expect(lines[1]).toMatch(/^cli-b-n1\s+ready\s+0\s+-\s+-\s+-\s+no agent has joined as this node$/);
+    // GPU 0 holds the first instance (4 GB of 16): the next one goes to GPU 1.
+    expect(lines[2]).toMatch(/^cli-b-n2\s+ready\s+0\.\d+\s+1\s+8\s+0:12288 1:16384\s+-$/);
+    expect(lines.at(-1)).toBe("block cli-placed: next instance on node cli-b-n2 with GPU(s) 1");
+    const json = JSON.parse((await run(["allocate", "dry-run", "--block", "cli-placed", "-o", "json"])).out);
+    expect(json.choice).toEqual({ nodeId: "cli-b-n2", gpus: [1] });
+    const missing = await run(["allocate", "dry-run", "--block", "nope"]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain('block "nope" was not found');
+    expect((await run(["allocate", "dry-run", "--block", "x", "-f", "y.json"])).err).toContain(
+      "give -f FILE or --block ID, not both",
+    );
+
+    const onNode = await run(["get", "instances", "--node", "cli-b-n2"]);
+    expect(onNode.code).toBe(0);
+    expect(onNode.out).toMatch(/cli-placed\s+in-[a-z0-9]{4}\s+cli-b-n2\s+placed\s+-\s+0/);
+    expect((await run(["get", "instances", "--node", "cli-b-n1"])).out.split("\n")).toHaveLength(1);
+    expect((await run(["get", "instances", "--block", "cli-placed", "--node", "cli-b-n2"])).out).toContain(
+      "cli-placed",
+    );
+    const wrongKind = await run(["get", "blocks", "--node", "cli-b-n2"]);
+    expect(wrongKind.code).toBe(2);
+    expect(wrongKind.err).toContain("--node narrows instances and gpus only, not blocks");
+  });
+
   it("refuses a document that is not createBlock", async () => {
     const path = join(dir, "cluster.json");
     writeFileSync(path, JSON.stringify(doc("createCluster", { id: "x" })));
