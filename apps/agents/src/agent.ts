@@ -229,10 +229,7 @@ export function createAgent(deps: {
       const v = vdags;
       for (const id of v?.hostedIds() ?? []) void v?.tick(id);
     };
-    return [
-      setInterval(resync, 30_000),
-      setInterval(watch, env.AIOS_BLOCK_WATCH_MS),
-    ];
+    return [setInterval(resync, 30_000), setInterval(watch, env.AIOS_BLOCK_WATCH_MS)];
   };
 
   return {

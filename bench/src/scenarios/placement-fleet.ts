@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PlacedInstance, PlacementNode } from "@aios/api/node-placement";
-import { gpuList } from "@aios/api/placement";
+import { gpuList } from "@aios/api/placement-context";
 import type { TComponentResources } from "@aios/contracts";
 import type { Db } from "@aios/db";
 import { ROOT } from "../process-start";

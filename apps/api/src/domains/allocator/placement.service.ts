@@ -2,34 +2,21 @@ import {
   fieldIssues,
   issuesLine,
   newInstanceId,
-  type TComponentResources,
   type TPolicyCallResult,
-  type TPolicyNode,
   ZResourcePlacementOutput,
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import { NotFoundError } from "../../errors";
-import { policyBlock, policyCluster } from "../gateway/pre-check-inputs";
+import { policyBlock } from "../gateway/pre-check-inputs";
 import { asObject } from "../registry/doc";
-import { componentResources } from "./cluster-candidates";
-import {
-  bestNode,
-  type NodeRoom,
-  type NodeScore,
-  nodeRooms,
-  type PlacementNode,
-  pickVictims,
-  scoreNodes,
-  shortOf,
-  takeRoom,
-} from "./node-placement";
+import { bestNode, type NodeScore, pickVictims, scoreNodes, shortOf, takeRoom } from "./node-placement";
+import { loadPlacementContext, type NodeRow, type PlacementContext, policyNode } from "./placement-context";
 
 /** How long a node's agent may be silent before the node is lost (AIOS_NODE_LOST_SECONDS). */
 export const DEFAULT_NODE_LOST_SECONDS = 30;
 
 type Tx = Prisma.TransactionClient;
 type BlockRow = Prisma.BlockGetPayload<object>;
-type NodeRow = Prisma.NodeGetPayload<{ include: { gpus: true } }>;
 
 /** Why an instance is placed: the resourceAllocator's actions (reference §7, §5.5). */
 export type PlacementAction = "allocation" | "scale" | "reassignment";
@@ -75,31 +62,6 @@ export function createPlacementService(deps: PlacementDeps) {
   const { db } = deps;
 
   const liveSince = () => new Date(Date.now() - deps.nodeLostSeconds * 1000);
-
-  /** Every instance placed in the cluster, with what its component needs. */
-  async function placedIn(tx: Tx | Db, clusterId: string) {
-    const rows = await tx.instance.findMany({
-      where: { block: { clusterId }, nodeId: { not: null } },
-      select: { blockId: true, nodeId: true, gpus: true, block: { select: { componentURI: true } } },
-    });
-    const uris = [...new Set(rows.map((r) => r.block.componentURI))];
-    const components = await tx.component.findMany({
-      where: { componentURI: { in: uris } },
-      select: { componentURI: true, doc: true },
-    });
-    const needs = new Map(components.map((c) => [c.componentURI, componentResources(c.doc)]));
-    return rows.map((r) => ({
-      blockId: r.blockId,
-      nodeId: r.nodeId as string,
-      gpus: gpuList(r.gpus),
-      needs: needs.get(r.block.componentURI) ?? null,
-    }));
-  }
-
-  async function needsOf(tx: Tx | Db, componentURI: string): Promise<TComponentResources | null> {
-    const c = await tx.component.findUnique({ where: { componentURI }, select: { doc: true } });
-    return c ? componentResources(c.doc) : null;
-  }
 
   /** One new instance's node and GPUs: the block's resourceAllocator policy, else the built-in scorer. */
   async function choose(
@@ -165,45 +127,6 @@ export function createPlacementService(deps: PlacementDeps) {
     return { nodeId: node.id, gpus };
   }
 
-  interface PlacementContext {
-    block: BlockRow;
-    cluster: ReturnType<typeof policyCluster>;
-    nodes: NodeRow[];
-    /** The cluster's nodes marked lost. */
-    lost: Set<string>;
-    /** The block's instance rows, oldest first. */
-    rows: Prisma.InstanceGetPayload<object>[];
-    rooms: NodeRoom[];
-    needs: TComponentResources | null;
-    instances: Array<{ id: string; nodeId: string; status: string; gpus: number[] }>;
-  }
-
-  async function context(tx: Tx | Db, block: BlockRow, clusterId: string): Promise<PlacementContext> {
-    const [clusterRow, all, placed, needs, rows] = await Promise.all([
-      tx.cluster.findUniqueOrThrow({ where: { id: clusterId } }),
-      tx.node.findMany({ where: { clusterId }, include: { gpus: true }, orderBy: { id: "asc" } }),
-      placedIn(tx, clusterId),
-      needsOf(tx, block.componentURI),
-      tx.instance.findMany({ where: { blockId: block.id }, orderBy: { createdAt: "asc" } }),
-    ]);
-    const since = liveSince().getTime();
-    const nodes = all.filter(
-      (n) => n.status !== "lost" && n.lastSeenAt !== null && n.lastSeenAt.getTime() >= since,
-    );
-    return {
-      block,
-      cluster: policyCluster(clusterRow),
-      nodes,
-      lost: new Set(all.filter((n) => n.status === "lost").map((n) => n.id)),
-      rows,
-      rooms: nodeRooms(nodes.map(placementNode), placed, block.id),
-      needs,
-      instances: rows
-        .filter((i) => i.nodeId)
-        .map((i) => ({ id: i.id, nodeId: i.nodeId as string, status: i.status, gpus: gpuList(i.gpus) })),
-    };
-  }
-
   /**
    * Brings the block's placement to its desired state, inside the caller's transaction with the
    * block's row locked: instances of lost nodes go (and are placed again: `reassignment`), replaced
@@ -217,7 +140,7 @@ export function createPlacementService(deps: PlacementDeps) {
     if (!block.clusterId) return { changed: false, nodes: [], revision, problem: null };
     // Placements of one cluster go one at a time: each sees what the one before it took.
     await tx.$queryRaw`SELECT 1 FROM clusters WHERE id = ${block.clusterId} FOR UPDATE`;
-    const ctx = await context(tx, block, block.clusterId);
+    const ctx = await loadPlacementContext(tx, block, block.clusterId, liveSince());
     const live = new Set(ctx.nodes.map((n) => n.id));
     const rows = ctx.rows;
     let changed = false;
@@ -308,7 +231,7 @@ export function createPlacementService(deps: PlacementDeps) {
    */
   async function dryRun(block: BlockRow) {
     if (!block.clusterId) return { blockId: block.id, clusterId: null, nodes: [], choice: null };
-    const ctx = await context(db, block, block.clusterId);
+    const ctx = await loadPlacementContext(db, block, block.clusterId, liveSince());
     const all = await db.node.findMany({ where: { clusterId: block.clusterId }, orderBy: { id: "asc" } });
     const scores = new Map(scoreNodes(ctx.rooms, ctx.needs).map((s) => [s.nodeId, s]));
     const choice = await choose(ctx, "scale", null);
@@ -374,47 +297,6 @@ function notLiveReason(n: { status: string; lastSeenAt: Date | null }, graceSeco
   if (n.status === "lost") return "lost: its agent stopped heartbeating";
   if (!n.lastSeenAt) return "no agent has joined as this node";
   return `its agent was last heard ${Math.round((Date.now() - n.lastSeenAt.getTime()) / 1000)} s ago (over ${graceSeconds} s)`;
-}
-
-function placementNode(n: NodeRow): PlacementNode {
-  return {
-    id: n.id,
-    vcpus: n.vcpus,
-    memoryMb: n.memoryMb,
-    gpus: n.gpus.map((g) => ({ index: g.index, memoryMb: g.memoryMb })),
-  };
-}
-
-/**
- * A node as the resourceAllocator policy sees it: its facts, and what the instances placed on it
- * leave free (vCPUs, memory, each GPU's memory; a GPU taken whole has none free).
- */
-function policyNode(n: NodeRow, room: NodeRoom | undefined): TPolicyNode {
-  return {
-    ...asObject(n.doc),
-    id: n.id,
-    status: n.status,
-    vcpus: n.vcpus,
-    memoryMb: n.memoryMb,
-    ...(room ? { freeVcpus: room.freeVcpus, freeMemoryMb: room.freeMemoryMb } : {}),
-    lastSeenAt: n.lastSeenAt?.toISOString() ?? null,
-    gpus: [...n.gpus]
-      .sort((a, b) => a.index - b.index)
-      .map((g) => {
-        const r = room?.gpus.find((x) => x.index === g.index);
-        return {
-          index: g.index,
-          modelName: g.modelName,
-          memoryMb: g.memoryMb,
-          ...(r ? { freeMemoryMb: r.whole ? 0 : Math.max(0, r.freeMemoryMb), instances: r.instances } : {}),
-        };
-      }),
-    tags: n.tags,
-  };
-}
-
-export function gpuList(value: unknown): number[] {
-  return Array.isArray(value) ? value.filter((g): g is number => Number.isInteger(g)) : [];
 }
 
 function uniqueInstanceId(taken: Set<string>): string {

@@ -2,7 +2,7 @@ import type { EventEmitter } from "node:events";
 import type { Db, Prisma } from "@aios/db";
 import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError } from "../../errors";
-import { gpuList } from "../allocator/placement.service";
+import { gpuList } from "../allocator/placement-context";
 import { policySource } from "../policies/policy-runtime.service";
 import { asObject } from "../registry/doc";
 import type { BlockStatusEvent } from "./block-lifecycle.service";
