@@ -22,14 +22,16 @@ import { searchKeys } from "../registry/search";
 import { builtinScores } from "./builtin-scorer";
 import { type ClusterCandidate, componentResources, loadCandidates } from "./cluster-candidates";
 
+/** The central executor (execution type 2): runs a policy by URI with a block's own values. */
+export type ExecutePolicy = (
+  policyRuleURI: string,
+  input: unknown,
+  overrides: { settings?: object; parameters?: object },
+) => Promise<TPolicyCallResult>;
+
 export interface AllocatorDeps {
   db: Db;
-  /** The central executor (execution type 2). */
-  executePolicy(
-    policyRuleURI: string,
-    input: unknown,
-    overrides: { settings?: object; parameters?: object },
-  ): Promise<TPolicyCallResult>;
+  executePolicy: ExecutePolicy;
 }
 
 /** What the allocator needs of a block about to be created. */

@@ -112,17 +112,23 @@ export function pickGpus(
   return { gpus: chosen };
 }
 
-/**
- * What an instance would lack on a node given these GPUs (a placement a policy chose): vCPUs,
- * memory, and per GPU its share of memory (or the whole GPU); empty when it fits.
- */
-export function shortOf(room: NodeRoom, needs: TComponentResources | null, gpus: number[]): string[] {
+/** The vCPUs and memory one instance lacks on a node. */
+function hostShort(room: NodeRoom, needs: TComponentResources | null): string[] {
   const short: string[] = [];
   const vcpus = needs?.vcpus ?? 0;
   const memoryMb = needs?.memoryMb ?? 0;
   if (vcpus > room.freeVcpus) short.push(`needs ${vcpus} vCPUs, ${round(room.freeVcpus)} free`);
   if (memoryMb > room.freeMemoryMb)
     short.push(`needs ${memoryMb} MB of memory, ${round(room.freeMemoryMb)} free`);
+  return short;
+}
+
+/**
+ * What an instance would lack on a node given these GPUs (a placement a policy chose): vCPUs,
+ * memory, and per GPU its share of memory (or the whole GPU); empty when it fits.
+ */
+export function shortOf(room: NodeRoom, needs: TComponentResources | null, gpus: number[]): string[] {
+  const short = hostShort(room, needs);
   const count = needs?.gpus ?? 0;
   if (gpus.length < count) short.push(`needs ${count} GPU(s), ${gpus.length} given`);
   const share = gpuShare(needs);
@@ -149,12 +155,9 @@ export function shortOf(room: NodeRoom, needs: TComponentResources | null, gpus:
  */
 export function scoreNodes(rooms: NodeRoom[], needs: TComponentResources | null): NodeScore[] {
   return rooms.map((room) => {
-    const short: string[] = [];
+    const short = hostShort(room, needs);
     const vcpus = needs?.vcpus ?? 0;
     const memoryMb = needs?.memoryMb ?? 0;
-    if (vcpus > room.freeVcpus) short.push(`needs ${vcpus} vCPUs, ${round(room.freeVcpus)} free`);
-    if (memoryMb > room.freeMemoryMb)
-      short.push(`needs ${memoryMb} MB of memory, ${round(room.freeMemoryMb)} free`);
     const gpus = pickGpus(room, needs);
     if ("reason" in gpus) short.push(gpus.reason);
     if (short.length > 0 || "reason" in gpus)

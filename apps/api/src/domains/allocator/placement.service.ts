@@ -9,6 +9,7 @@ import type { Db, Prisma } from "@aios/db";
 import { NotFoundError } from "../../errors";
 import { policyBlock } from "../gateway/pre-check-inputs";
 import { asObject } from "../registry/doc";
+import type { ExecutePolicy } from "./allocator.service";
 import { bestNode, type NodeScore, pickVictims, scoreNodes, shortOf, takeRoom } from "./node-placement";
 import { loadPlacementContext, type NodeRow, type PlacementContext, policyNode } from "./placement-context";
 
@@ -41,12 +42,8 @@ export interface PlacementOutcome {
 
 export interface PlacementDeps {
   db: Db;
-  /** The central executor (execution type 2), for the block's resourceAllocator policy. */
-  executePolicy(
-    policyRuleURI: string,
-    input: unknown,
-    overrides: { settings?: object; parameters?: object },
-  ): Promise<TPolicyCallResult>;
+  /** The central executor, for the block's resourceAllocator policy. */
+  executePolicy: ExecutePolicy;
   /** A node whose agent was not heard from for this long cannot take new work. */
   nodeLostSeconds: number;
 }
