@@ -7,25 +7,58 @@ import { type NodeRoom, nodeRooms, type PlacementNode } from "./node-placement";
 
 type Tx = Prisma.TransactionClient;
 type BlockRow = Prisma.BlockGetPayload<object>;
-export type NodeRow = Prisma.NodeGetPayload<{ include: { gpus: true } }>;
+type InstanceRow = Prisma.InstanceGetPayload<object>;
+
+/** A node of the cluster as a placement pass reads it. */
+export interface NodeRow {
+  id: string;
+  status: string;
+  vcpus: number;
+  memoryMb: number;
+  lastSeenAt: Date | null;
+  tags: string[];
+  doc: unknown;
+  gpus: Array<{ index: number; modelName: string; memoryMb: number }>;
+}
 
 export interface PlacementContext {
   block: BlockRow;
   cluster: ReturnType<typeof policyCluster>;
+  /** The live nodes (heartbeating within the grace, not lost), by id. */
   nodes: NodeRow[];
   /** The cluster's nodes marked lost. */
   lost: Set<string>;
   /** The block's instance rows, oldest first. */
-  rows: Prisma.InstanceGetPayload<object>[];
+  rows: InstanceRow[];
   rooms: NodeRoom[];
   needs: TComponentResources | null;
   instances: Array<{ id: string; nodeId: string; status: string; gpus: number[] }>;
 }
 
+interface ContextQueryRow {
+  cluster: { id: string; region_id: string | null; status: string; tags: string[]; doc: unknown } | null;
+  nodes: Array<Omit<NodeRow, "lastSeenAt"> & { lastSeenAt: string | null }>;
+  placed: Array<{ blockId: string; nodeId: string; gpus: unknown; resources: unknown }>;
+  needs: unknown;
+  rows: Array<{
+    id: string;
+    block_id: string;
+    node_id: string | null;
+    status: string;
+    endpoint: string | null;
+    gpus: unknown;
+    data_token: string | null;
+    created_at: string;
+    updated_at: string;
+  }>;
+}
+
 /**
- * What one placement pass works from, read in one go: the cluster (as policies see it), its live
- * nodes (heartbeating since `liveSince`, not lost) and lost ones, the block's instance rows, each
- * live node's room after every instance placed in the cluster, and what one instance needs.
+ * What one placement pass works from, in one query with the cluster's row locked (so placements
+ * of one cluster go one at a time, each seeing what the one before took): the cluster (as
+ * policies see it), its live nodes (heartbeating since `liveSince`, not lost) and lost ones, the
+ * block's instance rows, each live node's room after every instance placed in the cluster, and
+ * what one instance needs.
  */
 export async function loadPlacementContext(
   tx: Tx | Db,
@@ -33,54 +66,64 @@ export async function loadPlacementContext(
   clusterId: string,
   liveSince: Date,
 ): Promise<PlacementContext> {
-  const [clusterRow, all, placed, needs, rows] = await Promise.all([
-    tx.cluster.findUniqueOrThrow({ where: { id: clusterId } }),
-    tx.node.findMany({ where: { clusterId }, include: { gpus: true }, orderBy: { id: "asc" } }),
-    placedIn(tx, clusterId),
-    needsOf(tx, block.componentURI),
-    tx.instance.findMany({ where: { blockId: block.id }, orderBy: { createdAt: "asc" } }),
-  ]);
+  const [q] = await tx.$queryRaw<ContextQueryRow[]>`
+    WITH c AS (SELECT id, region_id, status, tags, doc FROM clusters WHERE id = ${clusterId} FOR UPDATE)
+    SELECT
+      (SELECT to_jsonb(c) FROM c) AS cluster,
+      (SELECT coalesce(jsonb_agg(jsonb_build_object(
+          'id', n.id, 'status', n.status, 'vcpus', n.vcpus, 'memoryMb', n.memory_mb,
+          'lastSeenAt', n.last_seen_at, 'tags', to_jsonb(n.tags), 'doc', n.doc,
+          'gpus', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                     'index', g.index, 'modelName', g.model_name, 'memoryMb', g.memory_mb) ORDER BY g.index), '[]')
+                     FROM gpus g WHERE g.node_id = n.id)) ORDER BY n.id), '[]')
+         FROM nodes n WHERE n.cluster_id = ${clusterId}) AS nodes,
+      (SELECT coalesce(jsonb_agg(jsonb_build_object(
+          'blockId', i.block_id, 'nodeId', i.node_id, 'gpus', i.gpus, 'resources', co.doc->'resources')), '[]')
+         FROM instances i JOIN blocks b ON b.id = i.block_id
+         JOIN components co ON co.component_uri = b.component_uri
+        WHERE b.cluster_id = ${clusterId} AND i.node_id IS NOT NULL) AS placed,
+      (SELECT co.doc->'resources' FROM components co WHERE co.component_uri = ${block.componentURI}) AS needs,
+      (SELECT coalesce(jsonb_agg(to_jsonb(i) ORDER BY i.created_at, i.id), '[]')
+         FROM instances i WHERE i.block_id = ${block.id}) AS rows`;
+  if (!q?.cluster) throw new Error(`cluster ${clusterId} of block ${block.id} is gone`);
   const since = liveSince.getTime();
+  const all: NodeRow[] = q.nodes.map((n) => ({
+    ...n,
+    lastSeenAt: n.lastSeenAt ? new Date(n.lastSeenAt) : null,
+  }));
   const nodes = all.filter(
     (n) => n.status !== "lost" && n.lastSeenAt !== null && n.lastSeenAt.getTime() >= since,
   );
+  const rows: InstanceRow[] = q.rows.map((r) => ({
+    id: r.id,
+    blockId: r.block_id,
+    nodeId: r.node_id,
+    status: r.status,
+    endpoint: r.endpoint,
+    gpus: r.gpus as Prisma.JsonValue,
+    dataToken: r.data_token,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+  }));
+  const placed = q.placed.map((p) => ({
+    blockId: p.blockId,
+    nodeId: p.nodeId,
+    gpus: gpuList(p.gpus),
+    needs: componentResources({ resources: p.resources }),
+  }));
+  const { region_id, ...cluster } = q.cluster;
   return {
     block,
-    cluster: policyCluster(clusterRow),
+    cluster: policyCluster({ ...cluster, regionId: region_id } as Parameters<typeof policyCluster>[0]),
     nodes,
     lost: new Set(all.filter((n) => n.status === "lost").map((n) => n.id)),
     rows,
     rooms: nodeRooms(nodes.map(placementNode), placed, block.id),
-    needs,
+    needs: componentResources({ resources: q.needs }),
     instances: rows
       .filter((i) => i.nodeId)
       .map((i) => ({ id: i.id, nodeId: i.nodeId as string, status: i.status, gpus: gpuList(i.gpus) })),
   };
-}
-
-/** Every instance placed in the cluster, with what its component needs. */
-async function placedIn(tx: Tx | Db, clusterId: string) {
-  const rows = await tx.instance.findMany({
-    where: { block: { clusterId }, nodeId: { not: null } },
-    select: { blockId: true, nodeId: true, gpus: true, block: { select: { componentURI: true } } },
-  });
-  const uris = [...new Set(rows.map((r) => r.block.componentURI))];
-  const components = await tx.component.findMany({
-    where: { componentURI: { in: uris } },
-    select: { componentURI: true, doc: true },
-  });
-  const needs = new Map(components.map((c) => [c.componentURI, componentResources(c.doc)]));
-  return rows.map((r) => ({
-    blockId: r.blockId,
-    nodeId: r.nodeId as string,
-    gpus: gpuList(r.gpus),
-    needs: needs.get(r.block.componentURI) ?? null,
-  }));
-}
-
-async function needsOf(tx: Tx | Db, componentURI: string): Promise<TComponentResources | null> {
-  const c = await tx.component.findUnique({ where: { componentURI }, select: { doc: true } });
-  return c ? componentResources(c.doc) : null;
 }
 
 export function placementNode(n: NodeRow): PlacementNode {

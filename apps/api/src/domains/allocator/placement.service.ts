@@ -135,8 +135,6 @@ export function createPlacementService(deps: PlacementDeps) {
     const runtime = asObject(asObject(block.doc).runtime);
     const revision = typeof runtime.revision === "number" ? runtime.revision : 0;
     if (!block.clusterId) return { changed: false, nodes: [], revision, problem: null };
-    // Placements of one cluster go one at a time: each sees what the one before it took.
-    await tx.$queryRaw`SELECT 1 FROM clusters WHERE id = ${block.clusterId} FOR UPDATE`;
     const ctx = await loadPlacementContext(tx, block, block.clusterId, liveSince());
     const live = new Set(ctx.nodes.map((n) => n.id));
     const rows = ctx.rows;
