@@ -1,5 +1,6 @@
 import { nodeQueueName } from "@aios/contracts";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createNodeLiveness } from "../src/domains/nodes/node-liveness.service";
 import { doc, rejection, reportPlaced, useApi } from "./harness";
 
 const t = Date.now().toString(36);
@@ -206,6 +207,14 @@ export default definePolicy({
         where: { id: n1 },
         data: { lastSeenAt: new Date(Date.now() - 60_000) },
       });
+      // An API process that has just started judges no node: nobody could heartbeat while it was down.
+      const fresh = createNodeLiveness({
+        db: api.services.db,
+        placement: api.services.blockPlacement,
+        nodeLostSeconds: 3,
+      });
+      expect((await fresh.sweep()).lost).toEqual([]);
+      expect((await api.caller().nodes.get({ id: n1 })).status).toBe("ready");
       await expect
         .poll(async () => (await api.caller().nodes.get({ id: n1 })).status, {
           timeout: 20_000,

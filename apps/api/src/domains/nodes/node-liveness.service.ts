@@ -5,7 +5,9 @@ import type { BlockPlacement } from "../blocks/block-placement.service";
 /**
  * Lost nodes: a node whose agent has not heartbeated for `nodeLostSeconds` is marked `lost` (with
  * when and why, in its document's `liveness`), and every block with an instance or its executor
- * there is placed again (`reassignment`) on the cluster's live nodes. The mark is one guarded
+ * there is placed again (`reassignment`) on the cluster's live nodes. Nodes are judged only once
+ * this API process has been up for the grace (heartbeats could not arrive while it was down, so a
+ * restart of the API loses no node). The mark is one guarded
  * UPDATE, so of several API processes one marks each node. A lost node that heartbeats again is
  * `ready` (the heartbeat's doing); its old placements are gone, so its agent stops what it ran.
  */
@@ -14,13 +16,22 @@ export function createNodeLiveness(deps: {
   placement: BlockPlacement;
   nodeLostSeconds: number;
   log?: Logger;
+  /** When this API process started serving (default: when the service was made). */
+  upSince?: number;
 }) {
   const { db, placement, log } = deps;
+  // Heartbeats come to the API: while it was down nobody could send one. A node is judged only
+  // once this process has been up for the grace, so an API restart loses no node.
+  const upSince = deps.upSince ?? Date.now();
 
   async function sweep(): Promise<{ lost: string[]; returned: string[]; placed: string[] }> {
-    const cutoff = new Date(Date.now() - deps.nodeLostSeconds * 1000);
+    const now = Date.now();
+    const cutoff = new Date(now - deps.nodeLostSeconds * 1000);
+    const judging = now - upSince >= deps.nodeLostSeconds * 1000;
     const reason = `its agent was silent for over ${deps.nodeLostSeconds} s (AIOS_NODE_LOST_SECONDS)`;
-    const lost = await db.$queryRaw<Array<{ id: string; cluster_id: string }>>`
+    const lost = !judging
+      ? []
+      : await db.$queryRaw<Array<{ id: string; cluster_id: string }>>`
       UPDATE nodes
          SET status = 'lost', updated_at = now(),
              doc = doc || jsonb_build_object('liveness', jsonb_build_object(
