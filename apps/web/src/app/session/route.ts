@@ -1,5 +1,5 @@
 import { crossSiteReason } from "@/lib/session/same-origin";
-import { clearedSessionCookie, sessionCookie } from "@/lib/session/session-cookie";
+import { clearedSessionCookie, sessionCookie, sessionEndedCookie } from "@/lib/session/session-cookie";
 import { signIn } from "@/lib/session/sign-in";
 
 /** `POST /session {token}` signs in (sets the session cookie); `DELETE /session` signs out. */
@@ -29,14 +29,17 @@ export async function POST(req: Request) {
   const result = await signIn(parseJson(text));
   if (!result.ok) return refusal(result.status, result.message);
   const { role, name, tokenId } = result.session;
-  return Response.json(
-    { role, name, tokenId },
-    { headers: { "set-cookie": sessionCookie(req, result.session), "cache-control": "no-store" } },
-  );
+  const headers = new Headers({ "cache-control": "no-store" });
+  headers.append("set-cookie", sessionCookie(req, result.session));
+  headers.append("set-cookie", sessionEndedCookie(req, false));
+  return Response.json({ role, name, tokenId }, { headers });
 }
 
 export async function DELETE(req: Request) {
   const crossSite = crossSiteReason(req);
   if (crossSite) return refusal(403, crossSite);
-  return new Response(null, { status: 204, headers: { "set-cookie": clearedSessionCookie(req) } });
+  const headers = new Headers();
+  headers.append("set-cookie", clearedSessionCookie(req));
+  headers.append("set-cookie", sessionEndedCookie(req, false));
+  return new Response(null, { status: 204, headers });
 }

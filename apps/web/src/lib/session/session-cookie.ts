@@ -48,3 +48,17 @@ export function sessionCookie(req: Request, principal: Omit<TSession, "expiresAt
 export function clearedSessionCookie(req: Request): string {
   return cookie(req, "", 0);
 }
+
+/**
+ * Set when a session ended because its token was revoked or expired, so whichever request of the
+ * browser's notices it first (a page, a prefetch), every sign-in page after it says why; the next
+ * sign-in or sign-out clears it.
+ */
+export const SESSION_ENDED_COOKIE = "aios_session_ended";
+const ENDED_SECONDS = 10 * 60;
+
+/** `Set-Cookie` of the ended-session mark (`on`) or of its removal. */
+export function sessionEndedCookie(req: Request, on: boolean): string {
+  const secure = isHttps(req) ? "; Secure" : "";
+  return `${SESSION_ENDED_COOKIE}=${on ? "1" : ""}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${on ? ENDED_SECONDS : 0}${secure}`;
+}
