@@ -35,7 +35,7 @@ export interface ApiHarnessOptions {
 export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
   const harness = {} as ApiHarness;
   let server: TestServer;
-  let sweep: { stop(): void } | undefined;
+  let sweep: { stop(): Promise<void> } | undefined;
   beforeAll(async () => {
     server = await startTestServer();
     const database = await createTestDatabase(server.adminUrl);
@@ -64,7 +64,7 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
     });
   });
   afterAll(async () => {
-    sweep?.stop();
+    await sweep?.stop();
     await harness.queues?.close();
     await harness.database?.drop();
     await server?.stop();

@@ -1,5 +1,5 @@
 import { nodeQueueName } from "@aios/contracts";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNodeLiveness } from "../src/domains/nodes/node-liveness.service";
 import { doc, rejection, reportPlaced, useApi } from "./harness";
 
@@ -52,9 +52,24 @@ describe("placement of instances on the nodes and GPUs of a cluster", () => {
   const problem = async (id: string) =>
     ((await api.caller().blocks.get({ id })).doc.runtime as { placementProblem?: string }).placementProblem;
 
+  // The nodes' agents heartbeat all along (the lost-node case silences n1), one beat at a time.
+  const alive = new Set<string>();
+  let beats: Promise<unknown> = Promise.resolve();
+  let beating: NodeJS.Timeout | undefined;
+  afterAll(async () => {
+    clearInterval(beating);
+    await beats;
+  });
+
   beforeAll(async () => {
     await register(n1, 4);
     await register(n2, 2);
+    alive.add(n1).add(n2);
+    beating = setInterval(() => {
+      beats = beats.then(() =>
+        Promise.all([...alive].map((nodeId) => api.caller(agent).agents.heartbeat({ clusterId, nodeId }))),
+      );
+    }, 500);
     await component(`shared-${t}`, { vcpus: 1, memoryMb: 1024, gpus: 1, gpuMemoryMb: 8192 });
     await component(`whole-${t}`, { vcpus: 1, memoryMb: 1024, gpus: 1 });
     await component(`cpu-${t}`, { vcpus: 1, memoryMb: 512 });
@@ -199,9 +214,8 @@ export default definePolicy({
 
   it("a lost node: marked with the reason, its instances placed again on the live node (reassignment)", async () => {
     // n1 stops heartbeating; n2 goes on.
-    const beat = setInterval(() => {
-      void api.caller(agent).agents.heartbeat({ clusterId, nodeId: n2 });
-    }, 500);
+    alive.delete(n1);
+    await beats;
     try {
       await api.services.db.node.update({
         where: { id: n1 },
@@ -252,7 +266,7 @@ export default definePolicy({
       await api.caller(agent).agents.work.desiredBlocks({ clusterId, nodeId: n1 });
       expect((await live("spread")).length).toBe(8);
     } finally {
-      clearInterval(beat);
+      alive.add(n1);
     }
   });
 });

@@ -54,8 +54,8 @@ interface ContextQueryRow {
 }
 
 /**
- * What one placement pass works from, in one query with the cluster's row locked (so placements
- * of one cluster go one at a time, each seeing what the one before took): the cluster (as
+ * What one placement pass works from, in one query after the cluster's placement lock (so
+ * placements of one cluster go one at a time, each seeing what the one before took): the cluster (as
  * policies see it), its live nodes (heartbeating since `liveSince`, not lost) and lost ones, the
  * block's instance rows, each live node's room after every instance placed in the cluster, and
  * what one instance needs.
@@ -66,8 +66,11 @@ export async function loadPlacementContext(
   clusterId: string,
   liveSince: Date,
 ): Promise<PlacementContext> {
+  // Placements of one cluster go one at a time (a lock for the transaction, not the cluster's row,
+  // which heartbeats update: they never wait for a placement).
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`aios.placement:${clusterId}`}, 0))::text AS locked`;
   const [q] = await tx.$queryRaw<ContextQueryRow[]>`
-    WITH c AS (SELECT id, region_id, status, tags, doc FROM clusters WHERE id = ${clusterId} FOR UPDATE)
+    WITH c AS (SELECT id, region_id, status, tags, doc FROM clusters WHERE id = ${clusterId})
     SELECT
       (SELECT to_jsonb(c) FROM c) AS cluster,
       (SELECT coalesce(jsonb_agg(jsonb_build_object(

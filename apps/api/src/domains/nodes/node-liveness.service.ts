@@ -71,20 +71,25 @@ export function createNodeLiveness(deps: {
   return {
     sweep,
     /** Sweeps every few seconds (a third of the grace, at most 5 s) until stopped. */
-    start(): { stop(): void } {
+    start(): { stop(): Promise<void> } {
       const every = Math.max(250, Math.min(5_000, (deps.nodeLostSeconds * 1000) / 3));
-      let running = false;
+      let running: Promise<void> | null = null;
       const timer = setInterval(() => {
-        if (running) return;
-        running = true;
-        sweep()
+        running ??= sweep()
+          .then(() => undefined)
           .catch((err: Error) => log?.warn("node liveness sweep failed", { err: err.message }))
           .finally(() => {
-            running = false;
+            running = null;
           });
       }, every);
       timer.unref();
-      return { stop: () => clearInterval(timer) };
+      /** No sweep starts from now on; resolves when the one under way is done. */
+      return {
+        stop: async () => {
+          clearInterval(timer);
+          await running;
+        },
+      };
     },
   };
 }
