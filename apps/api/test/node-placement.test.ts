@@ -40,6 +40,30 @@ describe("node placement: rooms, GPUs and scores", () => {
     expect(pickGpus(rooms[0] as never, { gpus: 1 })).toEqual({ reason: "needs 1 unused GPU(s), 0 here" });
   });
 
+  it("counts GPU memory measured in use where it is more than the declared shares", () => {
+    const [room] = nodeRooms(
+      [
+        {
+          id: "a",
+          vcpus: 8,
+          memoryMb: 16_384,
+          gpus: [
+            { index: 0, memoryMb: 16_000, memoryUsedMb: 12_000 },
+            { index: 1, memoryMb: 16_000, memoryUsedMb: 1_000 },
+          ],
+        },
+      ],
+      [{ blockId: "x", nodeId: "a", gpus: [1], needs: { gpus: 1, gpuMemoryMb: 10_000 } }],
+      "x",
+    );
+    // GPU 0: another program holds 12 GB; GPU 1: 10 GB declared weighs more than 1 GB measured.
+    expect(room?.gpus.map((g) => g.freeMemoryMb)).toEqual([4_000, 6_000]);
+    expect(pickGpus(room as never, { gpus: 1, gpuMemoryMb: 6_000 })).toEqual({ gpus: [1] });
+    expect(pickGpus(room as never, { gpus: 1, gpuMemoryMb: 7_000 })).toEqual({
+      reason: "needs 1 GPU(s) with 7000 MB free, 0 here",
+    });
+  });
+
   it("gives the GPUs with the most free memory, ties by index, and none to a CPU-only instance", () => {
     const [room] = nodeRooms([node("a", [8_000, 16_000, 16_000, 4_000])], [], "x");
     expect(pickGpus(room as never, { gpus: 2, gpuMemoryMb: 2_000 })).toEqual({ gpus: [1, 2] });

@@ -269,4 +269,28 @@ export default definePolicy({
       alive.add(n1);
     }
   });
+
+  it("counts the GPU memory a node's heartbeat measured in use, beyond what instances declared", async () => {
+    const freeOnN1 = async () =>
+      (await api.caller().allocator.placement({ blockId: "pinned" })).nodes
+        .find((n) => n.nodeId === n1)
+        ?.free?.gpus.map((g) => g.freeMemoryMb) ?? [];
+    const before = await freeOnN1();
+    expect(before).toHaveLength(4);
+    // Other programs hold 12 GB of each of n1's GPUs.
+    await api.caller(agent).agents.heartbeat({
+      clusterId,
+      nodeId: n1,
+      gpus: [0, 1, 2, 3].map((index) => ({
+        index,
+        utilizationPct: 50,
+        memoryUsedMb: 12_000,
+        memoryTotalMb: GB16,
+        processes: [],
+      })),
+    });
+    const after = await freeOnN1();
+    expect(after).toEqual(before.map((free) => Math.min(free, GB16 - 12_000)));
+    expect(after.some((free, i) => free < (before[i] ?? 0))).toBe(true);
+  });
 });

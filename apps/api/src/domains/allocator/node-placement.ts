@@ -5,7 +5,8 @@ export interface PlacementNode {
   id: string;
   vcpus: number;
   memoryMb: number;
-  gpus: Array<{ index: number; memoryMb: number }>;
+  /** `memoryUsedMb`: GPU memory the node's last heartbeat measured in use (any process). */
+  gpus: Array<{ index: number; memoryMb: number; memoryUsedMb?: number }>;
 }
 
 /** An instance already placed somewhere in the cluster, with what its component states it needs. */
@@ -41,7 +42,8 @@ export interface NodeScore {
 /**
  * What each node has left after the instances placed on it. An instance that states GPU memory
  * takes its share of it (gpuMemoryMb / gpus) on each of its GPUs, so several share a GPU while
- * their memory fits; one that needs GPUs and states no GPU memory takes its GPUs whole.
+ * their memory fits; one that needs GPUs and states no GPU memory takes its GPUs whole. A GPU's
+ * memory measured in use (nvidia-smi) counts when it is more than the declared shares.
  */
 export function nodeRooms(nodes: PlacementNode[], placed: PlacedInstance[], blockId: string): NodeRoom[] {
   const rooms = new Map<string, NodeRoom>(
@@ -55,10 +57,21 @@ export function nodeRooms(nodes: PlacementNode[], placed: PlacedInstance[], bloc
         freeMemoryMb: n.memoryMb,
         gpus: [...n.gpus]
           .sort((a, b) => a.index - b.index)
-          .map((g) => ({ ...g, freeMemoryMb: g.memoryMb, whole: false, instances: 0 })),
+          .map((g) => ({
+            index: g.index,
+            memoryMb: g.memoryMb,
+            freeMemoryMb: g.memoryMb,
+            whole: false,
+            instances: 0,
+          })),
         blockInstances: 0,
       },
     ]),
+  );
+  // Measured use counts where it exceeds what is declared (another program on the GPU, or an
+  // instance using more than it said): a GPU has free what neither figure takes.
+  const measured = new Map(
+    nodes.flatMap((n) => n.gpus.map((g) => [`${n.id}/${g.index}`, g.memoryUsedMb ?? 0] as const)),
   );
   for (const p of placed) {
     const room = rooms.get(p.nodeId);
@@ -73,6 +86,12 @@ export function nodeRooms(nodes: PlacementNode[], placed: PlacedInstance[], bloc
       gpu.instances++;
       if (share === "whole") gpu.whole = true;
       else gpu.freeMemoryMb -= share;
+    }
+  }
+  for (const room of rooms.values()) {
+    for (const g of room.gpus) {
+      const used = measured.get(`${room.nodeId}/${g.index}`) ?? 0;
+      g.freeMemoryMb = Math.min(g.freeMemoryMb, g.memoryMb - used);
     }
   }
   return [...rooms.values()];

@@ -18,7 +18,8 @@ export interface NodeRow {
   lastSeenAt: Date | null;
   tags: string[];
   doc: unknown;
-  gpus: Array<{ index: number; modelName: string; memoryMb: number }>;
+  /** `memoryUsedMb`: what nvidia-smi last reported in use (null: not reported). */
+  gpus: Array<{ index: number; modelName: string; memoryMb: number; memoryUsedMb?: number | null }>;
 }
 
 export interface PlacementContext {
@@ -77,7 +78,8 @@ export async function loadPlacementContext(
           'id', n.id, 'status', n.status, 'vcpus', n.vcpus, 'memoryMb', n.memory_mb,
           'lastSeenAt', n.last_seen_at, 'tags', to_jsonb(n.tags), 'doc', n.doc,
           'gpus', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                     'index', g.index, 'modelName', g.model_name, 'memoryMb', g.memory_mb) ORDER BY g.index), '[]')
+                     'index', g.index, 'modelName', g.model_name, 'memoryMb', g.memory_mb,
+                     'memoryUsedMb', g.memory_used_mb) ORDER BY g.index), '[]')
                      FROM gpus g WHERE g.node_id = n.id)) ORDER BY n.id), '[]')
          FROM nodes n WHERE n.cluster_id = ${clusterId}) AS nodes,
       (SELECT coalesce(jsonb_agg(jsonb_build_object(
@@ -134,7 +136,11 @@ export function placementNode(n: NodeRow): PlacementNode {
     id: n.id,
     vcpus: n.vcpus,
     memoryMb: n.memoryMb,
-    gpus: n.gpus.map((g) => ({ index: g.index, memoryMb: g.memoryMb })),
+    gpus: n.gpus.map((g) => ({
+      index: g.index,
+      memoryMb: g.memoryMb,
+      ...(g.memoryUsedMb !== null && g.memoryUsedMb !== undefined ? { memoryUsedMb: g.memoryUsedMb } : {}),
+    })),
   };
 }
 
