@@ -225,6 +225,8 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
       const outcome = await locked(id, async (tx, r) => {
         scoped(r.clusterId, scope, id);
         const rows = await tx.instance.findMany({ where: { blockId: id } });
+        // The block's instances as this report leaves them (kept here, not read again).
+        const current = new Map(rows.map((i) => [i.id, { ...i }]));
         const reported = new Map(report.instances.map((i) => [i.id, i]));
         const fromExecutorNode = r.executorNodeId === report.nodeId;
         let newEndpoints = false;
@@ -233,6 +235,7 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
           if (!rep) {
             if (row.status === "removing") {
               await tx.instance.delete({ where: { blockId_id: { blockId: id, id: row.id } } });
+              current.delete(row.id);
             }
             continue;
           }
@@ -241,23 +244,21 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
           if (moved) newEndpoints = true;
           const status = row.status === "placed" || moved ? "starting" : row.status;
           if (moved || status !== row.status || (rep.dataToken ?? null) !== row.dataToken) {
-            await tx.instance.update({
-              where: { blockId_id: { blockId: id, id: row.id } },
-              data: { endpoint: rep.endpoint, dataToken: rep.dataToken ?? null, status },
-            });
+            const data = { endpoint: rep.endpoint, dataToken: rep.dataToken ?? null, status };
+            await tx.instance.update({ where: { blockId_id: { blockId: id, id: row.id } }, data });
+            Object.assign(current.get(row.id) ?? {}, data);
           }
         }
         if (fromExecutorNode && report.health) {
-          const current = await tx.instance.findMany({ where: { blockId: id } });
-          const byId = new Map(current.map((i) => [i.id, i]));
           for (const verdict of report.health) {
-            const row = byId.get(verdict.id);
+            const row = current.get(verdict.id);
             if (!row || row.status === "removing" || row.status === "placed") continue;
             if (row.endpoint !== verdict.endpoint || row.status === verdict.state) continue;
             await tx.instance.update({
               where: { blockId_id: { blockId: id, id: row.id } },
               data: { status: verdict.state },
             });
+            row.status = verdict.state;
           }
         }
         const runtime: BlockRuntimeState = runtimeOf(r.doc);
@@ -269,7 +270,7 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
             ? (report.executorDataToken ?? null)
             : null
           : (runtime.executorDataToken ?? null);
-        const after = await tx.instance.findMany({ where: { blockId: id } });
+        const after = [...current.values()];
         const live = after.filter((i) => i.status !== "removing");
         const healthy = live.filter((i) => i.status === "healthy").length;
         let status: string;
