@@ -66,9 +66,9 @@ export function createPlacementService(deps: PlacementDeps) {
     action: PlacementAction,
     instanceId: string | null,
   ): Promise<{ nodeId: string; gpus: number[] } | { problem: string }> {
-    const scores = scoreNodes(ctx.rooms, ctx.needs);
     const ref = asObject(asObject(asObject(ctx.block.doc).policies).resourceAllocator);
     if (typeof ref.policyRuleURI !== "string" || ref.policyRuleURI === "") {
+      const scores = scoreNodes(ctx.rooms, ctx.needs);
       const best = bestNode(scores);
       if (best) return { nodeId: best.nodeId, gpus: best.gpus };
       return { problem: `no node can take an instance: ${refusals(ctx, scores)}` };
