@@ -1,10 +1,11 @@
 /**
  * `npm test`: unit and integration tests (vitest), then the console's end-to-end tests (Playwright
  * in Debian Chromium), closing with one line `N passed, N failed` over all of them (a skipped count,
- * if any, on the line before).
+ * if any, on the line before). When anything failed, the failures are told again just before that
+ * line (each failed test, and errors raised outside any test), so that the end of a long log names them.
  * `npm test -- unit|integration|e2e` runs one layer.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
@@ -21,14 +22,41 @@ interface Tally {
   skipped: number;
 }
 const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+/** What failed, told again at the end: each layer's failed tests and errors outside any test. */
+const digest: string[] = [];
 
-function run(name: string, args: string[], report: string, read: (json: unknown) => Tally) {
+/** Runs a runner, passing its output through and keeping it for the digest. */
+function runner(args: string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["inherit", "pipe", "pipe"] });
+    const chunks: string[] = [];
+    child.stdout.on("data", (b: Buffer) => {
+      process.stdout.write(b);
+      chunks.push(b.toString());
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      process.stderr.write(b);
+      chunks.push(b.toString());
+    });
+    child.on("close", (status) => done({ status, output: chunks.join("") }));
+  });
+}
+
+async function run(
+  name: string,
+  args: string[],
+  report: string,
+  read: (json: unknown) => Tally,
+  failures: (json: unknown, output: string) => string[],
+) {
   rmSync(report, { force: true });
   process.stdout.write(`\n=== ${name} ===\n`);
-  const result = spawnSync(process.execPath, args, { cwd: root, env, stdio: "inherit" });
-  const tally = existsSync(report) ? read(JSON.parse(readFileSync(report, "utf8"))) : null;
+  const result = await runner(args);
+  const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
+  const tally = json ? read(json) : null;
   if (!tally) {
-    process.stdout.write(`${name}: the runner reported nothing (exit ${result.status ?? result.signal})\n`);
+    process.stdout.write(`${name}: the runner reported nothing (exit ${result.status})\n`);
+    digest.push(`${name}: the runner reported nothing (exit ${result.status})`);
     total.failed++;
     return;
   }
@@ -36,6 +64,26 @@ function run(name: string, args: string[], report: string, read: (json: unknown)
   total.passed += tally.passed;
   total.failed += tally.failed;
   total.skipped += tally.skipped;
+  if (result.status !== 0) {
+    const told = failures(json, stripAnsi(result.output));
+    digest.push(`${name} (exit ${result.status}):`, ...(told.length ? told : ["  (no failed test named)"]));
+  }
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape that starts a terminal colour
+const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
+const firstLines = (text: string, n: number) =>
+  text
+    .split("\n")
+    .slice(0, n)
+    .map((l) => `      ${l}`);
+
+/** Vitest's own section of errors raised outside any test, as it printed it (at most 40 lines). */
+function unhandledErrors(output: string): string[] {
+  const at = output.indexOf("Unhandled Error");
+  if (at < 0) return [];
+  const end = output.indexOf("Test Files", at);
+  return firstLines(output.slice(at, end < 0 ? undefined : end).trim(), 40);
 }
 
 const vitest = join(root, "node_modules/vitest/vitest.mjs");
@@ -48,10 +96,27 @@ const vitestReport = (json: unknown): Tally => {
   };
   return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
 };
+const vitestFailures = (json: unknown, output: string): string[] => {
+  const r = json as {
+    testResults: {
+      name: string;
+      message?: string;
+      assertionResults: { fullName: string; status: string; failureMessages: string[] }[];
+    }[];
+  };
+  const told: string[] = [];
+  for (const file of r.testResults) {
+    const where = file.name.startsWith(root) ? file.name.slice(root.length + 1) : file.name;
+    if (file.message) told.push(`  FAIL ${where}`, ...firstLines(stripAnsi(file.message), 8));
+    for (const t of file.assertionResults.filter((a) => a.status === "failed"))
+      told.push(`  FAIL ${where} > ${t.fullName}`, ...firstLines(stripAnsi(t.failureMessages[0] ?? ""), 8));
+  }
+  return [...told, ...unhandledErrors(output)];
+};
 for (const project of ["unit", "integration"]) {
   if (!wants(project)) continue;
   const report = join(out, `vitest-${project}.json`);
-  run(
+  await run(
     `${project} tests`,
     [
       vitest,
@@ -64,6 +129,7 @@ for (const project of ["unit", "integration"]) {
     ],
     report,
     vitestReport,
+    vitestFailures,
   );
 }
 
@@ -75,17 +141,54 @@ if (wants("e2e")) {
   };
   const playwright = join(root, "node_modules/@playwright/test/cli.js");
   // The console in open mode, then in token mode (sign-in, a viewer's session): one product at a time.
-  run("end-to-end tests", [playwright, "test"], join(out, "playwright.json"), playwrightReport);
-  run(
+  await run(
+    "end-to-end tests",
+    [playwright, "test"],
+    join(out, "playwright.json"),
+    playwrightReport,
+    playwrightFailures,
+  );
+  await run(
     "end-to-end tests, token mode",
     [playwright, "test", "-c", "playwright.auth.config.ts"],
     join(out, "playwright-auth.json"),
     playwrightReport,
+    playwrightFailures,
   );
+}
+
+interface PlaywrightSuite {
+  title: string;
+  suites?: PlaywrightSuite[];
+  specs?: {
+    title: string;
+    file: string;
+    line: number;
+    tests: { status: string; results: { error?: { message?: string } }[] }[];
+  }[];
+}
+function playwrightFailures(json: unknown): string[] {
+  const r = json as { suites: PlaywrightSuite[]; errors: { message?: string }[] };
+  const told: string[] = [];
+  const walk = (suite: PlaywrightSuite) => {
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests.filter((x) => x.status === "unexpected" || x.status === "flaky")) {
+        const error = t.results.find((x) => x.error)?.error?.message ?? "";
+        told.push(
+          `  FAIL ${spec.file}:${spec.line} › ${spec.title} (${t.status})`,
+          ...firstLines(stripAnsi(error), 8),
+        );
+      }
+    for (const inner of suite.suites ?? []) walk(inner);
+  };
+  for (const suite of r.suites) walk(suite);
+  for (const e of r.errors) told.push(...firstLines(stripAnsi(e.message ?? ""), 8));
+  return told;
 }
 
 // The last line is exactly `N passed, N failed`, for whatever reads it; skips go on the line before.
 process.stdout.write("\n");
+if (digest.length > 0) process.stdout.write(`=== what failed ===\n${digest.join("\n")}\n\n`);
 if (total.skipped > 0) process.stdout.write(`${total.skipped} skipped\n`);
 process.stdout.write(`${total.passed} passed, ${total.failed} failed\n`);
 process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
