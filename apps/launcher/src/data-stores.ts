@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sharedDataDirFor, startPostgres } from "@aios/db";
 import { findRedisServer, type QueueBackendConfig, startRedisServer } from "@aios/queue";
-import type { Logger } from "@aios/service-kit";
+import { isLoopbackHost, type Logger } from "@aios/service-kit";
 import type { TLauncherEnv } from "./env";
+import { redisPassword } from "./redis-password";
 
 export interface DataStores {
   databaseUrl: string;
@@ -16,7 +17,9 @@ export interface DataStores {
 /**
  * Postgres from DATABASE_URL, else an embedded Postgres 17 under AIOS_HOME (its password in
  * AIOS_HOME/postgres.password, mode 0600); Redis from REDIS_URL, else a redis-server from PATH on
- * a private port, else BullMQ's PostgreSQL backend.
+ * a private port (AIOS_REDIS_PORT), else BullMQ's PostgreSQL backend. A private Redis listens on
+ * loopback and, when AIOS_HOST is off loopback, there too, behind the password kept in
+ * AIOS_HOME/redis.password (0600).
  */
 export async function startDataStores(env: TLauncherEnv, log: Logger): Promise<DataStores> {
   const stops: Array<() => Promise<void>> = [];
@@ -52,11 +55,23 @@ export async function startDataStores(env: TLauncherEnv, log: Logger): Promise<D
       queue = { kind: "redis", url: env.REDIS_URL };
       log.info("queues: Redis from REDIS_URL");
     } else if (redisBinary) {
-      const redis = await startRedisServer({ dir: join(env.home, "redis"), binary: redisBinary });
+      const offLoopback = !isLoopbackHost(env.AIOS_HOST);
+      const redis = await startRedisServer({
+        dir: join(env.home, "redis"),
+        binary: redisBinary,
+        ...(env.AIOS_REDIS_PORT ? { port: env.AIOS_REDIS_PORT } : {}),
+        ...(offLoopback
+          ? { bind: ["127.0.0.1", env.AIOS_HOST], password: redisPassword(join(env.home, "redis.password")) }
+          : {}),
+      });
       stops.push(() => redis.stop());
       processes.push({ name: "redis", pid: redis.pid, signal: "SIGTERM" });
       queue = { kind: "redis", url: redis.url };
-      log.info("queues: Redis (private redis-server)", { binary: redisBinary, port: redis.port });
+      log.info("queues: Redis (private redis-server)", {
+        binary: redisBinary,
+        port: redis.port,
+        ...(offLoopback ? { host: env.AIOS_HOST, password: "redis.password" } : {}),
+      });
     } else {
       queue = { kind: "postgres", url: databaseUrl };
       log.info("queues: BullMQ PostgreSQL backend (no REDIS_URL and no redis-server on PATH)");

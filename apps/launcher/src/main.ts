@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { migrateDeploy } from "@aios/db";
 import { createLogger, onShutdown, waitForPort } from "@aios/service-kit";
-import { startDataStores } from "./data-stores";
+import { type DataStores, startDataStores } from "./data-stores";
 import { loadLauncherEnv } from "./env";
 import { prettyLine } from "./pretty";
 import { startReaper } from "./reaper";
@@ -85,9 +85,17 @@ async function main() {
   log.info("migrations applied", { ms: Date.now() - t0 });
   checkpoint();
 
-  const apiUrl = `http://127.0.0.1:${env.AIOS_API_PORT}`;
-  const webUrl = `http://127.0.0.1:${env.AIOS_WEB_PORT}`;
-  const apiEnv = { ...base, AIOS_API_PORT: String(env.AIOS_API_PORT), AIOS_WEB_ORIGIN: webUrl };
+  // AIOS_HOST: where the API, the console (and Redis) listen, loopback unless a management host.
+  const host = env.AIOS_HOST;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const apiUrl = `http://${urlHost}:${env.AIOS_API_PORT}`;
+  const webUrl = `http://${urlHost}:${env.AIOS_WEB_PORT}`;
+  const apiEnv = {
+    ...base,
+    AIOS_API_HOST: host,
+    AIOS_API_PORT: String(env.AIOS_API_PORT),
+    AIOS_WEB_ORIGIN: webUrl,
+  };
   await run("bootstrap", [...tsx, "apps/api/src/bootstrap.ts"], {
     ...apiEnv,
     AIOS_SEED: env.AIOS_SEED,
@@ -96,20 +104,11 @@ async function main() {
   });
   const tokens = join(env.home, "tokens");
   serve("api", [...tsx, "apps/api/src/main.ts"], apiEnv);
-  await waitForPort(env.AIOS_API_PORT, 30_000);
+  await waitForPort(env.AIOS_API_PORT, 30_000, host);
   checkpoint();
 
-  const agentEnv: Record<string, string> = {
-    AIOS_API_URL: apiUrl,
-    AIOS_CLUSTER_ID: env.AIOS_CLUSTER_ID,
-    AIOS_QUEUE_BACKEND: stores.queue.kind,
-    AIOS_QUEUE_URL: stores.queue.url,
-    AIOS_HOME: env.home,
-    // One machine going down takes its blocks with it; nothing is left behind.
-    AIOS_STOP_WORKLOADS_ON_EXIT: "1",
-    ...optional("AIOS_AGENT_TOKEN", readToken(tokens, "agent")),
-  };
-  serve("agent", [...tsx, "apps/agents/src/main.ts"], agentEnv);
+  // A management host (AIOS_AGENT=0) runs none: its nodes' agents join from their own machines.
+  if (env.AIOS_AGENT === "1") serveAgent(apiUrl, stores.queue, tokens);
 
   if (env.AIOS_WEB === "1") {
     const hash = webSourceHash(repoRoot);
@@ -128,8 +127,8 @@ async function main() {
       // session cookies sealed with a key kept here.
       AIOS_WEB_DATA_DIR: join(env.home, "web"),
     };
-    serve("web", [nextBin, "start", "-p", String(env.AIOS_WEB_PORT), "-H", "127.0.0.1"], webEnv, webDir);
-    await waitForPort(env.AIOS_WEB_PORT, 60_000);
+    serve("web", [nextBin, "start", "-p", String(env.AIOS_WEB_PORT), "-H", host], webEnv, webDir);
+    await waitForPort(env.AIOS_WEB_PORT, 60_000, host);
     checkpoint();
   }
   log.info("AIOS is running", {
@@ -140,6 +139,20 @@ async function main() {
   process.stdout.write(
     `\n  AIOS console: ${env.AIOS_WEB === "1" ? webUrl : "(disabled)"}\n  API: ${apiUrl}\n\n`,
   );
+}
+
+function serveAgent(apiUrl: string, queue: DataStores["queue"], tokens: string) {
+  const agentEnv: Record<string, string> = {
+    AIOS_API_URL: apiUrl,
+    AIOS_CLUSTER_ID: env.AIOS_CLUSTER_ID,
+    AIOS_QUEUE_BACKEND: queue.kind,
+    AIOS_QUEUE_URL: queue.url,
+    AIOS_HOME: env.home,
+    // One machine going down takes its blocks with it; nothing is left behind.
+    AIOS_STOP_WORKLOADS_ON_EXIT: "1",
+    ...optional("AIOS_AGENT_TOKEN", readToken(tokens, "agent")),
+  };
+  serve("agent", [...tsx, "apps/agents/src/main.ts"], agentEnv);
 }
 
 main().catch(async (err) => {

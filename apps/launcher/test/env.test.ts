@@ -24,4 +24,24 @@ describe("launcher environment", () => {
     expect(loadLauncherEnv("/srv/aios", { AIOS_LOG_LEVEL: "debug" }).AIOS_LOG_LEVEL).toBe("debug");
     expect(() => loadLauncherEnv("/srv/aios", { AIOS_LOG_LEVEL: "loud" })).toThrow(/AIOS_LOG_LEVEL: /);
   });
+
+  it("listens on loopback with a local agent unless told otherwise", () => {
+    const env = loadLauncherEnv("/srv/aios", {});
+    expect(env.AIOS_HOST).toBe("127.0.0.1");
+    expect(env.AIOS_AGENT).toBe("1");
+    expect(env.AIOS_REDIS_PORT).toBeUndefined();
+  });
+
+  it("listens off loopback (a management host) only in token mode, naming AIOS_HOST", () => {
+    expect(() => loadLauncherEnv("/srv/aios", { AIOS_HOST: "10.211.0.2" })).toThrow(
+      /AIOS_HOST: 10\.211\.0\.2 is not a loopback address and AIOS_AUTH is "open"/,
+    );
+    const env = loadLauncherEnv("/srv/aios", {
+      AIOS_HOST: "10.211.0.2",
+      AIOS_AUTH: "token",
+      AIOS_AGENT: "0",
+      AIOS_REDIS_PORT: "6379",
+    });
+    expect(env).toMatchObject({ AIOS_HOST: "10.211.0.2", AIOS_AGENT: "0", AIOS_REDIS_PORT: 6379 });
+  });
 });

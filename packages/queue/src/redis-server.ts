@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { findFreePort, waitForPort } from "@aios/service-kit";
 
@@ -27,11 +27,18 @@ export interface StartRedisOptions {
   binary?: string;
   /** Logical databases (Redis' default 16); the tests' server has one per test file. */
   databases?: number;
+  /** The addresses it listens on (default 127.0.0.1 only); `url` names the first. */
+  bind?: string[];
+  /**
+   * Clients must AUTH with this (`requirepass`): for a Redis that listens off loopback. It goes to a
+   * 0600 config file in `dir`, never on the command line that every user's `ps` shows.
+   */
+  password?: string;
   onLog?: (line: string) => void;
 }
 
 /**
- * Starts a private redis-server on 127.0.0.1. BullMQ needs `noeviction`; persistence is off because
+ * Starts a private redis-server (on 127.0.0.1 unless `bind` says otherwise). BullMQ needs `noeviction`; persistence is off because
  * Postgres holds the desired state and agents reconcile toward it, so a lost queue heals itself.
  */
 export async function startRedisServer(opts: StartRedisOptions): Promise<RedisServer> {
@@ -41,13 +48,16 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
   const pidFile = join(opts.dir, "redis.pid");
   stopStale(pidFile);
   const port = opts.port ?? (await findFreePort());
+  const bind = opts.bind?.length ? opts.bind : ["127.0.0.1"];
+  const config = opts.password === undefined ? [] : [writeAuthConfig(opts.dir, opts.password)];
   const child = spawn(
     binary,
     [
+      ...config,
       "--port",
       String(port),
       "--bind",
-      "127.0.0.1",
+      ...bind,
       "--save",
       "",
       "--appendonly",
@@ -72,7 +82,7 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
     await Promise.race([
-      waitForPort(port, 15_000),
+      waitForPort(port, 15_000, bind[0]),
       exited.then(() => {
         throw new Error(`redis-server exited during start (port ${port})`);
       }),
@@ -81,8 +91,9 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
     child.kill("SIGKILL");
     throw err;
   }
+  const auth = opts.password === undefined ? "" : `:${encodeURIComponent(opts.password)}@`;
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${auth}${bind[0]}:${port}`,
     port,
     pid: child.pid ?? -1,
     async stop() {
@@ -94,6 +105,16 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
       rmSync(pidFile, { force: true });
     },
   };
+}
+
+/** A config file holding only `requirepass`, readable by its owner alone. */
+function writeAuthConfig(dir: string, password: string): string {
+  if (!/^[\x21-\x7e]+$/.test(password) || password.includes('"'))
+    throw new Error("the Redis password must be printable ASCII without spaces or quotes");
+  const file = join(dir, "redis-auth.conf");
+  writeFileSync(file, `requirepass "${password}"\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
 }
 
 /** A redis-server left by a killed run of ours would hold memory forever: stop it. */

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -62,6 +63,38 @@ describe("queue backend on Redis", () => {
     await first.stop();
   });
 });
+
+describe("a private redis-server behind a password", () => {
+  it("refuses a client without the password, serves one with it, and keeps it off the command line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aios-redis-auth-"));
+    const server = await startRedisServer({ dir, password: "grid-secret_1" });
+    const backend = connectQueueBackend({ kind: "redis", url: server.url });
+    try {
+      expect(server.url).toMatch(/^redis:\/\/:grid-secret_1@127\.0\.0\.1:\d+$/);
+      expect(await firstReply(server.port, "PING\r\n")).toMatch(/^-NOAUTH/);
+      await roundTrip(backend, `auth-${Date.now()}`);
+      expect(readFileSync(`/proc/${server.pid}/cmdline`, "utf8")).not.toContain("grid-secret_1");
+      expect(statSync(join(dir, "redis-auth.conf")).mode & 0o777).toBe(0o600);
+    } finally {
+      await backend.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The first line a Redis answers to `command`, sent raw over TCP on loopback. */
+function firstReply(port: number, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: "127.0.0.1", port }, () => socket.write(command));
+    socket.setEncoding("utf8");
+    socket.once("data", (data: string) => {
+      socket.destroy();
+      resolve(data.split("\r\n")[0] ?? "");
+    });
+    socket.once("error", reject);
+  });
+}
 
 describe.runIf(postgresUrl)("queue backend on PostgreSQL", () => {
   it("delivers each job once per jobId and stores its result", async () => {
