@@ -1,0 +1,64 @@
+import { writeFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import type { ApiClient } from "@aios/client";
+import { waitFor } from "./management";
+import type { THostState } from "./state";
+
+/** The fake nvidia-smi of the agents' tests: a node of `--gpus K` reports K idle 80 GB GPUs. */
+export const fakeNvidiaSmiDir = (repoRoot: string) =>
+  join(repoRoot, "apps/agents/test/fixtures/fake-nvidia-smi");
+
+export function writeFakeGpus(file: string, count: number): void {
+  const gpus = Array.from({ length: count }, (_, index) => ({
+    index,
+    uuid: `GPU-grid-${index}`,
+    name: "NVIDIA A100-SXM4-80GB",
+    utilizationPct: 0,
+    memoryUsedMb: 0,
+    memoryTotalMb: 81920,
+    processes: [],
+  }));
+  writeFileSync(file, JSON.stringify({ gpus }), { mode: 0o644 });
+}
+
+export interface NodeAgentContext {
+  apiUrl: string;
+  /** The management host's Redis, with its password: redis://:<password>@<address>:<port>. */
+  queueUrl: string;
+  joinToken: string;
+  repoRoot: string;
+  path: string;
+}
+
+/** A node agent that joins its cluster through the gateway with its own join token, on its own address. */
+export function nodeAgentEnv(host: THostState, ctx: NodeAgentContext): Record<string, string> {
+  const gpus: Record<string, string> = host.fakeGpusFile
+    ? {
+        PATH: [fakeNvidiaSmiDir(ctx.repoRoot), ctx.path].join(delimiter),
+        AIOS_FAKE_GPUS_FILE: host.fakeGpusFile,
+      }
+    : { PATH: ctx.path };
+  return {
+    ...gpus,
+    AIOS_API_URL: ctx.apiUrl,
+    AIOS_AUTH: "token",
+    AIOS_JOIN_TOKEN: ctx.joinToken,
+    AIOS_CLUSTER_ID: host.clusterId ?? "",
+    AIOS_NODE_ID: host.nodeId ?? "",
+    AIOS_QUEUE_BACKEND: "redis",
+    AIOS_QUEUE_URL: ctx.queueUrl,
+    AIOS_BIND_HOST: host.address,
+    AIOS_PUBLIC_HOSTNAME: host.address,
+    AIOS_HOME: host.home,
+    AIOS_WORKLOAD_DIR: host.workloadDir ?? `${host.home}-workloads`,
+    AIOS_WORKLOAD_UIDS: host.workloadUids ?? "off",
+  };
+}
+
+/** Until the node's agent registered its node and a heartbeat was seen. */
+export async function waitForNode(api: ApiClient, host: THostState): Promise<void> {
+  await waitFor(`node ${host.nodeId} of cluster ${host.clusterId} to register`, host, 120_000, async () => {
+    const node = await api.nodes.get.query({ id: host.nodeId ?? "" });
+    return node.clusterId === host.clusterId && node.lastSeenAt !== null ? true : null;
+  });
+}
