@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
+import { isRunning } from "@aios/service-kit";
 import { findIp, namespacePids } from "./ip";
 
 export interface HostProcessSpec {
@@ -34,14 +35,8 @@ export function startInHost(spec: HostProcessSpec): number {
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Running, not gone and not a zombie (the grid's processes are reparented to init, which reaps late). */
+export const isAlive = (pid: number): boolean => isRunning(pid);
 
 function signal(pids: number[], sig: NodeJS.Signals) {
   for (const pid of pids) {

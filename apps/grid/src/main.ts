@@ -10,7 +10,7 @@ import { GridError } from "./errors";
 import { cut, heal, kill, requireState } from "./faults";
 import { assertRootWithIp } from "./preflight";
 import { formatStatus, gridStatus } from "./status";
-import { failedUp, up } from "./up";
+import { up } from "./up";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const say = (line: string) => process.stderr.write(`grid: ${line}\n`);
@@ -25,12 +25,7 @@ async function main(argv: string[]): Promise<void> {
   assertRootWithIp();
   switch (cmd.command) {
     case "up": {
-      let state: Awaited<ReturnType<typeof up>>;
-      try {
-        state = await up(config, cmd, say);
-      } catch (err) {
-        throw failedUp(err, config);
-      }
+      const state = await up(config, cmd, say);
       process.stdout.write(`${formatStatus(gridStatus(state))}\n`);
       return;
     }

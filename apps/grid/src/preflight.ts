@@ -1,3 +1,5 @@
+import { existsSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import type { GridConfig } from "./config";
 import { GridError } from "./errors";
 import { findIp } from "./ip";
@@ -30,6 +32,21 @@ export function assertCanBringUp(config: GridConfig): void {
       `a grid named ${config.name} is partly there (${found.join(", ")}): run \`npm run grid -- down\` first`,
     );
   }
+  assertHomeReachable(config.home);
   assertNamespacesAllowed(config.name);
   assertSubnetFree(config.subnet);
+}
+
+/**
+ * The nodes' workloads run as uids of their own and PostgreSQL as its own user: each must pass
+ * through every folder above its own in the grid's home (o+x).
+ */
+export function assertHomeReachable(home: string): void {
+  for (let dir = dirname(home); ; dir = dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0)
+      throw new GridError(
+        `AIOS_GRID_HOME=${home}: ${dir} is closed to other users (no o+x); the hosts' workload users and PostgreSQL pass through it: chmod o+x ${dir} or choose another folder`,
+      );
+    if (dir === dirname(dir)) return;
+  }
 }

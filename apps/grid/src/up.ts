@@ -81,8 +81,20 @@ export async function up(
 ): Promise<TGridState> {
   assertCanBringUp(config);
   const state = initialState(config, cmd);
+  writeState(config.home, state); // before the network changes: `down` knows its name and subnet
+  try {
+    return await bringUp(config, state, say);
+  } catch (err) {
+    throw failedUp(err, config);
+  }
+}
+
+async function bringUp(
+  config: GridConfig,
+  state: TGridState,
+  say: (line: string) => void,
+): Promise<TGridState> {
   const save = () => writeState(config.home, state);
-  save(); // before the network changes: `down` knows the grid's name and subnet from here on
   const plan = { name: state.name, subnet: state.subnet, bridge: state.bridge, hosts: state.hosts };
 
   addUnreachableRoute(state.subnet);
@@ -153,7 +165,7 @@ export async function up(
   return state;
 }
 
-export function failedUp(err: unknown, config: GridConfig): GridError {
+function failedUp(err: unknown, config: GridConfig): GridError {
   const message = err instanceof Error ? err.message : String(err);
   return new GridError(
     `up failed: ${message}\n  what was made stays for its logs (${join(config.home, "hosts")}): \`npm run grid -- down\` removes it`,
