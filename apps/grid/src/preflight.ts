@@ -18,9 +18,10 @@ export function assertRootWithIp(): void {
 
 /** Before `up` touches anything: no grid of that name is there, namespaces work, the subnet is free. */
 export function assertCanBringUp(config: GridConfig): void {
-  if (readState(config.home))
+  const state = readState(config.home);
+  if (state)
     throw new GridError(
-      `a grid is already up (its state is in ${config.home}): run \`npm run grid -- down\` first`,
+      `${state.phase === "up" ? "a grid is already up" : "a grid was started and not finished"} (its state is in ${config.home}): run \`npm run grid -- down\` first`,
     );
   const left = gridLeftovers(config.name);
   const subnet = formatCidr(config.subnet);

@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 
-const repoRoot = resolve(import.meta.dirname, "../../..");
-const MAIN = resolve(repoRoot, "apps/grid/src/main.ts");
+export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
+export const GRID_MAIN = resolve(REPO_ROOT, "apps/grid/src/main.ts");
 
 export interface GridRun {
   code: number;
@@ -15,8 +15,8 @@ export function runGrid(args: string[], env: Record<string, string>, timeoutMs =
   return new Promise((done) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", MAIN, ...args],
-      { cwd: repoRoot, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      ["--import", "tsx", GRID_MAIN, ...args],
+      { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
         done({ code, stdout, stderr });

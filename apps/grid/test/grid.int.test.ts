@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAlive } from "../src/host-processes";
 import type { GridStatus } from "../src/status";
 import { probeTcp } from "../src/tcp";
-import { grid, reasonOf, runGrid } from "./grid-cli";
+import { GRID_MAIN, grid, REPO_ROOT, reasonOf, runGrid } from "./grid-cli";
 
 /**
  * A real grid of one cluster with one node (no console): separate hosts made of network namespaces
@@ -134,5 +134,35 @@ describe("npm run grid: a multi-host grid on this machine", () => {
     expect(processesOfHome(env.AIOS_GRID_HOME)).toEqual([]);
     expect(existsSync(env.AIOS_GRID_HOME)).toBe(false);
     await grid(["down"], env);
+  });
+});
+
+describe("npm run grid: who may run it", () => {
+  it("refuses a user other than root in one line, before touching the network", async () => {
+    const run = await new Promise<{ code: number; stderr: string }>((done) =>
+      execFile(
+        "setpriv",
+        [
+          "--reuid=65534",
+          "--regid=65534",
+          "--clear-groups",
+          process.execPath,
+          "--import",
+          "tsx",
+          GRID_MAIN,
+          "up",
+          "--clusters",
+          "1",
+          "--nodes",
+          "1",
+        ],
+        { cwd: REPO_ROOT, env: { ...process.env, ...env, HOME: tmpdir() } },
+        (err, _stdout, stderr) => done({ code: err ? 1 : 0, stderr }),
+      ),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      "grid: npm run grid needs root: it makes network namespaces, links and routes (run it as root)",
+    );
   });
 });
