@@ -227,8 +227,8 @@ export default definePolicy({
         placement: api.services.blockPlacement,
         nodeLostSeconds: 3,
       });
+      // (The harness's own sweep, up for long enough, may mark n1 lost meanwhile: not asserted here.)
       expect((await fresh.sweep()).lost).toEqual([]);
-      expect((await api.caller().nodes.get({ id: n1 })).status).toBe("ready");
       await expect
         .poll(async () => (await api.caller().nodes.get({ id: n1 })).status, {
           timeout: 20_000,

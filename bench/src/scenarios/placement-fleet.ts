@@ -67,7 +67,7 @@ export async function createFleet(db: Db, shape: FleetShape, allocatorURI?: stri
   );
   await db.$executeRawUnsafe(
     `INSERT INTO gpus (node_id, index, model_name, memory_mb)
-     SELECT id, g, 'NVIDIA L4', 24576 FROM nodes, generate_series(0, $1 - 1) g`,
+     SELECT id, g, 'NVIDIA L4', 24576 FROM nodes, generate_series(0, $1 - 1) g ORDER BY id, g`,
     G,
   );
   await db.$executeRawUnsafe(

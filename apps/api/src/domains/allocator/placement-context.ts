@@ -1,11 +1,10 @@
 import type { TComponentResources, TPolicyNode } from "@aios/contracts";
-import type { Db, Prisma } from "@aios/db";
+import type { Prisma, Sql } from "@aios/db";
 import { policyCluster } from "../gateway/pre-check-inputs";
 import { asObject } from "../registry/doc";
 import { componentResources } from "./cluster-candidates";
 import { type NodeRoom, nodeRooms, type PlacementNode } from "./node-placement";
 
-type Tx = Prisma.TransactionClient;
 type BlockRow = Prisma.BlockGetPayload<object>;
 type InstanceRow = Prisma.InstanceGetPayload<object>;
 
@@ -38,7 +37,9 @@ export interface PlacementContext {
 
 interface ContextQueryRow {
   cluster: { id: string; region_id: string | null; status: string; tags: string[]; doc: unknown } | null;
-  nodes: Array<Omit<NodeRow, "lastSeenAt"> & { lastSeenAt: string | null }>;
+  nodes: Array<Omit<NodeRow, "lastSeenAt" | "gpus"> & { lastSeenAt: string | null }>;
+  /** [nodeId, index, modelName, memoryMb, memoryUsedMb] */
+  gpus: Array<[string, number, string, number, number | null]>;
   placed: Array<{ blockId: string; nodeId: string; gpus: unknown; resources: unknown }>;
   needs: unknown;
   rows: Array<{
@@ -54,6 +55,27 @@ interface ContextQueryRow {
   }>;
 }
 
+/** $1 the cluster, $2 the block's component, $3 the block. */
+const CONTEXT_QUERY = `
+    WITH c AS (SELECT id, region_id, status, tags, doc FROM clusters WHERE id = $1)
+    SELECT
+      (SELECT to_jsonb(c) FROM c) AS cluster,
+      (SELECT coalesce(jsonb_agg(jsonb_build_object(
+          'id', n.id, 'status', n.status, 'vcpus', n.vcpus, 'memoryMb', n.memory_mb,
+          'lastSeenAt', n.last_seen_at, 'tags', to_jsonb(n.tags), 'doc', n.doc) ORDER BY n.id), '[]')
+         FROM nodes n WHERE n.cluster_id = $1) AS nodes,
+      (SELECT coalesce(jsonb_agg(jsonb_build_array(
+          g.node_id, g.index, g.model_name, g.memory_mb, g.memory_used_mb)), '[]')
+         FROM gpus g JOIN nodes n ON n.id = g.node_id WHERE n.cluster_id = $1) AS gpus,
+      (SELECT coalesce(jsonb_agg(jsonb_build_object(
+          'blockId', i.block_id, 'nodeId', i.node_id, 'gpus', i.gpus, 'resources', co.doc->'resources')), '[]')
+         FROM instances i JOIN blocks b ON b.id = i.block_id
+         JOIN components co ON co.component_uri = b.component_uri
+        WHERE b.cluster_id = $1 AND i.node_id IS NOT NULL) AS placed,
+      (SELECT co.doc->'resources' FROM components co WHERE co.component_uri = $2) AS needs,
+      (SELECT coalesce(jsonb_agg(to_jsonb(i) ORDER BY i.created_at, i.id), '[]')
+         FROM instances i WHERE i.block_id = $3) AS rows`;
+
 /**
  * What one placement pass works from, in one query after the cluster's placement lock (so
  * placements of one cluster go one at a time, each seeing what the one before took): the cluster (as
@@ -62,39 +84,29 @@ interface ContextQueryRow {
  * what one instance needs.
  */
 export async function loadPlacementContext(
-  tx: Tx | Db,
+  sql: Sql,
   block: BlockRow,
   clusterId: string,
   liveSince: Date,
 ): Promise<PlacementContext> {
   // Placements of one cluster go one at a time (a lock for the transaction, not the cluster's row,
   // which heartbeats update: they never wait for a placement).
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`aios.placement:${clusterId}`}, 0))::text AS locked`;
-  const [q] = await tx.$queryRaw<ContextQueryRow[]>`
-    WITH c AS (SELECT id, region_id, status, tags, doc FROM clusters WHERE id = ${clusterId})
-    SELECT
-      (SELECT to_jsonb(c) FROM c) AS cluster,
-      (SELECT coalesce(jsonb_agg(jsonb_build_object(
-          'id', n.id, 'status', n.status, 'vcpus', n.vcpus, 'memoryMb', n.memory_mb,
-          'lastSeenAt', n.last_seen_at, 'tags', to_jsonb(n.tags), 'doc', n.doc,
-          'gpus', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                     'index', g.index, 'modelName', g.model_name, 'memoryMb', g.memory_mb,
-                     'memoryUsedMb', g.memory_used_mb) ORDER BY g.index), '[]')
-                     FROM gpus g WHERE g.node_id = n.id)) ORDER BY n.id), '[]')
-         FROM nodes n WHERE n.cluster_id = ${clusterId}) AS nodes,
-      (SELECT coalesce(jsonb_agg(jsonb_build_object(
-          'blockId', i.block_id, 'nodeId', i.node_id, 'gpus', i.gpus, 'resources', co.doc->'resources')), '[]')
-         FROM instances i JOIN blocks b ON b.id = i.block_id
-         JOIN components co ON co.component_uri = b.component_uri
-        WHERE b.cluster_id = ${clusterId} AND i.node_id IS NOT NULL) AS placed,
-      (SELECT co.doc->'resources' FROM components co WHERE co.component_uri = ${block.componentURI}) AS needs,
-      (SELECT coalesce(jsonb_agg(to_jsonb(i) ORDER BY i.created_at, i.id), '[]')
-         FROM instances i WHERE i.block_id = ${block.id}) AS rows`;
+  await sql.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text AS locked", [
+    `aios.placement:${clusterId}`,
+  ]);
+  const [q] = await sql.query<ContextQueryRow>(CONTEXT_QUERY, [clusterId, block.componentURI, block.id]);
   if (!q?.cluster) throw new Error(`cluster ${clusterId} of block ${block.id} is gone`);
   const since = liveSince.getTime();
+  const gpusOf = new Map<string, NodeRow["gpus"]>();
+  for (const [nodeId, index, modelName, memoryMb, memoryUsedMb] of q.gpus) {
+    const list = gpusOf.get(nodeId) ?? [];
+    list.push({ index, modelName, memoryMb, memoryUsedMb });
+    gpusOf.set(nodeId, list);
+  }
   const all: NodeRow[] = q.nodes.map((n) => ({
     ...n,
     lastSeenAt: n.lastSeenAt ? new Date(n.lastSeenAt) : null,
+    gpus: (gpusOf.get(n.id) ?? []).sort((a, b) => a.index - b.index),
   }));
   const nodes = all.filter(
     (n) => n.status !== "lost" && n.lastSeenAt !== null && n.lastSeenAt.getTime() >= since,

@@ -5,8 +5,9 @@ import {
   type TPolicyCallResult,
   ZResourcePlacementOutput,
 } from "@aios/contracts";
-import type { Db, Prisma } from "@aios/db";
+import { type Db, type Prisma, type Sql, sqlOf } from "@aios/db";
 import { NotFoundError } from "../../errors";
+import { lockedBlockSql } from "../blocks/block-lock";
 import { policyBlock } from "../gateway/pre-check-inputs";
 import { asObject } from "../registry/doc";
 import type { ExecutePolicy } from "./allocator.service";
@@ -16,7 +17,6 @@ import { loadPlacementContext, type NodeRow, type PlacementContext, policyNode }
 /** How long a node's agent may be silent before the node is lost (AIOS_NODE_LOST_SECONDS). */
 export const DEFAULT_NODE_LOST_SECONDS = 30;
 
-type Tx = Prisma.TransactionClient;
 type BlockRow = Prisma.BlockGetPayload<object>;
 
 /** Why an instance is placed: the resourceAllocator's actions (reference §7, §5.5). */
@@ -29,6 +29,8 @@ export interface PlacementRequest {
   victims?: string[];
   /** The desired state changed (a command): a new revision even when the placement stays. */
   bump?: boolean;
+  /** A new desired count, stored with the placement in its last statement (`resize`). */
+  desiredInstances?: number;
 }
 
 /** What one placement pass changed, and the nodes whose agents must look again. */
@@ -128,14 +130,21 @@ export function createPlacementService(deps: PlacementDeps) {
    * Brings the block's placement to its desired state, inside the caller's transaction with the
    * block's row locked: instances of lost nodes go (and are placed again: `reassignment`), replaced
    * ones are stopped and placed again, a scale-down marks its victims `removing` (their node stops
-   * them), missing instances are placed, and the executor gets a live node.
+   * them), missing instances are placed, and the executor gets a live node. Plain SQL, a few
+   * statements a pass: the new instances and the block's row are written in one.
    */
-  async function place(tx: Tx, block: BlockRow, req: PlacementRequest = {}): Promise<PlacementOutcome> {
+  async function place(sql: Sql, block: BlockRow, req: PlacementRequest = {}): Promise<PlacementOutcome> {
     const nodesTouched = new Set<string>();
     const runtime = asObject(asObject(block.doc).runtime);
     const revision = typeof runtime.revision === "number" ? runtime.revision : 0;
     if (!block.clusterId) return { changed: false, nodes: [], revision, problem: null };
-    const ctx = await loadPlacementContext(tx, block, block.clusterId, liveSince());
+    const count = req.desiredInstances ?? block.desiredInstances;
+    const ctx = await loadPlacementContext(
+      sql,
+      { ...block, desiredInstances: count },
+      block.clusterId,
+      liveSince(),
+    );
     const live = new Set(ctx.nodes.map((n) => n.id));
     const rows = ctx.rows;
     let changed = false;
@@ -143,17 +152,21 @@ export function createPlacementService(deps: PlacementDeps) {
     // A lost node's instances are gone with it (it stops them itself if it comes back).
     const gone = rows.filter((r) => !r.nodeId || ctx.lost.has(r.nodeId));
     if (gone.length > 0) {
-      await tx.instance.deleteMany({ where: { blockId: block.id, id: { in: gone.map((r) => r.id) } } });
+      await sql.query(
+        "DELETE FROM instances WHERE block_id = $1 AND id IN (SELECT jsonb_array_elements_text($2::jsonb))",
+        [block.id, JSON.stringify(gone.map((r) => r.id))],
+      );
       reassign.push(...gone.filter((r) => r.status !== "removing").map((r) => r.id));
       changed = true;
     }
     let active = rows.filter((r) => !gone.includes(r) && r.status !== "removing");
     const stop = async (ids: string[]) => {
       if (ids.length === 0) return;
-      await tx.instance.updateMany({
-        where: { blockId: block.id, id: { in: ids } },
-        data: { status: "removing" },
-      });
+      await sql.query(
+        `UPDATE instances SET status = 'removing', updated_at = now()
+          WHERE block_id = $1 AND id IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+        [block.id, JSON.stringify(ids)],
+      );
       for (const r of active.filter((r) => ids.includes(r.id))) if (r.nodeId) nodesTouched.add(r.nodeId);
       active = active.filter((r) => !ids.includes(r.id));
       changed = true;
@@ -161,7 +174,7 @@ export function createPlacementService(deps: PlacementDeps) {
     const replaced = (req.replace ?? []).filter((id) => active.some((r) => r.id === id));
     await stop(replaced);
     reassign.push(...replaced);
-    const desired = block.status === "removing" || block.status === "removed" ? 0 : block.desiredInstances;
+    const desired = block.status === "removing" || block.status === "removed" ? 0 : count;
     if (active.length > desired) {
       const named = (req.victims ?? []).filter((id) => active.some((r) => r.id === id));
       const first = named.slice(0, active.length - desired);
@@ -169,6 +182,7 @@ export function createPlacementService(deps: PlacementDeps) {
       await stop([...first, ...pickVictims(rest, active.length - desired - first.length)]);
     }
     let problem: string | null = null;
+    const placedNow: Array<{ id: string; node_id: string; gpus: number[] }> = [];
     // Before its first placement a block has no instance and no executor node: that is `allocation`.
     const everPlaced = rows.length > 0 || block.executorNodeId !== null;
     while (active.length < desired) {
@@ -180,9 +194,19 @@ export function createPlacementService(deps: PlacementDeps) {
         break;
       }
       const id = uniqueInstanceId(new Set([...rows.map((r) => r.id), ...active.map((r) => r.id)]));
-      const row = await tx.instance.create({
-        data: { id, blockId: block.id, nodeId: choice.nodeId, gpus: choice.gpus, status: "placed" },
-      });
+      const now = new Date();
+      const row = {
+        id,
+        blockId: block.id,
+        nodeId: choice.nodeId,
+        gpus: choice.gpus,
+        status: "placed",
+        endpoint: null,
+        dataToken: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      placedNow.push({ id, node_id: choice.nodeId, gpus: choice.gpus });
       takeRoom(ctx.rooms, choice.nodeId, choice.gpus, ctx.needs);
       ctx.instances.push({ id, nodeId: choice.nodeId, status: "placed", gpus: choice.gpus });
       active.push(row);
@@ -201,7 +225,9 @@ export function createPlacementService(deps: PlacementDeps) {
     }
     const before = typeof runtime.placementProblem === "string" ? runtime.placementProblem : null;
     if (req.bump) changed = true;
-    if (!changed && before === problem) return { changed, nodes: [], revision, problem };
+    if (!changed && before === problem && count === block.desiredInstances) {
+      return { changed, nodes: [], revision, problem };
+    }
     const next = changed ? revision + 1 : revision;
     const doc = {
       ...asObject(block.doc),
@@ -211,10 +237,17 @@ export function createPlacementService(deps: PlacementDeps) {
         ...(problem ? { placementProblem: problem } : { placementProblem: null }),
       },
     };
-    await tx.block.update({
-      where: { id: block.id },
-      data: { executorNodeId, doc: doc as unknown as Prisma.InputJsonValue },
-    });
+    // The new instances (each its own creation time, in order) and the block's row, in one statement.
+    await sql.query(
+      `WITH placed AS (
+         INSERT INTO instances (id, block_id, node_id, gpus, status, created_at, updated_at)
+         SELECT p->>'id', $1, p->>'node_id', p->'gpus', 'placed', clock_timestamp(), clock_timestamp()
+           FROM jsonb_array_elements($2::jsonb) AS p
+         RETURNING 1)
+       UPDATE blocks SET executor_node_id = $3, doc = $4::jsonb, desired_instances = $5, updated_at = now()
+        WHERE id = $1`,
+      [block.id, JSON.stringify(placedNow), executorNodeId, JSON.stringify(doc), count],
+    );
     // The executor's node takes the new instance list from the placement.
     if (changed && executorNodeId) nodesTouched.add(executorNodeId);
     return { changed, nodes: [...nodesTouched], revision: next, problem };
@@ -226,7 +259,7 @@ export function createPlacementService(deps: PlacementDeps) {
    */
   async function dryRun(block: BlockRow) {
     if (!block.clusterId) return { blockId: block.id, clusterId: null, nodes: [], choice: null };
-    const ctx = await loadPlacementContext(db, block, block.clusterId, liveSince());
+    const ctx = await loadPlacementContext(sqlOf(db), block, block.clusterId, liveSince());
     const all = await db.node.findMany({ where: { clusterId: block.clusterId }, orderBy: { id: "asc" } });
     const scores = new Map(scoreNodes(ctx.rooms, ctx.needs).map((s) => [s.nodeId, s]));
     const choice = await choose(ctx, "scale", null);
@@ -262,8 +295,28 @@ export function createPlacementService(deps: PlacementDeps) {
     };
   }
 
+  /**
+   * Sets the block's desired count and places to match, in one transaction of plain SQL with the
+   * block's row locked (the autoscaler's wishes, the hot path of placement). `want` sees the locked
+   * row and gives the count (it may throw to refuse); null leaves the block as it is. The caller
+   * tells the nodes concerned (the outcome's `nodes`) after the commit.
+   */
+  async function resize(
+    blockId: string,
+    want: (r: BlockRow) => number | null,
+    req: PlacementRequest = {},
+  ): Promise<{ block: BlockRow; desiredInstances: number; outcome: PlacementOutcome | null }> {
+    return lockedBlockSql(db, blockId, async (sql, r) => {
+      const count = want(r);
+      if (count === null) return { block: r, desiredInstances: r.desiredInstances, outcome: null };
+      const outcome = await place(sql, r, { ...req, desiredInstances: count });
+      return { block: { ...r, desiredInstances: count }, desiredInstances: count, outcome };
+    });
+  }
+
   return {
     place,
+    resize,
     dryRun,
     /** `allocator.placement`: the dry run for a block by id (a removed or unknown one is not found). */
     async dryRunBlock(blockId: string) {

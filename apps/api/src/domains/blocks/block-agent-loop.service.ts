@@ -195,24 +195,19 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
       wish: { instances: number; remove?: string[] | undefined; replace?: string[] | undefined },
       scope: string | null,
     ) {
-      const { desiredInstances, outcome, clusterId } = await locked(id, async (tx, r) => {
-        if (r.status === "removed") throw new NotFoundError("block", id);
-        scoped(r.clusterId, scope, id);
-        if (r.status === "removing")
-          return { desiredInstances: r.desiredInstances, outcome: null, clusterId: null };
-        const bounded = Math.max(r.minInstances, Math.min(r.maxInstances, wish.instances));
-        const row =
-          bounded === r.desiredInstances
-            ? r
-            : await tx.block.update({ where: { id }, data: { desiredInstances: bounded } });
-        const outcome = await placement.placeLocked(tx, row, {
+      return placement.resize(
+        id,
+        (r) => {
+          if (r.status === "removed") throw new NotFoundError("block", id);
+          scoped(r.clusterId, scope, id);
+          if (r.status === "removing") return null;
+          return Math.max(r.minInstances, Math.min(r.maxInstances, wish.instances));
+        },
+        {
           ...(wish.remove ? { victims: wish.remove } : {}),
           ...(wish.replace ? { replace: wish.replace } : {}),
-        });
-        return { desiredInstances: bounded, outcome, clusterId: r.clusterId };
-      });
-      if (outcome?.changed) await placement.dispatch(clusterId, id, outcome.revision, outcome.nodes);
-      return { desiredInstances };
+        },
+      );
     },
 
     /**

@@ -1,7 +1,26 @@
-import type { Db, Prisma } from "@aios/db";
+import type { Db, Prisma, Sql } from "@aios/db";
+import { sqlOf, sqlOfTx } from "@aios/db";
 import { NotFoundError } from "../../errors";
 
 type BlockRow = Prisma.BlockGetPayload<object>;
+
+/** A placement pass may run the block's resourceAllocator policy per new instance. */
+const TIMEOUT_MS = 30_000;
+const MAX_WAIT_MS = 10_000;
+
+/** The block's row, locked until the transaction ends, with the field names of Prisma's model. */
+const BLOCK_FOR_UPDATE = `
+  SELECT id, component_uri AS "componentURI", cluster_id AS "clusterId", status,
+         min_instances AS "minInstances", max_instances AS "maxInstances",
+         desired_instances AS "desiredInstances", executor_node_id AS "executorNodeId",
+         tags, doc, created_at AS "createdAt", updated_at AS "updatedAt"
+    FROM blocks WHERE id = $1 FOR UPDATE`;
+
+async function lockRow(sql: Sql, id: string): Promise<BlockRow> {
+  const [r] = await sql.query<BlockRow>(BLOCK_FOR_UPDATE, [id]);
+  if (!r) throw new NotFoundError("block", id);
+  return r;
+}
 
 /**
  * Runs `change` with the block's row locked (SELECT … FOR UPDATE), so that writers of one block
@@ -13,14 +32,23 @@ export function lockedBlock<T>(
   id: string,
   change: (tx: Prisma.TransactionClient, r: BlockRow) => Promise<T>,
 ): Promise<T> {
-  return db.$transaction(
-    async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM blocks WHERE id = ${id} FOR UPDATE`;
-      const r = await tx.block.findUnique({ where: { id } });
-      if (!r) throw new NotFoundError("block", id);
-      return change(tx, r);
-    },
-    // A placement pass may run the block's resourceAllocator policy per new instance.
-    { maxWait: 10_000, timeout: 30_000 },
-  );
+  return db.$transaction(async (tx) => change(tx, await lockRow(sqlOfTx(tx), id)), {
+    maxWait: MAX_WAIT_MS,
+    timeout: TIMEOUT_MS,
+  });
+}
+
+/**
+ * The same lock in a transaction of plain SQL (@aios/db's sqlOf): for the hot paths that change
+ * the block and its placement in a few statements of their own (placement.service.ts `resize`).
+ */
+export function lockedBlockSql<T>(
+  db: Db,
+  id: string,
+  change: (sql: Sql, r: BlockRow) => Promise<T>,
+): Promise<T> {
+  return sqlOf(db).transaction(async (sql) => change(sql, await lockRow(sql, id)), {
+    timeoutMs: TIMEOUT_MS,
+    maxWaitMs: MAX_WAIT_MS,
+  });
 }

@@ -1,9 +1,9 @@
 import type { TClusterJob } from "@aios/contracts";
-import type { Db, Prisma } from "@aios/db";
+import { type Db, type Prisma, sqlOfTx } from "@aios/db";
 import { OperationalError } from "../../errors";
 import type { PlacementOutcome, PlacementRequest, PlacementService } from "../allocator/placement.service";
 import type { ClusterQueues } from "../queues/cluster-queues";
-import { lockedBlock } from "./block-lock";
+import { lockedBlockSql } from "./block-lock";
 
 type Tx = Prisma.TransactionClient;
 type BlockRow = Prisma.BlockGetPayload<object>;
@@ -51,17 +51,27 @@ export function createBlockPlacement(
 
     /** Places inside the caller's locked transaction; the caller dispatches the outcome after commit. */
     placeLocked(tx: Tx, block: BlockRow, req?: PlacementRequest): Promise<PlacementOutcome> {
-      return placement.place(tx, block, req);
+      return placement.place(sqlOfTx(tx), block, req);
     },
 
     /** Brings the block's placement to its desired state and tells the nodes concerned. */
     async ensure(blockId: string, req?: PlacementRequest): Promise<PlacementOutcome> {
-      const { outcome, clusterId } = await lockedBlock(db, blockId, async (tx, r) => ({
-        outcome: await placement.place(tx, r, req),
+      const { outcome, clusterId } = await lockedBlockSql(db, blockId, async (sql, r) => ({
+        outcome: await placement.place(sql, r, req),
         clusterId: r.clusterId,
       }));
       if (outcome.changed) await dispatch(clusterId, blockId, outcome.revision, outcome.nodes);
       return outcome;
+    },
+
+    /**
+     * Sets the block's desired count (`want` of the locked row; null: leave it), places to match
+     * (placement.service.ts `resize`) and tells the nodes concerned.
+     */
+    async resize(blockId: string, want: (r: BlockRow) => number | null, req?: PlacementRequest) {
+      const { block, desiredInstances, outcome } = await placement.resize(blockId, want, req);
+      if (outcome?.changed) await dispatch(block.clusterId, blockId, outcome.revision, outcome.nodes);
+      return { desiredInstances };
     },
 
     /**
