@@ -55,10 +55,17 @@ export function nodeAgentEnv(host: THostState, ctx: NodeAgentContext): Record<st
   };
 }
 
-/** Until the node's agent registered its node and a heartbeat was seen. */
+/**
+ * Until the node's agent registered its node and then heartbeat: its lastSeenAt moved after the
+ * first time it was seen (a heartbeat every AIOS_HEARTBEAT_SECONDS, 10 by default).
+ */
 export async function waitForNode(api: ApiClient, host: THostState): Promise<void> {
-  await waitFor(`node ${host.nodeId} of cluster ${host.clusterId} to register`, host, 120_000, async () => {
+  const what = `node ${host.nodeId} of cluster ${host.clusterId} to register and heartbeat`;
+  let registeredSeenAt: string | null = null;
+  await waitFor(what, host, 120_000, async () => {
     const node = await api.nodes.get.query({ id: host.nodeId ?? "" });
-    return node.clusterId === host.clusterId && node.lastSeenAt !== null ? true : null;
+    if (node.clusterId !== host.clusterId || node.lastSeenAt === null) return null;
+    registeredSeenAt ??= node.lastSeenAt;
+    return node.lastSeenAt !== registeredSeenAt ? true : null;
   });
 }
