@@ -1,5 +1,5 @@
 import { GridError } from "./errors";
-import { ip, links, namespaces, routes, tryIp } from "./ip";
+import { type IpRoute, ip, links, namespaces, routes, tryIp } from "./ip";
 import type { GridPlan, PlannedHost } from "./plan";
 import { formatCidr, type Ipv4Net, overlaps, parseCidr } from "./subnet";
 
@@ -7,17 +7,25 @@ import { formatCidr, type Ipv4Net, overlaps, parseCidr } from "./subnet";
 export const hasUnreachableRoute = (subnet: string) =>
   routes().some((r) => r.type === "unreachable" && r.dst === subnet);
 
-/** Refuses a subnet that collides with a route of this machine (its own unreachable route aside). */
-export function assertSubnetFree(subnet: Ipv4Net): void {
+/** The first of `table`'s routes whose destination shares an address with `subnet`, if any. */
+export function collidingRoute(table: IpRoute[], subnet: Ipv4Net): IpRoute | null {
   const own = formatCidr(subnet);
-  for (const route of routes()) {
+  for (const route of table) {
+    // Its own unreachable route is the grid's; the default route is what it must never use.
     if (route.dst === "default" || (route.type === "unreachable" && route.dst === own)) continue;
     const dst = parseCidr(route.dst);
-    if (dst && overlaps(dst, subnet))
-      throw new GridError(
-        `AIOS_GRID_SUBNET=${own} collides with this machine's route to ${route.dst}${route.dev ? ` (dev ${route.dev})` : ""}: choose another subnet`,
-      );
+    if (dst && overlaps(dst, subnet)) return route;
   }
+  return null;
+}
+
+/** Refuses a subnet that collides with a route of this machine (its own unreachable route aside). */
+export function assertSubnetFree(subnet: Ipv4Net): void {
+  const route = collidingRoute(routes(), subnet);
+  if (route)
+    throw new GridError(
+      `AIOS_GRID_SUBNET=${formatCidr(subnet)} collides with this machine's route to ${route.dst}${route.dev ? ` (dev ${route.dev})` : ""}: choose another subnet`,
+    );
 }
 
 /** Refuses when this machine cannot make network namespaces, with the system's one-line reason. */

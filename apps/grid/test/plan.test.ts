@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadGridConfig } from "../src/config";
 import { GridError } from "../src/errors";
+import { collidingRoute } from "../src/network";
 import { planGrid } from "../src/plan";
 import { overlaps, parseCidr, parseGridSubnet } from "../src/subnet";
 
@@ -71,5 +72,26 @@ describe("grid subnet", () => {
     });
     expect(loadGridConfig("/srv/aios", { AIOS_GRID_HOME: "/tmp/g" }).home).toBe("/tmp/g");
     expect(() => loadGridConfig("/srv/aios", { AIOS_GRID_NAME: "Grid-1" })).toThrow(/AIOS_GRID_NAME/);
+  });
+});
+
+describe("grid subnet against this machine's routes", () => {
+  const subnet = parseGridSubnet("10.211.0.0/16");
+  const table = [
+    { dst: "default", dev: "eth0" },
+    { dst: "192.0.2.0/24", dev: "eth0" },
+  ];
+
+  it("takes a subnet no route of the machine covers, ignoring the default route and its own unreachable route", () => {
+    expect(collidingRoute(table, subnet)).toBeNull();
+    expect(collidingRoute([...table, { dst: "10.211.0.0/16", type: "unreachable" }], subnet)).toBeNull();
+  });
+
+  it("finds a route inside it, around it, or a host route in it", () => {
+    for (const dst of ["10.211.9.0/24", "10.0.0.0/8", "10.211.3.4"])
+      expect(collidingRoute([...table, { dst, dev: "wg0" }], subnet)?.dst).toBe(dst);
+    expect(collidingRoute([...table, { dst: "10.211.0.0/16", type: "blackhole" }], subnet)?.dst).toBe(
+      "10.211.0.0/16",
+    );
   });
 });
