@@ -17,7 +17,7 @@ import {
 } from "./management";
 import { addBridge, addHost, addUnreachableRoute } from "./network";
 import { nodeAgentEnv, waitForNode, writeFakeGpus } from "./node-hosts";
-import { planGrid } from "./plan";
+import { clusterIdOf, planGrid } from "./plan";
 import { assertCanBringUp } from "./preflight";
 import { type TGridState, type THostState, writeState } from "./state";
 import { canConnect } from "./tcp";
@@ -121,7 +121,7 @@ async function bringUp(
   say(`api: ${state.apiUrl} answers`);
 
   for (let k = 1; k <= state.clusters; k++) {
-    const clusterId = `c${k}`;
+    const clusterId = clusterIdOf(k);
     const first = nodes.find((n) => n.clusterId === clusterId);
     await createCluster(api, clusterId, first?.address ?? mgmt.address);
   }
