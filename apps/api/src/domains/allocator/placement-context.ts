@@ -4,6 +4,7 @@ import { policyCluster } from "../gateway/pre-check-inputs";
 import { asObject } from "../registry/doc";
 import { componentResources } from "./cluster-candidates";
 import { type NodeRoom, nodeRooms, type PlacementNode } from "./node-placement";
+import { PLACEMENT_LOCK } from "./placement-lock";
 
 type BlockRow = Prisma.BlockGetPayload<object>;
 type InstanceRow = Prisma.InstanceGetPayload<object>;
@@ -77,8 +78,8 @@ const CONTEXT_QUERY = `
          FROM instances i WHERE i.block_id = $3) AS rows`;
 
 /**
- * What one placement pass works from, in one query after the cluster's placement lock (so
- * placements of one cluster go one at a time, each seeing what the one before took): the cluster (as
+ * What one placement pass works from, in one query after the cluster's placement lock
+ * (placement-lock.ts: each pass sees what the one before took): the cluster (as
  * policies see it), its live nodes (heartbeating since `liveSince`, not lost) and lost ones, the
  * block's instance rows, each live node's room after every instance placed in the cluster, and
  * what one instance needs.
@@ -88,12 +89,10 @@ export async function loadPlacementContext(
   block: BlockRow,
   clusterId: string,
   liveSince: Date,
+  /** The cluster's placement lock is held already (block-lock.ts `lockedForPlacement`). */
+  clusterLocked = false,
 ): Promise<PlacementContext> {
-  // Placements of one cluster go one at a time (a lock for the transaction, not the cluster's row,
-  // which heartbeats update: they never wait for a placement).
-  await sql.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text AS locked", [
-    `aios.placement:${clusterId}`,
-  ]);
+  if (!clusterLocked) await sql.query(`SELECT ${PLACEMENT_LOCK("$1")} AS locked`, [clusterId]);
   const [q] = await sql.query<ContextQueryRow>(CONTEXT_QUERY, [clusterId, block.componentURI, block.id]);
   if (!q?.cluster) throw new Error(`cluster ${clusterId} of block ${block.id} is gone`);
   const since = liveSince.getTime();

@@ -7,7 +7,7 @@ import {
 } from "@aios/contracts";
 import { type Db, type Prisma, type Sql, sqlOf } from "@aios/db";
 import { NotFoundError } from "../../errors";
-import { lockedBlockSql } from "../blocks/block-lock";
+import { lockedForPlacement } from "../blocks/block-lock";
 import { policyBlock } from "../gateway/pre-check-inputs";
 import { asObject } from "../registry/doc";
 import type { ExecutePolicy } from "./allocator.service";
@@ -133,7 +133,13 @@ export function createPlacementService(deps: PlacementDeps) {
    * them), missing instances are placed, and the executor gets a live node. Plain SQL, a few
    * statements a pass: the new instances and the block's row are written in one.
    */
-  async function place(sql: Sql, block: BlockRow, req: PlacementRequest = {}): Promise<PlacementOutcome> {
+  async function place(
+    sql: Sql,
+    block: BlockRow,
+    req: PlacementRequest = {},
+    /** The cluster's placement lock is held already (block-lock.ts `lockedForPlacement`). */
+    clusterLocked = false,
+  ): Promise<PlacementOutcome> {
     const nodesTouched = new Set<string>();
     const runtime = asObject(asObject(block.doc).runtime);
     const revision = typeof runtime.revision === "number" ? runtime.revision : 0;
@@ -144,6 +150,7 @@ export function createPlacementService(deps: PlacementDeps) {
       { ...block, desiredInstances: count },
       block.clusterId,
       liveSince(),
+      clusterLocked,
     );
     const live = new Set(ctx.nodes.map((n) => n.id));
     const rows = ctx.rows;
@@ -306,10 +313,10 @@ export function createPlacementService(deps: PlacementDeps) {
     want: (r: BlockRow) => number | null,
     req: PlacementRequest = {},
   ): Promise<{ block: BlockRow; desiredInstances: number; outcome: PlacementOutcome | null }> {
-    return lockedBlockSql(db, blockId, async (sql, r) => {
+    return lockedForPlacement(db, blockId, async (sql, r) => {
       const count = want(r);
       if (count === null) return { block: r, desiredInstances: r.desiredInstances, outcome: null };
-      const outcome = await place(sql, r, { ...req, desiredInstances: count });
+      const outcome = await place(sql, r, { ...req, desiredInstances: count }, true);
       return { block: { ...r, desiredInstances: count }, desiredInstances: count, outcome };
     });
   }

@@ -1,6 +1,7 @@
 import type { Db, Prisma, Sql } from "@aios/db";
 import { sqlOf, sqlOfTx } from "@aios/db";
 import { NotFoundError } from "../../errors";
+import { PLACEMENT_LOCK } from "../allocator/placement-lock";
 
 type BlockRow = Prisma.BlockGetPayload<object>;
 
@@ -16,10 +17,20 @@ const BLOCK_FOR_UPDATE = `
          tags, doc, created_at AS "createdAt", updated_at AS "updatedAt"
     FROM blocks WHERE id = $1 FOR UPDATE`;
 
-async function lockRow(sql: Sql, id: string): Promise<BlockRow> {
-  const [r] = await sql.query<BlockRow>(BLOCK_FOR_UPDATE, [id]);
+/**
+ * The block's row locked, then its cluster's placement lock (placement-context.ts), in one
+ * statement: the row first (MATERIALIZED keeps that order), as every other path takes them.
+ */
+const BLOCK_FOR_PLACEMENT = `
+  WITH b AS MATERIALIZED (${BLOCK_FOR_UPDATE})
+  SELECT b.*, CASE WHEN b."clusterId" IS NULL THEN NULL ELSE ${PLACEMENT_LOCK('b."clusterId"')} END AS "placementLocked"
+    FROM b`;
+
+async function lockRow(sql: Sql, id: string, statement = BLOCK_FOR_UPDATE): Promise<BlockRow> {
+  const [r] = await sql.query<BlockRow & { placementLocked?: unknown }>(statement, [id]);
   if (!r) throw new NotFoundError("block", id);
-  return r;
+  const { placementLocked: _, ...row } = r;
+  return row;
 }
 
 /**
@@ -39,15 +50,16 @@ export function lockedBlock<T>(
 }
 
 /**
- * The same lock in a transaction of plain SQL (@aios/db's sqlOf): for the hot paths that change
- * the block and its placement in a few statements of their own (placement.service.ts `resize`).
+ * The block's row and its cluster's placement lock, in a transaction of plain SQL (@aios/db's
+ * sqlOf): for the hot paths that change the block's placement in a few statements of their own
+ * (placement.service.ts `resize`, block-placement.service.ts `ensure`).
  */
-export function lockedBlockSql<T>(
+export function lockedForPlacement<T>(
   db: Db,
   id: string,
   change: (sql: Sql, r: BlockRow) => Promise<T>,
 ): Promise<T> {
-  return sqlOf(db).transaction(async (sql) => change(sql, await lockRow(sql, id)), {
+  return sqlOf(db).transaction(async (sql) => change(sql, await lockRow(sql, id, BLOCK_FOR_PLACEMENT)), {
     timeoutMs: TIMEOUT_MS,
     maxWaitMs: MAX_WAIT_MS,
   });

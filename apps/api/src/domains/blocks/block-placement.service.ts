@@ -3,7 +3,7 @@ import { type Db, type Prisma, sqlOfTx } from "@aios/db";
 import { OperationalError } from "../../errors";
 import type { PlacementOutcome, PlacementRequest, PlacementService } from "../allocator/placement.service";
 import type { ClusterQueues } from "../queues/cluster-queues";
-import { lockedBlockSql } from "./block-lock";
+import { lockedForPlacement } from "./block-lock";
 
 type Tx = Prisma.TransactionClient;
 type BlockRow = Prisma.BlockGetPayload<object>;
@@ -56,8 +56,8 @@ export function createBlockPlacement(
 
     /** Brings the block's placement to its desired state and tells the nodes concerned. */
     async ensure(blockId: string, req?: PlacementRequest): Promise<PlacementOutcome> {
-      const { outcome, clusterId } = await lockedBlockSql(db, blockId, async (sql, r) => ({
-        outcome: await placement.place(sql, r, req),
+      const { outcome, clusterId } = await lockedForPlacement(db, blockId, async (sql, r) => ({
+        outcome: await placement.place(sql, r, req, true),
         clusterId: r.clusterId,
       }));
       if (outcome.changed) await dispatch(clusterId, blockId, outcome.revision, outcome.nodes);
