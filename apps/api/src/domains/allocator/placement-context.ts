@@ -38,10 +38,15 @@ export interface PlacementContext {
 
 interface ContextQueryRow {
   cluster: { id: string; region_id: string | null; status: string; tags: string[]; doc: unknown } | null;
-  nodes: Array<Omit<NodeRow, "lastSeenAt" | "gpus"> & { lastSeenAt: string | null }>;
-  /** [nodeId, index, modelName, memoryMb, memoryUsedMb] */
-  gpus: Array<[string, number, string, number, number | null]>;
-  placed: Array<{ blockId: string; nodeId: string; gpus: unknown; resources: unknown }>;
+  /**
+   * The cluster's nodes, GPUs and placed instances as text (three to four times cheaper for
+   * PostgreSQL to build than JSON, measured in bench/README.md): see `records`.
+   */
+  nodes: string | null;
+  gpus: string | null;
+  placed: string | null;
+  /** Each component of the cluster's blocks: what one of its instances needs. */
+  componentNeeds: Record<string, unknown> | null;
   needs: unknown;
   rows: Array<{
     id: string;
@@ -56,56 +61,91 @@ interface ContextQueryRow {
   }>;
 }
 
-/** $1 the cluster, $2 the block's component, $3 the block. */
-const CONTEXT_QUERY = `
-    WITH c AS (SELECT id, region_id, status, tags, doc FROM clusters WHERE id = $1)
-    SELECT
-      (SELECT to_jsonb(c) FROM c) AS cluster,
-      (SELECT coalesce(jsonb_agg(jsonb_build_object(
-          'id', n.id, 'status', n.status, 'vcpus', n.vcpus, 'memoryMb', n.memory_mb,
-          'lastSeenAt', n.last_seen_at, 'tags', to_jsonb(n.tags), 'doc', n.doc) ORDER BY n.id), '[]')
-         FROM nodes n WHERE n.cluster_id = $1) AS nodes,
-      (SELECT coalesce(jsonb_agg(jsonb_build_array(
-          g.node_id, g.index, g.model_name, g.memory_mb, g.memory_used_mb)), '[]')
-         FROM gpus g JOIN nodes n ON n.id = g.node_id WHERE n.cluster_id = $1) AS gpus,
-      (SELECT coalesce(jsonb_agg(jsonb_build_object(
-          'blockId', i.block_id, 'nodeId', i.node_id, 'gpus', i.gpus, 'resources', co.doc->'resources')), '[]')
+/**
+ * One row per item of $1 (`[{clusterId, componentURI, blockId}]`), in their order: what a pass
+ * for that block works from.
+ */
+const CONTEXTS_QUERY = `
+  SELECT ctx.* FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(item, n)
+  CROSS JOIN LATERAL (SELECT
+      (SELECT to_jsonb(c) FROM (SELECT id, region_id, status, tags, doc FROM clusters
+                                 WHERE id = x.item->>'clusterId') c) AS cluster,
+      (SELECT string_agg(concat_ws(chr(31), n.id, n.status, n.vcpus, n.memory_mb,
+                                   coalesce(((extract(epoch FROM n.last_seen_at) * 1000)::bigint)::text, ''),
+                                   array_to_json(n.tags), n.doc), chr(30) ORDER BY n.id)
+         FROM nodes n WHERE n.cluster_id = x.item->>'clusterId') AS nodes,
+      (SELECT string_agg(concat_ws(chr(31), g.node_id, g.index, g.memory_mb,
+                                   coalesce(g.memory_used_mb::text, ''), g.model_name), chr(30))
+         FROM gpus g JOIN nodes n ON n.id = g.node_id WHERE n.cluster_id = x.item->>'clusterId') AS gpus,
+      (SELECT string_agg(concat_ws(chr(31), i.block_id, i.node_id, i.gpus, b.component_uri), chr(30))
          FROM instances i JOIN blocks b ON b.id = i.block_id
-         JOIN components co ON co.component_uri = b.component_uri
-        WHERE b.cluster_id = $1 AND i.node_id IS NOT NULL) AS placed,
-      (SELECT co.doc->'resources' FROM components co WHERE co.component_uri = $2) AS needs,
+        WHERE b.cluster_id = x.item->>'clusterId' AND i.node_id IS NOT NULL) AS placed,
+      (SELECT jsonb_object_agg(co.component_uri, co.doc->'resources') FROM components co
+        WHERE co.component_uri IN (SELECT b.component_uri FROM blocks b
+                                    WHERE b.cluster_id = x.item->>'clusterId')) AS "componentNeeds",
+      (SELECT co.doc->'resources' FROM components co WHERE co.component_uri = x.item->>'componentURI') AS needs,
       (SELECT coalesce(jsonb_agg(to_jsonb(i) ORDER BY i.created_at, i.id), '[]')
-         FROM instances i WHERE i.block_id = $3) AS rows`;
+         FROM instances i WHERE i.block_id = x.item->>'blockId') AS rows) ctx
+  ORDER BY x.n`;
 
 /**
  * What one placement pass works from, in one query after the cluster's placement lock
- * (placement-lock.ts: each pass sees what the one before took): the cluster (as
- * policies see it), its live nodes (heartbeating since `liveSince`, not lost) and lost ones, the
- * block's instance rows, each live node's room after every instance placed in the cluster, and
- * what one instance needs.
+ * (placement-lock.ts: each pass sees what the one before took): the cluster (as policies see it),
+ * its live nodes (heartbeating since `liveSince`, not lost) and lost ones, the block's instance
+ * rows, each live node's room after every instance placed in the cluster, and what one instance
+ * needs.
  */
 export async function loadPlacementContext(
   sql: Sql,
   block: BlockRow,
   clusterId: string,
   liveSince: Date,
-  /** The cluster's placement lock is held already (block-lock.ts `lockedForPlacement`). */
-  clusterLocked = false,
 ): Promise<PlacementContext> {
-  if (!clusterLocked) await sql.query(`SELECT ${PLACEMENT_LOCK("$1")} AS locked`, [clusterId]);
-  const [q] = await sql.query<ContextQueryRow>(CONTEXT_QUERY, [clusterId, block.componentURI, block.id]);
+  await sql.query(`SELECT ${PLACEMENT_LOCK("$1")} AS locked`, [clusterId]);
+  const [ctx] = await loadPlacementContexts(sql, [{ block, clusterId }], liveSince);
+  return ctx as PlacementContext;
+}
+
+/**
+ * The same for several blocks of different clusters in one query (placement-batch.ts), each
+ * cluster's placement lock held already.
+ */
+export async function loadPlacementContexts(
+  sql: Sql,
+  items: Array<{ block: BlockRow; clusterId: string }>,
+  liveSince: Date,
+): Promise<PlacementContext[]> {
+  const rows = await sql.query<ContextQueryRow>(CONTEXTS_QUERY, [
+    JSON.stringify(
+      items.map((i) => ({ clusterId: i.clusterId, componentURI: i.block.componentURI, blockId: i.block.id })),
+    ),
+  ]);
+  return items.map((item, n) => contextOf(item.block, item.clusterId, rows[n], liveSince));
+}
+
+function contextOf(
+  block: BlockRow,
+  clusterId: string,
+  q: ContextQueryRow | undefined,
+  liveSince: Date,
+): PlacementContext {
   if (!q?.cluster) throw new Error(`cluster ${clusterId} of block ${block.id} is gone`);
   const since = liveSince.getTime();
   const gpusOf = new Map<string, NodeRow["gpus"]>();
-  for (const [nodeId, index, modelName, memoryMb, memoryUsedMb] of q.gpus) {
+  for (const { nodeId, index, modelName, memoryMb, memoryUsedMb } of gpuRows(q.gpus)) {
     const list = gpusOf.get(nodeId) ?? [];
     list.push({ index, modelName, memoryMb, memoryUsedMb });
     gpusOf.set(nodeId, list);
   }
-  const all: NodeRow[] = q.nodes.map((n) => ({
-    ...n,
-    lastSeenAt: n.lastSeenAt ? new Date(n.lastSeenAt) : null,
-    gpus: (gpusOf.get(n.id) ?? []).sort((a, b) => a.index - b.index),
+  const all: NodeRow[] = records(q.nodes).map(([id = "", status = "", vcpus, memoryMb, seen, tags, doc]) => ({
+    id,
+    status,
+    vcpus: Number(vcpus),
+    memoryMb: Number(memoryMb),
+    lastSeenAt: seen ? new Date(Number(seen)) : null,
+    tags: JSON.parse(tags ?? "[]") as string[],
+    doc: JSON.parse(doc ?? "{}") as unknown,
+    gpus: (gpusOf.get(id) ?? []).sort((a, b) => a.index - b.index),
   }));
   const nodes = all.filter(
     (n) => n.status !== "lost" && n.lastSeenAt !== null && n.lastSeenAt.getTime() >= since,
@@ -121,11 +161,17 @@ export async function loadPlacementContext(
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
   }));
-  const placed = q.placed.map((p) => ({
-    blockId: p.blockId,
-    nodeId: p.nodeId,
-    gpus: gpuList(p.gpus),
-    needs: componentResources({ resources: p.resources }),
+  const needsOf = new Map(
+    Object.entries(q.componentNeeds ?? {}).map(([uri, resources]) => [
+      uri,
+      componentResources({ resources }),
+    ]),
+  );
+  const placed = records(q.placed).map(([blockId = "", nodeId = "", gpus, componentURI = ""]) => ({
+    blockId,
+    nodeId,
+    gpus: gpuList(JSON.parse(gpus ?? "[]")),
+    needs: needsOf.get(componentURI) ?? null,
   }));
   const { region_id, ...cluster } = q.cluster;
   return {
@@ -140,6 +186,25 @@ export async function loadPlacementContext(
       .filter((i) => i.nodeId)
       .map((i) => ({ id: i.id, nodeId: i.nodeId as string, status: i.status, gpus: gpuList(i.gpus) })),
   };
+}
+
+/**
+ * Rows of the context query's text columns: split by the record separator (30), fields by the unit
+ * separator (31). JSON fields (tags, docs, GPU lists) cannot hold either: JSON escapes them.
+ */
+function records(text: string | null): string[][] {
+  return text ? text.split("\u001e").map((row) => row.split("\u001f")) : [];
+}
+
+/** The cluster's GPUs: node, index, memory, memory used (empty: not measured), model. */
+function gpuRows(text: string | null) {
+  return records(text).map(([nodeId = "", index, memoryMb, used, ...model]) => ({
+    nodeId,
+    index: Number(index),
+    memoryMb: Number(memoryMb),
+    memoryUsedMb: used ? Number(used) : null,
+    modelName: model.join("\u001f"),
+  }));
 }
 
 export function placementNode(n: NodeRow): PlacementNode {

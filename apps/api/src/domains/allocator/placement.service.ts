@@ -7,40 +7,21 @@ import {
 } from "@aios/contracts";
 import { type Db, type Prisma, type Sql, sqlOf } from "@aios/db";
 import { NotFoundError } from "../../errors";
-import { lockedForPlacement } from "../blocks/block-lock";
 import { policyBlock } from "../gateway/pre-check-inputs";
 import { asObject } from "../registry/doc";
 import type { ExecutePolicy } from "./allocator.service";
 import { bestNode, type NodeScore, pickVictims, scoreNodes, shortOf, takeRoom } from "./node-placement";
+import { createPlacementBatches } from "./placement-batch";
 import { loadPlacementContext, type NodeRow, type PlacementContext, policyNode } from "./placement-context";
+import type { PlacementAction, PlacementOutcome, PlacementRequest } from "./placement-types";
+import { type PlacementWrites, writePlacements } from "./placement-writes";
 
 /** How long a node's agent may be silent before the node is lost (AIOS_NODE_LOST_SECONDS). */
 export const DEFAULT_NODE_LOST_SECONDS = 30;
 
 type BlockRow = Prisma.BlockGetPayload<object>;
 
-/** Why an instance is placed: the resourceAllocator's actions (reference §7, §5.5). */
-export type PlacementAction = "allocation" | "scale" | "reassignment";
-
-export interface PlacementRequest {
-  /** Instances the executor asked to replace (unhealthy): stopped, and placed again elsewhere. */
-  replace?: string[];
-  /** Instances to stop first when the block scales down (the autoscaler's `instancesList`). */
-  victims?: string[];
-  /** The desired state changed (a command): a new revision even when the placement stays. */
-  bump?: boolean;
-  /** A new desired count, stored with the placement in its last statement (`resize`). */
-  desiredInstances?: number;
-}
-
-/** What one placement pass changed, and the nodes whose agents must look again. */
-export interface PlacementOutcome {
-  changed: boolean;
-  nodes: string[];
-  revision: number;
-  /** Why not every instance could be placed (kept on the block until a pass places them all). */
-  problem: string | null;
-}
+export type { PlacementAction, PlacementOutcome, PlacementRequest } from "./placement-types";
 
 export interface PlacementDeps {
   db: Db;
@@ -127,31 +108,22 @@ export function createPlacementService(deps: PlacementDeps) {
   }
 
   /**
-   * Brings the block's placement to its desired state, inside the caller's transaction with the
-   * block's row locked: instances of lost nodes go (and are placed again: `reassignment`), replaced
-   * ones are stopped and placed again, a scale-down marks its victims `removing` (their node stops
-   * them), missing instances are placed, and the executor gets a live node. Plain SQL, a few
-   * statements a pass: the new instances and the block's row are written in one.
+   * A placement pass for a block over what its cluster holds (`ctx`, read under the cluster's
+   * placement lock with the block's row locked): instances of lost nodes go (and are placed again:
+   * `reassignment`), replaced ones are stopped and placed again, a scale-down marks its victims
+   * `removing` (their node stops them), missing instances are placed, and the executor gets a live
+   * node. Writes nothing: the caller writes `writes` (placement-writes.ts) in its transaction.
    */
-  async function place(
-    sql: Sql,
+  async function plan(
+    ctx: PlacementContext,
     block: BlockRow,
     req: PlacementRequest = {},
-    /** The cluster's placement lock is held already (block-lock.ts `lockedForPlacement`). */
-    clusterLocked = false,
-  ): Promise<PlacementOutcome> {
+  ): Promise<{ outcome: PlacementOutcome; writes: PlacementWrites }> {
     const nodesTouched = new Set<string>();
     const runtime = asObject(asObject(block.doc).runtime);
     const revision = typeof runtime.revision === "number" ? runtime.revision : 0;
-    if (!block.clusterId) return { changed: false, nodes: [], revision, problem: null };
     const count = req.desiredInstances ?? block.desiredInstances;
-    const ctx = await loadPlacementContext(
-      sql,
-      { ...block, desiredInstances: count },
-      block.clusterId,
-      liveSince(),
-      clusterLocked,
-    );
+    const writes: PlacementWrites = { blockId: block.id, deleted: [], stopped: [], placed: [], block: null };
     const live = new Set(ctx.nodes.map((n) => n.id));
     const rows = ctx.rows;
     let changed = false;
@@ -159,37 +131,29 @@ export function createPlacementService(deps: PlacementDeps) {
     // A lost node's instances are gone with it (it stops them itself if it comes back).
     const gone = rows.filter((r) => !r.nodeId || ctx.lost.has(r.nodeId));
     if (gone.length > 0) {
-      await sql.query(
-        "DELETE FROM instances WHERE block_id = $1 AND id IN (SELECT jsonb_array_elements_text($2::jsonb))",
-        [block.id, JSON.stringify(gone.map((r) => r.id))],
-      );
+      writes.deleted.push(...gone.map((r) => r.id));
       reassign.push(...gone.filter((r) => r.status !== "removing").map((r) => r.id));
       changed = true;
     }
     let active = rows.filter((r) => !gone.includes(r) && r.status !== "removing");
-    const stop = async (ids: string[]) => {
+    const stop = (ids: string[]) => {
       if (ids.length === 0) return;
-      await sql.query(
-        `UPDATE instances SET status = 'removing', updated_at = now()
-          WHERE block_id = $1 AND id IN (SELECT jsonb_array_elements_text($2::jsonb))`,
-        [block.id, JSON.stringify(ids)],
-      );
+      writes.stopped.push(...ids);
       for (const r of active.filter((r) => ids.includes(r.id))) if (r.nodeId) nodesTouched.add(r.nodeId);
       active = active.filter((r) => !ids.includes(r.id));
       changed = true;
     };
     const replaced = (req.replace ?? []).filter((id) => active.some((r) => r.id === id));
-    await stop(replaced);
+    stop(replaced);
     reassign.push(...replaced);
     const desired = block.status === "removing" || block.status === "removed" ? 0 : count;
     if (active.length > desired) {
       const named = (req.victims ?? []).filter((id) => active.some((r) => r.id === id));
       const first = named.slice(0, active.length - desired);
       const rest = active.filter((r) => !first.includes(r.id));
-      await stop([...first, ...pickVictims(rest, active.length - desired - first.length)]);
+      stop([...first, ...pickVictims(rest, active.length - desired - first.length)]);
     }
     let problem: string | null = null;
-    const placedNow: Array<{ id: string; node_id: string; gpus: number[] }> = [];
     // Before its first placement a block has no instance and no executor node: that is `allocation`.
     const everPlaced = rows.length > 0 || block.executorNodeId !== null;
     while (active.length < desired) {
@@ -201,22 +165,10 @@ export function createPlacementService(deps: PlacementDeps) {
         break;
       }
       const id = uniqueInstanceId(new Set([...rows.map((r) => r.id), ...active.map((r) => r.id)]));
-      const now = new Date();
-      const row = {
-        id,
-        blockId: block.id,
-        nodeId: choice.nodeId,
-        gpus: choice.gpus,
-        status: "placed",
-        endpoint: null,
-        dataToken: null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      placedNow.push({ id, node_id: choice.nodeId, gpus: choice.gpus });
+      writes.placed.push({ id, nodeId: choice.nodeId, gpus: choice.gpus });
       takeRoom(ctx.rooms, choice.nodeId, choice.gpus, ctx.needs);
       ctx.instances.push({ id, nodeId: choice.nodeId, status: "placed", gpus: choice.gpus });
-      active.push(row);
+      active.push({ ...placedRow(block.id, id, choice), createdAt: new Date(), updatedAt: new Date() });
       nodesTouched.add(choice.nodeId);
       changed = true;
     }
@@ -233,31 +185,36 @@ export function createPlacementService(deps: PlacementDeps) {
     const before = typeof runtime.placementProblem === "string" ? runtime.placementProblem : null;
     if (req.bump) changed = true;
     if (!changed && before === problem && count === block.desiredInstances) {
-      return { changed, nodes: [], revision, problem };
+      return { outcome: { changed, nodes: [], revision, problem }, writes };
     }
     const next = changed ? revision + 1 : revision;
     const doc = {
       ...asObject(block.doc),
-      runtime: {
-        ...runtime,
-        revision: next,
-        ...(problem ? { placementProblem: problem } : { placementProblem: null }),
-      },
+      runtime: { ...runtime, revision: next, placementProblem: problem },
     };
-    // The new instances (each its own creation time, in order) and the block's row, in one statement.
-    await sql.query(
-      `WITH placed AS (
-         INSERT INTO instances (id, block_id, node_id, gpus, status, created_at, updated_at)
-         SELECT p->>'id', $1, p->>'node_id', p->'gpus', 'placed', clock_timestamp(), clock_timestamp()
-           FROM jsonb_array_elements($2::jsonb) AS p
-         RETURNING 1)
-       UPDATE blocks SET executor_node_id = $3, doc = $4::jsonb, desired_instances = $5, updated_at = now()
-        WHERE id = $1`,
-      [block.id, JSON.stringify(placedNow), executorNodeId, JSON.stringify(doc), count],
-    );
+    writes.block = { executorNodeId, doc, desiredInstances: count };
     // The executor's node takes the new instance list from the placement.
     if (changed && executorNodeId) nodesTouched.add(executorNodeId);
-    return { changed, nodes: [...nodesTouched], revision: next, problem };
+    return { outcome: { changed, nodes: [...nodesTouched], revision: next, problem }, writes };
+  }
+
+  /**
+   * Brings the block's placement to its desired state inside the caller's transaction, with the
+   * block's row locked: the cluster's placement lock, one query of what the pass works from
+   * (`plan`), one statement of writes.
+   */
+  async function place(sql: Sql, block: BlockRow, req: PlacementRequest = {}): Promise<PlacementOutcome> {
+    if (!block.clusterId) return unplaced(block);
+    const count = req.desiredInstances ?? block.desiredInstances;
+    const ctx = await loadPlacementContext(
+      sql,
+      { ...block, desiredInstances: count },
+      block.clusterId,
+      liveSince(),
+    );
+    const { outcome, writes } = await plan(ctx, block, req);
+    await writePlacements(sql, [writes]);
+    return outcome;
   }
 
   /**
@@ -302,28 +259,17 @@ export function createPlacementService(deps: PlacementDeps) {
     };
   }
 
-  /**
-   * Sets the block's desired count and places to match, in one transaction of plain SQL with the
-   * block's row locked (the autoscaler's wishes, the hot path of placement). `want` sees the locked
-   * row and gives the count (it may throw to refuse); null leaves the block as it is. The caller
-   * tells the nodes concerned (the outcome's `nodes`) after the commit.
-   */
-  async function resize(
-    blockId: string,
-    want: (r: BlockRow) => number | null,
-    req: PlacementRequest = {},
-  ): Promise<{ block: BlockRow; desiredInstances: number; outcome: PlacementOutcome | null }> {
-    return lockedForPlacement(db, blockId, async (sql, r) => {
-      const count = want(r);
-      if (count === null) return { block: r, desiredInstances: r.desiredInstances, outcome: null };
-      const outcome = await place(sql, r, { ...req, desiredInstances: count }, true);
-      return { block: { ...r, desiredInstances: count }, desiredInstances: count, outcome };
-    });
-  }
+  const batches = createPlacementBatches({ db, plan, liveSince, unplaced });
 
   return {
     place,
-    resize,
+    /**
+     * Sets the block's desired count (`want` of the locked row: it may throw to refuse; null leaves
+     * the block as it is) and places to match; with `want` omitted, places to the count it has. Many
+     * at once share a transaction (placement-batch.ts). The caller tells the nodes concerned (the
+     * outcome's `nodes`) after the commit.
+     */
+    resize: batches.resize,
     dryRun,
     /** `allocator.placement`: the dry run for a block by id (a removed or unknown one is not found). */
     async dryRunBlock(blockId: string) {
@@ -352,6 +298,24 @@ function notLiveReason(n: { status: string; lastSeenAt: Date | null }, graceSeco
   if (n.status === "lost") return "lost: its agent stopped heartbeating";
   if (!n.lastSeenAt) return "no agent has joined as this node";
   return `its agent was last heard ${Math.round((Date.now() - n.lastSeenAt.getTime()) / 1000)} s ago (over ${graceSeconds} s)`;
+}
+
+/** The outcome of a block in no cluster: nothing placed. */
+function unplaced(block: BlockRow): PlacementOutcome {
+  const revision = asObject(asObject(block.doc).runtime).revision;
+  return { changed: false, nodes: [], revision: typeof revision === "number" ? revision : 0, problem: null };
+}
+
+function placedRow(blockId: string, id: string, choice: { nodeId: string; gpus: number[] }) {
+  return {
+    id,
+    blockId,
+    nodeId: choice.nodeId,
+    gpus: choice.gpus,
+    status: "placed",
+    endpoint: null,
+    dataToken: null,
+  };
 }
 
 function uniqueInstanceId(taken: Set<string>): string {

@@ -1,36 +1,46 @@
 import type { Db, Prisma, Sql } from "@aios/db";
-import { sqlOf, sqlOfTx } from "@aios/db";
+import { sqlOfTx } from "@aios/db";
 import { NotFoundError } from "../../errors";
 import { PLACEMENT_LOCK } from "../allocator/placement-lock";
 
 type BlockRow = Prisma.BlockGetPayload<object>;
 
 /** A placement pass may run the block's resourceAllocator policy per new instance. */
-const TIMEOUT_MS = 30_000;
-const MAX_WAIT_MS = 10_000;
+export const TIMEOUT_MS = 30_000;
+export const MAX_WAIT_MS = 10_000;
 
 /** The block's row, locked until the transaction ends, with the field names of Prisma's model. */
-const BLOCK_FOR_UPDATE = `
+const BLOCK_COLUMNS = `
   SELECT id, component_uri AS "componentURI", cluster_id AS "clusterId", status,
          min_instances AS "minInstances", max_instances AS "maxInstances",
          desired_instances AS "desiredInstances", executor_node_id AS "executorNodeId",
-         tags, doc, created_at AS "createdAt", updated_at AS "updatedAt"
-    FROM blocks WHERE id = $1 FOR UPDATE`;
+         tags, doc, created_at AS "createdAt", updated_at AS "updatedAt"`;
+const BLOCK_FOR_UPDATE = `${BLOCK_COLUMNS} FROM blocks WHERE id = $1 FOR UPDATE`;
 
 /**
- * The block's row locked, then its cluster's placement lock (placement-context.ts), in one
- * statement: the row first (MATERIALIZED keeps that order), as every other path takes them.
+ * Several blocks' rows locked (in the order of their ids), then their clusters' placement locks
+ * (placement-lock.ts, in the order of the clusters' ids), in one statement: rows first, as every
+ * path takes them, so no two transactions wait on each other in a circle. $1: the ids as JSON.
+ * MATERIALIZED keeps the rows' locks first; the advisory locks are taken after the sort.
+ * `= ANY (ARRAY(…))` rather than `IN (…)`: the planner then looks the ids up in the index
+ * instead of scanning every block (it cannot tell how many ids a JSON list holds).
  */
-const BLOCK_FOR_PLACEMENT = `
-  WITH b AS MATERIALIZED (${BLOCK_FOR_UPDATE})
+export const BLOCKS_FOR_PLACEMENT = `
+  WITH b AS MATERIALIZED (${BLOCK_COLUMNS}
+    FROM blocks WHERE id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) ORDER BY id FOR UPDATE)
   SELECT b.*, CASE WHEN b."clusterId" IS NULL THEN NULL ELSE ${PLACEMENT_LOCK('b."clusterId"')} END AS "placementLocked"
-    FROM b`;
+    FROM b ORDER BY b."clusterId", b.id`;
 
-async function lockRow(sql: Sql, id: string, statement = BLOCK_FOR_UPDATE): Promise<BlockRow> {
-  const [r] = await sql.query<BlockRow & { placementLocked?: unknown }>(statement, [id]);
-  if (!r) throw new NotFoundError("block", id);
+/** A row of BLOCKS_FOR_PLACEMENT as the block's row. */
+export function lockedRow(r: BlockRow & { placementLocked?: unknown }): BlockRow {
   const { placementLocked: _, ...row } = r;
   return row;
+}
+
+async function lockRow(sql: Sql, id: string): Promise<BlockRow> {
+  const [r] = await sql.query<BlockRow>(BLOCK_FOR_UPDATE, [id]);
+  if (!r) throw new NotFoundError("block", id);
+  return r;
 }
 
 /**
@@ -46,21 +56,5 @@ export function lockedBlock<T>(
   return db.$transaction(async (tx) => change(tx, await lockRow(sqlOfTx(tx), id)), {
     maxWait: MAX_WAIT_MS,
     timeout: TIMEOUT_MS,
-  });
-}
-
-/**
- * The block's row and its cluster's placement lock, in a transaction of plain SQL (@aios/db's
- * sqlOf): for the hot paths that change the block's placement in a few statements of their own
- * (placement.service.ts `resize`, block-placement.service.ts `ensure`).
- */
-export function lockedForPlacement<T>(
-  db: Db,
-  id: string,
-  change: (sql: Sql, r: BlockRow) => Promise<T>,
-): Promise<T> {
-  return sqlOf(db).transaction(async (sql) => change(sql, await lockRow(sql, id, BLOCK_FOR_PLACEMENT)), {
-    timeoutMs: TIMEOUT_MS,
-    maxWaitMs: MAX_WAIT_MS,
   });
 }

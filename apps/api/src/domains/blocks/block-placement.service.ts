@@ -3,7 +3,6 @@ import { type Db, type Prisma, sqlOfTx } from "@aios/db";
 import { OperationalError } from "../../errors";
 import type { PlacementOutcome, PlacementRequest, PlacementService } from "../allocator/placement.service";
 import type { ClusterQueues } from "../queues/cluster-queues";
-import { lockedForPlacement } from "./block-lock";
 
 type Tx = Prisma.TransactionClient;
 type BlockRow = Prisma.BlockGetPayload<object>;
@@ -56,12 +55,10 @@ export function createBlockPlacement(
 
     /** Brings the block's placement to its desired state and tells the nodes concerned. */
     async ensure(blockId: string, req?: PlacementRequest): Promise<PlacementOutcome> {
-      const { outcome, clusterId } = await lockedForPlacement(db, blockId, async (sql, r) => ({
-        outcome: await placement.place(sql, r, req, true),
-        clusterId: r.clusterId,
-      }));
-      if (outcome.changed) await dispatch(clusterId, blockId, outcome.revision, outcome.nodes);
-      return outcome;
+      const { block, outcome } = await placement.resize(blockId, undefined, req);
+      const placed = outcome ?? { changed: false, nodes: [], revision: 0, problem: null };
+      if (placed.changed) await dispatch(block.clusterId, blockId, placed.revision, placed.nodes);
+      return placed;
     },
 
     /**
