@@ -80,7 +80,7 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
   // Placement inside a cluster: each instance's node and GPUs, each executor's node.
   const placement = createPlacementService({
     db,
-    executePolicy: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
+    executePolicy: (uri, input, overrides, opts) => policyRuntime.execute(uri, input, overrides, opts),
     nodeLostSeconds: config.nodeLostSeconds ?? DEFAULT_NODE_LOST_SECONDS,
   });
   const blockPlacement = createBlockPlacement(

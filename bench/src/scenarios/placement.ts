@@ -71,10 +71,10 @@ export function placementScenario(chooser: Chooser, run: PlacementRun = FULL): S
         const policyCalls: number[] = [];
         const placement = createPlacementService({
           db,
-          executePolicy: async (uri, input, overrides) => {
+          executePolicy: async (uri, input, overrides, opts) => {
             const started = performance.now();
             try {
-              return await runtime.execute(uri, input, overrides);
+              return await runtime.execute(uri, input, overrides, opts);
             } finally {
               policyCalls.push(performance.now() - started);
             }

@@ -31,7 +31,16 @@ export interface PolicyHostOptions {
 
 export interface PolicyHost {
   load(uri: string, overrides?: PolicyOverrides): Promise<PolicyInstance>;
-  execute(uri: string, input: unknown, overrides?: PolicyOverrides): Promise<CallResult<unknown>>;
+  /**
+   * A stateless call. `trustedInput`: the caller built the input itself (the management plane's
+   * placement, say), so it is not checked against the kind's input schema (the output always is).
+   */
+  execute(
+    uri: string,
+    input: unknown,
+    overrides?: PolicyOverrides,
+    opts?: { trustedInput?: boolean },
+  ): Promise<CallResult<unknown>>;
   dispose(): void;
 }
 
@@ -73,7 +82,7 @@ export function createPolicyHost(opts: PolicyHostOptions): PolicyHost {
       return instance;
     },
 
-    async execute(uri, input, overrides = {}) {
+    async execute(uri, input, overrides = {}, call = {}) {
       const t0 = performance.now();
       const source = await opts.resolve(uri);
       const key = JSON.stringify([uri, source.code, source.settings, source.parameters, overrides]);
@@ -100,7 +109,7 @@ export function createPolicyHost(opts: PolicyHostOptions): PolicyHost {
         // Stateless: every call starts from a fresh init, on a warm isolate.
         const init = await instance.init(settings, parameters);
         if (!init.ok) return init;
-        const result = await instance.eval(input);
+        const result = await instance.eval(input, { trustedInput: call.trustedInput === true });
         return {
           ...result,
           logs: [...init.logs, ...result.logs],

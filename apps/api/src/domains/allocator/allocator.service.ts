@@ -27,6 +27,8 @@ export type ExecutePolicy = (
   policyRuleURI: string,
   input: unknown,
   overrides: { settings?: object; parameters?: object },
+  /** `trustedInput`: the API built the input from its own rows (placement). */
+  opts?: { trustedInput?: boolean },
 ) => Promise<TPolicyCallResult>;
 
 export interface AllocatorDeps {

@@ -5,7 +5,7 @@ import {
   validateManagementCommand,
   validatePolicyValues,
 } from "@aios/contracts";
-import type { Db } from "@aios/db";
+import { type Db, sqlOf } from "@aios/db";
 import { NotFoundError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
 
@@ -18,14 +18,20 @@ import { asObject } from "../registry/doc";
 
 /** The stored policy's contract; `field` names the caller's reference in the NotFound. */
 export async function policyContract(db: Db, policyRuleURI: string, field = "policyRuleURI") {
-  const row = await db.policy.findUnique({ where: { policyRuleURI }, select: { doc: true } });
-  if (!row) throw new NotFoundError("policy", policyRuleURI, field);
-  return policyContractOf(asObject(row.doc));
+  const contract = await policyContractIfStored(db, policyRuleURI);
+  if (!contract) throw new NotFoundError("policy", policyRuleURI, field);
+  return contract;
 }
 
-/** The contract of a policy that may be missing (references the registry does not check yet). */
+/**
+ * The contract of a policy that may be missing (references the registry does not check yet). Plain
+ * SQL (@aios/db's sqlOf): every call of the central executor checks its values here.
+ */
 export async function policyContractIfStored(db: Db, policyRuleURI: string): Promise<TPolicyContract | null> {
-  const row = await db.policy.findUnique({ where: { policyRuleURI }, select: { doc: true } });
+  const [row] = await sqlOf(db).query<{ doc: unknown }>(
+    "SELECT doc FROM policies WHERE policy_rule_uri = $1",
+    [policyRuleURI],
+  );
   return row ? policyContractOf(asObject(row.doc)) : null;
 }
 

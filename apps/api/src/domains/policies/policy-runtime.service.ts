@@ -1,5 +1,5 @@
 import type { TDryRunResult, TPolicyCallResult, TPolicyErrorInfo, TPolicyKind } from "@aios/contracts";
-import type { Db } from "@aios/db";
+import { type Db, sqlOf } from "@aios/db";
 import {
   type CallResult,
   compilePolicy,
@@ -21,13 +21,20 @@ export interface PolicySourceRecord {
   parameters: Record<string, unknown>;
 }
 
-/** A stored policy as the runtime needs it: code, kind and its default settings and parameters. */
+/**
+ * A stored policy as the runtime needs it: code, kind and its default settings and parameters.
+ * Read on every call (a new version takes effect at once), in plain SQL (@aios/db's sqlOf): it is
+ * on the hot path of every policy the central executor runs.
+ */
 export async function policySource(
   db: Db,
   policyRuleURI: string,
   field = "policyRuleURI",
 ): Promise<PolicySourceRecord> {
-  const row = await db.policy.findUnique({ where: { policyRuleURI } });
+  const [row] = await sqlOf(db).query<{ code: string; kind: string; doc: unknown }>(
+    "SELECT code, kind, doc FROM policies WHERE policy_rule_uri = $1",
+    [policyRuleURI],
+  );
   if (!row) throw new NotFoundError("policy", policyRuleURI, field);
   const doc = asObject(row.doc);
   return {
@@ -66,14 +73,16 @@ export function callResult(r: CallResult<unknown>): TPolicyCallResult {
 export function createPolicyRuntimeService(db: Db, limits: Partial<SandboxLimits> = {}) {
   const host = createPolicyHost({ resolve: (uri) => policySource(db, uri), limits });
   return {
+    /** `trustedInput`: the API built the input itself (placement): not checked against the kind's schema. */
     async execute(
       policyRuleURI: string,
       input: unknown,
       overrides: { settings?: object; parameters?: object } = {},
+      opts: { trustedInput?: boolean } = {},
     ): Promise<TPolicyCallResult> {
       // A clear NotFound, and values the policy's schemas accept, before the runtime runs it.
       await checkPolicyValues(db, policyRuleURI, overrides);
-      return callResult(await host.execute(policyRuleURI, input, overrides));
+      return callResult(await host.execute(policyRuleURI, input, overrides, opts));
     },
 
     async dryRun(req: {
