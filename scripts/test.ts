@@ -1,9 +1,10 @@
 /**
- * `npm test`: unit and integration tests (vitest), then the console's end-to-end tests (Playwright
+ * `npm test`: unit, integration and grid tests (vitest), then the console's end-to-end tests (Playwright
  * in Debian Chromium), closing with one line `N passed, N failed` over all of them (a skipped count,
  * if any, on the line before). When anything failed, the failures are told again just before that
  * line (each failed test, and errors raised outside any test), so that the end of a long log names them.
- * `npm test -- unit|integration|e2e` runs one layer.
+ * `npm test -- unit|integration|grid|e2e` runs one layer (grid: the multi-host grid's tests, hosts
+ * of network namespaces on this machine, as root).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -113,7 +114,7 @@ const vitestFailures = (json: unknown, output: string): string[] => {
   }
   return [...told, ...unhandledErrors(output)];
 };
-for (const project of ["unit", "integration"]) {
+for (const project of ["unit", "integration", "grid"]) {
   if (!wants(project)) continue;
   const report = join(out, `vitest-${project}.json`);
   await run(
