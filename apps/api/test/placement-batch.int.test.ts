@@ -29,7 +29,11 @@ describe("placement passes asked for at once", () => {
           memoryMb: 262_144,
           storageMb: 10_000,
           cpuModel: "test",
-          gpus: Array.from({ length: gpuCount }, (_, index) => ({ index, modelName: "L4", memoryMb: 16_384 })),
+          gpus: Array.from({ length: gpuCount }, (_, index) => ({
+            index,
+            modelName: "L4",
+            memoryMb: 16_384,
+          })),
         },
       });
     }
