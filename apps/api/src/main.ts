@@ -1,6 +1,7 @@
 import { createDb } from "@aios/db";
 import { connectQueueBackend } from "@aios/queue";
 import { createLogger, onShutdown } from "@aios/service-kit";
+import { createPgEventBus } from "./domains/events/pg-event-bus";
 import { loadApiEnv, policyLimitsOf, queueBackendOf } from "./env";
 import { rateLimitConfigOf } from "./rate-limits";
 import { createApiServer } from "./server";
@@ -14,11 +15,15 @@ const db = createDb(env.DATABASE_URL);
 shutdown.add("database", () => db.$disconnect());
 const queues = connectQueueBackend(queueBackendOf(env));
 shutdown.add("queues", () => queues.close());
+// Live status events reach every API process on this database (LISTEN/NOTIFY).
+const liveEvents = createPgEventBus({ databaseUrl: env.DATABASE_URL, db, log });
+shutdown.add("live events", () => liveEvents.stop());
 
 const services = createServices({
   db,
   queues,
   log,
+  liveEvents,
   config: {
     auth: env.AIOS_AUTH,
     agentStaleSeconds: env.AIOS_AGENT_STALE_SECONDS,

@@ -1,4 +1,3 @@
-import { EventEmitter } from "node:events";
 import type { Db } from "@aios/db";
 import type { QueueBackend } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
@@ -18,6 +17,8 @@ import { createClusterService } from "./domains/clusters/cluster.service";
 import { createClusterDuty } from "./domains/clusters/cluster-duty.service";
 import { createClusterStability } from "./domains/clusters/cluster-stability.service";
 import { createComponentService } from "./domains/components/component.service";
+import { createLocalEventBus, type EventBus } from "./domains/events/event-bus";
+import { LiveEmitter } from "./domains/events/live-emitter";
 import { createFunctionRegistry } from "./domains/functions/function.registry";
 import { createFunctionService } from "./domains/functions/function.service";
 import { createPreCheckService } from "./domains/gateway/pre-check.service";
@@ -56,8 +57,16 @@ export interface ServiceConfig {
 }
 
 /** Wires the services once per process; tests build their own with a database of their own. */
-export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger; config: ServiceConfig }) {
+export function createServices(deps: {
+  db: Db;
+  queues: QueueBackend;
+  log: Logger;
+  config: ServiceConfig;
+  /** Carries live status events to the other API processes (over PostgreSQL in main.ts); none without it. */
+  liveEvents?: EventBus;
+}) {
   const { db, queues, config } = deps;
+  const liveEvents = deps.liveEvents ?? createLocalEventBus();
   const audit = createAuditService(db);
   const policyRuntime = createPolicyRuntimeService(db, config.policyLimits);
   // The gateway's pre-checks, run by each action's service before it changes anything.
@@ -70,8 +79,8 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
   const nodes = createNodeService(db, preChecks);
   const components = createComponentService(db);
   const clusterQueues = createClusterQueues(queues);
-  // Status changes of blocks, from their creation to their removal (blocks.onStatus).
-  const blockEvents = new EventEmitter();
+  // Status changes of blocks, from their creation to their removal (blocks.onStatus), heard by every API process.
+  const blockEvents = new LiveEmitter(liveEvents, "blocks.status");
   // The Resource Allocator: the cluster of each new block (createBlock's modes, allocator.dryRun).
   const allocator = createAllocatorService({
     db,
@@ -93,8 +102,9 @@ export function createServices(deps: { db: Db; queues: QueueBackend; log: Logger
   const blockLifecycle = createBlockLifecycle(db, clusterQueues, preChecks, blockPlacement, blockEvents);
   const clusterStability = createClusterStability({ db, queues: clusterQueues, preChecks });
   const blockAgentLoop = createBlockAgentLoop(db, blockEvents, blockPlacement);
-  // Status changes of vDAGs, from their creation (assigned) to active, unhealthy or removed (vdags.onStatus).
-  const vdagEvents = new EventEmitter();
+  // Status changes of vDAGs, from their creation (assigned) to active, unhealthy or removed (vdags.onStatus),
+  // heard by every API process.
+  const vdagEvents = new LiveEmitter(liveEvents, "vdags.status");
   const vdags = createVdagService({
     db,
     queues: clusterQueues,

@@ -27,6 +27,15 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
   return db;
 }
 
+/**
+ * A connection of its own, outside the pool, with the same settings: for a session that must last,
+ * such as one that LISTENs. The caller connects it, handles its "error" event and ends it.
+ */
+export function createDedicatedClient(databaseUrl: string, extra: pg.ClientConfig = {}): pg.Client {
+  const { Client: _pooled, ...config } = poolConfigFromUrl(databaseUrl);
+  return new pg.Client({ ...config, ...extra });
+}
+
 /** Plain SQL over the client's own connections (sql.ts), for hot paths. */
 export function sqlOf(db: Db): SqlPool {
   const sql = sqlPools.get(db);

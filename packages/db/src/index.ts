@@ -1,5 +1,5 @@
 // @aios/db: Prisma schema + client, migrations, embedded PostgreSQL, filter → SQL.
-export { type CreateDbOptions, createDb, type Db, sqlOf } from "./client";
+export { type CreateDbOptions, createDb, createDedicatedClient, type Db, sqlOf } from "./client";
 export * from "./filter";
 export type * from "./generated/prisma/client";
 export { Prisma, PrismaClient } from "./generated/prisma/client";
