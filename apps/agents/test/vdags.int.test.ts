@@ -122,8 +122,11 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
       env: { AIOS_API_URL: api.url },
     });
     expect(code).toBe(0);
-    expect(out.join("\n")).toMatch(/sentiment\s+sentiment\s+in-\w+\s+ok/);
-    expect(out.join("\n")).toMatch(/other\s+echo\s+-\s+skipped/);
+    // Each step names its block's cluster and the node of the executor that took it (none when skipped).
+    expect(out.join("\n")).toMatch(
+      new RegExp(`sentiment\\s+sentiment\\s+${clusterId}\\s+${clusterId}-node\\s+in-\\w+\\s+ok`),
+    );
+    expect(out.join("\n")).toMatch(new RegExp(`other\\s+echo\\s+${clusterId}\\s+-\\s+-\\s+skipped`));
   });
 
   it("routes other languages to their own branch (conditional routing into the fan-in)", async () => {
@@ -240,7 +243,9 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
     );
     expect(code).toBe(0);
     expect(out.join("\n")).toContain('"label": "negative"');
-    expect(out.join("\n")).toMatch(/aggregate\s+echo\s+in-\w+\s+ok/);
+    expect(out.join("\n")).toMatch(
+      new RegExp(`aggregate\\s+echo\\s+${clusterId}\\s+${clusterId}-node\\s+in-\\w+\\s+ok`),
+    );
   });
 
   it("shows per-vDAG and per-node figures, and the Master DAG over the blocks", async () => {

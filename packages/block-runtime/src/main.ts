@@ -4,7 +4,8 @@
  * AIOS_CONTROL_TOKEN: the bearer token of the agent's routes (`none`: open, loopback HOST only).
  * AIOS_DATA_TOKEN: the bearer token of `/infer` (the API and vDAG controllers send it; `none`: open,
  * loopback HOST only).
- * Optional: HOST (default 127.0.0.1), AIOS_INSTANCES ('[{"id","endpoint"}]', else PUT /instances),
+ * Optional: HOST (default 127.0.0.1), AIOS_NODE_ID (the node it runs on, named in each `/infer`
+ * answer's `x-aios-node`), AIOS_INSTANCES ('[{"id","endpoint"}]', else PUT /instances),
  * AIOS_MAX_BODY_MB (the largest /infer body, default 16).
  */
 import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, workloadEnv } from "@aios/service-kit";
@@ -17,6 +18,7 @@ const ZEnv = workloadEnv({
   BLOCK_ID: z.string().min(1),
   AIOS_BLOCK: jsonEnv("AIOS_BLOCK").pipe(ZBlockRuntimeConfig),
   AIOS_INSTANCES: jsonEnv("AIOS_INSTANCES").pipe(ZInstancesUpdate.shape.instances).optional(),
+  AIOS_NODE_ID: z.string().min(1).optional(),
 });
 
 const {
@@ -28,6 +30,7 @@ const {
   AIOS_CONTROL_TOKEN,
   AIOS_DATA_TOKEN,
   AIOS_MAX_BODY_MB,
+  AIOS_NODE_ID,
 } = parseEnvOrExit(ZEnv, process.env, "block executor");
 if (AIOS_BLOCK.id !== BLOCK_ID) {
   process.stderr.write(`block executor: BLOCK_ID ${BLOCK_ID} differs from AIOS_BLOCK.id ${AIOS_BLOCK.id}\n`);
@@ -46,6 +49,7 @@ try {
     controlToken: AIOS_CONTROL_TOKEN,
     dataToken: AIOS_DATA_TOKEN,
     maxBodyMb: AIOS_MAX_BODY_MB,
+    nodeId: AIOS_NODE_ID ?? null,
     ...(AIOS_INSTANCES ? { instances: AIOS_INSTANCES } : {}),
   });
   shutdown.add("executor", () => executor.close());

@@ -41,6 +41,14 @@ describe("executor over real HTTP", () => {
     expect(instances.map((i) => i.hits)).toEqual([10, 10, 10]);
   });
 
+  it("names its node in each answer (x-aios-node), an error's too, and none when it was given none", async () => {
+    const { url } = await setup(1, { nodeId: "c2-n1" });
+    expect(await infer(url)).toMatchObject({ status: 200, nodeId: "c2-n1" });
+    expect(await infer(url, { fail: true })).toMatchObject({ status: 500, nodeId: "c2-n1" });
+    const unnamed = await setup(1);
+    expect(await infer(unnamed.url)).toMatchObject({ status: 200, nodeId: null });
+  });
+
   it("passes an instance's error through unchanged, without retrying it", async () => {
     const { url, instances } = await setup(2);
     const r = await infer(url, { fail: true });

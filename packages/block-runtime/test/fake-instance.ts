@@ -82,6 +82,7 @@ export async function infer(
     // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary answers
     body: (await res.json()) as any,
     instanceId: res.headers.get("x-aios-instance-id"),
+    nodeId: res.headers.get("x-aios-node"),
   };
 }
 

@@ -21,6 +21,11 @@ import { ZJsonObject } from "./specs/common";
 export const ZVdagPlanNode = z.object({
   label: z.string().min(1),
   blockId: z.string().min(1),
+  /**
+   * The block's cluster, resolved with its executor when the controller's configuration is handed
+   * out (each step's trace names it); absent from the stored plan.
+   */
+  clusterId: z.string().nullable().optional(),
   /** The block's executor, resolved when the controller's configuration is handed out. */
   executorEndpoint: z.string().nullable().default(null),
   /**
@@ -93,6 +98,13 @@ export const VDAG_STEP_STATUSES = ["ok", "error", "skipped"] as const;
 export const ZVdagTraceStep = z.object({
   nodeLabel: z.string(),
   blockId: z.string(),
+  /** The block's cluster (from the controller's plan); null in traces made before it was recorded. */
+  clusterId: z.string().nullable().default(null),
+  /**
+   * The node of the block's executor that took the step (its `x-aios-node` answer header); null
+   * when the step never reached an executor, or in traces made before it was recorded.
+   */
+  nodeId: z.string().nullable().default(null),
   instanceId: z.string().nullable().default(null),
   /** Epoch ms. */
   start: z.number(),

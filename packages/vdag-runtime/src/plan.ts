@@ -5,6 +5,8 @@ import type { ExecutorTarget, PoolRegistry } from "./pools";
 export interface PlanStep {
   label: string;
   blockId: string;
+  /** The block's cluster, as the plan says (null: the plan does not say). */
+  clusterId: string | null;
   /** Position in `plan.order`: outputs and fan-in paths are sorted by it. */
   index: number;
   endpoint: string | null;
@@ -146,6 +148,7 @@ export function compilePlan(plan: TVdagPlan, pools: PoolRegistry): CompiledPlan 
     steps.set(label, {
       label,
       blockId: n.blockId,
+      clusterId: n.clusterId ?? null,
       index,
       endpoint: n.executorEndpoint,
       target,

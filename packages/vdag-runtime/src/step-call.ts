@@ -9,16 +9,23 @@ export interface StepTiming {
   retries: number;
 }
 
+/** Who took the step: the instance, and the node of the executor that answered (`x-aios-node`). */
+interface StepTaker {
+  instanceId: string | null;
+  nodeId: string | null;
+}
+
 export type StepOutcome =
-  | { ok: true; packet: TAiosPacket; next: string[] | undefined; instanceId: string | null; attempts: number }
-  | {
+  | ({ ok: true; packet: TAiosPacket; next: string[] | undefined; attempts: number } & StepTaker)
+  | ({
       ok: false;
       reason: string;
-      instanceId: string | null;
       attempts: number;
       timedOut: boolean;
       unreachable: boolean;
-    };
+    } & StepTaker);
+
+const headerText = (value: string | string[] | undefined) => (typeof value === "string" ? value : null);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,6 +46,7 @@ export async function callStep(
       ok: false,
       reason: "no executor endpoint for its block",
       instanceId: null,
+      nodeId: null,
       attempts: 0,
       timedOut: false,
       unreachable: true,
@@ -52,10 +60,12 @@ export async function callStep(
   }, timing.stepTimeoutMs);
   let attempts = 0;
   let instanceId: string | null = null;
+  let nodeId: string | null = null;
   const failed = (reason: string, unreachable = false, slow = false): StepOutcome => ({
     ok: false,
     reason: timedOut ? `timed out after ${timing.stepTimeoutMs} ms` : reason,
     instanceId,
+    nodeId,
     attempts,
     timedOut: timedOut || slow,
     unreachable,
@@ -86,8 +96,8 @@ export async function callStep(
         }
         return failed(`request to executor ${target.endpoint} failed: ${(err as Error).message}`);
       }
-      const header = res.headers["x-aios-instance-id"];
-      instanceId = typeof header === "string" ? header : null;
+      instanceId = headerText(res.headers["x-aios-instance-id"]);
+      nodeId = headerText(res.headers["x-aios-node"]);
       let text: string;
       try {
         text = await res.body.text();
@@ -123,7 +133,7 @@ export async function callStep(
           return failed("answer's next is not a list of labels");
         next = a!.next as string[];
       }
-      return { ok: true, packet: a!.packet as TAiosPacket, next, instanceId, attempts };
+      return { ok: true, packet: a!.packet as TAiosPacket, next, instanceId, nodeId, attempts };
     }
   } finally {
     clearTimeout(timer);

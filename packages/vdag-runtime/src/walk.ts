@@ -90,6 +90,8 @@ export class Walk {
     const entry: TVdagTraceStep = {
       nodeLabel: step.label,
       blockId: step.blockId,
+      clusterId: step.clusterId,
+      nodeId: null,
       instanceId: null,
       start: Date.now(),
       durationMs: -1, // running; set when the step ends
@@ -104,6 +106,7 @@ export class Walk {
     const ms = performance.now() - t0;
     entry.durationMs = Math.round(ms * 1000) / 1000;
     entry.instanceId = out.instanceId;
+    entry.nodeId = out.nodeId;
     entry.attempts = out.attempts;
 
     let reason: string;
@@ -212,6 +215,8 @@ export class Walk {
     this.trace.push({
       nodeLabel: step.label,
       blockId: step.blockId,
+      clusterId: step.clusterId,
+      nodeId: null,
       instanceId: null,
       start: Date.now(),
       durationMs: 0,

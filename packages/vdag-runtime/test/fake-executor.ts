@@ -43,12 +43,13 @@ export function echo(call: ExecutorCall, exec: FakeExecutor): Answer {
 
 /**
  * A block executor speaking the protocol: POST /infer {packet, vdagNode} -> the handler's answer
- * (default `echo`), with `x-aios-instance-id: <blockId>-i1`; GET /health per `healthy`.
+ * (default `echo`), with `x-aios-instance-id: <blockId>-i1` (and `x-aios-node` when it is given a
+ * node); GET /health per `healthy`.
  */
 export async function startFakeExecutor(
   blockId: string,
   handler?: Handler,
-  opts: { port?: number } = {},
+  opts: { port?: number; nodeId?: string } = {},
 ): Promise<FakeExecutor> {
   const exec: FakeExecutor = {
     blockId,
@@ -73,6 +74,7 @@ export async function startFakeExecutor(
         res.writeHead(status, {
           "content-type": "application/json",
           ...(instanceId ? { "x-aios-instance-id": instanceId } : {}),
+          ...(opts.nodeId ? { "x-aios-node": opts.nodeId } : {}),
         });
         res.end(JSON.stringify(body));
       };
@@ -110,6 +112,8 @@ export async function startFakeExecutor(
 
 export interface NodeDef {
   blockId: string;
+  /** The block's cluster, handed out with its executor. */
+  clusterId?: string;
   endpoint: string | null;
   /** The executor's data token, handed out with its endpoint. */
   dataToken?: string;
@@ -138,6 +142,7 @@ export function makePlan(vdagURI: string, nodes: Record<string, NodeDef>) {
             label: l,
             blockId: n.blockId,
             executorEndpoint: n.endpoint,
+            ...(n.clusterId ? { clusterId: n.clusterId } : {}),
             ...(n.dataToken ? { executorDataToken: n.dataToken } : {}),
             inputs: inputs(l),
             next: n.next ?? [],

@@ -111,6 +111,51 @@ describe("walking a plan", () => {
     expect(ex.b!.calls.map((c) => c.authorization)).toEqual([undefined]);
   });
 
+  it("names each step's cluster (from the plan) and node (the executor's x-aios-node answer)", async () => {
+    const a = await startFakeExecutor("blk-a", undefined, { nodeId: "c1-n1" });
+    const b = await startFakeExecutor("blk-b", undefined, { nodeId: "c2-n3" });
+    const c = await startFakeExecutor("blk-c");
+    running.executors.push(a, b, c);
+    const ctl = await controller({
+      a: { ...node(a, ["b"]), clusterId: "c1" },
+      b: { ...node(b, ["c"]), clusterId: "c2" },
+      c: node(c), // a plan handed out without the block's cluster, an executor that names no node
+    });
+    const r = await post(`${ctl.url}/v1/infer`, { data: {} });
+    expect(r.status).toBe(200);
+    const where = r.body.trace.map((t: { nodeLabel: string; clusterId: string; nodeId: string }) => [
+      t.nodeLabel,
+      t.clusterId,
+      t.nodeId,
+    ]);
+    expect(where).toEqual([
+      ["a", "c1", "c1-n1"],
+      ["b", "c2", "c2-n3"],
+      ["c", null, null],
+    ]);
+  });
+
+  it("names the cluster and node of a step that failed, and the cluster of a skipped one", async () => {
+    const a = await startFakeExecutor("blk-a", (call) => ({ body: { packet: call.packet, next: ["b"] } }));
+    const b = await startFakeExecutor(
+      "blk-b",
+      () => ({ status: 500, body: { error: { message: "boom", stage: "infer" } } }),
+      { nodeId: "c2-n1" },
+    );
+    const c = await startFakeExecutor("blk-c");
+    running.executors.push(a, b, c);
+    const ctl = await controller({
+      a: { ...node(a, ["b", "c"]), clusterId: "c1" },
+      b: { ...node(b), clusterId: "c2" },
+      c: { ...node(c), clusterId: "c3" },
+    });
+    const r = await post(`${ctl.url}/v1/infer`, { data: {} });
+    expect(r.status).toBe(502);
+    const step = (label: string) => r.body.trace.find((t: { nodeLabel: string }) => t.nodeLabel === label);
+    expect(step("b")).toMatchObject({ status: "error", clusterId: "c2", nodeId: "c2-n1" });
+    expect(step("c")).toMatchObject({ status: "skipped", clusterId: "c3", nodeId: null });
+  });
+
   it("fans out and fans in: the fan-in gets {inputs: [...]} in the order of its inputs", async () => {
     const ex = await executors({
       a: undefined,

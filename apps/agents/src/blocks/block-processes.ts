@@ -128,8 +128,17 @@ export async function startInstance(
   return [instanceId, workload] as const;
 }
 
-/** Starts the block's executor (`@aios/block-runtime`) with the block's settings and policies. */
-export function startExecutor(driver: Driver, blockId: string, d: Desired, configKey: string) {
+/**
+ * Starts the block's executor (`@aios/block-runtime`) with the block's settings and policies, and
+ * this node's id (`AIOS_NODE_ID`: it names the node in its answers, which vDAG traces show).
+ */
+export function startExecutor(
+  driver: Driver,
+  blockId: string,
+  d: Desired,
+  configKey: string,
+  nodeId: string,
+) {
   return driver.start({
     name: `${blockId}-executor`,
     kind: "executor",
@@ -141,6 +150,7 @@ export function startExecutor(driver: Driver, blockId: string, d: Desired, confi
     dataToken: newDataToken(),
     env: {
       BLOCK_ID: blockId,
+      AIOS_NODE_ID: nodeId,
       AIOS_BLOCK: JSON.stringify({
         id: blockId,
         blockComponentURI: d.componentURI,

@@ -135,7 +135,7 @@ export function createBlockSupervisor(opts: {
     }
     try {
       if (desired.executorHere && !b.executor) {
-        b.executor = await startExecutor(driver, blockId, desired, configKey);
+        b.executor = await startExecutor(driver, blockId, desired, configKey, nodeId);
       }
       const missing = desired.instances.filter((i) => !b.instances.has(i.id));
       const started = await Promise.all(

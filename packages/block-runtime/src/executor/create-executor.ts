@@ -36,6 +36,11 @@ export interface ExecutorOptions {
   maxBodyMb?: number;
   /** Initial instances (the agent may also push them later with PUT /instances), each with its data token. */
   instances?: TInstancesUpdate["instances"];
+  /**
+   * The node the executor runs on (`AIOS_NODE_ID`, from its agent): every `/infer` answer names
+   * it in `x-aios-node`, so a vDAG's trace says where each step ran. Absent: no such header.
+   */
+  nodeId?: string | null;
   /** Called once per new replace request, besides publishing it on /desired. */
   replaceInstance?(id: string, reason: string): void;
   /** Start the health-checker and autoscaler loops (default true). */
@@ -134,6 +139,7 @@ export async function createExecutor(opts: ExecutorOptions) {
       },
     },
     bodyLimit: dataPlaneBodyLimit(opts.maxBodyMb ?? DEFAULT_MAX_BODY_MB),
+    nodeId: opts.nodeId ?? null,
     controlToken: opts.controlToken,
     dataToken: opts.dataToken,
     isStopping: () => stopping,

@@ -41,6 +41,8 @@ export interface HandlerContext extends StatusSources {
   metrics: ExecutorMetrics;
   /** How much of an `/infer` body is read (`AIOS_MAX_BODY_MB`); past it a 413. */
   bodyLimit: BodyLimit;
+  /** The node the executor runs on, named in every `/infer` answer (`x-aios-node`); null: unnamed. */
+  nodeId: string | null;
   /** The bearer token of the agent's routes; null: open (the explicit opt-out). */
   controlToken: string | null;
   /** The bearer token `/infer` requires (the API and vDAG controllers send it); null: open. */
@@ -137,13 +139,10 @@ async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
   }
   const result = await dispatch(ctx.dispatcher, raw, parsed.data.packet);
   ctx.metrics.observe(result.outcome, (performance.now() - started) / 1000);
-  sendBody(
-    res,
-    result.status,
-    result.body,
-    result.contentType,
-    result.instanceId ? { "x-aios-instance-id": result.instanceId } : {},
-  );
+  sendBody(res, result.status, result.body, result.contentType, {
+    ...(result.instanceId ? { "x-aios-instance-id": result.instanceId } : {}),
+    ...(ctx.nodeId ? { "x-aios-node": ctx.nodeId } : {}),
+  });
 }
 
 function health(ctx: HandlerContext, res: ServerResponse): void {

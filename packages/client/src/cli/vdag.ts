@@ -9,19 +9,24 @@ export const VDAG_USAGE = `  aios infer vdag VDAG_URI --data JSON|FILE [--sessio
   aios trace TASK_ID                      a vDAG request's status, result and the trace of its steps
   aios remove vdag VDAG_URI               stop a vDAG's controller (kept as removed)`;
 
-/** The trace as a table, one line per step, in the order steps started. */
+/**
+ * The trace as a table, one line per step, in the order steps started: where each ran (the block,
+ * its cluster, the node of the executor that took it, the instance), how it ended and how long it took.
+ */
 export function formatTrace(steps: readonly TVdagTraceStep[]): string {
   if (steps.length === 0) return "(no steps)";
   const rows = steps.map((s) => [
     s.nodeLabel,
     s.blockId,
+    s.clusterId ?? "-",
+    s.nodeId ?? "-",
     s.instanceId ?? "-",
     s.status,
     `${s.durationMs.toFixed(1)} ms`,
     (s.next ?? []).join(",") || "-",
     s.error ?? "",
   ]);
-  const head = ["STEP", "BLOCK", "INSTANCE", "STATUS", "TIME", "NEXT", "ERROR"];
+  const head = ["STEP", "BLOCK", "CLUSTER", "NODE", "INSTANCE", "STATUS", "TIME", "NEXT", "ERROR"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   return [head, ...rows]
     .map((r) =>

@@ -69,7 +69,7 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
       return rows.map((r) => r.id);
     },
 
-    /** What a controller runs with: the plan with each block's executor as of now. */
+    /** What a controller runs with: the plan with each block's cluster and executor as of now. */
     async desiredController(controllerId: string, scope: string | null) {
       const c = await db.vdagController.findUnique({ where: { id: controllerId }, include: { vdag: true } });
       if (!c) return { controllerId, exists: false as const };
@@ -80,6 +80,8 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
       const plan = ZVdagPlan.parse(c.vdag.compiled);
       const blockIds = [...new Set(Object.values(plan.nodes).map((n) => n.blockId))];
       const blocks = await db.block.findMany({ where: { id: { in: blockIds } } });
+      // Each block's cluster (each step's trace names it).
+      const clusters = new Map(blocks.map((b) => [b.id, b.clusterId]));
       // Each executor's endpoint and the data token its `/infer` takes (the controller sends it).
       const executors = new Map(
         blocks.map((b) => {
@@ -89,6 +91,7 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
       );
       for (const n of Object.values(plan.nodes)) {
         const executor = executors.get(n.blockId);
+        n.clusterId = clusters.get(n.blockId) ?? null;
         n.executorEndpoint = executor?.executorEndpoint ?? null;
         n.executorDataToken = executor?.executorDataToken ?? null;
       }

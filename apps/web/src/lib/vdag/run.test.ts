@@ -4,6 +4,8 @@ import { nodeStates, outcomeOfResponse, outcomeOfTask } from "./run";
 const step = (nodeLabel: string, status: "ok" | "error" | "skipped", durationMs = 5, error?: string) => ({
   nodeLabel,
   blockId: "b",
+  clusterId: "c1",
+  nodeId: "c1-n1",
   instanceId: null,
   start: 1,
   durationMs,

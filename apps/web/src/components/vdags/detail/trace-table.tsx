@@ -11,6 +11,8 @@ const COLUMNS: Column<Row>[] = [
   { header: "#", cell: (s) => s.i + 1, className: CELL.number },
   { header: "Node", cell: (s) => s.nodeLabel, className: CELL.key },
   { header: "Block", cell: (s) => s.blockId, className: CELL.mono },
+  { header: "Cluster", cell: (s) => s.clusterId ?? "—", className: CELL.mono, testId: "trace-cluster" },
+  { header: "Cluster node", cell: (s) => s.nodeId ?? "—", className: CELL.mono, testId: "trace-node" },
   { header: "Instance", cell: (s) => s.instanceId ?? "—", className: CELL.muted },
   { header: "Status", cell: (s) => <StatusBadge status={s.status} testId="trace-status" /> },
   {
