@@ -156,7 +156,7 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
     const sync = await infer(PIPELINE, { data: { text } });
     const r = await infer(PIPELINE, { data: { text } }, "?async=1");
     expect(r.status).toBe(202);
-    expect(r.body).toMatchObject({ status: "running" });
+    expect(r.body).toMatchObject({ status: "queued" });
     let task: { status: string; result: { packet: { data: unknown } } } | undefined;
     await waitUntil("the async task to finish", async () => {
       const res = await fetch(`${api.url}/v1/tasks/${r.body.taskId}`);

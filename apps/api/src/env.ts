@@ -29,6 +29,16 @@ export const ZApiEnv = z
     AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
     /** Per-key rate limits (`<rate>/s[:<burst>]` or `off`) of data-plane invokes and of dry runs. */
     ...RATE_LIMIT_ENV,
+    /** Async vDAG requests one API process forwards to controllers at once. */
+    AIOS_VDAG_TASK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+    /**
+     * An async vDAG task not ended this long after it was accepted is failed, saying so, and never
+     * run again (the API lost it, or it waited in the queue that long). Keep it well above the
+     * controller's request timeout (300 s).
+     */
+    AIOS_VDAG_TASK_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(3600),
+    /** How often each API process looks for async tasks no queued job carries (and queues them again). */
+    AIOS_VDAG_TASK_SWEEP_SECONDS: z.coerce.number().positive().default(30),
     AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /**
      * CPU time per call and memory per isolate for the policies the API runs itself (central
@@ -71,4 +81,13 @@ export function queueBackendOf(env: TApiEnv) {
   return kind === "redis"
     ? ({ kind, url: env.REDIS_URL ?? "" } as const)
     : ({ kind, url: env.DATABASE_URL } as const);
+}
+
+/** The async vDAG tasks' worker and sweep. */
+export function vdagTaskSettingsOf(env: TApiEnv) {
+  return {
+    concurrency: env.AIOS_VDAG_TASK_CONCURRENCY,
+    maxAgeSeconds: env.AIOS_VDAG_TASK_MAX_AGE_SECONDS,
+    sweepSeconds: env.AIOS_VDAG_TASK_SWEEP_SECONDS,
+  };
 }

@@ -2,7 +2,7 @@ import { createDb } from "@aios/db";
 import { connectQueueBackend } from "@aios/queue";
 import { createLogger, onShutdown } from "@aios/service-kit";
 import { createPgEventBus } from "./domains/events/pg-event-bus";
-import { loadApiEnv, policyLimitsOf, queueBackendOf } from "./env";
+import { loadApiEnv, policyLimitsOf, queueBackendOf, vdagTaskSettingsOf } from "./env";
 import { rateLimitConfigOf } from "./rate-limits";
 import { createApiServer } from "./server";
 import { createServices } from "./services";
@@ -30,11 +30,15 @@ const services = createServices({
     nodeLostSeconds: env.AIOS_NODE_LOST_SECONDS,
     policyLimits: policyLimitsOf(env),
     rateLimits: rateLimitConfigOf(env),
+    vdagTasks: vdagTaskSettingsOf(env),
   },
 });
 // Lost nodes: their instances are placed again on the cluster's other nodes.
 const liveness = services.nodeLiveness.start();
 shutdown.add("node liveness", () => liveness.stop());
+// Async vDAG requests: this process takes queued tasks, and queues again those no job carries.
+const vdagTasks = services.vdagInference.tasks.start();
+shutdown.add("vDAG tasks", () => vdagTasks.stop());
 const server = createApiServer({
   services,
   log,

@@ -43,6 +43,7 @@ import { createVdagService } from "./domains/vdags/vdag.service";
 import { createVdagControllerRegistry } from "./domains/vdags/vdag-controller.registry";
 import { createVdagControllers } from "./domains/vdags/vdag-controllers.service";
 import { createVdagInference } from "./domains/vdags/vdag-inference.service";
+import type { VdagTaskSettings } from "./domains/vdags/vdag-tasks.service";
 import { createRateLimits, type RateLimitConfig } from "./rate-limits";
 
 export interface ServiceConfig {
@@ -54,6 +55,8 @@ export interface ServiceConfig {
   rateLimits?: Partial<RateLimitConfig>;
   /** A node silent for this long is lost: its instances are placed again elsewhere (AIOS_NODE_LOST_SECONDS). */
   nodeLostSeconds?: number;
+  /** Async vDAG tasks: worker concurrency, the age past which a pending one fails, the sweep's period. */
+  vdagTasks?: Partial<VdagTaskSettings>;
 }
 
 /** Wires the services once per process; tests build their own with a database of their own. */
@@ -146,7 +149,10 @@ export function createServices(deps: {
     blockMetrics: createBlockMetrics(db),
     vdags,
     vdagControllers,
-    vdagInference: createVdagInference(db, vdagControllers, deps.log, clusterQueues),
+    vdagInference: createVdagInference(db, vdagControllers, deps.log, clusterQueues, {
+      backend: queues,
+      settings: config.vdagTasks,
+    }),
     policies,
     policyRuntime,
     policySources: { get: (uri: string) => policySource(db, uri) },

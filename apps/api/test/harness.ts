@@ -30,12 +30,15 @@ export interface ApiHarnessOptions {
   rateLimits?: Partial<RateLimitConfig>;
   /** Lost-node grace (AIOS_NODE_LOST_SECONDS); with it the liveness sweep runs, as in the API's main. */
   nodeLostSeconds?: number;
+  /** false: no worker takes async vDAG tasks (the test runs them through `vdagInference.tasks`). */
+  vdagTaskWorker?: boolean;
 }
 
 export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
   const harness = {} as ApiHarness;
   let server: TestServer;
   let sweep: { stop(): Promise<void> } | undefined;
+  let vdagTasks: { stop(): Promise<void> } | undefined;
   beforeAll(async () => {
     server = await startTestServer();
     const database = await createTestDatabase(server.adminUrl);
@@ -56,6 +59,8 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
       },
     });
     if (opts.nodeLostSeconds) sweep = services.nodeLiveness.start();
+    // Async vDAG requests are run by the task workers, as in the API's main.
+    if (opts.vdagTaskWorker !== false) vdagTasks = services.vdagInference.tasks.start();
     Object.assign(harness, {
       services,
       database,
@@ -65,6 +70,7 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
   });
   afterAll(async () => {
     await sweep?.stop();
+    await vdagTasks?.stop();
     await harness.queues?.close();
     await harness.database?.drop();
     await server?.stop();

@@ -29,7 +29,8 @@ export type TVdagQuotaReset = z.infer<typeof ZVdagQuotaReset>;
 export const ZVdagMgmtReply = z.object({ ok: z.literal(true), result: z.unknown() });
 export type TVdagMgmtReply = z.infer<typeof ZVdagMgmtReply>;
 
-export const VDAG_TASK_STATUSES = ["running", "succeeded", "failed", "refused"] as const;
+/** `queued` until an API process takes it, `running` while its controller works on it, then one of the three ends. */
+export const VDAG_TASK_STATUSES = ["queued", "running", "succeeded", "failed", "refused"] as const;
 
 /** A request to a vDAG as clients read it (`GET /v1/tasks/<id>`, `vdags.task`, `aios trace`). */
 export const ZVdagTask = z.object({

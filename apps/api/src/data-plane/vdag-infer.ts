@@ -9,7 +9,7 @@ import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./i
 /**
  * The data plane for vDAGs:
  *   POST /v1/vdags/<vdagURI>/infer           {data, session_id?, seq_no?, files?} -> the controller's answer
- *   POST /v1/vdags/<vdagURI>/infer?async=1   -> 202 {taskId, status: "running"}
+ *   POST /v1/vdags/<vdagURI>/infer?async=1   -> 202 {taskId, status: "queued"} (a durable task: README)
  * The URI may be percent-encoded (`name%3A1.0.0-stable`). Errors are `{error: {message, stage}}`
  * with the taxonomy's statuses (`httpStatusOf`): 401 without a token, 403 for a caller not allowed
  * (operators, admins and data keys scoped to the vDAG are: `authorize.ts`), 400 for a malformed or NUL escape in the URI (the

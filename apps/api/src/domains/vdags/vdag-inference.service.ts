@@ -8,6 +8,7 @@ import {
   ZVdagTraceStep,
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
+import type { QueueBackend } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
 import { NotFoundError, OperationalError } from "../../errors";
 import { checkPolicyCommand } from "../policies/policy-contract";
@@ -19,17 +20,24 @@ import {
   vdagControllerClient,
 } from "./controller-client";
 import type { VdagControllers } from "./vdag-controllers.service";
+import { outcomeOf, TASK_KIND, writeOutcome } from "./vdag-task-outcome";
+import { createVdagTasks, type VdagTaskSettings } from "./vdag-tasks.service";
 
 export type { ControllerAnswer } from "./controller-client";
 
-const TASK_KIND = "vdag.infer";
-
 /**
  * Requests to vDAGs through the API: forwarded to the vDAG's controller, answered as it answers.
- * Every request becomes a task in Postgres with its trace (written after the answer, off the
- * request's path); `async` requests are answered at once with the task id and run in the background.
+ * Every request becomes a task in Postgres with its trace (a synchronous one written after the
+ * answer, off the request's path); `async` requests are recorded and queued durably, answered at
+ * once with the task id, and run by the task workers of the API processes (`vdag-tasks.service.ts`).
  */
-export function createVdagInference(db: Db, vdags: VdagControllers, log: Logger, queues: ClusterQueues) {
+export function createVdagInference(
+  db: Db,
+  vdags: VdagControllers,
+  log: Logger,
+  queues: ClusterQueues,
+  taskQueue: { backend: QueueBackend; settings?: Partial<VdagTaskSettings> },
+) {
   /**
    * The typed client of the controller serving a vDAG (404 unless it exists, 503 unless it runs).
    * Its control calls go through the agent of the controller's cluster, which holds its token.
@@ -56,57 +64,42 @@ export function createVdagInference(db: Db, vdags: VdagControllers, log: Logger,
   ): Promise<ControllerAnswer> => (await controllerOf(vdagURI)).infer(request, { taskId, caller });
 
   /**
-   * Stores a request's outcome. `receivedAt` is when the API took the request: a task created only
-   * now (a synchronous one) is created as of then, from the same clock as `finishedAt`, so it never
+   * Stores a synchronous request's task once it was answered. `receivedAt` is when the API took the
+   * request: the task is created as of then, from the same clock as `finishedAt`, so it never
    * finishes before it began.
    */
-  const store = async (
+  const store = (
     vdagURI: string,
     taskId: string,
     request: TVdagInferRequest,
+    caller: string,
     answer: ControllerAnswer,
     receivedAt: Date,
-  ) => {
-    const ok = answer.status < 400;
-    const data = {
-      status: ok ? "succeeded" : answer.status === 429 ? "refused" : "failed",
-      result: ok
-        ? ({ packet: answer.body.packet, outputs: answer.body.outputs } as Prisma.InputJsonValue)
-        : undefined,
-      error: ok
-        ? undefined
-        : ((answer.body.error ?? { message: `HTTP ${answer.status}` }) as Prisma.InputJsonValue),
-      trace: (Array.isArray(answer.body.trace) ? answer.body.trace : []) as Prisma.InputJsonValue,
-      finishedAt: new Date(),
-    };
-    const write = (fields: typeof data) =>
-      db.task.upsert({
-        where: { id: taskId },
-        create: {
-          id: taskId,
-          kind: TASK_KIND,
-          targetType: "vdag",
-          targetId: vdagURI,
-          input: request as unknown as Prisma.InputJsonValue,
-          createdAt: receivedAt,
-          ...fields,
-        },
-        update: fields,
-      });
-    try {
-      await write(data);
-    } catch (err) {
-      // An answer the database cannot take (JSON nested past what it reads) still ends its task.
-      const reason = (err as Error).message.trim().split("\n").at(-1) ?? "";
-      await write({
-        status: "failed",
-        result: undefined,
-        error: { message: `the vDAG's answer could not be stored: ${reason}`, stage: "controller" },
-        trace: [],
-        finishedAt: new Date(),
-      });
-    }
-  };
+  ) =>
+    writeOutcome(
+      (fields) =>
+        db.task.create({
+          data: {
+            id: taskId,
+            kind: TASK_KIND,
+            targetType: "vdag",
+            targetId: vdagURI,
+            input: request as unknown as Prisma.InputJsonValue,
+            caller,
+            createdAt: receivedAt,
+            ...fields,
+          },
+        }),
+      outcomeOf(answer),
+    );
+
+  const tasks = createVdagTasks({
+    db,
+    queues: taskQueue.backend,
+    log,
+    forward,
+    settings: taskQueue.settings,
+  });
 
   return {
     /**
@@ -117,18 +110,22 @@ export function createVdagInference(db: Db, vdags: VdagControllers, log: Logger,
       const receivedAt = new Date();
       const taskId = randomUUID();
       const answer = await forward(vdagURI, taskId, request, caller);
-      void store(vdagURI, taskId, request, answer, receivedAt).catch((err) =>
+      void store(vdagURI, taskId, request, caller, answer, receivedAt).catch((err) =>
         log.warn("could not store a vDAG task", { taskId, err: (err as Error).message }),
       );
       return answer;
     },
 
-    /** An `async` request: stored as `running`, answered with its id; the result is stored later. */
+    /**
+     * An `async` request: recorded as `queued` (with its request and caller), then queued, then
+     * answered with its id. Once recorded it is never lost: should the queue not take it, the sweep
+     * queues it again.
+     */
     async submit(
       vdagURI: string,
       request: TVdagInferRequest,
       caller: string,
-    ): Promise<{ taskId: string; status: string }> {
+    ): Promise<{ taskId: string; status: "queued" }> {
       const receivedAt = new Date();
       await vdags.controllerOf(vdagURI); // refuse at once when nothing can serve it
       const taskId = randomUUID();
@@ -137,23 +134,19 @@ export function createVdagInference(db: Db, vdags: VdagControllers, log: Logger,
           id: taskId,
           kind: TASK_KIND,
           createdAt: receivedAt,
-          status: "running",
+          status: "queued",
           targetType: "vdag",
           targetId: vdagURI,
           input: request as unknown as Prisma.InputJsonValue,
+          caller,
         },
       });
-      void forward(vdagURI, taskId, request, caller)
-        .catch(
-          (err): ControllerAnswer => ({
-            status: 502,
-            body: { error: { message: (err as Error).message, stage: "controller" }, trace: [] },
-          }),
-        )
-        .then((answer) => store(vdagURI, taskId, request, answer, receivedAt))
-        .catch((err) => log.error("could not store a vDAG task", { taskId, err: (err as Error).message }));
-      return { taskId, status: "running" };
+      await tasks.enqueue(taskId);
+      return { taskId, status: "queued" };
     },
+
+    /** The async tasks' worker and sweep (`start` in each API process), for tests their steps. */
+    tasks,
 
     async get(taskId: string): Promise<TVdagTask> {
       const row = await db.task.findUnique({ where: { id: taskId } });
