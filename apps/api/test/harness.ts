@@ -42,7 +42,7 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
   beforeAll(async () => {
     server = await startTestServer();
     const database = await createTestDatabase(server.adminUrl);
-    const redisUrl = process.env.AIOS_TEST_REDIS_URL;
+    const redisUrl = opts.redisUrl?.() ?? process.env.AIOS_TEST_REDIS_URL;
     const queues = connectQueueBackend(
       redisUrl ? { kind: "redis", url: redisUrl } : { kind: "postgres", url: database.url },
     );

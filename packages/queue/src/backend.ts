@@ -11,7 +11,16 @@ import {
 } from "bullmq";
 
 /** Where BullMQ keeps its queues: Redis (preferred) or BullMQ's PostgreSQL backend. */
-export type QueueBackendConfig = { kind: "redis"; url: string } | { kind: "postgres"; url: string };
+export type QueueBackendConfig = ({ kind: "redis"; url: string } | { kind: "postgres"; url: string }) & {
+  /**
+   * Errors of the connections (Redis down, say): each queue's or worker's told once per
+   * `ERROR_QUIET_MS`, not once per reconnection attempt. Default: one line on stderr.
+   */
+  onError?: (where: string, err: Error) => void;
+};
+
+/** How long a queue's or worker's connection errors stay quiet after one was told. */
+export const ERROR_QUIET_MS = 30_000;
 
 export type JobProcessor<D, R> = (job: Job<D, R>) => Promise<R>;
 
@@ -51,6 +60,21 @@ export function redisConnection(url: string): ConnectionOptions {
 
 export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
   const closers = new Set<{ close(): Promise<void> }>();
+  const tell =
+    config.onError ??
+    ((where: string, err: Error) =>
+      process.stderr.write(
+        `${where}: ${err.message} (the same is not told again for ${ERROR_QUIET_MS / 1000} s)\n`,
+      ));
+  // Without a listener BullMQ prints every failed reconnection of every queue; one line per 30 s is enough.
+  const quietly = (where: string) => {
+    let last = 0;
+    return (err: Error) => {
+      if (Date.now() - last < ERROR_QUIET_MS) return;
+      last = Date.now();
+      tell(where, err);
+    };
+  };
   const track = <T extends { close(): Promise<void> }>(x: T): T => {
     closers.add(x);
     return x;
@@ -72,6 +96,7 @@ export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
     queue<D>(name: string): QueueHandle<D> {
       // biome-ignore lint/suspicious/noExplicitAny: BullMQ's generic Queue types differ per backend
       const q = track(classes.makeQueue(name)) as any;
+      q.on("error", quietly(`queue ${name}`));
       return {
         name,
         add: (jobName, data, opts) => q.add(jobName, data, opts),
@@ -85,6 +110,7 @@ export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
     },
     worker<D, R>(name: string, processor: JobProcessor<D, R>, opts?: { concurrency?: number }) {
       const w = track(classes.makeWorker<D, R>(name, processor, opts?.concurrency ?? 4));
+      w.on("error", quietly(`worker ${name}`));
       return {
         close: async () => {
           closers.delete(w);

@@ -2,7 +2,7 @@ import type { TClusterJob } from "@aios/contracts";
 import { type Db, type Prisma, sqlOfTx } from "@aios/db";
 import { OperationalError } from "../../errors";
 import type { PlacementOutcome, PlacementRequest, PlacementService } from "../allocator/placement.service";
-import type { ClusterQueues } from "../queues/cluster-queues";
+import { type ClusterQueues, QueuesUnreachableError } from "../queues/cluster-queues";
 
 type Tx = Prisma.TransactionClient;
 type BlockRow = Prisma.BlockGetPayload<object>;
@@ -18,11 +18,28 @@ export function createBlockPlacement(
   queues: ClusterQueues,
   nodeLostSeconds: number,
 ) {
-  /** Tells each node's agent to look at the block again (its desired state was bumped to `revision`). */
-  async function dispatch(clusterId: string | null, blockId: string, revision: number, nodes: string[]) {
-    if (!clusterId) return;
+  /**
+   * Tells each node's agent to look at the block again (its desired state was bumped to `revision`).
+   * The desired state is in PostgreSQL already: when the control queues are unreachable, the nodes
+   * are not told now but apply it at their next resync (every 30 s, through the API), and the
+   * answer is why (null: every node was told).
+   */
+  async function dispatch(
+    clusterId: string | null,
+    blockId: string,
+    revision: number,
+    nodes: string[],
+  ): Promise<string | null> {
+    if (!clusterId) return null;
     const job: TClusterJob = { type: "block.reconcile", blockId, revision };
-    await Promise.all([...new Set(nodes)].map((nodeId) => queues.enqueue({ clusterId, nodeId }, job)));
+    const told = await Promise.allSettled(
+      [...new Set(nodes)].map((nodeId) => queues.enqueue({ clusterId, nodeId }, job)),
+    );
+    const failed = told.flatMap((t) => (t.status === "rejected" ? [t.reason as Error] : []));
+    const unreachable = failed.find((e) => e instanceof QueuesUnreachableError);
+    if (unreachable) return unreachable.message;
+    if (failed[0]) throw failed[0];
+    return null;
   }
 
   /** The nodes of the cluster that have an agent now: every one of them may hold some of the block. */

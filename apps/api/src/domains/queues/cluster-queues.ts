@@ -18,12 +18,38 @@ const agentOf = (t: QueueTarget) =>
     ? `the agent of cluster ${t}`
     : `the agent of node ${t.nodeId} (cluster ${t.clusterId})`;
 
+/** How long a call to the control queues may take before the API says they are unreachable. */
+export const QUEUE_CALL_TIMEOUT_MS = 3000;
+
+/** The control queues (Redis, or BullMQ's PostgreSQL backend) did not answer in time. */
+export class QueuesUnreachableError extends OperationalError {}
+
 /**
  * The API's side of the control queues, jobs keyed by business key: one `cluster.<id>` queue per
  * cluster (its duty agent: policy jobs, functions, vDAG controllers, cluster commands) and one
- * `cluster.<id>.node.<nodeId>` queue per node (the blocks' work placed there).
+ * `cluster.<id>.node.<nodeId>` queue per node (the blocks' work placed there). Every call is
+ * bounded (`timeoutMs`): while Redis is down a command answers within seconds, naming it, instead
+ * of waiting for it to come back (its client queues commands until it reconnects).
  */
-export function createClusterQueues(queues: QueueBackend) {
+export function createClusterQueues(queues: QueueBackend, opts: { timeoutMs?: number } = {}) {
+  const timeoutMs = opts.timeoutMs ?? QUEUE_CALL_TIMEOUT_MS;
+  const bounded = <T>(call: Promise<T>, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new QueuesUnreachableError(
+              `the control queues (${queues.kind === "redis" ? "Redis" : "PostgreSQL"}) did not answer within ${timeoutMs} ms (${what})`,
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    // A call that answers after the deadline is left to finish (the job id makes a late add harmless).
+    call.catch(() => undefined);
+    return Promise.race([call, late]).finally(() => clearTimeout(timer));
+  };
   const handles = new Map<string, QueueHandle<TClusterJob>>();
   const queueOf = (target: QueueTarget) => {
     const name = queueNameOf(target);
@@ -38,8 +64,12 @@ export function createClusterQueues(queues: QueueBackend) {
     async enqueue(target: QueueTarget, job: TClusterJob): Promise<string> {
       const jobId = jobIdFor(job);
       try {
-        await queueOf(target).add(job.type, job, { jobId, ...DEFAULT_JOB_OPTIONS });
+        await bounded(
+          queueOf(target).add(job.type, job, { jobId, ...DEFAULT_JOB_OPTIONS }),
+          `queuing ${job.type}`,
+        );
       } catch (err) {
+        if (err instanceof QueuesUnreachableError) throw err;
         throw new OperationalError(
           `could not queue ${job.type} for ${agentOf(target).replace("the agent of ", "")}: ${(err as Error).message}`,
         );
@@ -52,7 +82,7 @@ export function createClusterQueues(queues: QueueBackend) {
       const jobId = await this.enqueue(target, job);
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        const found = await queueOf(target).getJob(jobId);
+        const found = await bounded(queueOf(target).getJob(jobId), `reading the answer to ${job.type}`);
         if (found?.finishedOn && found.failedReason) {
           throw new OperationalError(`${agentOf(target)} failed ${job.type}: ${found.failedReason}`);
         }
