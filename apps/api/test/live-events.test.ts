@@ -40,7 +40,7 @@ describe("a live event's notification payload", () => {
       const reason = back?.e.reason as string;
       expect(reason.endsWith("… (shortened)")).toBe(true);
       expect(reason.length).toBeGreaterThan(1_000);
-      expect(reason.isWellFormed()).toBe(true);
+      expect(reason).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/); // no half of a pair
     }
   });
 
@@ -66,15 +66,15 @@ describe("a live event's notification payload", () => {
 /** Two processes' buses joined in memory: what one publishes, the other delivers, as PostgreSQL would. */
 function joinedBuses() {
   const published: Array<{ from: number; topic: string; event: object }> = [];
-  const subscribers = [createSubscribers(() => {}), createSubscribers(() => {})];
-  const bus = (self: number): EventBus => ({
+  const subscribers = [createSubscribers(() => {}), createSubscribers(() => {})] as const;
+  const bus = (self: 0 | 1): EventBus => ({
     publish(topic, event) {
       published.push({ from: self, topic, event });
-      subscribers[1 - self].deliver(topic, JSON.parse(JSON.stringify(event)));
+      subscribers[self === 0 ? 1 : 0].deliver(topic, JSON.parse(JSON.stringify(event)));
     },
     subscribe: (topic, deliver) => subscribers[self].add(topic, deliver),
     listening: async () => {},
-    stats: () => ({ state: "listening", published: 0, received: 0, dropped: 0, reconnects: 0 }),
+    stats: () => ({ state: "listening", published: 0, received: 0, heardOwn: 0, dropped: 0, reconnects: 0 }),
     stop: async () => {},
   });
   return { published, buses: [bus(0), bus(1)] as const };

@@ -21,6 +21,8 @@ export interface EventBusStats {
   state: "local" | "connecting" | "listening" | "stopped";
   published: number;
   received: number;
+  /** This process's own events heard back from the database and not delivered again. */
+  heardOwn: number;
   /** Events not sent (the database refused or was unreachable) or too large even once shortened. */
   dropped: number;
   /** Times the listening connection was lost or could not be made, and a new one was started. */
@@ -60,6 +62,7 @@ export function createLocalEventBus(): EventBus {
       state: stopped ? "stopped" : "local",
       published: 0,
       received: 0,
+      heardOwn: 0,
       dropped: 0,
       reconnects: 0,
     }),

@@ -30,7 +30,7 @@ export function createPgEventBus(opts: PgEventBusOptions): EventBus & { readonly
   const channel = opts.channel ?? LIVE_EVENTS_CHANNEL;
   const sql = sqlOf(opts.db);
   const origin = randomUUID();
-  const counts = { published: 0, received: 0, dropped: 0 };
+  const counts = { published: 0, received: 0, heardOwn: 0, dropped: 0 };
   const subscribers = createSubscribers((topic, err) =>
     log.warn("live events: a listener failed", { topic, err }),
   );
@@ -55,7 +55,10 @@ export function createPgEventBus(opts: PgEventBusOptions): EventBus & { readonly
         });
         return;
       }
-      if (envelope.o === origin) return; // heard here when it was emitted
+      if (envelope.o === origin) {
+        counts.heardOwn++; // its listeners heard it when it was emitted
+        return;
+      }
       counts.received++;
       subscribers.deliver(envelope.t, envelope.e);
     },
