@@ -9,6 +9,8 @@ import { type ListenerOptions, startListener } from "./pg-listener";
 export const LIVE_EVENTS_CHANNEL = "aios_live_events";
 /** Events sent in one statement at most (they are queued while one is on its way). */
 const BATCH = 100;
+/** Events kept while the database does not answer; past this the oldest are dropped (live views poll too). */
+const MAX_QUEUED = 10_000;
 
 export interface PgEventBusOptions extends Pick<ListenerOptions, "backoff" | "heartbeatMs"> {
   /** The database every API process shares; the bus LISTENs on a connection of its own to it. */
@@ -94,6 +96,10 @@ export function createPgEventBus(opts: PgEventBusOptions): EventBus & { readonly
         return;
       }
       queue.push(text);
+      if (queue.length > MAX_QUEUED) {
+        counts.dropped += queue.length - MAX_QUEUED;
+        queue = queue.slice(-MAX_QUEUED);
+      }
       sending ??= send();
     },
     subscribe: (topic, deliver) => subscribers.add(topic, deliver),
