@@ -32,6 +32,8 @@ export interface ApiHarnessOptions {
   nodeLostSeconds?: number;
   /** false: no worker takes async vDAG tasks (the test runs them through `vdagInference.tasks`). */
   vdagTaskWorker?: boolean;
+  /** The queues' Redis, read when the API starts (default: the test setup's, AIOS_TEST_REDIS_URL). */
+  redisUrl?: () => string;
 }
 
 export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
