@@ -33,8 +33,10 @@ export async function down(config: GridConfig, say: (line: string) => void): Pro
 
   const { namespaces } = gridLeftovers(name);
   await Promise.all(namespaces.map((ns) => stopHostProcesses(ns, STOP_GRACE_MS)));
-  // Anything of the grid that runs outside its namespaces (nothing should): found by its home.
-  for (const p of processesOfHome(config.home)) {
+  // Anything of the grid that runs outside its namespaces (nothing should): found by its hosts'
+  // folders (their AIOS_HOME, logs, workloads), not by AIOS_GRID_HOME itself, which the shell (and
+  // `npm run`) this command was started from carries too.
+  for (const p of processesOfHome(join(config.home, "hosts"))) {
     try {
       process.kill(p.pid, "SIGKILL");
     } catch {
