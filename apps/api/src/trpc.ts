@@ -6,6 +6,7 @@ import { ZodError } from "zod";
 import { auditedCall } from "./audit-middleware";
 import { callerKeyOf, hasRole, mayActAsAgent, type RankedRole } from "./auth/principal";
 import type { Context } from "./context";
+import { databaseUnreachable } from "./db-unreachable";
 import {
   AppError,
   type FieldIssue,
@@ -63,6 +64,8 @@ const mapErrors = t.middleware(async ({ ctx, next, path }) => {
     throw new TRPCError({ code: trpcCodeOf(cause), message: cause.message, cause });
   }
   if (result.error.code === "INTERNAL_SERVER_ERROR") {
+    const down = databaseUnreachable(cause);
+    if (down) throw new TRPCError({ code: trpcCodeOf(down), message: down.message, cause: down });
     const ref = newErrorRef();
     ctx.log.error("unexpected error", { path, ref, err: cause ?? result.error });
     throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `internal error (ref ${ref})` });

@@ -34,6 +34,8 @@ export interface ApiHarnessOptions {
   vdagTaskWorker?: boolean;
   /** The queues' Redis, read when the API starts (default: the test setup's, AIOS_TEST_REDIS_URL). */
   redisUrl?: () => string;
+  /** The PostgreSQL server (its admin URL) the test's database is made on (default: the test setup's). */
+  adminUrl?: () => string;
 }
 
 export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
@@ -43,7 +45,7 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
   let vdagTasks: { stop(): Promise<void> } | undefined;
   beforeAll(async () => {
     server = await startTestServer();
-    const database = await createTestDatabase(server.adminUrl);
+    const database = await createTestDatabase(opts.adminUrl?.() ?? server.adminUrl);
     const redisUrl = opts.redisUrl?.() ?? process.env.AIOS_TEST_REDIS_URL;
     const queues = connectQueueBackend(
       redisUrl ? { kind: "redis", url: redisUrl } : { kind: "postgres", url: database.url },

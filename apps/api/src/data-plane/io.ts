@@ -8,6 +8,7 @@ import {
   type RouteParams,
   readJson,
 } from "@aios/service-kit";
+import { databaseUnreachable } from "../db-unreachable";
 import { httpStatusOf, newErrorRef, PayloadTooLargeError, QuotaExceededError, UserError } from "../errors";
 import { assertStorableInput } from "../input-guard";
 import type { Services } from "../services";
@@ -59,7 +60,7 @@ export function send(
 function inTaxonomy(err: unknown): unknown {
   if (err instanceof BodyTooLarge) return new PayloadTooLargeError(err.message);
   if (err instanceof RequestError) return new UserError(err.message);
-  return err;
+  return databaseUnreachable(err) ?? err;
 }
 
 /**
