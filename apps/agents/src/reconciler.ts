@@ -71,13 +71,20 @@ export class Reconciler<H extends Queued> {
 
   reconcile = (id: string): Promise<void> => this.serial(id, (host) => this.opts.reconcile(id, host));
 
+  /**
+   * One round of the id's periodic work. Its failure is reported (`failed`) and it never rejects:
+   * the watch fires ticks and forgets them, and a rejection nobody handles would end the agent
+   * (the API unreachable for a moment must not take the controllers down with it).
+   */
   tick = (id: string): Promise<void> => {
     const host = this.hostOf(id);
     if (host.ticking) return Promise.resolve();
     host.ticking = true;
-    return this.serial(id, (h) => this.opts.tick(id, h)).finally(() => {
-      host.ticking = false;
-    });
+    return this.serial(id, (h) => this.opts.tick(id, h))
+      .catch(() => undefined)
+      .finally(() => {
+        host.ticking = false;
+      });
   };
 
   reconcileAll = async (clusterId: string): Promise<void> => {

@@ -84,3 +84,28 @@ describe("Reconciler.stopAll", () => {
     expect(running.size).toBe(0);
   });
 });
+
+describe("Reconciler.tick", () => {
+  it("reports a failed tick and never rejects, so a tick fired and forgotten cannot end the agent", async () => {
+    const { driver } = fakeDriver();
+    const failures: string[] = [];
+    const r = new Reconciler<Host>({
+      driver,
+      newHost: () => ({ workloads: [] }),
+      reconcile: async () => {},
+      tick: async () => {
+        throw new Error("fetch failed (the API is down)");
+      },
+      wanted: async () => [],
+      ownerOf: () => null,
+      stop: async () => {},
+      failed: (id, err) => failures.push(`${id}: ${err.message}`),
+    });
+    await expect(r.tick("vdc-a")).resolves.toBeUndefined();
+    await r.tick("vdc-a"); // the next tick runs: the failure did not leave it marked as ticking
+    expect(failures).toEqual([
+      "vdc-a: fetch failed (the API is down)",
+      "vdc-a: fetch failed (the API is down)",
+    ]);
+  });
+});
