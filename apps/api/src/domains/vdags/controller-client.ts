@@ -11,7 +11,7 @@ import {
   ZVdagQuotaReset,
   ZVdagQuotaView,
 } from "@aios/contracts";
-import { dataHeaders } from "@aios/service-kit";
+import { dataHeaders, errorCode } from "@aios/service-kit";
 import type { z } from "zod";
 import { OperationalError, QuotaExceededError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
@@ -57,8 +57,10 @@ export function vdagControllerClient(
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
+      // undici says only "fetch failed"; the socket's code (ECONNREFUSED, ECONNRESET...) says why.
+      const code = errorCode(err);
       throw new OperationalError(
-        `the controller of vDAG ${vdagURI} could not be reached: ${(err as Error).message}`,
+        `the controller of vDAG ${vdagURI} could not be reached: ${(err as Error).message}${code ? ` (${code})` : ""}`,
       );
     }
   };
