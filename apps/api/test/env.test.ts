@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadApiEnv, policyLimitsOf, queueBackendOf } from "../src/env";
+import { loadApiEnv, policyLimitsOf, queueBackendOf, vdagTaskSettingsOf } from "../src/env";
 
 const base = { DATABASE_URL: "postgresql://postgres:postgres@127.0.0.1:5432/aios" };
 
@@ -30,6 +30,24 @@ describe("API environment", () => {
   it("refuses to listen off loopback in open mode, saying how to turn auth on", () => {
     expect(() => loadApiEnv({ ...base, AIOS_API_HOST: "0.0.0.0" })).toThrow(
       /AIOS_API_HOST: 0\.0\.0\.0 is not a loopback address and AIOS_AUTH is "open" .*set AIOS_AUTH=token/,
+    );
+  });
+
+  it("gives the async vDAG tasks' settings, and refuses a concurrency of 0 naming the variable", () => {
+    expect(vdagTaskSettingsOf(loadApiEnv(base))).toEqual({
+      concurrency: 32,
+      maxAgeSeconds: 3600,
+      sweepSeconds: 30,
+    });
+    const env = loadApiEnv({
+      ...base,
+      AIOS_VDAG_TASK_CONCURRENCY: "4",
+      AIOS_VDAG_TASK_MAX_AGE_SECONDS: "900",
+      AIOS_VDAG_TASK_SWEEP_SECONDS: "5",
+    });
+    expect(vdagTaskSettingsOf(env)).toEqual({ concurrency: 4, maxAgeSeconds: 900, sweepSeconds: 5 });
+    expect(() => loadApiEnv({ ...base, AIOS_VDAG_TASK_CONCURRENCY: "0" })).toThrow(
+      /AIOS_VDAG_TASK_CONCURRENCY: /,
     );
   });
 
