@@ -79,20 +79,7 @@ export function createBlockLifecycle(
       const outcome = await placement.placeLocked(tx, updated, { bump: true });
       return { clusterId: r.clusterId, revision: outcome.revision, from: r.status };
     });
-    const deferred = await placement.dispatch(clusterId, id, revision, await placement.agentNodes(clusterId));
-    if (deferred) {
-      // Accepted and stored; the block says why its nodes have not been told yet.
-      await locked(id, async (tx, r) => {
-        const doc = {
-          ...asObject(r.doc),
-          runtime: {
-            ...runtimeOf(r.doc),
-            statusReason: `${reason}; its nodes apply it at their next resync (every 30 s): ${deferred}`,
-          },
-        };
-        await tx.block.update({ where: { id }, data: { doc: doc as unknown as Prisma.InputJsonValue } });
-      });
-    }
+    await placement.tellNodes(clusterId, id, revision, reason);
     if (typeof data.status === "string" && data.status !== from) {
       events.emit("status", {
         blockId: id,

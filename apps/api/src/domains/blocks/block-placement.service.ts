@@ -3,6 +3,9 @@ import { type Db, type Prisma, sqlOfTx } from "@aios/db";
 import { OperationalError } from "../../errors";
 import type { PlacementOutcome, PlacementRequest, PlacementService } from "../allocator/placement.service";
 import { type ClusterQueues, QueuesUnreachableError } from "../queues/cluster-queues";
+import { asObject } from "../registry/doc";
+import { lockedBlock } from "./block-lock";
+import { runtimeOf } from "./block-runtime-state";
 
 type Tx = Prisma.TransactionClient;
 type BlockRow = Prisma.BlockGetPayload<object>;
@@ -55,6 +58,25 @@ export function createBlockPlacement(
   return {
     dispatch,
     agentNodes,
+
+    /**
+     * Tells every node of the block's cluster that has an agent about the block's new `revision`
+     * (a command changed it for `reason`). When the control queues are unreachable the change is
+     * stored all the same, and the block's status reason says its nodes apply it at their next
+     * resync, and why.
+     */
+    async tellNodes(clusterId: string | null, blockId: string, revision: number, reason: string) {
+      const deferred = await dispatch(clusterId, blockId, revision, await agentNodes(clusterId));
+      if (!deferred) return;
+      await lockedBlock(db, blockId, async (tx, r) => {
+        const note = `${reason}; its nodes apply it at their next resync (every 30 s): ${deferred}`;
+        const doc = { ...asObject(r.doc), runtime: { ...runtimeOf(r.doc), statusReason: note } };
+        await tx.block.update({
+          where: { id: blockId },
+          data: { doc: doc as unknown as Prisma.InputJsonValue },
+        });
+      });
+    },
 
     /** Tells the executor's node to take the block's instance list again (one job per call). */
     async dispatchPeers(clusterId: string, blockId: string, nodeId: string) {
