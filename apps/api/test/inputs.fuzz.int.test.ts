@@ -119,7 +119,7 @@ describe("the API under hostile input: never a 5xx, never a hang, nothing stored
     const { taskId } = JSON.parse(answer) as { taskId: string };
     for (;;) {
       const task = JSON.parse((await call(`/v1/tasks/${taskId}`)).text) as { status: string };
-      if (task.status !== "running") return;
+      if (task.status !== "queued" && task.status !== "running") return;
       await new Promise((r) => setTimeout(r, 20));
     }
   };
