@@ -11,6 +11,8 @@ import { definePolicy } from "@aios/policy-runtime";
 // that starts mid-window (a new configuration, a dry run) counts from the first request it sees.
 // Operators can raise one session's limit at run time with the management command
 // setLimit {sessionId, limit} without redeploying the policy.
+// Its windows and limits outlive a controller restart: the controller saves them with its counts
+// (`aios.saveState`) and hands them back to the same policy when it starts again (`aios.restoreState`).
 export default definePolicy({
   kind: "quotaChecker",
   init() {
@@ -55,6 +57,15 @@ export default definePolicy({
     }
     if (action === "clearLimit" && typeof args.sessionId === "string") {
       delete state.overrides[args.sessionId];
+      return { ok: true };
+    }
+    if (action === "aios.saveState")
+      return { state: { windowStart: state.windowStart, before: state.before, overrides: state.overrides } };
+    if (action === "aios.restoreState") {
+      const saved = (data ?? {}) as Partial<typeof state>;
+      if (typeof saved.windowStart === "number") state.windowStart = saved.windowStart;
+      if (saved.before && typeof saved.before === "object") state.before = { ...saved.before };
+      if (saved.overrides && typeof saved.overrides === "object") state.overrides = { ...saved.overrides };
       return { ok: true };
     }
     return { ok: false, error: `unknown command or bad arguments: ${action}` };

@@ -21,9 +21,58 @@ export type TVdagHealthView = z.infer<typeof ZVdagHealthView>;
 export const ZVdagQuotaView = z.object({ sessionId: z.string(), count: z.number(), exists: z.boolean() });
 export type TVdagQuotaView = z.infer<typeof ZVdagQuotaView>;
 
-/** `POST /quota/reset/<session>`. */
-export const ZVdagQuotaReset = z.object({ ok: z.literal(true), sessionId: z.string(), count: z.literal(0) });
+/**
+ * `POST /quota/reset/<session>`. `version`: the quota's version of the reset, so that a store of the
+ * counts keeps the reset over an older push of them.
+ */
+export const ZVdagQuotaReset = z.object({
+  ok: z.literal(true),
+  sessionId: z.string(),
+  count: z.literal(0),
+  version: z.number().int().min(0).optional(),
+});
 export type TVdagQuotaReset = z.infer<typeof ZVdagQuotaReset>;
+
+const ZQuotaSessionId = z.string().min(1).max(256);
+
+/**
+ * The quota policy's own saved state (its answer to the management command `aios.saveState`) and
+ * the key of the policy (code, settings, parameters) that saved it: handed back (`aios.restoreState`)
+ * only to the same policy.
+ */
+export const ZVdagQuotaPolicyState = z.object({ key: z.string().min(1).max(128), state: z.unknown() });
+export type TVdagQuotaPolicyState = z.infer<typeof ZVdagQuotaPolicyState>;
+
+/**
+ * `POST /quota/changes` (the agent drains it about every second and stores it in the API): what
+ * changed in the quota since the last drain, as of `version` (it grows with each drain and reset).
+ * A session's `count` is null when it was deleted; `policy` is there when the policy's saved state
+ * changed. `null` when nothing changed.
+ */
+export const ZVdagQuotaChanges = z.object({
+  version: z.number().int().min(0),
+  total: z.number().int().min(0),
+  sessions: z
+    .array(z.object({ sessionId: ZQuotaSessionId, count: z.number().int().min(0).nullable() }))
+    .max(1_000_000),
+  policy: ZVdagQuotaPolicyState.optional(),
+});
+export type TVdagQuotaChanges = z.infer<typeof ZVdagQuotaChanges>;
+
+/**
+ * `PUT /quota/state`: the stored quota a controller started after a restart continues from
+ * (`AIOS_VDAG_QUOTA_RESTORE=wait`: it refuses requests with 503 until it has it).
+ */
+export const ZVdagQuotaState = z.object({
+  version: z.number().int().min(0),
+  total: z.number().int().min(0),
+  sessions: z.record(ZQuotaSessionId, z.number().int().min(0)),
+  policy: ZVdagQuotaPolicyState.nullable(),
+});
+export type TVdagQuotaState = z.infer<typeof ZVdagQuotaState>;
+
+/** `PUT /quota/state`: `applied` false when the controller already had its counts (kept as they are). */
+export const ZVdagQuotaRestored = z.object({ ok: z.literal(true), applied: z.boolean() });
 
 /** `POST /<quota|health|quality>/mgmt`: what the policy's `management()` returned. */
 export const ZVdagMgmtReply = z.object({ ok: z.literal(true), result: z.unknown() });

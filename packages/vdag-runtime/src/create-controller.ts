@@ -20,6 +20,7 @@ import { type ControllerPolicy, type PolicySet, releasePolicies } from "./polici
 import { PoolRegistry } from "./pools";
 import { QualitySampler } from "./quality";
 import { QuotaTable } from "./quota";
+import { createQuotaHandover } from "./quota-handover";
 import { type ControllerRoutes, createHandler } from "./server";
 
 export interface VdagControllerOptions {
@@ -43,6 +44,11 @@ export interface VdagControllerOptions {
    * Required, so an embedder decides.
    */
   dataToken: string | null;
+  /**
+   * A controller started again (`AIOS_VDAG_QUOTA_RESTORE=wait`): refuse requests (503, stage quota)
+   * until the stored quota arrives (`PUT /quota/state`), so the counts never start over.
+   */
+  restoreQuota?: boolean;
 }
 
 export type VdagController = Awaited<ReturnType<typeof createVdagController>>;
@@ -62,7 +68,7 @@ export async function createVdagController(opts: VdagControllerOptions) {
   const log = opts.log ?? createLogger({ service: "vdag-controller", controllerId });
   const pools = new PoolRegistry();
   const metrics = new ControllerMetrics({ controller: controllerId, vdag: parsed.data.vdagURI });
-  const quota = new QuotaTable();
+  const quota = new QuotaTable({ restore: opts.restoreQuota === true });
   const quality = new QualitySampler(log);
   const health = new HealthMonitor({
     plan: () => generations.current.plan,
@@ -78,6 +84,7 @@ export async function createVdagController(opts: VdagControllerOptions) {
 
   const generations = new Generations({ pools, log, observer });
   await generations.start(parsed.data);
+  const quotaHandover = createQuotaHandover({ quota, policy: () => generations.current.policies.quota, log });
 
   let stopping = false;
   const inference = createInference({
@@ -176,6 +183,7 @@ export async function createVdagController(opts: VdagControllerOptions) {
     log,
     metrics,
     quota,
+    quotaHandover,
     health,
     quality,
     config: (): TVdagControllerConfig => generations.current.config,

@@ -5,18 +5,29 @@
  * AIOS_CONTROL_TOKEN: the bearer token of the agent's routes (`none`: open, loopback HOST only).
  * AIOS_DATA_TOKEN: the bearer token of `/v1/infer` and the task and quota reads (the API sends it;
  * `none`: open, loopback HOST only).
- * Optional: HOST (default 127.0.0.1), AIOS_MAX_BODY_MB (the largest /v1/infer body, default 16).
+ * Optional: HOST (default 127.0.0.1), AIOS_MAX_BODY_MB (the largest /v1/infer body, default 16),
+ * AIOS_VDAG_QUOTA_RESTORE (`wait`: refuse requests until the agent hands over the stored quota with
+ * `PUT /quota/state`; the agent sets it, `none` by default).
  */
 import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, workloadEnv } from "@aios/service-kit";
+import { z } from "zod";
 import { DEFAULT_SETTINGS, ZVdagControllerConfig } from "./config";
 import { createVdagController } from "./create-controller";
 
 const ZEnv = workloadEnv({
   AIOS_VDAG_CONTROLLER: jsonEnv("AIOS_VDAG_CONTROLLER").pipe(ZVdagControllerConfig),
+  AIOS_VDAG_QUOTA_RESTORE: z.enum(["wait", "none"]).default("none"),
 });
 
-const { PORT, HOST, AIOS_VDAG_CONTROLLER, AIOS_CONTROL_TOKEN, AIOS_DATA_TOKEN, AIOS_MAX_BODY_MB } =
-  parseEnvOrExit(ZEnv, process.env, "vdag controller");
+const {
+  PORT,
+  HOST,
+  AIOS_VDAG_CONTROLLER,
+  AIOS_CONTROL_TOKEN,
+  AIOS_DATA_TOKEN,
+  AIOS_MAX_BODY_MB,
+  AIOS_VDAG_QUOTA_RESTORE,
+} = parseEnvOrExit(ZEnv, process.env, "vdag controller");
 
 const log = createLogger({ service: "vdag-controller", controllerId: AIOS_VDAG_CONTROLLER.controllerId });
 // The drain (finish in-flight requests) is bounded by drainTimeoutMs; the shutdown step a bit more.
@@ -30,6 +41,7 @@ try {
     controlToken: AIOS_CONTROL_TOKEN,
     dataToken: AIOS_DATA_TOKEN,
     settings: { maxBodyMb: AIOS_MAX_BODY_MB },
+    restoreQuota: AIOS_VDAG_QUOTA_RESTORE === "wait",
   });
   shutdown.add("controller", () => controller.close());
 } catch (err) {

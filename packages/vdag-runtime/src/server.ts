@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { TVdagControllerStatus, TVdagHealthView, TVdagInferResponse } from "@aios/contracts";
+import {
+  fieldIssues,
+  issuesLine,
+  type TVdagControllerStatus,
+  type TVdagHealthView,
+  type TVdagInferResponse,
+  ZVdagQuotaState,
+} from "@aios/contracts";
 import {
   ClientAbort,
   dataPlaneBodyLimit,
@@ -22,6 +29,7 @@ import type { ControllerMetrics } from "./metrics";
 import type { CompiledPlan } from "./plan";
 import type { QualitySampler } from "./quality";
 import type { QuotaTable } from "./quota";
+import type { QuotaHandover } from "./quota-handover";
 
 /** What `GET /health` and `GET /health/check` answer (one schema with the API's client). */
 export type HealthView = TVdagHealthView;
@@ -35,6 +43,7 @@ export interface ControllerRoutes {
   log: Logger;
   metrics: ControllerMetrics;
   quota: QuotaTable;
+  quotaHandover: QuotaHandover;
   health: HealthMonitor;
   quality: QualitySampler;
   config(): TVdagControllerConfig;
@@ -150,8 +159,27 @@ export const CONTROLLER_ROUTES: Record<string, { run: Handler; access: Controlle
   "POST /quota/reset/:session": {
     access: "control",
     run: (ctl, _req, res, { session = "" }) => {
-      if (!ctl.quota.reset(session)) return unknownSession(res, session);
-      sendJson(res, 200, { ok: true, sessionId: session, count: 0 });
+      const version = ctl.quota.reset(session);
+      if (version === undefined) return unknownSession(res, session);
+      sendJson(res, 200, { ok: true, sessionId: session, count: 0, version });
+    },
+  },
+  "POST /quota/changes": {
+    access: "control",
+    run: async (ctl, _req, res) => sendJson(res, 200, await ctl.quotaHandover.changes()),
+  },
+  "PUT /quota/state": {
+    access: "control",
+    run: async (ctl, req, res) => {
+      const state = ZVdagQuotaState.safeParse(await readJson(req, CONFIG_BODY));
+      if (!state.success)
+        return sendError(
+          res,
+          400,
+          "request",
+          `invalid quota state: ${issuesLine(fieldIssues(state.error, "(body)"))}`,
+        );
+      sendJson(res, 200, { ok: true, applied: await ctl.quotaHandover.restore(state.data) });
     },
   },
   "GET /quota/:session": {

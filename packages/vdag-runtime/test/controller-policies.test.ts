@@ -34,7 +34,11 @@ describe("quota", () => {
     expect(bad.body.error.message).toContain("unknown command nope");
 
     // Reset and delete.
-    expect((await post(`${url}/quota/reset/s1`, {})).body).toEqual({ ok: true, sessionId: "s1", count: 0 });
+    expect((await post(`${url}/quota/reset/s1`, {})).body).toMatchObject({
+      ok: true,
+      sessionId: "s1",
+      count: 0,
+    });
     expect((await infer(url, "s1")).status).toBe(200);
     expect((await fetch(`${url}/quota/s1`, { method: "DELETE" })).status).toBe(200);
     expect(await getJson(`${url}/quota/s1`)).toEqual({ sessionId: "s1", count: 0, exists: false });

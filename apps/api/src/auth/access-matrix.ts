@@ -228,6 +228,8 @@ export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string
     "POST /quota/reset/:session": "control",
     "GET /quota/:session": "workload-data",
     "DELETE /quota/:session": "control",
+    "POST /quota/changes": "control",
+    "PUT /quota/state": "control",
   },
   /** `apps/agents` REPLICA_ROUTES: a replica of a policy function. */
   functionReplica: {
