@@ -223,11 +223,13 @@ export class HealthMonitor {
     const parts: string[] = [];
     if (reason) parts.push(reason);
     const list = unhealthyBlocks.map((id) => {
-      const labels = blocks.get(id)?.labels ?? [];
+      const block = blocks.get(id);
+      const labels = block?.labels ?? [];
+      const cluster = block?.clusterId ? `, cluster ${block.clusterId}` : "";
       const h = data[id];
       const why =
         h?.error ?? (h ? `${h.healthyInstances ?? 0}/${h.instances ?? 0} instances healthy` : "unknown");
-      return `block ${id} (node ${labels.join(", ") || "?"}): ${why}`;
+      return `block ${id} (node ${labels.join(", ") || "?"}${cluster}): ${why}`;
     });
     if (list.length > 0) parts.push(list.join("; "));
     return `vDAG ${vdagURI} is unhealthy: ${parts.join(" - ") || "no reason given"}`;

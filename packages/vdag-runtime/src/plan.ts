@@ -40,6 +40,8 @@ export interface CompiledPlan {
 
 export interface PlanBlock {
   endpoint: string | null;
+  /** Its cluster, as the plan says (null: the plan does not say). */
+  clusterId: string | null;
   target: ExecutorTarget | null;
   labels: string[];
 }
@@ -137,7 +139,13 @@ export function compilePlan(plan: TVdagPlan, pools: PoolRegistry): CompiledPlan 
       }
     }
     const block = blocks.get(n.blockId);
-    if (!block) blocks.set(n.blockId, { endpoint: n.executorEndpoint, target, labels: [label] });
+    if (!block)
+      blocks.set(n.blockId, {
+        endpoint: n.executorEndpoint,
+        clusterId: n.clusterId ?? null,
+        target,
+        labels: [label],
+      });
     else {
       block.labels.push(label);
       if (block.endpoint !== n.executorEndpoint)

@@ -9,6 +9,10 @@ interface Delivered {
   path: string[];
 }
 
+/** `block <id>`, and `on cluster <id>` when the plan places it: what a step's error names. */
+const blockOf = (step: PlanStep) =>
+  `block ${step.blockId}${step.clusterId ? ` on cluster ${step.clusterId}` : ""}`;
+
 interface NodeState {
   /** Inputs not resolved yet. */
   remaining: number;
@@ -68,7 +72,7 @@ export class Walk {
           stage: "controller",
           nodeLabel: step.label,
           blockId: step.blockId,
-          message: `step ${step.label} (block ${step.blockId}): controller error: ${(err as Error).message}`,
+          message: `step ${step.label} (${blockOf(step)}): controller error: ${(err as Error).message}`,
         },
         false,
       ),
@@ -145,7 +149,7 @@ export class Walk {
         stage: "step",
         nodeLabel: step.label,
         blockId: step.blockId,
-        message: `step ${step.label} (block ${step.blockId}) failed: ${reason}`,
+        message: `step ${step.label} (${blockOf(step)}) failed: ${reason}`,
       },
       !out.ok && out.timedOut,
     );
