@@ -157,6 +157,15 @@ test.describe("the vDAG editor", () => {
       await expect(page.getByTestId(`trace-step-${label}`).getByTestId("trace-status")).toHaveText("ok");
     }
     await expect(page.getByTestId("trace-table").locator("tbody tr")).toHaveCount(3);
+
+    // An async task: queued, then the panel follows it to its end (a text of its own, so the
+    // answer cannot be the synchronous run's).
+    await page.getByTestId("run-input").fill('{"text":"I hate it"}');
+    await page.getByTestId("run-async").check();
+    await page.getByTestId("run").click();
+    await expect(page.getByTestId("run-status")).toHaveText("succeeded");
+    await expect(page.getByTestId("run-result")).toContainText('"negative"');
+    await expect(page.getByTestId("trace-table").locator("tbody tr")).toHaveCount(3);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nodeStates, outcomeOfResponse, outcomeOfTask } from "./run";
+import { isUnfinished, nodeStates, outcomeOfResponse, outcomeOfTask } from "./run";
 
 const step = (nodeLabel: string, status: "ok" | "error" | "skipped", durationMs = 5, error?: string) => ({
   nodeLabel,
@@ -16,6 +16,16 @@ const step = (nodeLabel: string, status: "ok" | "error" | "skipped", durationMs 
 });
 
 describe("vDAG runs", () => {
+  it("keeps waiting for an async task while it is queued or running, not once it ended", () => {
+    expect(["queued", "running", "succeeded", "failed", "refused"].map(isUnfinished)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+
   it("reads a synchronous answer", () => {
     const o = outcomeOfResponse(200, {
       taskId: "t",

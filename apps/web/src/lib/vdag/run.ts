@@ -12,9 +12,12 @@ export interface RunError {
   nodeLabel?: string;
 }
 
+/** An async task not ended yet: accepted and queued, or running. */
+export const isUnfinished = (status: string | undefined) => status === "queued" || status === "running";
+
 export interface RunOutcome {
   taskId: string | null;
-  /** `succeeded`, `failed`, `refused` or `running` (async, not finished). */
+  /** `succeeded`, `failed`, `refused`, or `queued` / `running` (async, not finished: `isUnfinished`). */
   status: string;
   packet: unknown;
   outputs: unknown;

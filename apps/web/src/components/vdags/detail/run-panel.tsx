@@ -12,7 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { FormError, Input, Textarea } from "@/components/ui/input";
-import { outcomeOfResponse, outcomeOfTask, type RunOutcome } from "@/lib/vdag/run";
+import { isUnfinished, outcomeOfResponse, outcomeOfTask, type RunOutcome } from "@/lib/vdag/run";
 
 const enc = encodeURIComponent;
 
@@ -94,7 +94,7 @@ export function RunPanel({
     queryKey: ["vdag-task", taskId],
     queryFn: () => fetchTask(taskId as string),
     enabled: taskId !== null,
-    refetchInterval: (q) => (q.state.data && q.state.data.status !== "running" ? false : 500),
+    refetchInterval: (q) => (q.state.data && !isUnfinished(q.state.data.status) ? false : 500),
     retry: false,
   });
   useEffect(() => {
@@ -102,7 +102,7 @@ export function RunPanel({
   }, [task.data, onOutcome]);
 
   const waiting =
-    run.isPending || (taskId !== null && (task.data?.status ?? "running") === "running" && !task.isError);
+    run.isPending || (taskId !== null && isUnfinished(task.data?.status ?? "queued") && !task.isError);
   return (
     <Card className="overflow-hidden" data-testid="run-panel">
       <CardHeader
@@ -198,7 +198,11 @@ export function OutcomeView({ outcome }: { outcome: RunOutcome }) {
           {outcome.error.nodeLabel ? ` at ${outcome.error.nodeLabel}` : ""}: {outcome.error.message}
         </FormError>
       ) : null}
-      {outcome.status === "running" ? <p className="text-sm text-zinc-500">The task is running…</p> : null}
+      {isUnfinished(outcome.status) ? (
+        <p className="text-sm text-zinc-500">
+          {outcome.status === "queued" ? "The task is queued…" : "The task is running…"}
+        </p>
+      ) : null}
       {data !== undefined ? <CodeBlock value={data} maxHeight="16rem" testId="run-result" /> : null}
       {outcome.packet || outcome.outputs ? (
         <details className="text-sm">

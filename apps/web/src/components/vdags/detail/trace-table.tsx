@@ -3,7 +3,7 @@ import { formatMs } from "@/components/blocks/executor-status";
 import { StatusBadge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { CELL, type Column, DataTable } from "@/components/ui/data-table";
-import type { RunOutcome } from "@/lib/vdag/run";
+import { isUnfinished, type RunOutcome } from "@/lib/vdag/run";
 
 type Row = TVdagTraceStep & { i: number; key: string };
 
@@ -52,8 +52,8 @@ export function TraceTable({ outcome }: { outcome: RunOutcome }) {
         testIdPrefix="trace-step-"
         testId="trace-table"
         emptyText={
-          outcome.status === "running"
-            ? "The task is running."
+          isUnfinished(outcome.status)
+            ? `The task is ${outcome.status}.`
             : "No step ran (the request stopped before the graph)."
         }
       />
