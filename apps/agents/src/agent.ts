@@ -106,7 +106,7 @@ export function createAgent(deps: {
   /** Takes up the cluster's duties: functions, vDAG controllers, the stability checker, the cluster queue. */
   const beginDuties = async () => {
     const f = newFunctions();
-    const v = createVdagSupervisor({ api, driver, log });
+    const v = createVdagSupervisor({ api, driver, log, metricsIntervalMs: env.AIOS_METRICS_SECONDS * 1000 });
     functions = f;
     vdags = v;
     // Desired state lives in the API: after a restart or a handover, the functions and

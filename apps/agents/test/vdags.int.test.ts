@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadSpecFile } from "@aios/contracts/files";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +26,26 @@ interface Answer {
   error?: { message: string; stage: string; nodeLabel?: string };
 }
 
+/** Pids of a vDAG controller's processes, found by its configuration in their environment. */
+function controllerPids(controllerId: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      if (
+        env.some(
+          (v) => v.startsWith("AIOS_VDAG_CONTROLLER=") && v.includes(`"controllerId":"${controllerId}"`),
+        )
+      )
+        pids.push(Number(entry));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids;
+}
+
 describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
   const api = useApiServer();
   const clusterId = `vdg-${Date.now().toString(36)}`;
@@ -43,7 +64,7 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
     const apply = (document: unknown) => api.caller().parser.applySpec({ document });
     await applyExamples(apply, "components.json");
     await applyExamples(apply, "policies.json");
-    agent = startClusterAgent(api.url, clusterId, { AIOS_BLOCK_WATCH_MS: "300" });
+    agent = startClusterAgent(api.url, clusterId, { AIOS_BLOCK_WATCH_MS: "300", AIOS_METRICS_SECONDS: "1" });
     await waitUntil(
       "the agent to register",
       async () => (await api.services.nodes.list({ clusterId })).length === 1,
@@ -259,6 +280,64 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
       expect.arrayContaining(["language-detect->sentiment", "sentiment->echo", "echo->echo"]),
     );
   });
+
+  it("keeps quota counts and metrics history when the controller is killed and started again", async () => {
+    const [controller] = await api.caller().vdags.controllers({ vdagURI: PIPELINE });
+    const controllerId = controller?.id ?? "";
+    await api.caller().vdags.mgmt({
+      vdagURI: PIPELINE,
+      service: "quota",
+      action: "setLimit",
+      data: { sessionId: "durable", limit: 3 },
+    });
+    for (let i = 0; i < 3; i++)
+      expect((await infer(PIPELINE, { session_id: "durable", data: { text: "fine" } })).status).toBe(200);
+    await waitUntil(
+      "the counts and figures to be stored",
+      async () =>
+        (await api.services.vdagQuota.state(controllerId, null)).sessions.durable === 3 &&
+        (await api.caller().vdags.metricSeries({ vdagURI: PIPELINE, name: "requests_total" })).some(
+          (s) => s.value >= 3,
+        ),
+    );
+    const killedAt = Date.now();
+    const pids = controllerPids(controllerId);
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(pid, "SIGKILL");
+
+    // The agent starts it again and hands it the stored quota before it takes requests.
+    await waitUntil(
+      "the controller to serve again",
+      async () =>
+        (await infer(PIPELINE, { session_id: "after-restart", data: { text: "fine" } })).status === 200,
+      30_000,
+    );
+    expect(controllerPids(controllerId)).not.toEqual(pids);
+    const refused = await infer(PIPELINE, { session_id: "durable", data: { text: "fine" } });
+    expect(refused.status).toBe(429);
+    // The limit set by management came back with the policy's own state.
+    expect(refused.body.error?.message).toMatch(/^session durable used its 3 requests per /);
+    expect(await api.caller().vdags.quota({ vdagURI: PIPELINE, sessionId: "durable" })).toMatchObject({
+      count: 3,
+    });
+
+    // The history from before the restart is still there, and the new process adds to it.
+    await waitUntil("figures of the new process", async () =>
+      (await api.caller().vdags.metricSeries({ vdagURI: PIPELINE, name: "requests_total" })).some(
+        (s) => Date.parse(s.ts) > killedAt,
+      ),
+    );
+    const series = await api.caller().vdags.metricSeries({ vdagURI: PIPELINE });
+    expect(
+      series.some((s) => s.name === "requests_total" && Date.parse(s.ts) < killedAt && s.value >= 3),
+    ).toBe(true);
+    expect(series.some((s) => s.entity === `${PIPELINE}/detect` && s.name === "latency_p50_ms")).toBe(true);
+
+    // reset clears the stored count too: a restart after it does not bring the old count back.
+    await api.caller().vdags.quotaReset({ vdagURI: PIPELINE, sessionId: "durable" });
+    expect((await api.services.vdagQuota.state(controllerId, null)).sessions.durable).toBe(0);
+    expect((await infer(PIPELINE, { session_id: "durable", data: { text: "fine" } })).status).toBe(200);
+  }, 60_000);
 
   it("fails fast naming the step when a block in the middle goes away, and marks the vDAG unhealthy", async () => {
     await api.caller().blocks.remove({ id: "sentiment" });

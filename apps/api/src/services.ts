@@ -43,6 +43,8 @@ import { createVdagService } from "./domains/vdags/vdag.service";
 import { createVdagControllerRegistry } from "./domains/vdags/vdag-controller.registry";
 import { createVdagControllers } from "./domains/vdags/vdag-controllers.service";
 import { createVdagInference } from "./domains/vdags/vdag-inference.service";
+import { createVdagMetrics } from "./domains/vdags/vdag-metrics.service";
+import { createVdagQuotaStore } from "./domains/vdags/vdag-quota.service";
 import type { VdagTaskSettings } from "./domains/vdags/vdag-tasks.service";
 import { createRateLimits, type RateLimitConfig } from "./rate-limits";
 
@@ -149,6 +151,8 @@ export function createServices(deps: {
     blockMetrics: createBlockMetrics(db),
     vdags,
     vdagControllers,
+    vdagQuota: createVdagQuotaStore(db),
+    vdagMetrics: createVdagMetrics(db),
     vdagInference: createVdagInference(db, vdagControllers, deps.log, clusterQueues, {
       backend: queues,
       settings: config.vdagTasks,

@@ -11,6 +11,7 @@ import { controlHeaders, fetchJson, type Logger, newControlToken, newDataToken }
 import { controllerEntry } from "@aios/vdag-runtime/entry";
 import { configHash, type Driver, DriverClosedError, hasExited, type Workload } from "../drivers/driver";
 import { type Queued, Reconciler } from "../reconciler";
+import { type ControllerState, createControllerState } from "./controller-state";
 
 const SUFFIX = "-vdag-controller";
 
@@ -19,7 +20,7 @@ export function controllerOfWorkload(name: string): string | null {
   return name.endsWith(SUFFIX) ? name.slice(0, -SUFFIX.length) : null;
 }
 
-interface HostedController extends Queued {
+interface HostedController extends Queued, ControllerState {
   workload: Workload | null;
   /** Hash of the configuration the running process has. */
   configKey: string;
@@ -33,11 +34,18 @@ interface HostedController extends Queued {
  * block whose executor moved is followed (`PUT /config`), restarts a crashed controller, and
  * reports the controller's status and health to the API.
  */
-export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log: Logger }) {
+export function createVdagSupervisor(opts: {
+  api: ApiClient;
+  driver: Driver;
+  log: Logger;
+  /** How often each controller's figures are pushed to the API as metric samples (default 10 s). */
+  metricsIntervalMs?: number | undefined;
+}) {
   const { api, driver, log } = opts;
+  const state = createControllerState({ api, log, metricsIntervalMs: opts.metricsIntervalMs ?? 10_000 });
   const controllers = new Reconciler<HostedController>({
     driver,
-    newHost: () => ({ workload: null, configKey: "", lastReport: "" }),
+    newHost: () => ({ workload: null, configKey: "", lastReport: "", quotaRestored: false }),
     reconcile: (id, c) => reconcileNow(id, c),
     tick: (id, c) => tickNow(id, c),
     wanted: (clusterId) => api.agents.work.desiredVdagControllers.query({ clusterId }),
@@ -74,6 +82,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
     await c.workload?.stop();
     c.workload = null;
     c.configKey = "";
+    c.quotaRestored = false;
   };
 
   const reconcileNow = async (controllerId: string, c: HostedController) => {
@@ -99,17 +108,23 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
       if (w) {
         c.workload = w;
         c.configKey = ""; // its configuration is unknown: hand it the current one
+        c.quotaRestored = false; // it may have been started by an agent that died before handing it over
         log.info("adopted a running vDAG controller", { controllerId });
       }
     }
     try {
       if (!c.workload) {
+        // Its quota continues from the stored one: read it first (the API down: no start yet).
+        await state.flushQuota(controllerId, c);
+        const stored = await state.storedQuota(controllerId);
+        c.quotaRestored = false;
         c.workload = await driver.start({
           name: `${controllerId}${SUFFIX}`,
           kind: "vdag-controller",
           entry: controllerEntry(),
           gpus: [],
-          env: { AIOS_VDAG_CONTROLLER: JSON.stringify(config) },
+          // It refuses requests (503) until the stored quota is handed over, just below.
+          env: { AIOS_VDAG_CONTROLLER: JSON.stringify(config), AIOS_VDAG_QUOTA_RESTORE: "wait" },
           labels: { vdagURI: config.vdagURI },
           controlToken: newControlToken(),
           // Its data routes take this one; it goes to the API with the controller's url.
@@ -121,6 +136,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
           vdagURI: config.vdagURI,
           url: c.workload.endpoint,
         });
+        await state.restoreQuota(controllerId, c.workload, c, stored);
       } else if (c.configKey !== key) {
         await fetchJson(`${c.workload.endpoint}/config`, {
           method: "PUT",
@@ -129,6 +145,7 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
         });
         c.configKey = key;
       }
+      if (!c.quotaRestored) await state.restoreQuota(controllerId, c.workload, c);
       await report(controllerId, c);
     } catch (err) {
       if (err instanceof DriverClosedError) return; // the agent is stopping: not the controller's fault
@@ -145,6 +162,13 @@ export function createVdagSupervisor(opts: { api: ApiClient; driver: Driver; log
       c.configKey = "";
     }
     await reconcileNow(controllerId, c);
+    // Its quota and figures are kept by the API too: they outlive the process.
+    if (c.workload) {
+      await state
+        .syncQuota(controllerId, c.workload, c)
+        .catch((err: Error) => log.warn("vDAG quota sync failed", { controllerId, err: err.message }));
+      await state.pushMetrics(controllerId, c.workload, c);
+    }
     // The quality checker's verdicts are kept by the API, not only in the controller's memory.
     if (c.workload) {
       const { samples } = await fetchJson<{ samples: TQualitySample[] }>(

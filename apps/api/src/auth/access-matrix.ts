@@ -67,6 +67,7 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "vdags.qualitySamples": "viewer",
   "vdags.quota": "viewer",
   "vdags.quotaReset": "operator",
+  "vdags.metricSeries": "viewer",
   "vdags.mgmt": "operator",
   "policies.list": "viewer",
   "policies.get": "viewer",
@@ -139,6 +140,9 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "agents.work.desiredVdagController": "agent-own-cluster",
   "agents.work.reportVdagController": "agent-own-cluster",
   "agents.work.reportQualitySamples": "agent-own-cluster",
+  "agents.work.vdagQuotaState": "agent-own-cluster",
+  "agents.work.reportVdagQuota": "agent-own-cluster",
+  "agents.work.reportVdagMetrics": "agent-own-cluster",
 };
 
 /** Who calls in the matrix: each role, an agent of the cluster concerned or of another, no token. */

@@ -6,6 +6,8 @@ import {
   ZPolicyKind,
   ZQualitySample,
   ZVdagControllerStatus,
+  ZVdagQuotaChanges,
+  ZVdagQuotaState,
 } from "@aios/contracts";
 import { z } from "zod";
 import { agentProcedure, router } from "../../trpc";
@@ -262,6 +264,25 @@ export const agentWorkRouter = router({
     .output(z.object({ status: z.string() }))
     .mutation(({ ctx, input }) =>
       ctx.services.vdagControllers.reportController(input.controllerId, input, agentScope(ctx.principal)),
+    ),
+  /** The stored quota a controller started again continues from (the agent hands it over). */
+  vdagQuotaState: agentProcedure
+    .input(z.object({ controllerId: ZDnsLabel }))
+    .output(ZVdagQuotaState)
+    .query(({ ctx, input }) => ctx.services.vdagQuota.state(input.controllerId, agentScope(ctx.principal))),
+  /** What changed in a controller's quota (drained about every second), kept across its restarts. */
+  reportVdagQuota: agentProcedure
+    .input(z.object({ controllerId: ZDnsLabel, changes: ZVdagQuotaChanges }))
+    .output(z.object({ stored: z.number().int() }))
+    .mutation(({ ctx, input }) =>
+      ctx.services.vdagQuota.record(input.controllerId, input.changes, agentScope(ctx.principal)),
+    ),
+  /** A controller's figures (its `/status`), kept as the vDAG's metric history. */
+  reportVdagMetrics: agentProcedure
+    .input(z.object({ controllerId: ZDnsLabel, status: ZVdagControllerStatus }))
+    .output(z.object({ stored: z.number().int() }))
+    .mutation(({ ctx, input }) =>
+      ctx.services.vdagMetrics.record(input.controllerId, input.status, agentScope(ctx.principal)),
     ),
   reportQualitySamples: agentProcedure
     .input(z.object({ controllerId: ZDnsLabel, samples: z.array(ZQualitySample).max(1000) }))

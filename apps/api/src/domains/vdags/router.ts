@@ -95,12 +95,27 @@ export const vdagsRouter = router({
     .query(async ({ ctx, input }) =>
       (await ctx.services.vdagInference.controller(input.vdagURI)).quota(input.sessionId),
     ),
+  /** A session's count back to 0, in its controller and in the stored quota (kept across restarts). */
   quotaReset: changeProcedure
     .input(ZSession)
     .output(ZVdagQuotaReset)
-    .mutation(async ({ ctx, input }) =>
-      (await ctx.services.vdagInference.controller(input.vdagURI)).quotaReset(input.sessionId),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const r = await (await ctx.services.vdagInference.controller(input.vdagURI)).quotaReset(
+        input.sessionId,
+      );
+      await ctx.services.vdagQuota.reset(input.vdagURI, input.sessionId, r.version);
+      return r;
+    }),
+  /** The vDAG's and its nodes' time series (pushed by its controller's agent), oldest first. */
+  metricSeries: viewerProcedure
+    .input(
+      ZUri.extend({
+        name: z.string().optional(),
+        sinceMinutes: z.number().int().min(1).max(1440).default(15),
+      }),
+    )
+    .output(z.array(z.object({ entity: z.string(), name: z.string(), value: z.number(), ts: z.string() })))
+    .query(({ ctx, input }) => ctx.services.vdagMetrics.series(input.vdagURI, input)),
   /** A management command for the controller's quota, health or quality policy. */
   mgmt: changeProcedure
     .input(ZMgmt)
