@@ -19,6 +19,12 @@ export type QueueBackendConfig = ({ kind: "redis"; url: string } | { kind: "post
   onError?: (where: string, err: Error) => void;
 };
 
+interface WorkerTuning {
+  concurrency: number;
+  lockDuration?: number;
+  stalledInterval?: number;
+}
+
 /** How long a queue's or worker's connection errors stay quiet after one was told. */
 export const ERROR_QUIET_MS = 30_000;
 
@@ -41,7 +47,16 @@ export interface WorkerHandle {
 export interface QueueBackend {
   readonly kind: QueueBackendConfig["kind"];
   queue<D>(name: string): QueueHandle<D>;
-  worker<D, R>(name: string, processor: JobProcessor<D, R>, opts?: { concurrency?: number }): WorkerHandle;
+  /**
+   * `lockMs`: how long a job stays its worker's without the worker renewing it (renewed at half of
+   * it while the job runs); a job whose process died is taken again within about twice this
+   * (BullMQ's default: 30 s, so up to 60–90 s).
+   */
+  worker<D, R>(
+    name: string,
+    processor: JobProcessor<D, R>,
+    opts?: { concurrency?: number; lockMs?: number },
+  ): WorkerHandle;
   close(): Promise<void>;
 }
 
@@ -84,10 +99,10 @@ export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
       ? {
           makeQueue: (name: string) =>
             new Queue(name, { connection: redisConnection(config.url) } satisfies QueueOptions),
-          makeWorker: <D, R>(name: string, fn: JobProcessor<D, R>, concurrency: number) =>
+          makeWorker: <D, R>(name: string, fn: JobProcessor<D, R>, tuning: WorkerTuning) =>
             new Worker<D, R>(name, fn, {
               connection: redisConnection(config.url),
-              concurrency,
+              ...tuning,
             } satisfies WorkerOptions),
         }
       : postgresClasses(config.url);
@@ -108,8 +123,17 @@ export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
         },
       };
     },
-    worker<D, R>(name: string, processor: JobProcessor<D, R>, opts?: { concurrency?: number }) {
-      const w = track(classes.makeWorker<D, R>(name, processor, opts?.concurrency ?? 4));
+    worker<D, R>(
+      name: string,
+      processor: JobProcessor<D, R>,
+      opts?: { concurrency?: number; lockMs?: number },
+    ) {
+      const w = track(
+        classes.makeWorker<D, R>(name, processor, {
+          concurrency: opts?.concurrency ?? 4,
+          ...(opts?.lockMs ? { lockDuration: opts.lockMs, stalledInterval: opts.lockMs } : {}),
+        }),
+      );
       w.on("error", quietly(`worker ${name}`));
       return {
         close: async () => {
@@ -134,7 +158,7 @@ function postgresClasses(url: string) {
   const connection = { connectionString: url, schema: "bullmq", migrate: true };
   return {
     makeQueue: (name: string) => new pg.Queue(name, { connection }),
-    makeWorker: <D, R>(name: string, fn: JobProcessor<D, R>, concurrency: number) =>
-      new pg.Worker<D, R>(name, fn as never, { connection, concurrency }),
+    makeWorker: <D, R>(name: string, fn: JobProcessor<D, R>, tuning: WorkerTuning) =>
+      new pg.Worker<D, R>(name, fn as never, { connection, ...tuning }),
   };
 }

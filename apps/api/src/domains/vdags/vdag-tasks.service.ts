@@ -168,7 +168,8 @@ export function createVdagTasks(deps: {
       const worker = deps.queues.worker<TVdagTaskJob, string>(
         VDAG_TASK_QUEUE,
         (job) => run(ZVdagTaskJob.parse(job.data).taskId),
-        { concurrency: settings.concurrency },
+        // A task whose API process died is taken again within about 20 s, not BullMQ's 60–90 s.
+        { concurrency: settings.concurrency, lockMs: 10_000 },
       );
       worker.on("failed", (job, err) =>
         log.warn("a vDAG task's job failed", { taskId: job?.id, err: err.message }),
