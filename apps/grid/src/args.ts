@@ -5,7 +5,7 @@ export type GridCommand =
   | { command: "up"; clusters: number; nodes: number; gpus: number; console: boolean }
   | { command: "down" }
   | { command: "status"; json: boolean }
-  | { command: "cut" | "heal" | "kill"; host: string }
+  | { command: "cut" | "heal" | "kill" | "start"; host: string }
   | { command: "help" };
 
 /** Bounds that keep a grid within one /24 and within what a small machine runs. */
@@ -20,6 +20,7 @@ export const USAGE = `npm run grid -- <command>
   cut HOST        take the host's link down (its packets go nowhere)
   heal HOST       bring the host's link up again
   kill HOST       kill -9 every process of the host
+  start HOST      start a node host's agent again (after kill), with the identity it kept
   down            stop and remove everything: processes, namespaces, links, data, and last the route
 
   Environment: AIOS_GRID_HOME (state folder, default <repo>/.grid), AIOS_GRID_SUBNET (default
@@ -46,7 +47,8 @@ export function parseGridArgs(argv: string[]): GridCommand {
     }
     case "cut":
     case "heal":
-    case "kill": {
+    case "kill":
+    case "start": {
       const [host, ...extra] = rest;
       if (!host || host.startsWith("-")) throw new GridError(`${command} needs a HOST (see \`status\`)`);
       noMore(command, extra);
@@ -54,7 +56,7 @@ export function parseGridArgs(argv: string[]): GridCommand {
     }
     default:
       throw new GridError(
-        `unknown command ${JSON.stringify(command)}: up, status, cut, heal, kill, down (or help)`,
+        `unknown command ${JSON.stringify(command)}: up, status, cut, heal, kill, start, down (or help)`,
       );
   }
 }

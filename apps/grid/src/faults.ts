@@ -1,8 +1,10 @@
 import type { GridConfig } from "./config";
 import { GridError } from "./errors";
-import { killHostProcesses } from "./host-processes";
+import { isAlive, killHostProcesses } from "./host-processes";
+import { adminClient } from "./management";
 import { setLink } from "./network";
-import { hostOf, readState, type TGridState } from "./state";
+import { startNodeAgent, waitForNode } from "./node-hosts";
+import { hostOf, readState, type TGridState, type THostState, writeState } from "./state";
 
 export function requireState(config: GridConfig): TGridState {
   const state = readState(config.home);
@@ -29,4 +31,25 @@ export async function kill(config: GridConfig, name: string): Promise<string> {
   const host = hostOf(requireState(config), name);
   const killed = await killHostProcesses(host.namespace);
   return `${host.name}: ${killed} processes killed (kill -9)`;
+}
+
+/**
+ * `start`: starts a node host's agent again (after `kill`), as `up` did and with the identity it
+ * kept; returns once its node heartbeats again. Refused while its agent still runs; workloads that
+ * outlived their agent are left to the new one, which adopts them.
+ */
+export async function start(config: GridConfig, name: string): Promise<string> {
+  const state = requireState(config);
+  const host = hostOf(state, name);
+  if (host.role !== "node")
+    throw new GridError(`${host.name} is the management host: start starts a node host's agent`);
+  if (host.pid !== null && isAlive(host.pid))
+    throw new GridError(
+      `${host.name}'s node agent still runs (pid ${host.pid}): \`kill ${host.name}\` first`,
+    );
+  host.pid = startNodeAgent(config, state, host);
+  writeState(config.home, state);
+  const mgmt = state.hosts[0] as THostState;
+  await waitForNode(await adminClient(mgmt, state.apiUrl), host);
+  return `${host.name}: node agent started (pid ${host.pid}), node ${host.nodeId} heartbeats`;
 }

@@ -3,6 +3,12 @@ import { closeSync, openSync } from "node:fs";
 import { isRunning } from "@aios/service-kit";
 import { findIp, namespacePids } from "./ip";
 
+/** What every process of the grid inherits from the grid command: the basics, no AIOS_* of its own. */
+export function gridBaseEnv(): Record<string, string> {
+  const keep = ["PATH", "HOME", "LANG", "TZ", "AIOS_LOG_LEVEL"];
+  return Object.fromEntries(keep.flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
+}
+
 export interface HostProcessSpec {
   namespace: string;
   /** The program and its arguments, run with `ip netns exec <namespace>`. */

@@ -7,7 +7,7 @@ import { parseGridArgs, USAGE } from "./args";
 import { loadGridConfig } from "./config";
 import { down } from "./down";
 import { GridError } from "./errors";
-import { cut, heal, kill, requireState } from "./faults";
+import { cut, heal, kill, requireState, start } from "./faults";
 import { assertRootWithIp } from "./preflight";
 import { formatStatus, gridStatus } from "./status";
 import { up } from "./up";
@@ -42,6 +42,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     case "kill":
       say(await kill(config, cmd.host));
+      return;
+    case "start":
+      say(await start(config, cmd.host));
       return;
     case "down":
       await down(config, say);

@@ -1,8 +1,11 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import type { ApiClient } from "@aios/client";
+import type { GridConfig } from "./config";
+import { GridError } from "./errors";
+import { gridBaseEnv, startInHost } from "./host-processes";
 import { waitFor } from "./management";
-import type { THostState } from "./state";
+import type { TGridState, THostState } from "./state";
 
 /** The fake nvidia-smi of the agents' tests: a node of `--gpus K` reports K idle 80 GB GPUs. */
 export const fakeNvidiaSmiDir = (repoRoot: string) =>
@@ -67,5 +70,43 @@ export async function waitForNode(api: ApiClient, host: THostState): Promise<voi
     if (node.clusterId !== host.clusterId || node.lastSeenAt === null) return null;
     registeredSeenAt ??= node.lastSeenAt;
     return node.lastSeenAt !== registeredSeenAt ? true : null;
+  });
+}
+
+/** The management host's Redis URL, with the password its launcher made. */
+export function queueUrlOf(state: TGridState): string {
+  const mgmt = state.hosts[0] as THostState;
+  const password = readFileSync(state.redis.passwordFile, "utf8").trim();
+  return `redis://:${encodeURIComponent(password)}@${mgmt.address}:${state.redis.port}`;
+}
+
+/**
+ * Starts the node agent of a node host, in its namespace, with the join token kept in its folder:
+ * the first time the agent exchanges it for an agent token of its own (kept in its AIOS_HOME); a
+ * restarted agent finds that token and keeps its identity. Returns its pid.
+ */
+export function startNodeAgent(config: GridConfig, state: TGridState, node: THostState): number {
+  if (node.role !== "node" || !node.joinTokenFile)
+    throw new GridError(`${node.name} is not a node host: only a node host runs a node agent`);
+  if (!existsSync(node.joinTokenFile))
+    throw new GridError(
+      `${node.name} has no join token (${node.joinTokenFile}): its \`up\` did not get that far`,
+    );
+  const joinToken = readFileSync(node.joinTokenFile, "utf8").trim();
+  return startInHost({
+    namespace: node.namespace,
+    command: [process.execPath, "--import", "tsx", "apps/agents/src/main.ts"],
+    env: {
+      ...gridBaseEnv(),
+      ...nodeAgentEnv(node, {
+        apiUrl: state.apiUrl,
+        queueUrl: queueUrlOf(state),
+        joinToken,
+        repoRoot: config.repoRoot,
+        path: process.env.PATH ?? "",
+      }),
+    },
+    cwd: config.repoRoot,
+    log: node.log,
   });
 }

@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GridCommand } from "./args";
 import type { GridConfig } from "./config";
 import { GridError } from "./errors";
-import { startInHost } from "./host-processes";
+import { gridBaseEnv, startInHost } from "./host-processes";
 import {
   adminClient,
   adminTokenFileOf,
@@ -16,19 +16,13 @@ import {
   waitForApi,
 } from "./management";
 import { addBridge, addHost, addUnreachableRoute } from "./network";
-import { nodeAgentEnv, waitForNode, writeFakeGpus } from "./node-hosts";
+import { startNodeAgent, waitForNode, writeFakeGpus } from "./node-hosts";
 import { clusterIdOf, planGrid } from "./plan";
 import { assertCanBringUp } from "./preflight";
 import { type TGridState, type THostState, writeState } from "./state";
 import { canConnect } from "./tcp";
 
 type UpCommand = Extract<GridCommand, { command: "up" }>;
-
-/** What every process of the grid inherits from the grid command: the basics, no AIOS_* of its own. */
-function baseEnv(): Record<string, string> {
-  const keep = ["PATH", "HOME", "LANG", "TZ", "AIOS_LOG_LEVEL"];
-  return Object.fromEntries(keep.flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
-}
 
 function initialState(config: GridConfig, cmd: UpCommand): TGridState {
   const plan = planGrid({
@@ -110,7 +104,7 @@ async function bringUp(
   mgmt.pid = startInHost({
     namespace: mgmt.namespace,
     command: [process.execPath, "--import", "tsx", "apps/launcher/src/main.ts"],
-    env: { ...baseEnv(), ...managementEnv(mgmt, { console: state.console }) },
+    env: { ...gridBaseEnv(), ...managementEnv(mgmt, { console: state.console }) },
     cwd: config.repoRoot,
     log: mgmt.log,
   });
@@ -125,29 +119,12 @@ async function bringUp(
     const first = nodes.find((n) => n.clusterId === clusterId);
     await createCluster(api, clusterId, first?.address ?? mgmt.address);
   }
-  const password = readFileSync(state.redis.passwordFile, "utf8").trim();
-  const queueUrl = `redis://:${encodeURIComponent(password)}@${mgmt.address}:${state.redis.port}`;
   for (const node of nodes) {
     const joinToken = await issueJoinToken(api, node.clusterId ?? "");
     writeFileSync(node.joinTokenFile ?? "", `${joinToken}\n`, { mode: 0o600 });
     if (node.fakeGpusFile) writeFakeGpus(node.fakeGpusFile, state.gpus);
     mkdirSync(node.home, { recursive: true });
-    node.pid = startInHost({
-      namespace: node.namespace,
-      command: [process.execPath, "--import", "tsx", "apps/agents/src/main.ts"],
-      env: {
-        ...baseEnv(),
-        ...nodeAgentEnv(node, {
-          apiUrl: state.apiUrl,
-          queueUrl,
-          joinToken,
-          repoRoot: config.repoRoot,
-          path: process.env.PATH ?? "",
-        }),
-      },
-      cwd: config.repoRoot,
-      log: node.log,
-    });
+    node.pid = startNodeAgent(config, state, node);
     save();
   }
   say(`agents: ${nodes.length} starting, each joining its cluster with its own join token`);

@@ -34,6 +34,7 @@ describe("grid command line", () => {
     expect(parseGridArgs(["cut", "c1-n1"])).toEqual({ command: "cut", host: "c1-n1" });
     expect(parseGridArgs(["heal", "mgmt"])).toEqual({ command: "heal", host: "mgmt" });
     expect(parseGridArgs(["kill", "c2-n1"])).toEqual({ command: "kill", host: "c2-n1" });
+    expect(parseGridArgs(["start", "c2-n1"])).toEqual({ command: "start", host: "c2-n1" });
     expect(parseGridArgs(["status", "--json"])).toEqual({ command: "status", json: true });
     expect(parseGridArgs(["status"])).toEqual({ command: "status", json: false });
     expect(parseGridArgs(["down"])).toEqual({ command: "down" });
@@ -60,7 +61,8 @@ describe("grid command line", () => {
     [["cut"], "cut needs a HOST"],
     [["kill", "c1-n1", "c1-n2"], 'kill: unexpected argument "c1-n2"'],
     [["status", "--yaml"], 'status: unexpected argument "--yaml"'],
-    [["start"], 'unknown command "start"'],
+    [["start"], "start needs a HOST"],
+    [["restart"], 'unknown command "restart"'],
   ])("refuses %j, naming the flag and why", (argv, message) => {
     expect(refusal(argv)).toContain(message);
   });
