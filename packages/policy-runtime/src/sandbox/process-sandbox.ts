@@ -62,8 +62,14 @@ export class SandboxProcess {
     });
   }
 
+  /**
+   * A message that needs no answer (a session closed). A child already gone (stopped, crashed)
+   * holds nothing to close: the message is dropped, never thrown as a broken pipe.
+   */
   notify(body: ChildRequestBody): void {
-    this.child?.send({ ...body, id: this.nextId++ } as ChildRequest);
+    const child = this.child;
+    if (!child?.connected) return;
+    child.send({ ...body, id: this.nextId++ } as ChildRequest);
   }
 
   stop(): void {
@@ -97,6 +103,9 @@ export class SandboxProcess {
       p.resolve(m.out);
     });
     child.on("exit", (code, signal) => this.exited(child, code, signal));
+    // A message sent as the child dies fails with EPIPE: its requests are answered by `exited`,
+    // and the error must not reach the host process as an uncaught exception.
+    child.on("error", () => undefined);
     setRef(child, false);
     return child;
   }
