@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAlive } from "../src/host-processes";
 import type { GridStatus } from "../src/status";
 import { grid, REPO_ROOT, runGrid } from "./grid-cli";
+import { until } from "./grid-test-kit";
 
 /**
  * A vDAG across clusters on a real grid (4 clusters of one node each, no console): its three steps
@@ -59,27 +60,6 @@ const EXPECTED_WHERE = Object.fromEntries(
   Object.entries(PLACED).map(([label, cluster]) => [label, [cluster, `${cluster}-n1`, "ok"]]),
 );
 const figure = (line: string) => process.stdout.write(`grid vDAG across clusters: ${line}\n`);
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | null>,
-  intervalMs = 500,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const got = await probe();
-      if (got !== null) return got;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ""}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
 
 async function dataPlane(
   path: string,
