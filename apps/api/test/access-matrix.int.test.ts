@@ -63,6 +63,24 @@ const AGENT_INPUTS: Record<string, unknown> = {
   "agents.work.desiredVdagController": { controllerId: CONTROLLER },
   "agents.work.reportVdagController": { controllerId: CONTROLLER, url: null },
   "agents.work.reportQualitySamples": { controllerId: CONTROLLER, samples: [] },
+  "agents.work.vdagQuotaState": { controllerId: CONTROLLER },
+  "agents.work.reportVdagQuota": {
+    controllerId: CONTROLLER,
+    changes: { version: 1, total: 0, sessions: [] },
+  },
+  "agents.work.reportVdagMetrics": {
+    controllerId: CONTROLLER,
+    status: {
+      controllerId: CONTROLLER,
+      vdagURI: "am-vdag:1.0.0-stable",
+      healthy: true,
+      checkedAt: null,
+      healthCheckData: {},
+      requests: { total: 0, errors: 0, refused: 0, p50Ms: null, p99Ms: null },
+      nodes: {},
+      quality: { sampled: 0, failed: 0 },
+    },
+  },
 };
 
 /** Inputs of other procedures where `{}` would not reach the check the matrix is about. */
