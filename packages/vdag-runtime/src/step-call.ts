@@ -22,6 +22,7 @@ export type StepOutcome =
       reason: string;
       attempts: number;
       timedOut: boolean;
+      /** Its block could not be reached, or the step ran out of its deadline: health is checked now. */
       unreachable: boolean;
     } & StepTaker);
 
@@ -61,6 +62,9 @@ export async function callStep(
   let attempts = 0;
   let instanceId: string | null = null;
   let nodeId: string | null = null;
+  // A step that ran out of its deadline says as much about its block as one that could not reach
+  // it (a cut link answers nothing at all): both count as unreachable, so the vDAG's health is
+  // checked at once rather than at its next periodic check.
   const failed = (reason: string, unreachable = false, slow = false): StepOutcome => ({
     ok: false,
     reason: timedOut ? `timed out after ${timing.stepTimeoutMs} ms` : reason,
@@ -68,7 +72,7 @@ export async function callStep(
     nodeId,
     attempts,
     timedOut: timedOut || slow,
-    unreachable,
+    unreachable: unreachable || timedOut,
   });
   try {
     for (;;) {

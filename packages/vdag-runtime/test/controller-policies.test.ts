@@ -140,6 +140,38 @@ describe("health", () => {
     expect((await infer(url)).status).toBe(503);
   });
 
+  it("re-checks at once when a step times out (a cut link answers nothing), not at the next interval", async () => {
+    // b hangs: its requests outlast the step timeout, and its health now says it is down.
+    const { url, ctl, b } = await setup(
+      { health: { intervalSeconds: 60 }, stepTimeoutMs: 150, retries: 0 },
+      { handlers: { b: () => ({ delayMs: 2000, body: undefined }) } },
+    );
+    expect(ctl.health.last?.healthy).toBe(true);
+    const rounds = ctl.health.rounds;
+    b.healthy = false;
+    const r = await infer(url);
+    expect(r.status).toBe(504);
+    expect(r.body.error.message).toBe("step b (block blk-b) failed: timed out after 150 ms");
+    await waitFor(() => ctl.health.last?.healthy === false, 2000, "health re-check after the timeout");
+    expect(ctl.health.rounds).toBe(rounds + 1);
+    const refused = await infer(url);
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.message).toBe(
+      `vDAG ${URI} is unhealthy: block blk-b (node b): 0/1 instances healthy`,
+    );
+  });
+
+  it("does not re-check after a component's own error (its block answered)", async () => {
+    const { url, ctl } = await setup(
+      { health: { intervalSeconds: 60 }, retries: 0 },
+      { handlers: { b: () => ({ status: 500, body: { error: { message: "boom", stage: "infer" } } }) } },
+    );
+    const rounds = ctl.health.rounds;
+    expect((await infer(url)).status).toBe(502);
+    await new Promise((r) => setTimeout(r, 300)); // a triggered check starts within 100 ms
+    expect(ctl.health.rounds).toBe(rounds);
+  });
+
   it("does not refuse on a verdict older than 3 intervals", async () => {
     const { url, ctl, b } = await setup({ health: { intervalSeconds: 0.05 } });
     b.healthy = false;
