@@ -1,7 +1,7 @@
 import { connectionFailure, errorCode, type Logger, parseJson } from "@aios/service-kit";
 import type { CompiledPlan, PlanBlock } from "./plan";
 import type { ControllerPolicy } from "./policies";
-import type { ExecutorTarget } from "./pools";
+import { type ExecutorTarget, requestUntilAborted } from "./pools";
 
 /** What the vdagHealthChecker policy gets per block (`ZBlockHealth`). */
 export interface BlockHealth {
@@ -46,7 +46,7 @@ async function probeOnce(
   timeoutMs: number,
 ): Promise<{ health: BlockHealth; stale?: boolean }> {
   try {
-    const res = await target.pool.request({
+    const res = await requestUntilAborted(target.pool, {
       path: target.healthPath,
       method: "GET",
       signal: AbortSignal.timeout(timeoutMs),

@@ -11,6 +11,44 @@ export interface ExecutorTarget {
   inferHeaders: Record<string, string>;
 }
 
+type PoolRequest = Parameters<Pool["request"]>[0] & { signal: AbortSignal };
+
+/**
+ * `pool.request`, ended as soon as its signal aborts. undici does not abort a request while its
+ * connection is still being made (a host whose link was cut answers no SYN): left alone, it ends
+ * with undici's own connect timeout (10 s) whatever the signal said. Here the caller has its
+ * AbortError at once; undici drops the request when its connection attempt ends.
+ */
+export function requestUntilAborted(
+  pool: Pick<Pool, "request">,
+  opts: PoolRequest,
+): ReturnType<Pool["request"]> {
+  const { signal } = opts;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  const request = pool.request(opts);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      // Once it connects or fails, undici sees the abort; only its late answer is dropped here.
+      request.then(
+        (res) => res.body.destroy(),
+        () => undefined,
+      );
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    request.then(
+      (res) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(res);
+      },
+      (err) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 /**
  * One undici keep-alive Pool per executor origin, shared by the walk and the health checks and by
  * the plans of successive configurations. Pools an applied configuration no longer uses are closed

@@ -1,6 +1,7 @@
 import type { TAiosPacket } from "@aios/contracts";
 import { connectionFailure, errorCode, parseJson } from "@aios/service-kit";
 import type { PlanStep } from "./plan";
+import { requestUntilAborted } from "./pools";
 
 /** The deadline and retries of a step (from the controller's configuration). */
 export interface StepTiming {
@@ -79,7 +80,7 @@ export async function callStep(
       attempts++;
       let res: Awaited<ReturnType<typeof target.pool.request>>;
       try {
-        res = await target.pool.request({
+        res = await requestUntilAborted(target.pool, {
           path: target.inferPath,
           method: "POST",
           headers: target.inferHeaders,
