@@ -1,0 +1,24 @@
+/**
+ * The Kubernetes test peer (testpeers/kubernetes/README.md).
+ *   node --import tsx scripts/kube-peer.ts build        build it once into .cache/testpeers/kubernetes (a no-op when built)
+ *   node --import tsx scripts/kube-peer.ts start [N]    run it with N simulated nodes (default 2) until Ctrl-C,
+ *                                                       printing the kubeconfig's path for kubectl or a driver
+ */
+import { buildPeer, startKubePeer } from "./kube-peer/index";
+
+const [command = "build", arg] = process.argv.slice(2);
+if (command === "build") {
+  await buildPeer();
+} else if (command === "start") {
+  const nodes = arg === undefined ? 2 : Number(arg);
+  if (!Number.isInteger(nodes) || nodes < 0)
+    throw new Error(`start: the node count must be a whole number, not ${arg}`);
+  const peer = await startKubePeer({ nodes, log: console.log });
+  console.log(`KUBECONFIG=${peer.kubeconfigPath}`);
+  const stop = () => void peer.stop().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+} else {
+  console.error(`unknown command ${command}: use build or start [nodes]`);
+  process.exit(2);
+}
