@@ -145,6 +145,20 @@ describe("policy system in the API", () => {
       api.caller().policies.execute({ policyRuleURI: "nope:1.0.0-stable", input: {} }),
     );
     expect(missing.code).toBe("NOT_FOUND");
+    // A policy not found is looked up again: created since, it runs.
+    await api.caller().parser.applySpec({
+      document: doc("createPolicy", {
+        name: "nope",
+        version: "1.0.0",
+        releaseTag: "stable",
+        kind: "loadBalancer",
+        code: ROUND_ROBIN,
+      }),
+    });
+    const created = await api
+      .caller()
+      .policies.execute({ policyRuleURI: "nope:1.0.0-stable", input: lbInput });
+    expect(created.ok && created.output).toEqual(first.output);
   });
 
   it("creates a new version from an existing one; versions are immutable", async () => {

@@ -46,8 +46,8 @@ export interface PolicyHost {
 
 interface Warm {
   ready: Promise<{ instance: PolicyInstance; settings: object; parameters: object }>;
-  /** execute() runs init then eval; calls on one instance are queued so they never interleave. */
-  queue: Promise<unknown>;
+  /** Calls made and not yet answered: an evicted instance is disposed once they are. */
+  calls: Set<Promise<unknown>>;
 }
 
 /** Execution types 1 (load: a stateful instance the caller keeps) and 2 (execute: stateless). */
@@ -91,32 +91,24 @@ export function createPolicyHost(opts: PolicyHostOptions): PolicyHost {
         warm.delete(key);
       } else {
         const made = instantiate(source, overrides);
-        entry = { ready: made, queue: Promise.resolve() };
+        entry = { ready: made, calls: new Set() };
         made.catch(() => warm.delete(key));
       }
       warm.set(key, entry);
       evictBeyond(warm, maxWarm);
-      const { ready } = entry;
-      const run = entry.queue.then(async (): Promise<CallResult<unknown>> => {
-        let loaded: Awaited<typeof ready>;
-        try {
-          loaded = await ready;
-        } catch (e) {
+      const { ready, calls } = entry;
+      // No queue: evalFresh is one message to the isolate (init, then eval), and an isolate answers
+      // its messages one at a time in the order they came, so calls never interleave.
+      const run = ready.then(
+        ({ instance, settings, parameters }) =>
+          instance.evalFresh(settings, parameters, input, { trustedInput: call.trustedInput === true }),
+        (e: unknown): CallResult<unknown> => {
           if (!isPolicyError(e)) throw e;
           return { ok: false, error: e, logs: [], durationMs: performance.now() - t0 };
-        }
-        const { instance, settings, parameters } = loaded;
-        // Stateless: every call starts from a fresh init, on a warm isolate.
-        const init = await instance.init(settings, parameters);
-        if (!init.ok) return init;
-        const result = await instance.eval(input, { trustedInput: call.trustedInput === true });
-        return {
-          ...result,
-          logs: [...init.logs, ...result.logs],
-          durationMs: init.durationMs + result.durationMs,
-        };
-      });
-      entry.queue = run.catch(() => undefined);
+        },
+      );
+      calls.add(run);
+      void run.finally(() => calls.delete(run)).catch(() => undefined);
       return run;
     },
 
@@ -136,7 +128,7 @@ function evictBeyond(warm: Map<string, Warm>, max: number): void {
   while (warm.size > max) {
     const [key, entry] = warm.entries().next().value as [string, Warm];
     warm.delete(key);
-    void entry.queue
+    void Promise.allSettled([...entry.calls])
       .then(() => entry.ready)
       .then(
         (r) => r.instance.dispose(),

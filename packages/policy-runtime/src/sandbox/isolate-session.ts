@@ -26,6 +26,12 @@ export interface SandboxFault {
  */
 export type SessionOutcome = { json: string } | { fault: SandboxFault; logs: LogEntry[] };
 
+/** init, then a method when init succeeded (`out` is null when it did not). */
+export interface FreshOutcome {
+  init: SessionOutcome;
+  out: SessionOutcome | null;
+}
+
 interface Booted {
   isolate: ivm.Isolate;
   dispatch: ivm.Reference<(method: string, args: string) => string>;
@@ -66,6 +72,15 @@ export class IsolateSession {
     }
     if (method === "init") this.lastInit = argsJson;
     return this.run(method, argsJson);
+  }
+
+  /**
+   * A stateless call: init with `initArgs`, then `method` on the state it made, in one turn (one
+   * crossing from a host in another process). Each runs under its own CPU limit.
+   */
+  callFresh(initArgs: string, method: SessionMethod, argsJson: string): FreshOutcome {
+    const init = this.call("init", initArgs);
+    return { init, out: isOk(init) ? this.call(method, argsJson) : null };
   }
 
   dispose(): void {

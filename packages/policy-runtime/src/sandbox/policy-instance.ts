@@ -63,16 +63,31 @@ export class SandboxedPolicyInstance implements PolicyInstance {
     return r.ok ? { ...r, value: undefined } : r;
   }
 
-  async eval(
+  eval(input: unknown, ctx: EvalContext = {}): Promise<CallResult<unknown>> {
+    return this.checkedEval(input, ctx);
+  }
+
+  evalFresh(
+    settings: object,
+    parameters: object,
     input: unknown,
-    ctx: { metrics?: unknown; trustedInput?: boolean } = {},
+    ctx: EvalContext = {},
+  ): Promise<CallResult<unknown>> {
+    return this.checkedEval(input, ctx, { settings, parameters });
+  }
+
+  /** eval with the input and output checked against the kind; with `init`, after a fresh init. */
+  private async checkedEval(
+    input: unknown,
+    ctx: EvalContext,
+    init?: { settings: object; parameters: object },
   ): Promise<CallResult<unknown>> {
     const t0 = performance.now();
     const checked = ctx.trustedInput
       ? { ok: true as const, value: input }
       : validatePolicyInput(this.kind, input);
     if (!checked.ok) return failed(invalid("invalid_input", `input of ${this.kind}`, checked.errors), [], t0);
-    const r = await this.evalCall(checked.value, ctx.metrics, t0);
+    const r = await this.evalCall(checked.value, ctx.metrics, t0, init);
     if (!r.ok) return r;
     const out = validatePolicyOutput(this.kind, r.value, checked.value);
     if (!out.ok)
@@ -81,11 +96,18 @@ export class SandboxedPolicyInstance implements PolicyInstance {
   }
 
   /** eval with its row arrays as columns; in full again if the isolate lost the columns it held. */
-  private evalCall(input: unknown, metrics: unknown, t0: number): Promise<CallResult<unknown>> {
-    return this.call("eval", { ...this.rows.encode(input), metrics }, t0, () => {
+  private evalCall(
+    input: unknown,
+    metrics: unknown,
+    t0: number,
+    init?: object,
+  ): Promise<CallResult<unknown>> {
+    const resend = () => {
       this.rows.reset();
       return { ...this.rows.encode(input), metrics };
-    });
+    };
+    const args = { ...this.rows.encode(input), metrics };
+    return init ? this.callFresh(init, args, t0, resend) : this.call("eval", args, t0, resend);
   }
 
   management(action: string, data: unknown): Promise<CallResult<unknown>> {
@@ -102,24 +124,59 @@ export class SandboxedPolicyInstance implements PolicyInstance {
     t0: number,
     resend?: () => object,
   ): Promise<CallResult<unknown>> {
-    let json: string;
-    try {
-      json = JSON.stringify(args);
-    } catch (e) {
-      return failed(
-        new PolicyError("invalid_input", `the ${method} arguments are not JSON: ${(e as Error).message}`),
-        [],
-        t0,
-      );
-    }
+    const json = toJson(method, args, t0);
+    if (typeof json !== "string") return json;
     const out = await this.port.call(method, json);
     if ("json" in out && out.json === RESEND_ROWS) {
       if (resend) return this.call(method, resend(), t0);
       return failed(new PolicyError("runtime", "the sandbox lost the input's rows twice"), [], t0);
     }
+    return this.answer(out, [], t0);
+  }
+
+  /** init with `init` ({settings, parameters}), then eval with `args`: one crossing. */
+  private async callFresh(
+    init: object,
+    args: object,
+    t0: number,
+    resend: () => object,
+  ): Promise<CallResult<unknown>> {
+    const initJson = toJson("init", init, t0);
+    if (typeof initJson !== "string") return initJson;
+    const json = toJson("eval", args, t0);
+    if (typeof json !== "string") return json;
+    const fresh = await this.port.callFresh(initJson, "eval", json);
+    const initAnswer = read(fresh.init);
+    if (!initAnswer.ok) return failed(toPolicyError(initAnswer.error, this.compiled), initAnswer.logs, t0);
+    const out = fresh.out;
+    if (out === null) return failed(new PolicyError("runtime", "the sandbox did not run eval"), [], t0);
+    // The isolate lost the rows it held: init has run, so eval alone goes again with every column.
+    if ("json" in out && out.json === RESEND_ROWS) {
+      const again = await this.call("eval", resend(), t0);
+      return { ...again, logs: [...initAnswer.logs, ...again.logs] };
+    }
+    return this.answer(out, initAnswer.logs, t0);
+  }
+
+  private answer(out: SessionOutcome, logsBefore: LogEntry[], t0: number): CallResult<unknown> {
     const answer = read(out);
-    if (!answer.ok) return failed(toPolicyError(answer.error, this.compiled), answer.logs, t0);
-    return { ok: true, value: answer.value, logs: answer.logs, durationMs: ms(t0) };
+    const logs = logsBefore.length > 0 ? [...logsBefore, ...answer.logs] : answer.logs;
+    if (!answer.ok) return failed(toPolicyError(answer.error, this.compiled), logs, t0);
+    return { ok: true, value: answer.value, logs, durationMs: ms(t0) };
+  }
+}
+
+interface EvalContext {
+  metrics?: unknown;
+  trustedInput?: boolean;
+}
+
+function toJson(method: SessionMethod, args: object, t0: number): string | CallResult<never> {
+  try {
+    return JSON.stringify(args);
+  } catch (e) {
+    const message = `the ${method} arguments are not JSON: ${(e as Error).message}`;
+    return failed(new PolicyError("invalid_input", message), [], t0);
   }
 }
 

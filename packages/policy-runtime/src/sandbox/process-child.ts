@@ -3,7 +3,7 @@
  * If one of them brings V8 down (an allocation isolated-vm cannot stop), only this process dies and
  * the parent restarts it. Requests are answered in order and run synchronously, so at most one runs.
  */
-import { IsolateSession, isOk, type SessionOutcome } from "./isolate-session";
+import { type FreshOutcome, IsolateSession, isOk, type SessionOutcome } from "./isolate-session";
 import type { ChildReply, ChildRequest } from "./process-protocol";
 
 const sessions = new Map<number, IsolateSession>();
@@ -18,7 +18,7 @@ function open(
   return [session, session.open()];
 }
 
-function handle(m: ChildRequest): SessionOutcome | null {
+function handle(m: ChildRequest): SessionOutcome | FreshOutcome | null {
   if (m.op === "open") return open(m.sid, m.spec)[1];
   if (m.op === "close") {
     sessions.get(m.sid)?.dispose();
@@ -29,7 +29,7 @@ function handle(m: ChildRequest): SessionOutcome | null {
     // This process replaced one that died: rebuild the policy and replay its last init first.
     const [session, opened] = open(m.sid, m.reopen.spec);
     if (!isOk(opened)) return opened;
-    if (m.reopen.init !== undefined && m.method !== "init") {
+    if (m.reopen.init !== undefined && m.method !== "init" && m.initFirst === undefined) {
       const replayed = session.call("init", m.reopen.init);
       if (!isOk(replayed)) return replayed;
     }
@@ -37,11 +37,14 @@ function handle(m: ChildRequest): SessionOutcome | null {
   const session = sessions.get(m.sid);
   if (!session)
     return { fault: { kind: "runtime", name: "Error", message: "no such policy session" }, logs: [] };
+  if (m.initFirst !== undefined) return session.callFresh(m.initFirst, m.method, m.args);
   return session.call(m.method, m.args);
 }
 
 process.on("message", (m: ChildRequest) => {
   const out = handle(m);
-  if (out !== null) process.send?.({ id: m.id, out } satisfies ChildReply);
+  if (out === null) return;
+  const reply: ChildReply = "init" in out ? { id: m.id, ...out } : { id: m.id, out };
+  process.send?.(reply);
 });
 process.on("disconnect", () => process.exit(0));

@@ -1,6 +1,10 @@
-import type { SessionMethod, SessionOutcome, SessionSpec } from "./isolate-session";
+import type { FreshOutcome, SessionMethod, SessionOutcome, SessionSpec } from "./isolate-session";
 
-/** With `reopen`, the child first (re)creates the session: the parent saw it restart since. */
+/**
+ * With `reopen`, the child first (re)creates the session: the parent saw it restart since. With
+ * `initFirst`, init runs with those arguments just before the method (`callFresh`), and the reply
+ * carries both answers.
+ */
 export type ChildRequest =
   | { op: "open"; id: number; sid: number; spec: SessionSpec }
   | {
@@ -10,6 +14,7 @@ export type ChildRequest =
       method: SessionMethod;
       args: string;
       reopen?: { spec: SessionSpec; init?: string };
+      initFirst?: string;
     }
   | { op: "close"; id: number; sid: number };
 
@@ -19,7 +24,4 @@ export type ChildRequestBody = ChildRequest extends infer R
     : never
   : never;
 
-export interface ChildReply {
-  id: number;
-  out: SessionOutcome;
-}
+export type ChildReply = { id: number; out: SessionOutcome } | ({ id: number } & FreshOutcome);

@@ -1,12 +1,15 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { SessionMethod, SessionOutcome, SessionSpec } from "./isolate-session";
+import type { FreshOutcome, SessionMethod, SessionOutcome, SessionSpec } from "./isolate-session";
 import type { ChildReply, ChildRequest, ChildRequestBody } from "./process-protocol";
 import type { SessionPort } from "./session-port";
 
+/** A reply without its id: one answer, or init's and the method's (`initFirst`). */
+type Answer = { out: SessionOutcome } | FreshOutcome;
+
 interface Pending {
-  resolve: (out: SessionOutcome) => void;
+  resolve: (answer: Answer) => void;
   /** Sends the request again to a new process: it had not started when the old one died. */
   retry: () => void;
   memoryMb: number;
@@ -52,7 +55,7 @@ export class SandboxProcess {
     return this.generation;
   }
 
-  request(body: ChildRequestBody, memoryMb: number, retry: () => void): Promise<SessionOutcome> {
+  request(body: ChildRequestBody, memoryMb: number, retry: () => void): Promise<Answer> {
     const child = this.ensureChild();
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -100,7 +103,7 @@ export class SandboxProcess {
       if (!p) return;
       this.pending.delete(m.id);
       if (this.pending.size === 0) setRef(child, false);
-      p.resolve(m.out);
+      p.resolve(m);
     });
     child.on("exit", (code, signal) => this.exited(child, code, signal));
     // A message sent as the child dies fails with EPIPE: its requests are answered by `exited`,
@@ -121,7 +124,9 @@ export class SandboxProcess {
       const message = oom
         ? `exceeded the memory limit of ${running.memoryMb} MB; ${STATE_LOST}`
         : `the sandbox process exited (${signal ?? `code ${code}`}); ${STATE_LOST}`;
-      running.resolve({ fault: { kind: oom ? "memory" : "runtime", name: "Error", message }, logs: [] });
+      running.resolve({
+        out: { fault: { kind: oom ? "memory" : "runtime", name: "Error", message }, logs: [] },
+      });
     }
     for (const p of waiting) p.retry();
   }
@@ -169,15 +174,27 @@ class ProcessPort implements SessionPort {
     private readonly spec: SessionSpec,
   ) {}
 
-  open(): Promise<SessionOutcome> {
+  async open(): Promise<SessionOutcome> {
     this.openedIn = this.proc.prepare();
-    return this.send({ op: "open", sid: this.sid, spec: this.spec }, () => this.open());
+    const body = { op: "open" as const, sid: this.sid, spec: this.spec };
+    return single(await this.send(body, () => this.open().then(one)));
   }
 
-  call(method: SessionMethod, args: string): Promise<SessionOutcome> {
-    if (this.disposed) {
-      return Promise.resolve({ fault: { kind: "runtime", name: "Error", message: "disposed" }, logs: [] });
-    }
+  async call(method: SessionMethod, args: string): Promise<SessionOutcome> {
+    if (this.disposed) return DISPOSED;
+    return single(await this.send(this.callBody(method, args), () => this.call(method, args).then(one)));
+  }
+
+  async callFresh(initArgs: string, method: SessionMethod, args: string): Promise<FreshOutcome> {
+    if (this.disposed) return { init: DISPOSED, out: null };
+    const body = { ...this.callBody(method, args, initArgs), initFirst: initArgs };
+    const answer = await this.send(body, () => this.callFresh(initArgs, method, args));
+    // A reply of one answer (the child died, or could not rebuild the policy) failed the whole call.
+    return "init" in answer ? answer : { init: answer.out, out: null };
+  }
+
+  /** The request for a call; it reopens the session first when the child restarted since. */
+  private callBody(method: SessionMethod, args: string, initArgs?: string) {
     const generation = this.proc.prepare();
     const reopen =
       generation === this.openedIn
@@ -185,8 +202,8 @@ class ProcessPort implements SessionPort {
         : { spec: this.spec, ...(this.lastInit !== undefined ? { init: this.lastInit } : {}) };
     this.openedIn = generation;
     if (method === "init") this.lastInit = args;
-    const body = { op: "call" as const, sid: this.sid, method, args, ...(reopen ? { reopen } : {}) };
-    return this.send(body, () => this.call(method, args));
+    if (initArgs !== undefined) this.lastInit = initArgs;
+    return { op: "call" as const, sid: this.sid, method, args, ...(reopen ? { reopen } : {}) };
   }
 
   dispose(): void {
@@ -194,9 +211,14 @@ class ProcessPort implements SessionPort {
     this.proc.notify({ op: "close", sid: this.sid });
   }
 
-  private send(body: ChildRequestBody, again: () => Promise<SessionOutcome>): Promise<SessionOutcome> {
+  private send(body: ChildRequestBody, again: () => Promise<Answer>): Promise<Answer> {
     return new Promise((resolve) => {
       void this.proc.request(body, this.spec.limits.memoryMb, () => resolve(again())).then(resolve);
     });
   }
 }
+
+const DISPOSED: SessionOutcome = { fault: { kind: "runtime", name: "Error", message: "disposed" }, logs: [] };
+const one = (out: SessionOutcome): Answer => ({ out });
+const single = (answer: Answer): SessionOutcome =>
+  "init" in answer ? (answer.out ?? answer.init) : answer.out;

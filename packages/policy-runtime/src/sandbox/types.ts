@@ -31,6 +31,16 @@ export interface PolicyInstance {
    * caller built it itself (the block runtime's own hot path); the output is always validated.
    */
   eval(input: unknown, ctx?: { metrics?: unknown; trustedInput?: boolean }): Promise<CallResult<unknown>>;
+  /**
+   * A stateless call: init with these values (the state starts over), then eval, in one crossing
+   * to the isolate. Calls are answered in order and never interleave with each other.
+   */
+  evalFresh(
+    settings: object,
+    parameters: object,
+    input: unknown,
+    ctx?: { metrics?: unknown; trustedInput?: boolean },
+  ): Promise<CallResult<unknown>>;
   management(action: string, data: unknown): Promise<CallResult<unknown>>;
   dispose(): void;
 }

@@ -5,9 +5,10 @@ import {
   validateManagementCommand,
   validatePolicyValues,
 } from "@aios/contracts";
-import { type Db, sqlOf } from "@aios/db";
+import type { Db } from "@aios/db";
 import { NotFoundError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
+import { storedPolicy } from "./policy-record";
 
 /**
  * Holds callers to what a stored policy declares (`@aios/contracts` policy-contract.ts): settings and
@@ -24,14 +25,11 @@ export async function policyContract(db: Db, policyRuleURI: string, field = "pol
 }
 
 /**
- * The contract of a policy that may be missing (references the registry does not check yet). Plain
- * SQL (@aios/db's sqlOf): every call of the central executor checks its values here.
+ * The contract of a policy that may be missing (references the registry does not check yet). Every
+ * call of the central executor checks its values here (`storedPolicy` reads a version once).
  */
 export async function policyContractIfStored(db: Db, policyRuleURI: string): Promise<TPolicyContract | null> {
-  const [row] = await sqlOf(db).query<{ doc: unknown }>(
-    "SELECT doc FROM policies WHERE policy_rule_uri = $1",
-    [policyRuleURI],
-  );
+  const row = await storedPolicy(db, policyRuleURI);
   return row ? policyContractOf(asObject(row.doc)) : null;
 }
 

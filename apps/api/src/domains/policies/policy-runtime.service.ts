@@ -1,5 +1,5 @@
 import type { TDryRunResult, TPolicyCallResult, TPolicyErrorInfo, TPolicyKind } from "@aios/contracts";
-import { type Db, sqlOf } from "@aios/db";
+import type { Db } from "@aios/db";
 import {
   type CallResult,
   compilePolicy,
@@ -12,6 +12,7 @@ import {
 import { NotFoundError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
 import { checkPolicyValues } from "./policy-contract";
+import { storedPolicy } from "./policy-record";
 
 export interface PolicySourceRecord {
   policyRuleURI: string;
@@ -23,18 +24,14 @@ export interface PolicySourceRecord {
 
 /**
  * A stored policy as the runtime needs it: code, kind and its default settings and parameters.
- * Read on every call (a new version takes effect at once), in plain SQL (@aios/db's sqlOf): it is
- * on the hot path of every policy the central executor runs.
+ * Asked for on every call; a version is immutable, so `storedPolicy` reads its row once.
  */
 export async function policySource(
   db: Db,
   policyRuleURI: string,
   field = "policyRuleURI",
 ): Promise<PolicySourceRecord> {
-  const [row] = await sqlOf(db).query<{ code: string; kind: string; doc: unknown }>(
-    "SELECT code, kind, doc FROM policies WHERE policy_rule_uri = $1",
-    [policyRuleURI],
-  );
+  const row = await storedPolicy(db, policyRuleURI);
   if (!row) throw new NotFoundError("policy", policyRuleURI, field);
   const doc = asObject(row.doc);
   return {
