@@ -1,12 +1,12 @@
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
-import type { TVdagTraceStep } from "@aios/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAlive } from "../src/host-processes";
 import { readState } from "../src/state";
 import { grid, REPO_ROOT, runGrid } from "./grid-cli";
 import { applyEchoAnd, bringUp, type GridSession, gridOfOwn, leftOfGrid, until } from "./grid-test-kit";
 import { blockWorkloads, inUidRange } from "./host-workloads";
+import { ok, type Sent, stream as streamTo } from "./vdag-stream";
 
 /**
  * The fault suite on a real grid (5 clusters of one node, no console): the vDAG across c1..c3
@@ -26,61 +26,7 @@ let g: GridSession;
 const figure = (line: string) => process.stdout.write(`grid faults: ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Answer {
-  taskId?: string;
-  trace?: TVdagTraceStep[];
-  error?: { message?: string; stage?: string };
-}
-interface Sent {
-  /** ms since the stream started */
-  at: number;
-  ms: number;
-  status: number;
-  answer: Answer;
-}
-
-/** A steady stream of sync requests to a vDAG through the API's data plane (each waits up to 60 s). */
-function stream(vdagURI: string) {
-  const sent: Sent[] = [];
-  const inFlight = new Set<Promise<void>>();
-  const t0 = performance.now();
-  let n = 0;
-  const one = async () => {
-    const at = performance.now() - t0;
-    const i = n++;
-    let status = 0;
-    let answer: Answer = {};
-    try {
-      const res = await fetch(`${g.status.apiUrl}/v1/vdags/${encodeURIComponent(vdagURI)}/infer`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${g.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ data: { message: `${vdagURI} #${i}` } }),
-        signal: AbortSignal.timeout(60_000),
-      });
-      status = res.status;
-      answer = (await res.json()) as Answer;
-    } catch (err) {
-      answer = { error: { message: `no answer: ${(err as Error).message}` } };
-    }
-    sent.push({ at, ms: performance.now() - t0 - at, status, answer });
-  };
-  const timer = setInterval(() => {
-    const p = one().finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  }, EVERY_MS);
-  return {
-    sent,
-    now: () => performance.now() - t0,
-    /** Stops sending and waits for every answer. */
-    async stop() {
-      clearInterval(timer);
-      await Promise.all([...inFlight]);
-      return sent.sort((a, b) => a.at - b.at);
-    },
-  };
-}
-
-const ok = (s: Sent) => s.status === 200 && s.answer.error === undefined;
+const stream = (vdagURI: string) => streamTo(g.status.apiUrl, g.token, vdagURI, EVERY_MS);
 const vdagStatus = async (uri: string) => {
   const v = await g.api.vdags.get.query({ vdagURI: uri });
   return { status: v.status, reason: (v.doc as { statusReason?: string }).statusReason ?? "" };
@@ -173,6 +119,15 @@ describe("faults on the grid: a cut cluster, a node agent killed during a deploy
           expect.stringContaining(step2.error ?? "?"),
         ]);
     }
+    // Once the verdict is in, no request waits for the step timeout: every one sent after the API
+    // showed it unhealthy, until heal, is refused at once with its reason, none walks to step2.
+    const whileUnhealthy = a.filter((s) => s.at > unhealthyAt && s.at < healAt);
+    expect(whileUnhealthy.length).toBeGreaterThan(0);
+    expect(
+      whileUnhealthy.filter(
+        (s) => s.status !== 503 || !/is unhealthy: block echo-c2/.test(s.answer.error?.message ?? ""),
+      ),
+    ).toEqual([]);
     // Once it serves again, it keeps serving: every request sent after the first success succeeds.
     expect(a.filter((s) => s.at > servingAt && !ok(s)).map((s) => s.answer.error?.message)).toEqual([]);
 

@@ -36,16 +36,24 @@ export async function bringUp(env: Record<string, string>, upArgs: string[]): Pr
   return { status, token, api: createApiClient({ url: status.apiUrl, token }) };
 }
 
+export const POLICIES = resolve(REPO_ROOT, "examples/specs/policies.json");
+
+/** The document of an example spec file that makes `name` (a component's or a policy's). */
+export function exampleDocument(file: string, name: string): unknown {
+  const found = loadSpecFile(file).filter(({ document }) => {
+    const values = (
+      document as { body: { spec: { values: { name?: string; componentId?: { name?: string } } } } }
+    ).body.spec.values;
+    return (values.componentId?.name ?? values.name) === name;
+  });
+  if (found.length !== 1) throw new Error(`expected one ${name} in ${file}, found ${found.length}`);
+  return found[0]!.document;
+}
+
 /** Applies the `echo` component of the examples, then every document of the spec files. */
 export async function applyEchoAnd(api: ApiClient, specFiles: string[]): Promise<void> {
-  const echo = loadSpecFile(COMPONENTS).filter(
-    ({ document }) =>
-      (document as { body: { spec: { values: { componentId?: { name?: string } } } } }).body.spec.values
-        .componentId?.name === "echo",
-  );
-  if (echo.length !== 1)
-    throw new Error(`expected one echo component in ${COMPONENTS}, found ${echo.length}`);
-  for (const { document } of [...echo, ...specFiles.flatMap((f) => loadSpecFile(f))])
+  const echo = exampleDocument(COMPONENTS, "echo");
+  for (const document of [echo, ...specFiles.flatMap((f) => loadSpecFile(f).map((d) => d.document))])
     await api.parser.applySpec.mutate({ document });
 }
 
