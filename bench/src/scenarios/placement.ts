@@ -96,13 +96,19 @@ export function placementScenario(chooser: Chooser, run: PlacementRun = FULL): S
         process.stderr.write(
           `  one at a time: p50 ${alone.p50_ms} ms, p99 ${alone.p99_ms} ms, ${alone.per_s} decisions/s\n`,
         );
+        const callsSince = (from: number, to?: number) => {
+          const calls = figuresOf(Float64Array.from(policyCalls.slice(from, to)), 1);
+          return `p50 ${calls.p50_ms} ms, p99 ${calls.p99_ms} ms`;
+        };
         if (chooser === "policy") {
-          const calls = figuresOf(Float64Array.from(policyCalls.slice(run.warmup)), 1);
-          process.stderr.write(
-            `  of which the policy call (values check, sandbox init + eval): p50 ${calls.p50_ms} ms, p99 ${calls.p99_ms} ms\n`,
-          );
+          const alone = callsSince(run.warmup, run.warmup + run.n);
+          process.stderr.write(`  of which the policy call (values check, sandbox init + eval): ${alone}\n`);
         }
         const inFlight = await inFlightThroughput(decide, IN_FLIGHT, run.inFlightN);
+        if (chooser === "policy") {
+          const calls = callsSince(run.warmup + run.n);
+          process.stderr.write(`  ${IN_FLIGHT} in flight, of which the policy call: ${calls}\n`);
+        }
         const added = (await db.instance.count()) - before;
         const decisions = run.n + run.warmup + run.inFlightN;
         if (added !== decisions) throw new Error(`${decisions} decisions placed ${added} instances`);

@@ -4,7 +4,7 @@
  * the parent restarts it. Requests are answered in order and run synchronously, so at most one runs.
  */
 import { type FreshOutcome, IsolateSession, isOk, type SessionOutcome } from "./isolate-session";
-import type { ChildReply, ChildRequest } from "./process-protocol";
+import type { ChildBatch, ChildReply, ChildRequest } from "./process-protocol";
 
 const sessions = new Map<number, IsolateSession>();
 
@@ -41,10 +41,17 @@ function handle(m: ChildRequest): SessionOutcome | FreshOutcome | null {
   return session.call(m.method, m.args);
 }
 
-process.on("message", (m: ChildRequest) => {
+function answer(m: ChildRequest): void {
   const out = handle(m);
   if (out === null) return;
   const reply: ChildReply = "init" in out ? { id: m.id, ...out } : { id: m.id, out };
   process.send?.(reply);
+}
+
+process.on("message", (m: ChildRequest | ChildBatch) => {
+  if (m.op !== "batch") return answer(m);
+  // Each answered as soon as it has run: if a later one brings this process down, the parent knows
+  // which one was running.
+  for (const request of m.requests) answer(request);
 });
 process.on("disconnect", () => process.exit(0));

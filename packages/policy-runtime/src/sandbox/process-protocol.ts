@@ -18,6 +18,12 @@ export type ChildRequest =
     }
   | { op: "close"; id: number; sid: number };
 
+/** Requests sent together; each is answered on its own, in order. */
+export interface ChildBatch {
+  op: "batch";
+  requests: ChildRequest[];
+}
+
 export type ChildRequestBody = ChildRequest extends infer R
   ? R extends unknown
     ? Omit<R, "id">

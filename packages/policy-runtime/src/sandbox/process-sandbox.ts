@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { FreshOutcome, SessionMethod, SessionOutcome, SessionSpec } from "./isolate-session";
-import type { ChildReply, ChildRequest, ChildRequestBody } from "./process-protocol";
+import type { ChildBatch, ChildReply, ChildRequest, ChildRequestBody } from "./process-protocol";
 import type { SessionPort } from "./session-port";
 
 /** A reply without its id: one answer, or init's and the method's (`initFirst`). */
@@ -43,6 +43,8 @@ export class SandboxProcess {
   private nextId = 1;
   private nextSid = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Requests made in this turn of the event loop, sent as one message when it ends. */
+  private outbox: ChildRequest[] = [];
   private stderrTail = "";
 
   openSession(spec: SessionSpec): SessionPort {
@@ -61,7 +63,7 @@ export class SandboxProcess {
     return new Promise((resolve) => {
       this.pending.set(id, { resolve, retry, memoryMb });
       setRef(child, true);
-      child.send({ ...body, id } as ChildRequest);
+      this.post({ ...body, id } as ChildRequest);
     });
   }
 
@@ -70,9 +72,27 @@ export class SandboxProcess {
    * holds nothing to close: the message is dropped, never thrown as a broken pipe.
    */
   notify(body: ChildRequestBody): void {
+    if (!this.child?.connected) return;
+    this.post({ ...body, id: this.nextId++ } as ChildRequest);
+  }
+
+  /**
+   * Requests made together (the calls of a placement batch, say) cross in one message: one write
+   * and one wake-up of the child instead of one each. The child runs them in order and answers each
+   * as soon as it has run, so a crash still fails only the request that was running.
+   */
+  private post(request: ChildRequest): void {
+    this.outbox.push(request);
+    if (this.outbox.length === 1) process.nextTick(() => this.flush());
+  }
+
+  private flush(): void {
+    const requests = this.outbox;
+    this.outbox = [];
     const child = this.child;
-    if (!child?.connected) return;
-    child.send({ ...body, id: this.nextId++ } as ChildRequest);
+    const [first] = requests;
+    if (!first || !child?.connected) return;
+    child.send(requests.length === 1 ? first : ({ op: "batch", requests } satisfies ChildBatch));
   }
 
   stop(): void {
@@ -116,6 +136,8 @@ export class SandboxProcess {
   private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
     this.child = null;
+    // Not yet sent: their pending entries are answered or retried below.
+    this.outbox = [];
     const queued = [...this.pending.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
     this.pending.clear();
     const [running, ...waiting] = queued;
