@@ -13,7 +13,9 @@ if (command === "build") {
   const nodes = arg === undefined ? 2 : Number(arg);
   if (!Number.isInteger(nodes) || nodes < 0)
     throw new Error(`start: the node count must be a whole number, not ${arg}`);
+  const began = Date.now();
   const peer = await startKubePeer({ nodes, log: console.log });
+  console.log(`kube-peer: ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
   console.log(`KUBECONFIG=${peer.kubeconfigPath}`);
   const stop = () => void peer.stop().then(() => process.exit(0));
   process.once("SIGINT", stop);

@@ -199,6 +199,9 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
         `--manage-nodes-with-annotation-selector=${kwokNodeAnnotation}=fake`,
         `--server-address=127.0.0.1:${kwokPort}`,
         "--node-lease-duration-seconds=40",
+        // Node and pod addresses on loopback: whatever tries to reach a simulated pod stays on this machine.
+        "--node-ip=127.0.0.1",
+        "--cidr=127.16.0.0/16",
       ],
       logs,
       // kwok also reads ~/.kwok/kwok.yaml: a home of its own keeps a user's out.
@@ -227,7 +230,7 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
       const items = (res.json as { items?: NodeStatusView[] }).items ?? [];
       return nodeNames.every((n) => items.some((i) => i.metadata.name === n && isReady(i)));
     });
-    log(`kube-peer: ${nodeNames.length} simulated nodes are Ready`);
+    log(`kube-peer: simulated nodes ${nodeNames.join(", ")} are Ready`);
 
     return { server, token, caPem, kubeconfigPath, kubeconfig, nodeNames, versions: build.versions, stop };
   } catch (e) {

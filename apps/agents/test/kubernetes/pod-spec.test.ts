@@ -1,0 +1,146 @@
+import type { V1Pod } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import {
+  labelValueOf,
+  type PodSettings,
+  podNameOf,
+  podOf,
+  programInImage,
+  selectorOf,
+  tokenSecretOf,
+  tokensOf,
+} from "../../src/drivers/kubernetes/pod-spec";
+import { podStateOf } from "../../src/drivers/kubernetes/pod-status";
+
+const settings: PodSettings = {
+  namespace: "aios",
+  nodeName: "gpu-node-1",
+  clusterId: "c1",
+  image: "registry.example/aios:1.0",
+  repoRoot: "/srv/aios",
+  imageRepoRoot: "/app",
+  port: 8080,
+  runtimeEnv: { AIOS_RUNTIME_POLICY_ISOLATION: "process" },
+  maxBodyMb: 16,
+};
+
+describe("the pod of a workload", () => {
+  const spec = {
+    name: "b-1234-in-aaaa",
+    kind: "instance" as const,
+    entry: "examples/components/echo/index.ts",
+    env: { BLOCK_ID: "b-1234" },
+    gpus: [2, 5],
+    labels: { config: "k/ey with spaces" },
+    controlToken: "ctl-secret",
+    dataToken: "data-secret",
+  };
+  const pod = podOf(settings, spec, "/app/examples/components/echo/index.ts", podNameOf(spec.name));
+  const container = pod.spec?.containers[0];
+  const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
+
+  it("is bound to the agent's node, restarted by the agent, with no service account token or service links", () => {
+    expect(pod.metadata?.name).toBe("b-1234-in-aaaa");
+    expect(pod.spec).toMatchObject({
+      nodeName: "gpu-node-1",
+      restartPolicy: "Never",
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+    });
+    expect(container?.command).toEqual(["node", "--import", "tsx", "/app/examples/components/echo/index.ts"]);
+    expect(container?.readinessProbe?.tcpSocket?.port).toBe(8080);
+  });
+
+  it("holds the workload's own variables, its GPUs, and its tokens only by reference to its Secret", () => {
+    expect(env).toMatchObject({
+      BLOCK_ID: "b-1234",
+      PORT: "8080",
+      CUDA_VISIBLE_DEVICES: "2,5",
+      NVIDIA_VISIBLE_DEVICES: "2,5",
+      AIOS_MAX_BODY_MB: "16",
+      HOST: { fieldRef: { fieldPath: "status.podIP" } },
+      AIOS_CONTROL_TOKEN: { secretKeyRef: { name: "b-1234-in-aaaa-tokens", key: "AIOS_CONTROL_TOKEN" } },
+    });
+    // An instance runs user code: the runtimes' settings are not its own.
+    expect(env.AIOS_RUNTIME_POLICY_ISOLATION).toBeUndefined();
+    expect(JSON.stringify(pod)).not.toContain("ctl-secret");
+    const secret = tokenSecretOf(settings, spec, "b-1234-in-aaaa");
+    expect(tokensOf(secret ?? undefined)).toEqual({ controlToken: "ctl-secret", dataToken: "data-secret" });
+  });
+
+  it("carries low-cardinality labels and its selector, and keeps the spec's labels in an annotation", () => {
+    expect(pod.metadata?.labels).toMatchObject({
+      "app.kubernetes.io/managed-by": "aios-agent",
+      "app.kubernetes.io/component": "instance",
+      "aios.dev/cluster": "c1",
+      "aios.dev/node": "gpu-node-1",
+    });
+    expect(selectorOf(settings)).toBe("app.kubernetes.io/managed-by=aios-agent,aios.dev/node=gpu-node-1");
+    expect(JSON.parse(pod.metadata?.annotations?.["aios.dev/labels"] ?? "")).toEqual(spec.labels);
+  });
+
+  it("names pods by DNS rules: a valid name as it is, any other cleaned with a hash (deterministic)", () => {
+    expect(podNameOf("Block_One-Executor")).toMatch(/^block-one-executor-[0-9a-f]{8}$/);
+    expect(podNameOf("Block_One-Executor")).toBe(podNameOf("Block_One-Executor"));
+    expect(podNameOf("a".repeat(80))).toHaveLength(63);
+    expect(labelValueOf("-c/1 x-")).toBe("c-1-x");
+  });
+
+  it("maps a program inside the repository into the image, and refuses one outside it", () => {
+    expect(programInImage(settings, "/srv/aios/packages/block-runtime/dist/main.mjs")).toBe(
+      "/app/packages/block-runtime/dist/main.mjs",
+    );
+    expect(() => programInImage(settings, "/etc/passwd")).toThrow(/outside the repository/);
+  });
+});
+
+describe("what a pod's status says", () => {
+  const pod = (status: V1Pod["status"]): V1Pod => ({ metadata: { name: "p" }, status });
+
+  it("ready only when Running with the Ready condition", () => {
+    expect(podStateOf(pod({ phase: "Pending" })).ready).toBe(false);
+    const running = { phase: "Running", podIP: "10.0.0.5", conditions: [{ type: "Ready", status: "True" }] };
+    expect(podStateOf(pod(running))).toMatchObject({ ready: true, exited: null, podIP: "10.0.0.5" });
+  });
+
+  it("an ended container gives its exit code, or the signal a code over 128 stands for", () => {
+    const ended = (exitCode: number) =>
+      pod({
+        phase: "Failed",
+        containerStatuses: [
+          {
+            name: "workload",
+            image: "i",
+            imageID: "",
+            ready: false,
+            restartCount: 0,
+            state: { terminated: { exitCode } },
+          },
+        ],
+      });
+    expect(podStateOf(ended(3)).exited).toEqual({ code: 3, signal: null });
+    expect(podStateOf(ended(137)).exited).toEqual({ code: null, signal: "SIGKILL" });
+  });
+
+  it("names why it does not run: a waiting reason or an unschedulable pod", () => {
+    const waiting = pod({
+      phase: "Pending",
+      containerStatuses: [
+        {
+          name: "workload",
+          image: "i",
+          imageID: "",
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason: "ImagePullBackOff", message: "Back-off pulling image" } },
+        },
+      ],
+    });
+    expect(podStateOf(waiting).problem).toBe("ImagePullBackOff: Back-off pulling image");
+    const unschedulable = pod({
+      phase: "Pending",
+      conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/3 nodes" }],
+    });
+    expect(podStateOf(unschedulable).problem).toBe("Unschedulable: 0/3 nodes");
+  });
+});
