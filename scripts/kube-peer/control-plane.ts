@@ -31,6 +31,11 @@ export interface KubePeer {
   kubeconfig: string;
   nodeNames: string[];
   versions: PeerVersions;
+  /**
+   * Stops kube-apiserver (SIGTERM, so its watches end) and starts it again on the same port, with
+   * the same certificate and data; resolves once it is ready. For the client's reconnects.
+   */
+  restartApiServer(): Promise<void>;
   /** Stops every process and removes the peer's data; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -97,26 +102,23 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
     const apiPort = await freePort();
     const server = `https://127.0.0.1:${apiPort}`;
     const certDir = join(dir, "apiserver-certs");
-    const apiserver = startProcess(
-      "kube-apiserver",
-      build.bin["kube-apiserver"],
-      [
-        `--etcd-servers=${etcdUrl}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        `--secure-port=${apiPort}`,
-        `--cert-dir=${certDir}`,
-        `--token-auth-file=${join(dir, "tokens.csv")}`,
-        "--authorization-mode=RBAC",
-        "--service-cluster-ip-range=10.96.0.0/16",
-        `--service-account-key-file=${join(dir, "sa.pub")}`,
-        `--service-account-signing-key-file=${join(dir, "sa.key")}`,
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        "--allow-privileged=true",
-        "--profiling=false",
-      ],
-      logs,
-    );
+    const apiserverArgs = [
+      `--etcd-servers=${etcdUrl}`,
+      "--bind-address=127.0.0.1",
+      "--advertise-address=127.0.0.1",
+      `--secure-port=${apiPort}`,
+      // Made on the first start and found again on a restart, so that the kubeconfig stays valid.
+      `--cert-dir=${certDir}`,
+      `--token-auth-file=${join(dir, "tokens.csv")}`,
+      "--authorization-mode=RBAC",
+      "--service-cluster-ip-range=10.96.0.0/16",
+      `--service-account-key-file=${join(dir, "sa.pub")}`,
+      `--service-account-signing-key-file=${join(dir, "sa.key")}`,
+      "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+      "--allow-privileged=true",
+      "--profiling=false",
+    ];
+    let apiserver = startProcess("kube-apiserver", build.bin["kube-apiserver"], apiserverArgs, logs);
     started.push(apiserver);
     const caPath = join(certDir, "apiserver.crt");
     await waitUntil("kube-apiserver made its certificate", apiserver, async () => existsSync(caPath));
@@ -126,12 +128,21 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
     );
     const caPem = readFileSync(caPath, "utf8");
     const admin: Endpoint = { url: server, ca: caPem, token };
-    await waitUntil(
-      "kube-apiserver is ready",
-      apiserver,
-      async () => (await call(admin, "GET", "/readyz")).status === 200,
-      90_000,
-    );
+    const apiserverReady = (p: PeerProcess) =>
+      waitUntil(
+        "kube-apiserver is ready",
+        p,
+        async () => (await call(admin, "GET", "/readyz")).status === 200,
+        90_000,
+      );
+    await apiserverReady(apiserver);
+    const restartApiServer = async () => {
+      await stopProcess(apiserver);
+      const again = startProcess("kube-apiserver", build.bin["kube-apiserver"], apiserverArgs, logs);
+      started[started.indexOf(apiserver)] = again;
+      apiserver = again;
+      await apiserverReady(apiserver);
+    };
     log(`kube-peer: kube-apiserver on ${server}`);
 
     const kubeconfig = kubeconfigYaml(server, caPem, token);
@@ -232,7 +243,17 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
     });
     log(`kube-peer: simulated nodes ${nodeNames.join(", ")} are Ready`);
 
-    return { server, token, caPem, kubeconfigPath, kubeconfig, nodeNames, versions: build.versions, stop };
+    return {
+      server,
+      token,
+      caPem,
+      kubeconfigPath,
+      kubeconfig,
+      nodeNames,
+      versions: build.versions,
+      restartApiServer,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

@@ -238,4 +238,21 @@ describe("the Kubernetes test peer", () => {
     expect(await ended).toBeNull();
     expect(events).toContain("ADDED watched");
   });
+
+  it("keeps its objects across an API server restart, and a watch open then is ended", async () => {
+    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "kept" } } });
+    const ended = new Promise<unknown>((done) => {
+      void new Watch(kc).watch(
+        `/api/v1/namespaces/${namespace}/configmaps`,
+        { timeoutSeconds: 300 },
+        () => {},
+        done,
+      );
+    });
+    await peer.restartApiServer();
+    // The watch does not outlive its server: a driver's informer must notice and watch again.
+    await ended;
+    const kept = await core.readNamespacedConfigMap({ name: "kept", namespace });
+    expect(kept.metadata?.name).toBe("kept");
+  });
 });
