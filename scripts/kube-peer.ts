@@ -6,10 +6,12 @@
  */
 import { buildPeer, startKubePeer } from "./kube-peer/index";
 
-const [command = "build", arg] = process.argv.slice(2);
-if (command === "build") {
-  await buildPeer();
-} else if (command === "start") {
+async function main(command: string, arg: string | undefined): Promise<void> {
+  if (command === "build") {
+    await buildPeer();
+    return;
+  }
+  if (command !== "start") throw new Error(`unknown command ${command}: use build or start [nodes]`);
   const nodes = arg === undefined ? 2 : Number(arg);
   if (!Number.isInteger(nodes) || nodes < 0)
     throw new Error(`start: the node count must be a whole number, not ${arg}`);
@@ -20,7 +22,10 @@ if (command === "build") {
   const stop = () => void peer.stop().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-} else {
-  console.error(`unknown command ${command}: use build or start [nodes]`);
-  process.exit(2);
 }
+
+const [command = "build", arg] = process.argv.slice(2);
+await main(command, arg).catch((e: unknown) => {
+  console.error(`kube-peer: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
