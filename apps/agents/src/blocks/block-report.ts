@@ -51,7 +51,8 @@ export function createBlockReporter(deps: {
     };
     const key = JSON.stringify(body);
     if (!force && key === b.lastReport) return;
-    b.lastReport = key;
+    // Kept once the API took it: a report it could not take (its database restarting) goes again.
     await api.agents.work.reportBlock.mutate(body);
+    b.lastReport = key;
   };
 }

@@ -74,8 +74,9 @@ export function createVdagSupervisor(opts: {
     // Only what changes the API's view is sent again: where it runs, failure, and health.
     const key = JSON.stringify([body.url, extra.failure, status?.healthy, status?.healthReason]);
     if (!extra.force && key === c.lastReport) return;
-    c.lastReport = key;
+    // Kept once the API took it: a report it could not take (its database restarting) goes again.
     await api.agents.work.reportVdagController.mutate(body);
+    c.lastReport = key;
   };
 
   const stop = async (c: HostedController) => {
