@@ -1,10 +1,18 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { call, type Endpoint } from "./api";
 import { fakeNode, kwokNodeAnnotation } from "./nodes";
-import { builtPeer, type PeerVersions } from "./peer-build";
+import { builtPeer, type PeerVersions, projectStagesDir } from "./peer-build";
 import { freePort, type PeerProcess, startProcess, stopProcess, waitUntil } from "./processes";
 
 export interface KubePeerOptions {
@@ -199,7 +207,14 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
 
     const kwokPort = await freePort();
     const kwokConfig = join(dir, "kwok.yaml");
-    writeFileSync(kwokConfig, build.stages.map((s) => readFileSync(s, "utf8").trim()).join("\n---\n"));
+    const stages = [
+      ...build.stages,
+      ...readdirSync(projectStagesDir)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort()
+        .map((f) => join(projectStagesDir, f)),
+    ];
+    writeFileSync(kwokConfig, stages.map((s) => readFileSync(s, "utf8").trim()).join("\n---\n"));
     const kwok = startProcess(
       "kwok",
       build.bin.kwok,

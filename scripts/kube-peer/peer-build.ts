@@ -23,6 +23,8 @@ import { join, resolve } from "node:path";
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
 const modulesDir = join(repoRoot, "testpeers", "kubernetes");
 export const cacheRoot = join(repoRoot, ".cache", "testpeers", "kubernetes");
+/** The project's own kwok stages (faults that kwok's do not play), read at each start. */
+export const projectStagesDir = join(modulesDir, "stages");
 
 /** The binaries of the peer and the Go module (a folder of testpeers/kubernetes) each is built in. */
 const binaries = [

@@ -133,6 +133,59 @@ describe("the Kubernetes test peer", () => {
     expect(pod.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe("False");
   });
 
+  it("plays a crash loop and an image pull back-off on demand, through the project's stages", async () => {
+    await apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: "crashing" },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: "crashing" } },
+          template: {
+            metadata: { labels: { app: "crashing", "crash-loop.stage.aios.test": "true" } },
+            spec: { containers: [container("echo")] },
+          },
+        },
+      },
+    });
+    const crashing = await until("the Deployment's pod is in CrashLoopBackOff", async () => {
+      const pods = await core.listNamespacedPod({ namespace, labelSelector: "app=crashing" });
+      const pod = pods.items[0];
+      return pod?.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff" ? pod : false;
+    });
+    expect(crashing.status?.phase).toBe("Running");
+    expect(crashing.status?.containerStatuses?.[0]?.restartCount).toBe(1);
+    expect(crashing.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode).toBe(1);
+    const deployment = await apps.readNamespacedDeployment({ name: "crashing", namespace });
+    expect(deployment.status?.readyReplicas ?? 0).toBe(0);
+
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: "unpullable", labels: { "image-pull-backoff.stage.aios.test": "true" } },
+        spec: { nodeName: "kwok-node-0", containers: [container("echo")] },
+      },
+    });
+    const unpullable = await until("the pod is in ImagePullBackOff", async () => {
+      const p = await core.readNamespacedPod({ name: "unpullable", namespace });
+      return p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ImagePullBackOff" ? p : false;
+    });
+    expect(unpullable.status?.phase).toBe("Pending");
+  });
+
+  it("leaves a pod that asks for more GPUs than any node has unscheduled, saying why", async () => {
+    await core.createNamespacedPod({
+      namespace,
+      body: { metadata: { name: "too-big" }, spec: { containers: [container("echo", 5)] } },
+    });
+    const condition = await until("the scheduler has given up on the pod", async () => {
+      const p = await core.readNamespacedPod({ name: "too-big", namespace });
+      return p.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
+    });
+    expect(condition.reason).toBe("Unschedulable");
+    expect(condition.message).toContain("nvidia.com/gpu");
+  });
+
   it("turns a Deployment into a ReplicaSet whose pods the scheduler places on the nodes", async () => {
     const labels = { app: "web" };
     await apps.createNamespacedDeployment({
