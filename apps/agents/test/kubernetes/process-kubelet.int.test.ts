@@ -30,6 +30,8 @@ let kubelet: ProcessKubelet;
 let kc: KubeConfig;
 let core: CoreV1Api;
 let apps: AppsV1Api;
+/** The process kubelet's own complaints: a status the API server refused would show here. */
+const kubeletLog: string[] = [];
 
 beforeAll(async () => {
   peer = await startKubePeer({ nodes: 1, gpusPerNode: 4 });
@@ -43,6 +45,7 @@ beforeAll(async () => {
     gpus: 2,
     podAddressPrefix: "127.77",
     restartBackoffMs: { initial: 200, max: 1000 },
+    log: (line) => kubeletLog.push(line),
   });
   await core.createNamespace({ body: { metadata: { name: namespace } } });
   await until("the namespace's default service account", () =>
@@ -180,23 +183,42 @@ describe("the process kubelet", () => {
     expect(log).toContain("served /ready");
     const last = await core.readNamespacedPodLog({ name: "web", namespace, tailLines: 1 });
     expect(last.trimEnd().split("\n")).toHaveLength(1);
+  });
 
-    // Following: a line written after the stream opened arrives on it.
-    const stream = new PassThrough();
-    // Ending the follow destroys the stream with an AbortError: that is the way out, not a failure.
-    stream.on("error", (e) => {
-      if (e.name !== "AbortError") throw e;
+  it("follows a container's output through the API server until the container ends", async () => {
+    const finisher = serverContainer();
+    finisher.command = [
+      process.execPath,
+      "-e",
+      `require("node:http").createServer((req, res) => {
+        console.log("finishing on " + req.url);
+        res.end("bye", () => process.exit(0));
+      }).listen(8080, process.env.POD_IP, () => console.log("listening"));`,
+    ];
+    finisher.readinessProbe = { tcpSocket: { port: 8080 }, periodSeconds: 1 };
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: "finisher" },
+        spec: { nodeName, restartPolicy: "Never", containers: [finisher] },
+      },
     });
+    const ip = await until("the pod is Ready", async () => {
+      const p = await readPod("finisher");
+      return isReady(p) ? p.status!.podIP! : false;
+    });
+    const stream = new PassThrough();
     let followed = "";
     stream.on("data", (chunk: Buffer) => {
       followed += chunk.toString();
     });
-    const follow = await new Log(kc).log(namespace, "web", "server", stream, { follow: true, tailLines: 0 });
-    await until("the follow stream is open", async () => {
-      await fetch(`http://${ip}:8080/while-following`);
-      return followed.includes("served /while-following");
-    });
-    follow.abort();
+    const ended = new Promise((done) => stream.on("end", done));
+    await new Log(kc).log(namespace, "finisher", "server", stream, { follow: true });
+    await until("the follow stream has the output so far", async () => followed.includes("listening"));
+    // Written after the stream opened; then the container exits, which ends the stream.
+    await fetch(`http://${ip}:8080/finish`);
+    await ended;
+    expect(followed).toBe("listening\nfinishing on /finish\n");
   });
 
   it("runs init containers first, in the pod's folder, then the container to Succeeded", async () => {
@@ -328,11 +350,45 @@ describe("the process kubelet", () => {
     expect(alive(pid)).toBe(false);
   });
 
+  it("kills a process that ignores SIGTERM once the grace period is over", async () => {
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: "stubborn" },
+        spec: {
+          nodeName,
+          containers: [
+            script(
+              "c",
+              `process.on("SIGTERM", () => console.log("ignoring SIGTERM")); setInterval(() => {}, 1000); console.log("up");`,
+            ),
+          ],
+        },
+      },
+    });
+    await until("the pod runs", async () => (await readPod("stubborn")).status?.phase === "Running");
+    const pid = kubelet.pids()[`${namespace}/stubborn`]!.c!;
+    await until("its output is there", async () =>
+      (await core.readNamespacedPodLog({ name: "stubborn", namespace })).includes("up"),
+    );
+    await core.deleteNamespacedPod({ name: "stubborn", namespace, gracePeriodSeconds: 1 });
+    await until("the pod object is gone", () =>
+      readPod("stubborn").then(
+        () => false,
+        (e) => !notFound(e),
+      ),
+    );
+    expect(alive(pid)).toBe(false);
+  });
+
   it("leaves no process behind once stopped", async () => {
     const pids = Object.values(kubelet.pids()).flatMap((byContainer) => Object.values(byContainer));
-    expect(pids.length).toBeGreaterThanOrEqual(3);
+    // At least the Deployment's two servers (the crashing pods may be between runs).
+    expect(pids.length).toBeGreaterThanOrEqual(2);
     expect(pids.every(alive)).toBe(true);
     await kubelet.stop();
     expect(pids.filter(alive)).toEqual([]);
+    const notices = /: Ready, kubelet API on |failed its probe; stopping it/;
+    expect(kubeletLog.filter((line) => !notices.test(line))).toEqual([]);
   });
 });
