@@ -6,6 +6,7 @@ import type { QueueBackend } from "@aios/queue";
 import { beaconIntervalMs, type Logger, startAliveBeacon } from "@aios/service-kit";
 import { createBlockSupervisor } from "./blocks/supervisor";
 import { createClusterDuties, type DutyStop } from "./cluster-duties";
+import { kubernetesDriverOf } from "./drivers/kubernetes/from-env";
 import { createProcessDriver } from "./drivers/process-driver";
 import { setUpWorkloads } from "./drivers/workload-setup";
 import type { TAgentEnv } from "./env";
@@ -80,17 +81,20 @@ export function createAgent(deps: {
       workloads: workloads.identity,
       logsDir: join(stateDir, "logs"),
     });
-  const driver = createProcessDriver({
-    repoRoot,
-    stateDir,
-    host: env.AIOS_PUBLIC_HOSTNAME,
-    bindHost: env.AIOS_BIND_HOST,
-    ...guard,
-    maxBodyMb: env.AIOS_MAX_BODY_MB,
-    isolatesInProcess: env.runtimePolicy.isolation === "in-process",
-    runtimeEnv: workloads.runtimeEnv,
-    workloads: workloads.identity,
-  });
+  const driver =
+    env.AIOS_DRIVER === "kubernetes"
+      ? kubernetesDriverOf(env, repoRoot, workloads.runtimeEnv, log)
+      : createProcessDriver({
+          repoRoot,
+          stateDir,
+          host: env.AIOS_PUBLIC_HOSTNAME,
+          bindHost: env.AIOS_BIND_HOST,
+          ...guard,
+          maxBodyMb: env.AIOS_MAX_BODY_MB,
+          isolatesInProcess: env.runtimePolicy.isolation === "in-process",
+          runtimeEnv: workloads.runtimeEnv,
+          workloads: workloads.identity,
+        });
   const blocks = createBlockSupervisor({
     api,
     driver,
@@ -167,6 +171,7 @@ export function createAgent(deps: {
     // Heartbeats from now on: a long first reconciliation must not make the node look lost.
     timers.push(startHeartbeats(facts));
     // What is placed on this node: after a restart its workloads are adopted, nothing starts twice.
+    await driver.ready?.();
     await retry(log, abort.signal, "block reconciliation", () => blocks.reconcileAll(clusterId));
     if (abort.signal.aborted) return;
     nodeWorker = startClusterWorker({

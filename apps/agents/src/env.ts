@@ -77,13 +77,37 @@ export const ZAgentEnv = z
     /** Fixed interval of the cluster's stability checker; unset: its policy's `intervalSeconds`, else 30 s. */
     AIOS_STABILITY_SECONDS: z.coerce.number().positive().optional(),
     AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** How this node runs workloads: processes of this machine, or pods of a Kubernetes cluster. */
+    AIOS_DRIVER: z.enum(["process", "kubernetes"]).default("process"),
+    /** The kubeconfig file (kubernetes driver); unset: the service account of the pod the agent runs in. */
+    AIOS_K8S_KUBECONFIG: z.string().min(1).optional(),
+    AIOS_K8S_CONTEXT: z.string().min(1).optional(),
+    AIOS_K8S_NAMESPACE: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a DNS label (lowercase letters, digits, '-')")
+      .default("aios"),
+    /** The Kubernetes node this agent's pods are bound to; default: the node id. */
+    AIOS_K8S_NODE_NAME: z.string().min(1).optional(),
+    /** The AIOS image the pods run (Node, the repository and its node_modules). */
+    AIOS_K8S_IMAGE: z.string().min(1).optional(),
+    AIOS_K8S_IMAGE_PULL_POLICY: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
+    /** Where the repository is in the image. */
+    AIOS_K8S_IMAGE_REPO_ROOT: z.string().startsWith("/", "must be an absolute path").default("/app"),
+    /** The port every pod listens on, on its own address. */
+    AIOS_K8S_POD_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   })
-  .superRefine((env, ctx) =>
+  .superRefine((env, ctx) => {
     refuseOpenAuthOffLoopback(
       { host: env.AIOS_BIND_HOST, auth: env.AIOS_AUTH, hostVariable: "AIOS_BIND_HOST" },
       ctx,
-    ),
-  );
+    );
+    if (env.AIOS_DRIVER === "kubernetes" && !env.AIOS_K8S_IMAGE)
+      ctx.addIssue({
+        code: "custom",
+        path: ["AIOS_K8S_IMAGE"],
+        message: "is required with AIOS_DRIVER=kubernetes: the image the pods run",
+      });
+  });
 
 export type TAgentEnv = z.infer<typeof ZAgentEnv> & {
   nodeId: string;

@@ -3,11 +3,19 @@ import type { Driver } from "../src/drivers/driver";
 
 const ENTRY = "apps/agents/test/fixtures/http-hello.ts";
 
-/** What every driver (processes, Kubernetes) must do; run it with a driver of your own. */
-export function driverContract(name: string, makeDriver: () => Driver) {
+/**
+ * What every driver (processes, Kubernetes) must do; run it with a driver of your own. Each call of
+ * `makeDriver` is a new driver (a new agent's), used once it is `ready`.
+ */
+export function driverContract(name: string, makeDriver: () => Driver | Promise<Driver>) {
+  const fresh = async (): Promise<Driver> => {
+    const driver = await makeDriver();
+    await driver.ready?.();
+    return driver;
+  };
   describe(`${name} driver contract`, () => {
     it("starts a workload that answers at its endpoint, with its environment and logs", async () => {
-      const w = await makeDriver().start({
+      const w = await (await fresh()).start({
         name: "hello-1",
         kind: "instance",
         entry: ENTRY,
@@ -28,7 +36,7 @@ export function driverContract(name: string, makeDriver: () => Driver) {
 
     it("rejects a workload that dies at start, with its last lines", async () => {
       await expect(
-        makeDriver().start({
+        (await fresh()).start({
           name: "hello-bad",
           kind: "instance",
           entry: ENTRY,
@@ -39,20 +47,21 @@ export function driverContract(name: string, makeDriver: () => Driver) {
     });
 
     it("reports a workload that crashes later through `exited`", async () => {
-      const w = await makeDriver().start({
+      const w = await (await fresh()).start({
         name: "hello-2",
         kind: "instance",
         entry: ENTRY,
         env: {},
         gpus: [],
       });
-      if (w.pid) process.kill(w.pid, "SIGKILL");
+      // It kills itself: a driver need not expose a pid (a pod has none here).
+      await fetch(`${w.endpoint}/crash`).catch(() => undefined);
       expect((await w.exited).signal).toBe("SIGKILL");
       await w.stop();
     });
 
     it("lets a new driver adopt a running workload by name, labels kept", async () => {
-      const first = makeDriver();
+      const first = await fresh();
       const w = await first.start({
         name: "hello-3",
         kind: "instance",
@@ -61,18 +70,18 @@ export function driverContract(name: string, makeDriver: () => Driver) {
         gpus: [],
         labels: { config: "abc" },
       });
-      const adopted = makeDriver().adopt("hello-3");
+      const adopted = (await fresh()).adopt("hello-3");
       expect(adopted?.endpoint).toBe(w.endpoint);
       expect(adopted?.labels).toEqual({ config: "abc" });
-      expect(makeDriver().list()).toContain("hello-3");
+      expect((await fresh()).list()).toContain("hello-3");
       await adopted?.stop();
       await adopted?.exited;
-      expect(makeDriver().adopt("hello-3")).toBeNull();
-      expect(makeDriver().list()).not.toContain("hello-3");
+      expect((await fresh()).adopt("hello-3")).toBeNull();
+      expect((await fresh()).list()).not.toContain("hello-3");
     });
 
     it("hands a workload its control and data tokens and gives them back on adoption; none to others", async () => {
-      const w = await makeDriver().start({
+      const w = await (await fresh()).start({
         name: "hello-4",
         kind: "instance",
         entry: ENTRY,
@@ -81,7 +90,7 @@ export function driverContract(name: string, makeDriver: () => Driver) {
         controlToken: "token-of-hello-4-0123456789",
         dataToken: "data-token-of-hello-4-0123",
       });
-      const plain = await makeDriver().start({
+      const plain = await (await fresh()).start({
         name: "hello-5",
         kind: "instance",
         entry: ENTRY,
@@ -95,7 +104,7 @@ export function driverContract(name: string, makeDriver: () => Driver) {
           controlToken: "token-of-hello-4-0123456789",
           dataToken: "data-token-of-hello-4-0123",
         });
-        const adopted = makeDriver().adopt("hello-4");
+        const adopted = (await fresh()).adopt("hello-4");
         expect([adopted?.controlToken, adopted?.dataToken]).toEqual([
           "token-of-hello-4-0123456789",
           "data-token-of-hello-4-0123",
@@ -112,7 +121,7 @@ export function driverContract(name: string, makeDriver: () => Driver) {
 
     it("runs a job to completion, line by line, with its exit code", async () => {
       const lines: string[] = [];
-      const ok = await makeDriver().runJob({
+      const ok = await (await fresh()).runJob({
         name: "job-1",
         entry: "apps/agents/test/fixtures/job-stages.ts",
         env: { AIOS_INIT_MODE: "install" },
@@ -121,7 +130,7 @@ export function driverContract(name: string, makeDriver: () => Driver) {
       });
       expect(ok.code).toBe(0);
       expect(lines).toEqual(['{"stage":"begin"}', "mode=install"]);
-      const failed = await makeDriver().runJob({
+      const failed = await (await fresh()).runJob({
         name: "job-2",
         entry: "apps/agents/test/fixtures/job-stages.ts",
         env: { JOB_EXIT: "4" },
@@ -131,7 +140,7 @@ export function driverContract(name: string, makeDriver: () => Driver) {
     });
 
     it("refuses to start anything once closed; what runs can still be adopted and stopped", async () => {
-      const driver = makeDriver();
+      const driver = await fresh();
       const running = await driver.start({
         name: "hello-6",
         kind: "instance",

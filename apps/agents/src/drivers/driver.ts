@@ -75,6 +75,11 @@ export interface JobSpec {
 
 export interface Driver {
   readonly name: string;
+  /**
+   * Resolves once `list` and `adopt` know what runs (a Kubernetes driver's first list of its pods);
+   * absent: at once.
+   */
+  ready?(): Promise<void>;
   /** Starts the workload and resolves once it accepts connections (or rejects, with its last logs). */
   start(spec: WorkloadSpec): Promise<Workload>;
   /** The names of the workloads this driver runs (also those started before the agent restarted). */

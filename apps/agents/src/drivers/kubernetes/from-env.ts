@@ -1,0 +1,33 @@
+import type { Logger } from "@aios/service-kit";
+import type { TAgentEnv } from "../../env";
+import { connectKube } from "./kube-api";
+import { createKubernetesDriver, type KubernetesDriver } from "./kubernetes-driver";
+
+/** The kubernetes driver as the agent's environment configures it (AIOS_K8S_*). */
+export function kubernetesDriverOf(
+  env: TAgentEnv,
+  repoRoot: string,
+  runtimeEnv: Record<string, string>,
+  log: Logger,
+): KubernetesDriver {
+  const api = connectKube({
+    ...(env.AIOS_K8S_KUBECONFIG ? { kubeconfig: env.AIOS_K8S_KUBECONFIG } : {}),
+    ...(env.AIOS_K8S_CONTEXT ? { context: env.AIOS_K8S_CONTEXT } : {}),
+  });
+  const nodeName = env.AIOS_K8S_NODE_NAME ?? env.nodeId;
+  log.info("workloads run as pods", { namespace: env.AIOS_K8S_NAMESPACE, node: nodeName });
+  return createKubernetesDriver({
+    api,
+    namespace: env.AIOS_K8S_NAMESPACE,
+    nodeName,
+    clusterId: env.AIOS_CLUSTER_ID,
+    image: env.AIOS_K8S_IMAGE as string,
+    imagePullPolicy: env.AIOS_K8S_IMAGE_PULL_POLICY,
+    repoRoot,
+    imageRepoRoot: env.AIOS_K8S_IMAGE_REPO_ROOT,
+    port: env.AIOS_K8S_POD_PORT,
+    runtimeEnv,
+    maxBodyMb: env.AIOS_MAX_BODY_MB,
+    onError: (message) => log.warn(message),
+  });
+}

@@ -1,0 +1,191 @@
+import { createHash } from "node:crypto";
+import { relative, sep } from "node:path";
+import { MAX_BODY_ENV } from "@aios/service-kit";
+import type { V1EnvVar, V1Pod, V1Secret } from "@kubernetes/client-node";
+import type { WorkloadKind, WorkloadSpec } from "../driver";
+
+/** Labels every object of the driver carries; `aios.dev/node` scopes an agent to its own node's. */
+export const MANAGED_BY = "app.kubernetes.io/managed-by";
+export const MANAGER = "aios-agent";
+export const NODE_LABEL = "aios.dev/node";
+/** The workload's own name (a pod name may have been made DNS-safe from it). */
+export const WORKLOAD_ANNOTATION = "aios.dev/workload";
+/** The spec's labels (any text), given back on adoption. */
+export const LABELS_ANNOTATION = "aios.dev/labels";
+export const CONTAINER = "workload";
+const CONTROL_TOKEN_KEY = "AIOS_CONTROL_TOKEN";
+const DATA_TOKEN_KEY = "AIOS_DATA_TOKEN";
+
+/** Where and how this agent's pods run. */
+export interface PodSettings {
+  namespace: string;
+  /** The Kubernetes node this agent's workloads are bound to (`spec.nodeName`). */
+  nodeName: string;
+  clusterId: string;
+  /** The AIOS image: Node, the repository's code and its node_modules at `imageRepoRoot`. */
+  image: string;
+  imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+  /** Registry credentials for the image (Secret names in the namespace). */
+  imagePullSecrets?: string[];
+  /** The repository on the agent's machine: runtime entries are given as paths inside it. */
+  repoRoot: string;
+  /** The same repository in the image. */
+  imageRepoRoot: string;
+  /** The port every workload listens on, on its pod's address. */
+  port: number;
+  /** What the platform's runtimes (executors, vDAG controllers) get beyond their spec. */
+  runtimeEnv: Record<string, string>;
+  maxBodyMb?: number;
+}
+
+/** A DNS-1123 name for a workload's pod: itself when it is one, else a cleaned form with a hash. */
+export function podNameOf(workload: string): string {
+  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(workload) && workload.length <= 63) return workload;
+  const hash = createHash("sha256").update(workload).digest("hex").slice(0, 8);
+  const clean = workload
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 54);
+  return `${clean || "w"}-${hash}`;
+}
+
+/** A label value (63 characters of [A-Za-z0-9_.-], alphanumeric at both ends). */
+export function labelValueOf(text: string): string {
+  const clean = text.replace(/[^A-Za-z0-9_.-]+/g, "-").slice(0, 63);
+  return clean.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "") || "none";
+}
+
+export const tokenSecretNameOf = (pod: string) => `${pod}-tokens`;
+
+export function labelsOf(s: PodSettings, component: WorkloadKind | "job"): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": "aios-workload",
+    "app.kubernetes.io/part-of": "aios",
+    "app.kubernetes.io/component": component,
+    [MANAGED_BY]: MANAGER,
+    "aios.dev/cluster": labelValueOf(s.clusterId),
+    [NODE_LABEL]: labelValueOf(s.nodeName),
+  };
+}
+
+/** The selector of every object this agent's driver made on its node. */
+export const selectorOf = (s: Pick<PodSettings, "nodeName">) =>
+  `${MANAGED_BY}=${MANAGER},${NODE_LABEL}=${labelValueOf(s.nodeName)}`;
+
+/** The program's path in the image: a component's entry is relative to the repository; a runtime's absolute on the agent's machine. */
+export function programInImage(s: PodSettings, program: string): string {
+  const inside = relative(s.repoRoot, program);
+  if (inside.startsWith("..") || inside === "")
+    throw new Error(`${program} is outside the repository ${s.repoRoot}`);
+  return `${s.imageRepoRoot.replace(/\/+$/, "")}/${inside.split(sep).join("/")}`;
+}
+
+/** `node <program>`, through tsx for a TypeScript source. */
+export function commandOf(program: string): string[] {
+  return ["node", ...(program.endsWith(".ts") ? ["--import", "tsx"] : []), program];
+}
+
+/** The workload's Secret: its tokens, readable by the agent and by its own pod only. */
+export function tokenSecretOf(s: PodSettings, spec: WorkloadSpec, pod: string): V1Secret | null {
+  if (!spec.controlToken && !spec.dataToken) return null;
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: tokenSecretNameOf(pod),
+      namespace: s.namespace,
+      labels: labelsOf(s, spec.kind),
+      annotations: { [WORKLOAD_ANNOTATION]: spec.name },
+    },
+    type: "Opaque",
+    stringData: {
+      ...(spec.controlToken ? { [CONTROL_TOKEN_KEY]: spec.controlToken } : {}),
+      ...(spec.dataToken ? { [DATA_TOKEN_KEY]: spec.dataToken } : {}),
+    },
+  };
+}
+
+/** The tokens a Secret of `tokenSecretOf` holds. */
+export function tokensOf(secret: V1Secret | undefined): {
+  controlToken: string | null;
+  dataToken: string | null;
+} {
+  const read = (key: string) => {
+    const b64 = secret?.data?.[key];
+    return b64 ? Buffer.from(b64, "base64").toString("utf8") : (secret?.stringData?.[key] ?? null);
+  };
+  return { controlToken: read(CONTROL_TOKEN_KEY), dataToken: read(DATA_TOKEN_KEY) };
+}
+
+/**
+ * The pod of a workload: bound to this agent's node, one container running `node <program>` from
+ * the AIOS image, listening on its pod's address (`HOST` from `status.podIP`) at `port`, Ready when
+ * that port accepts connections, restarted by the agent (restartPolicy Never), with no service
+ * account token and no service links: the code sees only its own variables.
+ */
+export function podOf(s: PodSettings, spec: WorkloadSpec, program: string, pod: string): V1Pod {
+  const visible = spec.gpus.join(",");
+  const own: Record<string, string> = {
+    PATH: "/usr/local/bin:/usr/bin:/bin",
+    HOME: "/tmp",
+    ...(spec.kind === "instance" ? {} : s.runtimeEnv),
+    ...spec.env,
+    ...(s.maxBodyMb !== undefined ? { [MAX_BODY_ENV]: String(s.maxBodyMb) } : {}),
+    PORT: String(s.port),
+    CUDA_VISIBLE_DEVICES: visible,
+    NVIDIA_VISIBLE_DEVICES: visible,
+  };
+  const env: V1EnvVar[] = [
+    ...Object.entries(own).map(([name, value]) => ({ name, value })),
+    { name: "HOST", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+    ...(spec.controlToken ? [secretEnv(CONTROL_TOKEN_KEY, pod)] : []),
+    ...(spec.dataToken ? [secretEnv(DATA_TOKEN_KEY, pod)] : []),
+  ];
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: pod,
+      namespace: s.namespace,
+      labels: labelsOf(s, spec.kind),
+      annotations: {
+        [WORKLOAD_ANNOTATION]: spec.name,
+        [LABELS_ANNOTATION]: JSON.stringify(spec.labels ?? {}),
+      },
+    },
+    spec: {
+      nodeName: s.nodeName,
+      restartPolicy: "Never",
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: 10,
+      ...(s.imagePullSecrets?.length
+        ? { imagePullSecrets: s.imagePullSecrets.map((name) => ({ name })) }
+        : {}),
+      containers: [
+        {
+          name: CONTAINER,
+          image: s.image,
+          imagePullPolicy: s.imagePullPolicy ?? "IfNotPresent",
+          command: commandOf(program),
+          workingDir: s.imageRepoRoot,
+          env,
+          ports: [{ name: "http", containerPort: s.port }],
+          readinessProbe: { tcpSocket: { port: s.port }, periodSeconds: 1, failureThreshold: 3 },
+          livenessProbe: {
+            tcpSocket: { port: s.port },
+            initialDelaySeconds: 30,
+            periodSeconds: 10,
+            failureThreshold: 3,
+          },
+          securityContext: { allowPrivilegeEscalation: false },
+        },
+      ],
+    },
+  };
+}
+
+function secretEnv(key: string, pod: string): V1EnvVar {
+  return { name: key, valueFrom: { secretKeyRef: { name: tokenSecretNameOf(pod), key } } };
+}

@@ -1,0 +1,67 @@
+import { constants } from "node:os";
+import type { V1Pod } from "@kubernetes/client-node";
+import { CONTAINER } from "./pod-spec";
+
+/** Waiting reasons that mean the pod will not start by itself soon. */
+const STUCK = new Set([
+  "CrashLoopBackOff",
+  "ImagePullBackOff",
+  "ErrImagePull",
+  "InvalidImageName",
+  "CreateContainerConfigError",
+  "CreateContainerError",
+  "RunContainerError",
+]);
+
+export interface PodState {
+  /** Running, and its container passes its readiness probe. */
+  ready: boolean;
+  /** Its container has ended (a pod of restartPolicy Never does not come back). */
+  exited: { code: number | null; signal: string | null } | null;
+  /** Why it is not running, in Kubernetes' words: `ImagePullBackOff: …`, `Unschedulable: …`. */
+  problem: string | null;
+  /** Its address, once it has one. */
+  podIP: string | null;
+}
+
+/** What a pod's status says about the workload in it. */
+export function podStateOf(pod: V1Pod): PodState {
+  const status = pod.status ?? {};
+  const container =
+    status.containerStatuses?.find((c) => c.name === CONTAINER) ?? status.containerStatuses?.[0];
+  const terminated = container?.state?.terminated;
+  const phaseEnded = status.phase === "Succeeded" || status.phase === "Failed";
+  let exited: PodState["exited"] = null;
+  if (terminated) exited = exitOf(terminated.exitCode, terminated.signal);
+  else if (phaseEnded) exited = { code: status.phase === "Succeeded" ? 0 : null, signal: null };
+  const ready =
+    exited === null &&
+    status.phase === "Running" &&
+    (status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+  return { ready, exited, problem: problemOf(pod), podIP: status.podIP ?? null };
+}
+
+function problemOf(pod: V1Pod): string | null {
+  const status = pod.status ?? {};
+  for (const c of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]) {
+    const waiting = c.state?.waiting;
+    if (waiting?.reason && STUCK.has(waiting.reason))
+      return `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`;
+  }
+  const unscheduled = status.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
+  if (unscheduled?.reason)
+    return `${unscheduled.reason}${unscheduled.message ? `: ${unscheduled.message}` : ""}`;
+  if (status.phase === "Failed" && status.reason)
+    return `${status.reason}${status.message ? `: ${status.message}` : ""}`;
+  return null;
+}
+
+/** An exit code over 128 is the signal the process died of (a container runtime reports it so). */
+function exitOf(code: number, signal?: number): { code: number | null; signal: string | null } {
+  const number = signal ?? (code > 128 ? code - 128 : 0);
+  if (number > 0) {
+    const name = Object.entries(constants.signals).find(([, n]) => n === number)?.[0];
+    if (name) return { code: null, signal: name };
+  }
+  return { code, signal: null };
+}

@@ -1,0 +1,117 @@
+import { resolve } from "node:path";
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type KubePeer, startKubePeer } from "../../../../scripts/kube-peer/index";
+import { type ProcessKubelet, startProcessKubelet } from "../../../../scripts/process-kubelet/index";
+import { connectKube } from "../../src/drivers/kubernetes/kube-api";
+import {
+  createKubernetesDriver,
+  type KubernetesDriver,
+} from "../../src/drivers/kubernetes/kubernetes-driver";
+import { driverContract } from "../driver-contract";
+
+/**
+ * The kubernetes driver against a real API server (testpeers/kubernetes) whose node is played by
+ * the process kubelet (scripts/process-kubelet): pods run as processes of this machine, each on a
+ * loopback address of its own, so the driver contract's workloads really answer.
+ */
+const repoRoot = resolve(import.meta.dirname, "../../../..");
+const namespace = "aios";
+const nodeName = "aios-node-1";
+let peer: KubePeer;
+let kubelet: ProcessKubelet;
+let core: CoreV1Api;
+const drivers: KubernetesDriver[] = [];
+
+beforeAll(async () => {
+  peer = await startKubePeer({ nodes: 0 });
+  kubelet = await startProcessKubelet({
+    kubeconfig: peer.kubeconfig,
+    nodeName,
+    gpus: 2,
+    podAddressPrefix: "127.78",
+    // The "image" holds the repository at the same path as this machine.
+    workingDir: (dir) => dir ?? repoRoot,
+  });
+  const kc = new KubeConfig();
+  kc.loadFromString(peer.kubeconfig);
+  core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+}, 240_000);
+
+afterAll(async () => {
+  for (const d of drivers) d.dispose();
+  await kubelet?.stop();
+  await peer?.stop();
+});
+
+function makeDriver(): KubernetesDriver {
+  const driver = createKubernetesDriver({
+    api: connectKube({ kubeconfig: peer.kubeconfig }),
+    namespace,
+    nodeName,
+    clusterId: "c1",
+    image: "aios:test",
+    repoRoot,
+    imageRepoRoot: repoRoot,
+    port: 8080,
+    runtimeEnv: {},
+    startTimeoutMs: 60_000,
+  });
+  drivers.push(driver);
+  return driver;
+}
+
+driverContract("kubernetes", makeDriver);
+
+describe("kubernetes driver: what Kubernetes holds", () => {
+  it("a workload is a pod bound to the agent's node, its tokens in a Secret the pod owns", async () => {
+    const driver = makeDriver();
+    const w = await driver.start({
+      name: "b-k8s-in-aaaa",
+      kind: "instance",
+      entry: "apps/agents/test/fixtures/http-hello.ts",
+      env: { GREETING: "pods" },
+      gpus: [1],
+      controlToken: "control-of-b-k8s-in-aaaa",
+    });
+    try {
+      expect(await (await fetch(w.endpoint)).json()).toEqual({ hello: "pods" });
+      const pod = await core.readNamespacedPod({ name: "b-k8s-in-aaaa", namespace });
+      expect(pod.spec?.nodeName).toBe(nodeName);
+      expect(pod.spec?.automountServiceAccountToken).toBe(false);
+      expect(JSON.stringify(pod.spec)).not.toContain("control-of-b-k8s-in-aaaa");
+      const secret = await core.readNamespacedSecret({ name: "b-k8s-in-aaaa-tokens", namespace });
+      expect(secret.metadata?.ownerReferences?.[0]).toMatchObject({ kind: "Pod", uid: pod.metadata?.uid });
+    } finally {
+      await w.stop();
+    }
+    const left = await core.listNamespacedSecret({
+      namespace,
+      labelSelector: "app.kubernetes.io/managed-by=aios-agent",
+    });
+    expect(left.items.map((s) => s.metadata?.name)).not.toContain("b-k8s-in-aaaa-tokens");
+  });
+
+  it("a retried start of the same name replaces the pod instead of making a second", async () => {
+    const driver = makeDriver();
+    const spec = {
+      name: "b-k8s-in-bbbb",
+      kind: "instance" as const,
+      entry: "apps/agents/test/fixtures/http-hello.ts",
+      env: {},
+      gpus: [],
+    };
+    const first = await driver.start(spec);
+    const second = await driver.start(spec);
+    try {
+      const pods = await core.listNamespacedPod({ namespace, fieldSelector: "metadata.name=b-k8s-in-bbbb" });
+      expect(pods.items).toHaveLength(1);
+      // The first pod is gone: its workload has ended.
+      await expect(first.exited).resolves.toBeDefined();
+      expect(await (await fetch(second.endpoint)).json()).toEqual({ hello: "world" });
+    } finally {
+      await second.stop();
+    }
+  });
+});
