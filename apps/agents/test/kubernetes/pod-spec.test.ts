@@ -136,11 +136,15 @@ describe("what a pod's status says", () => {
         },
       ],
     });
-    expect(podStateOf(waiting).problem).toBe("ImagePullBackOff: Back-off pulling image");
+    expect(podStateOf(waiting)).toMatchObject({
+      problem: "ImagePullBackOff: Back-off pulling image",
+      stuck: true,
+    });
     const unschedulable = pod({
       phase: "Pending",
       conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/3 nodes" }],
     });
-    expect(podStateOf(unschedulable).problem).toBe("Unschedulable: 0/3 nodes");
+    // The scheduler may yet find room: a start goes on waiting.
+    expect(podStateOf(unschedulable)).toMatchObject({ problem: "Unschedulable: 0/3 nodes", stuck: false });
   });
 });

@@ -211,7 +211,13 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
       pods.put(created);
       if (secret) await ownSecret(created);
       const logs = new PodLogs(api, namespace, pod);
-      const settled = await until(pod, (s) => s === null || s.ready || s.exited !== null, startTimeoutMs);
+      // Settled: Ready, ended, gone, or stuck where waiting will not help (an image that cannot be
+      // pulled, a configuration error): the agent tries again later, the reason on the block.
+      const settled = await until(
+        pod,
+        (s) => s === null || s.ready || s.exited !== null || s.stuck,
+        startTimeoutMs,
+      );
       const state = stateOf(pod);
       if (!settled || !state?.ready) {
         const lines = await logs.fetchTail(5);
@@ -219,7 +225,9 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
           ? `exited while starting (${state.exited.code ?? state.exited.signal})`
           : state === null
             ? "was removed while starting"
-            : `was not ready within ${startTimeoutMs / 1000} s${state.problem ? ` (${state.problem})` : ""}`;
+            : state.stuck
+              ? `cannot start (${state.problem})`
+              : `was not ready within ${startTimeoutMs / 1000} s${state.problem ? ` (${state.problem})` : ""}`;
         await remove(pod, 0).catch(() => undefined);
         throw new Error(`${spec.name} ${why}: ${lines.join(" | ")}`);
       }

@@ -2,8 +2,8 @@ import { constants } from "node:os";
 import type { V1Pod } from "@kubernetes/client-node";
 import { CONTAINER } from "./pod-spec";
 
-/** Waiting reasons that mean the pod will not start by itself soon. */
-const STUCK = new Set([
+/** Waiting reasons a pod reports while it does not run. */
+const WAITING = new Set([
   "CrashLoopBackOff",
   "ImagePullBackOff",
   "ErrImagePull",
@@ -11,6 +11,13 @@ const STUCK = new Set([
   "CreateContainerConfigError",
   "CreateContainerError",
   "RunContainerError",
+]);
+/** Those that waiting will not mend soon: a start stops waiting for the pod (and is tried again later). */
+const STUCK = new Set([
+  "ImagePullBackOff",
+  "ErrImagePull",
+  "InvalidImageName",
+  "CreateContainerConfigError",
 ]);
 
 export interface PodState {
@@ -20,6 +27,8 @@ export interface PodState {
   exited: { code: number | null; signal: string | null } | null;
   /** Why it is not running, in Kubernetes' words: `ImagePullBackOff: …`, `Unschedulable: …`. */
   problem: string | null;
+  /** The problem is one that waiting will not mend soon (an image that cannot be pulled, a missing Secret). */
+  stuck: boolean;
   /** Its address, once it has one. */
   podIP: string | null;
 }
@@ -38,14 +47,16 @@ export function podStateOf(pod: V1Pod): PodState {
     exited === null &&
     status.phase === "Running" &&
     (status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
-  return { ready, exited, problem: problemOf(pod), podIP: status.podIP ?? null };
+  const problem = problemOf(pod);
+  const stuck = problem !== null && STUCK.has(problem.split(":")[0] ?? "");
+  return { ready, exited, problem, stuck, podIP: status.podIP ?? null };
 }
 
 function problemOf(pod: V1Pod): string | null {
   const status = pod.status ?? {};
   for (const c of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]) {
     const waiting = c.state?.waiting;
-    if (waiting?.reason && STUCK.has(waiting.reason))
+    if (waiting?.reason && WAITING.has(waiting.reason))
       return `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`;
   }
   const unscheduled = status.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");

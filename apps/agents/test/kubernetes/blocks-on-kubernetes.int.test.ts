@@ -1,0 +1,130 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { CoreV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type KubePeer, startKubePeer } from "../../../../scripts/kube-peer/index";
+import { type ProcessKubelet, startProcessKubelet } from "../../../../scripts/process-kubelet/index";
+import { doc, useApiServer } from "../../../api/test/harness";
+import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "../agent-process";
+
+/**
+ * A cluster agent with AIOS_DRIVER=kubernetes against a real API server (testpeers/kubernetes),
+ * its node played by the process kubelet: the example sentiment block's executor and instance run
+ * as pods bound to that node, answer through the data plane, are replaced when a pod is deleted,
+ * and leave nothing behind when the block is removed.
+ */
+const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
+const repoRoot = resolve(import.meta.dirname, "../../../..");
+const examples = resolve(repoRoot, "examples/specs");
+const namespace = "aios";
+const nodeName = "k8s-node-1";
+
+describe.runIf(redisUrl)("a block on the kubernetes driver", () => {
+  const api = useApiServer();
+  const clusterId = `k8s-${Date.now().toString(36)}`;
+  let peer: KubePeer;
+  let kubelet: ProcessKubelet;
+  let core: CoreV1Api;
+  let agent: AgentProcess;
+  const block = () => api.caller().blocks.get({ id: "sentiment" });
+  const instances = () => api.caller().blocks.instances({ id: "sentiment" });
+  const infer = async (text: string) => {
+    const res = await fetch(`${api.url}/v1/blocks/sentiment/infer`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ data: { text } }),
+    });
+    return { status: res.status, body: (await res.json()) as { packet?: { data: Record<string, unknown> } } };
+  };
+  const pods = async (): Promise<V1Pod[]> =>
+    (await core.listNamespacedPod({ namespace, labelSelector: "app.kubernetes.io/managed-by=aios-agent" }))
+      .items;
+  const ours = async () =>
+    (await pods()).filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata?.name ?? "");
+
+  beforeAll(async () => {
+    peer = await startKubePeer({ nodes: 0 });
+    kubelet = await startProcessKubelet({
+      kubeconfig: peer.kubeconfig,
+      nodeName,
+      podAddressPrefix: "127.79",
+      workingDir: (dir) => dir ?? repoRoot,
+    });
+    const kc = new KubeConfig();
+    kc.loadFromString(peer.kubeconfig);
+    core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await applyExamples((document) => api.caller().parser.applySpec({ document }), "components.json");
+    agent = startClusterAgent(api.url, clusterId, {
+      AIOS_DRIVER: "kubernetes",
+      AIOS_K8S_KUBECONFIG: peer.kubeconfigPath,
+      AIOS_K8S_NODE_NAME: nodeName,
+      AIOS_K8S_IMAGE: "aios:test",
+      AIOS_K8S_IMAGE_REPO_ROOT: repoRoot,
+      AIOS_BLOCK_WATCH_MS: "300",
+    });
+    await waitUntil(
+      "the agent to register",
+      async () => (await api.services.nodes.list({ clusterId })).length === 1,
+      60_000,
+    );
+    const spec = JSON.parse(readFileSync(resolve(examples, "sentiment-block.json"), "utf8")) as {
+      body: { spec: { values: Record<string, unknown> } };
+    };
+    await api
+      .caller()
+      .parser.applySpec({ document: doc("createBlock", { ...spec.body.spec.values, clusterId }) });
+  }, 240_000);
+
+  afterAll(async () => {
+    await agent?.stop();
+    await kubelet?.stop();
+    await peer?.stop();
+  });
+
+  it("runs the executor and the instance as pods bound to the agent's node, and answers", async () => {
+    await expect.poll(async () => (await block()).status, { timeout: 90_000, interval: 500 }).toBe("running");
+    const [instance] = await instances();
+    expect((await ours()).sort()).toEqual([`sentiment-${instance?.id}`, "sentiment-executor"].sort());
+    for (const pod of await pods()) {
+      expect(pod.spec?.nodeName).toBe(nodeName);
+      expect(pod.metadata?.labels).toMatchObject({
+        "aios.dev/cluster": clusterId,
+        "aios.dev/node": nodeName,
+      });
+    }
+    const r = await infer("I love it");
+    expect(r.status).toBe(200);
+    expect(r.body.packet?.data).toMatchObject({ label: "positive" });
+  });
+
+  it("replaces an instance whose pod was deleted, and serves again", async () => {
+    const [instance] = await instances();
+    const name = `sentiment-${instance?.id}`;
+    const before = await core.readNamespacedPod({ name, namespace });
+    await core.deleteNamespacedPod({ name, namespace });
+    await expect
+      .poll(
+        async () => {
+          const now = (await pods()).find((p) => p.metadata?.name === name);
+          return now && now.metadata?.uid !== before.metadata?.uid && now.status?.phase === "Running";
+        },
+        { timeout: 90_000, interval: 500 },
+      )
+      .toBe(true);
+    await expect
+      .poll(async () => (await infer("I love it")).status, { timeout: 60_000, interval: 500 })
+      .toBe(200);
+  });
+
+  it("removing the block leaves no pod and no Secret", async () => {
+    await api.caller().blocks.remove({ id: "sentiment" });
+    await expect.poll(async () => (await block()).status, { timeout: 60_000, interval: 500 }).toBe("removed");
+    await expect.poll(async () => (await pods()).length, { timeout: 60_000, interval: 500 }).toBe(0);
+    const secrets = await core.listNamespacedSecret({
+      namespace,
+      labelSelector: "app.kubernetes.io/managed-by=aios-agent",
+    });
+    expect(secrets.items).toEqual([]);
+  });
+});
