@@ -13,12 +13,7 @@ const WAITING = new Set([
   "RunContainerError",
 ]);
 /** Those that waiting will not mend soon: a start stops waiting for the pod (and is tried again later). */
-const STUCK = new Set([
-  "ImagePullBackOff",
-  "ErrImagePull",
-  "InvalidImageName",
-  "CreateContainerConfigError",
-]);
+const STUCK = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CreateContainerConfigError"]);
 
 export interface PodState {
   /** Running, and its container passes its readiness probe. */
