@@ -1,14 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { DEFAULT_MAX_BODY_MB, type Logger } from "@aios/service-kit";
+import { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { hasRole } from "./auth/principal";
 import { resolvePrincipal } from "./auth/resolve-principal";
 import { dataPlaneHandler } from "./data-plane/routes";
+import { databaseUnreachable } from "./db-unreachable";
 import { anonymousHealthView } from "./domains/health/health.service";
 import { QuotaExceededError } from "./errors";
 import { withBodyLimit } from "./input-guard";
 import { appRouter } from "./router";
 import type { Services } from "./services";
+import { trpcCodeOf } from "./trpc";
 
 export interface ApiServerOptions {
   services: Services;
@@ -17,6 +20,21 @@ export interface ApiServerOptions {
   webOrigin: string;
   /** The largest body the API reads (tRPC and the data plane), in MiB (`AIOS_MAX_BODY_MB`, 16); larger ones are answered 413. */
   maxBodyMb?: number;
+}
+
+/**
+ * The caller's principal for a tRPC call. Its token is looked up in the database before any
+ * procedure's error mapping runs: a database that cannot be reached is a 503 naming it here too,
+ * not an internal error carrying the driver's message.
+ */
+async function principalOf(services: Services, authorization: string | undefined) {
+  try {
+    return await resolvePrincipal(services, authorization);
+  } catch (err) {
+    const down = databaseUnreachable(err);
+    if (down) throw new TRPCError({ code: trpcCodeOf(down), message: down.message, cause: down });
+    throw err;
+  }
 }
 
 /** The management plane's HTTP server: tRPC under /trpc, health at /healthz. */
@@ -29,7 +47,7 @@ export function createApiServer({ services, log, webOrigin, maxBodyMb }: ApiServ
       createContext: async ({ req }) => ({
         services,
         log,
-        principal: await resolvePrincipal(services, req.headers.authorization),
+        principal: await principalOf(services, req.headers.authorization),
         peerAddress: req.socket.remoteAddress,
       }),
       // A refusal by a rate limit says when to come back.
