@@ -14,6 +14,7 @@ import { call, type Endpoint } from "./api";
 import { fakeNode, kwokNodeAnnotation } from "./nodes";
 import { builtPeer, type PeerVersions, projectStagesDir } from "./peer-build";
 import { freePort, type PeerProcess, startProcess, stopProcess, waitUntil } from "./processes";
+import { peerDirPrefix, reapOrphanedPeers, recordOwner, recordProcess } from "./reap";
 
 export interface KubePeerOptions {
   /** Simulated nodes, named `kwok-node-0` and up. Default 2. */
@@ -56,10 +57,17 @@ export interface KubePeer {
 export async function startKubePeer(options: KubePeerOptions = {}): Promise<KubePeer> {
   const build = await builtPeer();
   const log = options.log ?? (() => {});
-  const dir = mkdtempSync(join(tmpdir(), "aios-kube-peer-"));
+  for (const gone of reapOrphanedPeers()) log(`kube-peer: removed ${gone}, left by a runner that was killed`);
+  const dir = mkdtempSync(join(tmpdir(), peerDirPrefix));
+  recordOwner(dir);
   const logs = join(dir, "logs");
   mkdirSync(logs);
   const started: PeerProcess[] = [];
+  const launch = (...args: Parameters<typeof startProcess>): PeerProcess => {
+    const p = startProcess(...args);
+    recordProcess(dir, p.child.pid);
+    return p;
+  };
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -83,7 +91,7 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
     const etcdPort = await freePort();
     const etcdPeerPort = await freePort();
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-    const etcd = startProcess(
+    const etcd = launch(
       "etcd",
       build.bin.etcd,
       [
@@ -126,7 +134,7 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
       "--allow-privileged=true",
       "--profiling=false",
     ];
-    let apiserver = startProcess("kube-apiserver", build.bin["kube-apiserver"], apiserverArgs, logs);
+    let apiserver = launch("kube-apiserver", build.bin["kube-apiserver"], apiserverArgs, logs);
     started.push(apiserver);
     const caPath = join(certDir, "apiserver.crt");
     await waitUntil("kube-apiserver made its certificate", apiserver, async () => existsSync(caPath));
@@ -146,7 +154,7 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
     await apiserverReady(apiserver);
     const restartApiServer = async () => {
       await stopProcess(apiserver);
-      const again = startProcess("kube-apiserver", build.bin["kube-apiserver"], apiserverArgs, logs);
+      const again = launch("kube-apiserver", build.bin["kube-apiserver"], apiserverArgs, logs);
       started[started.indexOf(apiserver)] = again;
       apiserver = again;
       await apiserverReady(apiserver);
@@ -158,7 +166,7 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
     writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
 
     const kcmPort = await freePort();
-    const kcm = startProcess(
+    const kcm = launch(
       "kube-controller-manager",
       build.bin["kube-controller-manager"],
       [
@@ -187,7 +195,7 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
     log("kube-peer: kube-controller-manager is running");
 
     const schedulerPort = await freePort();
-    const scheduler = startProcess(
+    const scheduler = launch(
       "kube-scheduler",
       build.bin["kube-scheduler"],
       [
@@ -215,7 +223,7 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
         .map((f) => join(projectStagesDir, f)),
     ];
     writeFileSync(kwokConfig, stages.map((s) => readFileSync(s, "utf8").trim()).join("\n---\n"));
-    const kwok = startProcess(
+    const kwok = launch(
       "kwok",
       build.bin.kwok,
       [
