@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { ApiException, CoordinationV1Api, CoreV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { startKubeletServer } from "./kubelet-server";
 import { type NodeShape, postNodeStatus, registerNode, renewLease } from "./node-registration";
-import { claimPodAddress, releasePodAddress } from "./pod-addresses";
+import { checkPodAddressPrefix, claimPodAddress, releasePodAddress } from "./pod-addresses";
 import { watchNodePods } from "./pod-watch";
 import { type KubeletContext, PodWorker } from "./pod-worker";
 import { makeServingCert } from "./serving-cert";
+import { kubeTime } from "./times";
 
 export interface ProcessKubeletOptions {
   /** A kubeconfig (YAML text) whose identity may write nodes, leases, pods and pods/status. */
@@ -53,8 +54,7 @@ export async function startProcessKubelet(options: ProcessKubeletOptions): Promi
   const core = kc.makeApiClient(CoreV1Api);
   const coordination = kc.makeApiClient(CoordinationV1Api);
   const prefix = options.podAddressPrefix ?? "127.77";
-  claimPodAddress(prefix, `${prefix}.0.0`); // checks the prefix; .0.0 is no pod's
-  releasePodAddress(`${prefix}.0.0`);
+  checkPodAddressPrefix(prefix);
   const dataDir = mkdtempSync(join(tmpdir(), `aios-process-kubelet-${options.nodeName}-`));
   const workers = new Map<string, PodWorker>();
   const byName = (namespace: string, name: string) =>
@@ -105,6 +105,7 @@ export async function startProcessKubelet(options: ProcessKubeletOptions): Promi
       gpus: options.gpus ?? 0,
       pods: 110,
       kubeletPort: listening.port,
+      since: kubeTime(),
     };
     const node = await registerNode(core, shape);
     await renewLease(coordination, node);

@@ -19,6 +19,8 @@ export interface NodeShape {
   gpus: number;
   pods: number;
   kubeletPort: number;
+  /** When the conditions took their values: their lastTransitionTime, the same at every report. */
+  since: string;
 }
 
 const leaseNamespace = "kube-node-lease";
@@ -40,7 +42,7 @@ function nodeStatus(shape: NodeShape) {
     reason,
     message,
     lastHeartbeatTime: now,
-    lastTransitionTime: now,
+    lastTransitionTime: shape.since,
   });
   return {
     capacity: resources,

@@ -7,9 +7,13 @@
 const taken = new Set<string>();
 
 /** `prefix` is the first two octets, e.g. "127.77". */
-export function claimPodAddress(prefix: string, wanted?: string): string {
+export function checkPodAddressPrefix(prefix: string): void {
   if (!/^127\.\d{1,3}$/.test(prefix) || Number(prefix.split(".")[1]) > 255)
     throw new Error(`podAddressPrefix: "${prefix}" is not two octets of 127.0.0.0/8, such as "127.77"`);
+}
+
+/** An address of `prefix` no pod has; `wanted` (the pod's address before a restart of the kubelet) if free. */
+export function claimPodAddress(prefix: string, wanted?: string): string {
   if (wanted?.startsWith(`${prefix}.`) && !taken.has(wanted)) {
     taken.add(wanted);
     return wanted;

@@ -9,6 +9,7 @@ import {
   type V1Pod,
 } from "@kubernetes/client-node";
 import { ContainerConfigError, containerEnv, expand } from "./container-env";
+import { startContainerProbes, stopContainer } from "./container-probes";
 import { type ProcessEnd, startContainerProcess } from "./container-process";
 import {
   ConditionClock,
@@ -18,7 +19,6 @@ import {
   statusPatch,
   waiting,
 } from "./pod-status";
-import { ProbeLoop } from "./probes";
 import { kubeTime } from "./times";
 
 /** What every pod worker of one process kubelet shares. */
@@ -194,7 +194,18 @@ export class PodWorker {
     if (!proc.ended) {
       c.state = { running: { startedAt } };
       if (!c.init) this.phase = "Running";
-      this.startProbes(c, env, cwd);
+      if (!c.init)
+        startContainerProbes(
+          c,
+          { podIP: this.podIP, container: c.spec, env, cwd },
+          {
+            changed: () => void this.sync(),
+            unhealthy: (probeGrace) => {
+              this.ctx.log(`pod ${this.name}: container ${c.spec.name} failed its probe; stopping it`);
+              stopContainer(c, probeGrace ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30);
+            },
+          },
+        );
       await this.sync();
     }
     const end = await proc.exited;
@@ -225,55 +236,6 @@ export class PodWorker {
       podIP: this.podIP,
       hostIP: this.ctx.hostIP,
     }).then((own) => ({ ...base, ...own }));
-  }
-
-  private startProbes(c: ContainerRecord, env: Record<string, string>, cwd: string): void {
-    const target = { podIP: this.podIP, container: c.spec, env, cwd };
-    const { readinessProbe, livenessProbe, startupProbe } = c.spec;
-    const afterStartup = () => {
-      c.started = true;
-      c.ready = !readinessProbe;
-      if (readinessProbe)
-        c.probes.push(
-          new ProbeLoop(readinessProbe, target, false, (ok) => {
-            c.ready = ok;
-            void this.sync();
-          }),
-        );
-      if (livenessProbe)
-        c.probes.push(
-          new ProbeLoop(livenessProbe, target, true, (ok) => ok || this.restartUnhealthy(c, livenessProbe)),
-        );
-    };
-    if (c.init) return;
-    if (!startupProbe) {
-      afterStartup();
-      return;
-    }
-    c.probes.push(
-      new ProbeLoop(startupProbe, target, false, (ok) => {
-        if (!ok) return;
-        afterStartup();
-        void this.sync();
-      }),
-    );
-    // A startup probe that never succeeds kills the container after failureThreshold tries.
-    const limit =
-      (startupProbe.initialDelaySeconds ?? 0) +
-      (startupProbe.periodSeconds ?? 10) * (startupProbe.failureThreshold ?? 3);
-    const timer = setTimeout(() => c.started || this.restartUnhealthy(c, startupProbe), limit * 1000);
-    c.proc?.exited.then(() => clearTimeout(timer));
-  }
-
-  /** A failed liveness (or startup) probe: stop the container; its restart policy decides the rest. */
-  private restartUnhealthy(c: ContainerRecord, probe: { terminationGracePeriodSeconds?: number }): void {
-    const proc = c.proc;
-    if (!proc || proc.ended) return;
-    this.ctx.log(`pod ${this.name}: container ${c.spec.name} failed its probe; stopping it`);
-    const grace = probe.terminationGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
-    proc.signal("SIGTERM");
-    const timer = setTimeout(() => proc.signal("SIGKILL"), grace * 1000);
-    void proc.exited.then(() => clearTimeout(timer));
   }
 
   /**
