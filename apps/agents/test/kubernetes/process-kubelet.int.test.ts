@@ -8,6 +8,7 @@ import {
   Log,
   type V1Container,
   type V1Pod,
+  Watch,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KubePeer, startKubePeer } from "../../../../scripts/kube-peer/index";
@@ -371,6 +372,13 @@ describe("the process kubelet", () => {
     await until("its output is there", async () =>
       (await core.readNamespacedPodLog({ name: "stubborn", namespace })).includes("up"),
     );
+    const seen: V1Pod[] = [];
+    const watching = await new Watch(kc).watch(
+      `/api/v1/namespaces/${namespace}/pods`,
+      { fieldSelector: "metadata.name=stubborn" },
+      (type, pod: V1Pod) => type === "MODIFIED" && seen.push(pod),
+      () => {},
+    );
     await core.deleteNamespacedPod({ name: "stubborn", namespace, gracePeriodSeconds: 1 });
     await until("the pod object is gone", () =>
       readPod("stubborn").then(
@@ -378,7 +386,15 @@ describe("the process kubelet", () => {
         (e) => !notFound(e),
       ),
     );
+    watching.abort();
     expect(alive(pid)).toBe(false);
+    // Its last status, written before the final delete: killed by SIGKILL (128 + 9), so Failed.
+    const last = seen.at(-1)!;
+    expect(last.status?.phase).toBe("Failed");
+    expect(last.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({
+      exitCode: 137,
+      signal: 9,
+    });
   });
 
   it("leaves no process behind once stopped", async () => {
