@@ -6,6 +6,7 @@ export type GridCommand =
   | { command: "down" }
   | { command: "status"; json: boolean }
   | { command: "cut" | "heal" | "kill" | "start"; host: string }
+  | { command: "stop-store" | "start-store"; store: "redis" | "postgres" }
   | { command: "help" };
 
 /** Bounds that keep a grid within one /24 and within what a small machine runs. */
@@ -21,6 +22,10 @@ export const USAGE = `npm run grid -- <command>
   heal HOST       bring the host's link up again
   kill HOST       kill -9 every process of the host
   start HOST      start a node host's agent again (after kill), with the identity it kept
+  stop-store redis|postgres
+                  stop the management host's Redis or PostgreSQL (it stays down)
+  start-store redis|postgres
+                  start it again as it ran; returns once it takes connections
   down            stop and remove everything: processes, namespaces, links, data, and last the route
 
   Environment: AIOS_GRID_HOME (state folder, default <repo>/.grid), AIOS_GRID_SUBNET (default
@@ -54,9 +59,19 @@ export function parseGridArgs(argv: string[]): GridCommand {
       noMore(command, extra);
       return { command, host };
     }
+    case "stop-store":
+    case "start-store": {
+      const [store, ...extra] = rest;
+      if (store !== "redis" && store !== "postgres")
+        throw new GridError(
+          `${command} needs a store: redis or postgres${store ? `, not ${JSON.stringify(store)}` : ""}`,
+        );
+      noMore(command, extra);
+      return { command, store };
+    }
     default:
       throw new GridError(
-        `unknown command ${JSON.stringify(command)}: up, status, cut, heal, kill, start, down (or help)`,
+        `unknown command ${JSON.stringify(command)}: up, status, cut, heal, kill, start, stop-store, start-store, down (or help)`,
       );
   }
 }

@@ -10,6 +10,7 @@ import { GridError } from "./errors";
 import { cut, heal, kill, requireState, start } from "./faults";
 import { assertRootWithIp } from "./preflight";
 import { formatStatus, gridStatus } from "./status";
+import { startStore, stopStore } from "./stores";
 import { up } from "./up";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
@@ -45,6 +46,12 @@ async function main(argv: string[]): Promise<void> {
       return;
     case "start":
       say(await start(config, cmd.host));
+      return;
+    case "stop-store":
+      say(await stopStore(config, cmd.store));
+      return;
+    case "start-store":
+      say(await startStore(config, cmd.store));
       return;
     case "down":
       await down(config, say);

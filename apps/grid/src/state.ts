@@ -25,6 +25,16 @@ const ZHostState = z.object({
 });
 export type THostState = z.infer<typeof ZHostState>;
 
+/** How a data store of the management host ran, kept by `stop-store` for `start-store`. */
+const ZStoppedStore = z.object({
+  argv: z.array(z.string()),
+  cwd: z.string(),
+  uid: z.number().int(),
+  gid: z.number().int(),
+  env: z.record(z.string(), z.string()),
+});
+export type TStoppedStore = z.infer<typeof ZStoppedStore>;
+
 /** What `up` made, written as it goes: `down` removes it all even after a half-failed `up`. */
 export const ZGridState = z.object({
   version: z.literal(1),
@@ -42,6 +52,8 @@ export const ZGridState = z.object({
   adminTokenFile: z.string(),
   redis: z.object({ port: z.number().int(), passwordFile: z.string() }),
   hosts: z.array(ZHostState),
+  /** The management host's stores stopped by `stop-store`, until `start-store`. */
+  stoppedStores: z.object({ redis: ZStoppedStore.optional(), postgres: ZStoppedStore.optional() }).optional(),
   startedAt: z.string(),
 });
 export type TGridState = z.infer<typeof ZGridState>;

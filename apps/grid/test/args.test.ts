@@ -38,6 +38,8 @@ describe("grid command line", () => {
     expect(parseGridArgs(["status", "--json"])).toEqual({ command: "status", json: true });
     expect(parseGridArgs(["status"])).toEqual({ command: "status", json: false });
     expect(parseGridArgs(["down"])).toEqual({ command: "down" });
+    expect(parseGridArgs(["stop-store", "redis"])).toEqual({ command: "stop-store", store: "redis" });
+    expect(parseGridArgs(["start-store", "postgres"])).toEqual({ command: "start-store", store: "postgres" });
     expect(parseGridArgs([])).toEqual({ command: "help" });
   });
 
@@ -63,6 +65,9 @@ describe("grid command line", () => {
     [["status", "--yaml"], 'status: unexpected argument "--yaml"'],
     [["start"], "start needs a HOST"],
     [["restart"], 'unknown command "restart"'],
+    [["stop-store"], "stop-store needs a store: redis or postgres"],
+    [["start-store", "mysql"], 'start-store needs a store: redis or postgres, not "mysql"'],
+    [["stop-store", "redis", "now"], 'stop-store: unexpected argument "now"'],
   ])("refuses %j, naming the flag and why", (argv, message) => {
     expect(refusal(argv)).toContain(message);
   });
