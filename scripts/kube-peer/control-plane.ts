@@ -133,6 +133,10 @@ export async function startKubePeer(options: KubePeerOptions = {}): Promise<Kube
       "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
       "--allow-privileged=true",
       "--profiling=false",
+      // Watches end at a stop instead of holding it until SIGKILL (a restart takes ~4 s, not ~13).
+      "--shutdown-watch-termination-grace-period=2s",
+      // The kubernetes Service cannot point at a loopback address, and no simulated pod dials it.
+      "--endpoint-reconciler-type=none",
     ];
     let apiserver = launch("kube-apiserver", build.bin["kube-apiserver"], apiserverArgs, logs);
     started.push(apiserver);

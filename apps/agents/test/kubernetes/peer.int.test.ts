@@ -292,7 +292,7 @@ describe("the Kubernetes test peer", () => {
     expect(events).toContain("ADDED watched");
   });
 
-  it("keeps its objects across an API server restart, and a watch open then is ended", async () => {
+  it("keeps its objects and its controllers across an API server restart, and a watch open then is ended", async () => {
     await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "kept" } } });
     const ended = new Promise<unknown>((done) => {
       void new Watch(kc).watch(
@@ -307,5 +307,24 @@ describe("the Kubernetes test peer", () => {
     await ended;
     const kept = await core.readNamespacedConfigMap({ name: "kept", namespace });
     expect(kept.metadata?.name).toBe("kept");
+    // kwok, the scheduler and the controllers have watched again: a new Deployment still comes up.
+    const labels = { app: "after-restart" };
+    await apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: "after-restart" },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [container("echo")] } },
+        },
+      },
+    });
+    await until(
+      "the Deployment made after the restart is ready",
+      async () =>
+        (await apps.readNamespacedDeployment({ name: "after-restart", namespace })).status?.readyReplicas ===
+        1,
+    );
   });
 });
