@@ -120,6 +120,7 @@ export async function startInstance(
     gpus: placed.gpus,
     env: { BLOCK_ID: blockId, INSTANCE_ID: instanceId, AIOS_INIT_DATA: JSON.stringify(initData) },
     labels: { config: configKey, gpus: placed.gpus.join(",") },
+    owner: { kind: "block", id: blockId, instanceId },
     // Its `/mgmt` and `/setParameters` take this token only; the agent alone holds it.
     controlToken: newControlToken(),
     // Its `/infer` takes this one only; the agent reports it for the block's executor alone.
@@ -145,6 +146,7 @@ export function startExecutor(
     entry: executorEntry(),
     gpus: [],
     labels: { config: configKey },
+    owner: { kind: "block", id: blockId },
     controlToken: newControlToken(),
     // Its `/infer` takes this one; it goes to the API (with the endpoint) and to vDAG controllers.
     dataToken: newDataToken(),

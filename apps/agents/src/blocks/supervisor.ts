@@ -70,6 +70,11 @@ export function createBlockSupervisor(opts: {
     if (!b.adopted) adoptBlockProcesses(driver, log, blockId, b);
     if (!desired.exists || desired.removing) {
       await stopBlockProcesses(b);
+      await driver
+        .release?.({ kind: "block", id: blockId })
+        .catch((err: Error) =>
+          log.warn("could not release the block's objects", { blockId, err: err.message }),
+        );
       if (desired.exists && desired.executorHere && desired.initState?.mode === "install") {
         // The system goes with its block; a failed uninstall keeps the block `removing`, to retry.
         if (!(await runInit(blockId, desired, "uninstall"))) return;

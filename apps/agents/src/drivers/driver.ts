@@ -31,6 +31,11 @@ export interface WorkloadSpec {
   /** Kept with the workload and given back on adoption (e.g. a hash of its configuration). */
   labels?: { [key: string]: string };
   /**
+   * What the workload belongs to: a Kubernetes driver labels its objects with it and makes them
+   * owned by one object per owner, so that `release` (the block removed) collects them all.
+   */
+  owner?: WorkloadOwner;
+  /**
    * The bearer token of the workload's control routes (a new `newControlToken()` per start): set
    * as `AIOS_CONTROL_TOKEN` in its environment, kept with it where only the agent reads it, and
    * given back on adoption, so a restarted agent still controls it.
@@ -42,6 +47,13 @@ export interface WorkloadSpec {
    * and handed by the agent to the workload's callers (an instance's to its executor).
    */
   dataToken?: string;
+}
+
+export interface WorkloadOwner {
+  kind: "block" | "vdag";
+  id: string;
+  /** An instance of a block. */
+  instanceId?: string;
 }
 
 export interface Workload {
@@ -86,6 +98,11 @@ export interface Driver {
   list(): string[];
   /** Takes over a running workload by name; null when it is not running. */
   adopt(name: string): Workload | null;
+  /**
+   * The owner is gone (its block removed): whatever of it is left anywhere in the cluster goes
+   * (a Kubernetes driver deletes the owner object and the garbage collector the rest). Absent: nothing to do.
+   */
+  release?(owner: Omit<WorkloadOwner, "instanceId">): Promise<void>;
   /** Runs a program to completion (an init step): its exit code, or a timeout error. */
   runJob(spec: JobSpec): Promise<{ code: number | null }>;
   /**

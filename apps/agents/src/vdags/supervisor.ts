@@ -97,6 +97,10 @@ export function createVdagSupervisor(opts: {
     if (!desired.exists || desired.removing || !desired.config) {
       if (!c.adopted) c.workload = driver.adopt(`${controllerId}${SUFFIX}`);
       await stop(c);
+      if (!desired.exists || desired.removing)
+        await driver.release?.({ kind: "vdag", id: controllerId }).catch((err: Error) => {
+          log.warn("could not release the vDAG controller's objects", { controllerId, err: err.message });
+        });
       if (desired.exists) await report(controllerId, c, { force: true });
       hosted.delete(controllerId);
       return;
@@ -127,6 +131,7 @@ export function createVdagSupervisor(opts: {
           // It refuses requests (503) until the stored quota is handed over, just below.
           env: { AIOS_VDAG_CONTROLLER: JSON.stringify(config), AIOS_VDAG_QUOTA_RESTORE: "wait" },
           labels: { vdagURI: config.vdagURI },
+          owner: { kind: "vdag", id: controllerId },
           controlToken: newControlToken(),
           // Its data routes take this one; it goes to the API with the controller's url.
           dataToken: newDataToken(),

@@ -86,13 +86,25 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", () => {
     await expect.poll(async () => (await block()).status, { timeout: 90_000, interval: 500 }).toBe("running");
     const [instance] = await instances();
     expect((await ours()).sort()).toEqual([`sentiment-${instance?.id}`, "sentiment-executor"].sort());
+    const owner = await core.readNamespacedConfigMap({ name: "aios-block-sentiment", namespace });
     for (const pod of await pods()) {
       expect(pod.spec?.nodeName).toBe(nodeName);
       expect(pod.metadata?.labels).toMatchObject({
         "aios.dev/cluster": clusterId,
         "aios.dev/node": nodeName,
+        "aios.dev/block": "sentiment",
       });
+      // Every pod of the block is owned by the block's object: removing it collects them all.
+      expect(pod.metadata?.ownerReferences).toEqual([
+        expect.objectContaining({
+          kind: "ConfigMap",
+          name: "aios-block-sentiment",
+          uid: owner.metadata?.uid,
+        }),
+      ]);
     }
+    const instancePod = (await pods()).find((p) => p.metadata?.name === `sentiment-${instance?.id}`);
+    expect(instancePod?.metadata?.labels?.["aios.dev/instance"]).toBe(instance?.id);
     const r = await infer("I love it");
     expect(r.status).toBe(200);
     expect(r.body.packet?.data).toMatchObject({ label: "positive" });
@@ -126,5 +138,10 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", () => {
       labelSelector: "app.kubernetes.io/managed-by=aios-agent",
     });
     expect(secrets.items).toEqual([]);
+    const owners = await core.listNamespacedConfigMap({
+      namespace,
+      labelSelector: "aios.dev/block=sentiment",
+    });
+    expect(owners.items).toEqual([]);
   });
 });

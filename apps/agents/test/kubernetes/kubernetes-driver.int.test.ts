@@ -93,6 +93,37 @@ describe("kubernetes driver: what Kubernetes holds", () => {
     expect(left.items.map((s) => s.metadata?.name)).not.toContain("b-k8s-in-aaaa-tokens");
   });
 
+  it("releasing an owner lets the garbage collector remove its pods and their Secrets", async () => {
+    const driver = makeDriver();
+    const owner = { kind: "block" as const, id: "b-gc" };
+    const w = await driver.start({
+      name: "b-gc-in-cccc",
+      kind: "instance",
+      entry: "apps/agents/test/fixtures/http-hello.ts",
+      env: {},
+      gpus: [],
+      owner: { ...owner, instanceId: "in-cccc" },
+      dataToken: "data-of-b-gc-in-cccc",
+    });
+    expect(
+      (await core.readNamespacedPod({ name: "b-gc-in-cccc", namespace })).metadata?.labels,
+    ).toMatchObject({
+      "aios.dev/block": "b-gc",
+      "aios.dev/instance": "in-cccc",
+    });
+    // Not stopped by the driver: the owner goes, and Kubernetes' garbage collector does the rest.
+    await driver.release?.(owner);
+    await w.exited;
+    await expect
+      .poll(
+        async () =>
+          (await core.listNamespacedSecret({ namespace, labelSelector: "aios.dev/block=b-gc" })).items.length,
+        { timeout: 60_000, interval: 300 },
+      )
+      .toBe(0);
+    expect(driver.list()).not.toContain("b-gc-in-cccc");
+  });
+
   it("a retried start of the same name replaces the pod instead of making a second", async () => {
     const driver = makeDriver();
     const spec = {

@@ -1,7 +1,14 @@
 import { resolve } from "node:path";
 import type { V1Pod, V1Secret } from "@kubernetes/client-node";
 import { resolveComponentEntry } from "../component-entry";
-import { type Driver, DriverClosedError, type JobSpec, type Workload, type WorkloadSpec } from "../driver";
+import {
+  type Driver,
+  DriverClosedError,
+  type JobSpec,
+  type Workload,
+  type WorkloadOwner,
+  type WorkloadSpec,
+} from "../driver";
 import { type KubeApi, kubeMessage, statusOf } from "./kube-api";
 import { ObjectCache } from "./object-cache";
 import { PodLogs } from "./pod-logs";
@@ -9,6 +16,9 @@ import {
   commandOf,
   LABELS_ANNOTATION,
   labelsOf,
+  ownerNameOf,
+  ownerObjectOf,
+  ownerReferenceOf,
   type PodSettings,
   podNameOf,
   podOf,
@@ -184,15 +194,44 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
   async function ownSecret(pod: V1Pod): Promise<void> {
     const name = tokenSecretNameOf(pod.metadata?.name as string);
     const ownerReferences = [
-      { apiVersion: "v1", kind: "Pod", name: pod.metadata?.name as string, uid: pod.metadata?.uid as string },
+      ownerReferenceOf("Pod", pod.metadata?.name as string, pod.metadata?.uid as string),
     ];
     const current = await api.core.readNamespacedSecret({ name, namespace });
     current.metadata = { ...current.metadata, ownerReferences };
     secrets.put(await api.core.replaceNamespacedSecret({ name, namespace, body: current }));
   }
 
+  /**
+   * The owner object of a block or vDAG (made by the first of its workloads, on any node): its
+   * reference. Read at every start, never kept: another node's agent may have released it since,
+   * and a pod naming an owner that is gone would be collected at once.
+   */
+  async function ownerOf(owner: WorkloadOwner | undefined) {
+    if (!owner) return [];
+    const name = ownerNameOf(owner);
+    let uid: string | undefined;
+    try {
+      uid = (await api.core.createNamespacedConfigMap({ namespace, body: ownerObjectOf(opts, owner) }))
+        .metadata?.uid;
+    } catch (err) {
+      if (statusOf(err) !== 409) throw new Error(`could not create ${name}: ${kubeMessage(err)}`);
+      uid = (await api.core.readNamespacedConfigMap({ name, namespace })).metadata?.uid;
+    }
+    if (!uid) throw new Error(`${name} has no uid`);
+    return [ownerReferenceOf("ConfigMap", name, uid)];
+  }
+
   return {
     name: "kubernetes",
+
+    async release(owner) {
+      const name = ownerNameOf(owner);
+      try {
+        await api.core.deleteNamespacedConfigMap({ name, namespace, propagationPolicy: "Background" });
+      } catch (err) {
+        if (statusOf(err) !== 404) throw new Error(`could not remove ${name}: ${kubeMessage(err)}`);
+      }
+    },
 
     ready: () => synced,
 
@@ -204,7 +243,7 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
           ? resolveComponentEntry(opts.repoRoot, spec.entry)
           : resolve(opts.repoRoot, spec.entry);
       const pod = podNameOf(spec.name);
-      const body = podOf(opts, spec, programInImage(opts, program), pod);
+      const body = podOf(opts, spec, programInImage(opts, program), pod, await ownerOf(spec.owner));
       const secret = tokenSecretOf(opts, spec, pod);
       if (secret) await putSecret(secret);
       const created = await createPod(pod, body);

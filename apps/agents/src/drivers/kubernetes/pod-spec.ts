@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { relative, sep } from "node:path";
 import { MAX_BODY_ENV } from "@aios/service-kit";
-import type { V1EnvVar, V1Pod, V1Secret } from "@kubernetes/client-node";
-import type { WorkloadKind, WorkloadSpec } from "../driver";
+import type { V1ConfigMap, V1EnvVar, V1OwnerReference, V1Pod, V1Secret } from "@kubernetes/client-node";
+import type { WorkloadKind, WorkloadOwner, WorkloadSpec } from "../driver";
 
 /** Labels every object of the driver carries; `aios.dev/node` scopes an agent to its own node's. */
 export const MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -58,7 +58,11 @@ export function labelValueOf(text: string): string {
 
 export const tokenSecretNameOf = (pod: string) => `${pod}-tokens`;
 
-export function labelsOf(s: PodSettings, component: WorkloadKind | "job"): Record<string, string> {
+export function labelsOf(
+  s: PodSettings,
+  component: WorkloadKind | "job",
+  owner?: WorkloadOwner,
+): Record<string, string> {
   return {
     "app.kubernetes.io/name": "aios-workload",
     "app.kubernetes.io/part-of": "aios",
@@ -66,8 +70,45 @@ export function labelsOf(s: PodSettings, component: WorkloadKind | "job"): Recor
     [MANAGED_BY]: MANAGER,
     "aios.dev/cluster": labelValueOf(s.clusterId),
     [NODE_LABEL]: labelValueOf(s.nodeName),
+    ...(owner ? { [`aios.dev/${owner.kind}`]: labelValueOf(owner.id) } : {}),
+    ...(owner?.instanceId ? { "aios.dev/instance": labelValueOf(owner.instanceId) } : {}),
   };
 }
+
+/** The object that owns every pod of a block (or vDAG) in the namespace, on every node. */
+export const ownerNameOf = (owner: Pick<WorkloadOwner, "kind" | "id">) =>
+  podNameOf(`aios-${owner.kind}-${owner.id}`);
+
+/**
+ * A ConfigMap standing for a block or a vDAG in the cluster: its pods name it as their owner, so
+ * deleting it (the block removed) lets the garbage collector remove them on every node, and their
+ * Secrets with them. It carries no node label: no agent's list sees it as a workload.
+ */
+export function ownerObjectOf(s: PodSettings, owner: Pick<WorkloadOwner, "kind" | "id">): V1ConfigMap {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: ownerNameOf(owner),
+      namespace: s.namespace,
+      labels: {
+        "app.kubernetes.io/part-of": "aios",
+        "app.kubernetes.io/component": `${owner.kind}-owner`,
+        [MANAGED_BY]: MANAGER,
+        "aios.dev/cluster": labelValueOf(s.clusterId),
+        [`aios.dev/${owner.kind}`]: labelValueOf(owner.id),
+      },
+    },
+    data: { kind: owner.kind, id: owner.id },
+  };
+}
+
+export const ownerReferenceOf = (kind: "ConfigMap" | "Pod", name: string, uid: string): V1OwnerReference => ({
+  apiVersion: "v1",
+  kind,
+  name,
+  uid,
+});
 
 /** The selector of every object this agent's driver made on its node. */
 export const selectorOf = (s: Pick<PodSettings, "nodeName">) =>
@@ -95,7 +136,7 @@ export function tokenSecretOf(s: PodSettings, spec: WorkloadSpec, pod: string): 
     metadata: {
       name: tokenSecretNameOf(pod),
       namespace: s.namespace,
-      labels: labelsOf(s, spec.kind),
+      labels: labelsOf(s, spec.kind, spec.owner),
       annotations: { [WORKLOAD_ANNOTATION]: spec.name },
     },
     type: "Opaque",
@@ -124,7 +165,13 @@ export function tokensOf(secret: V1Secret | undefined): {
  * that port accepts connections, restarted by the agent (restartPolicy Never), with no service
  * account token and no service links: the code sees only its own variables.
  */
-export function podOf(s: PodSettings, spec: WorkloadSpec, program: string, pod: string): V1Pod {
+export function podOf(
+  s: PodSettings,
+  spec: WorkloadSpec,
+  program: string,
+  pod: string,
+  ownerReferences: V1OwnerReference[] = [],
+): V1Pod {
   const visible = spec.gpus.join(",");
   const own: Record<string, string> = {
     PATH: "/usr/local/bin:/usr/bin:/bin",
@@ -148,11 +195,12 @@ export function podOf(s: PodSettings, spec: WorkloadSpec, program: string, pod: 
     metadata: {
       name: pod,
       namespace: s.namespace,
-      labels: labelsOf(s, spec.kind),
+      labels: labelsOf(s, spec.kind, spec.owner),
       annotations: {
         [WORKLOAD_ANNOTATION]: spec.name,
         [LABELS_ANNOTATION]: JSON.stringify(spec.labels ?? {}),
       },
+      ...(ownerReferences.length > 0 ? { ownerReferences } : {}),
     },
     spec: {
       nodeName: s.nodeName,
