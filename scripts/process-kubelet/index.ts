@@ -2,3 +2,4 @@
 
 export { type ProcessKubelet, type ProcessKubeletOptions, startProcessKubelet } from "./kubelet";
 export { processKubeletLabel } from "./node-registration";
+export type { ImageConfig } from "./pod-worker";

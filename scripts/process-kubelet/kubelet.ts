@@ -7,7 +7,7 @@ import { startKubeletServer } from "./kubelet-server";
 import { type NodeShape, postNodeStatus, registerNode, renewLease } from "./node-registration";
 import { checkPodAddressPrefix, claimPodAddress, releasePodAddress } from "./pod-addresses";
 import { watchNodePods } from "./pod-watch";
-import { type KubeletContext, PodWorker } from "./pod-worker";
+import { type ImageConfig, type KubeletContext, PodWorker } from "./pod-worker";
 import { makeServingCert } from "./serving-cert";
 import { kubeTime } from "./times";
 
@@ -24,6 +24,13 @@ export interface ProcessKubeletOptions {
   podAddressPrefix?: string;
   /** Maps a container's workingDir to a folder of this machine. Default: the path as is, or the pod's own folder when unset. */
   workingDir?: (containerWorkingDir: string | undefined) => string;
+  /**
+   * The images this node can pull, with what their image configuration says (pod-worker.ts
+   * `pullImage`). Given: a container's image must be one of them (any other fails with
+   * ErrImagePull, then ImagePullBackOff), and one without a command runs its image's entrypoint.
+   * Absent: images are ignored and every container needs a command.
+   */
+  images?: Record<string, ImageConfig>;
   /** Restart back-off: the kubelet's is 10 s doubling to 300 s. Default 1 s doubling to 30 s. */
   restartBackoffMs?: { initial: number; max: number };
   /** The kubelet's own log lines (default: none). */
@@ -84,6 +91,7 @@ export async function startProcessKubelet(options: ProcessKubeletOptions): Promi
       podDir: (pod) =>
         join(dataDir, "pods", `${pod.metadata!.namespace}_${pod.metadata!.name}_${pod.metadata!.uid}`),
       workingDir: options.workingDir,
+      ...(options.images ? { images: options.images } : {}),
       baseEnv: {
         PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
         KUBERNETES_SERVICE_HOST: api.hostname,

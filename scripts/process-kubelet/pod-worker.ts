@@ -28,10 +28,20 @@ export interface KubeletContext {
   /** The pod's own folder: container output and, by default, the working directory. */
   podDir: (pod: V1Pod) => string;
   workingDir?: (containerWorkingDir: string | undefined) => string;
+  /** The images this node can pull (ProcessKubeletOptions.images); absent: images are ignored. */
+  images?: Record<string, ImageConfig>;
   /** Variables every container gets before its own (PATH, the API server's address). */
   baseEnv: Record<string, string>;
   backoff: { initialMs: number; maxMs: number };
   log: (line: string) => void;
+}
+
+/** What an image's configuration gives a container that does not say otherwise. */
+export interface ImageConfig {
+  /** ENTRYPOINT + CMD: run when the container has no command. */
+  entrypoint?: string[];
+  /** WORKDIR: the working directory when the container names none (mapped like the container's). */
+  workingDir?: string;
 }
 
 const strategic = setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch);
@@ -154,8 +164,30 @@ export class PodWorker {
     c.restartCount++;
   }
 
+  /**
+   * The container's image, as a kubelet pulls it: one this node's catalog holds gives its
+   * configuration; any other fails with ErrImagePull, then waits in ImagePullBackOff, tried again
+   * now and then, until the pod is deleted (null). Without a catalog every image "pulls", empty.
+   */
+  private async pullImage(c: ContainerRecord): Promise<ImageConfig | null> {
+    const images = this.ctx.images;
+    if (!images) return {};
+    const name = c.spec.image ?? "";
+    for (let attempt = 0; ; attempt++) {
+      if (this.terminating) return null;
+      const found = Object.hasOwn(images, name) ? images[name] : undefined;
+      if (found) return found;
+      const message = `failed to pull image "${name}": not found in the catalog of node ${this.pod.spec?.nodeName}`;
+      c.state = waiting(attempt === 0 ? "ErrImagePull" : "ImagePullBackOff", message);
+      await this.sync();
+      await this.sleep(attempt === 0 ? 500 : 2000);
+    }
+  }
+
   /** One run of a container: its environment, its process until it ends, its probes meanwhile. */
   private async runOnce(c: ContainerRecord): Promise<ProcessEnd> {
+    const image = await this.pullImage(c);
+    if (image === null) return { exitCode: 0 };
     let env: Record<string, string> | undefined;
     while (!env) {
       if (this.terminating) return { exitCode: 0 };
@@ -168,10 +200,10 @@ export class PodWorker {
         await this.sleep(2000);
       }
     }
-    const argv = [...(c.spec.command ?? []), ...(c.spec.args ?? [])].map((a) => expand(a, env));
-    const cwd = this.ctx.workingDir
-      ? this.ctx.workingDir(c.spec.workingDir)
-      : (c.spec.workingDir ?? this.dir);
+    const command = c.spec.command ?? image.entrypoint ?? [];
+    const argv = [...command, ...(c.spec.args ?? [])].map((a) => expand(a, env));
+    const workingDir = c.spec.workingDir ?? image.workingDir;
+    const cwd = this.ctx.workingDir ? this.ctx.workingDir(workingDir) : (workingDir ?? this.dir);
     if (argv.length === 0) {
       c.state = waiting(
         "CreateContainerConfigError",

@@ -26,6 +26,14 @@ export interface WorkloadSpec {
    * a minimal base (PATH, HOME, LANG, LC_ALL, TZ), never with the agent's environment.
    */
   env: Record<string, string>;
+  /**
+   * A container image to run instead of `entry` (a component's containerRegistryInfo.containerImage):
+   * its own entrypoint, told PORT and HOST like any workload. Only a driver that runs containers
+   * (kubernetes) takes it; the process driver refuses it.
+   */
+  image?: string;
+  /** The image pull Secret for `image` (its registry's credentials), by name in the driver's namespace. */
+  imagePullSecret?: string;
   /** GPU indices this workload may use (CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES). */
   gpus: number[];
   /** Kept with the workload and given back on adoption (e.g. a hash of its configuration). */

@@ -156,6 +156,10 @@ export function createProcessDriver(opts: {
 
     async start(spec: WorkloadSpec): Promise<Workload> {
       if (closed) throw new DriverClosedError(spec.name);
+      if (spec.image)
+        throw new Error(
+          `${spec.name} runs the container image ${spec.image}, and the process driver runs no containers: run this block on a cluster whose agents use AIOS_DRIVER=kubernetes`,
+        );
       const program = programOf(spec);
       const port = await findFreePort();
       if (closed) throw new DriverClosedError(spec.name);

@@ -32,6 +32,14 @@ beforeAll(async () => {
     podAddressPrefix: "127.78",
     // The "image" holds the repository at the same path as this machine.
     workingDir: (dir) => dir ?? repoRoot,
+    // What this node can pull: the AIOS image, and a component's own image (its entrypoint).
+    images: {
+      "aios:test": { workingDir: repoRoot },
+      "example/hello:1.0": {
+        entrypoint: ["node", "--import", "tsx", "apps/agents/test/fixtures/http-hello.ts"],
+        workingDir: repoRoot,
+      },
+    },
   });
   const kc = new KubeConfig();
   kc.loadFromString(peer.kubeconfig);
@@ -122,6 +130,40 @@ describe("kubernetes driver: what Kubernetes holds", () => {
       )
       .toBe(0);
     expect(driver.list()).not.toContain("b-gc-in-cccc");
+  });
+
+  it("runs a component's own image (its entrypoint); an image that cannot be pulled fails the start with the reason", async () => {
+    const driver = makeDriver();
+    const w = await driver.start({
+      name: "b-img-in-dddd",
+      kind: "instance",
+      entry: "",
+      image: "example/hello:1.0",
+      imagePullSecret: "registry-credentials",
+      env: { GREETING: "from an image" },
+      gpus: [],
+    });
+    try {
+      expect(await (await fetch(w.endpoint)).json()).toEqual({ hello: "from an image" });
+      const pod = await core.readNamespacedPod({ name: "b-img-in-dddd", namespace });
+      expect(pod.spec?.containers[0]?.command).toBeUndefined();
+      expect(pod.spec?.imagePullSecrets).toEqual([{ name: "registry-credentials" }]);
+    } finally {
+      await w.stop();
+    }
+    await expect(
+      driver.start({
+        name: "b-img-in-eeee",
+        kind: "instance",
+        entry: "",
+        image: "nowhere/missing:1",
+        env: {},
+        gpus: [],
+      }),
+    ).rejects.toThrow(
+      /b-img-in-eeee cannot start \((ErrImagePull|ImagePullBackOff): failed to pull image "nowhere\/missing:1"/,
+    );
+    expect(driver.list()).not.toContain("b-img-in-eeee");
   });
 
   it("a retried start of the same name replaces the pod instead of making a second", async () => {

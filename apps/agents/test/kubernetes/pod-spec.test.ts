@@ -86,6 +86,26 @@ describe("the pod of a workload", () => {
     expect(labelValueOf("-c/1 x-")).toBe("c-1-x");
   });
 
+  it("runs a component's own image with its entrypoint and its registry's pull Secret", () => {
+    const own = podOf(
+      { ...settings, imagePullSecrets: ["aios-pull"] },
+      { ...spec, entry: "", image: "registry.example/team/model:2.1", imagePullSecret: "team-registry" },
+      null,
+      "b-1234-in-aaaa",
+    );
+    const c = own.spec?.containers[0];
+    expect([c?.image, c?.command, c?.workingDir]).toEqual([
+      "registry.example/team/model:2.1",
+      undefined,
+      undefined,
+    ]);
+    expect(own.spec?.imagePullSecrets).toEqual([{ name: "team-registry" }]);
+    // The AIOS image's own pull Secret is the agent's.
+    expect(pod.spec?.imagePullSecrets).toBeUndefined();
+    const aios = podOf({ ...settings, imagePullSecrets: ["aios-pull"] }, spec, "/app/x.ts", "p");
+    expect(aios.spec?.imagePullSecrets).toEqual([{ name: "aios-pull" }]);
+  });
+
   it("maps a program inside the repository into the image, and refuses one outside it", () => {
     expect(programInImage(settings, "/srv/aios/packages/block-runtime/dist/main.mjs")).toBe(
       "/app/packages/block-runtime/dist/main.mjs",

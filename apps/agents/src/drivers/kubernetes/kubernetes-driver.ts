@@ -238,12 +238,17 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
     async start(spec: WorkloadSpec): Promise<Workload> {
       if (closed) throw new DriverClosedError(spec.name);
       await synced;
-      const program =
-        spec.kind === "instance"
-          ? resolveComponentEntry(opts.repoRoot, spec.entry)
-          : resolve(opts.repoRoot, spec.entry);
+      // A component of its own image runs that image's entrypoint; any other, a program of the AIOS image.
+      const program = spec.image
+        ? null
+        : programInImage(
+            opts,
+            spec.kind === "instance"
+              ? resolveComponentEntry(opts.repoRoot, spec.entry)
+              : resolve(opts.repoRoot, spec.entry),
+          );
       const pod = podNameOf(spec.name);
-      const body = podOf(opts, spec, programInImage(opts, program), pod, await ownerOf(spec.owner));
+      const body = podOf(opts, spec, program, pod, await ownerOf(spec.owner));
       const secret = tokenSecretOf(opts, spec, pod);
       if (secret) await putSecret(secret);
       const created = await createPod(pod, body);

@@ -165,14 +165,24 @@ export function tokensOf(secret: V1Secret | undefined): {
  * that port accepts connections, restarted by the agent (restartPolicy Never), with no service
  * account token and no service links: the code sees only its own variables.
  */
+/**
+ * `program`: the path in the AIOS image of what the workload runs (`programInImage`); null for a
+ * workload of its own image (`spec.image`), which runs that image's entrypoint.
+ */
 export function podOf(
   s: PodSettings,
   spec: WorkloadSpec,
-  program: string,
+  program: string | null,
   pod: string,
   ownerReferences: V1OwnerReference[] = [],
 ): V1Pod {
   const visible = spec.gpus.join(",");
+  // A component's image is pulled with its registry's Secret; the AIOS image with the agent's.
+  const pullSecrets = spec.image
+    ? spec.imagePullSecret
+      ? [spec.imagePullSecret]
+      : []
+    : (s.imagePullSecrets ?? []);
   const own: Record<string, string> = {
     PATH: "/usr/local/bin:/usr/bin:/bin",
     HOME: "/tmp",
@@ -208,16 +218,13 @@ export function podOf(
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       terminationGracePeriodSeconds: 10,
-      ...(s.imagePullSecrets?.length
-        ? { imagePullSecrets: s.imagePullSecrets.map((name) => ({ name })) }
-        : {}),
+      ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) } : {}),
       containers: [
         {
           name: CONTAINER,
-          image: s.image,
+          image: spec.image ?? s.image,
           imagePullPolicy: s.imagePullPolicy ?? "IfNotPresent",
-          command: commandOf(program),
-          workingDir: s.imageRepoRoot,
+          ...(program === null ? {} : { command: commandOf(program), workingDir: s.imageRepoRoot }),
           env,
           ports: [{ name: "http", containerPort: s.port }],
           readinessProbe: { tcpSocket: { port: s.port }, periodSeconds: 1, failureThreshold: 3 },
