@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 
 /**
  * Builds the test Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
- * kube-scheduler and kwok) from the pinned Go modules in testpeers/kubernetes, once, into a
+ * kube-scheduler and kwok), and kustomize for the manifests' tests (k8s/test), from the pinned Go modules in testpeers/kubernetes, once, into a
  * git-ignored cache folder whose name holds the Kubernetes version and a hash of everything that
  * decides the binaries (the modules' go.mod and go.sum, the Go version, the recipe below). A second
  * build with the same inputs finds the folder's stamp and does nothing.
@@ -33,6 +33,7 @@ const binaries = [
   { name: "kube-controller-manager", module: "kube", pkg: "k8s.io/kubernetes/cmd/kube-controller-manager" },
   { name: "kube-scheduler", module: "kube", pkg: "k8s.io/kubernetes/cmd/kube-scheduler" },
   { name: "kwok", module: "kwok", pkg: "sigs.k8s.io/kwok/cmd/kwok" },
+  { name: "kustomize", module: "kustomize", pkg: "sigs.k8s.io/kustomize/kustomize/v5" },
 ] as const;
 export type PeerBinary = (typeof binaries)[number]["name"];
 
@@ -59,6 +60,7 @@ export interface PeerVersions {
   kubernetes: string;
   etcd: string;
   kwok: string;
+  kustomize: string;
 }
 
 /** The versions pinned in the modules' go.mod files. */
@@ -74,6 +76,7 @@ export function pinnedVersions(): PeerVersions {
     kubernetes: pin("kube", "k8s.io/kubernetes"),
     etcd: pin("etcd", "go.etcd.io/etcd/server/v3"),
     kwok: pin("kwok", "sigs.k8s.io/kwok"),
+    kustomize: pin("kustomize", "sigs.k8s.io/kustomize/kustomize/v5"),
   };
 }
 
@@ -96,7 +99,7 @@ export async function peerBuildDir(): Promise<{ dir: string; versions: PeerVersi
   const versions = pinnedVersions();
   const goVersion = (await run("go", ["env", "GOVERSION"], modulesDir)).trim();
   const hash = createHash("sha256").update(recipe).update(goVersion);
-  for (const module of ["etcd", "kube", "kwok"]) {
+  for (const module of ["etcd", "kube", "kwok", "kustomize"]) {
     for (const file of ["go.mod", "go.sum"]) hash.update(readFileSync(join(modulesDir, module, file)));
   }
   return {
@@ -180,7 +183,7 @@ export async function buildPeer(
       rmSync(join(cacheRoot, old), { recursive: true, force: true });
   }
   log(
-    `kube-peer: built ${versions.kubernetes} (etcd ${versions.etcd}, kwok ${versions.kwok}) in ${seconds} s into ${dir}`,
+    `kube-peer: built ${versions.kubernetes} (etcd ${versions.etcd}, kwok ${versions.kwok}, kustomize ${versions.kustomize}) in ${seconds} s into ${dir}`,
   );
   return { ...layout(dir, versions), built: true, seconds };
 }
