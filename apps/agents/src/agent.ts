@@ -159,7 +159,7 @@ export function createAgent(deps: {
       api.agents.register.mutate({
         clusterId,
         publicHostname: env.AIOS_PUBLIC_HOSTNAME,
-        node: { id: env.nodeId, ...facts },
+        node: { id: env.nodeId, ...facts, driver: env.AIOS_DRIVER },
       }),
     );
     log.info("registered", {

@@ -1,5 +1,6 @@
 export * from "./allocation-decision";
 export * from "./audit";
+export * from "./desired-block";
 export * from "./env";
 export * from "./envelope";
 export * from "./errors";

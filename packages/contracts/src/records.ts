@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZGpuProcess } from "./gpu-status";
 import { ZComponentMode } from "./specs/component";
+import { ZNodeDriver } from "./specs/node";
 import { ZPolicyKind } from "./specs/policy";
 
 /**
@@ -49,6 +50,8 @@ export const ZNodeRecord = z.object({
   memoryMb: z.number(),
   storageMb: z.number().nullable(),
   gpus: z.array(ZGpuRecord),
+  /** How its agent runs workloads (its document's `driver`; `process` when it says none). */
+  driver: ZNodeDriver,
   tags: z.array(z.string()),
   doc: ZDoc,
   lastSeenAt: ZIsoDate.nullable(),

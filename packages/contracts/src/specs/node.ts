@@ -41,6 +41,21 @@ export const ZNodeGpus = z
     }
   });
 
+/**
+ * How a node's agent runs workloads (beyond the original): `process` (programs on the host, a
+ * component's `runtime.entry`) or `kubernetes` (pods, which can also run a component's container
+ * image). A node that does not say runs the process driver.
+ */
+export const NODE_DRIVERS = ["process", "kubernetes"] as const;
+export const ZNodeDriver = z.enum(NODE_DRIVERS);
+export type TNodeDriver = (typeof NODE_DRIVERS)[number];
+
+/** A node's driver as its stored document (`nodeData`) says, `process` when it says none. */
+export function nodeDriverOf(nodeData: unknown): TNodeDriver {
+  const driver = (nodeData as { driver?: unknown } | null)?.driver;
+  return driver === "kubernetes" ? "kubernetes" : "process";
+}
+
 /** A node (`addNode` nodeData and each `createCluster` nodes.nodeData[i]; reference §2.5). */
 export const ZNodeSpec = z.looseObject({
   id: z.string().regex(NODE_ID_RE, {
@@ -57,6 +72,8 @@ export const ZNodeSpec = z.looseObject({
   network: ZNetwork.optional(),
   tags: ZTags.optional(),
   nodeMetadata: ZJsonObject.optional(),
+  /** How its agent runs workloads (`process` when absent); an agent reports its own. */
+  driver: ZNodeDriver.optional(),
 });
 export type TNodeSpec = z.infer<typeof ZNodeSpec>;
 

@@ -1,4 +1,5 @@
 import {
+  ZDesiredBlock,
   ZDnsLabel,
   ZFunctionReplica,
   ZPolicyCallResult,
@@ -150,6 +151,7 @@ export const agentWorkRouter = router({
     }),
   desiredBlock: agentProcedure
     .input(z.object({ blockId: ZDnsLabel, nodeId: ZDnsLabel }))
+    .output(ZDesiredBlock)
     .query(({ ctx, input }) => {
       assertAgentNode(ctx.principal, input.nodeId);
       return ctx.services.blockAgentLoop.desired(input.blockId, input.nodeId, agentScope(ctx.principal));

@@ -77,6 +77,7 @@ export function createAgentService(deps: {
           modelNames: [...new Set(n.gpus.map((g) => g.modelName))],
         },
         nodeMetadata: { cpuModel: n.cpuModel, reportedBy: "agent" },
+        driver: n.driver,
       };
       const known = await db.node.findUnique({ where: { id: n.id }, select: { clusterId: true } });
       if (!known) {
@@ -94,7 +95,8 @@ export function createAgentService(deps: {
             accept: (m) => (m.nodeData.id === n.id ? null : `nodeData.id: it renames node ${n.id}`),
           },
         );
-        nodeData = admitted.nodeData;
+        // How the agent runs workloads is a fact about it, not the policy's to change.
+        nodeData = { ...admitted.nodeData, driver: n.driver };
       }
       const node = await nodes.upsertReported(input.clusterId, nodeData);
       await audit.record(principal, {

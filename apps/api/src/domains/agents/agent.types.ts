@@ -1,4 +1,4 @@
-import { ZDnsLabel, ZGpuStatusList } from "@aios/contracts";
+import { ZDnsLabel, ZGpuStatusList, ZNodeDriver } from "@aios/contracts";
 import { z } from "zod";
 
 export const ZAgentRegistration = z.object({
@@ -20,6 +20,8 @@ export const ZAgentRegistration = z.object({
     gpus: z.array(
       z.object({ index: z.number().int().min(0), modelName: z.string(), memoryMb: z.number().min(0) }),
     ),
+    /** How the agent runs workloads (its AIOS_DRIVER): only `kubernetes` runs container images. */
+    driver: ZNodeDriver.default("process"),
   }),
 });
 export type TAgentRegistration = z.infer<typeof ZAgentRegistration>;

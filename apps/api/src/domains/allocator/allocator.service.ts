@@ -21,6 +21,7 @@ import { asObject } from "../registry/doc";
 import { searchKeys } from "../registry/search";
 import { builtinScores } from "./builtin-scorer";
 import { type ClusterCandidate, componentResources, loadCandidates } from "./cluster-candidates";
+import { runsOnlyFromImage } from "./component-driver";
 
 /** The central executor (execution type 2): runs a policy by URI with a block's own values. */
 export type ExecutePolicy = (
@@ -126,6 +127,7 @@ export function createAllocatorService(deps: AllocatorDeps) {
         entries.map((e) => e.candidate),
         needs,
         req.values.minInstances,
+        runsOnlyFromImage(req.componentDoc),
       );
       for (const [i, e] of entries.entries()) Object.assign(e, scoredEntry(scores[i] ?? { score: 0 }));
       return;

@@ -1,5 +1,6 @@
 import type { TComponentResources } from "@aios/contracts";
 import type { ClusterCandidate } from "./cluster-candidates";
+import { NEEDS_KUBERNETES, nodeRunsComponent } from "./component-driver";
 
 export interface BuiltinScore {
   score: number;
@@ -27,7 +28,8 @@ function freeOf(c: ClusterCandidate): Free {
 }
 
 /**
- * The scorer used when a block has no `resourceAllocator`: 0 for a cluster without nodes, or (when
+ * The scorer used when a block has no `resourceAllocator`: 0 for a cluster without nodes (for an
+ * image-only component, `onlyFromImage`, without nodes of the kubernetes driver), or (when
  * the component states its resources) one that cannot hold `minInstances` of them in its free
  * capacity or has no node that holds one instance; else the cluster's free capacity relative to
  * the roomiest candidate's, averaged over vCPUs, memory, GPUs and GPU memory (so the biggest free
@@ -37,6 +39,7 @@ export function builtinScores(
   candidates: ClusterCandidate[],
   needs: TComponentResources | null,
   minInstances: number,
+  onlyFromImage = false,
 ): BuiltinScore[] {
   const free = candidates.map(freeOf);
   const most = Object.fromEntries(
@@ -45,6 +48,9 @@ export function builtinScores(
   return candidates.map((c, i) => {
     const f = free[i] as Free;
     if (c.nodes.length === 0) return { score: 0, reason: "no node" };
+    const nodes = c.nodes.filter((n) => nodeRunsComponent(n, onlyFromImage));
+    if (nodes.length === 0)
+      return { score: 0, reason: `no node runs the kubernetes driver: ${NEEDS_KUBERNETES}` };
     const short = needs
       ? DIMENSIONS.flatMap(([need, key, unit]) => {
           const wanted = (needs[need] ?? 0) * minInstances;
@@ -54,7 +60,7 @@ export function builtinScores(
         })
       : [];
     if (short.length > 0) return { score: 0, reason: short.join("; ") };
-    const node = nodeFor(c, needs);
+    const node = nodeFor(nodes, needs);
     if (!node) return { score: 0, reason: "no node can hold one instance" };
     const shares = DIMENSIONS.flatMap(([, key]) => (most[key] > 0 ? [f[key] / most[key]] : []));
     const relative = shares.length ? shares.reduce((s, x) => s + x, 0) / shares.length : 1;
@@ -64,8 +70,8 @@ export function builtinScores(
 }
 
 /** The largest node (vCPUs, then memory, then id) that holds one instance, with the GPUs it would use. */
-function nodeFor(c: ClusterCandidate, needs: TComponentResources | null) {
-  const fits = c.nodes.filter(
+function nodeFor(nodes: ClusterCandidate["nodes"], needs: TComponentResources | null) {
+  const fits = nodes.filter(
     (n) =>
       (n.vcpus ?? 0) >= (needs?.vcpus ?? 0) &&
       (n.memoryMb ?? 0) >= (needs?.memoryMb ?? 0) &&

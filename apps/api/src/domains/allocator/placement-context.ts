@@ -3,6 +3,7 @@ import type { Prisma, Sql } from "@aios/db";
 import { policyCluster } from "../gateway/pre-check-inputs";
 import { asObject } from "../registry/doc";
 import { componentResources } from "./cluster-candidates";
+import { nodeRunsComponent, runsOnlyFromImage } from "./component-driver";
 import { type NodeRoom, nodeRooms, type PlacementNode } from "./node-placement";
 import { PLACEMENT_LOCK } from "./placement-lock";
 
@@ -25,7 +26,7 @@ export interface NodeRow {
 export interface PlacementContext {
   block: BlockRow;
   cluster: ReturnType<typeof policyCluster>;
-  /** The live nodes (heartbeating within the grace, not lost), by id. */
+  /** The live nodes (heartbeating within the grace, not lost) that can run the component, by id. */
   nodes: NodeRow[];
   /** The cluster's nodes marked lost. */
   lost: Set<string>;
@@ -33,6 +34,8 @@ export interface PlacementContext {
   rows: InstanceRow[];
   rooms: NodeRoom[];
   needs: TComponentResources | null;
+  /** The component runs only from its image: `nodes` are those of the kubernetes driver. */
+  onlyFromImage: boolean;
   instances: Array<{ id: string; nodeId: string; status: string; gpus: number[] }>;
 }
 
@@ -47,7 +50,8 @@ interface ContextQueryRow {
   placed: string | null;
   /** Each component of the cluster's blocks: what one of its instances needs. */
   componentNeeds: Record<string, unknown> | null;
-  needs: unknown;
+  /** The block's component: what one instance needs, its entry and its image. */
+  component: unknown;
   rows: Array<{
     id: string;
     block_id: string;
@@ -83,7 +87,9 @@ const CONTEXTS_QUERY = `
       (SELECT jsonb_object_agg(co.component_uri, co.doc->'resources') FROM components co
         WHERE co.component_uri IN (SELECT b.component_uri FROM blocks b
                                     WHERE b.cluster_id = x.item->>'clusterId')) AS "componentNeeds",
-      (SELECT co.doc->'resources' FROM components co WHERE co.component_uri = x.item->>'componentURI') AS needs,
+      (SELECT jsonb_build_object('resources', co.doc->'resources', 'runtime', co.doc->'runtime',
+                                 'containerRegistryInfo', co.doc->'containerRegistryInfo')
+         FROM components co WHERE co.component_uri = x.item->>'componentURI') AS component,
       (SELECT coalesce(jsonb_agg(to_jsonb(i) ORDER BY i.created_at, i.id), '[]')
          FROM instances i WHERE i.block_id = x.item->>'blockId') AS rows) ctx
   ORDER BY x.n`;
@@ -93,7 +99,8 @@ const CONTEXTS_QUERY = `
  * (placement-lock.ts: each pass sees what the one before took): the cluster (as policies see it),
  * its live nodes (heartbeating since `liveSince`, not lost) and lost ones, the block's instance
  * rows, each live node's room after every instance placed in the cluster, and what one instance
- * needs.
+ * needs. For a component that runs only from its image, the live nodes are those whose agent runs
+ * the kubernetes driver: the executor and the instances go only there.
  */
 export async function loadPlacementContext(
   sql: Sql,
@@ -147,8 +154,13 @@ function contextOf(
     doc: JSON.parse(doc ?? "{}") as unknown,
     gpus: (gpusOf.get(id) ?? []).sort((a, b) => a.index - b.index),
   }));
+  const onlyFromImage = runsOnlyFromImage(q.component);
   const nodes = all.filter(
-    (n) => n.status !== "lost" && n.lastSeenAt !== null && n.lastSeenAt.getTime() >= since,
+    (n) =>
+      n.status !== "lost" &&
+      n.lastSeenAt !== null &&
+      n.lastSeenAt.getTime() >= since &&
+      nodeRunsComponent(n.doc, onlyFromImage),
   );
   const rows: InstanceRow[] = q.rows.map((r) => ({
     id: r.id,
@@ -181,7 +193,8 @@ function contextOf(
     lost: new Set(all.filter((n) => n.status === "lost").map((n) => n.id)),
     rows,
     rooms: nodeRooms(nodes.map(placementNode), placed, block.id),
-    needs: componentResources({ resources: q.needs }),
+    needs: componentResources(q.component),
+    onlyFromImage,
     instances: rows
       .filter((i) => i.nodeId)
       .map((i) => ({ id: i.id, nodeId: i.nodeId as string, status: i.status, gpus: gpuList(i.gpus) })),

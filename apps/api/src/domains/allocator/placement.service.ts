@@ -10,6 +10,7 @@ import { NotFoundError } from "../../errors";
 import { policyBlock } from "../gateway/pre-check-inputs";
 import { asObject } from "../registry/doc";
 import type { ExecutePolicy } from "./allocator.service";
+import { NEEDS_KUBERNETES, nodeRunsComponent } from "./component-driver";
 import { bestNode, type NodeScore, pickVictims, scoreNodes, shortOf, takeRoom } from "./node-placement";
 import { createPlacementBatches } from "./placement-batch";
 import { loadPlacementContext, type NodeRow, type PlacementContext, policyNode } from "./placement-context";
@@ -90,7 +91,7 @@ export function createPlacementService(deps: PlacementDeps) {
     const node = ctx.nodes.find((n) => n.id === out.data.nodeId);
     if (!node) {
       return {
-        problem: `${at} chose node ${out.data.nodeId}, which is not a live node of cluster ${ctx.cluster.id} (${ctx.nodes.map((n) => n.id).join(", ") || "none"})`,
+        problem: `${at} chose node ${out.data.nodeId}, which is not a live node of cluster ${ctx.cluster.id}${ctx.onlyFromImage ? " of the kubernetes driver" : ""} (${ctx.nodes.map((n) => n.id).join(", ") || "none"})`,
       };
     }
     const gpus = out.data.gpus ?? [];
@@ -241,7 +242,7 @@ export function createPlacementService(deps: PlacementDeps) {
           score: s?.score ?? 0,
           gpus: s?.gpus ?? [],
           ...(s?.reason ? { reason: s.reason } : {}),
-          ...(!s ? { reason: notLiveReason(n, deps.nodeLostSeconds) } : {}),
+          ...(!s ? { reason: notPlaceableReason(n, ctx.onlyFromImage, deps.nodeLostSeconds) } : {}),
           ...(room
             ? {
                 free: {
@@ -291,12 +292,20 @@ function executorNode(ctx: { nodes: NodeRow[] }, active: Array<{ nodeId: string 
   return best?.[0] ?? null;
 }
 
-function refusals(ctx: { nodes: NodeRow[] }, scores: NodeScore[]): string {
+function refusals(ctx: { nodes: NodeRow[]; onlyFromImage: boolean }, scores: NodeScore[]): string {
+  if (ctx.nodes.length === 0 && ctx.onlyFromImage) {
+    return `the cluster has no live node of the kubernetes driver: ${NEEDS_KUBERNETES}`;
+  }
   if (ctx.nodes.length === 0) return "the cluster has no live node (no agent heartbeats)";
   return scores.map((s) => `${s.nodeId}: ${s.reason ?? "scored 0"}`).join("; ");
 }
 
-function notLiveReason(n: { status: string; lastSeenAt: Date | null }, graceSeconds: number): string {
+function notPlaceableReason(
+  n: { status: string; lastSeenAt: Date | null; doc: unknown },
+  onlyFromImage: boolean,
+  graceSeconds: number,
+): string {
+  if (!nodeRunsComponent(n.doc, onlyFromImage)) return `runs the process driver: ${NEEDS_KUBERNETES}`;
   if (n.status === "lost") return "lost: its agent stopped heartbeating";
   if (!n.lastSeenAt) return "no agent has joined as this node";
   return `its agent was last heard ${Math.round((Date.now() - n.lastSeenAt.getTime()) / 1000)} s ago (over ${graceSeconds} s)`;

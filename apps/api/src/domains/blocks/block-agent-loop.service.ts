@@ -1,4 +1,5 @@
 import type { EventEmitter } from "node:events";
+import type { TDesiredBlock } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError } from "../../errors";
@@ -43,6 +44,8 @@ export interface BlockReport {
   failure?: string | undefined;
 }
 
+const nonEmpty = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
+
 const scoped = (clusterId: string | null, scope: string | null, id: string) =>
   assertClusterScope(scope, clusterId, `block ${id}`);
 
@@ -62,17 +65,14 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
      * instance of the block that listens, wherever it runs), and the instances placed on the node,
      * each with its GPUs. A removed or unknown block runs nothing.
      */
-    async desired(id: string, nodeId: string, scope: string | null) {
+    async desired(id: string, nodeId: string, scope: string | null): Promise<TDesiredBlock> {
       const r = await db.block.findUnique({ where: { id }, include: { component: true } });
       if (!r) return { blockId: id, exists: false as const };
       scoped(r.clusterId, scope, id);
       const placed = await db.instance.findMany({ where: { blockId: id }, orderBy: { createdAt: "asc" } });
       const executorHere = r.executorNodeId === nodeId;
       const doc = asObject(r.doc);
-      const policies: Record<
-        string,
-        { policyRuleURI: string; code: string; settings: object; parameters: object }
-      > = {};
+      const policies: Extract<TDesiredBlock, { exists: true }>["policies"] = {};
       for (const name of RUNTIME_POLICIES) {
         const ref = asObject(asObject(doc.policies)[name]);
         if (typeof ref.policyRuleURI !== "string") continue;
@@ -86,6 +86,7 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
       }
       const componentDoc = asObject(r.component.doc);
       const runtime = asObject(componentDoc.runtime);
+      const container = asObject(componentDoc.containerRegistryInfo);
       const init = runtimeOf(r.doc).init ?? null;
       const installed = init?.mode === "install" && init.stage === "finish";
       return {
@@ -95,6 +96,9 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
         revision: runtimeOf(r.doc).revision,
         componentURI: r.componentURI,
         entry: typeof runtime.entry === "string" ? runtime.entry : null,
+        image: nonEmpty(container.containerImage),
+        // Until a registry of credentials exists, the registry id names the pull Secret itself.
+        imagePullSecret: nonEmpty(container.containerRegistryId),
         /** The managed third-party system's init step, if the component has one. */
         initEntry:
           typeof asObject(runtime.init).entry === "string" ? (asObject(runtime.init).entry as string) : null,

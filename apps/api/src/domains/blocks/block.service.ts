@@ -10,6 +10,7 @@ import type { Db, Prisma } from "@aios/db";
 import type { Principal } from "../../auth/principal";
 import { ConflictError, NotFoundError } from "../../errors";
 import type { AllocatorService } from "../allocator/allocator.service";
+import { assertClusterRunsComponent } from "../allocator/component-driver";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterData, clusterMetrics } from "../gateway/pre-check-inputs";
 import { asObject, sameDoc } from "../registry/doc";
@@ -128,6 +129,7 @@ export function createBlockService(
       }
       const decision = await allocator.choose(request);
       const { clusterId } = decision;
+      await assertClusterRunsComponent(db, clusterId, component, "body.spec.values.blockComponentURI");
       const doc = { ...merged, cluster: { id: clusterId } };
       await preChecks.check(
         {

@@ -1,4 +1,10 @@
-import type { TAddNodeSpec, TFilterQuery, TGpuStatus, TNodeRecord } from "@aios/contracts";
+import {
+  nodeDriverOf,
+  type TAddNodeSpec,
+  type TFilterQuery,
+  type TGpuStatus,
+  type TNodeRecord,
+} from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import type { Principal } from "../../auth/principal";
 import { ConflictError, NotFoundError } from "../../errors";
@@ -21,6 +27,7 @@ export function toNodeRecord(row: NodeRow): TNodeRecord {
     memoryMb: row.memoryMb,
     storageMb: row.storageMb,
     gpus: row.gpus.map(toGpuRecord),
+    driver: nodeDriverOf(row.doc),
     tags: row.tags,
     doc: asObject(row.doc),
     lastSeenAt: iso(row.lastSeenAt),

@@ -1,0 +1,68 @@
+/**
+ * What a node's agent runs of a block (`agents.work.desiredBlock`): one schema for the API's
+ * answer and the agent's drivers.
+ */
+import { z } from "zod";
+
+const ZJsonObject = z.record(z.string(), z.unknown());
+
+/** A runtime policy the block's processes run (loadBalancer, autoscaler, …), with its code. */
+export const ZDesiredBlockPolicy = z.object({
+  policyRuleURI: z.string(),
+  code: z.string(),
+  settings: ZJsonObject,
+  parameters: ZJsonObject,
+});
+
+export const ZDesiredBlock = z.discriminatedUnion("exists", [
+  /** A removed or unknown block: the node runs nothing of it. */
+  z.object({ blockId: z.string(), exists: z.literal(false) }),
+  z.object({
+    blockId: z.string(),
+    exists: z.literal(true),
+    removing: z.boolean(),
+    revision: z.number().int(),
+    componentURI: z.string(),
+    /** The component's program (`runtime.entry`), for the process driver; null when it has none. */
+    entry: z.string().nullable(),
+    /**
+     * The component's container image (`containerRegistryInfo.containerImage`), for the kubernetes
+     * driver; null when it has none. A component with no entry runs only from it.
+     */
+    image: z.string().nullable(),
+    /**
+     * The name of the image pull Secret (in the agent's namespace) for `image`: the component's
+     * `containerRegistryInfo.containerRegistryId`; null when it names none.
+     */
+    imagePullSecret: z.string().nullable(),
+    /** The managed third-party system's init step (`runtime.init.entry`), if the component has one. */
+    initEntry: z.string().nullable(),
+    initState: z
+      .object({
+        mode: z.enum(["install", "uninstall"]),
+        stage: z.enum(["begin", "main", "finish", "failed"]),
+      })
+      .nullable(),
+    minInstances: z.number().int(),
+    maxInstances: z.number().int(),
+    desiredInstances: z.number().int(),
+    blockInitData: ZJsonObject,
+    initSettings: ZJsonObject,
+    /** The block's parameters, with what its install handed over; every instance gets them. */
+    parameters: ZJsonObject,
+    policies: z.record(z.string(), ZDesiredBlockPolicy),
+    executorHere: z.boolean(),
+    /** The instances this node runs (not those being stopped), with their GPUs. */
+    instances: z.array(z.object({ id: z.string(), gpus: z.array(z.number().int()) })),
+    /** For the executor: every instance of the block that listens, on whichever node. */
+    peers: z.array(
+      z.object({
+        id: z.string(),
+        nodeId: z.string().nullable(),
+        endpoint: z.string(),
+        dataToken: z.string().optional(),
+      }),
+    ),
+  }),
+]);
+export type TDesiredBlock = z.infer<typeof ZDesiredBlock>;
