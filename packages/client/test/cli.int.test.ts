@@ -173,6 +173,12 @@ body:
       // No heartbeat has reported the GPU's figures yet.
       /^KEY\s+CLUSTER\s+NODE\s+MODEL\s+MEMORY MB\s+UTIL %\s+USED MB\s+PROCESSES\ncli-yaml-n1\/0\s+cli-yaml\s+cli-yaml-n1\s+NVIDIA T4\s+15360\s+-\s+-\s+0$/,
     );
+    // A node added by a spec that names no driver runs the process driver.
+    const node = captureIo(api.url);
+    expect(await main(["get", "node", "cli-yaml-n1"], node.io)).toBe(0);
+    expect(node.out.join("\n")).toMatch(
+      /^ID\s+CLUSTER\s+STATUS\s+DRIVER\s+VCPUS\s.*\ncli-yaml-n1\s+cli-yaml\s+\S+\s+process\s/,
+    );
   });
 
   it("applies JSON documents given one per line", async () => {

@@ -59,6 +59,7 @@ const KINDS: Record<string, KindView> = {
     ID: (r) => r.id,
     CLUSTER: (r) => r.clusterId,
     STATUS: (r) => r.status,
+    DRIVER: (r) => r.driver,
     VCPUS: (r) => r.vcpus,
     "MEMORY MB": (r) => r.memoryMb,
     GPUS: (r) => count(r, "gpus"),
