@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
@@ -15,6 +16,7 @@ import { parseAllDocuments } from "yaml";
 const base = resolve(import.meta.dirname, "../base");
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   Deployment,
+  DaemonSet,
   Namespace,
   Service,
   ServiceAccount,
@@ -45,8 +47,8 @@ describe("k8s manifests", () => {
     expect(() => new (Model as new (d: Doc) => { validate(): void })(doc).validate()).not.toThrow();
   });
 
-  it("selects each Deployment's pods by its own labels, and each Service reaches a Deployment", () => {
-    const deployments = docs.filter((d) => d.kind === "Deployment") as Array<
+  it("selects each workload's pods by its own labels, and each Service reaches a workload", () => {
+    const deployments = docs.filter((d) => d.kind === "Deployment" || d.kind === "DaemonSet") as Array<
       Doc & {
         spec: {
           selector: { matchLabels: Record<string, string> };
@@ -70,7 +72,7 @@ describe("k8s manifests", () => {
 
   it("runs the processes the repository has", () => {
     const commands = docs
-      .filter((d) => d.kind === "Deployment")
+      .filter((d) => d.kind === "Deployment" || d.kind === "DaemonSet")
       .flatMap(
         (d) =>
           (d.spec as { template: { spec: { containers: Array<{ command: string[] }> } } }).template.spec
