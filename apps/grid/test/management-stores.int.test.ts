@@ -184,6 +184,72 @@ describe("faults on the grid: Redis and PostgreSQL restarted on the management h
     );
   }, 600_000);
 
+  it("restart Redis while async vDAG tasks are queued, and take more while it is down: every accepted task ends " +
+    "(succeeded, or failed or refused with a reason), none stays queued or running, none is lost", async () => {
+    // Each step takes 300 ms, so tasks wait in the queue when Redis stops.
+    await g.api.blocks.updateParameters.mutate({ id: "echo-c1", parameters: { delayMs: 300 } });
+    const send = async (i: number) => {
+      const t0 = performance.now();
+      const res = await fetch(`${g.status.apiUrl}/v1/vdags/${encodeURIComponent(VDAG)}/infer?async=1`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${g.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ data: { message: `task ${i}` } }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = (await res.json()) as { taskId?: string; error?: { message?: string } };
+      return {
+        status: res.status,
+        taskId: body.taskId,
+        error: body.error?.message,
+        ms: performance.now() - t0,
+      };
+    };
+    const before = await Promise.all(Array.from({ length: 20 }, (_, i) => send(i)));
+    await grid(["stop-store", "redis"], env);
+    const during: Awaited<ReturnType<typeof send>>[] = [];
+    for (let i = 0; i < 5; i++) during.push(await send(20 + i));
+    await sleep(3_000);
+    await grid(["start-store", "redis"], env);
+    const startedAt = performance.now();
+
+    // Accepted before: 202 each. While it was down: accepted (202, kept in PostgreSQL) or refused
+    // with a reason, within seconds.
+    expect(before.map((r) => r.status)).toEqual(Array(20).fill(202));
+    for (const r of during)
+      expect([r.status, r.status === 202 ? Boolean(r.taskId) : r.status >= 400 && Boolean(r.error)]).toEqual([
+        r.status,
+        true,
+      ]);
+    const accepted = [...before, ...during].filter((r) => r.status === 202 && r.taskId);
+    type Task = { status: string; error?: { message?: string } };
+    const ended = await until("every accepted task to end", 180_000, async () => {
+      const tasks = await Promise.all(
+        accepted.map(async (r) => {
+          const res = await fetch(`${g.status.apiUrl}/v1/tasks/${r.taskId}`, {
+            headers: { authorization: `Bearer ${g.token}` },
+          });
+          return (await res.json()) as Task;
+        }),
+      );
+      return tasks.every((t) => ["succeeded", "failed", "refused"].includes(t.status)) ? tasks : null;
+    });
+    const endedAt = performance.now();
+    await g.api.blocks.updateParameters.mutate({ id: "echo-c1", parameters: { delayMs: 0 } });
+    expect(ended.filter((t) => t.status !== "succeeded").filter((t) => !t.error?.message)).toEqual([]);
+
+    const count = (status: string) => ended.filter((t) => t.status === status).length;
+    figure(
+      `async tasks: 20 accepted before Redis stopped, ${during.filter((r) => r.status === 202).length} of 5 accepted while it was down ` +
+        `(answered in at most ${ms(Math.max(...during.map((r) => r.ms)))}; refused: ${
+          during
+            .filter((r) => r.status !== 202)
+            .map((r) => `${r.status} "${r.error}"`)
+            .join(", ") || "none"
+        }); all ${ended.length} ended ${ms(endedAt - startedAt)} after it was back: ` +
+        `${count("succeeded")} succeeded, ${count("failed")} failed, ${count("refused")} refused`,
+    );
+  }, 600_000);
+
   it("restart PostgreSQL during a block's deploy and during a scale: the API answers 503 naming the database while it is " +
     "down; afterwards the block reaches its desired state and its instance rows match its processes, none orphaned", async () => {
     const blockId = "pg-c1";
