@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
-          include: ["{apps,packages,bench}/**/*.int.test.ts"],
+          include: ["{apps,packages,bench,k8s}/**/*.int.test.ts"],
           exclude: [...exclude, "apps/grid/test/**"],
           globalSetup: ["./scripts/test-services.ts"],
           setupFiles: ["./scripts/test-file-setup.ts"],
