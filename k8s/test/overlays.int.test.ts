@@ -6,7 +6,7 @@ import {
   PatchStrategy,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { podOf, type PodSettings } from "../../apps/agents/src/drivers/kubernetes/pod-spec";
+import { type PodSettings, podOf } from "../../apps/agents/src/drivers/kubernetes/pod-spec";
 import { type KubePeer, startKubePeer } from "../../scripts/kube-peer/index";
 import { type K8sObject, kustomizations, render, workloadsOf } from "./render";
 
