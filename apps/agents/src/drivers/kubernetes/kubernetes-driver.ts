@@ -46,6 +46,8 @@ export interface KubernetesDriverOptions extends PodSettings {
   api: KubeApi;
   /** How long a pod may take to become Ready before the start fails (it is then removed). */
   startTimeoutMs?: number;
+  /** The watches' server-side timeout (60 s) and how long one may hear nothing before it counts as stalled (75 s). */
+  watch?: { timeoutSeconds?: number; stallMs?: number };
   onError?: (message: string) => void;
 }
 
@@ -62,6 +64,8 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
   const cacheOpts = {
     labelSelector: selector,
     ...(opts.onError ? { onError: opts.onError } : {}),
+    ...(opts.watch?.timeoutSeconds ? { watchTimeoutSeconds: opts.watch.timeoutSeconds } : {}),
+    ...(opts.watch?.stallMs ? { stallMs: opts.watch.stallMs } : {}),
   };
   const pods = new ObjectCache<V1Pod>(api, {
     ...cacheOpts,
