@@ -116,7 +116,9 @@ export async function startInstance(
   const workload = await driver.start({
     name: `${blockId}-${instanceId}`,
     kind: "instance",
-    entry: d.entry as string,
+    // A component of its own image runs that (on a driver that runs containers); else its entry.
+    ...(d.entry ? { entry: d.entry } : { entry: "", image: d.image as string }),
+    ...(!d.entry && d.imagePullSecret ? { imagePullSecret: d.imagePullSecret } : {}),
     gpus: placed.gpus,
     env: { BLOCK_ID: blockId, INSTANCE_ID: instanceId, AIOS_INIT_DATA: JSON.stringify(initData) },
     labels: { config: configKey, gpus: placed.gpus.join(",") },

@@ -109,14 +109,14 @@ export function createBlockSupervisor(opts: {
       b.manualUntil = Date.now() + MANUAL_SCALE_HOLD_MS;
     }
     b.desired = desired;
-    if (!desired.entry) {
-      b.failure = `component ${desired.componentURI} has no runtime.entry, so it cannot run as a process`;
+    if (!desired.entry && !desired.image) {
+      b.failure = `component ${desired.componentURI} has neither runtime.entry nor containerRegistryInfo.containerImage: nothing to run`;
       await report(blockId, b);
       return;
     }
     // Parameters are not part of it: they change on running instances (`/setParameters`).
     const configKey = configHash([
-      desired.entry,
+      desired.entry ?? desired.image,
       desired.blockInitData,
       desired.initSettings,
       desired.policies,

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { CoreV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main as cli } from "../../../../packages/client/src/cli/main";
 import { type KubePeer, startKubePeer } from "../../../../scripts/kube-peer/index";
 import { type ProcessKubelet, startProcessKubelet } from "../../../../scripts/process-kubelet/index";
 import { doc, useApiServer } from "../../../api/test/harness";
@@ -49,6 +50,14 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", () => {
       nodeName,
       podAddressPrefix: "127.79",
       workingDir: (dir) => dir ?? repoRoot,
+      // What the node can pull: the AIOS image, and the echo component built as an image of its own.
+      images: {
+        "aios:test": { workingDir: repoRoot },
+        "example/echo:1.0": {
+          entrypoint: ["node", "--import", "tsx", "examples/components/echo/index.ts"],
+          workingDir: repoRoot,
+        },
+      },
     });
     const kc = new KubeConfig();
     kc.loadFromString(peer.kubeconfig);
@@ -128,6 +137,65 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", () => {
       .poll(async () => (await infer("I love it")).status, { timeout: 60_000, interval: 500 })
       .toBe(200);
   });
+
+  it("runs a component of its own container image; one whose image cannot be pulled shows why in aios get blocks", async () => {
+    const image = (name: string, containerImage: string) =>
+      doc("registerComponent", {
+        componentId: { name, version: "1.0.0", releaseTag: "stable" },
+        componentType: "model",
+        containerRegistryInfo: { componentMode: "aios", containerImage },
+      });
+    await api.caller().parser.applySpec({ document: image("echo-image", "example/echo:1.0") });
+    await api.caller().parser.applySpec({ document: image("lost-image", "nowhere/missing:1") });
+    const block = (id: string, component: string) =>
+      doc("createBlock", {
+        blockId: id,
+        blockComponentURI: `model.${component}:1.0.0-stable`,
+        clusterId,
+        minInstances: 1,
+        maxInstances: 1,
+      });
+    await api.caller().parser.applySpec({ document: block("echo-img", "echo-image") });
+    await api.caller().parser.applySpec({ document: block("lost-img", "lost-image") });
+    await expect
+      .poll(async () => (await api.caller().blocks.get({ id: "echo-img" })).status, {
+        timeout: 90_000,
+        interval: 500,
+      })
+      .toBe("running");
+    const res = await fetch(`${api.url}/v1/blocks/echo-img/infer`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ data: { message: "from an image" } }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { packet: { data: { message: string } } }).packet.data.message).toBe(
+      "from an image",
+    );
+    const [instance] = await api.caller().blocks.instances({ id: "echo-img" });
+    const pod = await core.readNamespacedPod({ name: `echo-img-${instance?.id}`, namespace });
+    expect([pod.spec?.containers[0]?.image, pod.spec?.containers[0]?.command]).toEqual([
+      "example/echo:1.0",
+      undefined,
+    ]);
+    // The image that cannot be pulled: the block fails with Kubernetes' reason, in the CLI too.
+    await expect
+      .poll(async () => (await api.caller().blocks.get({ id: "lost-img" })).statusReason ?? "", {
+        timeout: 90_000,
+        interval: 500,
+      })
+      .toMatch(/cannot start \((ErrImagePull|ImagePullBackOff): failed to pull image "nowhere\/missing:1"/);
+    const out: string[] = [];
+    const code = await cli(["get", "blocks"], {
+      out: (line: string) => out.push(line),
+      err: (line: string) => out.push(line),
+      env: { AIOS_API_URL: api.url },
+    });
+    expect(code).toBe(0);
+    expect(out.join("\n")).toMatch(/REASON[\s\S]*lost-img[\s\S]*(ErrImagePull|ImagePullBackOff)/);
+    await api.caller().blocks.remove({ id: "echo-img" });
+    await api.caller().blocks.remove({ id: "lost-img" });
+  }, 240_000);
 
   it("removing the block leaves no pod and no Secret", async () => {
     await api.caller().blocks.remove({ id: "sentiment" });

@@ -89,6 +89,7 @@ const KINDS: Record<string, KindView> = {
     STATUS: (r) => r.status,
     MIN: (r) => r.minInstances,
     MAX: (r) => r.maxInstances,
+    REASON: (r) => r.statusReason,
   }),
   instances: registry((api) => api.instances, "key", {
     BLOCK: (r) => r.blockId,
