@@ -20,7 +20,8 @@ const examples = resolve(repoRoot, "examples/specs");
 const namespace = "aios";
 const nodeName = "k8s-node-1";
 
-describe.runIf(redisUrl)("a block on the kubernetes driver", () => {
+// Under CI's load a first deploy (pods, then the executor's health checks) takes a while.
+describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 }, () => {
   const api = useApiServer();
   const clusterId = `k8s-${Date.now().toString(36)}`;
   let peer: KubePeer;
@@ -195,7 +196,7 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", () => {
     expect(out.join("\n")).toMatch(/REASON[\s\S]*lost-img[\s\S]*(ErrImagePull|ImagePullBackOff)/);
     await api.caller().blocks.remove({ id: "echo-img" });
     await api.caller().blocks.remove({ id: "lost-img" });
-  }, 240_000);
+  });
 
   it("removing the block leaves no pod and no Secret", async () => {
     await api.caller().blocks.remove({ id: "sentiment" });

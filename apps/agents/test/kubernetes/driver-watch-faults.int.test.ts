@@ -73,7 +73,7 @@ const hello = (name: string) => ({
   gpus: [],
 });
 
-describe("the kubernetes driver's watches under faults", () => {
+describe("the kubernetes driver's watches under faults", { timeout: 120_000 }, () => {
   it("a watch that stalls (its link carries nothing, and no reset comes) is started again; the view catches up", async () => {
     const watching = makeDriver(`https://127.0.0.1:${proxy.port}`, { timeoutSeconds: 300, stallMs: 2_000 });
     await watching.ready?.();

@@ -72,7 +72,7 @@ function makeDriver(): KubernetesDriver {
 
 driverContract("kubernetes", makeDriver);
 
-describe("kubernetes driver: what Kubernetes holds", () => {
+describe("kubernetes driver: what Kubernetes holds", { timeout: 120_000 }, () => {
   it("a workload is a pod bound to the agent's node, its tokens in a Secret the pod owns", async () => {
     const driver = makeDriver();
     const w = await driver.start({
