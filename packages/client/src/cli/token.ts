@@ -1,4 +1,3 @@
-import { type ParseArgsConfig, parseArgs } from "node:util";
 import {
   dataScopeProblem,
   ISSUABLE_ROLES,
@@ -9,6 +8,8 @@ import {
   ZTokenName,
 } from "@aios/contracts";
 import type { ApiClient } from "../api-client";
+import { noMore, parseOrRefuse } from "./args";
+import { ONBOARD_USAGE, offboardCommand, onboardCommand } from "./cluster-onboard";
 import { type CliIo, CliUsageError } from "./io";
 import { renderTable } from "./table";
 import { intValue, print } from "./values";
@@ -23,20 +24,8 @@ export const TOKEN_USAGE = `  aios token create --role viewer|operator|admin|dat
   aios token revoke ID                    revoke a token (revoking it again changes nothing)
   aios cluster join-token CLUSTER [--expires 1h]
                                           a one-time token the cluster's new agent joins with
-                                          (AIOS_JOIN_TOKEN); it expires in 1h unless told`;
-
-/** Parses like `parseArgs`, refusing unknown options and missing values as usage errors. */
-function parseOrRefuse<T extends NonNullable<ParseArgsConfig["options"]>>(
-  command: string,
-  args: string[],
-  options: T,
-) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new CliUsageError(`${command}: ${(err as Error).message}`);
-  }
-}
+                                          (AIOS_JOIN_TOKEN); it expires in 1h unless told
+${ONBOARD_USAGE}`;
 
 function expiresValue(command: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -44,13 +33,6 @@ function expiresValue(command: string, value: string | undefined): string | unde
   if (!parsed.ok) throw new CliUsageError(`${command} --expires: ${parsed.error}`);
   return value;
 }
-
-const noMore = (command: string, extra: string[]) => {
-  if (extra.length > 0)
-    throw new CliUsageError(
-      `${command}: unexpected argument(s) ${extra.map((a) => JSON.stringify(a)).join(" ")}`,
-    );
-};
 
 export async function tokenCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
@@ -132,8 +114,12 @@ async function listTokens(api: ApiClient, args: string[], io: CliIo): Promise<nu
 
 export async function clusterCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === "onboard") return onboardCommand(api, rest, io);
+  if (sub === "offboard") return offboardCommand(rest, io);
   if (sub !== "join-token")
-    throw new CliUsageError(`unknown cluster command ${JSON.stringify(sub ?? "")}: join-token`);
+    throw new CliUsageError(
+      `unknown cluster command ${JSON.stringify(sub ?? "")}: join-token, onboard or offboard`,
+    );
   const { values, positionals } = parseOrRefuse("cluster join-token", rest, {
     expires: { type: "string" },
     output: { type: "string", short: "o" },
