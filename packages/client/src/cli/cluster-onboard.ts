@@ -5,12 +5,14 @@ import { noMore, parseOrRefuse } from "./args";
 import { type CliIo, CliUsageError } from "./io";
 import type { ClusterObjects, TApplied } from "./onboard/kube";
 import {
+  accessObjects,
+  agentObjects,
   JOIN_SECRET,
   joinSecret,
   joinSecretValues,
+  type KubeObject,
   type OnboardSettings,
   objectRef,
-  onboardingObjects,
   onboardSelector,
   type TJoinSecret,
 } from "./onboard/objects";
@@ -141,12 +143,14 @@ export async function onboardCommand(api: ApiClient, args: string[], io: CliIo):
   const kube = new ClusterObjects(loadKubeConfig(a.kubeconfig, a.context));
   const done: string[] = [];
   try {
-    const secret = await joinSecretFor(api, kube, a, io);
-    for (const o of onboardingObjects(a.settings, secret)) {
+    const apply = async (o: KubeObject) => {
       const state = await kube.apply(o, clusterId);
       io.out(line(state, objectRef(o)));
       if (state === "created" || state === "updated") done.push(objectRef(o));
-    }
+    };
+    for (const o of accessObjects(a.settings)) await apply(o);
+    const secret = await joinSecretFor(api, kube, a, io);
+    for (const o of agentObjects(a.settings, secret)) await apply(o);
   } catch (err) {
     if (!(err instanceof KubeStepError)) throw err;
     io.err(

@@ -197,18 +197,16 @@ export function agentDaemonSet(s: OnboardSettings): KubeObject {
 }
 
 /**
- * Everything onboarding applies, in the order it applies it: namespaces first, the DaemonSet last
- * (its pods need the service account and the Secret).
+ * What onboarding applies before it has a join token, in order: namespaces first, then the
+ * agent's identity and rights (so a cluster that refuses them costs no join token).
  */
-export function onboardingObjects(s: OnboardSettings, secret: TJoinSecret): KubeObject[] {
-  return [
-    ...namespaceObjects(s),
-    serviceAccount(s),
-    agentRole(s),
-    agentRoleBinding(s),
-    joinSecret(s, secret),
-    agentDaemonSet(s),
-  ];
+export function accessObjects(s: OnboardSettings): KubeObject[] {
+  return [...namespaceObjects(s), serviceAccount(s), agentRole(s), agentRoleBinding(s)];
+}
+
+/** Then the join Secret and, last, the DaemonSet (its pods need the account and the Secret). */
+export function agentObjects(s: OnboardSettings, secret: TJoinSecret): KubeObject[] {
+  return [joinSecret(s, secret), agentDaemonSet(s)];
 }
 
 /** The kinds offboarding removes, in its order: the workload first, namespaces last. */

@@ -1,0 +1,399 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  RbacAuthorizationV1Api,
+  type V1EnvVar,
+} from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { useApiServer } from "../../../apps/api/test/harness";
+import { type KubePeer, startKubePeer } from "../../../scripts/kube-peer/index";
+import { runCli } from "./cli-io";
+
+/**
+ * `aios cluster onboard` and `offboard` against a real Kubernetes API server (testpeers/kubernetes)
+ * and an API in token mode: the objects made, their labels, the agent's Role and settings, a second
+ * run that changes nothing, a run stopped by RBAC half way, and removal of all of it.
+ */
+const repoRoot = resolve(import.meta.dirname, "../../..");
+const queueUrl = "redis://127.0.0.1:6379/0";
+const SELECTOR = (cluster: string) => `app.kubernetes.io/managed-by=aios-onboard,aios.dev/cluster=${cluster}`;
+
+describe("aios cluster onboard and offboard, against a real Kubernetes API server", () => {
+  const api = useApiServer({ auth: "token" });
+  const cluster = `onb-${Date.now().toString(36)}`;
+  let admin: string;
+  let peer: KubePeer;
+  let objects: KubernetesObjectApi;
+  let core: CoreV1Api;
+  let dir: string;
+
+  const run = (args: string[], token = admin) => runCli(api.url, args, token);
+  const onboardArgs = (extra: string[] = []) => [
+    "cluster",
+    "onboard",
+    "--kubeconfig",
+    peer.kubeconfigPath,
+    "--cluster-id",
+    cluster,
+    "--image",
+    "registry.example/aios:1.2.3",
+    "--queue-url",
+    queueUrl,
+    "--api-url",
+    "http://aios-api.aios:4000",
+    ...extra,
+  ];
+  const labelled = async (clusterId = cluster) => {
+    const found: string[] = [];
+    for (const [apiVersion, kind] of [
+      ["v1", "Namespace"],
+      ["v1", "ServiceAccount"],
+      ["rbac.authorization.k8s.io/v1", "Role"],
+      ["rbac.authorization.k8s.io/v1", "RoleBinding"],
+      ["v1", "Secret"],
+      ["apps/v1", "DaemonSet"],
+    ] as const) {
+      const list = await objects.list(
+        apiVersion,
+        kind,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        SELECTOR(clusterId),
+      );
+      for (const o of list.items)
+        if (!o.metadata?.deletionTimestamp)
+          found.push(`${kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`);
+    }
+    return found.sort();
+  };
+  const joinTokensOf = async (clusterId: string) =>
+    api.database.db.apiToken.count({ where: { role: "join", scope: clusterId } });
+
+  beforeAll(async () => {
+    admin = (await api.services.tokens.issue({ name: "onboard admin", role: "admin" })).token;
+    peer = await startKubePeer({ nodes: 0 });
+    const kc = new KubeConfig();
+    kc.loadFromString(peer.kubeconfig);
+    objects = KubernetesObjectApi.makeApiClient(kc);
+    core = kc.makeApiClient(CoreV1Api);
+    dir = mkdtempSync(join(tmpdir(), "aios-onboard-"));
+  }, 120_000);
+
+  afterAll(async () => {
+    await peer?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses bad arguments with an error naming the flag, before calling anything", async () => {
+    const cases: Array<[string[], string]> = [
+      [["cluster", "onboard", "--cluster-id", "x"], "cluster onboard needs --kubeconfig"],
+      [
+        ["cluster", "onboard", "--kubeconfig", "/nonexistent/kc"],
+        '--kubeconfig: no such file "/nonexistent/kc"',
+      ],
+      [
+        onboardArgs().filter((a, i, all) => a !== "--cluster-id" && all[i - 1] !== "--cluster-id"),
+        "needs --cluster-id",
+      ],
+      [
+        [...onboardArgs(), "--cluster-id", "Not_A_Label"],
+        '--cluster-id "Not_A_Label" must be a DNS-1123 label',
+      ],
+      [[...onboardArgs(), "--namespace", "aios-blocks"], "--blocks-namespace must differ from --namespace"],
+      [
+        [...onboardArgs(), "--blocks-namespace", "Blocks"],
+        '--blocks-namespace "Blocks" must be a DNS-1123 label',
+      ],
+      [onboardArgs().filter((a, i, all) => a !== "--image" && all[i - 1] !== "--image"), "needs --image"],
+      [
+        [...onboardArgs(), "--queue-url", "http://q"],
+        "--queue-url must be a redis://, rediss:// or postgres:// URL",
+      ],
+      [
+        onboardArgs().filter((a, i, all) => a !== "--queue-url" && all[i - 1] !== "--queue-url"),
+        "needs --queue-url",
+      ],
+      [[...onboardArgs(), "--api-url", "not a url"], '--api-url must be a URL, got "not a url"'],
+      [[...onboardArgs(), "--api-url", "ftp://x"], "--api-url must be an http:// or https:// URL"],
+      [[...onboardArgs(), "--join-expires", "soon"], "--join-expires:"],
+      [[...onboardArgs(), "--replicas", "3"], "cluster onboard: Unknown option '--replicas'"],
+      [["cluster", "offboard", "--kubeconfig", "/nonexistent"], "cluster offboard needs the CLUSTER id"],
+      [["cluster", "offboard", "x"], "cluster offboard needs --kubeconfig"],
+      [["cluster", "offboard", "X_1", "--kubeconfig", "/tmp"], 'CLUSTER "X_1" must be a DNS-1123 label'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args);
+      expect([args.join(" "), r.code]).toEqual([args.join(" "), 2]);
+      expect(r.err).toContain(message);
+    }
+    const context = await run([...onboardArgs(), "--context", "nope"]);
+    expect(context.code).toBe(1);
+    expect(context.err).toMatch(/--context "nope" is not in .* \(it has /);
+    expect(await labelled()).toEqual([]);
+    expect(await joinTokensOf(cluster)).toBe(0);
+  });
+
+  it("creates the agent's namespaces, service account, Role, RoleBinding, join Secret and DaemonSet, all labelled", async () => {
+    const r = await run(onboardArgs());
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split("\n")).toEqual([
+      "created    Namespace aios-system",
+      "created    Namespace aios-blocks",
+      "created    ServiceAccount aios-system/aios-agent",
+      "created    Role aios-blocks/aios-agent-blocks",
+      "created    RoleBinding aios-blocks/aios-agent-blocks",
+      "created    Secret aios-system/aios-agent-join",
+      "created    DaemonSet aios-system/aios-agent",
+    ]);
+    expect(r.err).toMatch(new RegExp(`join token \\S+ issued for cluster ${cluster}`));
+    expect(r.err).toContain(`cluster ${cluster} onboarded`);
+    expect(await labelled()).toEqual([
+      "DaemonSet aios-system/aios-agent",
+      "Namespace aios-blocks",
+      "Namespace aios-system",
+      "Role aios-blocks/aios-agent-blocks",
+      "RoleBinding aios-blocks/aios-agent-blocks",
+      "Secret aios-system/aios-agent-join",
+      "ServiceAccount aios-system/aios-agent",
+    ]);
+
+    // The Role: exactly k8s/base's, in the blocks' namespace only, bound to the agent's account.
+    const kc = new KubeConfig();
+    kc.loadFromString(peer.kubeconfig);
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    const base = parseAllDocuments(readFileSync(resolve(repoRoot, "k8s/base/agent-rbac.yaml"), "utf8"))
+      .map((d) => d.toJS())
+      .find((d) => d.kind === "Role");
+    const role = await rbac.readNamespacedRole({ name: "aios-agent-blocks", namespace: "aios-blocks" });
+    expect(role.rules).toEqual(base.rules);
+    const binding = await rbac.readNamespacedRoleBinding({
+      name: "aios-agent-blocks",
+      namespace: "aios-blocks",
+    });
+    expect(binding.subjects).toEqual([
+      { kind: "ServiceAccount", name: "aios-agent", namespace: "aios-system" },
+    ]);
+    expect(binding.roleRef).toEqual({
+      apiGroup: "rbac.authorization.k8s.io",
+      kind: "Role",
+      name: "aios-agent-blocks",
+    });
+    const elsewhere = await objects.list(
+      "rbac.authorization.k8s.io/v1",
+      "ClusterRoleBinding",
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      SELECTOR(cluster),
+    );
+    expect(elsewhere.items).toEqual([]);
+
+    // The Secret: a join token of this cluster the API issued, and the URLs the agent uses.
+    const secret = await core.readNamespacedSecret({ name: "aios-agent-join", namespace: "aios-system" });
+    const value = (k: string) => Buffer.from(secret.data?.[k] ?? "", "base64").toString("utf8");
+    expect(value("AIOS_API_URL")).toBe("http://aios-api.aios:4000");
+    expect(value("AIOS_QUEUE_URL")).toBe(queueUrl);
+    expect(value("AIOS_JOIN_TOKEN")).toMatch(/^aios_/);
+    expect(await joinTokensOf(cluster)).toBe(1);
+
+    // The DaemonSet: the agent's settings as k8s/base's, the join Secret instead of an agent token.
+    const ds = await kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDaemonSet({ name: "aios-agent", namespace: "aios-system" });
+    expect(ds.metadata?.labels).toMatchObject({
+      "app.kubernetes.io/managed-by": "aios-onboard",
+      "aios.dev/cluster": cluster,
+    });
+    const pod = ds.spec?.template.spec;
+    expect(pod?.serviceAccountName).toBe("aios-agent");
+    const [container] = pod?.containers ?? [];
+    expect(container?.image).toBe("registry.example/aios:1.2.3");
+    const env = Object.fromEntries(
+      (container?.env ?? []).map((e: V1EnvVar) => [e.name, e.value ?? e.valueFrom]),
+    );
+    expect(env).toEqual({
+      AIOS_API_URL: { secretKeyRef: { name: "aios-agent-join", key: "AIOS_API_URL" } },
+      AIOS_CLUSTER_ID: cluster,
+      AIOS_AUTH: "token",
+      AIOS_JOIN_TOKEN: { secretKeyRef: { name: "aios-agent-join", key: "AIOS_JOIN_TOKEN" } },
+      AIOS_QUEUE_BACKEND: "redis",
+      AIOS_QUEUE_URL: { secretKeyRef: { name: "aios-agent-join", key: "AIOS_QUEUE_URL" } },
+      AIOS_NODE_ID: { fieldRef: { apiVersion: "v1", fieldPath: "spec.nodeName" } },
+      AIOS_PUBLIC_HOSTNAME: { fieldRef: { apiVersion: "v1", fieldPath: "status.podIP" } },
+      AIOS_BIND_HOST: { fieldRef: { apiVersion: "v1", fieldPath: "status.podIP" } },
+      AIOS_HOME: "/var/lib/aios/home",
+      AIOS_WORKLOAD_DIR: "/var/lib/aios/workloads",
+      AIOS_DRIVER: "kubernetes",
+      AIOS_K8S_NAMESPACE: "aios-blocks",
+      AIOS_K8S_NODE_NAME: { fieldRef: { apiVersion: "v1", fieldPath: "spec.nodeName" } },
+      AIOS_K8S_IMAGE: "registry.example/aios:1.2.3",
+      AIOS_K8S_IMAGE_REPO_ROOT: "/app",
+    });
+  });
+
+  it("changes nothing when run again: every object unchanged, no new join token", async () => {
+    const r = await run(onboardArgs());
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split("\n").map((l) => l.split(/\s+/)[0])).toEqual(Array(7).fill("unchanged"));
+    expect(r.err).not.toContain("join token");
+    expect(await joinTokensOf(cluster)).toBe(1);
+
+    // A changed setting updates that object only; --renew-join-token replaces the Secret's token.
+    const changed = await run([
+      ...onboardArgs(),
+      "--image",
+      "registry.example/aios:1.2.4",
+      "--renew-join-token",
+    ]);
+    expect(changed.code, changed.err).toBe(0);
+    expect(changed.out.split("\n").filter((l) => !l.startsWith("unchanged"))).toEqual([
+      "updated    Secret aios-system/aios-agent-join",
+      "updated    DaemonSet aios-system/aios-agent",
+    ]);
+    expect(await joinTokensOf(cluster)).toBe(2);
+  });
+
+  it("refuses to take over objects of another cluster or not made by onboarding", async () => {
+    const other = await run([...onboardArgs(), "--cluster-id", `${cluster}-b`]);
+    expect(other.code).toBe(1);
+    expect(other.err).toContain(
+      `stopped at Namespace aios-system belongs to cluster ${cluster}; offboard it first or choose another --namespace`,
+    );
+    expect(await joinTokensOf(`${cluster}-b`)).toBe(0);
+    await core.createNamespace({ body: { metadata: { name: "by-hand" } } });
+    await core.createNamespacedServiceAccount({
+      namespace: "by-hand",
+      body: { metadata: { name: "aios-agent" } },
+    });
+    const byHand = await run([
+      ...onboardArgs(),
+      "--cluster-id",
+      `${cluster}-c`,
+      "--namespace",
+      "by-hand",
+      "--blocks-namespace",
+      "by-hand-blocks",
+    ]);
+    expect(byHand.code).toBe(1);
+    expect(byHand.out.split("\n")).toEqual([
+      "left as is Namespace by-hand",
+      "created    Namespace by-hand-blocks",
+    ]);
+    expect(byHand.err).toContain(
+      "stopped at ServiceAccount by-hand/aios-agent exists and was not made by aios cluster onboard",
+    );
+    expect(byHand.err).toContain(`It had made or changed: Namespace by-hand-blocks`);
+    // Offboarding removes what it made, and leaves the namespace it did not make.
+    const off = await run(["cluster", "offboard", `${cluster}-c`, "--kubeconfig", peer.kubeconfigPath]);
+    expect(off.out).toBe("removed    Namespace by-hand-blocks");
+    expect((await core.readNamespace({ name: "by-hand" })).metadata?.deletionTimestamp).toBeUndefined();
+    await run(["cluster", "offboard", `${cluster}-b`, "--kubeconfig", peer.kubeconfigPath]);
+  });
+
+  it("stops where RBAC refuses, naming the object and the reason, and offboard removes what it made", async () => {
+    // An identity that may make namespaces and service accounts, but no Roles.
+    const kc = new KubeConfig();
+    kc.loadFromString(peer.kubeconfig);
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    await core.createNamespacedServiceAccount({
+      namespace: "default",
+      body: { metadata: { name: "onboarder" } },
+    });
+    await rbac.createClusterRole({
+      body: {
+        metadata: { name: "onboarder" },
+        rules: [
+          {
+            apiGroups: [""],
+            resources: ["namespaces", "serviceaccounts", "secrets"],
+            verbs: ["get", "create", "patch"],
+          },
+        ],
+      },
+    });
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: "onboarder" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "onboarder" },
+        subjects: [{ kind: "ServiceAccount", name: "onboarder", namespace: "default" }],
+      },
+    });
+    const { status } = await core.createNamespacedServiceAccountToken({
+      name: "onboarder",
+      namespace: "default",
+      body: { spec: { audiences: [], expirationSeconds: 3600 } },
+    });
+    const server = kc.getCurrentCluster();
+    if (!server || !status?.token) throw new Error("no cluster or token");
+    const limited = new KubeConfig();
+    limited.loadFromOptions({
+      clusters: [server],
+      users: [{ name: "onboarder", token: status.token }],
+      contexts: [{ name: "onboarder", cluster: server.name, user: "onboarder" }],
+      currentContext: "onboarder",
+    });
+    const path = join(dir, "onboarder.kubeconfig");
+    writeFileSync(path, limited.exportConfig(), { mode: 0o600 });
+    const other = `${cluster}-r`;
+    const args = onboardArgs(["--namespace", "rbac-agent", "--blocks-namespace", "rbac-blocks"]).map((a) =>
+      a === peer.kubeconfigPath ? path : a === cluster ? other : a,
+    );
+    const r = await run(args);
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n")).toEqual([
+      "created    Namespace rbac-agent",
+      "created    Namespace rbac-blocks",
+      "created    ServiceAccount rbac-agent/aios-agent",
+    ]);
+    expect(r.err).toMatch(
+      /stopped at reading Role rbac-blocks\/aios-agent-blocks: 403: roles.rbac.authorization.k8s.io "aios-agent-blocks" is forbidden: User "system:serviceaccount:default:onboarder" cannot get resource "roles"/,
+    );
+    expect(r.err).toContain(
+      `It had made or changed: Namespace rbac-agent, Namespace rbac-blocks, ServiceAccount rbac-agent/aios-agent; all of it is labelled app.kubernetes.io/managed-by=aios-onboard,aios.dev/cluster=${other}, and \`aios cluster offboard ${other} --kubeconfig ${path}\` removes it.`,
+    );
+    expect(await labelled(other)).toEqual([
+      "Namespace rbac-agent",
+      "Namespace rbac-blocks",
+      "ServiceAccount rbac-agent/aios-agent",
+    ]);
+    const off = await run(["cluster", "offboard", other, "--kubeconfig", peer.kubeconfigPath]);
+    expect(off.code, off.err).toBe(0);
+    expect(off.out.split("\n")).toEqual([
+      "removed    ServiceAccount rbac-agent/aios-agent",
+      "removed    Namespace rbac-agent",
+      "removed    Namespace rbac-blocks",
+    ]);
+    expect(await labelled(other)).toEqual([]);
+  });
+
+  it("offboard removes every object onboarding made, namespaces last; again, it has nothing to remove", async () => {
+    const r = await run(["cluster", "offboard", cluster, "--kubeconfig", peer.kubeconfigPath]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split("\n")).toEqual([
+      "removed    DaemonSet aios-system/aios-agent",
+      "removed    Secret aios-system/aios-agent-join",
+      "removed    RoleBinding aios-blocks/aios-agent-blocks",
+      "removed    Role aios-blocks/aios-agent-blocks",
+      "removed    ServiceAccount aios-system/aios-agent",
+      "removed    Namespace aios-blocks",
+      "removed    Namespace aios-system",
+    ]);
+    expect(r.err).toContain(`cluster ${cluster} offboarded: 7 object(s) removed`);
+    expect(await labelled()).toEqual([]);
+    const again = await run(["cluster", "offboard", cluster, "--kubeconfig", peer.kubeconfigPath]);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out.split("\n").every((l) => l === "" || l.startsWith("removing"))).toBe(true);
+    expect(again.err).toMatch(/nothing of cluster \S+ to remove/);
+  });
+});
