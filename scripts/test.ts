@@ -114,6 +114,15 @@ const vitestFailures = (json: unknown, output: string): string[] => {
   }
   return [...told, ...unhandledErrors(output)];
 };
+// The Kubernetes tests (unit: kustomize renders k8s/; integration: a real control plane) need the
+// test peer, built once from pinned Go modules (testpeers/kubernetes/README.md); a no-op once built.
+if (wants("unit") || wants("integration")) {
+  process.stdout.write("\n=== the Kubernetes test peer ===\n");
+  const built = await runner(["--import", "tsx", join(root, "scripts/kube-peer.ts"), "build"]);
+  if (built.status !== 0)
+    digest.push(`the Kubernetes test peer could not be built (exit ${built.status}): its tests fail`);
+}
+
 for (const project of ["unit", "integration", "grid"]) {
   if (!wants(project)) continue;
   const report = join(out, `vitest-${project}.json`);
