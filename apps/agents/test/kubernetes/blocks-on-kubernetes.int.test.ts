@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { CoreV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import type { CoreV1Api, V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as cli } from "../../../../packages/client/src/cli/main";
-import { type KubePeer, startKubePeer } from "../../../../scripts/kube-peer/index";
-import { type ProcessKubelet, startProcessKubelet } from "../../../../scripts/process-kubelet/index";
 import { doc, useApiServer } from "../../../api/test/harness";
 import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "../agent-process";
+import { AIOS_TEST_IMAGE, type ProcessNodePeer, repoRoot, startProcessNodePeer } from "./kube-test-kit";
 
 /**
  * A cluster agent with AIOS_DRIVER=kubernetes against a real API server (testpeers/kubernetes),
@@ -15,7 +14,6 @@ import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "
  * and leave nothing behind when the block is removed.
  */
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
-const repoRoot = resolve(import.meta.dirname, "../../../..");
 const examples = resolve(repoRoot, "examples/specs");
 const namespace = "aios";
 const nodeName = "k8s-node-1";
@@ -24,8 +22,7 @@ const nodeName = "k8s-node-1";
 describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 }, () => {
   const api = useApiServer();
   const clusterId = `k8s-${Date.now().toString(36)}`;
-  let peer: KubePeer;
-  let kubelet: ProcessKubelet;
+  let node: ProcessNodePeer;
   let core: CoreV1Api;
   let agent: AgentProcess;
   const block = () => api.caller().blocks.get({ id: "sentiment" });
@@ -45,31 +42,25 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
     (await pods()).filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata?.name ?? "");
 
   beforeAll(async () => {
-    peer = await startKubePeer({ nodes: 0 });
-    kubelet = await startProcessKubelet({
-      kubeconfig: peer.kubeconfig,
+    node = await startProcessNodePeer({
       nodeName,
       podAddressPrefix: "127.79",
-      workingDir: (dir) => dir ?? repoRoot,
-      // What the node can pull: the AIOS image, and the echo component built as an image of its own.
+      namespace,
+      // The echo component built as an image of its own.
       images: {
-        "aios:test": { workingDir: repoRoot },
         "example/echo:1.0": {
           entrypoint: ["node", "--import", "tsx", "examples/components/echo/index.ts"],
           workingDir: repoRoot,
         },
       },
     });
-    const kc = new KubeConfig();
-    kc.loadFromString(peer.kubeconfig);
-    core = kc.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    core = node.core;
     await applyExamples((document) => api.caller().parser.applySpec({ document }), "components.json");
     agent = startClusterAgent(api.url, clusterId, {
       AIOS_DRIVER: "kubernetes",
-      AIOS_K8S_KUBECONFIG: peer.kubeconfigPath,
+      AIOS_K8S_KUBECONFIG: node.peer.kubeconfigPath,
       AIOS_K8S_NODE_NAME: nodeName,
-      AIOS_K8S_IMAGE: "aios:test",
+      AIOS_K8S_IMAGE: AIOS_TEST_IMAGE,
       AIOS_K8S_IMAGE_REPO_ROOT: repoRoot,
       AIOS_BLOCK_WATCH_MS: "300",
     });
@@ -88,8 +79,7 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
 
   afterAll(async () => {
     await agent?.stop();
-    await kubelet?.stop();
-    await peer?.stop();
+    await node?.stop();
   });
 
   it("runs the executor and the instance as pods bound to the agent's node, and answers", async () => {

@@ -1,68 +1,38 @@
-import { resolve } from "node:path";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubePeer, startKubePeer } from "../../../../scripts/kube-peer/index";
-import { type ProcessKubelet, startProcessKubelet } from "../../../../scripts/process-kubelet/index";
 import { connectKube } from "../../src/drivers/kubernetes/kube-api";
-import {
-  createKubernetesDriver,
-  type KubernetesDriver,
-} from "../../src/drivers/kubernetes/kubernetes-driver";
+import type { KubernetesDriver } from "../../src/drivers/kubernetes/kubernetes-driver";
 import { type FreezableProxy, startFreezableProxy } from "./freezable-proxy";
+import { type ProcessNodePeer, startProcessNodePeer } from "./kube-test-kit";
 
 /**
  * The kubernetes driver's list + watch under faults, on a real API server: a watch whose link
  * stops carrying bytes (no reset) is detected as stalled and started again; an API server restart
  * ends every watch, and each is started again. Either way the driver's view catches up.
  */
-const repoRoot = resolve(import.meta.dirname, "../../../..");
-const namespace = "aios";
-const nodeName = "watch-node-1";
-let peer: KubePeer;
-let kubelet: ProcessKubelet;
+let node: ProcessNodePeer;
 let proxy: FreezableProxy;
-const drivers: KubernetesDriver[] = [];
 
 beforeAll(async () => {
-  peer = await startKubePeer({ nodes: 0 });
-  kubelet = await startProcessKubelet({
-    kubeconfig: peer.kubeconfig,
-    nodeName,
-    podAddressPrefix: "127.80",
-    workingDir: (dir) => dir ?? repoRoot,
-  });
-  const kc = new KubeConfig();
-  kc.loadFromString(peer.kubeconfig);
-  await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
-  proxy = await startFreezableProxy({ host: "127.0.0.1", port: Number(new URL(peer.server).port) });
+  node = await startProcessNodePeer({ nodeName: "watch-node-1", podAddressPrefix: "127.80" });
+  proxy = await startFreezableProxy({ host: "127.0.0.1", port: Number(new URL(node.peer.server).port) });
 }, 240_000);
 
 afterAll(async () => {
-  for (const d of drivers) d.dispose();
   await proxy?.close();
-  await kubelet?.stop();
-  await peer?.stop();
+  await node?.stop();
 });
 
+/** A driver; through `server` (the proxy) when given, with these watch settings. */
 function makeDriver(
   server?: string,
   watch?: { timeoutSeconds?: number; stallMs?: number },
 ): KubernetesDriver {
+  const { peer } = node;
   const kubeconfig = server ? peer.kubeconfig.replace(peer.server, server) : peer.kubeconfig;
-  const driver = createKubernetesDriver({
+  return node.driver({
     api: connectKube({ kubeconfig, requestTimeoutMs: 5_000 }),
-    namespace,
-    nodeName,
-    clusterId: "c1",
-    image: "aios:test",
-    repoRoot,
-    imageRepoRoot: repoRoot,
-    port: 8080,
-    runtimeEnv: {},
     ...(watch ? { watch } : {}),
   });
-  drivers.push(driver);
-  return driver;
 }
 
 const hello = (name: string) => ({
@@ -98,7 +68,7 @@ describe("the kubernetes driver's watches under faults", { timeout: 120_000 }, (
     await watching.ready?.();
     const running = await watching.start(hello("restart-1"));
     const before = watching.reconnects();
-    await peer.restartApiServer();
+    await node.peer.restartApiServer();
     const later = await makeDriver().start(hello("restart-2"));
     try {
       await expect

@@ -1,74 +1,38 @@
-import { resolve } from "node:path";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import type { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubePeer, startKubePeer } from "../../../../scripts/kube-peer/index";
-import { type ProcessKubelet, startProcessKubelet } from "../../../../scripts/process-kubelet/index";
-import { connectKube } from "../../src/drivers/kubernetes/kube-api";
-import {
-  createKubernetesDriver,
-  type KubernetesDriver,
-} from "../../src/drivers/kubernetes/kubernetes-driver";
 import { driverContract } from "../driver-contract";
+import { type ProcessNodePeer, repoRoot, startProcessNodePeer } from "./kube-test-kit";
 
 /**
  * The kubernetes driver against a real API server (testpeers/kubernetes) whose node is played by
  * the process kubelet (scripts/process-kubelet): pods run as processes of this machine, each on a
  * loopback address of its own, so the driver contract's workloads really answer.
  */
-const repoRoot = resolve(import.meta.dirname, "../../../..");
-const namespace = "aios";
-const nodeName = "aios-node-1";
-let peer: KubePeer;
-let kubelet: ProcessKubelet;
+let node: ProcessNodePeer;
 let core: CoreV1Api;
-const drivers: KubernetesDriver[] = [];
+let namespace: string;
 
 beforeAll(async () => {
-  peer = await startKubePeer({ nodes: 0 });
-  kubelet = await startProcessKubelet({
-    kubeconfig: peer.kubeconfig,
-    nodeName,
-    gpus: 2,
+  node = await startProcessNodePeer({
+    nodeName: "aios-node-1",
     podAddressPrefix: "127.78",
-    // The "image" holds the repository at the same path as this machine.
-    workingDir: (dir) => dir ?? repoRoot,
-    // What this node can pull: the AIOS image, and a component's own image (its entrypoint).
+    // A component's own image, and its entrypoint.
     images: {
-      "aios:test": { workingDir: repoRoot },
       "example/hello:1.0": {
         entrypoint: ["node", "--import", "tsx", "apps/agents/test/fixtures/http-hello.ts"],
         workingDir: repoRoot,
       },
     },
   });
-  const kc = new KubeConfig();
-  kc.loadFromString(peer.kubeconfig);
-  core = kc.makeApiClient(CoreV1Api);
-  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  core = node.core;
+  namespace = node.namespace;
 }, 240_000);
 
 afterAll(async () => {
-  for (const d of drivers) d.dispose();
-  await kubelet?.stop();
-  await peer?.stop();
+  await node?.stop();
 });
 
-function makeDriver(): KubernetesDriver {
-  const driver = createKubernetesDriver({
-    api: connectKube({ kubeconfig: peer.kubeconfig }),
-    namespace,
-    nodeName,
-    clusterId: "c1",
-    image: "aios:test",
-    repoRoot,
-    imageRepoRoot: repoRoot,
-    port: 8080,
-    runtimeEnv: {},
-    startTimeoutMs: 60_000,
-  });
-  drivers.push(driver);
-  return driver;
-}
+const makeDriver = () => node.driver();
 
 driverContract("kubernetes", makeDriver);
 
@@ -86,7 +50,7 @@ describe("kubernetes driver: what Kubernetes holds", { timeout: 120_000 }, () =>
     try {
       expect(await (await fetch(w.endpoint)).json()).toEqual({ hello: "pods" });
       const pod = await core.readNamespacedPod({ name: "b-k8s-in-aaaa", namespace });
-      expect(pod.spec?.nodeName).toBe(nodeName);
+      expect(pod.spec?.nodeName).toBe(node.nodeName);
       expect(pod.spec?.automountServiceAccountToken).toBe(false);
       expect(JSON.stringify(pod.spec)).not.toContain("control-of-b-k8s-in-aaaa");
       const secret = await core.readNamespacedSecret({ name: "b-k8s-in-aaaa-tokens", namespace });

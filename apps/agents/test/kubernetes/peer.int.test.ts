@@ -1,14 +1,7 @@
-import {
-  ApiException,
-  AppsV1Api,
-  BatchV1Api,
-  CoreV1Api,
-  KubeConfig,
-  type V1Pod,
-  Watch,
-} from "@kubernetes/client-node";
+import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, type V1Pod, Watch } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KubePeer, startKubePeer } from "../../../../scripts/kube-peer/index";
+import { notFound, until } from "./kube-test-kit";
 
 /**
  * The test Kubernetes control plane (testpeers/kubernetes) through the client the driver uses: a
@@ -39,27 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await peer?.stop();
 });
-
-/** Polls until `check` gives a value other than false or undefined (a readiness wait, not a timed assertion). */
-async function until<T>(
-  what: string,
-  check: () => Promise<T | false | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== false && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** `false` for a 404, so that a poll goes on; any other error fails the test. */
-function notFound(e: unknown): false {
-  if (e instanceof ApiException && e.code === 404) return false;
-  throw e;
-}
 
 /** True once a read has met 404. */
 const gone = (read: Promise<unknown>) =>

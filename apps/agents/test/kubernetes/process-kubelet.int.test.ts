@@ -1,6 +1,5 @@
 import { PassThrough } from "node:stream";
 import {
-  ApiException,
   AppsV1Api,
   CoordinationV1Api,
   CoreV1Api,
@@ -17,6 +16,7 @@ import {
   processKubeletLabel,
   startProcessKubelet,
 } from "../../../../scripts/process-kubelet/index";
+import { notFound, until } from "./kube-test-kit";
 
 /**
  * The process kubelet (scripts/process-kubelet) against the real control plane of the test peer:
@@ -58,25 +58,6 @@ afterAll(async () => {
   await kubelet?.stop();
   await peer?.stop();
 });
-
-async function until<T>(
-  what: string,
-  check: () => Promise<T | false | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== false && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-function notFound(e: unknown): false {
-  if (e instanceof ApiException && e.code === 404) return false;
-  throw e;
-}
 
 const isReady = (pod: V1Pod) =>
   pod.status?.phase === "Running" &&

@@ -76,12 +76,20 @@ export class PodLogs {
     return Promise.race([this.firstOutput, new Promise<void>((r) => setTimeout(r, ms).unref())]);
   }
 
+  /**
+   * A stream ended: the container ended (its status may not have reached the pod's cache yet, so
+   * that is asked again after a moment), or the connection did, and the output is followed again.
+   */
   private streamEnded(abort: AbortController, stillRuns: () => boolean, retryMs: number): void {
     this.heard();
     if (this.abort === abort) this.abort = null;
     if (this.stopped) return;
-    if (!stillRuns()) this.ended();
-    else setTimeout(() => this.follow(stillRuns), retryMs).unref();
+    if (!stillRuns()) return this.ended();
+    setTimeout(() => {
+      if (this.stopped) return;
+      if (stillRuns()) this.follow(stillRuns);
+      else this.ended();
+    }, retryMs).unref();
   }
 
   /** The last `limit` lines, oldest first. */
