@@ -84,7 +84,10 @@ export class PodLogs {
     this.heard();
     if (this.abort === abort) this.abort = null;
     if (this.stopped) return;
-    if (!stillRuns()) return this.ended();
+    if (!stillRuns()) {
+      this.ended();
+      return;
+    }
     setTimeout(() => {
       if (this.stopped) return;
       if (stillRuns()) this.follow(stillRuns);
