@@ -264,6 +264,31 @@ describe("aios cluster onboard and offboard, against a real Kubernetes API serve
     expect(await joinTokensOf(cluster)).toBe(2);
   });
 
+  it("stops before the join Secret when the API refuses a join token, saying what it made", async () => {
+    const operator = (await api.services.tokens.issue({ name: "onboard operator", role: "operator" })).token;
+    const other = `${cluster}-o`;
+    const args = [
+      ...onboardArgs(),
+      "--cluster-id",
+      other,
+      "--namespace",
+      "op-agent",
+      "--blocks-namespace",
+      "op-blocks",
+    ];
+    const r = await run(args, operator);
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n")).toHaveLength(5);
+    expect(r.err).toContain(
+      `onboarding cluster ${other} stopped before its join Secret. It had made or changed: Namespace op-agent, Namespace op-blocks, ServiceAccount op-agent/aios-agent, Role op-blocks/aios-agent-blocks, RoleBinding op-blocks/aios-agent-blocks;`,
+    );
+    expect(r.err).toMatch(/error: .*admin/);
+    expect(await joinTokensOf(other)).toBe(0);
+    const off = await run(["cluster", "offboard", other, "--kubeconfig", peer.kubeconfigPath]);
+    expect(off.out.split("\n")).toHaveLength(5);
+    expect(await labelled(other)).toEqual([]);
+  });
+
   it("refuses to take over objects of another cluster or not made by onboarding", async () => {
     const other = await run([...onboardArgs(), "--cluster-id", `${cluster}-b`]);
     expect(other.code).toBe(1);

@@ -152,13 +152,15 @@ export async function onboardCommand(api: ApiClient, args: string[], io: CliIo):
     const secret = await joinSecretFor(api, kube, a, io);
     for (const o of agentObjects(a.settings, secret)) await apply(o);
   } catch (err) {
-    if (!(err instanceof KubeStepError)) throw err;
-    io.err(
-      `error: onboarding cluster ${clusterId} stopped at ${err.message}` +
-        (done.length
-          ? `\nIt had made or changed: ${done.join(", ")}; all of it is labelled ${onboardSelector(clusterId)}, and \`aios cluster offboard ${clusterId} --kubeconfig ${a.kubeconfig}\` removes it.`
-          : ""),
-    );
+    const made = done.length
+      ? `It had made or changed: ${done.join(", ")}; all of it is labelled ${onboardSelector(clusterId)}, and \`aios cluster offboard ${clusterId} --kubeconfig ${a.kubeconfig}\` removes it.`
+      : "";
+    if (!(err instanceof KubeStepError)) {
+      // The API's answer (no join token: unreachable, or not an admin), reported by main.
+      if (made) io.err(`onboarding cluster ${clusterId} stopped before its join Secret. ${made}`);
+      throw err;
+    }
+    io.err(`error: onboarding cluster ${clusterId} stopped at ${err.message}${made ? `\n${made}` : ""}`);
     return 1;
   }
   io.err(
