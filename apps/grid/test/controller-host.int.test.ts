@@ -1,16 +1,15 @@
-import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { namespacePids } from "../src/ip";
-import { grid, REPO_ROOT, runGrid } from "./grid-cli";
+import { grid, REPO_ROOT } from "./grid-cli";
 import {
   applyEchoAnd,
   bringUp,
   exampleDocument,
   type GridSession,
   gridOfOwn,
-  leftOfGrid,
   POLICIES,
+  tearDownGrid,
   until,
 } from "./grid-test-kit";
 import { ok, stream } from "./vdag-stream";
@@ -20,7 +19,8 @@ import { ok, stream } from "./vdag-stream";
  * nodes (name `aiosc`, subnet 10.219.0.0/16), the vDAG's step on c1 and its controller on c2, so
  * c2's other node can take the controller over. Figures are printed, not asserted.
  */
-const { parent, env } = gridOfOwn("aios-grid-controller-", "aiosc", "10.219.0.0/16");
+const own = gridOfOwn("aios-grid-controller-", "aiosc", "10.219.0.0/16");
+const { env } = own;
 const VDAG = "controlled-from-c2:1.0.0-stable";
 const SPEC = resolve(REPO_ROOT, "apps/grid/specs/controller-host.json");
 const LIMITED = "limited-session";
@@ -67,16 +67,7 @@ describe("faults on the grid: the host of a vDAG's controller killed", () => {
   }, 480_000);
 
   afterAll(async () => {
-    const down = await runGrid(["down"], env);
-    rmSync(parent, { recursive: true, force: true });
-    expect(down.code).toBe(0);
-    if (g)
-      expect(leftOfGrid(env.AIOS_GRID_NAME, "10.219.", g.status)).toEqual({
-        namespaces: [],
-        links: [],
-        routes: [],
-        processes: [],
-      });
+    await tearDownGrid(own, g);
   }, 120_000);
 
   it("kill the host running a vDAG's controller while requests flow: the controller is placed again on c2's other " +

@@ -1,10 +1,9 @@
-import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAlive } from "../src/host-processes";
 import { readState } from "../src/state";
-import { grid, REPO_ROOT, runGrid } from "./grid-cli";
-import { applyEchoAnd, bringUp, type GridSession, gridOfOwn, leftOfGrid, until } from "./grid-test-kit";
+import { grid, REPO_ROOT } from "./grid-cli";
+import { applyEchoAnd, bringUp, type GridSession, gridOfOwn, tearDownGrid, until } from "./grid-test-kit";
 import { blockWorkloads, inUidRange } from "./host-workloads";
 import { ok, type Sent, stream as streamTo } from "./vdag-stream";
 
@@ -14,7 +13,8 @@ import { ok, type Sent, stream as streamTo } from "./vdag-stream";
  * name, subnet and home, so it runs beside the other grid tests; its traffic goes only to the
  * grid's own hosts. Figures are printed, not asserted.
  */
-const { parent, env } = gridOfOwn("aios-grid-faults-", "aiosf", "10.217.0.0/16");
+const own = gridOfOwn("aios-grid-faults-", "aiosf", "10.217.0.0/16");
+const { env } = own;
 const ACROSS = "across-clusters:1.0.0-stable";
 const BESIDE = "beside-c2:1.0.0-stable";
 const SPECS = ["cross-cluster-vdag.json", "faults.json"].map((f) => resolve(REPO_ROOT, "apps/grid/specs", f));
@@ -55,16 +55,7 @@ describe("faults on the grid: a cut cluster, a node agent killed during a deploy
 
   afterAll(async () => {
     // Whatever happened above, nothing of the grid outlives the test.
-    const down = await runGrid(["down"], env);
-    rmSync(parent, { recursive: true, force: true });
-    expect(down.code).toBe(0);
-    if (g)
-      expect(leftOfGrid(env.AIOS_GRID_NAME, "10.217.", g.status)).toEqual({
-        namespaces: [],
-        links: [],
-        routes: [],
-        processes: [],
-      });
+    await tearDownGrid(own, g);
   }, 120_000);
 
   it("cut c2's host during a stream: requests that need c2 fail within the step timeout naming block echo-c2 and cluster c2, " +

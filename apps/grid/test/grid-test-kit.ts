@@ -1,12 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type ApiClient, createApiClient } from "@aios/client";
 import { loadSpecFile } from "@aios/contracts/files";
+import { expect } from "vitest";
 import { isAlive } from "../src/host-processes";
 import type { GridStatus } from "../src/status";
-import { grid, REPO_ROOT } from "./grid-cli";
+import { grid, REPO_ROOT, runGrid } from "./grid-cli";
 
 /** What the grid tests share: a grid of their own, polling, the echo component, what `down` leaves. */
 
@@ -88,4 +89,25 @@ export function leftOfGrid(name: string, subnetPrefix: string, status: GridStatu
     routes: ip("route", "show").filter((l) => l.includes(subnetPrefix)),
     processes: status.hosts.flatMap((h) => h.pids).filter(isAlive),
   };
+}
+
+/**
+ * `down` for a test's own grid (`gridOfOwn`), then its folder goes; whatever happened in the test,
+ * nothing of the grid may be left: no namespace, link, route of its subnet or process.
+ */
+export async function tearDownGrid(
+  own: ReturnType<typeof gridOfOwn>,
+  session: GridSession | undefined,
+): Promise<void> {
+  const down = await runGrid(["down"], own.env);
+  rmSync(own.parent, { recursive: true, force: true });
+  expect(down.code).toBe(0);
+  const subnetPrefix = `${own.env.AIOS_GRID_SUBNET.split(".").slice(0, 2).join(".")}.`;
+  if (session)
+    expect(leftOfGrid(own.env.AIOS_GRID_NAME, subnetPrefix, session.status)).toEqual({
+      namespaces: [],
+      links: [],
+      routes: [],
+      processes: [],
+    });
 }

@@ -1,18 +1,17 @@
-import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { describeApiError } from "@aios/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGridConfig } from "../src/config";
 import { stopStore } from "../src/stores";
-import { grid, REPO_ROOT, runGrid } from "./grid-cli";
+import { grid, REPO_ROOT } from "./grid-cli";
 import {
   applyEchoAnd,
   bringUp,
   exampleDocument,
   type GridSession,
   gridOfOwn,
-  leftOfGrid,
   POLICIES,
+  tearDownGrid,
   until,
 } from "./grid-test-kit";
 import { blockWorkloads } from "./host-workloads";
@@ -24,7 +23,8 @@ import { ok, stream } from "./vdag-stream";
  * scale. A grid of two clusters of one node (name `aioss`, subnet 10.221.0.0/16): the vDAG's step
  * on c1, its controller on c2. Figures are printed, not asserted.
  */
-const { parent, env } = gridOfOwn("aios-grid-stores-", "aioss", "10.221.0.0/16");
+const own = gridOfOwn("aios-grid-stores-", "aioss", "10.221.0.0/16");
+const { env } = own;
 const VDAG = "controlled-from-c2:1.0.0-stable";
 const SPEC = resolve(REPO_ROOT, "apps/grid/specs/controller-host.json");
 
@@ -116,16 +116,7 @@ describe("faults on the grid: Redis and PostgreSQL restarted on the management h
   }, 480_000);
 
   afterAll(async () => {
-    const down = await runGrid(["down"], env);
-    rmSync(parent, { recursive: true, force: true });
-    expect(down.code).toBe(0);
-    if (g)
-      expect(leftOfGrid(env.AIOS_GRID_NAME, "10.221.", g.status)).toEqual({
-        namespaces: [],
-        links: [],
-        routes: [],
-        processes: [],
-      });
+    await tearDownGrid(own, g);
   }, 120_000);
 
   it("restart Redis during a stream of vDAG requests: the data path loses none; a scale given while it is down is " +

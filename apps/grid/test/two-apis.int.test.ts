@@ -1,12 +1,11 @@
-import { readFileSync, readlinkSync, rmSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import { request } from "node:http";
 import { createConnection, createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInHost } from "../src/host-processes";
 import { namespacePids } from "../src/ip";
-import { runGrid } from "./grid-cli";
-import { applyEchoAnd, bringUp, type GridSession, gridOfOwn, leftOfGrid, until } from "./grid-test-kit";
+import { applyEchoAnd, bringUp, type GridSession, gridOfOwn, tearDownGrid, until } from "./grid-test-kit";
 
 /**
  * Two API processes on the management host behind one address: the launcher's API (port 4000) and a
@@ -14,7 +13,8 @@ import { applyEchoAnd, bringUp, type GridSession, gridOfOwn, leftOfGrid, until }
  * a round-robin TCP front (this test's, on loopback) as the one address clients use. A grid of one
  * cluster of one node (name `aiosa`, subnet 10.225.0.0/16).
  */
-const { parent, env } = gridOfOwn("aios-grid-two-apis-", "aiosa", "10.225.0.0/16");
+const own = gridOfOwn("aios-grid-two-apis-", "aiosa", "10.225.0.0/16");
+const { env } = own;
 const SECOND_PORT = 4001;
 
 let g: GridSession;
@@ -172,16 +172,7 @@ describe("two API processes behind one address on the grid's management host", (
 
   afterAll(async () => {
     front?.server.close();
-    const down = await runGrid(["down"], env);
-    rmSync(parent, { recursive: true, force: true });
-    expect(down.code).toBe(0);
-    if (g)
-      expect(leftOfGrid(env.AIOS_GRID_NAME, "10.225.", g.status)).toEqual({
-        namespaces: [],
-        links: [],
-        routes: [],
-        processes: [],
-      });
+    await tearDownGrid(own, g);
   }, 120_000);
 
   it("a change made through one API process is seen live through the other, and through the one address both serve", async () => {
