@@ -309,14 +309,14 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
       }
       body.metadata = { ...body.metadata, labels: labelsOf(opts, "job") };
       pods.put(await createPod(pod, body));
-      const logs = new PodLogs(api, namespace, pod, spec.onLine);
+      const logs = new PodLogs(api, namespace, pod, spec.onLine, true);
       logs.follow(() => stateOf(pod)?.exited === null);
       try {
         const ended = await until(pod, (s) => s === null || s.exited !== null, spec.timeoutMs);
         if (!ended) throw new Error(`${spec.name} did not finish within ${spec.timeoutMs} ms`);
         const exit = stateOf(pod)?.exited;
-        // The last lines may still be on their way through the log stream.
-        await Promise.race([logs.drained, new Promise((r) => setTimeout(r, 2000))]);
+        // Every line, also those the stream had not brought (the job may have ended before it began).
+        await logs.finish();
         return { code: exit ? exit.code : null };
       } finally {
         logs.stop();

@@ -16,22 +16,22 @@ export class PodLogs {
   private abort: AbortController | null = null;
   private stopped = false;
   private since: number | null = null;
-  private ended!: () => void;
   private heard!: () => void;
   /** Resolves at the first output read (or when the first stream ends without any). */
   private readonly firstOutput = new Promise<void>((r) => {
     this.heard = r;
   });
-  /** Resolves when a stream ended with the pod no longer running: every line is in. */
-  readonly drained = new Promise<void>((r) => {
-    this.ended = r;
-  });
 
+  /** Lines handed on since the container started (with `fromStart`: its whole output so far). */
+  private pushed = 0;
+
+  /** `fromStart`: follow from the container's first line (a job's), not its last KEPT_LINES. */
   constructor(
     private readonly api: KubeApi,
     private readonly namespace: string,
     private readonly pod: string,
     private readonly onLine?: (line: string) => void,
+    private readonly fromStart = false,
   ) {}
 
   follow(stillRuns: () => boolean): void {
@@ -40,7 +40,9 @@ export class PodLogs {
     this.abort = abort;
     const query: Record<string, string> =
       this.since === null
-        ? { tailLines: String(KEPT_LINES) }
+        ? this.fromStart
+          ? {}
+          : { tailLines: String(KEPT_LINES) }
         : { sinceSeconds: String(Math.max(1, Math.ceil((Date.now() - this.since) / 1000))) };
     this.since = Date.now();
     void this.stream(query, abort.signal).then(
@@ -83,15 +85,9 @@ export class PodLogs {
   private streamEnded(abort: AbortController, stillRuns: () => boolean, retryMs: number): void {
     this.heard();
     if (this.abort === abort) this.abort = null;
-    if (this.stopped) return;
-    if (!stillRuns()) {
-      this.ended();
-      return;
-    }
+    if (this.stopped || !stillRuns()) return;
     setTimeout(() => {
-      if (this.stopped) return;
-      if (stillRuns()) this.follow(stillRuns);
-      else this.ended();
+      if (!this.stopped && stillRuns()) this.follow(stillRuns);
     }, retryMs).unref();
   }
 
@@ -118,6 +114,29 @@ export class PodLogs {
     }
   }
 
+  /**
+   * Stops following and reads the container's whole output once, handing on the lines the stream
+   * had not: every line of a job, also one that ended before its stream began. With `fromStart`.
+   */
+  async finish(): Promise<void> {
+    this.stopped = true;
+    this.abort?.abort();
+    this.partial = ""; // it comes whole from the read below
+    try {
+      const text = await this.api.core.readNamespacedPodLog({
+        name: this.pod,
+        namespace: this.namespace,
+        container: CONTAINER,
+      });
+      const lines = String(text)
+        .split("\n")
+        .filter((l) => l.trim() !== "");
+      for (const line of lines.slice(this.pushed)) this.push(line);
+    } catch {
+      // The pod is gone: what the stream brought is all there is.
+    }
+  }
+
   stop(): void {
     this.stopped = true;
     this.abort?.abort();
@@ -133,6 +152,7 @@ export class PodLogs {
   }
 
   private push(line: string): void {
+    this.pushed++;
     this.lines.push(line);
     if (this.lines.length > KEPT_LINES) this.lines.splice(0, this.lines.length - KEPT_LINES);
     this.onLine?.(line);
