@@ -27,7 +27,8 @@ describe("the API while its database is down, for a caller with a token", () => 
     await pg?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-  const api = useApiServer({ adminUrl: () => pg?.adminUrl ?? "" });
+  // No async vDAG tasks here: their worker and sweep would only meet the outage, and its stop wait on them.
+  const api = useApiServer({ adminUrl: () => pg?.adminUrl ?? "", vdagTaskWorker: false });
   const list = () =>
     fetch(`${api.url}/trpc/clusters.list?input=${encodeURIComponent("{}")}`, {
       headers: { authorization: "Bearer aios_not-a-stored-token" },

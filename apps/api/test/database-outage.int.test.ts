@@ -27,7 +27,8 @@ describe("the API while its database is down", () => {
     await pg?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-  const api = useApiServer({ adminUrl: () => pg?.adminUrl ?? "" });
+  // No async vDAG tasks here: their worker and sweep would only meet the outage, and its stop wait on them.
+  const api = useApiServer({ adminUrl: () => pg?.adminUrl ?? "", vdagTaskWorker: false });
 
   it("answers 503 naming the database while it is down, and recovers by itself", async () => {
     expect(await api.caller().clusters.list({})).toEqual([]);
