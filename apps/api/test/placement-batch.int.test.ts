@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createPlacementBatches } from "../src/domains/allocator/placement-batch";
 import { NotFoundError, UserError } from "../src/errors";
 import { doc, useApi } from "./harness";
 
@@ -112,5 +113,62 @@ describe("placement passes asked for at once", () => {
     expect((b1.doc as { runtime: { placementProblem: string | null } }).runtime.placementProblem).toMatch(
       /^no node can take an instance: /,
     );
+  });
+
+  it("asks made at once are shared evenly by the free transactions; those made on hearing back go together", async () => {
+    const clusters = Array.from({ length: 8 }, (_, i) => `pbs${i}-${t}`);
+    for (const clusterId of clusters) {
+      await api.caller(agent(clusterId)).agents.register({
+        clusterId,
+        publicHostname: "127.0.0.1",
+        node: {
+          id: `${clusterId}-n1`,
+          vcpus: 8,
+          memoryMb: 8192,
+          storageMb: 1000,
+          cpuModel: "test",
+          gpus: [],
+        },
+      });
+      await api.caller().parser.applySpec({
+        document: doc("createBlock", {
+          blockComponentURI: `model.half-${t}:1.0.0-stable`,
+          blockId: `${clusterId}-b`,
+          clusterId,
+          minInstances: 1,
+          maxInstances: 8,
+        }),
+      });
+    }
+    // The passes of one transaction are planned in one go: a group per synchronous run of `plan`.
+    const groups: string[][] = [];
+    let current: string[] | null = null;
+    const batches = createPlacementBatches({
+      db: api.services.db,
+      liveSince: () => new Date(0),
+      unplaced: () => ({ changed: false, nodes: [], revision: 0, problem: null }),
+      plan: async (_ctx, block) => {
+        if (!current) {
+          const group: string[] = [];
+          current = group;
+          groups.push(group);
+          queueMicrotask(() => {
+            current = null;
+          });
+        }
+        current.push(block.id);
+        return {
+          outcome: { changed: false, nodes: [], revision: 0, problem: null },
+          writes: { blockId: block.id, deleted: [], stopped: [], placed: [], block: null },
+        };
+      },
+    });
+    // Eight callers, each asking again once it hears back.
+    await Promise.all(clusters.map((c) => batches.resize(`${c}-b`).then(() => batches.resize(`${c}-b`))));
+    const sizes = groups.map((g) => g.length);
+    expect(sizes.slice(0, 2)).toEqual([4, 4]);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(16);
+    // A transaction's four callers asked again at once: no second ask ran alone.
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(2);
   });
 });

@@ -85,7 +85,7 @@ export function createPolicyHost(opts: PolicyHostOptions): PolicyHost {
     async execute(uri, input, overrides = {}, call = {}) {
       const t0 = performance.now();
       const source = await opts.resolve(uri);
-      const key = JSON.stringify([uri, source.code, source.settings, source.parameters, overrides]);
+      const key = `${sourceKey(uri, source)}${JSON.stringify(overrides)}`;
       let entry = warm.get(key);
       if (entry) {
         warm.delete(key);
@@ -122,6 +122,21 @@ export function createPolicyHost(opts: PolicyHostOptions): PolicyHost {
       warm.clear();
     },
   };
+}
+
+/**
+ * What tells warm isolates apart, but for the caller's overrides: the policy's code and stored
+ * values. Kept per source object, so a resolver that hands out the same object for a version
+ * (policies are immutable) does not serialize its code on every call.
+ */
+const sourceKeys = new WeakMap<PolicySource, string>();
+function sourceKey(uri: string, source: PolicySource): string {
+  let key = sourceKeys.get(source);
+  if (key === undefined) {
+    key = JSON.stringify([source.code, source.settings, source.parameters]);
+    sourceKeys.set(source, key);
+  }
+  return `${JSON.stringify(uri)},${key},`;
 }
 
 function evictBeyond(warm: Map<string, Warm>, max: number): void {

@@ -46,33 +46,31 @@ export interface NodeScore {
  * memory measured in use (nvidia-smi) counts when it is more than the declared shares.
  */
 export function nodeRooms(nodes: PlacementNode[], placed: PlacedInstance[], blockId: string): NodeRoom[] {
-  const rooms = new Map<string, NodeRoom>(
-    nodes.map((n) => [
+  const rooms = new Map<string, NodeRoom>();
+  // Per node, the GPU memory measured in use, in the order of its room's GPUs.
+  const measured = new Map<string, number[]>();
+  for (const n of nodes) {
+    const gpus = [...n.gpus].sort((a, b) => a.index - b.index);
+    rooms.set(n.id, {
+      nodeId: n.id,
+      vcpus: n.vcpus,
+      memoryMb: n.memoryMb,
+      freeVcpus: n.vcpus,
+      freeMemoryMb: n.memoryMb,
+      gpus: gpus.map((g) => ({
+        index: g.index,
+        memoryMb: g.memoryMb,
+        freeMemoryMb: g.memoryMb,
+        whole: false,
+        instances: 0,
+      })),
+      blockInstances: 0,
+    });
+    measured.set(
       n.id,
-      {
-        nodeId: n.id,
-        vcpus: n.vcpus,
-        memoryMb: n.memoryMb,
-        freeVcpus: n.vcpus,
-        freeMemoryMb: n.memoryMb,
-        gpus: [...n.gpus]
-          .sort((a, b) => a.index - b.index)
-          .map((g) => ({
-            index: g.index,
-            memoryMb: g.memoryMb,
-            freeMemoryMb: g.memoryMb,
-            whole: false,
-            instances: 0,
-          })),
-        blockInstances: 0,
-      },
-    ]),
-  );
-  // Measured use counts where it exceeds what is declared (another program on the GPU, or an
-  // instance using more than it said): a GPU has free what neither figure takes.
-  const measured = new Map(
-    nodes.flatMap((n) => n.gpus.map((g) => [`${n.id}/${g.index}`, g.memoryUsedMb ?? 0] as const)),
-  );
+      gpus.map((g) => g.memoryUsedMb ?? 0),
+    );
+  }
   for (const p of placed) {
     const room = rooms.get(p.nodeId);
     if (!room) continue;
@@ -88,11 +86,13 @@ export function nodeRooms(nodes: PlacementNode[], placed: PlacedInstance[], bloc
       else gpu.freeMemoryMb -= share;
     }
   }
+  // Measured use counts where it exceeds what is declared (another program on the GPU, or an
+  // instance using more than it said): a GPU has free what neither figure takes.
   for (const room of rooms.values()) {
-    for (const g of room.gpus) {
-      const used = measured.get(`${room.nodeId}/${g.index}`) ?? 0;
-      g.freeMemoryMb = Math.min(g.freeMemoryMb, g.memoryMb - used);
-    }
+    const used = measured.get(room.nodeId) ?? [];
+    room.gpus.forEach((g, i) => {
+      g.freeMemoryMb = Math.min(g.freeMemoryMb, g.memoryMb - (used[i] ?? 0));
+    });
   }
   return [...rooms.values()];
 }

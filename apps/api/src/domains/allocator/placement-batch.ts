@@ -42,38 +42,65 @@ export interface PlacementBatchDeps {
 /**
  * Placement passes asked for at about the same time share a transaction: the blocks' rows and
  * their clusters' placement locks in one statement, what every pass works from in one query, every
- * write in one statement, one commit. Nothing waits for a batch to fill: a pass asked for while
- * none is under way starts at once; those asked for meanwhile go together in the next. A batch
- * takes one block per cluster (a second of the same cluster waits for the next, so that each pass
- * sees what the one before took). A refusal (`want` throws) fails only its own ask; a batch that
- * fails as a whole runs each of its asks again alone, so one bad block fails no other.
+ * write in one statement, one commit. Nothing waits for a batch to fill: the asks made in one turn
+ * of the event loop start together at its end when a transaction is free, and those asked for
+ * while none is free go together when one ends (with the asks its callers make at once on hearing
+ * back). The waiting asks are split evenly over the free transactions, so that under load each
+ * carries its share instead of one lone ask running beside a crowded one. The asks for one block
+ * are served in the order they were made. A batch takes one block per cluster (a second of the same cluster waits for the next, so that each pass sees what the one
+ * before took). A refusal (`want` throws) fails only its own ask; a batch that fails as a whole
+ * runs each of its asks again alone, so one bad block fails no other.
  */
 export function createPlacementBatches(deps: PlacementBatchDeps) {
   const maxBatch = deps.maxBatch ?? 64;
   const maxConcurrent = deps.maxConcurrent ?? 2;
   const waiting: Ask[] = [];
   let running = 0;
+  let pumpDue = false;
+  /** The blocks of the transactions under way. */
+  const busy = new Set<string>();
+
+  /** Starts batches at the end of this turn: the asks made in it (or released with it) go together. */
+  function schedulePump() {
+    if (pumpDue) return;
+    pumpDue = true;
+    setImmediate(pump);
+  }
 
   function pump() {
+    pumpDue = false;
     while (running < maxConcurrent && waiting.length > 0) {
-      const batch = take();
+      const batch = take(Math.ceil(waiting.length / (maxConcurrent - running)));
+      if (batch.length === 0) return; // every waiting ask's block is in a transaction under way
       running++;
+      for (const ask of batch) busy.add(ask.blockId);
       void run(batch).finally(() => {
         running--;
-        pump();
+        for (const ask of batch) busy.delete(ask.blockId);
+        schedulePump();
       });
     }
   }
 
-  /** The next batch: a lone ask alone, else up to maxBatch asks of distinct blocks. */
-  function take(): Ask[] {
-    const first = waiting[0] as Ask;
-    if (first.alone) return waiting.splice(0, 1);
+  /**
+   * The next batch: a lone ask alone, else up to `limit` (and maxBatch) asks of distinct blocks.
+   * An ask whose block is in a transaction under way waits for it to end, so that the asks for
+   * one block are served in the order they were made.
+   */
+  function take(limit: number): Ask[] {
+    const size = Math.min(limit, maxBatch);
     const batch: Ask[] = [];
     const blocks = new Set<string>();
-    for (let i = 0; i < waiting.length && batch.length < maxBatch; ) {
+    for (let i = 0; i < waiting.length && batch.length < size; ) {
       const ask = waiting[i] as Ask;
-      if (ask.alone || blocks.has(ask.blockId)) {
+      if (busy.has(ask.blockId) || blocks.has(ask.blockId)) {
+        blocks.add(ask.blockId); // a later ask for the block must not overtake this one
+        i++;
+        continue;
+      }
+      if (ask.alone) {
+        if (batch.length === 0) return waiting.splice(i, 1);
+        blocks.add(ask.blockId);
         i++;
         continue;
       }
@@ -180,7 +207,7 @@ export function createPlacementBatches(deps: PlacementBatchDeps) {
     ): Promise<Resized> {
       return new Promise<Resized>((done, fail) => {
         waiting.push({ blockId, want, req, alone: false, done, fail });
-        pump();
+        schedulePump();
       });
     },
   };

@@ -24,7 +24,8 @@ export interface PolicySourceRecord {
 
 /**
  * A stored policy as the runtime needs it: code, kind and its default settings and parameters.
- * Asked for on every call; a version is immutable, so `storedPolicy` reads its row once.
+ * Asked for on every call; a version is immutable, so `storedPolicy` reads its row once and the
+ * record is made once per row. Callers must not change it.
  */
 export async function policySource(
   db: Db,
@@ -33,15 +34,23 @@ export async function policySource(
 ): Promise<PolicySourceRecord> {
   const row = await storedPolicy(db, policyRuleURI);
   if (!row) throw new NotFoundError("policy", policyRuleURI, field);
-  const doc = asObject(row.doc);
-  return {
-    policyRuleURI,
-    code: row.code,
-    kind: row.kind as TPolicyKind,
-    settings: asObject(doc.policySettings),
-    parameters: asObject(doc.policyParameters),
-  };
+  let source = sources.get(row);
+  if (!source) {
+    const doc = asObject(row.doc);
+    source = {
+      policyRuleURI,
+      code: row.code,
+      kind: row.kind as TPolicyKind,
+      settings: asObject(doc.policySettings),
+      parameters: asObject(doc.policyParameters),
+    };
+    sources.set(row, source);
+  }
+  return source;
 }
+
+/** One source per kept row: the runtime tells a version's warm isolates apart by it. */
+const sources = new WeakMap<object, PolicySourceRecord>();
 
 export function errorInfo(error: PolicyError | Error): TPolicyErrorInfo {
   if (error instanceof PolicyError) {
