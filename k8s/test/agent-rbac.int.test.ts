@@ -45,6 +45,13 @@ const DRIVER_NEEDS = [
   "configmaps create",
   "configmaps get",
   "configmaps delete",
+  "services create",
+  "services get",
+  "services update",
+  "deployments create",
+  "deployments get",
+  "deployments update",
+  "deployments delete",
 ].sort();
 
 const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
@@ -190,6 +197,18 @@ describe("the agent's service account", () => {
       });
       expect(w.controlToken).toBe("control-of-b-rbac-i1");
       expect(driver.list()).toContain("b-rbac-i1");
+      // The block's executor: a Deployment with a Service.
+      const executor = await driver.start({
+        name: "b-rbac-executor",
+        kind: "executor",
+        entry: "apps/agents/test/fixtures/http-hello.ts",
+        env: {},
+        gpus: [],
+        controlToken: "control-of-b-rbac-executor",
+        owner: { kind: "block", id: "b-rbac" },
+      });
+      expect(driver.list()).toContain("b-rbac-executor");
+      await executor.stop();
       await w.stop();
       expect(driver.release, "the kubernetes driver releases owners").toBeDefined();
       await driver.release?.(owner);

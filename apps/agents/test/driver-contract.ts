@@ -1,23 +1,31 @@
 import { describe, expect, it } from "vitest";
-import type { Driver } from "../src/drivers/driver";
+import type { Driver, WorkloadKind } from "../src/drivers/driver";
 
 const ENTRY = "apps/agents/test/fixtures/http-hello.ts";
 
 /**
  * What every driver (processes, Kubernetes) must do; run it with a driver of your own. Each call of
- * `makeDriver` is a new driver (a new agent's), used once it is `ready`.
+ * `makeDriver` is a new driver (a new agent's), used once it is `ready`. `kind`: the kind of the
+ * workloads started (a driver may run the platform's runtimes otherwise than instances); their
+ * names then begin with it.
  */
-export function driverContract(name: string, makeDriver: () => Driver | Promise<Driver>) {
+export function driverContract(
+  name: string,
+  makeDriver: () => Driver | Promise<Driver>,
+  opts: { kind?: WorkloadKind } = {},
+) {
+  const kind = opts.kind ?? "instance";
+  const n = (workload: string) => (kind === "instance" ? workload : `${kind}-${workload}`);
   const fresh = async (): Promise<Driver> => {
     const driver = await makeDriver();
     await driver.ready?.();
     return driver;
   };
-  describe(`${name} driver contract`, () => {
+  describe(`${name} driver contract${kind === "instance" ? "" : ` (${kind})`}`, () => {
     it("starts a workload that answers at its endpoint, with its environment and logs", async () => {
       const w = await (await fresh()).start({
-        name: "hello-1",
-        kind: "instance",
+        name: n("hello-1"),
+        kind,
         entry: ENTRY,
         env: { GREETING: "aios" },
         gpus: [],
@@ -37,8 +45,8 @@ export function driverContract(name: string, makeDriver: () => Driver | Promise<
     it("rejects a workload that dies at start, with its last lines", async () => {
       await expect(
         (await fresh()).start({
-          name: "hello-bad",
-          kind: "instance",
+          name: n("hello-bad"),
+          kind,
           entry: ENTRY,
           env: { FAIL_AT_START: "1" },
           gpus: [],
@@ -48,8 +56,8 @@ export function driverContract(name: string, makeDriver: () => Driver | Promise<
 
     it("reports a workload that crashes later through `exited`", async () => {
       const w = await (await fresh()).start({
-        name: "hello-2",
-        kind: "instance",
+        name: n("hello-2"),
+        kind,
         entry: ENTRY,
         env: {},
         gpus: [],
@@ -63,27 +71,27 @@ export function driverContract(name: string, makeDriver: () => Driver | Promise<
     it("lets a new driver adopt a running workload by name, labels kept", async () => {
       const first = await fresh();
       const w = await first.start({
-        name: "hello-3",
-        kind: "instance",
+        name: n("hello-3"),
+        kind,
         entry: ENTRY,
         env: {},
         gpus: [],
         labels: { config: "abc" },
       });
-      const adopted = (await fresh()).adopt("hello-3");
+      const adopted = (await fresh()).adopt(n("hello-3"));
       expect(adopted?.endpoint).toBe(w.endpoint);
       expect(adopted?.labels).toEqual({ config: "abc" });
-      expect((await fresh()).list()).toContain("hello-3");
+      expect((await fresh()).list()).toContain(n("hello-3"));
       await adopted?.stop();
       await adopted?.exited;
-      expect((await fresh()).adopt("hello-3")).toBeNull();
-      expect((await fresh()).list()).not.toContain("hello-3");
+      expect((await fresh()).adopt(n("hello-3"))).toBeNull();
+      expect((await fresh()).list()).not.toContain(n("hello-3"));
     });
 
     it("hands a workload its control and data tokens and gives them back on adoption; none to others", async () => {
       const w = await (await fresh()).start({
-        name: "hello-4",
-        kind: "instance",
+        name: n("hello-4"),
+        kind,
         entry: ENTRY,
         env: {},
         gpus: [],
@@ -91,8 +99,8 @@ export function driverContract(name: string, makeDriver: () => Driver | Promise<
         dataToken: "data-token-of-hello-4-0123",
       });
       const plain = await (await fresh()).start({
-        name: "hello-5",
-        kind: "instance",
+        name: n("hello-5"),
+        kind,
         entry: ENTRY,
         env: {},
         gpus: [],
@@ -104,7 +112,7 @@ export function driverContract(name: string, makeDriver: () => Driver | Promise<
           controlToken: "token-of-hello-4-0123456789",
           dataToken: "data-token-of-hello-4-0123",
         });
-        const adopted = (await fresh()).adopt("hello-4");
+        const adopted = (await fresh()).adopt(n("hello-4"));
         expect([adopted?.controlToken, adopted?.dataToken]).toEqual([
           "token-of-hello-4-0123456789",
           "data-token-of-hello-4-0123",
@@ -142,18 +150,18 @@ export function driverContract(name: string, makeDriver: () => Driver | Promise<
     it("refuses to start anything once closed; what runs can still be adopted and stopped", async () => {
       const driver = await fresh();
       const running = await driver.start({
-        name: "hello-6",
-        kind: "instance",
+        name: n("hello-6"),
+        kind,
         entry: ENTRY,
         env: {},
         gpus: [],
       });
-      const starting = driver.start({ name: "hello-7", kind: "instance", entry: ENTRY, env: {}, gpus: [] });
+      const starting = driver.start({ name: n("hello-7"), kind, entry: ENTRY, env: {}, gpus: [] });
       driver.close();
       await expect(starting).rejects.toThrow(/the agent is stopping/);
       await expect(
-        driver.start({ name: "hello-8", kind: "instance", entry: ENTRY, env: {}, gpus: [] }),
-      ).rejects.toThrow(/not starting hello-8: the agent is stopping/);
+        driver.start({ name: n("hello-8"), kind, entry: ENTRY, env: {}, gpus: [] }),
+      ).rejects.toThrow(new RegExp(`not starting ${n("hello-8")}: the agent is stopping`));
       await expect(
         driver.runJob({
           name: "job-3",
@@ -162,11 +170,11 @@ export function driverContract(name: string, makeDriver: () => Driver | Promise<
           timeoutMs: 5_000,
         }),
       ).rejects.toThrow(/the agent is stopping/);
-      expect(driver.list()).not.toContain("hello-7");
-      const adopted = driver.adopt("hello-6");
+      expect(driver.list()).not.toContain(n("hello-7"));
+      const adopted = driver.adopt(n("hello-6"));
       expect(adopted?.pid).toBe(running.pid);
       await adopted?.stop();
-      expect(driver.list()).not.toContain("hello-6");
+      expect(driver.list()).not.toContain(n("hello-6"));
     });
   });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { CoreV1Api, V1Pod } from "@kubernetes/client-node";
+import type { AppsV1Api, CoreV1Api, V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as cli } from "../../../../packages/client/src/cli/main";
 import { doc, useApiServer } from "../../../api/test/harness";
@@ -9,9 +9,9 @@ import { AIOS_TEST_IMAGE, type ProcessNodePeer, repoRoot, startProcessNodePeer }
 
 /**
  * A cluster agent with AIOS_DRIVER=kubernetes against a real API server (testpeers/kubernetes),
- * its node played by the process kubelet: the example sentiment block's executor and instance run
- * as pods bound to that node, answer through the data plane, are replaced when a pod is deleted,
- * and leave nothing behind when the block is removed.
+ * its node played by the process kubelet: the example sentiment block's instance runs as a pod and
+ * its executor as a Deployment with a Service, bound to that node; they answer through the data
+ * plane, are replaced when a pod is deleted, and leave nothing behind when the block is removed.
  */
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
 const examples = resolve(repoRoot, "examples/specs");
@@ -24,6 +24,7 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
   const clusterId = `k8s-${Date.now().toString(36)}`;
   let node: ProcessNodePeer;
   let core: CoreV1Api;
+  let apps: AppsV1Api;
   let agent: AgentProcess;
   const block = () => api.caller().blocks.get({ id: "sentiment" });
   const instances = () => api.caller().blocks.instances({ id: "sentiment" });
@@ -55,6 +56,7 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
       },
     });
     core = node.core;
+    apps = node.apps;
     await applyExamples((document) => api.caller().parser.applySpec({ document }), "components.json");
     agent = startClusterAgent(api.url, clusterId, {
       AIOS_DRIVER: "kubernetes",
@@ -82,11 +84,20 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
     await node?.stop();
   });
 
-  it("runs the executor and the instance as pods bound to the agent's node, and answers", async () => {
+  it("runs the instance as a pod and the executor as a Deployment with a Service, on the agent's node, and answers", async () => {
     await expect.poll(async () => (await block()).status, { timeout: 90_000, interval: 500 }).toBe("running");
     const [instance] = await instances();
-    expect((await ours()).sort()).toEqual([`sentiment-${instance?.id}`, "sentiment-executor"].sort());
+    const executorPods = (await pods()).filter(
+      (p) => p.metadata?.labels?.["aios.dev/workload"] === "sentiment-executor",
+    );
+    expect(executorPods).toHaveLength(1);
+    expect((await ours()).sort()).toEqual(
+      [`sentiment-${instance?.id}`, executorPods[0]?.metadata?.name ?? ""].sort(),
+    );
     const owner = await core.readNamespacedConfigMap({ name: "aios-block-sentiment", namespace });
+    const byBlock = [
+      expect.objectContaining({ kind: "ConfigMap", name: "aios-block-sentiment", uid: owner.metadata?.uid }),
+    ];
     for (const pod of await pods()) {
       expect(pod.spec?.nodeName).toBe(nodeName);
       expect(pod.metadata?.labels).toMatchObject({
@@ -94,20 +105,47 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
         "aios.dev/node": nodeName,
         "aios.dev/block": "sentiment",
       });
-      // Every pod of the block is owned by the block's object: removing it collects them all.
-      expect(pod.metadata?.ownerReferences).toEqual([
-        expect.objectContaining({
-          kind: "ConfigMap",
-          name: "aios-block-sentiment",
-          uid: owner.metadata?.uid,
-        }),
-      ]);
     }
+    // The block's object owns the instance's pod and the executor's Deployment (which owns its pod
+    // through a ReplicaSet, and its Service): removing it collects them all.
     const instancePod = (await pods()).find((p) => p.metadata?.name === `sentiment-${instance?.id}`);
+    expect(instancePod?.metadata?.ownerReferences).toEqual(byBlock);
     expect(instancePod?.metadata?.labels?.["aios.dev/instance"]).toBe(instance?.id);
+    const deployment = await apps.readNamespacedDeployment({ name: "sentiment-executor", namespace });
+    expect(deployment.metadata?.ownerReferences).toEqual(byBlock);
+    expect(deployment.metadata?.labels).toMatchObject({
+      "app.kubernetes.io/component": "executor",
+      "aios.dev/block": "sentiment",
+    });
+    const service = await core.readNamespacedService({ name: "sentiment-executor", namespace });
+    expect(service.metadata?.ownerReferences).toEqual([
+      expect.objectContaining({ kind: "Deployment", uid: deployment.metadata?.uid }),
+    ]);
     const r = await infer("I love it");
     expect(r.status).toBe(200);
     expect(r.body.packet?.data).toMatchObject({ label: "positive" });
+  });
+
+  it("serves again after the executor's pod was deleted (Kubernetes makes another, the agent takes it up)", async () => {
+    const [before] = (await pods()).filter(
+      (p) => p.metadata?.labels?.["aios.dev/workload"] === "sentiment-executor",
+    );
+    await core.deleteNamespacedPod({ name: before?.metadata?.name as string, namespace });
+    await expect
+      .poll(
+        async () =>
+          (await pods()).some(
+            (p) =>
+              p.metadata?.labels?.["aios.dev/workload"] === "sentiment-executor" &&
+              p.metadata?.uid !== before?.metadata?.uid &&
+              p.status?.phase === "Running",
+          ),
+        { timeout: 90_000, interval: 500 },
+      )
+      .toBe(true);
+    await expect
+      .poll(async () => (await infer("I love it")).status, { timeout: 60_000, interval: 500 })
+      .toBe(200);
   });
 
   it("replaces an instance whose pod was deleted, and serves again", async () => {
@@ -188,7 +226,41 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
     await api.caller().blocks.remove({ id: "lost-img" });
   });
 
-  it("removing the block leaves no pod and no Secret", async () => {
+  it("a component that crashes at start shows CrashLoopBackOff and its last words in aios get blocks", async () => {
+    await api.caller().parser.applySpec({
+      document: doc("registerComponent", {
+        componentId: { name: "crashy", version: "1.0.0", releaseTag: "stable" },
+        componentType: "model",
+        runtime: { entry: "apps/agents/test/fixtures/crash-at-start.ts" },
+      }),
+    });
+    await api.caller().parser.applySpec({
+      document: doc("createBlock", {
+        blockId: "crashy",
+        blockComponentURI: "model.crashy:1.0.0-stable",
+        clusterId,
+        minInstances: 1,
+        maxInstances: 1,
+      }),
+    });
+    await expect
+      .poll(async () => (await api.caller().blocks.get({ id: "crashy" })).statusReason ?? "", {
+        timeout: 90_000,
+        interval: 500,
+      })
+      .toMatch(/exited while starting \(1\) \(CrashLoopBackOff: [\s\S]*weights are missing/);
+    const out: string[] = [];
+    const code = await cli(["get", "blocks"], {
+      out: (line: string) => out.push(line),
+      err: (line: string) => out.push(line),
+      env: { AIOS_API_URL: api.url },
+    });
+    expect(code).toBe(0);
+    expect(out.join("\n")).toMatch(/crashy[^\n]*CrashLoopBackOff/);
+    await api.caller().blocks.remove({ id: "crashy" });
+  });
+
+  it("removing the block leaves no pod, Deployment, Service or Secret", async () => {
     await api.caller().blocks.remove({ id: "sentiment" });
     await expect.poll(async () => (await block()).status, { timeout: 60_000, interval: 500 }).toBe("removed");
     await expect.poll(async () => (await pods()).length, { timeout: 60_000, interval: 500 }).toBe(0);
@@ -197,6 +269,16 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
       labelSelector: "app.kubernetes.io/managed-by=aios-agent",
     });
     expect(secrets.items).toEqual([]);
+    const selector = { namespace, labelSelector: "aios.dev/block=sentiment" };
+    await expect
+      .poll(
+        async () => [
+          (await apps.listNamespacedDeployment(selector)).items.length,
+          (await core.listNamespacedService(selector)).items.length,
+        ],
+        { timeout: 60_000, interval: 500 },
+      )
+      .toEqual([0, 0]);
     const owners = await core.listNamespacedConfigMap({
       namespace,
       labelSelector: "aios.dev/block=sentiment",

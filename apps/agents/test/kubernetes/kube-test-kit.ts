@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { ApiException, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { ApiException, AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { type KubePeer, startKubePeer } from "../../../../scripts/kube-peer/index";
 import {
   type ImageConfig,
@@ -45,6 +45,7 @@ export interface ProcessNodePeer {
   peer: KubePeer;
   kubelet: ProcessKubelet;
   core: CoreV1Api;
+  apps: AppsV1Api;
   namespace: string;
   nodeName: string;
   /** A driver for the node, as an agent of it would make (disposed by `stop`). */
@@ -85,6 +86,7 @@ export async function startProcessNodePeer(opts: {
       peer,
       kubelet: started,
       core,
+      apps: kc.makeApiClient(AppsV1Api),
       namespace,
       nodeName: opts.nodeName,
       driver(extra = {}) {

@@ -1,7 +1,7 @@
 import type { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { driverContract } from "../driver-contract";
-import { type ProcessNodePeer, repoRoot, startProcessNodePeer } from "./kube-test-kit";
+import { type ProcessNodePeer, repoRoot, startProcessNodePeer, until } from "./kube-test-kit";
 
 /**
  * The kubernetes driver against a real API server (testpeers/kubernetes) whose node is played by
@@ -35,6 +35,8 @@ afterAll(async () => {
 const makeDriver = () => node.driver();
 
 driverContract("kubernetes", makeDriver);
+// The platform's runtimes run as Deployments with Services (deployment-spec.ts): the same contract.
+driverContract("kubernetes", makeDriver, { kind: "executor" });
 
 describe("kubernetes driver: what Kubernetes holds", { timeout: 120_000 }, () => {
   it("a workload is a pod bound to the agent's node, its tokens in a Secret the pod owns", async () => {
@@ -150,5 +152,84 @@ describe("kubernetes driver: what Kubernetes holds", { timeout: 120_000 }, () =>
     } finally {
       await second.stop();
     }
+  });
+
+  it("an executor is a Deployment of one pod with a Service, replaced by Kubernetes, collected with its block", async () => {
+    const owner = { kind: "block" as const, id: "b-dep" };
+    const spec = {
+      name: "b-dep-executor",
+      kind: "executor" as const,
+      entry: "apps/agents/test/fixtures/http-hello.ts",
+      env: { GREETING: "deployment" },
+      gpus: [],
+      owner,
+      controlToken: "control-of-b-dep-1",
+    };
+    const w = await makeDriver().start(spec);
+    expect(await (await fetch(w.endpoint)).json()).toEqual({ hello: "deployment" });
+    const apps = node.apps;
+    const deployment = await apps.readNamespacedDeployment({ name: "b-dep-executor", namespace });
+    const blockObject = await core.readNamespacedConfigMap({ name: "aios-block-b-dep", namespace });
+    expect(deployment.metadata?.labels).toMatchObject({
+      "app.kubernetes.io/component": "executor",
+      "aios.dev/block": "b-dep",
+      "aios.dev/node": node.nodeName,
+    });
+    expect(deployment.metadata?.ownerReferences).toEqual([
+      expect.objectContaining({ kind: "ConfigMap", uid: blockObject.metadata?.uid }),
+    ]);
+    expect([deployment.spec?.replicas, deployment.spec?.strategy?.type]).toEqual([1, "Recreate"]);
+    expect(deployment.spec?.template.spec?.nodeName).toBe(node.nodeName);
+    expect(deployment.spec?.template.spec?.restartPolicy).toBe("Always");
+    const service = await core.readNamespacedService({ name: "b-dep-executor", namespace });
+    expect(service.spec?.selector).toEqual({ "aios.dev/workload": "b-dep-executor" });
+    expect(service.spec?.ports?.[0]).toMatchObject({ port: 8080, targetPort: "http" });
+    const byDeployment = [expect.objectContaining({ kind: "Deployment", uid: deployment.metadata?.uid })];
+    expect(service.metadata?.ownerReferences).toEqual(byDeployment);
+    const secret = await core.readNamespacedSecret({ name: "b-dep-executor-tokens", namespace });
+    expect(secret.metadata?.ownerReferences).toEqual(byDeployment);
+
+    // Its pod deleted: the workload has ended, Kubernetes makes another, and an agent adopts it.
+    const podsOf = async () =>
+      (
+        await core.listNamespacedPod({ namespace, labelSelector: "aios.dev/workload=b-dep-executor" })
+      ).items.filter((p) => !p.metadata?.deletionTimestamp);
+    const [first] = await podsOf();
+    await core.deleteNamespacedPod({ name: first?.metadata?.name as string, namespace });
+    await w.exited;
+    const agent = makeDriver();
+    await agent.ready?.();
+    const again = await until("the deployment's new pod to be adopted", async () => {
+      const adopted = agent.adopt("b-dep-executor");
+      return adopted && adopted.endpoint !== w.endpoint ? adopted : undefined;
+    });
+    expect(again.controlToken).toBe("control-of-b-dep-1");
+    expect(await (await fetch(again.endpoint)).json()).toEqual({ hello: "deployment" });
+
+    // Started again with new tokens: the template changes, and one pod runs, holding them.
+    const restarted = await makeDriver().start({ ...spec, controlToken: "control-of-b-dep-2" });
+    expect(await (await fetch(`${restarted.endpoint}/control-token`)).json()).toMatchObject({
+      controlToken: "control-of-b-dep-2",
+    });
+    await again.exited;
+    await expect.poll(async () => (await podsOf()).length, { timeout: 30_000, interval: 300 }).toBe(1);
+
+    // The block removed: Deployment, pod, Service and Secret go with its object.
+    await agent.release?.(owner);
+    await restarted.exited;
+    await expect
+      .poll(
+        async () => [
+          (await apps.listNamespacedDeployment({ namespace, labelSelector: "aios.dev/block=b-dep" })).items
+            .length,
+          (await core.listNamespacedService({ namespace, labelSelector: "aios.dev/block=b-dep" })).items
+            .length,
+          (await core.listNamespacedSecret({ namespace, labelSelector: "aios.dev/block=b-dep" })).items
+            .length,
+          (await podsOf()).length,
+        ],
+        { timeout: 60_000, interval: 300 },
+      )
+      .toEqual([0, 0, 0, 0]);
   });
 });

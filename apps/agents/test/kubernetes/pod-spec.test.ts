@@ -39,11 +39,11 @@ describe("the pod of a workload", () => {
   const container = pod.spec?.containers[0];
   const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
 
-  it("is bound to the agent's node, restarted by the agent, with no service account token or service links", () => {
+  it("is bound to the agent's node, restarted in place by the kubelet, with no service account token or service links", () => {
     expect(pod.metadata?.name).toBe("b-1234-in-aaaa");
     expect(pod.spec).toMatchObject({
       nodeName: "gpu-node-1",
-      restartPolicy: "Never",
+      restartPolicy: "Always",
       automountServiceAccountToken: false,
       enableServiceLinks: false,
     });

@@ -1,5 +1,6 @@
 import {
   ApiException,
+  AppsV1Api,
   CoreV1Api,
   createConfiguration,
   KubeConfig,
@@ -12,6 +13,8 @@ import {
 export interface KubeApi {
   kc: KubeConfig;
   core: CoreV1Api;
+  /** Deployments (the platform's runtimes: deployment-spec.ts). */
+  apps: AppsV1Api;
   /** The deadline of every call (a watch has its own: `timeoutSeconds`, and a stall timer). */
   requestTimeoutMs: number;
 }
@@ -45,7 +48,7 @@ export function connectKube(opts: {
     authMethods: { default: kc },
     promiseMiddleware: [deadline],
   });
-  return { kc, core: new CoreV1Api(config), requestTimeoutMs };
+  return { kc, core: new CoreV1Api(config), apps: new AppsV1Api(config), requestTimeoutMs };
 }
 
 /** The HTTP status of a failed call, or null when it failed before an answer (a timeout, a refused connection). */

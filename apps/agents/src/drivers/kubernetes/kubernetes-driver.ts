@@ -1,37 +1,37 @@
 import { resolve } from "node:path";
-import type { V1Pod, V1Secret } from "@kubernetes/client-node";
+import type { V1OwnerReference, V1Pod, V1Secret } from "@kubernetes/client-node";
 import { resolveComponentEntry } from "../component-entry";
+import { type Driver, DriverClosedError, type JobSpec, type Workload, type WorkloadSpec } from "../driver";
 import {
-  type Driver,
-  DriverClosedError,
-  type JobSpec,
-  type Workload,
-  type WorkloadOwner,
-  type WorkloadSpec,
-} from "../driver";
+  deploymentOf,
+  deploymentReferenceOf,
+  runsAsDeployment,
+  serviceOf,
+  TOKENS_ANNOTATION,
+  tokensHashOf,
+  WORKLOAD_LABEL,
+} from "./deployment-spec";
+import { applyDeployment, applyService, deleteDeployment } from "./deployments";
 import { type KubeApi, kubeMessage, statusOf } from "./kube-api";
 import { ObjectCache } from "./object-cache";
+import { ownerReferencesOf, releaseOwner } from "./owner-objects";
 import { PodLogs } from "./pod-logs";
 import {
   commandOf,
   LABELS_ANNOTATION,
   labelsOf,
-  ownerNameOf,
-  ownerObjectOf,
   ownerReferenceOf,
   type PodSettings,
   podNameOf,
   podOf,
   programInImage,
   selectorOf,
-  tokenSecretNameOf,
   tokenSecretOf,
-  tokensOf,
   WORKLOAD_ANNOTATION,
 } from "./pod-spec";
-import { type PodState, podStateOf } from "./pod-status";
-
-type Exit = { code: number | null; signal: string | null };
+import { podStateOf } from "./pod-status";
+import { PodWatch } from "./pod-watch";
+import { TokenSecrets } from "./token-secrets";
 
 export interface KubernetesDriver extends Driver {
   /** Watches started again since the driver started (a server's timeout, a stall, a failure). */
@@ -92,47 +92,10 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
   const startTimeoutMs = opts.startTimeoutMs ?? 120_000;
   let closed = false;
 
-  const stateOf = (pod: string): PodState | null => {
-    const p = pods.get(pod);
-    return p ? podStateOf(p) : null;
-  };
-
-  /** Resolves when `test` holds for the pod's state (null: the pod is gone), or after `ms`. */
-  const until = (pod: string, test: (s: PodState | null) => boolean, ms: number): Promise<boolean> =>
-    new Promise((done) => {
-      if (test(stateOf(pod))) return done(true);
-      const timer = setTimeout(() => {
-        off();
-        done(false);
-      }, ms);
-      const off = pods.on((_event, obj) => {
-        if (obj.metadata?.name !== pod) return;
-        if (test(stateOf(pod))) {
-          clearTimeout(timer);
-          off();
-          done(true);
-        }
-      });
-    });
-
-  const exitedOf = (pod: string): Promise<Exit> =>
-    new Promise((done) => {
-      let last: Exit | null = null;
-      const check = () => {
-        const s = stateOf(pod);
-        if (s?.exited) last = s.exited;
-        if (s === null || s.exited) {
-          off();
-          done(last ?? { code: null, signal: null });
-          return true;
-        }
-        return false;
-      };
-      const off = pods.on((_e, obj) => {
-        if (obj.metadata?.name === pod) check();
-      });
-      check();
-    });
+  const watch = new PodWatch(pods);
+  const tokenSecrets = new TokenSecrets(api, namespace, secrets, opts.onError);
+  const stateOf = (pod: string) => watch.stateOf(pod);
+  const until = (test: () => boolean, ms: number) => watch.until(test, ms);
 
   async function remove(pod: string, graceSeconds = 10): Promise<void> {
     try {
@@ -140,21 +103,30 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
     } catch (err) {
       if (statusOf(err) !== 404) throw new Error(`could not remove pod ${pod}: ${kubeMessage(err)}`);
     }
-    await until(pod, (s) => s === null, (graceSeconds + 30) * 1000);
-    await removeSecret(pod);
+    await until(() => stateOf(pod) === null, (graceSeconds + 30) * 1000);
+    await tokenSecrets.remove(pod);
   }
 
-  async function removeSecret(pod: string): Promise<void> {
-    try {
-      await api.core.deleteNamespacedSecret({ name: tokenSecretNameOf(pod), namespace });
-    } catch (err) {
-      if (statusOf(err) !== 404) opts.onError?.(`could not remove the tokens of ${pod}: ${kubeMessage(err)}`);
-    }
+  /** A runtime's Deployment removed, and its pods gone from this node. */
+  async function removeDeployment(name: string): Promise<void> {
+    await deleteDeployment(api, namespace, name);
+    await until(() => watch.noneOfDeployment(name), 40_000);
+    await tokenSecrets.remove(name);
   }
 
-  function workloadOf(name: string, pod: string, p: V1Pod, logs: PodLogs): Workload {
-    const tokens = tokensOf(secrets.get(tokenSecretNameOf(pod)));
-    const exited = exitedOf(pod);
+  /**
+   * The workload that `pod` (`p`) runs now: its tokens are in `<how.secretBase>-tokens`, and
+   * `how.stop` ends it (its pod removed; a runtime's Deployment removed).
+   */
+  function workloadOf(
+    name: string,
+    pod: string,
+    p: V1Pod,
+    logs: PodLogs,
+    how: { secretBase: string; stop: () => Promise<void> },
+  ): Workload {
+    const tokens = tokenSecrets.tokensOf(how.secretBase);
+    const exited = watch.exited(pod);
     logs.follow(() => stateOf(pod)?.exited === null);
     void exited.then(() => setTimeout(() => logs.stop(), 1000).unref());
     return {
@@ -167,7 +139,7 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
       exited,
       logs: (limit = 200) => logs.tail(limit),
       async stop() {
-        await remove(pod);
+        await how.stop();
         logs.stop();
       },
     };
@@ -184,58 +156,63 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
     return api.core.createNamespacedPod({ namespace, body });
   }
 
-  async function putSecret(secret: V1Secret): Promise<void> {
-    const name = secret.metadata?.name as string;
-    try {
-      secrets.put(await api.core.createNamespacedSecret({ namespace, body: secret }));
-    } catch (err) {
-      if (statusOf(err) !== 409) throw new Error(`could not store the tokens ${name}: ${kubeMessage(err)}`);
-      secrets.put(await api.core.replaceNamespacedSecret({ name, namespace, body: secret }));
-    }
+  interface Started {
+    /** The pod that runs it now. */
+    pod: string;
+    logs: PodLogs;
+    /** Its tokens Secret is `<secretBase>-tokens`. */
+    secretBase: string;
+    stop: () => Promise<void>;
   }
 
-  /** The pod owns its Secret: removing the pod (by anyone) lets the garbage collector remove the tokens. */
-  async function ownSecret(pod: V1Pod): Promise<void> {
-    const name = tokenSecretNameOf(pod.metadata?.name as string);
-    const ownerReferences = [
-      ownerReferenceOf("Pod", pod.metadata?.name as string, pod.metadata?.uid as string),
-    ];
-    const current = await api.core.readNamespacedSecret({ name, namespace });
-    current.metadata = { ...current.metadata, ownerReferences };
-    secrets.put(await api.core.replaceNamespacedSecret({ name, namespace, body: current }));
+  /** A bare pod (an instance), bound to this node; a pod of its name left from before is replaced. */
+  async function startPod(
+    spec: WorkloadSpec,
+    program: string | null,
+    owners: V1OwnerReference[],
+  ): Promise<Started> {
+    const pod = podNameOf(spec.name);
+    const secret = tokenSecretOf(opts, spec, pod);
+    if (secret) await tokenSecrets.put(secret);
+    const created = await createPod(pod, podOf(opts, spec, program, pod, owners));
+    pods.put(created);
+    if (secret) await tokenSecrets.own(pod, ownerReferenceOf("Pod", pod, created.metadata?.uid as string));
+    return { pod, logs: new PodLogs(api, namespace, pod), secretBase: pod, stop: () => remove(pod) };
   }
 
   /**
-   * The owner object of a block or vDAG (made by the first of its workloads, on any node): its
-   * reference. Read at every start, never kept: another node's agent may have released it since,
-   * and a pod naming an owner that is gone would be collected at once.
+   * A runtime as a Deployment of one pod with its Service (deployment-spec.ts): its tokens first (the
+   * Deployment owns them), then the Deployment, whose template names this start's tokens, so that
+   * the pod to wait for is the one made for them.
    */
-  async function ownerOf(owner: WorkloadOwner | undefined) {
-    if (!owner) return [];
-    const name = ownerNameOf(owner);
-    let uid: string | undefined;
-    try {
-      uid = (await api.core.createNamespacedConfigMap({ namespace, body: ownerObjectOf(opts, owner) }))
-        .metadata?.uid;
-    } catch (err) {
-      if (statusOf(err) !== 409) throw new Error(`could not create ${name}: ${kubeMessage(err)}`);
-      uid = (await api.core.readNamespacedConfigMap({ name, namespace })).metadata?.uid;
+  async function startDeployment(
+    spec: WorkloadSpec,
+    program: string | null,
+    owners: V1OwnerReference[],
+  ): Promise<Started> {
+    const name = podNameOf(spec.name);
+    const secret = tokenSecretOf(opts, spec, name);
+    if (secret) await tokenSecrets.put(secret);
+    const deployment = await applyDeployment(api, namespace, deploymentOf(opts, spec, program, name, owners));
+    const uid = deployment.metadata?.uid as string;
+    if (secret) await tokenSecrets.own(name, deploymentReferenceOf(name, uid));
+    await applyService(api, namespace, serviceOf(opts, spec, name, uid));
+    const hash = tokensHashOf(spec);
+    const ours = () =>
+      watch.ofDeployment(name).find((p) => p.metadata?.annotations?.[TOKENS_ANNOTATION] === hash);
+    const stop = () => removeDeployment(name);
+    if (!(await until(() => ours() !== undefined, startTimeoutMs))) {
+      await stop().catch(() => undefined);
+      throw new Error(`${spec.name}: deployment ${name} made no pod within ${startTimeoutMs / 1000} s`);
     }
-    if (!uid) throw new Error(`${name} has no uid`);
-    return [ownerReferenceOf("ConfigMap", name, uid)];
+    const pod = ours()?.metadata?.name as string;
+    return { pod, logs: new PodLogs(api, namespace, pod), secretBase: name, stop };
   }
 
   return {
     name: "kubernetes",
 
-    async release(owner) {
-      const name = ownerNameOf(owner);
-      try {
-        await api.core.deleteNamespacedConfigMap({ name, namespace, propagationPolicy: "Background" });
-      } catch (err) {
-        if (statusOf(err) !== 404) throw new Error(`could not remove ${name}: ${kubeMessage(err)}`);
-      }
-    },
+    release: (owner) => releaseOwner(api, namespace, owner),
 
     ready: () => synced,
 
@@ -251,35 +228,34 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
               ? resolveComponentEntry(opts.repoRoot, spec.entry)
               : resolve(opts.repoRoot, spec.entry),
           );
-      const pod = podNameOf(spec.name);
-      const body = podOf(opts, spec, program, pod, await ownerOf(spec.owner));
-      const secret = tokenSecretOf(opts, spec, pod);
-      if (secret) await putSecret(secret);
-      const created = await createPod(pod, body);
-      pods.put(created);
-      if (secret) await ownSecret(created);
-      const logs = new PodLogs(api, namespace, pod);
-      // Settled: Ready, ended, gone, or stuck where waiting will not help (an image that cannot be
-      // pulled, a configuration error): the agent tries again later, the reason on the block.
-      const settled = await until(
-        pod,
-        (s) => s === null || s.ready || s.exited !== null || s.stuck,
-        startTimeoutMs,
-      );
+      const owners = await ownerReferencesOf(api, opts, spec.owner);
+      const started = runsAsDeployment(spec.kind)
+        ? await startDeployment(spec, program, owners)
+        : await startPod(spec, program, owners);
+      const { pod, logs, stop } = started;
+      // Settled: Ready, gone, or stuck where waiting will not help (an image that cannot be pulled,
+      // a configuration error, a crash loop: the kubelet restarts a container that ended, and says
+      // CrashLoopBackOff when it ends again): the agent tries again later, the reason on the block.
+      await until(() => {
+        const s = stateOf(pod);
+        return s === null || s.ready || s.stuck;
+      }, startTimeoutMs);
       const state = stateOf(pod);
-      if (!settled || !state?.ready) {
+      if (!state?.ready) {
         const lines = await logs.fetchTail(5);
-        const why = state?.exited
-          ? `exited while starting (${state.exited.code ?? state.exited.signal})`
-          : state === null
+        const exit = state?.exited ?? state?.lastExit;
+        const why =
+          state === null
             ? "was removed while starting"
-            : state.stuck
-              ? `cannot start (${state.problem})`
-              : `was not ready within ${startTimeoutMs / 1000} s${state.problem ? ` (${state.problem})` : ""}`;
-        await remove(pod, 0).catch(() => undefined);
+            : exit
+              ? `exited while starting (${exit.code ?? exit.signal})${state.problem ? ` (${state.problem})` : ""}`
+              : state.stuck
+                ? `cannot start (${state.problem})`
+                : `was not ready within ${startTimeoutMs / 1000} s${state.problem ? ` (${state.problem})` : ""}`;
+        await stop().catch(() => undefined);
         throw new Error(`${spec.name} ${why}: ${lines.join(" | ")}`);
       }
-      const workload = workloadOf(spec.name, pod, pods.get(pod) as V1Pod, logs);
+      const workload = workloadOf(spec.name, pod, pods.get(pod) as V1Pod, logs, started);
       // What it printed while starting ("listening on …") is in `logs()` when start returns.
       await logs.caughtUp(1000);
       if (closed) {
@@ -300,6 +276,7 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
         programInImage(opts, program),
         pod,
       );
+      if (body.spec) body.spec.restartPolicy = "Never";
       const container = body.spec?.containers[0];
       if (container) {
         container.command = commandOf(programInImage(opts, program));
@@ -312,7 +289,10 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
       const logs = new PodLogs(api, namespace, pod, spec.onLine, true);
       logs.follow(() => stateOf(pod)?.exited === null);
       try {
-        const ended = await until(pod, (s) => s === null || s.exited !== null, spec.timeoutMs);
+        const ended = await until(() => {
+          const s = stateOf(pod);
+          return s === null || s.exited !== null;
+        }, spec.timeoutMs);
         if (!ended) throw new Error(`${spec.name} did not finish within ${spec.timeoutMs} ms`);
         const exit = stateOf(pod)?.exited;
         // Every line, also those the stream had not brought (the job may have ended before it began).
@@ -328,28 +308,49 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
       closed = true;
     },
 
-    list: () =>
-      pods
-        .values()
-        .filter((p) => p.metadata?.labels?.["app.kubernetes.io/component"] !== "job")
-        .map((p) => p.metadata?.annotations?.[WORKLOAD_ANNOTATION] ?? (p.metadata?.name as string)),
+    list: () => [
+      ...new Set(
+        pods
+          .values()
+          .filter((p) => p.metadata?.labels?.["app.kubernetes.io/component"] !== "job")
+          .map((p) => p.metadata?.annotations?.[WORKLOAD_ANNOTATION] ?? (p.metadata?.name as string)),
+      ),
+    ],
 
     adopt(name: string): Workload | null {
       const pod = podNameOf(name);
-      const p = pods.get(pod);
-      if (!p || p.metadata?.deletionTimestamp) return null;
-      const state = podStateOf(p);
-      if (state.exited || !state.podIP) {
-        void remove(pod, 0).catch(() => undefined);
-        return null;
+      const bare = pods.get(pod);
+      if (bare && !bare.metadata?.labels?.[WORKLOAD_LABEL]) {
+        if (bare.metadata?.deletionTimestamp) return null;
+        const state = podStateOf(bare);
+        if (state.exited || !state.podIP) {
+          void remove(pod, 0).catch(() => undefined);
+          return null;
+        }
+        return workloadOf(name, pod, bare, new PodLogs(api, namespace, pod), {
+          secretBase: pod,
+          stop: () => remove(pod),
+        });
       }
-      return workloadOf(name, pod, p, new PodLogs(api, namespace, pod));
+      // A runtime's Deployment: its newest pod, once Ready, when it runs with the tokens its Secret
+      // holds (a start that replaced them and did not finish leaves it to the next start).
+      const [p] = watch.ofDeployment(pod);
+      if (!p) return null;
+      const tokens = tokenSecrets.tokensOf(pod);
+      if (!podStateOf(p).ready || p.metadata?.annotations?.[TOKENS_ANNOTATION] !== tokensHashOf(tokens))
+        return null;
+      const running = p.metadata?.name as string;
+      return workloadOf(name, running, p, new PodLogs(api, namespace, running), {
+        secretBase: pod,
+        stop: () => removeDeployment(pod),
+      });
     },
 
     reconnects: () => pods.reconnects + secrets.reconnects,
 
     problemOf(name: string) {
-      const p = pods.get(podNameOf(name));
+      const pod = podNameOf(name);
+      const p = pods.get(pod) ?? watch.ofDeployment(pod)[0];
       return p ? podStateOf(p).problem : null;
     },
 

@@ -162,8 +162,10 @@ export function tokensOf(secret: V1Secret | undefined): {
 /**
  * The pod of a workload: bound to this agent's node, one container running `node <program>` from
  * the AIOS image, listening on its pod's address (`HOST` from `status.podIP`) at `port`, Ready when
- * that port accepts connections, restarted by the agent (restartPolicy Never), with no service
- * account token and no service links: the code sees only its own variables.
+ * that port accepts connections, restarted in place by the kubelet (restartPolicy Always: a crash
+ * loop shows as CrashLoopBackOff, and a workload lives on while its agent is away; the agent
+ * counts a restart as the workload's end), with no service account token and no service links:
+ * the code sees only its own variables.
  */
 /**
  * `program`: the path in the AIOS image of what the workload runs (`programInImage`); null for a
@@ -214,7 +216,7 @@ export function podOf(
     },
     spec: {
       nodeName: s.nodeName,
-      restartPolicy: "Never",
+      restartPolicy: "Always",
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       terminationGracePeriodSeconds: 10,

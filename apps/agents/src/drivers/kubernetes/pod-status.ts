@@ -12,8 +12,18 @@ const WAITING = new Set([
   "CreateContainerError",
   "RunContainerError",
 ]);
-/** Those that waiting will not mend soon: a start stops waiting for the pod (and is tried again later). */
-const STUCK = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CreateContainerConfigError"]);
+/**
+ * Those that waiting will not mend soon: a start stops waiting for the pod (and is tried again
+ * later). CrashLoopBackOff: the kubelet restarted a pod's container (restartPolicy Always) and it
+ * failed again.
+ */
+const STUCK = new Set([
+  "ImagePullBackOff",
+  "ErrImagePull",
+  "InvalidImageName",
+  "CreateContainerConfigError",
+  "CrashLoopBackOff",
+]);
 
 export interface PodState {
   /** Running, and its container passes its readiness probe. */
@@ -26,6 +36,9 @@ export interface PodState {
   stuck: boolean;
   /** Its address, once it has one. */
   podIP: string | null;
+  /** How often the kubelet restarted its container (restartPolicy Always), and how it last ended. */
+  restarts: number;
+  lastExit: { code: number | null; signal: string | null } | null;
 }
 
 /** What a pod's status says about the workload in it. */
@@ -44,7 +57,16 @@ export function podStateOf(pod: V1Pod): PodState {
     (status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
   const problem = problemOf(pod);
   const stuck = problem !== null && STUCK.has(problem.split(":")[0] ?? "");
-  return { ready, exited, problem, stuck, podIP: status.podIP ?? null };
+  const last = container?.lastState?.terminated;
+  return {
+    ready,
+    exited,
+    problem,
+    stuck,
+    podIP: status.podIP ?? null,
+    restarts: container?.restartCount ?? 0,
+    lastExit: last ? exitOf(last.exitCode, last.signal) : null,
+  };
 }
 
 function problemOf(pod: V1Pod): string | null {

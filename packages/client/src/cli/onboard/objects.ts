@@ -65,6 +65,8 @@ export const AGENT_RULES = [
     verbs: ["create", "get", "update", "delete", "list", "watch"],
   },
   { apiGroups: [""], resources: ["configmaps"], verbs: ["create", "get", "delete"] },
+  { apiGroups: [""], resources: ["services"], verbs: ["create", "get", "update"] },
+  { apiGroups: ["apps"], resources: ["deployments"], verbs: ["create", "get", "update", "delete"] },
 ];
 
 /** Where the repository is in the image (the Dockerfile's WORKDIR). */
