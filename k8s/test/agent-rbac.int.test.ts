@@ -52,6 +52,8 @@ const DRIVER_NEEDS = [
   "deployments get",
   "deployments update",
   "deployments delete",
+  "jobs create",
+  "jobs delete",
 ].sort();
 
 const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];

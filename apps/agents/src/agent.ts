@@ -132,7 +132,13 @@ export function createAgent(deps: {
       log,
       handlers: {
         "cluster.ping": clusterPingHandler(env.nodeId),
-        "policy.run": policyRunHandler(api, limits, workloads.policySandbox),
+        "policy.run": policyRunHandler(
+          api,
+          limits,
+          workloads.policySandbox,
+          // On Kubernetes a policy job is a Job of the cluster, bound to this agent's node.
+          env.AIOS_DRIVER === "kubernetes" ? driver : undefined,
+        ),
         "function.reconcile": functionReconcileHandler(f),
         "cluster.mgmt": clusterMgmtHandler(checker),
         "vdag.reconcile": vdagReconcileHandler(v),

@@ -84,9 +84,18 @@ export interface Workload {
 /** A component's program run to completion (an init step), confined and started like an instance. */
 export interface JobSpec {
   name: string;
-  /** A component's `runtime.init.entry`, relative to the component directory and inside it. */
+  /**
+   * A component's `runtime.init.entry`, relative to the component directory and inside it; with
+   * `runtime`, a program of the platform's (a policy job's runner), relative to the repository.
+   */
   entry: string;
+  runtime?: boolean;
   env: Record<string, string>;
+  /**
+   * Variables kept out of what others can read of the job (a Kubernetes driver keeps them in a
+   * Secret that only the job's pod reads): a policy job's code, input and settings.
+   */
+  secretEnv?: Record<string, string>;
   /** Gives up (and kills the job) after this long. */
   timeoutMs: number;
   /** Every line the job prints, as it prints it. */

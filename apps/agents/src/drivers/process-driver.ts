@@ -234,7 +234,9 @@ export function createProcessDriver(opts: {
       if (closed) return Promise.reject(new DriverClosedError(spec.name));
       let program: string;
       try {
-        program = resolveComponentEntry(opts.repoRoot, spec.entry, "runtime.init.entry");
+        program = spec.runtime
+          ? resolve(opts.repoRoot, spec.entry)
+          : resolveComponentEntry(opts.repoRoot, spec.entry, "runtime.init.entry");
       } catch (err) {
         return Promise.reject(err);
       }
@@ -251,7 +253,7 @@ export function createProcessDriver(opts: {
         const alive = openAlive();
         const child = spawn(process.execPath, nodeArgs(program), {
           cwd: opts.repoRoot,
-          env: { ...baseWorkloadEnv(lease.env()), ...spec.env, ...guardEnv },
+          env: { ...baseWorkloadEnv(lease.env()), ...spec.env, ...spec.secretEnv, ...guardEnv },
           stdio: ["ignore", "pipe", "pipe", ...alive],
           detached: true,
           ...lease.spawnOptions(),

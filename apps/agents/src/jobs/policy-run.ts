@@ -2,30 +2,80 @@ import type { ApiClient } from "@aios/client";
 import type { TPolicyCallResult } from "@aios/contracts";
 import { compilePolicy, PolicyError, type SandboxLimits } from "@aios/policy-runtime";
 import { openPolicyInstance, type SandboxProcess } from "@aios/policy-runtime/sandbox";
+import type { Driver } from "../drivers/driver";
+import { POLICY_JOB_ENV, POLICY_JOB_RUNNER, resultOfLine } from "./policy-job-io";
 import type { JobHandlers } from "./registry";
+
+/** How long a policy job's Job may run, start to end (its policy calls have their own CPU limit). */
+const JOB_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * Execution type 3: takes the job from the API (code, input, merged settings), runs the policy once
- * in a fresh isolate of `sandbox` (a child process of the workload user, without the agent's
- * environment), and reports the result. A job already finished (a redelivered queue entry) is not
- * run again.
+ * in a fresh isolate, and reports the result. With `jobs` (a driver that runs containers: the
+ * kubernetes one), the run is a Job of the cluster (policy-job-main.ts in the AIOS image, the work
+ * in a Secret only its pod reads); else it runs in `sandbox` (a child process of the workload user,
+ * without the agent's environment). A job already finished (a redelivered queue entry) is not run
+ * again.
  */
 export function policyRunHandler(
   api: ApiClient,
   limits: Partial<SandboxLimits>,
   sandbox?: SandboxProcess,
+  jobs?: Driver,
 ): NonNullable<JobHandlers["policy.run"]> {
   return async (job) => {
     const work = await api.agents.work.policyJob.mutate({ jobId: job.jobId });
     if (work.finished) return { jobId: job.jobId, skipped: "already finished" };
-    const result = await runOnce(work.source, work.job.input, limits, sandbox);
+    const result = jobs
+      ? await runAsJob(jobs, job.jobId, work.source, work.job.input, limits)
+      : await runPolicyOnce(work.source, work.job.input, limits, sandbox);
     await api.agents.work.reportPolicyJob.mutate({ jobId: job.jobId, result });
     return { jobId: job.jobId, ok: result.ok };
   };
 }
 
+/** The policy run by the driver as a job of its own: its result is the runner's last line. */
+async function runAsJob(
+  driver: Driver,
+  jobId: string,
+  source: { code: string; settings: object; parameters: object },
+  input: unknown,
+  limits: Partial<SandboxLimits>,
+): Promise<TPolicyCallResult> {
+  const t0 = performance.now();
+  let result: TPolicyCallResult | null = null;
+  const said: string[] = [];
+  const failed = (message: string): TPolicyCallResult => ({
+    ok: false,
+    error: { kind: "runtime", message },
+    logs: [],
+    durationMs: performance.now() - t0,
+  });
+  try {
+    const { code } = await driver.runJob({
+      name: `policy-job-${jobId}`,
+      entry: POLICY_JOB_RUNNER,
+      runtime: true,
+      env: {},
+      secretEnv: { [POLICY_JOB_ENV]: JSON.stringify({ source, input, limits }) },
+      timeoutMs: JOB_TIMEOUT_MS,
+      onLine: (line) => {
+        const r = resultOfLine(line);
+        if (r) result = r;
+        else said.push(line.slice(0, 500));
+      },
+    });
+    return (
+      result ??
+      failed(`the policy job's pod ended (code ${code}) without a result: ${said.slice(-3).join(" | ")}`)
+    );
+  } catch (err) {
+    return failed(`the policy job could not run: ${(err as Error).message}`);
+  }
+}
+
 /** Compile, load, init, eval, dispose; the logs of init and eval are kept, whichever fails. */
-async function runOnce(
+export async function runPolicyOnce(
   source: { code: string; settings: object; parameters: object },
   input: unknown,
   limits: Partial<SandboxLimits>,

@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { AppsV1Api, CoreV1Api, V1Pod } from "@kubernetes/client-node";
+import type { AppsV1Api, CoreV1Api, V1Job, V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as cli } from "../../../../packages/client/src/cli/main";
 import { doc, useApiServer } from "../../../api/test/harness";
+import { connectKube } from "../../src/drivers/kubernetes/kube-api";
+import { ObjectCache } from "../../src/drivers/kubernetes/object-cache";
 import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "../agent-process";
 import { AIOS_TEST_IMAGE, type ProcessNodePeer, repoRoot, startProcessNodePeer } from "./kube-test-kit";
 
@@ -258,6 +260,46 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
     expect(code).toBe(0);
     expect(out.join("\n")).toMatch(/crashy[^\n]*CrashLoopBackOff/);
     await api.caller().blocks.remove({ id: "crashy" });
+  });
+
+  it("runs a policy job (execution type 3) as a Job of the cluster on the agent's node", async () => {
+    await applyExamples((document) => api.caller().parser.applySpec({ document }), "policies.json");
+    // Every Job made in the namespace, seen through a watch (the agent removes each once it ended).
+    const kube = connectKube({ kubeconfig: node.peer.kubeconfig });
+    const jobs = new ObjectCache<V1Job>(kube, {
+      path: `/apis/batch/v1/namespaces/${namespace}/jobs`,
+      list: (q) => kube.batch.listNamespacedJob({ namespace, ...q }),
+      labelSelector: "app.kubernetes.io/component=job",
+    });
+    const made: V1Job[] = [];
+    jobs.on((event, job) => {
+      if (event === "added") made.push(job);
+    });
+    await jobs.whenStarted();
+    try {
+      const job = await api.caller().policies.submitJob({
+        policyRuleURI: "word-stats:1.0.0-stable",
+        clusterId,
+        input: { a: "the quick brown fox", b: ["jumps over", "the lazy dog"] },
+      });
+      await expect
+        .poll(async () => (await api.caller().policies.getJob({ id: job.id })).status, {
+          timeout: 60_000,
+          interval: 300,
+        })
+        .toBe("succeeded");
+      const done = await api.caller().policies.getJob({ id: job.id });
+      expect(done.output).toEqual({ texts: 3, words: 9, longest: "quick" });
+      expect(done.logs).toEqual([{ level: "info", message: "9 words in 3 texts" }]);
+      const ran = made.find((j) => j.metadata?.annotations?.["aios.dev/workload"] === `policy-job-${job.id}`);
+      expect(ran?.spec?.template.spec?.nodeName).toBe(nodeName);
+      expect(ran?.spec?.backoffLimit).toBe(0);
+      // The work is in a Secret only the pod reads: not in the Job's own spec.
+      expect(JSON.stringify(ran?.spec)).not.toContain("quick brown fox");
+      await expect.poll(() => jobs.values().length, { timeout: 30_000, interval: 300 }).toBe(0);
+    } finally {
+      jobs.stop();
+    }
   });
 
   it("removing the block leaves no pod, Deployment, Service or Secret", async () => {

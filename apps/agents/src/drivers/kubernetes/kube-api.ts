@@ -1,6 +1,7 @@
 import {
   ApiException,
   AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   createConfiguration,
   KubeConfig,
@@ -15,6 +16,8 @@ export interface KubeApi {
   core: CoreV1Api;
   /** Deployments (the platform's runtimes: deployment-spec.ts). */
   apps: AppsV1Api;
+  /** Jobs (init steps, policy jobs: job-spec.ts). */
+  batch: BatchV1Api;
   /** The deadline of every call (a watch has its own: `timeoutSeconds`, and a stall timer). */
   requestTimeoutMs: number;
 }
@@ -48,7 +51,13 @@ export function connectKube(opts: {
     authMethods: { default: kc },
     promiseMiddleware: [deadline],
   });
-  return { kc, core: new CoreV1Api(config), apps: new AppsV1Api(config), requestTimeoutMs };
+  return {
+    kc,
+    core: new CoreV1Api(config),
+    apps: new AppsV1Api(config),
+    batch: new BatchV1Api(config),
+    requestTimeoutMs,
+  };
 }
 
 /** The HTTP status of a failed call, or null when it failed before an answer (a timeout, a refused connection). */

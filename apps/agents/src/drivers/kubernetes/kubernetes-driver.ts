@@ -13,13 +13,12 @@ import {
 } from "./deployment-spec";
 import { applyDeployment, applyService, deleteDeployment } from "./deployments";
 import { type KubeApi, kubeMessage, statusOf } from "./kube-api";
+import { runKubeJob } from "./kube-jobs";
 import { ObjectCache } from "./object-cache";
 import { ownerReferencesOf, releaseOwner } from "./owner-objects";
 import { PodLogs } from "./pod-logs";
 import {
-  commandOf,
   LABELS_ANNOTATION,
-  labelsOf,
   ownerReferenceOf,
   type PodSettings,
   podNameOf,
@@ -268,40 +267,10 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
     async runJob(spec: JobSpec): Promise<{ code: number | null }> {
       if (closed) throw new DriverClosedError(spec.name);
       await synced;
-      const program = resolveComponentEntry(opts.repoRoot, spec.entry, "runtime.init.entry");
-      const pod = podNameOf(spec.name);
-      const body = podOf(
-        opts,
-        { name: spec.name, kind: "instance", entry: spec.entry, env: spec.env, gpus: [] },
-        programInImage(opts, program),
-        pod,
-      );
-      if (body.spec) body.spec.restartPolicy = "Never";
-      const container = body.spec?.containers[0];
-      if (container) {
-        container.command = commandOf(programInImage(opts, program));
-        delete container.readinessProbe;
-        delete container.livenessProbe;
-        delete container.ports;
-      }
-      body.metadata = { ...body.metadata, labels: labelsOf(opts, "job") };
-      pods.put(await createPod(pod, body));
-      const logs = new PodLogs(api, namespace, pod, spec.onLine, true);
-      logs.follow(() => stateOf(pod)?.exited === null);
-      try {
-        const ended = await until(() => {
-          const s = stateOf(pod);
-          return s === null || s.exited !== null;
-        }, spec.timeoutMs);
-        if (!ended) throw new Error(`${spec.name} did not finish within ${spec.timeoutMs} ms`);
-        const exit = stateOf(pod)?.exited;
-        // Every line, also those the stream had not brought (the job may have ended before it began).
-        await logs.finish();
-        return { code: exit ? exit.code : null };
-      } finally {
-        logs.stop();
-        await remove(pod, 0).catch(() => undefined);
-      }
+      const program = spec.runtime
+        ? resolve(opts.repoRoot, spec.entry)
+        : resolveComponentEntry(opts.repoRoot, spec.entry, "runtime.init.entry");
+      return runKubeJob(api, opts, watch, spec, programInImage(opts, program));
     },
 
     close() {

@@ -40,6 +40,19 @@ export class PodWatch {
       .sort((a, b) => stamp(b) - stamp(a));
   }
 
+  /** The pods of a Job here, newest first; with `deleting`, also those being deleted. */
+  ofJob(name: string, deleting = false): V1Pod[] {
+    return this.pods
+      .values()
+      .filter(
+        (p) =>
+          (p.metadata?.labels?.["batch.kubernetes.io/job-name"] ?? p.metadata?.labels?.["job-name"]) ===
+            name &&
+          (deleting || !p.metadata?.deletionTimestamp),
+      )
+      .sort((a, b) => stamp(b) - stamp(a));
+  }
+
   /** No pod of a runtime's Deployment is left here, also none being deleted. */
   noneOfDeployment(name: string): boolean {
     return !this.pods.values().some((p) => p.metadata?.labels?.[WORKLOAD_LABEL] === name);

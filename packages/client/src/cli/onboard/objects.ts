@@ -67,6 +67,7 @@ export const AGENT_RULES = [
   { apiGroups: [""], resources: ["configmaps"], verbs: ["create", "get", "delete"] },
   { apiGroups: [""], resources: ["services"], verbs: ["create", "get", "update"] },
   { apiGroups: ["apps"], resources: ["deployments"], verbs: ["create", "get", "update", "delete"] },
+  { apiGroups: ["batch"], resources: ["jobs"], verbs: ["create", "delete"] },
 ];
 
 /** Where the repository is in the image (the Dockerfile's WORKDIR). */

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import {
+  deploymentOf,
+  serviceOf,
+  TOKENS_ANNOTATION,
+  WORKLOAD_LABEL,
+} from "../../src/drivers/kubernetes/deployment-spec";
+import { jobOf, jobSecretOf } from "../../src/drivers/kubernetes/job-spec";
+import type { PodSettings } from "../../src/drivers/kubernetes/pod-spec";
+
+const settings: PodSettings = {
+  namespace: "aios",
+  nodeName: "gpu-node-1",
+  clusterId: "c1",
+  image: "registry.example/aios:1.0",
+  repoRoot: "/srv/aios",
+  imageRepoRoot: "/app",
+  port: 8080,
+  runtimeEnv: { AIOS_RUNTIME_POLICY_ISOLATION: "process" },
+};
+
+describe("a runtime's Deployment and Service", () => {
+  const spec = {
+    name: "b-1234-executor",
+    kind: "executor" as const,
+    entry: "/srv/aios/packages/block-runtime/dist/main.mjs",
+    env: { BLOCK_ID: "b-1234" },
+    gpus: [],
+    owner: { kind: "block" as const, id: "b-1234" },
+    controlToken: "ctl-1",
+  };
+  const program = "/app/packages/block-runtime/dist/main.mjs";
+  const d = deploymentOf(settings, spec, program, "b-1234-executor");
+
+  it("runs one pod at a time, bound to the agent's node, selected by the workload label", () => {
+    expect(d.spec).toMatchObject({
+      replicas: 1,
+      strategy: { type: "Recreate" },
+      selector: { matchLabels: { [WORKLOAD_LABEL]: "b-1234-executor" } },
+    });
+    expect(d.spec?.template.metadata?.labels?.[WORKLOAD_LABEL]).toBe("b-1234-executor");
+    expect(d.spec?.template.spec).toMatchObject({ nodeName: "gpu-node-1", restartPolicy: "Always" });
+    expect(d.spec?.template.metadata).not.toHaveProperty("name");
+    // The platform's runtime gets the runtime settings; its tokens come from its Secret, not the spec.
+    const env = d.spec?.template.spec?.containers[0]?.env ?? [];
+    expect(env).toContainEqual({ name: "AIOS_RUNTIME_POLICY_ISOLATION", value: "process" });
+    expect(JSON.stringify(d)).not.toContain("ctl-1");
+  });
+
+  it("changes its template when the tokens change, so the pod is replaced", () => {
+    const again = deploymentOf(settings, { ...spec, controlToken: "ctl-2" }, program, "b-1234-executor");
+    const hash = (x: typeof d) => x.spec?.template.metadata?.annotations?.[TOKENS_ANNOTATION];
+    expect(hash(again)).not.toBe(hash(d));
+    expect(hash(deploymentOf(settings, spec, program, "b-1234-executor"))).toBe(hash(d));
+  });
+
+  it("has a Service on its port, owned by the Deployment", () => {
+    const s = serviceOf(settings, spec, "b-1234-executor", "uid-1");
+    expect(s.spec).toMatchObject({
+      type: "ClusterIP",
+      selector: { [WORKLOAD_LABEL]: "b-1234-executor" },
+      ports: [{ name: "http", port: 8080, targetPort: "http" }],
+    });
+    expect(s.metadata?.ownerReferences).toEqual([
+      { apiVersion: "apps/v1", kind: "Deployment", name: "b-1234-executor", uid: "uid-1" },
+    ]);
+  });
+});
+
+describe("a job", () => {
+  const spec = {
+    name: "policy-job-j1",
+    entry: "apps/agents/src/jobs/policy-job-main.ts",
+    runtime: true,
+    env: { MODE: "once" },
+    secretEnv: { AIOS_POLICY_JOB: '{"input":"private"}' },
+    timeoutMs: 90_500,
+  };
+  const job = jobOf(settings, spec, "/app/apps/agents/src/jobs/policy-job-main.ts", "policy-job-j1");
+  const container = job.spec?.template.spec?.containers[0];
+
+  it("runs once, bound to the node, stopped past its timeout, with no port or probe", () => {
+    expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 91 });
+    expect(job.spec?.template.spec).toMatchObject({ nodeName: "gpu-node-1", restartPolicy: "Never" });
+    expect(container?.command).toEqual([
+      "node",
+      "--import",
+      "tsx",
+      "/app/apps/agents/src/jobs/policy-job-main.ts",
+    ]);
+    expect([container?.ports, container?.readinessProbe, container?.livenessProbe]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(job.metadata?.labels?.["app.kubernetes.io/component"]).toBe("job");
+  });
+
+  it("keeps its secret variables in a Secret its pod reads, out of the Job", () => {
+    expect(container?.env).toContainEqual({
+      name: "AIOS_POLICY_JOB",
+      valueFrom: { secretKeyRef: { name: "policy-job-j1-env", key: "AIOS_POLICY_JOB" } },
+    });
+    expect(JSON.stringify(job)).not.toContain("private");
+    expect(jobSecretOf(settings, spec, "policy-job-j1")?.stringData).toEqual(spec.secretEnv);
+    expect(jobSecretOf(settings, { ...spec, secretEnv: {} }, "policy-job-j1")).toBeNull();
+  });
+});
