@@ -54,6 +54,9 @@ const DRIVER_NEEDS = [
   "deployments delete",
   "jobs create",
   "jobs delete",
+  "networkpolicies create",
+  "networkpolicies get",
+  "networkpolicies update",
 ].sort();
 
 const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];

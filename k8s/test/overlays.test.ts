@@ -10,6 +10,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { beforeAll, describe, expect, it } from "vitest";
+import { blockPolicyOf } from "../../apps/agents/src/drivers/kubernetes/block-policy-spec";
 import { labelsOf, type PodSettings } from "../../apps/agents/src/drivers/kubernetes/pod-spec";
 import { ZAgentEnv } from "../../apps/agents/src/env";
 import { ingressAllowed, type PodAt, type PolicyObject, selects } from "./network-policy";
@@ -52,7 +53,11 @@ const agentContainer = (objects: K8sObject[]): Container => {
 
 /** The agent's environment on a node `node-a` with pod IP 10.1.2.3, its secrets filled in. */
 function agentEnvOf(c: Container): Record<string, string> {
-  const fields: Record<string, string> = { "spec.nodeName": "node-a", "status.podIP": "10.1.2.3" };
+  const fields: Record<string, string> = {
+    "spec.nodeName": "node-a",
+    "status.podIP": "10.1.2.3",
+    "metadata.namespace": "aios",
+  };
   const secrets: Record<string, string> = { REDIS_URL: "redis://redis:6379", agent: "aios_agent_token" };
   return Object.fromEntries(
     (c.env ?? []).map((e) => {
@@ -120,6 +125,8 @@ describe.each(kustomizations)("k8s/%s", (k) => {
     expect(byName.get("AIOS_NODE_ID")?.valueFrom?.fieldRef?.fieldPath).toBe("spec.nodeName");
     expect(byName.get("AIOS_PUBLIC_HOSTNAME")?.valueFrom?.fieldRef?.fieldPath).toBe("status.podIP");
     expect(byName.get("AIOS_BIND_HOST")?.valueFrom?.fieldRef?.fieldPath).toBe("status.podIP");
+    // Its own namespace, named in each block's NetworkPolicy.
+    expect(byName.get("AIOS_K8S_AGENT_NAMESPACE")?.valueFrom?.fieldRef?.fieldPath).toBe("metadata.namespace");
     // The blocks' pods run the very image the agent runs (the replacements of each kustomization).
     expect(byName.get("AIOS_K8S_IMAGE")?.value).toBe(c.image);
     // And the agent accepts these settings as they are (AIOS_AUTH=token off loopback, and so on).
@@ -130,6 +137,7 @@ describe.each(kustomizations)("k8s/%s", (k) => {
       AIOS_K8S_NODE_NAME: "node-a",
       AIOS_BIND_HOST: "10.1.2.3",
       AIOS_K8S_IMAGE: c.image,
+      AIOS_K8S_AGENT_NAMESPACE: "aios",
     });
   });
 
@@ -197,7 +205,21 @@ describe("k8s/overlays/production", () => {
   });
 
   describe("network policies", () => {
-    const policies = () => objects().filter((o) => o.kind === "NetworkPolicy") as unknown as PolicyObject[];
+    // The blocks' pods carry the labels the agent's driver gives them.
+    const settings = { clusterId: "c1", nodeName: "node-a" } as PodSettings;
+    // The overlay's policies, and those the agents' driver makes for blocks b1 and b2 (as sent).
+    const blockPolicy = (id: string) =>
+      // client-node's model names `from` `_from` (its serializer sends it as `from`).
+      JSON.parse(
+        JSON.stringify(
+          blockPolicyOf({ ...settings, namespace: "aios-blocks", agentNamespace: "aios" }, id, []),
+        ).replaceAll('"_from":', '"from":'),
+      ) as PolicyObject;
+    const policies = () => [
+      ...(objects().filter((o) => o.kind === "NetworkPolicy") as unknown as PolicyObject[]),
+      blockPolicy("b1"),
+      blockPolicy("b2"),
+    ];
     const nsLabels = (name: string) => ({
       "kubernetes.io/metadata.name": name,
       ...(find(objects(), "Namespace", name).metadata.labels ?? {}),
@@ -211,8 +233,7 @@ describe("k8s/overlays/production", () => {
       labels: templateLabels(name),
       ports: { http: port },
     });
-    // The blocks' pods carry the labels the agent's driver gives them.
-    const settings = { clusterId: "c1", nodeName: "node-a" } as PodSettings;
+
     const block = (kind: "instance" | "executor" | "vdag-controller", id: string): PodAt => ({
       namespace: "aios-blocks",
       namespaceLabels: nsLabels("aios-blocks"),
@@ -241,16 +262,42 @@ describe("k8s/overlays/production", () => {
       const executor = block("executor", "b1");
       const instance = block("instance", "b1");
       const otherInstance = block("instance", "b2");
+      const otherExecutor = block("executor", "b2");
       const controller = block("vdag-controller", "v1");
-      return { api, web, agent, outside, ingressNs, executor, instance, otherInstance, controller };
+      return {
+        api,
+        web,
+        agent,
+        outside,
+        ingressNs,
+        executor,
+        instance,
+        otherInstance,
+        otherExecutor,
+        controller,
+      };
     };
     const can = (from: PodAt, to: PodAt, port: number) => ingressAllowed(policies(), from, to, port);
 
-    it("lets instances be reached by executors and agents only, on their port", () => {
-      const { api, web, agent, outside, ingressNs, executor, instance, otherInstance, controller } = scene();
+    it("lets instances be reached by their own block's executor and agents only, on their port", () => {
+      const {
+        api,
+        web,
+        agent,
+        outside,
+        ingressNs,
+        executor,
+        instance,
+        otherInstance,
+        otherExecutor,
+        controller,
+      } = scene();
       expect(can(executor, instance, 8080)).toBe(true);
+      expect(can(otherExecutor, otherInstance, 8080)).toBe(true);
       expect(can(agent, instance, 8080)).toBe(true);
       expect(can(executor, instance, 22)).toBe(false);
+      expect(can(otherExecutor, instance, 8080)).toBe(false);
+      expect(can(executor, otherInstance, 8080)).toBe(false);
       for (const from of [api, web, outside, ingressNs, controller, otherInstance])
         expect(can(from, instance, 8080), JSON.stringify(from.labels)).toBe(false);
     });

@@ -95,6 +95,11 @@ export const ZAgentEnv = z
     AIOS_K8S_IMAGE_REPO_ROOT: z.string().startsWith("/", "must be an absolute path").default("/app"),
     /** The port every pod listens on, on its own address. */
     AIOS_K8S_POD_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+    /** The namespace of the agents' own pods: a block's NetworkPolicy lets them reach its instances. */
+    AIOS_K8S_AGENT_NAMESPACE: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a DNS label (lowercase letters, digits, '-')")
+      .optional(),
   })
   .superRefine((env, ctx) => {
     refuseOpenAuthOffLoopback(

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { ApiException, AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, NetworkingV1Api } from "@kubernetes/client-node";
 import { type KubePeer, startKubePeer } from "../../../../scripts/kube-peer/index";
 import {
   type ImageConfig,
@@ -46,6 +46,7 @@ export interface ProcessNodePeer {
   kubelet: ProcessKubelet;
   core: CoreV1Api;
   apps: AppsV1Api;
+  networking: NetworkingV1Api;
   namespace: string;
   nodeName: string;
   /** A driver for the node, as an agent of it would make (disposed by `stop`). */
@@ -87,6 +88,7 @@ export async function startProcessNodePeer(opts: {
       kubelet: started,
       core,
       apps: kc.makeApiClient(AppsV1Api),
+      networking: kc.makeApiClient(NetworkingV1Api),
       namespace,
       nodeName: opts.nodeName,
       driver(extra = {}) {

@@ -67,7 +67,7 @@ describe("kubernetes driver: what Kubernetes holds", { timeout: 120_000 }, () =>
     expect(left.items.map((s) => s.metadata?.name)).not.toContain("b-k8s-in-aaaa-tokens");
   });
 
-  it("releasing an owner lets the garbage collector remove its pods and their Secrets", async () => {
+  it("releasing an owner lets the garbage collector remove its pods, their Secrets and its NetworkPolicy", async () => {
     const driver = makeDriver();
     const owner = { kind: "block" as const, id: "b-gc" };
     const w = await driver.start({
@@ -85,13 +85,25 @@ describe("kubernetes driver: what Kubernetes holds", { timeout: 120_000 }, () =>
       "aios.dev/block": "b-gc",
       "aios.dev/instance": "in-cccc",
     });
+    // Its instances are reached by its own executor only (and the agents): a policy of its own.
+    const policy = await node.networking.readNamespacedNetworkPolicy({ name: "aios-block-b-gc", namespace });
+    const blockObject = await core.readNamespacedConfigMap({ name: "aios-block-b-gc", namespace });
+    expect(policy.spec?.podSelector?.matchLabels).toMatchObject({ "aios.dev/block": "b-gc" });
+    expect(policy.metadata?.ownerReferences?.[0]?.uid).toBe(blockObject.metadata?.uid);
     // Not stopped by the driver: the owner goes, and Kubernetes' garbage collector does the rest.
     await driver.release?.(owner);
     await w.exited;
     await expect
       .poll(
         async () =>
-          (await core.listNamespacedSecret({ namespace, labelSelector: "aios.dev/block=b-gc" })).items.length,
+          (await core.listNamespacedSecret({ namespace, labelSelector: "aios.dev/block=b-gc" })).items
+            .length +
+          (
+            await node.networking.listNamespacedNetworkPolicy({
+              namespace,
+              labelSelector: "aios.dev/block=b-gc",
+            })
+          ).items.length,
         { timeout: 60_000, interval: 300 },
       )
       .toBe(0);

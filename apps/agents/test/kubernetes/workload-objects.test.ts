@@ -1,4 +1,10 @@
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { Job } from "kubernetes-models/batch/v1/Job";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { Secret } from "kubernetes-models/v1/Secret";
+import { Service } from "kubernetes-models/v1/Service";
 import { describe, expect, it } from "vitest";
+import { blockPolicyOf } from "../../src/drivers/kubernetes/block-policy-spec";
 import {
   deploymentOf,
   serviceOf,
@@ -104,5 +110,61 @@ describe("a job", () => {
     expect(JSON.stringify(job)).not.toContain("private");
     expect(jobSecretOf(settings, spec, "policy-job-j1")?.stringData).toEqual(spec.secretEnv);
     expect(jobSecretOf(settings, { ...spec, secretEnv: {} }, "policy-job-j1")).toBeNull();
+  });
+});
+
+describe("what the driver sends", () => {
+  /** As it goes on the wire: client-node's models name a policy's `from` `_from`. */
+  const wire = (o: object) => JSON.parse(JSON.stringify(o).replaceAll('"_from":', '"from":'));
+  const executor = {
+    name: "b-1-executor",
+    kind: "executor" as const,
+    entry: "/srv/aios/x.mjs",
+    env: {},
+    gpus: [],
+    controlToken: "t",
+  };
+  const job = { name: "j", entry: "a.ts", env: {}, secretEnv: { K: "v" }, timeoutMs: 1000 };
+
+  it("validates against Kubernetes' schemas (kubernetes-models)", () => {
+    expect(() =>
+      new Deployment(wire(deploymentOf(settings, executor, "/app/x.mjs", "b-1-executor"))).validate(),
+    ).not.toThrow();
+    expect(() =>
+      new Service(wire(serviceOf(settings, executor, "b-1-executor", "uid"))).validate(),
+    ).not.toThrow();
+    expect(() => new Job(wire(jobOf(settings, job, "/app/a.ts", "j"))).validate()).not.toThrow();
+    expect(() => new Secret(wire(jobSecretOf(settings, job, "j") ?? {})).validate()).not.toThrow();
+    const policy = wire(blockPolicyOf({ ...settings, agentNamespace: "aios" }, "b-1", []));
+    expect(() => new NetworkPolicy(policy).validate()).not.toThrow();
+  });
+
+  it("lets a block's instances be reached by its own executor and the agents, on their port", () => {
+    const policy = wire(blockPolicyOf({ ...settings, agentNamespace: "aios" }, "b-1", []));
+    expect(policy.metadata.name).toBe("aios-block-b-1");
+    expect(policy.spec.podSelector.matchLabels).toMatchObject({
+      "aios.dev/block": "b-1",
+      "app.kubernetes.io/component": "instance",
+    });
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [
+          {
+            podSelector: {
+              matchLabels: {
+                "app.kubernetes.io/managed-by": "aios-agent",
+                "aios.dev/block": "b-1",
+                "app.kubernetes.io/component": "executor",
+              },
+            },
+          },
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "aios" } },
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "aios-agent" } },
+          },
+        ],
+        ports: [{ port: "http", protocol: "TCP" }],
+      },
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import {
   CoreV1Api,
   createConfiguration,
   KubeConfig,
+  NetworkingV1Api,
   type RequestContext,
   type ResponseContext,
   ServerConfiguration,
@@ -18,6 +19,8 @@ export interface KubeApi {
   apps: AppsV1Api;
   /** Jobs (init steps, policy jobs: job-spec.ts). */
   batch: BatchV1Api;
+  /** A block's NetworkPolicy (block-policy-spec.ts). */
+  networking: NetworkingV1Api;
   /** The deadline of every call (a watch has its own: `timeoutSeconds`, and a stall timer). */
   requestTimeoutMs: number;
 }
@@ -56,6 +59,7 @@ export function connectKube(opts: {
     core: new CoreV1Api(config),
     apps: new AppsV1Api(config),
     batch: new BatchV1Api(config),
+    networking: new NetworkingV1Api(config),
     requestTimeoutMs,
   };
 }

@@ -15,7 +15,7 @@ import { applyDeployment, applyService, deleteDeployment } from "./deployments";
 import { type KubeApi, kubeMessage, statusOf } from "./kube-api";
 import { runKubeJob } from "./kube-jobs";
 import { ObjectCache } from "./object-cache";
-import { ownerReferencesOf, releaseOwner } from "./owner-objects";
+import { ensureBlockPolicy, ownerReferencesOf, releaseOwner } from "./owner-objects";
 import { PodLogs } from "./pod-logs";
 import {
   LABELS_ANNOTATION,
@@ -228,6 +228,9 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
               : resolve(opts.repoRoot, spec.entry),
           );
       const owners = await ownerReferencesOf(api, opts, spec.owner);
+      // A block's instances take connections from its own executor (and the agents) only.
+      if (spec.kind === "instance" && spec.owner?.kind === "block")
+        await ensureBlockPolicy(api, opts, spec.owner.id, owners);
       const started = runsAsDeployment(spec.kind)
         ? await startDeployment(spec, program, owners)
         : await startPod(spec, program, owners);

@@ -1,5 +1,6 @@
-import type { V1OwnerReference } from "@kubernetes/client-node";
+import type { V1NetworkPolicy, V1OwnerReference } from "@kubernetes/client-node";
 import type { WorkloadOwner } from "../driver";
+import { blockPolicyOf } from "./block-policy-spec";
 import { type KubeApi, kubeMessage, statusOf } from "./kube-api";
 import { ownerNameOf, ownerObjectOf, ownerReferenceOf, type PodSettings } from "./pod-spec";
 
@@ -40,4 +41,34 @@ export async function releaseOwner(
   } catch (err) {
     if (statusOf(err) !== 404) throw new Error(`could not remove ${name}: ${kubeMessage(err)}`);
   }
+}
+
+/**
+ * The block's NetworkPolicy (block-policy-spec.ts), owned by the block's object: made by the first
+ * instance of the block on any node, taken over when one is left from an earlier object of the
+ * block (about to be collected with it).
+ */
+export async function ensureBlockPolicy(
+  api: KubeApi,
+  s: PodSettings,
+  blockId: string,
+  owners: V1OwnerReference[],
+): Promise<void> {
+  const body = blockPolicyOf(s, blockId, owners);
+  const name = body.metadata?.name as string;
+  const namespace = s.namespace;
+  try {
+    await api.networking.createNamespacedNetworkPolicy({ namespace, body });
+    return;
+  } catch (err) {
+    if (statusOf(err) !== 409)
+      throw new Error(`could not create network policy ${name}: ${kubeMessage(err)}`);
+  }
+  const current: V1NetworkPolicy = await api.networking.readNamespacedNetworkPolicy({ name, namespace });
+  if (current.metadata?.ownerReferences?.[0]?.uid === owners[0]?.uid) return;
+  const replaced = {
+    ...body,
+    metadata: { ...body.metadata, resourceVersion: current.metadata?.resourceVersion },
+  };
+  await api.networking.replaceNamespacedNetworkPolicy({ name, namespace, body: replaced });
 }

@@ -35,6 +35,8 @@ export interface PodSettings {
   port: number;
   /** What the platform's runtimes (executors, vDAG controllers) get beyond their spec. */
   runtimeEnv: Record<string, string>;
+  /** The namespace of the agents' pods (their peer in a block's NetworkPolicy); unset: not named. */
+  agentNamespace?: string;
   maxBodyMb?: number;
 }
 

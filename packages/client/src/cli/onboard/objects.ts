@@ -68,6 +68,7 @@ export const AGENT_RULES = [
   { apiGroups: [""], resources: ["services"], verbs: ["create", "get", "update"] },
   { apiGroups: ["apps"], resources: ["deployments"], verbs: ["create", "get", "update", "delete"] },
   { apiGroups: ["batch"], resources: ["jobs"], verbs: ["create", "delete"] },
+  { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["create", "get", "update"] },
 ];
 
 /** Where the repository is in the image (the Dockerfile's WORKDIR). */
@@ -158,6 +159,7 @@ export function agentEnv(s: OnboardSettings) {
     fromField("AIOS_K8S_NODE_NAME", "spec.nodeName"),
     { name: "AIOS_K8S_IMAGE", value: s.image },
     { name: "AIOS_K8S_IMAGE_REPO_ROOT", value: IMAGE_REPO_ROOT },
+    fromField("AIOS_K8S_AGENT_NAMESPACE", "metadata.namespace"),
   ];
 }
 
