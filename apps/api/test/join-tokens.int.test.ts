@@ -166,7 +166,7 @@ describe("cluster join tokens, over HTTP in token mode", () => {
     const again = await join(issued.token);
     expect([again.status, again.error?.message]).toEqual([
       403,
-      "joinToken: this join token was used already or revoked; ask an admin for a new one",
+      "joinToken: this join token was used already (by as many nodes as it was issued for) or revoked; ask an admin for a new one",
     ]);
     const events = await api.database.db.auditEvent.findMany({ where: { action: "agents.join" } });
     expect(events.map((e) => e.target)).toContain(`${CLUSTER_B}/${CLUSTER_B}-n1`);
@@ -179,6 +179,36 @@ describe("cluster join tokens, over HTTP in token mode", () => {
     expect(answers.map((a) => a.status).sort()).toEqual([200, 403, 403]);
     const agents = await api.database.db.apiToken.count({ where: { role: "agent", scope: CLUSTER_B } });
     expect(agents).toBe(2);
+  });
+
+  it("lets a join token for 3 nodes join 3 agents, of which concurrent ones never more; a node joining again replaces its token", async () => {
+    const cluster = `jt-m-${t}`;
+    const issued = await joinToken(cluster, { nodes: 3 });
+    expect(issued.name).toBe(`join ${cluster} (3 nodes)`);
+    const first = await join(issued.token, `${cluster}-n1`);
+    expect(first.status).toBe(200);
+    // The node's agent lost its state and joins again: its first token is revoked.
+    const again = await join(issued.token, `${cluster}-n1`);
+    expect(again.status).toBe(200);
+    expect(
+      (await trpc.mutation("agents.register", registration(cluster, `${cluster}-n1`), first.data.token))
+        .status,
+    ).toBe(401);
+    expect(
+      (await trpc.mutation("agents.register", registration(cluster, `${cluster}-n1`), again.data.token))
+        .status,
+    ).toBe(200);
+    // One use is left: of three agents joining at once, one gets it.
+    const racing = await Promise.all([2, 3, 4].map((n) => join(issued.token, `${cluster}-n${n}`)));
+    expect(racing.map((a) => a.status).sort()).toEqual([200, 403, 403]);
+    expect(racing.find((a) => a.status === 403)?.error?.message).toMatch(/used already \(by as many nodes/);
+    const row = await api.database.db.apiToken.findUniqueOrThrow({ where: { id: issued.id } });
+    expect([row.usesLeft, row.revokedAt !== null]).toEqual([0, true]);
+    const agents = await api.database.db.apiToken.findMany({ where: { role: "agent", scope: cluster } });
+    expect(agents.filter((a) => a.revokedAt === null)).toHaveLength(2);
+    const bad = await trpc.mutation("clusters.joinToken", { clusterId: cluster, nodes: 0 }, admin);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.error)).toContain("nodes must be at least 1");
   });
 
   it("refuses an expired, a revoked or an unknown join token, and any other token", async () => {
@@ -195,7 +225,7 @@ describe("cluster join tokens, over HTTP in token mode", () => {
     const revoked = await joinToken(CLUSTER_B);
     expect((await trpc.mutation("tokens.revoke", { id: revoked.id }, admin)).status).toBe(200);
     expect((await join(revoked.token)).error?.message).toBe(
-      "joinToken: this join token was used already or revoked; ask an admin for a new one",
+      "joinToken: this join token was used already (by as many nodes as it was issued for) or revoked; ask an admin for a new one",
     );
     expect((await join("aios_unknown")).error?.message).toMatch(/^joinToken: not a join token/);
     expect((await join(admin)).error?.message).toMatch(/^joinToken: not a join token/);

@@ -125,6 +125,10 @@ describe("aios cluster onboard and offboard, against a real Kubernetes API serve
       [[...onboardArgs(), "--api-url", "not a url"], '--api-url must be a URL, got "not a url"'],
       [[...onboardArgs(), "--api-url", "ftp://x"], "--api-url must be an http:// or https:// URL"],
       [[...onboardArgs(), "--join-expires", "soon"], "--join-expires:"],
+      [
+        [...onboardArgs(), "--join-nodes", "two"],
+        '--join-nodes must be a whole number of nodes, 1 to 10000, got "two"',
+      ],
       [[...onboardArgs(), "--replicas", "3"], "cluster onboard: Unknown option '--replicas'"],
       [["cluster", "offboard", "--kubeconfig", "/nonexistent"], "cluster offboard needs the CLUSTER id"],
       [["cluster", "offboard", "x"], "cluster offboard needs --kubeconfig"],
@@ -239,6 +243,7 @@ describe("aios cluster onboard and offboard, against a real Kubernetes API serve
       AIOS_K8S_NODE_NAME: { fieldRef: { apiVersion: "v1", fieldPath: "spec.nodeName" } },
       AIOS_K8S_IMAGE: "registry.example/aios:1.2.3",
       AIOS_K8S_IMAGE_REPO_ROOT: "/app",
+      AIOS_K8S_AGENT_NAMESPACE: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } },
     });
   });
 
@@ -255,8 +260,17 @@ describe("aios cluster onboard and offboard, against a real Kubernetes API serve
       "--image",
       "registry.example/aios:1.2.4",
       "--renew-join-token",
+      "--join-nodes",
+      "3",
     ]);
     expect(changed.code, changed.err).toBe(0);
+    // The new token lets the agents of 3 nodes join, each once.
+    expect(changed.err).toMatch(new RegExp(`join token \\S+ issued for cluster ${cluster} \\(3 nodes\\)`));
+    const newest = await api.database.db.apiToken.findFirstOrThrow({
+      where: { role: "join", scope: cluster },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(newest.usesLeft).toBe(3);
     expect(changed.out.split("\n").filter((l) => !l.startsWith("unchanged"))).toEqual([
       "updated    Secret aios-system/aios-agent-join",
       "updated    DaemonSet aios-system/aios-agent",

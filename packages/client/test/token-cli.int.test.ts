@@ -107,6 +107,16 @@ describe("aios token and aios cluster join-token, against an API in token mode",
     expect(joined).toMatchObject({ clusterId: "cli-edge", nodeId: null });
   });
 
+  it("issues a join token for several nodes, each joining once", async () => {
+    const issued = await run(["cluster", "join-token", "cli-many", "--nodes", "2"]);
+    expect(issued.code, issued.err).toBe(0);
+    expect(issued.err).toContain("one use by each of 2 nodes");
+    const joinToken = issued.out.split("\n")[0] ?? "";
+    for (const node of ["n1", "n2"])
+      expect(await api.services.joinTokens.exchange(joinToken, node)).toMatchObject({ nodeId: node });
+    await expect(api.services.joinTokens.exchange(joinToken, "n3")).rejects.toThrow(/used already/);
+  });
+
   it("refuses bad arguments with exit code 2 and a message naming the option", async () => {
     const cases: Array<[string[], string]> = [
       [["token"], 'unknown token command "": create, list or revoke'],
@@ -162,6 +172,10 @@ describe("aios token and aios cluster join-token, against an API in token mode",
       [["cluster", "join-token"], "cluster join-token needs the CLUSTER id"],
       [["cluster", "join-token", "Edge_1"], 'cluster join-token: CLUSTER "Edge_1" must be a DNS-1123 label'],
       [["cluster", "join-token", "edge-1", "--expires", "1y"], 'cluster join-token --expires: "1y" must be'],
+      [
+        ["cluster", "join-token", "edge-1", "--nodes", "0"],
+        'cluster join-token --nodes must be a whole number of nodes, 1 to 10000, got "0"',
+      ],
     ];
     const before = await api.database.db.apiToken.count();
     for (const [args, message] of cases) {

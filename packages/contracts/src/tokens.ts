@@ -115,7 +115,17 @@ export const ZTokenCreateRequest = z
 export type TTokenCreateRequest = z.input<typeof ZTokenCreateRequest>;
 
 /** A cluster's join token: one use, exchanged by the cluster's agent for its own agent token. */
-export const ZJoinTokenRequest = z.object({ clusterId: ZDnsLabel, expiresIn: ZExpiresIn.optional() });
+export const ZJoinTokenRequest = z.object({
+  clusterId: ZDnsLabel,
+  expiresIn: ZExpiresIn.optional(),
+  /** How many nodes' agents may join with it (each once): a cluster's DaemonSet of agents. */
+  nodes: z
+    .number({ error: "nodes must be a whole number of nodes, 1 to 10000" })
+    .int("nodes must be a whole number of nodes, 1 to 10000")
+    .min(1, "nodes must be at least 1")
+    .max(10_000, "nodes must be at most 10000")
+    .optional(),
+});
 export type TJoinTokenRequest = z.input<typeof ZJoinTokenRequest>;
 
 /** What an agent sends to exchange its join token (`agents.join`). */

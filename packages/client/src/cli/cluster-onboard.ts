@@ -19,14 +19,16 @@ import {
 
 export const ONBOARD_USAGE = `  aios cluster onboard --kubeconfig FILE --cluster-id X --image IMAGE --queue-url URL
                        [--context C] [--namespace aios-system] [--blocks-namespace aios-blocks]
-                       [--api-url URL] [--join-expires 1h] [--renew-join-token]
+                       [--api-url URL] [--join-expires 1h] [--join-nodes N] [--renew-join-token]
                                           run cluster X's agents on a Kubernetes cluster: its
                                           namespaces, the agent's service account, its Role in the
                                           blocks' namespace, a Secret with a join token (admin), the
                                           API's and the queues' URLs, and a DaemonSet of agents of
                                           IMAGE. Again: changes only what differs, keeping the join
                                           token unless --renew-join-token. --api-url: the API as the
-                                          agents reach it (default AIOS_API_URL)
+                                          agents reach it (default AIOS_API_URL). --join-nodes: how
+                                          many nodes' agents the join token lets join (default: the
+                                          cluster's nodes now)
   aios cluster offboard X --kubeconfig FILE [--context C]
                                           remove everything onboarding made for cluster X`;
 
@@ -70,6 +72,8 @@ interface OnboardArgs {
   apiUrl: string;
   queueUrl: string;
   joinExpires: string | undefined;
+  /** How many agents the join token admits; undefined: the cluster's nodes, counted. */
+  joinNodes: number | undefined;
   renewJoinToken: boolean;
 }
 
@@ -85,6 +89,7 @@ export function onboardArgs(args: string[], env: CliIo["env"]): OnboardArgs {
     "api-url": { type: "string" },
     "queue-url": { type: "string" },
     "join-expires": { type: "string" },
+    "join-nodes": { type: "string" },
     "renew-join-token": { type: "boolean" },
   });
   noMore("cluster onboard", positionals);
@@ -120,12 +125,24 @@ export function onboardArgs(args: string[], env: CliIo["env"]): OnboardArgs {
     apiUrl,
     queueUrl,
     joinExpires: joinExpiresOf(values["join-expires"]),
+    joinNodes: nodesOf("cluster onboard --join-nodes", values["join-nodes"]),
     renewJoinToken: values["renew-join-token"] ?? false,
   };
 }
 
 /** client-node, loaded only by the commands that talk to a cluster: every other call starts faster. */
 const kubeModule = () => import("./onboard/kube");
+
+/** A count of nodes, 1 to 10000, or undefined when not given. */
+export function nodesOf(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 10_000)
+    throw new CliUsageError(
+      `${option} must be a whole number of nodes, 1 to 10000, got ${JSON.stringify(value)}`,
+    );
+  return n;
+}
 
 function joinExpiresOf(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -189,12 +206,14 @@ async function joinSecretFor(
       : null;
   if (kept && !a.renewJoinToken)
     return { AIOS_JOIN_TOKEN: kept.AIOS_JOIN_TOKEN, AIOS_API_URL: a.apiUrl, AIOS_QUEUE_URL: a.queueUrl };
+  const nodes = a.joinNodes ?? Math.max(1, await kube.nodeCount());
   const issued = await api.clusters.joinToken.mutate({
     clusterId: a.settings.clusterId,
+    nodes,
     ...(a.joinExpires ? { expiresIn: a.joinExpires } : {}),
   });
   io.err(
-    `join token ${issued.id} issued for cluster ${a.settings.clusterId}${issued.expiresAt ? `, expires ${issued.expiresAt}` : ""}; kept in Secret ${a.settings.namespace}/${JOIN_SECRET}`,
+    `join token ${issued.id} issued for cluster ${a.settings.clusterId} (${nodes} node${nodes === 1 ? "" : "s"})${issued.expiresAt ? `, expires ${issued.expiresAt}` : ""}; kept in Secret ${a.settings.namespace}/${JOIN_SECRET}`,
   );
   return { AIOS_JOIN_TOKEN: issued.token, AIOS_API_URL: a.apiUrl, AIOS_QUEUE_URL: a.queueUrl };
 }

@@ -9,7 +9,7 @@ import {
 } from "@aios/contracts";
 import type { ApiClient } from "../api-client";
 import { noMore, parseOrRefuse } from "./args";
-import { ONBOARD_USAGE, offboardCommand, onboardCommand } from "./cluster-onboard";
+import { nodesOf, ONBOARD_USAGE, offboardCommand, onboardCommand } from "./cluster-onboard";
 import { type CliIo, CliUsageError } from "./io";
 import { renderTable } from "./table";
 import { intValue, print } from "./values";
@@ -22,9 +22,10 @@ export const TOKEN_USAGE = `  aios token create --role viewer|operator|admin|dat
   aios token list [-o table|json] [--limit N] [--offset N]
                                           the API tokens (never their secrets)
   aios token revoke ID                    revoke a token (revoking it again changes nothing)
-  aios cluster join-token CLUSTER [--expires 1h]
-                                          a one-time token the cluster's new agent joins with
-                                          (AIOS_JOIN_TOKEN); it expires in 1h unless told
+  aios cluster join-token CLUSTER [--expires 1h] [--nodes N]
+                                          a token the cluster's new agents join with
+                                          (AIOS_JOIN_TOKEN), once each, N of them (--nodes, 1 by
+                                          default); it expires in 1h unless told
 ${ONBOARD_USAGE}`;
 
 function expiresValue(command: string, value: string | undefined): string | undefined {
@@ -122,6 +123,7 @@ export async function clusterCommand(api: ApiClient, args: string[], io: CliIo):
     );
   const { values, positionals } = parseOrRefuse("cluster join-token", rest, {
     expires: { type: "string" },
+    nodes: { type: "string" },
     output: { type: "string", short: "o" },
   });
   const [clusterId, ...extra] = positionals;
@@ -133,8 +135,14 @@ export async function clusterCommand(api: ApiClient, args: string[], io: CliIo):
     );
   const output = outputOf("cluster join-token", values.output);
   const expiresIn = expiresValue("cluster join-token", values.expires);
-  const issued = await api.clusters.joinToken.mutate({ clusterId, ...(expiresIn ? { expiresIn } : {}) });
-  showIssued(io, issued, output, `start the cluster's agent with AIOS_JOIN_TOKEN=<token> (one use)`);
+  const nodes = nodesOf("cluster join-token --nodes", values.nodes) ?? 1;
+  const issued = await api.clusters.joinToken.mutate({
+    clusterId,
+    nodes,
+    ...(expiresIn ? { expiresIn } : {}),
+  });
+  const uses = nodes === 1 ? "one use" : `one use by each of ${nodes} nodes`;
+  showIssued(io, issued, output, `start the cluster's agents with AIOS_JOIN_TOKEN=<token> (${uses})`);
   return 0;
 }
 

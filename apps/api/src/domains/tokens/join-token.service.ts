@@ -10,21 +10,25 @@ import { expiryOf, newSecret } from "./token.service";
 export const DEFAULT_JOIN_EXPIRES_IN = "1h";
 
 /**
- * Cluster join tokens: an admin issues one for a cluster (`clusters.joinToken`); the cluster's new
- * agent exchanges it once (`agents.join`) for an agent token of its own, scoped to that cluster
- * (and node). The gateway's add_cluster/add_node pre-checks run when that agent registers.
+ * Cluster join tokens: an admin issues one for a cluster (`clusters.joinToken`), good for `nodes`
+ * agents (1 by default; a Kubernetes cluster's DaemonSet runs one agent per node); each of the
+ * cluster's new agents exchanges it once (`agents.join`) for an agent token of its own, scoped to
+ * that cluster (and node). The gateway's add_cluster/add_node pre-checks run when that agent
+ * registers.
  */
 export function createJoinTokenService(db: Db, audit: AuditService) {
   return {
     async issue(input: TJoinTokenRequest): Promise<TApiTokenIssued> {
       const token = newSecret();
+      const nodes = input.nodes ?? 1;
       const row = await db.apiToken.create({
         data: {
-          name: `join ${input.clusterId}`,
+          name: nodes > 1 ? `join ${input.clusterId} (${nodes} nodes)` : `join ${input.clusterId}`,
           role: "join",
           scope: input.clusterId,
           expiresAt: expiryOf(input.expiresIn ?? DEFAULT_JOIN_EXPIRES_IN, "expiresIn"),
           tokenHash: hashToken(token),
+          usesLeft: nodes,
         },
         select: TOKEN_PUBLIC_COLUMNS,
       });
@@ -32,9 +36,11 @@ export function createJoinTokenService(db: Db, audit: AuditService) {
     },
 
     /**
-     * Exchanges a join token for an agent token. The join token is claimed by one guarded UPDATE
-     * (unrevoked, unexpired, a join token) that revokes it, in the transaction that creates the
-     * agent token: of two concurrent exchanges exactly one claims it, the other is refused.
+     * Exchanges a join token for an agent token. One use of the join token is claimed by a guarded
+     * UPDATE (unrevoked, unexpired, a join token with a use left) in the transaction that creates
+     * the agent token, and the token is revoked with its last use: of concurrent exchanges for its
+     * last use exactly one claims it, the others are refused. A node that joins again (its agent's
+     * state lost) gets a new agent token, and the ones it had before are revoked.
      */
     async exchange(joinToken: string, nodeId: string | undefined): Promise<TAgentJoined> {
       const tokenHash = hashToken(joinToken);
@@ -45,16 +51,25 @@ export function createJoinTokenService(db: Db, audit: AuditService) {
             tokenHash,
             role: "join",
             revokedAt: null,
+            usesLeft: { gte: 1 },
             OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
           },
-          data: { revokedAt: now, lastUsedAt: now },
+          data: { usesLeft: { decrement: 1 }, lastUsedAt: now },
         });
         if (claimed.count !== 1) return null;
         const join = await tx.apiToken.findUniqueOrThrow({
           where: { tokenHash },
-          select: { id: true, scope: true },
+          select: { id: true, scope: true, usesLeft: true },
         });
+        if (join.usesLeft === 0)
+          await tx.apiToken.update({ where: { id: join.id }, data: { revokedAt: now } });
         const clusterId = join.scope ?? "";
+        if (nodeId) {
+          await tx.apiToken.updateMany({
+            where: { role: "agent", scope: clusterId, scopes: { has: `node:${nodeId}` }, revokedAt: null },
+            data: { revokedAt: now },
+          });
+        }
         const token = newSecret();
         const row = await tx.apiToken.create({
           data: {
@@ -96,7 +111,7 @@ async function refusalOf(db: Db, tokenHash: string, now: Date): Promise<string> 
   if (row?.role !== "join")
     return "joinToken: not a join token; ask an admin for one (aios cluster join-token CLUSTER)";
   if (row.revokedAt)
-    return "joinToken: this join token was used already or revoked; ask an admin for a new one";
+    return "joinToken: this join token was used already (by as many nodes as it was issued for) or revoked; ask an admin for a new one";
   if (row.expiresAt && row.expiresAt <= now)
     return `joinToken: this join token expired at ${row.expiresAt.toISOString()}; ask an admin for a new one`;
   return "joinToken: this join token was used already; ask an admin for a new one";

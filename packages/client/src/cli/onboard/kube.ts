@@ -76,6 +76,17 @@ export class ClusterObjects {
     this.api = KubernetesObjectApi.makeApiClient(kc);
   }
 
+  /** How many nodes the cluster has (one agent joins per node). */
+  async nodeCount(): Promise<number> {
+    try {
+      return (await this.api.list("v1", "Node")).items.length;
+    } catch (err) {
+      throw new KubeStepError(
+        `counting the cluster's nodes (for its join token): ${kubeReason(err)}; give --join-nodes N`,
+      );
+    }
+  }
+
   /** The object as the cluster has it, or null. */
   async read<T extends KubernetesObject>(o: KubeObject): Promise<T | null> {
     try {
