@@ -19,6 +19,21 @@ export const keptTokenFile = (home: string, clusterId: string) =>
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
+/** A kept agent token as a store holds it. */
+export type KeptToken = z.infer<typeof ZKeptToken>;
+
+/**
+ * A second place the agent token is kept, beyond AIOS_HOME: one that outlives the agent's machine
+ * or pod (a Kubernetes Secret of its node, kept-token-secret.ts), so a replaced agent pod, its
+ * `emptyDir` state gone, needs no new join token.
+ */
+export interface KeptTokenStore {
+  /** Where, for messages. */
+  readonly where: string;
+  read(): Promise<unknown>;
+  write(kept: KeptToken): Promise<void>;
+}
+
 export interface AgentIdentityOptions {
   home: string;
   clusterId: string;
@@ -29,18 +44,30 @@ export interface AgentIdentityOptions {
   joinToken?: string | undefined;
   /** The exchange, `agents.join` on the API. */
   join(joinToken: string, nodeId: string): Promise<TAgentJoined>;
+  store?: KeptTokenStore;
 }
 
 /**
  * The token the agent calls the API with: AIOS_AGENT_TOKEN when set; else the one an earlier join
  * with the same AIOS_JOIN_TOKEN gave (kept in a 0600 file under AIOS_HOME, so a restart needs no new
- * join token); else the one AIOS_JOIN_TOKEN is exchanged for now; none in open mode.
+ * join token, and in `store` when given, so a new machine or pod of the node needs none either);
+ * else the one AIOS_JOIN_TOKEN is exchanged for now; none in open mode.
  */
 export async function agentToken(opts: AgentIdentityOptions): Promise<string | undefined> {
   if (opts.agentToken) return opts.agentToken;
   const file = keptTokenFile(opts.home, opts.clusterId);
+  const usable = (k: KeptToken | null): k is KeptToken =>
+    k !== null &&
+    k.clusterId === opts.clusterId &&
+    (!opts.joinToken || k.joinTokenSha256 === sha256(opts.joinToken));
   const kept = readKept(file);
-  if (kept && (!opts.joinToken || kept.joinTokenSha256 === sha256(opts.joinToken))) return kept.token;
+  if (usable(kept)) return kept.token;
+  // Kept beyond this machine (the agent's pod was replaced): kept here again too.
+  const stored = opts.store ? storedKept(opts.store, await opts.store.read()) : null;
+  if (usable(stored)) {
+    writeKept(file, stored);
+    return stored.token;
+  }
   if (!opts.joinToken) return undefined;
 
   let joined: TAgentJoined;
@@ -56,6 +83,14 @@ export async function agentToken(opts: AgentIdentityOptions): Promise<string | u
     nodeId: joined.nodeId,
     joinTokenSha256: sha256(opts.joinToken),
   });
+  if (opts.store && joined.clusterId === opts.clusterId) {
+    await opts.store.write({
+      token: joined.token,
+      clusterId: joined.clusterId,
+      nodeId: joined.nodeId,
+      joinTokenSha256: sha256(opts.joinToken),
+    });
+  }
   if (joined.clusterId !== opts.clusterId) {
     throw new Error(
       `AIOS_JOIN_TOKEN joins cluster ${joined.clusterId}, but AIOS_CLUSTER_ID is ${opts.clusterId}: ` +
@@ -77,6 +112,13 @@ function readKept(file: string): z.infer<typeof ZKeptToken> | null {
   }
   const kept = ZKeptToken.safeParse(parsed);
   if (!kept.success) throw new Error(`${file}: not a kept agent token; remove the file to join again`);
+  return kept.data;
+}
+
+function storedKept(store: KeptTokenStore, value: unknown): KeptToken | null {
+  if (value === null || value === undefined) return null;
+  const kept = ZKeptToken.safeParse(value);
+  if (!kept.success) throw new Error(`${store.where}: not a kept agent token; remove it to join again`);
   return kept.data;
 }
 

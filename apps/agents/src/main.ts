@@ -3,6 +3,7 @@ import { connectQueueBackend } from "@aios/queue";
 import { createLogger, onShutdown } from "@aios/service-kit";
 import { createAgent } from "./agent";
 import { agentToken } from "./agent-identity";
+import { kubernetesTokenStore } from "./drivers/kubernetes/from-env";
 import { loadAgentEnv } from "./env";
 
 const env = loadAgentEnv();
@@ -16,6 +17,8 @@ const token = await agentToken({
   joinToken: env.AIOS_JOIN_TOKEN,
   join: (joinToken, nodeId) =>
     createApiClient({ url: env.AIOS_API_URL }).agents.join.mutate({ joinToken, nodeId }),
+  // On Kubernetes the token is kept in a Secret of the node too: a replaced agent pod finds it.
+  ...(env.AIOS_DRIVER === "kubernetes" && env.AIOS_JOIN_TOKEN ? { store: kubernetesTokenStore(env) } : {}),
 }).catch((err: Error) => {
   log.error("agent cannot get its token", { err: err.message });
   process.exit(1);

@@ -55,6 +55,34 @@ describe("an agent's identity from a cluster join token (AIOS_JOIN_TOKEN)", () =
     );
   });
 
+  it("keeps the token in its store too: a new machine of the node (its home empty) takes it from there", async () => {
+    const clusterId = `ai-s-${t}`;
+    const joinToken = await joinTokenFor(clusterId);
+    let held: unknown = null;
+    const store = {
+      where: "the test's store",
+      read: async () => held,
+      write: async (kept: unknown) => {
+        held = kept;
+      },
+    };
+    const token = await agentToken({ ...options(clusterId, joinToken), store });
+    expect(held).toMatchObject({ token, clusterId });
+    // The agent's pod replaced: a fresh home; the join token is used up, the store still has it.
+    const freshHome = mkdtempSync(join(tmpdir(), "aios-agent-identity-new-"));
+    await expect(agentToken({ ...options(clusterId, joinToken), home: freshHome, store })).resolves.toBe(
+      token,
+    );
+    expect(JSON.parse(readFileSync(keptTokenFile(freshHome, clusterId), "utf8"))).toMatchObject({ token });
+    expect(await api.database.db.apiToken.count({ where: { role: "agent", scope: clusterId } })).toBe(1);
+    // Something else in the store is refused, saying where.
+    held = { not: "a token" };
+    const another = mkdtempSync(join(tmpdir(), "aios-agent-identity-bad-"));
+    await expect(agentToken({ ...options(clusterId, joinToken), home: another, store })).rejects.toThrow(
+      "the test's store: not a kept agent token; remove it to join again",
+    );
+  });
+
   it("joins anew when given another join token, and says why a refused one was refused", async () => {
     const clusterId = `ai-b-${t}`;
     const first = await agentToken(options(clusterId, await joinTokenFor(clusterId)));
@@ -63,7 +91,7 @@ describe("an agent's identity from a cluster join token (AIOS_JOIN_TOKEN)", () =
     const revoked = await api.services.joinTokens.issue({ clusterId });
     await api.services.tokens.revoke(revoked.id);
     await expect(agentToken(options(`ai-c-${t}`, revoked.token))).rejects.toThrow(
-      "AIOS_JOIN_TOKEN was not accepted: joinToken: this join token was used already or revoked",
+      "AIOS_JOIN_TOKEN was not accepted: joinToken: this join token was used already (by as many nodes as it was issued for) or revoked",
     );
     expect(existsSync(keptTokenFile(home, `ai-c-${t}`))).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useApiServer } from "../../../apps/api/test/harness";
 import { type KubePeer, startKubePeer } from "../../../scripts/kube-peer/index";
@@ -11,9 +11,10 @@ import { runCli } from "./cli-io";
 /**
  * End to end: `aios cluster onboard` against a real API server whose one node is a process kubelet
  * that runs the onboarding image as the repository's agent. The DaemonSet's pod runs the real
- * agent, which exchanges the Secret's join token and registers its node: the cluster is live.
+ * agent, which exchanges the Secret's join token and registers its node: the cluster is live. Its
+ * pod deleted, the DaemonSet's next one takes the agent token the first kept in a Secret.
  *
- * What the process kubelet lacks, and the test gives the pod instead (a patch of the DaemonSet
+ * What the process kubelet lacks, and the test gives the pod instead (a change of the DaemonSet
  * after onboarding, before the node exists): the service account token volume that in-cluster
  * configuration reads (/var/run/secrets/kubernetes.io/serviceaccount), so AIOS_K8S_KUBECONFIG names
  * a kubeconfig with a token of the agent's own service account (TokenRequest); and emptyDir
@@ -106,32 +107,22 @@ describe.runIf(redisUrl)("an onboarded cluster's agent, run by a process kubelet
     expect(onboard.out.split("\n").every((l) => l.startsWith("created"))).toBe(true);
 
     const apps = kc.makeApiClient(AppsV1Api);
-    await apps.patchNamespacedDaemonSet(
-      {
-        name: "aios-agent",
-        namespace: "aios-system",
-        body: {
-          spec: {
-            template: {
-              spec: {
-                containers: [
-                  {
-                    name: "agent",
-                    env: [
-                      { name: "AIOS_K8S_KUBECONFIG", value: await agentKubeconfig() },
-                      { name: "AIOS_HOME", value: join(dir, "home") },
-                      { name: "AIOS_WORKLOAD_DIR", value: join(dir, "workloads") },
-                      { name: "AIOS_HEARTBEAT_SECONDS", value: "1" },
-                    ],
-                  },
-                ],
-              },
-            },
-          },
-        },
-      },
-      setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
-    );
+    const ds = await apps.readNamespacedDaemonSet({ name: "aios-agent", namespace: "aios-system" });
+    const agent = ds.spec?.template.spec?.containers.find((c) => c.name === "agent");
+    if (!agent) throw new Error("the DaemonSet has no agent container");
+    const given: Record<string, string> = {
+      AIOS_K8S_KUBECONFIG: await agentKubeconfig(),
+      // A home per pod, as its emptyDir would be ($(POD_NAME), defined first: the pod's name).
+      AIOS_HOME: join(dir, "home-$(POD_NAME)"),
+      AIOS_WORKLOAD_DIR: join(dir, "workloads"),
+      AIOS_HEARTBEAT_SECONDS: "1",
+    };
+    agent.env = [
+      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      ...(agent.env ?? []).filter((e) => !(e.name in given)),
+      ...Object.entries(given).map(([name, value]) => ({ name, value })),
+    ];
+    await apps.replaceNamespacedDaemonSet({ name: "aios-agent", namespace: "aios-system", body: ds });
 
     kubelet = await startProcessKubelet({
       kubeconfig: peer.kubeconfig,
@@ -160,6 +151,38 @@ describe.runIf(redisUrl)("an onboarded cluster's agent, run by a process kubelet
       ["agent", true],
       ["join", false],
     ]);
+    // The agent keeps its token in a Secret of its node: its pod deleted, the DaemonSet's new one
+    // (a fresh home, the join token used up) takes it from there and heartbeats again.
+    const kept = await core.readNamespacedSecret({
+      name: `aios-agent-token-${nodeName}`,
+      namespace: "aios-blocks",
+    });
+    expect(kept.metadata?.labels?.["aios.dev/cluster"]).toBe(cluster);
+    const [first] = pods.items;
+    await core.deleteNamespacedPod({ name: first?.metadata?.name as string, namespace: "aios-system" });
+    const replacedAt = Date.now();
+    await expect
+      .poll(
+        async () => {
+          const [node] = await api.services.nodes.list({ clusterId: cluster });
+          return (node?.lastSeenAt ? new Date(node.lastSeenAt).getTime() : 0) > replacedAt + 2000;
+        },
+        { timeout: 120_000, interval: 1000 },
+      )
+      .toBe(true)
+      .catch(async (err: Error) => {
+        throw new Error(`${err.message}\n${await podReport()}`);
+      });
+    const now = await core.listNamespacedPod({ namespace: "aios-system" });
+    expect(now.items.map((p) => p.metadata?.uid)).not.toContain(first?.metadata?.uid);
+    // Two pods, two homes: the second began with none.
+    expect(readdirSync(dir).filter((f) => f.startsWith("home-"))).toHaveLength(2);
+    const after = await api.database.db.apiToken.findMany({ where: { scope: cluster } });
+    expect(after.map((t) => [t.role, t.revokedAt === null]).sort()).toEqual([
+      ["agent", true],
+      ["join", false],
+    ]);
+
     const clusters = await run(["get", "clusters", "-o", "json"]);
     expect(clusters.code, clusters.err).toBe(0);
     expect(JSON.stringify(JSON.parse(clusters.out))).toContain(`"${cluster}"`);

@@ -1,5 +1,7 @@
 import type { Logger } from "@aios/service-kit";
+import type { KeptTokenStore } from "../../agent-identity";
 import type { TAgentEnv } from "../../env";
+import { keptTokenSecret } from "./kept-token-secret";
 import { connectKube } from "./kube-api";
 import { createKubernetesDriver, type KubernetesDriver } from "./kubernetes-driver";
 
@@ -10,10 +12,7 @@ export function kubernetesDriverOf(
   runtimeEnv: Record<string, string>,
   log: Logger,
 ): KubernetesDriver {
-  const api = connectKube({
-    ...(env.AIOS_K8S_KUBECONFIG ? { kubeconfig: env.AIOS_K8S_KUBECONFIG } : {}),
-    ...(env.AIOS_K8S_CONTEXT ? { context: env.AIOS_K8S_CONTEXT } : {}),
-  });
+  const api = kubeOf(env);
   const nodeName = env.AIOS_K8S_NODE_NAME ?? env.nodeId;
   log.info("workloads run as pods", { namespace: env.AIOS_K8S_NAMESPACE, node: nodeName });
   return createKubernetesDriver({
@@ -31,4 +30,20 @@ export function kubernetesDriverOf(
     ...(env.AIOS_K8S_AGENT_NAMESPACE ? { agentNamespace: env.AIOS_K8S_AGENT_NAMESPACE } : {}),
     onError: (message) => log.warn(message),
   });
+}
+
+const kubeOf = (env: TAgentEnv) =>
+  connectKube({
+    ...(env.AIOS_K8S_KUBECONFIG ? { kubeconfig: env.AIOS_K8S_KUBECONFIG } : {}),
+    ...(env.AIOS_K8S_CONTEXT ? { context: env.AIOS_K8S_CONTEXT } : {}),
+  });
+
+/** Where an agent on Kubernetes keeps its agent token beyond its pod (kept-token-secret.ts). */
+export function kubernetesTokenStore(env: TAgentEnv): KeptTokenStore {
+  return keptTokenSecret(
+    kubeOf(env),
+    env.AIOS_K8S_NAMESPACE,
+    env.AIOS_CLUSTER_ID,
+    env.AIOS_K8S_NODE_NAME ?? env.nodeId,
+  );
 }
