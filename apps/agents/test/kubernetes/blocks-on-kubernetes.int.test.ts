@@ -38,6 +38,17 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
     });
     return { status: res.status, body: (await res.json()) as { packet?: { data: Record<string, unknown> } } };
   };
+  /** What `aios get blocks` prints. */
+  const getBlocks = async () => {
+    const out: string[] = [];
+    const code = await cli(["get", "blocks"], {
+      out: (line: string) => out.push(line),
+      err: (line: string) => out.push(line),
+      env: { AIOS_API_URL: api.url },
+    });
+    expect(code).toBe(0);
+    return out.join("\n");
+  };
   const pods = async (): Promise<V1Pod[]> =>
     (await core.listNamespacedPod({ namespace, labelSelector: "app.kubernetes.io/managed-by=aios-agent" }))
       .items;
@@ -216,14 +227,8 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
         interval: 500,
       })
       .toMatch(/cannot start \((ErrImagePull|ImagePullBackOff): failed to pull image "nowhere\/missing:1"/);
-    const out: string[] = [];
-    const code = await cli(["get", "blocks"], {
-      out: (line: string) => out.push(line),
-      err: (line: string) => out.push(line),
-      env: { AIOS_API_URL: api.url },
-    });
-    expect(code).toBe(0);
-    expect(out.join("\n")).toMatch(/REASON[\s\S]*lost-img[\s\S]*(ErrImagePull|ImagePullBackOff)/);
+    const out = await getBlocks();
+    expect(out).toMatch(/REASON[\s\S]*lost-img[\s\S]*(ErrImagePull|ImagePullBackOff)/);
     await api.caller().blocks.remove({ id: "echo-img" });
     await api.caller().blocks.remove({ id: "lost-img" });
   });
@@ -251,14 +256,8 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
         interval: 500,
       })
       .toMatch(/exited while starting \(1\) \(CrashLoopBackOff: [\s\S]*weights are missing/);
-    const out: string[] = [];
-    const code = await cli(["get", "blocks"], {
-      out: (line: string) => out.push(line),
-      err: (line: string) => out.push(line),
-      env: { AIOS_API_URL: api.url },
-    });
-    expect(code).toBe(0);
-    expect(out.join("\n")).toMatch(/crashy[^\n]*CrashLoopBackOff/);
+    const out = await getBlocks();
+    expect(out).toMatch(/crashy[^\n]*CrashLoopBackOff/);
     await api.caller().blocks.remove({ id: "crashy" });
   });
 

@@ -2,7 +2,6 @@ import type { V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import {
   labelValueOf,
-  type PodSettings,
   podNameOf,
   podOf,
   programInImage,
@@ -11,18 +10,7 @@ import {
   tokensOf,
 } from "../../src/drivers/kubernetes/pod-spec";
 import { podStateOf } from "../../src/drivers/kubernetes/pod-status";
-
-const settings: PodSettings = {
-  namespace: "aios",
-  nodeName: "gpu-node-1",
-  clusterId: "c1",
-  image: "registry.example/aios:1.0",
-  repoRoot: "/srv/aios",
-  imageRepoRoot: "/app",
-  port: 8080,
-  runtimeEnv: { AIOS_RUNTIME_POLICY_ISOLATION: "process" },
-  maxBodyMb: 16,
-};
+import { settings } from "./pod-settings";
 
 describe("the pod of a workload", () => {
   const spec = {

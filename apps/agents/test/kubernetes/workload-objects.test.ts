@@ -12,18 +12,7 @@ import {
   WORKLOAD_LABEL,
 } from "../../src/drivers/kubernetes/deployment-spec";
 import { jobOf, jobSecretOf } from "../../src/drivers/kubernetes/job-spec";
-import type { PodSettings } from "../../src/drivers/kubernetes/pod-spec";
-
-const settings: PodSettings = {
-  namespace: "aios",
-  nodeName: "gpu-node-1",
-  clusterId: "c1",
-  image: "registry.example/aios:1.0",
-  repoRoot: "/srv/aios",
-  imageRepoRoot: "/app",
-  port: 8080,
-  runtimeEnv: { AIOS_RUNTIME_POLICY_ISOLATION: "process" },
-};
+import { settings } from "./pod-settings";
 
 describe("a runtime's Deployment and Service", () => {
   const spec = {
