@@ -430,9 +430,14 @@ describe("aios cluster onboard and offboard, against a real Kubernetes API serve
     ]);
     expect(r.err).toContain(`cluster ${cluster} offboarded: 7 object(s) removed`);
     expect(await labelled()).toEqual([]);
+    // The cluster's join tokens (and any agent token) no longer reach the API.
+    expect(r.err).toMatch(new RegExp(`revoked [1-9]\\d* agent and join token\\(s\\) of cluster ${cluster}`));
+    const live = await api.database.db.apiToken.count({ where: { scope: cluster, revokedAt: null } });
+    expect(live).toBe(0);
     const again = await run(["cluster", "offboard", cluster, "--kubeconfig", peer.kubeconfigPath]);
     expect(again.code, again.err).toBe(0);
     expect(again.out.split("\n").every((l) => l === "" || l.startsWith("removing"))).toBe(true);
     expect(again.err).toMatch(/nothing of cluster \S+ to remove/);
+    expect(again.err).toContain(`revoked 0 agent and join token(s) of cluster ${cluster}`);
   });
 });

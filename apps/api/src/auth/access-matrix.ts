@@ -25,6 +25,7 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "clusters.remove": "operator",
   "clusters.mgmt": "operator",
   "clusters.joinToken": "admin",
+  "clusters.revokeTokens": "admin",
   "nodes.list": "viewer",
   "nodes.get": "viewer",
   "nodes.search": "viewer",

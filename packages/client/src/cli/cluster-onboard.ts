@@ -30,7 +30,8 @@ export const ONBOARD_USAGE = `  aios cluster onboard --kubeconfig FILE --cluster
                                           many nodes' agents the join token lets join (default: the
                                           cluster's nodes now)
   aios cluster offboard X --kubeconfig FILE [--context C]
-                                          remove everything onboarding made for cluster X`;
+                                          remove everything onboarding made for cluster X, and
+                                          revoke its agent and join tokens (admin)`;
 
 /** `redis://…` or `postgres://…`: the agent's AIOS_QUEUE_BACKEND follows from the scheme. */
 function queueBackendOf(url: string): OnboardSettings["queueBackend"] {
@@ -218,7 +219,7 @@ async function joinSecretFor(
   return { AIOS_JOIN_TOKEN: issued.token, AIOS_API_URL: a.apiUrl, AIOS_QUEUE_URL: a.queueUrl };
 }
 
-export async function offboardCommand(args: string[], io: CliIo): Promise<number> {
+export async function offboardCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOrRefuse("cluster offboard", args, {
     kubeconfig: { type: "string" },
     context: { type: "string" },
@@ -255,5 +256,15 @@ export async function offboardCommand(args: string[], io: CliIo): Promise<number
       ? `cluster ${clusterId} offboarded: ${removed} object(s) removed (namespaces finish terminating in the background)`
       : `nothing of cluster ${clusterId} to remove (no object labelled ${onboardSelector(clusterId)})`,
   );
+  // Its agents are gone: their tokens (and its join tokens) must not reach the API any more.
+  try {
+    const { revoked } = await api.clusters.revokeTokens.mutate({ clusterId });
+    io.err(`revoked ${revoked} agent and join token(s) of cluster ${clusterId} in the API`);
+  } catch (err) {
+    io.err(
+      `error: the API did not revoke cluster ${clusterId}'s agent and join tokens (${(err as Error).message}); an admin can: aios token list, then aios token revoke ID`,
+    );
+    return 1;
+  }
   return 0;
 }

@@ -116,7 +116,7 @@ async function listTokens(api: ApiClient, args: string[], io: CliIo): Promise<nu
 export async function clusterCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === "onboard") return onboardCommand(api, rest, io);
-  if (sub === "offboard") return offboardCommand(rest, io);
+  if (sub === "offboard") return offboardCommand(api, rest, io);
   if (sub !== "join-token")
     throw new CliUsageError(
       `unknown cluster command ${JSON.stringify(sub ?? "")}: join-token, onboard or offboard`,

@@ -24,6 +24,11 @@ export const clustersRouter = router({
     .input(ZJoinTokenRequest)
     .output(ZApiTokenIssued)
     .mutation(({ ctx, input }) => ctx.services.joinTokens.issue(input)),
+  /** Revokes every agent and join token of the cluster (its agents gone); again, it revokes none. */
+  revokeTokens: adminChangeProcedure
+    .input(z.object({ clusterId: ZDnsLabel }))
+    .output(z.object({ revoked: z.number().int() }))
+    .mutation(({ ctx, input }) => ctx.services.joinTokens.revokeCluster(input.clusterId)),
   /** Removes the cluster and its nodes (remove_cluster pre-check; refused while blocks are on it). */
   remove: changeProcedure
     .input(z.object({ id: z.string().min(1) }))

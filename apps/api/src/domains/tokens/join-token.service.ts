@@ -97,6 +97,18 @@ export function createJoinTokenService(db: Db, audit: AuditService) {
       }
       throw new ForbiddenError(await refusalOf(db, tokenHash, now));
     },
+
+    /**
+     * Revokes every agent and join token of a cluster (its agents gone: `aios cluster offboard`):
+     * none of them reaches the API again. Revoking again changes nothing.
+     */
+    async revokeCluster(clusterId: string): Promise<{ revoked: number }> {
+      const { count } = await db.apiToken.updateMany({
+        where: { scope: clusterId, role: { in: ["agent", "join"] }, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+      return { revoked: count };
+    },
   };
 }
 
