@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { ApiException, AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useApiServer } from "../../../apps/api/test/harness";
 import { type KubePeer, startKubePeer } from "../../../scripts/kube-peer/index";
@@ -107,9 +107,6 @@ describe.runIf(redisUrl)("an onboarded cluster's agent, run by a process kubelet
     expect(onboard.out.split("\n").every((l) => l.startsWith("created"))).toBe(true);
 
     const apps = kc.makeApiClient(AppsV1Api);
-    const ds = await apps.readNamespacedDaemonSet({ name: "aios-agent", namespace: "aios-system" });
-    const agent = ds.spec?.template.spec?.containers.find((c) => c.name === "agent");
-    if (!agent) throw new Error("the DaemonSet has no agent container");
     const given: Record<string, string> = {
       AIOS_K8S_KUBECONFIG: await agentKubeconfig(),
       // A home per pod, as its emptyDir would be ($(POD_NAME), defined first: the pod's name).
@@ -117,12 +114,23 @@ describe.runIf(redisUrl)("an onboarded cluster's agent, run by a process kubelet
       AIOS_WORKLOAD_DIR: join(dir, "workloads"),
       AIOS_HEARTBEAT_SECONDS: "1",
     };
-    agent.env = [
-      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-      ...(agent.env ?? []).filter((e) => !(e.name in given)),
-      ...Object.entries(given).map(([name, value]) => ({ name, value })),
-    ];
-    await apps.replaceNamespacedDaemonSet({ name: "aios-agent", namespace: "aios-system", body: ds });
+    // Read, changed, replaced; again when its controller wrote it meanwhile (409).
+    for (let attempt = 1; ; attempt++) {
+      const ds = await apps.readNamespacedDaemonSet({ name: "aios-agent", namespace: "aios-system" });
+      const agent = ds.spec?.template.spec?.containers.find((c) => c.name === "agent");
+      if (!agent) throw new Error("the DaemonSet has no agent container");
+      agent.env = [
+        { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+        ...(agent.env ?? []).filter((e) => !(e.name in given)),
+        ...Object.entries(given).map(([name, value]) => ({ name, value })),
+      ];
+      try {
+        await apps.replaceNamespacedDaemonSet({ name: "aios-agent", namespace: "aios-system", body: ds });
+        break;
+      } catch (err) {
+        if (!(err instanceof ApiException && err.code === 409) || attempt >= 20) throw err;
+      }
+    }
 
     kubelet = await startProcessKubelet({
       kubeconfig: peer.kubeconfig,
@@ -160,6 +168,10 @@ describe.runIf(redisUrl)("an onboarded cluster's agent, run by a process kubelet
     expect(kept.metadata?.labels?.["aios.dev/cluster"]).toBe(cluster);
     const [first] = pods.items;
     await core.deleteNamespacedPod({ name: first?.metadata?.name as string, namespace: "aios-system" });
+    // The first agent heartbeats until its pod is gone: only what comes after is the new one's.
+    const agentPods = async () =>
+      (await core.listNamespacedPod({ namespace: "aios-system" })).items.map((p) => p.metadata?.uid);
+    await expect.poll(agentPods, { timeout: 60_000, interval: 300 }).not.toContain(first?.metadata?.uid);
     const replacedAt = Date.now();
     await expect
       .poll(
@@ -173,8 +185,6 @@ describe.runIf(redisUrl)("an onboarded cluster's agent, run by a process kubelet
       .catch(async (err: Error) => {
         throw new Error(`${err.message}\n${await podReport()}`);
       });
-    const now = await core.listNamespacedPod({ namespace: "aios-system" });
-    expect(now.items.map((p) => p.metadata?.uid)).not.toContain(first?.metadata?.uid);
     // Two pods, two homes: the second began with none.
     expect(readdirSync(dir).filter((f) => f.startsWith("home-"))).toHaveLength(2);
     const after = await api.database.db.apiToken.findMany({ where: { scope: cluster } });
