@@ -106,7 +106,7 @@ export class SandboxProcess {
       // isolated-vm's README asks for --no-node-snapshot on Node >= 20.
       execArgv: ["--no-node-snapshot", ...entry.execArgv],
       stdio: ["ignore", "ignore", "pipe", "ipc"],
-      serialization: "advanced",
+      serialization: "json",
       // A whole environment of its own (the cast: a Next.js build types ProcessEnv with NODE_ENV).
       ...(this.options.env ? { env: this.options.env as NodeJS.ProcessEnv } : {}),
       ...(this.options.uid !== undefined ? { uid: this.options.uid } : {}),
