@@ -67,7 +67,12 @@ async function run(
   total.skipped += tally.skipped;
   if (result.status !== 0) {
     const told = failures(json, stripAnsi(result.output));
-    digest.push(`${name} (exit ${result.status}):`, ...(told.length ? told : ["  (no failed test named)"]));
+    // No test failed, yet the runner did: its own last lines say why (a teardown, a hanging process).
+    const tail = () => [
+      "  (no failed test named; the runner's last lines:)",
+      ...lastLines(stripAnsi(result.output), 30),
+    ];
+    digest.push(`${name} (exit ${result.status}):`, ...(told.length ? told : tail()));
   }
 }
 
@@ -77,6 +82,13 @@ const firstLines = (text: string, n: number) =>
   text
     .split("\n")
     .slice(0, n)
+    .map((l) => `      ${l}`);
+
+const lastLines = (text: string, n: number) =>
+  text
+    .trimEnd()
+    .split("\n")
+    .slice(-n)
     .map((l) => `      ${l}`);
 
 /** Vitest's own section of errors raised outside any test, as it printed it (at most 40 lines). */

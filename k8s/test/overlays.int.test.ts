@@ -110,7 +110,7 @@ describe.each(kustomizations)("k8s/%s on a real API server", (k) => {
       port: 8080,
       runtimeEnv: {},
     };
-    const kinds = ["instance", "executor", "vdag-controller"] as const;
+    const kinds = ["instance", "executor", "vdag-controller", "function-replica"] as const;
     const pods = kinds.map(
       (kind) =>
         podOf(

@@ -10,6 +10,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { WorkloadKind, WorkloadOwner } from "../../apps/agents/src/drivers/driver";
 import { blockPolicyOf } from "../../apps/agents/src/drivers/kubernetes/block-policy-spec";
 import { labelsOf, type PodSettings } from "../../apps/agents/src/drivers/kubernetes/pod-spec";
 import { ZAgentEnv } from "../../apps/agents/src/env";
@@ -234,14 +235,16 @@ describe("k8s/overlays/production", () => {
       ports: { http: port },
     });
 
-    const block = (kind: "instance" | "executor" | "vdag-controller", id: string): PodAt => ({
+    const ownerOf = (kind: WorkloadKind, id: string): WorkloadOwner =>
+      kind === "vdag-controller"
+        ? { kind: "vdag", id }
+        : kind === "function-replica"
+          ? { kind: "function", id }
+          : { kind: "block", id, instanceId: `${id}-i1` };
+    const block = (kind: WorkloadKind, id: string): PodAt => ({
       namespace: "aios-blocks",
       namespaceLabels: nsLabels("aios-blocks"),
-      labels: labelsOf(
-        settings,
-        kind,
-        kind === "vdag-controller" ? { kind: "vdag", id } : { kind: "block", id, instanceId: `${id}-i1` },
-      ),
+      labels: labelsOf(settings, kind, ownerOf(kind, id)),
       ports: { http: 8080 },
     });
     /** The pods of the picture, made once the overlay is rendered. */
@@ -264,7 +267,9 @@ describe("k8s/overlays/production", () => {
       const otherInstance = block("instance", "b2");
       const otherExecutor = block("executor", "b2");
       const controller = block("vdag-controller", "v1");
+      const replica = block("function-replica", "tally");
       return {
+        replica,
         api,
         web,
         agent,
@@ -309,10 +314,12 @@ describe("k8s/overlays/production", () => {
       expect(can(outside, web, 4000)).toBe(false);
     });
 
-    it("lets agents (policy functions' replicas) be reached by the API only", () => {
-      const { api, web, agent, outside, executor, instance, controller } = scene();
-      expect(can(api, agent, 41234)).toBe(true);
-      for (const from of [web, instance, executor, controller, outside])
+    it("lets policy functions' replicas be reached by the API and agents only; agents by nobody", () => {
+      const { api, web, agent, outside, ingressNs, executor, instance, controller, replica } = scene();
+      for (const from of [api, agent]) expect(can(from, replica, 8080)).toBe(true);
+      for (const from of [web, instance, executor, controller, outside, ingressNs])
+        expect(can(from, replica, 8080)).toBe(false);
+      for (const from of [api, web, executor, instance, controller, replica, outside])
         expect(can(from, agent, 41234)).toBe(false);
     });
   });

@@ -69,18 +69,6 @@ export function createAgent(deps: {
   const repoRoot = resolve(import.meta.dirname, "../../..");
   // Who runs user code, where it may write, and what the runtimes get of the agent's settings.
   const workloads = setUpWorkloads(env, log, repoRoot);
-  const newFunctions = () =>
-    createFunctionSupervisor({
-      api,
-      log,
-      publicHostname: env.AIOS_PUBLIC_HOSTNAME,
-      bindHost: env.AIOS_BIND_HOST,
-      limits,
-      guard,
-      maxBodyMb: env.AIOS_MAX_BODY_MB,
-      workloads: workloads.identity,
-      logsDir: join(stateDir, "logs"),
-    });
   const driver =
     env.AIOS_DRIVER === "kubernetes"
       ? kubernetesDriverOf(env, repoRoot, workloads.runtimeEnv, log)
@@ -95,6 +83,7 @@ export function createAgent(deps: {
           runtimeEnv: workloads.runtimeEnv,
           workloads: workloads.identity,
         });
+  const newFunctions = () => createFunctionSupervisor({ api, driver, log, limits });
   const blocks = createBlockSupervisor({
     api,
     driver,
@@ -151,10 +140,13 @@ export function createAgent(deps: {
       checker.stop();
       functions = null;
       vdags = null;
-      await f.stopAll();
-      // Handed over: the next holder runs the controllers. Exiting: the next start adopts them.
-      if (how === "handover" || env.AIOS_STOP_WORKLOADS_ON_EXIT) await v.stopAll();
-      else v.detach();
+      // Handed over: the next holder runs the functions and controllers. Exiting: the next start adopts them.
+      if (how === "handover" || env.AIOS_STOP_WORKLOADS_ON_EXIT)
+        await Promise.all([f.stopAll(), v.stopAll()]);
+      else {
+        f.detach();
+        v.detach();
+      }
     };
   };
   const duties = createClusterDuties({ api, clusterId, nodeId: env.nodeId, log, begin: beginDuties });

@@ -5,6 +5,7 @@ import type { ApiClient } from "@aios/client";
 import type { TFunctionReplica } from "@aios/contracts";
 import { createLogger } from "@aios/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createProcessDriver } from "../src/drivers/process-driver";
 import { createWorkloadIdentity } from "../src/drivers/workload-user";
 import { createFunctionSupervisor } from "../src/functions/supervisor";
 
@@ -43,15 +44,18 @@ describe("a function replica started by the agent", () => {
   chmodSync(workloadsDir, 0o755); // anyone may pass through, as the parent of AIOS_WORKLOAD_DIR
   // As root, replicas get uids of their own from a range (this one the test's alone).
   const uids = process.getuid?.() === 0 ? { first: 2_095_000, last: 2_095_999 } : null;
+  const driver = createProcessDriver({
+    repoRoot: resolve(import.meta.dirname, "../../.."),
+    stateDir: home,
+    aliveFile,
+    orphanGraceSeconds: 60,
+    workloads: createWorkloadIdentity({ dir: join(workloadsDir, "local"), user: null, uids }),
+  });
   const supervisor = createFunctionSupervisor({
     api: fakeApi(reported),
+    driver,
     log: createLogger({ service: "replica-test" }, { level: "error" }),
-    publicHostname: "127.0.0.1",
-    bindHost: "127.0.0.1",
     limits: { cpuTimeMs: 500, memoryMb: 64 },
-    guard: { aliveFile, orphanGraceSeconds: 60 },
-    workloads: createWorkloadIdentity({ dir: join(workloadsDir, "local"), user: null, uids }),
-    logsDir: join(home, "logs"),
   });
   let pid: number;
 
@@ -78,7 +82,7 @@ describe("a function replica started by the agent", () => {
     expect(environ).not.toMatch(/AIOS_AGENT_TOKEN|AIOS_QUEUE_URL|redis:\/\/|postgres(ql)?:\/\//);
     expect(environ).toContain("\0AIOS_FUNCTION_NAME=tally\0");
     expect(environ).toContain("\0AIOS_AGENT_ALIVE_FD=3\0");
-    expect(environ).toMatch(new RegExp(`\0HOME=${workloadsDir}/local/homes/function-tally-0-\\d+\0`));
+    expect(environ).toMatch(new RegExp(`\0HOME=${workloadsDir}/local/homes/tally-function-0\0`));
   });
 
   it("reports its data token with its endpoint, and takes an invoke with that token only", async () => {
@@ -97,7 +101,7 @@ describe("a function replica started by the agent", () => {
   });
 
   it("keeps its output in a log of its own", () => {
-    const log = readFileSync(join(home, "logs", "function-tally-0.log"), "utf8");
+    const log = readFileSync(join(home, "logs", "tally-function-0.log"), "utf8");
     expect(log).toMatch(/"msg":"replica ready"/);
   });
 

@@ -195,6 +195,24 @@ export default definePolicy({
     expect((await api.caller().functions.invoke({ name: "tally", input: { key: "z" } })).ok).toBe(true);
   });
 
+  it("an agent killed: its replicas run on, and the next agent adopts them with their state", async () => {
+    const before = await api.caller().functions.get({ name: "tally" });
+    const first = await api.caller().functions.invoke({ name: "tally", input: { key: "kept" } });
+    expect(first.output).toEqual({ key: "kept", count: 1 });
+    await agent.kill();
+    agent = startClusterAgent(api.url, clusterId, reachable);
+    await waitUntil("the next agent to adopt the replica", async () =>
+      agent.output().includes("adopted a running function replica"),
+    );
+    const after = await api.caller().functions.get({ name: "tally" });
+    expect(after.replicaStates.map((r) => [r.status, r.pid])).toEqual([
+      ["ready", before.replicaStates[0]?.pid],
+    ]);
+    // The same process, its count kept: not a replica started anew.
+    const second = await api.caller().functions.invoke({ name: "tally", input: { key: "kept" } });
+    expect(second.output).toEqual({ key: "kept", count: 2 });
+  });
+
   it("runs a graph of three functions and returns the composed output (type 5)", async () => {
     for (const name of ["stats-a", "stats-b", "stats-sum"]) {
       await api

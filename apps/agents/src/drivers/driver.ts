@@ -8,9 +8,10 @@ import { createHash } from "node:crypto";
 /**
  * What a workload is. An `instance` runs a component's code: its entry must stay inside the
  * component directory, and it gets its own variables and no platform settings. The platform's
- * runtimes (`executor`, `vdag-controller`) also get the agent's runtime policy settings.
+ * runtimes (`executor`, `vdag-controller`, a policy function's `function-replica`) also get the
+ * agent's runtime policy settings.
  */
-export type WorkloadKind = "instance" | "executor" | "vdag-controller";
+export type WorkloadKind = "instance" | "executor" | "vdag-controller" | "function-replica";
 
 export interface WorkloadSpec {
   /** Unique on this cluster, e.g. `<blockId>-executor` or `<blockId>-<instanceId>`. */
@@ -58,7 +59,7 @@ export interface WorkloadSpec {
 }
 
 export interface WorkloadOwner {
-  kind: "block" | "vdag";
+  kind: "block" | "vdag" | "function";
   id: string;
   /** An instance of a block. */
   instanceId?: string;

@@ -21,7 +21,14 @@ import {
   waitForPort,
 } from "@aios/service-kit";
 import { resolveComponentEntry } from "./component-entry";
-import { type Driver, DriverClosedError, type JobSpec, type Workload, type WorkloadSpec } from "./driver";
+import {
+  type Driver,
+  DriverClosedError,
+  type JobSpec,
+  type Workload,
+  type WorkloadKind,
+  type WorkloadSpec,
+} from "./driver";
 import { tailLines } from "./tail";
 import { baseWorkloadEnv } from "./workload-env";
 import { createWorkloadIdentity, type WorkloadIdentity, type WorkloadLease } from "./workload-user";
@@ -109,7 +116,9 @@ export function createProcessDriver(opts: {
       ? resolveComponentEntry(opts.repoRoot, spec.entry)
       : resolve(opts.repoRoot, spec.entry);
   const homeOf = (name: string) => `homes/${name}`;
-  const snapshotFlags = opts.isolatesInProcess ? ["--no-node-snapshot"] : [];
+  // isolated-vm needs Node's startup snapshot off: a replica's policy, or runtime policies in-process.
+  const snapshotFlags = (kind: WorkloadKind) =>
+    opts.isolatesInProcess || kind === "function-replica" ? ["--no-node-snapshot"] : [];
   let closed = false;
   const recordFile = (name: string) => join(recordsDir, `${name}.json`);
   const logFile = (name: string) => join(logsDir, `${name}.log`);
@@ -167,7 +176,7 @@ export function createProcessDriver(opts: {
       const out = openSync(logFile(spec.name), "a");
       const alive = openAlive();
       const visible = spec.gpus.join(",");
-      const child = spawn(process.execPath, [...snapshotFlags, ...nodeArgs(program)], {
+      const child = spawn(process.execPath, [...snapshotFlags(spec.kind), ...nodeArgs(program)], {
         cwd: opts.repoRoot,
         env: {
           ...baseWorkloadEnv(lease.env()),

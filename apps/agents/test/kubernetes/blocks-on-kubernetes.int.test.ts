@@ -301,6 +301,53 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
     }
   });
 
+  it("runs a stateful function's replicas (type 4) as Deployments with Services; removing it collects them", async () => {
+    // The example policies are in since the policy job's test.
+    await api
+      .caller()
+      .functions.deploy({ name: "tally", policyRuleURI: "counter:1.0.0-stable", clusterId, replicas: 2 });
+    const fn = () => api.caller().functions.get({ name: "tally" });
+    await expect.poll(async () => (await fn()).status, { timeout: 90_000, interval: 500 }).toBe("running");
+    const selector = { namespace, labelSelector: "aios.dev/function=tally" };
+    const deployments = (await apps.listNamespacedDeployment(selector)).items;
+    expect(deployments.map((d) => d.metadata?.name).sort()).toEqual(["tally-function-0", "tally-function-1"]);
+    for (const d of deployments) {
+      expect(d.metadata?.labels?.["app.kubernetes.io/component"]).toBe("function-replica");
+      expect(d.metadata?.ownerReferences?.map((o) => [o.kind, o.name])).toEqual([
+        ["ConfigMap", "aios-function-tally"],
+      ]);
+      expect(d.spec?.template.spec?.nodeName).toBe(nodeName);
+      // isolated-vm in the replica's own process needs Node's startup snapshot off.
+      expect(d.spec?.template.spec?.containers[0]?.command).toContain("--no-node-snapshot");
+    }
+    const services = (await core.listNamespacedService(selector)).items;
+    expect(services.map((s) => s.metadata?.name).sort()).toEqual(["tally-function-0", "tally-function-1"]);
+    // Each replica keeps its own state, reached through the API with its data token.
+    const invoke = async (replica: number) =>
+      (await api.caller().functions.invoke({ name: "tally", input: { key: "k" }, replica })).output;
+    expect([await invoke(0), await invoke(0), await invoke(1)]).toEqual([
+      { key: "k", count: 1 },
+      { key: "k", count: 2 },
+      { key: "k", count: 1 },
+    ]);
+    const reset = await api
+      .caller()
+      .functions.management({ name: "tally", action: "reset", data: {}, replica: 0 });
+    expect(reset.output).toEqual({ ok: true, counts: {} });
+
+    await api.caller().functions.remove({ name: "tally" });
+    await expect
+      .poll(
+        async () => [
+          (await apps.listNamespacedDeployment(selector)).items.length,
+          (await core.listNamespacedService(selector)).items.length,
+          (await core.listNamespacedConfigMap(selector)).items.length,
+        ],
+        { timeout: 60_000, interval: 500 },
+      )
+      .toEqual([0, 0, 0]);
+  });
+
   it("removing the block leaves no pod, Deployment, Service or Secret", async () => {
     await api.caller().blocks.remove({ id: "sentiment" });
     await expect.poll(async () => (await block()).status, { timeout: 60_000, interval: 500 }).toBe("removed");

@@ -62,6 +62,40 @@ describe("a runtime's Deployment and Service", () => {
   });
 });
 
+describe("a policy function's replica", () => {
+  const spec = {
+    name: "tally-function-0",
+    kind: "function-replica" as const,
+    entry: "/srv/aios/apps/agents/src/functions/replica-main.ts",
+    env: { AIOS_FUNCTION_NAME: "tally" },
+    gpus: [],
+    owner: { kind: "function" as const, id: "tally" },
+    dataToken: "data-1",
+  };
+  const d = deploymentOf(
+    settings,
+    spec,
+    "/app/apps/agents/src/functions/replica-main.ts",
+    "tally-function-0",
+  );
+
+  it("is a Deployment labelled with its function, running Node with the startup snapshot off (isolated-vm)", () => {
+    expect(d.metadata?.labels).toMatchObject({
+      "app.kubernetes.io/component": "function-replica",
+      "aios.dev/function": "tally",
+    });
+    expect(d.spec?.template.spec?.containers[0]?.command).toEqual([
+      "node",
+      "--no-node-snapshot",
+      "--import",
+      "tsx",
+      "/app/apps/agents/src/functions/replica-main.ts",
+    ]);
+    const wire = JSON.parse(JSON.stringify(d).replaceAll('"_from":', '"from":'));
+    expect(() => new Deployment(wire).validate()).not.toThrow();
+  });
+});
+
 describe("a job", () => {
   const spec = {
     name: "policy-job-j1",

@@ -4,12 +4,12 @@ import type { WorkloadKind, WorkloadSpec } from "../driver";
 import { LABELS_ANNOTATION, labelsOf, type PodSettings, podOf, WORKLOAD_ANNOTATION } from "./pod-spec";
 
 /**
- * The platform's runtimes of a block or vDAG (its executor, a vDAG controller) run as a Deployment
- * of one pod with a Service in front: Kubernetes replaces the pod when it is deleted or evicted,
+ * The platform's runtimes (a block's executor, a vDAG controller, a policy function's replica) run
+ * as a Deployment of one pod with a Service in front: Kubernetes replaces the pod when it is deleted or evicted,
  * the Service gives it a stable in-cluster name (`<workload>.<namespace>.svc`), and NetworkPolicies
  * can name it. A component's instances stay bare pods, one per instance, started by the agent.
  */
-export const runsAsDeployment = (kind: WorkloadKind) => kind === "executor" || kind === "vdag-controller";
+export const runsAsDeployment = (kind: WorkloadKind) => kind !== "instance";
 
 /** The label that selects a Deployment's pods (and its Service's endpoints): the Deployment's name. */
 export const WORKLOAD_LABEL = "aios.dev/workload";

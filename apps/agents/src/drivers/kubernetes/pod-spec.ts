@@ -124,10 +124,23 @@ export function programInImage(s: PodSettings, program: string): string {
   return `${s.imageRepoRoot.replace(/\/+$/, "")}/${inside.split(sep).join("/")}`;
 }
 
-/** `node <program>`, through tsx for a TypeScript source. */
-export function commandOf(program: string): string[] {
-  return ["node", ...(program.endsWith(".ts") ? ["--import", "tsx"] : []), program];
+/**
+ * `node <program>`, through tsx for a TypeScript source; with Node's startup snapshot off where the
+ * workload runs isolated-vm isolates in its own process (which needs it off).
+ */
+export function commandOf(program: string, runsIsolates = false): string[] {
+  return [
+    "node",
+    ...(runsIsolates ? ["--no-node-snapshot"] : []),
+    ...(program.endsWith(".ts") ? ["--import", "tsx"] : []),
+    program,
+  ];
 }
+
+/** A policy function's replica, or a runtime whose policies run in-process, runs isolates itself. */
+const runsIsolates = (s: PodSettings, kind: WorkloadKind) =>
+  kind === "function-replica" ||
+  (kind !== "instance" && s.runtimeEnv.AIOS_RUNTIME_POLICY_ISOLATION === "in-process");
 
 /** The workload's Secret: its tokens, readable by the agent and by its own pod only. */
 export function tokenSecretOf(s: PodSettings, spec: WorkloadSpec, pod: string): V1Secret | null {
@@ -228,7 +241,9 @@ export function podOf(
           name: CONTAINER,
           image: spec.image ?? s.image,
           imagePullPolicy: s.imagePullPolicy ?? "IfNotPresent",
-          ...(program === null ? {} : { command: commandOf(program), workingDir: s.imageRepoRoot }),
+          ...(program === null
+            ? {}
+            : { command: commandOf(program, runsIsolates(s, spec.kind)), workingDir: s.imageRepoRoot }),
           env,
           ports: [{ name: "http", containerPort: s.port }],
           readinessProbe: { tcpSocket: { port: s.port }, periodSeconds: 1, failureThreshold: 3 },

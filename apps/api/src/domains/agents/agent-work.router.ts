@@ -80,6 +80,7 @@ export const agentWorkRouter = router({
         name: z.string(),
         policyRuleURI: z.string(),
         replicas: z.number().int(),
+        removing: z.boolean(),
         revision: z.number().int(),
         settings: ZJsonObject,
         parameters: ZJsonObject,

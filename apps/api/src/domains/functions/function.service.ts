@@ -194,6 +194,8 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
         name,
         policyRuleURI: r.policyRuleURI,
         replicas: active ? r.replicas : 0,
+        /** Being removed (or gone): its agent stops its replicas and releases what is left of it. */
+        removing: !active,
         revision: d.revision,
         settings: d.settings,
         parameters: d.parameters,
