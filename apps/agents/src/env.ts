@@ -95,6 +95,17 @@ export const ZAgentEnv = z
     AIOS_K8S_IMAGE_REPO_ROOT: z.string().startsWith("/", "must be an absolute path").default("/app"),
     /** The port every pod listens on, on its own address. */
     AIOS_K8S_POD_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+    /**
+     * The extended resource a workload's GPUs are asked for by (the device plugin's); `none`: no
+     * resource, the placement's GPU indices in the visible-devices variables instead.
+     */
+    AIOS_K8S_GPU_RESOURCE: z
+      .string()
+      .regex(
+        /^(none|([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)[a-z0-9]([-a-z0-9_.]*[a-z0-9])?)$/,
+        "must be an extended resource name such as nvidia.com/gpu, or none",
+      )
+      .default("nvidia.com/gpu"),
     /** The namespace of the agents' own pods: a block's NetworkPolicy lets them reach its instances. */
     AIOS_K8S_AGENT_NAMESPACE: z
       .string()

@@ -21,4 +21,16 @@ describe("agent environment", () => {
       /AIOS_BIND_HOST: 0\.0\.0\.0 is not a loopback address and AIOS_AUTH is "open" .*set AIOS_AUTH=token/,
     );
   });
+
+  it("asks for workloads' GPUs by nvidia.com/gpu on Kubernetes unless told another resource or none", () => {
+    const k8s = { ...base, AIOS_DRIVER: "kubernetes", AIOS_K8S_IMAGE: "aios:1" };
+    expect(loadAgentEnv(k8s).AIOS_K8S_GPU_RESOURCE).toBe("nvidia.com/gpu");
+    expect(loadAgentEnv({ ...k8s, AIOS_K8S_GPU_RESOURCE: "amd.com/gpu" }).AIOS_K8S_GPU_RESOURCE).toBe(
+      "amd.com/gpu",
+    );
+    expect(loadAgentEnv({ ...k8s, AIOS_K8S_GPU_RESOURCE: "none" }).AIOS_K8S_GPU_RESOURCE).toBe("none");
+    expect(() => loadAgentEnv({ ...k8s, AIOS_K8S_GPU_RESOURCE: "gpus please" })).toThrow(
+      /AIOS_K8S_GPU_RESOURCE.*extended resource name such as nvidia\.com\/gpu, or none/,
+    );
+  });
 });

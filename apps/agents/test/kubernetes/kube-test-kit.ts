@@ -102,6 +102,8 @@ export async function startProcessNodePeer(opts: {
           imageRepoRoot: repoRoot,
           port: 8080,
           runtimeEnv: {},
+          // As an agent asks by default: the node has two (the process kubelet's capacity).
+          gpuResource: "nvidia.com/gpu",
           startTimeoutMs: 60_000,
           ...extra,
         });

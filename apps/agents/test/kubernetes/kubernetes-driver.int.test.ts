@@ -54,6 +54,9 @@ describe("kubernetes driver: what Kubernetes holds", { timeout: 120_000 }, () =>
       const pod = await core.readNamespacedPod({ name: "b-k8s-in-aaaa", namespace });
       expect(pod.spec?.nodeName).toBe(node.nodeName);
       expect(pod.spec?.automountServiceAccountToken).toBe(false);
+      // Its GPU asked for by the extended resource, numbered from 0 inside its container.
+      expect(pod.spec?.containers[0]?.resources?.limits).toEqual({ "nvidia.com/gpu": "1" });
+      expect(pod.spec?.containers[0]?.env).toContainEqual({ name: "CUDA_VISIBLE_DEVICES", value: "0" });
       expect(JSON.stringify(pod.spec)).not.toContain("control-of-b-k8s-in-aaaa");
       const secret = await core.readNamespacedSecret({ name: "b-k8s-in-aaaa-tokens", namespace });
       expect(secret.metadata?.ownerReferences?.[0]).toMatchObject({ kind: "Pod", uid: pod.metadata?.uid });

@@ -56,6 +56,26 @@ describe("the pod of a workload", () => {
     expect(tokensOf(secret ?? undefined)).toEqual({ controlToken: "ctl-secret", dataToken: "data-secret" });
   });
 
+  it("asks for its GPUs by the extended resource when the agent names one; the device plugin picks them", () => {
+    const gpuPod = podOf({ ...settings, gpuResource: "nvidia.com/gpu" }, spec, "/app/x.ts", "p");
+    const c = gpuPod.spec?.containers[0];
+    expect(c?.resources).toEqual({ limits: { "nvidia.com/gpu": "2" } });
+    const vars = Object.fromEntries((c?.env ?? []).map((e) => [e.name, e.value]));
+    // Inside the container its devices are numbered from 0; the plugin sets NVIDIA_VISIBLE_DEVICES.
+    expect(vars.CUDA_VISIBLE_DEVICES).toBe("0,1");
+    expect(vars).not.toHaveProperty("NVIDIA_VISIBLE_DEVICES");
+    // Without GPUs it asks for none and sees none; without the resource, none is asked for.
+    const plain = podOf(
+      { ...settings, gpuResource: "nvidia.com/gpu" },
+      { ...spec, gpus: [] },
+      "/app/x.ts",
+      "q",
+    );
+    expect(plain.spec?.containers[0]?.resources).toBeUndefined();
+    expect(plain.spec?.containers[0]?.env).toContainEqual({ name: "NVIDIA_VISIBLE_DEVICES", value: "" });
+    expect(container?.resources).toBeUndefined();
+  });
+
   it("carries low-cardinality labels and its selector, and keeps the spec's labels in an annotation", () => {
     expect(pod.metadata?.labels).toMatchObject({
       "app.kubernetes.io/managed-by": "aios-agent",

@@ -27,6 +27,7 @@ export function kubernetesDriverOf(
     port: env.AIOS_K8S_POD_PORT,
     runtimeEnv,
     maxBodyMb: env.AIOS_MAX_BODY_MB,
+    ...(env.AIOS_K8S_GPU_RESOURCE !== "none" ? { gpuResource: env.AIOS_K8S_GPU_RESOURCE } : {}),
     ...(env.AIOS_K8S_AGENT_NAMESPACE ? { agentNamespace: env.AIOS_K8S_AGENT_NAMESPACE } : {}),
     onError: (message) => log.warn(message),
   });

@@ -38,6 +38,12 @@ export interface PodSettings {
   /** The namespace of the agents' pods (their peer in a block's NetworkPolicy); unset: not named. */
   agentNamespace?: string;
   maxBodyMb?: number;
+  /**
+   * The extended resource a workload's GPUs are asked for by (`nvidia.com/gpu`): the device plugin
+   * then gives the container as many devices as the placement chose. Unset: no resource is asked
+   * for, and the placement's GPU indices are made visible through the visible-devices variables.
+   */
+  gpuResource?: string;
 }
 
 /** A DNS-1123 name for a workload's pod: itself when it is one, else a cleaned form with a hash. */
@@ -193,7 +199,7 @@ export function podOf(
   pod: string,
   ownerReferences: V1OwnerReference[] = [],
 ): V1Pod {
-  const visible = spec.gpus.join(",");
+  const gpus = gpusOf(s, spec);
   // A component's image is pulled with its registry's Secret; the AIOS image with the agent's.
   const pullSecrets = spec.image
     ? spec.imagePullSecret
@@ -207,8 +213,7 @@ export function podOf(
     ...spec.env,
     ...(s.maxBodyMb !== undefined ? { [MAX_BODY_ENV]: String(s.maxBodyMb) } : {}),
     PORT: String(s.port),
-    CUDA_VISIBLE_DEVICES: visible,
-    NVIDIA_VISIBLE_DEVICES: visible,
+    ...gpus.env,
   };
   const env: V1EnvVar[] = [
     ...Object.entries(own).map(([name, value]) => ({ name, value })),
@@ -246,6 +251,7 @@ export function podOf(
             : { command: commandOf(program, runsIsolates(s, spec.kind)), workingDir: s.imageRepoRoot }),
           env,
           ports: [{ name: "http", containerPort: s.port }],
+          ...(gpus.limits ? { resources: { limits: gpus.limits } } : {}),
           readinessProbe: { tcpSocket: { port: s.port }, periodSeconds: 1, failureThreshold: 3 },
           livenessProbe: {
             tcpSocket: { port: s.port },
@@ -258,6 +264,26 @@ export function podOf(
       ],
     },
   };
+}
+
+/**
+ * How a workload gets its GPUs. By the extended resource: a limit of as many as the placement
+ * chose; the device plugin picks the devices and sets NVIDIA_VISIBLE_DEVICES, and inside the
+ * container they are numbered from 0. Otherwise: the placement's indices in both visible-devices
+ * variables (the node's container runtime honours NVIDIA_VISIBLE_DEVICES). A workload without GPUs
+ * sees none either way.
+ */
+export function gpusOf(
+  s: Pick<PodSettings, "gpuResource">,
+  spec: Pick<WorkloadSpec, "gpus">,
+): { env: Record<string, string>; limits?: Record<string, string> } {
+  if (s.gpuResource && spec.gpus.length > 0)
+    return {
+      env: { CUDA_VISIBLE_DEVICES: spec.gpus.map((_, i) => i).join(",") },
+      limits: { [s.gpuResource]: String(spec.gpus.length) },
+    };
+  const visible = spec.gpus.join(",");
+  return { env: { CUDA_VISIBLE_DEVICES: visible, NVIDIA_VISIBLE_DEVICES: visible } };
 }
 
 function secretEnv(key: string, pod: string): V1EnvVar {
