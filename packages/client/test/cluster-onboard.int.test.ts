@@ -1,97 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import {
-  AppsV1Api,
-  CoreV1Api,
-  KubeConfig,
-  KubernetesObjectApi,
-  RbacAuthorizationV1Api,
-  type V1EnvVar,
-} from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { AppsV1Api, KubeConfig, RbacAuthorizationV1Api, type V1EnvVar } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { useApiServer } from "../../../apps/api/test/harness";
-import { type KubePeer, startKubePeer } from "../../../scripts/kube-peer/index";
-import { runCli } from "./cli-io";
+import { queueUrl, SELECTOR, useOnboarding } from "./onboard-fixture";
 
 /**
  * `aios cluster onboard` and `offboard` against a real Kubernetes API server (testpeers/kubernetes)
- * and an API in token mode: the objects made, their labels, the agent's Role and settings, a second
- * run that changes nothing, a run stopped by RBAC half way, and removal of all of it.
+ * and an API in token mode: bad arguments refused, the objects made, their labels, the agent's Role
+ * and settings, a second run that changes nothing, and removal of all of it. What onboarding
+ * refuses part way is in cluster-onboard-refusals.int.test.ts.
  */
 const repoRoot = resolve(import.meta.dirname, "../../..");
-const queueUrl = "redis://127.0.0.1:6379/0";
-const SELECTOR = (cluster: string) => `app.kubernetes.io/managed-by=aios-onboard,aios.dev/cluster=${cluster}`;
 
 describe("aios cluster onboard and offboard, against a real Kubernetes API server", () => {
-  const api = useApiServer({ auth: "token" });
-  const cluster = `onb-${Date.now().toString(36)}`;
-  let admin: string;
-  let peer: KubePeer;
-  let objects: KubernetesObjectApi;
-  let core: CoreV1Api;
-  let dir: string;
-
-  const run = (args: string[], token = admin) => runCli(api.url, args, token);
-  const onboardArgs = (extra: string[] = []) => [
-    "cluster",
-    "onboard",
-    "--kubeconfig",
-    peer.kubeconfigPath,
-    "--cluster-id",
-    cluster,
-    "--image",
-    "registry.example/aios:1.2.3",
-    "--queue-url",
-    queueUrl,
-    "--api-url",
-    "http://aios-api.aios:4000",
-    ...extra,
-  ];
-  const labelled = async (clusterId = cluster) => {
-    const found: string[] = [];
-    for (const [apiVersion, kind] of [
-      ["v1", "Namespace"],
-      ["v1", "ServiceAccount"],
-      ["rbac.authorization.k8s.io/v1", "Role"],
-      ["rbac.authorization.k8s.io/v1", "RoleBinding"],
-      ["v1", "Secret"],
-      ["apps/v1", "DaemonSet"],
-    ] as const) {
-      const list = await objects.list(
-        apiVersion,
-        kind,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        SELECTOR(clusterId),
-      );
-      for (const o of list.items)
-        if (!o.metadata?.deletionTimestamp)
-          found.push(`${kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`);
-    }
-    return found.sort();
-  };
-  const joinTokensOf = async (clusterId: string) =>
-    api.database.db.apiToken.count({ where: { role: "join", scope: clusterId } });
-
-  beforeAll(async () => {
-    admin = (await api.services.tokens.issue({ name: "onboard admin", role: "admin" })).token;
-    peer = await startKubePeer({ nodes: 0 });
-    const kc = new KubeConfig();
-    kc.loadFromString(peer.kubeconfig);
-    objects = KubernetesObjectApi.makeApiClient(kc);
-    core = kc.makeApiClient(CoreV1Api);
-    dir = mkdtempSync(join(tmpdir(), "aios-onboard-"));
-  }, 120_000);
-
-  afterAll(async () => {
-    await peer?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const o = useOnboarding();
+  const { api, cluster, run, onboardArgs, labelled, joinTokensOf } = o;
 
   it("refuses bad arguments with an error naming the flag, before calling anything", async () => {
     const cases: Array<[string[], string]> = [
@@ -172,7 +96,7 @@ describe("aios cluster onboard and offboard, against a real Kubernetes API serve
 
     // The Role: exactly k8s/base's, in the blocks' namespace only, bound to the agent's account.
     const kc = new KubeConfig();
-    kc.loadFromString(peer.kubeconfig);
+    kc.loadFromString(o.peer.kubeconfig);
     const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
     const base = parseAllDocuments(readFileSync(resolve(repoRoot, "k8s/base/agent-rbac.yaml"), "utf8"))
       .map((d) => d.toJS())
@@ -191,7 +115,7 @@ describe("aios cluster onboard and offboard, against a real Kubernetes API serve
       kind: "Role",
       name: "aios-agent-blocks",
     });
-    const elsewhere = await objects.list(
+    const elsewhere = await o.objects.list(
       "rbac.authorization.k8s.io/v1",
       "ClusterRoleBinding",
       undefined,
@@ -204,7 +128,7 @@ describe("aios cluster onboard and offboard, against a real Kubernetes API serve
     expect(elsewhere.items).toEqual([]);
 
     // The Secret: a join token of this cluster the API issued, and the URLs the agent uses.
-    const secret = await core.readNamespacedSecret({ name: "aios-agent-join", namespace: "aios-system" });
+    const secret = await o.core.readNamespacedSecret({ name: "aios-agent-join", namespace: "aios-system" });
     const value = (k: string) => Buffer.from(secret.data?.[k] ?? "", "base64").toString("utf8");
     expect(value("AIOS_API_URL")).toBe("http://aios-api.aios:4000");
     expect(value("AIOS_QUEUE_URL")).toBe(queueUrl);
@@ -278,146 +202,8 @@ describe("aios cluster onboard and offboard, against a real Kubernetes API serve
     expect(await joinTokensOf(cluster)).toBe(2);
   });
 
-  it("stops before the join Secret when the API refuses a join token, saying what it made", async () => {
-    const operator = (await api.services.tokens.issue({ name: "onboard operator", role: "operator" })).token;
-    const other = `${cluster}-o`;
-    const args = [
-      ...onboardArgs(),
-      "--cluster-id",
-      other,
-      "--namespace",
-      "op-agent",
-      "--blocks-namespace",
-      "op-blocks",
-    ];
-    const r = await run(args, operator);
-    expect(r.code).toBe(1);
-    expect(r.out.split("\n")).toHaveLength(5);
-    expect(r.err).toContain(
-      `onboarding cluster ${other} stopped before its join Secret. It had made or changed: Namespace op-agent, Namespace op-blocks, ServiceAccount op-agent/aios-agent, Role op-blocks/aios-agent-blocks, RoleBinding op-blocks/aios-agent-blocks;`,
-    );
-    expect(r.err).toMatch(/error: .*admin/);
-    expect(await joinTokensOf(other)).toBe(0);
-    const off = await run(["cluster", "offboard", other, "--kubeconfig", peer.kubeconfigPath]);
-    expect(off.out.split("\n")).toHaveLength(5);
-    expect(await labelled(other)).toEqual([]);
-  });
-
-  it("refuses to take over objects of another cluster or not made by onboarding", async () => {
-    const other = await run([...onboardArgs(), "--cluster-id", `${cluster}-b`]);
-    expect(other.code).toBe(1);
-    expect(other.err).toContain(
-      `stopped at Namespace aios-system belongs to cluster ${cluster}; offboard it first or choose another --namespace`,
-    );
-    expect(await joinTokensOf(`${cluster}-b`)).toBe(0);
-    await core.createNamespace({ body: { metadata: { name: "by-hand" } } });
-    await core.createNamespacedServiceAccount({
-      namespace: "by-hand",
-      body: { metadata: { name: "aios-agent" } },
-    });
-    const byHand = await run([
-      ...onboardArgs(),
-      "--cluster-id",
-      `${cluster}-c`,
-      "--namespace",
-      "by-hand",
-      "--blocks-namespace",
-      "by-hand-blocks",
-    ]);
-    expect(byHand.code).toBe(1);
-    expect(byHand.out.split("\n")).toEqual([
-      "left as is Namespace by-hand",
-      "created    Namespace by-hand-blocks",
-    ]);
-    expect(byHand.err).toContain(
-      "stopped at ServiceAccount by-hand/aios-agent exists and was not made by aios cluster onboard",
-    );
-    expect(byHand.err).toContain(`It had made or changed: Namespace by-hand-blocks`);
-    // Offboarding removes what it made, and leaves the namespace it did not make.
-    const off = await run(["cluster", "offboard", `${cluster}-c`, "--kubeconfig", peer.kubeconfigPath]);
-    expect(off.out).toBe("removed    Namespace by-hand-blocks");
-    expect((await core.readNamespace({ name: "by-hand" })).metadata?.deletionTimestamp).toBeUndefined();
-    await run(["cluster", "offboard", `${cluster}-b`, "--kubeconfig", peer.kubeconfigPath]);
-  });
-
-  it("stops where RBAC refuses, naming the object and the reason, and offboard removes what it made", async () => {
-    // An identity that may make namespaces and service accounts, but no Roles.
-    const kc = new KubeConfig();
-    kc.loadFromString(peer.kubeconfig);
-    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
-    await core.createNamespacedServiceAccount({
-      namespace: "default",
-      body: { metadata: { name: "onboarder" } },
-    });
-    await rbac.createClusterRole({
-      body: {
-        metadata: { name: "onboarder" },
-        rules: [
-          {
-            apiGroups: [""],
-            resources: ["namespaces", "serviceaccounts", "secrets"],
-            verbs: ["get", "create", "patch"],
-          },
-        ],
-      },
-    });
-    await rbac.createClusterRoleBinding({
-      body: {
-        metadata: { name: "onboarder" },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "onboarder" },
-        subjects: [{ kind: "ServiceAccount", name: "onboarder", namespace: "default" }],
-      },
-    });
-    const { status } = await core.createNamespacedServiceAccountToken({
-      name: "onboarder",
-      namespace: "default",
-      body: { spec: { audiences: [], expirationSeconds: 3600 } },
-    });
-    const server = kc.getCurrentCluster();
-    if (!server || !status?.token) throw new Error("no cluster or token");
-    const limited = new KubeConfig();
-    limited.loadFromOptions({
-      clusters: [server],
-      users: [{ name: "onboarder", token: status.token }],
-      contexts: [{ name: "onboarder", cluster: server.name, user: "onboarder" }],
-      currentContext: "onboarder",
-    });
-    const path = join(dir, "onboarder.kubeconfig");
-    writeFileSync(path, limited.exportConfig(), { mode: 0o600 });
-    const other = `${cluster}-r`;
-    const args = onboardArgs(["--namespace", "rbac-agent", "--blocks-namespace", "rbac-blocks"]).map((a) =>
-      a === peer.kubeconfigPath ? path : a === cluster ? other : a,
-    );
-    const r = await run(args);
-    expect(r.code).toBe(1);
-    expect(r.out.split("\n")).toEqual([
-      "created    Namespace rbac-agent",
-      "created    Namespace rbac-blocks",
-      "created    ServiceAccount rbac-agent/aios-agent",
-    ]);
-    expect(r.err).toMatch(
-      /stopped at reading Role rbac-blocks\/aios-agent-blocks: 403: roles.rbac.authorization.k8s.io "aios-agent-blocks" is forbidden: User "system:serviceaccount:default:onboarder" cannot get resource "roles"/,
-    );
-    expect(r.err).toContain(
-      `It had made or changed: Namespace rbac-agent, Namespace rbac-blocks, ServiceAccount rbac-agent/aios-agent; all of it is labelled app.kubernetes.io/managed-by=aios-onboard,aios.dev/cluster=${other}, and \`aios cluster offboard ${other} --kubeconfig ${path}\` removes it.`,
-    );
-    expect(await labelled(other)).toEqual([
-      "Namespace rbac-agent",
-      "Namespace rbac-blocks",
-      "ServiceAccount rbac-agent/aios-agent",
-    ]);
-    const off = await run(["cluster", "offboard", other, "--kubeconfig", peer.kubeconfigPath]);
-    expect(off.code, off.err).toBe(0);
-    expect(off.out.split("\n")).toEqual([
-      "removed    ServiceAccount rbac-agent/aios-agent",
-      "removed    Namespace rbac-agent",
-      "removed    Namespace rbac-blocks",
-    ]);
-    expect(await labelled(other)).toEqual([]);
-  });
-
   it("offboard removes every object onboarding made, namespaces last; again, it has nothing to remove", async () => {
-    const r = await run(["cluster", "offboard", cluster, "--kubeconfig", peer.kubeconfigPath]);
+    const r = await run(["cluster", "offboard", cluster, "--kubeconfig", o.peer.kubeconfigPath]);
     expect(r.code, r.err).toBe(0);
     expect(r.out.split("\n")).toEqual([
       "removed    DaemonSet aios-system/aios-agent",
@@ -434,7 +220,7 @@ describe("aios cluster onboard and offboard, against a real Kubernetes API serve
     expect(r.err).toMatch(new RegExp(`revoked [1-9]\\d* agent and join token\\(s\\) of cluster ${cluster}`));
     const live = await api.database.db.apiToken.count({ where: { scope: cluster, revokedAt: null } });
     expect(live).toBe(0);
-    const again = await run(["cluster", "offboard", cluster, "--kubeconfig", peer.kubeconfigPath]);
+    const again = await run(["cluster", "offboard", cluster, "--kubeconfig", o.peer.kubeconfigPath]);
     expect(again.code, again.err).toBe(0);
     expect(again.out.split("\n").every((l) => l === "" || l.startsWith("removing"))).toBe(true);
     expect(again.err).toMatch(/nothing of cluster \S+ to remove/);

@@ -7,26 +7,28 @@ import { doc, useApiServer } from "../../../api/test/harness";
 import { connectKube } from "../../src/drivers/kubernetes/kube-api";
 import { ObjectCache } from "../../src/drivers/kubernetes/object-cache";
 import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "../agent-process";
-import { AIOS_TEST_IMAGE, type ProcessNodePeer, repoRoot, startProcessNodePeer } from "./kube-test-kit";
+import { type ClusterUnderTest, clusterUnderTest, runsEchoImage } from "./cluster-under-test";
+import { repoRoot } from "./kube-test-kit";
 
 /**
  * A cluster agent with AIOS_DRIVER=kubernetes against a real API server (testpeers/kubernetes),
- * its node played by the process kubelet: the example sentiment block's instance runs as a pod and
- * its executor as a Deployment with a Service, bound to that node; they answer through the data
- * plane, are replaced when a pod is deleted, and leave nothing behind when the block is removed.
+ * its node played by the process kubelet, or against a live cluster when KUBECONFIG and
+ * AIOS_LIVE_IMAGE are set (cluster-under-test.ts): the example sentiment block's instance runs as a
+ * pod and its executor as a Deployment with a Service, bound to that node; they answer through the
+ * data plane, are replaced when a pod is deleted, and leave nothing behind when the block is removed.
  */
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
 const examples = resolve(repoRoot, "examples/specs");
-const namespace = "aios";
-const nodeName = "k8s-node-1";
 
 // Under CI's load a first deploy (pods, then the executor's health checks) takes a while.
 describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 }, () => {
   const api = useApiServer();
   const clusterId = `k8s-${Date.now().toString(36)}`;
-  let node: ProcessNodePeer;
+  let cluster: ClusterUnderTest;
   let core: CoreV1Api;
   let apps: AppsV1Api;
+  let namespace: string;
+  let nodeName: string;
   let agent: AgentProcess;
   const block = () => api.caller().blocks.get({ id: "sentiment" });
   const instances = () => api.caller().blocks.instances({ id: "sentiment" });
@@ -56,11 +58,10 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
     (await pods()).filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata?.name ?? "");
 
   beforeAll(async () => {
-    node = await startProcessNodePeer({
-      nodeName,
+    cluster = await clusterUnderTest({
+      nodeName: "k8s-node-1",
       podAddressPrefix: "127.79",
-      namespace,
-      // The echo component built as an image of its own.
+      // The echo component built as an image of its own (examples/components/echo/Dockerfile).
       images: {
         "example/echo:1.0": {
           entrypoint: ["node", "--import", "tsx", "examples/components/echo/index.ts"],
@@ -68,15 +69,11 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
         },
       },
     });
-    core = node.core;
-    apps = node.apps;
+    ({ core, apps, namespace, nodeName } = cluster);
     await applyExamples((document) => api.caller().parser.applySpec({ document }), "components.json");
     agent = startClusterAgent(api.url, clusterId, {
       AIOS_DRIVER: "kubernetes",
-      AIOS_K8S_KUBECONFIG: node.peer.kubeconfigPath,
-      AIOS_K8S_NODE_NAME: nodeName,
-      AIOS_K8S_IMAGE: AIOS_TEST_IMAGE,
-      AIOS_K8S_IMAGE_REPO_ROOT: repoRoot,
+      ...cluster.agentEnv,
       AIOS_BLOCK_WATCH_MS: "300",
     });
     await waitUntil(
@@ -94,7 +91,7 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
 
   afterAll(async () => {
     await agent?.stop();
-    await node?.stop();
+    await cluster?.stop();
   });
 
   it("runs the instance as a pod and the executor as a Deployment with a Service, on the agent's node, and answers", async () => {
@@ -180,58 +177,63 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
       .toBe(200);
   });
 
-  it("runs a component of its own container image; one whose image cannot be pulled shows why in aios get blocks", async () => {
-    const image = (name: string, containerImage: string) =>
-      doc("registerComponent", {
-        componentId: { name, version: "1.0.0", releaseTag: "stable" },
-        componentType: "model",
-        containerRegistryInfo: { componentMode: "aios", containerImage },
+  it.runIf(runsEchoImage())(
+    "runs a component of its own container image; one whose image cannot be pulled shows why in aios get blocks",
+    async () => {
+      const echoImage = cluster.echoImage as string;
+      const image = (name: string, containerImage: string) =>
+        doc("registerComponent", {
+          componentId: { name, version: "1.0.0", releaseTag: "stable" },
+          componentType: "model",
+          containerRegistryInfo: { componentMode: "aios", containerImage },
+        });
+      await api.caller().parser.applySpec({ document: image("echo-image", echoImage) });
+      await api.caller().parser.applySpec({ document: image("lost-image", "nowhere/missing:1") });
+      const block = (id: string, component: string) =>
+        doc("createBlock", {
+          blockId: id,
+          blockComponentURI: `model.${component}:1.0.0-stable`,
+          clusterId,
+          minInstances: 1,
+          maxInstances: 1,
+        });
+      await api.caller().parser.applySpec({ document: block("echo-img", "echo-image") });
+      await api.caller().parser.applySpec({ document: block("lost-img", "lost-image") });
+      await expect
+        .poll(async () => (await api.caller().blocks.get({ id: "echo-img" })).status, {
+          timeout: 90_000,
+          interval: 500,
+        })
+        .toBe("running");
+      const res = await fetch(`${api.url}/v1/blocks/echo-img/infer`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ data: { message: "from an image" } }),
       });
-    await api.caller().parser.applySpec({ document: image("echo-image", "example/echo:1.0") });
-    await api.caller().parser.applySpec({ document: image("lost-image", "nowhere/missing:1") });
-    const block = (id: string, component: string) =>
-      doc("createBlock", {
-        blockId: id,
-        blockComponentURI: `model.${component}:1.0.0-stable`,
-        clusterId,
-        minInstances: 1,
-        maxInstances: 1,
-      });
-    await api.caller().parser.applySpec({ document: block("echo-img", "echo-image") });
-    await api.caller().parser.applySpec({ document: block("lost-img", "lost-image") });
-    await expect
-      .poll(async () => (await api.caller().blocks.get({ id: "echo-img" })).status, {
-        timeout: 90_000,
-        interval: 500,
-      })
-      .toBe("running");
-    const res = await fetch(`${api.url}/v1/blocks/echo-img/infer`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ data: { message: "from an image" } }),
-    });
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { packet: { data: { message: string } } }).packet.data.message).toBe(
-      "from an image",
-    );
-    const [instance] = await api.caller().blocks.instances({ id: "echo-img" });
-    const pod = await core.readNamespacedPod({ name: `echo-img-${instance?.id}`, namespace });
-    expect([pod.spec?.containers[0]?.image, pod.spec?.containers[0]?.command]).toEqual([
-      "example/echo:1.0",
-      undefined,
-    ]);
-    // The image that cannot be pulled: the block fails with Kubernetes' reason, in the CLI too.
-    await expect
-      .poll(async () => (await api.caller().blocks.get({ id: "lost-img" })).statusReason ?? "", {
-        timeout: 90_000,
-        interval: 500,
-      })
-      .toMatch(/cannot start \((ErrImagePull|ImagePullBackOff): failed to pull image "nowhere\/missing:1"/);
-    const out = await getBlocks();
-    expect(out).toMatch(/REASON[\s\S]*lost-img[\s\S]*(ErrImagePull|ImagePullBackOff)/);
-    await api.caller().blocks.remove({ id: "echo-img" });
-    await api.caller().blocks.remove({ id: "lost-img" });
-  });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { packet: { data: { message: string } } }).packet.data.message).toBe(
+        "from an image",
+      );
+      const [instance] = await api.caller().blocks.instances({ id: "echo-img" });
+      const pod = await core.readNamespacedPod({ name: `echo-img-${instance?.id}`, namespace });
+      expect([pod.spec?.containers[0]?.image, pod.spec?.containers[0]?.command]).toEqual([
+        echoImage,
+        undefined,
+      ]);
+      // The image that cannot be pulled: the block fails with Kubernetes' reason, in the CLI too.
+      await expect
+        .poll(async () => (await api.caller().blocks.get({ id: "lost-img" })).statusReason ?? "", {
+          timeout: 90_000,
+          interval: 500,
+        })
+        // The kubelet's own words, which name the image (a live one says more).
+        .toMatch(/cannot start \((ErrImagePull|ImagePullBackOff): .*nowhere\/missing:1/);
+      const out = await getBlocks();
+      expect(out).toMatch(/REASON[\s\S]*lost-img[\s\S]*(ErrImagePull|ImagePullBackOff)/);
+      await api.caller().blocks.remove({ id: "echo-img" });
+      await api.caller().blocks.remove({ id: "lost-img" });
+    },
+  );
 
   it("a component that crashes at start shows CrashLoopBackOff and its last words in aios get blocks", async () => {
     await api.caller().parser.applySpec({
@@ -264,7 +266,7 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
   it("runs a policy job (execution type 3) as a Job of the cluster on the agent's node", async () => {
     await applyExamples((document) => api.caller().parser.applySpec({ document }), "policies.json");
     // Every Job made in the namespace, seen through a watch (the agent removes each once it ended).
-    const kube = connectKube({ kubeconfig: node.peer.kubeconfig });
+    const kube = connectKube({ kubeconfig: cluster.kubeconfig });
     const jobs = new ObjectCache<V1Job>(kube, {
       path: `/apis/batch/v1/namespaces/${namespace}/jobs`,
       list: (q) => kube.batch.listNamespacedJob({ namespace, ...q }),
