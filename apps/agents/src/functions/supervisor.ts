@@ -5,7 +5,7 @@ import { controlHeaders, type Logger, newControlToken, newDataToken } from "@aio
 import { configHash, type Driver, DriverClosedError, hasExited, type Workload } from "../drivers/driver";
 import { type Queued, Reconciler } from "../reconciler";
 
-export const REPLICA_MAIN = resolve(import.meta.dirname, "replica-main.ts");
+const REPLICA_MAIN = resolve(import.meta.dirname, "replica-main.ts");
 const RESTART_DELAY_MS = 1_000;
 /** Kept with each replica's workload: the configuration it was started with. */
 const CONFIG_LABEL = "functionConfig";
@@ -212,8 +212,6 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
   };
 
   return Object.assign(functions, {
-    hostedNames: () => functions.hostedIds(),
-
     /**
      * A management command for one ready replica of a function (`replica`, else the first ready
      * one), sent with that replica's control token: the policy's answer and the replica's index.
