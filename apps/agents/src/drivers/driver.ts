@@ -28,6 +28,13 @@ export interface WorkloadSpec {
    */
   env: Record<string, string>;
   /**
+   * Variables kept out of what others can read of the workload (a policy function's code and
+   * settings): a Kubernetes driver keeps them in the workload's Secret, which only its pod and the
+   * agent read, and its pod names them from there; the process driver sets them like `env` (a
+   * process's environment is its own user's to read).
+   */
+  secretEnv?: Record<string, string>;
+  /**
    * A container image to run instead of `entry` (a component's containerRegistryInfo.containerImage):
    * its own entrypoint, told PORT and HOST like any workload. Only a driver that runs containers
    * (kubernetes) takes it; the process driver refuses it.

@@ -182,6 +182,7 @@ export function createProcessDriver(opts: {
           ...baseWorkloadEnv(lease.env()),
           ...(spec.kind === "instance" ? {} : opts.runtimeEnv),
           ...spec.env,
+          ...spec.secretEnv,
           ...guardEnv,
           // Only the workload it was made for gets a token; none goes to a workload without one.
           ...(spec.controlToken ? { AIOS_CONTROL_TOKEN: spec.controlToken } : {}),

@@ -117,11 +117,12 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
         gpus: [],
         env: {
           AIOS_FUNCTION_NAME: name,
-          AIOS_FUNCTION_SOURCE: source,
           AIOS_REPLICA_INDEX: String(index),
           AIOS_POLICY_CPU_MS: String(opts.limits.cpuTimeMs),
           AIOS_POLICY_MEMORY_MB: String(opts.limits.memoryMb),
         },
+        // Its code, settings and parameters: on Kubernetes in its Secret, not in its Deployment.
+        secretEnv: { AIOS_FUNCTION_SOURCE: source },
         labels: { [CONFIG_LABEL]: fn.configKey },
         owner: { kind: "function", id: name },
         // Its `/management` takes this one only, and it never leaves the agent.

@@ -129,7 +129,9 @@ export function createVdagSupervisor(opts: {
           entry: controllerEntry(),
           gpus: [],
           // It refuses requests (503) until the stored quota is handed over, just below.
-          env: { AIOS_VDAG_CONTROLLER: JSON.stringify(config), AIOS_VDAG_QUOTA_RESTORE: "wait" },
+          env: { AIOS_VDAG_QUOTA_RESTORE: "wait" },
+          // Its plan holds the executors' data tokens: on Kubernetes in its Secret, not its Deployment.
+          secretEnv: { AIOS_VDAG_CONTROLLER: JSON.stringify(config) },
           labels: { vdagURI: config.vdagURI },
           owner: { kind: "vdag", id: controllerId },
           controlToken: newControlToken(),

@@ -321,6 +321,8 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
       expect(d.spec?.template.spec?.nodeName).toBe(nodeName);
       // isolated-vm in the replica's own process needs Node's startup snapshot off.
       expect(d.spec?.template.spec?.containers[0]?.command).toContain("--no-node-snapshot");
+      // Its code and settings are in its Secret, not in the Deployment others may read.
+      expect(JSON.stringify(d)).not.toContain("state.counts");
     }
     const services = (await core.listNamespacedService(selector)).items;
     expect(services.map((s) => s.metadata?.name).sort()).toEqual(["tally-function-0", "tally-function-1"]);

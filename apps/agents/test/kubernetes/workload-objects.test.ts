@@ -12,6 +12,7 @@ import {
   WORKLOAD_LABEL,
 } from "../../src/drivers/kubernetes/deployment-spec";
 import { jobOf, jobSecretOf } from "../../src/drivers/kubernetes/job-spec";
+import { tokenSecretOf } from "../../src/drivers/kubernetes/pod-spec";
 import { settings } from "./pod-settings";
 
 describe("a runtime's Deployment and Service", () => {
@@ -68,6 +69,7 @@ describe("a policy function's replica", () => {
     kind: "function-replica" as const,
     entry: "/srv/aios/apps/agents/src/functions/replica-main.ts",
     env: { AIOS_FUNCTION_NAME: "tally" },
+    secretEnv: { AIOS_FUNCTION_SOURCE: '{"code":"policy code","settings":{"apiKey":"k-1"}}' },
     gpus: [],
     owner: { kind: "function" as const, id: "tally" },
     dataToken: "data-1",
@@ -93,6 +95,21 @@ describe("a policy function's replica", () => {
     ]);
     const wire = JSON.parse(JSON.stringify(d).replaceAll('"_from":', '"from":'));
     expect(() => new Deployment(wire).validate()).not.toThrow();
+  });
+
+  it("keeps its code and settings in its Secret, named from its pod's environment, never in the Deployment", () => {
+    expect(JSON.stringify(d)).not.toContain("policy code");
+    expect(d.spec?.template.spec?.containers[0]?.env).toContainEqual({
+      name: "AIOS_FUNCTION_SOURCE",
+      valueFrom: { secretKeyRef: { name: "tally-function-0-tokens", key: "AIOS_FUNCTION_SOURCE" } },
+    });
+    const secret = tokenSecretOf(settings, spec, "tally-function-0");
+    expect(secret?.stringData).toEqual({
+      AIOS_FUNCTION_SOURCE: spec.secretEnv.AIOS_FUNCTION_SOURCE,
+      AIOS_DATA_TOKEN: "data-1",
+    });
+    const wire = JSON.parse(JSON.stringify(secret));
+    expect(() => new Secret(wire).validate()).not.toThrow();
   });
 });
 

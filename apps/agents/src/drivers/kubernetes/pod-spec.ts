@@ -148,9 +148,13 @@ const runsIsolates = (s: PodSettings, kind: WorkloadKind) =>
   kind === "function-replica" ||
   (kind !== "instance" && s.runtimeEnv.AIOS_RUNTIME_POLICY_ISOLATION === "in-process");
 
-/** The workload's Secret: its tokens, readable by the agent and by its own pod only. */
+/**
+ * The workload's Secret: its tokens and its secret variables (`spec.secretEnv`), readable by the
+ * agent and by its own pod only.
+ */
 export function tokenSecretOf(s: PodSettings, spec: WorkloadSpec, pod: string): V1Secret | null {
-  if (!spec.controlToken && !spec.dataToken) return null;
+  const hidden = spec.secretEnv ?? {};
+  if (!spec.controlToken && !spec.dataToken && Object.keys(hidden).length === 0) return null;
   return {
     apiVersion: "v1",
     kind: "Secret",
@@ -162,6 +166,7 @@ export function tokenSecretOf(s: PodSettings, spec: WorkloadSpec, pod: string): 
     },
     type: "Opaque",
     stringData: {
+      ...hidden,
       ...(spec.controlToken ? { [CONTROL_TOKEN_KEY]: spec.controlToken } : {}),
       ...(spec.dataToken ? { [DATA_TOKEN_KEY]: spec.dataToken } : {}),
     },
@@ -218,6 +223,9 @@ export function podOf(
   const env: V1EnvVar[] = [
     ...Object.entries(own).map(([name, value]) => ({ name, value })),
     { name: "HOST", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+    ...Object.keys(spec.secretEnv ?? {})
+      .sort()
+      .map((key) => secretEnv(key, pod)),
     ...(spec.controlToken ? [secretEnv(CONTROL_TOKEN_KEY, pod)] : []),
     ...(spec.dataToken ? [secretEnv(DATA_TOKEN_KEY, pod)] : []),
   ];
