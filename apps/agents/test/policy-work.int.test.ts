@@ -213,6 +213,25 @@ export default definePolicy({
     expect(second.output).toEqual({ key: "kept", count: 2 });
   });
 
+  it("starts a replica again when its process dies, and reports it ready at its new pid", async () => {
+    const before = await api.caller().functions.get({ name: "tally" });
+    const pid = before.replicaStates[0]?.pid;
+    if (!pid) throw new Error(`no replica pid: ${JSON.stringify(before.replicaStates)}`);
+    process.kill(pid, "SIGKILL");
+    await expect
+      .poll(
+        async () => {
+          const [r] = (await api.caller().functions.get({ name: "tally" })).replicaStates;
+          return r?.status === "ready" && r.pid !== pid;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    // A new process: the state the dead one held is gone.
+    const after = await api.caller().functions.invoke({ name: "tally", input: { key: "kept" } });
+    expect(after.output).toEqual({ key: "kept", count: 1 });
+  });
+
   it("runs a graph of three functions and returns the composed output (type 5)", async () => {
     for (const name of ["stats-a", "stats-b", "stats-sum"]) {
       await api
