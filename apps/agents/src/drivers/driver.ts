@@ -154,6 +154,14 @@ export function hasExited(workload: Workload): Promise<boolean> {
   ]);
 }
 
+/**
+ * A workload that loads isolated-vm in its own process needs Node's startup snapshot off
+ * (`--no-node-snapshot`, Node 20): a policy function's replica always, and every workload when the
+ * runtime policies run in-process (AIOS_RUNTIME_POLICY_ISOLATION=in-process). Both drivers ask this.
+ */
+export const needsNoSnapshot = (kind: WorkloadKind, policiesInProcess: boolean): boolean =>
+  policiesInProcess || kind === "function-replica";
+
 /** A short hash of a workload's configuration, to tell when it changed. */
 export function configHash(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);

@@ -25,6 +25,7 @@ import {
   type Driver,
   DriverClosedError,
   type JobSpec,
+  needsNoSnapshot,
   type Workload,
   type WorkloadKind,
   type WorkloadSpec,
@@ -116,9 +117,8 @@ export function createProcessDriver(opts: {
       ? resolveComponentEntry(opts.repoRoot, spec.entry)
       : resolve(opts.repoRoot, spec.entry);
   const homeOf = (name: string) => `homes/${name}`;
-  // isolated-vm needs Node's startup snapshot off: a replica's policy, or runtime policies in-process.
   const snapshotFlags = (kind: WorkloadKind) =>
-    opts.isolatesInProcess || kind === "function-replica" ? ["--no-node-snapshot"] : [];
+    needsNoSnapshot(kind, opts.isolatesInProcess ?? false) ? ["--no-node-snapshot"] : [];
   let closed = false;
   const recordFile = (name: string) => join(recordsDir, `${name}.json`);
   const logFile = (name: string) => join(logsDir, `${name}.log`);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { relative, sep } from "node:path";
 import { MAX_BODY_ENV } from "@aios/service-kit";
 import type { V1ConfigMap, V1EnvVar, V1OwnerReference, V1Pod, V1Secret } from "@kubernetes/client-node";
-import type { WorkloadKind, WorkloadOwner, WorkloadSpec } from "../driver";
+import { needsNoSnapshot, type WorkloadKind, type WorkloadOwner, type WorkloadSpec } from "../driver";
 
 /** Labels every object of the driver carries; `aios.dev/node` scopes an agent to its own node's. */
 export const MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -143,10 +143,9 @@ export function commandOf(program: string, runsIsolates = false): string[] {
   ];
 }
 
-/** A policy function's replica, or a runtime whose policies run in-process, runs isolates itself. */
+/** The workload loads isolated-vm itself (driver.ts `needsNoSnapshot`). */
 const runsIsolates = (s: PodSettings, kind: WorkloadKind) =>
-  kind === "function-replica" ||
-  (kind !== "instance" && s.runtimeEnv.AIOS_RUNTIME_POLICY_ISOLATION === "in-process");
+  needsNoSnapshot(kind, s.runtimeEnv.AIOS_RUNTIME_POLICY_ISOLATION === "in-process");
 
 /**
  * The workload's Secret: its tokens and its secret variables (`spec.secretEnv`), readable by the
