@@ -28,7 +28,7 @@ export const newVdagControllerId = (): string => `vdc-${randomAlnum(8)}`;
 /** Generated instance id: `in-` + 4 lowercase alphanumerics, e.g. `in-a8x2`. */
 export const newInstanceId = (): string => `in-${randomAlnum(4)}`;
 
-const DNS_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** RFC 1123 label as Kubernetes uses it: lowercase alphanumerics and '-', alnum at both ends, <= 63. */
 export function isDnsLabel(s: string): boolean {

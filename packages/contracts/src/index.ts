@@ -1,5 +1,6 @@
 export * from "./allocation-decision";
 export * from "./audit";
+export * from "./container-registry";
 export * from "./desired-block";
 export * from "./env";
 export * from "./envelope";

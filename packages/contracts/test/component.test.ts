@@ -86,7 +86,7 @@ describe("registerComponent", () => {
       {
         path: `${V}.runtime.entry`,
         message:
-          "Required: give runtime.entry (run as a process) or containerRegistryInfo.containerImage (run on Kubernetes)",
+          "Required: give runtime.entry (run as a process), runtime.asset (pushed code) or containerRegistryInfo.containerImage (run on Kubernetes)",
       },
     ]);
     const withEntry = valuesOf("registerComponent", {
@@ -94,6 +94,30 @@ describe("registerComponent", () => {
       runtime: { entry: "examples/components/x/index.ts" },
     });
     expect(withEntry.runtime).toEqual({ entry: "examples/components/x/index.ts" });
+  });
+
+  it("takes pushed code (runtime.asset) instead of an entry, never both", () => {
+    const { containerRegistryInfo: _, ...noImage } = validComponent();
+    const asset = { assetURI: "model.mine:0.1.0-dev", sha256: "a".repeat(64) };
+    expect(valuesOf("registerComponent", { ...noImage, runtime: { asset } }).runtime).toEqual({ asset });
+    expect(errorsOf("registerComponent", { ...noImage, runtime: { asset: { ...asset, sha256: "ABC" } } })).toEqual([
+      { path: `${V}.runtime.asset.sha256`, message: "must be a sha256 digest: 64 lowercase hex digits" },
+    ]);
+    expect(errorsOf("registerComponent", { ...noImage, runtime: { asset, entry: "x/index.ts" } })).toEqual([
+      {
+        path: `${V}.runtime.asset`,
+        message: "give runtime.entry (a program of the installation) or runtime.asset (pushed code), not both",
+      },
+    ]);
+  });
+
+  it("names a container registry by a DNS label", () => {
+    const bad = errorsOf("registerComponent", {
+      ...validComponent(),
+      containerRegistryInfo: { containerImage: "x/y:1", containerRegistryId: "Team Registry" },
+    });
+    expect(bad[0]?.path).toBe(`${V}.containerRegistryInfo.containerRegistryId`);
+    expect(bad[0]?.message).toContain("lowercase letters, digits and '-'");
   });
 
   it("keeps runtime.entry and runtime.init.entry inside the component directory", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZContainerRegistryId } from "../container-registry";
 import { ZBoundedName } from "../limits";
 import {
   COMPONENT_NAME_RE,
@@ -31,7 +32,7 @@ export const ZComponentId = z.looseObject({
 
 const ZContainerInfo = {
   containerImage: ZNonEmptyString.optional(),
-  containerRegistryId: z.string().optional(),
+  containerRegistryId: ZContainerRegistryId.optional(),
   containerImageMetadata: ZJsonObject.optional(),
 };
 
@@ -54,6 +55,16 @@ export const ZComponentRuntime = z.looseObject({
    * inside it (no absolute path, no `..`).
    */
   entry: ZComponentEntry.optional(),
+  /**
+   * The component's code as one bundled file in the assets registry (what `aios component push`
+   * uploads): agents fetch it by digest, check it, and run it as they run `entry`.
+   */
+  asset: z
+    .strictObject({
+      assetURI: ZNonEmptyString,
+      sha256: z.string().regex(/^[a-f0-9]{64}$/, { error: "must be a sha256 digest: 64 lowercase hex digits" }),
+    })
+    .optional(),
   /**
    * A managed third-party system: a program run once before the block's instances start
    * (`AIOS_INIT_MODE=install`) and once after they stop on removal (`uninstall`). It reports its
@@ -101,12 +112,19 @@ export const ZComponentSpec = z
   })
   .superRefine((spec, ctx) => {
     // A component nobody can start is a registration error, not a deploy-time surprise.
-    if (!spec.runtime?.entry && !spec.containerRegistryInfo.containerImage) {
+    if (!spec.runtime?.entry && !spec.runtime?.asset && !spec.containerRegistryInfo.containerImage) {
       ctx.addIssue({
         code: "custom",
         path: ["runtime", "entry"],
         message:
-          "Required: give runtime.entry (run as a process) or containerRegistryInfo.containerImage (run on Kubernetes)",
+          "Required: give runtime.entry (run as a process), runtime.asset (pushed code) or containerRegistryInfo.containerImage (run on Kubernetes)",
+      });
+    }
+    if (spec.runtime?.entry && spec.runtime.asset) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["runtime", "asset"],
+        message: "give runtime.entry (a program of the installation) or runtime.asset (pushed code), not both",
       });
     }
   });
