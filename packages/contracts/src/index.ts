@@ -1,4 +1,5 @@
 export * from "./allocation-decision";
+export * from "./asset";
 export * from "./audit";
 export * from "./container-registry";
 export * from "./desired-block";
