@@ -27,6 +27,11 @@ export const ZApiEnv = z
      * one setting of every hop: the agent passes its own to the executors, controllers and instances.
      */
     AIOS_MAX_BODY_MB: ZMaxBodyMbEnv,
+    /**
+     * The largest blob the assets registry keeps, in MiB (at most 2047); a larger upload is answered
+     * 413 naming this setting, and nothing of it is kept.
+     */
+    AIOS_MAX_ASSET_MB: z.coerce.number().int().min(1).max(2047).default(512),
     /** Per-key rate limits (`<rate>/s[:<burst>]` or `off`) of data-plane invokes and of dry runs. */
     ...RATE_LIMIT_ENV,
     /** Async vDAG requests one API process forwards to controllers at once. */

@@ -30,6 +30,7 @@ const services = createServices({
     nodeLostSeconds: env.AIOS_NODE_LOST_SECONDS,
     policyLimits: policyLimitsOf(env),
     rateLimits: rateLimitConfigOf(env),
+    maxAssetMb: env.AIOS_MAX_ASSET_MB,
     vdagTasks: vdagTaskSettingsOf(env),
   },
 });

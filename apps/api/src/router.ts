@@ -1,5 +1,6 @@
 import { agentsRouter } from "./domains/agents/router";
 import { allocatorRouter } from "./domains/allocator/router";
+import { assetsRouter } from "./domains/assets/router";
 import { auditEventsRouter } from "./domains/audit/router";
 import { authRouter } from "./domains/auth/router";
 import { instancesRouter } from "./domains/blocks/instances.router";
@@ -29,6 +30,7 @@ export const appRouter = router({
   gateway: gatewayRouter,
   allocator: allocatorRouter,
   components: componentsRouter,
+  assets: assetsRouter,
   blocks: blocksRouter,
   vdags: vdagsRouter,
   policies: policiesRouter,

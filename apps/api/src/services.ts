@@ -5,6 +5,8 @@ import type { AuthMode } from "./auth/resolve-principal";
 import { createAgentService } from "./domains/agents/agent.service";
 import { createAllocatorService } from "./domains/allocator/allocator.service";
 import { createPlacementService, DEFAULT_NODE_LOST_SECONDS } from "./domains/allocator/placement.service";
+import { createAssetService } from "./domains/assets/asset.service";
+import { DEFAULT_MAX_ASSET_MB } from "./domains/assets/asset-blob.store";
 import { createAuditEventRegistry } from "./domains/audit/audit.registry";
 import { createAuditService } from "./domains/audit/audit.service";
 import { createBlockService } from "./domains/blocks/block.service";
@@ -57,6 +59,8 @@ export interface ServiceConfig {
   rateLimits?: Partial<RateLimitConfig>;
   /** A node silent for this long is lost: its instances are placed again elsewhere (AIOS_NODE_LOST_SECONDS). */
   nodeLostSeconds?: number;
+  /** The largest blob the assets registry keeps, in MiB (AIOS_MAX_ASSET_MB, 512). */
+  maxAssetMb?: number;
   /** Async vDAG tasks: worker concurrency, the age past which a pending one fails, the sweep's period. */
   vdagTasks?: Partial<VdagTaskSettings>;
 }
@@ -135,6 +139,7 @@ export function createServices(deps: {
     components,
     preChecks,
     preCheckPolicies: createPreCheckPolicies(db, preChecks),
+    assets: createAssetService(db, { maxAssetMb: config.maxAssetMb ?? DEFAULT_MAX_ASSET_MB }),
     allocator,
     blocks,
     blockLifecycle,

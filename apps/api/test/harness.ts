@@ -36,6 +36,8 @@ export interface ApiHarnessOptions {
   redisUrl?: () => string;
   /** The PostgreSQL server (its admin URL) the test's database is made on (default: the test setup's). */
   adminUrl?: () => string;
+  /** The largest blob the assets registry keeps, in MiB (AIOS_MAX_ASSET_MB; default 512). */
+  maxAssetMb?: number;
 }
 
 export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
@@ -60,6 +62,7 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
         agentStaleSeconds: 30,
         rateLimits: opts.rateLimits,
         ...(opts.nodeLostSeconds ? { nodeLostSeconds: opts.nodeLostSeconds } : {}),
+        ...(opts.maxAssetMb ? { maxAssetMb: opts.maxAssetMb } : {}),
       },
     });
     if (opts.nodeLostSeconds) sweep = services.nodeLiveness.start();

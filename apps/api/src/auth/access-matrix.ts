@@ -39,6 +39,11 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "components.list": "viewer",
   "components.get": "viewer",
   "components.search": "viewer",
+  "assets.list": "viewer",
+  "assets.get": "viewer",
+  "assets.search": "viewer",
+  "assets.register": "operator",
+  "assets.remove": "operator",
   "blocks.list": "viewer",
   "blocks.get": "viewer",
   "blocks.search": "viewer",
@@ -243,3 +248,32 @@ export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string
     "POST /management": "control",
   },
 };
+
+/**
+ * A route of the API's data plane (`apps/api/src/data-plane/routes.ts`): `data` an operator, an
+ * admin or a data key whose scopes name the block or vDAG; `operator` an operator or admin (a blob
+ * upload); `viewer-or-agent` a viewer or higher, or any cluster's agent (a blob download: agents
+ * fetch components' code by digest). Without a token 401, anyone else 403 naming the role.
+ */
+export type DataPlaneRouteRule = "data" | "operator" | "viewer-or-agent";
+
+/** Every route of the data plane's table, with its rule. */
+export const DATA_PLANE_ROUTE_RULES: Readonly<Record<string, DataPlaneRouteRule>> = {
+  "POST /v1/blocks/:blockId/infer": "data",
+  "POST /v1/vdags/:vdagURI/infer": "data",
+  "GET /v1/tasks/:taskId": "data",
+  "PUT /v1/assets/blobs/:sha256": "operator",
+  "HEAD /v1/assets/blobs/:sha256": "viewer-or-agent",
+  "GET /v1/assets/blobs/:sha256": "viewer-or-agent",
+};
+
+/** The outcome the matrix promises `caller` on a data-plane route (a data key calling within its scopes). */
+export function expectedDataPlaneOutcome(rule: DataPlaneRouteRule, caller: MatrixCaller): MatrixOutcome {
+  if (caller === "none") return "UNAUTHORIZED";
+  const allowed: Record<DataPlaneRouteRule, readonly MatrixCaller[]> = {
+    data: ["operator", "admin", "data"],
+    operator: ["operator", "admin"],
+    "viewer-or-agent": ["viewer", "operator", "admin", "agent-this-cluster", "agent-other-cluster"],
+  };
+  return allowed[rule].includes(caller) ? "allowed" : "FORBIDDEN";
+}

@@ -7,9 +7,11 @@ import type { DataPlane } from "./io";
 /** The largest error body read for its reason; an error answer is small, a success is not read. */
 const MAX_REASON_BODY = 8 * 1024;
 
-/** The audited data-plane calls: each invoke (a POST), named for the action and its target. */
+/** The audited data-plane calls: each invoke (a POST) and blob upload, named for the action and its target. */
 function invokeOf(req: IncomingMessage, params: RouteParams): { action: string; target: string } | null {
-  if (req.method !== "POST") return null; // reads (a task's state) change nothing
+  if (req.method === "PUT" && params.sha256 !== undefined)
+    return { action: "dataPlane.assetBlobUpload", target: `blob:${params.sha256}` };
+  if (req.method !== "POST") return null; // reads (a task's state, a blob) change nothing
   if (params.blockId !== undefined)
     return { action: "dataPlane.blockInfer", target: `block:${params.blockId}` };
   if (params.vdagURI !== undefined)

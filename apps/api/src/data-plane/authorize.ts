@@ -27,3 +27,19 @@ export function assertDataAccess(principal: Principal, route: string, target?: D
     `${route}: this data key lacks the scope ${target.kind}:${target.id} (its scopes: ${scopes.join(", ") || "none"})`,
   );
 }
+
+/**
+ * Who may use the assets registry's blobs: to `write` (upload) an operator or an admin; to `read`
+ * a viewer or higher, or an agent (agents fetch components' code by digest). Data keys and join
+ * tokens are refused naming the role.
+ */
+export function assertAssetAccess(principal: Principal, route: string, access: "read" | "write"): void {
+  if (access === "write") {
+    if (hasRole(principal, "operator")) return;
+    throw new ForbiddenError(`${route} needs role operator; this token has ${principal.role}`);
+  }
+  if (hasRole(principal, "viewer") || principal.role === "agent") return;
+  throw new ForbiddenError(
+    `${route} needs role viewer (or an agent token); this token has ${principal.role}`,
+  );
+}

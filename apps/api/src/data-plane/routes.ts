@@ -1,15 +1,22 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { routeMiss, routes } from "@aios/service-kit";
+import { handleBlobGet, handleBlobPut } from "./asset-blobs";
 import { auditDataPlaneCall } from "./audit";
 import { handleBlockInfer } from "./block-infer";
 import { type DataPlane, type DataPlaneRoute, failure, send, sendError } from "./io";
 import { handleTask, handleVdagInfer } from "./vdag-infer";
 
-const ROUTES = routes<DataPlaneRoute>({
+/** The data plane's route table; who may call each route is declared in the access matrix (`DATA_PLANE_ROUTE_RULES`). */
+export const DATA_PLANE_ROUTES: Readonly<Record<string, DataPlaneRoute>> = {
   "POST /v1/blocks/:blockId/infer": handleBlockInfer,
   "POST /v1/vdags/:vdagURI/infer": handleVdagInfer,
   "GET /v1/tasks/:taskId": handleTask,
-});
+  "PUT /v1/assets/blobs/:sha256": handleBlobPut,
+  "HEAD /v1/assets/blobs/:sha256": handleBlobGet,
+  "GET /v1/assets/blobs/:sha256": handleBlobGet,
+};
+
+const ROUTES = routes(DATA_PLANE_ROUTES);
 
 /**
  * The data plane's routes (`/v1/...`) in one table. The handler takes a request when its path is

@@ -17,6 +17,7 @@ const TARGET_FIELDS = [
   "functionId",
   "graphId",
   "policyRuleURI",
+  "assetURI",
   "jobId",
   "clusterId",
   "nodeId",
