@@ -1,5 +1,6 @@
 import { parseEnv, refuseOpenAuthOffLoopback, ZMaxBodyMbEnv } from "@aios/service-kit";
 import { z } from "zod";
+import { parseSecretsKey } from "./domains/container-registries/secret-box";
 import { RATE_LIMIT_ENV } from "./rate-limits";
 
 /** A PostgreSQL connection URL; anything else is refused at boot with the variable's name. */
@@ -51,6 +52,21 @@ export const ZApiEnv = z
      */
     AIOS_POLICY_CPU_MS: z.coerce.number().int().positive().optional(),
     AIOS_POLICY_MEMORY_MB: z.coerce.number().int().positive().optional(),
+    /**
+     * The key container registries' credentials are encrypted with at rest (32 bytes, base64 or
+     * hex). Unset: none can be stored (the launcher makes one under AIOS_HOME).
+     */
+    AIOS_SECRETS_KEY: z
+      .string()
+      .optional()
+      .superRefine((text, ctx) => {
+        if (text === undefined) return;
+        try {
+          parseSecretsKey(text);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: (err as Error).message.replace(/^AIOS_SECRETS_KEY /, "") });
+        }
+      }),
   })
   .superRefine((env, ctx) => {
     const backend = env.AIOS_QUEUE_BACKEND ?? (env.REDIS_URL ? "redis" : "postgres");
@@ -80,6 +96,10 @@ export function policyLimitsOf(env: TApiEnv): { cpuTimeMs?: number; memoryMb?: n
     ...(env.AIOS_POLICY_MEMORY_MB !== undefined && { memoryMb: env.AIOS_POLICY_MEMORY_MB }),
   };
 }
+
+/** The key of the API's secret box; null when none is set. */
+export const secretsKeyOf = (env: TApiEnv): Buffer | null =>
+  env.AIOS_SECRETS_KEY ? parseSecretsKey(env.AIOS_SECRETS_KEY) : null;
 
 export function queueBackendOf(env: TApiEnv) {
   const kind = env.AIOS_QUEUE_BACKEND ?? (env.REDIS_URL ? "redis" : "postgres");

@@ -2,7 +2,7 @@ import { createDb } from "@aios/db";
 import { connectQueueBackend } from "@aios/queue";
 import { createLogger, onShutdown } from "@aios/service-kit";
 import { createPgEventBus } from "./domains/events/pg-event-bus";
-import { loadApiEnv, policyLimitsOf, queueBackendOf, vdagTaskSettingsOf } from "./env";
+import { loadApiEnv, policyLimitsOf, queueBackendOf, secretsKeyOf, vdagTaskSettingsOf } from "./env";
 import { rateLimitConfigOf } from "./rate-limits";
 import { createApiServer } from "./server";
 import { createServices } from "./services";
@@ -32,6 +32,7 @@ const services = createServices({
     rateLimits: rateLimitConfigOf(env),
     maxAssetMb: env.AIOS_MAX_ASSET_MB,
     vdagTasks: vdagTaskSettingsOf(env),
+    secretsKey: secretsKeyOf(env),
   },
 });
 // Lost nodes: their instances are placed again on the cluster's other nodes.

@@ -7,6 +7,7 @@ import { instancesRouter } from "./domains/blocks/instances.router";
 import { blocksRouter } from "./domains/blocks/router";
 import { clustersRouter } from "./domains/clusters/router";
 import { componentsRouter } from "./domains/components/router";
+import { containerRegistriesRouter } from "./domains/container-registries/router";
 import { functionsRouter } from "./domains/functions/router";
 import { gatewayRouter } from "./domains/gateway/router";
 import { healthRouter } from "./domains/health/router";
@@ -31,6 +32,7 @@ export const appRouter = router({
   allocator: allocatorRouter,
   components: componentsRouter,
   assets: assetsRouter,
+  containerRegistries: containerRegistriesRouter,
   blocks: blocksRouter,
   vdags: vdagsRouter,
   policies: policiesRouter,

@@ -19,6 +19,8 @@ import { createClusterService } from "./domains/clusters/cluster.service";
 import { createClusterDuty } from "./domains/clusters/cluster-duty.service";
 import { createClusterStability } from "./domains/clusters/cluster-stability.service";
 import { createComponentService } from "./domains/components/component.service";
+import { createContainerRegistryService } from "./domains/container-registries/container-registry.service";
+import { createSecretBox } from "./domains/container-registries/secret-box";
 import { createLocalEventBus, type EventBus } from "./domains/events/event-bus";
 import { LiveEmitter } from "./domains/events/live-emitter";
 import { createFunctionRegistry } from "./domains/functions/function.registry";
@@ -59,6 +61,8 @@ export interface ServiceConfig {
   rateLimits?: Partial<RateLimitConfig>;
   /** A node silent for this long is lost: its instances are placed again elsewhere (AIOS_NODE_LOST_SECONDS). */
   nodeLostSeconds?: number;
+  /** The key credentials are sealed with at rest (AIOS_SECRETS_KEY); without it none can be stored. */
+  secretsKey?: Buffer | null;
   /** The largest blob the assets registry keeps, in MiB (AIOS_MAX_ASSET_MB, 512). */
   maxAssetMb?: number;
   /** Async vDAG tasks: worker concurrency, the age past which a pending one fails, the sweep's period. */
@@ -86,7 +90,9 @@ export function createServices(deps: {
   });
   const clusters = createClusterService(db, preChecks);
   const nodes = createNodeService(db, preChecks);
-  const components = createComponentService(db);
+  // Registries' credentials, sealed with AIOS_SECRETS_KEY before they are stored.
+  const containerRegistries = createContainerRegistryService(db, createSecretBox(config.secretsKey ?? null));
+  const components = createComponentService(db, containerRegistries);
   const clusterQueues = createClusterQueues(queues);
   // Status changes of blocks, from their creation to their removal (blocks.onStatus), heard by every API process.
   const blockEvents = new LiveEmitter(liveEvents, "blocks.status");
@@ -110,7 +116,7 @@ export function createServices(deps: {
   const blocks = createBlockService(db, blockPlacement, preChecks, allocator, blockEvents);
   const blockLifecycle = createBlockLifecycle(db, clusterQueues, preChecks, blockPlacement, blockEvents);
   const clusterStability = createClusterStability({ db, queues: clusterQueues, preChecks });
-  const blockAgentLoop = createBlockAgentLoop(db, blockEvents, blockPlacement);
+  const blockAgentLoop = createBlockAgentLoop(db, blockEvents, blockPlacement, containerRegistries);
   // Status changes of vDAGs, from their creation (assigned) to active, unhealthy or removed (vdags.onStatus),
   // heard by every API process.
   const vdagEvents = new LiveEmitter(liveEvents, "vdags.status");
@@ -137,6 +143,7 @@ export function createServices(deps: {
     clusterStability,
     nodes,
     components,
+    containerRegistries,
     preChecks,
     preCheckPolicies: createPreCheckPolicies(db, preChecks),
     assets: createAssetService(db, { maxAssetMb: config.maxAssetMb ?? DEFAULT_MAX_ASSET_MB }),

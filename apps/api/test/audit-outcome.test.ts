@@ -36,4 +36,20 @@ describe("an audited call's outcome, target and input", () => {
     const big = { text: "x".repeat(MAX_AUDITED_INPUT_CHARS) };
     expect(auditedInput(big)).toEqual({ truncated: true, chars: JSON.stringify(big).length });
   });
+
+  it("never keeps a password, however deep", () => {
+    expect(
+      auditedInput({
+        containerRegistryId: "r",
+        password: "p1",
+        credentials: { username: "u", password: "p2" },
+        list: [{ password: "p3" }],
+      }),
+    ).toEqual({
+      containerRegistryId: "r",
+      password: "[redacted]",
+      credentials: { username: "u", password: "[redacted]" },
+      list: [{ password: "[redacted]" }],
+    });
+  });
 });

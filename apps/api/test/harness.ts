@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { createTestDatabase, startTestServer, type TestDatabase, type TestServer } from "@aios/db/testing";
 import { connectQueueBackend, type QueueBackend } from "@aios/queue";
@@ -38,6 +39,8 @@ export interface ApiHarnessOptions {
   adminUrl?: () => string;
   /** The largest blob the assets registry keeps, in MiB (AIOS_MAX_ASSET_MB; default 512). */
   maxAssetMb?: number;
+  /** The key credentials are sealed with (AIOS_SECRETS_KEY); default a random one, null for none. */
+  secretsKey?: Buffer | null;
 }
 
 export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
@@ -63,6 +66,7 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
         rateLimits: opts.rateLimits,
         ...(opts.nodeLostSeconds ? { nodeLostSeconds: opts.nodeLostSeconds } : {}),
         ...(opts.maxAssetMb ? { maxAssetMb: opts.maxAssetMb } : {}),
+        secretsKey: opts.secretsKey === undefined ? randomBytes(32) : opts.secretsKey,
       },
     });
     if (opts.nodeLostSeconds) sweep = services.nodeLiveness.start();

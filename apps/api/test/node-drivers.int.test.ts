@@ -66,6 +66,12 @@ describe("node drivers and container-image components", () => {
     await api.caller().parser.applySpec({
       document: doc("createCluster", { id: empty, status: "live", config: { publicHostname: "127.0.0.1" } }),
     });
+    await api.caller().containerRegistries.create({
+      containerRegistryId: "echo-pull",
+      url: "registry.example:5000",
+      username: "puller",
+      password: "pull-secret",
+    });
     await component(imageOnly, {
       containerRegistryInfo: { containerImage: IMAGE, containerRegistryId: "echo-pull" },
     });
@@ -163,14 +169,24 @@ describe("node drivers and container-image components", () => {
   it("gives the agent the component's image and pull secret with the desired state", async () => {
     const agent = api.caller(agentOf(mixed));
     const image = await agent.agents.work.desiredBlock({ blockId: `img-mix-${t}`, nodeId: k8sNode });
-    expect(image).toMatchObject({ exists: true, entry: null, image: IMAGE, imagePullSecret: "echo-pull" });
+    expect(image).toMatchObject({
+      exists: true,
+      entry: null,
+      image: IMAGE,
+      imagePull: {
+        containerRegistryId: "echo-pull",
+        server: "registry.example:5000",
+        secretName: "aios-registry-echo-pull",
+        credentials: { username: "puller", password: "pull-secret" },
+      },
+    });
     const entry = await agent.agents.work.desiredBlock({ blockId: `entry-mix-${t}`, nodeId: k8sNode });
-    expect(entry).toMatchObject({ exists: true, entry: ENTRY, image: null, imagePullSecret: null });
+    expect(entry).toMatchObject({ exists: true, entry: ENTRY, image: null, imagePull: null });
     const procAgent = api.caller(agentOf(processOnly));
     const withBoth = await procAgent.agents.work.desiredBlock({
       blockId: `both-proc-${t}`,
       nodeId: `${processOnly}-n1`,
     });
-    expect(withBoth).toMatchObject({ entry: ENTRY, image: IMAGE, imagePullSecret: null });
+    expect(withBoth).toMatchObject({ entry: ENTRY, image: IMAGE, imagePull: null });
   });
 });

@@ -4,7 +4,7 @@ import { sharedDataDirFor, startPostgres } from "@aios/db";
 import { findRedisServer, type QueueBackendConfig, startRedisServer } from "@aios/queue";
 import { isLoopbackHost, type Logger } from "@aios/service-kit";
 import type { TLauncherEnv } from "./env";
-import { redisPassword } from "./redis-password";
+import { redisPassword } from "./kept-secret";
 
 export interface DataStores {
   databaseUrl: string;

@@ -32,6 +32,11 @@ export const ZLauncherEnv = z
     /** `0` skips loading examples/ into the registries at start. */
     AIOS_SEED: z.enum(["0", "1"]).default("1"),
     AIOS_LOG_FORMAT: z.enum(["pretty", "json"]).default("pretty"),
+    /**
+     * The key the API encrypts stored credentials with (container registries' passwords); unset:
+     * made once and kept in AIOS_HOME/secrets.key (0600). The API checks its form.
+     */
+    AIOS_SECRETS_KEY: z.string().min(1).optional(),
     /** The launcher's own level; the API and the agent read the same variable from the environment. */
     AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })

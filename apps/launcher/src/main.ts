@@ -4,6 +4,7 @@ import { migrateDeploy } from "@aios/db";
 import { createLogger, onShutdown, waitForPort } from "@aios/service-kit";
 import { type DataStores, startDataStores } from "./data-stores";
 import { loadLauncherEnv } from "./env";
+import { secretsKey } from "./kept-secret";
 import { prettyLine } from "./pretty";
 import { startReaper } from "./reaper";
 import { runStep, superviseService } from "./services";
@@ -95,6 +96,7 @@ async function main() {
     AIOS_API_HOST: host,
     AIOS_API_PORT: String(env.AIOS_API_PORT),
     AIOS_WEB_ORIGIN: webUrl,
+    AIOS_SECRETS_KEY: env.AIOS_SECRETS_KEY ?? secretsKey(join(env.home, "secrets.key")),
   };
   await run("bootstrap", [...tsx, "apps/api/src/bootstrap.ts"], {
     ...apiEnv,

@@ -21,7 +21,9 @@ export const pullSecretNameOf = (containerRegistryId: string) => `aios-registry-
  * default) or `http://` (a registry without TLS) in front. No path, query or credentials: those
  * go in `username` and `password`. Null with the reason when the text is no such address.
  */
-export function registryServerOf(url: string): { server: string; scheme: "https" | "http" } | { problem: string } {
+export function registryServerOf(
+  url: string,
+): { server: string; scheme: "https" | "http" } | { problem: string } {
   const text = url.trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
   let parsed: URL;
@@ -77,14 +79,13 @@ export type TContainerRegistryCreate = z.infer<typeof ZContainerRegistryCreate>;
  * `containerRegistries.update`: what is given changes. `username` and `password` change together;
  * `credentials: null` removes them (anonymous pulls).
  */
-export const ZContainerRegistryUpdate = z
-  .strictObject({
-    containerRegistryId: ZContainerRegistryId,
-    url: ZContainerRegistryUrl.optional(),
-    credentials: z.strictObject({ username: ZUsername, password: ZPassword }).nullable().optional(),
-    metadata: ZJsonObject.optional(),
-    tags: ZTags.optional(),
-  });
+export const ZContainerRegistryUpdate = z.strictObject({
+  containerRegistryId: ZContainerRegistryId,
+  url: ZContainerRegistryUrl.optional(),
+  credentials: z.strictObject({ username: ZUsername, password: ZPassword }).nullable().optional(),
+  metadata: ZJsonObject.optional(),
+  tags: ZTags.optional(),
+});
 export type TContainerRegistryUpdate = z.infer<typeof ZContainerRegistryUpdate>;
 
 /** A registry as every read answers it: never its password. */

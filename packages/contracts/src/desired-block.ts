@@ -3,6 +3,7 @@
  * answer and the agent's drivers.
  */
 import { z } from "zod";
+import { ZImagePull } from "./container-registry";
 
 const ZJsonObject = z.record(z.string(), z.unknown());
 
@@ -31,10 +32,11 @@ export const ZDesiredBlock = z.discriminatedUnion("exists", [
      */
     image: z.string().nullable(),
     /**
-     * The name of the image pull Secret (in the agent's namespace) for `image`: the component's
-     * `containerRegistryInfo.containerRegistryId`; null when it names none.
+     * How to pull `image`: the registry the component's `containerRegistryInfo.containerRegistryId`
+     * names, with its credentials, for the pull Secret the agent keeps in its namespace; null when
+     * it names none (or the registry was removed since).
      */
-    imagePullSecret: z.string().nullable(),
+    imagePull: ZImagePull.nullable(),
     /** The managed third-party system's init step (`runtime.init.entry`), if the component has one. */
     initEntry: z.string().nullable(),
     initState: z

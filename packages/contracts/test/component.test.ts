@@ -100,13 +100,16 @@ describe("registerComponent", () => {
     const { containerRegistryInfo: _, ...noImage } = validComponent();
     const asset = { assetURI: "model.mine:0.1.0-dev", sha256: "a".repeat(64) };
     expect(valuesOf("registerComponent", { ...noImage, runtime: { asset } }).runtime).toEqual({ asset });
-    expect(errorsOf("registerComponent", { ...noImage, runtime: { asset: { ...asset, sha256: "ABC" } } })).toEqual([
+    expect(
+      errorsOf("registerComponent", { ...noImage, runtime: { asset: { ...asset, sha256: "ABC" } } }),
+    ).toEqual([
       { path: `${V}.runtime.asset.sha256`, message: "must be a sha256 digest: 64 lowercase hex digits" },
     ]);
     expect(errorsOf("registerComponent", { ...noImage, runtime: { asset, entry: "x/index.ts" } })).toEqual([
       {
         path: `${V}.runtime.asset`,
-        message: "give runtime.entry (a program of the installation) or runtime.asset (pushed code), not both",
+        message:
+          "give runtime.entry (a program of the installation) or runtime.asset (pushed code), not both",
       },
     ]);
   });

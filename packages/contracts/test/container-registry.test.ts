@@ -32,6 +32,8 @@ describe("container registry records", () => {
     const id = "a".repeat(49);
     expect(ZContainerRegistryCreate.safeParse({ containerRegistryId: id, url: "x.io" }).success).toBe(true);
     expect(pullSecretNameOf(id).length).toBeLessThanOrEqual(63);
-    expect(ZContainerRegistryCreate.safeParse({ containerRegistryId: `${id}a`, url: "x.io" }).success).toBe(false);
+    expect(ZContainerRegistryCreate.safeParse({ containerRegistryId: `${id}a`, url: "x.io" }).success).toBe(
+      false,
+    );
   });
 });

@@ -118,7 +118,7 @@ export async function startInstance(
     kind: "instance",
     // A component of its own image runs that (on a driver that runs containers); else its entry.
     ...(d.entry ? { entry: d.entry } : { entry: "", image: d.image as string }),
-    ...(!d.entry && d.imagePullSecret ? { imagePullSecret: d.imagePullSecret } : {}),
+    ...(!d.entry && d.imagePull ? { imagePull: d.imagePull } : {}),
     gpus: placed.gpus,
     env: { BLOCK_ID: blockId, INSTANCE_ID: instanceId, AIOS_INIT_DATA: JSON.stringify(initData) },
     labels: { config: configKey, gpus: placed.gpus.join(",") },

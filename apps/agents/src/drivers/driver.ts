@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { TImagePull } from "@aios/contracts";
 
 /**
  * How a cluster runs a block's processes. The process driver (this machine) and a Kubernetes
@@ -40,8 +41,11 @@ export interface WorkloadSpec {
    * (kubernetes) takes it; the process driver refuses it.
    */
   image?: string;
-  /** The image pull Secret for `image` (its registry's credentials), by name in the driver's namespace. */
-  imagePullSecret?: string;
+  /**
+   * How to pull `image`: its container registry's pull Secret (by name in the driver's namespace)
+   * and the credentials the driver keeps in it.
+   */
+  imagePull?: TImagePull;
   /** GPU indices this workload may use (CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES). */
   gpus: number[];
   /** Kept with the workload and given back on adoption (e.g. a hash of its configuration). */

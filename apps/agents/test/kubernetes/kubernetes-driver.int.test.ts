@@ -120,7 +120,12 @@ describe("kubernetes driver: what Kubernetes holds", { timeout: 120_000 }, () =>
       kind: "instance",
       entry: "",
       image: "example/hello:1.0",
-      imagePullSecret: "registry-credentials",
+      imagePull: {
+        containerRegistryId: "team",
+        server: "registry.example:5000",
+        secretName: "aios-registry-team",
+        credentials: { username: "puller", password: "s3cret" },
+      },
       env: { GREETING: "from an image" },
       gpus: [],
     });
@@ -128,7 +133,16 @@ describe("kubernetes driver: what Kubernetes holds", { timeout: 120_000 }, () =>
       expect(await (await fetch(w.endpoint)).json()).toEqual({ hello: "from an image" });
       const pod = await core.readNamespacedPod({ name: "b-img-in-dddd", namespace });
       expect(pod.spec?.containers[0]?.command).toBeUndefined();
-      expect(pod.spec?.imagePullSecrets).toEqual([{ name: "registry-credentials" }]);
+      expect(pod.spec?.imagePullSecrets).toEqual([{ name: "aios-registry-team" }]);
+      // The driver made the registry's pull Secret from the credentials it was handed.
+      const pull = await core.readNamespacedSecret({ name: "aios-registry-team", namespace });
+      expect(pull.type).toBe("kubernetes.io/dockerconfigjson");
+      const config = JSON.parse(Buffer.from(pull.data?.[".dockerconfigjson"] ?? "", "base64").toString());
+      expect(config.auths["registry.example:5000"]).toEqual({
+        username: "puller",
+        password: "s3cret",
+        auth: Buffer.from("puller:s3cret").toString("base64"),
+      });
     } finally {
       await w.stop();
     }

@@ -97,7 +97,17 @@ describe("the pod of a workload", () => {
   it("runs a component's own image with its entrypoint and its registry's pull Secret", () => {
     const own = podOf(
       { ...settings, imagePullSecrets: ["aios-pull"] },
-      { ...spec, entry: "", image: "registry.example/team/model:2.1", imagePullSecret: "team-registry" },
+      {
+        ...spec,
+        entry: "",
+        image: "registry.example/team/model:2.1",
+        imagePull: {
+          containerRegistryId: "team",
+          server: "registry.example",
+          secretName: "aios-registry-team",
+          credentials: { username: "u", password: "p" },
+        },
+      },
       null,
       "b-1234-in-aaaa",
     );
@@ -107,7 +117,25 @@ describe("the pod of a workload", () => {
       undefined,
       undefined,
     ]);
-    expect(own.spec?.imagePullSecrets).toEqual([{ name: "team-registry" }]);
+    expect(own.spec?.imagePullSecrets).toEqual([{ name: "aios-registry-team" }]);
+    // An anonymous registry needs no Secret.
+    const anonymous = podOf(
+      settings,
+      {
+        ...spec,
+        entry: "",
+        image: "x/y:1",
+        imagePull: {
+          containerRegistryId: "pub",
+          server: "x",
+          secretName: "aios-registry-pub",
+          credentials: null,
+        },
+      },
+      null,
+      "b-1234-in-bbbb",
+    );
+    expect(anonymous.spec?.imagePullSecrets).toBeUndefined();
     // The AIOS image's own pull Secret is the agent's.
     expect(pod.spec?.imagePullSecrets).toBeUndefined();
     const aios = podOf({ ...settings, imagePullSecrets: ["aios-pull"] }, spec, "/app/x.ts", "p");

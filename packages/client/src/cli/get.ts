@@ -166,6 +166,14 @@ const KINDS: Record<string, KindView> = {
     "LAST USED": (r) => when(r, "lastUsedAt"),
     REVOKED: (r) => when(r, "revokedAt"),
   }),
+  containerregistries: registry((api) => api.containerRegistries, "containerRegistryId", {
+    ID: (r) => r.containerRegistryId,
+    SERVER: (r) => r.server,
+    USER: (r) => r.username ?? "-",
+    CREDENTIALS: (r) => (r.hasCredentials ? "yes" : "anonymous"),
+    TAGS: (r) => list(r, "tags"),
+    UPDATED: (r) => when(r, "updatedAt"),
+  }),
 };
 
 const ALIASES: Record<string, string> = {
@@ -189,6 +197,8 @@ const ALIASES: Record<string, string> = {
   audit: "auditevents",
   auditevent: "auditevents",
   token: "tokens",
+  containerregistry: "containerregistries",
+  registries: "containerregistries",
 };
 
 /** The kinds `aios get` knows, for the usage text. */

@@ -6,6 +6,7 @@ import { ALLOCATE_USAGE, allocateCommand } from "./allocate";
 import { applyCommand } from "./apply";
 import { AUDIT_USAGE, auditCommand } from "./audit";
 import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand } from "./block";
+import { CONTAINER_REGISTRY_USAGE, containerRegistryCommand } from "./container-registry";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
 import { GATEWAY_USAGE, gatewayCommand } from "./gateway";
 import { GET_KINDS, getCommand } from "./get";
@@ -38,6 +39,7 @@ ${GATEWAY_USAGE}
 ${ALLOCATE_USAGE}
 ${MGMT_USAGE}
 ${TOKEN_USAGE}
+${CONTAINER_REGISTRY_USAGE}
 ${AUDIT_USAGE}
 
 Environment:
@@ -107,6 +109,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await clusterCommand(api, rest, io);
       case "audit":
         return await auditCommand(api, rest, io);
+      case "container-registry":
+        return await containerRegistryCommand(api, rest, io);
       default:
         throw new CliUsageError(`unknown command ${JSON.stringify(command)}`);
     }

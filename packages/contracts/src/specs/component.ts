@@ -62,7 +62,9 @@ export const ZComponentRuntime = z.looseObject({
   asset: z
     .strictObject({
       assetURI: ZNonEmptyString,
-      sha256: z.string().regex(/^[a-f0-9]{64}$/, { error: "must be a sha256 digest: 64 lowercase hex digits" }),
+      sha256: z
+        .string()
+        .regex(/^[a-f0-9]{64}$/, { error: "must be a sha256 digest: 64 lowercase hex digits" }),
     })
     .optional(),
   /**
@@ -124,7 +126,8 @@ export const ZComponentSpec = z
       ctx.addIssue({
         code: "custom",
         path: ["runtime", "asset"],
-        message: "give runtime.entry (a program of the installation) or runtime.asset (pushed code), not both",
+        message:
+          "give runtime.entry (a program of the installation) or runtime.asset (pushed code), not both",
       });
     }
   });

@@ -30,6 +30,7 @@ import {
 } from "./pod-spec";
 import { podStateOf } from "./pod-status";
 import { PodWatch } from "./pod-watch";
+import { pullSecrets } from "./pull-secrets";
 import { TokenSecrets } from "./token-secrets";
 
 export interface KubernetesDriver extends Driver {
@@ -93,6 +94,7 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
 
   const watch = new PodWatch(pods);
   const tokenSecrets = new TokenSecrets(api, namespace, secrets, opts.onError);
+  const registrySecrets = pullSecrets(api, namespace);
   const stateOf = (pod: string) => watch.stateOf(pod);
   const until = (test: () => boolean, ms: number) => watch.until(test, ms);
 
@@ -228,6 +230,8 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
               : resolve(opts.repoRoot, spec.entry),
           );
       const owners = await ownerReferencesOf(api, opts, spec.owner);
+      // A component's image from a registry with credentials: its pull Secret, made or brought up to date.
+      if (spec.image && spec.imagePull) await registrySecrets.ensure(spec.imagePull);
       // A block's instances take connections from its own executor (and the agents) only.
       if (spec.kind === "instance" && spec.owner?.kind === "block")
         await ensureBlockPolicy(api, opts, spec.owner.id, owners);

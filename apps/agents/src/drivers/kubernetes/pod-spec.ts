@@ -206,8 +206,8 @@ export function podOf(
   const gpus = gpusOf(s, spec);
   // A component's image is pulled with its registry's Secret; the AIOS image with the agent's.
   const pullSecrets = spec.image
-    ? spec.imagePullSecret
-      ? [spec.imagePullSecret]
+    ? spec.imagePull?.credentials
+      ? [spec.imagePull.secretName]
       : []
     : (s.imagePullSecrets ?? []);
   const own: Record<string, string> = {

@@ -43,9 +43,23 @@ export function targetOfInput(input: unknown): string | null {
 /** The largest input kept in an event, as JSON characters: past it the event keeps its size only. */
 export const MAX_AUDITED_INPUT_CHARS = 64 * 1024;
 
-/** The input as an event keeps it: itself, or `{truncated: true, chars}` past MAX_AUDITED_INPUT_CHARS. */
+/** Fields whose value is a secret (a registry's password): an event keeps `"[redacted]"` instead. */
+const SECRET_FIELDS = new Set(["password"]);
+
+function redacted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redacted);
+  if (!value || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? "[redacted]" : redacted(v)]),
+  );
+}
+
+/**
+ * The input as an event keeps it: itself with every secret field redacted, or
+ * `{truncated: true, chars}` past MAX_AUDITED_INPUT_CHARS.
+ */
 export function auditedInput(input: unknown): unknown {
   if (input === undefined) return undefined;
   const chars = JSON.stringify(input)?.length ?? 0;
-  return chars > MAX_AUDITED_INPUT_CHARS ? { truncated: true, chars } : input;
+  return chars > MAX_AUDITED_INPUT_CHARS ? { truncated: true, chars } : redacted(input);
 }

@@ -4,6 +4,7 @@ import type { Db, Prisma } from "@aios/db";
 import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError } from "../../errors";
 import { gpuList } from "../allocator/placement-context";
+import type { ContainerRegistryService } from "../container-registries/container-registry.service";
 import { policySource } from "../policies/policy-runtime.service";
 import { asObject } from "../registry/doc";
 import type { BlockStatusEvent } from "./block-lifecycle.service";
@@ -54,7 +55,16 @@ const scoped = (clusterId: string | null, scope: string | null, id: string) =>
  * processes, and reports what runs (instances, init stages, the autoscaler's decisions). Status
  * moves only along allowed transitions, each with a reason, streamed as "status" events.
  */
-export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: BlockPlacement) {
+export function createBlockAgentLoop(
+  db: Db,
+  events: EventEmitter,
+  placement: BlockPlacement,
+  registries: Pick<ContainerRegistryService, "imagePull">,
+) {
+  const imagePullOf = async (id: unknown) => {
+    const named = nonEmpty(id);
+    return named ? await registries.imagePull(named) : null;
+  };
   const locked = <T>(
     id: string,
     change: (tx: Prisma.TransactionClient, r: Prisma.BlockGetPayload<object>) => Promise<T>,
@@ -97,8 +107,7 @@ export function createBlockAgentLoop(db: Db, events: EventEmitter, placement: Bl
         componentURI: r.componentURI,
         entry: typeof runtime.entry === "string" ? runtime.entry : null,
         image: nonEmpty(container.containerImage),
-        // Until a registry of credentials exists, the registry id names the pull Secret itself.
-        imagePullSecret: nonEmpty(container.containerRegistryId),
+        imagePull: await imagePullOf(container.containerRegistryId),
         /** The managed third-party system's init step, if the component has one. */
         initEntry:
           typeof asObject(runtime.init).entry === "string" ? (asObject(runtime.init).entry as string) : null,

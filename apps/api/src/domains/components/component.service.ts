@@ -6,10 +6,14 @@ import {
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import { ConflictError, NotFoundError } from "../../errors";
+import type { ContainerRegistryService } from "../container-registries/container-registry.service";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
 
 type ComponentRow = Prisma.ComponentGetPayload<object>;
+
+/** Where a registration's values sit in the spec document, for the errors' field paths. */
+const SPEC_VALUES = "body.spec.values";
 
 export function toComponentRecord(row: ComponentRow): TComponentRecord {
   return {
@@ -27,7 +31,7 @@ export function toComponentRecord(row: ComponentRow): TComponentRecord {
   };
 }
 
-export function createComponentService(db: Db) {
+export function createComponentService(db: Db, registries: Pick<ContainerRegistryService, "checkNamed">) {
   return {
     async list(page: PageInput & { componentType?: string | undefined } = {}) {
       const rows = await db.component.findMany({
@@ -64,6 +68,12 @@ export function createComponentService(db: Db) {
           `component ${componentURI} is already registered with a different spec; versions are immutable, register a new version`,
         );
       }
+      const container = values.containerRegistryInfo;
+      await registries.checkNamed(container?.containerRegistryId, `${SPEC_VALUES}.containerRegistryInfo.containerRegistryId`);
+      await registries.checkNamed(
+        container?.initContainer?.containerRegistryId as string | undefined,
+        `${SPEC_VALUES}.containerRegistryInfo.initContainer.containerRegistryId`,
+      );
       const row = await db.component.create({
         data: {
           componentURI,
