@@ -4,11 +4,14 @@ import { CONTROLLER_ROUTES } from "@aios/vdag-runtime";
 import { describe, expect, it } from "vitest";
 import { REPLICA_ROUTES } from "../../agents/src/functions/replica-routes";
 import {
+  DATA_PLANE_ROUTE_RULES,
+  expectedDataPlaneOutcome,
   expectedOutcome,
   PROCEDURE_RULES,
   type ProcedureRule,
   RUNTIME_ROUTE_RULES,
 } from "../src/auth/access-matrix";
+import { DATA_PLANE_ROUTES } from "../src/data-plane/routes";
 import { appRouter } from "../src/router";
 import {
   adminChangeProcedure,
@@ -154,5 +157,25 @@ describe("the access matrix of the runtimes' routes", () => {
         .map(([route]) => `${name} ${route}`),
     );
     expect(writes).toEqual([]);
+  });
+});
+
+describe("the access matrix of the API's data plane", () => {
+  it("declares a rule for every route of the data plane's table, and none for a route it has not", () => {
+    expect(Object.keys(DATA_PLANE_ROUTE_RULES).sort()).toEqual(Object.keys(DATA_PLANE_ROUTES).sort());
+  });
+
+  it("keeps blob uploads to operators and lets agents download blobs", () => {
+    const upload = DATA_PLANE_ROUTE_RULES["PUT /v1/assets/blobs/:sha256"];
+    const download = DATA_PLANE_ROUTE_RULES["GET /v1/assets/blobs/:sha256"];
+    expect(upload && download).toBeTruthy();
+    if (!upload || !download) return;
+    expect(
+      ["viewer", "agent-this-cluster", "data", "join"].map((c) =>
+        expectedDataPlaneOutcome(upload, c as never),
+      ),
+    ).toEqual(["FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN"]);
+    expect(expectedDataPlaneOutcome(download, "agent-other-cluster")).toBe("allowed");
+    expect(expectedDataPlaneOutcome(download, "data")).toBe("FORBIDDEN");
   });
 });
