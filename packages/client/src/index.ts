@@ -1,2 +1,3 @@
 export * from "./api-client";
+export * from "./asset-transfer";
 export * from "./policy-source";

@@ -82,6 +82,13 @@ const KINDS: Record<string, KindView> = {
     TAGS: (r) => list(r, "tags"),
     CREATED: (r) => when(r, "createdAt"),
   }),
+  assets: registry((api) => api.assets, "assetURI", {
+    URI: (r) => r.assetURI,
+    SIZE: (r) => r.size,
+    SHA256: (r) => (typeof r.sha256 === "string" ? r.sha256.slice(0, 12) : "-"),
+    TAGS: (r) => list(r, "tags"),
+    CREATED: (r) => when(r, "createdAt"),
+  }),
   blocks: registry((api) => api.blocks, "id", {
     ID: (r) => r.id,
     COMPONENT: (r) => r.componentURI,
@@ -181,6 +188,7 @@ const ALIASES: Record<string, string> = {
   node: "nodes",
   gpu: "gpus",
   component: "components",
+  asset: "assets",
   block: "blocks",
   instance: "instances",
   vdag: "vdags",

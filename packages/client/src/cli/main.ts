@@ -4,6 +4,7 @@ import { createApiClient, describeApiError, unreachableReason } from "../api-cli
 import { nodeHttpFetch } from "../node-http-fetch";
 import { ALLOCATE_USAGE, allocateCommand } from "./allocate";
 import { applyCommand } from "./apply";
+import { ASSET_USAGE, assetCommand } from "./asset";
 import { AUDIT_USAGE, auditCommand } from "./audit";
 import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand } from "./block";
 import { CONTAINER_REGISTRY_USAGE, containerRegistryCommand } from "./container-registry";
@@ -39,6 +40,7 @@ ${GATEWAY_USAGE}
 ${ALLOCATE_USAGE}
 ${MGMT_USAGE}
 ${TOKEN_USAGE}
+${ASSET_USAGE}
 ${CONTAINER_REGISTRY_USAGE}
 ${AUDIT_USAGE}
 
@@ -107,6 +109,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await tokenCommand(api, rest, io);
       case "cluster":
         return await clusterCommand(api, rest, io);
+      case "asset":
+        return await assetCommand(api, { url, token }, rest, io);
       case "audit":
         return await auditCommand(api, rest, io);
       case "container-registry":
