@@ -15,7 +15,12 @@ describe("the assets registry", () => {
   let operator: Principal;
 
   const blobUrl = (sha256: string) => `${api.url}/v1/assets/blobs/${sha256}`;
-  const put = async (sha256: string, body: RequestInit["body"], token = tokens.operator, init: RequestInit = {}) => {
+  const put = async (
+    sha256: string,
+    body: RequestInit["body"],
+    token = tokens.operator,
+    init: RequestInit = {},
+  ) => {
     const res = await fetch(blobUrl(sha256), {
       method: "PUT",
       headers: { authorization: `Bearer ${token}` },
@@ -128,6 +133,24 @@ describe("the assets registry", () => {
     }
     expect(hash.digest("hex")).toBe(sha256);
     expect(pieces).toBeGreaterThan(1);
+  });
+
+  it("takes uploads at once: more new blobs than slots, and one new blob twice (stored once)", async () => {
+    const blobs = [1, 2, 3, 4].map(() => randomBytes(MiB + 100));
+    const twice = randomBytes(2 * MiB);
+    const answers = await Promise.all([
+      ...blobs.map((b) => put(sha256Of(b), b)),
+      put(sha256Of(twice), twice),
+      put(sha256Of(twice), twice),
+    ]);
+    expect(answers.slice(0, 4).map((a) => [a.status, a.body.created])).toEqual(Array(4).fill([201, true]));
+    expect(
+      answers
+        .slice(4)
+        .map((a) => a.body.created)
+        .sort(),
+    ).toEqual([false, true]);
+    expect(await stored(sha256Of(twice))).toEqual({ blob: { size: 2 * MiB }, chunks: [MiB, MiB] });
   });
 
   it("lets viewers and agents download, operators and admins upload, and no one else", async () => {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { TAssetBlobStored } from "@aios/contracts";
 import { type Db, type Sql, sqlOf } from "@aios/db";
 import { OperationalError, PayloadTooLargeError, UserError } from "../../errors";
+import { uploadSlots } from "./upload-slots";
 
 /** Bytes per stored chunk of a blob (the last one may be shorter). */
 export const BLOB_CHUNK_BYTES = 2 ** 20;
@@ -13,6 +14,8 @@ export const DEFAULT_MAX_ASSET_MB = 512;
  * rolled back (Node's request timeout, 300 s, usually ends a stalled upload first).
  */
 const UPLOAD_TRANSACTION_MS = 10 * 60_000;
+/** New blobs one API process writes at once (each holds a database connection); more wait their turn. */
+export const CONCURRENT_UPLOADS = 2;
 
 export interface BlobStat {
   sha256: string;
@@ -31,6 +34,7 @@ const tooLarge = (maxMb: number) =>
 export function createAssetBlobStore(db: Db, maxAssetMb: number) {
   const sql = sqlOf(db);
   const maxBytes = maxAssetMb * 2 ** 20;
+  const slots = uploadSlots(CONCURRENT_UPLOADS);
 
   const stat = async (sha256: string, on: Sql = sql): Promise<BlobStat | null> => {
     const [row] = await on.query<BlobStat>(`SELECT sha256, size FROM asset_blobs WHERE sha256 = $1`, [
@@ -103,31 +107,33 @@ export function createAssetBlobStore(db: Db, maxAssetMb: number) {
         verify(sha256, digest);
         return { sha256, size, created: false };
       }
-      return sql.transaction(
-        async (tx) => {
-          await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('asset-blob:' || $1, 0))::text`, [
-            sha256,
-          ]);
-          const there = await stat(sha256, tx);
-          if (!there) await tx.query(`INSERT INTO asset_blobs (sha256, size) VALUES ($1, 0)`, [sha256]);
-          const { digest, size } = await consume(
-            body,
-            there
-              ? undefined
-              : async (chunk, index) => {
-                  await tx.query(`INSERT INTO asset_blob_chunks (sha256, index, data) VALUES ($1, $2, $3)`, [
-                    sha256,
-                    index,
-                    chunk,
-                  ]);
-                },
-          );
-          verify(sha256, digest);
-          if (!there) await tx.query(`UPDATE asset_blobs SET size = $2 WHERE sha256 = $1`, [sha256, size]);
-          return { sha256, size, created: !there };
-        },
-        { timeoutMs: UPLOAD_TRANSACTION_MS },
-      );
+      const release = await slots.acquire();
+      return sql
+        .transaction(
+          async (tx) => {
+            await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('asset-blob:' || $1, 0))::text`, [
+              sha256,
+            ]);
+            const there = await stat(sha256, tx);
+            if (!there) await tx.query(`INSERT INTO asset_blobs (sha256, size) VALUES ($1, 0)`, [sha256]);
+            const { digest, size } = await consume(
+              body,
+              there
+                ? undefined
+                : async (chunk, index) => {
+                    await tx.query(
+                      `INSERT INTO asset_blob_chunks (sha256, index, data) VALUES ($1, $2, $3)`,
+                      [sha256, index, chunk],
+                    );
+                  },
+            );
+            verify(sha256, digest);
+            if (!there) await tx.query(`UPDATE asset_blobs SET size = $2 WHERE sha256 = $1`, [sha256, size]);
+            return { sha256, size, created: !there };
+          },
+          { timeoutMs: UPLOAD_TRANSACTION_MS },
+        )
+        .finally(release);
     },
 
     /**
