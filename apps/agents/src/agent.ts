@@ -4,6 +4,7 @@ import { type ApiClient, isTransientApiError } from "@aios/client";
 import { clusterQueueName, nodeQueueName } from "@aios/contracts";
 import type { QueueBackend } from "@aios/queue";
 import { beaconIntervalMs, type Logger, startAliveBeacon } from "@aios/service-kit";
+import { createComponentAssets } from "./blocks/component-assets";
 import { createBlockSupervisor } from "./blocks/supervisor";
 import { createClusterDuties, type DutyStop } from "./cluster-duties";
 import { kubernetesDriverOf } from "./drivers/kubernetes/from-env";
@@ -50,6 +51,8 @@ export function createAgent(deps: {
   api: ApiClient;
   queues: QueueBackend;
   log: Logger;
+  /** The agent's API token, for what it fetches beside tRPC (components' pushed code). */
+  token?: string | undefined;
 }): RunningAgent {
   const { env, api, queues, log } = deps;
   const clusterId = env.AIOS_CLUSTER_ID;
@@ -91,6 +94,11 @@ export function createAgent(deps: {
     nodeId: env.nodeId,
     metricsIntervalMs: env.AIOS_METRICS_SECONDS * 1000,
     systemsDir: join(workloads.identity.dir, "systems"),
+    assets: createComponentAssets({
+      dir: join(workloads.identity.dir, "assets"),
+      sdkDir: join(repoRoot, "packages", "instance-sdk"),
+      transfer: { url: env.AIOS_API_URL, token: deps.token },
+    }),
   });
   // The cluster's duties, while this agent holds them (cluster-duties.ts): a fresh set each term.
   let functions: ReturnType<typeof createFunctionSupervisor> | null = null;

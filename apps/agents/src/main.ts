@@ -29,7 +29,7 @@ shutdown.add("queues", () => queues.close());
 
 // Its stop is registered before it starts anything: a stop during the first reconciliation (the
 // launcher's Ctrl-C while blocks deploy) stops what was started so far.
-const agent = createAgent({ env, api, queues, log });
+const agent = createAgent({ env, api, queues, log, token });
 shutdown.add("agent", () => agent.stop());
 agent.start().catch(async (err: Error) => {
   if (shutdown.isStopping()) return;

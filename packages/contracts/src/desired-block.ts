@@ -27,6 +27,11 @@ export const ZDesiredBlock = z.discriminatedUnion("exists", [
     /** The component's program (`runtime.entry`), for the process driver; null when it has none. */
     entry: z.string().nullable(),
     /**
+     * The component's pushed code (`runtime.asset`): the agent fetches the bundle by digest from
+     * the assets registry, checks it, and runs it as it runs `entry`; null when it has none.
+     */
+    asset: z.object({ assetURI: z.string(), sha256: z.string() }).nullable(),
+    /**
      * The component's container image (`containerRegistryInfo.containerImage`), for the kubernetes
      * driver; null when it has none. A component with no entry runs only from it.
      */

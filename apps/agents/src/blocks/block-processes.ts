@@ -3,6 +3,7 @@ import type { ApiClient } from "@aios/client";
 import { type Logger, newControlToken, newDataToken } from "@aios/service-kit";
 import type { Driver, Workload } from "../drivers/driver";
 import type { Queued } from "../reconciler";
+import type { ComponentAssets } from "./component-assets";
 
 export type Desired = Extract<
   Awaited<ReturnType<ApiClient["agents"]["work"]["desiredBlock"]["query"]>>,
@@ -95,6 +96,7 @@ export function adoptBlockProcesses(driver: Driver, log: Logger, blockId: string
  */
 export async function startInstance(
   driver: Driver,
+  assets: ComponentAssets,
   blockId: string,
   d: Desired,
   configKey: string,
@@ -113,11 +115,17 @@ export async function startInstance(
       ...(d.policies.post_processing ? { post_processing: d.policies.post_processing } : {}),
     },
   };
+  // Pushed code runs from the node's asset cache, fetched and checked by digest first.
+  const bundle = d.asset ? await assets.bundleOf(d.asset) : null;
   const workload = await driver.start({
     name: `${blockId}-${instanceId}`,
     kind: "instance",
-    // A component of its own image runs that (on a driver that runs containers); else its entry.
-    ...(d.entry ? { entry: d.entry } : { entry: "", image: d.image as string }),
+    // A component's entry or pushed code; else its own image (on a driver that runs containers).
+    ...(d.entry
+      ? { entry: d.entry }
+      : bundle
+        ? { entry: "", bundle }
+        : { entry: "", image: d.image as string }),
     ...(!d.entry && d.imagePull ? { imagePull: d.imagePull } : {}),
     gpus: placed.gpus,
     env: { BLOCK_ID: blockId, INSTANCE_ID: instanceId, AIOS_INIT_DATA: JSON.stringify(initData) },

@@ -14,6 +14,7 @@ import {
   stopBlockProcesses,
 } from "./block-processes";
 import { createBlockReporter } from "./block-report";
+import type { ComponentAssets } from "./component-assets";
 import { executorClient } from "./executor-client";
 import { type InitMode, runInitStep } from "./init-step";
 import { postControl, postToInstances } from "./instance-calls";
@@ -36,6 +37,8 @@ export function createBlockSupervisor(opts: {
   metricsIntervalMs?: number;
   /** Where managed third-party systems keep their files (one directory per block). */
   systemsDir: string;
+  /** Components' pushed code, fetched by digest into the node's cache. */
+  assets: ComponentAssets;
 }) {
   const { api, driver, log, nodeId } = opts;
   const blocks = new Reconciler<HostedBlock>({
@@ -109,14 +112,14 @@ export function createBlockSupervisor(opts: {
       b.manualUntil = Date.now() + MANUAL_SCALE_HOLD_MS;
     }
     b.desired = desired;
-    if (!desired.entry && !desired.image) {
-      b.failure = `component ${desired.componentURI} has neither runtime.entry nor containerRegistryInfo.containerImage: nothing to run`;
+    if (!desired.entry && !desired.asset && !desired.image) {
+      b.failure = `component ${desired.componentURI} has no runtime.entry, runtime.asset or containerRegistryInfo.containerImage: nothing to run`;
       await report(blockId, b);
       return;
     }
     // Parameters are not part of it: they change on running instances (`/setParameters`).
     const configKey = configHash([
-      desired.entry ?? desired.image,
+      desired.entry ?? desired.asset?.sha256 ?? desired.image,
       desired.blockInitData,
       desired.initSettings,
       desired.policies,
@@ -144,7 +147,7 @@ export function createBlockSupervisor(opts: {
       }
       const missing = desired.instances.filter((i) => !b.instances.has(i.id));
       const started = await Promise.all(
-        missing.map((p) => startInstance(driver, blockId, desired, configKey, p)),
+        missing.map((p) => startInstance(driver, opts.assets, blockId, desired, configKey, p)),
       );
       for (const [id, w] of started) b.instances.set(id, w);
       delete b.failure;

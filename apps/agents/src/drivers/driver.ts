@@ -24,6 +24,12 @@ export interface WorkloadSpec {
    */
   entry: string;
   /**
+   * A component's pushed code instead of `entry`: the absolute path of its bundle in the node's
+   * asset cache (`blocks/component-assets.ts`), checked against its digest before the start. It
+   * imports the platform's `@aios/instance-sdk` (TypeScript), so it runs through tsx.
+   */
+  bundle?: string;
+  /**
    * The workload's own variables. It starts with these, the platform's variables for its kind, and
    * a minimal base (PATH, HOME, LANG, LC_ALL, TZ), never with the agent's environment.
    */

@@ -104,18 +104,21 @@ export function createProcessDriver(opts: {
     closeSync(openSync(opts.aliveFile, "a"));
     return [openSync(opts.aliveFile, "r")];
   };
-  // A bundle (.mjs, .js) runs on plain Node; TypeScript sources through tsx.
-  const nodeArgs = (program: string) => [
+  // A bundle of the platform (.mjs, .js) runs on plain Node; TypeScript sources, and a component's
+  // pushed bundle (it imports the SDK's sources), through tsx.
+  const nodeArgs = (program: string, viaTsx = program.endsWith(".ts")) => [
     "--import",
     ORPHAN_GUARD_PRELOAD,
-    ...(program.endsWith(".ts") ? ["--import", "tsx"] : []),
+    ...(viaTsx ? ["--import", "tsx"] : []),
     program,
   ];
-  // Component code stays in the component directory; the runtimes' entries are the platform's own.
-  const programOf = (spec: Pick<WorkloadSpec, "kind" | "entry">) =>
-    spec.kind === "instance"
+  // Component code stays in the component directory (or the asset cache, for pushed code); the
+  // runtimes' entries are the platform's own.
+  const programOf = (spec: Pick<WorkloadSpec, "kind" | "entry" | "bundle">) =>
+    spec.bundle ??
+    (spec.kind === "instance"
       ? resolveComponentEntry(opts.repoRoot, spec.entry)
-      : resolve(opts.repoRoot, spec.entry);
+      : resolve(opts.repoRoot, spec.entry));
   const homeOf = (name: string) => `homes/${name}`;
   const snapshotFlags = (kind: WorkloadKind) =>
     needsNoSnapshot(kind, opts.isolatesInProcess ?? false) ? ["--no-node-snapshot"] : [];
@@ -176,7 +179,11 @@ export function createProcessDriver(opts: {
       const out = openSync(logFile(spec.name), "a");
       const alive = openAlive();
       const visible = spec.gpus.join(",");
-      const child = spawn(process.execPath, [...snapshotFlags(spec.kind), ...nodeArgs(program)], {
+      const args = [
+        ...snapshotFlags(spec.kind),
+        ...nodeArgs(program, program.endsWith(".ts") || !!spec.bundle),
+      ];
+      const child = spawn(process.execPath, args, {
         cwd: opts.repoRoot,
         env: {
           ...baseWorkloadEnv(lease.env()),

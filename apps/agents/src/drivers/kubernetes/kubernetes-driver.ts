@@ -219,6 +219,10 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
 
     async start(spec: WorkloadSpec): Promise<Workload> {
       if (closed) throw new DriverClosedError(spec.name);
+      if (spec.bundle)
+        throw new Error(
+          `${spec.name} runs a component's pushed code (runtime.asset), which the kubernetes driver does not run yet: run the block on a cluster whose agents use the process driver`,
+        );
       await synced;
       // A component of its own image runs that image's entrypoint; any other, a program of the AIOS image.
       const program = spec.image

@@ -47,6 +47,14 @@ export interface BlockReport {
 
 const nonEmpty = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 
+/** A component's `runtime.asset` (checked at registration), or null. */
+const assetOf = (v: unknown): { assetURI: string; sha256: string } | null => {
+  const a = asObject(v);
+  return typeof a.assetURI === "string" && typeof a.sha256 === "string"
+    ? { assetURI: a.assetURI, sha256: a.sha256 }
+    : null;
+};
+
 const scoped = (clusterId: string | null, scope: string | null, id: string) =>
   assertClusterScope(scope, clusterId, `block ${id}`);
 
@@ -106,6 +114,7 @@ export function createBlockAgentLoop(
         revision: runtimeOf(r.doc).revision,
         componentURI: r.componentURI,
         entry: typeof runtime.entry === "string" ? runtime.entry : null,
+        asset: assetOf(runtime.asset),
         image: nonEmpty(container.containerImage),
         imagePull: await imagePullOf(container.containerRegistryId),
         /** The managed third-party system's init step, if the component has one. */
