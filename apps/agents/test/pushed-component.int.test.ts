@@ -1,40 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { uploadAssetFile } from "@aios/client";
-import { build } from "esbuild";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main as cli } from "../../../packages/client/src/cli/main";
 import { doc, useApiServer } from "../../api/test/harness";
-import { type AgentProcess, startClusterAgent, waitUntil } from "./agent-process";
+import { type AgentProcess, agentStateDir, startClusterAgent, waitUntil } from "./agent-process";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
 const work = mkdtempSync(join(tmpdir(), "aios-pushed-"));
-
-/** A component written outside the repository, bundled as `aios component push` bundles it. */
-async function bundleOf(name: string, reply: string): Promise<string> {
-  const dir = join(work, name);
-  const source = join(dir, "index.ts");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    source,
-    `import { defineComponent, runComponent } from "@aios/instance-sdk";
-const shout = (s: string): string => s.toUpperCase();
-runComponent(defineComponent({ infer: (input: Record<string, unknown>) => ({ ...input, reply: shout(${JSON.stringify(reply)}) }) }));
-`,
-  );
-  const out = join(dir, "component.mjs");
-  await build({
-    entryPoints: [source],
-    outfile: out,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    external: ["@aios/instance-sdk"],
-    logLevel: "silent",
-  });
-  return out;
-}
 
 /**
  * A component whose code is in the assets registry (`runtime.asset`), run by a real agent: the
@@ -47,20 +21,16 @@ describe.runIf(redisUrl)("components of pushed code", () => {
   const clusterId = `push-${Date.now().toString(36)}`;
   let agent: AgentProcess;
 
-  /** Uploads a bundle, registers it as an asset and a component naming it; answers the digest. */
-  async function push(name: string, reply: string): Promise<string> {
-    const stored = await uploadAssetFile({ url: api.url }, await bundleOf(name, reply));
-    await api
-      .caller()
-      .assets.register({ name: `model.${name}`, version: "0.1.0", releaseTag: "dev", sha256: stored.sha256 });
-    await api.caller().parser.applySpec({
-      document: doc("registerComponent", {
-        componentId: { name, version: "0.1.0", releaseTag: "dev" },
-        componentType: "model",
-        runtime: { asset: { assetURI: `model.${name}:0.1.0-dev`, sha256: stored.sha256 } },
-      }),
-    });
-    return stored.sha256;
+  /** `aios component init` and `push` of a project outside the repository; answers its digest. */
+  async function push(name: string, greeting = "hello"): Promise<string> {
+    const dir = join(work, name);
+    const io = { out: () => {}, err: () => {}, env: { AIOS_API_URL: api.url } };
+    expect(await cli(["component", "init", dir], io)).toBe(0);
+    const code = join(dir, "component.ts");
+    writeFileSync(code, readFileSync(code, "utf8").replace('"hello"', JSON.stringify(greeting)));
+    expect(await cli(["component", "push", dir], io)).toBe(0);
+    const component = await api.caller().components.get({ componentURI: `model.${name}:0.1.0-dev` });
+    return (component.doc.runtime as { asset: { sha256: string } }).asset.sha256;
   }
   const createBlock = (blockId: string, name: string) =>
     api.caller().parser.applySpec({
@@ -88,21 +58,30 @@ describe.runIf(redisUrl)("components of pushed code", () => {
   });
 
   it("fetches the bundle by digest and runs it on the platform's SDK", async () => {
-    await push("shouter", "pushed code");
+    const sha256 = await push("shouter");
     await createBlock("shouter-1", "shouter");
     await expect.poll(async () => (await blockOf("shouter-1")).status, { timeout: 60_000 }).toBe("running");
     const res = await fetch(`${api.url}/v1/blocks/shouter-1/infer`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ data: { n: 1 } }),
+      body: JSON.stringify({ data: { text: "world" } }),
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { packet: { data: Record<string, unknown> } };
-    expect(body.packet.data).toMatchObject({ n: 1, reply: "PUSHED CODE" });
+    expect(body.packet.data).toMatchObject({ reply: "hello, world", length: 5 });
+    // Kept in the node's cache by digest, readable by the workloads' users, beside the SDK's link.
+    const workloads = `${dirname(dirname(agentStateDir(clusterId)))}-workloads/${clusterId}`;
+    const cached = join(workloads, "assets", sha256, "component.mjs");
+    expect(createHash("sha256").update(readFileSync(cached)).digest("hex")).toBe(sha256);
+    expect(statSync(cached).mode & 0o777).toBe(0o644);
+    expect(realpathSync(join(workloads, "assets/node_modules/@aios/instance-sdk"))).toBe(
+      resolve(import.meta.dirname, "../../../packages/instance-sdk"),
+    );
   }, 90_000);
 
   it("refuses a bundle whose bytes are not its digest's, with the reason on the block", async () => {
-    const sha256 = await push("tampered", "original");
+    // Code of its own: a digest the node has not fetched before.
+    const sha256 = await push("tampered", "hey");
     // The stored bytes change under the same digest (a corrupted disk, a tampered row).
     await api.database.db.$executeRawUnsafe(
       `UPDATE "asset_blob_chunks" SET "data" = set_byte("data", 0, 32) WHERE "sha256" = $1 AND "index" = 0`,

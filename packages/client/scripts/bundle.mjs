@@ -1,6 +1,6 @@
 /**
  * Bundles the `aios` CLI into one ESM file, dist/aios.mjs, with its dependencies inlined (only
- * Node's built-ins stay imports): a call then starts plain Node, no TypeScript compiler. Runs at the
+ * Node's built-ins and esbuild stay imports): a call then starts plain Node, no TypeScript compiler. Runs at the
  * repository's postinstall (`npm run bundle -w @aios/client`); bin/aios.mjs runs it too when the
  * bundle is missing or older than one of the sources it was made from (listed in aios.inputs.json).
  */
@@ -34,6 +34,9 @@ export async function bundleCli() {
       js: 'import { createRequire as __aiosCreateRequire } from "node:module"; const require = __aiosCreateRequire(import.meta.url);',
     },
     logLevel: "warning",
+    // esbuild itself (for `aios component push`) is a dependency of the package: it ships a
+    // native binary per platform, which no bundle can hold.
+    external: ["esbuild"],
   });
   const sources = Object.keys(result.metafile.inputs)
     .filter((p) => !p.split("/").includes("node_modules"))

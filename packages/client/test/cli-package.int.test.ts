@@ -41,15 +41,21 @@ describe("the packed @aios/client (npm pack, npm install outside the repository)
     if (!tarball) throw new Error(`npm pack wrote no tarball into ${work}`);
     mkdirSync(app);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "cli-user", private: true }));
-    await run("npm", ["install", "--offline", "--no-audit", "--no-fund", join(work, tarball)], {
+    // esbuild (a dependency: `aios component push` bundles with it) comes from npm's cache, or from
+    // the registry the repository's own install used when the cache lacks its metadata.
+    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", join(work, tarball)], {
       cwd: app,
       env: cleanEnv,
     });
   }, 120_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it("installs alone: its dependencies are inside its bundle", () => {
-    expect(readdirSync(join(app, "node_modules")).filter((d) => !d.startsWith("."))).toEqual(["@aios"]);
+  it("installs with esbuild alone beside it: its other dependencies are inside its bundle", () => {
+    expect(
+      readdirSync(join(app, "node_modules"))
+        .filter((d) => !d.startsWith("."))
+        .sort(),
+    ).toEqual(["@aios", "@esbuild", "esbuild"]);
     expect(readdirSync(join(app, "node_modules/@aios"))).toEqual(["client"]);
     expect(readdirSync(join(app, "node_modules/@aios/client")).sort()).toEqual([
       "README.md",
@@ -79,6 +85,17 @@ describe("the packed @aios/client (npm pack, npm install outside the repository)
     const listed = await aios(app, ["get", "clusters", "-o", "json"], env);
     expect(listed.code).toBe(0);
     expect((JSON.parse(listed.stdout) as Array<{ id: string }>).map((c) => c.id)).toContain("packed-cli");
+  });
+
+  it("makes a component project outside the repository and pushes it", async () => {
+    const env = { AIOS_API_URL: api.url };
+    const init = await aios(app, ["component", "init", "./mine"], env);
+    expect(init.code, init.stderr).toBe(0);
+    const push = await aios(app, ["component", "push", "./mine"], env);
+    expect(push.code, push.stderr).toBe(0);
+    expect(push.stdout).toContain("component model.mine:0.1.0-dev registered");
+    const component = await api.caller().components.get({ componentURI: "model.mine:0.1.0-dev" });
+    expect(component.doc.runtime).toMatchObject({ asset: { assetURI: "model.mine:0.1.0-dev" } });
   });
 
   it("names the API it cannot reach and exits 1", async () => {

@@ -7,6 +7,7 @@ import { applyCommand } from "./apply";
 import { ASSET_USAGE, assetCommand } from "./asset";
 import { AUDIT_USAGE, auditCommand } from "./audit";
 import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand } from "./block";
+import { COMPONENT_USAGE, componentCommand } from "./component";
 import { CONTAINER_REGISTRY_USAGE, containerRegistryCommand } from "./container-registry";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
 import { GATEWAY_USAGE, gatewayCommand } from "./gateway";
@@ -41,6 +42,7 @@ ${ALLOCATE_USAGE}
 ${MGMT_USAGE}
 ${TOKEN_USAGE}
 ${ASSET_USAGE}
+${COMPONENT_USAGE}
 ${CONTAINER_REGISTRY_USAGE}
 ${AUDIT_USAGE}
 
@@ -109,6 +111,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await tokenCommand(api, rest, io);
       case "cluster":
         return await clusterCommand(api, rest, io);
+      case "component":
+        return await componentCommand(api, { url, token }, rest, io);
       case "asset":
         return await assetCommand(api, { url, token }, rest, io);
       case "audit":

@@ -1,0 +1,154 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { COMPONENT_NAME_RE } from "@aios/contracts";
+import { BUNDLE_FILE, COMPONENT_SPEC_FILE, INSTANCE_SDK } from "../component-bundle";
+import { type CliIo, CliUsageError } from "./io";
+
+export const COMPONENT_TYPES = ["model", "tool"] as const;
+export type ComponentKind = (typeof COMPONENT_TYPES)[number];
+
+const specOf = (name: string, type: ComponentKind) => ({
+  componentId: { name, version: "0.1.0", releaseTag: "dev" },
+  componentType: type,
+  componentMetadata: { description: `The ${name} ${type}` },
+  componentManagementCommandsTemplate: {
+    stats: { description: "How many tasks this instance answered" },
+  },
+  resources: { vcpus: 1, memoryMb: 512 },
+  tags: [type],
+});
+
+const componentTs = (
+  name: string,
+  type: ComponentKind,
+) => `import { defineComponent, InstanceError, unknownAction } from "${INSTANCE_SDK}";
+
+/**
+ * ${name}: a ${type} of AIOS. Each instance runs \`init\` once with the block's settings, then
+ * answers tasks with \`infer\`; the block's health checker calls \`health\`, and \`aios mgmt\`
+ * sends management commands.
+ */
+export default defineComponent({
+  init(ctx) {
+    return {
+      served: 0,
+      greeting: typeof ctx.parameters.greeting === "string" ? ctx.parameters.greeting : "hello",
+    };
+  },
+
+  infer(input, { state }) {
+    if (typeof input.text !== "string")
+      throw new InstanceError(422, "input.text must be a string", {
+        stage: "request",
+        issues: [{ path: "text", message: "must be a string" }],
+      });
+    state.served++;
+    return { reply: \`\${state.greeting}, \${input.text}\`, length: input.text.length };
+  },
+
+  health({ state }) {
+    return { status: "healthy", served: state.served };
+  },
+
+  management(action, _data, { state }) {
+    if (action === "stats") return { served: state.served };
+    throw unknownAction(action, ["stats"]);
+  },
+});
+`;
+
+const indexTs = `// The instance's program: serves the component over the instance protocol (PORT, BLOCK_ID,
+// INSTANCE_ID and AIOS_INIT_DATA come from the agent that runs it).
+import { runComponent } from "${INSTANCE_SDK}";
+import component from "./component";
+
+runComponent(component);
+`;
+
+const readme = (name: string, type: ComponentKind) => `# ${name}
+
+A ${type} component of AIOS.
+
+- \`${COMPONENT_SPEC_FILE}\`: its spec (the values of \`registerComponent\`): its id, type,
+  metadata, management commands and the resources one instance needs. \`runtime\` is set by push.
+- \`component.ts\`: what an instance does (\`init\`, \`infer\`, \`health\`, \`management\`).
+- \`index.ts\`: the program an agent runs (\`package.json\`'s \`main\`).
+
+\`${INSTANCE_SDK}\` is the platform's: it is not bundled, and every agent runs the component on its
+own copy. Other dependencies go in this folder's \`node_modules\` (\`npm install\`) and are
+bundled; native addons are refused.
+
+## Ship it
+
+\`\`\`sh
+aios component push .        # bundles, uploads by digest, registers ${type}.${name}:0.1.0-dev
+\`\`\`
+
+Pushing the same code again changes nothing. Versions are immutable: change the code, then raise
+\`componentId.version\` in \`${COMPONENT_SPEC_FILE}\` before pushing again. The bundle pushed last is
+kept in \`${BUNDLE_FILE}\`.
+
+## Run it
+
+\`\`\`sh
+aios apply -f block.json     # a createBlock naming blockComponentURI ${type}.${name}:0.1.0-dev
+aios infer block BLOCK_ID --data '{"text":"world"}'
+aios mgmt block BLOCK_ID --action stats
+\`\`\`
+`;
+
+const packageJson = (name: string) => ({
+  name: name.toLowerCase(),
+  version: "0.1.0",
+  private: true,
+  type: "module",
+  main: "index.ts",
+});
+
+const tsconfig = {
+  compilerOptions: {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+  },
+  include: ["*.ts"],
+};
+
+const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+
+/**
+ * `aios component init DIR [--type model|tool] [--name NAME]`: a component project in DIR (new,
+ * or empty): its spec, its code on the instance SDK, a README. The name is DIR's unless told.
+ */
+export function initComponent(
+  dirArg: string,
+  type: ComponentKind,
+  nameArg: string | undefined,
+  io: CliIo,
+): number {
+  const dir = resolve(dirArg);
+  const name = nameArg ?? basename(dir);
+  if (!COMPONENT_NAME_RE.test(name) || name.length > 128)
+    throw new CliUsageError(
+      `component init: ${JSON.stringify(name)} cannot be a component's name (letters, digits, '-' or '_', starting with a letter or digit): give --name`,
+    );
+  if (existsSync(dir) && readdirSync(dir).length > 0)
+    throw new CliUsageError(`component init: ${dir} is not empty; give a new or empty folder`);
+  mkdirSync(dir, { recursive: true });
+  const files: Array<[string, string]> = [
+    [COMPONENT_SPEC_FILE, json(specOf(name, type))],
+    ["component.ts", componentTs(name, type)],
+    ["index.ts", indexTs],
+    ["package.json", json(packageJson(name))],
+    ["tsconfig.json", json(tsconfig)],
+    ["README.md", readme(name, type)],
+    [".gitignore", ".aios/\nnode_modules/\n"],
+  ];
+  for (const [file, text] of files) writeFileSync(join(dir, file), text, { flag: "wx" });
+  io.out(`component ${type}.${name}:0.1.0-dev created in ${dir} (${files.map(([f]) => f).join(", ")})`);
+  io.out(`next: aios component push ${dirArg}`);
+  return 0;
+}
