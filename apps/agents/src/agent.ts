@@ -85,6 +85,7 @@ export function createAgent(deps: {
           isolatesInProcess: env.runtimePolicy.isolation === "in-process",
           runtimeEnv: workloads.runtimeEnv,
           workloads: workloads.identity,
+          instanceNice: env.AIOS_INSTANCE_NICE,
         });
   const newFunctions = () => createFunctionSupervisor({ api, driver, log, limits });
   const blocks = createBlockSupervisor({
@@ -94,6 +95,7 @@ export function createAgent(deps: {
     nodeId: env.nodeId,
     metricsIntervalMs: env.AIOS_METRICS_SECONDS * 1000,
     systemsDir: join(workloads.identity.dir, "systems"),
+    instanceMemoryMb: env.AIOS_INSTANCE_MEMORY_MB,
     assets: createComponentAssets({
       dir: join(workloads.identity.dir, "assets"),
       sdkDir: join(repoRoot, "packages", "instance-sdk"),

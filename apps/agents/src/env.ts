@@ -70,6 +70,16 @@ export const ZAgentEnv = z
      * and no agent came back to adopt them) they stop themselves. 0: they run on forever.
      */
     AIOS_ORPHAN_GRACE_SECONDS: z.coerce.number().min(0).default(60),
+    /**
+     * The memory an instance may use when its component states none (`resources.memoryMb`): its
+     * JavaScript heap, with its address space held to it plus the runtime's own reservations.
+     */
+    AIOS_INSTANCE_MEMORY_MB: z.coerce.number().int().min(64).max(1_048_576).default(1024),
+    /**
+     * Instances' scheduling priority (nice, 0 to 19): a busy instance yields the CPU to the agent,
+     * the executors and the rest of the node. 0: as the agent.
+     */
+    AIOS_INSTANCE_NICE: z.coerce.number().int().min(0).max(19).default(10),
     /** How often each block's processes are looked at (crashes, scale and replace requests). */
     AIOS_BLOCK_WATCH_MS: z.coerce.number().int().positive().default(1000),
     /** How often each block's figures are pushed to the API as metric samples. */

@@ -22,24 +22,28 @@ describe.runIf(redisUrl)("components of pushed code", () => {
   let agent: AgentProcess;
 
   /** `aios component init` and `push` of a project outside the repository; answers its digest. */
-  async function push(name: string, greeting = "hello"): Promise<string> {
+  async function push(name: string, greeting = "hello", source?: string, memoryMb?: number): Promise<string> {
     const dir = join(work, name);
     const io = { out: () => {}, err: () => {}, env: { AIOS_API_URL: api.url } };
     expect(await cli(["component", "init", dir], io)).toBe(0);
     const code = join(dir, "component.ts");
-    writeFileSync(code, readFileSync(code, "utf8").replace('"hello"', JSON.stringify(greeting)));
+    writeFileSync(code, source ?? readFileSync(code, "utf8").replace('"hello"', JSON.stringify(greeting)));
+    if (memoryMb) {
+      const spec = JSON.parse(readFileSync(join(dir, "component.json"), "utf8"));
+      writeFileSync(join(dir, "component.json"), JSON.stringify({ ...spec, resources: { memoryMb } }));
+    }
     expect(await cli(["component", "push", dir], io)).toBe(0);
     const component = await api.caller().components.get({ componentURI: `model.${name}:0.1.0-dev` });
     return (component.doc.runtime as { asset: { sha256: string } }).asset.sha256;
   }
-  const createBlock = (blockId: string, name: string) =>
+  const createBlock = (blockId: string, name: string, instances = 1) =>
     api.caller().parser.applySpec({
       document: doc("createBlock", {
         blockId,
         blockComponentURI: `model.${name}:0.1.0-dev`,
         clusterId,
-        minInstances: 1,
-        maxInstances: 1,
+        minInstances: instances,
+        maxInstances: instances,
       }),
     });
   const blockOf = (id: string) => api.caller().blocks.get({ id });
@@ -95,4 +99,62 @@ describe.runIf(redisUrl)("components of pushed code", () => {
     expect(reason).toContain(`not ${sha256}`);
     expect(reason).toContain("not started");
   }, 90_000);
+
+  it("ends an instance that allocates without end, out of memory, and starts it again while the others answer", async () => {
+    await push("hog", "", HOG, 128);
+    await createBlock("hog-1", "hog", 2);
+    await expect.poll(async () => (await blockOf("hog-1")).status, { timeout: 60_000 }).toBe("running");
+    const [victim, other] = (await api.caller().blocks.instances({ id: "hog-1" })).map((i) => i.id);
+    const leak = await api.caller().blocks.mgmt({ id: "hog-1", instanceId: victim, action: "leak" });
+    expect(leak.results).toEqual([
+      { instanceId: victim, status: 200, reply: { ok: true, result: { leaking: true } } },
+    ]);
+    // While the victim fills its memory and ends, the block keeps answering, from the other.
+    const history = async () => JSON.stringify((await blockOf("hog-1")).doc);
+    for (let i = 0; i < 40 && !(await history()).includes(`instance ${victim}`); i++) {
+      const res = await fetch(`${api.url}/v1/blocks/hog-1/infer`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ data: { i } }),
+      });
+      expect(res.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(await history()).toContain(
+      `instance ${victim} on node ${clusterId}-node: out of memory (its limit: 128 MB); started again`,
+    );
+    const pong = await api.caller().blocks.mgmt({ id: "hog-1", instanceId: other, action: "ping" });
+    expect(pong.results[0]).toMatchObject({ status: 200, reply: { result: { leaking: false } } });
+    // The victim is back, fresh: two healthy instances again.
+    await expect
+      .poll(
+        async () =>
+          (await api.caller().blocks.mgmt({ id: "hog-1", instanceId: victim, action: "ping" })).results[0],
+        {
+          timeout: 60_000,
+        },
+      )
+      .toMatchObject({ status: 200, reply: { result: { leaking: false } } });
+    await expect.poll(async () => (await blockOf("hog-1")).status, { timeout: 60_000 }).toBe("running");
+  }, 120_000);
 });
+
+/** A component that, told `leak`, keeps everything it allocates until its memory runs out. */
+const HOG = `import { defineComponent } from "@aios/instance-sdk";
+const hoard: unknown[] = [];
+let leaking = false;
+export default defineComponent({
+  infer: (input, { instanceId }) => ({ ...input, instanceId }),
+  management(action) {
+    if (action === "leak" && !leaking) {
+      leaking = true;
+      const step = () => {
+        for (let i = 0; i < 8; i++) hoard.push(Array.from({ length: 100_000 }, (_, n) => ({ n })));
+        setImmediate(step);
+      };
+      setTimeout(step, 50);
+    }
+    return { leaking };
+  },
+});
+`;

@@ -174,14 +174,12 @@ describe("container registries without AIOS_SECRETS_KEY", () => {
 
   it("refuses credentials, naming the setting, and stores nothing; anonymous registries work", async () => {
     const refused = await rejection(
-      api
-        .caller()
-        .containerRegistries.create({
-          containerRegistryId: "team",
-          url: "x.io",
-          username: "u",
-          password: "p",
-        }),
+      api.caller().containerRegistries.create({
+        containerRegistryId: "team",
+        url: "x.io",
+        username: "u",
+        password: "p",
+      }),
     );
     expect(refused.message).toContain("AIOS_SECRETS_KEY");
     await expect(api.caller().containerRegistries.list()).resolves.toEqual([]);

@@ -31,6 +31,8 @@ export const ZDesiredBlock = z.discriminatedUnion("exists", [
      * the assets registry, checks it, and runs it as it runs `entry`; null when it has none.
      */
     asset: z.object({ assetURI: z.string(), sha256: z.string() }).nullable(),
+    /** The memory one instance may use (the component's `resources.memoryMb`); null: the agent's default. */
+    memoryMb: z.number().nullable(),
     /**
      * The component's container image (`containerRegistryInfo.containerImage`), for the kubernetes
      * driver; null when it has none. A component with no entry runs only from it.

@@ -17,6 +17,8 @@ export interface HostedBlock extends Queued {
   /** The instances placed on this node that run here, by instance id. */
   instances: Map<string, Workload>;
   failure?: string;
+  /** Instances that ended since the last report, and how (the API keeps them in the block's history). */
+  ended?: Array<{ id: string; reason: string }>;
   lastReport: string;
   /** Workloads left by an earlier agent were looked for. */
   adopted?: boolean;
@@ -101,6 +103,7 @@ export async function startInstance(
   d: Desired,
   configKey: string,
   placed: { id: string; gpus: number[] },
+  memoryMb: number,
 ) {
   const instanceId = placed.id;
   const initData = {
@@ -128,6 +131,7 @@ export async function startInstance(
         : { entry: "", image: d.image as string }),
     ...(!d.entry && d.imagePull ? { imagePull: d.imagePull } : {}),
     gpus: placed.gpus,
+    memoryMb,
     env: { BLOCK_ID: blockId, INSTANCE_ID: instanceId, AIOS_INIT_DATA: JSON.stringify(initData) },
     labels: { config: configKey, gpus: placed.gpus.join(",") },
     owner: { kind: "block", id: blockId, instanceId },

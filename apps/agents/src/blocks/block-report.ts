@@ -48,11 +48,13 @@ export function createBlockReporter(deps: {
       instances,
       ...(b.executor ? { health } : {}),
       ...(b.failure ? { failure: b.failure } : {}),
+      ...(b.ended?.length ? { ended: b.ended } : {}),
     };
     const key = JSON.stringify(body);
     if (!force && key === b.lastReport) return;
     // Kept once the API took it: a report it could not take (its database restarting) goes again.
     await api.agents.work.reportBlock.mutate(body);
     b.lastReport = key;
+    if (body.ended) b.ended = b.ended?.slice(body.ended.length);
   };
 }

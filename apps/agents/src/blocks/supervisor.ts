@@ -1,6 +1,7 @@
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { Logger } from "@aios/service-kit";
 import { configHash, type Driver, DriverClosedError, hasExited } from "../drivers/driver";
+import { outOfMemory } from "../drivers/instance-limits";
 import { Reconciler } from "../reconciler";
 import {
   adoptBlockProcesses,
@@ -39,6 +40,8 @@ export function createBlockSupervisor(opts: {
   systemsDir: string;
   /** Components' pushed code, fetched by digest into the node's cache. */
   assets: ComponentAssets;
+  /** The memory an instance may use when its component states none (AIOS_INSTANCE_MEMORY_MB). */
+  instanceMemoryMb: number;
 }) {
   const { api, driver, log, nodeId } = opts;
   const blocks = new Reconciler<HostedBlock>({
@@ -147,7 +150,17 @@ export function createBlockSupervisor(opts: {
       }
       const missing = desired.instances.filter((i) => !b.instances.has(i.id));
       const started = await Promise.all(
-        missing.map((p) => startInstance(driver, opts.assets, blockId, desired, configKey, p)),
+        missing.map((p) =>
+          startInstance(
+            driver,
+            opts.assets,
+            blockId,
+            desired,
+            configKey,
+            p,
+            desired.memoryMb ?? opts.instanceMemoryMb,
+          ),
+        ),
       );
       for (const [id, w] of started) b.instances.set(id, w);
       delete b.failure;
@@ -171,7 +184,18 @@ export function createBlockSupervisor(opts: {
     }
     for (const [id, w] of b.instances) {
       if (await hasExited(w)) {
-        log.warn("instance exited; restarting", { blockId, instanceId: id, lastLines: w.logs(3) });
+        const { code, signal } = await w.exited;
+        const lines = w.logs(40); // V8 prints its native stack after the reason
+        const how =
+          outOfMemory(lines, b.desired.memoryMb ?? opts.instanceMemoryMb) ?? `exited (${code ?? signal})`;
+        log.warn("instance ended; starting it again", {
+          blockId,
+          instanceId: id,
+          how,
+          lastLines: lines.slice(-3),
+        });
+        // Told to the API with the next report: the block's history says which instance ended and why.
+        b.ended = [...(b.ended ?? []), { id, reason: `${how}; started again` }].slice(-10);
         b.instances.delete(id);
         changed = true;
       }

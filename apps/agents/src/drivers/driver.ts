@@ -30,6 +30,12 @@ export interface WorkloadSpec {
    */
   bundle?: string;
   /**
+   * The most memory the workload may use, MB: V8's heap limit, with the process's address space held
+   * to it plus the runtime's reservations (so buffers outside the heap are bounded too). Past it the
+   * process ends, out of memory, and its supervisor starts it again. On Kubernetes, its memory limit.
+   */
+  memoryMb?: number;
+  /**
    * The workload's own variables. It starts with these, the platform's variables for its kind, and
    * a minimal base (PATH, HOME, LANG, LC_ALL, TZ), never with the agent's environment.
    */

@@ -30,6 +30,7 @@ import {
   type WorkloadKind,
   type WorkloadSpec,
 } from "./driver";
+import { limitedCommand } from "./instance-limits";
 import { tailLines } from "./tail";
 import { baseWorkloadEnv } from "./workload-env";
 import { createWorkloadIdentity, type WorkloadIdentity, type WorkloadLease } from "./workload-user";
@@ -85,6 +86,8 @@ export function createProcessDriver(opts: {
   runtimeEnv?: Record<string, string>;
   /** Who workloads run as and where they may write; default: the agent's own user, under `<stateDir>/workload-homes`. */
   workloads?: WorkloadIdentity;
+  /** Instances' scheduling priority (nice; AIOS_INSTANCE_NICE); unset or 0: the agent's own. */
+  instanceNice?: number;
 }): Driver {
   const host = opts.host ?? "127.0.0.1";
   const bindHost = opts.bindHost ?? "127.0.0.1";
@@ -183,7 +186,12 @@ export function createProcessDriver(opts: {
         ...snapshotFlags(spec.kind),
         ...nodeArgs(program, program.endsWith(".ts") || !!spec.bundle),
       ];
-      const child = spawn(process.execPath, args, {
+      // An instance (user code) runs held to its memory and at a lower priority than the platform.
+      const run = limitedCommand(process.execPath, args, {
+        memoryMb: spec.memoryMb,
+        nice: spec.kind === "instance" ? opts.instanceNice : undefined,
+      });
+      const child = spawn(run.command, run.args, {
         cwd: opts.repoRoot,
         env: {
           ...baseWorkloadEnv(lease.env()),

@@ -76,6 +76,14 @@ describe("the pod of a workload", () => {
     expect(container?.resources).toBeUndefined();
   });
 
+  it("holds an instance to its memory: V8's heap limit, and a container limit above it for Node's own", () => {
+    const held = podOf(settings, { ...spec, memoryMb: 512 }, "/app/examples/components/echo/index.ts", "p");
+    const c = held.spec?.containers[0];
+    expect(c?.command).toContain("--max-old-space-size=512");
+    expect(c?.resources?.limits).toMatchObject({ memory: "768Mi" });
+    expect(pod.spec?.containers[0]?.resources?.limits?.memory).toBeUndefined();
+  });
+
   it("carries low-cardinality labels and its selector, and keeps the spec's labels in an annotation", () => {
     expect(pod.metadata?.labels).toMatchObject({
       "app.kubernetes.io/managed-by": "aios-agent",

@@ -134,10 +134,11 @@ export function programInImage(s: PodSettings, program: string): string {
  * `node <program>`, through tsx for a TypeScript source; with Node's startup snapshot off where the
  * workload runs isolated-vm isolates in its own process (which needs it off).
  */
-export function commandOf(program: string, runsIsolates = false): string[] {
+export function commandOf(program: string, runsIsolates = false, heapMb?: number): string[] {
   return [
     "node",
     ...(runsIsolates ? ["--no-node-snapshot"] : []),
+    ...(heapMb !== undefined ? [`--max-old-space-size=${Math.max(16, Math.floor(heapMb))}`] : []),
     ...(program.endsWith(".ts") ? ["--import", "tsx"] : []),
     program,
   ];
@@ -255,10 +256,15 @@ export function podOf(
           imagePullPolicy: s.imagePullPolicy ?? "IfNotPresent",
           ...(program === null
             ? {}
-            : { command: commandOf(program, runsIsolates(s, spec.kind)), workingDir: s.imageRepoRoot }),
+            : {
+                command: commandOf(program, runsIsolates(s, spec.kind), spec.memoryMb),
+                workingDir: s.imageRepoRoot,
+              }),
           env,
           ports: [{ name: "http", containerPort: s.port }],
-          ...(gpus.limits ? { resources: { limits: gpus.limits } } : {}),
+          ...(gpus.limits || spec.memoryMb !== undefined
+            ? { resources: { limits: { ...gpus.limits, ...memoryLimitOf(spec.memoryMb) } } }
+            : {}),
           readinessProbe: { tcpSocket: { port: s.port }, periodSeconds: 1, failureThreshold: 3 },
           livenessProbe: {
             tcpSocket: { port: s.port },
@@ -291,6 +297,15 @@ export function gpusOf(
     };
   const visible = spec.gpus.join(",");
   return { env: { CUDA_VISIBLE_DEVICES: visible, NVIDIA_VISIBLE_DEVICES: visible } };
+}
+
+/**
+ * The container's memory limit for a workload held to `memoryMb` of heap: the heap plus what Node
+ * itself takes beside it (code, buffers, stacks), so V8's own limit is met first and says why.
+ */
+export const NODE_OVERHEAD_MB = 256;
+function memoryLimitOf(memoryMb: number | undefined): Record<string, string> {
+  return memoryMb === undefined ? {} : { memory: `${Math.ceil(memoryMb) + NODE_OVERHEAD_MB}Mi` };
 }
 
 function secretEnv(key: string, pod: string): V1EnvVar {

@@ -167,6 +167,11 @@ export const agentWorkRouter = router({
         /** The executor's data token: the API sends it on the executor's `/infer` and hands it to vDAG controllers. */
         executorDataToken: ZDataToken.nullable().optional(),
         failure: z.string().max(4000).optional(),
+        /** Instances of this node that ended since the last report, and how (out of memory, an exit code). */
+        ended: z
+          .array(z.object({ id: z.string().min(1).max(64), reason: z.string().max(1000) }))
+          .max(10)
+          .optional(),
         instances: z
           .array(
             z.object({

@@ -43,9 +43,17 @@ export interface BlockReport {
    */
   health?: Array<{ id: string; endpoint: string; state: "healthy" | "unhealthy" | "starting" }> | undefined;
   failure?: string | undefined;
+  /** Instances of the node that ended since its last report, and how. */
+  ended?: Array<{ id: string; reason: string }> | undefined;
 }
 
 const nonEmpty = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
+
+/** A component's `resources.memoryMb` (checked at registration), or null. */
+const memoryOf = (v: unknown): number | null => {
+  const m = asObject(v).memoryMb;
+  return typeof m === "number" && m > 0 ? m : null;
+};
 
 /** A component's `runtime.asset` (checked at registration), or null. */
 const assetOf = (v: unknown): { assetURI: string; sha256: string } | null => {
@@ -115,6 +123,7 @@ export function createBlockAgentLoop(
         componentURI: r.componentURI,
         entry: typeof runtime.entry === "string" ? runtime.entry : null,
         asset: assetOf(runtime.asset),
+        memoryMb: memoryOf(componentDoc.resources),
         image: nonEmpty(container.containerImage),
         imagePull: await imagePullOf(container.containerRegistryId),
         /** The managed third-party system's init step, if the component has one. */
@@ -313,7 +322,14 @@ export function createBlockAgentLoop(
         if (problem && status !== "removed" && status !== "removing") reason = `${reason}; ${problem}`;
         if (!canMove(r.status, status)) status = r.status;
         const history = runtime.history ?? [];
-        if (status !== r.status) history.push({ status, reason, at: new Date().toISOString() });
+        const at = new Date().toISOString();
+        for (const e of report.ended ?? [])
+          history.push({
+            status: r.status,
+            reason: `instance ${e.id} on node ${report.nodeId}: ${e.reason}`,
+            at,
+          });
+        if (status !== r.status) history.push({ status, reason, at });
         const doc = {
           ...asObject(r.doc),
           runtime: {

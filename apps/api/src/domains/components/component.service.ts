@@ -69,7 +69,10 @@ export function createComponentService(db: Db, registries: Pick<ContainerRegistr
         );
       }
       const container = values.containerRegistryInfo;
-      await registries.checkNamed(container?.containerRegistryId, `${SPEC_VALUES}.containerRegistryInfo.containerRegistryId`);
+      await registries.checkNamed(
+        container?.containerRegistryId,
+        `${SPEC_VALUES}.containerRegistryInfo.containerRegistryId`,
+      );
       await registries.checkNamed(
         container?.initContainer?.containerRegistryId as string | undefined,
         `${SPEC_VALUES}.containerRegistryInfo.initContainer.containerRegistryId`,
