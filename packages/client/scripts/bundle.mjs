@@ -13,6 +13,15 @@ const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const APPS_DIR = resolve(PACKAGE_DIR, "../../apps") + sep;
 export const CLI_BUNDLE = resolve(PACKAGE_DIR, "dist/aios.mjs");
 export const CLI_BUNDLE_INPUTS = resolve(PACKAGE_DIR, "dist/aios.inputs.json");
+/**
+ * The instance SDK as one module, for component projects outside the repository: `aios component
+ * test` runs their tests on it. isolated-vm (native) stays an import, loaded only when a policy
+ * runs in the test's own process.
+ */
+export const SDK_BUNDLE = resolve(PACKAGE_DIR, "dist/instance-sdk.mjs");
+const SDK_ENTRY = resolve(PACKAGE_DIR, "../instance-sdk/src/index.ts");
+const REQUIRE_BANNER =
+  'import { createRequire as __aiosCreateRequire } from "node:module"; const require = __aiosCreateRequire(import.meta.url);';
 
 /** Builds dist/aios.mjs (and its list of workspace sources); returns the bundle's size in bytes. */
 export async function bundleCli() {
@@ -30,15 +39,29 @@ export async function bundleCli() {
     minifyWhitespace: true,
     minifySyntax: true,
     // CommonJS dependencies (yaml) require Node's built-ins, and an ES module has no `require`.
-    banner: {
-      js: 'import { createRequire as __aiosCreateRequire } from "node:module"; const require = __aiosCreateRequire(import.meta.url);',
-    },
+    banner: { js: REQUIRE_BANNER },
     logLevel: "warning",
     // esbuild itself (for `aios component push`) is a dependency of the package: it ships a
     // native binary per platform, which no bundle can hold.
     external: ["esbuild"],
   });
-  const sources = Object.keys(result.metafile.inputs)
+  const sdk = await build({
+    absWorkingDir: PACKAGE_DIR,
+    entryPoints: [SDK_ENTRY],
+    outfile: SDK_BUNDLE,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    write: false,
+    metafile: true,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    banner: { js: REQUIRE_BANNER },
+    external: ["isolated-vm"],
+    logLevel: "warning",
+  });
+  const sources = [...Object.keys(result.metafile.inputs), ...Object.keys(sdk.metafile.inputs)]
     .filter((p) => !p.split("/").includes("node_modules"))
     .map((p) => resolve(PACKAGE_DIR, p));
   // The client knows the API only by its router's type: code of an app in the CLI is a wrong import.
@@ -47,11 +70,13 @@ export async function bundleCli() {
     throw new Error(`the CLI bundle must not contain app code, but it imports ${fromApps.join(", ")}`);
   }
   const [output] = result.outputFiles;
-  if (!output) throw new Error("esbuild produced no output for the CLI");
+  const [sdkOutput] = sdk.outputFiles;
+  if (!output || !sdkOutput) throw new Error("esbuild produced no output for the CLI or the SDK");
+  writeAtomically(SDK_BUNDLE, sdkOutput.contents);
   writeAtomically(CLI_BUNDLE, output.contents);
   const distDir = dirname(CLI_BUNDLE);
   const relativeUrls = sources.map((p) => relative(distDir, p).split(sep).join("/"));
-  writeAtomically(CLI_BUNDLE_INPUTS, `${JSON.stringify(relativeUrls, null, 1)}\n`);
+  writeAtomically(CLI_BUNDLE_INPUTS, `${JSON.stringify([...new Set(relativeUrls)], null, 1)}\n`);
   return output.contents.byteLength;
 }
 

@@ -91,6 +91,10 @@ describe("the packed @aios/client (npm pack, npm install outside the repository)
     const env = { AIOS_API_URL: api.url };
     const init = await aios(app, ["component", "init", "./mine"], env);
     expect(init.code, init.stderr).toBe(0);
+    // Its tests run on the SDK the package ships: no repository, no isolated-vm installed.
+    const tested = await aios(app, ["component", "test", "./mine"], env);
+    expect(tested.code, tested.stdout + tested.stderr).toBe(0);
+    expect(tested.stdout).toContain("# pass 2");
     const push = await aios(app, ["component", "push", "./mine"], env);
     expect(push.code, push.stderr).toBe(0);
     expect(push.stdout).toContain("component model.mine:0.1.0-dev registered");

@@ -74,6 +74,26 @@ describe("aios component init and push", () => {
     expect(next.out).toContain("component model.mine:0.2.0-dev registered");
   });
 
+  it("runs the project's tests on the SDK the CLI ships, and fails when they fail", async () => {
+    const dir = join(work, "tested");
+    expect((await run(["component", "init", dir])).code).toBe(0);
+    const passed = await run(["component", "test", dir]);
+    expect(passed.code, passed.out + passed.err).toBe(0);
+    expect(passed.out).toContain("# pass 2");
+    writeFileSync(
+      join(dir, "component.ts"),
+      readFileSync(join(dir, "component.ts"), "utf8").replace("length: input.text.length", "length: 0"),
+    );
+    const failed = await run(["component", "test", dir]);
+    expect(failed.code).toBe(1);
+    expect(failed.out).toContain("# fail 1");
+    expect(failed.out).toContain("answers a task with its greeting");
+    const none = join(work, "untested");
+    expect((await run(["component", "init", none])).code).toBe(0);
+    rmSync(join(none, "component.test.ts"));
+    expect((await run(["component", "test", none])).err).toContain("has no test files");
+  });
+
   it("bundles the project's own dependencies from its node_modules", async () => {
     const dir = join(work, "with-deps");
     expect((await run(["component", "init", dir, "--type", "tool"])).code).toBe(0);

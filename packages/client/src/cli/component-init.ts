@@ -65,6 +65,31 @@ import component from "./component";
 runComponent(component);
 `;
 
+const testTs = `import assert from "node:assert/strict";
+import { test } from "node:test";
+import { testComponent } from "${INSTANCE_SDK}";
+import component from "./component";
+
+test("answers a task with its greeting", async () => {
+  const instance = await testComponent(component, { parameters: { greeting: "hi" } });
+  try {
+    assert.deepEqual(await instance.infer({ text: "world" }), { reply: "hi, world", length: 5 });
+    assert.deepEqual(await instance.management("stats"), { served: 1 });
+  } finally {
+    await instance.close();
+  }
+});
+
+test("refuses a task without text, naming the field", async () => {
+  const instance = await testComponent(component);
+  try {
+    await assert.rejects(instance.infer({ number: 1 }), /input.text must be a string/);
+  } finally {
+    await instance.close();
+  }
+});
+`;
+
 const readme = (name: string, type: ComponentKind) => `# ${name}
 
 A ${type} component of AIOS.
@@ -73,10 +98,17 @@ A ${type} component of AIOS.
   metadata, management commands and the resources one instance needs. \`runtime\` is set by push.
 - \`component.ts\`: what an instance does (\`init\`, \`infer\`, \`health\`, \`management\`).
 - \`index.ts\`: the program an agent runs (\`package.json\`'s \`main\`).
+- \`component.test.ts\`: its tests, on \`node:test\` and the SDK's \`testComponent\`.
 
 \`${INSTANCE_SDK}\` is the platform's: it is not bundled, and every agent runs the component on its
 own copy. Other dependencies go in this folder's \`node_modules\` (\`npm install\`) and are
 bundled; native addons are refused.
+
+## Test it
+
+\`\`\`sh
+aios component test .        # every *.test.ts, on the SDK the CLI ships (npm test runs this too)
+\`\`\`
 
 ## Ship it
 
@@ -103,6 +135,7 @@ const packageJson = (name: string) => ({
   private: true,
   type: "module",
   main: "index.ts",
+  scripts: { test: "aios component test ." },
 });
 
 const tsconfig = {
@@ -142,6 +175,7 @@ export function initComponent(
     [COMPONENT_SPEC_FILE, json(specOf(name, type))],
     ["component.ts", componentTs(name, type)],
     ["index.ts", indexTs],
+    ["component.test.ts", testTs],
     ["package.json", json(packageJson(name))],
     ["tsconfig.json", json(tsconfig)],
     ["README.md", readme(name, type)],

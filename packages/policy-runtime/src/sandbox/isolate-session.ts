@@ -1,6 +1,18 @@
-import ivm from "isolated-vm";
+import { createRequire } from "node:module";
+import type ivm from "isolated-vm";
 import { PENDING_RESULT, PRELUDE, PRELUDE_FILENAME } from "./prelude";
 import type { LogEntry, SandboxLimits } from "./types";
+
+let loaded: typeof ivm | null = null;
+/**
+ * isolated-vm, loaded when the first isolate is made: a process that runs no policy in its own
+ * isolates (a component's tests on the bundled SDK, a runtime whose policies run in the sandbox
+ * child) needs no native addon.
+ */
+const isolatedVm = (): typeof ivm => {
+  loaded ??= createRequire(import.meta.url)("isolated-vm") as typeof ivm;
+  return loaded;
+};
 
 /** What a session needs to (re)create its isolate. */
 export interface SessionSpec {
@@ -90,7 +102,7 @@ export class IsolateSession {
 
   private boot(): SessionOutcome {
     const { js, scriptName, limits } = this.spec;
-    const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
+    const isolate = new (isolatedVm().Isolate)({ memoryLimit: limits.memoryMb });
     try {
       const context = isolate.createContextSync();
       const api = isolate
