@@ -2,7 +2,7 @@
  * Server-side forwarding of a console request to the API, configured at run time (`lib/env.ts`) so
  * the API URL can change without rebuilding the console. Bodies are streamed through, so SSE works.
  * Used by the route handlers only (`/trpc/*`, `/v1/blocks/<id>/infer`, `/v1/vdags/<uri>/infer`,
- * `/v1/tasks/<id>`). The console has no token of its own: a call goes out with the signed-in
+ * `/v1/tasks/<id>`, `/v1/assets/blobs/<sha256>`). The console has no token of its own: a call goes out with the signed-in
  * principal's token, or with none (the API then refuses it, unless it runs with AIOS_AUTH=open).
  */
 
@@ -19,6 +19,8 @@ const FORWARD_RESPONSE_HEADERS = ["content-type", "cache-control", "vary"];
 export interface ProxyOptions {
   /** Request headers passed on as is (never the caller's `authorization` nor its cookies). */
   requestHeaders: string[];
+  /** Response headers passed back besides content-type, cache-control and vary (a blob's size and digest). */
+  responseHeaders?: string[];
   /** The console's own refusal (cross-site, 403) or the API unreachable (502), in the route's error shape. */
   failure: (status: 403 | 502, message: string) => Response;
 }
@@ -51,7 +53,7 @@ export async function proxyToApi(req: Request, path: string, opts: ProxyOptions)
   }
 
   const out = new Headers();
-  for (const name of FORWARD_RESPONSE_HEADERS) {
+  for (const name of [...FORWARD_RESPONSE_HEADERS, ...(opts.responseHeaders ?? [])]) {
     const value = upstream.headers.get(name);
     if (value !== null) out.set(name, value);
   }

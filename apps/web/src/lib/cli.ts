@@ -13,4 +13,7 @@ export const CLI = {
     "AIOS_CLUSTER_ID=<cluster> AIOS_QUEUE_URL=<redis-url> node --import tsx apps/agents/src/main.ts",
   start: "npm start",
   createToken: "npx aios token create --role viewer --name NAME --expires 30d",
+  uploadAsset: "npx aios asset upload model.bin --name my-model --version 1.0.0 --tag stable",
+  addContainerRegistry:
+    "npx aios container-registry add ghcr --url ghcr.io --username USER --password-env REGISTRY_PASSWORD",
 } as const;

@@ -8,6 +8,7 @@ export const routes = {
   function: (name: string) => `/functions/${encodeURIComponent(name)}`,
   graph: (uri: string) => `/graphs/${encodeURIComponent(uri)}`,
   job: (id: string) => `/jobs/${encodeURIComponent(id)}`,
+  asset: (uri: string) => `/assets/${encodeURIComponent(uri)}`,
 };
 
 /** Route params may arrive encoded or decoded depending on the router; decode once, safely. */

@@ -29,7 +29,7 @@ export function Sidebar() {
             <Link
               key={item.href}
               href={item.href}
-              data-testid={`nav-${item.label.toLowerCase()}`}
+              data-testid={`nav-${item.label.toLowerCase().replace(/\s+/g, "-")}`}
               aria-current={isActive ? "page" : undefined}
               className={cn(
                 "group flex items-center gap-2.5 rounded-md px-2.5 py-2 text-sm font-medium transition-colors",

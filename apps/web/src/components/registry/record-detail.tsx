@@ -23,6 +23,8 @@ export interface RecordView {
   doc: unknown;
   /** What the stored spec is ("The createBlock values as submitted"). */
   docTitle: string;
+  /** The card's title over `doc` ("Stored spec" unless the record keeps something else there). */
+  docHeading?: string;
 }
 
 /**
@@ -48,7 +50,17 @@ export function RecordDetail<T, E>({
   );
 }
 
-function RecordBody({ title, subtitle, actions, intro, fields, sections, doc, docTitle }: RecordView) {
+function RecordBody({
+  title,
+  subtitle,
+  actions,
+  intro,
+  fields,
+  sections,
+  doc,
+  docTitle,
+  docHeading = "Stored spec",
+}: RecordView) {
   return (
     <>
       <PageHeading title={<span className="font-mono">{title}</span>} subtitle={subtitle} actions={actions} />
@@ -60,7 +72,7 @@ function RecordBody({ title, subtitle, actions, intro, fields, sections, doc, do
       </Card>
       {sections}
       <Card>
-        <CardHeader title="Stored spec" description={docTitle} />
+        <CardHeader title={docHeading} description={docTitle} />
         <CardBody>
           <CodeBlock value={doc} />
         </CardBody>

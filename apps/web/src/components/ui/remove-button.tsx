@@ -5,6 +5,7 @@ import { GateReason } from "@/components/session/gate-reason";
 import { useRoleGate } from "@/components/session/use-principal";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import type { MinRole } from "@/lib/session/role-gate";
 
 /** A "Remove" button that asks first: what goes away and what stays is said in `description`. */
 export function RemoveButton(props: {
@@ -14,9 +15,12 @@ export function RemoveButton(props: {
   onConfirm: () => void;
   pending: boolean;
   error: string | undefined;
+  /** Who may remove (operators unless the kind is admins', as container registries are). */
+  minRole?: MinRole;
 }) {
-  // Removing needs the operator role; a viewer sees the button disabled and why.
-  const gate = useRoleGate("operator");
+  const { minRole = "operator", ...dialog } = props;
+  // A role below it sees the button disabled and why.
+  const gate = useRoleGate(minRole);
   return (
     <span className="inline-flex flex-col items-end gap-1">
       <ConfirmDialog
@@ -26,7 +30,7 @@ export function RemoveButton(props: {
             Remove
           </Button>
         }
-        {...props}
+        {...dialog}
       />
       <GateReason gate={gate} />
     </span>
