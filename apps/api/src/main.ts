@@ -1,6 +1,7 @@
 import { createDb } from "@aios/db";
 import { connectQueueBackend } from "@aios/queue";
 import { createLogger, onShutdown } from "@aios/service-kit";
+import { sweepOrphanBlobs } from "./domains/assets/asset.service";
 import { createPgEventBus } from "./domains/events/pg-event-bus";
 import { loadApiEnv, policyLimitsOf, queueBackendOf, secretsKeyOf, vdagTaskSettingsOf } from "./env";
 import { rateLimitConfigOf } from "./rate-limits";
@@ -41,6 +42,15 @@ shutdown.add("node liveness", () => liveness.stop());
 // Async vDAG requests: this process takes queued tasks, and queues again those no job carries.
 const vdagTasks = services.vdagInference.tasks.start();
 shutdown.add("vDAG tasks", () => vdagTasks.stop());
+// Uploaded blobs no asset names are removed a day after their upload (checked every hour).
+const sweepBlobs = () =>
+  sweepOrphanBlobs(db)
+    .then((removed) => removed > 0 && log.info("removed unregistered asset blobs", { removed }))
+    .catch((err: Error) => log.warn("asset blob sweep failed", { err: err.message }));
+void sweepBlobs();
+const blobSweep = setInterval(sweepBlobs, 3_600_000);
+blobSweep.unref();
+shutdown.add("asset blob sweep", () => clearInterval(blobSweep));
 const server = createApiServer({
   services,
   log,

@@ -76,7 +76,11 @@ export function createAssetService(db: Db, opts: { maxAssetMb: number }) {
      */
     async remove(assetURI: string): Promise<TAssetRemoved> {
       return db.$transaction(async (tx) => {
-        const row = await tx.asset.findUnique({ where: { assetURI } });
+        // Locked first: a component being registered with this asset (it holds the row FOR SHARE)
+        // commits before the check below sees it, or finds the asset gone.
+        const [locked] = await tx.$queryRaw<{ asset_uri: string }[]>`
+          SELECT asset_uri FROM assets WHERE asset_uri = ${assetURI} FOR UPDATE`;
+        const row = locked ? await tx.asset.findUnique({ where: { assetURI } }) : null;
         if (!row) throw new NotFoundError("asset", assetURI, "assetURI");
         const uses = JSON.stringify({ runtime: { asset: { assetURI } } });
         const users = await tx.$queryRaw<{ uri: string }[]>`
@@ -102,3 +106,18 @@ export function createAssetService(db: Db, opts: { maxAssetMb: number }) {
 }
 
 export type AssetService = ReturnType<typeof createAssetService>;
+
+/** How long an uploaded blob may wait for its record before the sweep removes it. */
+export const ORPHAN_BLOB_HOURS = 24;
+
+/**
+ * Removes blobs no asset names that were uploaded more than `olderThanHours` ago (an upload whose
+ * `assets.register` never came, the blob of an asset removed while a register raced it). Answers
+ * how many went.
+ */
+export async function sweepOrphanBlobs(db: Db, olderThanHours = ORPHAN_BLOB_HOURS): Promise<number> {
+  const { count } = await db.assetBlob.deleteMany({
+    where: { assets: { none: {} }, createdAt: { lt: new Date(Date.now() - olderThanHours * 3_600_000) } },
+  });
+  return count;
+}

@@ -5,7 +5,7 @@ import {
   type TFilterQuery,
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import { ConflictError, NotFoundError } from "../../errors";
+import { ConflictError, NotFoundError, UserError } from "../../errors";
 import type { ContainerRegistryService } from "../container-registries/container-registry.service";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
@@ -77,18 +77,34 @@ export function createComponentService(db: Db, registries: Pick<ContainerRegistr
         container?.initContainer?.containerRegistryId as string | undefined,
         `${SPEC_VALUES}.containerRegistryInfo.initContainer.containerRegistryId`,
       );
-      const row = await db.component.create({
-        data: {
-          componentURI,
-          componentType: values.componentType,
-          name: values.componentId.name,
-          version: values.componentId.version,
-          releaseTag: values.componentId.releaseTag,
-          componentMode: values.containerRegistryInfo?.componentMode ?? "aios",
-          containerImage: values.containerRegistryInfo?.containerImage ?? null,
-          tags: values.tags ?? [],
-          doc: values as Prisma.InputJsonValue,
-        },
+      const asset = values.runtime?.asset;
+      const data = {
+        componentURI,
+        componentType: values.componentType,
+        name: values.componentId.name,
+        version: values.componentId.version,
+        releaseTag: values.componentId.releaseTag,
+        componentMode: values.containerRegistryInfo?.componentMode ?? "aios",
+        containerImage: values.containerRegistryInfo?.containerImage ?? null,
+        tags: values.tags ?? [],
+        doc: values as Prisma.InputJsonValue,
+      };
+      if (!asset) return { created: true, component: toComponentRecord(await db.component.create({ data })) };
+      // Pushed code: its asset must exist with that digest, and stays (its removal waits) until this commits.
+      const row = await db.$transaction(async (tx) => {
+        const [found] = await tx.$queryRaw<{ sha256: string }[]>`
+          SELECT sha256 FROM assets WHERE asset_uri = ${asset.assetURI} FOR SHARE`;
+        if (!found)
+          throw UserError.field(
+            `${SPEC_VALUES}.runtime.asset.assetURI`,
+            `names asset ${JSON.stringify(asset.assetURI)}, which is not registered (aios component push uploads and registers it)`,
+          );
+        if (found.sha256 !== asset.sha256)
+          throw UserError.field(
+            `${SPEC_VALUES}.runtime.asset.sha256`,
+            `is ${asset.sha256}, but asset ${asset.assetURI} is ${found.sha256}`,
+          );
+        return tx.component.create({ data });
       });
       return { created: true, component: toComponentRecord(row) };
     },
