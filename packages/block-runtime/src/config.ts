@@ -36,6 +36,11 @@ export type TBlockRuntimeConfigInput = z.input<typeof ZBlockRuntimeConfig>;
 /** Timings and thresholds of the runtime, resolved from initSettings and policy settings. */
 export interface RuntimeSettings {
   taskTimeoutMs: number;
+  /**
+   * How long a task waits for a healthy instance when the block has instances but none is healthy
+   * now (they are starting: a restart, a rolling update), before 503; within the task's deadline.
+   */
+  healthyWaitMs: number;
   drainTimeoutMs: number;
   healthCheckIntervalMs: number;
   healthCheckTimeoutMs: number;
@@ -48,6 +53,7 @@ export interface RuntimeSettings {
 
 export const DEFAULT_SETTINGS: RuntimeSettings = {
   taskTimeoutMs: 30_000,
+  healthyWaitMs: 10_000,
   drainTimeoutMs: 30_000,
   healthCheckIntervalMs: 5_000,
   healthCheckTimeoutMs: 2_000,
@@ -72,6 +78,7 @@ export function resolveSettings(block: TBlockRuntimeConfig): RuntimeSettings {
   const seconds = (v: number | undefined, fallback: number) => (v === undefined ? fallback : v * 1000);
   return {
     taskTimeoutMs: num(s.taskTimeoutMs) ?? d.taskTimeoutMs,
+    healthyWaitMs: num(s.healthyWaitMs) ?? d.healthyWaitMs,
     drainTimeoutMs: num(s.drainTimeoutMs) ?? d.drainTimeoutMs,
     healthCheckIntervalMs: seconds(
       num(hc.healthCheckInterval, s.healthCheckInterval),

@@ -83,6 +83,32 @@ describe("executor over real HTTP", () => {
     await waitFor(() => executor.mapper.get("i4")?.state === "healthy", 3000, "i4 healthy");
   });
 
+  it("holds tasks while its only instance restarts under its id (a rolling update), then serves them", async () => {
+    const { url, executor, instances } = await setup(1);
+    await infer(url);
+    // The agent stops the old process, starts the new one (a new endpoint), and tells the executor.
+    await instances[0]!.stop();
+    const during = Promise.all(Array.from({ length: 5 }, (_, n) => infer(url, { n })));
+    await new Promise((r) => setTimeout(r, 300));
+    const fresh = await startFakeInstance("i1");
+    running.instances.push(fresh);
+    await fetch(`${url}/instances`, {
+      method: "PUT",
+      body: JSON.stringify({ instances: [{ id: "i1", endpoint: fresh.endpoint }] }),
+    });
+    const results = await during;
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(fresh.hits).toBe(5);
+    expect(executor.mapper.get("i1")?.endpoint).toBe(fresh.endpoint);
+  });
+
+  it("waits for a healthy instance no longer than healthyWaitMs, then answers 503", async () => {
+    const { url, instances } = await setup(1, { settings: { healthyWaitMs: 200 } });
+    await instances[0]!.stop();
+    const r = await infer(url);
+    expect(r.status).toBe(503);
+  });
+
   it("answers 504 with stage timeout when the instance is too slow", async () => {
     const { url, executor } = await setup(1, { delayMs: 400, settings: { taskTimeoutMs: 100 } });
     const r = await infer(url);

@@ -16,8 +16,12 @@ export class RoundRobin {
 }
 
 /** Candidates for a (re)try: the healthy instances this task has not tried yet. */
-export function untried(healthy: readonly InstanceRecord[], tried: ReadonlySet<string>): InstanceRecord[] {
-  return tried.size === 0 ? (healthy as InstanceRecord[]) : healthy.filter((r) => !tried.has(r.id));
+export function untried(
+  healthy: readonly InstanceRecord[],
+  tried: ReadonlySet<InstanceRecord>,
+): InstanceRecord[] {
+  // By record: an instance restarted under its id (a new endpoint) is a new record, worth a try.
+  return tried.size === 0 ? (healthy as InstanceRecord[]) : healthy.filter((r) => !tried.has(r));
 }
 
 /** What a loadBalancer policy sees of an instance. */

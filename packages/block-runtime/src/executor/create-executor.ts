@@ -132,6 +132,7 @@ export async function createExecutor(opts: ExecutorOptions) {
       mapper,
       balancer,
       timeoutMs: settings.taskTimeoutMs,
+      healthyWaitMs: settings.healthyWaitMs,
       // No connection at all: skip the instance until a probe passes. A reset (a stale keep-alive
       // socket, a crash mid-task) alone does not take it out of rotation; the probe decides.
       onUnreachable: (record, failure) => {

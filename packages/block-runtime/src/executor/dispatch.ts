@@ -42,8 +42,30 @@ export interface DispatcherDeps {
   mapper: Mapper;
   balancer: Balancer;
   timeoutMs: number;
+  /** How long to wait for a healthy instance while the block's instances are all starting (0: none). */
+  healthyWaitMs?: number;
   /** An instance could not be reached, or dropped the connection before answering (see ConnectionFailure). */
   onUnreachable(record: InstanceRecord, failure: ConnectionFailure): void;
+}
+
+/** Resolves true when an instance turns healthy or the list changes, false at `until` or on abort. */
+function healthyOrChange(mapper: Mapper, until: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const done = (result: boolean) => {
+      clearTimeout(timer);
+      mapper.off("state", onState);
+      mapper.off("changed", onChanged);
+      signal.removeEventListener("abort", onAbort);
+      resolve(result);
+    };
+    const onState = (r: InstanceRecord) => r.state === "healthy" && done(true);
+    const onChanged = () => done(true);
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(false), Math.max(0, until - Date.now()));
+    mapper.on("state", onState);
+    mapper.on("changed", onChanged);
+    signal.addEventListener("abort", onAbort);
+  });
 }
 
 /**
@@ -58,7 +80,7 @@ export async function dispatch(
 ): Promise<DispatchResult> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), deps.timeoutMs);
-  const tried = new Set<string>();
+  const tried = new Set<InstanceRecord>();
   const failures: string[] = [];
   const timedOut = (instanceId?: string) =>
     taskError(
@@ -72,11 +94,25 @@ export async function dispatch(
       tried.size,
     );
   try {
+    const waitUntil = Date.now() + (deps.healthyWaitMs ?? 0);
     for (;;) {
       const record = await deps.balancer.pick(untried(deps.mapper.healthy(), tried), packet);
       if (abort.signal.aborted) return timedOut();
-      if (!record) break;
-      tried.add(record.id);
+      if (!record) {
+        // The block has instances, none healthy now (starting, restarting under their ids in a
+        // rolling update, or just gone): the task waits for one, within healthyWaitMs.
+        if (
+          deps.mapper.active().length > 0 &&
+          Date.now() < waitUntil &&
+          (await healthyOrChange(deps.mapper, waitUntil, abort.signal))
+        ) {
+          for (const r of deps.mapper.healthy()) tried.delete(r); // back since it failed: try it again
+          continue;
+        }
+        if (abort.signal.aborted) return timedOut();
+        break;
+      }
+      tried.add(record);
       if (record.state !== "healthy") continue;
       const started = performance.now();
       let ok = false;
