@@ -16,7 +16,8 @@ export function RemoveAsset({ assetURI }: { assetURI: string }) {
   const remove = useMutation(
     trpc.assets.remove.mutationOptions({
       onSuccess: async () => {
-        await queryClient.invalidateQueries({ queryKey: trpc.assets.pathKey() });
+        // The list only: the removed asset's own query would answer 404 if fetched again.
+        await queryClient.invalidateQueries({ queryKey: trpc.assets.list.pathKey() });
         router.push("/assets");
       },
     }),
