@@ -100,6 +100,71 @@ describe.runIf(redisUrl)("components of pushed code", () => {
     expect(reason).toContain("not started");
   }, 90_000);
 
+  it.each([2, 1])(
+    "rolls a block of %i instance(s) to a new version of its code, with no failed request",
+    async (count) => {
+      const name = `roller${count}`;
+      const block = `roller-${count}`;
+      const dir = join(work, name);
+      const io = { out: () => {}, err: () => {}, env: { AIOS_API_URL: api.url } };
+      // No vCPUs asked for: the blocks of the earlier tests hold this node's.
+      await push(name, "hello", undefined, 256);
+      await createBlock(block, name, count);
+      await expect.poll(async () => (await blockOf(block)).status, { timeout: 60_000 }).toBe("running");
+      const before = (await api.caller().blocks.instances({ id: block })).map((i) => i.id).sort();
+      // Version 0.2.0 of the same project: another greeting.
+      const spec = JSON.parse(readFileSync(join(dir, "component.json"), "utf8"));
+      writeFileSync(
+        join(dir, "component.json"),
+        JSON.stringify({ ...spec, componentId: { ...spec.componentId, version: "0.2.0" } }),
+      );
+      const code = join(dir, "component.ts");
+      writeFileSync(code, readFileSync(code, "utf8").replace('"hello"', '"howdy"'));
+      expect(await cli(["component", "push", dir], io)).toBe(0);
+
+      const replies: string[] = [];
+      const failures: string[] = [];
+      let rolling = true;
+      const traffic = (async () => {
+        while (rolling) {
+          const res = await fetch(`${api.url}/v1/blocks/${block}/infer`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ data: { text: "you" } }),
+          });
+          const body = (await res.json()) as { packet?: { data: { reply: string } } };
+          if (res.status === 200) replies.push(body.packet?.data.reply ?? "");
+          else failures.push(`${res.status} ${JSON.stringify(body)}`);
+        }
+      })();
+      expect(await cli(["update", "block", block, "--component", `model.${name}:0.2.0-dev`], io)).toBe(0);
+      await expect.poll(() => replies.at(-1), { timeout: 90_000 }).toBe("howdy, you");
+      // Both instances on the new code, under their ids, and no request failed on the way.
+      await expect
+        .poll(
+          async () => {
+            const res = await fetch(`${api.url}/v1/blocks/${block}/infer`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ data: { text: "x" } }),
+            });
+            return ((await res.json()) as { packet: { data: { reply: string } } }).packet.data.reply;
+          },
+          { timeout: 60_000 },
+        )
+        .toBe("howdy, x");
+      await new Promise((r) => setTimeout(r, 2_000));
+      rolling = false;
+      await traffic;
+      expect(failures).toEqual([]);
+      expect(replies.filter((r) => r === "hello, you").length).toBeGreaterThan(0);
+      expect(replies.slice(-10)).toEqual(Array(10).fill("howdy, you"));
+      expect((await api.caller().blocks.instances({ id: block })).map((i) => i.id).sort()).toEqual(before);
+      expect((await blockOf(block)).componentURI).toBe(`model.${name}:0.2.0-dev`);
+    },
+    180_000,
+  );
+
   it("ends an instance that allocates without end, out of memory, and starts it again while the others answer", async () => {
     await push("hog", "", HOG, 128);
     await createBlock("hog-1", "hog", 2);

@@ -19,6 +19,7 @@ import type { ComponentAssets } from "./component-assets";
 import { executorClient } from "./executor-client";
 import { type InitMode, runInitStep } from "./init-step";
 import { postControl, postToInstances } from "./instance-calls";
+import { rollInstances } from "./rolling-update";
 
 /** How long a manual scale holds against the autoscaler. */
 const MANUAL_SCALE_HOLD_MS = 120_000;
@@ -120,55 +121,74 @@ export function createBlockSupervisor(opts: {
       await report(blockId, b);
       return;
     }
-    // Parameters are not part of it: they change on running instances (`/setParameters`).
+    // Parameters are not part of it: they change on running instances (`/setParameters`). The
+    // executor's own leaves the component's code out: a new version does not restart it.
+    const executorKey = configHash([desired.blockInitData, desired.initSettings, desired.policies]);
     const configKey = configHash([
       desired.entry ?? desired.asset?.sha256 ?? desired.image,
-      desired.blockInitData,
-      desired.initSettings,
-      desired.policies,
+      desired.memoryMb,
+      executorKey,
     ]);
     b.configKey = configKey;
     const placed = new Map(desired.instances.map((i) => [i.id, i]));
-    // What is not placed here (any more), or runs an older configuration or other GPUs, stops.
-    const stale = [...b.instances.entries()].filter(([id, w]) => {
+    // What is not placed here (any more), or on other GPUs, stops at once; what runs an older
+    // configuration is replaced one at a time below.
+    const gone = [...b.instances.entries()].filter(([id, w]) => {
       const p = placed.get(id);
-      return !p || w.labels.config !== configKey || (w.labels.gpus ?? "") !== p.gpus.join(",");
+      return !p || (w.labels.gpus ?? "") !== p.gpus.join(",");
     });
     await Promise.all(
-      stale.map(async ([id, w]) => {
+      gone.map(async ([id, w]) => {
         await w.stop();
         b.instances.delete(id);
       }),
     );
-    if (b.executor && (!desired.executorHere || b.executor.labels.config !== configKey)) {
+    const outdated = [...b.instances.entries()].filter(([, w]) => w.labels.config !== configKey);
+    if (b.executor && (!desired.executorHere || b.executor.labels.config !== executorKey)) {
       await b.executor.stop();
       b.executor = null;
     }
     try {
       if (desired.executorHere && !b.executor) {
-        b.executor = await startExecutor(driver, blockId, desired, configKey, nodeId);
+        b.executor = await startExecutor(driver, blockId, desired, executorKey, nodeId);
       }
+      const start = (p: { id: string; gpus: number[] }) =>
+        startInstance(
+          driver,
+          opts.assets,
+          blockId,
+          desired,
+          configKey,
+          p,
+          desired.memoryMb ?? opts.instanceMemoryMb,
+        );
       const missing = desired.instances.filter((i) => !b.instances.has(i.id));
-      const started = await Promise.all(
-        missing.map((p) =>
-          startInstance(
-            driver,
-            opts.assets,
-            blockId,
-            desired,
-            configKey,
-            p,
-            desired.memoryMb ?? opts.instanceMemoryMb,
-          ),
-        ),
-      );
+      const started = await Promise.all(missing.map(start));
       for (const [id, w] of started) b.instances.set(id, w);
+      if (outdated.length > 0) {
+        await announce(blockId, b);
+        await rollInstances({
+          blockId,
+          outdated,
+          instances: b.instances,
+          start: async (id) => (await start(placed.get(id) as { id: string; gpus: number[] }))[1],
+          announce: () => announce(blockId, b),
+          executor: () => b.executor,
+          log,
+        });
+      }
       delete b.failure;
     } catch (err) {
       if (err instanceof DriverClosedError) return; // the agent is stopping: not the block's fault
       b.failure = (err as Error).message;
       log.warn("block processes failed to start", { blockId, err: b.failure });
     }
+    if (b.executor) await executorClient.putInstances(b.executor, instanceList(b));
+    await report(blockId, b);
+  };
+
+  /** The executor (when here) and the API hear of the block's instances as they are now. */
+  const announce = async (blockId: string, b: HostedBlock) => {
     if (b.executor) await executorClient.putInstances(b.executor, instanceList(b));
     await report(blockId, b);
   };

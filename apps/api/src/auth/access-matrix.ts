@@ -57,6 +57,7 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "blocks.updateParameters": "operator",
   "blocks.removeInstance": "operator",
   "blocks.scale": "operator",
+  "blocks.setComponent": "operator",
   "blocks.remove": "operator",
   "vdags.list": "viewer",
   "vdags.get": "viewer",

@@ -1,10 +1,14 @@
 import { parseArgs } from "node:util";
 import type { ApiClient } from "../api-client";
+import { noMore, parseOrRefuse } from "./args";
 import { type CliIo, CliUsageError } from "./io";
 import { intValue, jsonValue, print } from "./values";
 
 export const BLOCK_USAGE = `  aios infer block BLOCK_ID --data JSON|FILE [--session S]
   aios scale block BLOCK_ID N
+  aios update block BLOCK_ID --component URI
+                                          run the block on another component (a new version):
+                                          its instances are replaced one at a time
   aios remove block BLOCK_ID | vdag VDAG_URI | cluster CLUSTER_ID | node NODE_ID
   aios logs block BLOCK_ID [--instance INSTANCE_ID] [--tail N]`;
 
@@ -53,6 +57,22 @@ export async function scaleCommand(api: ApiClient, args: string[], io: CliIo): P
   if (instances === undefined) throw new CliUsageError("scale needs the number of instances");
   const block = await api.blocks.scale.mutate({ id, instances });
   io.out(`block ${block.id}: ${block.desiredInstances} instance(s) wanted (${block.status})`);
+  return 0;
+}
+
+export async function updateCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseOrRefuse("update", args, { component: { type: "string" } });
+  const [kind, id, ...extra] = positionals;
+  if (kind !== "block" || !id) throw new CliUsageError("usage: aios update block BLOCK_ID --component URI");
+  noMore("update block", extra);
+  if (!values.component) throw new CliUsageError("update block needs --component URI (the component to run)");
+  const before = await api.blocks.get.query({ id });
+  const block = await api.blocks.setComponent.mutate({ id, componentURI: values.component });
+  io.out(
+    before.componentURI === block.componentURI
+      ? `block ${block.id} runs ${block.componentURI} already: unchanged`
+      : `block ${block.id}: ${before.componentURI} -> ${block.componentURI}, its instances replaced one at a time (${block.status})`,
+  );
   return 0;
 }
 

@@ -6,7 +6,7 @@ import { ALLOCATE_USAGE, allocateCommand } from "./allocate";
 import { applyCommand } from "./apply";
 import { ASSET_USAGE, assetCommand } from "./asset";
 import { AUDIT_USAGE, auditCommand } from "./audit";
-import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand } from "./block";
+import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand, updateCommand } from "./block";
 import { COMPONENT_USAGE, componentCommand } from "./component";
 import { CONTAINER_REGISTRY_USAGE, containerRegistryCommand } from "./container-registry";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
@@ -89,6 +89,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
           : await inferCommand(url, token, rest, io);
       case "trace":
         return await traceCommand(api, rest, io);
+      case "update":
+        return await updateCommand(api, rest, io);
       case "scale":
         return await scaleCommand(api, rest, io);
       case "remove":

@@ -2,7 +2,8 @@ import { EventEmitter } from "node:events";
 import type { TClusterJob, TInstanceRecord } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import type { Principal } from "../../auth/principal";
-import { NotFoundError, OperationalError, UserError } from "../../errors";
+import { ConflictError, NotFoundError, OperationalError, UserError } from "../../errors";
+import { assertClusterRunsComponent } from "../allocator/component-driver";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterData, policyBlock } from "../gateway/pre-check-inputs";
 import { checkPolicyCommand } from "../policies/policy-contract";
@@ -66,11 +67,16 @@ export function createBlockLifecycle(
    * Changes the block's desired state, places (or marks for stopping) its instances to match, and
    * tells every node of its cluster: each stops or starts what is placed on it.
    */
-  const bump = async (id: string, data: Prisma.BlockUpdateInput, reason: string) => {
+  const bump = async (
+    id: string,
+    data: Prisma.BlockUpdateInput,
+    reason: string,
+    patchDoc: (doc: Record<string, unknown>) => Record<string, unknown> = (doc) => doc,
+  ) => {
     const { clusterId, revision, from } = await locked(id, async (tx, r) => {
       if (r.status === "removed") throw new NotFoundError("block", id);
       const runtime = runtimeOf(r.doc);
-      const doc = { ...asObject(r.doc), runtime: { ...runtime, statusReason: reason } };
+      const doc = { ...patchDoc(asObject(r.doc)), runtime: { ...runtime, statusReason: reason } };
       const updated = await tx.block.update({
         where: { id },
         data: { ...data, doc: doc as unknown as Prisma.InputJsonValue },
@@ -167,6 +173,32 @@ export function createBlockLifecycle(
       );
       const target = targetOf(admitted.input);
       await bump(id, { desiredInstances: target }, `scaled to ${target} instance(s)`);
+    },
+
+    /**
+     * Runs the block on another component (a new version of its code): its nodes replace its
+     * instances one at a time, each started on the new code before the next stops, while the
+     * executor holds tasks for a moment when none is healthy; nothing else of the block changes.
+     */
+    async setComponent(id: string, componentURI: string): Promise<{ changed: boolean; from: string }> {
+      const r = await row(id);
+      if (r.status === "removing") throw new ConflictError(`block ${id} is being removed`);
+      if (r.componentURI === componentURI) return { changed: false, from: r.componentURI };
+      const component = await db.component.findUnique({ where: { componentURI } });
+      if (!component) throw new NotFoundError("component", componentURI, "componentURI");
+      if (r.clusterId) await assertClusterRunsComponent(db, r.clusterId, component, "componentURI");
+      await bump(
+        id,
+        { component: { connect: { componentURI } } },
+        `component set to ${componentURI} (was ${r.componentURI})`,
+        (doc) => ({
+          ...doc,
+          componentUri: componentURI,
+          blockComponentURI: componentURI,
+          spec: { ...asObject(doc.spec), blockComponentURI: componentURI },
+        }),
+      );
+      return { changed: true, from: r.componentURI };
     },
 
     /** Removal, after the remove_block pre-check of the block's cluster (else the network's). */

@@ -112,6 +112,14 @@ export const blocksRouter = router({
       await ctx.services.blockLifecycle.scale(input.id, input.instances, ctx.principal);
       return ctx.services.blocks.get(input.id);
     }),
+  /** Runs the block on another component (a new version), its instances replaced one at a time. */
+  setComponent: changeProcedure
+    .input(ZId.extend({ componentURI: z.string().min(1).max(400) }))
+    .output(ZBlockRecord)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.blockLifecycle.setComponent(input.id, input.componentURI);
+      return ctx.services.blocks.get(input.id);
+    }),
   remove: changeProcedure
     .input(ZId)
     .output(ZBlockRecord)
