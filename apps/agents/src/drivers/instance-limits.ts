@@ -8,9 +8,11 @@ export const RUNTIME_RESERVE_MB = 2048;
 /**
  * The command that runs `node args…` held to `memoryMb` and, with `nice` > 0, at a lower
  * scheduling priority: V8's heap limit (`--max-old-space-size`), the address space (RLIMIT_AS,
- * set by the shell's `ulimit -v` before it execs Node, so the pid stays the workload's) at the heap
- * plus RUNTIME_RESERVE_MB, which bounds buffers outside the heap too, and `nice`, which every
- * thread of the process inherits. WebAssembly's trap handler reserves about 10 GB of address space
+ * set by the shell's `ulimit -S -v` before it execs Node, so the pid stays the workload's) at the
+ * heap plus RUNTIME_RESERVE_MB, which bounds buffers outside the heap too, and `nice`, which every
+ * thread of the process inherits. The address-space limit is a soft one: the instance's policy
+ * sandbox child lifts it (each isolate reserves a code range; their memoryLimit bounds them), and
+ * so could code that means to; it stops a runaway, not an adversary (that takes a container). WebAssembly's trap handler reserves about 10 GB of address space
  * per memory, so it is off (`--disable-wasm-trap-handler`: bounds are checked in code instead).
  */
 export function limitedCommand(
@@ -23,7 +25,8 @@ export function limitedCommand(
   const nodeArgs = [...args];
   if (limits.memoryMb !== undefined) {
     const heap = Math.max(16, Math.floor(limits.memoryMb));
-    steps.push(`ulimit -v ${(heap + RUNTIME_RESERVE_MB) * 1024}`);
+    // Soft only: the instance's policy sandbox child lifts it (its isolates reserve address space).
+    steps.push(`ulimit -S -v ${(heap + RUNTIME_RESERVE_MB) * 1024}`);
     nodeArgs.unshift(`--max-old-space-size=${heap}`, "--disable-wasm-trap-handler");
   }
   const nice = limits.nice ? `nice -n ${Math.floor(limits.nice)} ` : "";

@@ -1,8 +1,32 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { FreshOutcome, SessionMethod, SessionOutcome, SessionSpec } from "./isolate-session";
 import type { ChildBatch, ChildReply, ChildRequest, ChildRequestBody } from "./process-protocol";
+
+/** `sh -c` script: the soft address-space limit back to the hard one, then Node in the shell's place. */
+const LIFT_ADDRESS_SPACE = 'ulimit -S -v "$(ulimit -H -v)" 2>/dev/null; exec "$0" "$@"';
+
+let softLimit: boolean | null = null;
+/** This process runs under a soft address-space limit below its hard one (Linux; read once). */
+function softAddressSpaceLimit(): boolean {
+  if (softLimit === null) {
+    const line = (() => {
+      try {
+        return readFileSync("/proc/self/limits", "utf8")
+          .split("\n")
+          .find((l) => l.startsWith("Max address space"));
+      } catch {
+        return undefined;
+      }
+    })();
+    const [soft, hard] = line?.slice("Max address space".length).trim().split(/\s+/) ?? [];
+    softLimit = soft !== undefined && soft !== "unlimited" && soft !== hard;
+  }
+  return softLimit;
+}
+
 import type { SessionPort } from "./session-port";
 
 /** A reply without its id: one answer, or init's and the method's (`initFirst`). */
@@ -102,9 +126,14 @@ export class SandboxProcess {
   private ensureChild(): ChildProcess {
     if (this.child) return this.child;
     const entry = sandboxChildEntry();
+    // isolated-vm's README asks for --no-node-snapshot on Node >= 20.
+    const execArgv = ["--no-node-snapshot", ...entry.execArgv];
     const child = fork(entry.path, [], {
-      // isolated-vm's README asks for --no-node-snapshot on Node >= 20.
-      execArgv: ["--no-node-snapshot", ...entry.execArgv],
+      // Under a soft address-space limit (an instance held to its memory), the child lifts it
+      // again: each isolate reserves its own code range, and the isolates' memoryLimit bounds them.
+      ...(softAddressSpaceLimit()
+        ? { execPath: "/bin/sh", execArgv: ["-c", LIFT_ADDRESS_SPACE, process.execPath, ...execArgv] }
+        : { execArgv }),
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "json",
       // A whole environment of its own (the cast: a Next.js build types ProcessEnv with NODE_ENV).
