@@ -20,46 +20,40 @@ export const CLI_BUNDLE_INPUTS = resolve(PACKAGE_DIR, "dist/aios.inputs.json");
  */
 export const SDK_BUNDLE = resolve(PACKAGE_DIR, "dist/instance-sdk.mjs");
 const SDK_ENTRY = resolve(PACKAGE_DIR, "../instance-sdk/src/index.ts");
-const REQUIRE_BANNER =
-  'import { createRequire as __aiosCreateRequire } from "node:module"; const require = __aiosCreateRequire(import.meta.url);';
+/** Both bundles: one ES module for Node 20, kept in memory, with readable names and `require`. */
+const NODE_MODULE = {
+  absWorkingDir: PACKAGE_DIR,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  write: false,
+  metafile: true,
+  // Identifiers stay readable in stack traces; whitespace and syntax shrink what Node parses.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // CommonJS dependencies (yaml) require Node's built-ins, and an ES module has no `require`.
+  banner: {
+    js: 'import { createRequire as __aiosCreateRequire } from "node:module"; const require = __aiosCreateRequire(import.meta.url);',
+  },
+  logLevel: "warning",
+};
 
 /** Builds dist/aios.mjs (and its list of workspace sources); returns the bundle's size in bytes. */
 export async function bundleCli() {
   const result = await build({
-    absWorkingDir: PACKAGE_DIR,
+    ...NODE_MODULE,
     entryPoints: ["src/cli/main.ts"],
     outfile: CLI_BUNDLE,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    write: false,
-    metafile: true,
-    // Identifiers stay readable in stack traces; whitespace and syntax shrink what Node parses.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    // CommonJS dependencies (yaml) require Node's built-ins, and an ES module has no `require`.
-    banner: { js: REQUIRE_BANNER },
-    logLevel: "warning",
     // esbuild itself (for `aios component push`) is a dependency of the package: it ships a
     // native binary per platform, which no bundle can hold.
     external: ["esbuild"],
   });
   const sdk = await build({
-    absWorkingDir: PACKAGE_DIR,
+    ...NODE_MODULE,
     entryPoints: [SDK_ENTRY],
     outfile: SDK_BUNDLE,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    write: false,
-    metafile: true,
-    minifyWhitespace: true,
-    minifySyntax: true,
-    banner: { js: REQUIRE_BANNER },
     external: ["isolated-vm"],
-    logLevel: "warning",
   });
   const sources = [...Object.keys(result.metafile.inputs), ...Object.keys(sdk.metafile.inputs)]
     .filter((p) => !p.split("/").includes("node_modules"))

@@ -79,6 +79,33 @@ export function componentSpecOf(
   return parsed.data;
 }
 
+/**
+ * A project's code as one ES module for Node 20 (push's bundle, test's files): CommonJS
+ * dependencies may require Node's built-ins, and an ES module has no `require` of its own.
+ */
+export const NODE_MODULE = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  logLevel: "silent",
+  banner: {
+    js: 'import { createRequire as __aiosRequire } from "node:module"; const require = __aiosRequire(import.meta.url);',
+  },
+} as const;
+
+/** esbuild's errors as `file:line:column: text` lines (five at most), or null for another failure. */
+export function bundleErrors(err: unknown): string[] | null {
+  type Message = { text: string; location?: { file: string; line: number; column: number } | null };
+  const errors = (err as { errors?: Message[] }).errors;
+  if (!errors) return null;
+  return errors
+    .slice(0, 5)
+    .map((e) =>
+      e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : e.text,
+    );
+}
+
 /** Packages that load a compiled addon at run time, found by what they ship or depend on. */
 const ADDON_LOADERS = [
   "bindings",
@@ -127,19 +154,11 @@ export async function bundleComponent(
   try {
     result = (await build({
       absWorkingDir: project.dir,
+      ...NODE_MODULE,
       entryPoints: [project.entry],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
       write: false,
       metafile: true,
       external: [INSTANCE_SDK],
-      // CommonJS dependencies may require Node's built-ins; an ES module has no `require` of its own.
-      banner: {
-        js: 'import { createRequire as __aiosRequire } from "node:module"; const require = __aiosRequire(import.meta.url);',
-      },
-      logLevel: "silent",
       plugins: [
         {
           name: "aios-native-addons",
@@ -155,17 +174,8 @@ export async function bundleComponent(
       ],
     })) as typeof result;
   } catch (err) {
-    const errors = (
-      err as {
-        errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }>;
-      }
-    ).errors;
-    if (!errors) throw err;
-    const lines = errors
-      .slice(0, 5)
-      .map((e) =>
-        e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : e.text,
-      );
+    const lines = bundleErrors(err);
+    if (!lines) throw err;
     throw new ComponentProjectError(`the component's code does not bundle:\n  ${lines.join("\n  ")}`);
   }
   const packages = new Set<string>();

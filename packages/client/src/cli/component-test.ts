@@ -2,7 +2,13 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ComponentProjectError, INSTANCE_SDK, readComponentProject } from "../component-bundle";
+import {
+  bundleErrors,
+  ComponentProjectError,
+  INSTANCE_SDK,
+  NODE_MODULE,
+  readComponentProject,
+} from "../component-bundle";
 import { type CliIo, CliUsageError } from "./io";
 
 /** Test files of a project: `*.test.ts`, `.js`, `.mjs`, outside node_modules and `.aios`. */
@@ -69,17 +75,10 @@ export async function testComponentProject(dir: string, io: CliIo): Promise<numb
     try {
       await build({
         absWorkingDir: project.dir,
+        ...NODE_MODULE,
         entryPoints: [file],
         outfile,
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        target: "node20",
         sourcemap: "inline",
-        logLevel: "silent",
-        banner: {
-          js: 'import { createRequire as __aiosRequire } from "node:module"; const require = __aiosRequire(import.meta.url);',
-        },
         plugins: [
           {
             name: "aios-instance-sdk",
@@ -90,13 +89,8 @@ export async function testComponentProject(dir: string, io: CliIo): Promise<numb
         ],
       });
     } catch (err) {
-      const errors = (
-        err as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }
-      ).errors;
-      if (!errors) throw err;
-      const lines = errors
-        .slice(0, 5)
-        .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text));
+      const lines = bundleErrors(err);
+      if (!lines) throw err;
       throw new CliUsageError(`component test: ${basename(file)} does not bundle:\n  ${lines.join("\n  ")}`);
     }
     bundles.push(outfile);
