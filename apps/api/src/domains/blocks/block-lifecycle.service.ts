@@ -1,33 +1,20 @@
 import { EventEmitter } from "node:events";
-import type { TClusterJob, TInstanceRecord } from "@aios/contracts";
+import type { TClusterJob } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import type { Principal } from "../../auth/principal";
-import { ConflictError, NotFoundError, OperationalError, UserError } from "../../errors";
-import { assertClusterRunsComponent } from "../allocator/component-driver";
+import { NotFoundError, OperationalError, UserError } from "../../errors";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterData, policyBlock } from "../gateway/pre-check-inputs";
 import { checkPolicyCommand } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
+import { setBlockComponent } from "./block-component";
 import { lockedBlock } from "./block-lock";
 import type { BlockPlacement } from "./block-placement.service";
 import { runtimeOf } from "./block-runtime-state";
+import { toInstanceRecord } from "./instance.registry";
 
-type InstanceRow = Prisma.InstanceGetPayload<object>;
 type BlockRow = Prisma.BlockGetPayload<object>;
-
-export function toInstanceRecord(row: InstanceRow): TInstanceRecord {
-  return {
-    id: row.id,
-    blockId: row.blockId,
-    nodeId: row.nodeId,
-    status: row.status,
-    endpoint: row.endpoint,
-    gpus: Array.isArray(row.gpus) ? (row.gpus as number[]) : [],
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
 
 /** A block's status changed (for live views: `blocks.onStatus`). */
 export interface BlockStatusEvent {
@@ -175,31 +162,9 @@ export function createBlockLifecycle(
       await bump(id, { desiredInstances: target }, `scaled to ${target} instance(s)`);
     },
 
-    /**
-     * Runs the block on another component (a new version of its code): its nodes replace its
-     * instances one at a time, each started on the new code before the next stops, while the
-     * executor holds tasks for a moment when none is healthy; nothing else of the block changes.
-     */
-    async setComponent(id: string, componentURI: string): Promise<{ changed: boolean; from: string }> {
-      const r = await row(id);
-      if (r.status === "removing") throw new ConflictError(`block ${id} is being removed`);
-      if (r.componentURI === componentURI) return { changed: false, from: r.componentURI };
-      const component = await db.component.findUnique({ where: { componentURI } });
-      if (!component) throw new NotFoundError("component", componentURI, "componentURI");
-      if (r.clusterId) await assertClusterRunsComponent(db, r.clusterId, component, "componentURI");
-      await bump(
-        id,
-        { component: { connect: { componentURI } } },
-        `component set to ${componentURI} (was ${r.componentURI})`,
-        (doc) => ({
-          ...doc,
-          componentUri: componentURI,
-          blockComponentURI: componentURI,
-          spec: { ...asObject(doc.spec), blockComponentURI: componentURI },
-        }),
-      );
-      return { changed: true, from: r.componentURI };
-    },
+    /** Runs the block on another component (a new version of its code): see block-component.ts. */
+    setComponent: (id: string, componentURI: string) =>
+      setBlockComponent({ db, row, bump }, id, componentURI),
 
     /** Removal, after the remove_block pre-check of the block's cluster (else the network's). */
     async remove(id: string, actor: Principal | null = null) {

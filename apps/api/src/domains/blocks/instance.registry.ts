@@ -1,6 +1,21 @@
-import type { Db } from "@aios/db";
+import type { TInstanceRecord } from "@aios/contracts";
+import type { Db, Prisma } from "@aios/db";
 import { isoSql, type RowView, rowRegistry } from "../registry/row-search";
-import { toInstanceRecord } from "./block-lifecycle.service";
+
+type InstanceRow = Prisma.InstanceGetPayload<object>;
+
+export function toInstanceRecord(row: InstanceRow): TInstanceRecord {
+  return {
+    id: row.id,
+    blockId: row.blockId,
+    nodeId: row.nodeId,
+    status: row.status,
+    endpoint: row.endpoint,
+    gpus: Array.isArray(row.gpus) ? (row.gpus as number[]) : [],
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
 
 /** A block's instances: an instance id is unique within its block, so the key is `<blockId>/<id>`. */
 export const INSTANCE_VIEW: RowView = {
