@@ -38,6 +38,10 @@ describe("aios component init and push", () => {
     expect(init.out).toContain("component model.mine:0.1.0-dev created");
     const spec = JSON.parse(readFileSync(join(dir, "component.json"), "utf8"));
     expect(spec.componentId).toEqual({ name: "mine", version: "0.1.0", releaseTag: "dev" });
+    // Its block's spec is valid as it is.
+    const valid = await run(["validate", "-f", join(dir, "block.json")]);
+    expect(valid.code, valid.out + valid.err).toBe(0);
+    expect(readFileSync(join(dir, "README.md"), "utf8")).toContain("aios infer block mine --data");
 
     const push = await run(["component", "push", dir]);
     expect(push.code, push.err).toBe(0);

@@ -99,6 +99,7 @@ A ${type} component of AIOS.
 - \`component.ts\`: what an instance does (\`init\`, \`infer\`, \`health\`, \`management\`).
 - \`index.ts\`: the program an agent runs (\`package.json\`'s \`main\`).
 - \`component.test.ts\`: its tests, on \`node:test\` and the SDK's \`testComponent\`.
+- \`block.json\`: a block of it (\`createBlock\`) on the cluster \`npm start\` makes.
 
 \`${INSTANCE_SDK}\` is the platform's: it is not bundled, and every agent runs the component on its
 own copy. Other dependencies go in this folder's \`node_modules\` (\`npm install\`) and are
@@ -123,9 +124,10 @@ kept in \`${BUNDLE_FILE}\`.
 ## Run it
 
 \`\`\`sh
-aios apply -f block.json     # a createBlock naming blockComponentURI ${type}.${name}:0.1.0-dev
-aios infer block BLOCK_ID --data '{"text":"world"}'
-aios mgmt block BLOCK_ID --action stats
+aios apply -f block.json     # block ${blockIdOf(name)} of ${type}.${name}:0.1.0-dev on cluster local
+aios infer block ${blockIdOf(name)} --data '{"text":"world"}'
+aios mgmt block ${blockIdOf(name)} --action stats
+aios update block ${blockIdOf(name)} --component ${type}.${name}:0.2.0-dev   # after pushing 0.2.0
 \`\`\`
 `;
 
@@ -151,6 +153,31 @@ const tsconfig = {
 };
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+
+/** A block id from a component name: a DNS label. */
+const blockIdOf = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 63) || "block";
+
+/** A block of the component on the cluster `npm start` makes (`local`), as `aios apply` takes it. */
+const blockDoc = (name: string, type: ComponentKind) => ({
+  header: { templateUri: "Parser/V1", action: "createBlock" },
+  body: {
+    spec: {
+      values: {
+        blockComponentURI: `${type}.${name}:0.1.0-dev`,
+        blockId: blockIdOf(name),
+        clusterId: "local",
+        minInstances: 1,
+        maxInstances: 2,
+        parameters: { greeting: "hello" },
+      },
+    },
+  },
+});
 
 /**
  * `aios component init DIR [--type model|tool] [--name NAME]`: a component project in DIR (new,
@@ -178,11 +205,14 @@ export function initComponent(
     ["component.test.ts", testTs],
     ["package.json", json(packageJson(name))],
     ["tsconfig.json", json(tsconfig)],
+    ["block.json", json(blockDoc(name, type))],
     ["README.md", readme(name, type)],
     [".gitignore", ".aios/\nnode_modules/\n"],
   ];
   for (const [file, text] of files) writeFileSync(join(dir, file), text, { flag: "wx" });
   io.out(`component ${type}.${name}:0.1.0-dev created in ${dir} (${files.map(([f]) => f).join(", ")})`);
-  io.out(`next: aios component push ${dirArg}`);
+  io.out(
+    `next: aios component test ${dirArg} && aios component push ${dirArg} && aios apply -f ${join(dirArg, "block.json")}`,
+  );
   return 0;
 }
