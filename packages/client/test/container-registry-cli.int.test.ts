@@ -16,34 +16,12 @@ describe("aios container-registry and aios get container-registries", () => {
   };
 
   it("adds a registry with a password from a variable, lists it without the password, and removes it", async () => {
-    const added = await run([
-      "container-registry",
-      "add",
-      "team",
-      "--url",
-      "registry.example:5000",
-      "--username",
-      "puller",
-      "--password-env",
-      "REGISTRY_PASSWORD",
-    ]);
+    const add = ["container-registry", "add", "team", "--url", "registry.example:5000"];
+    const credentials = ["--username", "puller", "--password-env", "REGISTRY_PASSWORD"];
+    const added = await run([...add, ...credentials]);
     expect(added.code, added.err).toBe(0);
     expect(added.out).toBe("container registry team added (registry.example:5000, as puller)");
-    expect(
-      (
-        await run([
-          "container-registry",
-          "add",
-          "team",
-          "--url",
-          "registry.example:5000",
-          "--username",
-          "puller",
-          "--password-env",
-          "REGISTRY_PASSWORD",
-        ])
-      ).out,
-    ).toContain("unchanged");
+    expect((await run([...add, ...credentials])).out).toContain("unchanged");
     expect((await api.services.containerRegistries.imagePull("team"))?.credentials?.password).toBe(PASSWORD);
 
     const table = await run(["get", "container-registries"]);

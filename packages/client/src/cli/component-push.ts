@@ -29,19 +29,18 @@ export async function pushComponent(
   io: CliIo,
 ): Promise<number> {
   let project: ReturnType<typeof readComponentProject>;
+  let spec: ReturnType<typeof componentSpecOf>;
   let bundle: Awaited<ReturnType<typeof bundleComponent>>;
   try {
     project = readComponentProject(dir);
-    // The spec is checked before anything is bundled or sent (the digest is filled in after).
-    const placeholder = { assetURI: "x:0.0.0-dev", sha256: "0".repeat(64) };
-    const uri = componentUriOf(componentSpecOf(project, placeholder));
-    io.err(`bundling ${uri} from ${project.entry}`);
+    // The spec is checked before anything is bundled or sent (its asset is filled in after).
+    spec = componentSpecOf(project, { assetURI: "x:0.0.0-dev", sha256: "0".repeat(64) });
+    io.err(`bundling ${componentUriOf(spec)} from ${project.entry}`);
     bundle = await bundleComponent(project);
   } catch (err) {
     if (err instanceof ComponentProjectError) throw new CliUsageError(err.message);
     throw err;
   }
-  const spec = componentSpecOf(project, { assetURI: "x:0.0.0-dev", sha256: bundle.sha256 });
   const { name, version, releaseTag } = spec.componentId;
   const assetName = `${spec.componentType}.${name}`;
   const assetURI = `${assetName}:${version}-${releaseTag}`;
