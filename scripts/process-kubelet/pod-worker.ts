@@ -20,6 +20,7 @@ import {
   waiting,
 } from "./pod-status";
 import { kubeTime } from "./times";
+import { type Mount, mountsOf, translatePath } from "./volumes";
 
 /** What every pod worker of one process kubelet shares. */
 export interface KubeletContext {
@@ -189,10 +190,13 @@ export class PodWorker {
     const image = await this.pullImage(c);
     if (image === null) return { exitCode: 0 };
     let env: Record<string, string> | undefined;
+    let mounts: Mount[] = [];
     while (!env) {
       if (this.terminating) return { exitCode: 0 };
       try {
-        env = await this.environment(c.spec);
+        mounts = mountsOf(this.pod, c.spec, this.dir);
+        const own = await this.environment(c.spec);
+        env = Object.fromEntries(Object.entries(own).map(([k, v]) => [k, translatePath(v, mounts)]));
       } catch (e) {
         const reason = e instanceof ContainerConfigError ? e.reason : "CreateContainerError";
         c.state = waiting(reason, e instanceof Error ? e.message : String(e));
@@ -201,8 +205,9 @@ export class PodWorker {
       }
     }
     const command = c.spec.command ?? image.entrypoint ?? [];
-    const argv = [...command, ...(c.spec.args ?? [])].map((a) => expand(a, env));
-    const workingDir = c.spec.workingDir ?? image.workingDir;
+    const argv = [...command, ...(c.spec.args ?? [])].map((a) => translatePath(expand(a, env), mounts));
+    const givenDir = c.spec.workingDir ?? image.workingDir;
+    const workingDir = givenDir === undefined ? undefined : translatePath(givenDir, mounts);
     const cwd = this.ctx.workingDir ? this.ctx.workingDir(workingDir) : (workingDir ?? this.dir);
     if (argv.length === 0) {
       c.state = waiting(

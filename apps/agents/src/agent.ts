@@ -74,7 +74,13 @@ export function createAgent(deps: {
   const workloads = setUpWorkloads(env, log, repoRoot);
   const driver =
     env.AIOS_DRIVER === "kubernetes"
-      ? kubernetesDriverOf(env, repoRoot, workloads.runtimeEnv, log)
+      ? kubernetesDriverOf(env, repoRoot, workloads.runtimeEnv, log, async (sha256) => {
+          const issued = await api.agents.work.assetFetchToken.mutate({
+            clusterId: env.AIOS_CLUSTER_ID,
+            sha256,
+          });
+          return issued.token;
+        })
       : createProcessDriver({
           repoRoot,
           stateDir,

@@ -103,6 +103,11 @@ export const ZAgentEnv = z
     AIOS_K8S_IMAGE_PULL_POLICY: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
     /** Where the repository is in the image. */
     AIOS_K8S_IMAGE_REPO_ROOT: z.string().startsWith("/", "must be an absolute path").default("/app"),
+    /**
+     * The API as the pods reach it, where a pod of a component's pushed code fetches its bundle;
+     * default: AIOS_API_URL.
+     */
+    AIOS_K8S_ASSETS_URL: z.url().optional(),
     /** The port every pod listens on, on its own address. */
     AIOS_K8S_POD_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
     /**

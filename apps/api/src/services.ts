@@ -7,6 +7,7 @@ import { createAllocatorService } from "./domains/allocator/allocator.service";
 import { createPlacementService, DEFAULT_NODE_LOST_SECONDS } from "./domains/allocator/placement.service";
 import { createAssetService } from "./domains/assets/asset.service";
 import { DEFAULT_MAX_ASSET_MB } from "./domains/assets/asset-blob.store";
+import { createAssetFetchTokens } from "./domains/assets/fetch-tokens";
 import { createAuditEventRegistry } from "./domains/audit/audit.registry";
 import { createAuditService } from "./domains/audit/audit.service";
 import { createBlockService } from "./domains/blocks/block.service";
@@ -130,12 +131,13 @@ export function createServices(deps: {
   const vdagControllers = createVdagControllers(db, vdagEvents);
   const policies = createPolicyService(db, policyRuntime);
   const functions = createFunctionService(db, clusterQueues);
+  const tokens = createTokenService(db);
   return {
     config,
     db,
     queues,
     audit,
-    tokens: createTokenService(db),
+    tokens,
     rateLimits: createRateLimits(config.rateLimits),
     joinTokens: createJoinTokenService(db, audit),
     health: createHealthService({ db, queues, agentStaleSeconds: config.agentStaleSeconds }),
@@ -147,6 +149,7 @@ export function createServices(deps: {
     preChecks,
     preCheckPolicies: createPreCheckPolicies(db, preChecks),
     assets: createAssetService(db, { maxAssetMb: config.maxAssetMb ?? DEFAULT_MAX_ASSET_MB }),
+    assetFetchTokens: createAssetFetchTokens(db, tokens),
     allocator,
     blocks,
     blockLifecycle,

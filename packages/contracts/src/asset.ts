@@ -89,3 +89,16 @@ export type TAssetBlobStored = z.infer<typeof ZAssetBlobStored>;
 export const ASSET_SHA256_HEADER = "x-aios-sha256";
 /** The data-plane path of a blob. */
 export const assetBlobPath = (sha256: string) => `/v1/assets/blobs/${sha256}`;
+
+/**
+ * A token that downloads one blob and nothing else (`agents.work.assetFetchToken`): a data key
+ * whose one scope is `asset:<sha256>`, for code that fetches a component's bundle on its agent's
+ * behalf (a pod's init container) without the agent's own token.
+ */
+export const ZAssetFetchToken = z.strictObject({
+  sha256: z.string(),
+  /** The secret, shown in this answer only. */
+  token: z.string(),
+  tokenId: z.string(),
+});
+export type TAssetFetchToken = z.infer<typeof ZAssetFetchToken>;

@@ -38,7 +38,7 @@ export const ZExpiresIn = z.string().superRefine((value, ctx) => {
 });
 
 export const DATA_SCOPE_HINT =
-  "must be block:<blockId> or vdag:<vdagURI>, with '*' allowed in the last ':' segment only (e.g. block:echo, vdag:text-pipeline:*)";
+  "must be block:<blockId> or vdag:<vdagURI>, with '*' allowed in the last ':' segment only (e.g. block:echo, vdag:text-pipeline:*), or asset:<sha256> (downloading that blob of the assets registry)";
 
 const BLOCK_GLOB_RE = /^[a-z0-9*][-a-z0-9*]*$/;
 const VDAG_TAIL_GLOB_RE = /^[0-9A-Za-z._+~*-]+$/;
@@ -54,6 +54,8 @@ export function dataScopeProblem(scope: string): string | null {
       return BLOCK_GLOB_RE.test(value) && value.length <= 63 ? null : bad("not a block id or glob");
     return isDnsLabel(value) ? null : bad("not a block id (a DNS-1123 label)");
   }
+  if (kind === "asset")
+    return /^[0-9a-f]{64}$/.test(value) ? null : bad("not a SHA-256 digest (64 lowercase hex digits)");
   if (kind !== "vdag") return bad(`unknown kind ${JSON.stringify(kind)}`);
   if (!value.includes("*"))
     return parseVdagUri(value).ok ? null : bad("not a vDAG URI (<vdagName>:<version>-<releaseTag>)");
@@ -73,11 +75,11 @@ export const ZDataScope = z.string().superRefine((value, ctx) => {
 });
 
 /**
- * Whether a scope grants `kind` `target` (a block id or a vDAG URI). A `*` matches any run of
- * characters, so `vdag:text-pipeline:*` grants every version of text-pipeline and `vdag:text-*`
- * every vDAG whose name starts with `text-`.
+ * Whether a scope grants `kind` `target` (a block id, a vDAG URI, a blob's digest). A `*` matches
+ * any run of characters, so `vdag:text-pipeline:*` grants every version of text-pipeline and
+ * `vdag:text-*` every vDAG whose name starts with `text-` (an asset scope has none: one digest).
  */
-export function scopeGrants(scope: string, kind: "block" | "vdag", target: string): boolean {
+export function scopeGrants(scope: string, kind: "block" | "vdag" | "asset", target: string): boolean {
   const prefix = `${kind}:`;
   if (!scope.startsWith(prefix)) return false;
   const pattern = scope.slice(prefix.length);

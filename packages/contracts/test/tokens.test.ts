@@ -37,6 +37,7 @@ describe("data scopes", () => {
       "vdag:text-pipeline:1.0.*",
       "vdag:text-*",
       "vdag:*",
+      `asset:${"ab".repeat(32)}`,
     ]) {
       expect(dataScopeProblem(scope), scope).toBeNull();
     }
@@ -51,6 +52,8 @@ describe("data scopes", () => {
     expect(dataScopeProblem("vdag:text-*:1.0.0-stable")).toContain("only be in the last segment");
     expect(dataScopeProblem("vdag:a:b:*")).toContain("more than one ':'");
     expect(dataScopeProblem("vdag:text:1/0*")).toContain("characters a vDAG URI cannot have");
+    expect(dataScopeProblem("asset:*")).toContain("not a SHA-256 digest");
+    expect(dataScopeProblem(`asset:${"AB".repeat(32)}`)).toContain("not a SHA-256 digest");
   });
 
   it("grant exactly what they name; '*' matches any run of characters", () => {
@@ -63,6 +66,10 @@ describe("data scopes", () => {
     expect(scopeGrants("vdag:text-pipeline:*", "vdag", "image:1.0.0-stable")).toBe(false);
     expect(scopeGrants("vdag:text-pipeline:1.0.*", "vdag", "text-pipeline:1.0.3-beta")).toBe(true);
     expect(scopeGrants("vdag:text-pipeline:1.0.*", "vdag", "text-pipeline:1.1.0-beta")).toBe(false);
+    const digest = "ab".repeat(32);
+    expect(scopeGrants(`asset:${digest}`, "asset", digest)).toBe(true);
+    expect(scopeGrants(`asset:${digest}`, "asset", "cd".repeat(32))).toBe(false);
+    expect(scopeGrants(`asset:${digest}`, "block", digest)).toBe(false);
     // Dots in a pattern are literal, not "any character".
     expect(scopeGrants("vdag:a.b:*", "vdag", "axb:1-stable")).toBe(false);
   });

@@ -126,8 +126,8 @@ export async function startInstance(
     // A component's entry or pushed code; else its own image (on a driver that runs containers).
     ...(d.entry
       ? { entry: d.entry }
-      : bundle
-        ? { entry: "", bundle }
+      : bundle && d.asset
+        ? { entry: "", bundle, asset: d.asset }
         : { entry: "", image: d.image as string }),
     ...(!d.entry && d.imagePull ? { imagePull: d.imagePull } : {}),
     gpus: placed.gpus,

@@ -24,11 +24,17 @@ export interface WorkloadSpec {
    */
   entry: string;
   /**
-   * A component's pushed code instead of `entry`: the absolute path of its bundle in the node's
-   * asset cache (`blocks/component-assets.ts`), checked against its digest before the start. It
-   * imports the platform's `@aios/instance-sdk` (TypeScript), so it runs through tsx.
+   * A component's pushed code instead of `entry`: the absolute path of its bundle in the agent's
+   * asset cache (`blocks/component-assets.ts`), checked against its digest before the start (so
+   * a corrupt asset is refused before anything is made). It imports the platform's
+   * `@aios/instance-sdk` (TypeScript), so it runs through tsx.
    */
   bundle?: string;
+  /**
+   * Which pushed code `bundle` is: a driver whose workloads run elsewhere than the agent's machine
+   * (kubernetes) has them fetch it themselves by this digest.
+   */
+  asset?: { assetURI: string; sha256: string };
   /**
    * The most memory the workload may use, MB: V8's heap limit, with the process's address space held
    * to it plus the runtime's reservations (so buffers outside the heap are bounded too). Past it the

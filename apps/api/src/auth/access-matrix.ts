@@ -136,6 +136,7 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "agents.heartbeat": "agent-own-cluster",
   "agents.work.policyJob": "agent-own-cluster",
   "agents.work.reportPolicyJob": "agent-own-cluster",
+  "agents.work.assetFetchToken": "agent-own-cluster",
   "agents.work.clusterStability": "agent-own-cluster",
   "agents.work.reportClusterStability": "agent-own-cluster",
   "agents.work.desiredFunctions": "agent-own-cluster",
@@ -260,7 +261,9 @@ export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string
  * A route of the API's data plane (`apps/api/src/data-plane/routes.ts`): `data` an operator, an
  * admin or a data key whose scopes name the block or vDAG; `operator` an operator or admin (a blob
  * upload); `viewer-or-agent` a viewer or higher, or any cluster's agent (a blob download: agents
- * fetch components' code by digest). Without a token 401, anyone else 403 naming the role.
+ * fetch components' code by digest), and a data key scoped to that blob alone (`asset:<sha256>`,
+ * which the matrix's data caller, scoped to blocks, is not). Without a token 401, anyone else 403
+ * naming the role.
  */
 export type DataPlaneRouteRule = "data" | "operator" | "viewer-or-agent";
 

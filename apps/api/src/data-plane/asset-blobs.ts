@@ -56,16 +56,16 @@ export const handleBlobPut: DataPlaneRoute = async (plane, req, res, { sha256 = 
 
 /**
  * `HEAD` and `GET /v1/assets/blobs/<sha256>`: its size (`content-length`) and digest
- * (`x-aios-sha256`); GET streams its chunks as they are read. Viewers and up, and agents (they
- * fetch components' code by digest).
+ * (`x-aios-sha256`); GET streams its chunks as they are read. Viewers and up, agents (they
+ * fetch components' code by digest), and data keys scoped to this blob (`asset:<sha256>`).
  */
 export const handleBlobGet: DataPlaneRoute = async (plane, req, res, { sha256 = "" }) => {
   try {
     const principal = await resolvePrincipal(plane.services, req.headers.authorization);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
-    assertAssetAccess(principal, `${req.method} /v1/assets/blobs/:sha256`, "read");
-    const blobs = plane.services.assets.blobs;
     const digest = digestOf(sha256);
+    assertAssetAccess(principal, `${req.method} /v1/assets/blobs/:sha256`, "read", digest);
+    const blobs = plane.services.assets.blobs;
     const blob = await blobs.stat(digest);
     if (!blob) throw new NotFoundError("asset blob", digest, "sha256");
     res.writeHead(200, {

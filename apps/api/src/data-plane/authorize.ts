@@ -30,15 +30,25 @@ export function assertDataAccess(principal: Principal, route: string, target?: D
 
 /**
  * Who may use the assets registry's blobs: to `write` (upload) an operator or an admin; to `read`
- * a viewer or higher, or an agent (agents fetch components' code by digest). Data keys and join
- * tokens are refused naming the role.
+ * blob `sha256` a viewer or higher, an agent (agents fetch components' code by digest), or a data
+ * key with the scope `asset:<sha256>` (what a pod fetching a component's code holds). Other data
+ * keys and join tokens are refused naming the role.
  */
-export function assertAssetAccess(principal: Principal, route: string, access: "read" | "write"): void {
+export function assertAssetAccess(
+  principal: Principal,
+  route: string,
+  access: "read" | "write",
+  sha256?: string,
+): void {
   if (access === "write") {
     if (hasRole(principal, "operator")) return;
     throw new ForbiddenError(`${route} needs role operator; this token has ${principal.role}`);
   }
   if (hasRole(principal, "viewer") || principal.role === "agent") return;
+  if (principal.role === "data" && sha256 !== undefined) {
+    if ((principal.scopes ?? []).some((scope) => scopeGrants(scope, "asset", sha256))) return;
+    throw new ForbiddenError(`${route}: this data key lacks the scope asset:${sha256}`);
+  }
   throw new ForbiddenError(
     `${route} needs role viewer (or an agent token); this token has ${principal.role}`,
   );

@@ -11,6 +11,8 @@ export function kubernetesDriverOf(
   repoRoot: string,
   runtimeEnv: Record<string, string>,
   log: Logger,
+  /** A fetch token for a blob, from the API (`agents.work.assetFetchToken`). */
+  assetFetchToken: (sha256: string) => Promise<string>,
 ): KubernetesDriver {
   const api = kubeOf(env);
   const nodeName = env.AIOS_K8S_NODE_NAME ?? env.nodeId;
@@ -29,6 +31,8 @@ export function kubernetesDriverOf(
     maxBodyMb: env.AIOS_MAX_BODY_MB,
     ...(env.AIOS_K8S_GPU_RESOURCE !== "none" ? { gpuResource: env.AIOS_K8S_GPU_RESOURCE } : {}),
     ...(env.AIOS_K8S_AGENT_NAMESPACE ? { agentNamespace: env.AIOS_K8S_AGENT_NAMESPACE } : {}),
+    assetsUrl: env.AIOS_K8S_ASSETS_URL ?? env.AIOS_API_URL,
+    assetFetchToken,
     onError: (message) => log.warn(message),
   });
 }

@@ -31,6 +31,7 @@ import {
 import { podStateOf } from "./pod-status";
 import { PodWatch } from "./pod-watch";
 import { pullSecrets } from "./pull-secrets";
+import { assetFetchTokens } from "./pushed-code";
 import { TokenSecrets } from "./token-secrets";
 
 export interface KubernetesDriver extends Driver {
@@ -49,6 +50,11 @@ export interface KubernetesDriverOptions extends PodSettings {
   /** The watches' server-side timeout (60 s) and how long one may hear nothing before it counts as stalled (75 s). */
   watch?: { timeoutSeconds?: number; stallMs?: number };
   onError?: (message: string) => void;
+  /**
+   * A fetch token for blob `sha256` (`agents.work.assetFetchToken`): what a pod of a component's
+   * pushed code fetches it with. Unset: such workloads are refused.
+   */
+  assetFetchToken?: (sha256: string) => Promise<string>;
 }
 
 /**
@@ -95,6 +101,7 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
   const watch = new PodWatch(pods);
   const tokenSecrets = new TokenSecrets(api, namespace, secrets, opts.onError);
   const registrySecrets = pullSecrets(api, namespace);
+  const fetchTokens = assetFetchTokens(opts.assetFetchToken);
   const stateOf = (pod: string) => watch.stateOf(pod);
   const until = (test: () => boolean, ms: number) => watch.until(test, ms);
 
@@ -171,9 +178,10 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
     spec: WorkloadSpec,
     program: string | null,
     owners: V1OwnerReference[],
+    assetToken?: string,
   ): Promise<Started> {
     const pod = podNameOf(spec.name);
-    const secret = tokenSecretOf(opts, spec, pod);
+    const secret = tokenSecretOf(opts, spec, pod, assetToken);
     if (secret) await tokenSecrets.put(secret);
     const created = await createPod(pod, podOf(opts, spec, program, pod, owners));
     pods.put(created);
@@ -219,29 +227,30 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
 
     async start(spec: WorkloadSpec): Promise<Workload> {
       if (closed) throw new DriverClosedError(spec.name);
-      if (spec.bundle)
-        throw new Error(
-          `${spec.name} runs a component's pushed code (runtime.asset), which the kubernetes driver does not run yet: run the block on a cluster whose agents use the process driver`,
-        );
+      if (spec.bundle && !spec.asset)
+        throw new Error(`${spec.name}: a bundle on the agent's machine alone cannot run in a pod`);
       await synced;
-      // A component of its own image runs that image's entrypoint; any other, a program of the AIOS image.
-      const program = spec.image
-        ? null
-        : programInImage(
-            opts,
-            spec.kind === "instance"
-              ? resolveComponentEntry(opts.repoRoot, spec.entry)
-              : resolve(opts.repoRoot, spec.entry),
-          );
+      // A component of its own image runs that image's entrypoint; pushed code, its bundle fetched
+      // into the pod; any other, a program of the AIOS image.
+      const program =
+        spec.image || spec.asset
+          ? null
+          : programInImage(
+              opts,
+              spec.kind === "instance"
+                ? resolveComponentEntry(opts.repoRoot, spec.entry)
+                : resolve(opts.repoRoot, spec.entry),
+            );
       const owners = await ownerReferencesOf(api, opts, spec.owner);
       // A component's image from a registry with credentials: its pull Secret, made or brought up to date.
       if (spec.image && spec.imagePull) await registrySecrets.ensure(spec.imagePull);
       // A block's instances take connections from its own executor (and the agents) only.
       if (spec.kind === "instance" && spec.owner?.kind === "block")
         await ensureBlockPolicy(api, opts, spec.owner.id, owners);
+      const assetToken = spec.asset ? await fetchTokens.of(spec.asset.sha256) : undefined;
       const started = runsAsDeployment(spec.kind)
         ? await startDeployment(spec, program, owners)
-        : await startPod(spec, program, owners);
+        : await startPod(spec, program, owners, assetToken);
       const { pod, logs, stop } = started;
       // Settled: Ready, gone, or stuck where waiting will not help (an image that cannot be pulled,
       // a configuration error, a crash loop: the kubelet restarts a container that ended, and says

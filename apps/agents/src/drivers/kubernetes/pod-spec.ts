@@ -3,6 +3,7 @@ import { relative, sep } from "node:path";
 import { MAX_BODY_ENV } from "@aios/service-kit";
 import type { V1ConfigMap, V1EnvVar, V1OwnerReference, V1Pod, V1Secret } from "@kubernetes/client-node";
 import { needsNoSnapshot, type WorkloadKind, type WorkloadOwner, type WorkloadSpec } from "../driver";
+import { ASSET_TOKEN_KEY, pushedCodeOf } from "./pushed-code";
 
 /** Labels every object of the driver carries; `aios.dev/node` scopes an agent to its own node's. */
 export const MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -44,6 +45,11 @@ export interface PodSettings {
    * for, and the placement's GPU indices are made visible through the visible-devices variables.
    */
   gpuResource?: string;
+  /**
+   * The API as pods reach it: a pod of a component's pushed code fetches its bundle from there
+   * (pushed-code.ts). Unset: such pods cannot be made.
+   */
+  assetsUrl?: string;
 }
 
 /** A DNS-1123 name for a workload's pod: itself when it is one, else a cleaned form with a hash. */
@@ -131,15 +137,21 @@ export function programInImage(s: PodSettings, program: string): string {
 }
 
 /**
- * `node <program>`, through tsx for a TypeScript source; with Node's startup snapshot off where the
+ * `node <program>`, through tsx for a TypeScript source (and a component's pushed bundle, which
+ * imports the SDK's sources); with Node's startup snapshot off where the
  * workload runs isolated-vm isolates in its own process (which needs it off).
  */
-export function commandOf(program: string, runsIsolates = false, heapMb?: number): string[] {
+export function commandOf(
+  program: string,
+  runsIsolates = false,
+  heapMb?: number,
+  viaTsx = program.endsWith(".ts"),
+): string[] {
   return [
     "node",
     ...(runsIsolates ? ["--no-node-snapshot"] : []),
     ...(heapMb !== undefined ? [`--max-old-space-size=${Math.max(16, Math.floor(heapMb))}`] : []),
-    ...(program.endsWith(".ts") ? ["--import", "tsx"] : []),
+    ...(viaTsx ? ["--import", "tsx"] : []),
     program,
   ];
 }
@@ -149,12 +161,18 @@ const runsIsolates = (s: PodSettings, kind: WorkloadKind) =>
   needsNoSnapshot(kind, s.runtimeEnv.AIOS_RUNTIME_POLICY_ISOLATION === "in-process");
 
 /**
- * The workload's Secret: its tokens and its secret variables (`spec.secretEnv`), readable by the
- * agent and by its own pod only.
+ * The workload's Secret: its tokens, its secret variables (`spec.secretEnv`) and the fetch token of
+ * its pushed code (`assetToken`, named by its init container alone), readable by the agent and by
+ * its own pod only.
  */
-export function tokenSecretOf(s: PodSettings, spec: WorkloadSpec, pod: string): V1Secret | null {
+export function tokenSecretOf(
+  s: PodSettings,
+  spec: WorkloadSpec,
+  pod: string,
+  assetToken?: string,
+): V1Secret | null {
   const hidden = spec.secretEnv ?? {};
-  if (!spec.controlToken && !spec.dataToken && Object.keys(hidden).length === 0) return null;
+  if (!spec.controlToken && !spec.dataToken && !assetToken && Object.keys(hidden).length === 0) return null;
   return {
     apiVersion: "v1",
     kind: "Secret",
@@ -169,6 +187,7 @@ export function tokenSecretOf(s: PodSettings, spec: WorkloadSpec, pod: string): 
       ...hidden,
       ...(spec.controlToken ? { [CONTROL_TOKEN_KEY]: spec.controlToken } : {}),
       ...(spec.dataToken ? { [DATA_TOKEN_KEY]: spec.dataToken } : {}),
+      ...(assetToken ? { [ASSET_TOKEN_KEY]: assetToken } : {}),
     },
   };
 }
@@ -195,7 +214,8 @@ export function tokensOf(secret: V1Secret | undefined): {
  */
 /**
  * `program`: the path in the AIOS image of what the workload runs (`programInImage`); null for a
- * workload of its own image (`spec.image`), which runs that image's entrypoint.
+ * workload of its own image (`spec.image`), which runs that image's entrypoint, and for a
+ * component's pushed code (`spec.asset`), which runs from the pod's component volume.
  */
 export function podOf(
   s: PodSettings,
@@ -205,6 +225,8 @@ export function podOf(
   ownerReferences: V1OwnerReference[] = [],
 ): V1Pod {
   const gpus = gpusOf(s, spec);
+  const pushed = pushedCodeOf(s, spec, tokenSecretNameOf(pod));
+  const run = pushed ? pushed.program : program;
   // A component's image is pulled with its registry's Secret; the AIOS image with the agent's.
   const pullSecrets = spec.image
     ? spec.imagePull?.credentials
@@ -249,17 +271,24 @@ export function podOf(
       enableServiceLinks: false,
       terminationGracePeriodSeconds: 10,
       ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) } : {}),
+      ...(pushed ? { volumes: pushed.volumes, initContainers: pushed.initContainers } : {}),
       containers: [
         {
           name: CONTAINER,
           image: spec.image ?? s.image,
           imagePullPolicy: s.imagePullPolicy ?? "IfNotPresent",
-          ...(program === null
+          ...(run === null
             ? {}
             : {
-                command: commandOf(program, runsIsolates(s, spec.kind), spec.memoryMb),
+                command: commandOf(
+                  run,
+                  runsIsolates(s, spec.kind),
+                  spec.memoryMb,
+                  pushed !== null || run.endsWith(".ts"),
+                ),
                 workingDir: s.imageRepoRoot,
               }),
+          ...(pushed ? { volumeMounts: pushed.mounts } : {}),
           env,
           ports: [{ name: "http", containerPort: s.port }],
           ...(gpus.limits || spec.memoryMb !== undefined

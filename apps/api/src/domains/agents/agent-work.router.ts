@@ -1,4 +1,5 @@
 import {
+  ZAssetFetchToken,
   ZDesiredBlock,
   ZDnsLabel,
   ZFunctionReplica,
@@ -6,6 +7,7 @@ import {
   ZPolicyJobRecord,
   ZPolicyKind,
   ZQualitySample,
+  ZSha256,
   ZVdagControllerStatus,
   ZVdagQuotaChanges,
   ZVdagQuotaState,
@@ -47,6 +49,17 @@ export const agentWorkRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.policyJobs.finish(input.jobId, input.result, agentScope(ctx.principal)),
     ),
+  /**
+   * A token that downloads blob `sha256` and nothing else, for the agent's workloads that fetch a
+   * component's pushed code themselves (a pod's init container on Kubernetes), bound to its cluster.
+   */
+  assetFetchToken: agentProcedure
+    .input(z.object({ clusterId: ZDnsLabel, sha256: ZSha256 }))
+    .output(ZAssetFetchToken)
+    .mutation(({ ctx, input }) => {
+      assertAgentCluster(ctx.principal, input.clusterId);
+      return ctx.services.assetFetchTokens.issue(input.sha256, input.clusterId);
+    }),
   /** The cluster's stability checker (policy and input for one check), or null when it has none. */
   clusterStability: agentProcedure
     .input(z.object({ clusterId: ZDnsLabel }))

@@ -9,6 +9,7 @@ import type { Db, Prisma } from "@aios/db";
 import { ConflictError, NotFoundError, UserError } from "../../errors";
 import { createAssetRegistry, toAssetRecord } from "./asset.registry";
 import { createAssetBlobStore } from "./asset-blob.store";
+import { revokeFetchTokensOf } from "./fetch-tokens";
 
 type AssetRow = Prisma.AssetGetPayload<object>;
 
@@ -99,6 +100,7 @@ export function createAssetService(db: Db, opts: { maxAssetMb: number }) {
         const { count } = await tx.assetBlob.deleteMany({
           where: { sha256: row.sha256, assets: { none: {} } },
         });
+        if (count > 0) await revokeFetchTokensOf(tx, [row.sha256]);
         return { asset: toAssetRecord(row), blobRemoved: count > 0 };
       });
     },
@@ -112,12 +114,20 @@ export const ORPHAN_BLOB_HOURS = 24;
 
 /**
  * Removes blobs no asset names that were uploaded more than `olderThanHours` ago (an upload whose
- * `assets.register` never came, the blob of an asset removed while a register raced it). Answers
- * how many went.
+ * `assets.register` never came, the blob of an asset removed while a register raced it), and
+ * revokes their fetch tokens. Answers how many went.
  */
 export async function sweepOrphanBlobs(db: Db, olderThanHours = ORPHAN_BLOB_HOURS): Promise<number> {
-  const { count } = await db.assetBlob.deleteMany({
-    where: { assets: { none: {} }, createdAt: { lt: new Date(Date.now() - olderThanHours * 3_600_000) } },
+  const cutoff = new Date(Date.now() - olderThanHours * 3_600_000);
+  return db.$transaction(async (tx) => {
+    const gone = await tx.$queryRaw<{ sha256: string }[]>`
+      DELETE FROM asset_blobs b WHERE b.created_at < ${cutoff}
+        AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.sha256 = b.sha256)
+      RETURNING b.sha256`;
+    await revokeFetchTokensOf(
+      tx,
+      gone.map((g) => g.sha256),
+    );
+    return gone.length;
   });
-  return count;
 }
