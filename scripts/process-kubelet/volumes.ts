@@ -14,18 +14,21 @@ export interface Mount {
  * is `<podDir>/volumes/<name>`, made with the pod and shared by its containers (an init container's
  * writes are there for the next). A process has no mount namespace here, so the container's paths
  * under a mountPath are rewritten to the folder (`translatePath`); `readOnly` is not enforced.
- * Another kind of volume is a configuration error naming it.
+ * The service account token's projected volume is passed over (no file is there); another kind of
+ * volume is a configuration error naming it.
  */
 export function mountsOf(pod: V1Pod, c: V1Container, podDir: string): Mount[] {
   const volumes = new Map((pod.spec?.volumes ?? []).map((v) => [v.name, v]));
-  return (c.volumeMounts ?? []).map((m) => {
+  return (c.volumeMounts ?? []).flatMap((m) => {
     const volume = volumes.get(m.name);
+    // The service account token the admission controller projects into every pod: not played.
+    if (volume?.projected?.sources?.some((source) => source.serviceAccountToken)) return [];
     if (!volume) throw new ContainerConfigError(`volumeMounts: no volume named ${m.name}`);
     if (!volume.emptyDir)
       throw new ContainerConfigError(`volume ${m.name}: the process kubelet plays emptyDir volumes only`);
     const hostPath = join(podDir, "volumes", m.name);
     mkdirSync(hostPath, { recursive: true });
-    return { mountPath: m.mountPath.replace(/\/+$/, ""), hostPath };
+    return [{ mountPath: m.mountPath.replace(/\/+$/, ""), hostPath }];
   });
 }
 
