@@ -50,7 +50,7 @@ describe("asset fetch tokens", () => {
     const elsewhere = await get(other.sha256, token);
     expect(elsewhere.status).toBe(403);
     expect(((await elsewhere.json()) as { error: { message: string } }).error.message).toContain(
-      `this data key lacks the scope asset:${other.sha256}`,
+      `needs role viewer, an agent token or a data key with the scope asset:${other.sha256}; this data key has asset:${mine.sha256}`,
     );
     const upload2 = await fetch(blobUrl(mine.sha256), {
       method: "PUT",

@@ -171,7 +171,7 @@ describe("the assets registry", () => {
     const data = await get(sha256, tokens.data);
     expect([data.status, ((await data.json()) as { error: { message: string } }).error.message]).toEqual([
       403,
-      "GET /v1/assets/blobs/:sha256 needs role viewer (or an agent token); this token has data",
+      `GET /v1/assets/blobs/:sha256 needs role viewer, an agent token or a data key with the scope asset:${sha256}; this data key has block:echo`,
     ]);
   });
 

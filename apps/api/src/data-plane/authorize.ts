@@ -47,7 +47,9 @@ export function assertAssetAccess(
   if (hasRole(principal, "viewer") || principal.role === "agent") return;
   if (principal.role === "data" && sha256 !== undefined) {
     if ((principal.scopes ?? []).some((scope) => scopeGrants(scope, "asset", sha256))) return;
-    throw new ForbiddenError(`${route}: this data key lacks the scope asset:${sha256}`);
+    throw new ForbiddenError(
+      `${route} needs role viewer, an agent token or a data key with the scope asset:${sha256}; this data key has ${(principal.scopes ?? []).join(", ") || "no scopes"}`,
+    );
   }
   throw new ForbiddenError(
     `${route} needs role viewer (or an agent token); this token has ${principal.role}`,
