@@ -147,6 +147,62 @@ describe.runIf(redisUrl)("node agents of one cluster", () => {
     expect([nodeA, nodeB]).toContain(cluster.dutyNodeId);
   });
 
+  it("rolls a new version over both nodes one node at a time, with no failed request", async () => {
+    await api.caller().parser.applySpec({
+      document: doc("registerComponent", {
+        componentId: { name: "gpu-echo", version: "1.1.0", releaseTag: "stable" },
+        componentType: "model",
+        runtime: { entry: "examples/components/echo/index.ts" },
+        resources: { gpus: 1, gpuMemoryMb: 20_480 },
+      }),
+    });
+    const ids = (await instances()).map((i) => i.id);
+    /** Whether every instance runs (only) on the new version. */
+    const rolled = () => {
+      const procs = instanceProcesses().filter((p) => ids.includes(p.env.get("INSTANCE_ID") ?? ""));
+      return (
+        ids.every((id) => procs.some((p) => p.env.get("INSTANCE_ID") === id)) &&
+        procs.every((p) => p.env.get("AIOS_INIT_DATA")?.includes("gpu-echo:1.1.0-stable"))
+      );
+    };
+    let failed = 0;
+    let sent = 0;
+    const holders: string[] = [];
+    let done = false;
+    const load = (async () => {
+      while (!done) {
+        sent++;
+        if ((await infer().catch(() => 0)) !== 200) failed++;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const watch = (async () => {
+      while (!done) {
+        const turn = await api.database.db.blockRollTurn.findUnique({ where: { blockId: "gpu-echo" } });
+        if (turn && holders.at(-1) !== turn.nodeId) holders.push(turn.nodeId);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    try {
+      await api.caller().blocks.setComponent({ id: "gpu-echo", componentURI: "model.gpu-echo:1.1.0-stable" });
+      await waitUntil("both nodes' instances on the new version", async () => rolled(), 120_000);
+    } finally {
+      done = true;
+      await Promise.all([load, watch]);
+    }
+    // Each node took the block's turn, one after the other.
+    expect([...holders].sort()).toEqual([nodeA, nodeB].sort());
+    expect(sent).toBeGreaterThan(20);
+    expect(failed).toBe(0);
+    // Still 4 (the executor's 0.3 s health checks may have had one that restarted on the other node
+    // replaced before its new address reached them).
+    await expect
+      .poll(async () => (await instances()).filter((i) => i.status !== "removing").length, {
+        timeout: 30_000,
+      })
+      .toBe(4);
+  }, 150_000);
+
   it("a killed node agent: its node is lost and the block is back to 4 instances on the other node", async () => {
     const block = await api.services.db.block.findUniqueOrThrow({ where: { id: "gpu-echo" } });
     expect(block.executorNodeId).toBe(nodeA);

@@ -16,6 +16,7 @@ import { createBlockLifecycle } from "./domains/blocks/block-lifecycle.service";
 import { createBlockMetrics } from "./domains/blocks/block-metrics.service";
 import { createBlockPlacement } from "./domains/blocks/block-placement.service";
 import { createInstanceRegistry } from "./domains/blocks/instance.registry";
+import { createRollTurns } from "./domains/blocks/roll-turns";
 import { createClusterService } from "./domains/clusters/cluster.service";
 import { createClusterDuty } from "./domains/clusters/cluster-duty.service";
 import { createClusterStability } from "./domains/clusters/cluster-stability.service";
@@ -154,6 +155,7 @@ export function createServices(deps: {
     blocks,
     blockLifecycle,
     blockAgentLoop,
+    rollTurns: createRollTurns(db),
     placement,
     blockPlacement,
     clusterDuty: createClusterDuty({ db, leaseSeconds: config.nodeLostSeconds ?? DEFAULT_NODE_LOST_SECONDS }),

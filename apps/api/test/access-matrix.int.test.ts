@@ -54,6 +54,7 @@ const AGENT_INPUTS: Record<string, unknown> = {
   "agents.work.releaseClusterDuty": { clusterId: HERE, nodeId: "am-node" },
   "agents.work.desiredBlocks": { clusterId: HERE, nodeId: "am-node" },
   "agents.work.desiredBlock": { blockId: BLOCK, nodeId: "am-node" },
+  "agents.work.rollTurn": { blockId: BLOCK, nodeId: "am-node" },
   "agents.work.reportBlock": { blockId: BLOCK, nodeId: "am-node", executorEndpoint: null, instances: [] },
   "agents.work.autoscaled": { blockId: BLOCK, instances: 1 },
   "agents.work.reportMetrics": {

@@ -124,7 +124,10 @@ export function createBlockSupervisor(opts: {
     // Parameters are not part of it: they change on running instances (`/setParameters`). The
     // executor's own leaves the component's code out: a new version does not restart it.
     const executorKey = configHash([desired.blockInitData, desired.initSettings, desired.policies]);
+    // The component's URI is in it: an instance is told which component it is (its init data), so
+    // a new version rolls even when its code is the same file.
     const configKey = configHash([
+      desired.componentURI,
       desired.entry ?? desired.asset?.sha256 ?? desired.image,
       desired.memoryMb,
       executorKey,
@@ -175,6 +178,11 @@ export function createBlockSupervisor(opts: {
           announce: () => announce(blockId, b),
           executor: () => b.executor,
           log,
+          turn: {
+            take: async () => (await api.agents.work.rollTurn.mutate({ blockId, nodeId })).granted,
+            release: async () =>
+              void (await api.agents.work.rollTurn.mutate({ blockId, nodeId, release: true })),
+          },
         });
       }
       delete b.failure;

@@ -138,6 +138,7 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "agents.work.reportPolicyJob": "agent-own-cluster",
   "agents.work.assetFetchToken": "agent-own-cluster",
   "agents.work.clusterStability": "agent-own-cluster",
+  "agents.work.rollTurn": "agent-own-cluster",
   "agents.work.reportClusterStability": "agent-own-cluster",
   "agents.work.desiredFunctions": "agent-own-cluster",
   "agents.work.desiredFunction": "agent-own-cluster",

@@ -170,6 +170,21 @@ export const agentWorkRouter = router({
       assertAgentNode(ctx.principal, input.nodeId);
       return ctx.services.blockAgentLoop.desired(input.blockId, input.nodeId, agentScope(ctx.principal));
     }),
+  /**
+   * The node's turn at replacing its instances of a block on a new configuration (a rolling update
+   * across nodes: one node at a time): taken or renewed, or given back (`release`).
+   */
+  rollTurn: agentProcedure
+    .input(z.object({ blockId: ZDnsLabel, nodeId: ZDnsLabel, release: z.boolean().optional() }))
+    .output(z.object({ granted: z.boolean(), holder: z.string().nullable(), until: z.string().nullable() }))
+    .mutation(({ ctx, input }) => {
+      assertAgentNode(ctx.principal, input.nodeId);
+      const turns = ctx.services.rollTurns;
+      const scope = agentScope(ctx.principal);
+      return input.release
+        ? turns.release(input.blockId, input.nodeId, scope)
+        : turns.take(input.blockId, input.nodeId, scope);
+    }),
   /** What one node runs of a block (and, from the executor's node, the executor and its health verdicts). */
   reportBlock: agentProcedure
     .input(
