@@ -50,7 +50,10 @@ describe("a rolling update across the block's nodes", () => {
   it("takes the block's turn before the first instance goes and gives it back after the last", async () => {
     const events: string[] = [];
     const turn: RollTurn = {
-      take: async () => (events.push("take"), true),
+      take: async () => {
+        events.push("take");
+        return true;
+      },
       release: async () => void events.push("release"),
     };
     expect(await roll(turn, events)).toBe(true);
@@ -61,7 +64,10 @@ describe("a rolling update across the block's nodes", () => {
     const events: string[] = [];
     let asked = 0;
     const turn: RollTurn = {
-      take: async () => (asked++, false),
+      take: async () => {
+        asked++;
+        return false;
+      },
       release: async () => void events.push("release"),
     };
     expect(await roll(turn, events)).toBe(false);
