@@ -55,6 +55,20 @@ async function awaitTurn(turn: RollTurn, waitMs: number): Promise<boolean> {
   }
 }
 
+/** What a rolling update on one node works with. */
+interface RollOptions {
+  blockId: string;
+  /** This node's instances on an older configuration, replaced in this order. */
+  outdated: Array<[string, Workload]>;
+  /** Every instance this node runs of the block, kept up to date as they are replaced. */
+  instances: Map<string, Workload>;
+  start: (instanceId: string) => Promise<Workload>;
+  /** Tells the executor and the API what runs now. */
+  announce: () => Promise<void>;
+  executor: () => Workload | null;
+  log: Logger;
+}
+
 /**
  * The instances of this node that run an older configuration (a new component version, new
  * settings), replaced one at a time, each under its own id: stopped (its in-flight tasks end
@@ -65,18 +79,13 @@ async function awaitTurn(turn: RollTurn, waitMs: number): Promise<boolean> {
  * so the whole block has at most one instance down at once; a node that waited `turnWaitMs` in
  * vain leaves its instances as they are (they serve on) and answers false: the next look tries again.
  */
-export async function rollInstances(opts: {
-  blockId: string;
-  outdated: Array<[string, Workload]>;
-  instances: Map<string, Workload>;
-  start: (instanceId: string) => Promise<Workload>;
-  announce: () => Promise<void>;
-  executor: () => Workload | null;
-  log: Logger;
-  /** The node's turn across the block's nodes: taken before the first instance goes, given back after the last. */
-  turn?: RollTurn;
-  turnWaitMs?: number;
-}): Promise<boolean> {
+export async function rollInstances(
+  opts: RollOptions & {
+    /** The node's turn across the block's nodes: taken before the first instance goes, given back after the last. */
+    turn?: RollTurn;
+    turnWaitMs?: number;
+  },
+): Promise<boolean> {
   const { turn } = opts;
   if (turn && !(await awaitTurn(turn, opts.turnWaitMs ?? ROLL_TURN_WAIT_MS))) {
     opts.log.info("another node is rolling the block's instances: this node's wait for the next look", {
@@ -94,15 +103,7 @@ export async function rollInstances(opts: {
   return true;
 }
 
-async function rollEach(opts: {
-  blockId: string;
-  outdated: Array<[string, Workload]>;
-  instances: Map<string, Workload>;
-  start: (instanceId: string) => Promise<Workload>;
-  announce: () => Promise<void>;
-  executor: () => Workload | null;
-  log: Logger;
-}): Promise<void> {
+async function rollEach(opts: RollOptions): Promise<void> {
   for (const [id, old] of opts.outdated) {
     await old.stop();
     opts.instances.delete(id);
