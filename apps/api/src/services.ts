@@ -2,6 +2,7 @@ import type { Db } from "@aios/db";
 import type { QueueBackend } from "@aios/queue";
 import type { Logger } from "@aios/service-kit";
 import type { AuthMode } from "./auth/resolve-principal";
+import { createInferenceModels } from "./data-plane/open-inference/models";
 import { createAgentService } from "./domains/agents/agent.service";
 import { createAllocatorService } from "./domains/allocator/allocator.service";
 import { createPlacementService, DEFAULT_NODE_LOST_SECONDS } from "./domains/allocator/placement.service";
@@ -170,6 +171,7 @@ export function createServices(deps: {
     vdagControllers,
     vdagQuota: createVdagQuotaStore(db),
     vdagMetrics: createVdagMetrics(db),
+    inferenceModels: createInferenceModels({ db, blocks, components, vdags, blockLifecycle }),
     vdagInference: createVdagInference(db, vdagControllers, deps.log, clusterQueues, {
       backend: queues,
       settings: config.vdagTasks,

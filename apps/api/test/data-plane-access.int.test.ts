@@ -24,6 +24,8 @@ const PARAMS: Record<string, string> = {
   vdagURI: encodeURIComponent(VDAG),
   taskId: "00000000-0000-4000-8000-000000000000",
   sha256: EMPTY_SHA256,
+  modelName: BLOCK,
+  modelVersion: "1.0.0-stable",
 };
 const pathOf = (route: string) => route.replace(/:(\w+)/g, (_, name: string) => PARAMS[name] ?? "");
 

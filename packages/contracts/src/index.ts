@@ -33,6 +33,7 @@ export * from "./specs/node";
 export * from "./specs/policy";
 export * from "./specs/vdag";
 export * from "./specs/vdag-structure";
+export * from "./tensors";
 export * from "./tokens";
 export * from "./uri";
 export * from "./vdag-controller-api";

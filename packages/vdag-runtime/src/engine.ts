@@ -31,6 +31,11 @@ export interface VdagError {
   stage: "step" | "fan_in" | "controller";
   nodeLabel?: string;
   blockId?: string;
+  /**
+   * A head refused the request's data as bad input (its block answered 400): the caller's mistake,
+   * so the vDAG answers 400 rather than 502.
+   */
+  badRequest?: boolean;
 }
 
 export interface VdagResult {

@@ -141,9 +141,11 @@ export function createInference(deps: InferenceDeps) {
         durationMs: result.durationMs,
       };
       if (result.error) {
-        body.error = result.error;
+        const { badRequest, ...error } = result.error;
+        body.error = error;
         metrics.request("error", result.durationMs);
-        const status = result.error.stage === "controller" ? 500 : result.timedOut ? 504 : 502;
+        const status =
+          result.error.stage === "controller" ? 500 : badRequest ? 400 : result.timedOut ? 504 : 502;
         return { status, body };
       }
       metrics.request("ok", result.durationMs);

@@ -25,6 +25,8 @@ export type StepOutcome =
       timedOut: boolean;
       /** Its block could not be reached, or the step ran out of its deadline: health is checked now. */
       unreachable: boolean;
+      /** The block refused the step's input as bad (its executor answered 400). */
+      badInput?: boolean;
     } & StepTaker);
 
 const headerText = (value: string | string[] | undefined) => (typeof value === "string" ? value : null);
@@ -66,7 +68,7 @@ export async function callStep(
   // A step that ran out of its deadline says as much about its block as one that could not reach
   // it (a cut link answers nothing at all): both count as unreachable, so the vDAG's health is
   // checked at once rather than at its next periodic check.
-  const failed = (reason: string, unreachable = false, slow = false): StepOutcome => ({
+  const failed = (reason: string, unreachable = false, slow = false, badInput = false): StepOutcome => ({
     ok: false,
     reason: timedOut ? `timed out after ${timing.stepTimeoutMs} ms` : reason,
     instanceId,
@@ -74,6 +76,7 @@ export async function callStep(
     attempts,
     timedOut: timedOut || slow,
     unreachable: unreachable || timedOut,
+    ...(badInput ? { badInput } : {}),
   });
   try {
     for (;;) {
@@ -125,7 +128,7 @@ export async function callStep(
           }
           return failed(reason, true);
         }
-        return failed(reason, false, res.statusCode === 504);
+        return failed(reason, false, res.statusCode === 504, res.statusCode === 400);
       }
       // A cheap shape check; the instance SDK validated the packet already.
       const a = answer as { packet?: { data?: unknown }; next?: unknown } | undefined;

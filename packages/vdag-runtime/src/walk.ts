@@ -150,6 +150,7 @@ export class Walk {
         nodeLabel: step.label,
         blockId: step.blockId,
         message: `step ${step.label} (${blockOf(step)}) failed: ${reason}`,
+        ...(!out.ok && out.badInput && step.inputs.length === 0 ? { badRequest: true } : {}),
       },
       !out.ok && out.timedOut,
     );

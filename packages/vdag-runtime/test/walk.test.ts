@@ -128,6 +128,30 @@ describe("walking a plan", () => {
     ]);
   });
 
+  it("answers 400 when a head refuses the request's data, 502 when a later step refuses its input", async () => {
+    const refuse = () => ({
+      status: 400,
+      body: { error: { message: "text: must be a string", stage: "infer" } },
+    });
+    const head = await startFakeExecutor("blk-head", refuse);
+    running.executors.push(head);
+    const bad = await post(`${(await controller({ a: node(head) })).url}/v1/infer`, { data: {} });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toEqual({
+      stage: "step",
+      nodeLabel: "a",
+      blockId: "blk-head",
+      message: "step a (block blk-head) failed: HTTP 400 at infer: text: must be a string",
+    });
+    const a = await startFakeExecutor("blk-ok", (call) => ({ body: { packet: call.packet } }));
+    const b = await startFakeExecutor("blk-later", refuse);
+    running.executors.push(a, b);
+    const later = await post(`${(await controller({ a: node(a, ["b"]), b: node(b) })).url}/v1/infer`, {
+      data: {},
+    });
+    expect(later.status).toBe(502);
+  });
+
   it("names the cluster and node of a step that failed, and the cluster of a skipped one", async () => {
     const a = await startFakeExecutor("blk-a", (call) => ({ body: { packet: call.packet, next: ["b"] } }));
     const b = await startFakeExecutor(

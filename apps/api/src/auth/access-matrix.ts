@@ -263,10 +263,11 @@ export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string
  * admin or a data key whose scopes name the block or vDAG; `operator` an operator or admin (a blob
  * upload); `viewer-or-agent` a viewer or higher, or any cluster's agent (a blob download: agents
  * fetch components' code by digest), and a data key scoped to that blob alone (`asset:<sha256>`,
- * which the matrix's data caller, scoped to blocks, is not). Without a token 401, anyone else 403
- * naming the role.
+ * which the matrix's data caller, scoped to blocks, is not); `probe` anyone, with or without a
+ * token (the Open Inference Protocol's server health and metadata, for load balancers and clients'
+ * checks: they tell nothing of the models). Without a token 401, anyone else 403 naming the role.
  */
-export type DataPlaneRouteRule = "data" | "operator" | "viewer-or-agent";
+export type DataPlaneRouteRule = "data" | "operator" | "viewer-or-agent" | "probe";
 
 /** Every route of the data plane's table, with its rule. */
 export const DATA_PLANE_ROUTE_RULES: Readonly<Record<string, DataPlaneRouteRule>> = {
@@ -276,12 +277,23 @@ export const DATA_PLANE_ROUTE_RULES: Readonly<Record<string, DataPlaneRouteRule>
   "PUT /v1/assets/blobs/:sha256": "operator",
   "HEAD /v1/assets/blobs/:sha256": "viewer-or-agent",
   "GET /v1/assets/blobs/:sha256": "viewer-or-agent",
+  "GET /v2/health/live": "probe",
+  "GET /v2/health/ready": "probe",
+  "GET /v2": "probe",
+  "GET /v2/models/:modelName": "data",
+  "GET /v2/models/:modelName/versions/:modelVersion": "data",
+  "GET /v2/models/:modelName/ready": "data",
+  "GET /v2/models/:modelName/versions/:modelVersion/ready": "data",
+  "POST /v2/models/:modelName/infer": "data",
+  "POST /v2/models/:modelName/versions/:modelVersion/infer": "data",
+  "GET /openapi.json": "probe",
 };
 
 /** The outcome the matrix promises `caller` on a data-plane route (a data key calling within its scopes). */
 export function expectedDataPlaneOutcome(rule: DataPlaneRouteRule, caller: MatrixCaller): MatrixOutcome {
+  if (rule === "probe") return "allowed";
   if (caller === "none") return "UNAUTHORIZED";
-  const allowed: Record<DataPlaneRouteRule, readonly MatrixCaller[]> = {
+  const allowed: Record<Exclude<DataPlaneRouteRule, "probe">, readonly MatrixCaller[]> = {
     data: ["operator", "admin", "data"],
     operator: ["operator", "admin"],
     "viewer-or-agent": ["viewer", "operator", "admin", "agent-this-cluster", "agent-other-cluster"],

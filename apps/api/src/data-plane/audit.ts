@@ -16,13 +16,16 @@ function invokeOf(req: IncomingMessage, params: RouteParams): { action: string; 
     return { action: "dataPlane.blockInfer", target: `block:${params.blockId}` };
   if (params.vdagURI !== undefined)
     return { action: "dataPlane.vdagInfer", target: `vdag:${params.vdagURI}` };
+  if (params.modelName !== undefined)
+    return { action: "dataPlane.modelInfer", target: `model:${params.modelName}` };
   return null;
 }
 
-/** The `{error: {message}}` of an error answer, when it has one. */
+/** The `{error: {message}}` (or the Open Inference Protocol's `{error}`) of an error answer, when it has one. */
 function messageOf(body: Buffer): string | null {
   try {
-    const parsed = JSON.parse(body.toString("utf8")) as { error?: { message?: unknown } };
+    const parsed = JSON.parse(body.toString("utf8")) as { error?: string | { message?: unknown } };
+    if (typeof parsed.error === "string") return parsed.error;
     return typeof parsed.error?.message === "string" ? parsed.error.message : null;
   } catch {
     return null;

@@ -1,9 +1,10 @@
-import { fieldIssues, issuesLine, ZInferRequest } from "@aios/contracts";
+import { fieldIssues, issuesLine, type TInferRequest, ZInferRequest } from "@aios/contracts";
 import { dataHeaders } from "@aios/service-kit";
 import { callerKeyOf } from "../auth/principal";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { OperationalError, UserError } from "../errors";
 import { assertWithinRate } from "../rate-limits";
+import type { Services } from "../services";
 import { assertDataAccess } from "./authorize";
 import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./io";
 
@@ -27,42 +28,65 @@ export const handleBlockInfer: DataPlaneRoute = async (plane, req, res, { blockI
       const issues = fieldIssues(parsed.error, "(body)");
       throw new UserError(issuesLine(issues), issues);
     }
-    const { endpoint, dataToken } = await plane.services.blockLifecycle.executor(blockId);
-    let upstream: Response;
-    try {
-      upstream = await fetch(`${endpoint}/infer`, {
-        method: "POST",
-        // The executor takes requests with its data token only: the API is the caller it trusts.
-        headers: { "content-type": "application/json", ...dataHeaders(dataToken) },
-        body: JSON.stringify(parsed.data),
-        signal: AbortSignal.timeout(120_000),
-      });
-    } catch (err) {
-      throw new OperationalError(
-        `the executor of block ${blockId} could not be reached: ${(err as Error).message}`,
-      );
-    }
-    res.writeHead(upstream.status, {
-      "content-type": upstream.headers.get("content-type") ?? "application/json",
-    });
-    res.end(Buffer.from(await upstream.arrayBuffer()));
+    const upstream = await forwardToExecutor(plane.services, blockId, parsed.data);
+    res.writeHead(upstream.status, { "content-type": upstream.contentType });
+    res.end(upstream.body);
   } catch (err) {
     sendError(plane, res, err, "executor");
   }
 };
+
+/**
+ * Sends a task to a block's executor and returns its answer as it came: status, content type and
+ * body (`{packet}` or `{error: {message, stage}}`). OperationalError (503) when no executor runs or
+ * it cannot be reached.
+ */
+export async function forwardToExecutor(
+  services: Services,
+  blockId: string,
+  request: TInferRequest,
+): Promise<{ status: number; contentType: string; body: Buffer }> {
+  const { endpoint, dataToken } = await services.blockLifecycle.executor(blockId);
+  let upstream: Response;
+  try {
+    upstream = await fetch(`${endpoint}/infer`, {
+      method: "POST",
+      // The executor takes requests with its data token only: the API is the caller it trusts.
+      headers: { "content-type": "application/json", ...dataHeaders(dataToken) },
+      body: JSON.stringify(request),
+      signal: AbortSignal.timeout(120_000),
+    });
+  } catch (err) {
+    throw new OperationalError(
+      `the executor of block ${blockId} could not be reached: ${(err as Error).message}`,
+    );
+  }
+  return {
+    status: upstream.status,
+    contentType: upstream.headers.get("content-type") ?? "application/json",
+    body: Buffer.from(await upstream.arrayBuffer()),
+  };
+}
 
 /** `{data}` is short for a packet of a one-off session. */
 function shortForm(body: unknown): unknown {
   const b = body as Record<string, unknown> | null;
   if (b && typeof b === "object" && !("packet" in b) && "data" in b) {
     return {
-      packet: {
-        session_id: typeof b.session_id === "string" ? b.session_id : `s-${Date.now().toString(36)}`,
-        seq_no: typeof b.seq_no === "number" ? b.seq_no : 0,
-        data: b.data,
-        ts: Date.now(),
-      },
+      packet: packetOf(
+        b.data,
+        typeof b.session_id === "string" ? b.session_id : undefined,
+        typeof b.seq_no === "number" ? b.seq_no : undefined,
+      ),
     };
   }
   return body;
 }
+
+/** A packet of `data`: of a one-off session unless `sessionId` names one. */
+export const packetOf = <T>(data: T, sessionId?: string, seqNo?: number) => ({
+  session_id: sessionId ?? `s-${Date.now().toString(36)}`,
+  seq_no: seqNo ?? 0,
+  data,
+  ts: Date.now(),
+});

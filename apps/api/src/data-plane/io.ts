@@ -57,7 +57,7 @@ export function send(
 }
 
 /** A request's own mistake found by the shared HTTP plumbing, in the API's taxonomy. */
-function inTaxonomy(err: unknown): unknown {
+export function inTaxonomy(err: unknown): unknown {
   if (err instanceof BodyTooLarge) return new PayloadTooLargeError(err.message);
   if (err instanceof RequestError) return new UserError(err.message);
   return databaseUnreachable(err) ?? err;

@@ -4,6 +4,15 @@ import { handleBlobGet, handleBlobPut } from "./asset-blobs";
 import { auditDataPlaneCall } from "./audit";
 import { handleBlockInfer } from "./block-infer";
 import { type DataPlane, type DataPlaneRoute, failure, send, sendError } from "./io";
+import {
+  handleModelInfer,
+  handleModelMetadata,
+  handleModelReady,
+  handleServerLive,
+  handleServerMetadata,
+  handleServerReady,
+} from "./open-inference/rest";
+import { handleOpenApi } from "./openapi";
 import { handleTask, handleVdagInfer } from "./vdag-infer";
 
 /** The data plane's route table; who may call each route is declared in the access matrix (`DATA_PLANE_ROUTE_RULES`). */
@@ -14,6 +23,17 @@ export const DATA_PLANE_ROUTES: Readonly<Record<string, DataPlaneRoute>> = {
   "PUT /v1/assets/blobs/:sha256": handleBlobPut,
   "HEAD /v1/assets/blobs/:sha256": handleBlobGet,
   "GET /v1/assets/blobs/:sha256": handleBlobGet,
+  // The Open Inference Protocol v2 (open-inference/): blocks and vDAGs as models.
+  "GET /v2/health/live": handleServerLive,
+  "GET /v2/health/ready": handleServerReady,
+  "GET /v2": handleServerMetadata,
+  "GET /v2/models/:modelName": handleModelMetadata,
+  "GET /v2/models/:modelName/versions/:modelVersion": handleModelMetadata,
+  "GET /v2/models/:modelName/ready": handleModelReady,
+  "GET /v2/models/:modelName/versions/:modelVersion/ready": handleModelReady,
+  "POST /v2/models/:modelName/infer": handleModelInfer,
+  "POST /v2/models/:modelName/versions/:modelVersion/infer": handleModelInfer,
+  "GET /openapi.json": handleOpenApi,
 };
 
 const ROUTES = routes(DATA_PLANE_ROUTES);

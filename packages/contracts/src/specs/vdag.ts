@@ -128,6 +128,13 @@ export const ZVdagSpec = z
       .min(1)
       .max(MAX_VDAG_NODES, { error: atMost(MAX_VDAG_NODES, "nodes", "MAX_VDAG_NODES") }),
     graph: ZVdagGraph.prefault({}),
+    /**
+     * Beyond the original: the vDAG's input and output fields as a model of the Open Inference
+     * Protocol sees them (as a component's protocols). Absent: its heads' components' inputs and
+     * its tails' components' outputs.
+     */
+    vdagInputProtocol: ZProtocolTemplate.optional(),
+    vdagOutputProtocol: ZProtocolTemplate.optional(),
     mode: ZVdagMode.default("create"),
   })
   .superRefine(checkVdagStructure);
