@@ -28,6 +28,7 @@ export default defineConfig({
       AIOS_HOME: AUTH_E2E_HOME,
       AIOS_API_PORT: String(AUTH_E2E_PORTS.api),
       AIOS_WEB_PORT: String(AUTH_E2E_PORTS.web),
+      AIOS_GRPC_PORT: String(AUTH_E2E_PORTS.grpc),
       AIOS_AUTH: "token",
     },
   },

@@ -53,6 +53,7 @@ export default defineConfig({
       AIOS_HOME: ".test-output/e2e-home",
       AIOS_API_PORT: "4100",
       AIOS_WEB_PORT: "3100",
+      AIOS_GRPC_PORT: "8100",
       AIOS_LOG_FORMAT: "json",
       NEXT_TELEMETRY_DISABLED: "1",
     },

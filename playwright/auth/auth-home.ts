@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 
 /** The token-mode product's AIOS_HOME (its own embedded Postgres, tokens, the console's session key). */
 export const AUTH_E2E_HOME = resolve(import.meta.dirname, "../../.test-output/e2e-auth-home");
-export const AUTH_E2E_PORTS = { api: 4200, web: 3200 } as const;
+export const AUTH_E2E_PORTS = { api: 4200, web: 3200, grpc: 8200 } as const;
 export const AUTH_API_URL = `http://127.0.0.1:${AUTH_E2E_PORTS.api}`;
 
 /** The local admin token the launcher's bootstrap wrote (mode 0600) in token mode. */

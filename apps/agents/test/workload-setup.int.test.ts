@@ -39,9 +39,10 @@ function setUp(uids?: string) {
 }
 
 describe("the agent's workload setup", () => {
-  it("hands the runtimes the agent's runtime policy settings and makes the workloads' directory", () => {
+  it("hands the runtimes the cluster's id and the agent's runtime policy settings, and makes the workloads' directory", () => {
     const { home, setup } = setUp();
     expect(setup.runtimeEnv).toEqual({
+      AIOS_CLUSTER_ID: "local",
       AIOS_RUNTIME_POLICY_ISOLATION: "process",
       AIOS_RUNTIME_POLICY_CPU_MS: "30",
       AIOS_RUNTIME_POLICY_MEMORY_MB: "48",

@@ -15,6 +15,13 @@ export const ZApiEnv = z
     AIOS_QUEUE_BACKEND: z.enum(["redis", "postgres"]).optional(),
     AIOS_API_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
     AIOS_API_HOST: z.string().default("127.0.0.1"),
+    /**
+     * The Open Inference Protocol over gRPC (`inference.GRPCInferenceService`, what Triton's gRPC
+     * clients call): its port; unset, no gRPC server; `0`, any free port (logged).
+     */
+    AIOS_GRPC_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** Where the gRPC server listens; unset: AIOS_API_HOST. */
+    AIOS_GRPC_HOST: z.string().min(1).optional(),
     AIOS_WEB_ORIGIN: z.string().default("http://127.0.0.1:3000"),
     AIOS_AUTH: z.enum(["open", "token"]).default("open"),
     AIOS_AGENT_STALE_SECONDS: z.coerce.number().int().positive().default(30),
@@ -81,6 +88,12 @@ export const ZApiEnv = z
       { host: env.AIOS_API_HOST, auth: env.AIOS_AUTH, hostVariable: "AIOS_API_HOST" },
       ctx,
     );
+    if (env.AIOS_GRPC_PORT !== undefined && env.AIOS_GRPC_HOST !== undefined) {
+      refuseOpenAuthOffLoopback(
+        { host: env.AIOS_GRPC_HOST, auth: env.AIOS_AUTH, hostVariable: "AIOS_GRPC_HOST" },
+        ctx,
+      );
+    }
   });
 
 export type TApiEnv = z.infer<typeof ZApiEnv>;
@@ -106,6 +119,12 @@ export function queueBackendOf(env: TApiEnv) {
   return kind === "redis"
     ? ({ kind, url: env.REDIS_URL ?? "" } as const)
     : ({ kind, url: env.DATABASE_URL } as const);
+}
+
+/** Where the gRPC frontend of the Open Inference Protocol listens; null when AIOS_GRPC_PORT is unset. */
+export function grpcListenOf(env: TApiEnv): { port: number; host: string } | null {
+  if (env.AIOS_GRPC_PORT === undefined) return null;
+  return { port: env.AIOS_GRPC_PORT, host: env.AIOS_GRPC_HOST ?? env.AIOS_API_HOST };
 }
 
 /** The async vDAG tasks' worker and sweep. */

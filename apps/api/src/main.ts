@@ -1,9 +1,17 @@
 import { createDb } from "@aios/db";
-import { connectQueueBackend } from "@aios/queue";
-import { createLogger, onShutdown } from "@aios/service-kit";
+import { connectQueueBackend, queueTelemetry } from "@aios/queue";
+import { createLogger, initTracing, onShutdown } from "@aios/service-kit";
+import { startGrpcInferenceServer } from "./data-plane/open-inference/grpc-server";
 import { sweepOrphanBlobs } from "./domains/assets/asset.service";
 import { createPgEventBus } from "./domains/events/pg-event-bus";
-import { loadApiEnv, policyLimitsOf, queueBackendOf, secretsKeyOf, vdagTaskSettingsOf } from "./env";
+import {
+  grpcListenOf,
+  loadApiEnv,
+  policyLimitsOf,
+  queueBackendOf,
+  secretsKeyOf,
+  vdagTaskSettingsOf,
+} from "./env";
 import { rateLimitConfigOf } from "./rate-limits";
 import { createApiServer } from "./server";
 import { createServices } from "./services";
@@ -11,10 +19,13 @@ import { createServices } from "./services";
 const env = loadApiEnv();
 const log = createLogger({ service: "api" }, { level: env.AIOS_LOG_LEVEL });
 const shutdown = onShutdown(log);
+// OpenTelemetry spans, exported when OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed last.
+const traces = await initTracing("aios-api", { "service.instance.id": `api-${process.pid}` }, log);
+shutdown.add("traces", () => traces.shutdown());
 
 const db = createDb(env.DATABASE_URL);
 shutdown.add("database", () => db.$disconnect());
-const queues = connectQueueBackend(queueBackendOf(env));
+const queues = connectQueueBackend({ ...queueBackendOf(env), telemetry: await queueTelemetry() });
 shutdown.add("queues", () => queues.close());
 // Live status events reach every API process on this database (LISTEN/NOTIFY).
 const liveEvents = createPgEventBus({ databaseUrl: env.DATABASE_URL, db, log });
@@ -57,8 +68,23 @@ const server = createApiServer({
   webOrigin: env.AIOS_WEB_ORIGIN,
   maxBodyMb: env.AIOS_MAX_BODY_MB,
 });
+// The Open Inference Protocol over gRPC (AIOS_GRPC_PORT), started once the HTTP server listens.
+const grpcListen = grpcListenOf(env);
+let grpcServer: ReturnType<typeof startGrpcInferenceServer> | undefined;
 server.listen(env.AIOS_API_PORT, env.AIOS_API_HOST, () => {
   log.info("api listening", { url: `http://${env.AIOS_API_HOST}:${env.AIOS_API_PORT}`, queues: queues.kind });
+  if (!grpcListen || shutdown.isStopping()) return;
+  grpcServer = startGrpcInferenceServer({ services, log, maxBodyMb: env.AIOS_MAX_BODY_MB, ...grpcListen });
+  grpcServer.then(
+    ({ port }) => {
+      const host = grpcListen.host.includes(":") ? `[${grpcListen.host}]` : grpcListen.host;
+      log.info("api gRPC listening (Open Inference Protocol)", { address: `${host}:${port}` });
+    },
+    (err: Error) => {
+      log.error("api gRPC server could not listen", { host: grpcListen.host, port: grpcListen.port, err });
+      void shutdown.stop("gRPC server failed").then(() => process.exit(1));
+    },
+  );
 });
 shutdown.add(
   "http server",
@@ -70,3 +96,7 @@ shutdown.add(
       setTimeout(() => server.closeAllConnections(), 2_000).unref();
     }),
 );
+shutdown.add("gRPC server", async () => {
+  const grpc = await grpcServer?.catch(() => null);
+  await grpc?.close();
+});

@@ -155,7 +155,8 @@ describe("two API processes behind one address on the grid's management host", (
     const pid = startInHost({
       namespace: mgmt.namespace,
       command: api.argv,
-      env: { ...api.env, AIOS_API_PORT: String(SECOND_PORT) },
+      // Its gRPC server on a free port: the first API holds the shared one.
+      env: { ...api.env, AIOS_API_PORT: String(SECOND_PORT), AIOS_GRPC_PORT: "0" },
       cwd: api.cwd,
       log: join(env.AIOS_GRID_HOME, "hosts", mgmt.name, "api-2.log"),
     });

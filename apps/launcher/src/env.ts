@@ -15,6 +15,11 @@ export const ZLauncherEnv = z
     REDIS_URL: z.url().optional(),
     AIOS_API_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
     AIOS_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /**
+     * The API's gRPC port (the Open Inference Protocol, Triton's gRPC clients), on AIOS_HOST; 8001 as
+     * Triton's; `off` serves none.
+     */
+    AIOS_GRPC_PORT: z.union([z.literal("off"), z.coerce.number().int().min(1).max(65535)]).default(8001),
     AIOS_CLUSTER_ID: z.string().default("local"),
     /**
      * The address the API, the console and the private Redis listen on (Redis on loopback too). Off

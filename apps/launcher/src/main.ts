@@ -91,10 +91,13 @@ async function main() {
   const urlHost = host.includes(":") ? `[${host}]` : host;
   const apiUrl = `http://${urlHost}:${env.AIOS_API_PORT}`;
   const webUrl = `http://${urlHost}:${env.AIOS_WEB_PORT}`;
+  const grpcPort = env.AIOS_GRPC_PORT === "off" ? null : env.AIOS_GRPC_PORT;
+  const grpcAddress = grpcPort === null ? "disabled" : `${urlHost}:${grpcPort}`;
   const apiEnv = {
     ...base,
     AIOS_API_HOST: host,
     AIOS_API_PORT: String(env.AIOS_API_PORT),
+    ...(grpcPort === null ? {} : { AIOS_GRPC_PORT: String(grpcPort) }),
     AIOS_WEB_ORIGIN: webUrl,
     AIOS_SECRETS_KEY: env.AIOS_SECRETS_KEY ?? secretsKey(join(env.home, "secrets.key")),
   };
@@ -107,6 +110,8 @@ async function main() {
   const tokens = join(env.home, "tokens");
   serve("api", [...tsx, "apps/api/src/main.ts"], apiEnv);
   await waitForPort(env.AIOS_API_PORT, 30_000, host);
+  // The API opens its gRPC port right after its HTTP one.
+  if (grpcPort !== null) await waitForPort(grpcPort, 30_000, host);
   checkpoint();
 
   // A management host (AIOS_AGENT=0) runs none: its nodes' agents join from their own machines.
@@ -136,10 +141,12 @@ async function main() {
   log.info("AIOS is running", {
     console: env.AIOS_WEB === "1" ? webUrl : "disabled",
     api: apiUrl,
+    grpc: grpcAddress,
     stop: "Ctrl-C",
   });
   process.stdout.write(
-    `\n  AIOS console: ${env.AIOS_WEB === "1" ? webUrl : "(disabled)"}\n  API: ${apiUrl}\n\n`,
+    `\n  AIOS console: ${env.AIOS_WEB === "1" ? webUrl : "(disabled)"}\n  API: ${apiUrl}\n` +
+      `  gRPC (Open Inference Protocol): ${grpcAddress}\n\n`,
   );
 }
 

@@ -22,6 +22,8 @@ async function firstStart(extra: Record<string, string> = {}) {
       AIOS_WEB: "0",
       AIOS_API_PORT: String(apiPort),
       AIOS_WEB_PORT: String(webPort),
+      // Not 8001: a product running on this machine may hold it.
+      AIOS_GRPC_PORT: "off",
       AIOS_LOG_FORMAT: "json",
       ...extra,
     },

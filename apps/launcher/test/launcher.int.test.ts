@@ -19,6 +19,8 @@ function start(apiPort: number, extra: Record<string, string> = {}) {
       AIOS_HOME: home,
       AIOS_WEB: "0",
       AIOS_API_PORT: String(apiPort),
+      // Not 8001: a product running on this machine may hold it.
+      AIOS_GRPC_PORT: "off",
       AIOS_LOG_FORMAT: "json",
       ...extra,
     },

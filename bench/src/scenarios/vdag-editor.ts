@@ -57,6 +57,7 @@ async function startProduct(): Promise<Product> {
       AIOS_HOME: BENCH_HOME,
       AIOS_API_PORT: String(apiPort),
       AIOS_WEB_PORT: String(webPort),
+      AIOS_GRPC_PORT: "off",
       AIOS_LOG_FORMAT: "json",
       NEXT_TELEMETRY_DISABLED: "1",
     },

@@ -8,7 +8,14 @@
  * answer's `x-aios-node`), AIOS_INSTANCES ('[{"id","endpoint"}]', else PUT /instances),
  * AIOS_MAX_BODY_MB (the largest /infer body, default 16).
  */
-import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, workloadEnv } from "@aios/service-kit";
+import {
+  createLogger,
+  initTracing,
+  jsonEnv,
+  onShutdown,
+  parseEnvOrExit,
+  workloadEnv,
+} from "@aios/service-kit";
 import { z } from "zod";
 import { resolveSettings, ZBlockRuntimeConfig } from "./config";
 import { createExecutor } from "./executor/create-executor";
@@ -40,6 +47,18 @@ if (AIOS_BLOCK.id !== BLOCK_ID) {
 const log = createLogger({ service: "block-executor", blockId: BLOCK_ID });
 // The drain (finish in-flight tasks) is bounded by drainTimeoutMs; the shutdown step a bit more.
 const shutdown = onShutdown(log, { timeoutMs: resolveSettings(AIOS_BLOCK).drainTimeoutMs + 5_000 });
+const traces = await initTracing(
+  "aios-executor",
+  {
+    "service.instance.id": `${BLOCK_ID}-executor`,
+    "aios.block.id": BLOCK_ID,
+    "aios.node.id": AIOS_NODE_ID,
+    "aios.cluster.id": process.env.AIOS_CLUSTER_ID,
+  },
+  log,
+);
+// Registered first, so it runs last: spans of the drain are exported too.
+shutdown.add("traces", () => traces.shutdown());
 try {
   const executor = await createExecutor({
     block: AIOS_BLOCK,

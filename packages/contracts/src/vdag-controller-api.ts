@@ -89,6 +89,8 @@ export const ZVdagTask = z.object({
   result: z.unknown(),
   error: z.unknown(),
   trace: z.array(ZVdagTraceStep),
+  /** The request's OpenTelemetry trace id (32 hex digits), to open in a trace backend; null before it was kept. */
+  traceId: z.string().nullable().default(null),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
 });

@@ -29,7 +29,13 @@ export function decodeRawTensor(
   }
   const read = READERS[datatype];
   const out = new Array<TensorElement>(count);
-  for (let i = 0; i < count; i++) out[i] = read(view, i * size, `${path}[${i}]`);
+  for (let i = 0; i < count; i++) {
+    const value = read(view, i * size, `${path}[${i}]`);
+    // A component takes JSON, which has no NaN or infinity: refused as JSON data would be.
+    if (typeof value === "number" && !Number.isFinite(value))
+      throw inputError(`${path}[${i}]`, `${value} is not a finite number (${datatype})`);
+    out[i] = value;
+  }
   return out;
 }
 

@@ -51,6 +51,6 @@ export function elementProblem(datatype: TTensorDatatype, value: unknown): strin
 }
 
 const show = (value: unknown) => {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 };

@@ -30,6 +30,7 @@ export function dataToOutputs(
     ...Object.keys(data).filter((name) => !declared?.some((t) => t.name === name)),
   ];
   return names.map((name, i) => {
+    if (names.indexOf(name) !== i) throw inputError(`outputs[${i}].name`, `"${name}" is asked for twice`);
     const spec = declared?.find((t) => t.name === name);
     if (!Object.hasOwn(data, name)) {
       if (spec) throw outputError(`outputs.${name}`, "the model declares this output but did not give it");

@@ -68,3 +68,16 @@ describe("raw tensor data", () => {
     expect(Number.isNaN(halfToNumber(numberToHalf(Number.NaN)))).toBe(true);
   });
 });
+
+describe("raw floats", () => {
+  it("refuse NaN and infinities, which JSON cannot carry", () => {
+    const bytes = encodeRawTensor("FP32", [1, Number.NaN]);
+    expect(() => decodeRawTensor("FP32", [2], bytes, "inputs[0]")).toThrow(
+      "inputs[0][1]: NaN is not a finite number (FP32)",
+    );
+    const inf = encodeRawTensor("FP64", [Number.POSITIVE_INFINITY]);
+    expect(() => decodeRawTensor("FP64", [1], inf, "x")).toThrow(
+      "x[0]: Infinity is not a finite number (FP64)",
+    );
+  });
+});

@@ -136,6 +136,9 @@ describe("a component's output as tensors", () => {
   });
 
   it("names a missing output as the caller's mistake, a misfit as the model's", () => {
+    expect(() => dataToOutputs({ label: "x" }, outputs, ["label", "label"])).toThrow(
+      'outputs[1].name: "label" is asked for twice',
+    );
     expect(() => dataToOutputs({ label: "x" }, outputs, ["nope"])).toThrow(
       'outputs[0].name: this model gave no output "nope"; it gave: label',
     );

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { createLogger } from "@aios/service-kit";
+import { createLogger, initTracing } from "@aios/service-kit";
 import { readInstanceEnv } from "./env";
 import { errorMessage } from "./errors";
 import { InstanceHost } from "./host";
@@ -28,6 +28,17 @@ export async function runComponent(def: AnyComponent): Promise<RunningInstance> 
   }
   const { initData } = env;
   const log = createLogger({ blockId: initData.blockId, instanceId: initData.instanceId });
+  const traces = await initTracing(
+    "aios-instance",
+    {
+      "service.instance.id": initData.instanceId,
+      "aios.block.id": initData.blockId,
+      "aios.instance.id": initData.instanceId,
+      "aios.node.id": process.env.AIOS_NODE_ID,
+      "aios.cluster.id": process.env.AIOS_CLUSTER_ID,
+    },
+    log,
+  );
   const host = new InstanceHost(def, initData, { log, ...(env.block ? { block: env.block } : {}) });
   const server = createInstanceServer(host, {
     maxBodyMb: env.maxBodyMb,
@@ -54,6 +65,7 @@ export async function runComponent(def: AnyComponent): Promise<RunningInstance> 
       const drained = await host.stop(drainMs);
       if (!drained) log.warn("drain timed out; abandoning tasks in flight", { inFlight: host.inFlight });
       server.closeAllConnections();
+      await traces.shutdown().catch(() => {});
     })();
     return stopping;
   };

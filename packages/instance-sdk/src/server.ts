@@ -10,6 +10,7 @@ import {
   routeMiss,
   routes,
   sendBody,
+  tracing,
 } from "@aios/service-kit";
 import { errorMessage, InstanceError, type Reply } from "./errors";
 import type { InstanceHost } from "./host";
@@ -108,7 +109,18 @@ async function handle(
       return send(host, res, fromError(host, err));
     }
   }
-  send(host, res, await route.run(host, body));
+  if (route.access !== "workload-data") return send(host, res, await route.run(host, body));
+  // One span per task: its parent is the executor's (the `traceparent` it sent).
+  const span = tracing().startSpan("instance.infer", {
+    parent: req.headers.traceparent,
+    kind: "server",
+    attributes: { "aios.block.id": host.init.blockId, "aios.instance.id": host.init.instanceId },
+  });
+  const reply = await route.run(host, body);
+  span.setAttributes({ "http.response.status_code": reply.status });
+  if (reply.status >= 500) span.fail(`HTTP ${reply.status}`);
+  span.end();
+  send(host, res, reply);
 }
 
 const req400 = { stage: "request" } as const;

@@ -5,6 +5,7 @@ import {
   type JobsOptions,
   Queue,
   type QueueOptions,
+  type Telemetry,
   Worker,
   type WorkerOptions,
   withBackend,
@@ -17,6 +18,11 @@ export type QueueBackendConfig = ({ kind: "redis"; url: string } | { kind: "post
    * `ERROR_QUIET_MS`, not once per reconnection attempt. Default: one line on stderr.
    */
   onError?: (where: string, err: Error) => void;
+  /**
+   * BullMQ's telemetry (`bullmq-otel`'s `BullMQOtel` when the process exports traces): a job added
+   * within a span carries its trace context, and the worker's processing span continues it.
+   */
+  telemetry?: Telemetry;
 };
 
 interface WorkerTuning {
@@ -94,18 +100,20 @@ export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
     closers.add(x);
     return x;
   };
+  const telemetry = config.telemetry ? { telemetry: config.telemetry } : {};
   const classes =
     config.kind === "redis"
       ? {
           makeQueue: (name: string) =>
-            new Queue(name, { connection: redisConnection(config.url) } satisfies QueueOptions),
+            new Queue(name, { connection: redisConnection(config.url), ...telemetry } satisfies QueueOptions),
           makeWorker: <D, R>(name: string, fn: JobProcessor<D, R>, tuning: WorkerTuning) =>
             new Worker<D, R>(name, fn, {
               connection: redisConnection(config.url),
+              ...telemetry,
               ...tuning,
             } satisfies WorkerOptions),
         }
-      : postgresClasses(config.url);
+      : postgresClasses(config.url, telemetry);
   return {
     kind: config.kind,
     queue<D>(name: string): QueueHandle<D> {
@@ -152,13 +160,13 @@ export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
   };
 }
 
-function postgresClasses(url: string) {
+function postgresClasses(url: string, telemetry: { telemetry?: Telemetry }) {
   const pg = withBackend(createPostgresBackend);
   // BullMQ keeps its own tables in a schema of their own, beside the registries.
   const connection = { connectionString: url, schema: "bullmq", migrate: true };
   return {
-    makeQueue: (name: string) => new pg.Queue(name, { connection }),
+    makeQueue: (name: string) => new pg.Queue(name, { connection, ...telemetry }),
     makeWorker: <D, R>(name: string, fn: JobProcessor<D, R>, tuning: WorkerTuning) =>
-      new pg.Worker<D, R>(name, fn as never, { connection, ...tuning }),
+      new pg.Worker<D, R>(name, fn as never, { connection, ...telemetry, ...tuning }),
   };
 }

@@ -1,2 +1,3 @@
 export * from "./backend";
 export * from "./redis-server";
+export * from "./telemetry";

@@ -16,3 +16,4 @@ export * from "./processes";
 export * from "./rate-limit";
 export * from "./shutdown";
 export * from "./supervisor";
+export * from "./tracing/index";

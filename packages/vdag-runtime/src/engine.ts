@@ -65,6 +65,11 @@ export interface VdagResult {
  *   node an output.
  * - The first failure ends the walk: in-flight steps are aborted, the result names the step.
  */
-export function runVdagRequest(ctx: EngineContext, input: VdagRequestInput): Promise<VdagResult> {
-  return new Promise((resolve) => new Walk(ctx, input, resolve).start());
+export function runVdagRequest(
+  ctx: EngineContext,
+  input: VdagRequestInput,
+  /** The request span's `traceparent`: each step's span is its child. */
+  traceparent?: string,
+): Promise<VdagResult> {
+  return new Promise((resolve) => new Walk(ctx, input, resolve, traceparent).start());
 }

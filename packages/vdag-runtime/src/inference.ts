@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type TAiosPacket, type TVdagInferResponse, ZVdagInferRequest } from "@aios/contracts";
-import type { Logger } from "@aios/service-kit";
+import { type Logger, tracing } from "@aios/service-kit";
 import { issuesOf, type Reply } from "./controller-error";
 import { runVdagRequest } from "./engine";
 import type { Generation, Generations } from "./generations";
@@ -30,6 +30,8 @@ export interface InferOptions {
   taskId?: string;
   /** Who sent the request (see `callerOf` in server.ts): the quota key of a request without session_id. */
   caller?: string;
+  /** The request's `traceparent` (the API's span): the request's span is its child. */
+  traceparent?: string | string[] | undefined;
 }
 
 /**
@@ -77,7 +79,16 @@ export function createInference(deps: InferenceDeps) {
     json: unknown,
     opts: InferOptions = {},
   ): Promise<Reply<TVdagInferResponse> & { text: string }> {
-    const reply = await inferReply(json, opts);
+    // One span per request; each step's span is its child (walk.ts).
+    const span = tracing().startSpan("vdag.request", {
+      parent: opts.traceparent,
+      kind: "server",
+      attributes: { "aios.vdag.uri": generations.current.config.vdagURI, "aios.task.id": opts.taskId },
+    });
+    const reply = await inferReply(json, opts, span.header);
+    span.setAttributes({ "aios.task.id": reply.body.taskId, "http.response.status_code": reply.status });
+    if (reply.body.error) span.fail(`${reply.body.error.stage}: ${reply.body.error.message}`);
+    span.end();
     const text = JSON.stringify(reply.body);
     // Kept for GET /v1/tasks/:id: every request that was taken (not bad ones, not while stopping).
     if (reply.status !== 400 && reply.body.error?.message !== SHUTTING_DOWN)
@@ -85,7 +96,11 @@ export function createInference(deps: InferenceDeps) {
     return { ...reply, text };
   }
 
-  async function inferReply(json: unknown, opts: InferOptions): Promise<Reply<TVdagInferResponse>> {
+  async function inferReply(
+    json: unknown,
+    opts: InferOptions,
+    traceparent: string | undefined,
+  ): Promise<Reply<TVdagInferResponse>> {
     const t0 = performance.now();
     const taskId = opts.taskId || randomUUID();
     const gen = generations.current;
@@ -131,7 +146,7 @@ export function createInference(deps: InferenceDeps) {
         return refusal(taskId, gen, q.status, "quota", q.reason, t0);
       }
 
-      const result = await runVdagRequest(gen.engine, packet);
+      const result = await runVdagRequest(gen.engine, packet, traceparent);
       const body: TVdagInferResponse = {
         taskId,
         vdagURI,

@@ -9,7 +9,14 @@
  * AIOS_VDAG_QUOTA_RESTORE (`wait`: refuse requests until the agent hands over the stored quota with
  * `PUT /quota/state`; the agent sets it, `none` by default).
  */
-import { createLogger, jsonEnv, onShutdown, parseEnvOrExit, workloadEnv } from "@aios/service-kit";
+import {
+  createLogger,
+  initTracing,
+  jsonEnv,
+  onShutdown,
+  parseEnvOrExit,
+  workloadEnv,
+} from "@aios/service-kit";
 import { z } from "zod";
 import { DEFAULT_SETTINGS, ZVdagControllerConfig } from "./config";
 import { createVdagController } from "./create-controller";
@@ -32,6 +39,18 @@ const {
 const log = createLogger({ service: "vdag-controller", controllerId: AIOS_VDAG_CONTROLLER.controllerId });
 // The drain (finish in-flight requests) is bounded by drainTimeoutMs; the shutdown step a bit more.
 const shutdown = onShutdown(log, { timeoutMs: DEFAULT_SETTINGS.drainTimeoutMs + 5_000 });
+const traces = await initTracing(
+  "aios-vdag-controller",
+  {
+    "service.instance.id": AIOS_VDAG_CONTROLLER.controllerId,
+    "aios.vdag.uri": AIOS_VDAG_CONTROLLER.vdagURI,
+    "aios.node.id": process.env.AIOS_NODE_ID,
+    "aios.cluster.id": process.env.AIOS_CLUSTER_ID,
+  },
+  log,
+);
+// Registered first, so it runs last: spans of the drain are exported too.
+shutdown.add("traces", () => traces.shutdown());
 try {
   const controller = await createVdagController({
     config: AIOS_VDAG_CONTROLLER,

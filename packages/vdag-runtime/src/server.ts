@@ -207,6 +207,7 @@ async function infer(ctl: ControllerRoutes, req: IncomingMessage, res: ServerRes
   const r = await ctl.infer(body, {
     ...(typeof taskId === "string" ? { taskId } : {}),
     caller: callerOf(req),
+    traceparent: req.headers.traceparent,
   });
   sendBody(res, r.status, r.text, "application/json", { "x-aios-task-id": r.body.taskId });
 }

@@ -43,6 +43,8 @@ export async function callStep(
   body: string,
   timing: StepTiming,
   active: Set<AbortController>,
+  /** The step span's `traceparent`, sent to the block's executor. */
+  traceparent?: string,
 ): Promise<StepOutcome> {
   const target = step.target;
   if (!target)
@@ -86,7 +88,7 @@ export async function callStep(
         res = await requestUntilAborted(target.pool, {
           path: target.inferPath,
           method: "POST",
-          headers: target.inferHeaders,
+          headers: traceparent ? { ...target.inferHeaders, traceparent } : target.inferHeaders,
           body,
           signal: ac.signal,
         });

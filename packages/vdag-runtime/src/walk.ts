@@ -1,4 +1,5 @@
 import type { TAiosPacket, TPacketFile, TVdagTraceStep } from "@aios/contracts";
+import { tracing } from "@aios/service-kit";
 import type { EngineContext, VdagError, VdagRequestInput, VdagResult } from "./engine";
 import type { PlanStep } from "./plan";
 import { callStep } from "./step-call";
@@ -37,6 +38,7 @@ export class Walk {
     private readonly ctx: EngineContext,
     input: VdagRequestInput,
     private readonly finish: (r: VdagResult) => void,
+    private readonly traceparent?: string,
   ) {
     this.request = {
       session_id: input.session_id,
@@ -105,7 +107,22 @@ export class Walk {
     };
     this.trace.push(entry);
     const t0 = performance.now();
-    const out = await callStep(step, body, this.ctx, this.active);
+    const span = tracing().startSpan("vdag.step", {
+      parent: this.traceparent,
+      kind: "client",
+      attributes: {
+        "aios.vdag.node": step.label,
+        "aios.block.id": step.blockId,
+        "aios.cluster.id": step.clusterId ?? undefined,
+      },
+    });
+    const out = await callStep(step, body, this.ctx, this.active, span.header);
+    span.setAttributes({
+      "aios.instance.id": out.instanceId ?? undefined,
+      "aios.node.id": out.nodeId ?? undefined,
+    });
+    if (!out.ok) span.fail(out.reason);
+    span.end();
     if (this.done) return;
     const ms = performance.now() - t0;
     entry.durationMs = Math.round(ms * 1000) / 1000;

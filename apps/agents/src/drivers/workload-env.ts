@@ -1,5 +1,22 @@
-/** The agent's own variables a workload may see: where programs are, its language and time zone. */
-const PASSED_THROUGH = ["PATH", "LANG", "LC_ALL", "TZ"] as const;
+/**
+ * The agent's own variables a workload may see: where programs are, its language and time zone,
+ * and where OpenTelemetry spans go (every hop of a request exports its own span). The exporter's
+ * headers (`OTEL_EXPORTER_OTLP_HEADERS`, often a backend's API key) are not among them: component
+ * code would read them.
+ */
+const PASSED_THROUGH = [
+  "PATH",
+  "LANG",
+  "LC_ALL",
+  "TZ",
+  "OTEL_EXPORTER_OTLP_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_PROTOCOL",
+  "OTEL_BSP_SCHEDULE_DELAY",
+  "OTEL_TRACES_SAMPLER",
+  "OTEL_TRACES_SAMPLER_ARG",
+  "OTEL_SDK_DISABLED",
+] as const;
 const DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
 /**

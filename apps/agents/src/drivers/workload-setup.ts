@@ -74,6 +74,8 @@ export function setUpWorkloads(
   return {
     identity,
     runtimeEnv: {
+      // Named in the runtimes' spans: where the hop ran.
+      AIOS_CLUSTER_ID: env.AIOS_CLUSTER_ID,
       AIOS_RUNTIME_POLICY_ISOLATION: env.runtimePolicy.isolation,
       AIOS_RUNTIME_POLICY_CPU_MS: String(env.runtimePolicy.limits.cpuTimeMs),
       AIOS_RUNTIME_POLICY_MEMORY_MB: String(env.runtimePolicy.limits.memoryMb),

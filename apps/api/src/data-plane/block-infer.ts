@@ -1,5 +1,5 @@
 import { fieldIssues, issuesLine, type TInferRequest, ZInferRequest } from "@aios/contracts";
-import { dataHeaders } from "@aios/service-kit";
+import { dataHeaders, tracing } from "@aios/service-kit";
 import { callerKeyOf } from "../auth/principal";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { OperationalError, UserError } from "../errors";
@@ -28,7 +28,7 @@ export const handleBlockInfer: DataPlaneRoute = async (plane, req, res, { blockI
       const issues = fieldIssues(parsed.error, "(body)");
       throw new UserError(issuesLine(issues), issues);
     }
-    const upstream = await forwardToExecutor(plane.services, blockId, parsed.data);
+    const upstream = await forwardToExecutor(plane.services, blockId, parsed.data, req.headers.traceparent);
     res.writeHead(upstream.status, { "content-type": upstream.contentType });
     res.end(upstream.body);
   } catch (err) {
@@ -45,22 +45,37 @@ export async function forwardToExecutor(
   services: Services,
   blockId: string,
   request: TInferRequest,
+  /** The caller's `traceparent`, when it sent one: the API's span is its child. */
+  parent?: string | string[],
 ): Promise<{ status: number; contentType: string; body: Buffer }> {
   const { endpoint, dataToken } = await services.blockLifecycle.executor(blockId);
+  const span = tracing().startSpan("block.infer", {
+    parent,
+    kind: "client",
+    attributes: { "aios.block.id": blockId },
+  });
   let upstream: Response;
   try {
     upstream = await fetch(`${endpoint}/infer`, {
       method: "POST",
       // The executor takes requests with its data token only: the API is the caller it trusts.
-      headers: { "content-type": "application/json", ...dataHeaders(dataToken) },
+      headers: {
+        "content-type": "application/json",
+        ...dataHeaders(dataToken),
+        ...(span.header ? { traceparent: span.header } : {}),
+      },
       body: JSON.stringify(request),
       signal: AbortSignal.timeout(120_000),
     });
   } catch (err) {
+    span.fail((err as Error).message);
+    span.end();
     throw new OperationalError(
       `the executor of block ${blockId} could not be reached: ${(err as Error).message}`,
     );
   }
+  span.setAttributes({ "http.response.status_code": upstream.status });
+  span.end();
   return {
     status: upstream.status,
     contentType: upstream.headers.get("content-type") ?? "application/json",

@@ -1,4 +1,5 @@
 import { fieldIssues, issuesLine, ZVdagInferRequest } from "@aios/contracts";
+import { tracing } from "@aios/service-kit";
 import { callerKeyOf } from "../auth/principal";
 import { resolvePrincipal } from "../auth/resolve-principal";
 import { UserError } from "../errors";
@@ -32,9 +33,24 @@ export const handleVdagInfer: DataPlaneRoute = async (plane, req, res, { vdagURI
       throw new UserError(issuesLine(issues), issues);
     }
     const async = ["1", "true"].includes(query.get("async") ?? "");
-    if (async) return send(res, 202, await services.vdagInference.submit(vdagURI, parsed.data, caller));
-    const answer = await services.vdagInference.infer(vdagURI, parsed.data, caller);
-    return send(res, answer.status, answer.body);
+    const span = tracing().startSpan("vdag.infer", {
+      parent: req.headers.traceparent,
+      kind: "server",
+      attributes: { "aios.vdag.uri": vdagURI, "aios.async": async },
+    });
+    try {
+      if (async)
+        return send(
+          res,
+          202,
+          await services.vdagInference.submit(vdagURI, parsed.data, caller, span.traceparent),
+        );
+      const answer = await services.vdagInference.infer(vdagURI, parsed.data, caller, span.traceparent);
+      span.setAttributes({ "http.response.status_code": answer.status });
+      return send(res, answer.status, answer.body);
+    } finally {
+      span.end();
+    }
   } catch (err) {
     sendError(plane, res, err, "controller");
   }

@@ -77,6 +77,8 @@ export async function dispatch(
   deps: DispatcherDeps,
   raw: Buffer,
   packet: TAiosPacket,
+  /** The task's `traceparent`, sent on to the instance (`@aios/service-kit` tracing). */
+  traceparent?: string,
 ): Promise<DispatchResult> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), deps.timeoutMs);
@@ -123,7 +125,7 @@ export async function dispatch(
           res = await record.pool.request({
             path: `${record.basePath}/infer`,
             method: "POST",
-            headers: record.inferHeaders,
+            headers: traceparent ? { ...record.inferHeaders, traceparent } : record.inferHeaders,
             body: raw,
             signal: abort.signal,
           });

@@ -16,6 +16,7 @@ import {
   sendBody,
   sendError,
   sendJson,
+  tracing,
 } from "@aios/service-kit";
 import type { DesiredState } from "../desired";
 import { type Mapper, ZInstancesUpdate } from "../mapper";
@@ -137,7 +138,20 @@ async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
     ctx.metrics.observe("bad_request", 0);
     return requestError(res, 400, "body must be {packet}", fieldIssues(parsed.error));
   }
-  const result = await dispatch(ctx.dispatcher, raw, parsed.data.packet);
+  // One span per task, the instance's call under it (the executor's one hop).
+  const span = tracing().startSpan("block.task", {
+    parent: req.headers.traceparent,
+    kind: "server",
+    attributes: { "aios.block.id": ctx.blockId, "aios.node.id": ctx.nodeId ?? undefined },
+  });
+  const result = await dispatch(ctx.dispatcher, raw, parsed.data.packet, span.header);
+  span.setAttributes({
+    "aios.instance.id": result.instanceId,
+    "aios.outcome": result.outcome,
+    "http.response.status_code": result.status,
+  });
+  if (result.status >= 500) span.fail(result.outcome);
+  span.end();
   ctx.metrics.observe(result.outcome, (performance.now() - started) / 1000);
   sendBody(res, result.status, result.body, result.contentType, {
     ...(result.instanceId ? { "x-aios-instance-id": result.instanceId } : {}),

@@ -1,4 +1,5 @@
 import { MAX_INPUT_DEPTH, ZInferResponse } from "@aios/contracts";
+import { tracing } from "@aios/service-kit";
 import { assertStorableInput } from "../../input-guard";
 import type { Services } from "../../services";
 import { forwardToExecutor, packetOf } from "../block-infer";
@@ -25,6 +26,8 @@ export interface InferMeta {
   caller: string;
   sessionId?: string | undefined;
   seqNo?: number | undefined;
+  /** The request's `traceparent` (a header, gRPC metadata), when it came with one. */
+  traceparent?: string | string[] | undefined;
 }
 
 /** Reads `session_id` and `seq_no` from a request's `parameters` (AIOS's extension of the protocol). */
@@ -50,21 +53,38 @@ export async function inferModel(
 ): Promise<Record<string, unknown>> {
   // What the API reads it may store (a vDAG task keeps its request): the management plane's depth.
   assertStorableInput(data, { root: "(inputs)", maxDepth: MAX_INPUT_DEPTH });
+  const span = tracing().startSpan("model.infer", {
+    parent: meta.traceparent,
+    kind: "server",
+    attributes: {
+      "aios.model.name": model.name,
+      [`aios.${model.kind}.${model.kind === "block" ? "id" : "uri"}`]: model.target,
+    },
+  });
   let status: number;
   let body: unknown;
-  if (model.kind === "block") {
-    const answer = await forwardToExecutor(services, model.target, {
-      packet: packetOf(data, meta.sessionId, meta.seqNo),
-    });
-    status = answer.status;
-    body = parseBody(answer.body);
-  } else {
-    const request = {
-      data,
-      ...(meta.sessionId ? { session_id: meta.sessionId } : {}),
-      ...(meta.seqNo !== undefined ? { seq_no: meta.seqNo } : {}),
-    };
-    ({ status, body } = await services.vdagInference.infer(model.target, request, meta.caller));
+  try {
+    if (model.kind === "block") {
+      const packet = packetOf(data, meta.sessionId, meta.seqNo);
+      const answer = await forwardToExecutor(services, model.target, { packet }, span.header);
+      status = answer.status;
+      body = parseBody(answer.body);
+    } else {
+      const request = {
+        data,
+        ...(meta.sessionId ? { session_id: meta.sessionId } : {}),
+        ...(meta.seqNo !== undefined ? { seq_no: meta.seqNo } : {}),
+      };
+      ({ status, body } = await services.vdagInference.infer(
+        model.target,
+        request,
+        meta.caller,
+        span.traceparent,
+      ));
+    }
+    span.setAttributes({ "http.response.status_code": status });
+  } finally {
+    span.end();
   }
   if (status !== 200) throw new ModelAnswerError(status, messageOf(body) ?? `the model answered ${status}`);
   const parsed = ZInferResponse.safeParse(body);

@@ -9,7 +9,7 @@ import {
   tensorMetadata,
 } from "@aios/inference-protocol";
 import { dataPlaneBodyLimit, readBody } from "@aios/service-kit";
-import { callerKeyOf, type Principal } from "../../auth/principal";
+import { callerKeyOf } from "../../auth/principal";
 import { resolvePrincipal } from "../../auth/resolve-principal";
 import { assertWithinRate } from "../../rate-limits";
 import { assertDataAccess } from "../authorize";
@@ -55,9 +55,7 @@ export const handleModelReady: DataPlaneRoute = (plane, req, res, params) =>
   });
 
 export const handleModelInfer: DataPlaneRoute = (plane, req, res, params) =>
-  withModel(plane, req, res, params, async (model, principal) => {
-    const caller = callerKeyOf(principal, req.socket.remoteAddress);
-    assertWithinRate(plane.services.rateLimits.infer, caller);
+  withModel(plane, req, res, params, async (model, caller) => {
     const body = await readBody(req, dataPlaneBodyLimit(plane.maxBodyMb));
     const headerLength = req.headers[INFERENCE_HEADER_LENGTH];
     const { request, inputs } = readRestInfer(
@@ -68,6 +66,7 @@ export const handleModelInfer: DataPlaneRoute = (plane, req, res, params) =>
     const output = await inferModel(plane.services, model, data, {
       caller,
       ...sessionOf(request.parameters),
+      traceparent: req.headers.traceparent,
     });
     const answer = restInferAnswer(
       model,
@@ -79,24 +78,27 @@ export const handleModelInfer: DataPlaneRoute = (plane, req, res, params) =>
   });
 
 /**
- * The caller (401 without a token; 403 below the data plane's roles), then the model (404), then the
- * caller's right to it (a data key's scopes), then `run`; any error answered in the protocol's form.
+ * The caller (401 without a token; 403 below the data plane's roles), an inference's rate limit
+ * (429, before any lookup), then the model (404), then the caller's right to it (a data key's
+ * scopes), then `run` with the caller's key; any error answered in the protocol's form.
  */
 async function withModel(
   plane: DataPlane,
   req: IncomingMessage,
   res: ServerResponse,
   params: Record<string, string>,
-  run: (model: InferenceModel, principal: Principal) => Promise<void>,
+  run: (model: InferenceModel, caller: string) => Promise<void>,
 ): Promise<void> {
   const route = `${req.method} /v2/models/:modelName${params.modelVersion !== undefined ? "/versions/:modelVersion" : ""}`;
   try {
     const principal = await resolvePrincipal(plane.services, req.headers.authorization);
     if (!principal) return sendJson(res, 401, { error: "an API token is required" });
     assertDataAccess(principal, route);
+    const caller = callerKeyOf(principal, req.socket.remoteAddress);
+    if (req.method === "POST") assertWithinRate(plane.services.rateLimits.infer, caller);
     const model = await plane.services.inferenceModels.resolve(params.modelName ?? "", params.modelVersion);
     assertDataAccess(principal, route, { kind: model.kind, id: model.target });
-    await run(model, principal);
+    await run(model, caller);
   } catch (err) {
     sendOipError(plane, res, err);
   }

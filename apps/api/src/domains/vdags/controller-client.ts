@@ -111,7 +111,7 @@ export function vdagControllerClient(
     /** One request through the vDAG; the answer as it came (its status is the caller's to map). */
     async infer(
       request: TVdagInferRequest,
-      meta: { taskId: string; caller: string },
+      meta: { taskId: string; caller: string; traceparent?: string | undefined },
     ): Promise<ControllerAnswer> {
       const res = await reach(
         "POST",
@@ -122,6 +122,7 @@ export function vdagControllerClient(
             ...data,
             "x-aios-task-id": meta.taskId,
             "x-aios-caller": meta.caller,
+            ...(meta.traceparent ? { traceparent: meta.traceparent } : {}),
           },
           body: JSON.stringify(request),
         },

@@ -9,7 +9,7 @@ import {
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import type { QueueBackend } from "@aios/queue";
-import type { Logger } from "@aios/service-kit";
+import { type Logger, newTraceparent, traceIdOf, tracing } from "@aios/service-kit";
 import { NotFoundError, OperationalError } from "../../errors";
 import { checkPolicyCommand } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
@@ -61,7 +61,9 @@ export function createVdagInference(
     taskId: string,
     request: TVdagInferRequest,
     caller: string,
-  ): Promise<ControllerAnswer> => (await controllerOf(vdagURI)).infer(request, { taskId, caller });
+    traceparent?: string,
+  ): Promise<ControllerAnswer> =>
+    (await controllerOf(vdagURI)).infer(request, { taskId, caller, traceparent });
 
   /**
    * Stores a synchronous request's task once it was answered. `receivedAt` is when the API took the
@@ -75,6 +77,7 @@ export function createVdagInference(
     caller: string,
     answer: ControllerAnswer,
     receivedAt: Date,
+    traceparent: string,
   ) =>
     writeOutcome(
       (fields) =>
@@ -86,6 +89,7 @@ export function createVdagInference(
             targetId: vdagURI,
             input: request as unknown as Prisma.InputJsonValue,
             caller,
+            traceparent,
             createdAt: receivedAt,
             ...fields,
           },
@@ -106,11 +110,16 @@ export function createVdagInference(
      * A request answered when the vDAG answered; its task is stored afterwards. `caller` (`token:<id>`
      * or `address:<ip>`) is what the controller's quota counts a request without session_id against.
      */
-    async infer(vdagURI: string, request: TVdagInferRequest, caller: string): Promise<ControllerAnswer> {
+    async infer(
+      vdagURI: string,
+      request: TVdagInferRequest,
+      caller: string,
+      traceparent: string = newTraceparent(),
+    ): Promise<ControllerAnswer> {
       const receivedAt = new Date();
       const taskId = randomUUID();
-      const answer = await forward(vdagURI, taskId, request, caller);
-      void store(vdagURI, taskId, request, caller, answer, receivedAt).catch((err) =>
+      const answer = await forward(vdagURI, taskId, request, caller, traceparent);
+      void store(vdagURI, taskId, request, caller, answer, receivedAt, traceparent).catch((err) =>
         log.warn("could not store a vDAG task", { taskId, err: (err as Error).message }),
       );
       return answer;
@@ -125,6 +134,7 @@ export function createVdagInference(
       vdagURI: string,
       request: TVdagInferRequest,
       caller: string,
+      traceparent: string = newTraceparent(),
     ): Promise<{ taskId: string; status: "queued" }> {
       const receivedAt = new Date();
       await vdags.controllerOf(vdagURI); // refuse at once when nothing can serve it
@@ -139,9 +149,11 @@ export function createVdagInference(
           targetId: vdagURI,
           input: request as unknown as Prisma.InputJsonValue,
           caller,
+          traceparent,
         },
       });
-      await tasks.enqueue(taskId);
+      // Within the request's trace: with BullMQ's telemetry on, the job carries it too.
+      await tracing().withParent(traceparent, () => tasks.enqueue(taskId));
       return { taskId, status: "queued" };
     },
 
@@ -158,6 +170,7 @@ export function createVdagInference(
         result: row.result ?? null,
         error: row.error ?? null,
         trace: traceOf(row.trace),
+        traceId: row.traceparent ? traceIdOf(row.traceparent) : null,
         createdAt: row.createdAt.toISOString(),
         finishedAt: row.finishedAt?.toISOString() ?? null,
       };

@@ -1,7 +1,7 @@
 import { fieldIssues, issuesLine, type TVdagInferRequest, ZVdagInferRequest } from "@aios/contracts";
 import type { Db } from "@aios/db";
 import type { QueueBackend } from "@aios/queue";
-import type { Logger } from "@aios/service-kit";
+import { type Logger, tracing } from "@aios/service-kit";
 import type { ControllerAnswer } from "./controller-client";
 import { failureOf, finishTask, outcomeOf, PENDING_STATES, TASK_KIND } from "./vdag-task-outcome";
 import { type TVdagTaskJob, VDAG_TASK_QUEUE, vdagTaskQueue, ZVdagTaskJob } from "./vdag-task-queue";
@@ -35,6 +35,7 @@ export type Forward = (
   taskId: string,
   request: TVdagInferRequest,
   caller: string,
+  traceparent?: string,
 ) => Promise<ControllerAnswer>;
 
 /**
@@ -93,8 +94,14 @@ export function createVdagTasks(deps: {
     });
     if (count === 0) return "already ended";
     const request = ZVdagInferRequest.safeParse(row.input);
+    // The trace goes on from the request that queued the task (its `traceparent` is on the row).
+    const span = tracing().startSpan("vdag.task", {
+      parent: row.traceparent,
+      kind: "consumer",
+      attributes: { "aios.vdag.uri": row.targetId ?? undefined, "aios.task.id": taskId },
+    });
     const answer: ControllerAnswer = request.success
-      ? await forward(row.targetId ?? "", taskId, request.data, row.caller ?? "unknown").catch(
+      ? await forward(row.targetId ?? "", taskId, request.data, row.caller ?? "unknown", span.header).catch(
           (err: Error) => ({ status: 502, body: { error: { message: err.message, stage: "controller" } } }),
         )
       : {
@@ -106,6 +113,9 @@ export function createVdagTasks(deps: {
             },
           },
         };
+    span.setAttributes({ "http.response.status_code": answer.status });
+    if (answer.status >= 500) span.fail(`HTTP ${answer.status}`);
+    span.end();
     return (await finishTask(db, taskId, outcomeOf(answer))) ? "ended" : "already ended";
   };
 

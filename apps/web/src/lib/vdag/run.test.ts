@@ -54,6 +54,7 @@ describe("vDAG runs", () => {
       result: { packet: { data: {} } },
       error: null,
       trace: [step("analyse.detect", "ok", 3), step("analyse.other", "skipped", 0), step("stamp", "ok", 2)],
+      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
       createdAt: "2026-01-01T00:00:00.000Z",
       finishedAt: "2026-01-01T00:00:01.000Z",
     });
