@@ -166,6 +166,11 @@ test.describe("the vDAG editor", () => {
     await expect(page.getByTestId("run-status")).toHaveText("succeeded");
     await expect(page.getByTestId("run-result")).toContainText('"negative"');
     await expect(page.getByTestId("trace-table").locator("tbody tr")).toHaveCount(3);
+
+    // Each recent request names its OpenTelemetry trace id, to open it in a trace backend.
+    const traceIds = page.getByTestId("vdag-tasks").getByTestId("task-trace-id");
+    await expect(traceIds).toHaveCount(2, { timeout: 15_000 });
+    await expect(traceIds.first()).toHaveText(/^[0-9a-f]{32}$/);
   });
 });
 

@@ -14,12 +14,14 @@ import { policyScenarios } from "./scenarios/policy-lb";
 import { runtimeStartScenarios } from "./scenarios/runtime-start";
 import { vdagEditor } from "./scenarios/vdag-editor";
 import { vdagScenarios } from "./scenarios/vdag-hops";
+import { vdagTracingScenario } from "./scenarios/vdag-tracing";
 
 export const SCENARIOS: Scenario[] = [
   apiTrpcQuery,
   ...policyScenarios,
   executorOverhead,
   ...vdagScenarios,
+  vdagTracingScenario,
   vdagEditor,
   cliStart,
   ...runtimeStartScenarios,

@@ -148,6 +148,10 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
       new RegExp(`sentiment\\s+sentiment\\s+${clusterId}\\s+${clusterId}-node\\s+in-\\w+\\s+ok`),
     );
     expect(out.join("\n")).toMatch(new RegExp(`other\\s+echo\\s+${clusterId}\\s+-\\s+-\\s+skipped`));
+    // The trace id to open in a trace backend, the same the task keeps.
+    const task = await api.caller().vdags.task({ taskId: r.body.taskId ?? "" });
+    expect(task.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(out).toContain(`trace id: ${task.traceId}`);
   });
 
   it("routes other languages to their own branch (conditional routing into the fan-in)", async () => {

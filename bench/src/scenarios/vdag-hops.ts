@@ -10,7 +10,7 @@ const TARGET_P50_MS = 0.5;
 const TARGET_P99_MS = 2;
 
 /** A no-op block executor: answers /infer with `{packet}` as it came, /health with healthy. */
-function noopBlock(): Promise<Server> {
+export function noopBlock(): Promise<Server> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -34,7 +34,7 @@ function noopBlock(): Promise<Server> {
 
 const urlOf = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 
-function chainConfig(blocks: Server[]): TVdagControllerConfig {
+export function chainConfig(blocks: Server[]): TVdagControllerConfig {
   const labels = blocks.map((_, i) => `n${i}`);
   const nodes: Record<string, TVdagPlanNode> = {};
   blocks.forEach((b, i) => {

@@ -114,6 +114,8 @@ export async function traceCommand(api: ApiClient, args: string[], io: CliIo): P
     return 0;
   }
   io.out(`task ${task.taskId} of ${task.vdagURI ?? "?"}: ${task.status}`);
+  // The id to look up in a trace backend (Jaeger, Tempo...), when spans are exported.
+  if (task.traceId) io.out(`trace id: ${task.traceId}`);
   if (task.error) io.out(`error: ${JSON.stringify(task.error)}`);
   if (task.result)
     print(io.out, (task.result as { packet?: { data?: unknown } }).packet?.data ?? task.result);

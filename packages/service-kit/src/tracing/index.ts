@@ -3,9 +3,11 @@ export {
   initTracing,
   type SpanAttributes,
   type SpanKindName,
+  TRACING_OFF,
   type TraceSpan,
   type Tracing,
   traceparentOfHeaders,
   tracing,
   tracingRequested,
+  useTracing,
 } from "./tracing";

@@ -74,6 +74,19 @@ let current: Tracing = OFF;
 /** This process's tracing: off until `initTracing` turned it on. */
 export const tracing = (): Tracing => current;
 
+/** Tracing off, as a process starts. */
+export const TRACING_OFF: Tracing = OFF;
+
+/**
+ * Makes `next` this process's tracing and returns the one it replaces: for a bench measuring the
+ * same code with tracing on and off in one process. Processes use `initTracing`.
+ */
+export function useTracing(next: Tracing): Tracing {
+  const previous = current;
+  current = next;
+  return previous;
+}
+
 /** Whether the environment asks for spans to be exported (OTLP over HTTP). */
 export const tracingRequested = (env: Record<string, string | undefined> = process.env) =>
   Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) &&

@@ -17,8 +17,15 @@ import { useTRPC } from "@/trpc/react";
 export function TasksCard({ vdagURI, onShow }: { vdagURI: string; onShow: (o: RunOutcome) => void }) {
   const trpc = useTRPC();
   const tasks = useQuery(trpc.vdags.tasks.queryOptions({ vdagURI, limit: 10 }, { refetchInterval: 5_000 }));
-  const columns: Column<RunOutcome & { createdAt: string }>[] = [
+  const columns: Column<RunOutcome & { createdAt: string; traceId: string | null }>[] = [
     { header: "Task", cell: (t) => t.taskId ?? "—", className: CELL.muted },
+    {
+      // The OpenTelemetry trace id, to open the request in a trace backend (Jaeger, Tempo...).
+      header: "Trace id",
+      cell: (t) => (t.traceId ? <span data-testid="task-trace-id">{t.traceId}</span> : "—"),
+      className: `${CELL.muted} font-mono text-xs`,
+      title: (t) => t.traceId ?? undefined,
+    },
     { header: "Status", cell: (t) => <StatusBadge status={t.status} /> },
     { header: "Started", cell: (t) => formatDateTime(t.createdAt), className: CELL.date },
     { header: "Duration", cell: (t) => formatMs(t.durationMs), className: CELL.number },
@@ -51,7 +58,7 @@ export function TasksCard({ vdagURI, onShow }: { vdagURI: string; onShow: (o: Ru
       <QueryView query={tasks} skeleton={<SkeletonRows rows={2} />}>
         {(rows) => (
           <DataTable
-            rows={rows.map((t) => ({ ...outcomeOfTask(t), createdAt: t.createdAt }))}
+            rows={rows.map((t) => ({ ...outcomeOfTask(t), createdAt: t.createdAt, traceId: t.traceId }))}
             columns={columns}
             rowKey={(t) => t.taskId ?? t.createdAt}
             testIdPrefix="task-row-"
