@@ -12,9 +12,10 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const SANDBOX_CHILD_SOURCE = fileURLToPath(new URL("./src/sandbox/process-child.ts", import.meta.url));
-// isolated-vm is a native addon; esbuild ships a binary per platform; @opentelemetry/api is
-// prom-client's optional peer.
-const EXTERNAL = ["isolated-vm", "esbuild", "@opentelemetry/api"];
+// isolated-vm is a native addon; esbuild ships a binary per platform; OpenTelemetry's packages are
+// loaded only when spans are exported (`@aios/service-kit` tracing), and its API is prom-client's
+// optional peer.
+const EXTERNAL = ["isolated-vm", "esbuild", "@opentelemetry/*"];
 
 /** Names of the files `bundleRuntime` writes into `<package>/dist/`. */
 export const RUNTIME_BUNDLE = {

@@ -1,27 +1,14 @@
-import {
-  type Context,
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import type { Context, Span, SpanKind } from "@opentelemetry/api";
 import { validTraceparent } from "./traceparent";
 import type { SpanAttributes, SpanKindName, TraceSpan, Tracing } from "./tracing";
 
+/** OpenTelemetry's SpanKind values (its enum: INTERNAL 0, SERVER 1, CLIENT 2, PRODUCER 3, CONSUMER 4). */
 const KINDS: Record<SpanKindName, SpanKind> = {
-  server: SpanKind.SERVER,
-  client: SpanKind.CLIENT,
-  internal: SpanKind.INTERNAL,
-  producer: SpanKind.PRODUCER,
-  consumer: SpanKind.CONSUMER,
+  internal: 0,
+  server: 1,
+  client: 2,
+  producer: 3,
+  consumer: 4,
 };
 
 const defined = (attributes: SpanAttributes | undefined) =>
@@ -29,6 +16,9 @@ const defined = (attributes: SpanAttributes | undefined) =>
     string,
     string | number | boolean
   >;
+
+/** SpanStatusCode.ERROR. */
+const STATUS_ERROR = 2;
 
 class OtelSpan implements TraceSpan {
   constructor(
@@ -46,7 +36,7 @@ class OtelSpan implements TraceSpan {
     this.span.setAttributes(defined(attributes));
   }
   fail(message: string): void {
-    this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+    this.span.setStatus({ code: STATUS_ERROR, message });
   }
   end(): void {
     this.span.end();
@@ -57,8 +47,25 @@ class OtelSpan implements TraceSpan {
  * The OpenTelemetry SDK behind `Tracing`: a tracer provider with a batching OTLP/HTTP exporter,
  * the W3C trace-context propagator, and an AsyncLocalStorage context manager (for libraries that
  * read the active context, such as BullMQ's telemetry), all registered as the process's globals.
+ * Its packages are imported here, when tracing is on: a bundled runtime keeps them external, so a
+ * process without an endpoint never loads them.
  */
-export function createOtelTracing(service: string, attributes: SpanAttributes): Tracing {
+export async function createOtelTracing(service: string, attributes: SpanAttributes): Promise<Tracing> {
+  const [
+    { context, propagation, ROOT_CONTEXT, trace },
+    { W3CTraceContextPropagator },
+    { OTLPTraceExporter },
+    { resourceFromAttributes },
+    { BatchSpanProcessor, TracerProvider },
+    { AsyncLocalStorageContextManager },
+  ] = await Promise.all([
+    import("@opentelemetry/api"),
+    import("@opentelemetry/core"),
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/sdk-trace"),
+    import("@opentelemetry/context-async-hooks"),
+  ]);
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ "service.name": service, ...defined(attributes) }),
     spanProcessors: [

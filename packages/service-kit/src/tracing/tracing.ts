@@ -106,7 +106,7 @@ export async function initTracing(
 ): Promise<Tracing> {
   if (!tracingRequested()) return OFF;
   const { createOtelTracing } = await import("./otel");
-  current = createOtelTracing(service, attributes);
+  current = await createOtelTracing(service, attributes);
   log?.info("tracing on", {
     service,
     endpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
