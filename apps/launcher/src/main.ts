@@ -128,6 +128,8 @@ async function main() {
     }
     const webEnv = {
       AIOS_API_URL: apiUrl,
+      // What the console's Open Inference Protocol card tells clients to call over gRPC.
+      ...(grpcPort === null ? {} : { AIOS_PUBLIC_GRPC_ADDRESS: grpcAddress }),
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(env.AIOS_WEB_PORT),
       // The console has no token of its own: it acts with each signed-in user's token, its
@@ -157,6 +159,7 @@ function serveAgent(apiUrl: string, queue: DataStores["queue"], tokens: string) 
     AIOS_QUEUE_BACKEND: queue.kind,
     AIOS_QUEUE_URL: queue.url,
     AIOS_HOME: env.home,
+    AIOS_AGENT_METRICS_PORT: String(env.AIOS_AGENT_METRICS_PORT),
     // One machine going down takes its blocks with it; nothing is left behind.
     AIOS_STOP_WORKLOADS_ON_EXIT: "1",
     ...optional("AIOS_AGENT_TOKEN", readToken(tokens, "agent")),

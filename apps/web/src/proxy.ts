@@ -13,7 +13,7 @@ import { askWhoami } from "@/lib/session/whoami";
  * AIOS_AUTH=open, nobody at all. Otherwise the page redirects to sign-in (a revoked or expired
  * token's cookie is cleared on the way, and a mark left that says it ended, for the sign-in pages
  * that follow). The API is asked each time rather than the mode guessed.
- * `/trpc` and `/v1` are not guarded here: they forward the session's token, or none, and the API
+ * `/trpc`, `/v1` and `/v2` are not guarded here: they forward the session's token, or none, and the API
  * answers 401 itself.
  */
 export async function proxy(req: NextRequest) {
@@ -33,5 +33,5 @@ export async function proxy(req: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|icon.svg|favicon.ico|trpc/|v1/|session|sign-in).*)"],
+  matcher: ["/((?!_next/static|_next/image|icon.svg|favicon.ico|trpc/|v1/|v2/|session|sign-in).*)"],
 };

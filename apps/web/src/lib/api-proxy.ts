@@ -2,7 +2,7 @@
  * Server-side forwarding of a console request to the API, configured at run time (`lib/env.ts`) so
  * the API URL can change without rebuilding the console. Bodies are streamed through, so SSE works.
  * Used by the route handlers only (`/trpc/*`, `/v1/blocks/<id>/infer`, `/v1/vdags/<uri>/infer`,
- * `/v1/tasks/<id>`, `/v1/assets/blobs/<sha256>`). The console has no token of its own: a call goes out with the signed-in
+ * `/v1/tasks/<id>`, `/v1/assets/blobs/<sha256>`, `/v2/models/<name>`). The console has no token of its own: a call goes out with the signed-in
  * principal's token, or with none (the API then refuses it, unless it runs with AIOS_AUTH=open).
  */
 

@@ -1,8 +1,10 @@
 import type { TBlockRecord } from "@aios/contracts";
+import { InferenceCard } from "@/components/inference/inference-card";
 import { LiveBadge } from "@/components/live/live-badge";
 import type { RecordView } from "@/components/registry/record-detail";
 import { StatusWithReason } from "@/components/ui/badge";
 import { RecordLink } from "@/components/ui/record-link";
+import type { PublicEndpoints } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import type { LiveState } from "@/lib/live/use-live-block-status";
 import { placementProblem } from "@/lib/placement/placement-dry-run";
@@ -21,10 +23,11 @@ import { TryIt } from "./try-it";
 /**
  * A block's detail page: status (live) and actions, where it runs (executor node, why instances
  * could not be placed), instances, a placement dry run, executor figures, metric charts, a test
- * call, history, management commands and logs.
+ * call, history, how to call it over the Open Inference Protocol (at the public `endpoints`),
+ * management commands and logs.
  */
 export const blockView =
-  (live: LiveState) =>
+  (live: LiveState, endpoints: PublicEndpoints) =>
   (b: TBlockRecord): RecordView => {
     const problem = placementProblem(b.doc);
     return {
@@ -77,6 +80,14 @@ export const blockView =
             <TryIt blockId={b.id} />
             <StatusHistoryCard doc={b.doc} />
           </div>
+          <InferenceCard
+            model={{
+              kind: "block",
+              name: b.id,
+              version: b.componentURI.slice(b.componentURI.lastIndexOf(":") + 1),
+            }}
+            endpoints={endpoints}
+          />
           <MgmtCard blockId={b.id} />
           <LogsCard blockId={b.id} />
         </>

@@ -33,6 +33,7 @@ export function CodeBlock({
   className,
   maxHeight = "32rem",
   lineNumbers = false,
+  plain = false,
   testId,
 }: {
   value: unknown;
@@ -40,6 +41,8 @@ export function CodeBlock({
   maxHeight?: string;
   /** A gutter numbering the lines (for source code). */
   lineNumbers?: boolean;
+  /** No JSON highlighting (shell or Python text, whose numbers and strings are not JSON's). */
+  plain?: boolean;
   testId?: string;
 }) {
   const json = typeof value === "string" ? value : JSON.stringify(value, null, 2);
@@ -59,7 +62,7 @@ export function CodeBlock({
             {Array.from({ length: lines }, (_, i) => i + 1).join("\n")}
           </span>
         ) : null}
-        <code>{highlight(json)}</code>
+        <code>{plain ? json : highlight(json)}</code>
       </pre>
     </div>
   );

@@ -1,17 +1,9 @@
-"use client";
+import { connection } from "next/server";
+import { VdagPage } from "@/components/vdags/detail/vdag-page";
+import { publicEndpointsOf, webEnv } from "@/lib/env";
 
-import { useQuery } from "@tanstack/react-query";
-import { RecordDetail } from "@/components/registry/record-detail";
-import { vdagView } from "@/components/vdags/detail/vdag-view";
-import { useRouteParam } from "@/hooks/use-route-param";
-import { useLiveVdagStatus } from "@/lib/live/use-live-vdag-status";
-import { useTRPC } from "@/trpc/react";
-
-export default function VdagPage() {
-  const vdagURI = useRouteParam("uri");
-  const trpc = useTRPC();
-  useLiveVdagStatus(vdagURI);
-  // The stream announces status changes; the poll catches the rest (health reason, history).
-  const vdag = useQuery(trpc.vdags.get.queryOptions({ vdagURI }, { refetchInterval: 10_000 }));
-  return <RecordDetail back={{ href: "/vdags", label: "vDAGs" }} query={vdag} view={vdagView} />;
+/** Rendered per request: the public API addresses (`lib/env.ts`) are read at run time. */
+export default async function Page() {
+  await connection();
+  return <VdagPage endpoints={publicEndpointsOf(webEnv())} />;
 }

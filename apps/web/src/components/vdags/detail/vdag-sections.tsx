@@ -5,8 +5,10 @@ import { useQuery } from "@tanstack/react-query";
 import { X } from "lucide-react";
 import { useState } from "react";
 import { StatusHistoryCard } from "@/components/blocks/status-history";
+import { InferenceCard } from "@/components/inference/inference-card";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import type { PublicEndpoints } from "@/lib/env";
 import type { RunOutcome } from "@/lib/vdag/run";
 import { useTRPC } from "@/trpc/react";
 import { ControllerCard } from "./controller-card";
@@ -18,10 +20,10 @@ import { TraceTable } from "./trace-table";
 
 /**
  * The vDAG page's live part: the graph (with the shown run's trace on it), Run, the trace table,
- * live metrics, the controller, recent requests and the status history. The shown run is state
+ * how to call it over the Open Inference Protocol, live metrics, the controller, recent requests and the status history. The shown run is state
  * here, so refetches of the record (every 3 s) keep it.
  */
-export function VdagSections({ vdag }: { vdag: TVdagRecord }) {
+export function VdagSections({ vdag, endpoints }: { vdag: TVdagRecord; endpoints: PublicEndpoints }) {
   const trpc = useTRPC();
   const [outcome, setOutcome] = useState<RunOutcome | null>(null);
   const serving = vdag.status === "active" || vdag.status === "unhealthy";
@@ -54,6 +56,15 @@ export function VdagSections({ vdag }: { vdag: TVdagRecord }) {
       </Card>
       <RunPanel vdagURI={vdag.vdagURI} outcome={outcome} onOutcome={setOutcome} />
       {outcome ? <TraceTable outcome={outcome} /> : null}
+      <InferenceCard
+        model={{
+          kind: "vdag",
+          name: vdag.vdagURI,
+          version: `${vdag.version}-${vdag.releaseTag}`,
+          alias: vdag.vdagName,
+        }}
+        endpoints={endpoints}
+      />
       <MetricsCard status={vdag.status} metrics={metrics} />
       <ControllerCard vdagURI={vdag.vdagURI} />
       <TasksCard vdagURI={vdag.vdagURI} onShow={setOutcome} />
