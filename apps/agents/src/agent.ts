@@ -23,6 +23,7 @@ import { functionReconcileHandler } from "./jobs/function-reconcile";
 import { policyRunHandler } from "./jobs/policy-run";
 import { vdagControlHandler } from "./jobs/vdag-control";
 import { vdagReconcileHandler } from "./jobs/vdag-reconcile";
+import { createAgentMetrics, serveAgentMetrics } from "./metrics/agent-metrics";
 import { readHeartbeatGpus, readNodeFacts, readNodeLoad } from "./node-facts";
 import { startStabilityChecker } from "./stability/checker";
 import { createVdagSupervisor } from "./vdags/supervisor";
@@ -66,6 +67,8 @@ export function createAgent(deps: {
   const timers: NodeJS.Timeout[] = [];
   let starting: Promise<void> | null = null;
   let nodeWorker: { close(): Promise<void> } | null = null;
+  let heartbeatAt: number | null = null;
+  let metricsServer: { close(): void; closeAllConnections(): void } | null = null;
 
   const limits = { cpuTimeMs: env.AIOS_POLICY_CPU_MS, memoryMb: env.AIOS_POLICY_MEMORY_MB };
   const guard = { aliveFile, orphanGraceSeconds: env.AIOS_ORPHAN_GRACE_SECONDS };
@@ -167,7 +170,38 @@ export function createAgent(deps: {
   };
   const duties = createClusterDuties({ api, clusterId, nodeId: env.nodeId, log, begin: beginDuties });
 
+  /** One Prometheus scrape target per node: its workloads' `/metrics`, labelled, and the agent's own. */
+  const serveMetrics = async () => {
+    if (env.AIOS_AGENT_METRICS_PORT === "off") return;
+    const metrics = createAgentMetrics({
+      log,
+      clusterId,
+      nodeId: env.nodeId,
+      targets: () => [...blocks.scrapeTargets(), ...(vdags?.scrapeTargets() ?? [])],
+      heartbeatAt: () => heartbeatAt,
+    });
+    try {
+      const served = await serveAgentMetrics(
+        metrics.collect,
+        env.AIOS_AGENT_METRICS_HOST,
+        env.AIOS_AGENT_METRICS_PORT,
+        log,
+      );
+      if (abort.signal.aborted) return void served.server.close();
+      metricsServer = served.server;
+      log.info("metrics endpoint listening", { url: served.url });
+    } catch (err) {
+      // Metrics are not worth the node: it runs on without them, and says why.
+      log.error("metrics endpoint not served (AIOS_AGENT_METRICS_PORT, AIOS_AGENT_METRICS_HOST)", {
+        host: env.AIOS_AGENT_METRICS_HOST,
+        port: env.AIOS_AGENT_METRICS_PORT,
+        err: (err as Error).message,
+      });
+    }
+  };
+
   const start = async () => {
+    await serveMetrics();
     const facts = await readNodeFacts();
     await retry(log, abort.signal, "register", () =>
       api.agents.register.mutate({
@@ -218,6 +252,7 @@ export function createAgent(deps: {
         // Per-GPU utilisation, memory used and processes, as nvidia-smi reports them now.
         const gpus = facts.gpus.length > 0 ? await readHeartbeatGpus() : [];
         await api.agents.heartbeat.mutate({ clusterId, nodeId: env.nodeId, load: readNodeLoad(), gpus });
+        heartbeatAt = Date.now();
       } catch (err) {
         log.warn("heartbeat failed", { err: (err as Error).message });
       } finally {
@@ -263,6 +298,8 @@ export function createAgent(deps: {
       // after the sweep below.
       driver.close();
       for (const timer of timers) clearInterval(timer);
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
       await nodeWorker?.close();
       // The duties stop with their work; released at once only when nothing is left to adopt.
       await duties.close(env.AIOS_STOP_WORKLOADS_ON_EXIT);

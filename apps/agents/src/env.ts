@@ -84,6 +84,16 @@ export const ZAgentEnv = z
     AIOS_BLOCK_WATCH_MS: z.coerce.number().int().positive().default(1000),
     /** How often each block's figures are pushed to the API as metric samples. */
     AIOS_METRICS_SECONDS: z.coerce.number().positive().default(10),
+    /**
+     * The agent's Prometheus endpoint (`GET /metrics`): its node's workloads' metrics (executors,
+     * instances, vDAG controllers) with `block`, `instance`, `vdag`, `cluster` and `node` labels, and
+     * its own. `0`: a free port (logged); `off`: none.
+     */
+    AIOS_AGENT_METRICS_PORT: z
+      .union([z.literal("off"), z.coerce.number().int().min(0).max(65535)])
+      .default(9464),
+    /** The address the agent's `/metrics` listens on; 0.0.0.0 for a Prometheus on another machine. */
+    AIOS_AGENT_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
     /** Fixed interval of the cluster's stability checker; unset: its policy's `intervalSeconds`, else 30 s. */
     AIOS_STABILITY_SECONDS: z.coerce.number().positive().optional(),
     AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

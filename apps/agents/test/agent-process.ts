@@ -28,6 +28,8 @@ export function startAgentProcess(env: Record<string, string>): AgentProcess {
       AIOS_HEARTBEAT_SECONDS: "0.5",
       AIOS_STOP_WORKLOADS_ON_EXIT: "1",
       AIOS_HOME: stateHome,
+      // A free port each: test files run agents side by side.
+      AIOS_AGENT_METRICS_PORT: "0",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -58,6 +60,24 @@ export function startAgentProcess(env: Record<string, string>): AgentProcess {
       return code;
     },
   };
+}
+
+/** The URL of the agent's `/metrics`, from its start log (`metrics endpoint listening`). */
+export async function agentMetricsUrl(agent: AgentProcess, timeoutMs = 20_000): Promise<string> {
+  let url: string | undefined;
+  await waitUntil(
+    "the agent's metrics endpoint",
+    async () => {
+      for (const line of agent.output().split("\n")) {
+        if (!line.includes('"metrics endpoint listening"')) continue;
+        url = (JSON.parse(line) as { url?: string }).url;
+        if (url) return true;
+      }
+      return false;
+    },
+    timeoutMs,
+  );
+  return url as string;
 }
 
 /** Polls until `check` returns true (for hooks, where expect.poll is not available). */

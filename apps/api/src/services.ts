@@ -53,6 +53,7 @@ import { createVdagInference } from "./domains/vdags/vdag-inference.service";
 import { createVdagMetrics } from "./domains/vdags/vdag-metrics.service";
 import { createVdagQuotaStore } from "./domains/vdags/vdag-quota.service";
 import type { VdagTaskSettings } from "./domains/vdags/vdag-tasks.service";
+import { createApiMetrics } from "./metrics";
 import { createRateLimits, type RateLimitConfig } from "./rate-limits";
 
 export interface ServiceConfig {
@@ -84,7 +85,8 @@ export function createServices(deps: {
   const { db, queues, config } = deps;
   const liveEvents = deps.liveEvents ?? createLocalEventBus();
   const audit = createAuditService(db);
-  const policyRuntime = createPolicyRuntimeService(db, config.policyLimits);
+  const metrics = createApiMetrics({ db, queues });
+  const policyRuntime = createPolicyRuntimeService(db, config.policyLimits, metrics.observePolicy);
   // The gateway's pre-checks, run by each action's service before it changes anything.
   const preChecks = createPreCheckService({
     db,
@@ -167,6 +169,8 @@ export function createServices(deps: {
       log: deps.log,
     }),
     blockMetrics: createBlockMetrics(db),
+    /** The process's Prometheus metrics (`GET /metrics`). */
+    metrics,
     vdags,
     vdagControllers,
     vdagQuota: createVdagQuotaStore(db),

@@ -20,6 +20,13 @@ export const ZLauncherEnv = z
      * Triton's; `off` serves none.
      */
     AIOS_GRPC_PORT: z.union([z.literal("off"), z.coerce.number().int().min(1).max(65535)]).default(8001),
+    /**
+     * The local agent's Prometheus endpoint (its node's workloads and its own metrics), on loopback;
+     * `off` serves none. The API's `/metrics` is on AIOS_API_PORT.
+     */
+    AIOS_AGENT_METRICS_PORT: z
+      .union([z.literal("off"), z.coerce.number().int().min(1).max(65535)])
+      .default(9464),
     AIOS_CLUSTER_ID: z.string().default("local"),
     /**
      * The address the API, the console and the private Redis listen on (Redis on loopback too). Off

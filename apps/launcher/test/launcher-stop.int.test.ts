@@ -24,6 +24,7 @@ async function firstStart(extra: Record<string, string> = {}) {
       AIOS_WEB_PORT: String(webPort),
       // Not 8001: a product running on this machine may hold it.
       AIOS_GRPC_PORT: "off",
+      AIOS_AGENT_METRICS_PORT: "off",
       AIOS_LOG_FORMAT: "json",
       ...extra,
     },

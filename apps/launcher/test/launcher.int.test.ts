@@ -21,6 +21,7 @@ function start(apiPort: number, extra: Record<string, string> = {}) {
       AIOS_API_PORT: String(apiPort),
       // Not 8001: a product running on this machine may hold it.
       AIOS_GRPC_PORT: "off",
+      AIOS_AGENT_METRICS_PORT: "off",
       AIOS_LOG_FORMAT: "json",
       ...extra,
     },

@@ -1,5 +1,6 @@
 import { createLogger } from "@aios/service-kit";
 import { afterEach, describe, expect, it } from "vitest";
+import { checkMetrics, promtoolSkipReason } from "../../../scripts/promtool";
 import { createExecutor, type Executor, type ExecutorOptions } from "../src";
 import { type FakeInstance, getJson, infer, startFakeInstance, waitFor } from "./fake-instance";
 
@@ -255,10 +256,10 @@ export default definePolicy({
     const { url } = await setup(2);
     await Promise.all(Array.from({ length: 4 }, () => infer(url)));
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toContain('aios_executor_tasks_total{outcome="ok",block="blk-test"} 4');
-    expect(metrics).toContain('aios_executor_task_duration_seconds_count{block="blk-test"} 4');
-    expect(metrics).toContain('aios_executor_in_flight{block="blk-test"} 0');
-    expect(metrics).toContain('aios_executor_instances{state="healthy",block="blk-test"} 2');
+    expect(metrics).toContain('aios_block_requests_total{code="200",outcome="ok",block="blk-test"} 4');
+    expect(metrics).toContain('aios_block_request_duration_seconds_count{block="blk-test"} 4');
+    expect(metrics).toContain('aios_block_in_flight{block="blk-test"} 0');
+    expect(metrics).toContain('aios_block_instances{state="healthy",block="blk-test"} 2');
     const status = await getJson(`${url}/status`);
     expect(status).toMatchObject({
       blockId: "blk-test",
@@ -285,6 +286,16 @@ export default definePolicy({
       body: JSON.stringify({ instances: [{ id: "x" }] }),
     });
     expect(bad.status).toBe(400);
+  });
+
+  const skip = promtoolSkipReason();
+  it.skipIf(skip)(`passes promtool check metrics${skip ? ` (skipped: ${skip})` : ""}`, async () => {
+    const { url } = await setup(1);
+    await infer(url);
+    await fetch(`${url}/infer`, { method: "POST", body: "{" }); // a 400 too
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toMatch(/aios_block_requests_total\{code="400",outcome="bad_request",block="blk-test"\} 1/);
+    expect(checkMetrics(text)).toEqual({ code: 0, output: "" });
   });
 });
 

@@ -37,12 +37,16 @@ export function createInstanceMetrics(blockId: string, instanceId: string, batch
     registry,
     component,
     /** outcome: `ok`, or the stage that failed (`request`, `pre_processing`, `infer`, ...). */
-    tasks: component.counter("aios_instance_tasks_total", "Tasks answered by this instance", ["outcome"]),
+    tasks: component.counter(
+      "aios_instance_requests_total",
+      "Requests answered by this instance, by outcome",
+      ["outcome"],
+    ),
     duration: component.histogram(
-      "aios_instance_task_duration_seconds",
+      "aios_instance_request_duration_seconds",
       "Time from request to answer, pre/post-processing included",
     ),
-    inFlight: component.gauge("aios_instance_in_flight", "Tasks being processed now"),
+    inFlight: component.gauge("aios_instance_in_flight", "Requests being processed now"),
     /** Only for batched components. */
     batchSize: batched
       ? component.histogram(

@@ -160,9 +160,9 @@ describe("testComponent", () => {
     await t.infer({});
     await t.send({});
     const text = await t.metrics();
-    expect(text).toContain('aios_instance_tasks_total{outcome="ok",block="blk",instance="i-7"} 1');
-    expect(text).toContain('aios_instance_tasks_total{outcome="request",block="blk",instance="i-7"} 1');
-    expect(text).toContain('aios_instance_task_duration_seconds_count{block="blk",instance="i-7"} 2');
+    expect(text).toContain('aios_instance_requests_total{outcome="ok",block="blk",instance="i-7"} 1');
+    expect(text).toContain('aios_instance_requests_total{outcome="request",block="blk",instance="i-7"} 1');
+    expect(text).toContain('aios_instance_request_duration_seconds_count{block="blk",instance="i-7"} 2');
     expect(text).toContain('aios_instance_in_flight{block="blk",instance="i-7"} 0');
     expect(text).toContain('my_hits_total{kind="a",block="blk",instance="i-7"} 1');
   });

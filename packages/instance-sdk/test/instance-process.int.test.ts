@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkMetrics, promtoolSkipReason } from "../../../scripts/promtool";
 import {
   CONTROL_TOKEN,
   DATA_TOKEN,
@@ -111,13 +112,19 @@ describe("echo instance process", () => {
     const { status, text } = await inst.get("/metrics");
     expect(status).toBe(200);
     for (const name of [
-      "aios_instance_tasks_total",
-      "aios_instance_task_duration_seconds_bucket",
+      "aios_instance_requests_total",
+      "aios_instance_request_duration_seconds_bucket",
       "aios_instance_in_flight",
     ])
       expect(text).toContain(name);
-    expect(text).toMatch(/aios_instance_tasks_total\{outcome="ok",block="echo-blk",instance="i-1"\} \d+/);
+    expect(text).toMatch(/aios_instance_requests_total\{outcome="ok",block="echo-blk",instance="i-1"\} \d+/);
     expect(text).toContain('echo_tasks_total{block="echo-blk",instance="i-1"}');
+  });
+
+  const skip = promtoolSkipReason();
+  it.skipIf(skip)(`passes promtool check metrics${skip ? ` (skipped: ${skip})` : ""}`, async () => {
+    const { text } = await inst.get("/metrics");
+    expect(checkMetrics(text)).toEqual({ code: 0, output: "" });
   });
 });
 

@@ -163,7 +163,7 @@ describe("vDAG node pre/post-processing policies", () => {
         issues: [{ path: "output.next[0]", message: expect.stringContaining('"c"') }],
       },
     });
-    expect(await t.metrics()).toMatch(/aios_instance_tasks_total\{outcome="vdag_post_processing".*\} 1/);
+    expect(await t.metrics()).toMatch(/aios_instance_requests_total\{outcome="vdag_post_processing".*\} 1/);
   });
 
   it("fails with 422 naming the policy when it does not compile, is of the wrong kind, or throws", async () => {

@@ -27,6 +27,11 @@ export interface PolicyHostOptions {
   process?: SandboxProcess;
   /** Warm isolates kept for execute(); the least recently used one is disposed past it. */
   maxWarm?: number;
+  /**
+   * Told of every execute() once it is answered (its policy's kind, its time from the call,
+   * whether it succeeded): the caller's metrics, without this package depending on any.
+   */
+  observe?: (evaluation: { kind: TPolicyKind; seconds: number; ok: boolean }) => void;
 }
 
 export interface PolicyHost {
@@ -109,6 +114,20 @@ export function createPolicyHost(opts: PolicyHostOptions): PolicyHost {
       );
       calls.add(run);
       void run.finally(() => calls.delete(run)).catch(() => undefined);
+      if (opts.observe) {
+        const observe = opts.observe;
+        const told = (ok: boolean) => {
+          try {
+            observe({ kind: source.kind, seconds: (performance.now() - t0) / 1000, ok });
+          } catch {
+            // an observer's failure is not the call's
+          }
+        };
+        run.then(
+          (r) => told(r.ok),
+          () => told(false),
+        );
+      }
       return run;
     },
 

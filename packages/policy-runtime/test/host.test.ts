@@ -33,6 +33,28 @@ describe("createPolicyHost", () => {
     host.dispose();
   });
 
+  it("tells its observer of every execute: the policy's kind, its time, whether it succeeded", async () => {
+    const seen: Array<{ kind: string; seconds: number; ok: boolean }> = [];
+    const host = createPolicyHost({
+      resolve: registry(COUNTING),
+      isolation: "in-process",
+      observe: (e) => {
+        seen.push(e);
+        throw new Error("an observer's failure is not the call's");
+      },
+    });
+    const ok = await host.execute("lb:1.0.0-stable", lbInput());
+    const bad = await host.execute("lb:1.0.0-stable", { not: "an input" });
+    expect([ok.ok, bad.ok]).toEqual([true, false]);
+    await new Promise((r) => setImmediate(r));
+    expect(seen.map((e) => [e.kind, e.ok])).toEqual([
+      ["loadBalancer", true],
+      ["loadBalancer", false],
+    ]);
+    expect(seen.every((e) => e.seconds > 0 && e.seconds < 30)).toBe(true);
+    host.dispose();
+  });
+
   it("execute calls on one warm isolate never interleave", async () => {
     const host = createPolicyHost({ resolve: registry(COUNTING), isolation: "in-process" });
     const results = await Promise.all(

@@ -24,9 +24,9 @@ export class ControllerMetrics {
   readonly counts: Record<RequestOutcome, number> = { ok: 0, error: 0, refused_quota: 0, refused_health: 0 };
   private readonly outcome: Record<RequestOutcome, Counter.Internal>;
   private readonly duration: Histogram;
-  private readonly nodeRequests: Counter<"node">;
-  private readonly nodeErrors: Counter<"node">;
-  private readonly nodeDuration: Histogram<"node">;
+  private readonly nodeRequests: Counter<"vdag_node">;
+  private readonly nodeErrors: Counter<"vdag_node">;
+  private readonly nodeDuration: Histogram<"vdag_node">;
   private readonly nodes = new Map<string, NodeMetrics>();
 
   constructor(labels: { controller: string; vdag: string }) {
@@ -53,19 +53,19 @@ export class ControllerMetrics {
     this.nodeRequests = new Counter({
       name: "aios_vdag_node_requests_total",
       help: "Steps of vDAG requests that ran on a node (skipped ones not counted)",
-      labelNames: ["node"],
+      labelNames: ["vdag_node"],
       registers: [this.registry],
     });
     this.nodeErrors = new Counter({
       name: "aios_vdag_node_errors_total",
       help: "Steps that failed on a node",
-      labelNames: ["node"],
+      labelNames: ["vdag_node"],
       registers: [this.registry],
     });
     this.nodeDuration = new Histogram({
       name: "aios_vdag_node_duration_seconds",
       help: "Time of one step (a call to the node's block executor, retries included)",
-      labelNames: ["node"],
+      labelNames: ["vdag_node"],
       buckets: BUCKETS,
       registers: [this.registry],
     });
@@ -94,11 +94,11 @@ export class ControllerMetrics {
     if (!n) {
       n = {
         ring: new LatencyRing(512),
-        requests: this.nodeRequests.labels({ node: label }),
-        errors: this.nodeErrors.labels({ node: label }),
-        duration: this.nodeDuration.labels({ node: label }),
+        requests: this.nodeRequests.labels({ vdag_node: label }),
+        errors: this.nodeErrors.labels({ vdag_node: label }),
+        duration: this.nodeDuration.labels({ vdag_node: label }),
       };
-      this.nodeErrors.labels({ node: label }).inc(0);
+      this.nodeErrors.labels({ vdag_node: label }).inc(0);
       this.nodes.set(label, n);
     }
     return n;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { checkMetrics, promtoolSkipReason } from "../../../scripts/promtool";
 import { closeAfterEach, infer, policy, running, setup, URI } from "./controller-fixture";
 import { getJson, makePlan, post, startFakeExecutor, waitFor } from "./fake-executor";
 
@@ -27,9 +28,18 @@ describe("status, metrics and configuration", () => {
       /aios_vdag_requests_total\{outcome="ok",controller="ctl-test",vdag="test\/ctl:1.0.0"\} 3/,
     );
     expect(metrics).toMatch(/aios_vdag_requests_total\{outcome="refused_quota".*\} 1/);
-    expect(metrics).toMatch(/aios_vdag_node_requests_total\{node="b".*\} 3/);
+    expect(metrics).toMatch(/aios_vdag_node_requests_total\{vdag_node="b".*\} 3/);
     expect(metrics).toContain("aios_vdag_request_duration_seconds_bucket");
     expect(await getJson(`${url}/healthz`)).toEqual({ ok: true });
+  });
+
+  const skip = promtoolSkipReason();
+  it.skipIf(skip)(`passes promtool check metrics${skip ? ` (skipped: ${skip})` : ""}`, async () => {
+    const { url } = await setup({ quota: { policy: policy("per-session-quota", { limit: 1 }) } });
+    for (let i = 0; i < 2; i++) await infer(url, "pt");
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toMatch(/aios_vdag_node_duration_seconds_count\{[^}]*vdag_node="a"[^}]*\} 1/);
+    expect(checkMetrics(text)).toEqual({ code: 0, output: "" });
   });
 
   it("swaps plan and policies with PUT /config without dropping in-flight requests", async () => {

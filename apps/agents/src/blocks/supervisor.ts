@@ -2,6 +2,7 @@ import { type ApiClient, isTransientApiError } from "@aios/client";
 import type { Logger } from "@aios/service-kit";
 import { configHash, type Driver, DriverClosedError, hasExited } from "../drivers/driver";
 import { outOfMemory } from "../drivers/instance-limits";
+import type { ScrapeTarget } from "../metrics/agent-metrics";
 import { Reconciler } from "../reconciler";
 import {
   adoptBlockProcesses,
@@ -252,6 +253,21 @@ export function createBlockSupervisor(opts: {
   };
 
   return Object.assign(blocks, {
+    /** The `/metrics` endpoints of the executors and instances running here, for the agent's `/metrics`. */
+    scrapeTargets(): ScrapeTarget[] {
+      const out: ScrapeTarget[] = [];
+      for (const [blockId, b] of hosted) {
+        if (b.executor)
+          out.push({ kind: "executor", endpoint: b.executor.endpoint, labels: { block: blockId } });
+        for (const [instanceId, w] of b.instances)
+          out.push({
+            kind: "instance",
+            endpoint: w.endpoint,
+            labels: { block: blockId, instance: instanceId },
+          });
+      }
+      return out;
+    },
     logs(blockId: string, instanceId?: string): string[] {
       const b = hosted.get(blockId);
       if (!b) return [];

@@ -10,6 +10,7 @@ import {
 import { controlHeaders, fetchJson, type Logger, newControlToken, newDataToken } from "@aios/service-kit";
 import { controllerEntry } from "@aios/vdag-runtime/entry";
 import { configHash, type Driver, DriverClosedError, hasExited, type Workload } from "../drivers/driver";
+import type { ScrapeTarget } from "../metrics/agent-metrics";
 import { type Queued, Reconciler } from "../reconciler";
 import { type ControllerState, createControllerState } from "./controller-state";
 
@@ -188,6 +189,19 @@ export function createVdagSupervisor(opts: {
   };
 
   return Object.assign(controllers, {
+    /** The `/metrics` endpoints of the vDAG controllers running here, for the agent's `/metrics`. */
+    scrapeTargets: (): ScrapeTarget[] =>
+      [...hosted].flatMap(([controllerId, c]) =>
+        c.workload
+          ? [
+              {
+                kind: "vdag-controller" as const,
+                endpoint: c.workload.endpoint,
+                labels: { vdag: c.workload.labels.vdagURI ?? "", controller: controllerId },
+              },
+            ]
+          : [],
+      ),
     logs: (id: string) => hosted.get(id)?.workload?.logs(5_000) ?? [],
     /**
      * A call on one of the controller's control routes for the API (a health check, a quota reset,

@@ -265,7 +265,8 @@ export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string
  * fetch components' code by digest), and a data key scoped to that blob alone (`asset:<sha256>`,
  * which the matrix's data caller, scoped to blocks, is not); `probe` anyone, with or without a
  * token (the Open Inference Protocol's server health and metadata, for load balancers and clients'
- * checks: they tell nothing of the models). Without a token 401, anyone else 403 naming the role.
+ * checks: they tell nothing of the models; Prometheus's scrape of `/metrics`, counts by route, status
+ * and policy kind). Without a token 401, anyone else 403 naming the role.
  */
 export type DataPlaneRouteRule = "data" | "operator" | "viewer-or-agent" | "probe";
 
@@ -287,6 +288,7 @@ export const DATA_PLANE_ROUTE_RULES: Readonly<Record<string, DataPlaneRouteRule>
   "POST /v2/models/:modelName/infer": "data",
   "POST /v2/models/:modelName/versions/:modelVersion/infer": "data",
   "GET /openapi.json": "probe",
+  "GET /metrics": "probe",
 };
 
 /** The outcome the matrix promises `caller` on a data-plane route (a data key calling within its scopes). */

@@ -4,6 +4,7 @@ import { handleBlobGet, handleBlobPut } from "./asset-blobs";
 import { auditDataPlaneCall } from "./audit";
 import { handleBlockInfer } from "./block-infer";
 import { type DataPlane, type DataPlaneRoute, failure, send, sendError } from "./io";
+import { handleMetrics } from "./metrics";
 import {
   handleModelInfer,
   handleModelMetadata,
@@ -34,9 +35,14 @@ export const DATA_PLANE_ROUTES: Readonly<Record<string, DataPlaneRoute>> = {
   "POST /v2/models/:modelName/infer": handleModelInfer,
   "POST /v2/models/:modelName/versions/:modelVersion/infer": handleModelInfer,
   "GET /openapi.json": handleOpenApi,
+  // Prometheus (`src/metrics.ts`): a probe route, like the runtimes' `/metrics`.
+  "GET /metrics": handleMetrics,
 };
 
-const ROUTES = routes(DATA_PLANE_ROUTES);
+/** Each route with its key: the `route` label of `aios_api_requests_total`. */
+const ROUTES = routes(
+  Object.fromEntries(Object.entries(DATA_PLANE_ROUTES).map(([key, run]) => [key, { key, run }])),
+);
 
 /**
  * The data plane's routes (`/v1/...`) in one table. The handler takes a request when its path is
@@ -60,8 +66,9 @@ export function dataPlaneHandler(plane: DataPlane) {
       send(res, miss.status, failure(miss.message, "request"), miss.headers);
       return true;
     }
+    plane.services.metrics.track(found.handler.key, res);
     auditDataPlaneCall(plane, req, res, found.params);
-    void found.handler(plane, req, res, found.params);
+    void found.handler.run(plane, req, res, found.params);
     return true;
   };
 }

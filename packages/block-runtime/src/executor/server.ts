@@ -121,7 +121,7 @@ export function createHandler(ctx: HandlerContext) {
 async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
   if (ctx.isStopping()) {
-    ctx.metrics.observe("no_instance", 0);
+    ctx.metrics.observe("no_instance", 503, 0);
     return sendError(res, 503, "executor", "executor is shutting down");
   }
   // The body goes to the instance as it came; it is parsed only to check it.
@@ -130,12 +130,12 @@ async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
   try {
     json = parseJsonBody(raw.toString("utf8"));
   } catch (err) {
-    ctx.metrics.observe("bad_request", 0);
+    ctx.metrics.observe("bad_request", requestErrorStatus(err) ?? 400, 0);
     throw err;
   }
   const parsed = ZInferRequest.safeParse(json);
   if (!parsed.success) {
-    ctx.metrics.observe("bad_request", 0);
+    ctx.metrics.observe("bad_request", 400, 0);
     return requestError(res, 400, "body must be {packet}", fieldIssues(parsed.error));
   }
   // One span per task, the instance's call under it (the executor's one hop).
@@ -152,7 +152,7 @@ async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
   });
   if (result.status >= 500) span.fail(result.outcome);
   span.end();
-  ctx.metrics.observe(result.outcome, (performance.now() - started) / 1000);
+  ctx.metrics.observe(result.outcome, result.status, (performance.now() - started) / 1000);
   sendBody(res, result.status, result.body, result.contentType, {
     ...(result.instanceId ? { "x-aios-instance-id": result.instanceId } : {}),
     ...(ctx.nodeId ? { "x-aios-node": ctx.nodeId } : {}),

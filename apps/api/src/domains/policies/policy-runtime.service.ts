@@ -7,6 +7,7 @@ import {
   dryRunPolicy,
   loadPolicyInstance,
   PolicyError,
+  type PolicyHostOptions,
   type SandboxLimits,
 } from "@aios/policy-runtime";
 import { NotFoundError, UserError } from "../../errors";
@@ -76,8 +77,17 @@ export function callResult(r: CallResult<unknown>): TPolicyCallResult {
  * Runs policies for the management plane itself: the central executor (execution type 2:
  * stateless calls on warm isolates), dry runs, and the checks a policy passes when it is created.
  */
-export function createPolicyRuntimeService(db: Db, limits: Partial<SandboxLimits> = {}) {
-  const host = createPolicyHost({ resolve: (uri) => policySource(db, uri), limits });
+export function createPolicyRuntimeService(
+  db: Db,
+  limits: Partial<SandboxLimits> = {},
+  /** Told of every evaluation (`aios_policy_eval_duration_seconds{kind}`). */
+  observe?: PolicyHostOptions["observe"],
+) {
+  const host = createPolicyHost({
+    resolve: (uri) => policySource(db, uri),
+    limits,
+    ...(observe ? { observe } : {}),
+  });
   return {
     /** `trustedInput`: the API built the input itself (placement): not checked against the kind's schema. */
     async execute(
