@@ -17,9 +17,15 @@ export const ZApiEnv = z
     AIOS_API_HOST: z.string().default("127.0.0.1"),
     /**
      * The Open Inference Protocol over gRPC (`inference.GRPCInferenceService`, what Triton's gRPC
-     * clients call): its port; unset, no gRPC server; `0`, any free port (logged).
+     * clients call): its port; unset or `off`, no gRPC server; `0`, any free port (logged).
      */
-    AIOS_GRPC_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    AIOS_GRPC_PORT: z
+      .string()
+      .refine((v) => v === "off" || (/^\d{1,5}$/.test(v) && Number(v) <= 65535), {
+        error: "AIOS_GRPC_PORT must be a port (0: any free one) or off",
+      })
+      .transform((v) => (v === "off" ? ("off" as const) : Number(v)))
+      .optional(),
     /** Where the gRPC server listens; unset: AIOS_API_HOST. */
     AIOS_GRPC_HOST: z.string().min(1).optional(),
     AIOS_WEB_ORIGIN: z.string().default("http://127.0.0.1:3000"),
@@ -88,7 +94,11 @@ export const ZApiEnv = z
       { host: env.AIOS_API_HOST, auth: env.AIOS_AUTH, hostVariable: "AIOS_API_HOST" },
       ctx,
     );
-    if (env.AIOS_GRPC_PORT !== undefined && env.AIOS_GRPC_HOST !== undefined) {
+    if (
+      env.AIOS_GRPC_PORT !== undefined &&
+      env.AIOS_GRPC_PORT !== "off" &&
+      env.AIOS_GRPC_HOST !== undefined
+    ) {
       refuseOpenAuthOffLoopback(
         { host: env.AIOS_GRPC_HOST, auth: env.AIOS_AUTH, hostVariable: "AIOS_GRPC_HOST" },
         ctx,
@@ -121,9 +131,9 @@ export function queueBackendOf(env: TApiEnv) {
     : ({ kind, url: env.DATABASE_URL } as const);
 }
 
-/** Where the gRPC frontend of the Open Inference Protocol listens; null when AIOS_GRPC_PORT is unset. */
+/** Where the gRPC frontend of the Open Inference Protocol listens; null when AIOS_GRPC_PORT is unset or off. */
 export function grpcListenOf(env: TApiEnv): { port: number; host: string } | null {
-  if (env.AIOS_GRPC_PORT === undefined) return null;
+  if (env.AIOS_GRPC_PORT === undefined || env.AIOS_GRPC_PORT === "off") return null;
   return { port: env.AIOS_GRPC_PORT, host: env.AIOS_GRPC_HOST ?? env.AIOS_API_HOST };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadApiEnv, policyLimitsOf, queueBackendOf, vdagTaskSettingsOf } from "../src/env";
+import { grpcListenOf, loadApiEnv, policyLimitsOf, queueBackendOf, vdagTaskSettingsOf } from "../src/env";
 
 const base = { DATABASE_URL: "postgresql://postgres:postgres@127.0.0.1:5432/aios" };
 
@@ -19,6 +19,22 @@ describe("API environment", () => {
       );
     },
   );
+
+  it("serves gRPC on AIOS_GRPC_PORT (0: any free port), none when it is unset or off", () => {
+    expect(grpcListenOf(loadApiEnv({ ...base, AIOS_GRPC_PORT: "8001" }))).toEqual({
+      port: 8001,
+      host: "127.0.0.1",
+    });
+    expect(grpcListenOf(loadApiEnv({ ...base, AIOS_GRPC_PORT: "0" }))).toEqual({
+      port: 0,
+      host: "127.0.0.1",
+    });
+    expect(grpcListenOf(loadApiEnv(base))).toBeNull();
+    expect(grpcListenOf(loadApiEnv({ ...base, AIOS_GRPC_PORT: "off" }))).toBeNull();
+    expect(() => loadApiEnv({ ...base, AIOS_GRPC_PORT: "eight" })).toThrow(
+      "AIOS_GRPC_PORT: AIOS_GRPC_PORT must be a port (0: any free one) or off",
+    );
+  });
 
   it("listens on loopback in open mode, and anywhere with AIOS_AUTH=token", () => {
     expect(loadApiEnv(base).AIOS_API_HOST).toBe("127.0.0.1");
