@@ -39,8 +39,8 @@ describe.runIf(redisUrl)("a vDAG request's trace in Jaeger", () => {
     await jaeger?.stop();
   });
 
-  /** The task's trace once Jaeger holds every span of it: the instances of its three steps too. */
-  const traceOfTask = async (taskId: string) => {
+  /** The task's trace once Jaeger holds every span of it: each hop of its three steps, and `extra`. */
+  const traceOfTask = async (taskId: string, extra: string[] = []) => {
     let traceId = "";
     await waitUntil("the task to be stored", async () => {
       traceId =
@@ -57,7 +57,13 @@ describe.runIf(redisUrl)("a vDAG request's trace in Jaeger", () => {
       "the trace's spans in Jaeger",
       async () => {
         trace = (await jaeger?.trace(traceId)) ?? null;
-        return (trace?.spans.filter((s) => s.operationName === "instance.infer").length ?? 0) >= 3;
+        // Each process exports in its own batches, a span once it ended: wait for every hop's.
+        const names = trace?.spans.map((s) => s.operationName) ?? [];
+        const count = (name: string) => names.filter((n) => n === name).length;
+        return (
+          ["instance.infer", "block.task", "vdag.step"].every((name) => count(name) >= 3) &&
+          [...extra, "vdag.request", "vdag.infer"].every((name) => count(name) >= 1)
+        );
       },
       30_000,
     ).catch((err: Error) => {
@@ -126,7 +132,7 @@ describe.runIf(redisUrl)("a vDAG request's trace in Jaeger", () => {
       "the task to end",
       async () => (await api.caller().vdags.task({ taskId })).status === "succeeded",
     );
-    const { trace } = await traceOfTask(taskId);
+    const { trace } = await traceOfTask(taskId, ["vdag.task"]);
     const [root] = trace.spans.filter((s) => s.operationName === "vdag.infer");
     const [worker] = trace.spans.filter((s) => s.operationName === "vdag.task");
     expect(worker && parentOf(trace, worker)?.spanID).toBe(root?.spanID);
