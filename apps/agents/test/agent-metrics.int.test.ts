@@ -1,19 +1,10 @@
-import { resolve } from "node:path";
-import { loadSpecFile } from "@aios/contracts/files";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { checkMetrics, promtoolSkipReason } from "../../../scripts/promtool";
-import { doc, useApiServer } from "../../api/test/harness";
 import { parseExposition } from "../src/metrics/exposition";
-import {
-  type AgentProcess,
-  agentMetricsUrl,
-  applyExamples,
-  startClusterAgent,
-  waitUntil,
-} from "./agent-process";
+import { agentMetricsUrl } from "./agent-process";
+import { PIPELINE, useExampleStack } from "./example-stack";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
-const PIPELINE = "text-pipeline:1.0.0-stable";
 
 /**
  * The agent's `/metrics` with real workloads: one scrape target for the node, its executors',
@@ -21,54 +12,14 @@ const PIPELINE = "text-pipeline:1.0.0-stable";
  * a component's own metric among them, and all of it passing `promtool check metrics`.
  */
 describe.runIf(redisUrl)("the agent's aggregated /metrics", () => {
-  const api = useApiServer();
-  const clusterId = `prm-${Date.now().toString(36)}`;
+  const stack = useExampleStack();
+  const { api, clusterId } = stack;
   const nodeId = `${clusterId}-node`;
-  let agent: AgentProcess;
   let metricsUrl: string;
 
   beforeAll(async () => {
-    const apply = (document: unknown) => api.caller().parser.applySpec({ document });
-    await applyExamples(apply, "components.json");
-    await applyExamples(apply, "policies.json");
-    agent = startClusterAgent(api.url, clusterId, { AIOS_BLOCK_WATCH_MS: "300" });
-    metricsUrl = await agentMetricsUrl(agent);
-    await waitUntil(
-      "the agent to register",
-      async () => (await api.services.nodes.list({ clusterId })).length === 1,
-    );
-    for (const [blockId, component] of [
-      ["language-detect", "model.language-detect:1.0.0-stable"],
-      ["sentiment", "model.text-sentiment:1.0.0-stable"],
-      ["echo", "model.echo:1.0.0-stable"],
-    ])
-      await apply(
-        doc("createBlock", {
-          blockComponentURI: component,
-          blockId,
-          clusterId,
-          minInstances: 1,
-          maxInstances: 1,
-          initSettings: { healthCheckInterval: 0.3 },
-        }),
-      );
-    await waitUntil(
-      "the blocks to run",
-      async () => (await api.caller().blocks.list({ clusterId })).every((b) => b.status === "running"),
-      60_000,
-    );
-    for (const { document } of loadSpecFile(
-      resolve(import.meta.dirname, "../../../examples/specs/text-pipeline.json"),
-    ))
-      await apply(document);
-    await waitUntil(
-      "the vDAG to be active",
-      async () => (await api.caller().vdags.get({ vdagURI: PIPELINE })).status === "active",
-      60_000,
-    );
-  }, 150_000);
-  afterAll(async () => {
-    await agent?.stop();
+    if (!stack.agent) throw new Error("the example stack's agent did not start");
+    metricsUrl = await agentMetricsUrl(stack.agent);
   });
 
   it("re-exposes its workloads' metrics with block, instance, vdag, cluster and node labels", async () => {

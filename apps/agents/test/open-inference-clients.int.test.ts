@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pythonPeer, runPython } from "../../../scripts/python-peer/index";
 import { runProcess } from "../../../scripts/python-peer/process";
 import { startGrpcInferenceServer } from "../../api/src/data-plane/open-inference/grpc-server";
-import { PIPELINE, useExampleModels } from "./open-inference/stack";
+import { PIPELINE, useExampleStack } from "./example-stack";
 
 // Clients nobody here wrote, from PyPI (the Python test peer, testpeers/python), against real
 // blocks and a real vDAG: Triton's own client over HTTP and gRPC, and schemathesis fuzzing the
@@ -26,7 +26,7 @@ interface ClientResult {
 }
 
 describe.runIf(redisUrl)("the Open Inference Protocol with real clients", () => {
-  const api = useExampleModels();
+  const { api } = useExampleStack();
   let grpc: { port: number; close(): Promise<void> } | undefined;
 
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { decodeRawTensor, encodeRawTensor } from "@aios/inference-protocol";
 import { describe, expect, it } from "vitest";
-import { PIPELINE, useExampleModels } from "./open-inference/stack";
+import { PIPELINE, useExampleStack } from "./example-stack";
 
 // The Open Inference Protocol v2 over REST against real blocks and a real vDAG: the JSON form, the
 // binary tensor data extension, every model name form, and the protocol's errors.
@@ -9,7 +9,7 @@ const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
 const LOVE = "I love this wonderful product, it works great";
 
 describe.runIf(redisUrl)("the Open Inference Protocol over REST", () => {
-  const api = useExampleModels();
+  const { api } = useExampleStack();
   const get = async (path: string) => {
     const res = await fetch(`${api.url}${path}`);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };

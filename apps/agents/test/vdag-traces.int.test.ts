@@ -7,7 +7,7 @@ import {
   startJaeger,
 } from "../../../scripts/jaeger-peer/index";
 import { waitUntil } from "./agent-process";
-import { PIPELINE, useExampleModels } from "./open-inference/stack";
+import { PIPELINE, useExampleStack } from "./example-stack";
 
 // One vDAG request as one OpenTelemetry trace in a real Jaeger (built from Go modules:
 // testpeers/jaeger): the API (this process), the vDAG controller, each step's block executor and
@@ -31,7 +31,7 @@ describe.runIf(redisUrl)("a vDAG request's trace in Jaeger", () => {
     process.env.OTEL_BSP_SCHEDULE_DELAY = "200";
     traces = await initTracing("aios-api");
   }, 900_000);
-  const api = useExampleModels();
+  const { api } = useExampleStack();
   afterAll(async () => {
     useTracing(TRACING_OFF);
     await traces?.shutdown();

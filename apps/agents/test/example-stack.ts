@@ -1,27 +1,32 @@
 import { resolve } from "node:path";
 import { loadSpecFile } from "@aios/contracts/files";
 import { afterAll, beforeAll } from "vitest";
-import { doc, useApiServer } from "../../../api/test/harness";
-import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "../agent-process";
+import { doc, useApiServer } from "../../api/test/harness";
+import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "./agent-process";
 
 export const PIPELINE = "text-pipeline:1.0.0-stable";
-const examples = resolve(import.meta.dirname, "../../../../examples/specs");
+const examples = resolve(import.meta.dirname, "../../../examples/specs");
 
 /**
- * The examples a client of the Open Inference Protocol calls: the API over HTTP, a cluster agent
- * running blocks `sentiment`, `language-detect` and `echo`, and the vDAG `text-pipeline` as shipped
- * (its quota window widened so no run crosses it).
+ * The examples as `npm start` runs them, for tests of what clients and operators see: the API over
+ * HTTP, a cluster agent (its node `<clusterId>-node`) running blocks `sentiment`, `language-detect`
+ * and `echo`, and the vDAG `text-pipeline` as shipped (its quota window widened so no run crosses
+ * it). `agent` is set once the hooks ran.
  */
-export function useExampleModels() {
+export function useExampleStack() {
   const api = useApiServer();
-  const clusterId = `oip-${Date.now().toString(36)}`;
-  let agent: AgentProcess | undefined;
+  const clusterId = `exm-${Date.now().toString(36)}`;
+  const stack: { api: typeof api; clusterId: string; agent: AgentProcess | undefined } = {
+    api,
+    clusterId,
+    agent: undefined,
+  };
 
   beforeAll(async () => {
     const apply = (document: unknown) => api.caller().parser.applySpec({ document });
     await applyExamples(apply, "components.json");
     await applyExamples(apply, "policies.json");
-    agent = startClusterAgent(api.url, clusterId, { AIOS_BLOCK_WATCH_MS: "300" });
+    stack.agent = startClusterAgent(api.url, clusterId, { AIOS_BLOCK_WATCH_MS: "300" });
     await waitUntil(
       "the agent to register",
       async () => (await api.services.nodes.list({ clusterId })).length === 1,
@@ -60,8 +65,8 @@ export function useExampleModels() {
     );
   }, 180_000);
   afterAll(async () => {
-    await agent?.stop();
+    await stack.agent?.stop();
   });
 
-  return api;
+  return stack;
 }
