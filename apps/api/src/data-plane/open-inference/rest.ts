@@ -13,7 +13,7 @@ import { callerKeyOf } from "../../auth/principal";
 import { resolvePrincipal } from "../../auth/resolve-principal";
 import { assertWithinRate } from "../../rate-limits";
 import { assertDataAccess } from "../authorize";
-import type { DataPlane, DataPlaneRoute } from "../io";
+import { type DataPlane, type DataPlaneRoute, send } from "../io";
 import { inferModel, sessionOf } from "./infer";
 import type { InferenceModel } from "./models";
 import { protocolErrorOf } from "./protocol-error";
@@ -26,20 +26,19 @@ import { SERVER_METADATA } from "./server-metadata";
  * answer keeps its status.
  */
 
-export const handleServerLive: DataPlaneRoute = async (_plane, _req, res) =>
-  sendJson(res, 200, { live: true });
+export const handleServerLive: DataPlaneRoute = async (_plane, _req, res) => send(res, 200, { live: true });
 
 export const handleServerReady: DataPlaneRoute = async (plane, _req, res) => {
   const ready = (await plane.services.health.report().catch(() => null))?.status === "ok";
-  sendJson(res, ready ? 200 : 503, { ready });
+  send(res, ready ? 200 : 503, { ready });
 };
 
 export const handleServerMetadata: DataPlaneRoute = async (_plane, _req, res) =>
-  sendJson(res, 200, SERVER_METADATA);
+  send(res, 200, SERVER_METADATA);
 
 export const handleModelMetadata: DataPlaneRoute = (plane, req, res, params) =>
   withModel(plane, req, res, params, async (model) =>
-    sendJson(res, 200, {
+    send(res, 200, {
       name: model.name,
       versions: [model.version],
       platform: model.platform,
@@ -51,7 +50,7 @@ export const handleModelMetadata: DataPlaneRoute = (plane, req, res, params) =>
 export const handleModelReady: DataPlaneRoute = (plane, req, res, params) =>
   withModel(plane, req, res, params, async (model) => {
     const ready = await plane.services.inferenceModels.ready(model);
-    sendJson(res, ready ? 200 : 503, { name: model.name, ready });
+    send(res, ready ? 200 : 503, { name: model.name, ready });
   });
 
 export const handleModelInfer: DataPlaneRoute = (plane, req, res, params) =>
@@ -92,7 +91,7 @@ async function withModel(
   const route = `${req.method} /v2/models/:modelName${params.modelVersion !== undefined ? "/versions/:modelVersion" : ""}`;
   try {
     const principal = await resolvePrincipal(plane.services, req.headers.authorization);
-    if (!principal) return sendJson(res, 401, { error: "an API token is required" });
+    if (!principal) return send(res, 401, { error: "an API token is required" });
     assertDataAccess(principal, route);
     const caller = callerKeyOf(principal, req.socket.remoteAddress);
     if (req.method === "POST") assertWithinRate(plane.services.rateLimits.infer, caller);
@@ -109,16 +108,5 @@ function sendOipError(plane: DataPlane, res: ServerResponse, thrown: unknown): v
   const { status, message, retryAfterSeconds } = protocolErrorOf(plane.log, thrown);
   const headers: Record<string, string> =
     retryAfterSeconds !== undefined ? { "retry-after": String(retryAfterSeconds) } : {};
-  sendJson(res, status, { error: message }, headers);
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent) return void res.end();
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
+  send(res, status, { error: message }, headers);
 }
