@@ -260,6 +260,8 @@ export default definePolicy({
     expect(metrics).toContain('aios_block_request_duration_seconds_count{block="blk-test"} 4');
     expect(metrics).toContain('aios_block_in_flight{block="blk-test"} 0');
     expect(metrics).toContain('aios_block_instances{state="healthy",block="blk-test"} 2');
+    // Valid exposition text (CI installs promtool; without it, outside CI, this check is left out).
+    if (!promtoolSkipReason()) expect(checkMetrics(metrics)).toEqual({ code: 0, output: "" });
     const status = await getJson(`${url}/status`);
     expect(status).toMatchObject({
       blockId: "blk-test",
@@ -286,16 +288,6 @@ export default definePolicy({
       body: JSON.stringify({ instances: [{ id: "x" }] }),
     });
     expect(bad.status).toBe(400);
-  });
-
-  const skip = promtoolSkipReason();
-  it.skipIf(skip)(`passes promtool check metrics${skip ? ` (skipped: ${skip})` : ""}`, async () => {
-    const { url } = await setup(1);
-    await infer(url);
-    await fetch(`${url}/infer`, { method: "POST", body: "{" }); // a 400 too
-    const text = await (await fetch(`${url}/metrics`)).text();
-    expect(text).toMatch(/aios_block_requests_total\{code="400",outcome="bad_request",block="blk-test"\} 1/);
-    expect(checkMetrics(text)).toEqual({ code: 0, output: "" });
   });
 });
 
