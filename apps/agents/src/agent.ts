@@ -183,7 +183,7 @@ export function createAgent(deps: {
     try {
       const served = await serveAgentMetrics(
         metrics.collect,
-        env.AIOS_AGENT_METRICS_HOST,
+        env.AIOS_AGENT_METRICS_HOST ?? env.AIOS_BIND_HOST,
         env.AIOS_AGENT_METRICS_PORT,
         log,
       );
@@ -193,7 +193,7 @@ export function createAgent(deps: {
     } catch (err) {
       // Metrics are not worth the node: it runs on without them, and says why.
       log.error("metrics endpoint not served (AIOS_AGENT_METRICS_PORT, AIOS_AGENT_METRICS_HOST)", {
-        host: env.AIOS_AGENT_METRICS_HOST,
+        host: env.AIOS_AGENT_METRICS_HOST ?? env.AIOS_BIND_HOST,
         port: env.AIOS_AGENT_METRICS_PORT,
         err: (err as Error).message,
       });

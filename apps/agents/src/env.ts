@@ -92,8 +92,11 @@ export const ZAgentEnv = z
     AIOS_AGENT_METRICS_PORT: z
       .union([z.literal("off"), z.coerce.number().int().min(0).max(65535)])
       .default(9464),
-    /** The address the agent's `/metrics` listens on; 0.0.0.0 for a Prometheus on another machine. */
-    AIOS_AGENT_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+    /**
+     * The address the agent's `/metrics` listens on; unset, the node's own (AIOS_BIND_HOST, where
+     * its workloads listen too: loopback on a single machine).
+     */
+    AIOS_AGENT_METRICS_HOST: z.string().min(1).optional(),
     /** Fixed interval of the cluster's stability checker; unset: its policy's `intervalSeconds`, else 30 s. */
     AIOS_STABILITY_SECONDS: z.coerce.number().positive().optional(),
     AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
