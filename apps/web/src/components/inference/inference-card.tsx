@@ -3,12 +3,14 @@
 import { type UseQueryResult, useQuery } from "@tanstack/react-query";
 import { AlertTriangle } from "lucide-react";
 import { type ReactNode, useState } from "react";
+import { usePrincipal } from "@/components/session/use-principal";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { cn } from "@/lib/cn";
 import type { PublicEndpoints } from "@/lib/env";
+import { roleGate } from "@/lib/session/role-gate";
 import {
   PLACEHOLDER_INPUT,
   restInferUrl,
@@ -68,9 +70,13 @@ export function InferenceCard({
   endpoints: PublicEndpoints;
 }) {
   const [tab, setTab] = useState<SnippetId>("curl");
+  // A model's metadata needs the data plane's roles: a viewer is told so, and nothing is asked.
+  const who = usePrincipal();
+  const gate = roleGate(who.isSuccess ? who.data.principal : undefined, "operator");
   const metadata = useQuery({
     queryKey: ["open-inference", "model-metadata", model.name],
     queryFn: () => fetchModelMetadata(model.name),
+    enabled: who.isSuccess && !gate.disabled,
     retry: false,
     staleTime: 30_000,
   });
@@ -114,7 +120,7 @@ export function InferenceCard({
             note={`inference.GRPCInferenceService · model_name ${model.name}`}
           />
         </dl>
-        <Tensors metadata={metadata} />
+        <Tensors metadata={metadata} blocked={who.isSuccess ? gate.reason : undefined} />
         <div>
           <div
             role="tablist"
@@ -188,24 +194,17 @@ function Address({
 }
 
 /** The model's inputs and outputs, or why they could not be read and what the snippets use instead. */
-function Tensors({ metadata }: { metadata: UseQueryResult<ModelMetadata, Error> }) {
+function Tensors({
+  metadata,
+  blocked,
+}: {
+  metadata: UseQueryResult<ModelMetadata, Error>;
+  /** Why this user may not read the metadata (not asked then). */
+  blocked: string | undefined;
+}) {
+  if (blocked) return <MetadataAlert reason={blocked} />;
   if (metadata.isPending) return <Skeleton className="h-5 w-2/3" />;
-  if (metadata.isError) {
-    return (
-      <div
-        role="alert"
-        className="flex items-start gap-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
-        data-testid="oip-metadata-error"
-      >
-        <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
-        <span>
-          <span className="font-medium">Could not read the model&apos;s tensors: </span>
-          <span className="break-words">{metadata.error.message}</span>. The snippets send a placeholder
-          input, <code className="font-mono text-xs">{tensorText(PLACEHOLDER_INPUT)}</code>.
-        </span>
-      </div>
-    );
-  }
+  if (metadata.isError) return <MetadataAlert reason={metadata.error.message} />;
   const inputs = metadata.data.inputs ?? [];
   const outputs = metadata.data.outputs ?? [];
   return (
@@ -225,5 +224,23 @@ function Tensors({ metadata }: { metadata: UseQueryResult<ModelMetadata, Error> 
         </dd>
       </div>
     </dl>
+  );
+}
+
+/** Why the model's tensors are not shown, and what the snippets send instead. */
+function MetadataAlert({ reason }: { reason: string }) {
+  return (
+    <div
+      role="alert"
+      className="flex items-start gap-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+      data-testid="oip-metadata-error"
+    >
+      <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
+      <span>
+        <span className="font-medium">Could not read the model&apos;s tensors: </span>
+        <span className="break-words">{reason}</span>. The snippets send a placeholder input,{" "}
+        <code className="font-mono text-xs">{tensorText(PLACEHOLDER_INPUT)}</code>.
+      </span>
+    </div>
   );
 }
