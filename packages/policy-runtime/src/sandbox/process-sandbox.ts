@@ -1,9 +1,11 @@
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import type { Socket } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { FrameReader } from "./frame-channel";
 import type { FreshOutcome, SessionMethod, SessionOutcome, SessionSpec } from "./isolate-session";
-import type { ChildBatch, ChildReply, ChildRequest, ChildRequestBody } from "./process-protocol";
+import { type ChildRequest, type ChildRequestBody, decodeReply, encodeRequest } from "./process-protocol";
 
 /** `sh -c` script: the soft address-space limit back to the hard one, then Node in the shell's place. */
 const LIFT_ADDRESS_SPACE = 'ulimit -S -v "$(ulimit -H -v)" 2>/dev/null; exec "$0" "$@"';
@@ -63,12 +65,14 @@ export class SandboxProcess {
   constructor(private readonly options: SandboxProcessOptions = {}) {}
 
   private child: ChildProcess | null = null;
+  /** The child's fd 3: frames both ways (frame-channel.ts). */
+  private channel: Socket | null = null;
   private generation = 0;
   private nextId = 1;
   private nextSid = 1;
   private readonly pending = new Map<number, Pending>();
-  /** Requests made in this turn of the event loop, sent as one message when it ends. */
-  private outbox: ChildRequest[] = [];
+  /** Requests made in this turn of the event loop, written together when it ends. */
+  private outbox: Buffer[] = [];
   private stderrTail = "";
 
   openSession(spec: SessionSpec): SessionPort {
@@ -86,7 +90,7 @@ export class SandboxProcess {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, { resolve, retry, memoryMb });
-      setRef(child, true);
+      setRef(child, this.channel, true);
       this.post({ ...body, id } as ChildRequest);
     });
   }
@@ -96,27 +100,26 @@ export class SandboxProcess {
    * holds nothing to close: the message is dropped, never thrown as a broken pipe.
    */
   notify(body: ChildRequestBody): void {
-    if (!this.child?.connected) return;
+    if (!this.channel?.writable) return;
     this.post({ ...body, id: this.nextId++ } as ChildRequest);
   }
 
   /**
-   * Requests made together (the calls of a placement batch, say) cross in one message: one write
-   * and one wake-up of the child instead of one each. The child runs them in order and answers each
-   * as soon as it has run, so a crash still fails only the request that was running.
+   * Requests made together (the calls of a placement batch, say) cross in one write: one wake-up
+   * of the child instead of one each. The child runs them in order and answers each as soon as it
+   * has run, so a crash still fails only the request that was running.
    */
   private post(request: ChildRequest): void {
-    this.outbox.push(request);
+    this.outbox.push(encodeRequest(request));
     if (this.outbox.length === 1) process.nextTick(() => this.flush());
   }
 
   private flush(): void {
-    const requests = this.outbox;
+    const frames = this.outbox;
     this.outbox = [];
-    const child = this.child;
-    const [first] = requests;
-    if (!first || !child?.connected) return;
-    child.send(requests.length === 1 ? first : ({ op: "batch", requests } satisfies ChildBatch));
+    const channel = this.channel;
+    if (frames.length === 0 || !channel?.writable) return;
+    channel.write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames));
   }
 
   stop(): void {
@@ -127,44 +130,53 @@ export class SandboxProcess {
     if (this.child) return this.child;
     const entry = sandboxChildEntry();
     // isolated-vm's README asks for --no-node-snapshot on Node >= 20.
-    const execArgv = ["--no-node-snapshot", ...entry.execArgv];
-    const child = fork(entry.path, [], {
-      // Under a soft address-space limit (an instance held to its memory), the child lifts it
-      // again: each isolate reserves its own code range, and the isolates' memoryLimit bounds them.
-      ...(softAddressSpaceLimit()
-        ? { execPath: "/bin/sh", execArgv: ["-c", LIFT_ADDRESS_SPACE, process.execPath, ...execArgv] }
-        : { execArgv }),
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-      serialization: "json",
+    const node = [process.execPath, "--no-node-snapshot", ...entry.execArgv, entry.path];
+    // Under a soft address-space limit (an instance held to its memory), the child lifts it again:
+    // each isolate reserves its own code range, and the isolates' memoryLimit bounds them.
+    const [command, ...args] = softAddressSpaceLimit()
+      ? ["/bin/sh", "-c", LIFT_ADDRESS_SPACE, ...node]
+      : node;
+    const child = spawn(command as string, args, {
+      // fd 3: the frames' socket (Node's own IPC channel is not used: see frame-channel.ts).
+      stdio: ["ignore", "ignore", "pipe", "pipe"],
       // A whole environment of its own (the cast: a Next.js build types ProcessEnv with NODE_ENV).
       ...(this.options.env ? { env: this.options.env as NodeJS.ProcessEnv } : {}),
       ...(this.options.uid !== undefined ? { uid: this.options.uid } : {}),
       ...(this.options.gid !== undefined ? { gid: this.options.gid } : {}),
     });
+    const channel = child.stdio[3] as Socket;
     this.generation++;
     this.child = child;
+    this.channel = channel;
     this.stderrTail = "";
     child.stderr?.on("data", (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString()).slice(-4000);
     });
-    child.on("message", (m: ChildReply) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (this.pending.size === 0) setRef(child, false);
-      p.resolve(m);
-    });
+    const reader = new FrameReader();
+    channel.on("data", (chunk: Buffer) =>
+      reader.read(chunk, (frame) => {
+        const m = decodeReply(frame);
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (this.pending.size === 0) setRef(child, channel, false);
+        p.resolve(m);
+      }),
+    );
     child.on("exit", (code, signal) => this.exited(child, code, signal));
-    // A message sent as the child dies fails with EPIPE: its requests are answered by `exited`,
-    // and the error must not reach the host process as an uncaught exception.
+    // A write as the child dies fails with EPIPE: its requests are answered by `exited`, and the
+    // error must not reach the host process as an uncaught exception.
     child.on("error", () => undefined);
-    setRef(child, false);
+    channel.on("error", () => undefined);
+    setRef(child, channel, false);
     return child;
   }
 
   private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
     this.child = null;
+    this.channel?.destroy();
+    this.channel = null;
     // Not yet sent: their pending entries are answered or retried below.
     this.outbox = [];
     const queued = [...this.pending.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
@@ -199,17 +211,16 @@ function sandboxChildEntry(): { path: string; execArgv: string[] } {
 }
 
 /** An idle child must not keep the host process alive. */
-function setRef(child: ChildProcess, on: boolean): void {
-  const channel = child.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+function setRef(child: ChildProcess, channel: Socket | null, on: boolean): void {
   // The stderr pipe is a handle of its own: left referenced, it keeps an idle host alive.
   const stderr = child.stderr as { ref?: () => void; unref?: () => void } | null;
   if (on) {
     child.ref();
-    channel?.ref?.();
+    channel?.ref();
     stderr?.ref?.();
   } else {
     child.unref();
-    channel?.unref?.();
+    channel?.unref();
     stderr?.unref?.();
   }
 }
