@@ -8,7 +8,10 @@ import type { Scenario } from "./measure";
 import { exitCodeOf, jsonLine, runScenarios, table } from "./run";
 import { apiTrpcQuery } from "./scenarios/api-trpc-query";
 import { cliStart } from "./scenarios/cli-start";
+import { dataplaneBlock } from "./scenarios/dataplane-block";
+import { dispatchScenarios } from "./scenarios/dispatch";
 import { executorOverhead } from "./scenarios/executor-overhead";
+import { executorOverheadPolicy } from "./scenarios/executor-overhead-policy";
 import { placementScenarios } from "./scenarios/placement";
 import { policyScenarios } from "./scenarios/policy-lb";
 import { runtimeStartScenarios } from "./scenarios/runtime-start";
@@ -20,12 +23,15 @@ export const SCENARIOS: Scenario[] = [
   apiTrpcQuery,
   ...policyScenarios,
   executorOverhead,
+  executorOverheadPolicy,
+  dataplaneBlock,
   ...vdagScenarios,
   vdagTracingScenario,
   vdagEditor,
   cliStart,
   ...runtimeStartScenarios,
   ...placementScenarios,
+  ...dispatchScenarios,
 ];
 
 const args = process.argv.slice(2);

@@ -68,3 +68,30 @@ export interface Scenario {
   /** Stops everything it starts before it settles, also when it throws. */
   run(ctx: ScenarioContext): Promise<ScenarioResult>;
 }
+
+/**
+ * `n` calls with `concurrency` in flight at a time (after `warmup` calls the same way): each call's
+ * latency, and the rate over them all.
+ */
+export async function measureInFlight(
+  fn: () => Promise<unknown>,
+  opts: { n: number; warmup?: number; concurrency: number },
+): Promise<Figures> {
+  const run = async (n: number, samples: Float64Array | null) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: opts.concurrency }, async () => {
+        for (let i = next++; i < n; i = next++) {
+          const started = performance.now();
+          await fn();
+          if (samples) samples[i] = performance.now() - started;
+        }
+      }),
+    );
+  };
+  if (opts.warmup) await run(opts.warmup, null);
+  const samples = new Float64Array(opts.n);
+  const t0 = performance.now();
+  await run(opts.n, samples);
+  return figuresOf(samples, performance.now() - t0);
+}

@@ -47,6 +47,8 @@ const services = createServices({
     secretsKey: secretsKeyOf(env),
   },
 });
+// Data-plane calls' audit events still on their way are written before the database closes.
+shutdown.add("audit events", () => services.audit.flush());
 // Lost nodes: their instances are placed again on the cluster's other nodes.
 const liveness = services.nodeLiveness.start();
 shutdown.add("node liveness", () => liveness.stop());

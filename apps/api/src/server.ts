@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { DEFAULT_MAX_BODY_MB, type Logger } from "@aios/service-kit";
 import { TRPCError } from "@trpc/server";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { hasRole } from "./auth/principal";
 import { resolvePrincipal } from "./auth/resolve-principal";
 import { dataPlaneHandler } from "./data-plane/routes";
@@ -11,7 +10,8 @@ import { QuotaExceededError } from "./errors";
 import { withBodyLimit } from "./input-guard";
 import { appRouter } from "./router";
 import type { Services } from "./services";
-import { trpcCodeOf } from "./trpc";
+import { onlyAnonymousCalls, trpcCodeOf } from "./trpc";
+import { createTrpcHandler } from "./trpc-http";
 
 export interface ApiServerOptions {
   services: Services;
@@ -41,13 +41,14 @@ async function principalOf(services: Services, authorization: string | undefined
 export function createApiServer({ services, log, webOrigin, maxBodyMb }: ApiServerOptions): Server {
   const dataPlane = dataPlaneHandler({ services, log, maxBodyMb: maxBodyMb ?? DEFAULT_MAX_BODY_MB });
   const trpc = withBodyLimit(
-    createHTTPHandler({
+    createTrpcHandler({
       router: appRouter,
       basePath: "/trpc/",
-      createContext: async ({ req }) => ({
+      createContext: async ({ req, info }) => ({
         services,
         log,
-        principal: await principalOf(services, req.headers.authorization),
+        // Not looked up for a request whose every call is to an anonymous procedure (`health.ping`).
+        principal: onlyAnonymousCalls(info) ? null : await principalOf(services, req.headers.authorization),
         peerAddress: req.socket.remoteAddress,
       }),
       // A refusal by a rate limit says when to come back.

@@ -33,7 +33,17 @@ const CODE_OF_STATUS = new Map(
 export const trpcCodeOf = (err: AppError): TRPC_ERROR_CODE_KEY =>
   CODE_OF_STATUS.get(httpStatusOf(err)) ?? "INTERNAL_SERVER_ERROR";
 
-const t = initTRPC.context<Context>().create({
+/** What a procedure declares about itself (`.meta`), read before its context is made. */
+export interface ProcedureMeta {
+  /**
+   * The procedure answers the same to anyone and never reads `ctx.principal` (null for it): the
+   * caller's token is not looked up for a request that calls only such procedures (`server.ts`).
+   */
+  anonymous?: boolean;
+}
+
+const tRPC = initTRPC.context<Context>().meta<ProcedureMeta>();
+const t = tRPC.create({
   sse: { ping: { enabled: true, intervalMs: 5_000 } },
   errorFormatter({ shape, error }) {
     const retryAfterSeconds =
@@ -110,6 +120,8 @@ const audited = t.middleware(auditedCall);
 
 export const router = t.router;
 export const publicProcedure = t.procedure.use(mapErrors).use(guardInput);
+/** Public, blind to who calls (`ctx.principal` is null): no token is looked up to answer it. */
+export const anonymousProcedure = publicProcedure.meta({ anonymous: true });
 export const viewerProcedure = publicProcedure.use(requireRole("viewer"));
 export const operatorProcedure = publicProcedure.use(requireRole("operator"));
 /** For what changes state or runs code (executes, invokes, dry runs, management commands): audited. */
@@ -121,3 +133,9 @@ export const adminProcedure = publicProcedure.use(requireRole("admin"));
 export const adminChangeProcedure = publicProcedure.use(audited).use(requireRole("admin"));
 export const agentProcedure = publicProcedure.use(requireAgent);
 export const createCallerFactory = t.createCallerFactory;
+
+/** Whether every call of a request is to an anonymous procedure: then nobody needs the caller. */
+export const onlyAnonymousCalls = (info: {
+  calls: Array<{ procedure: { _def: { meta?: unknown } } | null }>;
+}) =>
+  info.calls.every((call) => (call.procedure?._def.meta as ProcedureMeta | undefined)?.anonymous === true);

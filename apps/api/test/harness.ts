@@ -82,6 +82,8 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
   afterAll(async () => {
     await sweep?.stop();
     await vdagTasks?.stop();
+    // The data plane's audit events still on their way, as the API's main writes them before it stops.
+    await harness.services?.audit.flush();
     await harness.queues?.close();
     await harness.database?.drop();
     await server?.stop();

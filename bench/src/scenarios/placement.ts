@@ -3,7 +3,15 @@ import { createPlacementService } from "@aios/api/placement";
 import { createPolicyRuntimeService, type PolicyRuntimeService } from "@aios/api/policy-runtime";
 import { createTestDatabase, startTestServer, type TestDatabase } from "@aios/db/testing";
 import { defaultSandboxProcess } from "@aios/policy-runtime/sandbox";
-import { type Figures, figuresOf, measure, round, type Scenario, type ScenarioResult } from "../measure";
+import {
+  type Figures,
+  figuresOf,
+  measure,
+  measureInFlight,
+  round,
+  type Scenario,
+  type ScenarioResult,
+} from "../measure";
 import {
   ALLOCATOR_URI,
   createFleet,
@@ -104,7 +112,7 @@ export function placementScenario(chooser: Chooser, run: PlacementRun = FULL): S
           const alone = callsSince(run.warmup, run.warmup + run.n);
           process.stderr.write(`  of which the policy call (values check, sandbox init + eval): ${alone}\n`);
         }
-        const inFlight = await inFlightThroughput(decide, IN_FLIGHT, run.inFlightN);
+        const inFlight = await measureInFlight(decide, { n: run.inFlightN, concurrency: IN_FLIGHT });
         if (chooser === "policy") {
           const calls = callsSince(run.warmup + run.n);
           process.stderr.write(`  ${IN_FLIGHT} in flight, of which the policy call: ${calls}\n`);
@@ -121,23 +129,6 @@ export function placementScenario(chooser: Chooser, run: PlacementRun = FULL): S
       }
     },
   };
-}
-
-/** `n` decisions with `concurrency` in flight at a time: their latencies and the rate over them all. */
-async function inFlightThroughput(decide: () => Promise<void>, concurrency: number, n: number) {
-  const samples = new Float64Array(n);
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < n; i = next++) {
-        const started = performance.now();
-        await decide();
-        samples[i] = performance.now() - started;
-      }
-    }),
-  );
-  return figuresOf(samples, performance.now() - t0);
 }
 
 function pickBlock(fleet: FleetInMemory, random: () => number) {

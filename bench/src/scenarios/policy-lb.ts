@@ -6,13 +6,14 @@ import {
 } from "@aios/policy-runtime";
 import { SandboxProcess } from "@aios/policy-runtime/sandbox";
 import ivm from "isolated-vm";
-import { measure, round, type Scenario, type ScenarioResult } from "../measure";
+import { measure, measureInFlight, round, type Scenario, type ScenarioResult } from "../measure";
+import { sandboxCrossing } from "./sandbox-crossing";
 
 const TARGET_P99_MS = 0.05;
 const TARGET_PER_S = 20_000;
 const COLD_TARGET_P99_MS = 50;
 
-const ROUND_ROBIN = `import { definePolicy } from "@aios/policy-runtime";
+export const ROUND_ROBIN = `import { definePolicy } from "@aios/policy-runtime";
 export default definePolicy({
   kind: "loadBalancer",
   init() { return { next: 0 }; },
@@ -66,14 +67,19 @@ function lbInputs(n: number) {
   };
 }
 
-function warmDecision(instances: number, isolation: SandboxIsolation): Scenario {
-  const suffix = isolation === "process" ? "-process" : "";
+/**
+ * One decision at a time; or, with `inFlight`, that many at once, as an executor with that many
+ * tasks arriving together asks them (the calls of one turn cross to the sandbox child together).
+ */
+function warmDecision(instances: number, isolation: SandboxIsolation, inFlight = 1): Scenario {
+  const suffix = `${isolation === "process" ? "-process" : ""}${inFlight > 1 ? `-c${inFlight}` : ""}`;
+  const how = inFlight > 1 ? `, ${inFlight} in flight,` : "";
   return {
     name: `policy.lb-${instances}${suffix}`,
     description:
       isolation === "in-process"
-        ? `warm round-robin loadBalancer decision over ${instances} instances as a block's executor makes it (in-process isolate, input built by the executor, output validated) vs the same function called directly`
-        : `warm round-robin loadBalancer decision over ${instances} instances through the process sandbox (input and output validated, IPC) vs the same function called directly`,
+        ? `warm round-robin loadBalancer decision over ${instances} instances as a block's executor makes it (in-process isolate, input built by the executor, output validated)${how} vs the same function called directly`
+        : `warm round-robin loadBalancer decision over ${instances} instances through the process sandbox (input and output validated, a socket to the sandbox child)${how} vs the same function called directly`,
     async run(): Promise<ScenarioResult> {
       const next = lbInputs(instances);
       const direct = directRoundRobin();
@@ -89,17 +95,29 @@ function warmDecision(instances: number, isolation: SandboxIsolation): Scenario 
         instance = loaded;
         const opts = { n: isolation === "process" ? 5000 : 20_000, warmup: 2000 };
         const baseline = await measure(async () => direct(next()), opts);
-        const measured = await measure(async () => {
+        const decide = async () => {
           const r = await loaded.eval(next(), { trustedInput: isolation === "in-process" });
           if (!r.ok) throw r.error;
-        }, opts);
+        };
+        const measured =
+          inFlight > 1
+            ? await measureInFlight(decide, { ...opts, concurrency: inFlight })
+            : await measure(decide, opts);
         return {
           scenario: this.name,
           measured,
           baseline: { name: "direct in-process call", ...baseline },
           ratio: round(measured.p50_ms / Math.max(baseline.p50_ms, 0.001)),
-          target: `p99 <= ${TARGET_P99_MS} ms and >= ${TARGET_PER_S} decisions/s`,
-          met: measured.p99_ms <= TARGET_P99_MS && measured.per_s >= TARGET_PER_S,
+          // Several in flight, a decision waits for those ahead of it: the rate is what is judged.
+          ...(inFlight > 1
+            ? {
+                target: `>= ${TARGET_PER_S} decisions/s with ${inFlight} in flight`,
+                met: measured.per_s >= TARGET_PER_S,
+              }
+            : {
+                target: `p99 <= ${TARGET_P99_MS} ms and >= ${TARGET_PER_S} decisions/s`,
+                met: measured.p99_ms <= TARGET_P99_MS && measured.per_s >= TARGET_PER_S,
+              }),
         };
       } finally {
         instance?.dispose();
@@ -176,6 +194,8 @@ export const policyScenarios: Scenario[] = [
   warmDecision(64, "in-process"),
   warmDecision(8, "process"),
   warmDecision(64, "process"),
+  warmDecision(8, "process", 8),
   sandboxFloor,
+  sandboxCrossing,
   coldLoad,
 ];

@@ -3,6 +3,7 @@ import type { RuntimeSettings } from "./config";
 import type { DesiredState } from "./desired";
 import type { InstanceRecord, Mapper } from "./mapper";
 import type { BlockPolicy } from "./policies";
+import type { Occupancy } from "./stats";
 
 export type ScaleDecision =
   | { skip: true; reason?: string }
@@ -18,23 +19,37 @@ export interface InstanceMetrics {
   latencyMs?: number;
   /** Tasks per second over the last interval. */
   fps: number;
-  /** Average concurrency over the last interval (busy time / interval). */
+  /** Average tasks in flight over the last interval, each for the time it was (finished or not). */
   avgInFlight: number;
   tasksProcessed: number;
 }
 
 export interface BlockMetrics {
   instances: number;
+  /** Tasks at instances now, plus those waiting in the executor (`waiting`). */
   inFlight: number;
-  /** In-flight tasks beyond one per healthy instance (what waits inside instances). */
+  /** Requests in the executor that are not at an instance now (waiting for a healthy one, being picked). */
+  waiting: number;
+  /** Requests that wait: `waiting` plus tasks in flight beyond one per healthy instance (inside instances). */
   queueLength: number;
   latencyMs?: number;
   fps: number;
+  /**
+   * Average requests in the block over the last interval (in the executor, at instances or waiting
+   * for one), each for the time it was: what the load was between two rounds, not at one instant.
+   */
   avgInFlight: number;
   tasksProcessed: number;
 }
 
-export function collectMetrics(records: InstanceRecord[]): {
+export function collectMetrics(
+  records: InstanceRecord[],
+  /**
+   * The executor's `/infer` requests (arrival to answer) and how many of them are at an instance,
+   * draining ones included; absent: the instances' figures alone.
+   */
+  executor?: { requests: Occupancy; dispatched: number },
+): {
   instances: InstanceMetrics[];
   block: BlockMetrics;
 } {
@@ -54,16 +69,19 @@ export function collectMetrics(records: InstanceRecord[]): {
   });
   const sum = (f: (m: InstanceMetrics) => number) => instances.reduce((s, m) => s + f(m), 0);
   const latencies = instances.flatMap((m) => (m.latencyMs === undefined ? [] : [m.latencyMs]));
-  const inFlight = sum((m) => m.inFlight);
+  const atInstances = sum((m) => m.inFlight);
+  const waiting = executor ? Math.max(0, executor.requests.count - executor.dispatched) : 0;
+  const avgAtInstances = sum((m) => m.avgInFlight);
   return {
     instances,
     block: {
       instances: instances.length,
-      inFlight,
-      queueLength: Math.max(0, inFlight - instances.filter((m) => m.healthy).length),
+      inFlight: atInstances + waiting,
+      waiting,
+      queueLength: waiting + Math.max(0, atInstances - instances.filter((m) => m.healthy).length),
       ...(latencies.length ? { latencyMs: latencies.reduce((a, b) => a + b, 0) / latencies.length } : {}),
       fps: sum((m) => m.fps),
-      avgInFlight: sum((m) => m.avgInFlight),
+      avgInFlight: executor ? Math.max(executor.requests.take(), avgAtInstances) : avgAtInstances,
       tasksProcessed: sum((m) => m.tasksProcessed),
     },
   };
@@ -100,6 +118,8 @@ export function targetInFlightRule(
 
 export interface AutoscalerDeps {
   mapper: Mapper;
+  /** The executor's `/infer` requests over time: those not at an instance count as waiting. */
+  requests?: Occupancy;
   desired: DesiredState;
   settings: Pick<RuntimeSettings, "autoscaleIntervalMs" | "cooldownMs" | "targetInFlightPerInstance">;
   blockData: { minInstances: number; maxInstances: number } & Record<string, unknown>;
@@ -141,11 +161,17 @@ export class Autoscaler {
     const { mapper, desired } = this.deps;
     const now = (this.deps.now ?? Date.now)();
     const records = mapper.active();
-    const { instances, block } = collectMetrics(records);
+    const { requests } = this.deps;
+    const dispatched = mapper.all().reduce((n, r) => n + r.inFlight, 0);
+    const { instances, block } = collectMetrics(records, requests && { requests, dispatched });
     this.lastMetrics = block;
     this.lastRunAt = now;
     this.rounds++;
     if (now < this.cooldownUntil) return { skip: true, reason: "cooling down" };
+    // Before the agent told it the block's instances there is no load to judge; an "upscale" to
+    // minInstances then (which the agent runs anyway) would start a cooldown and block the first
+    // real decision for cooldownMs.
+    if (records.length === 0) return { skip: true, reason: "no instances known yet" };
     // A starting instance takes no load yet: judging now would scale on a transient.
     if (records.some((r) => r.state === "starting")) return { skip: true, reason: "instances starting" };
     const decision = this.bound(await this.decide(instances, block), records);

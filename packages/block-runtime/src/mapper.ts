@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { Pool } from "undici";
 import { z } from "zod";
-import { RateWindow, TaskStats } from "./stats";
+import { Occupancy, RateWindow, TaskStats } from "./stats";
 
 export type InstanceStateName = "starting" | "healthy" | "unhealthy" | "draining";
 
@@ -41,7 +41,10 @@ export interface InstanceRecord {
   state: InstanceStateName;
   pool: Pool;
   addedAt: number;
+  /** Tasks sent to it and not answered yet (`occupancy.count`: setting it keeps the time integral). */
   inFlight: number;
+  /** Its in-flight tasks over time: the autoscaler's average in flight over its interval. */
+  occupancy: Occupancy;
   consecutiveFailures: number;
   lastHealth?: HealthResult;
   stats: TaskStats;
@@ -142,6 +145,7 @@ export class Mapper extends EventEmitter {
 
 function newRecord(id: string, endpoint: string, dataToken: string | undefined): InstanceRecord {
   const stats = new TaskStats();
+  const occupancy = new Occupancy();
   const url = new URL(endpoint);
   return {
     id,
@@ -156,9 +160,15 @@ function newRecord(id: string, endpoint: string, dataToken: string | undefined):
     // Our own task timeout bounds every request, so undici's own timeouts are off.
     pool: new Pool(url.origin, { headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 4_000 }),
     addedAt: Date.now(),
-    inFlight: 0,
+    get inFlight() {
+      return occupancy.count;
+    },
+    set inFlight(n: number) {
+      occupancy.count = n;
+    },
+    occupancy,
     consecutiveFailures: 0,
     stats,
-    rate: new RateWindow(stats),
+    rate: new RateWindow(stats, occupancy),
   };
 }

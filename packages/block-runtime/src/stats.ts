@@ -2,8 +2,6 @@
 export class TaskStats {
   completed = 0;
   failed = 0;
-  /** Sum of task durations, ms: busy time / elapsed time = average concurrency (Little's law). */
-  busyMs = 0;
   /** Exponentially weighted moving average of task durations, ms (cheap enough for every task). */
   ewmaMs: number | undefined;
   private readonly ring: Float64Array;
@@ -17,7 +15,6 @@ export class TaskStats {
   record(durationMs: number, ok: boolean): void {
     if (ok) this.completed++;
     else this.failed++;
-    this.busyMs += durationMs;
     this.ewmaMs = this.ewmaMs === undefined ? durationMs : this.ewmaMs * 0.9 + durationMs * 0.1;
     this.ring[this.next] = durationMs;
     this.next = (this.next + 1) % this.ring.length;
@@ -36,26 +33,65 @@ export class TaskStats {
   }
 }
 
-/** Rates between two readings of a TaskStats (the autoscaler's interval). */
+/**
+ * How many tasks are under way, and their time integral: the average count over a window counts
+ * every task for the time it was under way in that window, finished or not (a count sampled at the
+ * window's end says 0 between bursts; busy time summed when tasks end says 0 while long ones run).
+ */
+export class Occupancy {
+  private n = 0;
+  /** Integral of the count over time, count·ms, up to `at`. */
+  private area = 0;
+  private at: number;
+  private windowArea = 0;
+  private windowAt: number;
+
+  constructor(private readonly clock: () => number = () => performance.now()) {
+    this.at = this.clock();
+    this.windowAt = this.at;
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  set count(n: number) {
+    const now = this.clock();
+    this.area += this.n * (now - this.at);
+    this.at = now;
+    this.n = n;
+  }
+
+  /** The average count since the previous call (or since it was made). */
+  take(): number {
+    this.count = this.n; // the integral up to now
+    const elapsed = this.at - this.windowAt;
+    const avg = elapsed > 0 ? (this.area - this.windowArea) / elapsed : this.n;
+    this.windowArea = this.area;
+    this.windowAt = this.at;
+    return avg;
+  }
+}
+
+/** Rates between two readings of a TaskStats and an Occupancy (the autoscaler's interval). */
 export class RateWindow {
   private lastAt = performance.now();
   private lastTotal = 0;
-  private lastBusy = 0;
 
-  constructor(private readonly stats: TaskStats) {
+  constructor(
+    private readonly stats: TaskStats,
+    private readonly occupancy: Occupancy,
+  ) {
     this.lastTotal = stats.total;
-    this.lastBusy = stats.busyMs;
   }
 
-  /** Tasks per second and average concurrency since the previous call. */
+  /** Tasks per second and the average number of tasks under way since the previous call. */
   take(): { tasksPerSecond: number; avgConcurrency: number } {
     const now = performance.now();
     const elapsed = Math.max(1, now - this.lastAt);
     const tasks = this.stats.total - this.lastTotal;
-    const busy = this.stats.busyMs - this.lastBusy;
     this.lastAt = now;
     this.lastTotal = this.stats.total;
-    this.lastBusy = this.stats.busyMs;
-    return { tasksPerSecond: (tasks * 1000) / elapsed, avgConcurrency: busy / elapsed };
+    return { tasksPerSecond: (tasks * 1000) / elapsed, avgConcurrency: this.occupancy.take() };
   }
 }

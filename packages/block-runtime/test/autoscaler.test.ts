@@ -1,8 +1,9 @@
 import { createLogger } from "@aios/service-kit";
 import { afterEach, describe, expect, it } from "vitest";
-import { Autoscaler, type InstanceMetrics, targetInFlightRule } from "../src/autoscaler";
+import { Autoscaler, collectMetrics, type InstanceMetrics, targetInFlightRule } from "../src/autoscaler";
 import { DesiredState } from "../src/desired";
 import { Mapper } from "../src/mapper";
+import { Occupancy } from "../src/stats";
 
 const log = createLogger({ test: "autoscaler" }, { write: () => {} });
 const m = (id: string, inFlight: number, healthy = true): InstanceMetrics => ({
@@ -17,6 +18,7 @@ const m = (id: string, inFlight: number, healthy = true): InstanceMetrics => ({
 const block = (inFlight: number, n: number) => ({
   instances: n,
   inFlight,
+  waiting: 0,
   queueLength: 0,
   fps: 0,
   avgInFlight: 0,
@@ -43,6 +45,39 @@ describe("targetInFlightRule", () => {
   });
   it("skips when the count fits", () => {
     expect(targetInFlightRule([m("a", 3), m("b", 3)], block(6, 2), 4, bounds)).toEqual({ skip: true });
+  });
+});
+
+describe("the autoscaler's input", () => {
+  it("averages what was under way over the window, counting tasks that have not ended", () => {
+    let now = 0;
+    const o = new Occupancy(() => now);
+    o.count = 4; // 4 tasks start at 0 and none ends within the window
+    now = 1000;
+    expect(o.take()).toBe(4);
+    now = 1500;
+    o.count = 0; // they end half-way through the next window
+    now = 2000;
+    expect(o.take()).toBe(2);
+    now = 3000;
+    expect(o.take()).toBe(0);
+  });
+
+  it("counts requests waiting in the executor, not at an instance, as waiting and in flight", () => {
+    const mapper = new Mapper();
+    mapper.set([{ id: "a", endpoint: "http://127.0.0.1:40000" }]);
+    const a = mapper.get("a")!;
+    mapper.setState(a, "healthy");
+    a.inFlight = 3;
+    let now = 0;
+    const requests = new Occupancy(() => now);
+    requests.count = 10; // 3 at the instance, 7 waiting for one
+    now = 1000;
+    const { block } = collectMetrics(mapper.active(), { requests, dispatched: 3 });
+    expect(block).toMatchObject({ inFlight: 10, waiting: 7, queueLength: 9, avgInFlight: 10 });
+    expect(targetInFlightRule([], block, 4, bounds)).toMatchObject({ operation: "upscale" });
+    a.inFlight = 0;
+    void mapper.shutdown(0);
   });
 });
 
@@ -120,6 +155,16 @@ describe("Autoscaler", () => {
     s.advance(61_000);
     s.mapper.set(["a", "b", "c"].map((id, i) => ({ id, endpoint: `http://127.0.0.1:${40000 + i}` })));
     expect(await s.scaler.round()).toEqual({ skip: true, reason: "instances starting" });
+    s.mapper.get("a")!.inFlight = 0;
+  });
+
+  it("takes no decision before it knows an instance, so the first one under load is not held by a cooldown", async () => {
+    const s = setup([]);
+    expect(await s.scaler.round()).toEqual({ skip: true, reason: "no instances known yet" });
+    s.mapper.set([{ id: "a", endpoint: "http://127.0.0.1:40000" }]);
+    s.mapper.setState(s.mapper.get("a")!, "healthy");
+    s.mapper.get("a")!.inFlight = 3;
+    expect(await s.scaler.round()).toMatchObject({ operation: "upscale", instancesCount: 2 });
     s.mapper.get("a")!.inFlight = 0;
   });
 

@@ -160,10 +160,23 @@ export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
   };
 }
 
+/**
+ * How BullMQ's PostgreSQL backend connects: its own tables in schema `bullmq`, beside the
+ * registries, and its commits asynchronous (`synchronous_commit=off`, these sessions only). The
+ * queues do not hold state (agents reconcile toward the registries' desired state; Redis runs
+ * without persistence for the same reason), so a queue write need not wait for its WAL flush: a
+ * PostgreSQL crash can lose the last moments (at most 3 × wal_writer_delay, 0.6 s by default) of
+ * queue writes, never corrupt them, and the registries' commits stay synchronous. A control job's
+ * round trip makes three commits (add, take, finish): waiting for three flushes was most of it
+ * (bench `dispatch.postgres`).
+ */
+export function postgresConnection(url: string) {
+  return { connectionString: url, schema: "bullmq", migrate: true, options: "-c synchronous_commit=off" };
+}
+
 function postgresClasses(url: string, telemetry: { telemetry?: Telemetry }) {
   const pg = withBackend(createPostgresBackend);
-  // BullMQ keeps its own tables in a schema of their own, beside the registries.
-  const connection = { connectionString: url, schema: "bullmq", migrate: true };
+  const connection = postgresConnection(url);
   return {
     makeQueue: (name: string) => new pg.Queue(name, { connection, ...telemetry }),
     makeWorker: <D, R>(name: string, fn: JobProcessor<D, R>, tuning: WorkerTuning) =>

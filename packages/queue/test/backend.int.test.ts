@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PostgresConnection } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectQueueBackend, type QueueBackend } from "../src/backend";
+import { connectQueueBackend, postgresConnection, type QueueBackend } from "../src/backend";
 import { type RedisServer, startRedisServer } from "../src/redis-server";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL;
@@ -103,6 +104,19 @@ describe.runIf(postgresUrl)("queue backend on PostgreSQL", () => {
       await roundTrip(backend, `test-${Date.now()}`);
     } finally {
       await backend.close();
+    }
+  });
+
+  it("connects in schema bullmq, its sessions committing asynchronously", async () => {
+    // As BullMQ builds its pool from these settings (its search_path added to our options).
+    const connection = new PostgresConnection(postgresConnection(postgresUrl ?? ""));
+    try {
+      const { rows } = await connection.pool.query(
+        "SELECT current_setting('synchronous_commit') AS commits, current_setting('search_path') AS path",
+      );
+      expect(rows[0]).toEqual({ commits: "off", path: '"bullmq"' });
+    } finally {
+      await connection.close();
     }
   });
 });

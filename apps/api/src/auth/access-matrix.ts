@@ -16,6 +16,7 @@ export type ProcedureRule = "public" | "viewer" | "operator" | "admin" | "agent-
 /** Every tRPC procedure of the app router, by path, with its rule. */
 export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "health.status": "public",
+  "health.ping": "public",
   "parser.applySpec": "operator",
   "parser.validateSpec": "viewer",
   "clusters.list": "viewer",

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ASSET_SHA256_HEADER, SHA256_RE } from "@aios/contracts";
-import { resolvePrincipal } from "../auth/resolve-principal";
 import { NotFoundError, UserError } from "../errors";
 import { assertAssetAccess } from "./authorize";
 import { type DataPlaneRoute, failure, send, sendError } from "./io";
+import { principalOfRequest } from "./principal";
 
 /** The path's digest, refused (400 naming it) unless it is 64 lowercase hex digits. */
 function digestOf(sha256: string): string {
@@ -39,7 +39,7 @@ const drained = (res: ServerResponse) =>
  */
 export const handleBlobPut: DataPlaneRoute = async (plane, req, res, { sha256 = "" }) => {
   try {
-    const principal = await resolvePrincipal(plane.services, req.headers.authorization);
+    const principal = await principalOfRequest(plane.services, req);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
     assertAssetAccess(principal, "PUT /v1/assets/blobs/:sha256", "write");
     const blobs = plane.services.assets.blobs;
@@ -61,7 +61,7 @@ export const handleBlobPut: DataPlaneRoute = async (plane, req, res, { sha256 = 
  */
 export const handleBlobGet: DataPlaneRoute = async (plane, req, res, { sha256 = "" }) => {
   try {
-    const principal = await resolvePrincipal(plane.services, req.headers.authorization);
+    const principal = await principalOfRequest(plane.services, req);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
     const digest = digestOf(sha256);
     assertAssetAccess(principal, `${req.method} /v1/assets/blobs/:sha256`, "read", digest);

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RouteParams } from "@aios/service-kit";
-import { resolvePrincipal } from "../auth/resolve-principal";
 import { outcomeOfStatus } from "../domains/audit/audit-outcome";
 import type { DataPlane } from "./io";
+import { principalOfRequest } from "./principal";
 
 /** The largest error body read for its reason; an error answer is small, a success is not read. */
 const MAX_REASON_BODY = 8 * 1024;
@@ -58,16 +58,18 @@ export function auditDataPlaneCall(
     if (recorded) return;
     recorded = true;
     void (async () => {
-      const principal = await resolvePrincipal(plane.services, req.headers.authorization).catch(() => null);
+      const principal = await principalOfRequest(plane.services, req).catch(() => null);
       const outcome = closedEarly ? "failed" : outcomeOfStatus(res.statusCode);
       const reason = closedEarly
         ? "the caller closed the connection before the answer"
         : outcome === "ok"
           ? null
           : ((errorBody && messageOf(errorBody)) ?? `HTTP ${res.statusCode}`);
-      await plane.services.audit.record(principal, { ...call, outcome, reason });
+      // Batched with the other calls' events: one statement per round trip, not one per call.
+      await plane.services.audit.recordSoon(principal, { ...call, outcome, reason });
     })().catch((err) => plane.log.error("audit event not written", { action: call.action, err }));
   };
-  res.once("finish", () => record(false));
+  // After the answer was sent, or the connection was lost before that (one listener: "close" comes
+  // after "finish" too).
   res.once("close", () => record(!res.writableFinished));
 }

@@ -1,12 +1,14 @@
 import { fieldIssues, issuesLine, type TInferRequest, ZInferRequest } from "@aios/contracts";
-import { dataHeaders, tracing } from "@aios/service-kit";
+import { connectionFailure, neverConnected, tracing } from "@aios/service-kit";
+import { Agent } from "undici";
 import { callerKeyOf } from "../auth/principal";
-import { resolvePrincipal } from "../auth/resolve-principal";
-import { OperationalError, UserError } from "../errors";
+import type { ExecutorTarget } from "../domains/blocks/block-executor";
+import { AppError, OperationalError, UserError } from "../errors";
 import { assertWithinRate } from "../rate-limits";
 import type { Services } from "../services";
 import { assertDataAccess } from "./authorize";
 import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./io";
+import { principalOfRequest } from "./principal";
 
 /**
  * `POST /v1/blocks/<blockId>/infer`: the data plane for one block. Takes `{packet}` or the short
@@ -18,7 +20,7 @@ import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./i
  */
 export const handleBlockInfer: DataPlaneRoute = async (plane, req, res, { blockId = "" }) => {
   try {
-    const principal = await resolvePrincipal(plane.services, req.headers.authorization);
+    const principal = await principalOfRequest(plane.services, req);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
     assertDataAccess(principal, "POST /v1/blocks/:blockId/infer", { kind: "block", id: blockId });
     assertWithinRate(plane.services.rateLimits.infer, callerKeyOf(principal, req.socket.remoteAddress));
@@ -37,9 +39,19 @@ export const handleBlockInfer: DataPlaneRoute = async (plane, req, res, { blockI
 };
 
 /**
+ * The API's connections to executors: kept alive and reused between calls, as many at once as
+ * calls in flight (a pool per executor). Global `fetch` went through WHATWG streams and wrote a
+ * request's head and body in separate writes; a call to an executor costs less this way. An answer
+ * is waited for 120 s (undici's timers: no timer and abort signal made per call).
+ */
+const executors = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
+
+/**
  * Sends a task to a block's executor and returns its answer as it came: status, content type and
  * body (`{packet}` or `{error: {message, stage}}`). OperationalError (503) when no executor runs or
- * it cannot be reached.
+ * it cannot be reached. The executor's address is remembered for a moment (`block-executor.ts`):
+ * when it turns out gone (nothing listens there) or refuses its token (401), the task was not run
+ * and goes once more to the executor read afresh, when that is another one.
  */
 export async function forwardToExecutor(
   services: Services,
@@ -48,38 +60,50 @@ export async function forwardToExecutor(
   /** The caller's `traceparent`, when it sent one: the API's span is its child. */
   parent?: string | string[],
 ): Promise<{ status: number; contentType: string; body: Buffer }> {
-  const { endpoint, dataToken } = await services.blockLifecycle.executor(blockId);
+  const known = await services.blockLifecycle.executor(blockId);
   const span = tracing().startSpan("block.infer", {
     parent,
     kind: "client",
     attributes: { "aios.block.id": blockId },
   });
-  let upstream: Response;
+  const body = JSON.stringify(request);
   try {
-    upstream = await fetch(`${endpoint}/infer`, {
-      method: "POST",
-      // The executor takes requests with its data token only: the API is the caller it trusts.
-      headers: {
-        "content-type": "application/json",
-        ...dataHeaders(dataToken),
-        ...(span.header ? { traceparent: span.header } : {}),
-      },
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(120_000),
-    });
+    let answer = await callExecutor(known, body, span.header).catch((err: Error) => err);
+    const stale = answer instanceof Error ? neverConnected(connectionFailure(answer)) : answer.status === 401;
+    if (stale) {
+      const now = await services.blockLifecycle.executor(blockId, { fresh: true });
+      if (now.endpoint !== known.endpoint || now.dataToken !== known.dataToken) {
+        answer = await callExecutor(now, body, span.header).catch((err: Error) => err);
+      }
+    }
+    if (answer instanceof Error) throw answer;
+    span.setAttributes({ "http.response.status_code": answer.status });
+    return answer;
   } catch (err) {
     span.fail((err as Error).message);
-    span.end();
+    if (err instanceof AppError) throw err;
     throw new OperationalError(
       `the executor of block ${blockId} could not be reached: ${(err as Error).message}`,
     );
+  } finally {
+    span.end();
   }
-  span.setAttributes({ "http.response.status_code": upstream.status });
-  span.end();
+}
+
+/** One `/infer` call to an executor, with its data token: the API is the caller it trusts. */
+async function callExecutor(target: ExecutorTarget, body: string, traceparent: string | undefined) {
+  const upstream = await executors.request({
+    origin: target.origin,
+    path: target.inferPath,
+    method: "POST",
+    headers: traceparent ? { ...target.headers, traceparent } : target.headers,
+    body,
+  });
+  const contentType = upstream.headers["content-type"];
   return {
-    status: upstream.status,
-    contentType: upstream.headers.get("content-type") ?? "application/json",
-    body: Buffer.from(await upstream.arrayBuffer()),
+    status: upstream.statusCode,
+    contentType: typeof contentType === "string" ? contentType : "application/json",
+    body: Buffer.from(await upstream.body.arrayBuffer()),
   };
 }
 

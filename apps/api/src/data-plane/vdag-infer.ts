@@ -1,11 +1,11 @@
 import { fieldIssues, issuesLine, ZVdagInferRequest } from "@aios/contracts";
 import { tracing } from "@aios/service-kit";
 import { callerKeyOf } from "../auth/principal";
-import { resolvePrincipal } from "../auth/resolve-principal";
 import { UserError } from "../errors";
 import { assertWithinRate } from "../rate-limits";
 import { assertDataAccess } from "./authorize";
 import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./io";
+import { principalOfRequest } from "./principal";
 
 /**
  * The data plane for vDAGs:
@@ -20,7 +20,7 @@ import { type DataPlaneRoute, failure, readJsonBody, send, sendError } from "./i
 export const handleVdagInfer: DataPlaneRoute = async (plane, req, res, { vdagURI = "" }) => {
   const { services } = plane;
   try {
-    const principal = await resolvePrincipal(services, req.headers.authorization);
+    const principal = await principalOfRequest(services, req);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
     assertDataAccess(principal, "POST /v1/vdags/:vdagURI/infer", { kind: "vdag", id: vdagURI });
     const caller = callerKeyOf(principal, req.socket.remoteAddress);
@@ -62,7 +62,7 @@ export const handleVdagInfer: DataPlaneRoute = async (plane, req, res, { vdagURI
  */
 export const handleTask: DataPlaneRoute = async (plane, req, res, { taskId = "" }) => {
   try {
-    const principal = await resolvePrincipal(plane.services, req.headers.authorization);
+    const principal = await principalOfRequest(plane.services, req);
     if (!principal) return send(res, 401, failure("an API token is required", "request"));
     const route = "GET /v1/tasks/:taskId";
     assertDataAccess(principal, route);

@@ -18,6 +18,7 @@ import { DesiredState } from "../desired";
 import { HealthChecker } from "../health-checker";
 import { Mapper, type TInstancesUpdate } from "../mapper";
 import { type BlockPolicy, loadBlockPolicy } from "../policies";
+import { Occupancy } from "../stats";
 import { Balancer } from "./balancer";
 import { createExecutorMetrics } from "./metrics";
 import { createHandler } from "./server";
@@ -87,6 +88,7 @@ export async function createExecutor(opts: ExecutorOptions) {
   const desired = new DesiredState(block.id, block, mapper);
   const balancer = new Balancer(block.id, lbPolicy, log);
   const metrics = createExecutorMetrics(mapper, { block: block.id });
+  const requests = new Occupancy();
   const healthChecker = new HealthChecker({
     mapper,
     settings,
@@ -102,6 +104,7 @@ export async function createExecutor(opts: ExecutorOptions) {
   });
   const autoscaler = new Autoscaler({
     mapper,
+    requests,
     desired,
     settings,
     blockData,
@@ -145,6 +148,7 @@ export async function createExecutor(opts: ExecutorOptions) {
     dataToken: opts.dataToken,
     isStopping: () => stopping,
     active,
+    requests,
   });
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
   await new Promise<void>((resolve, reject) => {

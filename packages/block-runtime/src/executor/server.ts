@@ -21,6 +21,7 @@ import {
 import type { DesiredState } from "../desired";
 import { type Mapper, ZInstancesUpdate } from "../mapper";
 import type { BlockPolicy } from "../policies";
+import type { Occupancy } from "../stats";
 import { type DispatcherDeps, dispatch } from "./dispatch";
 import type { ExecutorMetrics } from "./metrics";
 import { buildStatus, type StatusSources } from "./status";
@@ -51,6 +52,11 @@ export interface HandlerContext extends StatusSources {
   isStopping(): boolean;
   /** Requests being handled (for a bounded drain on shutdown). */
   active: { count: number };
+  /**
+   * `/infer` requests from their arrival to their answer, over time: those not at an instance
+   * wait in the executor (for a healthy instance, the loadBalancer policy): the autoscaler counts them.
+   */
+  requests: Occupancy;
 }
 
 type Route = (ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, params: RouteParams) => unknown;
@@ -71,7 +77,7 @@ export type ExecutorRouteAccess = "control" | "workload-data" | "probe";
  * token; `/health`, `/status` and `/metrics` serve the API, vDAG controllers and scrapers as they are.
  */
 export const EXECUTOR_ROUTES: Record<string, { run: Route; access: ExecutorRouteAccess }> = {
-  "POST /infer": { access: "workload-data", run: infer },
+  "POST /infer": { access: "workload-data", run: counted },
   "GET /health": { access: "probe", run: (ctx, _req, res) => health(ctx, res) },
   "GET /status": { access: "probe", run: (ctx, _req, res) => sendJson(res, 200, buildStatus(ctx)) },
   "GET /metrics": {
@@ -116,6 +122,15 @@ export function createHandler(ctx: HandlerContext) {
       ctx.active.count--;
     }
   };
+}
+
+async function counted(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  ctx.requests.count++;
+  try {
+    await infer(ctx, req, res);
+  } finally {
+    ctx.requests.count--;
+  }
 }
 
 async function infer(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

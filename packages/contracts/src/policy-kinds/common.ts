@@ -98,8 +98,14 @@ export type TInstanceState = z.infer<typeof ZInstanceState>;
 /** Aggregated metrics of a block (sums over its instances, average latency). */
 export const ZBlockMetrics = z.looseObject({
   instances: z.number().optional(),
+  /** Requests in the block now: at its instances, and waiting in its executor (`waiting`). */
   inFlight: z.number().optional(),
+  /** Requests in the block's executor that are at no instance now (waiting for one). */
+  waiting: z.number().optional(),
+  /** Requests that wait: `waiting`, and those in flight beyond one per healthy instance. */
   queueLength: z.number().optional(),
+  /** Requests in the block on average over the autoscaler's interval, each for the time it was. */
+  avgInFlight: z.number().optional(),
   latencyMs: z.number().optional(),
   /** Tasks per second. */
   fps: z.number().optional(),

@@ -10,10 +10,10 @@ import {
 } from "@aios/inference-protocol";
 import { dataPlaneBodyLimit, readBody } from "@aios/service-kit";
 import { callerKeyOf } from "../../auth/principal";
-import { resolvePrincipal } from "../../auth/resolve-principal";
 import { assertWithinRate } from "../../rate-limits";
 import { assertDataAccess } from "../authorize";
 import { type DataPlane, type DataPlaneRoute, send } from "../io";
+import { principalOfRequest } from "../principal";
 import { inferModel, sessionOf } from "./infer";
 import type { InferenceModel } from "./models";
 import { protocolErrorOf } from "./protocol-error";
@@ -90,7 +90,7 @@ async function withModel(
 ): Promise<void> {
   const route = `${req.method} /v2/models/:modelName${params.modelVersion !== undefined ? "/versions/:modelVersion" : ""}`;
   try {
-    const principal = await resolvePrincipal(plane.services, req.headers.authorization);
+    const principal = await principalOfRequest(plane.services, req);
     if (!principal) return send(res, 401, { error: "an API token is required" });
     assertDataAccess(principal, route);
     const caller = callerKeyOf(principal, req.socket.remoteAddress);

@@ -9,6 +9,7 @@ import { checkPolicyCommand } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
 import { setBlockComponent } from "./block-component";
+import { createExecutorLookup, type ExecutorTarget } from "./block-executor";
 import { lockedBlock } from "./block-lock";
 import type { BlockPlacement } from "./block-placement.service";
 import { runtimeOf } from "./block-runtime-state";
@@ -48,6 +49,7 @@ export function createBlockLifecycle(
     if (!r || r.status === "removed") throw new NotFoundError("block", id);
     return r;
   };
+  const executorOf = createExecutorLookup(db, events);
   const locked = <T>(id: string, change: (tx: Prisma.TransactionClient, r: BlockRow) => Promise<T>) =>
     lockedBlock(db, id, change);
   /**
@@ -377,14 +379,12 @@ export function createBlockLifecycle(
       return (await this.executor(id)).endpoint;
     },
 
-    /** Where the block's executor listens and the data token its `/infer` takes (null: none). */
-    async executor(id: string): Promise<{ endpoint: string; dataToken: string | null }> {
-      const r = await row(id);
-      const runtime = runtimeOf(r.doc);
-      if (!runtime.executorEndpoint) {
-        throw new OperationalError(`block ${id} has no running executor yet (status ${r.status})`);
-      }
-      return { endpoint: runtime.executorEndpoint, dataToken: runtime.executorDataToken ?? null };
+    /**
+     * Where the block's executor listens and the data token its `/infer` takes (null: none), as
+     * read at most EXECUTOR_TTL_MS ago (`block-executor.ts`); `fresh`: read now.
+     */
+    executor(id: string, opts?: { fresh?: boolean }): Promise<ExecutorTarget> {
+      return executorOf(id, opts);
     },
   };
 }

@@ -21,6 +21,16 @@ const agentOf = (t: QueueTarget) =>
 /** How long a call to the control queues may take before the API says they are unreachable. */
 export const QUEUE_CALL_TIMEOUT_MS = 3000;
 
+/**
+ * How often `ask` reads an asked job: at first every millisecond (most answers are there within a
+ * few), then after a quarter of the time waited so far (an answer is seen at most a quarter late),
+ * at least every ASK_POLL_MAX_MS.
+ */
+export const ASK_POLL_MIN_MS = 1;
+export const ASK_POLL_MAX_MS = 100;
+export const askPauseMs = (waitedMs: number) =>
+  Math.min(ASK_POLL_MAX_MS, Math.max(ASK_POLL_MIN_MS, waitedMs / 4));
+
 /** The control queues (Redis, or BullMQ's PostgreSQL backend) did not answer in time. */
 export class QueuesUnreachableError extends OperationalError {}
 
@@ -80,14 +90,15 @@ export function createClusterQueues(queues: QueueBackend, opts: { timeoutMs?: nu
     /** Queues a job and waits for the agent's answer (its result), within `timeoutMs`. */
     async ask(target: QueueTarget, job: TClusterJob, timeoutMs = 10_000): Promise<unknown> {
       const jobId = await this.enqueue(target, job);
-      const deadline = Date.now() + timeoutMs;
+      const queued = Date.now();
+      const deadline = queued + timeoutMs;
       while (Date.now() < deadline) {
         const found = await bounded(queueOf(target).getJob(jobId), `reading the answer to ${job.type}`);
         if (found?.finishedOn && found.failedReason) {
           throw new OperationalError(`${agentOf(target)} failed ${job.type}: ${found.failedReason}`);
         }
         if (found?.finishedOn) return found.returnvalue;
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, askPauseMs(Date.now() - queued)));
       }
       throw new OperationalError(`${agentOf(target)} did not answer ${job.type} within ${timeoutMs} ms`);
     },

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { parseExpiresIn, type TApiTokenIssued, type ZTokenCreateRequest } from "@aios/contracts";
-import type { Db } from "@aios/db";
+import { type Db, sqlOf } from "@aios/db";
 import type { z } from "zod";
 import type { Role } from "../../auth/principal";
 import type { ActiveToken } from "../../auth/resolve-principal";
 import { hashToken } from "../../auth/token-hash";
+import { batchedLookup } from "../../batched-lookup";
 import { NotFoundError, UserError } from "../../errors";
 import { TOKEN_PUBLIC_COLUMNS, toTokenRecord } from "./token.registry";
 
@@ -37,6 +38,20 @@ export function expiryOf(expiresIn: string | undefined, field: string, now = new
  */
 export function createTokenService(db: Db) {
   const touchedAt = new Map<string, number>();
+  /**
+   * Every API call reads its token: the look-ups asked for in one turn of the event loop, or while
+   * the previous statement was on its way, share one (`batchedLookup`: never a cache, each reads
+   * the database after it was asked for), in plain SQL (Prisma costs about 0.5 ms of CPU a statement).
+   */
+  const byHash = batchedLookup(async (hashes) => {
+    const rows = await sqlOf(db).query<ActiveToken & { tokenHash: string; revokedAt: Date | null }>(
+      `SELECT token_hash AS "tokenHash", id, role, scope, scopes, expires_at AS "expiresAt",
+              revoked_at AS "revokedAt"
+         FROM api_tokens WHERE token_hash = ANY($1::text[])`,
+      [hashes],
+    );
+    return new Map(rows.map(({ tokenHash, ...token }) => [tokenHash, token]));
+  });
 
   const issue = async (opts: IssueOptions) => {
     const token = newSecret();
@@ -57,10 +72,7 @@ export function createTokenService(db: Db) {
   return {
     /** The unrevoked, unexpired token with this hash, or null. */
     async findActive(tokenHash: string): Promise<ActiveToken | null> {
-      const token = await db.apiToken.findUnique({
-        where: { tokenHash },
-        select: { id: true, role: true, scope: true, scopes: true, expiresAt: true, revokedAt: true },
-      });
+      const token = await byHash(tokenHash);
       if (!token || token.revokedAt) return null;
       if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) return null;
       return token;

@@ -62,3 +62,31 @@ export const EditorNode = memo(function EditorNode({ id, data, selected }: NodeP
 });
 
 export const EDITOR_NODE_TYPES = { vdag: EditorNode };
+
+/** The box of a node with a label and one line under it (`w-52`), as React Flow measures it. */
+const DRAWN = { width: 208, height: 53 };
+/** Where its handles are (10 px, centred on its left and right edges; flow.css). */
+const HANDLES = [
+  { type: "target" as const, position: Position.Left, x: -5, y: DRAWN.height / 2 - 5, width: 10, height: 10 },
+  {
+    type: "source" as const,
+    position: Position.Right,
+    x: DRAWN.width - 5,
+    y: DRAWN.height / 2 - 5,
+    width: 10,
+    height: 10,
+  },
+];
+
+/**
+ * A node React Flow has not measured, with the size and handles it will most likely have. Without
+ * them React Flow mounts every node of the graph once to measure it, even with
+ * `onlyRenderVisibleElements` (1,000 nodes: most of the first render's time), and waits for all of
+ * them before it fits the view. It still measures each node it mounts: a node of another size (a
+ * problem, a policy line) gets its own size and handles then.
+ */
+export function withDrawnSize(n: EditorFlowNode): EditorFlowNode {
+  return n.measured?.width !== undefined && n.measured.height !== undefined
+    ? n
+    : { ...n, measured: DRAWN, handles: HANDLES };
+}

@@ -2,7 +2,7 @@
 
 import type { Edge } from "@xyflow/react";
 import { Trash2 } from "lucide-react";
-import type { Dispatch } from "react";
+import { type Dispatch, useDeferredValue } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
 import type { VdagDocument } from "@/lib/vdag/document";
@@ -11,7 +11,11 @@ import { NodePanel } from "./node-panel";
 import { SettingsPanel } from "./settings-panel";
 import type { Catalog } from "./use-catalog";
 
-/** The editor's right column: the selected node or edge, or the vDAG's own settings. */
+/**
+ * The editor's right column: the selected node or edge, or the vDAG's own settings. Its content
+ * follows the selection at a lower priority than the canvas: picking a node up (which selects it)
+ * draws the canvas first and the node's fields in the next frames.
+ */
 export function SidePanel({
   panel,
   setPanel,
@@ -29,6 +33,9 @@ export function SidePanel({
   dispatch: Dispatch<EditorAction>;
   catalog: Catalog;
 }) {
+  const shownPanel = useDeferredValue(panel);
+  const shownNode = useDeferredValue(selectedNode);
+  const shownEdge = useDeferredValue(selectedEdge);
   return (
     <aside className="flex min-h-0 flex-col border-l border-zinc-200 bg-white" aria-label="Properties">
       <div role="tablist" aria-label="Properties" className="flex border-b border-zinc-100 px-2">
@@ -52,21 +59,21 @@ export function SidePanel({
         ))}
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto">
-        {panel === "vdag" ? (
+        {shownPanel === "vdag" ? (
           <SettingsPanel doc={doc} dispatch={dispatch} catalog={catalog} />
-        ) : selectedNode ? (
-          <NodePanel key={selectedNode} doc={doc} id={selectedNode} dispatch={dispatch} catalog={catalog} />
-        ) : selectedEdge ? (
+        ) : shownNode ? (
+          <NodePanel key={shownNode} doc={doc} id={shownNode} dispatch={dispatch} catalog={catalog} />
+        ) : shownEdge ? (
           <div className="space-y-3 p-4" data-testid="edge-panel">
             <p className="text-sm text-zinc-700">
-              Edge <span className="font-mono">{selectedEdge.source}</span> →{" "}
-              <span className="font-mono">{selectedEdge.target}</span>
+              Edge <span className="font-mono">{shownEdge.source}</span> →{" "}
+              <span className="font-mono">{shownEdge.target}</span>
             </p>
             <p className="text-xs text-zinc-500">
-              In the spec: <code className="font-mono">{selectedEdge.source}</code> is an input of the
-              connection of <code className="font-mono">{selectedEdge.target}</code>.
+              In the spec: <code className="font-mono">{shownEdge.source}</code> is an input of the connection
+              of <code className="font-mono">{shownEdge.target}</code>.
             </p>
-            <Button size="sm" onClick={() => dispatch({ type: "remove-edge", id: selectedEdge.id })}>
+            <Button size="sm" onClick={() => dispatch({ type: "remove-edge", id: shownEdge.id })}>
               <Trash2 />
               Remove edge
             </Button>

@@ -2,6 +2,7 @@
 
 import type { Edge } from "@xyflow/react";
 import { useMemo, useRef } from "react";
+import { withDrawnSize } from "./editor-node";
 import type { EditorFlowNode } from "./editor-state";
 
 const sameList = (a: string[] | undefined, b: string[] | undefined) =>
@@ -14,14 +15,15 @@ interface Cached<T> {
 }
 
 /**
- * The state's elements with their problems drawn on them. An element whose object and problems
- * did not change keeps the object it had last render, so React Flow re-renders only what changed
- * (dragging one node of a thousand touches one node).
+ * The state's elements as drawn: `decorate` adds their problems (and, for nodes, what React Flow
+ * needs before it measures them). An element whose object and problems did not change keeps the
+ * object it had last render, so React Flow re-renders only what changed (dragging one node of a
+ * thousand touches one node).
  */
-function useWithProblems<T extends { id: string }>(
+function useDecorated<T extends { id: string }>(
   items: T[],
   problems: Map<string, string[]>,
-  decorate: (item: T, problems: string[]) => T,
+  decorate: (item: T, problems: string[] | undefined) => T,
 ): T[] {
   const cache = useRef(new Map<string, Cached<T>>());
   return useMemo(() => {
@@ -33,7 +35,7 @@ function useWithProblems<T extends { id: string }>(
         next.set(item.id, c);
         return c.out;
       }
-      const shown = p ? decorate(item, p) : item;
+      const shown = decorate(item, p);
       next.set(item.id, { base: item, problems: p, out: shown });
       return shown;
     });
@@ -42,23 +44,24 @@ function useWithProblems<T extends { id: string }>(
   }, [items, problems, decorate]);
 }
 
-const decorateNode = (n: EditorFlowNode, problems: string[]): EditorFlowNode => ({
-  ...n,
-  data: { ...n.data, problems },
-});
+const decorateNode = (n: EditorFlowNode, problems: string[] | undefined): EditorFlowNode =>
+  withDrawnSize(problems ? { ...n, data: { ...n.data, problems } } : n);
 
-const decorateEdge = (e: Edge, problems: string[]): Edge => ({
-  ...e,
-  className: "aios-edge-invalid",
-  label: problems[0],
-  ariaLabel: `Edge from ${e.source} to ${e.target}: ${problems.join("; ")}`,
-  domAttributes: { "data-invalid": "true" } as Edge["domAttributes"],
-});
+const decorateEdge = (e: Edge, problems: string[] | undefined): Edge =>
+  problems
+    ? {
+        ...e,
+        className: "aios-edge-invalid",
+        label: problems[0],
+        ariaLabel: `Edge from ${e.source} to ${e.target}: ${problems.join("; ")}`,
+        domAttributes: { "data-invalid": "true" } as Edge["domAttributes"],
+      }
+    : e;
 
 export function useShownNodes(nodes: EditorFlowNode[], problems: Map<string, string[]>) {
-  return useWithProblems(nodes, problems, decorateNode);
+  return useDecorated(nodes, problems, decorateNode);
 }
 
 export function useShownEdges(edges: Edge[], problems: Map<string, string[]>) {
-  return useWithProblems(edges, problems, decorateEdge);
+  return useDecorated(edges, problems, decorateEdge);
 }
