@@ -32,7 +32,7 @@ type Call<R extends AnyTRPCRouter> = TrpcHandlerOptions<R> & {
 
 /**
  * tRPC's node:http adapter, answering as its standalone adapter (`createHTTPHandler`) answers, less
- * what that costs a call answering one JSON text (bench/README.md, "Where a tRPC call's time goes").
+ * what that costs a call answering one JSON text (bench/docs/api.md).
  *
  * One call (a query by GET, a mutation by POST with a JSON body, not batched; what the CLI and the
  * agents make) is answered here: its procedure, context, error shape, status and `responseMeta` are

@@ -1,6 +1,6 @@
 // Plain SQL over the Prisma client's own node-postgres pool, for the hot paths (placement) where
 // Prisma's cost per statement (about 0.5 ms of CPU, against 0.05 ms for node-postgres, measured in
-// bench/README.md) is most of a decision. Same connections, same database, no second pool.
+// bench/docs/placement.md) is most of a decision. Same connections, same database, no second pool.
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { Prisma } from "./generated/prisma/client";

@@ -43,7 +43,7 @@ interface ContextQueryRow {
   cluster: { id: string; region_id: string | null; status: string; tags: string[]; doc: unknown } | null;
   /**
    * The cluster's nodes, GPUs and placed instances as text (three to four times cheaper for
-   * PostgreSQL to build than JSON, measured in bench/README.md): see `records`.
+   * PostgreSQL to build than JSON, measured in bench/docs/placement.md): see `records`.
    */
   nodes: string | null;
   gpus: string | null;
