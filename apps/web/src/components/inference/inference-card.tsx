@@ -1,13 +1,13 @@
 "use client";
 
 import { type UseQueryResult, useQuery } from "@tanstack/react-query";
-import { AlertTriangle } from "lucide-react";
 import { type ReactNode, useState } from "react";
 import { usePrincipal } from "@/components/session/use-principal";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Skeleton } from "@/components/ui/skeleton";
+import { WarningAlert } from "@/components/ui/warning-alert";
 import { cn } from "@/lib/cn";
 import type { PublicEndpoints } from "@/lib/env";
 import { roleGate } from "@/lib/session/role-gate";
@@ -230,17 +230,9 @@ function Tensors({
 /** Why the model's tensors are not shown, and what the snippets send instead. */
 function MetadataAlert({ reason }: { reason: string }) {
   return (
-    <div
-      role="alert"
-      className="flex items-start gap-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
-      data-testid="oip-metadata-error"
-    >
-      <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
-      <span>
-        <span className="font-medium">Could not read the model&apos;s tensors: </span>
-        <span className="break-words">{reason}</span>. The snippets send a placeholder input,{" "}
-        <code className="font-mono text-xs">{tensorText(PLACEHOLDER_INPUT)}</code>.
-      </span>
-    </div>
+    <WarningAlert title="Could not read the model's tensors:" testId="oip-metadata-error">
+      <span className="break-words">{reason}</span>. The snippets send a placeholder input,{" "}
+      <code className="font-mono text-xs">{tensorText(PLACEHOLDER_INPUT)}</code>.
+    </WarningAlert>
   );
 }
