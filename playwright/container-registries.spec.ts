@@ -100,3 +100,29 @@ test("removing a registry a component names shows the API's reason", async ({
   const rest = consoleErrors.filter((e) => !/status of 409/.test(e));
   consoleErrors.splice(0, consoleErrors.length, ...rest);
 });
+
+test("the list shows 50 registries a page, with Previous and Next", async ({ page, request }) => {
+  // Ids after every other test's ("e2e-…"), so theirs stay on the first page.
+  const run = uniqueName("zz-page");
+  const ids = Array.from({ length: 55 }, (_, i) => `${run}-${String(i).padStart(2, "0")}`);
+  for (const id of ids)
+    await mutate(request, "containerRegistries.create", { containerRegistryId: id, url: "ghcr.io" });
+  try {
+    await page.goto("/container-registries");
+    const rows = page.locator('[data-testid^="registry-row-"]');
+    await expect(page.getByTestId("pager-range")).toHaveText("Rows 1–50");
+    await expect(rows).toHaveCount(50);
+    await expect(page.getByTestId("pager-previous")).toBeDisabled();
+
+    await page.getByTestId("pager-next").click();
+    await expect(page.getByTestId("pager-range")).toContainText("Rows 51–");
+    await expect(page.getByTestId(`registry-row-${ids[54]}`)).toBeVisible();
+    await expect(page.getByTestId(`registry-row-${ids[0]}`)).toHaveCount(0);
+
+    await page.getByTestId("pager-previous").click();
+    await expect(page.getByTestId("pager-range")).toHaveText("Rows 1–50");
+    await expect(rows).toHaveCount(50);
+  } finally {
+    for (const id of ids) await mutate(request, "containerRegistries.remove", { containerRegistryId: id });
+  }
+});

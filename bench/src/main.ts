@@ -14,6 +14,7 @@ import { executorOverhead } from "./scenarios/executor-overhead";
 import { executorOverheadPolicy } from "./scenarios/executor-overhead-policy";
 import { placementScenarios } from "./scenarios/placement";
 import { policyScenarios } from "./scenarios/policy-lb";
+import { registryListBlocks } from "./scenarios/registry-list";
 import { runtimeStartScenarios } from "./scenarios/runtime-start";
 import { vdagEditor } from "./scenarios/vdag-editor";
 import { vdagScenarios } from "./scenarios/vdag-hops";
@@ -32,6 +33,7 @@ export const SCENARIOS: Scenario[] = [
   ...runtimeStartScenarios,
   ...placementScenarios,
   ...dispatchScenarios,
+  registryListBlocks,
 ];
 
 const args = process.argv.slice(2);

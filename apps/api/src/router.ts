@@ -13,6 +13,7 @@ import { gatewayRouter } from "./domains/gateway/router";
 import { healthRouter } from "./domains/health/router";
 import { gpusRouter } from "./domains/nodes/gpus.router";
 import { nodesRouter } from "./domains/nodes/router";
+import { overviewRouter } from "./domains/overview/router";
 import { parserRouter } from "./domains/parser/router";
 import { policyJobsRouter } from "./domains/policies/policy-jobs.router";
 import { policiesRouter } from "./domains/policies/router";
@@ -25,6 +26,7 @@ import { router } from "./trpc";
 
 export const appRouter = router({
   health: healthRouter,
+  overview: overviewRouter,
   parser: parserRouter,
   clusters: clustersRouter,
   nodes: nodesRouter,

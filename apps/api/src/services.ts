@@ -34,6 +34,7 @@ import { createHealthService } from "./domains/health/health.service";
 import { createGpuRegistry } from "./domains/nodes/gpu.registry";
 import { createNodeService } from "./domains/nodes/node.service";
 import { createNodeLiveness } from "./domains/nodes/node-liveness.service";
+import { createOverviewService } from "./domains/overview/overview.service";
 import { createParserService } from "./domains/parser/parser.service";
 import { createPolicyService } from "./domains/policies/policy.service";
 import { createPolicyJobRegistry } from "./domains/policies/policy-job.registry";
@@ -145,6 +146,7 @@ export function createServices(deps: {
     rateLimits: createRateLimits(config.rateLimits),
     joinTokens: createJoinTokenService(db, audit),
     health: createHealthService({ db, queues, agentStaleSeconds: config.agentStaleSeconds }),
+    overview: createOverviewService(db),
     clusters,
     clusterStability,
     nodes,

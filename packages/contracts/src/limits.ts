@@ -28,6 +28,9 @@ export const MAX_SPEC_DOCUMENT_BYTES = 2 * 2 ** 20;
 export const DEFAULT_PAGE_LIMIT = 100;
 export const MAX_PAGE_LIMIT = 1000;
 
+/** The rows a console list page shows; it asks for one more to know whether a next page exists. */
+export const LIST_PAGE_SIZE = 50;
+
 /** "must have at most 253 characters (MAX_NAME_LENGTH)": the bound and the constant that sets it. */
 export const atMost = (n: number, unit: string, constant: string) =>
   `must have at most ${n} ${unit} (${constant})`;

@@ -17,6 +17,7 @@ export type ProcedureRule = "public" | "viewer" | "operator" | "admin" | "agent-
 export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "health.status": "public",
   "health.ping": "public",
+  "overview.counts": "viewer",
   "parser.applySpec": "operator",
   "parser.validateSpec": "viewer",
   "clusters.list": "viewer",

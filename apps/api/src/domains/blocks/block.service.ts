@@ -70,7 +70,8 @@ export function createBlockService(
           ...(page.clusterId ? { clusterId: page.clusterId } : {}),
           ...(page.includeRemoved ? {} : { status: { not: "removed" } }),
         },
-        orderBy: { createdAt: "desc" },
+        // Newest first, the id breaking ties so that pages neither repeat nor skip a row (an index's order).
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
         take: page.limit ?? 100,
         skip: page.offset ?? 0,
       });

@@ -21,10 +21,9 @@ export default function BlocksPage() {
       description="Instantiated components, each placed on one cluster."
       listTitle="All blocks"
       noun="block"
-      queryOptions={trpc.blocks.list.queryOptions(
-        { limit: 1000 },
-        { refetchInterval: pollInterval(live.state, 3_000, 10_000) },
-      )}
+      pageQuery={(page) =>
+        trpc.blocks.list.queryOptions(page, { refetchInterval: pollInterval(live.state, 3_000, 10_000) })
+      }
       table={BLOCK_TABLE}
       actions={
         <>

@@ -16,7 +16,7 @@ export default function ContainerRegistriesPage() {
       listTitle="Registries"
       noun="registry"
       countLabel={(n) => `${n} ${n === 1 ? "registry" : "registries"}`}
-      queryOptions={trpc.containerRegistries.list.queryOptions({ limit: 1000 })}
+      pageQuery={(page) => trpc.containerRegistries.list.queryOptions(page)}
       table={CONTAINER_REGISTRY_TABLE}
       empty={{
         icon: Container,

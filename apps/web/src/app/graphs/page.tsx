@@ -15,7 +15,7 @@ export default function GraphsPage() {
       description="Policy graphs (execution type 5): static DAGs of deployed functions, each output going to the next."
       listTitle="All graphs"
       noun="graph"
-      queryOptions={trpc.graphs.list.queryOptions({ limit: 1000 }, { refetchInterval: 10_000 })}
+      pageQuery={(page) => trpc.graphs.list.queryOptions(page, { refetchInterval: 10_000 })}
       table={GRAPH_TABLE}
       empty={{
         icon: GitFork,

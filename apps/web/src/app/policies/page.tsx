@@ -1,7 +1,7 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import { Plus, ShieldCheck } from "lucide-react";
+import { POLICY_KINDS } from "@aios/contracts";
+import { Plus, SearchX, ShieldCheck } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { FunctionsCard } from "@/components/registry/functions-card";
@@ -16,11 +16,9 @@ import { useTRPC } from "@/trpc/react";
 
 export default function PoliciesPage() {
   const trpc = useTRPC();
-  const options = trpc.policies.list.queryOptions({ limit: 1000 });
-  // The same query as the table's (one request): the filter offers the kinds present.
-  const rows = useQuery(options).data ?? [];
-  const kinds = [...new Set(rows.map((p) => p.kind))].sort();
+  const kinds = [...POLICY_KINDS].sort();
   const [kind, setKind] = useState("");
+  const chosen = kinds.find((k) => k === kind);
   return (
     <RegistryListPage
       title="Policies"
@@ -38,7 +36,7 @@ export default function PoliciesPage() {
             testId="policy-kind-filter"
           />
           <Link
-            href={policyRoutes.create(kinds.find((k) => k === kind))}
+            href={policyRoutes.create(chosen)}
             className={buttonVariants({ variant: "primary" })}
             data-testid="new-policy"
           >
@@ -47,21 +45,26 @@ export default function PoliciesPage() {
           </Link>
         </>
       }
-      queryOptions={options}
+      // The kind is filtered by the API, page by page.
+      pageQuery={(page) => trpc.policies.list.queryOptions({ ...page, ...(chosen ? { kind: chosen } : {}) })}
+      pageKey={kind}
       table={POLICY_TABLE}
-      filter={{
-        match: (p) => kind === "" || p.kind === kind,
-        title: "No policy rule of this kind",
-        description: `No stored policy rule has kind ${kind}.`,
-      }}
-      empty={{
-        icon: ShieldCheck,
-        title: "No policy rules yet",
-        description: "Store a policy rule with a createPolicy document:",
-        command: CLI.applyPolicy,
-        example: EXAMPLE_POLICY,
-        exampleFile: "policy.json",
-      }}
+      empty={
+        kind
+          ? {
+              icon: SearchX,
+              title: "No policy rule of this kind",
+              description: `No stored policy rule has kind ${kind}.`,
+            }
+          : {
+              icon: ShieldCheck,
+              title: "No policy rules yet",
+              description: "Store a policy rule with a createPolicy document:",
+              command: CLI.applyPolicy,
+              example: EXAMPLE_POLICY,
+              exampleFile: "policy.json",
+            }
+      }
     >
       <FunctionsCard />
     </RegistryListPage>

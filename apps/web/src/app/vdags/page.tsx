@@ -19,7 +19,7 @@ export default function VdagsPage() {
       description="Virtual DAGs: blocks wired into one inference pipeline."
       listTitle="All vDAGs"
       noun="vDAG"
-      queryOptions={trpc.vdags.list.queryOptions({ limit: 1000 }, { refetchInterval: 5_000 })}
+      pageQuery={(page) => trpc.vdags.list.queryOptions(page, { refetchInterval: 5_000 })}
       table={VDAG_TABLE}
       actions={
         <>

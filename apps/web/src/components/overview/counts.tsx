@@ -6,51 +6,39 @@ import { ErrorState } from "@/components/ui/error-state";
 import { useTRPC } from "@/trpc/react";
 import { StatCard, type StatCardProps } from "./stat-card";
 
-const ALL = { limit: 1000 };
-
 export function Counts() {
   const trpc = useTRPC();
-  const live = { refetchInterval: 10_000 };
-  const queries = {
-    clusters: useQuery(trpc.clusters.list.queryOptions(ALL, live)),
-    nodes: useQuery(trpc.nodes.list.queryOptions(ALL, live)),
-    components: useQuery(trpc.components.list.queryOptions(ALL)),
-    blocks: useQuery(trpc.blocks.list.queryOptions(ALL, live)),
-    vdags: useQuery(trpc.vdags.list.queryOptions(ALL)),
-    policies: useQuery(trpc.policies.list.queryOptions(ALL)),
-  };
-  const failed = Object.values(queries).find((q) => q.isError && q.data === undefined);
-  if (failed) {
+  // Counted by the API (overview.counts), never by loading the lists.
+  const counts = useQuery(trpc.overview.counts.queryOptions(undefined, { refetchInterval: 10_000 }));
+  if (counts.isError && counts.data === undefined) {
     return (
       <div className="rounded-xl border border-zinc-200 bg-white">
         <ErrorState
           title="Could not load the network's counts"
-          error={failed.error}
-          onRetry={() => {
-            for (const q of Object.values(queries)) if (q.isError) void q.refetch();
-          }}
-          retrying={failed.isFetching}
+          error={counts.error}
+          onRetry={() => void counts.refetch()}
+          retrying={counts.isFetching}
         />
       </div>
     );
   }
-  const nodes = queries.nodes.data;
-  const running = queries.blocks.data?.filter((b) => b.status === "running").length;
+  const c = counts.data;
+  const running = c?.runningBlocks;
   // One card per count; its test id is `count-<label in lower case>`.
   const cards: StatCardProps[] = [
-    { href: "/network", label: "Clusters", icon: Network, value: queries.clusters.data?.length },
-    { href: "/network", label: "Nodes", icon: Server, value: nodes?.length },
-    { href: "/network", label: "GPUs", icon: Cpu, value: nodes?.reduce((sum, n) => sum + n.gpus.length, 0) },
-    { href: "/components", label: "Components", icon: Boxes, value: queries.components.data?.length },
+    { href: "/network", label: "Clusters", icon: Network, value: c?.clusters },
+    { href: "/network", label: "Nodes", icon: Server, value: c?.nodes },
+    { href: "/network", label: "GPUs", icon: Cpu, value: c?.gpus },
+    { href: "/components", label: "Components", icon: Boxes, value: c?.components },
     {
       href: "/blocks",
       label: "Blocks",
       icon: Blocks,
-      value: queries.blocks.data?.length,
+      value: c?.blocks,
       hint: running ? `${running} running` : undefined,
     },
-    { href: "/vdags", label: "vDAGs", icon: Workflow, value: queries.vdags.data?.length },
-    { href: "/policies", label: "Policies", icon: ShieldCheck, value: queries.policies.data?.length },
+    { href: "/vdags", label: "vDAGs", icon: Workflow, value: c?.vdags },
+    { href: "/policies", label: "Policies", icon: ShieldCheck, value: c?.policies },
   ];
   return (
     <div className="grid grid-cols-2 gap-4 md:grid-cols-4 xl:grid-cols-7">
