@@ -17,6 +17,57 @@ test("the Components page lists the example components", async ({ page }) => {
   await expect(page.getByTestId("component-row-model.echo:1.0.0-stable")).toHaveCount(0);
 });
 
+test("a ranking policy orders the Components search, drops rows, and its failure is shown", async ({
+  page,
+  request,
+  consoleErrors,
+}) => {
+  const suffix = Date.now().toString(36);
+  const createRanking = async (name: string, body: string) => {
+    const code = `import { definePolicy } from "@aios/policy-runtime";
+export default definePolicy({ kind: "ranking", init() { return {}; }, eval(input) { ${body} } });
+`;
+    const values = { name, version: "1.0.0", releaseTag: "stable", kind: "ranking", code };
+    const response = await request.post(`${API_URL}/trpc/policies.create`, { data: { values } });
+    expect(response.status(), await response.text()).toBe(200);
+    return `${name}:1.0.0-stable`;
+  };
+  // The example components only, best last in the registry's order (their URIs descending).
+  const reverse = await createRanking(
+    `e2e-reverse-${suffix}`,
+    `return { results: input.filterResult.filter((c) => c.tags.includes("example")).reverse() };`,
+  );
+  const broken = await createRanking(`e2e-broken-${suffix}`, 'throw new Error("ranking broke");');
+
+  await page.goto("/components");
+  const rows = page.locator('[data-testid^="component-row-"]');
+  await expect(page.getByTestId("component-row-model.echo:1.0.0-stable")).toBeVisible();
+  const picker = page.getByTestId("ranking-policy");
+  await expect(picker.locator("option", { hasText: reverse })).toHaveCount(1);
+  await picker.selectOption(reverse);
+  await expect(page.getByText(/ranked by e2e-reverse-/)).toBeVisible();
+  const ranked = await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-testid")));
+  const examples = ranked.map((id) => id?.replace("component-row-", "") ?? "");
+  expect(examples.length).toBeGreaterThanOrEqual(EXAMPLES.length);
+  expect(examples).toEqual([...examples].sort().reverse());
+  for (const uri of EXAMPLES) expect(examples).toContain(uri);
+  expect(examples.some((uri) => uri.includes("e2e"))).toBe(false);
+
+  // The text filter narrows the ranked rows, keeping their order.
+  await page.getByPlaceholder("Filter by URI, type or tag").fill("model.");
+  await expect(rows).toHaveCount(examples.filter((uri) => uri.includes("model.")).length);
+  await page.getByPlaceholder("Filter by URI, type or tag").fill("");
+
+  await picker.selectOption(broken);
+  await expect(page.getByText(`the ranking policy ${broken} failed`)).toBeVisible();
+  await expect(page.getByText("ranking broke")).toBeVisible();
+  const rest = consoleErrors.filter((e) => !/status of 400/.test(e));
+  consoleErrors.splice(0, consoleErrors.length, ...rest);
+
+  await picker.selectOption({ label: "Registry order" });
+  await expect(page.getByTestId("component-row-model.echo:1.0.0-stable")).toBeVisible();
+});
+
 test("a component's detail page shows its input protocol", async ({ page }) => {
   await page.goto("/components");
   await page.getByTestId("component-row-model.echo:1.0.0-stable").click();

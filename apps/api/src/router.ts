@@ -18,6 +18,7 @@ import { parserRouter } from "./domains/parser/router";
 import { policyJobsRouter } from "./domains/policies/policy-jobs.router";
 import { policiesRouter } from "./domains/policies/router";
 import { graphsRouter } from "./domains/policy-graphs/router";
+import { specsRouter } from "./domains/specs/router";
 import { tokensRouter } from "./domains/tokens/router";
 import { vdagsRouter } from "./domains/vdags/router";
 import { tasksRouter } from "./domains/vdags/tasks.router";
@@ -28,6 +29,7 @@ export const appRouter = router({
   health: healthRouter,
   overview: overviewRouter,
   parser: parserRouter,
+  specs: specsRouter,
   clusters: clustersRouter,
   nodes: nodesRouter,
   gateway: gatewayRouter,

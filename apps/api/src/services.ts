@@ -36,6 +36,7 @@ import { createNodeService } from "./domains/nodes/node.service";
 import { createNodeLiveness } from "./domains/nodes/node-liveness.service";
 import { createOverviewService } from "./domains/overview/overview.service";
 import { createParserService } from "./domains/parser/parser.service";
+import { createTemplateExpander } from "./domains/parser/template-expansion";
 import { createPolicyService } from "./domains/policies/policy.service";
 import { createPolicyJobRegistry } from "./domains/policies/policy-job.registry";
 import { createPolicyJobService } from "./domains/policies/policy-job.service";
@@ -43,6 +44,8 @@ import { createPolicyRuntimeService, policySource } from "./domains/policies/pol
 import { createGraphRegistry } from "./domains/policy-graphs/graph.registry";
 import { createGraphService } from "./domains/policy-graphs/graph.service";
 import { createClusterQueues } from "./domains/queues/cluster-queues";
+import { createRanking } from "./domains/registry/ranking";
+import { createSpecStore } from "./domains/specs/spec-store.service";
 import { createJoinTokenService } from "./domains/tokens/join-token.service";
 import { createApiTokenRegistry } from "./domains/tokens/token.registry";
 import { createTokenService } from "./domains/tokens/token.service";
@@ -137,6 +140,8 @@ export function createServices(deps: {
   const policies = createPolicyService(db, policyRuntime);
   const functions = createFunctionService(db, clusterQueues);
   const tokens = createTokenService(db);
+  // The spec store: named, versioned spec documents the Parser applies by URI.
+  const specs = createSpecStore(db);
   return {
     config,
     db,
@@ -184,6 +189,11 @@ export function createServices(deps: {
     }),
     policies,
     policyRuntime,
+    /** Ranking policies over a registry search's matches (`rankingPolicyRule`). */
+    ranking: createRanking({
+      db,
+      executePolicy: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
+    }),
     policySources: { get: (uri: string) => policySource(db, uri) },
     policyJobs: createPolicyJobService(db, clusterQueues),
     functions,
@@ -212,7 +222,14 @@ export function createServices(deps: {
       vdags,
       policies,
       audit,
+      // Documents for a template are expanded by its policy, run by the central executor.
+      templates: createTemplateExpander({
+        db,
+        execute: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
+      }),
+      specs,
     }),
+    specs,
   };
 }
 

@@ -20,7 +20,7 @@ export const ZSpecHeader = z.strictObject({
     error: (iss) =>
       iss.input === undefined
         ? "Required"
-        : `only "${PARSER_TEMPLATE_URI}" documents are supported, got ${JSON.stringify(iss.input)}`,
+        : `expected "${PARSER_TEMPLATE_URI}", got ${JSON.stringify(iss.input)} (a document for a template is expanded by the API first: parser.expand, parser.applySpec)`,
   }),
   action: ZSpecAction,
   parameters: z.record(z.string(), z.unknown()).optional(),
@@ -44,7 +44,11 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The original's samples write `head`; it is read as `header`, and errors keep saying `head`. */
-function normaliseHead(doc: unknown): { doc: unknown; headerKey: "header" | "head"; errors: TSpecError[] } {
+export function normaliseHead(doc: unknown): {
+  doc: unknown;
+  headerKey: "header" | "head";
+  errors: TSpecError[];
+} {
   if (!isObject(doc) || !("head" in doc)) return { doc, headerKey: "header", errors: [] };
   if ("header" in doc) {
     return {

@@ -28,6 +28,13 @@ export const MAX_SPEC_DOCUMENT_BYTES = 2 * 2 ** 20;
 export const DEFAULT_PAGE_LIMIT = 100;
 export const MAX_PAGE_LIMIT = 1000;
 
+/**
+ * A search with a ranking policy hands it at most this many matches (the first in the registry's
+ * key order; its input says `truncated` when more matched), and the page is cut from what it
+ * returns: a search over a big registry never ships a whole table into the sandbox.
+ */
+export const MAX_RANKING_ROWS = 500;
+
 /** The rows a console list page shows; it asks for one more to know whether a next page exists. */
 export const LIST_PAGE_SIZE = 50;
 

@@ -47,7 +47,11 @@ describe("parseSpecDocument envelope", () => {
     expect(result).toEqual({
       ok: false,
       errors: [
-        { path: "header.templateUri", message: 'only "Parser/V1" documents are supported, got "Custom/V2"' },
+        {
+          path: "header.templateUri",
+          message:
+            'expected "Parser/V1", got "Custom/V2" (a document for a template is expanded by the API first: parser.expand, parser.applySpec)',
+        },
         { path: "extra", message: "unknown field" },
       ],
     });

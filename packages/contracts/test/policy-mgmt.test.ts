@@ -21,10 +21,11 @@ describe("createPolicy", () => {
     expect(values.tags).toEqual(["lb", "default"]);
   });
 
-  it("knows every kind of the reference, and the general-purpose function kind", () => {
-    expect(POLICY_KINDS).toHaveLength(18);
+  it("knows every kind of the reference (the Parser's templates too), and the general-purpose function kind", () => {
+    expect(POLICY_KINDS).toHaveLength(19);
     expect(POLICY_KINDS).toContain("function");
     expect(POLICY_KINDS).toContain("clusterStability");
+    expect(POLICY_KINDS).toContain("template");
   });
 
   it("rejects an unknown kind", () => {

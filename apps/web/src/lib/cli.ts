@@ -14,6 +14,7 @@ export const CLI = {
   start: "npm start",
   createToken: "npx aios token create --role viewer --name NAME --expires 30d",
   uploadAsset: "npx aios asset upload model.bin --name my-model --version 1.0.0 --tag stable",
+  putSpec: "npx aios specs put my-service:1.0.0-stable -f examples/templates/one-model-service.json",
   addContainerRegistry:
     "npx aios container-registry add ghcr --url ghcr.io --username USER --password-env REGISTRY_PASSWORD",
 } as const;

@@ -9,6 +9,7 @@ export const routes = {
   graph: (uri: string) => `/graphs/${encodeURIComponent(uri)}`,
   job: (id: string) => `/jobs/${encodeURIComponent(id)}`,
   asset: (uri: string) => `/assets/${encodeURIComponent(uri)}`,
+  spec: (uri: string) => `/specs/${encodeURIComponent(uri)}`,
 };
 
 /** Route params may arrive encoded or decoded depending on the router; decode once, safely. */

@@ -1,7 +1,16 @@
 import { parseArgs } from "node:util";
-import { fieldIssues, issuesLine, MAX_PAGE_LIMIT, type TFilterQuery, ZFilterQuery } from "@aios/contracts";
+import {
+  fieldIssues,
+  issuesLine,
+  MAX_PAGE_LIMIT,
+  MAX_RANKING_ROWS,
+  type TFilterQuery,
+  type TPolicyRuleRef,
+  ZFilterQuery,
+} from "@aios/contracts";
 import type { ApiClient } from "../api-client";
 import { type CliIo, CliUsageError } from "./io";
+import { RANKING_OPTIONS, rankingRule } from "./ranking";
 import { renderTable } from "./table";
 
 type Row = Record<string, unknown>;
@@ -9,7 +18,8 @@ type Row = Record<string, unknown>;
 interface KindView {
   list(api: ApiClient): Promise<Row[]>;
   get(api: ApiClient, key: string): Promise<Row>;
-  search(api: ApiClient, filter: unknown): Promise<Row[]>;
+  /** With a ranking: the policy's order, one page (it sees at most MAX_RANKING_ROWS matches). */
+  search(api: ApiClient, filter: unknown, ranking?: TPolicyRuleRef): Promise<Row[]>;
   columns: Record<string, (r: Row) => unknown>;
 }
 
@@ -36,7 +46,10 @@ function registry(pick: (api: ApiClient) => Registry, key: string, columns: Kind
   return {
     list: (api) => allPages((page) => pick(api).list.query(page as never)),
     get: (api, value) => pick(api).get.query({ [key]: value } as never),
-    search: (api, filter) => allPages((page) => pick(api).search.query({ filter, ...page } as never)),
+    search: (api, filter, ranking) =>
+      ranking
+        ? pick(api).search.query({ filter, rankingPolicyRule: ranking, limit: MAX_RANKING_ROWS } as never)
+        : allPages((page) => pick(api).search.query({ filter, ...page } as never)),
     columns,
   };
 }
@@ -221,6 +234,7 @@ export async function getCommand(api: ApiClient, args: string[], io: CliIo): Pro
       filter: { type: "string" },
       node: { type: "string" },
       block: { type: "string" },
+      ...RANKING_OPTIONS,
     },
   });
   const [kindArg, key, ...extra] = positionals;
@@ -238,10 +252,11 @@ export async function getCommand(api: ApiClient, args: string[], io: CliIo): Pro
   const filter =
     shorthandFilter(ALIASES[name] ?? name, values) ?? (values.filter && parseFilter(values.filter));
   if (key && filter) throw new CliUsageError("give an ID or a filter (--filter, --node, --block), not both");
+  const ranking = rankingRule(ALIASES[name] ?? name, values, Boolean(filter));
   const rows = key
     ? [await kind.get(api, key)]
     : filter
-      ? await kind.search(api, filter)
+      ? await kind.search(api, filter, ranking)
       : await kind.list(api);
   if (values.output === "json") io.out(JSON.stringify(key ? rows[0] : rows, null, 2));
   else io.out(renderTable(kind.columns, rows));

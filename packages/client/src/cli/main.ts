@@ -9,12 +9,14 @@ import { AUDIT_USAGE, auditCommand } from "./audit";
 import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand, updateCommand } from "./block";
 import { COMPONENT_USAGE, componentCommand } from "./component";
 import { CONTAINER_REGISTRY_USAGE, containerRegistryCommand } from "./container-registry";
+import { EXPAND_USAGE, expandCommand } from "./expand";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
 import { GATEWAY_USAGE, gatewayCommand } from "./gateway";
 import { GET_KINDS, getCommand } from "./get";
 import { type CliIo, CliUsageError, consoleIo } from "./io";
 import { MGMT_USAGE, mgmtCommand } from "./mgmt";
 import { POLICY_USAGE, policyCommand } from "./policy";
+import { SPECS_USAGE, specsCommand } from "./specs";
 import { clusterCommand, TOKEN_USAGE, tokenCommand } from "./token";
 import { validateCommand } from "./validate";
 import { traceCommand, VDAG_USAGE, vdagInferCommand } from "./vdag";
@@ -25,11 +27,17 @@ Usage:
   aios apply -f FILE [-f FILE ...]        apply spec documents (JSON or YAML: arrays, one JSON
                                           document per line, --- streams)
   aios validate -f FILE [-f FILE ...]     validate spec documents without applying them
+${EXPAND_USAGE}
+${SPECS_USAGE}
   aios get KIND [ID] [-o table|json]      list or show one of a kind (ID: its key; an instance's is
                                           BLOCK/INSTANCE, a GPU's NODE/INDEX). KIND: one of
                                           ${wrap(GET_KINDS.join(", "), 42, 100)}
   aios get KIND --filter JSON             search with the filter language, e.g.
                                           '{"variable":"tags","operator":"==","value":"nlp"}'
+  aios get KIND --filter JSON --ranking URI [--ranking-settings JSON]
+                                          the matches ordered (some maybe dropped) by a ranking
+                                          policy; clusters, nodes, components, blocks, vdags and
+                                          policies
   aios get instances [--node N] [--block B]
                                           the instances placed on a node, or of a block (gpus
                                           takes --node too)
@@ -81,6 +89,10 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await applyCommand(api, rest, io);
       case "validate":
         return await validateCommand(api, rest, io);
+      case "expand":
+        return await expandCommand(api, rest, io);
+      case "specs":
+        return await specsCommand(api, rest, io);
       case "get":
         return await getCommand(api, rest, io);
       case "infer":

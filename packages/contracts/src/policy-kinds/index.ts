@@ -8,4 +8,5 @@ export * from "./pre-check";
 export * from "./processing";
 export * from "./registry";
 export * from "./search";
+export * from "./template";
 export * from "./vdag-controller";

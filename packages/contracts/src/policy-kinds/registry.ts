@@ -15,6 +15,7 @@ import {
   VDAG_PRE_PROCESSING,
 } from "./processing";
 import { ASSIGNMENT, RANKING } from "./search";
+import { TEMPLATE } from "./template";
 import { QUALITY_CHECKER, QUOTA_CHECKER, VDAG_HEALTH_CHECKER } from "./vdag-controller";
 
 /**
@@ -41,6 +42,7 @@ export const POLICY_KIND_SCHEMAS = {
   clusterStability: CLUSTER_STABILITY,
   event: EVENT,
   function: FUNCTION,
+  template: TEMPLATE,
 } as const satisfies Record<TPolicyKind, TPolicyKindEntry>;
 
 type TSchemas = typeof POLICY_KIND_SCHEMAS;

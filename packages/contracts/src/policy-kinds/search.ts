@@ -42,16 +42,37 @@ export default definePolicy({
 
 // ---- ranking ------------------------------------------------------------------------------------
 
+/** The registries whose search takes a ranking policy: those searched over their spec documents. */
+export const RANKED_REGISTRIES = ["clusters", "nodes", "components", "blocks", "vdags", "policies"] as const;
+export type TRankedRegistry = (typeof RANKED_REGISTRIES)[number];
+
+/** The key each ranked registry's records are told apart by (what its `get` takes). */
+export const RANKED_REGISTRY_KEYS = {
+  clusters: "id",
+  nodes: "id",
+  components: "componentURI",
+  blocks: "id",
+  vdags: "vdagURI",
+  policies: "policyRuleURI",
+} as const satisfies Record<TRankedRegistry, string>;
+
 export const ZRankingInput = z.looseObject({
   /** Which registry was searched: clusters, nodes, components, blocks, vdags, policies. */
   registry: z.string().optional(),
   /** The filter query that produced the results, as submitted. */
   query: z.unknown().optional(),
+  /** The matching records (at most MAX_RANKING_ROWS, in the registry's key order). */
   filterResult: z.array(ZFilterResultEntry),
+  /** More rows matched than MAX_RANKING_ROWS: `filterResult` holds the first of them. */
+  truncated: z.boolean().optional(),
 });
 
 export const ZRankingOutput = z.strictObject({
-  /** The entries to return, best first (a subset of `filterResult`). */
+  /**
+   * The entries to return, best first: a subset of `filterResult`, each told apart by its
+   * registry's key (`id`, `componentURI`, `vdagURI`, `policyRuleURI`); the caller gets its own
+   * records back in this order, so an entry may carry its key alone.
+   */
   results: z.array(ZFilterResultEntry),
 });
 
@@ -59,7 +80,7 @@ export const RANKING = {
   input: ZRankingInput,
   output: ZRankingOutput,
   description:
-    "Run by the search server after a filter: drops and reorders the matches, best first, before they are returned.",
+    "Run after a registry search's filter (`rankingPolicyRule`), and on a vDAG node's candidate blocks before its assignment policy: drops and reorders the matches, best first.",
   template: `${TEMPLATE_IMPORT}
 
 // ranking: reorder (and possibly drop) the search results, best first.

@@ -31,6 +31,7 @@ export const POLICY_KINDS = [
   "clusterStability",
   "event",
   "function",
+  "template",
 ] as const;
 export const ZPolicyKind = z.enum(POLICY_KINDS);
 export type TPolicyKind = z.infer<typeof ZPolicyKind>;

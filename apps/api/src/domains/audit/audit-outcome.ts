@@ -18,6 +18,8 @@ const TARGET_FIELDS = [
   "graphId",
   "policyRuleURI",
   "assetURI",
+  "specURI",
+  "specUri",
   "jobId",
   "clusterId",
   "nodeId",

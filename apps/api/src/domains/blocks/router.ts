@@ -3,7 +3,7 @@ import { ZBlockRecord, ZDnsLabel, ZInstanceRecord } from "@aios/contracts";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
-import { readProcedures, ZPage } from "../registry/procedures";
+import { rankedReadProcedures, ZPage } from "../registry/procedures";
 import type { BlockStatusEvent } from "./block-lifecycle.service";
 
 const ZId = z.object({ id: ZDnsLabel });
@@ -15,7 +15,7 @@ export const blocksRouter = router({
     )
     .output(z.array(ZBlockRecord))
     .query(({ ctx, input }) => ctx.services.blocks.list(input)),
-  ...readProcedures({ record: ZBlockRecord, key: "id", reader: (s) => s.blocks }),
+  ...rankedReadProcedures({ record: ZBlockRecord, key: "id", reader: (s) => s.blocks, registry: "blocks" }),
   instances: viewerProcedure
     .input(ZId)
     .output(z.array(ZInstanceRecord))

@@ -1,7 +1,7 @@
 import { ZApiTokenIssued, ZClusterRecord, ZDnsLabel, ZJoinTokenRequest } from "@aios/contracts";
 import { z } from "zod";
 import { adminChangeProcedure, changeProcedure, router, viewerProcedure } from "../../trpc";
-import { readProcedures, ZPage } from "../registry/procedures";
+import { rankedReadProcedures, ZPage } from "../registry/procedures";
 import { ZClusterMgmtRequest, ZClusterMgmtResponse } from "./cluster-stability.types";
 
 export const clustersRouter = router({
@@ -9,7 +9,12 @@ export const clustersRouter = router({
     .input(ZPage.optional())
     .output(z.array(ZClusterRecord))
     .query(({ ctx, input }) => ctx.services.clusters.list(input)),
-  ...readProcedures({ record: ZClusterRecord, key: "id", reader: (s) => s.clusters }),
+  ...rankedReadProcedures({
+    record: ZClusterRecord,
+    key: "id",
+    reader: (s) => s.clusters,
+    registry: "clusters",
+  }),
   /** Replaces the cluster's document with `spec` (createCluster values), after its update_cluster pre-check. */
   update: changeProcedure
     .input(z.object({ id: ZDnsLabel, spec: z.record(z.string(), z.unknown()) }))

@@ -1,14 +1,14 @@
 import { ZNodeRecord } from "@aios/contracts";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
-import { readProcedures, ZPage } from "../registry/procedures";
+import { rankedReadProcedures, ZPage } from "../registry/procedures";
 
 export const nodesRouter = router({
   list: viewerProcedure
     .input(ZPage.extend({ clusterId: z.string().optional() }).optional())
     .output(z.array(ZNodeRecord))
     .query(({ ctx, input }) => ctx.services.nodes.list(input)),
-  ...readProcedures({ record: ZNodeRecord, key: "id", reader: (s) => s.nodes }),
+  ...rankedReadProcedures({ record: ZNodeRecord, key: "id", reader: (s) => s.nodes, registry: "nodes" }),
   /** The node's load over time (from its agent's heartbeats), oldest first. */
   metricSeries: viewerProcedure
     .input(

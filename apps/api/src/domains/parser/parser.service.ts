@@ -1,4 +1,13 @@
-import { parseSpecDocument, type TParsedSpec, type TSpecAction, type TSpecError } from "@aios/contracts";
+import {
+  isTemplatedDocument,
+  PARSER_TEMPLATE_URI,
+  parseSpecDocument,
+  type TParsedSpec,
+  type TPolicyLogEntry,
+  type TSpecAction,
+  type TSpecDocument,
+  type TSpecError,
+} from "@aios/contracts";
 import type { Principal } from "../../auth/principal";
 import { UserError } from "../../errors";
 import type { AuditService } from "../audit/audit.service";
@@ -9,7 +18,9 @@ import type { ClusterStability } from "../clusters/cluster-stability.service";
 import type { ComponentService } from "../components/component.service";
 import type { NodeService } from "../nodes/node.service";
 import type { PolicyService } from "../policies/policy.service";
+import type { SpecStore } from "../specs/spec-store.service";
 import type { VdagService } from "../vdags/vdag.service";
+import type { TemplateExpander } from "./template-expansion";
 
 export interface ApplyOutcome {
   action: TSpecAction;
@@ -19,6 +30,24 @@ export interface ApplyOutcome {
   created: boolean;
   dryRun: boolean;
   result: unknown;
+}
+
+/** A document for a template: the last document's outcome, with every document's in `template`. */
+export interface ParserApplyOutcome extends ApplyOutcome {
+  template?: { templateUri: string; outcomes: ApplyOutcome[] };
+}
+
+/** What `parser.expand` answers: the `Parser/V1` documents an apply would apply, in order. */
+export interface ParserExpansion {
+  templateUri: string;
+  documents: TSpecDocument[];
+  logs: TPolicyLogEntry[];
+}
+
+/** Where an apply's document came from, for its audit events. */
+interface ApplyOrigin {
+  templateUri?: string;
+  specUri?: string;
 }
 
 export interface ParserDeps {
@@ -31,11 +60,18 @@ export interface ParserDeps {
   vdags: VdagService;
   policies: PolicyService;
   audit: AuditService;
+  /** Documents whose `templateUri` names a template policy are expanded by it first. */
+  templates: TemplateExpander;
+  /** Stored spec documents, applied by URI. */
+  specs: Pick<SpecStore, "documentOf">;
 }
 
 /**
  * The Parser: the one gateway that takes any spec document, validates it and dispatches on its
- * action. Every apply is idempotent and audited.
+ * action. Every apply is idempotent and audited. A document whose `header.templateUri` names a
+ * template policy is handed to it, and the `Parser/V1` documents it returns are all validated
+ * before the first is applied, then applied in order (each idempotent: an apply that stops on one
+ * of them, a pre-check's denial say, completes when the same document is applied again).
  */
 export function createParserService(deps: ParserDeps) {
   const parse = (document: unknown): TParsedSpec => {
@@ -43,25 +79,62 @@ export function createParserService(deps: ParserDeps) {
     if (!outcome.ok) throw UserError.fromIssues(outcome.errors, "invalid spec document");
     return outcome;
   };
+
+  const applyOne = async (spec: TParsedSpec, principal: Principal | null, origin: ApplyOrigin) => {
+    const outcome = await dispatch(deps, spec, principal);
+    // A dry run stores nothing but runs the pre-check policies: it is recorded too.
+    await deps.audit.record(principal, {
+      action: `parser.${spec.action}`,
+      target: outcome.target,
+      input: spec.document,
+      decision: { created: outcome.created, ...(outcome.dryRun ? { dryRun: true } : {}), ...origin },
+    });
+    return outcome;
+  };
+
+  const apply = async (
+    document: unknown,
+    principal: Principal | null,
+    origin: ApplyOrigin = {},
+  ): Promise<ParserApplyOutcome> => {
+    if (!isTemplatedDocument(document)) return applyOne(parse(document), principal, origin);
+    const { templateUri, documents } = await deps.templates.expand(document);
+    const outcomes: ApplyOutcome[] = [];
+    for (const spec of documents) outcomes.push(await applyOne(spec, principal, { ...origin, templateUri }));
+    // The template kind's output holds at least one document.
+    const last = outcomes[outcomes.length - 1] as ApplyOutcome;
+    return { ...last, created: outcomes.some((o) => o.created), template: { templateUri, outcomes } };
+  };
+
   return {
     validate(
       document: unknown,
     ): { valid: true; action: TSpecAction } | { valid: false; errors: TSpecError[] } {
+      if (isTemplatedDocument(document)) {
+        const message =
+          "names a template; validateSpec runs no code, so expand the document to check it (parser.expand, operators)";
+        return { valid: false, errors: [{ path: "header.templateUri", message }] };
+      }
       const outcome = parseSpecDocument(document);
       return outcome.ok ? { valid: true, action: outcome.action } : { valid: false, errors: outcome.errors };
     },
 
-    async apply(document: unknown, principal: Principal | null): Promise<ApplyOutcome> {
-      const spec = parse(document);
-      const outcome = await dispatch(deps, spec, principal);
-      // A dry run stores nothing but runs the pre-check policies: it is recorded too.
-      await deps.audit.record(principal, {
-        action: `parser.${spec.action}`,
-        target: outcome.target,
-        input: spec.document,
-        decision: { created: outcome.created, ...(outcome.dryRun ? { dryRun: true } : {}) },
-      });
-      return outcome;
+    apply: (document: unknown, principal: Principal | null) => apply(document, principal),
+
+    /** Applies the spec stored under `specUri` (the spec store). */
+    async applyStored(specUri: string, principal: Principal | null): Promise<ParserApplyOutcome> {
+      return apply(await deps.specs.documentOf(specUri), principal, { specUri });
+    },
+
+    /** What an apply of the document (given, or stored under `specUri`) would apply; applies nothing. */
+    async expand(source: { document?: unknown; specUri?: string | undefined }): Promise<ParserExpansion> {
+      const document =
+        source.specUri !== undefined ? await deps.specs.documentOf(source.specUri) : source.document;
+      if (!isTemplatedDocument(document)) {
+        return { templateUri: PARSER_TEMPLATE_URI, documents: [parse(document).document], logs: [] };
+      }
+      const expansion = await deps.templates.expand(document);
+      return { ...expansion, documents: expansion.documents.map((d) => d.document) };
     },
   };
 }

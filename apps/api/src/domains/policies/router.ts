@@ -8,7 +8,7 @@ import {
 } from "@aios/contracts";
 import { z } from "zod";
 import { changeProcedure, dryRunProcedure, router, viewerProcedure } from "../../trpc";
-import { readProcedures, ZPage } from "../registry/procedures";
+import { rankedReadProcedures, ZPage } from "../registry/procedures";
 import {
   ZCreatePolicyRequest,
   ZCreateVersionRequest,
@@ -24,7 +24,12 @@ export const policiesRouter = router({
     .input(ZPage.extend({ kind: ZPolicyKind.optional() }).optional())
     .output(z.array(ZPolicyRecord))
     .query(({ ctx, input }) => ctx.services.policies.list(input)),
-  ...readProcedures({ record: ZPolicyRecord, key: "policyRuleURI", reader: (s) => s.policies }),
+  ...rankedReadProcedures({
+    record: ZPolicyRecord,
+    key: "policyRuleURI",
+    reader: (s) => s.policies,
+    registry: "policies",
+  }),
   /** Code, kind and defaults, for a process that loads the policy itself (execution type 1). */
   source: viewerProcedure
     .input(z.object({ policyRuleURI: z.string().min(1) }))

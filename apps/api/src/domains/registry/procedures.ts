@@ -1,4 +1,11 @@
-import { MAX_PAGE_LIMIT, type TFilterQuery, ZFilterQuery } from "@aios/contracts";
+import {
+  MAX_PAGE_LIMIT,
+  RANKED_REGISTRIES,
+  type TFilterQuery,
+  type TRankedRegistry,
+  ZFilterQuery,
+  ZPolicyRuleRef,
+} from "@aios/contracts";
 import { z } from "zod";
 import type { Services } from "../../services";
 import { viewerProcedure } from "../../trpc";
@@ -34,6 +41,19 @@ interface ReadOptions<R, K extends string, Reader> {
   procedure?: typeof viewerProcedure;
 }
 
+/** A search of a registry that takes no ranking policy: a ranking given is refused, not ignored. */
+const ZSearch = ZPage.extend({
+  filter: ZFilterQuery,
+  rankingPolicyRule: z
+    .undefined({
+      error: `this registry's search takes no ranking policy; ${RANKED_REGISTRIES.join(", ")} do`,
+    })
+    .optional(),
+});
+
+/** A search of a registry kept as spec documents: the filter's matches, ordered by a ranking policy if given. */
+const ZRankedSearch = ZPage.extend({ filter: ZFilterQuery, rankingPolicyRule: ZPolicyRuleRef.optional() });
+
 /**
  * `get` and `search` are alike for every registry: get by the kind's key, search with the filter
  * language. Each domain router adds its own `list` (its filters differ) and its mutations.
@@ -47,9 +67,37 @@ export function readProcedures<R, K extends string>(opts: ReadOptions<R, K, Regi
       .output(opts.record)
       .query(({ ctx, input }) => opts.reader(ctx.services).get((input as Record<K, string>)[opts.key])),
     search: procedure
-      .input(ZPage.extend({ filter: ZFilterQuery }))
+      .input(ZSearch)
       .output(z.array(opts.record))
       .query(({ ctx, input }) => opts.reader(ctx.services).search(input.filter, input)),
+  };
+}
+
+/**
+ * The registries kept as spec documents (`RANKED_REGISTRIES`): their `search` takes an optional
+ * `rankingPolicyRule` (`{policyRuleURI, settings, parameters}`, a policy of kind `ranking`) that
+ * orders the filter's matches and may drop some (`registry/ranking.ts`).
+ */
+export function rankedReadProcedures<R extends object, K extends string>(
+  opts: ReadOptions<R, K, RegistryReader<R>> & { registry: TRankedRegistry },
+) {
+  const procedure = opts.procedure ?? viewerProcedure;
+  return {
+    ...readProcedures(opts),
+    search: procedure
+      .input(ZRankedSearch)
+      .output(z.array(opts.record))
+      .query(({ ctx, input }) => {
+        const reader = opts.reader(ctx.services);
+        if (!input.rankingPolicyRule) return reader.search(input.filter, input);
+        return ctx.services.ranking.search({
+          registry: opts.registry,
+          filter: input.filter,
+          page: input,
+          rule: input.rankingPolicyRule,
+          find: (filter, page) => reader.search(filter, page),
+        });
+      }),
   };
 }
 

@@ -15,7 +15,7 @@ import {
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
-import { readProcedures, ZPage } from "../registry/procedures";
+import { rankedReadProcedures, ZPage } from "../registry/procedures";
 import type { VdagStatusEvent } from "./vdag.service";
 
 const ZUri = z.object({ vdagURI: z.string().min(1) });
@@ -32,7 +32,7 @@ export const vdagsRouter = router({
     .input(ZPage.optional())
     .output(z.array(ZVdagRecord))
     .query(({ ctx, input }) => ctx.services.vdags.list(input)),
-  ...readProcedures({ record: ZVdagRecord, key: "vdagURI", reader: (s) => s.vdags }),
+  ...rankedReadProcedures({ record: ZVdagRecord, key: "vdagURI", reader: (s) => s.vdags, registry: "vdags" }),
   /** Stops the vDAG's controller; the vDAG is kept as `removed`. */
   remove: changeProcedure
     .input(ZUri)

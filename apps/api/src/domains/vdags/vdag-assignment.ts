@@ -4,7 +4,8 @@ import { NotFoundError, UserError } from "../../errors";
 import { toBlockRecord } from "../blocks/block.service";
 import { checkPolicyValues } from "../policies/policy-contract";
 import { asObject } from "../registry/doc";
-import { searchKeys } from "../registry/search";
+import { createRanking, type ExecutePolicy, rankingRuleOf } from "../registry/ranking";
+import { inKeyOrder, searchKeys } from "../registry/search";
 
 const NODES = "body.spec.values.nodes";
 
@@ -14,17 +15,15 @@ export type TAssignment = Record<string, { blockId: string; by: "manual" | "poli
 export interface CompileDeps {
   db: Db;
   /** Runs a stored policy centrally (the API's policy executor). */
-  executePolicy(
-    uri: string,
-    input: unknown,
-    overrides: { settings?: object; parameters?: object },
-  ): Promise<{ ok: boolean; output?: unknown; error?: { message: string } }>;
+  executePolicy: ExecutePolicy;
 }
 
 /**
  * Gives every node its block: `manualBlockId` wins (it must exist and not be removed); else the
- * assignment policy picks one among the running blocks its `parameters.filterRule` matches. A
- * nested vDAG node must name a vDAG that was compiled. Errors name the node's field.
+ * assignment policy picks one among the running blocks its `parameters.filterRule` matches, ranked
+ * first (best first, some maybe dropped) by the ranking policy its `parameters.rankingPolicyRule`
+ * names, if any: the original's assignment through the search server. A nested vDAG node must name
+ * a vDAG that was compiled. Errors name the node's field.
  */
 export async function assignNodes(
   deps: CompileDeps,
@@ -32,6 +31,7 @@ export async function assignNodes(
   values: TVdagSpec,
 ): Promise<TAssignment> {
   const out: TAssignment = {};
+  const ranking = createRanking(deps);
   for (const [i, n] of values.nodes.entries()) {
     const v = n.spec.values;
     const at = `${NODES}.${i}.spec.values`;
@@ -54,8 +54,10 @@ export async function assignNodes(
     }
     const rule = v.assignmentPolicyRule as TPolicyRuleRef;
     const filter = asObject(rule.parameters).filterRule;
-    // The policy gets its parameters without the filter, which the API runs itself.
-    const { filterRule: _filter, ...parameters } = asObject(rule.parameters);
+    // The policy gets its parameters without the filter and the ranking, which the API runs itself.
+    const { filterRule: _filter, rankingPolicyRule: rankingGiven, ...parameters } = asObject(rule.parameters);
+    const rankingField = `${at}.assignmentPolicyRule.parameters.rankingPolicyRule`;
+    const rankingRule = rankingGiven === undefined ? null : rankingRuleOf(rankingGiven, rankingField);
     await checkPolicyValues(
       deps.db,
       rule.policyRuleURI,
@@ -66,12 +68,17 @@ export async function assignNodes(
       },
       `${at}.assignmentPolicyRule.policyRuleURI`,
     );
+    if (rankingRule) await ranking.check(rankingRule, rankingField);
     const keys = filter
       ? await searchKeys(deps.db, "blocks", filter as never, { limit: 200 })
       : (await deps.db.block.findMany({ select: { id: true }, take: 200, orderBy: { id: "asc" } })).map(
           (b) => b.id,
         );
-    const rows = await deps.db.block.findMany({ where: { id: { in: keys }, status: "running" } });
+    const rows = inKeyOrder(
+      keys,
+      await deps.db.block.findMany({ where: { id: { in: keys }, status: "running" } }),
+      (b) => b.id,
+    );
     if (rows.length === 0) {
       throw UserError.field(
         `${at}.assignmentPolicyRule`,
@@ -82,7 +89,7 @@ export async function assignNodes(
       deps.db,
       rows.map((r) => r.id),
     );
-    const candidates = rows.map((r) => {
+    const matched = rows.map((r) => {
       const rec = toBlockRecord(r);
       return {
         ...asObject(rec.doc),
@@ -96,6 +103,25 @@ export async function assignNodes(
         metrics: metrics.get(rec.id) ?? { instances: rec.desiredInstances },
       };
     });
+    const candidates = rankingRule
+      ? await ranking.rank(
+          {
+            registry: "blocks",
+            query: filter,
+            rows: matched,
+            truncated: false,
+            rule: rankingRule,
+            field: rankingField,
+          },
+          true,
+        )
+      : matched;
+    if (candidates.length === 0) {
+      throw UserError.field(
+        rankingField,
+        `the ranking policy ${rankingRule?.policyRuleURI} dropped every block matching node ${v.nodeLabel}'s filterRule`,
+      );
+    }
     const r = await deps.executePolicy(
       rule.policyRuleURI,
       { vdagURI, nodeLabel: v.nodeLabel, filterResult: candidates },
@@ -108,10 +134,10 @@ export async function assignNodes(
       );
     }
     const blockId = (r.output as { blockId: string }).blockId;
-    if (!rows.some((row) => row.id === blockId)) {
+    if (!candidates.some((c) => c.id === blockId)) {
       throw UserError.field(
         `${at}.assignmentPolicyRule`,
-        `the assignment policy chose ${blockId}, which is not among the ${rows.length} candidate block(s)`,
+        `the assignment policy chose ${blockId}, which is not among the ${candidates.length} candidate block(s)`,
       );
     }
     out[v.nodeLabel] = { blockId, by: "policy" };

@@ -2,6 +2,7 @@ import {
   Blocks,
   Boxes,
   Container,
+  FileText,
   FunctionSquare,
   GitFork,
   KeyRound,
@@ -37,6 +38,7 @@ export const NAV_ITEMS: NavItem[] = [
   },
   { href: "/blocks", label: "Blocks", icon: Blocks, description: "Running workloads" },
   { href: "/vdags", label: "vDAGs", icon: Workflow, description: "Virtual DAGs of blocks" },
+  { href: "/specs", label: "Specs", icon: FileText, description: "Stored spec documents, applied by URI" },
   { href: "/policies", label: "Policies", icon: ShieldCheck, description: "Policy rules" },
   {
     href: "/functions",

@@ -138,6 +138,14 @@ export const SAMPLE_INPUTS: { [K in TPolicyKind]: TPolicyInputs[K] } = {
     eventData: { seconds: 4.2 },
   },
   function: { text: "hello", count: 3 },
+  template: {
+    templateUri: "one-block:1.0.0-stable",
+    document: {
+      header: { templateUri: "one-block:1.0.0-stable", parameters: { clusterId: "local" } },
+      body: { name: "echo-1", component: "model.echo:1.0.0-stable", replicas: 2 },
+    },
+    parameters: { clusterId: "local" },
+  },
 };
 
 /** The sample as the input editor shows it. */
