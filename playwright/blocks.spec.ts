@@ -185,3 +185,21 @@ test("the logs card shows what an instance printed", async ({ page }) => {
   await card.getByTestId("logs-target").selectOption({ index: 1 }); // the first instance
   await expect(card.getByTestId("logs-lines")).toContainText("instance listening");
 });
+
+test("the events card shows the block's events and, live, one its instance emits", async ({ page }) => {
+  test.setTimeout(DEPLOY_TIMEOUT + 30_000);
+  await page.goto("/blocks/echo");
+  await expect(page.getByTestId("status").first()).toHaveText("running", { timeout: DEPLOY_TIMEOUT });
+  const events = page.getByTestId("events-card");
+  await expect(events.locator('[data-event="instance_started"]').first()).toBeVisible();
+  await expect(events.getByTestId("live-status")).toHaveAttribute("data-state", "live");
+  const mgmt = page.getByTestId("mgmt-card");
+  await mgmt.getByTestId("mgmt-action").fill("emit");
+  await mgmt.getByTestId("mgmt-data").fill('{"name":"console.ping","data":{"from":"e2e"}}');
+  await mgmt.getByTestId("mgmt-run").click();
+  await expect(mgmt.getByTestId("mgmt-replies")).toContainText("HTTP 200");
+  // Through the instance's outbox, its agent's next report and the API's live stream: no reload.
+  const ping = events.locator('[data-event="console.ping"]').first();
+  await expect(ping).toBeVisible();
+  await expect(ping).toContainText('{"from":"e2e"}');
+});

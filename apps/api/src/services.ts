@@ -13,6 +13,7 @@ import { createAuditEventRegistry } from "./domains/audit/audit.registry";
 import { createAuditService } from "./domains/audit/audit.service";
 import { createBlockService } from "./domains/blocks/block.service";
 import { createBlockAgentLoop } from "./domains/blocks/block-agent-loop.service";
+import { createBlockEvents } from "./domains/blocks/block-events.service";
 import { createBlockLifecycle } from "./domains/blocks/block-lifecycle.service";
 import { createBlockMetrics } from "./domains/blocks/block-metrics.service";
 import { createBlockPlacement } from "./domains/blocks/block-placement.service";
@@ -126,6 +127,19 @@ export function createServices(deps: {
   const blockLifecycle = createBlockLifecycle(db, clusterQueues, preChecks, blockPlacement, blockEvents);
   const clusterStability = createClusterStability({ db, queues: clusterQueues, preChecks });
   const blockAgentLoop = createBlockAgentLoop(db, blockEvents, blockPlacement, containerRegistries);
+  // Block events (instances started, crashed, scaled...; the instances' own): stored, live
+  // (blocks.onEvent), each handed to the block's event policy, whose output may scale or command it.
+  const blockEventLog = createBlockEvents({
+    db,
+    log: deps.log,
+    live: new LiveEmitter(liveEvents, "blocks.events", "event"),
+    execute: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
+  });
+  blockEventLog.listen(blockEvents);
+  blockEventLog.actWith({
+    scale: (id, instances) => blockLifecycle.scale(id, instances),
+    mgmt: (id, instanceId, action, data) => blockLifecycle.mgmt(id, instanceId, action, data),
+  });
   // Status changes of vDAGs, from their creation (assigned) to active, unhealthy or removed (vdags.onStatus),
   // heard by every API process.
   const vdagEvents = new LiveEmitter(liveEvents, "vdags.status");
@@ -165,6 +179,7 @@ export function createServices(deps: {
     blocks,
     blockLifecycle,
     blockAgentLoop,
+    blockEvents: blockEventLog,
     rollTurns: createRollTurns(db),
     placement,
     blockPlacement,

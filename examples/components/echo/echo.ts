@@ -6,7 +6,7 @@ const MAX_DELAY_MS = 60_000;
  * Echo: answers its input with when and where it was served. For wiring tests and benches.
  * parameters: `delayMs` (artificial latency, for autoscaler tests), `uppercase` (upper-cases
  * `message`). Management: `fail` toggles (or sets, with `{failing: bool}`) an unhealthy state for
- * health-checker tests; `stats` counts tasks.
+ * health-checker tests; `stats` counts tasks; `emit` (`{name, data?}`) emits a block event.
  */
 export default defineComponent({
   init(ctx) {
@@ -41,7 +41,7 @@ export default defineComponent({
       : { status: "healthy", served: state.served };
   },
 
-  management(action, data, { state }) {
+  management(action, data, { state, emitEvent }) {
     switch (action) {
       case "fail": {
         const wanted = (data as { failing?: unknown } | undefined)?.failing;
@@ -50,8 +50,17 @@ export default defineComponent({
       }
       case "stats":
         return { served: state.served, failing: state.failing };
+      case "emit": {
+        const { name, data: eventData } = (data ?? {}) as { name?: unknown; data?: unknown };
+        try {
+          emitEvent(String(name), eventData ?? {});
+        } catch (e) {
+          throw new InstanceError(422, (e as Error).message);
+        }
+        return { emitted: name };
+      }
       default:
-        throw unknownAction(action, ["fail", "stats"]);
+        throw unknownAction(action, ["fail", "stats", "emit"]);
     }
   },
 

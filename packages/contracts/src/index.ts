@@ -1,6 +1,7 @@
 export * from "./allocation-decision";
 export * from "./asset";
 export * from "./audit";
+export * from "./block-events";
 export * from "./container-registry";
 export * from "./desired-block";
 export * from "./env";

@@ -12,6 +12,7 @@ import { ZJsonObject } from "./specs/common";
  *   GET  /health                             -> 200 {status: "healthy", ...} | 503 {status: "unhealthy", ...}
  *   POST /mgmt           {action, data}      -> 200 {ok, result} | 4xx {error}
  *   POST /setParameters  {parameters}        -> 200 {ok, parameters}
+ *   GET  /events                             -> 200 {events, dropped}  (ZInstanceEventsReply; control token)
  *   GET  /metrics                            -> Prometheus text
  */
 

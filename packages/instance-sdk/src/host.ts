@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "@aios/service-kit";
 import type { ZodType } from "zod";
 import { Batcher } from "./batcher";
 import { asInstanceError, errorMessage, InstanceError, isJsonObject, type Reply } from "./errors";
+import { EventOutbox } from "./events";
 import { createInstanceMetrics, type InstanceMetrics } from "./metrics";
 import { type BlockPolicies, disposeBlockPolicies, loadBlockPolicies } from "./processing";
 import { handleInfer } from "./task";
@@ -43,6 +44,8 @@ export class InstanceHost {
   readonly batcher: Batcher<unknown, unknown> | undefined;
   /** The vDAG node policies of the tasks seen so far, loaded once each. */
   readonly vdagPolicies: VdagPolicyCache;
+  /** Events emitted (`ctx.emitEvent`), until the agent drains them (`GET /events`). */
+  readonly events = new EventOutbox();
 
   constructor(
     readonly def: AnyComponent,
@@ -75,6 +78,7 @@ export class InstanceHost {
       state,
       log,
       metrics: this.metrics.component,
+      emitEvent: (name, data) => this.events.emit(name, data),
     };
   }
 

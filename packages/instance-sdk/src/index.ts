@@ -2,6 +2,7 @@ export type { Logger } from "@aios/service-kit";
 export { Batcher } from "./batcher";
 export { DEFAULT_DRAIN_TIMEOUT_MS, type InstanceEnv, InstanceEnvError, readInstanceEnv } from "./env";
 export { badInput, InstanceError, type Issue, type Reply, type TaskStage, unknownAction } from "./errors";
+export { EventError, EventOutbox, MAX_PENDING_EVENTS } from "./events";
 export { type HostOptions, InstanceHost, type Phase } from "./host";
 export type { ComponentMetrics } from "./metrics";
 export { type RunningInstance, runComponent, runComponent as serveComponent } from "./run";

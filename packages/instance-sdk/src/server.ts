@@ -32,6 +32,8 @@ export const INSTANCE_ROUTES: Record<string, { run: Route; access: InstanceRoute
   "GET /health": { access: "probe", run: (h) => h.health() },
   "POST /mgmt": { access: "control", body: true, run: (h, b) => h.mgmt(b) },
   "POST /setParameters": { access: "control", body: true, run: (h, b) => h.setParameters(b) },
+  /** The events emitted since the last call (`ZInstanceEventsReply`), for the agent to forward. */
+  "GET /events": { access: "control", run: async (h) => ({ status: 200, body: h.events.drain() }) },
   "GET /metrics": {
     access: "probe",
     run: async (h) => {

@@ -19,6 +19,13 @@ export interface InstanceContext<S = unknown> {
   log: Logger;
   /** Register prom-client metrics served on `/metrics` (labelled block and instance). */
   metrics: ComponentMetrics;
+  /**
+   * Emits a block event (`name`: a letter, then letters, digits, `_ . -`, at most 64; `data`: JSON
+   * of at most 16 KiB), throwing an EventError when either is wrong. Its agent forwards it to the
+   * platform within about a second; it is stored with the block's events and handed to the
+   * block's event policy for `name` (`blockInitData.events`).
+   */
+  emitEvent(name: string, data?: unknown): void;
 }
 
 /** `infer`'s context: the whole packet (after block pre-processing), for session_id, files, ... */

@@ -33,7 +33,7 @@ describe("echo", () => {
     expect(await t.management("stats")).toEqual({ served: 1, failing: false });
     await expect(t.management("explode")).rejects.toMatchObject({
       status: 400,
-      message: /known: fail, stats/,
+      message: /known: fail, stats, emit/,
     });
   });
 });

@@ -1,5 +1,6 @@
 import { executorEntry } from "@aios/block-runtime/entry";
 import type { ApiClient } from "@aios/client";
+import type { TInstanceBlockEvent } from "@aios/contracts";
 import { type Logger, newControlToken, newDataToken } from "@aios/service-kit";
 import type { Driver, Workload } from "../drivers/driver";
 import type { Queued } from "../reconciler";
@@ -19,6 +20,8 @@ export interface HostedBlock extends Queued {
   failure?: string;
   /** Instances that ended since the last report, and how (the API keeps them in the block's history). */
   ended?: Array<{ id: string; reason: string }>;
+  /** Events the instances emitted, drained from them and not yet taken by the API (bounded). */
+  events?: TInstanceBlockEvent[];
   lastReport: string;
   /** Workloads left by an earlier agent were looked for. */
   adopted?: boolean;

@@ -1,7 +1,12 @@
 import type { ApiClient } from "@aios/client";
+import { MAX_BLOCK_EVENTS_PER_REPORT } from "@aios/contracts";
 import type { Logger } from "@aios/service-kit";
 import { type HostedBlock, instanceList } from "./block-processes";
 import { type ExecutorStatus, executorClient, metricSamples } from "./executor-client";
+import { drainInstanceEvents } from "./instance-calls";
+
+/** Instances' events the agent holds while the API cannot take them; past it the oldest are dropped. */
+const MAX_HELD_EVENTS = 1000;
 
 /**
  * Reports a block's processes to the API (what changed since the last report, or everything when
@@ -27,6 +32,9 @@ export function createBlockReporter(deps: {
       const state = i.state === "healthy" ? "healthy" : i.state === "unhealthy" ? "unhealthy" : "starting";
       return [{ id: i.id, endpoint, state: state as "healthy" | "unhealthy" | "starting" }];
     });
+    // The instances' own events (`ctx.emitEvent`), forwarded with this report.
+    const drained = await Promise.all([...b.instances].map(([id, w]) => drainInstanceEvents(id, w, log)));
+    b.events = [...(b.events ?? []), ...drained.flat()].slice(-MAX_HELD_EVENTS);
     const instances = [...b.instances.entries()].map(([id, w]) => ({
       id,
       endpoint: w.endpoint,
@@ -49,6 +57,7 @@ export function createBlockReporter(deps: {
       ...(b.executor ? { health } : {}),
       ...(b.failure ? { failure: b.failure } : {}),
       ...(b.ended?.length ? { ended: b.ended } : {}),
+      ...(b.events.length ? { events: b.events.slice(0, MAX_BLOCK_EVENTS_PER_REPORT) } : {}),
     };
     const key = JSON.stringify(body);
     if (!force && key === b.lastReport) return;
@@ -56,5 +65,6 @@ export function createBlockReporter(deps: {
     await api.agents.work.reportBlock.mutate(body);
     b.lastReport = key;
     if (body.ended) b.ended = b.ended?.slice(body.ended.length);
+    if (body.events) b.events = b.events.slice(body.events.length);
   };
 }

@@ -1,4 +1,10 @@
-import { controlHeaders } from "@aios/service-kit";
+import {
+  type TInstanceBlockEvent,
+  type TInstanceEventsReply,
+  ZInstanceBlockEvent,
+  ZInstanceEventsReply,
+} from "@aios/contracts";
+import { controlHeaders, type Logger } from "@aios/service-kit";
 import type { Workload } from "../drivers/driver";
 
 export interface InstanceReply {
@@ -43,4 +49,35 @@ export async function postControl(
   } catch (err) {
     return { status: 0, reply: { error: { message: (err as Error).message } } };
   }
+}
+
+/**
+ * The events an instance emitted since the last call (`GET /events`, with its control token), each
+ * checked as the API will (a bad one is dropped here, named in the log, rather than failing the
+ * report); none when it did not answer (not listening yet, or an SDK without events).
+ */
+export async function drainInstanceEvents(
+  instanceId: string,
+  w: Workload,
+  log: Logger,
+): Promise<TInstanceBlockEvent[]> {
+  let reply: TInstanceEventsReply;
+  try {
+    const res = await fetch(`${w.endpoint}/events`, {
+      headers: controlHeaders(w.controlToken),
+      signal: AbortSignal.timeout(2_000),
+    });
+    if (res.status !== 200) return [];
+    reply = ZInstanceEventsReply.parse(await res.json());
+  } catch {
+    return [];
+  }
+  if (reply.dropped > 0)
+    log.warn("instance dropped events (outbox full)", { instanceId, dropped: reply.dropped });
+  return reply.events.flatMap((e) => {
+    const event = ZInstanceBlockEvent.safeParse({ instanceId, name: e.name, data: e.data, at: e.at });
+    if (event.success) return [event.data];
+    log.warn("instance event dropped", { instanceId, name: e.name, problem: event.error.issues[0]?.message });
+    return [];
+  });
 }

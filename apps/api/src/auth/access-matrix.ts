@@ -60,6 +60,8 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "blocks.metrics": "viewer",
   "blocks.metricSeries": "viewer",
   "blocks.onStatus": "viewer",
+  "blocks.events": "viewer",
+  "blocks.onEvent": "viewer",
   "blocks.mgmt": "operator",
   "blocks.serviceMgmt": "operator",
   "blocks.updateParameters": "operator",
@@ -223,6 +225,7 @@ export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string
     "GET /health": "probe",
     "POST /mgmt": "control",
     "POST /setParameters": "control",
+    "GET /events": "control",
     "GET /metrics": "probe",
   },
   /** `@aios/block-runtime` EXECUTOR_ROUTES: a block's executor. */

@@ -9,6 +9,7 @@ import { AUDIT_USAGE, auditCommand } from "./audit";
 import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand, updateCommand } from "./block";
 import { COMPONENT_USAGE, componentCommand } from "./component";
 import { CONTAINER_REGISTRY_USAGE, containerRegistryCommand } from "./container-registry";
+import { EVENTS_USAGE, eventsCommand } from "./events";
 import { EXPAND_USAGE, expandCommand } from "./expand";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
 import { GATEWAY_USAGE, gatewayCommand } from "./gateway";
@@ -42,6 +43,7 @@ ${SPECS_USAGE}
                                           the instances placed on a node, or of a block (gpus
                                           takes --node too)
 ${BLOCK_USAGE}
+${EVENTS_USAGE}
 ${VDAG_USAGE}
 ${POLICY_USAGE}
 ${FUNCTION_USAGE}
@@ -109,6 +111,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await removeCommand(api, rest, io);
       case "logs":
         return await logsCommand(api, rest, io);
+      case "events":
+        return await eventsCommand(api, rest, io);
       case "policy":
         return await policyCommand(api, rest, io);
       case "function":

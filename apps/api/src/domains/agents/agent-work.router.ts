@@ -1,8 +1,10 @@
 import {
+  MAX_BLOCK_EVENTS_PER_REPORT,
   ZAssetFetchToken,
   ZDesiredBlock,
   ZDnsLabel,
   ZFunctionReplica,
+  ZInstanceBlockEvent,
   ZPolicyCallResult,
   ZPolicyJobRecord,
   ZPolicyKind,
@@ -221,12 +223,20 @@ export const agentWorkRouter = router({
           )
           .max(10_000)
           .optional(),
+        /** Events this node's instances emitted (`ctx.emitEvent`) since the last report. */
+        events: z.array(ZInstanceBlockEvent).max(MAX_BLOCK_EVENTS_PER_REPORT).optional(),
       }),
     )
     .output(z.object({ status: z.string(), reason: z.string() }))
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       assertAgentNode(ctx.principal, input.nodeId);
-      return ctx.services.blockAgentLoop.report(input.blockId, input, agentScope(ctx.principal));
+      const status = await ctx.services.blockAgentLoop.report(
+        input.blockId,
+        input,
+        agentScope(ctx.principal),
+      );
+      ctx.services.blockEvents.fromInstances(input.blockId, input.nodeId, input.events);
+      return status;
     }),
   /** The executor's wishes: the autoscaler's count (and its victims), the health checker's replacements. */
   autoscaled: agentProcedure

@@ -7,6 +7,7 @@ import { gpuList } from "../allocator/placement-context";
 import type { ContainerRegistryService } from "../container-registries/container-registry.service";
 import { policySource } from "../policies/policy-runtime.service";
 import { asObject } from "../registry/doc";
+import { type Happened, type PlatformBlockEvent, scaledEvent } from "./block-events.service";
 import type { BlockStatusEvent } from "./block-lifecycle.service";
 import { lockedBlock } from "./block-lock";
 import type { BlockPlacement } from "./block-placement.service";
@@ -80,6 +81,10 @@ export function createBlockAgentLoop(
   const imagePullOf = async (id: unknown) => {
     const named = nonEmpty(id);
     return named ? await registries.imagePull(named) : null;
+  };
+  /** Platform block events, told after the change committed (block-events.service.ts stores them). */
+  const happened = (blockId: string, seen: Happened[]) => {
+    for (const e of seen) events.emit("blockEvent", { blockId, ...e } satisfies PlatformBlockEvent);
   };
   const locked = <T>(
     id: string,
@@ -226,12 +231,14 @@ export function createBlockAgentLoop(
       wish: { instances: number; remove?: string[] | undefined; replace?: string[] | undefined },
       scope: string | null,
     ) {
-      return placement.resize(
+      let before: number | null = null;
+      const resized = await placement.resize(
         id,
         (r) => {
           if (r.status === "removed") throw new NotFoundError("block", id);
           scoped(r.clusterId, scope, id);
           if (r.status === "removing") return null;
+          before = r.desiredInstances;
           return Math.max(r.minInstances, Math.min(r.maxInstances, wish.instances));
         },
         {
@@ -239,6 +246,12 @@ export function createBlockAgentLoop(
           ...(wish.replace ? { replace: wish.replace } : {}),
         },
       );
+      happened(id, scaledEvent(before, resized.desiredInstances, "autoscaler", wish.remove));
+      if (before !== null && wish.replace?.length)
+        happened(id, [
+          { name: "instances_replaced", data: { instances: wish.replace, by: "health checker" } },
+        ]);
+      return resized;
     },
 
     /**
@@ -256,6 +269,11 @@ export function createBlockAgentLoop(
         const reported = new Map(report.instances.map((i) => [i.id, i]));
         const fromExecutorNode = r.executorNodeId === report.nodeId;
         let newEndpoints = false;
+        const seen: Happened[] = (report.ended ?? []).map((e) => ({
+          name: "instance_crashed",
+          instanceId: e.id,
+          data: { nodeId: report.nodeId, reason: e.reason },
+        }));
         for (const row of rows.filter((i) => i.nodeId === report.nodeId)) {
           const rep = reported.get(row.id);
           if (!rep) {
@@ -268,6 +286,8 @@ export function createBlockAgentLoop(
           if (row.status === "removing") continue;
           const moved = rep.endpoint !== row.endpoint;
           if (moved) newEndpoints = true;
+          if (moved && rep.endpoint)
+            seen.push({ name: "instance_started", instanceId: row.id, data: { nodeId: report.nodeId } });
           const status = row.status === "placed" || moved ? "starting" : row.status;
           if (moved || status !== row.status || (rep.dataToken ?? null) !== row.dataToken) {
             const data = { endpoint: rep.endpoint, dataToken: rep.dataToken ?? null, status };
@@ -284,6 +304,8 @@ export function createBlockAgentLoop(
               where: { blockId_id: { blockId: id, id: row.id } },
               data: { status: verdict.state },
             });
+            if (verdict.state !== "starting")
+              seen.push({ name: `instance_${verdict.state}`, instanceId: row.id, data: { was: row.status } });
             row.status = verdict.state;
           }
         }
@@ -348,6 +370,7 @@ export function createBlockAgentLoop(
           status,
           reason,
           changed: status !== r.status,
+          seen,
           // Another node's instance listens somewhere new: the executor's node must take it.
           tellExecutor:
             newEndpoints && !fromExecutorNode && r.executorNodeId && r.clusterId
@@ -356,6 +379,7 @@ export function createBlockAgentLoop(
         };
       });
       const { status, reason } = outcome;
+      happened(id, outcome.seen);
       if (outcome.tellExecutor) {
         const t = outcome.tellExecutor;
         await placement.dispatchPeers(t.clusterId, id, t.nodeId);

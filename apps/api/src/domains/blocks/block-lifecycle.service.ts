@@ -9,6 +9,7 @@ import { checkPolicyCommand } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
 import { setBlockComponent } from "./block-component";
+import { scaledEvent } from "./block-events.service";
 import { createExecutorLookup, type ExecutorTarget } from "./block-executor";
 import { lockedBlock } from "./block-lock";
 import type { BlockPlacement } from "./block-placement.service";
@@ -162,6 +163,8 @@ export function createBlockLifecycle(
       );
       const target = targetOf(admitted.input);
       await bump(id, { desiredInstances: target }, `scaled to ${target} instance(s)`);
+      for (const e of scaledEvent(r.desiredInstances, target, "scale"))
+        events.emit("blockEvent", { blockId: id, ...e });
     },
 
     /** Runs the block on another component (a new version of its code): see block-component.ts. */

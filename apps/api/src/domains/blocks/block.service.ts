@@ -159,9 +159,10 @@ export function createBlockService(
       // Revisions go on across re-creation: job ids carry them, and finished jobs are retained.
       let revision = 1;
       if (existing) {
-        // A removed block's id is free again; its row only kept the history.
+        // A removed block's id is free again; its row only kept the history (and its events).
         revision = runtimeOf(existing.doc).revision + 1;
         await db.block.delete({ where: { id } });
+        await db.blockEvent.deleteMany({ where: { blockId: id } });
       }
       const created = await db.block.create({
         data: {

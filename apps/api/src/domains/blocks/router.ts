@@ -1,5 +1,11 @@
 import { on } from "node:events";
-import { ZBlockRecord, ZDnsLabel, ZInstanceRecord } from "@aios/contracts";
+import {
+  type TBlockEventRecord,
+  ZBlockEventRecord,
+  ZBlockRecord,
+  ZDnsLabel,
+  ZInstanceRecord,
+} from "@aios/contracts";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
@@ -53,6 +59,27 @@ export const blocksRouter = router({
         yield tracked(`${e.blockId}@${e.at}`, e);
       }
     }),
+  /** The block's events (the platform's and its instances'), newest first; page on with `beforeId`. */
+  events: viewerProcedure
+    .input(
+      ZId.extend({
+        limit: z.number().int().min(1).max(500).default(50),
+        beforeId: z.number().int().min(1).optional(),
+      }),
+    )
+    .output(z.array(ZBlockEventRecord))
+    .query(async ({ ctx, input }) => {
+      await ctx.services.blocks.get(input.id);
+      return ctx.services.blockEvents.list(input.id, input);
+    }),
+  /** Each new event of a block (and each event whose policy answered, again with its outcome), over SSE. */
+  onEvent: viewerProcedure.input(ZId).subscription(async function* ({ ctx, input, signal }) {
+    for await (const [event] of on(ctx.services.blockEvents.live, "event", { signal })) {
+      const e = event as TBlockEventRecord;
+      if (e.blockId !== input.id) continue;
+      yield tracked(`${e.id}:${e.outcome ? "settled" : "new"}`, e);
+    }
+  }),
   /** A management command for the block's instances (the component's `management(action, data)`). */
   mgmt: changeProcedure
     .input(

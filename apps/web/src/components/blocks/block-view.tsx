@@ -10,6 +10,7 @@ import type { LiveState } from "@/lib/live/use-live-block-status";
 import { placementProblem } from "@/lib/placement/placement-dry-run";
 import { routes } from "@/lib/routes";
 import { BlockMetricsCard } from "./block-metrics-card";
+import { EventsCard } from "./events-card";
 import { ExecutorCard } from "./executor-card";
 import { InstancesCard } from "./instances-card";
 import { LogsCard } from "./logs-card";
@@ -23,7 +24,7 @@ import { TryIt } from "./try-it";
 /**
  * A block's detail page: status (live) and actions, where it runs (executor node, why instances
  * could not be placed), instances, a placement dry run, executor figures, metric charts, a test
- * call, history, how to call it over the Open Inference Protocol (at the public `endpoints`),
+ * call, history, its events (live), how to call it over the Open Inference Protocol (at the public `endpoints`),
  * management commands and logs.
  */
 export const blockView =
@@ -80,6 +81,7 @@ export const blockView =
             <TryIt blockId={b.id} />
             <StatusHistoryCard doc={b.doc} />
           </div>
+          <EventsCard blockId={b.id} />
           <InferenceCard
             model={{
               kind: "block",
