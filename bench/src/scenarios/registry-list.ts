@@ -120,7 +120,7 @@ function blocksOf(size: RegistrySize): number {
 
 function sizeOf(size: RegistrySize): string {
   const blocks = blocksOf(size);
-  return `${blocks.toLocaleString("en")} blocks, ${(blocks * size.instancesPerBlock).toLocaleString("en")} instances and ${size.vdags} vDAGs`;
+  return `${blocks.toLocaleString("en")} blocks, ${(blocks * size.instancesPerBlock).toLocaleString("en")} instances and ${size.vdags} vDAG${size.vdags === 1 ? "" : "s"}`;
 }
 
 /** The page measured is the one the console shows: its rows, newest first, and the counts right. */
