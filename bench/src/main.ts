@@ -12,6 +12,7 @@ import { dataplaneBlock } from "./scenarios/dataplane-block";
 import { dispatchScenarios } from "./scenarios/dispatch";
 import { executorOverhead } from "./scenarios/executor-overhead";
 import { executorOverheadPolicy } from "./scenarios/executor-overhead-policy";
+import { peersScenarios } from "./scenarios/peers";
 import { placementScenarios } from "./scenarios/placement";
 import { policyScenarios } from "./scenarios/policy-lb";
 import { registryListBlocks } from "./scenarios/registry-list";
@@ -34,6 +35,7 @@ export const SCENARIOS: Scenario[] = [
   ...placementScenarios,
   ...dispatchScenarios,
   registryListBlocks,
+  ...peersScenarios,
 ];
 
 const args = process.argv.slice(2);

@@ -4,7 +4,15 @@ import { join } from "node:path";
 import { buildPythonPeer, builtPythonPeer, type PythonPeerBuild } from "./peer-build";
 import { type ProcessResult, runProcess } from "./process";
 
-export { buildCommand, buildPythonPeer, builtPythonPeer, lockPins, pinnedVersions } from "./peer-build";
+export {
+  buildCommand,
+  buildPythonPeer,
+  builtPythonPeer,
+  lockPins,
+  type PythonPeerSpec,
+  pinnedVersions,
+  testPeerSpec,
+} from "./peer-build";
 export type { ProcessResult } from "./process";
 
 export interface PythonPeer extends PythonPeerBuild {

@@ -47,7 +47,13 @@ export interface StackOptions {
   apiNodeArgs?: string[];
 }
 
-const trpc = async <T>(apiUrl: string, path: string, input: unknown, method: "GET" | "POST" = "POST") => {
+/** A tRPC call to the API (POST a mutation, GET a query), its data or an error naming the path. */
+export const trpc = async <T>(
+  apiUrl: string,
+  path: string,
+  input: unknown,
+  method: "GET" | "POST" = "POST",
+) => {
   const url =
     method === "GET"
       ? `${apiUrl}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`
@@ -63,7 +69,8 @@ const trpc = async <T>(apiUrl: string, path: string, input: unknown, method: "GE
   return body.result.data;
 };
 
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number) {
+/** Polls `check` until it holds, or throws naming `what` after `timeoutMs`. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
