@@ -11,6 +11,7 @@ import { kubernetesDriverOf } from "./drivers/kubernetes/from-env";
 import { createProcessDriver } from "./drivers/process-driver";
 import { setUpWorkloads } from "./drivers/workload-setup";
 import type { TAgentEnv } from "./env";
+import { startFunctionAutoscaler } from "./functions/autoscaler";
 import { createFunctionSupervisor } from "./functions/supervisor";
 import { blockLogsHandler } from "./jobs/block-logs";
 import { blockMgmtHandler } from "./jobs/block-mgmt";
@@ -125,6 +126,12 @@ export function createAgent(deps: {
     // controllers of this cluster come back, and nothing is started twice.
     await retry(log, abort.signal, "function reconciliation", () => f.reconcileAll(clusterId));
     await retry(log, abort.signal, "vDAG controller reconciliation", () => v.reconcileAll(clusterId));
+    const autoscaler = startFunctionAutoscaler({
+      api,
+      log,
+      functions: () => f.autoscaled(),
+      intervalMs: env.AIOS_FUNCTION_AUTOSCALE_SECONDS * 1000,
+    });
     const checker = startStabilityChecker({
       api,
       clusterId,
@@ -157,6 +164,7 @@ export function createAgent(deps: {
     return async (how: DutyStop) => {
       await worker.close();
       checker.stop();
+      autoscaler.stop();
       functions = null;
       vdags = null;
       // Handed over: the next holder runs the functions and controllers. Exiting: the next start adopts them.

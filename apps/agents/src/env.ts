@@ -99,6 +99,8 @@ export const ZAgentEnv = z
     AIOS_AGENT_METRICS_HOST: z.string().min(1).optional(),
     /** Fixed interval of the cluster's stability checker; unset: its policy's `intervalSeconds`, else 30 s. */
     AIOS_STABILITY_SECONDS: z.coerce.number().positive().optional(),
+    /** How often autoscaled policy functions' replicas are read and scaled (execution type 4). */
+    AIOS_FUNCTION_AUTOSCALE_SECONDS: z.coerce.number().positive().default(5),
     AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /** How this node runs workloads: processes of this machine, or pods of a Kubernetes cluster. */
     AIOS_DRIVER: z.enum(["process", "kubernetes"]).default("process"),

@@ -8,6 +8,7 @@ import { blocksRouter } from "./domains/blocks/router";
 import { clustersRouter } from "./domains/clusters/router";
 import { componentsRouter } from "./domains/components/router";
 import { containerRegistriesRouter } from "./domains/container-registries/router";
+import { executorsRouter } from "./domains/executors/router";
 import { functionsRouter } from "./domains/functions/router";
 import { gatewayRouter } from "./domains/gateway/router";
 import { healthRouter } from "./domains/health/router";
@@ -40,6 +41,7 @@ export const appRouter = router({
   blocks: blocksRouter,
   vdags: vdagsRouter,
   policies: policiesRouter,
+  executors: executorsRouter,
   functions: functionsRouter,
   graphs: graphsRouter,
   policyJobs: policyJobsRouter,

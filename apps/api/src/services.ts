@@ -27,6 +27,8 @@ import { createContainerRegistryService } from "./domains/container-registries/c
 import { createSecretBox } from "./domains/container-registries/secret-box";
 import { createLocalEventBus, type EventBus } from "./domains/events/event-bus";
 import { LiveEmitter } from "./domains/events/live-emitter";
+import { createExecutorRegistry } from "./domains/executors/executor.registry";
+import { createExecutorCalls } from "./domains/executors/executor-calls";
 import { createFunctionRegistry } from "./domains/functions/function.registry";
 import { createFunctionService } from "./domains/functions/function.service";
 import { createPreCheckService } from "./domains/gateway/pre-check.service";
@@ -101,7 +103,8 @@ export function createServices(deps: {
   const clusters = createClusterService(db, preChecks);
   const nodes = createNodeService(db, preChecks);
   // Registries' credentials, sealed with AIOS_SECRETS_KEY before they are stored.
-  const containerRegistries = createContainerRegistryService(db, createSecretBox(config.secretsKey ?? null));
+  const secretBox = createSecretBox(config.secretsKey ?? null);
+  const containerRegistries = createContainerRegistryService(db, secretBox);
   const components = createComponentService(db, containerRegistries);
   const clusterQueues = createClusterQueues(queues);
   // Status changes of blocks, from their creation to their removal (blocks.onStatus), heard by every API process.
@@ -156,6 +159,8 @@ export function createServices(deps: {
   const tokens = createTokenService(db);
   // The spec store: named, versioned spec documents the Parser applies by URI.
   const specs = createSpecStore(db);
+  // Policy executors you deploy: registered here, called by policies.execute({executorId | executorGroup}).
+  const executors = createExecutorRegistry(db, secretBox);
   return {
     config,
     db,
@@ -204,6 +209,8 @@ export function createServices(deps: {
     }),
     policies,
     policyRuntime,
+    executors,
+    executorCalls: createExecutorCalls(executors),
     /** Ranking policies over a registry search's matches (`rankingPolicyRule`). */
     ranking: createRanking({
       db,

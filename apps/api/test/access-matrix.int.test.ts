@@ -50,6 +50,7 @@ const AGENT_INPUTS: Record<string, unknown> = {
   "agents.work.desiredFunctions": { clusterId: HERE },
   "agents.work.desiredFunction": { name: FUNCTION },
   "agents.work.reportFunction": { name: FUNCTION, replicas: [] },
+  "agents.work.autoscaleFunction": { name: FUNCTION, replicas: 1 },
   "agents.work.clusterDuty": { clusterId: HERE, nodeId: "am-node" },
   "agents.work.releaseClusterDuty": { clusterId: HERE, nodeId: "am-node" },
   "agents.work.desiredBlocks": { clusterId: HERE, nodeId: "am-node" },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZFunctionAutoscaling } from "./function-autoscaling";
 import { ZPolicyKind } from "./specs/policy";
 
 /**
@@ -54,6 +55,8 @@ export const ZPolicyCallResult = z.object({
   error: ZPolicyErrorInfo.optional(),
   logs: z.array(ZPolicyLogEntry),
   durationMs: z.number(),
+  /** The deployed executor that ran it (`policies.execute` with an executorId or executorGroup). */
+  executorId: z.string().optional(),
 });
 export type TPolicyCallResult = z.infer<typeof ZPolicyCallResult>;
 
@@ -105,6 +108,8 @@ export const ZPolicyFunctionRecord = z.object({
   settings: z.record(z.string(), z.unknown()),
   parameters: z.record(z.string(), z.unknown()),
   revision: z.number().int(),
+  /** Its autoscaling rules; null: it runs `replicas` until scaled. */
+  autoscaling: ZFunctionAutoscaling.nullable(),
   createdAt: ZIsoDate,
   updatedAt: ZIsoDate,
 });

@@ -1,3 +1,4 @@
+export * from "./call-result";
 export * from "./compile";
 export * from "./define";
 export * from "./dry-run";

@@ -20,7 +20,7 @@ import {
   ZMaxBodyMbEnv,
 } from "@aios/service-kit";
 import { z } from "zod";
-import { createReplicaHandler } from "./replica-routes";
+import { createReplicaHandler, replicaContext } from "./replica-routes";
 
 const ZReplicaEnv = z
   .object({
@@ -62,10 +62,10 @@ const instance: PolicyInstance = await loadPolicyInstance(await compilePolicy(so
 shutdown.add("policy", () => instance.dispose());
 
 const server = createServer(
-  createReplicaHandler(
-    { instance, bodyLimit: dataPlaneBodyLimit(env.AIOS_MAX_BODY_MB) },
-    { control: env.AIOS_CONTROL_TOKEN, data: env.AIOS_DATA_TOKEN },
-  ),
+  createReplicaHandler(replicaContext(instance, dataPlaneBodyLimit(env.AIOS_MAX_BODY_MB)), {
+    control: env.AIOS_CONTROL_TOKEN,
+    data: env.AIOS_DATA_TOKEN,
+  }),
 );
 server.listen(env.PORT, env.HOST, () => log.info("replica ready", { host: env.HOST, port: env.PORT }));
 shutdown.add("http", () => new Promise<void>((r) => server.close(() => r())));

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Occupancy } from "@aios/block-runtime/stats";
 import type { PolicyInstance } from "@aios/policy-runtime";
 import {
   type BodyLimit,
@@ -24,7 +25,16 @@ export type ReplicaRouteAccess = "control" | "workload-data" | "probe";
 interface ReplicaContext {
   instance: PolicyInstance;
   bodyLimit: BodyLimit;
+  /** Its invokes in flight, time-weighted: what the agent's autoscaler reads (`GET /load`). */
+  load: Occupancy;
 }
+
+/** A replica's context; `load` counts from now. */
+export const replicaContext = (instance: PolicyInstance, bodyLimit: BodyLimit): ReplicaContext => ({
+  instance,
+  bodyLimit,
+  load: new Occupancy(),
+});
 
 type Run = (ctx: ReplicaContext, req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -56,7 +66,22 @@ export const REPLICA_ROUTES: Record<string, { run: Run; access: ReplicaRouteAcce
   },
   "POST /invoke": {
     access: "workload-data",
-    run: (ctx, req, res) => callPolicy(ctx, req, res, (b) => ctx.instance.eval(b.input)),
+    run: async (ctx, req, res) => {
+      ctx.load.count++;
+      try {
+        await callPolicy(ctx, req, res, (b) => ctx.instance.eval(b.input));
+      } finally {
+        ctx.load.count--;
+      }
+    },
+  },
+  /** Invokes in flight now and on average since the last read (the agent's autoscaler reads it). */
+  "GET /load": {
+    access: "control",
+    run: (ctx, _req, res) => {
+      const inFlight = ctx.load.count;
+      sendJson(res, 200, { inFlight, averageInFlight: ctx.load.take() });
+    },
   },
   "POST /management": {
     access: "control",

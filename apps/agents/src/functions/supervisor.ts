@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
-import type { TFunctionReplica } from "@aios/contracts";
+import type { TFunctionAutoscaling, TFunctionReplica } from "@aios/contracts";
 import { controlHeaders, type Logger, newControlToken, newDataToken } from "@aios/service-kit";
 import { configHash, type Driver, DriverClosedError, hasExited, type Workload } from "../drivers/driver";
 import { type Queued, Reconciler } from "../reconciler";
@@ -30,6 +30,8 @@ interface HostedFunction extends Queued {
   configKey: string;
   replicas: Map<number, Replica>;
   desiredReplicas: number;
+  /** Its autoscaling rules, as last read from the API; null without. */
+  autoscaling: TFunctionAutoscaling | null;
   /** Replicas left running by an earlier agent were looked for (once per term). */
   adopted: boolean;
 }
@@ -54,7 +56,13 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
   const { api, driver, log } = opts;
   const functions: Reconciler<HostedFunction> = new Reconciler<HostedFunction>({
     driver,
-    newHost: () => ({ configKey: "", replicas: new Map(), desiredReplicas: 0, adopted: false }),
+    newHost: () => ({
+      configKey: "",
+      replicas: new Map(),
+      desiredReplicas: 0,
+      autoscaling: null,
+      adopted: false,
+    }),
     reconcile: (name, fn) => reconcileNow(name, fn),
     tick: (name, fn) => reconcileNow(name, fn),
     wanted: (clusterId) => api.agents.work.desiredFunctions.query({ clusterId }),
@@ -190,6 +198,7 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
       fn.configKey = configKey;
     }
     fn.desiredReplicas = replicas;
+    fn.autoscaling = desired?.autoscaling ?? null;
     for (const index of [...fn.replicas.keys()]) if (index >= replicas) await stopReplica(fn, index);
     const missing = Array.from({ length: replicas }, (_, i) => i).filter(
       (i) => !fn.replicas.get(i)?.workload,
@@ -213,6 +222,31 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
   };
 
   return Object.assign(functions, {
+    /** The hosted functions with autoscaling rules: their rules, desired replicas and ready replicas. */
+    autoscaled(): AutoscaledFunction[] {
+      return [...hosted.entries()].flatMap(([name, fn]) =>
+        fn.autoscaling && !functions.stopping
+          ? [
+              {
+                name,
+                autoscaling: fn.autoscaling,
+                replicas: fn.desiredReplicas,
+                ready: [...fn.replicas.values()].flatMap((r) =>
+                  r.workload && r.state.status === "ready"
+                    ? [
+                        {
+                          index: r.state.index,
+                          endpoint: r.workload.endpoint,
+                          controlToken: r.workload.controlToken,
+                        },
+                      ]
+                    : [],
+                ),
+              },
+            ]
+          : [],
+      );
+    },
     /**
      * A management command for one ready replica of a function (`replica`, else the first ready
      * one), sent with that replica's control token: the policy's answer and the replica's index.
@@ -241,3 +275,10 @@ export function createFunctionSupervisor(opts: FunctionSupervisorOptions) {
 }
 
 export type FunctionSupervisor = ReturnType<typeof createFunctionSupervisor>;
+
+export interface AutoscaledFunction {
+  name: string;
+  autoscaling: TFunctionAutoscaling;
+  replicas: number;
+  ready: Array<{ index: number; endpoint: string; controlToken: string | null }>;
+}

@@ -1,6 +1,6 @@
 import type { ApiClient } from "@aios/client";
 import type { TPolicyCallResult } from "@aios/contracts";
-import { compilePolicy, PolicyError, type SandboxLimits } from "@aios/policy-runtime";
+import { compilePolicy, policyErrorInfo, type SandboxLimits } from "@aios/policy-runtime";
 import { openPolicyInstance, type SandboxProcess } from "@aios/policy-runtime/sandbox";
 import type { Driver } from "../drivers/driver";
 import { POLICY_JOB_ENV, POLICY_JOB_RUNNER, resultOfLine } from "./policy-job-io";
@@ -105,15 +105,5 @@ export async function runPolicyOnce(
   }
 }
 
-export function errorInfo(err: Error): NonNullable<TPolicyCallResult["error"]> {
-  if (err instanceof PolicyError) {
-    return {
-      kind: err.kind,
-      message: err.message,
-      ...(err.line !== undefined ? { line: err.line } : {}),
-      ...(err.column !== undefined ? { column: err.column } : {}),
-      ...(err.issues ? { issues: err.issues } : {}),
-    };
-  }
-  return { kind: "runtime", message: err.message };
-}
+/** Kept under its old name for the agent's callers. */
+export const errorInfo = policyErrorInfo;

@@ -11,6 +11,8 @@ export const CLI = {
     "npx aios policy job submit word-stats:1.0.0-stable --cluster local --input '\"some text\"' --wait",
   startAgent:
     "AIOS_CLUSTER_ID=<cluster> AIOS_QUEUE_URL=<redis-url> node --import tsx apps/agents/src/main.ts",
+  startExecutor:
+    "AIOS_API_URL=<api-url> AIOS_TOKEN=<operator-token> AIOS_EXECUTOR_NAME=<name> npm start -w @aios/policy-executor",
   start: "npm start",
   createToken: "npx aios token create --role viewer --name NAME --expires 30d",
   uploadAsset: "npx aios asset upload model.bin --name my-model --version 1.0.0 --tag stable",

@@ -10,6 +10,7 @@ import { BLOCK_USAGE, inferCommand, logsCommand, removeCommand, scaleCommand, up
 import { COMPONENT_USAGE, componentCommand } from "./component";
 import { CONTAINER_REGISTRY_USAGE, containerRegistryCommand } from "./container-registry";
 import { EVENTS_USAGE, eventsCommand } from "./events";
+import { EXECUTORS_USAGE, executorsCommand } from "./executors";
 import { EXPAND_USAGE, expandCommand } from "./expand";
 import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
 import { GATEWAY_USAGE, gatewayCommand } from "./gateway";
@@ -46,6 +47,7 @@ ${BLOCK_USAGE}
 ${EVENTS_USAGE}
 ${VDAG_USAGE}
 ${POLICY_USAGE}
+${EXECUTORS_USAGE}
 ${FUNCTION_USAGE}
 ${GATEWAY_USAGE}
 ${ALLOCATE_USAGE}
@@ -113,6 +115,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await logsCommand(api, rest, io);
       case "events":
         return await eventsCommand(api, rest, io);
+      case "executors":
+        return await executorsCommand(api, rest, io);
       case "policy":
         return await policyCommand(api, rest, io);
       case "function":

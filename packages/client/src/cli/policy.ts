@@ -7,6 +7,7 @@ import { jsonValue, objectValue, print } from "./values";
 
 export const POLICY_USAGE = `  aios policy dry-run -f POLICY.ts --input JSON|FILE [--kind KIND] [--settings ...] [--parameters ...]
   aios policy execute URI --input JSON|FILE [--settings ...] [--parameters ...]
+                      [--executor ID | --executor-group G]   on a deployed executor (aios executors list)
   aios policy job submit URI --cluster ID --input JSON|FILE [--wait]
   aios policy job get JOB_ID
   aios policy versions NAME`;
@@ -20,6 +21,8 @@ const options = {
   cluster: { type: "string" },
   wait: { type: "boolean" },
   output: { type: "string", short: "o" },
+  executor: { type: "string" },
+  "executor-group": { type: "string" },
 } as const;
 
 export async function policyCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
@@ -60,7 +63,10 @@ export async function policyCommand(api: ApiClient, args: string[], io: CliIo): 
         policyRuleURI: uri,
         input: jsonValue("--input", values.input),
         ...overrides,
+        ...(values.executor !== undefined ? { executorId: values.executor } : {}),
+        ...(values["executor-group"] !== undefined ? { executorGroup: values["executor-group"] } : {}),
       });
+      if (r.executorId) io.err(`ran on executor ${r.executorId}`);
       printLogs(io, r.logs);
       if (r.error) return fail(io, uri, r.error);
       print(io.out, r.output);

@@ -1,11 +1,14 @@
 import {
   MAX_BLOCK_EVENTS_PER_REPORT,
+  MAX_FUNCTION_REPLICAS,
   ZAssetFetchToken,
   ZDesiredBlock,
   ZDnsLabel,
+  ZFunctionAutoscaling,
   ZFunctionReplica,
   ZInstanceBlockEvent,
   ZPolicyCallResult,
+  ZPolicyFunctionRecord,
   ZPolicyJobRecord,
   ZPolicyKind,
   ZQualitySample,
@@ -99,6 +102,7 @@ export const agentWorkRouter = router({
         revision: z.number().int(),
         settings: ZJsonObject,
         parameters: ZJsonObject,
+        autoscaling: ZFunctionAutoscaling.nullable(),
         source: ZSource,
       }),
     )
@@ -116,6 +120,13 @@ export const agentWorkRouter = router({
         },
       };
     }),
+  /** The agent's autoscaler asks for this many replicas of an autoscaled function. */
+  autoscaleFunction: agentProcedure
+    .input(z.object({ name: ZDnsLabel, replicas: z.number().int().min(1).max(MAX_FUNCTION_REPLICAS) }))
+    .output(ZPolicyFunctionRecord)
+    .mutation(({ ctx, input }) =>
+      ctx.services.functions.autoscale(input.name, input.replicas, agentScope(ctx.principal)),
+    ),
   reportFunction: agentProcedure
     .input(
       z.object({

@@ -1,5 +1,6 @@
 import {
   DEFAULT_PAGE_LIMIT,
+  type TFunctionAutoscaling,
   type TFunctionReplica,
   type TPolicyCallResult,
   type TPolicyFunctionRecord,
@@ -8,7 +9,7 @@ import {
 import type { Db, Prisma } from "@aios/db";
 import { z } from "zod";
 import { assertClusterScope } from "../../cluster-scope";
-import { ConflictError, NotFoundError, OperationalError } from "../../errors";
+import { ConflictError, NotFoundError, OperationalError, UserError } from "../../errors";
 import { checkPolicyCommand, checkPolicyValues } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
@@ -34,6 +35,8 @@ interface FunctionDoc {
    * `/invoke`. Kept beside the states, never in a record or a filter.
    */
   replicaDataTokens: Record<string, string>;
+  /** Its autoscaling rules (checked when set); null without. */
+  autoscaling: TFunctionAutoscaling | null;
 }
 
 const docOf = (row: FunctionRow): FunctionDoc => {
@@ -44,8 +47,18 @@ const docOf = (row: FunctionRow): FunctionDoc => {
     revision: typeof d.revision === "number" ? d.revision : 0,
     replicaStates: Array.isArray(d.replicaStates) ? (d.replicaStates as TFunctionReplica[]) : [],
     replicaDataTokens: asObject(d.replicaDataTokens) as Record<string, string>,
+    autoscaling: (d.autoscaling as TFunctionAutoscaling | undefined) ?? null,
   };
 };
+
+/** `replicas` within the autoscaling bounds, or why not (naming `field`). */
+function checkBounds(replicas: number, autoscaling: TFunctionAutoscaling | null, field = "replicas") {
+  if (autoscaling && (replicas < autoscaling.minReplicas || replicas > autoscaling.maxReplicas))
+    throw UserError.field(
+      field,
+      `${replicas} is outside the function's autoscaling bounds [${autoscaling.minReplicas}, ${autoscaling.maxReplicas}]`,
+    );
+}
 
 export function toFunctionRecord(row: FunctionRow): TPolicyFunctionRecord {
   const d = docOf(row);
@@ -59,6 +72,7 @@ export function toFunctionRecord(row: FunctionRow): TPolicyFunctionRecord {
     settings: d.settings,
     parameters: d.parameters,
     revision: d.revision,
+    autoscaling: d.autoscaling,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -68,9 +82,11 @@ export interface DeployFunction {
   name: string;
   policyRuleURI: string;
   clusterId: string;
-  replicas: number;
+  /** Default: the autoscaling's minReplicas, else 1. */
+  replicas?: number | undefined;
   settings?: Record<string, unknown> | undefined;
   parameters?: Record<string, unknown> | undefined;
+  autoscaling?: TFunctionAutoscaling | undefined;
 }
 
 /**
@@ -85,13 +101,34 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
     if (!r || r.status === "removed") throw new NotFoundError("function", name, "name");
     return r;
   };
-  const change = async (r: FunctionRow, data: { replicas?: number; status?: string }) => {
-    const d = docOf(r);
-    const revision = d.revision + 1;
-    const updated = await db.policyFunction.update({
-      where: { name: r.name },
-      data: { ...data, doc: { ...d, revision } as unknown as Prisma.InputJsonValue },
+  /**
+   * Read, change and write one function's row under its lock: a change (a scale, new rules) and
+   * the agent's report both rewrite `doc`, and neither may put back what the other replaced.
+   */
+  const locked = (
+    name: string,
+    next: (r: FunctionRow) => { data?: { replicas?: number; status?: string }; doc: FunctionDoc },
+  ) =>
+    db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM policy_functions WHERE name = ${name} FOR UPDATE`;
+      const r = await tx.policyFunction.findUnique({ where: { name } });
+      if (!r) throw new NotFoundError("function", name, "name");
+      const { data, doc } = next(r);
+      return tx.policyFunction.update({
+        where: { name },
+        data: { ...data, doc: doc as unknown as Prisma.InputJsonValue },
+      });
     });
+  const change = async (
+    r: FunctionRow,
+    data: { replicas?: number; status?: string },
+    docChange: Partial<FunctionDoc> = {},
+  ) => {
+    const updated = await locked(r.name, (now) => {
+      const d = docOf(now);
+      return { data, doc: { ...d, ...docChange, revision: d.revision + 1 } };
+    });
+    const { revision } = docOf(updated);
     await queues.enqueue(r.clusterId ?? "local", { type: "function.reconcile", name: r.name, revision });
     return toFunctionRecord(updated);
   };
@@ -135,6 +172,9 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
       if (!cluster) throw new NotFoundError("cluster", req.clusterId, "clusterId");
       const settings = req.settings ?? {};
       const parameters = req.parameters ?? {};
+      const autoscaling = req.autoscaling ?? null;
+      const replicas = req.replicas ?? autoscaling?.minReplicas ?? 1;
+      checkBounds(replicas, autoscaling);
       const existing = await db.policyFunction.findUnique({ where: { name: req.name } });
       if (existing && existing.status !== "removed") {
         const d = docOf(existing);
@@ -142,20 +182,28 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
           existing.policyRuleURI === req.policyRuleURI &&
           existing.clusterId === req.clusterId &&
           sameDoc(d.settings, settings) &&
-          sameDoc(d.parameters, parameters);
+          sameDoc(d.parameters, parameters) &&
+          sameDoc(d.autoscaling ?? {}, autoscaling ?? {});
         if (!same)
           throw new ConflictError(`function ${req.name} already exists with another policy or configuration`);
-        return existing.replicas === req.replicas
+        // Autoscaled: the replicas it runs now are the autoscaler's, not a change.
+        return existing.replicas === replicas || (autoscaling && req.replicas === undefined)
           ? toFunctionRecord(existing)
-          : change(existing, { replicas: req.replicas });
+          : change(existing, { replicas });
       }
       const revision = existing ? docOf(existing).revision + 1 : 1;
-      const doc = { settings, parameters, revision, replicaStates: [] } as unknown as Prisma.InputJsonValue;
+      const doc = {
+        settings,
+        parameters,
+        revision,
+        replicaStates: [],
+        autoscaling,
+      } as unknown as Prisma.InputJsonValue;
       const data = {
         policyRuleURI: req.policyRuleURI,
         clusterId: req.clusterId,
         status: "pending",
-        replicas: req.replicas,
+        replicas,
         doc,
       };
       const created = await db.policyFunction.upsert({
@@ -179,7 +227,34 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
       return rows.map(toFunctionRecord);
     },
 
-    scale: async (name: string, replicas: number) => change(await row(name), { replicas }),
+    async scale(name: string, replicas: number) {
+      const r = await row(name);
+      checkBounds(replicas, docOf(r).autoscaling);
+      return change(r, { replicas });
+    },
+
+    /** New autoscaling rules (null: none; it keeps the replicas it runs), the replicas brought within them. */
+    async setAutoscaling(name: string, autoscaling: TFunctionAutoscaling | null) {
+      const r = await row(name);
+      const replicas = autoscaling
+        ? Math.min(autoscaling.maxReplicas, Math.max(autoscaling.minReplicas, r.replicas))
+        : r.replicas;
+      return change(r, { replicas }, { autoscaling });
+    },
+
+    /**
+     * The agent's autoscaler asks for `replicas` (within the rules' bounds). Nothing changes when it
+     * runs that many already; a function without rules, or being removed, refuses.
+     */
+    async autoscale(name: string, replicas: number, clusterScope: string | null) {
+      const r = await row(name);
+      assertClusterScope(clusterScope, r.clusterId, `function ${name}`);
+      const { autoscaling } = docOf(r);
+      if (!autoscaling) throw new ConflictError(`function ${name} has no autoscaling rules`);
+      if (r.status === "removing") throw new ConflictError(`function ${name} is being removed`);
+      checkBounds(replicas, autoscaling);
+      return r.replicas === replicas ? toFunctionRecord(r) : change(r, { replicas });
+    },
 
     remove: async (name: string) => change(await row(name), { status: "removing", replicas: 0 }),
 
@@ -199,6 +274,7 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
         revision: d.revision,
         settings: d.settings,
         parameters: d.parameters,
+        autoscaling: d.autoscaling,
       };
     },
 
@@ -222,17 +298,16 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
       );
       const running = replicas.filter((x) => x.status !== "stopped");
       const ready = running.filter((x) => x.status === "ready").length;
-      let status = r.status;
-      if (r.status === "removing") status = running.length === 0 ? "removed" : "removing";
-      else if (ready >= r.replicas && ready > 0) status = "running";
-      else if (running.some((x) => x.status === "failed")) status = "degraded";
-      else status = "pending";
-      const doc = {
-        ...docOf(r),
-        replicaStates: replicas,
-        replicaDataTokens,
-      } as unknown as Prisma.InputJsonValue;
-      return toFunctionRecord(await db.policyFunction.update({ where: { name }, data: { status, doc } }));
+      // Under the row's lock: a scale or new rules meanwhile are kept, and judged by.
+      const updated = await locked(name, (now) => {
+        let status = now.status;
+        if (now.status === "removing") status = running.length === 0 ? "removed" : "removing";
+        else if (ready >= now.replicas && ready > 0) status = "running";
+        else if (running.some((x) => x.status === "failed")) status = "degraded";
+        else status = "pending";
+        return { data: { status }, doc: { ...docOf(now), replicaStates: replicas, replicaDataTokens } };
+      });
+      return toFunctionRecord(updated);
     },
 
     /**

@@ -1,4 +1,10 @@
-import { ZDnsLabel, ZPolicyCallResult, ZPolicyFunctionRecord } from "@aios/contracts";
+import {
+  MAX_FUNCTION_REPLICAS,
+  ZDnsLabel,
+  ZFunctionAutoscaling,
+  ZPolicyCallResult,
+  ZPolicyFunctionRecord,
+} from "@aios/contracts";
 import { z } from "zod";
 import { changeProcedure, router, viewerProcedure } from "../../trpc";
 import { readProcedures, ZPage } from "../registry/procedures";
@@ -15,9 +21,12 @@ export const functionsRouter = router({
         name: ZDnsLabel,
         policyRuleURI: z.string().min(1),
         clusterId: z.string().min(1).default("local"),
-        replicas: z.number().int().min(1).max(32).default(1),
+        /** Default: the autoscaling's minReplicas, else 1. */
+        replicas: z.number().int().min(1).max(MAX_FUNCTION_REPLICAS).optional(),
         settings: ZJsonObject.optional(),
         parameters: ZJsonObject.optional(),
+        /** Rules its agent scales it by (calls in flight per replica). */
+        autoscaling: ZFunctionAutoscaling.optional(),
       }),
     )
     .output(ZPolicyFunctionRecord)
@@ -28,9 +37,14 @@ export const functionsRouter = router({
     .output(z.array(ZPolicyFunctionRecord))
     .query(({ ctx, input }) => ctx.services.functions.list(input ?? {})),
   scale: changeProcedure
-    .input(ZName.extend({ replicas: z.number().int().min(1).max(32) }))
+    .input(ZName.extend({ replicas: z.number().int().min(1).max(MAX_FUNCTION_REPLICAS) }))
     .output(ZPolicyFunctionRecord)
     .mutation(({ ctx, input }) => ctx.services.functions.scale(input.name, input.replicas)),
+  /** New autoscaling rules, or none (`null`): the replicas are brought within them. */
+  setAutoscaling: changeProcedure
+    .input(ZName.extend({ autoscaling: ZFunctionAutoscaling.nullable() }))
+    .output(ZPolicyFunctionRecord)
+    .mutation(({ ctx, input }) => ctx.services.functions.setAutoscaling(input.name, input.autoscaling)),
   remove: changeProcedure
     .input(ZName)
     .output(ZPolicyFunctionRecord)

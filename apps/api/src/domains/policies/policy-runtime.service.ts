@@ -1,13 +1,14 @@
 import type { TDryRunResult, TPolicyCallResult, TPolicyErrorInfo, TPolicyKind } from "@aios/contracts";
 import type { Db } from "@aios/db";
 import {
-  type CallResult,
   compilePolicy,
   createPolicyHost,
   dryRunPolicy,
   loadPolicyInstance,
   PolicyError,
   type PolicyHostOptions,
+  policyCallResult,
+  policyErrorInfo,
   type SandboxLimits,
 } from "@aios/policy-runtime";
 import { NotFoundError, UserError } from "../../errors";
@@ -53,25 +54,9 @@ export async function policySource(
 /** One source per kept row: the runtime tells a version's warm isolates apart by it. */
 const sources = new WeakMap<object, PolicySourceRecord>();
 
-export function errorInfo(error: PolicyError | Error): TPolicyErrorInfo {
-  if (error instanceof PolicyError) {
-    return {
-      kind: error.kind,
-      message: error.message,
-      ...(error.line !== undefined ? { line: error.line } : {}),
-      ...(error.column !== undefined ? { column: error.column } : {}),
-      ...(error.policyStack ? { stack: error.policyStack } : {}),
-      ...(error.issues ? { issues: error.issues } : {}),
-    };
-  }
-  return { kind: "runtime", message: error.message };
-}
-
-export function callResult(r: CallResult<unknown>): TPolicyCallResult {
-  return r.ok
-    ? { ok: true, output: r.value, logs: r.logs, durationMs: r.durationMs }
-    : { ok: false, error: errorInfo(r.error), logs: r.logs, durationMs: r.durationMs };
-}
+/** Kept under their old names for the API's callers. */
+export const errorInfo = policyErrorInfo;
+export const callResult = policyCallResult;
 
 /**
  * Runs policies for the management plane itself: the central executor (execution type 2:
@@ -100,6 +85,10 @@ export function createPolicyRuntimeService(
       await checkPolicyValues(db, policyRuleURI, overrides);
       return callResult(await host.execute(policyRuleURI, input, overrides, opts));
     },
+
+    /** What `execute` checks before running: the policy exists and takes these values. */
+    checkValues: (policyRuleURI: string, overrides: { settings?: object; parameters?: object }) =>
+      checkPolicyValues(db, policyRuleURI, overrides),
 
     async dryRun(req: {
       code?: string | undefined;

@@ -26,12 +26,21 @@ export const ZCreateVersionRequest = z.object({
   managementCommandsSchema: z.array(ZManagementCommandSchema).optional(),
 });
 
-export const ZExecuteRequest = z.object({
-  policyRuleURI: z.string().min(1),
-  input: z.unknown(),
-  settings: ZJsonObject.optional(),
-  parameters: ZJsonObject.optional(),
-});
+export const ZExecuteRequest = z
+  .object({
+    policyRuleURI: z.string().min(1),
+    input: z.unknown(),
+    settings: ZJsonObject.optional(),
+    parameters: ZJsonObject.optional(),
+    /** Run it on this deployed executor (`executors.list`) instead of the API's own. */
+    executorId: z.string().min(1).optional(),
+    /** Run it on the least loaded healthy executor of this group. */
+    executorGroup: z.string().min(1).optional(),
+  })
+  .refine((r) => r.executorId === undefined || r.executorGroup === undefined, {
+    path: ["executorGroup"],
+    message: "give an executorId or an executorGroup, not both",
+  });
 
 export const ZDryRunRequest = z
   .object({

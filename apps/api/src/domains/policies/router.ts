@@ -48,13 +48,19 @@ export const policiesRouter = router({
     .input(ZCreateVersionRequest)
     .output(ZCreated)
     .mutation(({ ctx, input }) => ctx.services.policies.createVersion(input)),
-  /** Execution type 2: the central executor (stateless; warm isolates). */
+  /**
+   * Execution type 2: the central executor (stateless; warm isolates), or a deployed executor
+   * (`executorId`, or the least loaded of an `executorGroup`), after the same checks of the values.
+   */
   execute: changeProcedure
     .input(ZExecuteRequest)
     .output(ZPolicyCallResult)
-    .mutation(({ ctx, input }) =>
-      ctx.services.policyRuntime.execute(input.policyRuleURI, input.input, input),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      if (input.executorId === undefined && input.executorGroup === undefined)
+        return ctx.services.policyRuntime.execute(input.policyRuleURI, input.input, input);
+      await ctx.services.policyRuntime.checkValues(input.policyRuleURI, input);
+      return ctx.services.executorCalls.execute(input, input);
+    }),
   /** Runs the policy's code on a sample input: operator+, audited like every run. */
   dryRun: dryRunProcedure
     .input(ZDryRunRequest)

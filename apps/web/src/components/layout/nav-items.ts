@@ -2,6 +2,7 @@ import {
   Blocks,
   Boxes,
   Container,
+  Cpu,
   FileText,
   FunctionSquare,
   GitFork,
@@ -48,6 +49,7 @@ export const NAV_ITEMS: NavItem[] = [
   },
   { href: "/graphs", label: "Graphs", icon: GitFork, description: "Static DAGs of policy functions" },
   { href: "/jobs", label: "Jobs", icon: ListChecks, description: "Policies run once on a cluster" },
+  { href: "/executors", label: "Executors", icon: Cpu, description: "Policy executors you deploy" },
   { href: "/tokens", label: "Tokens", icon: KeyRound, description: "Who may call the API", minRole: "admin" },
   {
     href: "/audit",

@@ -54,7 +54,11 @@ export function statusTone(status: string): BadgeTone {
     ].includes(s)
   )
     return "warning";
-  if (["failed", "error", "dead", "offline", "unhealthy", "crashed", "refused", "lost"].includes(s))
+  if (
+    ["failed", "error", "dead", "offline", "unhealthy", "unreachable", "crashed", "refused", "lost"].includes(
+      s,
+    )
+  )
     return "danger";
   return "neutral";
 }

@@ -1,0 +1,2 @@
+export { keepRegistered } from "./registration";
+export { createExecutorHandler, type ExecutorContext, type ExecutorLoad } from "./routes";
