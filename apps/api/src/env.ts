@@ -58,6 +58,12 @@ export const ZApiEnv = z
     AIOS_VDAG_TASK_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(3600),
     /** How often each API process looks for async tasks no queued job carries (and queues them again). */
     AIOS_VDAG_TASK_SWEEP_SECONDS: z.coerce.number().positive().default(30),
+    /** Attempts of a quality webhook delivery before it is failed (a vDAG's webhook.maxAttempts wins). */
+    AIOS_QUALITY_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+    /** The wait before a delivery's 2nd attempt, in ms; doubled after each failure (at most 10 min), ±20%. */
+    AIOS_QUALITY_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).default(5000),
+    /** How often each API process looks for due quality webhook deliveries, in ms. */
+    AIOS_QUALITY_WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1000),
     AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /**
      * CPU time per call and memory per isolate for the policies the API runs itself (central
@@ -129,6 +135,15 @@ export function queueBackendOf(env: TApiEnv) {
   return kind === "redis"
     ? ({ kind, url: env.REDIS_URL ?? "" } as const)
     : ({ kind, url: env.DATABASE_URL } as const);
+}
+
+/** Quality webhook deliveries: attempts, first backoff, polling period. */
+export function qualityWebhookSettingsOf(env: TApiEnv) {
+  return {
+    maxAttempts: env.AIOS_QUALITY_WEBHOOK_MAX_ATTEMPTS,
+    backoffBaseMs: env.AIOS_QUALITY_WEBHOOK_BACKOFF_MS,
+    pollMs: env.AIOS_QUALITY_WEBHOOK_POLL_MS,
+  };
 }
 
 /** Where the gRPC frontend of the Open Inference Protocol listens; null when AIOS_GRPC_PORT is unset or off. */

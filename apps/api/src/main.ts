@@ -8,6 +8,7 @@ import {
   grpcListenOf,
   loadApiEnv,
   policyLimitsOf,
+  qualityWebhookSettingsOf,
   queueBackendOf,
   secretsKeyOf,
   vdagTaskSettingsOf,
@@ -45,6 +46,7 @@ const services = createServices({
     maxAssetMb: env.AIOS_MAX_ASSET_MB,
     vdagTasks: vdagTaskSettingsOf(env),
     secretsKey: secretsKeyOf(env),
+    qualityWebhooks: qualityWebhookSettingsOf(env),
   },
 });
 // Data-plane calls' audit events still on their way are written before the database closes.
@@ -57,6 +59,9 @@ shutdown.add("node liveness", () => liveness.stop());
 // Async vDAG requests: this process takes queued tasks, and queues again those no job carries.
 const vdagTasks = services.vdagInference.tasks.start();
 shutdown.add("vDAG tasks", () => vdagTasks.stop());
+// Quality webhooks: this process posts the due deliveries of the outbox (rows claimed, never twice).
+const qualityWebhooks = services.qualityWebhooks.start();
+shutdown.add("quality webhooks", () => qualityWebhooks.stop());
 // Uploaded blobs no asset names are removed a day after their upload (checked every hour).
 const sweepBlobs = () =>
   sweepOrphanBlobs(db)

@@ -19,6 +19,7 @@ import { parserRouter } from "./domains/parser/router";
 import { policyJobsRouter } from "./domains/policies/policy-jobs.router";
 import { policiesRouter } from "./domains/policies/router";
 import { graphsRouter } from "./domains/policy-graphs/router";
+import { qualityRouter } from "./domains/quality/router";
 import { specsRouter } from "./domains/specs/router";
 import { tokensRouter } from "./domains/tokens/router";
 import { vdagsRouter } from "./domains/vdags/router";
@@ -40,6 +41,7 @@ export const appRouter = router({
   containerRegistries: containerRegistriesRouter,
   blocks: blocksRouter,
   vdags: vdagsRouter,
+  quality: qualityRouter,
   policies: policiesRouter,
   executors: executorsRouter,
   functions: functionsRouter,

@@ -46,6 +46,13 @@ import { createPolicyJobService } from "./domains/policies/policy-job.service";
 import { createPolicyRuntimeService, policySource } from "./domains/policies/policy-runtime.service";
 import { createGraphRegistry } from "./domains/policy-graphs/graph.registry";
 import { createGraphService } from "./domains/policy-graphs/graph.service";
+import { createQualityAudit } from "./domains/quality/quality-audit.service";
+import { createQualityRouting } from "./domains/quality/quality-routing";
+import {
+  createWebhookDelivery,
+  type WebhookDeliverySettings,
+} from "./domains/quality/webhook-delivery.service";
+import { createWebhookSecrets } from "./domains/quality/webhook-secrets.service";
 import { createClusterQueues } from "./domains/queues/cluster-queues";
 import { createRanking } from "./domains/registry/ranking";
 import { createSpecStore } from "./domains/specs/spec-store.service";
@@ -78,6 +85,8 @@ export interface ServiceConfig {
   maxAssetMb?: number;
   /** Async vDAG tasks: worker concurrency, the age past which a pending one fails, the sweep's period. */
   vdagTasks?: Partial<VdagTaskSettings>;
+  /** Quality webhooks: attempts per delivery (AIOS_QUALITY_WEBHOOK_MAX_ATTEMPTS, 8), backoff, polling. */
+  qualityWebhooks?: Partial<WebhookDeliverySettings> & { maxAttempts?: number };
 }
 
 /** Wires the services once per process; tests build their own with a database of their own. */
@@ -105,6 +114,8 @@ export function createServices(deps: {
   // Registries' credentials, sealed with AIOS_SECRETS_KEY before they are stored.
   const secretBox = createSecretBox(config.secretsKey ?? null);
   const containerRegistries = createContainerRegistryService(db, secretBox);
+  // Quality checks sent on: each vDAG's webhook secret (sealed like the registries' passwords).
+  const webhookSecrets = createWebhookSecrets(db, secretBox);
   const components = createComponentService(db, containerRegistries);
   const clusterQueues = createClusterQueues(queues);
   // Status changes of blocks, from their creation to their removal (blocks.onStatus), heard by every API process.
@@ -152,8 +163,10 @@ export function createServices(deps: {
     preChecks,
     events: vdagEvents,
     executePolicy: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
+    webhookSecrets,
   });
-  const vdagControllers = createVdagControllers(db, vdagEvents);
+  const { maxAttempts = 8, ...webhookSettings } = config.qualityWebhooks ?? {};
+  const vdagControllers = createVdagControllers(db, vdagEvents, createQualityRouting(db, { maxAttempts }));
   const policies = createPolicyService(db, policyRuntime);
   const functions = createFunctionService(db, clusterQueues);
   const tokens = createTokenService(db);
@@ -200,6 +213,16 @@ export function createServices(deps: {
     metrics,
     vdags,
     vdagControllers,
+    /** The manual audit queue of quality samples. */
+    qualityAudit: createQualityAudit(db),
+    /** The quality webhook outbox's sender (started by main.ts in every API process). */
+    qualityWebhooks: createWebhookDelivery({
+      db,
+      secrets: webhookSecrets,
+      log: deps.log,
+      settings: webhookSettings,
+    }),
+    webhookSecrets,
     vdagQuota: createVdagQuotaStore(db),
     vdagMetrics: createVdagMetrics(db),
     inferenceModels: createInferenceModels({ db, blocks, components, vdags, blockLifecycle }),

@@ -22,6 +22,7 @@ export * from "./policy-contract";
 export * from "./policy-executors";
 export * from "./policy-kinds";
 export * from "./policy-records";
+export * from "./quality-audit";
 export * from "./queues";
 export * from "./records";
 export * from "./registry-records";

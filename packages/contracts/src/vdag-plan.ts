@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZInstancePolicy, ZVdagNodeRuntime } from "./instance-protocol";
 import { ZAiosPacket } from "./policy-kinds/packet";
+import { ZQualityRoute } from "./quality-audit";
 import { ZJsonObject } from "./specs/common";
 
 /**
@@ -180,5 +181,10 @@ export const ZQualitySample = z.object({
   score: z.number().nullable(),
   reason: z.string().optional(),
   error: z.string().optional(),
+  /** Where the policy sent the sample on (its output's `route`); absent: kept here only. */
+  route: ZQualityRoute.optional(),
+  /** A routed sample's request and response packets, bounded (`boundQualityPayload`). */
+  input: z.unknown().optional(),
+  output: z.unknown().optional(),
 });
 export type TQualitySample = z.infer<typeof ZQualitySample>;

@@ -1,4 +1,4 @@
-import type { TAiosPacket, TQualitySample } from "@aios/contracts";
+import { boundQualityPayload, QUALITY_ROUTES, type TAiosPacket, type TQualitySample } from "@aios/contracts";
 import type { Logger } from "@aios/service-kit";
 import type { ControllerPolicy } from "./policies";
 
@@ -14,9 +14,25 @@ export interface QualityInput {
 }
 
 /**
+ * A sample the policy routes (`webhook` or `manual`) carries the request and the response, each
+ * bounded (`boundQualityPayload`: past 32 KiB of JSON only its size and a preview); an unknown
+ * route is the policy's error, recorded as such.
+ */
+function routeSample(s: TQualitySample, route: unknown, input: QualityInput): void {
+  if (!(QUALITY_ROUTES as readonly unknown[]).includes(route)) {
+    s.error = `route must be "webhook" or "manual", got ${JSON.stringify(route)}`;
+    return;
+  }
+  s.route = route as TQualitySample["route"];
+  s.input = boundQualityPayload(input.request);
+  s.output = boundQualityPayload(input.response);
+}
+
+/**
  * Every `framesInterval`-th successful request goes to the qualityChecker policy after it was
- * answered. The last 200 verdicts are kept (`samples`, `drain`). A policy that returns nothing
- * records nothing; one that fails records a sample with `error` (counted as failed).
+ * answered (the routed ones are sent on by the API). The last 200 verdicts are kept (`samples`,
+ * `drain`). A policy that returns nothing records nothing; one that fails records a sample with
+ * `error` (counted as failed).
  */
 export class QualitySampler {
   sampled = 0;
@@ -45,10 +61,11 @@ export class QualitySampler {
       if (r.ok && r.value === undefined) return;
       const s: TQualitySample = { taskId, at: Date.now(), passed: null, score: null };
       if (r.ok) {
-        const v = r.value as { passed?: boolean; score?: number; reason?: string };
+        const v = r.value as { passed?: boolean; score?: number; reason?: string; route?: unknown };
         s.passed = v.passed ?? null;
         s.score = v.score ?? null;
         if (v.reason !== undefined) s.reason = v.reason;
+        if (v.route !== undefined) routeSample(s, v.route, input);
       } else {
         s.error = r.message;
         this.log.warn("quality policy failed", { taskId, error: r.message });

@@ -82,6 +82,13 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "vdags.metrics": "viewer",
   "vdags.healthCheck": "operator",
   "vdags.qualitySamples": "viewer",
+  "quality.auditItems": "viewer",
+  "quality.auditItem": "viewer",
+  // The reviewers: operators (a verdict changes state, and is audited).
+  "quality.recordVerdict": "operator",
+  "quality.deliveries": "viewer",
+  "quality.webhookSecret": "admin",
+  "quality.rotateWebhookSecret": "admin",
   "vdags.quota": "viewer",
   "vdags.quotaReset": "operator",
   "vdags.metricSeries": "viewer",

@@ -10,6 +10,7 @@ export const routes = {
   job: (id: string) => `/jobs/${encodeURIComponent(id)}`,
   asset: (uri: string) => `/assets/${encodeURIComponent(uri)}`,
   spec: (uri: string) => `/specs/${encodeURIComponent(uri)}`,
+  qualityItem: (id: string) => `/quality/${encodeURIComponent(id)}`,
 };
 
 /** Route params may arrive encoded or decoded depending on the router; decode once, safely. */

@@ -18,6 +18,7 @@ import { GET_KINDS, getCommand } from "./get";
 import { type CliIo, CliUsageError, consoleIo } from "./io";
 import { MGMT_USAGE, mgmtCommand } from "./mgmt";
 import { POLICY_USAGE, policyCommand } from "./policy";
+import { QUALITY_USAGE, qualityCommand } from "./quality";
 import { SPECS_USAGE, specsCommand } from "./specs";
 import { clusterCommand, TOKEN_USAGE, tokenCommand } from "./token";
 import { validateCommand } from "./validate";
@@ -46,6 +47,7 @@ ${SPECS_USAGE}
 ${BLOCK_USAGE}
 ${EVENTS_USAGE}
 ${VDAG_USAGE}
+${QUALITY_USAGE}
 ${POLICY_USAGE}
 ${EXECUTORS_USAGE}
 ${FUNCTION_USAGE}
@@ -115,6 +117,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await logsCommand(api, rest, io);
       case "events":
         return await eventsCommand(api, rest, io);
+      case "quality":
+        return await qualityCommand(api, rest, io);
       case "executors":
         return await executorsCommand(api, rest, io);
       case "policy":

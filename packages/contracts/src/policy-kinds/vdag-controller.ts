@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZQualityRoute } from "../quality-audit";
 import { TEMPLATE_IMPORT, type TPolicyKindEntry, ZReason } from "./common";
 import { ZAiosPacket } from "./packet";
 
@@ -80,6 +81,11 @@ export const ZQualityCheckerOutput = z
     /** 0 (bad) .. 1 (good). */
     score: z.number().min(0).max(1).optional(),
     reason: z.string().optional(),
+    /**
+     * Send the sample on: `webhook` to the vDAG's `qualityChecker.webhook` (signed, retried by the
+     * API), `manual` to the audit queue for a reviewer. Absent: the verdict is only recorded.
+     */
+    route: ZQualityRoute.optional(),
   })
   .optional();
 
@@ -91,6 +97,8 @@ export const QUALITY_CHECKER = {
   template: `${TEMPLATE_IMPORT}
 
 // qualityChecker: sampled requests arrive here after they were answered; judge the answer.
+// Add route: "manual" to send the sample to the audit queue (the console's Quality audit page),
+// or route: "webhook" to post it to the vDAG's qualityChecker.webhook.
 export default definePolicy({
   kind: "qualityChecker",
   init() {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZDnsLabel } from "../ids";
 import { atMost, MAX_VDAG_CONNECTIONS, MAX_VDAG_NODES, ZBoundedName } from "../limits";
+import { ZQualityWebhookSpec } from "../quality-audit";
 import { DOTTED_NAME_RE, RELEASE_TAG_HINT, RELEASE_TAG_RE, VERSION_HINT, VERSION_RE, ZVdagUri } from "../uri";
 import { ZJsonObject, ZNonEmptyString, ZPolicyRuleRef, ZProtocolTemplate, ZTags } from "./common";
 import { checkVdagStructure } from "./vdag-structure";
@@ -54,6 +55,8 @@ export const ZVdagControllerSpec = z.looseObject({
       qualityCheckerPolicyRule: ZPolicyRuleRef.optional(),
       /** Every N-th request goes to the quality checker (original default 100). */
       framesInterval: z.number().int().min(1).optional(),
+      /** Where samples the policy routes to `webhook` are delivered (signed with the vDAG's secret). */
+      webhook: ZQualityWebhookSpec.optional(),
     })
     .optional(),
 });

@@ -10,6 +10,7 @@ import type { Db, Prisma } from "@aios/db";
 import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError, OperationalError } from "../../errors";
 import { runtimeOf } from "../blocks/block-runtime-state";
+import type { QualityRouting } from "../quality/quality-routing";
 import { asObject } from "../registry/doc";
 import { emitVdagStatus } from "./vdag.service";
 import { publicControllerDoc } from "./vdag-controller.registry";
@@ -17,12 +18,14 @@ import type { TControllerPolicies } from "./vdag-policies";
 
 const QUALITY_KIND = "vdag.quality";
 
+const verdictOnly = ({ input: _i, output: _o, ...verdict }: TQualitySample) => verdict;
+
 /**
  * The vDAG controllers' side: where a vDAG is served, what each controller runs with (its plan with
  * the blocks' executors as of now), the agents' reports (running, health → the vDAG's status), and
- * the quality checker's verdicts they drain.
+ * the quality checker's verdicts they drain (the routed ones sent on: `quality/quality-routing.ts`).
  */
-export function createVdagControllers(db: Db, events: EventEmitter) {
+export function createVdagControllers(db: Db, events: EventEmitter, quality: QualityRouting) {
   const vdagExists = async (vdagURI: string) => {
     const row = await db.vdag.findUnique({ where: { vdagURI }, select: { vdagURI: true } });
     if (!row) throw new NotFoundError("vDAG", vdagURI);
@@ -203,12 +206,14 @@ export function createVdagControllers(db: Db, events: EventEmitter) {
           targetType: "vdag",
           targetId: c.vdagURI,
           input: { taskId: sample.taskId, controllerId },
-          result: sample as unknown as Prisma.InputJsonValue,
+          // A routed sample's request and response go with its audit item or delivery, not here.
+          result: verdictOnly(sample) as unknown as Prisma.InputJsonValue,
           // A verdict is one moment: created and finished when the controller made it.
           createdAt: new Date(sample.at),
           finishedAt: new Date(sample.at),
         })),
       });
+      await quality.route(c.vdagURI, controllerId, samples);
       return { stored: samples.length };
     },
 

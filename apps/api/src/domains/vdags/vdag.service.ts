@@ -14,6 +14,7 @@ import { ConflictError, NotFoundError } from "../../errors";
 import { DEFAULT_CLUSTER_ID } from "../blocks/block.service";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterData } from "../gateway/pre-check-inputs";
+import type { WebhookSecrets } from "../quality/webhook-secrets.service";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
@@ -57,7 +58,13 @@ export function emitVdagStatus(events: EventEmitter, vdagURI: string, status: st
 }
 
 export function createVdagService(
-  deps: CompileDeps & { queues: ClusterQueues; preChecks: PreCheckService; events?: EventEmitter },
+  deps: CompileDeps & {
+    queues: ClusterQueues;
+    preChecks: PreCheckService;
+    events?: EventEmitter;
+    /** Makes the webhook secret of a vDAG whose qualityChecker has a webhook. */
+    webhookSecrets?: Pick<WebhookSecrets, "ensure">;
+  },
 ) {
   const { db, queues } = deps;
   const events = deps.events ?? new EventEmitter();
@@ -160,6 +167,11 @@ export function createVdagService(
         },
         { clusterId, actor, target: vdagURI },
       );
+      // Before anything is stored: without AIOS_SECRETS_KEY there is no secret, and no vDAG.
+      const qualityWebhookSecret =
+        values.controller?.qualityChecker?.webhook && deps.webhookSecrets
+          ? await deps.webhookSecrets.ensure(vdagURI)
+          : null;
       const row = await db.$transaction(async (tx) => {
         await tx.vdagController.deleteMany({ where: { vdagURI } });
         const row = await tx.vdag.upsert({ where: { vdagURI }, create: { vdagURI, ...data }, update: data });
@@ -170,7 +182,16 @@ export function createVdagService(
       });
       await queues.enqueue(clusterId, { type: "vdag.reconcile", controllerId, revision: 1 });
       emit(vdagURI, "assigned", `controller ${controllerId} placed on cluster ${clusterId}`);
-      return { vdagURI, created: !existing, graph: shape, vdag: toVdagRecord(row), assignment, plan };
+      // The webhook secret is shown here once (an admin reads it again: quality.webhookSecret).
+      const vdag = toVdagRecord(row);
+      return {
+        vdagURI,
+        created: !existing,
+        graph: shape,
+        vdag: qualityWebhookSecret ? { ...vdag, qualityWebhookSecret } : vdag,
+        assignment,
+        plan,
+      };
     },
 
     /**

@@ -1,6 +1,7 @@
 import {
   Blocks,
   Boxes,
+  ClipboardCheck,
   Container,
   Cpu,
   FileText,
@@ -39,6 +40,12 @@ export const NAV_ITEMS: NavItem[] = [
   },
   { href: "/blocks", label: "Blocks", icon: Blocks, description: "Running workloads" },
   { href: "/vdags", label: "vDAGs", icon: Workflow, description: "Virtual DAGs of blocks" },
+  {
+    href: "/quality",
+    label: "Quality audit",
+    icon: ClipboardCheck,
+    description: "Sampled vDAG answers waiting for a reviewer's verdict",
+  },
   { href: "/specs", label: "Specs", icon: FileText, description: "Stored spec documents, applied by URI" },
   { href: "/policies", label: "Policies", icon: ShieldCheck, description: "Policy rules" },
   {
