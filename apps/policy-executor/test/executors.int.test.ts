@@ -60,6 +60,12 @@ describe("policy executors you deploy (execution type 2 on your own machine)", (
     const a = await idOf("exec-a");
     const b = await idOf("exec-b");
     const rec = await api.caller().executors.get({ id: a });
+    // Its registration is audited, without the call token the API presents to it.
+    const audit = await api.services.audit.list({ limit: 50 });
+    const registered = audit.find(
+      (e) => e.action === "executors.register" && (e.input as { name?: string } | null)?.name === "exec-a",
+    );
+    expect(registered?.input).toMatchObject({ name: "exec-a", callToken: "[redacted]" });
     expect(rec).toMatchObject({ group: "gpu-side", capacity: 4, url: `http://127.0.0.1:${ports["exec-a"]}` });
 
     const calls = await Promise.all(

@@ -45,8 +45,11 @@ export function targetOfInput(input: unknown): string | null {
 /** The largest input kept in an event, as JSON characters: past it the event keeps its size only. */
 export const MAX_AUDITED_INPUT_CHARS = 64 * 1024;
 
-/** Fields whose value is a secret (a registry's password): an event keeps `"[redacted]"` instead. */
-const SECRET_FIELDS = new Set(["password"]);
+/**
+ * Fields whose value is a secret (a registry's password, the call token a deployed executor
+ * registers with): an event keeps `"[redacted]"` instead.
+ */
+const SECRET_FIELDS = new Set(["password", "callToken"]);
 
 function redacted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redacted);
