@@ -22,6 +22,13 @@ export interface PolicyCallContext<S> extends PolicyInitContext {
   state: S;
   /** Whatever the caller passed as `ctx.metrics` (block/cluster metrics for the kinds that get them). */
   metrics?: unknown;
+  /**
+   * A read-only query the caller answers (for the kinds that decide with metrics: a metrics query,
+   * `{entity, filter?, clusterId?, ids?, limit?}` or `{series: {...}}`), answered synchronously.
+   * The call runs again once the answers are in, so ask before changing `state`. Throws when the
+   * caller gives nothing to query, or when the query failed.
+   */
+  query<T = unknown>(query: object): T;
 }
 
 type Awaitable<T> = T | Promise<T>;
@@ -34,7 +41,7 @@ export interface PolicyModule<K extends TPolicyKind, S = unknown> {
   kind: K;
   init?(ctx: PolicyInitContext): Awaitable<S>;
   eval(input: TPolicyInput<K>, ctx: PolicyCallContext<S>): Awaitable<TPolicyOutput<K>>;
-  management?(action: string, data: unknown, ctx: PolicyCallContext<S>): unknown;
+  management?(action: string, data: unknown, ctx: Omit<PolicyCallContext<S>, "query">): unknown;
 }
 
 /** Identity: it only gives the module its types. The sandbox resolves the import to the same thing. */

@@ -2,6 +2,7 @@ import type { TPolicyKind } from "@aios/contracts";
 import { compilePolicy } from "./compile";
 import { isPolicyError, PolicyError } from "./errors";
 import { loadPolicyInstance, type SandboxProcess } from "./sandbox";
+import type { PolicyQuery } from "./sandbox/query-rounds";
 import type { CallResult, PolicyInstance, SandboxIsolation, SandboxLimits } from "./sandbox/types";
 
 /** A stored policy as the host needs it (the Policies registry's record, trimmed). */
@@ -44,7 +45,7 @@ export interface PolicyHost {
     uri: string,
     input: unknown,
     overrides?: PolicyOverrides,
-    opts?: { trustedInput?: boolean },
+    opts?: { trustedInput?: boolean; query?: PolicyQuery },
   ): Promise<CallResult<unknown>>;
   dispose(): void;
 }
@@ -106,7 +107,10 @@ export function createPolicyHost(opts: PolicyHostOptions): PolicyHost {
       // its messages one at a time in the order they came, so calls never interleave.
       const run = ready.then(
         ({ instance, settings, parameters }) =>
-          instance.evalFresh(settings, parameters, input, { trustedInput: call.trustedInput === true }),
+          instance.evalFresh(settings, parameters, input, {
+            trustedInput: call.trustedInput === true,
+            ...(call.query ? { query: call.query } : {}),
+          }),
         (e: unknown): CallResult<unknown> => {
           if (!isPolicyError(e)) throw e;
           return { ok: false, error: e, logs: [], durationMs: performance.now() - t0 };

@@ -9,7 +9,8 @@ import type { CompiledPolicy } from "../compile";
 import { PolicyError, type PolicyIssue } from "../errors";
 import { toPolicyError } from "./error-mapping";
 import type { SandboxFault, SessionMethod, SessionOutcome } from "./isolate-session";
-import { RESEND_ROWS } from "./prelude";
+import { NEEDS_PREFIX, RESEND_ROWS } from "./prelude";
+import { type PolicyQuery, QueryAnswers } from "./query-rounds";
 import { RowEncoder } from "./row-transfer";
 import type { SessionPort } from "./session-port";
 import type { CallResult, LogEntry, PolicyInstance } from "./types";
@@ -59,7 +60,7 @@ export class SandboxedPolicyInstance implements PolicyInstance {
 
   async init(settings: object, parameters: object): Promise<CallResult<void>> {
     const t0 = performance.now();
-    const r = await this.call("init", { settings, parameters }, t0);
+    const r = outsideEval(await this.call("init", { settings, parameters }, t0), t0);
     return r.ok ? { ...r, value: undefined } : r;
   }
 
@@ -87,7 +88,7 @@ export class SandboxedPolicyInstance implements PolicyInstance {
       ? { ok: true as const, value: input }
       : validatePolicyInput(this.kind, input);
     if (!checked.ok) return failed(invalid("invalid_input", `input of ${this.kind}`, checked.errors), [], t0);
-    const r = await this.evalCall(checked.value, ctx.metrics, t0, init);
+    const r = await this.evalRounds(checked.value, ctx, t0, init);
     if (!r.ok) return r;
     const out = validatePolicyOutput(this.kind, r.value, checked.value);
     if (!out.ok)
@@ -95,23 +96,46 @@ export class SandboxedPolicyInstance implements PolicyInstance {
     return { ok: true, value: out.value, logs: r.logs, durationMs: ms(t0) };
   }
 
+  /** eval, and again with the answers while the policy asks for `ctx.query` answers (query-rounds.ts). */
+  private async evalRounds(
+    input: unknown,
+    ctx: EvalContext,
+    t0: number,
+    init?: object,
+  ): Promise<CallResult<unknown>> {
+    const answers = ctx.query ? new QueryAnswers(ctx.query) : null;
+    for (;;) {
+      const extra = answers ? { queryable: true, answers: answers.entries() } : {};
+      const r = await this.evalCall(input, ctx.metrics, extra, t0, init);
+      if (!("needs" in r)) return r;
+      if (!answers) return failed(new PolicyError("runtime", "the sandbox asked for queries"), [], t0);
+      try {
+        await answers.answer(r.needs);
+      } catch (e) {
+        return failed(e as PolicyError, [], t0);
+      }
+    }
+  }
+
   /** eval with its row arrays as columns; in full again if the isolate lost the columns it held. */
   private evalCall(
     input: unknown,
     metrics: unknown,
+    extra: object,
     t0: number,
     init?: object,
-  ): Promise<CallResult<unknown>> {
+  ): Promise<CallResult<unknown> | { needs: string[] }> {
     const resend = () => {
       this.rows.reset();
-      return { ...this.rows.encode(input), metrics };
+      return { ...this.rows.encode(input), metrics, ...extra };
     };
-    const args = { ...this.rows.encode(input), metrics };
+    const args = { ...this.rows.encode(input), metrics, ...extra };
     return init ? this.callFresh(init, args, t0, resend) : this.call("eval", args, t0, resend);
   }
 
-  management(action: string, data: unknown): Promise<CallResult<unknown>> {
-    return this.call("management", { action, data }, performance.now());
+  async management(action: string, data: unknown): Promise<CallResult<unknown>> {
+    const t0 = performance.now();
+    return outsideEval(await this.call("management", { action, data }, t0), t0);
   }
 
   dispose(): void {
@@ -123,7 +147,7 @@ export class SandboxedPolicyInstance implements PolicyInstance {
     args: object,
     t0: number,
     resend?: () => object,
-  ): Promise<CallResult<unknown>> {
+  ): Promise<CallResult<unknown> | { needs: string[] }> {
     const json = toJson(method, args, t0);
     if (typeof json !== "string") return json;
     const out = await this.port.call(method, json);
@@ -140,7 +164,7 @@ export class SandboxedPolicyInstance implements PolicyInstance {
     args: object,
     t0: number,
     resend: () => object,
-  ): Promise<CallResult<unknown>> {
+  ): Promise<CallResult<unknown> | { needs: string[] }> {
     const initJson = toJson("init", init, t0);
     if (typeof initJson !== "string") return initJson;
     const json = toJson("eval", args, t0);
@@ -153,12 +177,18 @@ export class SandboxedPolicyInstance implements PolicyInstance {
     // The isolate lost the rows it held: init has run, so eval alone goes again with every column.
     if ("json" in out && out.json === RESEND_ROWS) {
       const again = await this.call("eval", resend(), t0);
-      return { ...again, logs: [...initAnswer.logs, ...again.logs] };
+      return "needs" in again ? again : { ...again, logs: [...initAnswer.logs, ...again.logs] };
     }
     return this.answer(out, initAnswer.logs, t0);
   }
 
-  private answer(out: SessionOutcome, logsBefore: LogEntry[], t0: number): CallResult<unknown> {
+  private answer(
+    out: SessionOutcome,
+    logsBefore: LogEntry[],
+    t0: number,
+  ): CallResult<unknown> | { needs: string[] } {
+    if ("json" in out && out.json.startsWith(NEEDS_PREFIX))
+      return { needs: (JSON.parse(out.json) as { needs: string[] }).needs };
     const answer = read(out);
     const logs = logsBefore.length > 0 ? [...logsBefore, ...answer.logs] : answer.logs;
     if (!answer.ok) return failed(toPolicyError(answer.error, this.compiled), logs, t0);
@@ -169,6 +199,13 @@ export class SandboxedPolicyInstance implements PolicyInstance {
 interface EvalContext {
   metrics?: unknown;
   trustedInput?: boolean;
+  /** Answers the policy's `ctx.query` calls; without it ctx.query throws. */
+  query?: PolicyQuery;
+}
+
+/** init and management get no ctx.query: an answer asking for one is a fault of the sandbox. */
+function outsideEval(r: CallResult<unknown> | { needs: string[] }, t0: number): CallResult<unknown> {
+  return "needs" in r ? failed(new PolicyError("runtime", "ctx.query is only for eval"), [], t0) : r;
 }
 
 function toJson(method: SessionMethod, args: object, t0: number): string | CallResult<never> {

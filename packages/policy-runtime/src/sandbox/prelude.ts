@@ -88,6 +88,28 @@ export const PRELUDE = String.raw`(function () {
   let parameters = {};
   let pending = null;
 
+  // ctx.query: the caller's read-only queries (metrics, say). An answer not given yet is asked
+  // for: the call stops (NEED), the host runs what was asked and calls again with the answers,
+  // so a query answers synchronously. asked: the keys asked this call; null: no queries here.
+  const NEED = freeze({});
+  let asked = null;
+  let answers = null;
+  const query = (q) => {
+    let key;
+    try { key = stringify(q); } catch (e) { throw new TypeError("ctx.query: the query must be JSON: " + show(e)); }
+    if (key === undefined) throw new TypeError("ctx.query needs a query object");
+    const answer = answers === null ? undefined : answers.get(key);
+    if (answer !== undefined) {
+      if (answer.ok !== true) throw new Error("ctx.query failed: " + show(answer.error));
+      return answer.value === undefined ? undefined : parse(stringify(answer.value));
+    }
+    if (asked === null) throw new TypeError("ctx.query: this call's caller gives nothing to query");
+    if (!asked.includes(key)) asked.push(key);
+    throw NEED;
+  };
+  const needs = () => '{"needs":' + stringify(asked) + "}";
+  const stillNeeds = () => asked !== null && asked.length > 0;
+
   const errorOf = (e, kind) => {
     let name = "Error";
     let message = "";
@@ -187,7 +209,11 @@ export const PRELUDE = String.raw`(function () {
       state = {};
       return typeof policy.init === "function" ? policy.init({ settings, parameters, log }) : undefined;
     }
-    if (method === "eval") return policy.eval(a.input, { state, settings, parameters, metrics: a.metrics, log });
+    if (method === "eval") {
+      asked = a.queryable === true ? [] : null;
+      answers = isArray(a.answers) && a.answers.length > 0 ? new Map(a.answers) : null;
+      return policy.eval(a.input, { state, settings, parameters, metrics: a.metrics, query, log });
+    }
     if (method === "management") return policy.management(a.action, a.data, { state, settings, parameters, log });
     throw new TypeError("unknown sandbox method " + method);
   };
@@ -197,6 +223,7 @@ export const PRELUDE = String.raw`(function () {
     logs = [];
     dropped = 0;
     pending = null;
+    asked = null;
     try {
       if (method === "load") return load();
       if (policy === null) return invalid("the policy module was not loaded");
@@ -204,17 +231,17 @@ export const PRELUDE = String.raw`(function () {
       const args = parse(argsJson);
       if (args.rows !== undefined && !restoreRows(args)) return RESEND;
       const result = invoke(method, args);
-      if (!isThenable(result)) return finish(method, result);
+      if (!isThenable(result)) return stillNeeds() ? needs() : finish(method, result);
       // Resolved by the microtasks that run before this call returns to the host; settle() reads it.
       const slot = { json: null };
       pending = slot;
       apply(promiseThen, promiseResolve(result), [
-        (v) => { if (pending === slot) slot.json = finish(method, v); },
-        (e) => { if (pending === slot) slot.json = fail(errorOf(e, "runtime")); },
+        (v) => { if (pending === slot) slot.json = stillNeeds() ? needs() : finish(method, v); },
+        (e) => { if (pending === slot) slot.json = stillNeeds() ? needs() : fail(errorOf(e, "runtime")); },
       ]);
       return PENDING;
     } catch (e) {
-      return fail(errorOf(e, "runtime"));
+      return stillNeeds() ? needs() : fail(errorOf(e, "runtime"));
     }
   };
   const settle = () => {
@@ -229,3 +256,5 @@ export const PRELUDE = String.raw`(function () {
 
 export const PENDING_RESULT = '{"pending":true}';
 export const RESEND_ROWS = '{"resend":true}';
+/** How an answer that asks for ctx.query answers starts: `{"needs":["<query JSON>", ...]}`. */
+export const NEEDS_PREFIX = '{"needs":';

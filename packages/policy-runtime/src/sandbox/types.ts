@@ -1,5 +1,6 @@
 import type { TPolicyKind } from "@aios/contracts";
 import type { PolicyError } from "../errors";
+import type { PolicyQuery } from "./query-rounds";
 
 export interface SandboxLimits {
   /** Per call (init, eval, management, module load); the call is stopped past it. */
@@ -30,7 +31,10 @@ export interface PolicyInstance {
    * Runs the policy's eval. The input is validated against the kind unless `trustedInput` says the
    * caller built it itself (the block runtime's own hot path); the output is always validated.
    */
-  eval(input: unknown, ctx?: { metrics?: unknown; trustedInput?: boolean }): Promise<CallResult<unknown>>;
+  eval(
+    input: unknown,
+    ctx?: { metrics?: unknown; trustedInput?: boolean; query?: PolicyQuery },
+  ): Promise<CallResult<unknown>>;
   /**
    * A stateless call: init with these values (the state starts over), then eval, in one crossing
    * to the isolate. Calls are answered in order and never interleave with each other.
@@ -39,7 +43,7 @@ export interface PolicyInstance {
     settings: object,
     parameters: object,
     input: unknown,
-    ctx?: { metrics?: unknown; trustedInput?: boolean },
+    ctx?: { metrics?: unknown; trustedInput?: boolean; query?: PolicyQuery },
   ): Promise<CallResult<unknown>>;
   management(action: string, data: unknown): Promise<CallResult<unknown>>;
   dispose(): void;

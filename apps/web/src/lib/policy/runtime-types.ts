@@ -78,6 +78,12 @@ export interface PolicyCallContext<S> extends PolicyInitContext {
   state: S;
   /** Whatever the caller passed as \`ctx.metrics\` (block/cluster metrics for the kinds that get them). */
   metrics?: unknown;
+  /**
+   * A read-only metrics query its caller answers synchronously (allocators, assignment, stability
+   * checkers): \`{entity, filter?, clusterId?, ids?, limit?}\` or \`{series: {...}}\`. The call runs
+   * again once the answers are in, so ask before changing \`state\`.
+   */
+  query<T = unknown>(query: object): T;
 }
 
 type Awaitable<T> = T | Promise<T>;
@@ -90,7 +96,7 @@ export interface PolicyModule<K extends PolicyKind, S = unknown> {
   kind: K;
   init?(ctx: PolicyInitContext): Awaitable<S>;
   eval(input: PolicyInput<K>, ctx: PolicyCallContext<S>): Awaitable<PolicyOutput<K>>;
-  management?(action: string, data: unknown, ctx: PolicyCallContext<S>): unknown;
+  management?(action: string, data: unknown, ctx: Omit<PolicyCallContext<S>, "query">): unknown;
 }
 
 /** Gives a policy module its types: \`eval\`'s input and output follow \`kind\`. */
