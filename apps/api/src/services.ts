@@ -13,7 +13,7 @@ import { createAuditEventRegistry } from "./domains/audit/audit.registry";
 import { createAuditService } from "./domains/audit/audit.service";
 import { createBlockService } from "./domains/blocks/block.service";
 import { createBlockAgentLoop } from "./domains/blocks/block-agent-loop.service";
-import { createBlockEvents } from "./domains/blocks/block-events.service";
+import { createBlockEvents, EVENT_POLICY_ACTOR } from "./domains/blocks/block-events.service";
 import { createBlockLifecycle } from "./domains/blocks/block-lifecycle.service";
 import { createBlockMetrics } from "./domains/blocks/block-metrics.service";
 import { createBlockPlacement } from "./domains/blocks/block-placement.service";
@@ -151,7 +151,7 @@ export function createServices(deps: {
   });
   blockEventLog.listen(blockEvents);
   blockEventLog.actWith({
-    scale: (id, instances) => blockLifecycle.scale(id, instances),
+    scale: (id, instances) => blockLifecycle.scale(id, instances, null, EVENT_POLICY_ACTOR),
     mgmt: (id, instanceId, action, data) => blockLifecycle.mgmt(id, instanceId, action, data),
   });
   // Status changes of vDAGs, from their creation (assigned) to active, unhealthy or removed (vdags.onStatus),

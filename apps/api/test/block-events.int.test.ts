@@ -67,6 +67,7 @@ describe("block events", () => {
             instance_crashed: "failing-event:1.0.0-stable",
             overloaded: { policyRuleURI: "scale-on-event:1.0.0-stable" },
             progress: "echo-event:1.0.0-stable",
+            scaled_up: "echo-event:1.0.0-stable",
           },
         },
       }),
@@ -176,7 +177,16 @@ describe("block events", () => {
     });
     expect((await api.caller().blocks.get({ id: "ev-a" })).desiredInstances).toBe(3);
     expect(events.filter((e) => e.instanceId === "in-nobody")).toEqual([]);
-    expect(events.map((e) => e.name)).toContain("scaled_up");
+    // The scaling it caused is recorded, and not handed to event policies (no policy loops on it).
+    const caused = events.find(
+      (e) => e.name === "scaled_up" && (e.data as { by?: string }).by === "event_policy",
+    );
+    expect(caused).toMatchObject({ data: { from: 2, to: 3, by: "event_policy" }, outcome: null });
+    // The autoscaler's scaling earlier was.
+    const byAutoscaler = events.find(
+      (e) => e.name === "scaled_up" && (e.data as { by?: string }).by === "autoscaler",
+    );
+    expect(byAutoscaler?.outcome).toMatchObject({ policyRuleURI: "echo-event:1.0.0-stable", ok: true });
   });
 
   it("pages newest first with beforeId", async () => {

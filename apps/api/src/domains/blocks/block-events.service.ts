@@ -26,6 +26,12 @@ export interface PlatformBlockEvent {
 
 export type Happened = Omit<PlatformBlockEvent, "blockId">;
 
+/**
+ * `by` of the scaling a block's event policy asked for. Such an event is stored and shown, and not
+ * handed to event policies: a policy that scales on `scaled_up` would otherwise trigger itself.
+ */
+export const EVENT_POLICY_ACTOR = "event_policy";
+
 /** `scaled_up` / `scaled_down` when the desired count moved (`from` null: nothing was asked). */
 export function scaledEvent(from: number | null, to: number, by: string, removed?: string[]): Happened[] {
   if (from === null || from === to) return [];
@@ -138,9 +144,11 @@ export function createBlockEvents(deps: {
     const handlers = asObject(asObject(asObject(block.doc).blockInitData).events);
     for (const r of records) {
       const ref = handlers[r.name] ?? handlers["*"];
-      // A failed policy's own policy_failed is not handled by that policy again (no loops).
-      if (ref === undefined || (r.name === "policy_failed" && asObject(r.data).eventName === "policy_failed"))
-        continue;
+      // No loops: a failed policy's own policy_failed is not handled by that policy again, and
+      // what an event policy's own action caused is not handed to event policies.
+      const data = asObject(r.data);
+      if (ref === undefined || (r.name === "policy_failed" && data.eventName === "policy_failed")) continue;
+      if (data.by === EVENT_POLICY_ACTOR) continue;
       schedule(r, ref);
     }
     return records;

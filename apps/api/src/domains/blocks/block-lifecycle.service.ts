@@ -133,7 +133,8 @@ export function createBlockLifecycle(
      * downscale by `instancesCount` (and the resulting count as `instances`); a modified
      * `instancesCount` is what is applied.
      */
-    async scale(id: string, instances: number, actor: Principal | null = null) {
+    /** `by`: who asked, in the `scaled_*` event (`event_policy`: a block's event policy, whose events it does not see). */
+    async scale(id: string, instances: number, actor: Principal | null = null, by = "scale") {
       const r = await row(id);
       const range = `minInstances..maxInstances (${r.minInstances}..${r.maxInstances})`;
       const inRange = (n: number) => n >= r.minInstances && n <= r.maxInstances;
@@ -163,7 +164,7 @@ export function createBlockLifecycle(
       );
       const target = targetOf(admitted.input);
       await bump(id, { desiredInstances: target }, `scaled to ${target} instance(s)`);
-      for (const e of scaledEvent(r.desiredInstances, target, "scale"))
+      for (const e of scaledEvent(r.desiredInstances, target, by))
         events.emit("blockEvent", { blockId: id, ...e });
     },
 
