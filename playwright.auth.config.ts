@@ -1,6 +1,6 @@
-import { rmSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 import { AUTH_E2E_HOME, AUTH_E2E_PORTS } from "./playwright/auth/auth-home";
+import { claimE2eHome } from "./playwright/e2e-home";
 import base from "./playwright.config";
 
 /**
@@ -8,7 +8,7 @@ import base from "./playwright.config";
  * console's port, sign-out. The whole product started as for the other e2e tests, on its own ports
  * and data directory, so both suites can share a machine. Run by `npm run test:e2e` after them.
  */
-if (!process.env.TEST_WORKER_INDEX) rmSync(AUTH_E2E_HOME, { recursive: true, force: true });
+if (!process.env.TEST_WORKER_INDEX) claimE2eHome(AUTH_E2E_HOME);
 
 const webServer = Array.isArray(base.webServer) ? base.webServer[0] : base.webServer;
 

@@ -8,6 +8,8 @@ import { resetE2eHome } from "./playwright/e2e-home";
  * The data directory is wiped here, while the config loads in the runner process, rather than in
  * a globalSetup: Playwright starts `webServer` before globalSetup runs, so a globalSetup would
  * delete the directory under a running Postgres. Worker processes load this file too; they skip it.
+ * A second run started while one is under way is refused (`claimE2eHome`: a lock beside the
+ * directory), rather than deleting the first one's database.
  */
 if (!process.env.TEST_WORKER_INDEX) resetE2eHome();
 
