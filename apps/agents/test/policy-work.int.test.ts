@@ -105,6 +105,37 @@ export default definePolicy({
     expect(failed.logs).toEqual([{ level: "log", message: "connecting to db-1" }]);
   });
 
+  it("lets a job read its own cluster's metrics through ctx.query, and only those (type 3)", async () => {
+    const code = `import { definePolicy } from "@aios/policy-runtime";
+export default definePolicy({
+  kind: "function",
+  eval(input, ctx) {
+    const own = ctx.query({ entity: "node" }).rows.map((r) => r.id);
+    let other = null;
+    try { ctx.query({ entity: "node", clusterId: "some-other-cluster" }); } catch (e) { other = e.message; }
+    return { own, other };
+  },
+});
+`;
+    const spec = { name: "reads-metrics", version: "1.0.0", releaseTag: "stable", kind: "function", code };
+    await api.caller().parser.applySpec({
+      document: {
+        header: { templateUri: "Parser/V1", parameters: {}, action: "createPolicy" },
+        body: { spec: { values: spec } },
+      },
+    });
+    const job = await api
+      .caller()
+      .policies.submitJob({ policyRuleURI: "reads-metrics:1.0.0-stable", clusterId, input: {} });
+    await expect
+      .poll(async () => (await api.caller().policies.getJob({ id: job.id })).status, { timeout: 20_000 })
+      .toBe("succeeded");
+    expect((await api.caller().policies.getJob({ id: job.id })).output).toEqual({
+      own: [`${clusterId}-node`],
+      other: `ctx.query failed: query.clusterId: some-other-cluster is not this agent's cluster (${clusterId})`,
+    });
+  });
+
   it("records a failing job with its error", async () => {
     const job = await api.caller().policies.submitJob({
       policyRuleURI: "round-robin:1.0.0-stable",

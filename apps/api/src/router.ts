@@ -12,6 +12,7 @@ import { executorsRouter } from "./domains/executors/router";
 import { functionsRouter } from "./domains/functions/router";
 import { gatewayRouter } from "./domains/gateway/router";
 import { healthRouter } from "./domains/health/router";
+import { metricsRouter } from "./domains/metrics/router";
 import { gpusRouter } from "./domains/nodes/gpus.router";
 import { nodesRouter } from "./domains/nodes/router";
 import { overviewRouter } from "./domains/overview/router";
@@ -34,6 +35,7 @@ export const appRouter = router({
   specs: specsRouter,
   clusters: clustersRouter,
   nodes: nodesRouter,
+  metrics: metricsRouter,
   gateway: gatewayRouter,
   allocator: allocatorRouter,
   components: componentsRouter,

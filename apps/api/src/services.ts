@@ -34,6 +34,8 @@ import { createFunctionService } from "./domains/functions/function.service";
 import { createPreCheckService } from "./domains/gateway/pre-check.service";
 import { createPreCheckPolicies } from "./domains/gateway/pre-check-policies.service";
 import { createHealthService } from "./domains/health/health.service";
+import { createMetricsQuery } from "./domains/metrics/metrics-query.service";
+import { policyMetricsQuery } from "./domains/metrics/policy-metrics";
 import { createGpuRegistry } from "./domains/nodes/gpu.registry";
 import { createNodeService } from "./domains/nodes/node.service";
 import { createNodeLiveness } from "./domains/nodes/node-liveness.service";
@@ -102,7 +104,12 @@ export function createServices(deps: {
   const liveEvents = deps.liveEvents ?? createLocalEventBus();
   const audit = createAuditService(db);
   const metrics = createApiMetrics({ db, queues });
-  const policyRuntime = createPolicyRuntimeService(db, config.policyLimits, metrics.observePolicy);
+  // The metrics query API; the policies the API runs read metrics through it (`ctx.query`).
+  const metricsQuery = createMetricsQuery(db);
+  const policyRuntime = createPolicyRuntimeService(db, config.policyLimits, {
+    observe: metrics.observePolicy,
+    query: policyMetricsQuery(db, metricsQuery),
+  });
   // The gateway's pre-checks, run by each action's service before it changes anything.
   const preChecks = createPreCheckService({
     db,
@@ -209,6 +216,7 @@ export function createServices(deps: {
       log: deps.log,
     }),
     blockMetrics: createBlockMetrics(db),
+    metricsQuery,
     /** The process's Prometheus metrics (`GET /metrics`). */
     metrics,
     vdags,

@@ -51,6 +51,7 @@ const AGENT_INPUTS: Record<string, unknown> = {
   "agents.work.desiredFunction": { name: FUNCTION },
   "agents.work.reportFunction": { name: FUNCTION, replicas: [] },
   "agents.work.autoscaleFunction": { name: FUNCTION, replicas: 1 },
+  "agents.work.metricsQuery": { clusterId: HERE, query: { entity: "node" } },
   "agents.work.clusterDuty": { clusterId: HERE, nodeId: "am-node" },
   "agents.work.releaseClusterDuty": { clusterId: HERE, nodeId: "am-node" },
   "agents.work.desiredBlocks": { clusterId: HERE, nodeId: "am-node" },

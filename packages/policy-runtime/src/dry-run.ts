@@ -2,6 +2,7 @@ import type { TPolicyKind } from "@aios/contracts";
 import { compilePolicy } from "./compile";
 import { isPolicyError, PolicyError, type PolicyErrorKind, type PolicyIssue } from "./errors";
 import { openPolicyInstance, type SandboxProcess } from "./sandbox";
+import type { PolicyQuery } from "./sandbox/query-rounds";
 import type { LogEntry, SandboxIsolation, SandboxLimits } from "./sandbox/types";
 
 export interface DryRunRequest {
@@ -12,6 +13,8 @@ export interface DryRunRequest {
   settings?: object;
   parameters?: object;
   limits?: Partial<SandboxLimits>;
+  /** Answers `ctx.query` (the caller's metrics, read-only); without it ctx.query throws. */
+  query?: PolicyQuery;
   /** Default "process": a dry-run runs code nobody has reviewed yet. */
   isolation?: SandboxIsolation;
   process?: SandboxProcess;
@@ -71,7 +74,7 @@ export async function dryRunPolicy(req: DryRunRequest): Promise<DryRunResult> {
     const init = await instance.init(req.settings ?? {}, req.parameters ?? {});
     logs.push(...init.logs);
     if (!init.ok) return failure(init.error);
-    const result = await instance.eval(req.input);
+    const result = await instance.eval(req.input, req.query ? { query: req.query } : {});
     logs.push(...result.logs);
     if (!result.ok) return failure(result.error);
     return done({ ok: true, output: result.value, valid: true });

@@ -1,6 +1,6 @@
 import type { ApiClient } from "@aios/client";
 import type { TPolicyCallResult } from "@aios/contracts";
-import { compilePolicy, policyErrorInfo, type SandboxLimits } from "@aios/policy-runtime";
+import { compilePolicy, type PolicyQuery, policyErrorInfo, type SandboxLimits } from "@aios/policy-runtime";
 import { openPolicyInstance, type SandboxProcess } from "@aios/policy-runtime/sandbox";
 import type { Driver } from "../drivers/driver";
 import { POLICY_JOB_ENV, POLICY_JOB_RUNNER, resultOfLine } from "./policy-job-io";
@@ -26,9 +26,15 @@ export function policyRunHandler(
   return async (job) => {
     const work = await api.agents.work.policyJob.mutate({ jobId: job.jobId });
     if (work.finished) return { jobId: job.jobId, skipped: "already finished" };
+    // ctx.query: the job's cluster's metrics, read through the API with the agent's token (a
+    // cluster's agent reads its own cluster only). A Job's pod holds no token: none there.
+    const clusterId = work.job.clusterId;
+    const query = clusterId
+      ? (q: unknown) => api.agents.work.metricsQuery.query({ clusterId, query: q })
+      : undefined;
     const result = jobs
       ? await runAsJob(jobs, job.jobId, work.source, work.job.input, limits)
-      : await runPolicyOnce(work.source, work.job.input, limits, sandbox);
+      : await runPolicyOnce(work.source, work.job.input, limits, sandbox, query);
     await api.agents.work.reportPolicyJob.mutate({ jobId: job.jobId, result });
     return { jobId: job.jobId, ok: result.ok };
   };
@@ -80,6 +86,8 @@ export async function runPolicyOnce(
   input: unknown,
   limits: Partial<SandboxLimits>,
   sandbox: SandboxProcess | undefined,
+  /** What the policy gets as `ctx.query`; none without it. */
+  query?: PolicyQuery,
 ): Promise<TPolicyCallResult> {
   const t0 = performance.now();
   const took = () => performance.now() - t0;
@@ -95,7 +103,7 @@ export async function runPolicyOnce(
   try {
     const init = await instance.init(source.settings, source.parameters);
     if (!init.ok) return { ok: false, error: errorInfo(init.error), logs: init.logs, durationMs: took() };
-    const r = await instance.eval(input);
+    const r = await instance.eval(input, query ? { query } : {});
     const logs = [...init.logs, ...r.logs];
     return r.ok
       ? { ok: true, output: r.value, logs, durationMs: took() }

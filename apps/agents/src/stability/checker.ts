@@ -98,7 +98,9 @@ export function startStabilityChecker(deps: {
     const t0 = performance.now();
     const result = await serial(async (): Promise<TPolicyCallResult> => {
       try {
-        const r = await (await load(policyRuleURI, source)).eval(input);
+        // ctx.query: its own cluster's metrics, read through the API with the agent's token.
+        const query = (q: unknown) => api.agents.work.metricsQuery.query({ clusterId, query: q });
+        const r = await (await load(policyRuleURI, source)).eval(input, { query });
         if (!r.ok && (r.error.kind === "timeout" || r.error.kind === "memory")) unload();
         return r.ok
           ? { ok: true, output: r.value, logs: r.logs, durationMs: r.durationMs }

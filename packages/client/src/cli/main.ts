@@ -16,6 +16,7 @@ import { FUNCTION_USAGE, functionCommand, graphCommand } from "./function";
 import { GATEWAY_USAGE, gatewayCommand } from "./gateway";
 import { GET_KINDS, getCommand } from "./get";
 import { type CliIo, CliUsageError, consoleIo } from "./io";
+import { METRICS_USAGE, metricsCommand } from "./metrics";
 import { MGMT_USAGE, mgmtCommand } from "./mgmt";
 import { POLICY_USAGE, policyCommand } from "./policy";
 import { QUALITY_USAGE, qualityCommand } from "./quality";
@@ -46,6 +47,7 @@ ${SPECS_USAGE}
                                           takes --node too)
 ${BLOCK_USAGE}
 ${EVENTS_USAGE}
+${METRICS_USAGE}
 ${VDAG_USAGE}
 ${QUALITY_USAGE}
 ${POLICY_USAGE}
@@ -117,6 +119,8 @@ export async function main(argv: string[], io: CliIo = consoleIo()): Promise<num
         return await logsCommand(api, rest, io);
       case "events":
         return await eventsCommand(api, rest, io);
+      case "metrics":
+        return await metricsCommand(api, rest, io);
       case "quality":
         return await qualityCommand(api, rest, io);
       case "executors":

@@ -7,6 +7,8 @@ import {
   ZFunctionAutoscaling,
   ZFunctionReplica,
   ZInstanceBlockEvent,
+  ZMetricsQueryResult,
+  ZMetricsSeriesResult,
   ZPolicyCallResult,
   ZPolicyFunctionRecord,
   ZPolicyJobRecord,
@@ -20,6 +22,7 @@ import {
 import { z } from "zod";
 import { agentProcedure, router } from "../../trpc";
 import { ZClusterStability } from "../clusters/cluster-stability.types";
+import { policyMetricsQuery } from "../metrics/policy-metrics";
 import { agentScope, assertAgentCluster, assertAgentNode } from "./agent-scope";
 
 const ZDataToken = z.string().min(16).max(256);
@@ -43,7 +46,12 @@ export const agentWorkRouter = router({
     .output(
       z.object({
         finished: z.boolean(),
-        job: z.object({ id: z.string(), input: z.unknown(), policyRuleURI: z.string() }),
+        job: z.object({
+          id: z.string(),
+          input: z.unknown(),
+          policyRuleURI: z.string(),
+          clusterId: z.string().nullable(),
+        }),
         source: ZSource,
       }),
     )
@@ -119,6 +127,18 @@ export const agentWorkRouter = router({
           parameters: { ...source.parameters, ...desired.parameters },
         },
       };
+    }),
+  /**
+   * `ctx.query` of the policies the agent runs (its stability checker, policy jobs): a metrics
+   * query read from its own cluster only (`policyMetricsQuery` with the cluster as scope).
+   */
+  metricsQuery: agentProcedure
+    .input(z.object({ clusterId: ZDnsLabel, query: z.unknown() }))
+    .output(z.union([ZMetricsQueryResult, ZMetricsSeriesResult]))
+    .query(({ ctx, input }) => {
+      assertAgentCluster(ctx.principal, input.clusterId);
+      const s = ctx.services;
+      return policyMetricsQuery(s.db, s.metricsQuery, input.clusterId)(input.query);
     }),
   /** The agent's autoscaler asks for this many replicas of an autoscaled function. */
   autoscaleFunction: agentProcedure

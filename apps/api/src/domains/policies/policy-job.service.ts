@@ -110,7 +110,7 @@ export function createPolicyJobService(db: Db, queues: ClusterQueues) {
       }
       return {
         finished,
-        job: { id, input: row.input, policyRuleURI: row.policyRuleURI },
+        job: { id, input: row.input, policyRuleURI: row.policyRuleURI, clusterId: row.clusterId },
         source: {
           code: source.code,
           kind: source.kind,

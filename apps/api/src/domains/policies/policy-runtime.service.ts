@@ -7,6 +7,7 @@ import {
   loadPolicyInstance,
   PolicyError,
   type PolicyHostOptions,
+  type PolicyQuery,
   policyCallResult,
   policyErrorInfo,
   type SandboxLimits,
@@ -65,9 +66,14 @@ export const callResult = policyCallResult;
 export function createPolicyRuntimeService(
   db: Db,
   limits: Partial<SandboxLimits> = {},
-  /** Told of every evaluation (`aios_policy_eval_duration_seconds{kind}`). */
-  observe?: PolicyHostOptions["observe"],
+  opts: {
+    /** Told of every evaluation (`aios_policy_eval_duration_seconds{kind}`). */
+    observe?: PolicyHostOptions["observe"];
+    /** What the policies it runs get as `ctx.query` (metrics, read-only); none without it. */
+    query?: PolicyQuery;
+  } = {},
 ) {
+  const { observe, query } = opts;
   const host = createPolicyHost({
     resolve: (uri) => policySource(db, uri),
     limits,
@@ -83,7 +89,9 @@ export function createPolicyRuntimeService(
     ): Promise<TPolicyCallResult> {
       // A clear NotFound, and values the policy's schemas accept, before the runtime runs it.
       await checkPolicyValues(db, policyRuleURI, overrides);
-      return callResult(await host.execute(policyRuleURI, input, overrides, opts));
+      return callResult(
+        await host.execute(policyRuleURI, input, overrides, { ...opts, ...(query ? { query } : {}) }),
+      );
     },
 
     /** What `execute` checks before running: the policy exists and takes these values. */
@@ -110,7 +118,15 @@ export function createPolicyRuntimeService(
         settings = { ...stored.settings, ...settings };
         parameters = { ...stored.parameters, ...parameters };
       }
-      const r = await dryRunPolicy({ code, kind: req.kind, input: req.input, settings, parameters, limits });
+      const r = await dryRunPolicy({
+        code,
+        kind: req.kind,
+        input: req.input,
+        settings,
+        parameters,
+        limits,
+        ...(query ? { query } : {}),
+      });
       return {
         ok: r.ok,
         kind: r.kind,
