@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { ZImagePull } from "./container-registry";
+import { ZInstanceInitContainer, ZInstanceSidecar } from "./specs/instance-companions";
 
 const ZJsonObject = z.record(z.string(), z.unknown());
 
@@ -46,6 +47,9 @@ export const ZDesiredBlock = z.discriminatedUnion("exists", [
     imagePull: ZImagePull.nullable(),
     /** The managed third-party system's init step (`runtime.init.entry`), if the component has one. */
     initEntry: z.string().nullable(),
+    /** What runs beside each instance (`runtime.initContainers`, `runtime.sidecars`); empty: nothing. */
+    initContainers: z.array(ZInstanceInitContainer).default([]),
+    sidecars: z.array(ZInstanceSidecar).default([]),
     initState: z
       .object({
         mode: z.enum(["install", "uninstall"]),

@@ -34,6 +34,7 @@ export * from "./specs/cluster";
 export * from "./specs/common";
 export * from "./specs/component";
 export * from "./specs/component-entry";
+export * from "./specs/instance-companions";
 export * from "./specs/mgmt-command";
 export * from "./specs/node";
 export * from "./specs/policy";

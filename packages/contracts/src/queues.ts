@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZDnsLabel } from "./ids";
+import { COMPANION_NAME_RE } from "./specs/instance-companions";
 
 /**
  * BullMQ contracts shared by the API (producer) and the cluster agents (consumers). Jobs carry only
@@ -45,6 +46,8 @@ export const ZBlockLogsJob = z.object({
   type: z.literal("block.logs"),
   blockId: ZDnsLabel,
   instanceId: z.string().optional(),
+  /** One of the instance's init containers or side-cars, by name. */
+  container: z.string().regex(COMPANION_NAME_RE).optional(),
   limit: z.number().int().min(1).max(5000),
   /** Unique per request: each request is its own job. */
   requestId: z.string().min(1),

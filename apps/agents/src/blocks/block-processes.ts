@@ -138,6 +138,9 @@ export async function startInstance(
     env: { BLOCK_ID: blockId, INSTANCE_ID: instanceId, AIOS_INIT_DATA: JSON.stringify(initData) },
     labels: { config: configKey, gpus: placed.gpus.join(",") },
     owner: { kind: "block", id: blockId, instanceId },
+    // Run before it and beside it, with its lifetime (the component's runtime.initContainers, .sidecars).
+    initContainers: d.initContainers ?? [],
+    sidecars: d.sidecars ?? [],
     // Its `/mgmt` and `/setParameters` take this token only; the agent alone holds it.
     controlToken: newControlToken(),
     // Its `/infer` takes this one only; the agent reports it for the block's executor alone.

@@ -132,6 +132,10 @@ export function createBlockSupervisor(opts: {
       desired.entry ?? desired.asset?.sha256 ?? desired.image,
       desired.memoryMb,
       executorKey,
+      // What runs beside each instance; with none (or an API from before them), the key stays as it was.
+      ...((desired.initContainers?.length ?? 0) + (desired.sidecars?.length ?? 0) > 0
+        ? [desired.initContainers, desired.sidecars]
+        : []),
     ]);
     b.configKey = configKey;
     const placed = new Map(desired.instances.map((i) => [i.id, i]));
@@ -213,10 +217,11 @@ export function createBlockSupervisor(opts: {
     }
     for (const [id, w] of b.instances) {
       if (await hasExited(w)) {
-        const { code, signal } = await w.exited;
-        const lines = w.logs(40); // V8 prints its native stack after the reason
-        const how =
-          outOfMemory(lines, b.desired.memoryMb ?? opts.instanceMemoryMb) ?? `exited (${code ?? signal})`;
+        const { code, signal, sidecar } = await w.exited;
+        const lines = w.logs(40, sidecar); // V8 prints its native stack after the reason
+        const how = `${sidecar ? `its side-car ${sidecar} ` : ""}${
+          outOfMemory(lines, b.desired.memoryMb ?? opts.instanceMemoryMb) ?? `exited (${code ?? signal})`
+        }`;
         log.warn("instance ended; starting it again", {
           blockId,
           instanceId: id,
@@ -268,11 +273,12 @@ export function createBlockSupervisor(opts: {
       }
       return out;
     },
-    logs(blockId: string, instanceId?: string): string[] {
+    /** The last lines of the executor, of an instance, or of one of an instance's init containers or side-cars. */
+    logs(blockId: string, instanceId?: string, container?: string): string[] {
       const b = hosted.get(blockId);
       if (!b) return [];
       const w = instanceId ? b.instances.get(instanceId) : b.executor;
-      return w?.logs(5_000) ?? [];
+      return w?.logs(5_000, instanceId ? container : undefined) ?? [];
     },
     /** Sends a management command to the block's instances (or one) and collects their replies. */
     async mgmt(blockId: string, instanceId: string | undefined, action: string, data: unknown) {

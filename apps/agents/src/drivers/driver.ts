@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { TImagePull } from "@aios/contracts";
+import type { TImagePull, TInstanceInitContainer, TInstanceSidecar } from "@aios/contracts";
 
 /**
  * How a cluster runs a block's processes. The process driver (this machine) and a Kubernetes
@@ -85,6 +85,19 @@ export interface WorkloadSpec {
    * and handed by the agent to the workload's callers (an instance's to its executor).
    */
   dataToken?: string;
+  /**
+   * An instance's init containers (run in order before it, each to exit 0) and side-cars (started
+   * and ended with it): the component's `runtime.initContainers` and `runtime.sidecars`.
+   */
+  initContainers?: TInstanceInitContainer[];
+  sidecars?: TInstanceSidecar[];
+}
+
+/** How a workload ended; `sidecar`: it ended because that side-car of it did (and was ended with it). */
+export interface WorkloadExit {
+  code: number | null;
+  signal: string | null;
+  sidecar?: string;
 }
 
 export interface WorkloadOwner {
@@ -105,9 +118,12 @@ export interface Workload {
   /** What its callers send as `authorization: Bearer` on its data routes; null without one. */
   readonly dataToken: string | null;
   /** Resolves when it stopped, for whatever reason. */
-  readonly exited: Promise<{ code: number | null; signal: string | null }>;
-  /** The last lines it printed (stdout and stderr), oldest first. */
-  logs(limit?: number): string[];
+  readonly exited: Promise<WorkloadExit>;
+  /**
+   * The last lines it printed (stdout and stderr), oldest first; with `container`, those of one of
+   * its init containers or side-cars (by name).
+   */
+  logs(limit?: number, container?: string): string[];
   stop(): Promise<void>;
 }
 

@@ -1,16 +1,5 @@
-import { spawn } from "node:child_process";
-import {
-  appendFileSync,
-  chmodSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   findFreePort,
@@ -20,6 +9,7 @@ import {
   probeHostOf,
   waitForPort,
 } from "@aios/service-kit";
+import { companionVariables, sidecarPortsOf, toldEnv } from "./companion-env";
 import { resolveComponentEntry } from "./component-entry";
 import {
   type Driver,
@@ -27,30 +17,29 @@ import {
   type JobSpec,
   needsNoSnapshot,
   type Workload,
+  type WorkloadExit,
   type WorkloadKind,
   type WorkloadSpec,
 } from "./driver";
 import { limitedCommand } from "./instance-limits";
-import { tailLines } from "./tail";
+import {
+  adoptSidecars,
+  type CompanionProgram,
+  companionLogName,
+  companionPrograms,
+  runInitContainers,
+  sidecarsListening,
+  startSidecars,
+  withSidecars,
+  workloadLogs,
+} from "./instance-sidecars";
+import { runsProgram, signalGroup, stopGroup, watchedExit } from "./process-groups";
 import { baseWorkloadEnv } from "./workload-env";
+import { type WorkloadRecord, workloadRecords } from "./workload-records";
 import { createWorkloadIdentity, type WorkloadIdentity, type WorkloadLease } from "./workload-user";
 
 /** The fd a workload has the agent's alive file open as (after stdin, stdout, stderr). */
 const ALIVE_FD = 3;
-
-interface WorkloadRecord {
-  name: string;
-  labels: { [key: string]: string };
-  pid: number;
-  endpoint: string;
-  entry: string;
-  /** Absent in records of workloads started without one (or by an older agent). */
-  controlToken?: string;
-  /** Its data token (`AIOS_DATA_TOKEN`), absent likewise. */
-  dataToken?: string;
-  /** The uid (and gid) it runs as when it has one of its own (see WorkloadIdentity.uids). */
-  uid?: number;
-}
 
 /**
  * Runs workloads as processes of this machine: `node <entry>` (`--import tsx` for a TypeScript
@@ -92,10 +81,8 @@ export function createProcessDriver(opts: {
   const host = opts.host ?? "127.0.0.1";
   const bindHost = opts.bindHost ?? "127.0.0.1";
   const logsDir = join(opts.stateDir, "logs");
-  const recordsDir = join(opts.stateDir, "workloads");
   mkdirSync(logsDir, { recursive: true });
-  mkdirSync(recordsDir, { recursive: true, mode: 0o700 });
-  chmodSync(recordsDir, 0o700); // also when an older agent made it
+  const records = workloadRecords(join(opts.stateDir, "workloads"));
   const workloads =
     opts.workloads ?? createWorkloadIdentity({ dir: join(opts.stateDir, "workload-homes"), user: null });
   const guardEnv = opts.aliveFile
@@ -126,26 +113,12 @@ export function createProcessDriver(opts: {
   const snapshotFlags = (kind: WorkloadKind) =>
     needsNoSnapshot(kind, opts.isolatesInProcess ?? false) ? ["--no-node-snapshot"] : [];
   let closed = false;
-  const recordFile = (name: string) => join(recordsDir, `${name}.json`);
   const logFile = (name: string) => join(logsDir, `${name}.log`);
-
-  // The uids of the workloads this driver has records of: none is given to a new one.
-  const recordedUids = () =>
-    readdirSync(recordsDir)
-      .filter((f) => f.endsWith(".json"))
-      .flatMap((f) => {
-        try {
-          const uid = (JSON.parse(readFileSync(join(recordsDir, f), "utf8")) as WorkloadRecord).uid;
-          return uid === undefined ? [] : [uid];
-        } catch {
-          return [];
-        }
-      });
 
   const workloadOf = (
     record: WorkloadRecord,
     lease: WorkloadLease,
-    exited: Promise<{ code: number | null; signal: string | null }>,
+    exited: Promise<WorkloadExit>,
   ): Workload => ({
     name: record.name,
     labels: record.labels ?? {},
@@ -154,17 +127,42 @@ export function createProcessDriver(opts: {
     controlToken: record.controlToken ?? null,
     dataToken: record.dataToken ?? null,
     exited,
-    logs: (limit = 200) => tailLines(logFile(record.name), limit),
+    logs: (limit = 200, container?: string) => workloadLogs(logFile, record.name, limit, container),
     async stop() {
-      signalGroup(record.pid, "SIGTERM");
-      const timer = setTimeout(() => signalGroup(record.pid, "SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
-      signalGroup(record.pid, "SIGKILL"); // whatever it started goes too
-      rmSync(recordFile(record.name), { force: true });
+      await stopGroup(record.pid, exited); // whatever it started goes too
+      records.remove(record.name);
       lease.release();
     },
   });
+
+  /**
+   * `node <program> <args>` as the lease's user, held to the workload's limits, with the orphan
+   * guard, in a session of its own (stopping it stops what it started), output to `log`'s file.
+   */
+  const spawnProgram = (
+    spec: WorkloadSpec,
+    lease: WorkloadLease,
+    run: { program: string; args?: string[]; viaTsx: boolean; log: string; env: Record<string, string> },
+  ): ChildProcess => {
+    const out = openSync(logFile(run.log), "a");
+    const alive = openAlive();
+    const args = [...snapshotFlags(spec.kind), ...nodeArgs(run.program, run.viaTsx), ...(run.args ?? [])];
+    // An instance (user code) runs held to its memory and at a lower priority than the platform.
+    const limited = limitedCommand(process.execPath, args, {
+      memoryMb: spec.memoryMb,
+      nice: spec.kind === "instance" ? opts.instanceNice : undefined,
+    });
+    const child = spawn(limited.command, limited.args, {
+      cwd: opts.repoRoot,
+      env: { ...run.env, ...guardEnv },
+      stdio: ["ignore", out, out, ...alive],
+      detached: true,
+      ...lease.spawnOptions(),
+    });
+    closeSync(out);
+    for (const fd of alive) closeSync(fd);
+    return child;
+  };
 
   return {
     name: "process",
@@ -176,45 +174,59 @@ export function createProcessDriver(opts: {
           `${spec.name} runs the container image ${spec.image}, and the process driver runs no containers: run this block on a cluster whose agents use AIOS_DRIVER=kubernetes`,
         );
       const program = programOf(spec);
+      const companions = companionPrograms(spec, (entry, field) =>
+        resolveComponentEntry(opts.repoRoot, entry, field),
+      );
       const port = await findFreePort();
+      const sidecarPorts = await sidecarPortsOf(spec.sidecars ?? [], findFreePort);
       if (closed) throw new DriverClosedError(spec.name);
-      const lease = workloads.claim(homeOf(spec.name), { taken: recordedUids() });
-      const out = openSync(logFile(spec.name), "a");
-      const alive = openAlive();
+      const lease = workloads.claim(homeOf(spec.name), { taken: records.uids() });
       const visible = spec.gpus.join(",");
-      const args = [
-        ...snapshotFlags(spec.kind),
-        ...nodeArgs(program, program.endsWith(".ts") || !!spec.bundle),
-      ];
-      // An instance (user code) runs held to its memory and at a lower priority than the platform.
-      const run = limitedCommand(process.execPath, args, {
-        memoryMb: spec.memoryMb,
-        nice: spec.kind === "instance" ? opts.instanceNice : undefined,
-      });
-      const child = spawn(run.command, run.args, {
-        cwd: opts.repoRoot,
+      const shared = { HOST: bindHost, CUDA_VISIBLE_DEVICES: visible, NVIDIA_VISIBLE_DEVICES: visible };
+      const told = toldEnv(port, sidecarPorts, lease.home);
+      // Init containers and side-cars: the instance's user, limits, home and GPUs, their own variables.
+      const spawnCompanion = (c: CompanionProgram, companion: Parameters<typeof companionVariables>[1]) =>
+        spawnProgram(spec, lease, {
+          program: c.program,
+          args: c.args,
+          viaTsx: c.program.endsWith(".ts"),
+          log: companionLogName(spec.name, c.name),
+          env: { ...baseWorkloadEnv(lease.env()), ...companionVariables(spec, companion, told), ...shared },
+        });
+      let sidecars: ReturnType<typeof startSidecars> = [];
+      try {
+        await runInitContainers(
+          spec.name,
+          spec.initContainers ?? [],
+          companions.inits,
+          spawnCompanion,
+          logFile,
+        );
+        sidecars = startSidecars(spec.sidecars ?? [], companions.sidecars, spawnCompanion);
+      } catch (err) {
+        lease.release();
+        throw err;
+      }
+      const child = spawnProgram(spec, lease, {
+        program,
+        viaTsx: program.endsWith(".ts") || !!spec.bundle,
+        log: spec.name,
         env: {
           ...baseWorkloadEnv(lease.env()),
           ...(spec.kind === "instance" ? {} : opts.runtimeEnv),
           ...spec.env,
           ...spec.secretEnv,
-          ...guardEnv,
           // Only the workload it was made for gets a token; none goes to a workload without one.
           ...(spec.controlToken ? { AIOS_CONTROL_TOKEN: spec.controlToken } : {}),
           ...(spec.dataToken ? { AIOS_DATA_TOKEN: spec.dataToken } : {}),
           ...(opts.maxBodyMb !== undefined ? { [MAX_BODY_ENV]: String(opts.maxBodyMb) } : {}),
-          HOST: bindHost,
+          ...(sidecars.length > 0 || companions.inits.length > 0 ? told : {}),
+          ...shared,
           PORT: String(port),
-          CUDA_VISIBLE_DEVICES: visible,
-          NVIDIA_VISIBLE_DEVICES: visible,
         },
-        stdio: ["ignore", out, out, ...alive],
-        detached: true,
-        ...lease.spawnOptions(),
       });
-      closeSync(out);
-      for (const fd of alive) closeSync(fd);
       if (child.pid === undefined) {
+        for (const s of sidecars) signalGroup(s.pid, "SIGKILL");
         lease.release();
         throw new Error(`could not start ${spec.name}`);
       }
@@ -227,19 +239,26 @@ export function createProcessDriver(opts: {
         ...(spec.controlToken ? { controlToken: spec.controlToken } : {}),
         ...(spec.dataToken ? { dataToken: spec.dataToken } : {}),
         ...(lease.user && workloads.uids ? { uid: lease.user.uid } : {}),
+        ...(sidecars.length > 0
+          ? { sidecars: sidecars.map(({ name, pid, entry }) => ({ name, pid, entry })) }
+          : {}),
       };
-      writeRecord(recordFile(spec.name), record);
-      const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
+      records.write(record);
+      const exited = new Promise<WorkloadExit>((r) =>
         child.once("exit", (code, signal) => r({ code, signal })),
       );
       child.unref();
-      const workload = workloadOf(record, lease, exited);
+      const workload = withSidecars(workloadOf(record, lease, exited), sidecars);
       try {
         await Promise.race([
-          waitForPort(port, 60_000, probeHostOf(bindHost)),
-          exited.then(({ code, signal }) => {
+          Promise.all([
+            waitForPort(port, 60_000, probeHostOf(bindHost)),
+            sidecarsListening(sidecarPorts, probeHostOf(bindHost)),
+          ]),
+          workload.exited.then(({ code, signal, sidecar }) => {
+            const who = sidecar ? `${spec.name}: side-car ${sidecar}` : spec.name;
             throw new Error(
-              `${spec.name} exited while starting (${code ?? signal}): ${workload.logs(5).join(" | ")}`,
+              `${who} exited while starting (${code ?? signal}): ${workload.logs(5, sidecar).join(" | ")}`,
             );
           }),
         ]);
@@ -270,7 +289,7 @@ export function createProcessDriver(opts: {
       const systemDir = spec.env.AIOS_SYSTEM_DIR;
       const systemUid = systemDir ? workloads.systemOwner(systemDir) : null;
       const lease = workloads.claim(homeOf(spec.name), {
-        taken: recordedUids(),
+        taken: records.uids(),
         ...(systemUid !== null ? { uid: systemUid } : {}),
       });
       if (systemDir) workloads.ownSystemDir(systemDir, lease);
@@ -317,57 +336,23 @@ export function createProcessDriver(opts: {
       closed = true;
     },
 
-    list: () =>
-      readdirSync(recordsDir)
-        .filter((f) => f.endsWith(".json"))
-        .map((f) => f.slice(0, -5)),
+    list: () => records.names(),
 
     adopt(name: string): Workload | null {
-      const file = recordFile(name);
-      if (!existsSync(file)) return null;
-      const record = JSON.parse(readFileSync(file, "utf8")) as WorkloadRecord;
+      const record = records.read(name);
+      if (!record) return null;
       const lease = workloads.adopt(homeOf(name), record.uid);
-      if (!runs(record)) {
-        rmSync(file, { force: true });
+      const runs = runsProgram(record.pid, record.entry);
+      // One of its side-cars ended while no agent watched: it goes whole, and starts again whole.
+      const sidecars = runs ? adoptSidecars(record.sidecars) : null;
+      if (!runs || !sidecars) {
+        if (runs) signalGroup(record.pid, "SIGKILL");
+        records.remove(name);
         lease.release();
         return null;
       }
       // Not our child any more: watch the pid instead of an exit event.
-      const exited = new Promise<{ code: number | null; signal: string | null }>((r) => {
-        const timer = setInterval(() => {
-          if (!runs(record)) {
-            clearInterval(timer);
-            r({ code: null, signal: null });
-          }
-        }, 500);
-        timer.unref();
-      });
-      return workloadOf(record, lease, exited);
+      return withSidecars(workloadOf(record, lease, watchedExit(record.pid, record.entry)), sidecars);
     },
   };
-}
-
-/** Written 0600 (it may hold the workload's tokens), also over a file an earlier start left. */
-function writeRecord(file: string, record: WorkloadRecord): void {
-  rmSync(file, { force: true });
-  writeFileSync(file, JSON.stringify(record), { mode: 0o600, flag: "wx" });
-}
-
-/** The pid still runs the same program (not a zombie, not a reused pid). */
-function runs(record: WorkloadRecord): boolean {
-  try {
-    const stat = readFileSync(`/proc/${record.pid}/stat`, "utf8");
-    if (/^\d+ \(.*\) Z/.test(stat)) return false;
-    return readFileSync(`/proc/${record.pid}/cmdline`, "utf8").includes(record.entry);
-  } catch {
-    return false;
-  }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
 }

@@ -10,7 +10,9 @@ export const BLOCK_USAGE = `  aios infer block BLOCK_ID --data JSON|FILE [--sess
                                           run the block on another component (a new version):
                                           its instances are replaced one at a time
   aios remove block BLOCK_ID | vdag VDAG_URI | cluster CLUSTER_ID | node NODE_ID
-  aios logs block BLOCK_ID [--instance INSTANCE_ID] [--tail N]`;
+  aios logs block BLOCK_ID [--instance INSTANCE_ID [--container NAME]] [--tail N]
+                                          --container: one of the instance's init containers
+                                          or side-cars (runtime.initContainers, .sidecars)`;
 
 /** `aios infer block`: one task through the block's executor, over the data plane endpoint. */
 export async function inferCommand(
@@ -108,13 +110,15 @@ export async function logsCommand(api: ApiClient, args: string[], io: CliIo): Pr
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { instance: { type: "string" }, tail: { type: "string" } },
+    options: { instance: { type: "string" }, container: { type: "string" }, tail: { type: "string" } },
   });
   const [kind, id] = positionals;
   if (kind !== "block" || !id) throw new CliUsageError("usage: aios logs block BLOCK_ID [--instance ID]");
+  if (values.container && !values.instance) throw new CliUsageError("--container needs --instance");
   const { lines } = await api.blocks.logs.query({
     id,
     ...(values.instance ? { instanceId: values.instance } : {}),
+    ...(values.container ? { container: values.container } : {}),
     limit: intValue("--tail", values.tail) ?? 200,
   });
   io.out(lines.join("\n") || "(no output yet)");

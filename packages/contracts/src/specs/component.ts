@@ -12,6 +12,7 @@ import {
 } from "../uri";
 import { ZJsonObject, ZNonEmptyString, ZPolicyRuleRef, ZProtocolTemplate, ZTags } from "./common";
 import { ZComponentEntry } from "./component-entry";
+import { companionIssues, ZInstanceInitContainers, ZInstanceSidecars } from "./instance-companions";
 
 export const COMPONENT_MODES = ["aios", "third_party"] as const;
 
@@ -74,6 +75,13 @@ export const ZComponentRuntime = z.looseObject({
    * the parameters of `finish` (e.g. the system's URL) are given to every instance.
    */
   init: z.looseObject({ entry: ZComponentEntry }).optional(),
+  /**
+   * Per instance, unlike `init`: programs run in order before each instance starts, each to exit 0
+   * (see instance-companions.ts).
+   */
+  initContainers: ZInstanceInitContainers.optional(),
+  /** Per instance: programs beside it, started and restarted with it, told its ports and theirs. */
+  sidecars: ZInstanceSidecars.optional(),
 });
 
 /**
@@ -129,6 +137,11 @@ export const ZComponentSpec = z
         message:
           "give runtime.entry (a program of the installation) or runtime.asset (pushed code), not both",
       });
+    }
+    if (spec.runtime) {
+      const asProcess = !spec.containerRegistryInfo.containerImage;
+      for (const issue of companionIssues(spec.runtime, asProcess))
+        ctx.addIssue({ code: "custom", path: ["runtime", ...issue.path], message: issue.message });
     }
   });
 export type TComponentSpec = z.infer<typeof ZComponentSpec>;

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { V1OwnerReference, V1Pod, V1Secret } from "@kubernetes/client-node";
 import { resolveComponentEntry } from "../component-entry";
 import { type Driver, DriverClosedError, type JobSpec, type Workload, type WorkloadSpec } from "../driver";
+import { companionProgramsOf } from "./companion-containers";
 import {
   deploymentOf,
   deploymentReferenceOf,
@@ -145,7 +146,13 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
       controlToken: tokens.controlToken,
       dataToken: tokens.dataToken,
       exited,
-      logs: (limit = 200) => logs.tail(limit),
+      // The driver follows the workload's own container only: a companion's is Kubernetes' to show.
+      logs: (limit = 200, container?: string) =>
+        container === undefined
+          ? logs.tail(limit)
+          : [
+              `the agent keeps no output of ${container}: kubectl logs -n ${namespace} ${pod} -c ${container}`,
+            ],
       async stop() {
         await how.stop();
         logs.stop();
@@ -181,9 +188,11 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
     assetToken?: string,
   ): Promise<Started> {
     const pod = podNameOf(spec.name);
+    // Its init containers' and side-cars' entries, checked like its own (inside the component directory).
+    const companions = companionProgramsOf(opts.repoRoot, spec, (p) => programInImage(opts, p));
     const secret = tokenSecretOf(opts, spec, pod, assetToken);
     if (secret) await tokenSecrets.put(secret);
-    const created = await createPod(pod, podOf(opts, spec, program, pod, owners));
+    const created = await createPod(pod, podOf(opts, spec, program, pod, owners, companions));
     pods.put(created);
     if (secret) await tokenSecrets.own(pod, ownerReferenceOf("Pod", pod, created.metadata?.uid as string));
     return { pod, logs: new PodLogs(api, namespace, pod), secretBase: pod, stop: () => remove(pod) };

@@ -3,6 +3,7 @@ import { relative, sep } from "node:path";
 import { MAX_BODY_ENV } from "@aios/service-kit";
 import type { V1ConfigMap, V1EnvVar, V1OwnerReference, V1Pod, V1Secret } from "@kubernetes/client-node";
 import { needsNoSnapshot, type WorkloadKind, type WorkloadOwner, type WorkloadSpec } from "../driver";
+import { type CompanionPrograms, companionPodOf } from "./companion-containers";
 import { ASSET_TOKEN_KEY, pushedCodeOf } from "./pushed-code";
 
 /** Labels every object of the driver carries; `aios.dev/node` scopes an agent to its own node's. */
@@ -216,6 +217,8 @@ export function tokensOf(secret: V1Secret | undefined): {
  * `program`: the path in the AIOS image of what the workload runs (`programInImage`); null for a
  * workload of its own image (`spec.image`), which runs that image's entrypoint, and for a
  * component's pushed code (`spec.asset`), which runs from the pod's component volume.
+ * `companionPrograms`: those of an instance's init containers and side-cars (companion-containers.ts),
+ * which become init containers after the pod's own, and containers beside the workload's.
  */
 export function podOf(
   s: PodSettings,
@@ -223,6 +226,7 @@ export function podOf(
   program: string | null,
   pod: string,
   ownerReferences: V1OwnerReference[] = [],
+  companionPrograms: CompanionPrograms = {},
 ): V1Pod {
   const gpus = gpusOf(s, spec);
   const pushed = pushedCodeOf(s, spec, tokenSecretNameOf(pod));
@@ -233,15 +237,37 @@ export function podOf(
       ? [spec.imagePull.secretName]
       : []
     : (s.imagePullSecrets ?? []);
+  const shared: V1EnvVar[] = [
+    ...Object.entries({ PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/tmp", ...gpus.env }).map(
+      ([name, value]) => ({ name, value }),
+    ),
+    { name: "HOST", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+  ];
+  const companions =
+    spec.kind === "instance"
+      ? companionPodOf(spec, companionPrograms, s.port, {
+          image: s.image,
+          imagePullPolicy: s.imagePullPolicy ?? "IfNotPresent",
+          workingDir: s.imageRepoRoot,
+          env: shared,
+          command: (p) => commandOf(p, false, spec.memoryMb),
+          // Held to the instance's memory each, like the process driver's; its GPUs are its own.
+          ...(spec.memoryMb !== undefined ? { resources: { limits: memoryLimitOf(spec.memoryMb) } } : {}),
+        })
+      : null;
   const own: Record<string, string> = {
     PATH: "/usr/local/bin:/usr/bin:/bin",
     HOME: "/tmp",
     ...(spec.kind === "instance" ? {} : s.runtimeEnv),
     ...spec.env,
     ...(s.maxBodyMb !== undefined ? { [MAX_BODY_ENV]: String(s.maxBodyMb) } : {}),
+    ...companions?.instanceEnv,
     PORT: String(s.port),
     ...gpus.env,
   };
+  const volumes = [...(pushed?.volumes ?? []), ...(companions?.volumes ?? [])];
+  const initContainers = [...(pushed?.initContainers ?? []), ...(companions?.initContainers ?? [])];
+  const mounts = [...(pushed?.mounts ?? []), ...(companions?.mounts ?? [])];
   const env: V1EnvVar[] = [
     ...Object.entries(own).map(([name, value]) => ({ name, value })),
     { name: "HOST", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
@@ -271,7 +297,8 @@ export function podOf(
       enableServiceLinks: false,
       terminationGracePeriodSeconds: 10,
       ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) } : {}),
-      ...(pushed ? { volumes: pushed.volumes, initContainers: pushed.initContainers } : {}),
+      ...(volumes.length > 0 ? { volumes } : {}),
+      ...(initContainers.length > 0 ? { initContainers } : {}),
       containers: [
         {
           name: CONTAINER,
@@ -288,7 +315,7 @@ export function podOf(
                 ),
                 workingDir: s.imageRepoRoot,
               }),
-          ...(pushed ? { volumeMounts: pushed.mounts } : {}),
+          ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
           env,
           ports: [{ name: "http", containerPort: s.port }],
           ...(gpus.limits || spec.memoryMb !== undefined
@@ -303,6 +330,7 @@ export function podOf(
           },
           securityContext: { allowPrivilegeEscalation: false },
         },
+        ...(companions?.sidecars ?? []),
       ],
     },
   };

@@ -1,6 +1,8 @@
 import { constants } from "node:os";
 import type { V1Pod } from "@kubernetes/client-node";
+import { type CompanionEnd, companionStateOf } from "./companion-status";
 import { CONTAINER } from "./pod-spec";
+import { FETCH_CONTAINER } from "./pushed-code";
 
 /** Waiting reasons a pod reports while it does not run. */
 const WAITING = new Set([
@@ -39,6 +41,10 @@ export interface PodState {
   /** How often the kubelet restarted its container (restartPolicy Always), and how it last ended. */
   restarts: number;
   lastExit: { code: number | null; signal: string | null } | null;
+  /** An init container of the instance's that failed, or a side-car that ended: the instance fails with it. */
+  companionEnd: CompanionEnd | null;
+  /** How often the kubelet restarted the instance's side-cars (each restart ends the instance). */
+  sidecarRestarts: number;
 }
 
 /** What a pod's status says about the workload in it. */
@@ -55,8 +61,10 @@ export function podStateOf(pod: V1Pod): PodState {
     exited === null &&
     status.phase === "Running" &&
     (status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
-  const problem = problemOf(pod);
-  const stuck = problem !== null && STUCK.has(problem.split(":")[0] ?? "");
+  const companions = companionStateOf(pod, exitOf);
+  const end = companions.end;
+  const problem = end ? `${end.kind} ${end.container} exited (${end.code ?? end.signal})` : problemOf(pod);
+  const stuck = end !== null || (problem !== null && STUCK.has(problem.split(":")[0] ?? ""));
   const last = container?.lastState?.terminated;
   return {
     ready,
@@ -66,6 +74,8 @@ export function podStateOf(pod: V1Pod): PodState {
     podIP: status.podIP ?? null,
     restarts: container?.restartCount ?? 0,
     lastExit: last ? exitOf(last.exitCode, last.signal) : null,
+    companionEnd: end,
+    sidecarRestarts: companions.sidecarRestarts,
   };
 }
 
@@ -74,7 +84,7 @@ function problemOf(pod: V1Pod): string | null {
   for (const c of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]) {
     const waiting = c.state?.waiting;
     if (waiting?.reason && WAITING.has(waiting.reason))
-      return `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`;
+      return `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}${companionOf(c.name)}`;
   }
   const unscheduled = status.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
   if (unscheduled?.reason)
@@ -83,6 +93,9 @@ function problemOf(pod: V1Pod): string | null {
     return `${status.reason}${status.message ? `: ${status.message}` : ""}`;
   return null;
 }
+
+/** ` (of <name>)` for a container of an instance's companions: the problem names it. */
+const companionOf = (name: string) => (name === CONTAINER || name === FETCH_CONTAINER ? "" : ` (of ${name})`);
 
 /** An exit code over 128 is the signal the process died of (a container runtime reports it so). */
 function exitOf(code: number, signal?: number): { code: number | null; signal: string | null } {

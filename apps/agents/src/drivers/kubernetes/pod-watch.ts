@@ -3,7 +3,7 @@ import { WORKLOAD_LABEL } from "./deployment-spec";
 import type { ObjectCache } from "./object-cache";
 import { type PodState, podStateOf } from "./pod-status";
 
-type Exit = { code: number | null; signal: string | null };
+type Exit = { code: number | null; signal: string | null; sidecar?: string };
 
 /** Waits on the pods the driver's list + watch keeps (object-cache.ts): their states, as they change. */
 export class PodWatch {
@@ -61,16 +61,21 @@ export class PodWatch {
   /**
    * Settles when the pod's workload ended: the pod is gone, its container ended, or the kubelet
    * restarted it in place (what it held, such as the instances an executor was told of, is lost:
-   * the agent starts it again).
+   * the agent starts it again), or one of its side-cars ended or was restarted (an instance and its
+   * side-cars live and start again together).
    */
   exited(pod: string): Promise<Exit> {
     return new Promise((done) => {
       const restarts = this.stateOf(pod)?.restarts ?? 0;
+      const sidecarRestarts = this.stateOf(pod)?.sidecarRestarts ?? 0;
       let last: Exit | null = null;
       const check = () => {
         const s = this.stateOf(pod);
+        const sidecar = s?.companionEnd?.kind === "side-car" ? s.companionEnd : null;
         if (s?.exited) last = s.exited;
         else if (s && s.restarts > restarts) last = s.lastExit;
+        else if (sidecar && (sidecar.now || (s?.sidecarRestarts ?? 0) > sidecarRestarts))
+          last = { code: sidecar.code, signal: sidecar.signal, sidecar: sidecar.container };
         if (s === null || last !== null) {
           off();
           done(last ?? { code: null, signal: null });

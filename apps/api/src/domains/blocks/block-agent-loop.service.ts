@@ -12,6 +12,7 @@ import type { BlockStatusEvent } from "./block-lifecycle.service";
 import { lockedBlock } from "./block-lock";
 import type { BlockPlacement } from "./block-placement.service";
 import { type BlockRuntimeState, canMove, runtimeOf } from "./block-runtime-state";
+import { assetOf, companionsOf } from "./component-runtime";
 
 /** The policies a block's processes run, by the block's policy names, with their code. */
 const RUNTIME_POLICIES = [
@@ -54,14 +55,6 @@ const nonEmpty = (v: unknown): string | null => (typeof v === "string" && v !== 
 const memoryOf = (v: unknown): number | null => {
   const m = asObject(v).memoryMb;
   return typeof m === "number" && m > 0 ? m : null;
-};
-
-/** A component's `runtime.asset` (checked at registration), or null. */
-const assetOf = (v: unknown): { assetURI: string; sha256: string } | null => {
-  const a = asObject(v);
-  return typeof a.assetURI === "string" && typeof a.sha256 === "string"
-    ? { assetURI: a.assetURI, sha256: a.sha256 }
-    : null;
 };
 
 const scoped = (clusterId: string | null, scope: string | null, id: string) =>
@@ -132,8 +125,8 @@ export function createBlockAgentLoop(
         image: nonEmpty(container.containerImage),
         imagePull: await imagePullOf(container.containerRegistryId),
         /** The managed third-party system's init step, if the component has one. */
-        initEntry:
-          typeof asObject(runtime.init).entry === "string" ? (asObject(runtime.init).entry as string) : null,
+        initEntry: nonEmpty(asObject(runtime.init).entry),
+        ...companionsOf(runtime),
         initState: init ? { mode: init.mode, stage: init.stage } : null,
         minInstances: r.minInstances,
         maxInstances: r.maxInstances,

@@ -196,8 +196,8 @@ export function createBlockLifecycle(
       return rows.map(toInstanceRecord);
     },
 
-    /** The last lines of the block's executor, or of one instance, from the agent that runs it. */
-    async logs(id: string, instanceId: string | undefined, limit: number) {
+    /** The last lines of the block's executor, of one instance or its side-car (`container`), from its agent. */
+    async logs(id: string, instanceId: string | undefined, limit: number, container?: string) {
       await row(id);
       if (
         instanceId &&
@@ -214,7 +214,7 @@ export function createBlockLifecycle(
         blockId: id,
         limit,
         requestId,
-        ...(instanceId ? { instanceId } : {}),
+        ...(instanceId ? { instanceId, ...(container ? { container } : {}) } : {}),
       });
       return {
         lines: Array.isArray((answer as { lines?: unknown }).lines)

@@ -1,5 +1,6 @@
 import { on } from "node:events";
 import {
+  COMPANION_NAME_RE,
   type TBlockEventRecord,
   ZBlockEventRecord,
   ZBlockRecord,
@@ -30,11 +31,18 @@ export const blocksRouter = router({
     .input(
       ZId.extend({
         instanceId: z.string().optional(),
+        /** One of the instance's init containers or side-cars (`runtime.initContainers`, `.sidecars`), by name. */
+        container: z
+          .string()
+          .regex(COMPANION_NAME_RE, { error: "must name one of the instance's init containers or side-cars" })
+          .optional(),
         limit: z.number().int().min(1).max(5000).default(200),
       }),
     )
     .output(z.object({ lines: z.array(z.string()) }))
-    .query(({ ctx, input }) => ctx.services.blockLifecycle.logs(input.id, input.instanceId, input.limit)),
+    .query(({ ctx, input }) =>
+      ctx.services.blockLifecycle.logs(input.id, input.instanceId, input.limit, input.container),
+    ),
   metrics: viewerProcedure
     .input(ZId)
     .output(z.record(z.string(), z.unknown()))

@@ -11,6 +11,7 @@ import { asObject, asString } from "@/lib/doc";
 import { formatDateTime } from "@/lib/format";
 import { AttachedPoliciesTable } from "./attached-policies-table";
 import { CommandsTable } from "./commands-table";
+import { CompanionsTable } from "./companions-table";
 import { ModeBadge } from "./mode-badge";
 import { ProtocolTable } from "./protocol-table";
 
@@ -79,6 +80,12 @@ export function componentView(c: TComponentRecord): RecordView {
           ))}
         </div>
         <DefaultsCard doc={c.doc} entries={DEFAULTS} description="Used by blocks that do not override them" />
+        <TableCard
+          title="Init containers and side-cars"
+          description="Run before each instance (in order, each must succeed) and beside it (same lifetime)"
+        >
+          <CompanionsTable runtime={c.doc.runtime} />
+        </TableCard>
         <div className="grid gap-6 xl:grid-cols-2">
           <TableCard title="Management commands" description="Sent to a running block's instances">
             <CommandsTable commands={c.doc.componentManagementCommandsTemplate} />
