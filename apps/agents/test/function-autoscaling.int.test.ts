@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../../packages/client/test/cli-io";
 import { doc, rejection, useApiServer } from "../../api/test/harness";
 import { type AgentProcess, startClusterAgent, waitUntil } from "./agent-process";
 
@@ -64,6 +65,19 @@ describe.runIf(redisUrl)("policy functions scaled by their agent (execution type
       }),
     );
     expect(outside.message).toBe("replicas: 5 is outside the function's autoscaling bounds [1, 3]");
+    const cli = await runCli(api.url, [
+      "function",
+      "deploy",
+      "bad-cli",
+      "--policy",
+      "busy:1.0.0-stable",
+      "--cluster",
+      clusterId,
+      "--autoscale",
+      JSON.stringify({ minReplicas: 2, maxReplicas: 1, targetInFlight: 1 }),
+    ]);
+    expect(cli.code).toBe(2);
+    expect(cli.err).toContain("--autoscale: maxReplicas: must be at least minReplicas");
     expect(await api.caller().functions.list({ clusterId })).toEqual([]);
   });
 
@@ -119,7 +133,9 @@ describe.runIf(redisUrl)("policy functions scaled by their agent (execution type
       api.caller(other).agents.work.autoscaleFunction({ name: "busy", replicas: 2 }),
     );
     expect(foreign.code).toBe("FORBIDDEN");
-    await api.caller().functions.setAutoscaling({ name: "busy", autoscaling: null });
+    const off = await runCli(api.url, ["function", "autoscale", "busy", "off"]);
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.out)).toMatchObject({ name: "busy", autoscaling: null });
     const own = { role: "agent" as const, scope: clusterId, tokenId: null };
     const unruled = await rejection(
       api.caller(own).agents.work.autoscaleFunction({ name: "busy", replicas: 2 }),

@@ -1,11 +1,15 @@
 import { parseArgs } from "node:util";
+import { fieldIssues, issuesLine, type TFunctionAutoscaling, ZFunctionAutoscaling } from "@aios/contracts";
 import type { ApiClient } from "../api-client";
 import { type CliIo, CliUsageError } from "./io";
 import { intValue, jsonValue, objectValue, print } from "./values";
 
 export const FUNCTION_USAGE = `  aios function deploy NAME --policy URI [--cluster ID] [--replicas N] [--settings ...] [--parameters ...]
+                      [--autoscale '{"minReplicas":1,"maxReplicas":4,"targetInFlight":2}']
+                                          scaled by its agent: calls in flight per replica
   aios function invoke NAME --input JSON|FILE [--replica I]
   aios function scale NAME N
+  aios function autoscale NAME JSON|off   new autoscaling rules, or none
   aios function remove NAME
   aios graph create NAME --graph '{"fnA":["fnB"]}' [--version 1.0.0]
   aios graph execute GRAPH_URI --input JSON|FILE`;
@@ -20,6 +24,7 @@ const options = {
   input: { type: "string" },
   graph: { type: "string" },
   version: { type: "string" },
+  autoscale: { type: "string" },
 } as const;
 
 export async function functionCommand(api: ApiClient, args: string[], io: CliIo): Promise<number> {
@@ -35,9 +40,10 @@ export async function functionCommand(api: ApiClient, args: string[], io: CliIo)
           name,
           policyRuleURI: values.policy,
           clusterId: values.cluster ?? "local",
-          replicas: intValue("--replicas", values.replicas) ?? 1,
+          replicas: intValue("--replicas", values.replicas) ?? (values.autoscale ? undefined : 1),
           settings: objectValue("--settings", values.settings),
           parameters: objectValue("--parameters", values.parameters),
+          autoscaling: rulesOf("--autoscale", values.autoscale) ?? undefined,
         }),
       );
       return 0;
@@ -54,6 +60,12 @@ export async function functionCommand(api: ApiClient, args: string[], io: CliIo)
       const replicas = intValue("replicas", count);
       if (!replicas) throw new CliUsageError("function scale needs a replica count of at least 1");
       print(io.out, await api.functions.scale.mutate({ name, replicas }));
+      return 0;
+    }
+    case "autoscale": {
+      if (!count) throw new CliUsageError("function autoscale needs the rules as JSON, or off");
+      const autoscaling = count === "off" ? null : rulesOf("function autoscale", count);
+      print(io.out, await api.functions.setAutoscaling.mutate({ name, autoscaling }));
       return 0;
     }
     case "remove":
@@ -90,4 +102,13 @@ export async function graphCommand(api: ApiClient, args: string[], io: CliIo): P
     return r.ok ? 0 : 1;
   }
   throw new CliUsageError(`unknown graph command ${JSON.stringify(sub ?? "")}`);
+}
+
+/** Autoscaling rules from JSON, checked here so a mistake names its field. */
+function rulesOf(option: string, json: string | undefined): TFunctionAutoscaling | null {
+  const value = objectValue(option, json);
+  if (value === undefined) return null;
+  const rules = ZFunctionAutoscaling.safeParse(value);
+  if (!rules.success) throw new CliUsageError(`${option}: ${issuesLine(fieldIssues(rules.error))}`);
+  return rules.data;
 }
