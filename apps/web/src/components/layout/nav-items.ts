@@ -1,4 +1,5 @@
 import {
+  Activity,
   Blocks,
   Boxes,
   ClipboardCheck,
@@ -46,6 +47,7 @@ export const NAV_ITEMS: NavItem[] = [
     icon: ClipboardCheck,
     description: "Sampled vDAG answers waiting for a reviewer's verdict",
   },
+  { href: "/metrics", label: "Metrics", icon: Activity, description: "Current figures of the network" },
   { href: "/specs", label: "Specs", icon: FileText, description: "Stored spec documents, applied by URI" },
   { href: "/policies", label: "Policies", icon: ShieldCheck, description: "Policy rules" },
   {
