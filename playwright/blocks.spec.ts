@@ -203,3 +203,34 @@ test("the events card shows the block's events and, live, one its instance emits
   await expect(ping).toBeVisible();
   await expect(ping).toContainText('{"from":"e2e"}');
 });
+
+test("a ranking policy orders the blocks list and may drop rows", async ({ page, request }) => {
+  const suffix = Date.now().toString(36);
+  const createRanking = async (name: string, body: string) => {
+    const code = `import { definePolicy } from "@aios/policy-runtime";
+export default definePolicy({ kind: "ranking", init() { return {}; }, eval(input) { ${body} } });
+`;
+    const values = { name, version: "1.0.0", releaseTag: "stable", kind: "ranking", code };
+    const response = await request.post(`${API_URL}/trpc/policies.create`, { data: { values } });
+    expect(response.status(), await response.text()).toBe(200);
+    return `${name}:1.0.0-stable`;
+  };
+  const onlySentiment = await createRanking(
+    `e2e-only-sentiment-${suffix}`,
+    'return { results: input.filterResult.filter((b) => b.id === "sentiment") };',
+  );
+  const none = await createRanking(`e2e-no-block-${suffix}`, "return { results: [] };");
+
+  await page.goto("/blocks");
+  await expect(page.getByTestId("block-row-sentiment")).toBeVisible();
+  const picker = page.getByTestId("ranking-policy");
+  await picker.selectOption(onlySentiment);
+  await expect(page.getByText(`1 ranked by ${onlySentiment}`)).toBeVisible();
+  await expect(page.locator('[data-testid^="block-row-"]')).toHaveCount(1);
+  await expect(page.getByTestId("block-row-sentiment")).toBeVisible();
+
+  await picker.selectOption(none);
+  await expect(page.getByText("The ranking policy kept no block")).toBeVisible();
+  await picker.selectOption("");
+  await expect(page.getByTestId("block-row-sentiment")).toBeVisible();
+});
