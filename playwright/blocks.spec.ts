@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { API_URL, expect, test } from "./fixtures";
+import { createRankingPolicy } from "./policy-api";
 
 /**
  * The seeded block `sentiment` (examples/specs/sentiment-block.json, 1..3 instances) as the console
@@ -206,15 +207,7 @@ test("the events card shows the block's events and, live, one its instance emits
 
 test("a ranking policy orders the blocks list and may drop rows", async ({ page, request }) => {
   const suffix = Date.now().toString(36);
-  const createRanking = async (name: string, body: string) => {
-    const code = `import { definePolicy } from "@aios/policy-runtime";
-export default definePolicy({ kind: "ranking", init() { return {}; }, eval(input) { ${body} } });
-`;
-    const values = { name, version: "1.0.0", releaseTag: "stable", kind: "ranking", code };
-    const response = await request.post(`${API_URL}/trpc/policies.create`, { data: { values } });
-    expect(response.status(), await response.text()).toBe(200);
-    return `${name}:1.0.0-stable`;
-  };
+  const createRanking = (name: string, body: string) => createRankingPolicy(request, name, body);
   const onlySentiment = await createRanking(
     `e2e-only-sentiment-${suffix}`,
     'return { results: input.filterResult.filter((b) => b.id === "sentiment") };',

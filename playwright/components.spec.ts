@@ -1,4 +1,5 @@
 import { API_URL, expect, test } from "./fixtures";
+import { createRankingPolicy } from "./policy-api";
 
 const EXAMPLES = [
   "model.echo:1.0.0-stable",
@@ -23,15 +24,7 @@ test("a ranking policy orders the Components search, drops rows, and its failure
   consoleErrors,
 }) => {
   const suffix = Date.now().toString(36);
-  const createRanking = async (name: string, body: string) => {
-    const code = `import { definePolicy } from "@aios/policy-runtime";
-export default definePolicy({ kind: "ranking", init() { return {}; }, eval(input) { ${body} } });
-`;
-    const values = { name, version: "1.0.0", releaseTag: "stable", kind: "ranking", code };
-    const response = await request.post(`${API_URL}/trpc/policies.create`, { data: { values } });
-    expect(response.status(), await response.text()).toBe(200);
-    return `${name}:1.0.0-stable`;
-  };
+  const createRanking = (name: string, body: string) => createRankingPolicy(request, name, body);
   // The example components only, best last in the registry's order (their URIs descending).
   const reverse = await createRanking(
     `e2e-reverse-${suffix}`,

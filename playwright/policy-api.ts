@@ -42,3 +42,14 @@ export async function deployFunction(
     })
     .toBe("running");
 }
+
+/** Registers a ranking policy whose eval is `body` (its input: `filterResult`); answers its URI. */
+export async function createRankingPolicy(request: APIRequestContext, name: string, body: string) {
+  const code = `import { definePolicy } from "@aios/policy-runtime";
+export default definePolicy({ kind: "ranking", init() { return {}; }, eval(input) { ${body} } });
+`;
+  await mutate(request, "policies.create", {
+    values: { name, version: "1.0.0", releaseTag: "stable", kind: "ranking", code },
+  });
+  return `${name}:1.0.0-stable`;
+}
