@@ -90,6 +90,26 @@ const PAGES: Array<{ name: string; path: string; ready: (page: Page) => Promise<
   { name: "functions", path: "/functions", ready: (p) => expect(p.getByTestId("deploy-name")).toBeVisible() },
   { name: "graphs", path: "/graphs", ready: (p) => expect(p.getByTestId("graph-name")).toBeVisible() },
   { name: "jobs", path: "/jobs", ready: (p) => expect(p.getByTestId("job-input")).toBeVisible() },
+  {
+    name: "executors",
+    path: "/executors",
+    ready: (p) => expect(p.getByText("No executors registered")).toBeVisible(),
+  },
+  {
+    name: "metrics",
+    path: "/metrics",
+    ready: (p) => expect(p.locator('[data-testid^="metrics-row-"]').first()).toBeVisible(),
+  },
+  {
+    name: "specs",
+    path: "/specs",
+    ready: (p) => expect(p.getByRole("heading", { name: "Specs", level: 2 })).toBeVisible(),
+  },
+  {
+    name: "quality",
+    path: "/quality",
+    ready: (p) => expect(p.getByRole("heading", { name: "Quality audit", level: 2 })).toBeVisible(),
+  },
 ];
 
 test.beforeAll(async ({ request }) => {
