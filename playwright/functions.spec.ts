@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { AGENT_TIMEOUT, COUNTER, deployFunction, uniqueName } from "./policy-api";
+import { AGENT_TIMEOUT, COUNTER, deployFunction, mutate, uniqueName } from "./policy-api";
 
 /**
  * Policy functions (execution type 4) in the console: deployed from the form or through the API,
@@ -55,6 +55,35 @@ test("a name the API refuses shows its reason", async ({ page, consoleErrors }) 
   // The refused call is a 400, which Chromium logs as a failed resource load: expected here.
   const rest = consoleErrors.filter((e) => !/status of 400/.test(e));
   consoleErrors.splice(0, consoleErrors.length, ...rest);
+});
+
+test("a function deployed with autoscaling shows its rules, and bounds the API refuses are said", async ({
+  page,
+  request,
+  consoleErrors,
+}) => {
+  const name = uniqueName("fn-auto");
+  await page.goto("/functions");
+  const form = page.getByTestId("deploy-function");
+  await form.getByTestId("deploy-name").fill(name);
+  await form.getByTestId("deploy-policy").selectOption(COUNTER);
+  await form.getByTestId("deploy-cluster").selectOption("local");
+  await form.getByTestId("deploy-replicas").fill("2");
+  await form.getByTestId("deploy-autoscale").check();
+  await form.getByTestId("deploy-max-replicas").fill("1");
+  await form.getByTestId("deploy-submit").click();
+  await expect(form.getByTestId("deploy-error")).toContainText("maxReplicas: must be at least minReplicas");
+  const rest = consoleErrors.filter((e) => !/status of 400/.test(e));
+  consoleErrors.splice(0, consoleErrors.length, ...rest);
+
+  await form.getByTestId("deploy-max-replicas").fill("3");
+  await form.getByTestId("deploy-target").fill("1.5");
+  await form.getByTestId("deploy-submit").click();
+  await expect(page).toHaveURL(`/functions/${name}`);
+  await expect(page.getByTestId("autoscaling")).toHaveText(
+    "2–3 replicas, 1.5 in flight per replica, down after 30 s",
+  );
+  await mutate(request, "functions.remove", { name });
 });
 
 test("scaling a function to 2 runs two ready replicas", async ({ page, request }) => {

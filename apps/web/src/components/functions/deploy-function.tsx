@@ -14,20 +14,31 @@ import { routes } from "@/lib/routes";
 import { useTRPC } from "@/trpc/react";
 
 /**
- * Deploys a policy of kind function as N replicas on a cluster (`functions.deploy`), then opens the
- * function's page. The API checks the name, the policy and the cluster, and says which is wrong.
+ * Deploys a policy of kind function as N replicas on a cluster (`functions.deploy`), or autoscaled
+ * by its agent from N up to a maximum by calls in flight per replica, then opens the function's page. The API checks the name, the policy and the cluster, and says which is wrong.
  */
 export function DeployFunction() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const ids = { name: useId(), policy: useId(), cluster: useId(), replicas: useId() };
+  const ids = {
+    name: useId(),
+    policy: useId(),
+    cluster: useId(),
+    replicas: useId(),
+    maxReplicas: useId(),
+    target: useId(),
+  };
   const policies = useQuery(trpc.policies.list.queryOptions({ kind: "function", limit: 1000 }));
   const clusters = useQuery(trpc.clusters.list.queryOptions(undefined));
   const [name, setName] = useState("");
   const [policy, setPolicy] = useState("");
   const [cluster, setCluster] = useState("");
   const [replicas, setReplicas] = useState("1");
+  // Autoscaled by its agent between Replicas and Max replicas, aiming at Target calls in flight per replica.
+  const [autoscale, setAutoscale] = useState(false);
+  const [maxReplicas, setMaxReplicas] = useState("4");
+  const [target, setTarget] = useState("2");
   const deploy = useMutation(
     trpc.functions.deploy.mutationOptions({
       onSuccess: async (f) => {
@@ -41,7 +52,21 @@ export function DeployFunction() {
   const gate = useRoleGate("operator");
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    deploy.mutate({ name: name.trim(), policyRuleURI: policyURI, clusterId, replicas: Number(replicas) });
+    deploy.mutate({
+      name: name.trim(),
+      policyRuleURI: policyURI,
+      clusterId,
+      replicas: Number(replicas),
+      ...(autoscale
+        ? {
+            autoscaling: {
+              minReplicas: Number(replicas),
+              maxReplicas: Number(maxReplicas),
+              targetInFlight: Number(target),
+            },
+          }
+        : {}),
+    });
   };
   return (
     <Card className="overflow-hidden" data-testid="deploy-function">
@@ -93,6 +118,43 @@ export function DeployFunction() {
               data-testid="deploy-replicas"
             />
           </FormField>
+          <label className="flex h-8 items-center gap-2 text-xs font-medium text-zinc-600">
+            <input
+              type="checkbox"
+              checked={autoscale}
+              onChange={(e) => setAutoscale(e.target.checked)}
+              data-testid="deploy-autoscale"
+            />
+            Autoscale
+          </label>
+          {autoscale ? (
+            <>
+              <FormField htmlFor={ids.maxReplicas} label="Max replicas">
+                <Input
+                  id={ids.maxReplicas}
+                  type="number"
+                  min={1}
+                  max={32}
+                  value={maxReplicas}
+                  onChange={(e) => setMaxReplicas(e.target.value)}
+                  className="w-20 tabular-nums"
+                  data-testid="deploy-max-replicas"
+                />
+              </FormField>
+              <FormField htmlFor={ids.target} label="In flight per replica">
+                <Input
+                  id={ids.target}
+                  type="number"
+                  min={0.1}
+                  step={0.1}
+                  value={target}
+                  onChange={(e) => setTarget(e.target.value)}
+                  className="w-24 tabular-nums"
+                  data-testid="deploy-target"
+                />
+              </FormField>
+            </>
+          ) : null}
           <Button
             type="submit"
             variant="primary"

@@ -37,6 +37,16 @@ export function functionView(f: TPolicyFunctionRecord): RecordView {
         value: f.clusterId ? <RecordLink href={routes.cluster(f.clusterId)}>{f.clusterId}</RecordLink> : null,
       },
       { label: "Replicas", value: <span data-testid="desired-replicas">{f.replicas} desired</span> },
+      {
+        label: "Autoscaling",
+        value: (
+          <span data-testid="autoscaling">
+            {f.autoscaling
+              ? `${f.autoscaling.minReplicas}–${f.autoscaling.maxReplicas} replicas, ${f.autoscaling.targetInFlight} in flight per replica, down after ${f.autoscaling.scaleDownSeconds} s`
+              : "off"}
+          </span>
+        ),
+      },
       { label: "Revision", value: f.revision },
       { label: "Created", value: formatDateTime(f.createdAt) },
       { label: "Updated", value: formatDateTime(f.updatedAt) },
