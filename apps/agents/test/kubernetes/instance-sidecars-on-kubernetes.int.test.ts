@@ -71,6 +71,14 @@ describe("an instance's init containers and side-cars (kubernetes driver)", { ti
           { timeout: 30_000 },
         )
         .toMatchObject({ greeting: "hallo", name: "Ada", instancePort: 8080 });
+      // Each companion's output, by its name, read from the API server's pods/log.
+      await expect
+        .poll(() => w.logs(50, "stamp").join("\n"), { timeout: 20_000 })
+        .toContain("stamp side-car listening on 8081");
+      await expect
+        .poll(() => w.logs(50, "prepare").join("\n"), { timeout: 20_000 })
+        .toContain('prepare: wrote greeting "hallo" for the instance on port 8080');
+      expect(w.logs(50, "nobody")).toEqual(["pod greet-k8s-in-aaaa has no container nobody"]);
     } finally {
       await w.stop();
     }

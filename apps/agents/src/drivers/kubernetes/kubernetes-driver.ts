@@ -3,6 +3,7 @@ import type { V1OwnerReference, V1Pod, V1Secret } from "@kubernetes/client-node"
 import { resolveComponentEntry } from "../component-entry";
 import { type Driver, DriverClosedError, type JobSpec, type Workload, type WorkloadSpec } from "../driver";
 import { companionProgramsOf } from "./companion-containers";
+import { companionLogs } from "./companion-logs";
 import {
   deploymentOf,
   deploymentReferenceOf,
@@ -136,8 +137,14 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
   ): Workload {
     const tokens = tokenSecrets.tokensOf(how.secretBase);
     const exited = watch.exited(pod);
-    logs.follow(() => stateOf(pod)?.exited === null);
-    void exited.then(() => setTimeout(() => logs.stop(), 1000).unref());
+    const runs = () => stateOf(pod)?.exited === null;
+    logs.follow(runs);
+    const companions = companionLogs(api, namespace, pod, p, runs);
+    const stopLogs = () => {
+      logs.stop();
+      for (const l of companions.values()) l.stop();
+    };
+    void exited.then(() => setTimeout(stopLogs, 1000).unref());
     return {
       name,
       labels: labelsFrom(p),
@@ -146,16 +153,13 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
       controlToken: tokens.controlToken,
       dataToken: tokens.dataToken,
       exited,
-      // The driver follows the workload's own container only: a companion's is Kubernetes' to show.
       logs: (limit = 200, container?: string) =>
         container === undefined
           ? logs.tail(limit)
-          : [
-              `the agent keeps no output of ${container}: kubectl logs -n ${namespace} ${pod} -c ${container}`,
-            ],
+          : (companions.get(container)?.tail(limit) ?? [`pod ${pod} has no container ${container}`]),
       async stop() {
         await how.stop();
-        logs.stop();
+        stopLogs();
       },
     };
   }

@@ -25,13 +25,17 @@ export class PodLogs {
   /** Lines handed on since the container started (with `fromStart`: its whole output so far). */
   private pushed = 0;
 
-  /** `fromStart`: follow from the container's first line (a job's), not its last KEPT_LINES. */
+  /**
+   * `fromStart`: follow from the container's first line (a job's), not its last KEPT_LINES.
+   * `container`: whose output (the workload's, or one of its init containers or side-cars).
+   */
   constructor(
     private readonly api: KubeApi,
     private readonly namespace: string,
     private readonly pod: string,
     private readonly onLine?: (line: string) => void,
     private readonly fromStart = false,
+    private readonly container = CONTAINER,
   ) {}
 
   follow(stillRuns: () => boolean): void {
@@ -56,7 +60,7 @@ export class PodLogs {
     const cluster = this.api.kc.getCurrentCluster();
     if (!cluster) throw new Error("the kubeconfig names no current cluster");
     const url = new URL(`${cluster.server}/api/v1/namespaces/${this.namespace}/pods/${this.pod}/log`);
-    for (const [k, v] of Object.entries({ container: CONTAINER, follow: "true", ...query }))
+    for (const [k, v] of Object.entries({ container: this.container, follow: "true", ...query }))
       url.searchParams.set(k, v);
     const ctx = new RequestContext(url.toString(), HttpMethod.GET);
     await this.api.kc.applySecurityAuthentication(ctx);
@@ -102,7 +106,7 @@ export class PodLogs {
       const text = await this.api.core.readNamespacedPodLog({
         name: this.pod,
         namespace: this.namespace,
-        container: CONTAINER,
+        container: this.container,
         tailLines: limit,
       });
       const lines = String(text)
@@ -126,7 +130,7 @@ export class PodLogs {
       const text = await this.api.core.readNamespacedPodLog({
         name: this.pod,
         namespace: this.namespace,
-        container: CONTAINER,
+        container: this.container,
       });
       const lines = String(text)
         .split("\n")
