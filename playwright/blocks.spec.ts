@@ -227,3 +227,47 @@ test("a ranking policy orders the blocks list and may drop rows", async ({ page,
   await picker.selectOption("");
   await expect(page.getByTestId("block-row-sentiment")).toBeVisible();
 });
+
+test("the logs card shows an instance's side-car and init container by name", async ({ page, request }) => {
+  test.setTimeout(DEPLOY_TIMEOUT + 60_000);
+  const apply = async (action: string, values: Record<string, unknown>) => {
+    const res = await request.post(`${API_URL}/trpc/parser.applySpec`, {
+      data: { document: { header: { templateUri: "Parser/V1", action }, body: { spec: { values } } } },
+    });
+    expect(res.status(), await res.text()).toBe(200);
+  };
+  const dir = "examples/components/greeter-with-sidecar";
+  await apply("registerComponent", {
+    componentId: { name: "e2e-greeter", version: "1.0.0", releaseTag: "stable" },
+    componentType: "model",
+    runtime: {
+      entry: `${dir}/index.ts`,
+      initContainers: [{ name: "prepare", entry: `${dir}/prepare.ts`, env: { GREETING: "salut" } }],
+      sidecars: [{ name: "stamp", entry: `${dir}/stamp-server.ts`, ports: [{ name: "stamp" }] }],
+    },
+  });
+  const id = `e2e-greeter-${Date.now().toString(36)}`;
+  await apply("createBlock", {
+    blockComponentURI: "model.e2e-greeter:1.0.0-stable",
+    blockId: id,
+    clusterId: "local",
+    minInstances: 1,
+    maxInstances: 1,
+  });
+  await page.goto(`/blocks/${id}`);
+  await expect(page.getByTestId("status").first()).toHaveText("running", { timeout: DEPLOY_TIMEOUT });
+  const card = page.getByTestId("logs-card");
+  const target = card.getByTestId("logs-target");
+  await expect(target.locator("option", { hasText: "· stamp" })).toHaveCount(1);
+  await target.selectOption({
+    label: (await target.locator("option", { hasText: "· stamp" }).textContent()) ?? "",
+  });
+  await expect(card.getByTestId("logs-lines")).toContainText("stamp side-car listening on");
+  await target.selectOption({
+    label: (await target.locator("option", { hasText: "· prepare" }).textContent()) ?? "",
+  });
+  await expect(card.getByTestId("logs-lines")).toContainText('prepare: wrote greeting "salut"');
+
+  const removed = await request.post(`${API_URL}/trpc/blocks.remove`, { data: { id } });
+  expect(removed.status(), await removed.text()).toBe(200);
+});

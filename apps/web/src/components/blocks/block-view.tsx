@@ -91,7 +91,7 @@ export const blockView =
             endpoints={endpoints}
           />
           <MgmtCard blockId={b.id} />
-          <LogsCard blockId={b.id} />
+          <LogsCard blockId={b.id} componentURI={b.componentURI} />
         </>
       ),
     };

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { RefreshCw } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
+import { companionRows } from "@/components/components/companion-rows";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Select } from "@/components/ui/input";
@@ -10,15 +11,21 @@ import { useTRPC } from "@/trpc/react";
 
 const TAILS = [100, 200, 1000] as const;
 
-/** The last lines the block's executor, or one of its instances, printed (from the agent). */
-export function LogsCard({ blockId }: { blockId: string }) {
+/**
+ * The last lines the block's executor, one of its instances, or one of an instance's init
+ * containers and side-cars (`instance/container` in the select) printed (from the agent).
+ */
+export function LogsCard({ blockId, componentURI }: { blockId: string; componentURI: string }) {
   const trpc = useTRPC();
   const [target, setTarget] = useState("");
   const [limit, setLimit] = useState<number>(200);
   const instances = useQuery(trpc.blocks.instances.queryOptions({ id: blockId }));
+  const component = useQuery(trpc.components.get.queryOptions({ componentURI }));
+  const companions = companionRows(component.data?.doc.runtime).map((c) => c.name);
+  const [instanceId, container] = target.split("/");
   const logs = useQuery(
     trpc.blocks.logs.queryOptions(
-      { id: blockId, limit, ...(target ? { instanceId: target } : {}) },
+      { id: blockId, limit, ...(instanceId ? { instanceId } : {}), ...(container ? { container } : {}) },
       { refetchInterval: 5_000, retry: false },
     ),
   );
@@ -42,11 +49,16 @@ export function LogsCard({ blockId }: { blockId: string }) {
               data-testid="logs-target"
             >
               <option value="">executor</option>
-              {(instances.data ?? []).map((i) => (
+              {(instances.data ?? []).flatMap((i) => [
                 <option key={i.id} value={i.id}>
                   instance {i.id}
-                </option>
-              ))}
+                </option>,
+                ...companions.map((name) => (
+                  <option key={`${i.id}/${name}`} value={`${i.id}/${name}`}>
+                    instance {i.id} · {name}
+                  </option>
+                )),
+              ])}
             </Select>
             <Select aria-label="Lines" value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
               {TAILS.map((n) => (
