@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Occupancy } from "@aios/block-runtime/stats";
-import type { PolicyInstance } from "@aios/policy-runtime";
+import { type PolicyInstance, policyCallResult, policyErrorInfo } from "@aios/policy-runtime";
 import {
   type BodyLimit,
   ClientAbort,
@@ -13,7 +13,6 @@ import {
   routes,
   sendJson,
 } from "@aios/service-kit";
-import { errorInfo } from "../jobs/policy-run";
 
 /**
  * Who may call a route: `control` only the agent, with the replica's control token (a management
@@ -52,10 +51,7 @@ async function callPolicy(
     data?: unknown;
   };
   const r = await call(body);
-  const payload = r.ok
-    ? { ok: true, output: r.value, logs: r.logs, durationMs: r.durationMs }
-    : { ok: false, error: errorInfo(r.error), logs: r.logs, durationMs: r.durationMs };
-  sendJson(res, r.ok ? 200 : 422, payload);
+  sendJson(res, r.ok ? 200 : 422, policyCallResult(r));
 }
 
 /** The routes of a function replica, each with who may call it. */
@@ -133,5 +129,5 @@ function fail(res: ServerResponse, err: Error): void {
     sendJson(res, err.status, { ok: false, error, logs: [], durationMs: 0 });
     return;
   }
-  sendJson(res, 500, { ok: false, error: errorInfo(err), logs: [], durationMs: 0 });
+  sendJson(res, 500, { ok: false, error: policyErrorInfo(err), logs: [], durationMs: 0 });
 }

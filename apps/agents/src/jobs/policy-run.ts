@@ -98,20 +98,18 @@ export async function runPolicyOnce(
       ...(sandbox ? { process: sandbox } : {}),
     });
   } catch (err) {
-    return { ok: false, error: errorInfo(err as Error), logs: [], durationMs: took() };
+    return { ok: false, error: policyErrorInfo(err as Error), logs: [], durationMs: took() };
   }
   try {
     const init = await instance.init(source.settings, source.parameters);
-    if (!init.ok) return { ok: false, error: errorInfo(init.error), logs: init.logs, durationMs: took() };
+    if (!init.ok)
+      return { ok: false, error: policyErrorInfo(init.error), logs: init.logs, durationMs: took() };
     const r = await instance.eval(input, query ? { query } : {});
     const logs = [...init.logs, ...r.logs];
     return r.ok
       ? { ok: true, output: r.value, logs, durationMs: took() }
-      : { ok: false, error: errorInfo(r.error), logs, durationMs: took() };
+      : { ok: false, error: policyErrorInfo(r.error), logs, durationMs: took() };
   } finally {
     instance.dispose();
   }
 }
-
-/** Kept under its old name for the agent's callers. */
-export const errorInfo = policyErrorInfo;

@@ -1,9 +1,14 @@
 import type { ApiClient } from "@aios/client";
 import type { TPolicyCallResult } from "@aios/contracts";
-import { compilePolicy, PolicyError, type SandboxLimits } from "@aios/policy-runtime";
+import {
+  compilePolicy,
+  PolicyError,
+  policyCallResult,
+  policyErrorInfo,
+  type SandboxLimits,
+} from "@aios/policy-runtime";
 import { openPolicyInstance, type SandboxProcess } from "@aios/policy-runtime/sandbox";
 import type { Logger } from "@aios/service-kit";
-import { errorInfo } from "../jobs/policy-run";
 
 type Instance = Awaited<ReturnType<typeof openPolicyInstance>>;
 interface Source {
@@ -102,11 +107,14 @@ export function startStabilityChecker(deps: {
         const query = (q: unknown) => api.agents.work.metricsQuery.query({ clusterId, query: q });
         const r = await (await load(policyRuleURI, source)).eval(input, { query });
         if (!r.ok && (r.error.kind === "timeout" || r.error.kind === "memory")) unload();
-        return r.ok
-          ? { ok: true, output: r.value, logs: r.logs, durationMs: r.durationMs }
-          : { ok: false, error: errorInfo(r.error), logs: r.logs, durationMs: r.durationMs };
+        return policyCallResult(r);
       } catch (err) {
-        return { ok: false, error: errorInfo(err as Error), logs: [], durationMs: performance.now() - t0 };
+        return {
+          ok: false,
+          error: policyErrorInfo(err as Error),
+          logs: [],
+          durationMs: performance.now() - t0,
+        };
       }
     });
     const verdict = await api.agents.work.reportClusterStability.mutate({ clusterId, policyRuleURI, result });
@@ -142,9 +150,9 @@ export function startStabilityChecker(deps: {
           const r = await (await load(policyRuleURI, source)).management(action, data);
           return r.ok
             ? { service, status: 200, reply: r.value }
-            : { service, status: 500, reply: { error: errorInfo(r.error) } };
+            : { service, status: 500, reply: { error: policyErrorInfo(r.error) } };
         } catch (err) {
-          return { service, status: 500, reply: { error: errorInfo(err as Error) } };
+          return { service, status: 500, reply: { error: policyErrorInfo(err as Error) } };
         }
       });
     },

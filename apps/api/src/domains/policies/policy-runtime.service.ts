@@ -9,7 +9,6 @@ import {
   type PolicyHostOptions,
   type PolicyQuery,
   policyCallResult,
-  policyErrorInfo,
   type SandboxLimits,
 } from "@aios/policy-runtime";
 import { NotFoundError, UserError } from "../../errors";
@@ -55,10 +54,6 @@ export async function policySource(
 /** One source per kept row: the runtime tells a version's warm isolates apart by it. */
 const sources = new WeakMap<object, PolicySourceRecord>();
 
-/** Kept under their old names for the API's callers. */
-export const errorInfo = policyErrorInfo;
-export const callResult = policyCallResult;
-
 /**
  * Runs policies for the management plane itself: the central executor (execution type 2:
  * stateless calls on warm isolates), dry runs, and the checks a policy passes when it is created.
@@ -89,7 +84,7 @@ export function createPolicyRuntimeService(
     ): Promise<TPolicyCallResult> {
       // A clear NotFound, and values the policy's schemas accept, before the runtime runs it.
       await checkPolicyValues(db, policyRuleURI, overrides);
-      return callResult(
+      return policyCallResult(
         await host.execute(policyRuleURI, input, overrides, { ...opts, ...(query ? { query } : {}) }),
       );
     },
