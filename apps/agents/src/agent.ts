@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ApiClient, isTransientApiError } from "@aios/client";
 import { clusterQueueName, nodeQueueName } from "@aios/contracts";
+import { clusterMetricsQueryUrl } from "@aios/policy-runtime";
 import type { QueueBackend } from "@aios/queue";
 import { beaconIntervalMs, type Logger, startAliveBeacon } from "@aios/service-kit";
 import { createComponentAssets } from "./blocks/component-assets";
@@ -97,6 +98,9 @@ export function createAgent(deps: {
           workloads: workloads.identity,
           instanceNice: env.AIOS_INSTANCE_NICE,
         });
+  // The API as the workloads reach it: a pod through AIOS_K8S_ASSETS_URL when set.
+  const workloadApiUrl =
+    env.AIOS_DRIVER === "kubernetes" ? (env.AIOS_K8S_ASSETS_URL ?? env.AIOS_API_URL) : env.AIOS_API_URL;
   const newFunctions = () => createFunctionSupervisor({ api, driver, log, limits });
   const blocks = createBlockSupervisor({
     api,
@@ -106,6 +110,15 @@ export function createAgent(deps: {
     metricsIntervalMs: env.AIOS_METRICS_SECONDS * 1000,
     systemsDir: join(workloads.identity.dir, "systems"),
     instanceMemoryMb: env.AIOS_INSTANCE_MEMORY_MB,
+    executorMetricsQuery: async (blockId) => ({
+      url: clusterMetricsQueryUrl(workloadApiUrl, clusterId),
+      token: (
+        await api.agents.work.metricsKey.mutate({
+          clusterId,
+          holder: { kind: "block-executor", id: blockId },
+        })
+      ).token,
+    }),
     assets: createComponentAssets({
       dir: join(workloads.identity.dir, "assets"),
       sdkDir: join(repoRoot, "packages", "instance-sdk"),
@@ -152,7 +165,7 @@ export function createAgent(deps: {
           limits,
           workloads.policySandbox,
           // On Kubernetes a policy job is a Job of the cluster, bound to this agent's node.
-          env.AIOS_DRIVER === "kubernetes" ? driver : undefined,
+          env.AIOS_DRIVER === "kubernetes" ? { driver, apiUrl: workloadApiUrl } : undefined,
         ),
         "function.reconcile": functionReconcileHandler(f),
         "cluster.mgmt": clusterMgmtHandler(checker),

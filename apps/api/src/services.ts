@@ -34,6 +34,7 @@ import { createFunctionService } from "./domains/functions/function.service";
 import { createPreCheckService } from "./domains/gateway/pre-check.service";
 import { createPreCheckPolicies } from "./domains/gateway/pre-check-policies.service";
 import { createHealthService } from "./domains/health/health.service";
+import { createMetricsKeys } from "./domains/metrics/metrics-keys";
 import { createMetricsQuery } from "./domains/metrics/metrics-query.service";
 import { policyMetricsQuery } from "./domains/metrics/policy-metrics";
 import { createGpuRegistry } from "./domains/nodes/gpu.registry";
@@ -200,6 +201,7 @@ export function createServices(deps: {
     preCheckPolicies: createPreCheckPolicies(db, preChecks),
     assets: createAssetService(db, { maxAssetMb: config.maxAssetMb ?? DEFAULT_MAX_ASSET_MB }),
     assetFetchTokens: createAssetFetchTokens(db, tokens),
+    metricsKeys: createMetricsKeys(db, tokens),
     allocator,
     blocks,
     blockLifecycle,

@@ -41,6 +41,7 @@ const AGENT_INPUTS: Record<string, unknown> = {
   "agents.work.policyJob": { jobId: JOB },
   "agents.work.reportPolicyJob": { jobId: JOB, result: { ok: true, output: 1, logs: [], durationMs: 1 } },
   "agents.work.assetFetchToken": { clusterId: HERE, sha256: "ab".repeat(32) },
+  "agents.work.metricsKey": { clusterId: HERE, holder: { kind: "block-executor", id: "am-no-block" } },
   "agents.work.clusterStability": { clusterId: HERE },
   "agents.work.reportClusterStability": {
     clusterId: HERE,

@@ -26,6 +26,7 @@ const PARAMS: Record<string, string> = {
   sha256: EMPTY_SHA256,
   modelName: BLOCK,
   modelVersion: "1.0.0-stable",
+  clusterId: "dpm-here",
 };
 const pathOf = (route: string) => route.replace(/:(\w+)/g, (_, name: string) => PARAMS[name] ?? "");
 

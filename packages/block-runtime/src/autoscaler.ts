@@ -1,3 +1,4 @@
+import type { PolicyQuery } from "@aios/policy-runtime";
 import type { Logger } from "@aios/service-kit";
 import type { RuntimeSettings } from "./config";
 import type { DesiredState } from "./desired";
@@ -124,6 +125,8 @@ export interface AutoscalerDeps {
   settings: Pick<RuntimeSettings, "autoscaleIntervalMs" | "cooldownMs" | "targetInFlightPerInstance">;
   blockData: { minInstances: number; maxInstances: number } & Record<string, unknown>;
   policy?: BlockPolicy;
+  /** The policy's `ctx.query`: its cluster's metrics (`remoteMetricsQuery`); none without it. */
+  query?: PolicyQuery;
   log: Logger;
   now?: () => number;
 }
@@ -198,11 +201,10 @@ export class Autoscaler {
       return targetInFlightRule(instances, block, settings.targetInFlightPerInstance, blockData, removing);
     }
     try {
-      const out = (await policy.eval({
-        blockData,
-        currentInstances: instances,
-        blockMetrics: block,
-      })) as ScaleDecision;
+      const out = (await policy.eval(
+        { blockData, currentInstances: instances, blockMetrics: block },
+        this.deps.query,
+      )) as ScaleDecision;
       this.lastError = undefined;
       return out;
     } catch (err) {

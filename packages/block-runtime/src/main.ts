@@ -6,8 +6,12 @@
  * loopback HOST only).
  * Optional: HOST (default 127.0.0.1), AIOS_NODE_ID (the node it runs on, named in each `/infer`
  * answer's `x-aios-node`), AIOS_INSTANCES ('[{"id","endpoint"}]', else PUT /instances),
- * AIOS_MAX_BODY_MB (the largest /infer body, default 16).
+ * AIOS_MAX_BODY_MB (the largest /infer body, default 16), AIOS_METRICS_QUERY ('{"url","token"}':
+ * where the autoscaler policy's `ctx.query` reads the block's cluster's metrics, with a key that
+ * reads nothing else; absent: the policy has no `ctx.query`).
  */
+
+import { METRICS_QUERY_ENV, metricsQueryTargetOf, remoteMetricsQuery } from "@aios/policy-runtime";
 import {
   createLogger,
   initTracing,
@@ -26,6 +30,17 @@ const ZEnv = workloadEnv({
   AIOS_BLOCK: jsonEnv("AIOS_BLOCK").pipe(ZBlockRuntimeConfig),
   AIOS_INSTANCES: jsonEnv("AIOS_INSTANCES").pipe(ZInstancesUpdate.shape.instances).optional(),
   AIOS_NODE_ID: z.string().min(1).optional(),
+  [METRICS_QUERY_ENV]: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return metricsQueryTargetOf(value);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 const {
@@ -38,6 +53,7 @@ const {
   AIOS_DATA_TOKEN,
   AIOS_MAX_BODY_MB,
   AIOS_NODE_ID,
+  AIOS_METRICS_QUERY,
 } = parseEnvOrExit(ZEnv, process.env, "block executor");
 if (AIOS_BLOCK.id !== BLOCK_ID) {
   process.stderr.write(`block executor: BLOCK_ID ${BLOCK_ID} differs from AIOS_BLOCK.id ${AIOS_BLOCK.id}\n`);
@@ -69,6 +85,7 @@ try {
     dataToken: AIOS_DATA_TOKEN,
     maxBodyMb: AIOS_MAX_BODY_MB,
     nodeId: AIOS_NODE_ID ?? null,
+    ...(AIOS_METRICS_QUERY ? { metricsQuery: remoteMetricsQuery(AIOS_METRICS_QUERY) } : {}),
     ...(AIOS_INSTANCES ? { instances: AIOS_INSTANCES } : {}),
   });
   shutdown.add("executor", () => executor.close());

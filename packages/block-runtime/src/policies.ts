@@ -3,6 +3,7 @@ import {
   compilePolicy,
   loadPolicyInstance,
   type PolicyInstance,
+  type PolicyQuery,
   runtimePolicyOptions,
 } from "@aios/policy-runtime";
 import type { TBlockPolicyConfig } from "./config";
@@ -11,8 +12,8 @@ import type { TBlockPolicyConfig } from "./config";
 export interface BlockPolicy {
   uri: string;
   settings: Record<string, unknown>;
-  /** The policy's output (validated against its kind), or throws the PolicyError. */
-  eval(input: unknown): Promise<unknown>;
+  /** The policy's output (validated against its kind), or throws the PolicyError; `query` is its `ctx.query`. */
+  eval(input: unknown, query?: PolicyQuery): Promise<unknown>;
   /** The policy's `management(action, data)` reply, or throws the PolicyError. */
   management(action: string, data: unknown): Promise<unknown>;
   dispose(): void;
@@ -32,9 +33,12 @@ export async function loadBlockPolicy(kind: TPolicyKind, spec: TBlockPolicyConfi
   return {
     uri: spec.policyRuleURI,
     settings: spec.settings,
-    async eval(input) {
+    async eval(input, query) {
       // The block runtime builds these inputs itself; the policy's output is still validated.
-      const result = await instance.eval(input, { trustedInput: true });
+      const result = await instance.eval(
+        input,
+        query ? { trustedInput: true, query } : { trustedInput: true },
+      );
       if (!result.ok) throw result.error;
       return result.value;
     },

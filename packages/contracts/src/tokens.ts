@@ -38,7 +38,7 @@ export const ZExpiresIn = z.string().superRefine((value, ctx) => {
 });
 
 export const DATA_SCOPE_HINT =
-  "must be block:<blockId> or vdag:<vdagURI>, with '*' allowed in the last ':' segment only (e.g. block:echo, vdag:text-pipeline:*), or asset:<sha256> (downloading that blob of the assets registry)";
+  "must be block:<blockId> or vdag:<vdagURI>, with '*' allowed in the last ':' segment only (e.g. block:echo, vdag:text-pipeline:*), asset:<sha256> (downloading that blob of the assets registry) or metrics:<clusterId> (reading that cluster's metrics: POST /v1/clusters/<clusterId>/metrics/query)";
 
 const BLOCK_GLOB_RE = /^[a-z0-9*][-a-z0-9*]*$/;
 const VDAG_TAIL_GLOB_RE = /^[0-9A-Za-z._+~*-]+$/;
@@ -56,6 +56,7 @@ export function dataScopeProblem(scope: string): string | null {
   }
   if (kind === "asset")
     return /^[0-9a-f]{64}$/.test(value) ? null : bad("not a SHA-256 digest (64 lowercase hex digits)");
+  if (kind === "metrics") return isDnsLabel(value) ? null : bad("not a cluster id (a DNS-1123 label)");
   if (kind !== "vdag") return bad(`unknown kind ${JSON.stringify(kind)}`);
   if (!value.includes("*"))
     return parseVdagUri(value).ok ? null : bad("not a vDAG URI (<vdagName>:<version>-<releaseTag>)");
@@ -77,9 +78,14 @@ export const ZDataScope = z.string().superRefine((value, ctx) => {
 /**
  * Whether a scope grants `kind` `target` (a block id, a vDAG URI, a blob's digest). A `*` matches
  * any run of characters, so `vdag:text-pipeline:*` grants every version of text-pipeline and
- * `vdag:text-*` every vDAG whose name starts with `text-` (an asset scope has none: one digest).
+ * `vdag:text-*` every vDAG whose name starts with `text-` (an asset scope has none: one digest; a
+ * metrics scope none either: one cluster).
  */
-export function scopeGrants(scope: string, kind: "block" | "vdag" | "asset", target: string): boolean {
+export function scopeGrants(
+  scope: string,
+  kind: "block" | "vdag" | "asset" | "metrics",
+  target: string,
+): boolean {
   const prefix = `${kind}:`;
   if (!scope.startsWith(prefix)) return false;
   const pattern = scope.slice(prefix.length);

@@ -4,6 +4,7 @@ export * from "./define";
 export * from "./dry-run";
 export * from "./errors";
 export * from "./host";
+export * from "./remote-query";
 export * from "./runtime-entry";
 export * from "./runtime-options";
 export { loadPolicyInstance } from "./sandbox";

@@ -1,6 +1,7 @@
 import { executorEntry } from "@aios/block-runtime/entry";
 import type { ApiClient } from "@aios/client";
 import type { TInstanceBlockEvent } from "@aios/contracts";
+import { METRICS_QUERY_ENV, type MetricsQueryTarget } from "@aios/policy-runtime";
 import { type Logger, newControlToken, newDataToken } from "@aios/service-kit";
 import type { Driver, Workload } from "../drivers/driver";
 import type { Queued } from "../reconciler";
@@ -151,7 +152,8 @@ export async function startInstance(
 
 /**
  * Starts the block's executor (`@aios/block-runtime`) with the block's settings and policies, and
- * this node's id (`AIOS_NODE_ID`: it names the node in its answers, which vDAG traces show).
+ * this node's id (`AIOS_NODE_ID`: it names the node in its answers, which vDAG traces show), and
+ * where its autoscaler policy's `ctx.query` reads the cluster's metrics (a secret variable).
  */
 export function startExecutor(
   driver: Driver,
@@ -159,6 +161,7 @@ export function startExecutor(
   d: Desired,
   configKey: string,
   nodeId: string,
+  metricsQuery?: MetricsQueryTarget,
 ) {
   return driver.start({
     name: `${blockId}-executor`,
@@ -170,6 +173,7 @@ export function startExecutor(
     controlToken: newControlToken(),
     // Its `/infer` takes this one; it goes to the API (with the endpoint) and to vDAG controllers.
     dataToken: newDataToken(),
+    ...(metricsQuery ? { secretEnv: { [METRICS_QUERY_ENV]: JSON.stringify(metricsQuery) } } : {}),
     env: {
       BLOCK_ID: blockId,
       AIOS_NODE_ID: nodeId,

@@ -1,4 +1,5 @@
 import { type ApiClient, isTransientApiError } from "@aios/client";
+import type { MetricsQueryTarget } from "@aios/policy-runtime";
 import type { Logger } from "@aios/service-kit";
 import { configHash, type Driver, DriverClosedError, hasExited } from "../drivers/driver";
 import { outOfMemory } from "../drivers/instance-limits";
@@ -44,6 +45,11 @@ export function createBlockSupervisor(opts: {
   assets: ComponentAssets;
   /** The memory an instance may use when its component states none (AIOS_INSTANCE_MEMORY_MB). */
   instanceMemoryMb: number;
+  /**
+   * Where a block's executor sends its autoscaler policy's `ctx.query`, with a new key for it
+   * (`agents.work.metricsKey`); absent: executors start without one.
+   */
+  executorMetricsQuery?: (blockId: string) => Promise<MetricsQueryTarget>;
 }) {
   const { api, driver, log, nodeId } = opts;
   const blocks = new Reconciler<HostedBlock>({
@@ -158,7 +164,12 @@ export function createBlockSupervisor(opts: {
     }
     try {
       if (desired.executorHere && !b.executor) {
-        b.executor = await startExecutor(driver, blockId, desired, executorKey, nodeId);
+        // Only an autoscaler policy gets `ctx.query`: no key is made for a block without one.
+        const metricsQuery =
+          desired.policies.autoscaler && opts.executorMetricsQuery
+            ? await opts.executorMetricsQuery(blockId)
+            : undefined;
+        b.executor = await startExecutor(driver, blockId, desired, executorKey, nodeId, metricsQuery);
       }
       const start = (p: { id: string; gpus: number[] }) =>
         startInstance(

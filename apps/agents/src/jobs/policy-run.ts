@@ -1,6 +1,13 @@
 import type { ApiClient } from "@aios/client";
 import type { TPolicyCallResult } from "@aios/contracts";
-import { compilePolicy, type PolicyQuery, policyErrorInfo, type SandboxLimits } from "@aios/policy-runtime";
+import {
+  clusterMetricsQueryUrl,
+  compilePolicy,
+  type MetricsQueryTarget,
+  type PolicyQuery,
+  policyErrorInfo,
+  type SandboxLimits,
+} from "@aios/policy-runtime";
 import { openPolicyInstance, type SandboxProcess } from "@aios/policy-runtime/sandbox";
 import type { Driver } from "../drivers/driver";
 import { POLICY_JOB_ENV, POLICY_JOB_RUNNER, resultOfLine } from "./policy-job-io";
@@ -15,26 +22,41 @@ const JOB_TIMEOUT_MS = 5 * 60_000;
  * kubernetes one), the run is a Job of the cluster (policy-job-main.ts in the AIOS image, the work
  * in a Secret only its pod reads); else it runs in `sandbox` (a child process of the workload user,
  * without the agent's environment). A job already finished (a redelivered queue entry) is not run
- * again.
+ * again. Its `ctx.query` reads the job's cluster's metrics: through the API with the agent's token
+ * in a sandbox child, with a metrics key of the job's own (`agents.work.metricsKey`, revoked when
+ * the job reports) in a Job's pod, which holds no token of the agent's.
  */
 export function policyRunHandler(
   api: ApiClient,
   limits: Partial<SandboxLimits>,
   sandbox?: SandboxProcess,
-  jobs?: Driver,
+  /** Run as Jobs of this driver; `apiUrl`: the API as its pods reach it. */
+  jobs?: { driver: Driver; apiUrl: string },
 ): NonNullable<JobHandlers["policy.run"]> {
   return async (job) => {
     const work = await api.agents.work.policyJob.mutate({ jobId: job.jobId });
     if (work.finished) return { jobId: job.jobId, skipped: "already finished" };
-    // ctx.query: the job's cluster's metrics, read through the API with the agent's token (a
-    // cluster's agent reads its own cluster only). A Job's pod holds no token: none there.
     const clusterId = work.job.clusterId;
-    const query = clusterId
-      ? (q: unknown) => api.agents.work.metricsQuery.query({ clusterId, query: q })
-      : undefined;
-    const result = jobs
-      ? await runAsJob(jobs, job.jobId, work.source, work.job.input, limits)
-      : await runPolicyOnce(work.source, work.job.input, limits, sandbox, query);
+    let result: TPolicyCallResult;
+    if (jobs) {
+      const query = clusterId
+        ? {
+            url: clusterMetricsQueryUrl(jobs.apiUrl, clusterId),
+            token: (
+              await api.agents.work.metricsKey.mutate({
+                clusterId,
+                holder: { kind: "policy-job", id: job.jobId },
+              })
+            ).token,
+          }
+        : undefined;
+      result = await runAsJob(jobs.driver, job.jobId, { ...work, query }, limits);
+    } else {
+      const query = clusterId
+        ? (q: unknown) => api.agents.work.metricsQuery.query({ clusterId, query: q })
+        : undefined;
+      result = await runPolicyOnce(work.source, work.job.input, limits, sandbox, query);
+    }
     await api.agents.work.reportPolicyJob.mutate({ jobId: job.jobId, result });
     return { jobId: job.jobId, ok: result.ok };
   };
@@ -44,10 +66,15 @@ export function policyRunHandler(
 async function runAsJob(
   driver: Driver,
   jobId: string,
-  source: { code: string; settings: object; parameters: object },
-  input: unknown,
+  work: {
+    source: { code: string; settings: object; parameters: object };
+    job: { input?: unknown };
+    query: MetricsQueryTarget | undefined;
+  },
   limits: Partial<SandboxLimits>,
 ): Promise<TPolicyCallResult> {
+  const { source, query } = work;
+  const input = work.job.input;
   const t0 = performance.now();
   let result: TPolicyCallResult | null = null;
   const said: string[] = [];
@@ -63,7 +90,7 @@ async function runAsJob(
       entry: POLICY_JOB_RUNNER,
       runtime: true,
       env: {},
-      secretEnv: { [POLICY_JOB_ENV]: JSON.stringify({ source, input, limits }) },
+      secretEnv: { [POLICY_JOB_ENV]: JSON.stringify({ source, input, limits, ...(query ? { query } : {}) }) },
       timeoutMs: JOB_TIMEOUT_MS,
       onLine: (line) => {
         const r = resultOfLine(line);

@@ -303,6 +303,48 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
     }
   });
 
+  it("gives a policy job's pod ctx.query over its own cluster's metrics, with a key of the job's own", async () => {
+    const code = `import { definePolicy } from "@aios/policy-runtime";
+export default definePolicy({
+  kind: "function",
+  eval(input, ctx) {
+    const own = ctx.query({ entity: "node" }).rows.map((r) => r.id);
+    let other = null;
+    try { ctx.query({ entity: "node", clusterId: "some-other-cluster" }); } catch (e) { other = e.message; }
+    return { own, other };
+  },
+});
+`;
+    await api.caller().parser.applySpec({
+      document: doc("createPolicy", {
+        name: "pod-reads-metrics",
+        version: "1.0.0",
+        releaseTag: "stable",
+        kind: "function",
+        code,
+      }),
+    });
+    const job = await api
+      .caller()
+      .policies.submitJob({ policyRuleURI: "pod-reads-metrics:1.0.0-stable", clusterId, input: {} });
+    await expect
+      .poll(async () => (await api.caller().policies.getJob({ id: job.id })).status, {
+        timeout: 60_000,
+        interval: 300,
+      })
+      .toBe("succeeded");
+    const nodeId = (await api.services.nodes.list({ clusterId }))[0]?.id;
+    expect((await api.caller().policies.getJob({ id: job.id })).output).toEqual({
+      own: [nodeId],
+      other: `ctx.query failed: query.clusterId: some-other-cluster is not this agent's cluster (${clusterId})`,
+    });
+    // The pod's key was the job's alone, and went with the job's report.
+    const keys = await api.database.db.apiToken.findMany({
+      where: { name: `metrics key of policy-job ${job.id}` },
+    });
+    expect(keys.map((k) => [k.scopes, k.revokedAt !== null])).toEqual([[[`metrics:${clusterId}`], true]]);
+  });
+
   it("runs a stateful function's replicas (type 4) as Deployments with Services; removing it collects them", async () => {
     // The example policies are in since the policy job's test.
     await api

@@ -162,6 +162,7 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "agents.work.policyJob": "agent-own-cluster",
   "agents.work.reportPolicyJob": "agent-own-cluster",
   "agents.work.assetFetchToken": "agent-own-cluster",
+  "agents.work.metricsKey": "agent-own-cluster",
   "agents.work.clusterStability": "agent-own-cluster",
   "agents.work.rollTurn": "agent-own-cluster",
   "agents.work.reportClusterStability": "agent-own-cluster",
@@ -295,9 +296,11 @@ export const RUNTIME_ROUTE_RULES: Readonly<Record<string, Readonly<Record<string
  * which the matrix's data caller, scoped to blocks, is not); `probe` anyone, with or without a
  * token (the Open Inference Protocol's server health and metadata, for load balancers and clients'
  * checks: they tell nothing of the models; Prometheus's scrape of `/metrics`, counts by route, status
- * and policy kind). Without a token 401, anyone else 403 naming the role.
+ * and policy kind); `metrics-reader` a viewer or higher, the cluster's own agent, or a data key
+ * scoped to that cluster's metrics (`metrics:<clusterId>`, which the matrix's data caller is not).
+ * Without a token 401, anyone else 403 naming the role.
  */
-export type DataPlaneRouteRule = "data" | "operator" | "viewer-or-agent" | "probe";
+export type DataPlaneRouteRule = "data" | "operator" | "viewer-or-agent" | "metrics-reader" | "probe";
 
 /** Every route of the data plane's table, with its rule. */
 export const DATA_PLANE_ROUTE_RULES: Readonly<Record<string, DataPlaneRouteRule>> = {
@@ -307,6 +310,7 @@ export const DATA_PLANE_ROUTE_RULES: Readonly<Record<string, DataPlaneRouteRule>
   "PUT /v1/assets/blobs/:sha256": "operator",
   "HEAD /v1/assets/blobs/:sha256": "viewer-or-agent",
   "GET /v1/assets/blobs/:sha256": "viewer-or-agent",
+  "POST /v1/clusters/:clusterId/metrics/query": "metrics-reader",
   "GET /v2/health/live": "probe",
   "GET /v2/health/ready": "probe",
   "GET /v2": "probe",
@@ -328,6 +332,7 @@ export function expectedDataPlaneOutcome(rule: DataPlaneRouteRule, caller: Matri
     data: ["operator", "admin", "data"],
     operator: ["operator", "admin"],
     "viewer-or-agent": ["viewer", "operator", "admin", "agent-this-cluster", "agent-other-cluster"],
+    "metrics-reader": ["viewer", "operator", "admin", "agent-this-cluster"],
   };
   return allowed[rule].includes(caller) ? "allowed" : "FORBIDDEN";
 }

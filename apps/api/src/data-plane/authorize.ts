@@ -55,3 +55,26 @@ export function assertAssetAccess(
     `${route} needs role viewer (or an agent token); this token has ${principal.role}`,
   );
 }
+
+/**
+ * Who may read cluster `clusterId`'s metrics on the data plane: a viewer or higher, that cluster's
+ * agent, or a data key with the scope `metrics:<clusterId>` (what a block executor's autoscaler
+ * and a policy job's pod hold for `ctx.query`). Another cluster's agent, other data keys and join
+ * tokens are refused naming what they lack.
+ */
+export function assertMetricsAccess(principal: Principal, route: string, clusterId: string): void {
+  if (hasRole(principal, "viewer")) return;
+  if (principal.role === "agent") {
+    if (principal.scope === clusterId) return;
+    throw new ForbiddenError(`${route}: this agent belongs to cluster ${principal.scope}, not ${clusterId}`);
+  }
+  if (principal.role === "data") {
+    if ((principal.scopes ?? []).some((scope) => scopeGrants(scope, "metrics", clusterId))) return;
+    throw new ForbiddenError(
+      `${route} needs a data key with the scope metrics:${clusterId}; this data key has ${(principal.scopes ?? []).join(", ") || "no scopes"}`,
+    );
+  }
+  throw new ForbiddenError(
+    `${route} needs role viewer (or an agent token); this token has ${principal.role}`,
+  );
+}

@@ -3,6 +3,7 @@ import { routeMiss, routes } from "@aios/service-kit";
 import { handleBlobGet, handleBlobPut } from "./asset-blobs";
 import { auditDataPlaneCall } from "./audit";
 import { handleBlockInfer } from "./block-infer";
+import { handleClusterMetricsQuery } from "./cluster-metrics";
 import { type DataPlane, type DataPlaneRoute, failure, send, sendError } from "./io";
 import { handleMetrics } from "./metrics";
 import {
@@ -24,6 +25,7 @@ export const DATA_PLANE_ROUTES: Readonly<Record<string, DataPlaneRoute>> = {
   "PUT /v1/assets/blobs/:sha256": handleBlobPut,
   "HEAD /v1/assets/blobs/:sha256": handleBlobGet,
   "GET /v1/assets/blobs/:sha256": handleBlobGet,
+  "POST /v1/clusters/:clusterId/metrics/query": handleClusterMetricsQuery,
   // The Open Inference Protocol v2 (open-inference/): blocks and vDAGs as models.
   "GET /v2/health/live": handleServerLive,
   "GET /v2/health/ready": handleServerReady,

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { PolicyQuery } from "@aios/policy-runtime";
 import {
   createLogger,
   DEFAULT_MAX_BODY_MB,
@@ -46,6 +47,11 @@ export interface ExecutorOptions {
   replaceInstance?(id: string, reason: string): void;
   /** Start the health-checker and autoscaler loops (default true). */
   loops?: boolean;
+  /**
+   * The autoscaler policy's `ctx.query`: the block's cluster's metrics, read through the API with a
+   * metrics key (`AIOS_METRICS_QUERY`, from the agent). Absent: the policy has no `ctx.query`.
+   */
+  metricsQuery?: PolicyQuery;
   /**
    * The bearer token the agent's routes (`/instances`, `/desired`, `/mgmt/<service>`) require;
    * null leaves them open (tests, benches). Required, so an embedder decides.
@@ -109,6 +115,7 @@ export async function createExecutor(opts: ExecutorOptions) {
     settings,
     blockData,
     ...(asPolicy ? { policy: asPolicy } : {}),
+    ...(opts.metricsQuery ? { query: opts.metricsQuery } : {}),
     log,
   });
 

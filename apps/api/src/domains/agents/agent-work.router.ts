@@ -7,8 +7,6 @@ import {
   ZFunctionAutoscaling,
   ZFunctionReplica,
   ZInstanceBlockEvent,
-  ZMetricsQueryResult,
-  ZMetricsSeriesResult,
   ZPolicyCallResult,
   ZPolicyFunctionRecord,
   ZPolicyJobRecord,
@@ -22,7 +20,7 @@ import {
 import { z } from "zod";
 import { agentProcedure, router } from "../../trpc";
 import { ZClusterStability } from "../clusters/cluster-stability.types";
-import { policyMetricsQuery } from "../metrics/policy-metrics";
+import { agentMetricsProcedures } from "./agent-metrics.procedures";
 import { agentScope, assertAgentCluster, assertAgentNode } from "./agent-scope";
 
 const ZDataToken = z.string().min(16).max(256);
@@ -41,6 +39,7 @@ const ZSource = z.object({
  * of the block, controller, job or function it reaches (the services' `assertClusterScope`).
  */
 export const agentWorkRouter = router({
+  ...agentMetricsProcedures,
   policyJob: agentProcedure
     .input(z.object({ jobId: z.string().min(1) }))
     .output(
@@ -59,9 +58,11 @@ export const agentWorkRouter = router({
   reportPolicyJob: agentProcedure
     .input(z.object({ jobId: z.string().min(1), result: ZPolicyCallResult }))
     .output(ZPolicyJobRecord)
-    .mutation(({ ctx, input }) =>
-      ctx.services.policyJobs.finish(input.jobId, input.result, agentScope(ctx.principal)),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const job = await ctx.services.policyJobs.finish(input.jobId, input.result, agentScope(ctx.principal));
+      await ctx.services.metricsKeys.revoke({ kind: "policy-job", id: input.jobId });
+      return job;
+    }),
   /**
    * A token that downloads blob `sha256` and nothing else, for the agent's workloads that fetch a
    * component's pushed code themselves (a pod's init container on Kubernetes), bound to its cluster.
@@ -127,18 +128,6 @@ export const agentWorkRouter = router({
           parameters: { ...source.parameters, ...desired.parameters },
         },
       };
-    }),
-  /**
-   * `ctx.query` of the policies the agent runs (its stability checker, policy jobs): a metrics
-   * query read from its own cluster only (`policyMetricsQuery` with the cluster as scope).
-   */
-  metricsQuery: agentProcedure
-    .input(z.object({ clusterId: ZDnsLabel, query: z.unknown() }))
-    .output(z.union([ZMetricsQueryResult, ZMetricsSeriesResult]))
-    .query(({ ctx, input }) => {
-      assertAgentCluster(ctx.principal, input.clusterId);
-      const s = ctx.services;
-      return policyMetricsQuery(s.db, s.metricsQuery, input.clusterId)(input.query);
     }),
   /** The agent's autoscaler asks for this many replicas of an autoscaled function. */
   autoscaleFunction: agentProcedure

@@ -5,6 +5,7 @@ import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError } from "../../errors";
 import { gpuList } from "../allocator/placement-context";
 import type { ContainerRegistryService } from "../container-registries/container-registry.service";
+import { revokeMetricsKeysOf } from "../metrics/metrics-keys";
 import { policySource } from "../policies/policy-runtime.service";
 import { asObject } from "../registry/doc";
 import { type Happened, type PlatformBlockEvent, scaledEvent } from "./block-events.service";
@@ -359,6 +360,9 @@ export function createBlockAgentLoop(
           where: { id },
           data: { status, doc: doc as unknown as Prisma.InputJsonValue },
         });
+        // Its executor is gone: so is the key its autoscaler read the cluster's metrics with.
+        if (status === "removed" && r.status !== "removed")
+          await revokeMetricsKeysOf(tx, { kind: "block-executor", id });
         return {
           status,
           reason,
