@@ -22,10 +22,12 @@ import { clusterMgmtHandler } from "./jobs/cluster-mgmt";
 import { clusterPingHandler } from "./jobs/cluster-ping";
 import { functionManagementHandler } from "./jobs/function-management";
 import { functionReconcileHandler } from "./jobs/function-reconcile";
+import { metricsLocalHandler } from "./jobs/metrics-local";
 import { policyRunHandler } from "./jobs/policy-run";
 import { vdagControlHandler } from "./jobs/vdag-control";
 import { vdagReconcileHandler } from "./jobs/vdag-reconcile";
 import { createAgentMetrics, serveAgentMetrics } from "./metrics/agent-metrics";
+import { createLocalMetricsStore } from "./metrics/local-store";
 import { readHeartbeatGpus, readNodeFacts, readNodeLoad } from "./node-facts";
 import { startStabilityChecker } from "./stability/checker";
 import { createVdagSupervisor } from "./vdags/supervisor";
@@ -102,7 +104,10 @@ export function createAgent(deps: {
   const workloadApiUrl =
     env.AIOS_DRIVER === "kubernetes" ? (env.AIOS_K8S_ASSETS_URL ?? env.AIOS_API_URL) : env.AIOS_API_URL;
   const newFunctions = () => createFunctionSupervisor({ api, driver, log, limits });
+  // The node's recent samples, as pushed to the API: the cluster's own metrics store (`metrics.local`).
+  const localMetrics = createLocalMetricsStore({ windowSeconds: env.AIOS_LOCAL_METRICS_SECONDS });
   const blocks = createBlockSupervisor({
+    localMetrics,
     api,
     driver,
     log,
@@ -132,7 +137,13 @@ export function createAgent(deps: {
   /** Takes up the cluster's duties: functions, vDAG controllers, the stability checker, the cluster queue. */
   const beginDuties = async () => {
     const f = newFunctions();
-    const v = createVdagSupervisor({ api, driver, log, metricsIntervalMs: env.AIOS_METRICS_SECONDS * 1000 });
+    const v = createVdagSupervisor({
+      api,
+      driver,
+      log,
+      metricsIntervalMs: env.AIOS_METRICS_SECONDS * 1000,
+      localMetrics,
+    });
     functions = f;
     vdags = v;
     // Desired state lives in the API: after a restart or a handover, the functions and
@@ -251,6 +262,7 @@ export function createAgent(deps: {
       handlers: {
         "block.reconcile": blockReconcileHandler(blocks),
         "block.logs": blockLogsHandler(blocks),
+        "metrics.local": metricsLocalHandler(localMetrics, env.nodeId),
         "block.mgmt": blockMgmtHandler(blocks),
         "block.parameters": blockParametersHandler(blocks),
         "instance.remove": instanceRemoveHandler(blocks),
@@ -272,7 +284,11 @@ export function createAgent(deps: {
       try {
         // Per-GPU utilisation, memory used and processes, as nvidia-smi reports them now.
         const gpus = facts.gpus.length > 0 ? await readHeartbeatGpus() : [];
-        await api.agents.heartbeat.mutate({ clusterId, nodeId: env.nodeId, load: readNodeLoad(), gpus });
+        const load = readNodeLoad();
+        // Kept here whether or not the API takes them: the node's own store.
+        localMetrics.recordNode(env.nodeId, load);
+        localMetrics.recordGpus(env.nodeId, gpus);
+        await api.agents.heartbeat.mutate({ clusterId, nodeId: env.nodeId, load, gpus });
         heartbeatAt = Date.now();
       } catch (err) {
         log.warn("heartbeat failed", { err: (err as Error).message });

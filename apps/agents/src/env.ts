@@ -85,6 +85,16 @@ export const ZAgentEnv = z
     /** How often each block's figures are pushed to the API as metric samples. */
     AIOS_METRICS_SECONDS: z.coerce.number().positive().default(10),
     /**
+     * How far back the node's local metrics store (metrics/local-store.ts) keeps the samples the
+     * agent pushes: the cluster store of `metrics.query`/`metrics.series` (`store: "cluster"`).
+     */
+    AIOS_LOCAL_METRICS_SECONDS: z.coerce
+      .number()
+      .int({ message: "must be a whole number of seconds" })
+      .min(10, { message: "must be at least 10 (seconds)" })
+      .max(86_400, { message: "must be at most 86400 (a day)" })
+      .default(900),
+    /**
      * The agent's Prometheus endpoint (`GET /metrics`): its node's workloads' metrics (executors,
      * instances, vDAG controllers) with `block`, `instance`, `vdag`, `cluster` and `node` labels, and
      * its own. `0`: a free port (logged); `off`: none.

@@ -4,6 +4,17 @@ import { loadAgentEnv } from "../src/env";
 const base = { AIOS_QUEUE_URL: "redis://127.0.0.1:6379", AIOS_NODE_ID: "n1" };
 
 describe("agent environment", () => {
+  it("keeps 15 minutes of local metrics unless told, refusing a window out of bounds by name", () => {
+    expect(loadAgentEnv(base).AIOS_LOCAL_METRICS_SECONDS).toBe(900);
+    expect(loadAgentEnv({ ...base, AIOS_LOCAL_METRICS_SECONDS: "60" }).AIOS_LOCAL_METRICS_SECONDS).toBe(60);
+    expect(() => loadAgentEnv({ ...base, AIOS_LOCAL_METRICS_SECONDS: "5" })).toThrow(
+      /AIOS_LOCAL_METRICS_SECONDS: must be at least 10 \(seconds\)/,
+    );
+    expect(() => loadAgentEnv({ ...base, AIOS_LOCAL_METRICS_SECONDS: "1.5" })).toThrow(
+      /AIOS_LOCAL_METRICS_SECONDS: must be a whole number of seconds/,
+    );
+  });
+
   it("runs its workloads on loopback in open mode by default", () => {
     const env = loadAgentEnv(base);
     expect(env.AIOS_BIND_HOST).toBe("127.0.0.1");

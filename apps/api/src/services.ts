@@ -105,8 +105,10 @@ export function createServices(deps: {
   const liveEvents = deps.liveEvents ?? createLocalEventBus();
   const audit = createAuditService(db);
   const metrics = createApiMetrics({ db, queues });
-  // The metrics query API; the policies the API runs read metrics through it (`ctx.query`).
-  const metricsQuery = createMetricsQuery(db);
+  const clusterQueues = createClusterQueues(queues);
+  // The metrics query API; the policies the API runs read metrics through it (`ctx.query`). Its
+  // cluster store asks the nodes' agents over their queues.
+  const metricsQuery = createMetricsQuery(db, clusterQueues);
   const policyRuntime = createPolicyRuntimeService(db, config.policyLimits, {
     observe: metrics.observePolicy,
     query: policyMetricsQuery(db, metricsQuery),
@@ -125,7 +127,6 @@ export function createServices(deps: {
   // Quality checks sent on: each vDAG's webhook secret (sealed like the registries' passwords).
   const webhookSecrets = createWebhookSecrets(db, secretBox);
   const components = createComponentService(db, containerRegistries);
-  const clusterQueues = createClusterQueues(queues);
   // Status changes of blocks, from their creation to their removal (blocks.onStatus), heard by every API process.
   const blockEvents = new LiveEmitter(liveEvents, "blocks.status");
   // The Resource Allocator: the cluster of each new block (createBlock's modes, allocator.dryRun).

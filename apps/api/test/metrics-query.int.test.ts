@@ -185,7 +185,7 @@ describe("the metrics query API (metrics.query, metrics.series)", () => {
       entity: "block",
       filter: { variable: "tasksTotal.completed", operator: ">", value: 10 },
     });
-    expect(none).toEqual({ rows: [], truncated: false });
+    expect(none).toEqual({ rows: [], truncated: false, store: "global" });
     const inst = await api.caller().metrics.query({ entity: "instance", ids: [instanceKey] });
     expect(inst.rows[0]).toMatchObject({
       id: instanceKey,
@@ -224,6 +224,7 @@ describe("the metrics query API (metrics.query, metrics.series)", () => {
     expect(cluster).toEqual({
       points: [{ name: "probe", ts: expect.any(String), value: 10 }],
       truncated: false,
+      store: "global",
     });
     const block = await api.caller().metrics.series({
       entity: "block",

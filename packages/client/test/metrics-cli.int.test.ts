@@ -151,4 +151,45 @@ describe("aios metrics, against a real API", () => {
     expect(buckets.code).toBe(1);
     expect(buckets.err).toMatch(/stepSeconds: .*1000 buckets/);
   });
+
+  it("reads a cluster's own store with --store cluster, naming the nodes that did not answer", async () => {
+    // mc-b's node has no agent here: it is asked over its queue and does not answer within ~2 s.
+    const r = await run(["metrics", "node", "--cluster", "mc-b", "--store", "cluster"]);
+    expect(r.code, r.err).toBe(0);
+    const [, ...rows] = r.out.split("\n");
+    // Its registry row without figures: the global history's load15m (3) is not the cluster store's.
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/^mc-b-n1\s+mc-b\s+-\s+-\s+-\s+0\s+-\s+-$/);
+    expect(r.err).toContain("nodes that did not answer (their samples missing): mc-b-n1");
+    const json = await run([
+      "metrics",
+      "series",
+      "node",
+      "mc-b-n1",
+      "--name",
+      "probe",
+      "--store",
+      "cluster",
+      "-o",
+      "json",
+    ]);
+    expect(json.code, json.err).toBe(0);
+    expect(JSON.parse(json.out)).toEqual({
+      points: [],
+      truncated: false,
+      store: "cluster",
+      missingNodes: ["mc-b-n1"],
+    });
+    const global = JSON.parse((await run(["metrics", "node", "--id", "mc-b-n1", "-o", "json"])).out);
+    expect(global).toMatchObject({ store: "global", rows: [{ metrics: { load15m: 3 } }] });
+  });
+
+  it("refuses an unknown --store, and the cluster store without a cluster, naming the field", async () => {
+    const bad = await run(["metrics", "node", "--store", "local"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--store must be one of global, cluster, got "local"');
+    const scope = await run(["metrics", "node", "--store", "cluster"]);
+    expect(scope.code).toBe(1);
+    expect(scope.err).toMatch(/clusterId: is required with store "cluster"/);
+  });
 });

@@ -18,6 +18,7 @@ export * from "./instance-protocol";
 export * from "./json-schema";
 export * from "./json-schema-check";
 export * from "./limits";
+export * from "./local-metrics";
 export * from "./metrics-query";
 export * from "./policy-contract";
 export * from "./policy-executors";

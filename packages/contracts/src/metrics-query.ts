@@ -33,6 +33,13 @@ export * from "./metrics-filter";
  *   latencyP99Ms, healthy (1|0), nodes: [{label, requestsTotal, errorsTotal, latencyP50Ms,
  *   latencyP99Ms}]}`; its clusterId is its first controller's.
  *
+ * STORES. `store: "global"` (the default) reads the global store above. `store: "cluster"` reads
+ * one cluster's own store: the samples each of its node agents keeps in memory (the last
+ * `AIOS_LOCAL_METRICS_SECONDS`, 15 minutes by default, at full resolution; local-metrics.ts),
+ * asked of every ready node of the cluster within about 2 s. It needs one cluster in scope
+ * (`clusterId`, or a cluster's `id` for a series of anything of the cluster); answers are the same
+ * documents and points, with `missingNodes` the ready nodes that did not answer in time.
+ *
  * BOUNDS. A query returns at most `limit` rows (`truncated` when more may match: more matched, or
  * the entities examined reached the server's cap before the limit was met). Series read one entity's
  * samples of at most MAX_METRICS_SERIES_NAMES names within MAX_METRICS_WINDOW_SECONDS.
@@ -51,8 +58,13 @@ export const MAX_METRICS_BUCKETS = 1000;
 /** Points a series answers at most (names x buckets may be more: then `truncated`). */
 export const MAX_METRICS_POINTS = 5000;
 
+export const METRIC_STORES = ["global", "cluster"] as const;
+export const ZMetricStore = z.enum(METRIC_STORES);
+export type TMetricStore = z.infer<typeof ZMetricStore>;
+
 export const ZMetricsQuery = z.strictObject({
   entity: ZMetricEntity,
+  store: ZMetricStore.default("global"),
   filter: ZMetricsFilter.optional(),
   clusterId: z.string().min(1).max(200).optional(),
   ids: z.array(z.string().min(1).max(500)).min(1).max(MAX_METRICS_IDS).optional(),
@@ -70,7 +82,18 @@ export const ZMetricsRow = z.object({
 });
 export type TMetricsRow = z.infer<typeof ZMetricsRow>;
 
-export const ZMetricsQueryResult = z.object({ rows: z.array(ZMetricsRow), truncated: z.boolean() });
+/** What every answer says of the store it read: which, and (cluster store) the nodes that did not answer. */
+const storeAnswer = {
+  store: ZMetricStore.optional(),
+  /** Cluster store: the ready nodes of the cluster that did not answer in time (their samples missing). */
+  missingNodes: z.array(z.string()).optional(),
+};
+
+export const ZMetricsQueryResult = z.object({
+  rows: z.array(ZMetricsRow),
+  truncated: z.boolean(),
+  ...storeAnswer,
+});
 export type TMetricsQueryResult = z.infer<typeof ZMetricsQueryResult>;
 
 export const SERIES_AGGS = ["avg", "min", "max", "sum", "count", "last"] as const;
@@ -87,6 +110,7 @@ export type TSeriesAgg = z.infer<typeof ZSeriesAgg>;
 export const ZMetricsSeriesQuery = z
   .strictObject({
     entity: ZMetricEntity,
+    store: ZMetricStore.default("global"),
     id: z.string().min(1).max(500),
     names: z.array(z.string().min(1).max(120)).min(1).max(MAX_METRICS_SERIES_NAMES),
     lastSeconds: z.number().int().min(1).max(MAX_METRICS_WINDOW_SECONDS),
@@ -114,5 +138,9 @@ export const ZMetricsSeriesQuery = z
 export type TMetricsSeriesQuery = z.input<typeof ZMetricsSeriesQuery>;
 
 export const ZMetricsPoint = z.object({ name: z.string(), ts: z.string(), value: z.number() });
-export const ZMetricsSeriesResult = z.object({ points: z.array(ZMetricsPoint), truncated: z.boolean() });
+export const ZMetricsSeriesResult = z.object({
+  points: z.array(ZMetricsPoint),
+  truncated: z.boolean(),
+  ...storeAnswer,
+});
 export type TMetricsSeriesResult = z.infer<typeof ZMetricsSeriesResult>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZDnsLabel } from "./ids";
+import { ZMetricsLocalRequest } from "./local-metrics";
 import { COMPANION_NAME_RE } from "./specs/instance-companions";
 
 /**
@@ -49,6 +50,16 @@ export const ZBlockLogsJob = z.object({
   /** One of the instance's init containers or side-cars, by name. */
   container: z.string().regex(COMPANION_NAME_RE).optional(),
   limit: z.number().int().min(1).max(5000),
+  /** Unique per request: each request is its own job. */
+  requestId: z.string().min(1),
+});
+
+/**
+ * The recent samples a node's agent keeps in its local metrics store (local-metrics.ts), answered
+ * as the job's result (`TMetricsLocalAnswer`): the cluster store of `metrics.query`/`metrics.series`.
+ */
+export const ZMetricsLocalJob = ZMetricsLocalRequest.extend({
+  type: z.literal("metrics.local"),
   /** Unique per request: each request is its own job. */
   requestId: z.string().min(1),
 });
@@ -178,6 +189,7 @@ export const ZClusterJob = z.discriminatedUnion("type", [
   ZClusterPingJob,
   ZBlockReconcileJob,
   ZBlockLogsJob,
+  ZMetricsLocalJob,
   ZBlockMgmtJob,
   ZClusterMgmtJob,
   ZBlockParametersJob,
@@ -207,6 +219,8 @@ export function jobIdFor(job: TClusterJob): string {
         : `block.reconcile__${job.blockId}__${job.revision}`;
     case "block.logs":
       return `block.logs__${job.requestId}`;
+    case "metrics.local":
+      return `metrics.local__${job.requestId}`;
     case "block.mgmt":
       return `block.mgmt__${job.requestId}`;
     case "cluster.mgmt":

@@ -78,7 +78,7 @@ describe("queues", () => {
         {
           path: "type",
           message:
-            'expected one of "cluster.ping", "block.reconcile", "block.logs", "block.mgmt", "cluster.mgmt", "block.parameters", "instance.remove", "policy.run", "function.reconcile", "vdag.reconcile", "vdag.control", "function.management", got "block.remove"',
+            'expected one of "cluster.ping", "block.reconcile", "block.logs", "metrics.local", "block.mgmt", "cluster.mgmt", "block.parameters", "instance.remove", "policy.run", "function.reconcile", "vdag.reconcile", "vdag.control", "function.management", got "block.remove"',
         },
       ],
     });

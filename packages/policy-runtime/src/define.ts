@@ -24,7 +24,8 @@ export interface PolicyCallContext<S> extends PolicyInitContext {
   metrics?: unknown;
   /**
    * A read-only query the caller answers (for the kinds that decide with metrics: a metrics query,
-   * `{entity, filter?, clusterId?, ids?, limit?}` or `{series: {...}}`), answered synchronously.
+   * `{entity, filter?, clusterId?, ids?, limit?, store?}` or `{series: {...}}`; `store: "cluster"` reads
+   * the cluster's own store, its nodes' recent samples), answered synchronously.
    * The call runs again once the answers are in, so ask before changing `state`. Throws when the
    * caller gives nothing to query, or when the query failed.
    */

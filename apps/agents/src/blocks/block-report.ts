@@ -1,6 +1,7 @@
 import type { ApiClient } from "@aios/client";
 import { MAX_BLOCK_EVENTS_PER_REPORT } from "@aios/contracts";
 import type { Logger } from "@aios/service-kit";
+import type { LocalMetricsStore } from "../metrics/local-store";
 import { type HostedBlock, instanceList } from "./block-processes";
 import { type ExecutorStatus, executorClient, metricSamples } from "./executor-client";
 import { drainInstanceEvents } from "./instance-calls";
@@ -18,6 +19,8 @@ export function createBlockReporter(deps: {
   log: Logger;
   nodeId: string;
   metricsIntervalMs?: number | undefined;
+  /** The node's local metrics store: it keeps the samples pushed (the cluster store). */
+  localMetrics?: LocalMetricsStore | undefined;
 }) {
   const { api, log } = deps;
   return async (blockId: string, b: HostedBlock, force = false): Promise<void> => {
@@ -43,8 +46,10 @@ export function createBlockReporter(deps: {
     }));
     if (status.instances && Date.now() - (b.lastMetricsAt ?? 0) >= (deps.metricsIntervalMs ?? 10_000)) {
       b.lastMetricsAt = Date.now();
+      const samples = metricSamples(blockId, status);
+      deps.localMetrics?.recordSamples(samples);
       await api.agents.work.reportMetrics
-        .mutate({ samples: metricSamples(blockId, status) })
+        .mutate({ samples })
         .catch((err: Error) => log.warn("metrics push failed", { blockId, err: err.message }));
     }
     const body = {

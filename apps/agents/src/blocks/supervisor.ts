@@ -4,6 +4,7 @@ import type { Logger } from "@aios/service-kit";
 import { configHash, type Driver, DriverClosedError, hasExited } from "../drivers/driver";
 import { outOfMemory } from "../drivers/instance-limits";
 import type { ScrapeTarget } from "../metrics/agent-metrics";
+import type { LocalMetricsStore } from "../metrics/local-store";
 import { Reconciler } from "../reconciler";
 import {
   adoptBlockProcesses,
@@ -39,6 +40,8 @@ export function createBlockSupervisor(opts: {
   nodeId: string;
   /** How often the executor's figures are pushed to the API as metric samples. */
   metricsIntervalMs?: number;
+  /** The node's local metrics store: it keeps the figures pushed. */
+  localMetrics?: LocalMetricsStore | undefined;
   /** Where managed third-party systems keep their files (one directory per block). */
   systemsDir: string;
   /** Components' pushed code, fetched by digest into the node's cache. */
@@ -68,6 +71,7 @@ export function createBlockSupervisor(opts: {
     log,
     nodeId: opts.nodeId,
     metricsIntervalMs: opts.metricsIntervalMs,
+    localMetrics: opts.localMetrics,
   });
 
   const runInit = (blockId: string, d: Desired, mode: InitMode) =>

@@ -2,11 +2,13 @@ import { type ApiClient, isTransientApiError } from "@aios/client";
 import {
   type TVdagControllerStatus,
   type TVdagQuotaChanges,
+  vdagMetricSamples,
   ZVdagQuotaChanges,
   ZVdagQuotaRestored,
 } from "@aios/contracts";
 import { controlHeaders, fetchJson, type Logger } from "@aios/service-kit";
 import type { Workload } from "../drivers/driver";
+import type { LocalMetricsStore } from "../metrics/local-store";
 
 /** What the agent keeps per controller for its state kept in the API. */
 export interface ControllerState {
@@ -38,7 +40,13 @@ export function mergeQuotaChanges(a: TVdagQuotaChanges | undefined, b: TVdagQuot
  * since the last drain is lost: at most one watch interval's requests (`AIOS_BLOCK_WATCH_MS`, 1 s
  * by default), plus any while the API could not be reached and the agent died with them.
  */
-export function createControllerState(opts: { api: ApiClient; log: Logger; metricsIntervalMs: number }) {
+export function createControllerState(opts: {
+  api: ApiClient;
+  log: Logger;
+  metricsIntervalMs: number;
+  /** The node's local metrics store keeps the figures pushed (the cluster store). */
+  localMetrics?: LocalMetricsStore | undefined;
+}) {
   const { api, log } = opts;
   const control = (w: Workload) => controlHeaders(w.controlToken);
 
@@ -104,6 +112,7 @@ export function createControllerState(opts: { api: ApiClient; log: Logger; metri
       s.lastMetricsAt = Date.now();
       const status = await fetchJson<TVdagControllerStatus>(`${w.endpoint}/status`).catch(() => undefined);
       if (!status) return;
+      opts.localMetrics?.recordSamples(vdagMetricSamples(status.vdagURI, status));
       await api.agents.work.reportVdagMetrics
         .mutate({ controllerId, status })
         .catch((err: Error) => log.warn("vDAG metrics push failed", { controllerId, err: err.message }));

@@ -11,6 +11,7 @@ import { controlHeaders, fetchJson, type Logger, newControlToken, newDataToken }
 import { controllerEntry } from "@aios/vdag-runtime/entry";
 import { configHash, type Driver, DriverClosedError, hasExited, type Workload } from "../drivers/driver";
 import type { ScrapeTarget } from "../metrics/agent-metrics";
+import type { LocalMetricsStore } from "../metrics/local-store";
 import { type Queued, Reconciler } from "../reconciler";
 import { type ControllerState, createControllerState } from "./controller-state";
 
@@ -41,9 +42,16 @@ export function createVdagSupervisor(opts: {
   log: Logger;
   /** How often each controller's figures are pushed to the API as metric samples (default 10 s). */
   metricsIntervalMs?: number | undefined;
+  /** The node's local metrics store: it keeps the figures pushed. */
+  localMetrics?: LocalMetricsStore | undefined;
 }) {
   const { api, driver, log } = opts;
-  const state = createControllerState({ api, log, metricsIntervalMs: opts.metricsIntervalMs ?? 10_000 });
+  const state = createControllerState({
+    api,
+    log,
+    metricsIntervalMs: opts.metricsIntervalMs ?? 10_000,
+    localMetrics: opts.localMetrics,
+  });
   const controllers = new Reconciler<HostedController>({
     driver,
     newHost: () => ({ workload: null, configKey: "", lastReport: "", quotaRestored: false }),

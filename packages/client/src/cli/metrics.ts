@@ -1,8 +1,10 @@
 import { parseArgs } from "node:util";
 import {
   METRIC_ENTITIES,
+  METRIC_STORES,
   SERIES_AGGS,
   type TMetricEntity,
+  type TMetricStore,
   type TMetricsFilter,
   type TMetricsRow,
   type TSeriesAgg,
@@ -12,15 +14,19 @@ import { type CliIo, CliUsageError } from "./io";
 import { renderTable } from "./table";
 import { intValue, jsonValue, print } from "./values";
 
-export const METRICS_USAGE = `  aios metrics ENTITY [--filter JSON] [--cluster C] [--id ID ...] [--limit N] [-o table|json]
+export const METRICS_USAGE = `  aios metrics ENTITY [--filter JSON] [--cluster C] [--id ID ...] [--limit N]
+                     [--store global|cluster] [-o table|json]
                                           current metrics (newest sample per name) of clusters,
                                           nodes, blocks, instances or vdags, filtered: the filter
                                           language plus aggregates, e.g. '{"aggOperator":"avg",
                                           "target":"nodes.load15m","operator":"<","value":2}'
   aios metrics series ENTITY ID --name N [--name M ...] [--last 15m] [--step 30s]
-                      [--agg avg|min|max|sum|count|last] [-o table|json]
+                      [--agg avg|min|max|sum|count|last] [--store global|cluster] [-o table|json]
                                           an entity's samples per bucket (a cluster's: its nodes');
-                                          durations N s|m|h|d`;
+                                          durations N s|m|h|d
+                                          --store cluster reads the cluster's own store (its nodes'
+                                          recent samples, full resolution; needs --cluster for
+                                          ENTITY) instead of the global history`;
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 
@@ -84,6 +90,20 @@ const FIGURES: Record<TMetricEntity, Record<string, (r: TMetricsRow) => unknown>
   },
 };
 
+function storeOf(value: string | undefined, what: string): TMetricStore | undefined {
+  if (value === undefined) return undefined;
+  if (!(METRIC_STORES as readonly string[]).includes(value))
+    throw new CliUsageError(
+      `${what}: --store must be one of ${METRIC_STORES.join(", ")}, got ${JSON.stringify(value)}`,
+    );
+  return value as TMetricStore;
+}
+
+/** The nodes of the cluster that did not answer (cluster store): their samples are missing. */
+function warnMissing(io: CliIo, missing: string[] | undefined) {
+  if (missing?.length) io.err(`nodes that did not answer (their samples missing): ${missing.join(", ")}`);
+}
+
 function outputOf(value: string | undefined, what: string): "table" | "json" {
   const output = value ?? "table";
   if (output !== "table" && output !== "json")
@@ -109,8 +129,10 @@ export async function metricsCommand(api: ApiClient, args: string[], io: CliIo):
   const limit = intValue("--limit", values.limit);
   if (limit === 0) throw new CliUsageError("--limit must be at least 1");
   const filter = jsonValue("--filter", values.filter) as TMetricsFilter | undefined;
+  const store = storeOf(values.store, "metrics");
   const result = await api.metrics.query.query({
     entity,
+    ...(store ? { store } : {}),
     ...(filter !== undefined ? { filter } : {}),
     ...(values.cluster ? { clusterId: values.cluster } : {}),
     ...(values.id?.length ? { ids: values.id } : {}),
@@ -127,6 +149,7 @@ export async function metricsCommand(api: ApiClient, args: string[], io: CliIo):
     ...FIGURES[entity],
   };
   io.out(renderTable(columns, result.rows));
+  warnMissing(io, result.missingNodes);
   if (result.truncated) io.err(`more ${entity}s may match: raise --limit (at most 500) or narrow --filter`);
   return 0;
 }
@@ -150,8 +173,10 @@ async function seriesCommand(api: ApiClient, args: string[], io: CliIo): Promise
     );
   const lastSeconds = durationSeconds("--last", values.last ?? "15m");
   const stepSeconds = values.step === undefined ? undefined : durationSeconds("--step", values.step);
+  const store = storeOf(values.store, "metrics series");
   const result = await api.metrics.series.query({
     entity,
+    ...(store ? { store } : {}),
     id: positionals[1] as string,
     names: values.name,
     lastSeconds,
@@ -166,6 +191,7 @@ async function seriesCommand(api: ApiClient, args: string[], io: CliIo): Promise
         result.points,
       ),
     );
+  if (output === "table") warnMissing(io, result.missingNodes);
   if (result.truncated && output === "table")
     io.err("more points than shown: use a longer --step or fewer --name");
   return 0;
@@ -181,6 +207,7 @@ function parseQuery(args: string[]) {
       cluster: { type: "string" },
       id: { type: "string", multiple: true },
       limit: { type: "string" },
+      store: { type: "string" },
       output: { type: "string", short: "o" },
     },
   });
@@ -196,6 +223,7 @@ function parseSeries(args: string[]) {
       last: { type: "string" },
       step: { type: "string" },
       agg: { type: "string" },
+      store: { type: "string" },
       output: { type: "string", short: "o" },
     },
   });

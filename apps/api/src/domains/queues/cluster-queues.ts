@@ -87,8 +87,16 @@ export function createClusterQueues(queues: QueueBackend, opts: { timeoutMs?: nu
       return jobId;
     },
 
-    /** Queues a job and waits for the agent's answer (its result), within `timeoutMs`. */
-    async ask(target: QueueTarget, job: TClusterJob, timeoutMs = 10_000): Promise<unknown> {
+    /**
+     * Queues a job and waits for the agent's answer (its result), within `timeoutMs`. `forget`: the
+     * answered job is removed at once rather than retained (a large answer read once).
+     */
+    async ask(
+      target: QueueTarget,
+      job: TClusterJob,
+      timeoutMs = 10_000,
+      opts: { forget?: boolean } = {},
+    ): Promise<unknown> {
       const jobId = await this.enqueue(target, job);
       const queued = Date.now();
       const deadline = queued + timeoutMs;
@@ -97,7 +105,10 @@ export function createClusterQueues(queues: QueueBackend, opts: { timeoutMs?: nu
         if (found?.finishedOn && found.failedReason) {
           throw new OperationalError(`${agentOf(target)} failed ${job.type}: ${found.failedReason}`);
         }
-        if (found?.finishedOn) return found.returnvalue;
+        if (found?.finishedOn) {
+          if (opts.forget) void found.remove().catch(() => undefined);
+          return found.returnvalue;
+        }
         await new Promise((r) => setTimeout(r, askPauseMs(Date.now() - queued)));
       }
       throw new OperationalError(`${agentOf(target)} did not answer ${job.type} within ${timeoutMs} ms`);

@@ -1,6 +1,6 @@
 "use client";
 
-import { METRIC_ENTITIES, type TMetricEntity } from "@aios/contracts";
+import { METRIC_ENTITIES, type TMetricEntity, type TMetricStore } from "@aios/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { Activity } from "lucide-react";
 import { useState } from "react";
@@ -11,7 +11,9 @@ import { Button } from "@/components/ui/button";
 import { Command } from "@/components/ui/command";
 import { FormError, OptionSelect, Textarea } from "@/components/ui/input";
 import { SearchInput } from "@/components/ui/search-input";
+import { WarningAlert } from "@/components/ui/warning-alert";
 import {
+  METRICS_STORES,
   type MetricsForm,
   metricsCommandOf,
   metricsQueryOf,
@@ -21,7 +23,8 @@ import { useTRPC } from "@/trpc/react";
 
 /**
  * Metrics: each cluster's, node's, block's, instance's or vDAG's current figures (`metrics.query`),
- * filtered with the filter language and its aggregates over arrays, refreshed every 10 s.
+ * filtered with the filter language and its aggregates over arrays, refreshed every 10 s; from the
+ * global history or from one cluster's own store (its nodes' recent samples, naming those silent).
  */
 export default function MetricsPage() {
   const trpc = useTRPC();
@@ -43,6 +46,17 @@ export default function MetricsPage() {
       select: (r) => r.truncated,
     }),
   ).data;
+  const missingNodes = useQuery(
+    trpc.metrics.query.queryOptions("query" in asked ? asked.query : { entity: "node" }, {
+      enabled: "query" in asked,
+      select: (r) => r.missingNodes ?? [],
+    }),
+  ).data;
+  /** A change of entity or store applies at once when the form is complete. */
+  const pick = (next: MetricsForm) => {
+    setDraft(next);
+    if (!("error" in metricsQueryOf(next))) setApplied(next);
+  };
 
   return (
     <Page>
@@ -62,12 +76,15 @@ export default function MetricsPage() {
             aria-label="Entity"
             data-testid="metrics-entity"
             value={draft.entity}
-            onChange={(e) => {
-              const next = { ...draft, entity: e.target.value as TMetricEntity };
-              setDraft(next);
-              if (!("error" in metricsQueryOf(next))) setApplied(next);
-            }}
+            onChange={(e) => pick({ ...draft, entity: e.target.value as TMetricEntity })}
             options={METRIC_ENTITIES.map((value) => ({ value }))}
+          />
+          <OptionSelect
+            aria-label="Store"
+            data-testid="metrics-store"
+            value={draft.store ?? "global"}
+            onChange={(e) => pick({ ...draft, store: e.target.value as TMetricStore })}
+            options={METRICS_STORES}
           />
           <SearchInput
             value={draft.clusterId}
@@ -90,8 +107,13 @@ export default function MetricsPage() {
           {draftError ? <FormError testId="metrics-filter-error">{draftError}</FormError> : null}
         </div>
       </form>
+      {missingNodes?.length ? (
+        <WarningAlert title="Nodes that did not answer:" testId="metrics-missing-nodes">
+          {missingNodes.join(", ")}: their samples are missing (agent stopped, lost, or slower than 2 s).
+        </WarningAlert>
+      ) : null}
       <RegistryCard
-        title={`${applied.entity} metrics`}
+        title={`${applied.entity} metrics${applied.store === "cluster" ? ` (cluster store of ${applied.clusterId.trim()})` : ""}`}
         noun={applied.entity}
         countLabel={(n) => `${n} ${applied.entity}${n === 1 ? "" : "s"}${truncated ? ", more match" : ""}`}
         query={query}
@@ -99,7 +121,10 @@ export default function MetricsPage() {
         empty={{
           icon: Activity,
           title: `No ${applied.entity} matches`,
-          description: "None has these figures now. The same query from the CLI:",
+          description:
+            applied.store === "cluster"
+              ? "None has these figures in the cluster's store now (its nodes keep the last 15 minutes). The same query from the CLI:"
+              : "None has these figures now. The same query from the CLI:",
           command: metricsCommandOf(applied),
         }}
       />

@@ -25,6 +25,21 @@ describe("the Metrics page's query", () => {
     );
   });
 
+  it("reads the cluster store of the named cluster only", () => {
+    expect(metricsQueryOf({ entity: "node", clusterId: "c1", filter: "", store: "cluster" })).toEqual({
+      query: { entity: "node", clusterId: "c1", limit: 100, store: "cluster" },
+    });
+    expect(metricsQueryOf({ entity: "node", clusterId: " ", filter: "", store: "cluster" })).toEqual({
+      error: "clusterId: the cluster store reads one cluster: name it in Cluster",
+    });
+    expect(metricsQueryOf({ entity: "node", clusterId: "", filter: "", store: "global" })).toEqual({
+      query: { entity: "node", limit: 100 },
+    });
+    expect(metricsCommandOf({ entity: "block", clusterId: "c1", filter: "", store: "cluster" })).toBe(
+      "npx aios metrics block --cluster c1 --store cluster",
+    );
+  });
+
   it("shows a row's scalar figures only", () => {
     const row = {
       entity: "node" as const,

@@ -1,19 +1,38 @@
-import { type TMetricEntity, type TMetricsQuery, type TMetricsRow, ZMetricsFilter } from "@aios/contracts";
+import {
+  type TMetricEntity,
+  type TMetricStore,
+  type TMetricsQuery,
+  type TMetricsRow,
+  ZMetricsFilter,
+} from "@aios/contracts";
 
-/** What the Metrics page asks for: an entity, a cluster, and a filter as the user typed it. */
+/** What the Metrics page asks for: an entity, a cluster, a filter as the user typed it, and the store. */
 export interface MetricsForm {
   entity: TMetricEntity;
   clusterId: string;
   filter: string;
+  /** The global history (default) or one cluster's own store (its nodes' recent samples). */
+  store?: TMetricStore;
 }
 
-export const NO_METRICS_FORM: MetricsForm = { entity: "node", clusterId: "", filter: "" };
+export const NO_METRICS_FORM: MetricsForm = { entity: "node", clusterId: "", filter: "", store: "global" };
+
+/** The stores the page reads, as the picker names them. */
+export const METRICS_STORES: ReadonlyArray<{ value: TMetricStore; label: string }> = [
+  { value: "global", label: "Global history" },
+  { value: "cluster", label: "Cluster store" },
+];
 export const METRICS_PAGE_ROWS = 100;
 
 /** The query of a form, or why its filter is no filter (naming the field, as the API would). */
 export function metricsQueryOf(form: MetricsForm): { query: TMetricsQuery } | { error: string } {
   const query: TMetricsQuery = { entity: form.entity, limit: METRICS_PAGE_ROWS };
   if (form.clusterId.trim()) query.clusterId = form.clusterId.trim();
+  if (form.store === "cluster") {
+    if (!query.clusterId)
+      return { error: "clusterId: the cluster store reads one cluster: name it in Cluster" };
+    query.store = "cluster";
+  }
   const text = form.filter.trim();
   if (!text) return { query };
   let json: unknown;
@@ -36,6 +55,7 @@ export function metricsCommandOf(form: MetricsForm): string {
   const parts = ["npx aios metrics", form.entity];
   if (form.clusterId.trim()) parts.push(`--cluster ${form.clusterId.trim()}`);
   if (form.filter.trim()) parts.push(`--filter '${JSON.stringify(JSON.parse(form.filter))}'`);
+  if (form.store === "cluster") parts.push("--store cluster");
   return parts.join(" ");
 }
 

@@ -80,7 +80,8 @@ export interface PolicyCallContext<S> extends PolicyInitContext {
   metrics?: unknown;
   /**
    * A read-only metrics query its caller answers synchronously (allocators, assignment, stability
-   * checkers): \`{entity, filter?, clusterId?, ids?, limit?}\` or \`{series: {...}}\`. The call runs
+   * checkers): \`{entity, filter?, clusterId?, ids?, limit?, store?}\` or \`{series: {...}}\` (\`store:
+   * "cluster"\`: the cluster's own store, its nodes' recent samples). The call runs
    * again once the answers are in, so ask before changing \`state\`.
    */
   query<T = unknown>(query: object): T;
