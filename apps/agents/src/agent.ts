@@ -14,6 +14,7 @@ import { setUpWorkloads } from "./drivers/workload-setup";
 import type { TAgentEnv } from "./env";
 import { startFunctionAutoscaler } from "./functions/autoscaler";
 import { createFunctionSupervisor } from "./functions/supervisor";
+import { blockEventHandler } from "./jobs/block-event";
 import { blockLogsHandler } from "./jobs/block-logs";
 import { blockMgmtHandler } from "./jobs/block-mgmt";
 import { blockParametersHandler, instanceRemoveHandler } from "./jobs/block-parameters";
@@ -183,6 +184,8 @@ export function createAgent(deps: {
         "vdag.reconcile": vdagReconcileHandler(v),
         "vdag.control": vdagControlHandler(v),
         "function.management": functionManagementHandler(f),
+        // The block events' policies of the cluster, run here in the policy sandbox.
+        "block.event": blockEventHandler(api, limits, workloads.policySandbox),
       },
     });
     return async (how: DutyStop) => {

@@ -151,15 +151,16 @@ export function createServices(deps: {
   const clusterStability = createClusterStability({ db, queues: clusterQueues, preChecks });
   const blockAgentLoop = createBlockAgentLoop(db, blockEvents, blockPlacement, containerRegistries);
   // Block events (instances started, crashed, scaled...; the instances' own): stored, live
-  // (blocks.onEvent), each handed to the block's event policy, whose output may scale or command it.
+  // (blocks.onEvent), each queued for the block's event policy, run on its cluster's duty holder,
+  // whose output may scale or command it.
   const blockEventLog = createBlockEvents({
     db,
     log: deps.log,
     live: new LiveEmitter(liveEvents, "blocks.events", "event"),
-    execute: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
+    queues: clusterQueues,
   });
   blockEventLog.listen(blockEvents);
-  blockEventLog.actWith({
+  blockEventLog.policies.actWith({
     scale: (id, instances) => blockLifecycle.scale(id, instances, null, EVENT_POLICY_ACTOR),
     mgmt: (id, instanceId, action, data) => blockLifecycle.mgmt(id, instanceId, action, data),
   });

@@ -26,6 +26,7 @@ const FUNCTION = "am-fn";
 const JOB = "am-job";
 const CONTROLLER = "am-ctl";
 const POLICY = "am-policy:1.0.0-stable";
+const EVENT = 4242;
 
 /**
  * The input of each agent procedure, naming this cluster or one of its things: the agent of this
@@ -45,6 +46,12 @@ const AGENT_INPUTS: Record<string, unknown> = {
   "agents.work.clusterStability": { clusterId: HERE },
   "agents.work.reportClusterStability": {
     clusterId: HERE,
+    policyRuleURI: POLICY,
+    result: { ok: true, output: {}, logs: [], durationMs: 1 },
+  },
+  "agents.work.blockEventPolicy": { eventId: EVENT, handler: { policyRuleURI: POLICY } },
+  "agents.work.blockEventOutcome": {
+    eventId: EVENT,
     policyRuleURI: POLICY,
     result: { ok: true, output: {}, logs: [], durationMs: 1 },
   },
@@ -133,6 +140,9 @@ describe("the access matrix, called", () => {
     });
     await db.block.create({
       data: { id: BLOCK, componentURI: "model.am-echo:1.0.0-stable", clusterId: HERE },
+    });
+    await db.blockEvent.create({
+      data: { id: EVENT, blockId: BLOCK, clusterId: HERE, name: "am_event", source: "platform" },
     });
     await db.policy.create({
       data: {

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { MAX_BLOCK_EVENT_DATA_BYTES } from "@aios/contracts";
-import { beforeAll, describe, expect, it } from "vitest";
+import { clusterQueueName, MAX_BLOCK_EVENT_DATA_BYTES } from "@aios/contracts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_PENDING_EVENT_POLICIES } from "../src/domains/blocks/block-event-policies";
 import { MAX_EVENTS_PER_BLOCK } from "../src/domains/blocks/block-events.service";
+import { startEventDutyHolder } from "./event-duty-holder";
 import { doc, rejection, reportPlaced, useApi } from "./harness";
 
 const examples = resolve(import.meta.dirname, "../../../examples/specs");
@@ -24,9 +26,11 @@ export default definePolicy({
   });
 
 /**
- * Block events on the real API and PostgreSQL: the platform's (from the agent's reports and the
- * executor's wishes) and the instances' (forwarded with the reports), each handed to the block's
- * event policy (`blockInitData.events`), whose output is stored and may scale the block.
+ * Block events on the real API, PostgreSQL and queues: the platform's (from the agent's reports and
+ * the executor's wishes) and the instances' (forwarded with the reports), each with an event policy
+ * (`blockInitData.events`) queued on its block's cluster queue, where the test plays the duty
+ * holder (event-duty-holder.ts; the agent's own run: apps/agents/test/block-events.int.test.ts);
+ * what it reports is stored and may scale the block.
  */
 describe("block events", () => {
   const api = useApi();
@@ -35,9 +39,21 @@ describe("block events", () => {
   const nodeId = `${clusterId}-n1`;
   const names = async () =>
     (await api.caller().blocks.events({ id: "ev-a", limit: 500 })).map((e) => e.name).reverse();
-  const settled = () => api.services.blockEvents.idle();
+  let duty: ReturnType<typeof startEventDutyHolder>;
+  /** Every event stored, its policy queued, run by the duty holder, and what that caused stored too. */
+  const settled = async () => {
+    for (let round = 0; round < 3; round++) {
+      await api.services.blockEvents.idle();
+      await duty.drained();
+    }
+  };
+
+  afterAll(async () => {
+    await duty?.close();
+  });
 
   beforeAll(async () => {
+    duty = startEventDutyHolder(api.queues, clusterId, api.caller(agent));
     for (const document of json("components.json") as unknown[])
       await api.caller().parser.applySpec({ document });
     for (const document of [
@@ -187,6 +203,84 @@ describe("block events", () => {
       (e) => e.name === "scaled_up" && (e.data as { by?: string }).by === "autoscaler",
     );
     expect(byAutoscaler?.outcome).toMatchObject({ policyRuleURI: "echo-event:1.0.0-stable", ok: true });
+  });
+
+  it("queues each handled event on its block's cluster queue, under an id of its own", async () => {
+    const events = await api.caller().blocks.events({ id: "ev-a", limit: 500 });
+    const started = events.find((e) => e.name === "instance_started");
+    const healthy = events.find((e) => e.name === "instance_healthy");
+    const job = await duty.queue.getJob(`block.event__ev-a__${started?.id}`);
+    expect(job?.data).toEqual({
+      type: "block.event",
+      event: { ...started, outcome: null },
+      handler: { policyRuleURI: "echo-event:1.0.0-stable" },
+    });
+    expect(job?.returnvalue).toEqual({ ran: true });
+    // No handler, no job.
+    expect(await duty.queue.getJob(`block.event__ev-a__${healthy?.id}`)).toBeFalsy();
+  });
+
+  it("takes an event's outcome once, from an agent of the block's cluster only", async () => {
+    const events = await api.caller().blocks.events({ id: "ev-a", limit: 500 });
+    const overloaded = events.find((e) => e.name === "overloaded");
+    const eventId = overloaded?.id as number;
+    const handler = { policyRuleURI: "scale-on-event:1.0.0-stable" };
+    const result = { ok: true, output: { scale: 1 }, logs: [], durationMs: 1 };
+    const other = api.caller({ role: "agent", scope: `${clusterId}-other`, tokenId: null });
+    const refused = await rejection(other.agents.work.blockEventOutcome({ eventId, ...handler, result }));
+    expect(refused.code).toBe("FORBIDDEN");
+    expect(refused.message).toContain(`event ${eventId} of block ev-a is on cluster ${clusterId}`);
+    expect((await rejection(other.agents.work.blockEventPolicy({ eventId, handler }))).code).toBe(
+      "FORBIDDEN",
+    );
+    // A second report (a redelivered job) stores nothing and does nothing; nothing is left to run.
+    const again = await api.caller(agent).agents.work.blockEventOutcome({ eventId, ...handler, result });
+    expect(again).toMatchObject({ stored: false, outcome: { output: { scale: 3 }, action: { scale: 3 } } });
+    expect(await api.caller(agent).agents.work.blockEventPolicy({ eventId, handler })).toEqual({
+      source: null,
+    });
+    expect((await api.caller().blocks.get({ id: "ev-a" })).desiredInstances).toBe(3);
+  });
+
+  it("keeps the policies of a cluster without a duty holder waiting in its queue, MAX_PENDING_EVENT_POLICIES at most", async () => {
+    const idle = `${clusterId}-idle`;
+    await api.caller({ role: "agent", scope: idle, tokenId: null }).agents.register({
+      clusterId: idle,
+      publicHostname: "127.0.0.1",
+      node: { id: `${idle}-n1`, vcpus: 4, memoryMb: 8192, storageMb: 10_000, cpuModel: "test", gpus: [] },
+    });
+    await api.caller().parser.applySpec({
+      document: doc("createBlock", {
+        blockComponentURI: "model.echo:1.0.0-stable",
+        blockId: "ev-idle",
+        clusterId: idle,
+        minInstances: 1,
+        maxInstances: 1,
+        blockInitData: { events: { "*": "echo-event:1.0.0-stable" } },
+      }),
+    });
+    const queue = api.queues.queue(clusterQueueName(idle));
+    const [first] = await api.services.blockEvents.record("ev-idle", [{ name: "tick", source: "platform" }]);
+    await api.services.blockEvents.idle();
+    expect(await (await queue.getJob(`block.event__ev-idle__${first?.id}`))?.getState()).toBe("waiting");
+    const [stored] = await api.caller().blocks.events({ id: "ev-idle", limit: 1 });
+    expect(stored?.outcome).toBeNull();
+    // The cluster's queue is full: the policy of the newest is skipped, and its outcome says so.
+    const more = Array.from({ length: MAX_PENDING_EVENT_POLICIES }, (_, i) => ({
+      name: "tick",
+      data: { i },
+      source: "platform" as const,
+    }));
+    await api.services.blockEvents.record("ev-idle", more);
+    await api.services.blockEvents.idle();
+    expect((await queue.counts()).waiting).toBe(MAX_PENDING_EVENT_POLICIES);
+    const [newest] = await api.caller().blocks.events({ id: "ev-idle", limit: 1 });
+    expect(newest?.outcome).toEqual({
+      policyRuleURI: "echo-event:1.0.0-stable",
+      ok: false,
+      error: "event policy queue full",
+    });
+    await queue.close();
   });
 
   it("pages newest first with beforeId", async () => {

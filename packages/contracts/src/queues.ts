@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZBlockEventRecord } from "./block-events";
 import { ZDnsLabel } from "./ids";
 import { ZMetricsLocalRequest } from "./local-metrics";
 import { COMPANION_NAME_RE } from "./specs/instance-companions";
@@ -11,7 +12,8 @@ import { COMPANION_NAME_RE } from "./specs/instance-companions";
 
 /**
  * One queue per cluster, consumed by the agent that holds the cluster's duties (policy jobs,
- * functions, vDAG controllers, cluster management). Cluster ids are DNS labels: no ':'.
+ * functions, vDAG controllers, cluster management, block events' policies). Cluster ids are DNS
+ * labels: no ':'.
  */
 export const clusterQueueName = (clusterId: string): string => `cluster.${clusterId}`;
 
@@ -185,6 +187,24 @@ export const ZFunctionManagementJob = z.object({
   requestId: z.string().min(1),
 });
 
+/**
+ * A stored block event with an event policy (`blockInitData.events[name]`, else `["*"]`): the
+ * cluster's duty holder runs the policy on `{blockId, instanceId?, clusterId?, eventName,
+ * eventData}`, one event at a time per block in the order they were queued, and reports the result
+ * (`agents.work.blockEventOutcome`); the API stores it with the event and acts on it.
+ */
+export const ZBlockEventJob = z.object({
+  type: z.literal("block.event"),
+  event: ZBlockEventRecord,
+  /** The handler as the block's spec names it, its values over the policy's defaults. */
+  handler: z.object({
+    policyRuleURI: z.string().min(1),
+    settings: z.record(z.string(), z.unknown()).optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+export type TBlockEventJob = z.infer<typeof ZBlockEventJob>;
+
 export const ZClusterJob = z.discriminatedUnion("type", [
   ZClusterPingJob,
   ZBlockReconcileJob,
@@ -199,6 +219,7 @@ export const ZClusterJob = z.discriminatedUnion("type", [
   ZVdagReconcileJob,
   ZVdagControlJob,
   ZFunctionManagementJob,
+  ZBlockEventJob,
 ]);
 export type TClusterJob = z.infer<typeof ZClusterJob>;
 export type TClusterJobType = TClusterJob["type"];
@@ -239,6 +260,8 @@ export function jobIdFor(job: TClusterJob): string {
       return `vdag.control__${job.requestId}`;
     case "function.management":
       return `function.management__${job.requestId}`;
+    case "block.event":
+      return `block.event__${job.event.blockId}__${job.event.id}`;
   }
 }
 

@@ -78,7 +78,7 @@ describe("queues", () => {
         {
           path: "type",
           message:
-            'expected one of "cluster.ping", "block.reconcile", "block.logs", "metrics.local", "block.mgmt", "cluster.mgmt", "block.parameters", "instance.remove", "policy.run", "function.reconcile", "vdag.reconcile", "vdag.control", "function.management", got "block.remove"',
+            'expected one of "cluster.ping", "block.reconcile", "block.logs", "metrics.local", "block.mgmt", "cluster.mgmt", "block.parameters", "instance.remove", "policy.run", "function.reconcile", "vdag.reconcile", "vdag.control", "function.management", "block.event", got "block.remove"',
         },
       ],
     });
@@ -94,6 +94,20 @@ describe("queues", () => {
     expect(ping).toBe("cluster.ping__2025-05-01T12-00-00.000Z");
     expect(ping).not.toContain(":");
     expect(jobIdFor({ type: "policy.run", jobId: "pj-abc" })).toBe("policy.run__pj-abc");
+    const event = {
+      id: 41,
+      blockId: "blk-abcd1234",
+      instanceId: null,
+      clusterId: "local",
+      name: "overloaded",
+      data: {},
+      source: "platform" as const,
+      outcome: null,
+      createdAt: now,
+    };
+    expect(jobIdFor({ type: "block.event", event, handler: { policyRuleURI: "p:1.0.0-stable" } })).toBe(
+      "block.event__blk-abcd1234__41",
+    );
     expect(
       jobIdFor({ type: "cluster.mgmt", service: "stability_checker", action: "stats", requestId: "c1-r1" }),
     ).toBe("cluster.mgmt__c1-r1");

@@ -166,6 +166,8 @@ export const PROCEDURE_RULES: Readonly<Record<string, ProcedureRule>> = {
   "agents.work.clusterStability": "agent-own-cluster",
   "agents.work.rollTurn": "agent-own-cluster",
   "agents.work.reportClusterStability": "agent-own-cluster",
+  "agents.work.blockEventPolicy": "agent-own-cluster",
+  "agents.work.blockEventOutcome": "agent-own-cluster",
   "agents.work.desiredFunctions": "agent-own-cluster",
   "agents.work.desiredFunction": "agent-own-cluster",
   "agents.work.reportFunction": "agent-own-cluster",

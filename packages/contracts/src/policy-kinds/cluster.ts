@@ -57,7 +57,8 @@ export const ZEventOutput = z.json().optional();
 export const EVENT = {
   input: ZEventInput,
   output: ZEventOutput,
-  description: "Run by the cluster's block-events processor for each event a block's instance pushes.",
+  description:
+    "Run by the cluster's block-events processor (the agent holding its duties) for each event of a block that names it: the platform's and the instances' own.",
   template: `${TEMPLATE_IMPORT}
 
 // event: handle an event a block pushed; the return value is stored with the event.

@@ -20,6 +20,7 @@ import {
 import { z } from "zod";
 import { agentProcedure, router } from "../../trpc";
 import { ZClusterStability } from "../clusters/cluster-stability.types";
+import { agentBlockEventProcedures } from "./agent-block-events.procedures";
 import { agentMetricsProcedures } from "./agent-metrics.procedures";
 import { agentScope, assertAgentCluster, assertAgentNode } from "./agent-scope";
 
@@ -40,6 +41,7 @@ const ZSource = z.object({
  */
 export const agentWorkRouter = router({
   ...agentMetricsProcedures,
+  ...agentBlockEventProcedures,
   policyJob: agentProcedure
     .input(z.object({ jobId: z.string().min(1) }))
     .output(

@@ -87,6 +87,12 @@ export function createClusterQueues(queues: QueueBackend, opts: { timeoutMs?: nu
       return jobId;
     },
 
+    /** How many jobs wait in a queue, not yet taken by its agent (delayed retries included). */
+    async backlog(target: QueueTarget): Promise<number> {
+      const c = await bounded(queueOf(target).counts(), "counting its waiting jobs");
+      return (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) + (c.paused ?? 0);
+    },
+
     /**
      * Queues a job and waits for the agent's answer (its result), within `timeoutMs`. `forget`: the
      * answered job is removed at once rather than retained (a large answer read once).
