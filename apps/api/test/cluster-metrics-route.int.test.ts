@@ -67,6 +67,10 @@ describe("a cluster's metrics read with a metrics key", () => {
     expect(nodes.status).toBe(200);
     const rows = nodes.body.rows as { id: string; clusterId: string }[];
     expect(rows.map((r) => r.id)).toEqual(["cmr-a-n1"]);
+    // The cluster's own store: its agents' recent samples (none runs here: its node did not answer).
+    const local = await ask("cmr-a", key, { entity: "node", store: "cluster" });
+    expect(local.status).toBe(200);
+    expect(local.body).toMatchObject({ store: "cluster", missingNodes: ["cmr-a-n1"] });
     const series = await ask("cmr-a", key, {
       series: { entity: "node", id: "cmr-a-n1", names: ["load15m"], lastSeconds: 600 },
     });
