@@ -1,5 +1,6 @@
-import type { TSampleEntityType } from "@aios/contracts";
+import type { TMetricsLocalAnswer, TSampleEntityType } from "@aios/contracts";
 import { describe, expect, it } from "vitest";
+import { metricsLocalHandler } from "../src/jobs/metrics-local";
 import { createLocalMetricsStore } from "../src/metrics/local-store";
 
 /** A store on a clock the test moves (ms since the epoch). */
@@ -122,5 +123,18 @@ describe("the node's local metrics store", () => {
     const { store } = storeAt({ windowSeconds: 60 });
     store.recordNode("n1", { load1m: Number.NaN, load15m: 1 });
     expect(store.read(all).series.map((s) => s.name)).toEqual(["load15m"]);
+  });
+});
+
+describe("the node's answer to metrics.local", () => {
+  it("answers its samples while the API waits, and nothing once it has stopped waiting", async () => {
+    const { store, clock } = storeAt({ windowSeconds: 60 });
+    store.recordNode("n1", { load1m: 3 });
+    const answer = metricsLocalHandler(store, "n1", () => clock.now);
+    const job = { type: "metrics.local" as const, requestId: "r1", ...all, answerBy: clock.now + 2000 };
+    const ctx = { clusterId: "c1", jobId: "j1", attempt: 1 };
+    expect(((await answer(job, ctx)) as TMetricsLocalAnswer).series.map((s) => s.name)).toContain("load1m");
+    clock.now += 2001;
+    expect(await answer(job, ctx)).toEqual({ nodeId: "n1", windowSeconds: 60, series: [], truncated: false });
   });
 });

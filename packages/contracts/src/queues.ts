@@ -64,6 +64,11 @@ export const ZMetricsLocalJob = ZMetricsLocalRequest.extend({
   type: z.literal("metrics.local"),
   /** Unique per request: each request is its own job. */
   requestId: z.string().min(1),
+  /**
+   * When the API stops waiting (ms since the epoch): a node that takes the job later answers
+   * nothing, so an answer nobody reads does not sit in the queue's retained results.
+   */
+  answerBy: z.number().int().optional(),
 });
 
 /**

@@ -114,6 +114,7 @@ export async function askClusterNodes(
     ...request,
     limit: request.limit ?? MAX_LOCAL_METRICS_POINTS,
     type: "metrics.local" as const,
+    answerBy: Date.now() + deadlineMs,
   };
   const settled = await Promise.all(
     asked.map(async (n) => {
