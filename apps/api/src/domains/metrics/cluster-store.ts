@@ -10,7 +10,7 @@ import {
 import type { Db } from "@aios/db";
 import { NotFoundError, UserError } from "../../errors";
 import type { ClusterQueues } from "../queues/cluster-queues";
-import type { LatestSample } from "./metrics-sql";
+import type { LatestSample, SeriesPointsQuery } from "./metrics-sql";
 
 /*
  * The cluster store of the metrics query API (`store: "cluster"`): the samples each node agent of
@@ -219,16 +219,7 @@ const AGG: Record<TSeriesAgg, (a: Accumulator) => number> = {
  */
 export function bucketLocalSeries(
   answers: readonly TMetricsLocalAnswer[],
-  q: {
-    entityType: string;
-    entityIds: readonly string[];
-    names: readonly string[];
-    from: Date;
-    to: Date;
-    stepSeconds: number;
-    agg: TSeriesAgg;
-    cap: number;
-  },
+  q: SeriesPointsQuery,
 ): Array<{ name: string; bucket: Date; value: number }> {
   const [from, to, step] = [q.from.getTime(), q.to.getTime(), q.stepSeconds * 1000];
   const ids = new Set(q.entityIds);

@@ -229,19 +229,19 @@ const SERIES = Object.fromEntries(
   Object.keys(AGG_SQL).map((agg) => [agg, seriesText(agg as TSeriesAgg)]),
 ) as Record<TSeriesAgg, string>;
 
-export function seriesPoints(
-  sql: Sql,
-  q: {
-    entityType: string;
-    entityIds: readonly string[];
-    names: readonly string[];
-    from: Date;
-    to: Date;
-    stepSeconds: number;
-    agg: TSeriesAgg;
-    cap: number;
-  },
-) {
+/** The points of a series query: the listed entities' names in [from, to), per bucket of `stepSeconds` from `from`. */
+export interface SeriesPointsQuery {
+  entityType: string;
+  entityIds: readonly string[];
+  names: readonly string[];
+  from: Date;
+  to: Date;
+  stepSeconds: number;
+  agg: TSeriesAgg;
+  cap: number;
+}
+
+export function seriesPoints(sql: Sql, q: SeriesPointsQuery) {
   return sql.query<{ name: string; bucket: Date; value: number }>(SERIES[q.agg], [
     q.entityType,
     q.entityIds,
