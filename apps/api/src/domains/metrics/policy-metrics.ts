@@ -7,6 +7,7 @@ import {
 import type { Db } from "@aios/db";
 import { z } from "zod";
 import { ForbiddenError, UserError } from "../../errors";
+import { clusterOfSeries } from "./cluster-store";
 import type { MetricsQuery } from "./metrics-query.service";
 
 /** What `ctx.query` takes in a policy: a metrics query, or `{series: <series query>}`. */
@@ -14,20 +15,6 @@ export const ZPolicyMetricsQuery = z.union([ZMetricsQuery, z.strictObject({ seri
 
 /** How long a policy's query may take (its own call's CPU budget is separate). */
 const POLICY_QUERY_TIMEOUT_MS = 1_500;
-
-/** The cluster an entity of a series belongs to; null when it belongs to none (a vDAG). */
-async function clusterOfEntity(db: Db, entity: string, id: string): Promise<string | null> {
-  if (entity === "cluster") return id;
-  if (entity === "node")
-    return (await db.node.findUnique({ where: { id }, select: { clusterId: true } }))?.clusterId ?? null;
-  if (entity === "block" || entity === "instance") {
-    const blockId = entity === "instance" ? (id.split("/")[0] ?? id) : id;
-    return (
-      (await db.block.findUnique({ where: { id: blockId }, select: { clusterId: true } }))?.clusterId ?? null
-    );
-  }
-  return null;
-}
 
 /**
  * The query function policies get as `ctx.query` (execution types 1 to 3 where the caller has
@@ -58,7 +45,11 @@ export function policyMetricsQuery(
     const opts = { timeoutMs: POLICY_QUERY_TIMEOUT_MS };
     if ("series" in q) {
       if (clusterId !== undefined) {
-        const owner = await clusterOfEntity(db, q.series.entity, q.series.id);
+        // A vDAG spans clusters; an entity unknown or on no cluster is no cluster's either.
+        const owner =
+          q.series.entity === "vdag"
+            ? null
+            : await clusterOfSeries(db, q.series.entity, q.series.id).catch(() => null);
         if (owner !== clusterId)
           throw new ForbiddenError(
             `query.series.id: ${q.series.entity} ${q.series.id} is not of cluster ${clusterId}`,
