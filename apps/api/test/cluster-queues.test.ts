@@ -1,26 +1,68 @@
-import type { QueueBackend } from "@aios/queue";
+import { type QueueBackend, REPLY_WANTED } from "@aios/queue";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ASK_POLL_MAX_MS, askPauseMs, createClusterQueues } from "../src/domains/queues/cluster-queues";
+import {
+  ASK_POLL_MAX_MS,
+  ASK_POLL_REPLY_MIN_MS,
+  askPauseMs,
+  createClusterQueues,
+} from "../src/domains/queues/cluster-queues";
 
-/** A queue whose asked job is answered `answerAfterMs` after it was added; counts the reads. */
-function answeredAfter(answerAfterMs: number) {
-  const state = { reads: 0, addedAt: 0 };
+/**
+ * A queue whose asked job is answered `answerAfterMs` after it was added; counts the reads.
+ * `reply`: the reply channel listens, and the answer is also sent on it (`"message"`), or never
+ * (`"lost"`: the message did not arrive).
+ */
+function answeredAfter(answerAfterMs: number, reply?: "message" | "lost") {
+  const state = { reads: 0, addedAt: 0, added: [] as unknown[], waiting: 0, removed: 0 };
+  const resolvers = new Set<(v: unknown) => void>();
+  const replies = {
+    expect: () => {
+      let resolve!: (v: unknown) => void;
+      const answer = new Promise((r) => {
+        resolve = r;
+      });
+      resolvers.add(resolve);
+      state.waiting = resolvers.size;
+      return {
+        answer,
+        live: reply !== undefined,
+        cancel: () => {
+          resolvers.delete(resolve);
+          state.waiting = resolvers.size;
+        },
+      };
+    },
+  };
   const queue = {
     name: "cluster.c",
-    add: async () => {
+    add: async (_name: string, data: unknown) => {
       state.addedAt = Date.now();
+      state.added.push(data);
+      if (reply === "message" && Number.isFinite(answerAfterMs)) {
+        setTimeout(() => {
+          for (const r of resolvers) r("pong by message");
+        }, answerAfterMs);
+      }
       return {} as never;
     },
     getJob: async () => {
       state.reads++;
       return (
-        Date.now() - state.addedAt >= answerAfterMs ? { finishedOn: Date.now(), returnvalue: "pong" } : {}
+        Date.now() - state.addedAt >= answerAfterMs
+          ? {
+              finishedOn: Date.now(),
+              returnvalue: "pong",
+              remove: async () => {
+                state.removed++;
+              },
+            }
+          : {}
       ) as never;
     },
     counts: async () => ({}),
     close: async () => undefined,
   };
-  const backend = { kind: "redis", queue: () => queue } as unknown as QueueBackend;
+  const backend = { kind: "redis", queue: () => queue, replies } as unknown as QueueBackend;
   return { queues: createClusterQueues(backend), state };
 }
 
@@ -35,7 +77,7 @@ describe("ask: how soon the API sees an agent's answer", () => {
   });
 
   it("reads every millisecond at first, then after a quarter of the time waited, at most 100 ms apart", () => {
-    expect([0, 3, 8, 40, 400, 10_000].map(askPauseMs)).toEqual([
+    expect([0, 3, 8, 40, 400, 10_000].map((w) => askPauseMs(w))).toEqual([
       1,
       1,
       2,
@@ -82,5 +124,65 @@ describe("ask: how soon the API sees an agent's answer", () => {
     const answer = queues.ask("c", ping, 1_000).catch((err: Error) => err.message);
     await vi.advanceTimersByTimeAsync(1_200);
     expect(await answer).toBe("the agent of cluster c did not answer cluster.ping within 1000 ms");
+  });
+});
+
+describe("ask by the reply channel", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("marks the job as asked and takes the answer from the message, without reading the job", async () => {
+    const { queues, state } = answeredAfter(3, "message");
+    let answeredAt = 0;
+    const answer = queues.ask("c", ping).then((a) => {
+      answeredAt = Date.now() - state.addedAt;
+      return a;
+    });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(await answer).toBe("pong by message");
+    expect(answeredAt).toBe(3);
+    expect(state.reads).toBe(0);
+    expect(state.added).toEqual([{ ...ping, [REPLY_WANTED]: true }]);
+    expect(state.waiting).toBe(0);
+  });
+
+  it("reads the finished job when no message comes, first after 20 ms, then as without the channel", async () => {
+    expect([0, 40, 100, 400, 10_000].map((w) => askPauseMs(w, true))).toEqual([
+      ASK_POLL_REPLY_MIN_MS,
+      ASK_POLL_REPLY_MIN_MS,
+      25,
+      ASK_POLL_MAX_MS,
+      ASK_POLL_MAX_MS,
+    ]);
+    const { queues, state } = answeredAfter(3, "lost");
+    let answeredAt = 0;
+    const answer = queues.ask("c", ping).then((a) => {
+      answeredAt = Date.now() - state.addedAt;
+      return a;
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await answer).toBe("pong");
+    expect(answeredAt).toBe(ASK_POLL_REPLY_MIN_MS);
+    expect(state.reads).toBe(1);
+    expect(state.waiting).toBe(0);
+  });
+
+  it("does not ask for a message when the answer is to be forgotten, and stops waiting at its timeout", async () => {
+    const forgotten = answeredAfter(3, "message");
+    const answer = forgotten.queues.ask("c", ping, 10_000, { forget: true });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(await answer).toBe("pong");
+    expect(forgotten.state.added).toEqual([ping]);
+    expect(forgotten.state.removed).toBe(1);
+
+    const silent = answeredAfter(Number.POSITIVE_INFINITY, "message");
+    const late = silent.queues.ask("c", ping, 1_000).catch((err: Error) => err.message);
+    await vi.advanceTimersByTimeAsync(1_200);
+    expect(await late).toMatch(/did not answer cluster.ping within 1000 ms/);
+    expect(silent.state.waiting).toBe(0);
   });
 });

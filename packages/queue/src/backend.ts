@@ -1,5 +1,4 @@
 import {
-  type ConnectionOptions,
   createPostgresBackend,
   type Job,
   type JobsOptions,
@@ -10,6 +9,8 @@ import {
   type WorkerOptions,
   withBackend,
 } from "bullmq";
+import { postgresConnection, redisConnection } from "./connections";
+import { createReplyChannel, REPLY_WANTED, type ReplyChannel } from "./replies";
 
 /** Where BullMQ keeps its queues: Redis (preferred) or BullMQ's PostgreSQL backend. */
 export type QueueBackendConfig = ({ kind: "redis"; url: string } | { kind: "postgres"; url: string }) & {
@@ -52,6 +53,11 @@ export interface WorkerHandle {
 /** One interface over both backends so apps never branch on where queues live. */
 export interface QueueBackend {
   readonly kind: QueueBackendConfig["kind"];
+  /**
+   * Answers of asked jobs (a job whose data carries `REPLY_WANTED`): its worker publishes the
+   * processor's result here as soon as it has it, and the asker that `expect`ed it has it then.
+   */
+  readonly replies: ReplyChannel;
   queue<D>(name: string): QueueHandle<D>;
   /**
    * `lockMs`: how long a job stays its worker's without the worker renewing it (renewed at half of
@@ -64,19 +70,6 @@ export interface QueueBackend {
     opts?: { concurrency?: number; lockMs?: number },
   ): WorkerHandle;
   close(): Promise<void>;
-}
-
-export function redisConnection(url: string): ConnectionOptions {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    username: u.username || undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
-    // BullMQ workers block on Redis; retries per request must be unbounded (BullMQ docs).
-    maxRetriesPerRequest: null,
-  };
 }
 
 export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
@@ -100,6 +93,7 @@ export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
     closers.add(x);
     return x;
   };
+  const replies = track(createReplyChannel(config, quietly("reply channel")));
   const telemetry = config.telemetry ? { telemetry: config.telemetry } : {};
   const classes =
     config.kind === "redis"
@@ -116,6 +110,7 @@ export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
       : postgresClasses(config.url, telemetry);
   return {
     kind: config.kind,
+    replies,
     queue<D>(name: string): QueueHandle<D> {
       // biome-ignore lint/suspicious/noExplicitAny: BullMQ's generic Queue types differ per backend
       const q = track(classes.makeQueue(name)) as any;
@@ -136,8 +131,15 @@ export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
       processor: JobProcessor<D, R>,
       opts?: { concurrency?: number; lockMs?: number },
     ) {
+      const answering: JobProcessor<D, R> = async (job) => {
+        const value = await processor(job);
+        if ((job.data as Record<string, unknown> | null)?.[REPLY_WANTED] === true) {
+          replies.publish(name, String(job.id), value);
+        }
+        return value;
+      };
       const w = track(
-        classes.makeWorker<D, R>(name, processor, {
+        classes.makeWorker<D, R>(name, answering, {
           concurrency: opts?.concurrency ?? 4,
           ...(opts?.lockMs ? { lockDuration: opts.lockMs, stalledInterval: opts.lockMs } : {}),
         }),
@@ -158,20 +160,6 @@ export function connectQueueBackend(config: QueueBackendConfig): QueueBackend {
       closers.clear();
     },
   };
-}
-
-/**
- * How BullMQ's PostgreSQL backend connects: its own tables in schema `bullmq`, beside the
- * registries, and its commits asynchronous (`synchronous_commit=off`, these sessions only). The
- * queues do not hold state (agents reconcile toward the registries' desired state; Redis runs
- * without persistence for the same reason), so a queue write need not wait for its WAL flush: a
- * PostgreSQL crash can lose the last moments (at most 3 × wal_writer_delay, 0.6 s by default) of
- * queue writes, never corrupt them, and the registries' commits stay synchronous. A control job's
- * round trip makes three commits (add, take, finish): waiting for three flushes was most of it
- * (bench `dispatch.postgres`).
- */
-export function postgresConnection(url: string) {
-  return { connectionString: url, schema: "bullmq", migrate: true, options: "-c synchronous_commit=off" };
 }
 
 function postgresClasses(url: string, telemetry: { telemetry?: Telemetry }) {

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PostgresConnection } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectQueueBackend, postgresConnection, type QueueBackend } from "../src/backend";
+import { connectQueueBackend, type QueueBackend } from "../src/backend";
+import { postgresConnection } from "../src/connections";
 import { type RedisServer, startRedisServer } from "../src/redis-server";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL;

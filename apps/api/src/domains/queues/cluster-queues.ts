@@ -5,7 +5,7 @@ import {
   nodeQueueName,
   type TClusterJob,
 } from "@aios/contracts";
-import type { QueueBackend, QueueHandle } from "@aios/queue";
+import { asked, type QueueBackend, type QueueHandle } from "@aios/queue";
 import { OperationalError } from "../../errors";
 
 /** A cluster (its duty agent's queue) or one node of it (that node's agent's queue). */
@@ -22,14 +22,17 @@ const agentOf = (t: QueueTarget) =>
 export const QUEUE_CALL_TIMEOUT_MS = 3000;
 
 /**
- * How often `ask` reads an asked job: at first every millisecond (most answers are there within a
- * few), then after a quarter of the time waited so far (an answer is seen at most a quarter late),
- * at least every ASK_POLL_MAX_MS.
+ * How often `ask` reads an asked job. Without the reply channel: at first every millisecond (most
+ * answers are there within a few), then after a quarter of the time waited so far (an answer is
+ * seen at most a quarter late), at least every ASK_POLL_MAX_MS. With the reply channel listening,
+ * the answer comes as a message; the job is read only in case the message is lost or none comes (a
+ * failure, an answer too large for it, a job answered before): first after ASK_POLL_REPLY_MIN_MS.
  */
 export const ASK_POLL_MIN_MS = 1;
+export const ASK_POLL_REPLY_MIN_MS = 20;
 export const ASK_POLL_MAX_MS = 100;
-export const askPauseMs = (waitedMs: number) =>
-  Math.min(ASK_POLL_MAX_MS, Math.max(ASK_POLL_MIN_MS, waitedMs / 4));
+export const askPauseMs = (waitedMs: number, replyLive = false) =>
+  Math.min(ASK_POLL_MAX_MS, Math.max(replyLive ? ASK_POLL_REPLY_MIN_MS : ASK_POLL_MIN_MS, waitedMs / 4));
 
 /** The control queues (Redis, or BullMQ's PostgreSQL backend) did not answer in time. */
 export class QueuesUnreachableError extends OperationalError {}
@@ -71,11 +74,14 @@ export function createClusterQueues(queues: QueueBackend, opts: { timeoutMs?: nu
     return q;
   };
   return {
-    async enqueue(target: QueueTarget, job: TClusterJob): Promise<string> {
+    async enqueue(target: QueueTarget, job: TClusterJob, opts: { reply?: boolean } = {}): Promise<string> {
       const jobId = jobIdFor(job);
       try {
         await bounded(
-          queueOf(target).add(job.type, job, { jobId, ...DEFAULT_JOB_OPTIONS }),
+          queueOf(target).add(job.type, opts.reply ? asked(job) : job, {
+            jobId,
+            ...DEFAULT_JOB_OPTIONS,
+          }),
           `queuing ${job.type}`,
         );
       } catch (err) {
@@ -94,8 +100,10 @@ export function createClusterQueues(queues: QueueBackend, opts: { timeoutMs?: nu
     },
 
     /**
-     * Queues a job and waits for the agent's answer (its result), within `timeoutMs`. `forget`: the
-     * answered job is removed at once rather than retained (a large answer read once).
+     * Queues a job and waits for the agent's answer (its result), within `timeoutMs`: by the reply
+     * channel as soon as the agent has it, else read from the finished job. `forget`: the answered
+     * job is removed at once rather than retained (a large answer read once; never by the channel,
+     * which answers before the job is finished).
      */
     async ask(
       target: QueueTarget,
@@ -103,21 +111,39 @@ export function createClusterQueues(queues: QueueBackend, opts: { timeoutMs?: nu
       timeoutMs = 10_000,
       opts: { forget?: boolean } = {},
     ): Promise<unknown> {
-      const jobId = await this.enqueue(target, job);
-      const queued = Date.now();
-      const deadline = queued + timeoutMs;
-      while (Date.now() < deadline) {
-        const found = await bounded(queueOf(target).getJob(jobId), `reading the answer to ${job.type}`);
-        if (found?.finishedOn && found.failedReason) {
-          throw new OperationalError(`${agentOf(target)} failed ${job.type}: ${found.failedReason}`);
+      const reply = opts.forget ? undefined : queues.replies.expect(queueNameOf(target), jobIdFor(job));
+      const replied = reply?.answer.then((value) => ({ value }));
+      try {
+        const jobId = await this.enqueue(target, job, { reply: reply !== undefined });
+        const queued = Date.now();
+        const deadline = queued + timeoutMs;
+        const live = reply?.live ?? false;
+        let read = !live;
+        while (Date.now() < deadline) {
+          if (read) {
+            const found = await bounded(queueOf(target).getJob(jobId), `reading the answer to ${job.type}`);
+            if (found?.finishedOn && found.failedReason) {
+              throw new OperationalError(`${agentOf(target)} failed ${job.type}: ${found.failedReason}`);
+            }
+            if (found?.finishedOn) {
+              if (opts.forget) void found.remove().catch(() => undefined);
+              return found.returnvalue;
+            }
+          }
+          read = true;
+          const pause = Math.min(askPauseMs(Date.now() - queued, live), Math.max(0, deadline - Date.now()));
+          let timer: NodeJS.Timeout | undefined;
+          const paused = new Promise<undefined>((r) => {
+            timer = setTimeout(() => r(undefined), pause);
+          });
+          const answered = await (replied ? Promise.race([replied, paused]) : paused);
+          clearTimeout(timer);
+          if (answered) return answered.value;
         }
-        if (found?.finishedOn) {
-          if (opts.forget) void found.remove().catch(() => undefined);
-          return found.returnvalue;
-        }
-        await new Promise((r) => setTimeout(r, askPauseMs(Date.now() - queued)));
+        throw new OperationalError(`${agentOf(target)} did not answer ${job.type} within ${timeoutMs} ms`);
+      } finally {
+        reply?.cancel();
       }
-      throw new OperationalError(`${agentOf(target)} did not answer ${job.type} within ${timeoutMs} ms`);
     },
   };
 }
