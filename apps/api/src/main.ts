@@ -51,6 +51,8 @@ const services = createServices({
 });
 // Data-plane calls' audit events still on their way are written before the database closes.
 shutdown.add("audit events", () => services.audit.flush());
+// The tasks of vDAG requests answered but not yet written, likewise.
+shutdown.add("vDAG task rows", () => services.vdagInference.flushTasks());
 // Block events told but not yet stored, and their event policies' runs (each step has its timeout).
 shutdown.add("block events", () => services.blockEvents.idle());
 // Lost nodes: their instances are placed again on the cluster's other nodes.

@@ -3,6 +3,7 @@ import { type Db, sqlOf } from "@aios/db";
 import { dataHeaders } from "@aios/service-kit";
 import { batchedLookup } from "../../batched-lookup";
 import { NotFoundError, OperationalError } from "../../errors";
+import { rememberedLookup } from "../../remembered-lookup";
 import { runtimeOf } from "./block-runtime-state";
 
 /** Where a block's executor listens and the data token its `/infer` takes (null: none). */
@@ -41,14 +42,6 @@ export function createExecutorLookup(db: Db, events?: EventEmitter, now: () => n
     );
     return new Map(rows.map((r) => [r.id, r]));
   });
-  const known = new Map<string, { target: ExecutorTarget; until: number }>();
-  /** Bumped by every status event: a read under way when one came is not remembered. */
-  let epoch = 0;
-  events?.on("status", (e: { blockId: string }) => {
-    epoch++;
-    known.delete(e.blockId);
-  });
-
   const read = async (id: string): Promise<ExecutorTarget> => {
     const r = await rowOf(id);
     if (!r || r.status === "removed") throw new NotFoundError("block", id);
@@ -74,17 +67,10 @@ export function createExecutorLookup(db: Db, events?: EventEmitter, now: () => n
     };
   };
 
-  return async (id: string, opts: { fresh?: boolean } = {}): Promise<ExecutorTarget> => {
-    const at = now();
-    const entry = known.get(id);
-    if (entry && entry.until > at && !opts.fresh) return entry.target;
-    known.delete(id);
-    const began = epoch;
-    const target = await read(id);
-    if (epoch === began) known.set(id, { target, until: at + EXECUTOR_TTL_MS });
-    if (known.size > 10_000) {
-      for (const [key, e] of known) if (e.until <= at) known.delete(key);
-    }
-    return target;
-  };
+  return rememberedLookup({
+    read,
+    ttlMs: EXECUTOR_TTL_MS,
+    now,
+    forgetOn: events ? [{ events, event: "status", keyOf: (e: { blockId: string }) => e.blockId }] : [],
+  });
 }

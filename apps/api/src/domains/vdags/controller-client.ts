@@ -12,6 +12,7 @@ import {
   ZVdagQuotaView,
 } from "@aios/contracts";
 import { dataHeaders, errorCode } from "@aios/service-kit";
+import { Agent } from "undici";
 import type { z } from "zod";
 import { OperationalError, QuotaExceededError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
@@ -32,6 +33,18 @@ export type ControllerControl = (call: TVdagControlJob["call"]) => Promise<TVdag
 
 const INFER_TIMEOUT_MS = 300_000;
 const CALL_TIMEOUT_MS = 10_000;
+
+/**
+ * The API's connections to vDAG controllers for requests (as to executors, `block-infer.ts`): kept
+ * alive and reused, a pool per controller, the answer waited for INFER_TIMEOUT_MS by undici's
+ * timers (global `fetch` made an abort signal and a timer per request, and wrote through WHATWG
+ * streams).
+ */
+const controllers = new Agent({
+  keepAliveTimeout: 30_000,
+  headersTimeout: INFER_TIMEOUT_MS,
+  bodyTimeout: INFER_TIMEOUT_MS,
+});
 const enc = encodeURIComponent;
 
 /**
@@ -108,15 +121,20 @@ export function vdagControllerClient(
   };
 
   return {
-    /** One request through the vDAG; the answer as it came (its status is the caller's to map). */
+    /**
+     * One request through the vDAG; the answer as it came (its status is the caller's to map). An
+     * unreachable controller is an OperationalError whose `cause` is the socket's error.
+     */
     async infer(
       request: TVdagInferRequest,
       meta: { taskId: string; caller: string; traceparent?: string | undefined },
     ): Promise<ControllerAnswer> {
-      const res = await reach(
-        "POST",
-        "/v1/infer",
-        {
+      const base = new URL(controller.url);
+      try {
+        const res = await controllers.request({
+          origin: base.origin,
+          path: `${base.pathname.replace(/\/+$/, "")}/v1/infer`,
+          method: "POST",
           headers: {
             "content-type": "application/json",
             ...data,
@@ -125,10 +143,15 @@ export function vdagControllerClient(
             ...(meta.traceparent ? { traceparent: meta.traceparent } : {}),
           },
           body: JSON.stringify(request),
-        },
-        INFER_TIMEOUT_MS,
-      );
-      return { status: res.status, body: asObject(await res.json().catch(() => ({}))) };
+        });
+        return { status: res.statusCode, body: asObject(await res.body.json().catch(() => ({}))) };
+      } catch (err) {
+        const code = errorCode(err);
+        throw new OperationalError(
+          `the controller of vDAG ${vdagURI} could not be reached: ${(err as Error).message}${code ? ` (${code})` : ""}`,
+          { cause: err },
+        );
+      }
     },
     status: () => call(ZVdagControllerStatus, "GET", "/status"),
     healthCheck: () => controlCall(ZVdagHealthView, { route: "health.check" }),

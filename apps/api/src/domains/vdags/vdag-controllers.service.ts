@@ -8,12 +8,13 @@ import {
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import { assertClusterScope } from "../../cluster-scope";
-import { NotFoundError, OperationalError } from "../../errors";
+import { NotFoundError } from "../../errors";
 import { runtimeOf } from "../blocks/block-runtime-state";
 import type { QualityRouting } from "../quality/quality-routing";
 import { asObject } from "../registry/doc";
 import { emitVdagStatus } from "./vdag.service";
 import { publicControllerDoc } from "./vdag-controller.registry";
+import { CONTROLLER_REPORTED, createControllerLookup } from "./vdag-controller-lookup";
 import type { TControllerPolicies } from "./vdag-policies";
 
 const QUALITY_KIND = "vdag.quality";
@@ -31,23 +32,8 @@ export function createVdagControllers(db: Db, events: EventEmitter, quality: Qua
     if (!row) throw new NotFoundError("vDAG", vdagURI);
   };
   return {
-    /** The controller serving a vDAG (404 unless it runs). */
-    async controllerOf(vdagURI: string) {
-      const vdag = await db.vdag.findUnique({ where: { vdagURI }, include: { controllers: true } });
-      if (!vdag || vdag.status === "removed") throw new NotFoundError("vDAG", vdagURI);
-      const c = vdag.controllers.find((x) => x.status === "running" && x.url);
-      if (!c) {
-        throw new OperationalError(`vDAG ${vdagURI} has no running controller yet (status ${vdag.status})`);
-      }
-      const token = asObject(c.doc).dataToken;
-      // Its data token: what the API sends on the controller's data routes (null: none).
-      return {
-        id: c.id,
-        url: c.url as string,
-        clusterId: c.clusterId,
-        dataToken: typeof token === "string" ? token : null,
-      };
-    },
+    /** The controller serving a vDAG (404 unless it runs), remembered a moment (`vdag-controller-lookup.ts`). */
+    controllerOf: createControllerLookup(db, events),
 
     async controllers(vdagURI: string) {
       await vdagExists(vdagURI);
@@ -157,6 +143,7 @@ export function createVdagControllers(db: Db, events: EventEmitter, quality: Qua
           } as Prisma.InputJsonValue,
         },
       });
+      events.emit(CONTROLLER_REPORTED, { vdagURI: c.vdagURI });
       if (c.vdag.status !== "removed") {
         const vdagStatus =
           status === "running"

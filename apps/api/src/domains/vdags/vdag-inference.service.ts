@@ -9,7 +9,14 @@ import {
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import type { QueueBackend } from "@aios/queue";
-import { type Logger, newTraceparent, traceIdOf, tracing } from "@aios/service-kit";
+import {
+  connectionFailure,
+  type Logger,
+  neverConnected,
+  newTraceparent,
+  traceIdOf,
+  tracing,
+} from "@aios/service-kit";
 import { NotFoundError, OperationalError } from "../../errors";
 import { checkPolicyCommand } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
@@ -19,8 +26,10 @@ import {
   type ControllerPolicyService,
   vdagControllerClient,
 } from "./controller-client";
+import type { ServingController } from "./vdag-controller-lookup";
 import type { VdagControllers } from "./vdag-controllers.service";
-import { outcomeOf, TASK_KIND, writeOutcome } from "./vdag-task-outcome";
+import { outcomeOf, TASK_KIND } from "./vdag-task-outcome";
+import { createTaskRows } from "./vdag-task-rows";
 import { createVdagTasks, type VdagTaskSettings } from "./vdag-tasks.service";
 
 export type { ControllerAnswer } from "./controller-client";
@@ -42,9 +51,10 @@ export function createVdagInference(
    * The typed client of the controller serving a vDAG (404 unless it exists, 503 unless it runs).
    * Its control calls go through the agent of the controller's cluster, which holds its token.
    */
-  const controllerOf = async (vdagURI: string) => {
-    const c = await vdags.controllerOf(vdagURI);
-    return vdagControllerClient(vdagURI, c, async (call) => {
+  const controllerOf = async (vdagURI: string, opts: { fresh?: boolean } = {}) =>
+    clientOf(vdagURI, await vdags.controllerOf(vdagURI, opts));
+  const clientOf = (vdagURI: string, c: ServingController) =>
+    vdagControllerClient(vdagURI, c, async (call) => {
       const requestId = `${c.id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
       const clusterId = c.clusterId ?? "local";
       const answer = ZVdagControlAnswer.safeParse(
@@ -54,48 +64,44 @@ export function createVdagInference(
         throw new OperationalError(`the agent of cluster ${clusterId} did not answer the controller's call`);
       return answer.data;
     });
-  };
 
+  /**
+   * A request to the vDAG's controller. The controller's address is remembered for a moment
+   * (`vdag-controller-lookup.ts`): when nothing listens there any more or it refuses its token
+   * (401), the request was not run, and goes once more to the controller read afresh when that is
+   * another one.
+   */
   const forward = async (
     vdagURI: string,
     taskId: string,
     request: TVdagInferRequest,
     caller: string,
     traceparent?: string,
-  ): Promise<ControllerAnswer> =>
-    (await controllerOf(vdagURI)).infer(request, { taskId, caller, traceparent });
+  ): Promise<ControllerAnswer> => {
+    const meta = { taskId, caller, traceparent };
+    const known = await vdags.controllerOf(vdagURI);
+    const answer = await clientOf(vdagURI, known)
+      .infer(request, meta)
+      .catch((err: Error) => err);
+    const stale = answer instanceof Error ? neverConnected(connectionFailure(answer)) : answer.status === 401;
+    if (!stale) {
+      if (answer instanceof Error) throw answer;
+      return answer;
+    }
+    const now = await vdags.controllerOf(vdagURI, { fresh: true });
+    if (now.url === known.url && now.dataToken === known.dataToken) {
+      if (answer instanceof Error) throw answer;
+      return answer;
+    }
+    return clientOf(vdagURI, now).infer(request, meta);
+  };
 
   /**
-   * Stores a synchronous request's task once it was answered. `receivedAt` is when the API took the
-   * request: the task is created as of then, from the same clock as `finishedAt`, so it never
-   * finishes before it began.
+   * A synchronous request's task, stored once it was answered (in batches: `vdag-task-rows.ts`).
+   * `receivedAt` is when the API took the request: the task is created as of then, from the same
+   * clock as `finishedAt`, so it never finishes before it began.
    */
-  const store = (
-    vdagURI: string,
-    taskId: string,
-    request: TVdagInferRequest,
-    caller: string,
-    answer: ControllerAnswer,
-    receivedAt: Date,
-    traceparent: string,
-  ) =>
-    writeOutcome(
-      (fields) =>
-        db.task.create({
-          data: {
-            id: taskId,
-            kind: TASK_KIND,
-            targetType: "vdag",
-            targetId: vdagURI,
-            input: request as unknown as Prisma.InputJsonValue,
-            caller,
-            traceparent,
-            createdAt: receivedAt,
-            ...fields,
-          },
-        }),
-      outcomeOf(answer),
-    );
+  const answered = createTaskRows(db, log);
 
   const tasks = createVdagTasks({
     db,
@@ -106,6 +112,9 @@ export function createVdagInference(
   });
 
   return {
+    /** Resolves once the tasks of the requests answered so far are written. */
+    flushTasks: () => answered.flush(),
+
     /**
      * A request answered when the vDAG answered; its task is stored afterwards. `caller` (`token:<id>`
      * or `address:<ip>`) is what the controller's quota counts a request without session_id against.
@@ -119,9 +128,15 @@ export function createVdagInference(
       const receivedAt = new Date();
       const taskId = randomUUID();
       const answer = await forward(vdagURI, taskId, request, caller, traceparent);
-      void store(vdagURI, taskId, request, caller, answer, receivedAt, traceparent).catch((err) =>
-        log.warn("could not store a vDAG task", { taskId, err: (err as Error).message }),
-      );
+      answered.record({
+        id: taskId,
+        vdagURI,
+        input: request,
+        caller,
+        traceparent,
+        receivedAt,
+        outcome: outcomeOf(answer),
+      });
       return answer;
     },
 
