@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectQueueBackend, type QueueBackend } from "../src/backend";
 import { postgresConnection } from "../src/connections";
 import { type RedisServer, startRedisServer } from "../src/redis-server";
+import { asked } from "../src/replies";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL;
 const postgresUrl = process.env.AIOS_TEST_DATABASE_URL;
@@ -75,6 +76,19 @@ describe("a private redis-server behind a password", () => {
       expect(server.url).toMatch(/^redis:\/\/:grid-secret_1@127\.0\.0\.1:\d+$/);
       expect(await firstReply(server.port, "PING\r\n")).toMatch(/^-NOAUTH/);
       await roundTrip(backend, `auth-${Date.now()}`);
+      // The reply channel's own connections authenticate too.
+      const queueName = `auth-replies-${Date.now()}`;
+      backend.worker<{ n: number }, number>(queueName, async (job) => job.data.n + 1);
+      await expect
+        .poll(() => {
+          const probe = backend.replies.expect(queueName, "probe");
+          probe.cancel();
+          return probe.live;
+        })
+        .toBe(true);
+      const reply = backend.replies.expect(queueName, "asked");
+      await backend.queue<{ n: number }>(queueName).add("inc", asked({ n: 41 }), { jobId: "asked" });
+      expect(await reply.answer).toBe(42);
       expect(readFileSync(`/proc/${server.pid}/cmdline`, "utf8")).not.toContain("grid-secret_1");
       expect(statSync(join(dir, "redis-auth.conf")).mode & 0o777).toBe(0o600);
     } finally {
