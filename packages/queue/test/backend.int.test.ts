@@ -3,13 +3,13 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PostgresConnection } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connectQueueBackend, type QueueBackend } from "../src/backend";
 import { postgresConnection } from "../src/connections";
-import { type RedisServer, startRedisServer } from "../src/redis-server";
+import { startRedisServer } from "../src/redis-server";
 import { asked } from "../src/replies";
+import { useTestRedis } from "./test-redis";
 
-const redisUrl = process.env.AIOS_TEST_REDIS_URL;
 const postgresUrl = process.env.AIOS_TEST_DATABASE_URL;
 
 async function roundTrip(backend: QueueBackend, queueName: string) {
@@ -34,22 +34,10 @@ async function roundTrip(backend: QueueBackend, queueName: string) {
 }
 
 describe("queue backend on Redis", () => {
-  let server: RedisServer | undefined;
-  let url = redisUrl ?? "";
-  const dir = mkdtempSync(join(tmpdir(), "aios-redis-"));
-  beforeAll(async () => {
-    if (!redisUrl) {
-      server = await startRedisServer({ dir });
-      url = server.url;
-    }
-  });
-  afterAll(async () => {
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const url = useTestRedis("aios-redis-");
 
   it("delivers each job once per jobId and stores its result", async () => {
-    const backend = connectQueueBackend({ kind: "redis", url });
+    const backend = connectQueueBackend({ kind: "redis", url: url() });
     try {
       await roundTrip(backend, `test-${Date.now()}`);
     } finally {
@@ -58,12 +46,17 @@ describe("queue backend on Redis", () => {
   });
 
   it("stops a stale redis-server left by a killed run before starting a new one", async () => {
-    const first = await startRedisServer({ dir });
-    process.kill(first.pid, 0);
-    const second = await startRedisServer({ dir }); // first one's pid file is still there
-    await expect.poll(() => alive(first.pid)).toBe(false);
-    await second.stop();
-    await first.stop();
+    const dir = mkdtempSync(join(tmpdir(), "aios-redis-stale-"));
+    try {
+      const first = await startRedisServer({ dir });
+      process.kill(first.pid, 0);
+      const second = await startRedisServer({ dir }); // first one's pid file is still there
+      await expect.poll(() => alive(first.pid)).toBe(false);
+      await second.stop();
+      await first.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectQueueBackend, type QueueBackend } from "../src/backend";
-import { type RedisServer, startRedisServer } from "../src/redis-server";
 import { asked, REPLY_CHANNEL, REPLY_MAX_BYTES } from "../src/replies";
+import { useTestRedis } from "./test-redis";
 
-const redisUrl = process.env.AIOS_TEST_REDIS_URL;
 const postgresUrl = process.env.AIOS_TEST_DATABASE_URL;
 
 type Data = { n: number; size?: number; fail?: boolean };
@@ -117,38 +113,21 @@ function replyCases(kind: "redis" | "postgres", url: () => string, cut: (url: st
 }
 
 describe("reply channel on Redis", () => {
-  let server: RedisServer | undefined;
-  let url = redisUrl ?? "";
-  const dir = mkdtempSync(join(tmpdir(), "aios-replies-"));
-  beforeAll(async () => {
-    if (!redisUrl) {
-      server = await startRedisServer({ dir });
-      url = server.url;
+  replyCases("redis", useTestRedis("aios-replies-"), async (u) => {
+    // Only this backend's listener: its name, on this file's database (others share the server).
+    const admin = new Redis(u);
+    try {
+      const db = new URL(u).pathname.slice(1) || "0";
+      const clients = String(await admin.call("CLIENT", "LIST", "TYPE", "pubsub"))
+        .split("\n")
+        .filter((line) => line.includes(` name=${REPLY_CHANNEL} `) && line.includes(` db=${db} `))
+        .map((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1]);
+      expect(clients).toHaveLength(1);
+      await admin.call("CLIENT", "KILL", "ID", String(clients[0]));
+    } finally {
+      admin.disconnect();
     }
   });
-  afterAll(async () => {
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  replyCases(
-    "redis",
-    () => url,
-    async (u) => {
-      // Only this backend's listener: its name, on this file's database (others share the server).
-      const admin = new Redis(u);
-      try {
-        const db = new URL(u).pathname.slice(1) || "0";
-        const clients = String(await admin.call("CLIENT", "LIST", "TYPE", "pubsub"))
-          .split("\n")
-          .filter((line) => line.includes(` name=${REPLY_CHANNEL} `) && line.includes(` db=${db} `))
-          .map((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1]);
-        expect(clients).toHaveLength(1);
-        await admin.call("CLIENT", "KILL", "ID", String(clients[0]));
-      } finally {
-        admin.disconnect();
-      }
-    },
-  );
 });
 
 describe.runIf(postgresUrl)("reply channel on PostgreSQL", () => {
