@@ -197,6 +197,9 @@ function postgresTransport(url: string): Transport {
     connectionString: url,
     options: "-c synchronous_commit=off",
     application_name: REPLY_CHANNEL,
+    // A connection dropped without a word is found, and the listener connects again.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   };
   let listener: pg.Client | undefined;
   let sender: pg.Pool | undefined;
