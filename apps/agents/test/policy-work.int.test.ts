@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as cli } from "../../../packages/client/src/cli/main";
 import { useApiServer } from "../../api/test/harness";
 import { type AgentProcess, startClusterAgent, waitUntil } from "./agent-process";
+import { METRICS_READER_POLICY } from "./fixtures/metrics-reader-policy";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
 /**
@@ -106,17 +107,7 @@ export default definePolicy({
   });
 
   it("lets a job read its own cluster's metrics through ctx.query, and only those (type 3)", async () => {
-    const code = `import { definePolicy } from "@aios/policy-runtime";
-export default definePolicy({
-  kind: "function",
-  eval(input, ctx) {
-    const own = ctx.query({ entity: "node" }).rows.map((r) => r.id);
-    let other = null;
-    try { ctx.query({ entity: "node", clusterId: "some-other-cluster" }); } catch (e) { other = e.message; }
-    return { own, other };
-  },
-});
-`;
+    const code = METRICS_READER_POLICY;
     const spec = { name: "reads-metrics", version: "1.0.0", releaseTag: "stable", kind: "function", code };
     await api.caller().parser.applySpec({
       document: {

@@ -4,8 +4,13 @@ import type { AppsV1Api, CoreV1Api, V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as cli } from "../../../../packages/client/src/cli/main";
 import { doc, useApiServer } from "../../../api/test/harness";
-import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "../agent-process";
-import { type ClusterUnderTest, clusterUnderTest, runsEchoImage } from "./cluster-under-test";
+import { type AgentProcess, applyExamples } from "../agent-process";
+import {
+  type ClusterUnderTest,
+  clusterUnderTest,
+  runsEchoImage,
+  startKubernetesAgent,
+} from "./cluster-under-test";
 import { repoRoot } from "./kube-test-kit";
 
 /**
@@ -69,15 +74,8 @@ describe.runIf(redisUrl)("a block on the kubernetes driver", { timeout: 180_000 
     });
     ({ core, apps, namespace, nodeName } = cluster);
     await applyExamples((document) => api.caller().parser.applySpec({ document }), "components.json");
-    agent = startClusterAgent(api.url, clusterId, {
-      AIOS_DRIVER: "kubernetes",
-      ...cluster.agentEnv,
-      AIOS_BLOCK_WATCH_MS: "300",
-    });
-    await waitUntil(
-      "the agent to register",
-      async () => (await api.services.nodes.list({ clusterId })).length === 1,
-      60_000,
+    agent = await startKubernetesAgent(cluster, api.url, clusterId, (id) =>
+      api.services.nodes.list({ clusterId: id }),
     );
     const spec = JSON.parse(readFileSync(resolve(examples, "sentiment-block.json"), "utf8")) as {
       body: { spec: { values: Record<string, unknown> } };

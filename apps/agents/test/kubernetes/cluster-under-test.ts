@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import type { ImageConfig } from "../../../../scripts/process-kubelet/index";
+import { type AgentProcess, startClusterAgent, waitUntil } from "../agent-process";
 import { AIOS_TEST_IMAGE, repoRoot, startProcessNodePeer, until } from "./kube-test-kit";
 
 /**
@@ -121,4 +122,23 @@ async function liveClusterUnderTest(kubeconfigPath: string, image: string): Prom
       await core.deleteNamespace({ name: namespace }).catch(() => undefined);
     },
   };
+}
+
+/**
+ * A cluster agent on the Kubernetes driver of `cluster`, its block watch every 300 ms, once it has
+ * registered its node (`nodesOf` lists the cluster's nodes as the API has them).
+ */
+export async function startKubernetesAgent(
+  cluster: ClusterUnderTest,
+  apiUrl: string,
+  clusterId: string,
+  nodesOf: (clusterId: string) => Promise<unknown[]>,
+): Promise<AgentProcess> {
+  const agent = startClusterAgent(apiUrl, clusterId, {
+    AIOS_DRIVER: "kubernetes",
+    ...cluster.agentEnv,
+    AIOS_BLOCK_WATCH_MS: "300",
+  });
+  await waitUntil("the agent to register", async () => (await nodesOf(clusterId)).length === 1, 60_000);
+  return agent;
 }

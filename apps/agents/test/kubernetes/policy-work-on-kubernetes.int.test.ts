@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { doc, useApiServer } from "../../../api/test/harness";
 import { connectKube } from "../../src/drivers/kubernetes/kube-api";
 import { ObjectCache } from "../../src/drivers/kubernetes/object-cache";
-import { type AgentProcess, applyExamples, startClusterAgent, waitUntil } from "../agent-process";
-import { type ClusterUnderTest, clusterUnderTest } from "./cluster-under-test";
+import { type AgentProcess, applyExamples } from "../agent-process";
+import { METRICS_READER_POLICY } from "../fixtures/metrics-reader-policy";
+import { type ClusterUnderTest, clusterUnderTest, startKubernetesAgent } from "./cluster-under-test";
 
 /**
  * Policy work on the kubernetes driver, against a real API server (testpeers/kubernetes) with its
@@ -28,15 +29,8 @@ describe.runIf(redisUrl)("policy work on the kubernetes driver", { timeout: 180_
     cluster = await clusterUnderTest({ nodeName: "k8s-policy-node", podAddressPrefix: "127.83", images: {} });
     ({ core, apps, namespace, nodeName } = cluster);
     await applyExamples((document) => api.caller().parser.applySpec({ document }), "policies.json");
-    agent = startClusterAgent(api.url, clusterId, {
-      AIOS_DRIVER: "kubernetes",
-      ...cluster.agentEnv,
-      AIOS_BLOCK_WATCH_MS: "300",
-    });
-    await waitUntil(
-      "the agent to register",
-      async () => (await api.services.nodes.list({ clusterId })).length === 1,
-      60_000,
+    agent = await startKubernetesAgent(cluster, api.url, clusterId, (id) =>
+      api.services.nodes.list({ clusterId: id }),
     );
   }, 240_000);
 
@@ -85,17 +79,7 @@ describe.runIf(redisUrl)("policy work on the kubernetes driver", { timeout: 180_
   });
 
   it("gives a policy job's pod ctx.query over its own cluster's metrics, with a key of the job's own", async () => {
-    const code = `import { definePolicy } from "@aios/policy-runtime";
-export default definePolicy({
-  kind: "function",
-  eval(input, ctx) {
-    const own = ctx.query({ entity: "node" }).rows.map((r) => r.id);
-    let other = null;
-    try { ctx.query({ entity: "node", clusterId: "some-other-cluster" }); } catch (e) { other = e.message; }
-    return { own, other };
-  },
-});
-`;
+    const code = METRICS_READER_POLICY;
     await api.caller().parser.applySpec({
       document: doc("createPolicy", {
         name: "pod-reads-metrics",

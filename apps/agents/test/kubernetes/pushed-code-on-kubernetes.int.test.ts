@@ -7,8 +7,13 @@ import type { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as cli } from "../../../../packages/client/src/cli/main";
 import { doc, useApiServer } from "../../../api/test/harness";
-import { type AgentProcess, startClusterAgent, waitUntil } from "../agent-process";
-import { type ClusterUnderTest, clusterUnderTest, liveCluster } from "./cluster-under-test";
+import type { AgentProcess } from "../agent-process";
+import {
+  type ClusterUnderTest,
+  clusterUnderTest,
+  liveCluster,
+  startKubernetesAgent,
+} from "./cluster-under-test";
 import { repoRoot } from "./kube-test-kit";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
@@ -47,15 +52,8 @@ describe.runIf(redisUrl && !liveCluster())(
     beforeAll(async () => {
       cluster = await clusterUnderTest({ nodeName: "k8s-push-node", podAddressPrefix: "127.81", images: {} });
       core = cluster.core;
-      agent = startClusterAgent(api.url, clusterId, {
-        AIOS_DRIVER: "kubernetes",
-        ...cluster.agentEnv,
-        AIOS_BLOCK_WATCH_MS: "300",
-      });
-      await waitUntil(
-        "the agent to register",
-        async () => (await api.services.nodes.list({ clusterId })).length === 1,
-        60_000,
+      agent = await startKubernetesAgent(cluster, api.url, clusterId, (id) =>
+        api.services.nodes.list({ clusterId: id }),
       );
     }, 240_000);
 
