@@ -31,7 +31,8 @@ export default definePolicy({
  * queues the audit item and delivers the webhook, signed with the secret shown at creation.
  */
 describe.runIf(redisUrl)("quality samples routed to a webhook or a reviewer", () => {
-  const api = useApiServer();
+  // The receiver is on this host: its loopback network is allowed, as an operator would allow it.
+  const api = useApiServer({ webhookAllowedNetworks: ["127.0.0.0/8"] });
   const clusterId = `qar-${Date.now().toString(36)}`;
   let agent: AgentProcess;
   let secret = "";
@@ -108,6 +109,7 @@ describe.runIf(redisUrl)("quality samples routed to a webhook or a reviewer", ()
       secrets: api.services.webhookSecrets,
       log: createLogger({ service: "quality-test" }, { level: "error" }),
       settings: { backoffBaseMs: 200, pollMs: 50 },
+      targets: api.services.webhookTargets,
     }).start().stop;
   }, 180_000);
   afterAll(async () => {

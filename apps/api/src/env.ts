@@ -1,6 +1,7 @@
 import { parseEnv, refuseOpenAuthOffLoopback, ZMaxBodyMbEnv } from "@aios/service-kit";
 import { z } from "zod";
 import { parseSecretsKey } from "./domains/container-registries/secret-box";
+import { parseAllowedNetworks } from "./domains/quality/webhook-targets";
 import { RATE_LIMIT_ENV } from "./rate-limits";
 
 /** A PostgreSQL connection URL; anything else is refused at boot with the variable's name. */
@@ -64,6 +65,26 @@ export const ZApiEnv = z
     AIOS_QUALITY_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).default(5000),
     /** How often each API process looks for due quality webhook deliveries, in ms. */
     AIOS_QUALITY_WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1000),
+    /**
+     * Networks quality webhooks may be sent to besides public addresses (comma-separated:
+     * `127.0.0.0/8,10.1.0.0/16`); unset, none: a vDAG's webhook never reaches a loopback, private or
+     * link-local address (cloud metadata) from the API.
+     */
+    AIOS_QUALITY_WEBHOOK_ALLOWED_NETWORKS: z
+      .string()
+      .default("")
+      .transform((v, ctx) => {
+        const entries = v
+          .split(",")
+          .map((e) => e.trim())
+          .filter(Boolean);
+        try {
+          parseAllowedNetworks(entries);
+        } catch (e) {
+          ctx.addIssue({ code: "custom", message: (e as Error).message });
+        }
+        return entries;
+      }),
     AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /**
      * CPU time per call and memory per isolate for the policies the API runs itself (central
@@ -137,12 +158,13 @@ export function queueBackendOf(env: TApiEnv) {
     : ({ kind, url: env.DATABASE_URL } as const);
 }
 
-/** Quality webhook deliveries: attempts, first backoff, polling period. */
+/** Quality webhook deliveries: attempts, first backoff, polling period, the networks allowed. */
 export function qualityWebhookSettingsOf(env: TApiEnv) {
   return {
     maxAttempts: env.AIOS_QUALITY_WEBHOOK_MAX_ATTEMPTS,
     backoffBaseMs: env.AIOS_QUALITY_WEBHOOK_BACKOFF_MS,
     pollMs: env.AIOS_QUALITY_WEBHOOK_POLL_MS,
+    allowedNetworks: env.AIOS_QUALITY_WEBHOOK_ALLOWED_NETWORKS,
   };
 }
 

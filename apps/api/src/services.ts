@@ -56,6 +56,7 @@ import {
   type WebhookDeliverySettings,
 } from "./domains/quality/webhook-delivery.service";
 import { createWebhookSecrets } from "./domains/quality/webhook-secrets.service";
+import { createWebhookTargets } from "./domains/quality/webhook-targets";
 import { createClusterQueues } from "./domains/queues/cluster-queues";
 import { createRanking } from "./domains/registry/ranking";
 import { createSpecStore } from "./domains/specs/spec-store.service";
@@ -88,8 +89,11 @@ export interface ServiceConfig {
   maxAssetMb?: number;
   /** Async vDAG tasks: worker concurrency, the age past which a pending one fails, the sweep's period. */
   vdagTasks?: Partial<VdagTaskSettings>;
-  /** Quality webhooks: attempts per delivery (AIOS_QUALITY_WEBHOOK_MAX_ATTEMPTS, 8), backoff, polling. */
-  qualityWebhooks?: Partial<WebhookDeliverySettings> & { maxAttempts?: number };
+  /**
+   * Quality webhooks: attempts per delivery (AIOS_QUALITY_WEBHOOK_MAX_ATTEMPTS, 8), backoff, polling,
+   * the networks besides public addresses they may go to (AIOS_QUALITY_WEBHOOK_ALLOWED_NETWORKS).
+   */
+  qualityWebhooks?: Partial<WebhookDeliverySettings> & { maxAttempts?: number; allowedNetworks?: string[] };
 }
 
 /** Wires the services once per process; tests build their own with a database of their own. */
@@ -167,6 +171,9 @@ export function createServices(deps: {
   // Status changes of vDAGs, from their creation (assigned) to active, unhealthy or removed (vdags.onStatus),
   // heard by every API process.
   const vdagEvents = new LiveEmitter(liveEvents, "vdags.status");
+  const { maxAttempts = 8, allowedNetworks = [], ...webhookSettings } = config.qualityWebhooks ?? {};
+  // Where webhooks may go: public addresses, and the networks the operator allows.
+  const webhookTargets = createWebhookTargets(allowedNetworks);
   const vdags = createVdagService({
     db,
     queues: clusterQueues,
@@ -174,8 +181,8 @@ export function createServices(deps: {
     events: vdagEvents,
     executePolicy: (uri, input, overrides) => policyRuntime.execute(uri, input, overrides),
     webhookSecrets,
+    webhookTargets,
   });
-  const { maxAttempts = 8, ...webhookSettings } = config.qualityWebhooks ?? {};
   const vdagControllers = createVdagControllers(db, vdagEvents, createQualityRouting(db, { maxAttempts }));
   const policies = createPolicyService(db, policyRuntime);
   const functions = createFunctionService(db, clusterQueues);
@@ -233,8 +240,10 @@ export function createServices(deps: {
       secrets: webhookSecrets,
       log: deps.log,
       settings: webhookSettings,
+      targets: webhookTargets,
     }),
     webhookSecrets,
+    webhookTargets,
     vdagQuota: createVdagQuotaStore(db),
     vdagMetrics: createVdagMetrics(db),
     inferenceModels: createInferenceModels({ db, blocks, components, vdags, blockLifecycle }),

@@ -39,6 +39,8 @@ export interface ApiHarnessOptions {
   adminUrl?: () => string;
   /** The largest blob the assets registry keeps, in MiB (AIOS_MAX_ASSET_MB; default 512). */
   maxAssetMb?: number;
+  /** Networks quality webhooks may go to besides public addresses (AIOS_QUALITY_WEBHOOK_ALLOWED_NETWORKS). */
+  webhookAllowedNetworks?: string[];
   /** The key credentials are sealed with (AIOS_SECRETS_KEY); default a random one, null for none. */
   secretsKey?: Buffer | null;
 }
@@ -66,6 +68,9 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
         rateLimits: opts.rateLimits,
         ...(opts.nodeLostSeconds ? { nodeLostSeconds: opts.nodeLostSeconds } : {}),
         ...(opts.maxAssetMb ? { maxAssetMb: opts.maxAssetMb } : {}),
+        ...(opts.webhookAllowedNetworks
+          ? { qualityWebhooks: { allowedNetworks: opts.webhookAllowedNetworks } }
+          : {}),
         secretsKey: opts.secretsKey === undefined ? randomBytes(32) : opts.secretsKey,
       },
     });

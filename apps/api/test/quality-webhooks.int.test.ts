@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   QUALITY_DELIVERY_HEADER,
   QUALITY_SIGNATURE_HEADER,
@@ -10,34 +8,9 @@ import { createLogger } from "@aios/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebhookDelivery, type WebhookDelivery } from "../src/domains/quality/webhook-delivery.service";
 import { verifyQualityWebhook } from "../src/domains/quality/webhook-signature";
+import { createWebhookTargets } from "../src/domains/quality/webhook-targets";
 import { useApi } from "./harness";
-import { issuesOf } from "./quality-fixtures";
-
-interface Received {
-  at: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A webhook receiver on a real socket: answers each delivery with `statuses` in turn (then 200). */
-async function receiver(statuses: number[]) {
-  const received: Received[] = [];
-  const seen = new Map<string, number>();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      received.push({ at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      const id = String(req.headers[QUALITY_DELIVERY_HEADER]);
-      const n = seen.get(id) ?? 0;
-      seen.set(id, n + 1);
-      res.writeHead(statuses[n] ?? 200).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/qa`;
-  return { url, received, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { issuesOf, qualitySample, vdagsWithWebhooks, webhookReceiver } from "./quality-fixtures";
 
 /**
  * Quality samples a controller's policy routed to `webhook`, as its agent reports them, delivered by
@@ -57,43 +30,12 @@ describe("quality webhooks", () => {
       secrets: api.services.webhookSecrets,
       log,
       settings: { backoffBaseMs: BACKOFF, pollMs: 40, timeoutMs: 2_000, ...extra },
+      // The receivers are on this host: its loopback network is allowed, as an operator would allow it.
+      targets: createWebhookTargets(["127.0.0.0/8"]),
     });
   const run = (s: WebhookDelivery) => senders.push(s.start());
-  let n = 0;
 
-  /** A vDAG (with its running controller) whose qualityChecker has `webhook`. */
-  const vdagWith = async (webhook: object | null) => {
-    n += 1;
-    const vdagURI = `qw-${n}:1.0.0-stable`;
-    const controllerId = `vdc-qw${String(n).padStart(6, "0")}`;
-    const qualityChecker = { enabled: true, framesInterval: 1, ...(webhook && { webhook }) };
-    await api.database.db.vdag.create({
-      data: {
-        vdagURI,
-        vdagName: `qw-${n}`,
-        version: "1.0.0",
-        releaseTag: "stable",
-        status: "active",
-        doc: { controller: { qualityChecker } },
-      },
-    });
-    await api.database.db.vdagController.create({
-      data: { id: controllerId, vdagURI, clusterId, status: "running", url: "http://127.0.0.1:9" },
-    });
-    return { vdagURI, controllerId };
-  };
-  const sample = (taskId: string, route?: "webhook" | "manual"): TQualitySample => ({
-    taskId,
-    at: Date.now(),
-    passed: false,
-    score: 0.2,
-    reason: "too short",
-    ...(route && {
-      route,
-      input: { session_id: "s", seq_no: 1, data: { text: `question ${taskId}` }, ts: 0 },
-      output: { session_id: "s", seq_no: 1, data: { text: "no" }, ts: 0 },
-    }),
-  });
+  const vdagWith = vdagsWithWebhooks(api, "qw", clusterId);
   const report = (controllerId: string, samples: TQualitySample[]) =>
     api.caller(agent).agents.work.reportQualitySamples({ controllerId, samples });
   const deliveriesOf = (vdagURI: string) => api.caller().quality.deliveries({ vdagURI });
@@ -110,11 +52,11 @@ describe("quality webhooks", () => {
   });
 
   it("posts a routed sample signed with the vDAG's secret, retries with backoff until a 2xx, and stores every attempt", async () => {
-    const qa = await receiver([500, 503]);
+    const qa = await webhookReceiver([500, 503]);
     const { vdagURI, controllerId } = await vdagWith({ url: qa.url });
     const secret = await api.services.webhookSecrets.ensure(vdagURI);
     expect(secret).toMatch(/^whsec_/);
-    await report(controllerId, [sample("t-ok", "webhook"), sample("t-plain")]);
+    await report(controllerId, [qualitySample("t-ok", "webhook"), qualitySample("t-plain")]);
     // Only the routed sample is sent on; the other is a verdict as before.
     const [pending] = await deliveriesOf(vdagURI);
     expect(pending).toMatchObject({ taskId: "t-ok", status: "pending", attempts: 0, url: qa.url });
@@ -160,15 +102,15 @@ describe("quality webhooks", () => {
     expect(gap2).toBeGreaterThanOrEqual(0.8 * 2 * BACKOFF);
     expect(gap2).toBeLessThan(1.2 * 2 * BACKOFF + 400);
     // A replayed report sends nothing again.
-    await report(controllerId, [sample("t-ok", "webhook")]);
+    await report(controllerId, [qualitySample("t-ok", "webhook")]);
     expect(await deliveriesOf(vdagURI)).toHaveLength(1);
     await qa.close();
   });
 
   it("gives a delivery up after its maxAttempts, with the last status and error stored", async () => {
-    const qa = await receiver([503, 503, 503, 503]);
+    const qa = await webhookReceiver([503, 503, 503, 503]);
     const { vdagURI, controllerId } = await vdagWith({ url: qa.url, maxAttempts: 2 });
-    await report(controllerId, [sample("t-down", "webhook")]);
+    await report(controllerId, [qualitySample("t-down", "webhook")]);
     await expect
       .poll(async () => (await deliveriesOf(vdagURI))[0]?.status, { timeout: 10_000 })
       .toBe("failed");
@@ -187,7 +129,7 @@ describe("quality webhooks", () => {
 
   it("stores a webhook sample of a vDAG without a webhook as a failed delivery that says why", async () => {
     const { vdagURI, controllerId } = await vdagWith(null);
-    await report(controllerId, [sample("t-nowhere", "webhook")]);
+    await report(controllerId, [qualitySample("t-nowhere", "webhook")]);
     const [d] = await deliveriesOf(vdagURI);
     expect(d).toMatchObject({
       status: "failed",
@@ -200,11 +142,11 @@ describe("quality webhooks", () => {
   it("sends each due delivery once when two API processes poll the same outbox, rows written before either started", async () => {
     // Stop the sender of the tests above: these two alone take the rows.
     for (const s of senders.splice(0)) await s.stop();
-    const qa = await receiver([]);
+    const qa = await webhookReceiver([]);
     const { vdagURI, controllerId } = await vdagWith({ url: qa.url });
     await report(
       controllerId,
-      Array.from({ length: 24 }, (_, i) => sample(`t-many-${i}`, "webhook")),
+      Array.from({ length: 24 }, (_, i) => qualitySample(`t-many-${i}`, "webhook")),
     );
     // As after a restart: the rows are in PostgreSQL, and new processes find them.
     const [one, two] = [sender({ batch: 5 }), sender({ batch: 5 })];

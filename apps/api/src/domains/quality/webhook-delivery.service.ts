@@ -7,8 +7,10 @@ import {
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import type { Logger } from "@aios/service-kit";
+import { request } from "undici";
 import type { WebhookSecrets } from "./webhook-secrets.service";
 import { signQualityWebhook } from "./webhook-signature";
+import { createWebhookTargets, isTargetRefused, type WebhookTargets } from "./webhook-targets";
 
 export interface WebhookDeliverySettings {
   /** Wait before the 2nd attempt; doubled each attempt after (AIOS_QUALITY_WEBHOOK_BACKOFF_MS, 5000). */
@@ -66,31 +68,46 @@ const CLAIM = `
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+interface Attempt {
+  statusCode: number | null;
+  error: string | null;
+  /** The target is one the API does not post to: no later attempt would be different. */
+  refused?: boolean;
+}
+
 /**
  * The quality webhook outbox's sender, in every API process: posts each due delivery signed with
  * its vDAG's secret, records every attempt (status code, error, time), retries with backoff until
- * a 2xx or `maxAttempts`. Rows live in PostgreSQL, so deliveries survive a restart.
+ * a 2xx or `maxAttempts`. Rows live in PostgreSQL, so deliveries survive a restart. A delivery
+ * whose target `targets` refuses (a private address, by its URL or by what its name resolves to)
+ * is failed at its first attempt, nothing sent.
  */
 export function createWebhookDelivery(deps: {
   db: Db;
   secrets: WebhookSecrets;
   log: Logger;
   settings?: Partial<WebhookDeliverySettings>;
+  /** Where webhooks may go (default: public addresses only). */
+  targets?: WebhookTargets;
   now?: () => Date;
 }) {
   const { db, secrets, log } = deps;
   const s = { ...DEFAULT_WEBHOOK_DELIVERY, ...deps.settings };
   const now = deps.now ?? (() => new Date());
+  const targets = deps.targets ?? createWebhookTargets();
 
-  async function attempt(d: Claimed): Promise<{ statusCode: number | null; error: string | null }> {
+  async function attempt(d: Claimed): Promise<Attempt> {
+    const refusal = targets.refusal(d.url);
+    if (refusal) return { statusCode: null, error: `not sent: ${refusal}`, refused: true };
     try {
       await secrets.ensure(d.vdagURI);
       const secret = await secrets.reveal(d.vdagURI);
       const body = JSON.stringify(d.body);
-      const res = await fetch(d.url, {
+      // undici's request follows no redirect: a 3xx is the receiver's answer, not a new target.
+      const res = await request(d.url, {
+        dispatcher: targets.dispatcher,
         method: "POST",
         body,
-        redirect: "manual",
         signal: AbortSignal.timeout(s.timeoutMs),
         headers: {
           "content-type": "application/json",
@@ -99,25 +116,27 @@ export function createWebhookDelivery(deps: {
           [QUALITY_EVENT_HEADER]: QUALITY_WEBHOOK_EVENT,
         },
       });
-      await res.arrayBuffer().catch(() => undefined);
-      const ok = res.status >= 200 && res.status < 300;
-      return { statusCode: res.status, error: ok ? null : `the receiver answered ${res.status}` };
+      await res.body.dump().catch(() => undefined);
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      return { statusCode: res.statusCode, error: ok ? null : `the receiver answered ${res.statusCode}` };
     } catch (err) {
-      return { statusCode: null, error: (err as Error).message };
+      const refused = isTargetRefused(err);
+      const message = refused ? `not sent: ${(err as Error).message}` : (err as Error).message;
+      return { statusCode: null, error: message, refused };
     }
   }
 
   async function deliver(d: Claimed): Promise<void> {
     const started = now();
     const t0 = performance.now();
-    const { statusCode, error } = await attempt(d);
+    const { statusCode, error, refused } = await attempt(d);
     const at = now();
     const history = [
       ...d.history,
       { at: started.toISOString(), statusCode, error, durationMs: Math.round(performance.now() - t0) },
     ];
     const done = error === null;
-    const givenUp = !done && d.attempts >= d.maxAttempts;
+    const givenUp = !done && (refused === true || d.attempts >= d.maxAttempts);
     const data: Prisma.QualityWebhookDeliveryUpdateManyMutationInput = {
       status: done ? "delivered" : givenUp ? "failed" : "pending",
       lastStatusCode: statusCode,

@@ -10,11 +10,12 @@ import {
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import type { Principal } from "../../auth/principal";
-import { ConflictError, NotFoundError } from "../../errors";
+import { ConflictError, NotFoundError, UserError } from "../../errors";
 import { DEFAULT_CLUSTER_ID } from "../blocks/block.service";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterData } from "../gateway/pre-check-inputs";
 import type { WebhookSecrets } from "../quality/webhook-secrets.service";
+import type { WebhookTargets } from "../quality/webhook-targets";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
 import { inKeyOrder, type PageInput, searchKeys } from "../registry/search";
@@ -57,6 +58,14 @@ export function emitVdagStatus(events: EventEmitter, vdagURI: string, status: st
   events.emit("status", { vdagURI, status, reason, at: new Date().toISOString() } satisfies VdagStatusEvent);
 }
 
+const WEBHOOK_URL = "body.spec.values.controller.qualityChecker.webhook.url";
+
+function checkWebhook(values: TVdagSpec, targets: Pick<WebhookTargets, "refusal"> | undefined): void {
+  const url = values.controller?.qualityChecker?.webhook?.url;
+  const refusal = url && targets?.refusal(url);
+  if (refusal) throw UserError.field(WEBHOOK_URL, refusal);
+}
+
 export function createVdagService(
   deps: CompileDeps & {
     queues: ClusterQueues;
@@ -64,6 +73,8 @@ export function createVdagService(
     events?: EventEmitter;
     /** Makes the webhook secret of a vDAG whose qualityChecker has a webhook. */
     webhookSecrets?: Pick<WebhookSecrets, "ensure">;
+    /** Refuses a webhook the API will not post to (a loopback, private or link-local address). */
+    webhookTargets?: Pick<WebhookTargets, "refusal">;
   },
 ) {
   const { db, queues } = deps;
@@ -110,6 +121,7 @@ export function createVdagService(
         releaseTag: values.vdagVersion["release-tag"],
       });
       const shape = analyseGraph(values);
+      checkWebhook(values, deps.webhookTargets);
       const existing = await db.vdag.findUnique({ where: { vdagURI } });
       if (values.mode === "create" && existing && !REPLACEABLE.has(existing.status)) {
         const {

@@ -1,0 +1,165 @@
+import { type LookupAddress, type LookupAllOptions, type LookupOneOptions, lookup } from "node:dns";
+import { BlockList, isIP } from "node:net";
+import { Agent } from "undici";
+
+/**
+ * Where the API may send a quality webhook. A vDAG's author chooses its webhook's URL, and the API
+ * posts to it from inside the platform's network: left unchecked, that is a way to make the API
+ * reach its own loopback services, the cluster's private addresses or a cloud's metadata service.
+ * So webhooks go to public addresses only, unless the operator lists a network in
+ * AIOS_QUALITY_WEBHOOK_ALLOWED_NETWORKS (a receiver on the same host or the company's network).
+ *
+ * Checked twice: when a vDAG is created (an address written in the URL, or a `localhost` name),
+ * and when each delivery connects, on the addresses its host name resolves to. The connection
+ * goes to the address that was checked (the check is the connection's own look-up), so a name
+ * that resolves to a public address for the check and a private one for the connection cannot
+ * slip through; redirects are not followed.
+ */
+export const ALLOWED_NETWORKS_SETTING = "AIOS_QUALITY_WEBHOOK_ALLOWED_NETWORKS";
+
+/** Address ranges that are not the public Internet, each with what it is. */
+const NOT_PUBLIC: ReadonlyArray<readonly [label: string, ranges: ReadonlyArray<string>]> = [
+  ["loopback", ["127.0.0.0/8", "::1/128"]],
+  ["private", ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]],
+  ["link-local (cloud metadata)", ["169.254.0.0/16", "fe80::/10"]],
+  ["shared (carrier-grade NAT)", ["100.64.0.0/10"]],
+  ["unspecified", ["0.0.0.0/8", "::/128"]],
+  ["multicast", ["224.0.0.0/4", "ff00::/8"]],
+  ["reserved", ["192.0.0.0/24", "198.18.0.0/15", "240.0.0.0/4", "64:ff9b:1::/48"]],
+];
+
+const familyOf = (address: string): "ipv4" | "ipv6" => (isIP(address) === 6 ? "ipv6" : "ipv4");
+
+function addRange(list: BlockList, range: string): void {
+  const [address = "", prefix] = range.split("/");
+  const family = familyOf(address);
+  if (prefix === undefined) list.addAddress(address, family);
+  else list.addSubnet(address, Number(prefix), family);
+}
+
+const RANGES = NOT_PUBLIC.map(([label, ranges]) => {
+  const list = new BlockList();
+  for (const r of ranges) addRange(list, r);
+  return { label, list };
+});
+
+/**
+ * Parses the setting's networks (`10.0.0.0/8`, `127.0.0.1`, `fd00::/8`); throws naming the entry
+ * that is not an address or a network.
+ */
+export function parseAllowedNetworks(entries: readonly string[]): BlockList {
+  const allowed = new BlockList();
+  for (const raw of entries) {
+    const entry = raw.trim();
+    if (!entry) continue;
+    const [address = "", prefix, extra] = entry.split("/");
+    const family = isIP(address);
+    const bits = family === 6 ? 128 : 32;
+    if (family === 0 || extra !== undefined || (prefix !== undefined && !/^\d{1,3}$/.test(prefix)))
+      throw new Error(`${entry} is not an IP address or a network such as 10.0.0.0/8`);
+    if (prefix !== undefined && Number(prefix) > bits)
+      throw new Error(`${entry}: a network's prefix is at most ${bits} bits`);
+    addRange(allowed, entry);
+  }
+  return allowed;
+}
+
+export interface WebhookTargets {
+  /** Why the API will not post to `url` as written (an address in it, or `localhost`); null if it may. */
+  refusal(url: string): string | null;
+  /** Why the API will not connect to `address`; null if it may. */
+  refusalOf(address: string): string | null;
+  /** Connects only to addresses `refusalOf` allows: a host name resolving to any other fails. */
+  dispatcher: Agent;
+}
+
+/** What a connection refused by the check fails with (on the error or its cause). */
+export const TARGET_REFUSED = "AIOS_WEBHOOK_TARGET_REFUSED";
+
+export class WebhookTargetRefused extends Error {
+  readonly code = TARGET_REFUSED;
+}
+
+/** True when `err`, as the HTTP client reports it, is a refused target. */
+export const isTargetRefused = (err: unknown): boolean =>
+  (err as { code?: string })?.code === TARGET_REFUSED ||
+  (err as { cause?: { code?: string } })?.cause?.code === TARGET_REFUSED;
+
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/** Resolves a host name to all its addresses (`dns.lookup` with `all: true`). */
+export type ResolveAll = (
+  hostname: string,
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+const systemResolver: ResolveAll = (hostname, callback) => lookup(hostname, { all: true }, callback);
+
+export function createWebhookTargets(
+  allowedNetworks: readonly string[] = [],
+  /** The resolver connections use (default: the system's, as every connection of the API). */
+  resolve: ResolveAll = systemResolver,
+): WebhookTargets {
+  const allowed = parseAllowedNetworks(allowedNetworks);
+
+  const ONLY_PUBLIC = `the API sends webhooks to public addresses only, unless ${ALLOWED_NETWORKS_SETTING} lists its network`;
+  /** What kind of address the API does not post to `address` is, or null if it may. */
+  const kindRefused = (address: string): string | null => {
+    const family = familyOf(address);
+    if (allowed.check(address, family)) return null;
+    return RANGES.find((r) => r.list.check(address, family))?.label ?? null;
+  };
+  const refusalOf = (address: string): string | null => {
+    const kind = kindRefused(address);
+    return kind && `${address} is a ${kind} address; ${ONLY_PUBLIC}`;
+  };
+
+  const refusal = (url: string): string | null => {
+    let host: string;
+    try {
+      host = new URL(url).hostname
+        .replace(/^\[|\]$/g, "")
+        .replace(/\.$/, "")
+        .toLowerCase();
+    } catch {
+      return "is not a URL";
+    }
+    if (isIP(host)) return refusalOf(host);
+    // Names under .localhost are the host itself (RFC 6761), whatever a resolver says.
+    if (host === "localhost" || host.endsWith(".localhost")) {
+      const loopback = kindRefused("127.0.0.1") && kindRefused("::1");
+      return loopback && `${host} is this host, a loopback address; ${ONLY_PUBLIC}`;
+    }
+    return null;
+  };
+
+  // The connection's own look-up: every address the name resolves to must be allowed.
+  function checkedLookup(
+    hostname: string,
+    options: LookupOneOptions | LookupAllOptions,
+    callback: LookupCallback,
+  ): void {
+    resolve(hostname, (err, addresses) => {
+      if (err) return callback(err, []);
+      for (const a of addresses) {
+        const kind = kindRefused(a.address);
+        if (kind) {
+          const why = `${hostname} resolves to ${a.address}, a ${kind} address; ${ONLY_PUBLIC}`;
+          return callback(new WebhookTargetRefused(why), []);
+        }
+      }
+      if (options.all) return callback(null, addresses);
+      const first = addresses[0];
+      if (!first)
+        return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
+      callback(null, first.address, first.family);
+    });
+  }
+
+  const dispatcher = new Agent({ connect: { lookup: checkedLookup as never } });
+  return { refusal, refusalOf, dispatcher };
+}
