@@ -4,6 +4,7 @@ import { createLogger, initTracing, onShutdown } from "@aios/service-kit";
 import { startGrpcInferenceServer } from "./data-plane/open-inference/grpc-server";
 import { sweepOrphanBlobs } from "./domains/assets/asset.service";
 import { createPgEventBus } from "./domains/events/pg-event-bus";
+import { createTokenCache, startTokenChanges } from "./domains/tokens/token-cache";
 import {
   grpcListenOf,
   loadApiEnv,
@@ -31,12 +32,21 @@ shutdown.add("queues", () => queues.close());
 // Live status events reach every API process on this database (LISTEN/NOTIFY).
 const liveEvents = createPgEventBus({ databaseUrl: env.DATABASE_URL, db, log });
 shutdown.add("live events", () => liveEvents.stop());
+// Tokens read are kept while PostgreSQL tells this process of every change to them.
+const tokenChanges = startTokenChanges({
+  databaseUrl: env.DATABASE_URL,
+  log,
+  onChange: (id) => tokenCache.forget(id),
+});
+const tokenCache = createTokenCache(tokenChanges);
+shutdown.add("token changes", () => tokenChanges.stop());
 
 const services = createServices({
   db,
   queues,
   log,
   liveEvents,
+  tokenCache,
   config: {
     auth: env.AIOS_AUTH,
     agentStaleSeconds: env.AIOS_AGENT_STALE_SECONDS,

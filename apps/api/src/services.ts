@@ -63,6 +63,7 @@ import { createSpecStore } from "./domains/specs/spec-store.service";
 import { createJoinTokenService } from "./domains/tokens/join-token.service";
 import { createApiTokenRegistry } from "./domains/tokens/token.registry";
 import { createTokenService } from "./domains/tokens/token.service";
+import type { TokenCache } from "./domains/tokens/token-cache";
 import { createTaskRegistry } from "./domains/vdags/task.registry";
 import { createVdagService } from "./domains/vdags/vdag.service";
 import { createVdagControllerRegistry } from "./domains/vdags/vdag-controller.registry";
@@ -104,6 +105,8 @@ export function createServices(deps: {
   config: ServiceConfig;
   /** Carries live status events to the other API processes (over PostgreSQL in main.ts); none without it. */
   liveEvents?: EventBus;
+  /** Keeps the tokens read while PostgreSQL tells of their changes (main.ts); without it each request reads its token. */
+  tokenCache?: TokenCache;
 }) {
   const { db, queues, config } = deps;
   const liveEvents = deps.liveEvents ?? createLocalEventBus();
@@ -186,7 +189,7 @@ export function createServices(deps: {
   const vdagControllers = createVdagControllers(db, vdagEvents, createQualityRouting(db, { maxAttempts }));
   const policies = createPolicyService(db, policyRuntime);
   const functions = createFunctionService(db, clusterQueues);
-  const tokens = createTokenService(db);
+  const tokens = createTokenService(db, deps.tokenCache);
   // The spec store: named, versioned spec documents the Parser applies by URI.
   const specs = createSpecStore(db);
   // Policy executors you deploy: registered here, called by policies.execute({executorId | executorGroup}).

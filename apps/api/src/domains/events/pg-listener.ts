@@ -6,6 +6,8 @@ export interface ListenerOptions {
   channel: string;
   /** Names the connection in `pg_stat_activity`. */
   applicationName: string;
+  /** What the log lines call it (default: live events). */
+  name?: string;
   log: Logger;
   onNotification(payload: string): void;
   /** The first wait before connecting again, doubled after each failure in a row up to `maxMs`. */
@@ -31,6 +33,7 @@ export interface Listener {
  */
 export function startListener(opts: ListenerOptions): Listener {
   const { log } = opts;
+  const name = opts.name ?? "live events";
   const initialMs = opts.backoff?.initialMs ?? 250;
   const maxMs = opts.backoff?.maxMs ?? 10_000;
   const heartbeatMs = opts.heartbeatMs ?? 10_000;
@@ -42,7 +45,7 @@ export function startListener(opts: ListenerOptions): Listener {
 
   const becomeListening = () => {
     state = "listening";
-    if (reconnects > 0) log.info("live events: listening again", { reconnects });
+    if (reconnects > 0) log.info(`${name}: listening again`, { reconnects });
     for (const w of waiters) w.ready();
     waiters = [];
   };
@@ -97,7 +100,7 @@ export function startListener(opts: ListenerOptions): Listener {
       failuresInARow = listened ? 1 : failuresInARow + 1;
       const delayMs = Math.min(maxMs, initialMs * 2 ** (failuresInARow - 1));
       reconnects++;
-      log.warn("live events: the listening connection was lost or refused; connecting again", {
+      log.warn(`${name}: the listening connection was lost or refused; connecting again`, {
         reason: reason.message,
         reconnects,
         delayMs,
@@ -114,13 +117,13 @@ export function startListener(opts: ListenerOptions): Listener {
       state === "listening"
         ? Promise.resolve()
         : state === "stopped"
-          ? Promise.reject(new Error("live events: stopped"))
+          ? Promise.reject(new Error(`${name}: stopped`))
           : new Promise<void>((ready, stopped) => waiters.push({ ready, stopped })),
     async stop() {
       stopping.abort();
       endSession?.(new Error("stopped"));
       await loop;
-      for (const w of waiters) w.stopped(new Error("live events: stopped"));
+      for (const w of waiters) w.stopped(new Error(`${name}: stopped`));
       waiters = [];
     },
   };

@@ -8,6 +8,7 @@ import { hashToken } from "../../auth/token-hash";
 import { batchedLookup } from "../../batched-lookup";
 import { NotFoundError, UserError } from "../../errors";
 import { TOKEN_PUBLIC_COLUMNS, toTokenRecord } from "./token.registry";
+import type { StoredToken, TokenCache } from "./token-cache";
 
 /** `lastUsedAt` is written at most this often per token, so a busy key does not write on every call. */
 export const LAST_USED_EVERY_MS = 60_000;
@@ -33,10 +34,12 @@ export function expiryOf(expiresIn: string | undefined, field: string, now = new
 
 /**
  * API tokens: only their SHA-256 is stored; the token itself is shown once, when it is issued.
- * Tokens are read from the database on every request (no cache), so a revocation or an expiry
- * holds from the next request on, in every API process.
+ * Without `cache`, a token is read from the database on every request. With it (the API's main:
+ * `token-cache.ts`), a token read is kept while PostgreSQL tells the process of every change to
+ * tokens, so a revocation still holds from the next request on once its notification arrived
+ * (milliseconds). Expiry is checked on every request either way.
  */
-export function createTokenService(db: Db) {
+export function createTokenService(db: Db, cache?: TokenCache) {
   const touchedAt = new Map<string, number>();
   /**
    * Every API call reads its token: the look-ups asked for in one turn of the event loop, or while
@@ -44,7 +47,7 @@ export function createTokenService(db: Db) {
    * the database after it was asked for), in plain SQL (Prisma costs about 0.5 ms of CPU a statement).
    */
   const byHash = batchedLookup(async (hashes) => {
-    const rows = await sqlOf(db).query<ActiveToken & { tokenHash: string; revokedAt: Date | null }>(
+    const rows = await sqlOf(db).query<StoredToken & { tokenHash: string }>(
       `SELECT token_hash AS "tokenHash", id, role, scope, scopes, expires_at AS "expiresAt",
               revoked_at AS "revokedAt"
          FROM api_tokens WHERE token_hash = ANY($1::text[])`,
@@ -72,7 +75,9 @@ export function createTokenService(db: Db) {
   return {
     /** The unrevoked, unexpired token with this hash, or null. */
     async findActive(tokenHash: string): Promise<ActiveToken | null> {
-      const token = await byHash(tokenHash);
+      const token = cache
+        ? (cache.get(tokenHash) ?? (await cache.read(tokenHash, () => byHash(tokenHash))))
+        : await byHash(tokenHash);
       if (!token || token.revokedAt) return null;
       if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) return null;
       return token;
@@ -112,6 +117,8 @@ export function createTokenService(db: Db) {
     async revoke(id: string) {
       const now = new Date();
       await db.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
+      // This process's next request already reads it again; the others hear it from PostgreSQL.
+      cache?.forget(id);
       const row = await db.apiToken.findUnique({ where: { id }, select: TOKEN_PUBLIC_COLUMNS });
       if (!row) throw new NotFoundError("API token", id, "id");
       return toTokenRecord(row);
