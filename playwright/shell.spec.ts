@@ -41,4 +41,8 @@ test("the health indicator says Connected", async ({ page }) => {
   await expect(health).toHaveText("Connected");
   await expect(health).toHaveAttribute("data-state", "ok");
   await expect(page.getByTestId("health-details")).toContainText("PostgreSQL");
+  // What the API process hears: other API processes' events and token changes, on its own connections.
+  const heard = page.getByTestId("health-notifications");
+  await expect(heard).toContainText("live events listening");
+  await expect(heard).toContainText("token changes listening");
 });

@@ -202,7 +202,16 @@ export function createServices(deps: {
     tokens,
     rateLimits: createRateLimits(config.rateLimits),
     joinTokens: createJoinTokenService(db, audit),
-    health: createHealthService({ db, queues, agentStaleSeconds: config.agentStaleSeconds }),
+    health: createHealthService({
+      db,
+      queues,
+      agentStaleSeconds: config.agentStaleSeconds,
+      notifications: () => ({
+        liveEvents: liveEvents.stats().state,
+        tokenChanges: deps.tokenCache ? (deps.tokenCache.listening() ? "listening" : "connecting") : "off",
+        replies: queues.replies.state(),
+      }),
+    }),
     overview: createOverviewService(db),
     clusters,
     clusterStability,

@@ -1,7 +1,7 @@
 import type { Db } from "@aios/db";
 import type { QueueBackend } from "@aios/queue";
 import { describe, expect, it } from "vitest";
-import { createHealthService } from "../src/domains/health/health.service";
+import { anonymousHealthView, createHealthService } from "../src/domains/health/health.service";
 
 const db = {
   $queryRaw: async () => [{ "?column?": 1 }],
@@ -44,5 +44,22 @@ describe("health report", () => {
       agentStaleSeconds: 30,
     });
     expect((await health.report()).redis).toEqual({ status: "not used", queueBackend: "postgres" });
+  });
+
+  it("reports what this process listens on to viewers, and not to anonymous callers", async () => {
+    const report = await createHealthService({
+      db,
+      queues: queues("postgres", async () => ({})),
+      agentStaleSeconds: 30,
+      notifications: () => ({ liveEvents: "listening", tokenChanges: "connecting", replies: "idle" }),
+    }).report();
+    // Not hearing makes the API slower, not unhealthy.
+    expect(report.status).toBe("ok");
+    expect(report.notifications).toEqual({
+      liveEvents: "listening",
+      tokenChanges: "connecting",
+      replies: "idle",
+    });
+    expect(anonymousHealthView(report).notifications).toBeUndefined();
   });
 });

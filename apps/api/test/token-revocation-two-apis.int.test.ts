@@ -54,7 +54,8 @@ describe("a revocation through one API process holds in another", () => {
     );
 
   it("keeps a token read, and refuses it in the other process once its revocation is heard", async () => {
-    const [a, b] = apis as [{ url: string }, { url: string }];
+    const [a, b] = apis;
+    if (!a || !b) throw new Error("two API processes were to be started");
     const kept = (await issue("kept")).data;
     const revoked = (await issue("revoked")).data;
     for (const t of [kept, revoked]) {

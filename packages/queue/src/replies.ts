@@ -53,6 +53,12 @@ export interface ReplyChannel {
   expect(queueName: string, jobId: string): ExpectedReply;
   /** Sends a processor's result to the job's asker (not awaited by the worker; errors are dropped). */
   publish(queueName: string, jobId: string, value: unknown): void;
+  /**
+   * `idle`: nothing was asked yet (the listener connects on the first `expect`); `connecting`: it
+   * is connecting, or waits to connect again after its connection was lost; `listening`;
+   * `stopped`: closed.
+   */
+  state(): "idle" | "connecting" | "listening" | "stopped";
   close(): Promise<void>;
 }
 
@@ -133,6 +139,7 @@ export function createReplyChannel(config: QueueBackendConfig, onError: (err: Er
         },
       };
     },
+    state: () => (closed ? "stopped" : live ? "listening" : starting || retry ? "connecting" : "idle"),
     publish(queueName, jobId, value) {
       if (value === undefined || closed) return;
       const payload = JSON.stringify({ q: queueName, j: jobId, v: value });

@@ -42,6 +42,8 @@ function replyCases(kind: "redis" | "postgres", url: () => string, cut: (url: st
   const queueName = `replies-${kind}-${Date.now()}`;
   beforeAll(async () => {
     backend = connectQueueBackend({ kind, url: url() });
+    // Nothing asked yet: the listener has not connected.
+    expect(backend.replies.state()).toBe("idle");
     backend.worker<Data, unknown>(
       queueName,
       async (job) => {
@@ -96,8 +98,10 @@ function replyCases(kind: "redis" | "postgres", url: () => string, cut: (url: st
   });
 
   it("listens again after its connection was cut", async () => {
+    expect(backend.replies.state()).toBe("listening");
     await cut(url());
     // The loss is seen (the listener stops being live), then it listens again by itself.
+    await expect.poll(() => backend.replies.state()).toBe("connecting");
     await expect
       .poll(() => {
         const probe = backend.replies.expect("probe", "probe");
@@ -106,6 +110,7 @@ function replyCases(kind: "redis" | "postgres", url: () => string, cut: (url: st
       })
       .toBe(false);
     await listening(backend);
+    expect(backend.replies.state()).toBe("listening");
     const reply = backend.replies.expect(queueName, "after-cut");
     await backend.queue<Data>(queueName).add("double", asked({ n: 5 }), { jobId: "after-cut" });
     expect(await within(reply.answer)).toEqual({ doubled: 10 });

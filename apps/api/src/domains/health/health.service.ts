@@ -16,6 +16,23 @@ export interface HealthReport {
     /** Absent for a caller below viewer (anonymous in token mode): cluster ids are not public. */
     clusters?: Array<{ id: string; live: boolean; lastSeenAt: string | null }>;
   };
+  /** The connections this process listens on (absent for a caller below viewer). None makes it degraded. */
+  notifications?: NotificationStates;
+}
+
+/**
+ * What this API process hears, and what it costs when it does not:
+ * - `liveEvents`: other API processes' status events (`local`: it runs alone); without them its
+ *   live views wait for their next poll.
+ * - `tokenChanges`: changes to tokens (`off`: it keeps no tokens); without them it reads every
+ *   request's token from the database.
+ * - `replies`: asked control jobs' answers (`idle`: nothing asked yet); without them the answer is
+ *   read from the finished job, later.
+ */
+export interface NotificationStates {
+  liveEvents: "local" | "connecting" | "listening" | "stopped";
+  tokenChanges: "off" | "connecting" | "listening";
+  replies: "idle" | "connecting" | "listening" | "stopped";
 }
 
 /**
@@ -38,7 +55,12 @@ export function anonymousHealthView(report: HealthReport): HealthReport {
  * `GET /healthz`: the API is healthy when its database and queues answer. Agents are reported (a
  * cluster is live when its agent heartbeat is fresh) but do not make the API itself unhealthy.
  */
-export function createHealthService(deps: { db: Db; queues: QueueBackend; agentStaleSeconds: number }) {
+export function createHealthService(deps: {
+  db: Db;
+  queues: QueueBackend;
+  agentStaleSeconds: number;
+  notifications?: () => NotificationStates;
+}) {
   const probe = deps.queues.queue("aios.health");
   return {
     async report(): Promise<HealthReport> {
@@ -66,6 +88,7 @@ export function createHealthService(deps: { db: Db; queues: QueueBackend; agentS
         queue: { ...queue, backend: deps.queues.kind },
         redis: redisStatus(deps.queues.kind, queue),
         agents,
+        ...(deps.notifications ? { notifications: deps.notifications() } : {}),
       };
     },
   };

@@ -101,6 +101,8 @@ export function createTokenCache(feed: ChangeFeed, opts: TokenCacheOptions = {})
     },
 
     size: () => byHash.size,
+    /** Whether its feed listens (tokens are kept and used only then). */
+    listening: () => feed.listening(),
   };
 }
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Activity, Database, Radio, Workflow } from "lucide-react";
+import { Activity, BellRing, Database, Radio, Workflow } from "lucide-react";
 import type { ReactNode } from "react";
 import { degradedReason } from "@/components/layout/health";
 import { Badge } from "@/components/ui/badge";
@@ -23,6 +23,19 @@ function Row({ icon, label, children }: { icon: ReactNode; label: string; childr
     </div>
   );
 }
+
+/** A connection the API listens on: heard (green), not needed (grey), or not hearing (amber). */
+const heard = (name: string, state: string) => (
+  <Badge
+    tone={
+      state === "listening" ? "success" : ["local", "off", "idle"].includes(state) ? "neutral" : "warning"
+    }
+    dot
+    title={`${name}: ${state}`}
+  >
+    {name} {state}
+  </Badge>
+);
 
 const ok = (good: boolean, text: string) => (
   <Badge tone={good ? "success" : "danger"} dot>
@@ -69,6 +82,15 @@ export function HealthDetails() {
               ) : null}
               {ok(h.queue.ok, h.queue.ok ? "answering" : "down")}
             </Row>
+            {h.notifications ? (
+              <Row icon={<BellRing className={icon} />} label="Notifications">
+                <span className="flex flex-wrap justify-end gap-1.5" data-testid="health-notifications">
+                  {heard("live events", h.notifications.liveEvents)}
+                  {heard("token changes", h.notifications.tokenChanges)}
+                  {heard("replies", h.notifications.replies)}
+                </span>
+              </Row>
+            ) : null}
             <Row icon={<Radio className={icon} />} label="Live agents">
               <span className="font-semibold tabular-nums text-zinc-900" data-testid="live-agents">
                 {h.agents.live}
