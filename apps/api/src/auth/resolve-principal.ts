@@ -30,7 +30,8 @@ const OPEN_ADMIN: Principal = { role: "admin", scope: null, tokenId: null };
  * Who is calling. With AIOS_AUTH=open every caller acts as admin, unless it shows a token of its
  * own; with AIOS_AUTH=token a bearer token is looked up by its hash on every request (the token
  * service may answer from what it keeps while it hears every change: a revocation holds from the
- * next request on once heard) and carries a role (and a cluster scope for agents). A token whose role this API does not know, or whose expiry has passed, is not honoured.
+ * next request on once heard) and carries a role (and a cluster scope for agents). A token whose
+ * role this API does not know, or whose expiry has passed, is not honoured.
  */
 export async function resolvePrincipal(
   source: PrincipalSource,
