@@ -9,12 +9,23 @@ import { type FakeGpus, fakeGpus, idleGpus } from "./fake-gpus";
 
 const redisUrl = process.env.AIOS_TEST_REDIS_URL ?? "";
 
-/** The environment of each process that runs an instance (its INSTANCE_ID), by pid. */
+/** The workload uids of this test's two node agents (a: the first thousand, b: the second). */
+const UIDS = { a: [2_100_000, 2_100_999], b: [2_101_000, 2_101_999] } as const;
+/** Run as root, the workloads run under those uids; otherwise under the test's own. */
+const ofThisTest = (uid: number) =>
+  process.getuid?.() !== 0 ? uid === process.getuid?.() : uid >= UIDS.a[0] && uid <= UIDS.b[1];
+
+/**
+ * The environment of each process that runs an instance (its INSTANCE_ID) under this test's
+ * workload uids, by pid: another stack's instances on the machine are not counted.
+ */
 function instanceProcesses(): Array<{ pid: number; env: Map<string, string> }> {
   const found: Array<{ pid: number; env: Map<string, string> }> = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
+      const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1]);
+      if (!ofThisTest(uid)) continue;
       const vars = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
       if (!vars.some((v) => v.startsWith("INSTANCE_ID="))) continue;
       const env = new Map(vars.map((v) => [v.slice(0, v.indexOf("=")), v.slice(v.indexOf("=") + 1)]));
@@ -42,7 +53,7 @@ describe.runIf(redisUrl)("node agents of one cluster", () => {
     b: mkdtempSync(join(tmpdir(), "aios-node-b-")),
   };
   const gpus: Record<"a" | "b", FakeGpus> = { a: fakeGpus(idleGpus(4)), b: fakeGpus(idleGpus(4)) };
-  const uids = { a: "2100000-2100999", b: "2101000-2101999" };
+  const uids = { a: UIDS.a.join("-"), b: UIDS.b.join("-") };
   const agents: Partial<Record<"a" | "b", AgentProcess>> = {};
   const start = (node: "a" | "b") => {
     agents[node] = startAgentProcess({
