@@ -26,7 +26,7 @@ export interface ChangeFeed {
 }
 
 interface Kept {
-  token: StoredToken | null;
+  token: StoredToken;
   at: number;
   session: number;
 }
@@ -40,9 +40,8 @@ interface Kept {
  *
  * Fail-safe: tokens are used only while the feed listens; what was kept under a connection that
  * was lost is never used again (changes may have been missed meanwhile; a link cut without notice
- * is found by the feed's heartbeat within seconds); a read that began before
- * a change was heard is not kept (it may predate the change); every token is read again after
- * `maxAgeMs` at most. A token that is not found is never kept, so a new one works at once.
+ * is found by the feed's heartbeat within seconds); a read that began before a change was heard
+ * is not kept (it may predate the change); every token is read again after `maxAgeMs` at most. A token that is not found is never kept, so a new one works at once.
  */
 export function createTokenCache(feed: ChangeFeed, opts: TokenCacheOptions = {}) {
   const maxAgeMs = opts.maxAgeMs ?? 30_000;
@@ -55,11 +54,10 @@ export function createTokenCache(feed: ChangeFeed, opts: TokenCacheOptions = {})
   const drop = (hash: string) => {
     const kept = byHash.get(hash);
     byHash.delete(hash);
-    const id = kept?.token?.id;
-    if (id === undefined) return;
-    const hashes = hashesOf.get(id);
+    if (!kept) return;
+    const hashes = hashesOf.get(kept.token.id);
     hashes?.delete(hash);
-    if (hashes?.size === 0) hashesOf.delete(id);
+    if (hashes?.size === 0) hashesOf.delete(kept.token.id);
   };
 
   return {
@@ -71,7 +69,7 @@ export function createTokenCache(feed: ChangeFeed, opts: TokenCacheOptions = {})
         drop(hash);
         return undefined;
       }
-      return kept.token ?? undefined;
+      return kept.token;
     },
 
     /** Reads `hash` with `read` and keeps what it found, unless a change was heard meanwhile. */
@@ -134,7 +132,6 @@ export function startTokenChanges(opts: {
     session: () => listener.reconnects(),
     /** Resolves once the feed listens. */
     ready: () => listener.listening(),
-    state: () => listener.state(),
     stop: () => listener.stop(),
   };
 }
