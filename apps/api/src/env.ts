@@ -1,8 +1,9 @@
 import { parseEnv, refuseOpenAuthOffLoopback, ZMaxBodyMbEnv } from "@aios/service-kit";
 import { z } from "zod";
+import { networkEntries, parseAllowedNetworks } from "./address-ranges";
 import { parseSecretsKey } from "./domains/container-registries/secret-box";
-import { parseAllowedNetworks } from "./domains/quality/webhook-targets";
 import { RATE_LIMIT_ENV } from "./rate-limits";
+import type { OwnService } from "./workload-targets";
 
 /** A PostgreSQL connection URL; anything else is refused at boot with the variable's name. */
 export const postgresUrl = (name: string) =>
@@ -70,21 +71,14 @@ export const ZApiEnv = z
      * `127.0.0.0/8,10.1.0.0/16`); unset, none: a vDAG's webhook never reaches a loopback, private or
      * link-local address (cloud metadata) from the API.
      */
-    AIOS_QUALITY_WEBHOOK_ALLOWED_NETWORKS: z
-      .string()
-      .default("")
-      .transform((v, ctx) => {
-        const entries = v
-          .split(",")
-          .map((e) => e.trim())
-          .filter(Boolean);
-        try {
-          parseAllowedNetworks(entries);
-        } catch (e) {
-          ctx.addIssue({ code: "custom", message: (e as Error).message });
-        }
-        return entries;
-      }),
+    AIOS_QUALITY_WEBHOOK_ALLOWED_NETWORKS: networksSetting(),
+    /**
+     * The networks the API calls workloads in (executors, vDAG controllers, function replicas), as
+     * their agents report them (comma-separated: `10.20.0.0/16,127.0.0.1`); unset: any address but
+     * link-local (cloud metadata), unspecified, multicast and reserved ones. Never the API's own
+     * database, queue or ports, whatever it lists (`workload-targets.ts`).
+     */
+    AIOS_WORKLOAD_NETWORKS: networksSetting(),
     AIOS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /**
      * CPU time per call and memory per isolate for the policies the API runs itself (central
@@ -137,6 +131,43 @@ export type TApiEnv = z.infer<typeof ZApiEnv>;
 
 export function loadApiEnv(source: Record<string, string | undefined> = process.env): TApiEnv {
   return parseEnv(ZApiEnv, source, "invalid API configuration:");
+}
+
+/** A comma-separated list of networks, each entry checked (the message names a bad one). */
+function networksSetting() {
+  return z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const entries = networkEntries(v);
+      try {
+        parseAllowedNetworks(entries);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+      }
+      return entries;
+    });
+}
+
+/**
+ * Where the API calls workloads: AIOS_WORKLOAD_NETWORKS, and the platform's own services no
+ * workload's address may lead to (its database, its queue's Redis, its HTTP and gRPC ports).
+ */
+export function workloadTargetsOf(env: TApiEnv): { networks: string[]; ownServices: OwnService[] } {
+  const urls: Array<[string, string | undefined]> = [
+    ["the API's database (DATABASE_URL)", env.DATABASE_URL],
+    ["the queues' Redis (REDIS_URL)", env.REDIS_URL],
+  ];
+  const ownServices: OwnService[] = urls.flatMap(([name, url]) => {
+    if (!url) return [];
+    const u = new URL(url);
+    const port = Number(u.port) || (u.protocol.startsWith("redis") ? 6379 : 5432);
+    return [{ name, host: u.hostname, port }];
+  });
+  ownServices.push({ name: "the API (AIOS_API_PORT)", host: env.AIOS_API_HOST, port: env.AIOS_API_PORT });
+  const grpc = grpcListenOf(env);
+  if (grpc && grpc.port !== 0) ownServices.push({ name: "the API's gRPC (AIOS_GRPC_PORT)", ...grpc });
+  return { networks: env.AIOS_WORKLOAD_NETWORKS, ownServices };
 }
 
 /** The limits for the API's policy host; a variable left unset keeps the sandbox's default. */

@@ -13,6 +13,7 @@ import {
   queueBackendOf,
   secretsKeyOf,
   vdagTaskSettingsOf,
+  workloadTargetsOf,
 } from "./env";
 import { rateLimitConfigOf } from "./rate-limits";
 import { createApiServer } from "./server";
@@ -57,6 +58,7 @@ const services = createServices({
     vdagTasks: vdagTaskSettingsOf(env),
     secretsKey: secretsKeyOf(env),
     qualityWebhooks: qualityWebhookSettingsOf(env),
+    workloads: workloadTargetsOf(env),
   },
 });
 // Data-plane calls' audit events still on their way are written before the database closes.
@@ -65,6 +67,10 @@ shutdown.add("audit events", () => services.audit.flush());
 shutdown.add("vDAG task rows", () => services.vdagInference.flushTasks());
 // Block events told but not yet stored, and their event policies' runs (each step has its timeout).
 shutdown.add("block events", () => services.blockEvents.idle());
+// The connections to workloads and webhook receivers, closed once the calls using them have ended
+// (steps run in reverse: after the HTTP server, the vDAG tasks and the webhook sender stop).
+shutdown.add("workload connections", () => services.workloadTargets.dispatcher.close());
+shutdown.add("webhook connections", () => services.webhookTargets.dispatcher.close());
 // Lost nodes: their instances are placed again on the cluster's other nodes.
 const liveness = services.nodeLiveness.start();
 shutdown.add("node liveness", () => liveness.stop());

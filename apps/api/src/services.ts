@@ -74,6 +74,7 @@ import { createVdagQuotaStore } from "./domains/vdags/vdag-quota.service";
 import type { VdagTaskSettings } from "./domains/vdags/vdag-tasks.service";
 import { createApiMetrics } from "./metrics";
 import { createRateLimits, type RateLimitConfig } from "./rate-limits";
+import { createWorkloadTargets, type OwnService } from "./workload-targets";
 
 export interface ServiceConfig {
   auth: AuthMode;
@@ -95,6 +96,12 @@ export interface ServiceConfig {
    * the networks besides public addresses they may go to (AIOS_QUALITY_WEBHOOK_ALLOWED_NETWORKS).
    */
   qualityWebhooks?: Partial<WebhookDeliverySettings> & { maxAttempts?: number; allowedNetworks?: string[] };
+  /**
+   * Where the API calls workloads (executors, vDAG controllers, function replicas): the networks
+   * AIOS_WORKLOAD_NETWORKS lists (none: any address but link-local, unspecified, multicast and
+   * reserved ones), and the platform's own services, which no workload's address may lead to.
+   */
+  workloads?: { networks?: string[]; ownServices?: OwnService[] };
 }
 
 /** Wires the services once per process; tests build their own with a database of their own. */
@@ -154,7 +161,17 @@ export function createServices(deps: {
     config.nodeLostSeconds ?? DEFAULT_NODE_LOST_SECONDS,
   );
   const blocks = createBlockService(db, blockPlacement, preChecks, allocator, blockEvents);
-  const blockLifecycle = createBlockLifecycle(db, clusterQueues, preChecks, blockPlacement, blockEvents);
+  // The API's connections to workloads, each new one checked (workload-targets.ts).
+  const workloadTargets = createWorkloadTargets(config.workloads);
+  const workloads = workloadTargets.dispatcher;
+  const blockLifecycle = createBlockLifecycle(
+    db,
+    clusterQueues,
+    preChecks,
+    blockPlacement,
+    workloads,
+    blockEvents,
+  );
   const clusterStability = createClusterStability({ db, queues: clusterQueues, preChecks });
   const blockAgentLoop = createBlockAgentLoop(db, blockEvents, blockPlacement, containerRegistries);
   // Block events (instances started, crashed, scaled...; the instances' own): stored, live
@@ -188,7 +205,7 @@ export function createServices(deps: {
   });
   const vdagControllers = createVdagControllers(db, vdagEvents, createQualityRouting(db, { maxAttempts }));
   const policies = createPolicyService(db, policyRuntime);
-  const functions = createFunctionService(db, clusterQueues);
+  const functions = createFunctionService(db, clusterQueues, workloads);
   const tokens = createTokenService(db, deps.tokenCache);
   // The spec store: named, versioned spec documents the Parser applies by URI.
   const specs = createSpecStore(db);
@@ -256,17 +273,23 @@ export function createServices(deps: {
     }),
     webhookSecrets,
     webhookTargets,
+    /** Where the API calls workloads, and its connections to them. */
+    workloadTargets,
     vdagQuota: createVdagQuotaStore(db),
     vdagMetrics: createVdagMetrics(db),
     inferenceModels: createInferenceModels({ db, blocks, components, vdags, blockLifecycle }),
-    vdagInference: createVdagInference(db, vdagControllers, deps.log, clusterQueues, {
-      backend: queues,
-      settings: config.vdagTasks,
-    }),
+    vdagInference: createVdagInference(
+      db,
+      vdagControllers,
+      deps.log,
+      clusterQueues,
+      { backend: queues, settings: config.vdagTasks },
+      workloads,
+    ),
     policies,
     policyRuntime,
     executors,
-    executorCalls: createExecutorCalls(executors),
+    executorCalls: createExecutorCalls(executors, workloads),
     /** Ranking policies over a registry search's matches (`rankingPolicyRule`). */
     ranking: createRanking({
       db,

@@ -11,6 +11,7 @@ import { appRouter } from "../src/router";
 import { createApiServer } from "../src/server";
 import { createServices, type Services } from "../src/services";
 import { createCallerFactory } from "../src/trpc";
+import type { OwnService } from "../src/workload-targets";
 
 export const ADMIN: Principal = { role: "admin", scope: null, tokenId: null };
 const callerFactory = createCallerFactory(appRouter);
@@ -72,6 +73,8 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
           ? { qualityWebhooks: { allowedNetworks: opts.webhookAllowedNetworks } }
           : {}),
         secretsKey: opts.secretsKey === undefined ? randomBytes(32) : opts.secretsKey,
+        // As the API's main: no workload's address leads to its database or its queues' Redis.
+        workloads: { ownServices: ownServicesOf(database.url, redisUrl) },
       },
     });
     if (opts.nodeLostSeconds) sweep = services.nodeLiveness.start();
@@ -89,11 +92,23 @@ export function useApi(opts: ApiHarnessOptions = {}): ApiHarness {
     await vdagTasks?.stop();
     // The data plane's audit events still on their way, as the API's main writes them before it stops.
     await harness.services?.audit.flush();
+    await harness.services?.workloadTargets.dispatcher.close();
     await harness.queues?.close();
     await harness.database?.drop();
     await server?.stop();
   });
   return harness;
+}
+
+/** The test stack's database and Redis, as the API's main names them (`workloadTargetsOf`). */
+function ownServicesOf(databaseUrl: string, redisUrl: string | undefined): OwnService[] {
+  const db = new URL(databaseUrl);
+  const services = [{ name: "the API's database (DATABASE_URL)", host: db.hostname, port: Number(db.port) }];
+  if (redisUrl) {
+    const redis = new URL(redisUrl);
+    services.push({ name: "the queues' Redis (REDIS_URL)", host: redis.hostname, port: Number(redis.port) });
+  }
+  return services;
 }
 
 export function doc(action: string, values: Record<string, unknown>) {

@@ -4,6 +4,7 @@ import { type TVdagControlJob, vdagControlRoute } from "@aios/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ControllerControl, vdagControllerClient } from "../src/domains/vdags/controller-client";
 import { httpStatusOf } from "../src/errors";
+import { createWorkloadTargets } from "../src/workload-targets";
 
 /** A controller's routes over a real socket, answering each route as `answers` says. */
 const answers: Record<string, [number, unknown]> = {
@@ -51,7 +52,9 @@ const agent: ControllerControl = async (call) => {
 };
 
 describe("the API's typed vDAG controller client", () => {
-  const client = () => vdagControllerClient("v:1.0.0-stable", { url }, agent);
+  const { dispatcher } = createWorkloadTargets();
+  afterAll(() => dispatcher.close());
+  const client = () => vdagControllerClient("v:1.0.0-stable", { url }, agent, dispatcher);
 
   it("reads each route's answer by its schema, escaping session ids", async () => {
     expect(await client().healthCheck()).toEqual({
@@ -100,10 +103,25 @@ describe("the API's typed vDAG controller client", () => {
   });
 
   it("an unreachable controller is a 503 naming the vDAG", async () => {
-    const err = await vdagControllerClient("v:1.0.0-stable", { url: "http://127.0.0.1:1" }, agent)
+    const err = await vdagControllerClient("v:1.0.0-stable", { url: "http://127.0.0.1:1" }, agent, dispatcher)
       .quota("s")
       .catch((e: Error) => e);
     expect(httpStatusOf(err as Error)).toBe(503);
     expect((err as Error).message).toContain("the controller of vDAG v:1.0.0-stable could not be reached");
+  });
+
+  it("a controller reported at a cloud's metadata address is not called", async () => {
+    const err = await vdagControllerClient(
+      "v:1.0.0-stable",
+      { url: "http://169.254.169.254" },
+      agent,
+      dispatcher,
+    )
+      .status()
+      .catch((e: Error) => e);
+    expect(httpStatusOf(err as Error)).toBe(503);
+    expect((err as Error).message).toContain(
+      "could not be reached: 169.254.169.254 is a link-local (cloud metadata) address; the API calls workloads there only if AIOS_WORKLOAD_NETWORKS lists its network",
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { fieldIssues, issuesLine, type TInferRequest, ZInferRequest } from "@aios/contracts";
 import { connectionFailure, neverConnected, tracing } from "@aios/service-kit";
-import { Agent } from "undici";
+import type { Dispatcher } from "undici";
 import { callerKeyOf } from "../auth/principal";
 import type { ExecutorTarget } from "../domains/blocks/block-executor";
 import { AppError, OperationalError, UserError } from "../errors";
@@ -39,12 +39,13 @@ export const handleBlockInfer: DataPlaneRoute = async (plane, req, res, { blockI
 };
 
 /**
- * The API's connections to executors: kept alive and reused between calls, as many at once as
- * calls in flight (a pool per executor). Global `fetch` went through WHATWG streams and wrote a
- * request's head and body in separate writes; a call to an executor costs less this way. An answer
- * is waited for 120 s (undici's timers: no timer and abort signal made per call).
+ * An executor's answer is waited for 120 s (undici's timers: no timer and abort signal made per
+ * call). The connections are the API's connections to workloads (`services.workloadTargets`): kept
+ * alive and reused between calls, as many at once as calls in flight (a pool per executor), each
+ * new one checked (`workload-targets.ts`). Global `fetch` went through WHATWG streams and wrote a
+ * request's head and body in separate writes; a call to an executor costs less this way.
  */
-const executors = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
+const EXECUTOR_TIMEOUT_MS = 120_000;
 
 /**
  * Sends a task to a block's executor and returns its answer as it came: status, content type and
@@ -68,12 +69,14 @@ export async function forwardToExecutor(
   });
   const body = JSON.stringify(request);
   try {
-    let answer = await callExecutor(known, body, span.header).catch((err: Error) => err);
+    const call = (target: ExecutorTarget) =>
+      callExecutor(services.workloadTargets.dispatcher, target, body, span.header).catch((err: Error) => err);
+    let answer = await call(known);
     const stale = answer instanceof Error ? neverConnected(connectionFailure(answer)) : answer.status === 401;
     if (stale) {
       const now = await services.blockLifecycle.executor(blockId, { fresh: true });
       if (now.endpoint !== known.endpoint || now.dataToken !== known.dataToken) {
-        answer = await callExecutor(now, body, span.header).catch((err: Error) => err);
+        answer = await call(now);
       }
     }
     if (answer instanceof Error) throw answer;
@@ -91,13 +94,20 @@ export async function forwardToExecutor(
 }
 
 /** One `/infer` call to an executor, with its data token: the API is the caller it trusts. */
-async function callExecutor(target: ExecutorTarget, body: string, traceparent: string | undefined) {
-  const upstream = await executors.request({
+async function callExecutor(
+  workloads: Dispatcher,
+  target: ExecutorTarget,
+  body: string,
+  traceparent: string | undefined,
+) {
+  const upstream = await workloads.request({
     origin: target.origin,
     path: target.inferPath,
     method: "POST",
     headers: traceparent ? { ...target.headers, traceparent } : target.headers,
     body,
+    headersTimeout: EXECUTOR_TIMEOUT_MS,
+    bodyTimeout: EXECUTOR_TIMEOUT_MS,
   });
   const contentType = upstream.headers["content-type"];
   return {

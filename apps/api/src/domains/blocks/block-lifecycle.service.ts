@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { TClusterJob } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
+import type { Dispatcher } from "undici";
 import type { Principal } from "../../auth/principal";
 import { NotFoundError, OperationalError, UserError } from "../../errors";
 import type { PreCheckService } from "../gateway/pre-check.service";
@@ -43,6 +44,8 @@ export function createBlockLifecycle(
   queues: ClusterQueues,
   preChecks: PreCheckService,
   placement: BlockPlacement,
+  /** The API's connections to workloads (`workload-targets.ts`): the executor's `/status`. */
+  workloads: Dispatcher,
   events: EventEmitter = new EventEmitter(),
 ) {
   const row = async (id: string) => {
@@ -370,10 +373,16 @@ export function createBlockLifecycle(
 
     /** Live figures from the block's executor (`GET /status`): tasks, in-flight, per-instance latency, loops. */
     async metrics(id: string): Promise<Record<string, unknown>> {
-      const endpoint = await this.executorEndpoint(id);
+      const endpoint = new URL(await this.executorEndpoint(id));
       try {
-        const res = await fetch(`${endpoint}/status`, { signal: AbortSignal.timeout(3_000) });
-        return (await res.json()) as Record<string, unknown>;
+        const res = await workloads.request({
+          origin: endpoint.origin,
+          path: `${endpoint.pathname.replace(/\/+$/, "")}/status`,
+          method: "GET",
+          headersTimeout: 3_000,
+          bodyTimeout: 3_000,
+        });
+        return (await res.body.json()) as Record<string, unknown>;
       } catch (err) {
         throw new OperationalError(`the executor of block ${id} did not answer: ${(err as Error).message}`);
       }

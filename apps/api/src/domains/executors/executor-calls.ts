@@ -1,5 +1,8 @@
 import { type TPolicyCallResult, ZPolicyCallResult } from "@aios/contracts";
+import { errorCode } from "@aios/service-kit";
+import type { Dispatcher } from "undici";
 import { OperationalError, UserError } from "../../errors";
+import { WORKLOAD_TARGET_REFUSED } from "../../workload-targets";
 import type { ExecutorRegistry, ReachableExecutor } from "./executor.registry";
 
 /** How long the API waits for a deployed executor's answer (its policy's own CPU limit is shorter). */
@@ -27,9 +30,11 @@ class Unanswered extends Error {
  * `executorGroup`). In a group the call goes to the healthy executor with the most room: its
  * reported in-flight calls plus this API process's own, against its capacity. An executor that
  * refuses the connection or says it is full is passed over for the next one; a call it took and
- * then lost (a timeout, a reset) is not sent again, since the policy may have run.
+ * then lost (a timeout, a reset) is not sent again, since the policy may have run. The calls go over
+ * the API's connections to workloads (`workload-targets.ts`): an executor registered at an address
+ * the API does not call is passed over, saying why.
  */
-export function createExecutorCalls(registry: ExecutorRegistry) {
+export function createExecutorCalls(registry: ExecutorRegistry, workloads: Dispatcher) {
   /** This process's calls in flight per executor. */
   const inFlight = new Map<string, number>();
   const load = (e: ReachableExecutor) => (e.reportedInFlight + (inFlight.get(e.id) ?? 0)) / e.capacity;
@@ -37,28 +42,38 @@ export function createExecutorCalls(registry: ExecutorRegistry) {
   async function callOne(e: ReachableExecutor, call: ExecutorCall): Promise<TPolicyCallResult> {
     inFlight.set(e.id, (inFlight.get(e.id) ?? 0) + 1);
     try {
-      let res: Response;
+      let res: Dispatcher.ResponseData;
+      const url = new URL(e.url);
       try {
-        res = await fetch(`${e.url.replace(/\/+$/, "")}/execute`, {
+        res = await workloads.request({
+          origin: url.origin,
+          path: `${url.pathname.replace(/\/+$/, "")}/execute`,
           method: "POST",
           headers: { "content-type": "application/json", authorization: `Bearer ${e.callToken}` },
           body: JSON.stringify(call),
-          signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+          headersTimeout: CALL_TIMEOUT_MS,
+          bodyTimeout: CALL_TIMEOUT_MS,
         });
       } catch (err) {
-        const code = (err as { cause?: { code?: string } }).cause?.code;
+        const code = errorCode(err);
         const refused = code === "ECONNREFUSED" || code === "EHOSTUNREACH" || code === "ENOTFOUND";
-        throw new Unanswered(`executor ${e.id} at ${e.url}: ${code ?? (err as Error).message}`, refused);
+        const why =
+          code === WORKLOAD_TARGET_REFUSED ? (err as Error).message : (code ?? (err as Error).message);
+        throw new Unanswered(
+          `executor ${e.id} at ${e.url}: ${why}`,
+          refused || code === WORKLOAD_TARGET_REFUSED,
+        );
       }
-      const text = await res.text();
-      if (res.status === 503) throw new Unanswered(`executor ${e.id} is at its capacity`, true);
-      if (res.status === 401)
+      const text = await res.body.text();
+      const status = res.statusCode;
+      if (status === 503) throw new Unanswered(`executor ${e.id} is at its capacity`, true);
+      if (status === 401)
         throw new Unanswered(
           `executor ${e.id} refused the API's call token (was it registered again?)`,
           true,
         );
-      if (res.status !== 200 && res.status !== 422)
-        throw new Unanswered(`executor ${e.id} answered ${res.status}: ${text.slice(0, 200)}`, false);
+      if (status !== 200 && status !== 422)
+        throw new Unanswered(`executor ${e.id} answered ${status}: ${text.slice(0, 200)}`, false);
       const parsed = ZPolicyCallResult.safeParse(JSON.parse(text));
       if (!parsed.success)
         throw new Unanswered(`executor ${e.id} answered something that is no policy result`, false);

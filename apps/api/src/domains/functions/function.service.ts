@@ -7,6 +7,7 @@ import {
   ZPolicyCallResult,
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
+import type { Dispatcher } from "undici";
 import { z } from "zod";
 import { assertClusterScope } from "../../cluster-scope";
 import { ConflictError, NotFoundError, OperationalError, UserError } from "../../errors";
@@ -94,7 +95,12 @@ export interface DeployFunction {
  * each with an HTTP invoke route. The row is the desired state; every change bumps its revision
  * and queues a reconcile job; agents report what actually runs.
  */
-export function createFunctionService(db: Db, queues: ClusterQueues) {
+export function createFunctionService(
+  db: Db,
+  queues: ClusterQueues,
+  /** The API's connections to workloads (`workload-targets.ts`): the replicas' `/invoke`. */
+  workloads: Dispatcher,
+) {
   const cursor = new Map<string, number>();
   const row = async (name: string) => {
     const r = await db.policyFunction.findUnique({ where: { name } });
@@ -343,7 +349,7 @@ export function createFunctionService(db: Db, queues: ClusterQueues) {
         const target = candidates[(start + i) % candidates.length] as TFunctionReplica;
         try {
           const dataToken = replicaDataTokens[String(target.index)] ?? null;
-          const result = await callReplica(target.endpoint as string, path, body, dataToken);
+          const result = await callReplica(workloads, target.endpoint as string, path, body, dataToken);
           return { ...result, replica: target.index };
         } catch (err) {
           lastError = err as Error;

@@ -1,6 +1,17 @@
-import { type LookupAddress, type LookupAllOptions, type LookupOneOptions, lookup } from "node:dns";
-import { BlockList, isIP } from "node:net";
+import type { LookupAddress, LookupAllOptions, LookupOneOptions } from "node:dns";
+import { isIP } from "node:net";
 import { Agent } from "undici";
+import {
+  familyOf,
+  hostOf,
+  isLocalhostName,
+  parseAllowedNetworks,
+  type ResolveAll,
+  rangeOf,
+  systemResolver,
+} from "../../address-ranges";
+
+export { parseAllowedNetworks, type ResolveAll };
 
 /**
  * Where the API may send a quality webhook. A vDAG's author chooses its webhook's URL, and the API
@@ -16,53 +27,6 @@ import { Agent } from "undici";
  * slip through; redirects are not followed.
  */
 export const ALLOWED_NETWORKS_SETTING = "AIOS_QUALITY_WEBHOOK_ALLOWED_NETWORKS";
-
-/** Address ranges that are not the public Internet, each with what it is. */
-const NOT_PUBLIC: ReadonlyArray<readonly [label: string, ranges: ReadonlyArray<string>]> = [
-  ["loopback", ["127.0.0.0/8", "::1/128"]],
-  ["private", ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]],
-  ["link-local (cloud metadata)", ["169.254.0.0/16", "fe80::/10"]],
-  ["shared (carrier-grade NAT)", ["100.64.0.0/10"]],
-  ["unspecified", ["0.0.0.0/8", "::/128"]],
-  ["multicast", ["224.0.0.0/4", "ff00::/8"]],
-  ["reserved", ["192.0.0.0/24", "198.18.0.0/15", "240.0.0.0/4", "64:ff9b:1::/48"]],
-];
-
-const familyOf = (address: string): "ipv4" | "ipv6" => (isIP(address) === 6 ? "ipv6" : "ipv4");
-
-function addRange(list: BlockList, range: string): void {
-  const [address = "", prefix] = range.split("/");
-  const family = familyOf(address);
-  if (prefix === undefined) list.addAddress(address, family);
-  else list.addSubnet(address, Number(prefix), family);
-}
-
-const RANGES = NOT_PUBLIC.map(([label, ranges]) => {
-  const list = new BlockList();
-  for (const r of ranges) addRange(list, r);
-  return { label, list };
-});
-
-/**
- * Parses the setting's networks (`10.0.0.0/8`, `127.0.0.1`, `fd00::/8`); throws naming the entry
- * that is not an address or a network.
- */
-export function parseAllowedNetworks(entries: readonly string[]): BlockList {
-  const allowed = new BlockList();
-  for (const raw of entries) {
-    const entry = raw.trim();
-    if (!entry) continue;
-    const [address = "", prefix, extra] = entry.split("/");
-    const family = isIP(address);
-    const bits = family === 6 ? 128 : 32;
-    if (family === 0 || extra !== undefined || (prefix !== undefined && !/^\d{1,3}$/.test(prefix)))
-      throw new Error(`${entry} is not an IP address or a network such as 10.0.0.0/8`);
-    if (prefix !== undefined && Number(prefix) > bits)
-      throw new Error(`${entry}: a network's prefix is at most ${bits} bits`);
-    addRange(allowed, entry);
-  }
-  return allowed;
-}
 
 export interface WebhookTargets {
   /** Why the API will not post to `url` as written (an address in it, or `localhost`); null if it may. */
@@ -91,14 +55,6 @@ type LookupCallback = (
   family?: number,
 ) => void;
 
-/** Resolves a host name to all its addresses (`dns.lookup` with `all: true`). */
-export type ResolveAll = (
-  hostname: string,
-  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
-) => void;
-
-const systemResolver: ResolveAll = (hostname, callback) => lookup(hostname, { all: true }, callback);
-
 export function createWebhookTargets(
   allowedNetworks: readonly string[] = [],
   /** The resolver connections use (default: the system's, as every connection of the API). */
@@ -109,9 +65,8 @@ export function createWebhookTargets(
   const ONLY_PUBLIC = `the API sends webhooks to public addresses only, unless ${ALLOWED_NETWORKS_SETTING} lists its network`;
   /** What kind of address the API does not post to `address` is, or null if it may. */
   const kindRefused = (address: string): string | null => {
-    const family = familyOf(address);
-    if (allowed.check(address, family)) return null;
-    return RANGES.find((r) => r.list.check(address, family))?.label ?? null;
+    if (allowed.check(address, familyOf(address))) return null;
+    return rangeOf(address);
   };
   const refusalOf = (address: string): string | null => {
     const kind = kindRefused(address);
@@ -121,16 +76,13 @@ export function createWebhookTargets(
   const refusal = (url: string): string | null => {
     let host: string;
     try {
-      host = new URL(url).hostname
-        .replace(/^\[|\]$/g, "")
-        .replace(/\.$/, "")
-        .toLowerCase();
+      host = hostOf(new URL(url));
     } catch {
       return "is not a URL";
     }
     if (isIP(host)) return refusalOf(host);
     // Names under .localhost are the host itself (RFC 6761), whatever a resolver says.
-    if (host === "localhost" || host.endsWith(".localhost")) {
+    if (isLocalhostName(host)) {
       const loopback = kindRefused("127.0.0.1") && kindRefused("::1");
       return loopback && `${host} is this host, a loopback address; ${ONLY_PUBLIC}`;
     }

@@ -12,7 +12,7 @@ import {
   ZVdagQuotaView,
 } from "@aios/contracts";
 import { dataHeaders, errorCode } from "@aios/service-kit";
-import { Agent } from "undici";
+import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { OperationalError, QuotaExceededError, UserError } from "../../errors";
 import { asObject } from "../registry/doc";
@@ -31,20 +31,15 @@ export type ControllerPolicyService = "quota" | "health" | "quality";
  */
 export type ControllerControl = (call: TVdagControlJob["call"]) => Promise<TVdagControlAnswer>;
 
+/**
+ * A request's answer is waited for INFER_TIMEOUT_MS, a probe's or a quota read's CALL_TIMEOUT_MS, by
+ * undici's timers on the API's connections to workloads (`services.workloadTargets`: kept alive and
+ * reused, a pool per controller, each new one checked). Global `fetch` made an abort signal and a
+ * timer per request, and wrote through WHATWG streams.
+ */
 const INFER_TIMEOUT_MS = 300_000;
 const CALL_TIMEOUT_MS = 10_000;
 
-/**
- * The API's connections to vDAG controllers for requests (as to executors, `block-infer.ts`): kept
- * alive and reused, a pool per controller, the answer waited for INFER_TIMEOUT_MS by undici's
- * timers (global `fetch` made an abort signal and a timer per request, and wrote through WHATWG
- * streams).
- */
-const controllers = new Agent({
-  keepAliveTimeout: 30_000,
-  headersTimeout: INFER_TIMEOUT_MS,
-  bodyTimeout: INFER_TIMEOUT_MS,
-});
 const enc = encodeURIComponent;
 
 /**
@@ -59,23 +54,20 @@ export function vdagControllerClient(
   vdagURI: string,
   controller: { url: string; dataToken?: string | null },
   control: ControllerControl,
+  /** The API's connections to workloads (`workload-targets.ts`). */
+  workloads: Dispatcher,
 ) {
   // The controller's data routes take its data token only: the API is the caller it trusts.
   const data = dataHeaders(controller.dataToken);
-  const reach = async (method: string, path: string, init: RequestInit, timeoutMs: number) => {
-    try {
-      return await fetch(`${controller.url}${path}`, {
-        method,
-        ...init,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      // undici says only "fetch failed"; the socket's code (ECONNREFUSED, ECONNRESET...) says why.
-      const code = errorCode(err);
-      throw new OperationalError(
-        `the controller of vDAG ${vdagURI} could not be reached: ${(err as Error).message}${code ? ` (${code})` : ""}`,
-      );
-    }
+  const base = new URL(controller.url);
+  const prefix = base.pathname.replace(/\/+$/, "");
+  /** Unreachable: an OperationalError naming the socket's code (ECONNREFUSED...), the error as its cause. */
+  const unreachable = (err: unknown) => {
+    const code = errorCode(err);
+    return new OperationalError(
+      `the controller of vDAG ${vdagURI} could not be reached: ${(err as Error).message}${code ? ` (${code})` : ""}`,
+      { cause: err },
+    );
   };
 
   /** The controller's answer to `route`, read by its schema; a refusal keeps its meaning. */
@@ -106,9 +98,20 @@ export function vdagControllerClient(
     path: string,
     headers: Record<string, string> = {},
   ): Promise<z.infer<S>> => {
-    const res = await reach(method, path, { headers }, CALL_TIMEOUT_MS);
-    const json = (await res.json().catch(() => undefined)) as unknown;
-    return check(schema, `${method} ${path}`, res.status, json);
+    const res = await workloads
+      .request({
+        origin: base.origin,
+        path: `${prefix}${path}`,
+        method,
+        headers,
+        headersTimeout: CALL_TIMEOUT_MS,
+        bodyTimeout: CALL_TIMEOUT_MS,
+      })
+      .catch((err: unknown) => {
+        throw unreachable(err);
+      });
+    const json = (await res.body.json().catch(() => undefined)) as unknown;
+    return check(schema, `${method} ${path}`, res.statusCode, json);
   };
 
   const controlCall = async <S extends z.ZodType>(
@@ -129,11 +132,10 @@ export function vdagControllerClient(
       request: TVdagInferRequest,
       meta: { taskId: string; caller: string; traceparent?: string | undefined },
     ): Promise<ControllerAnswer> {
-      const base = new URL(controller.url);
       try {
-        const res = await controllers.request({
+        const res = await workloads.request({
           origin: base.origin,
-          path: `${base.pathname.replace(/\/+$/, "")}/v1/infer`,
+          path: `${prefix}/v1/infer`,
           method: "POST",
           headers: {
             "content-type": "application/json",
@@ -143,14 +145,12 @@ export function vdagControllerClient(
             ...(meta.traceparent ? { traceparent: meta.traceparent } : {}),
           },
           body: JSON.stringify(request),
+          headersTimeout: INFER_TIMEOUT_MS,
+          bodyTimeout: INFER_TIMEOUT_MS,
         });
         return { status: res.statusCode, body: asObject(await res.body.json().catch(() => ({}))) };
       } catch (err) {
-        const code = errorCode(err);
-        throw new OperationalError(
-          `the controller of vDAG ${vdagURI} could not be reached: ${(err as Error).message}${code ? ` (${code})` : ""}`,
-          { cause: err },
-        );
+        throw unreachable(err);
       }
     },
     status: () => call(ZVdagControllerStatus, "GET", "/status"),

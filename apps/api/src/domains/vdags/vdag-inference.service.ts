@@ -17,6 +17,7 @@ import {
   traceIdOf,
   tracing,
 } from "@aios/service-kit";
+import type { Dispatcher } from "undici";
 import { NotFoundError, OperationalError } from "../../errors";
 import { checkPolicyCommand } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
@@ -46,6 +47,8 @@ export function createVdagInference(
   log: Logger,
   queues: ClusterQueues,
   taskQueue: { backend: QueueBackend; settings?: Partial<VdagTaskSettings> },
+  /** The API's connections to workloads (`workload-targets.ts`). */
+  workloads: Dispatcher,
 ) {
   /**
    * The typed client of the controller serving a vDAG (404 unless it exists, 503 unless it runs).
@@ -54,16 +57,23 @@ export function createVdagInference(
   const controllerOf = async (vdagURI: string, opts: { fresh?: boolean } = {}) =>
     clientOf(vdagURI, await vdags.controllerOf(vdagURI, opts));
   const clientOf = (vdagURI: string, c: ServingController) =>
-    vdagControllerClient(vdagURI, c, async (call) => {
-      const requestId = `${c.id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-      const clusterId = c.clusterId ?? "local";
-      const answer = ZVdagControlAnswer.safeParse(
-        await queues.ask(clusterId, { type: "vdag.control", controllerId: c.id, call, requestId }),
-      );
-      if (!answer.success)
-        throw new OperationalError(`the agent of cluster ${clusterId} did not answer the controller's call`);
-      return answer.data;
-    });
+    vdagControllerClient(
+      vdagURI,
+      c,
+      async (call) => {
+        const requestId = `${c.id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+        const clusterId = c.clusterId ?? "local";
+        const answer = ZVdagControlAnswer.safeParse(
+          await queues.ask(clusterId, { type: "vdag.control", controllerId: c.id, call, requestId }),
+        );
+        if (!answer.success)
+          throw new OperationalError(
+            `the agent of cluster ${clusterId} did not answer the controller's call`,
+          );
+        return answer.data;
+      },
+      workloads,
+    );
 
   /**
    * A request to the vDAG's controller. The controller's address is remembered for a moment
