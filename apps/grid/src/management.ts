@@ -9,9 +9,13 @@ export const MANAGEMENT_PORTS = { api: 4000, console: 3000, redis: 6379 } as con
 
 /**
  * The environment of the launcher on the management host: PostgreSQL, Redis, the API and the
- * console, listening on the host's address in token mode, no local agent, no examples loaded.
+ * console, listening on the host's address in token mode, no local agent, no examples loaded; the
+ * API calls workloads in the grid's subnet only (`AIOS_WORKLOAD_NETWORKS`: its clusters' hosts).
  */
-export function managementEnv(host: THostState, opts: { console: boolean }): Record<string, string> {
+export function managementEnv(
+  host: THostState,
+  opts: { console: boolean; subnet: string },
+): Record<string, string> {
   return {
     AIOS_HOME: host.home,
     AIOS_HOST: host.address,
@@ -23,6 +27,7 @@ export function managementEnv(host: THostState, opts: { console: boolean }): Rec
     AIOS_WEB_PORT: String(MANAGEMENT_PORTS.console),
     AIOS_REDIS_PORT: String(MANAGEMENT_PORTS.redis),
     AIOS_LOG_FORMAT: "json",
+    AIOS_WORKLOAD_NETWORKS: opts.subnet,
   };
 }
 

@@ -104,7 +104,7 @@ async function bringUp(
   mgmt.pid = startInHost({
     namespace: mgmt.namespace,
     command: [process.execPath, "--import", "tsx", "apps/launcher/src/main.ts"],
-    env: { ...gridBaseEnv(), ...managementEnv(mgmt, { console: state.console }) },
+    env: { ...gridBaseEnv(), ...managementEnv(mgmt, { console: state.console, subnet: state.subnet }) },
     cwd: config.repoRoot,
     log: mgmt.log,
   });
