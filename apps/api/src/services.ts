@@ -173,7 +173,13 @@ export function createServices(deps: {
     blockEvents,
   );
   const clusterStability = createClusterStability({ db, queues: clusterQueues, preChecks });
-  const blockAgentLoop = createBlockAgentLoop(db, blockEvents, blockPlacement, containerRegistries);
+  const blockAgentLoop = createBlockAgentLoop(
+    db,
+    blockEvents,
+    blockPlacement,
+    containerRegistries,
+    workloadTargets,
+  );
   // Block events (instances started, crashed, scaled...; the instances' own): stored, live
   // (blocks.onEvent), each queued for the block's event policy, run on its cluster's duty holder,
   // whose output may scale or command it.
@@ -210,7 +216,7 @@ export function createServices(deps: {
   // The spec store: named, versioned spec documents the Parser applies by URI.
   const specs = createSpecStore(db);
   // Policy executors you deploy: registered here, called by policies.execute({executorId | executorGroup}).
-  const executors = createExecutorRegistry(db, secretBox);
+  const executors = createExecutorRegistry(db, secretBox, workloadTargets);
   return {
     config,
     db,

@@ -4,6 +4,7 @@ import { networkInterfaces } from "node:os";
 import { Agent, buildConnector } from "undici";
 import {
   familyOf,
+  hostOf,
   isLocalhostName,
   parseAllowedNetworks,
   type ResolveAll,
@@ -44,6 +45,11 @@ export interface OwnService {
 export interface WorkloadTargets {
   /** Why the API will not call a workload at `address`:`port`; null if it may. */
   refusalOf(address: string, port: number): string | null;
+  /**
+   * Why the API will not call a workload at `url` as written (an address in it, or a `localhost`
+   * name); null if it may, or if only its connection can tell (a name, resolved when it connects).
+   */
+  refusal(url: string): string | null;
   /** Keeps connections to workloads alive and checks each new one (timeouts are given per request). */
   dispatcher: Agent;
 }
@@ -55,10 +61,14 @@ export class WorkloadTargetRefused extends Error {
   readonly code = WORKLOAD_TARGET_REFUSED;
 }
 
-/** `::ffff:127.0.0.1` is 127.0.0.1. */
+/** An IPv4-mapped address is its IPv4 one: `::ffff:127.0.0.1` and `::ffff:7f00:1` are 127.0.0.1. */
 const plain = (address: string): string => {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped?.[1] ?? address.toLowerCase();
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (dotted?.[1]) return dotted[1];
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (!hex) return address.toLowerCase();
+  const [hi, lo] = [Number.parseInt(hex[1] ?? "0", 16), Number.parseInt(hex[2] ?? "0", 16)];
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
 };
 
 const isLoopbackOrAny = (address: string): boolean => {
@@ -119,6 +129,19 @@ export function createWorkloadTargets(
     return null;
   };
 
+  const refusal = (url: string): string | null => {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return `${url} is not a URL`;
+    }
+    const host = hostOf(u);
+    const port = Number(u.port) || (u.protocol === "https:" ? 443 : 80);
+    if (isIP(host)) return refusalOf(host, port);
+    return isLocalhostName(host) ? (refusalOf("127.0.0.1", port) ?? refusalOf("::1", port)) : null;
+  };
+
   // The connection's own look-up: every address the name resolves to must be allowed.
   const base = buildConnector({});
   const connect: buildConnector.connector = (options, callback) => {
@@ -144,5 +167,5 @@ export function createWorkloadTargets(
     resolve(host, (err, addresses) => (err ? callback(err, null) : checked(addresses)));
   };
 
-  return { refusalOf, dispatcher: new Agent({ connect, keepAliveTimeout: 30_000 }) };
+  return { refusalOf, refusal, dispatcher: new Agent({ connect, keepAliveTimeout: 30_000 }) };
 }

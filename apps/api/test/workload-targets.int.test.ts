@@ -1,7 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { loadSpecFile } from "@aios/contracts/files";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rejection, useApiServer } from "./harness";
+import { doc, rejection, reportPlaced, useApi, useApiServer } from "./harness";
+
+const examples = resolve(import.meta.dirname, "../../../examples/specs");
 
 const BLOCK = "blk-wltarget";
 
@@ -97,5 +101,44 @@ describe("the API calls workloads only where workloads may listen", () => {
     const err = await rejection(api.caller().blocks.metrics({ id: BLOCK }));
     expect(err.message).toBe(`the executor of block ${BLOCK} did not answer: ${why}`);
     expect(calls).toBe(1);
+  });
+});
+
+describe("a block whose executor listens where the API does not call workloads", () => {
+  const api = useApi();
+  const clusterId = `wl-${Date.now().toString(36)}`;
+  const nodeId = `${clusterId}-n1`;
+  const agent = { role: "agent" as const, scope: clusterId, tokenId: null };
+
+  beforeAll(async () => {
+    for (const { document } of loadSpecFile(resolve(examples, "components.json")))
+      await api.caller().parser.applySpec({ document });
+    await api.caller().agents.register({
+      clusterId,
+      publicHostname: "127.0.0.1",
+      node: { id: nodeId, vcpus: 4, memoryMb: 8192, storageMb: 10_000, cpuModel: "test", gpus: [] },
+    });
+    await api.caller().parser.applySpec({
+      document: doc("createBlock", {
+        blockComponentURI: "model.echo:1.0.0-stable",
+        blockId: "echo-wl",
+        clusterId,
+        minInstances: 1,
+        maxInstances: 1,
+      }),
+    });
+  });
+
+  it("fails, naming the address and the rule, and runs again once its executor listens elsewhere", async () => {
+    const report = (executorEndpoint: string) =>
+      reportPlaced(api.caller(agent), "echo-wl", nodeId, { executorEndpoint, health: "healthy" });
+    expect(await report("http://169.254.169.254:7100")).toEqual({
+      status: "failed",
+      reason: `its executor listens at http://169.254.169.254:7100, where the API does not call workloads: 169.254.169.254 is a link-local (cloud metadata) address; the API calls workloads there only if AIOS_WORKLOAD_NETWORKS lists its network (node ${nodeId})`,
+    });
+    expect(await report("http://127.0.0.1:7100")).toEqual({
+      status: "running",
+      reason: "1 of 1 instance(s) healthy",
+    });
   });
 });

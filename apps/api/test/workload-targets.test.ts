@@ -76,6 +76,18 @@ describe("where the API calls workloads", () => {
     expect(targets.refusalOf("10.3.0.10", 5432)).toBeNull();
   });
 
+  it("checks a URL as written: its address, a localhost name; a name waits for its connection", () => {
+    const targets = createWorkloadTargets({ ownServices: [DB] });
+    expect(targets.refusal("http://169.254.169.254/latest")).toMatch(/^169\.254\.169\.254 is a link-local/);
+    expect(targets.refusal("http://[::ffff:127.0.0.1]:5432")).toMatch(
+      /^127\.0\.0\.1:5432 is the API's database/,
+    );
+    expect(targets.refusal("http://localhost:5432/")).toMatch(/^127\.0\.0\.1:5432 is the API's database/);
+    expect(targets.refusal("http://127.0.0.1:7100")).toBeNull();
+    expect(targets.refusal("http://exec.cluster-a:5432")).toBeNull();
+    expect(targets.refusal("no url")).toBe("no url is not a URL");
+  });
+
   it("reads AIOS_WORKLOAD_NETWORKS and the API's own services from its environment", () => {
     const base = {
       DATABASE_URL: "postgresql://postgres:postgres@127.0.0.1:55432/aios",

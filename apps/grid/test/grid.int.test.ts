@@ -3,7 +3,6 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiClient } from "@aios/client";
-import { loadSpecFile } from "@aios/contracts/files";
 import { processesOfHome } from "@aios/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAlive } from "../src/host-processes";
@@ -103,38 +102,22 @@ describe("npm run grid: a multi-host grid on this machine", () => {
       .toMatch(/10\.213\.0\.3:\d+\s+10\.213\.0\.2:4000/);
   });
 
-  it("the API calls workloads in the grid's subnet only, and never its own Redis or ports there", async () => {
+  it("the API takes workloads in the grid's subnet only, and never at its own Redis or ports there", async () => {
     const s = await status();
     const api = createApiClient({ url: s.apiUrl, token: readFileSync(s.adminTokenFile, "utf8").trim() });
-    for (const { document } of loadSpecFile(join(REPO_ROOT, "examples/specs/policies.json")))
-      await api.parser.applySpec.mutate({ document });
-    // A policy executor is a workload the API calls at the address it was registered with.
+    // A policy executor is a workload the API calls at the address it is registered with.
     const refusals: Array<[string, string]> = [
       ["http://10.213.0.2:6379", "10.213.0.2:6379 is the queues' Redis (REDIS_URL)"],
       ["http://10.213.0.2:4000", "10.213.0.2:4000 is the API (AIOS_API_PORT)"],
       ["http://127.0.0.1:8080", "127.0.0.1 is outside AIOS_WORKLOAD_NETWORKS (10.213.0.0/16)"],
     ];
-    for (const [i, [url, why]] of refusals.entries()) {
-      const { id } = await api.executors.register.mutate({
-        name: `inner-${i}`,
-        url,
-        capacity: 1,
-        callToken: "t".repeat(40),
-      });
-      const err = await api.policies.execute
-        .mutate({
-          policyRuleURI: "round-robin:1.0.0-stable",
-          input: {
-            mode: "load_balance",
-            packet: { session_id: "s", seq_no: 0, data: {}, ts: 0 },
-            instances: [],
-          },
-          executorId: id,
-        })
+    for (const [url, why] of refusals) {
+      const err = await api.executors.register
+        .mutate({ name: "inner", url, capacity: 1, callToken: "t".repeat(40) })
         .catch((e: Error) => e);
-      expect(String((err as Error).message)).toContain(`executor ${id} at ${url}: ${why}`);
-      await api.executors.remove.mutate({ id });
+      expect(String((err as Error).message)).toContain(`url: ${why}`);
     }
+    expect(await api.executors.list.query()).toEqual([]);
   });
 
   it("cut takes a host off the network and heal brings it back, as seen from the root namespace", async () => {

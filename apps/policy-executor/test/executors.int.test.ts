@@ -177,22 +177,34 @@ describe("policy executors you deploy (execution type 2 on your own machine)", (
     expect(taken.message).toContain("registered by another token");
   });
 
-  it("does not call an executor registered at the API's own database or a cloud's metadata service", async () => {
+  it("does not take or call an executor at the API's own database or a cloud's metadata service", async () => {
     const database = new URL(api.database.url);
     const refusals: Record<string, string> = {
       [`http://${database.hostname}:${database.port}`]: `${database.hostname}:${database.port} is the API's database (DATABASE_URL)`,
       "http://169.254.169.254": "169.254.169.254 is a link-local (cloud metadata) address",
     };
-    for (const [i, [url, why]] of Object.entries(refusals).entries()) {
-      const { id } = await api
-        .caller()
-        .executors.register({ name: `inner-${i}`, url, capacity: 1, callToken: "t".repeat(40) });
+    for (const [url, why] of Object.entries(refusals)) {
       const refused = await rejection(
-        api.caller().policies.execute({ policyRuleURI: LB, input: lbInput, executorId: id }),
+        api.caller().executors.register({ name: "inner", url, capacity: 1, callToken: "t".repeat(40) }),
       );
-      expect(refused.message).toContain(`executor ${id} at ${url}: ${why}`);
-      await api.caller().executors.remove({ id });
+      expect(refused.code).toBe("BAD_REQUEST");
+      expect(refused.message).toContain(`url: ${why}`);
     }
+    // One registered before the rule (its row changed here) is not called either: its connection is checked.
+    const { id } = await api.caller().executors.register({
+      name: "inner",
+      url: "http://127.0.0.1:9",
+      capacity: 1,
+      callToken: "t".repeat(40),
+    });
+    await api.database.db.policyExecutor.update({ where: { id }, data: { url: "http://169.254.169.254" } });
+    const refused = await rejection(
+      api.caller().policies.execute({ policyRuleURI: LB, input: lbInput, executorId: id }),
+    );
+    expect(refused.message).toContain(
+      `executor ${id} at http://169.254.169.254: 169.254.169.254 is a link-local (cloud metadata) address`,
+    );
+    await api.caller().executors.remove({ id });
   });
 
   it("passes over an executor that died, and registers a removed one again", async () => {

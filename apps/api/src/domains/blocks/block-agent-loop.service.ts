@@ -3,6 +3,7 @@ import type { TDesiredBlock } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
 import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError } from "../../errors";
+import type { WorkloadTargets } from "../../workload-targets";
 import { gpuList } from "../allocator/placement-context";
 import type { ContainerRegistryService } from "../container-registries/container-registry.service";
 import { revokeMetricsKeysOf } from "../metrics/metrics-keys";
@@ -12,7 +13,8 @@ import { type Happened, type PlatformBlockEvent, scaledEvent } from "./block-eve
 import type { BlockStatusEvent } from "./block-lifecycle.service";
 import { lockedBlock } from "./block-lock";
 import type { BlockPlacement } from "./block-placement.service";
-import { type BlockRuntimeState, canMove, runtimeOf } from "./block-runtime-state";
+import { statusOfReport } from "./block-report-status";
+import { type BlockRuntimeState, runtimeOf } from "./block-runtime-state";
 import { assetOf, companionsOf } from "./component-runtime";
 
 /** The policies a block's processes run, by the block's policy names, with their code. */
@@ -71,6 +73,8 @@ export function createBlockAgentLoop(
   events: EventEmitter,
   placement: BlockPlacement,
   registries: Pick<ContainerRegistryService, "imagePull">,
+  /** Where the API calls workloads: an executor reported elsewhere fails its block, saying why. */
+  workloads?: Pick<WorkloadTargets, "refusal">,
 ) {
   const imagePullOf = async (id: unknown) => {
     const named = nonEmpty(id);
@@ -314,29 +318,17 @@ export function createBlockAgentLoop(
           : (runtime.executorDataToken ?? null);
         const after = [...current.values()];
         const live = after.filter((i) => i.status !== "removing");
-        const healthy = live.filter((i) => i.status === "healthy").length;
-        let status: string;
-        let reason: string;
-        if (r.status === "removing" || r.status === "removed") {
-          status = after.length === 0 && !executorEndpoint ? "removed" : "removing";
-          reason =
-            status === "removed" ? "removed: every process stopped" : `stopping ${after.length} instance(s)`;
-        } else if (report.failure) {
-          status = "failed";
-          reason = `${report.failure} (node ${report.nodeId})`;
-        } else if (healthy >= r.desiredInstances && executorEndpoint) {
-          status = "running";
-          reason = `${healthy} of ${r.desiredInstances} instance(s) healthy`;
-        } else if (healthy > 0) {
-          status = "degraded";
-          reason = `${healthy} of ${r.desiredInstances} instance(s) healthy`;
-        } else {
-          status = "deploying";
-          reason = `starting ${r.desiredInstances} instance(s)`;
-        }
-        const problem = runtime.placementProblem ?? null;
-        if (problem && status !== "removed" && status !== "removing") reason = `${reason}; ${problem}`;
-        if (!canMove(r.status, status)) status = r.status;
+        const { status, reason } = statusOfReport({
+          was: r.status,
+          desiredInstances: r.desiredInstances,
+          instances: after.length,
+          healthy: live.filter((i) => i.status === "healthy").length,
+          executorEndpoint,
+          executorRefused: executorEndpoint ? (workloads?.refusal(executorEndpoint) ?? null) : null,
+          failure: report.failure,
+          nodeId: report.nodeId,
+          placementProblem: runtime.placementProblem ?? null,
+        });
         const history = runtime.history ?? [];
         const at = new Date().toISOString();
         for (const e of report.ended ?? [])

@@ -6,7 +6,8 @@ import {
   type TRegisterExecutorRequest,
 } from "@aios/contracts";
 import type { Db, PolicyExecutor } from "@aios/db";
-import { ForbiddenError, NotFoundError } from "../../errors";
+import { ForbiddenError, NotFoundError, UserError } from "../../errors";
+import type { WorkloadTargets } from "../../workload-targets";
 import type { SecretBox } from "../container-registries/secret-box";
 
 /** `pex-` + 8 characters. */
@@ -41,7 +42,12 @@ function mayAct(row: PolicyExecutor, caller: ExecutorCaller): boolean {
 }
 
 /** The registry of deployed executors: registration, heartbeats, listing, removal. */
-export function createExecutorRegistry(db: Db, box: SecretBox) {
+export function createExecutorRegistry(
+  db: Db,
+  box: SecretBox,
+  /** Where the API calls workloads: an executor's URL at an address it does not call is refused. */
+  workloads?: Pick<WorkloadTargets, "refusal">,
+) {
   async function row(id: string, field = "id"): Promise<PolicyExecutor> {
     const r = await db.policyExecutor.findUnique({ where: { id } });
     if (!r) throw new NotFoundError("policy executor", id, field);
@@ -55,6 +61,8 @@ export function createExecutorRegistry(db: Db, box: SecretBox) {
      * it first, or an admin, may do that.
      */
     async register(req: TRegisterExecutorRequest, caller: ExecutorCaller): Promise<TExecutorRecord> {
+      const refused = workloads?.refusal(req.url);
+      if (refused) throw UserError.field("url", refused);
       const existing = await db.policyExecutor.findUnique({ where: { name: req.name } });
       if (existing && !mayAct(existing, caller))
         throw new ForbiddenError(
