@@ -209,9 +209,14 @@ export function createServices(deps: {
     webhookSecrets,
     webhookTargets,
   });
-  const vdagControllers = createVdagControllers(db, vdagEvents, createQualityRouting(db, { maxAttempts }));
+  const vdagControllers = createVdagControllers(
+    db,
+    vdagEvents,
+    createQualityRouting(db, { maxAttempts }),
+    workloadTargets,
+  );
   const policies = createPolicyService(db, policyRuntime);
-  const functions = createFunctionService(db, clusterQueues, workloads);
+  const functions = createFunctionService(db, clusterQueues, workloadTargets);
   const tokens = createTokenService(db, deps.tokenCache);
   // The spec store: named, versioned spec documents the Parser applies by URI.
   const specs = createSpecStore(db);

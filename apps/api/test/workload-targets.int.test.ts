@@ -104,15 +104,16 @@ describe("the API calls workloads only where workloads may listen", () => {
   });
 });
 
-describe("a block whose executor listens where the API does not call workloads", () => {
+describe("workloads reported where the API does not call them", () => {
   const api = useApi();
   const clusterId = `wl-${Date.now().toString(36)}`;
   const nodeId = `${clusterId}-n1`;
   const agent = { role: "agent" as const, scope: clusterId, tokenId: null };
 
   beforeAll(async () => {
-    for (const { document } of loadSpecFile(resolve(examples, "components.json")))
-      await api.caller().parser.applySpec({ document });
+    for (const file of ["components.json", "policies.json"])
+      for (const { document } of loadSpecFile(resolve(examples, file)))
+        await api.caller().parser.applySpec({ document });
     await api.caller().agents.register({
       clusterId,
       publicHostname: "127.0.0.1",
@@ -129,7 +130,7 @@ describe("a block whose executor listens where the API does not call workloads",
     });
   });
 
-  it("fails, naming the address and the rule, and runs again once its executor listens elsewhere", async () => {
+  it("fails a block whose executor listens there, naming the address and the rule, until it listens elsewhere", async () => {
     const report = (executorEndpoint: string) =>
       reportPlaced(api.caller(agent), "echo-wl", nodeId, { executorEndpoint, health: "healthy" });
     expect(await report("http://169.254.169.254:7100")).toEqual({
@@ -140,5 +141,28 @@ describe("a block whose executor listens where the API does not call workloads",
       status: "running",
       reason: "1 of 1 instance(s) healthy",
     });
+  });
+
+  it("takes a function replica listening there as failed, saying why", async () => {
+    await api
+      .caller()
+      .functions.deploy({ name: "wl-fn", policyRuleURI: "round-robin:1.0.0-stable", clusterId });
+    const report = (endpoint: string) =>
+      api.caller(agent).agents.work.reportFunction({
+        name: "wl-fn",
+        replicas: [{ index: 0, endpoint, status: "ready", pid: 4242 }],
+      });
+    expect(await report("http://169.254.169.254:7200")).toEqual({ status: "degraded" });
+    expect((await api.caller().functions.get({ name: "wl-fn" })).replicaStates).toEqual([
+      {
+        index: 0,
+        endpoint: "http://169.254.169.254:7200",
+        status: "failed",
+        pid: 4242,
+        message:
+          "it listens at http://169.254.169.254:7200, where the API does not call workloads: 169.254.169.254 is a link-local (cloud metadata) address; the API calls workloads there only if AIOS_WORKLOAD_NETWORKS lists its network",
+      },
+    ]);
+    expect(await report("http://127.0.0.1:7200")).toEqual({ status: "running" });
   });
 });

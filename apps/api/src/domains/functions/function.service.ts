@@ -7,10 +7,10 @@ import {
   ZPolicyCallResult,
 } from "@aios/contracts";
 import type { Db, Prisma } from "@aios/db";
-import type { Dispatcher } from "undici";
 import { z } from "zod";
 import { assertClusterScope } from "../../cluster-scope";
 import { ConflictError, NotFoundError, OperationalError, UserError } from "../../errors";
+import type { WorkloadTargets } from "../../workload-targets";
 import { checkPolicyCommand, checkPolicyValues } from "../policies/policy-contract";
 import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
@@ -98,8 +98,8 @@ export interface DeployFunction {
 export function createFunctionService(
   db: Db,
   queues: ClusterQueues,
-  /** The API's connections to workloads (`workload-targets.ts`): the replicas' `/invoke`. */
-  workloads: Dispatcher,
+  /** Where the API calls workloads (`workload-targets.ts`), and its connections to the replicas' `/invoke`. */
+  workloads: Pick<WorkloadTargets, "refusal" | "dispatcher">,
 ) {
   const cursor = new Map<string, number>();
   const row = async (name: string) => {
@@ -298,7 +298,17 @@ export function createFunctionService(
       const r = await db.policyFunction.findUnique({ where: { name } });
       if (!r) throw new NotFoundError("function", name, "name");
       assertClusterScope(clusterScope, r.clusterId, `function ${name}`);
-      const replicas = reported.map(({ dataToken: _token, ...state }) => state);
+      // A replica listening where the API does not call workloads is failed, saying why (nothing could reach it).
+      const replicas = reported.map(({ dataToken: _token, ...state }) => {
+        const refused = state.status === "ready" && state.endpoint ? workloads.refusal(state.endpoint) : null;
+        return refused
+          ? {
+              ...state,
+              status: "failed" as const,
+              message: `it listens at ${state.endpoint}, where the API does not call workloads: ${refused}`,
+            }
+          : state;
+      });
       const replicaDataTokens = Object.fromEntries(
         reported.flatMap((x) => (x.endpoint && x.dataToken ? [[String(x.index), x.dataToken]] : [])),
       );
@@ -349,7 +359,13 @@ export function createFunctionService(
         const target = candidates[(start + i) % candidates.length] as TFunctionReplica;
         try {
           const dataToken = replicaDataTokens[String(target.index)] ?? null;
-          const result = await callReplica(workloads, target.endpoint as string, path, body, dataToken);
+          const result = await callReplica(
+            workloads.dispatcher,
+            target.endpoint as string,
+            path,
+            body,
+            dataToken,
+          );
           return { ...result, replica: target.index };
         } catch (err) {
           lastError = err as Error;

@@ -9,6 +9,7 @@ import {
 import type { Db, Prisma } from "@aios/db";
 import { assertClusterScope } from "../../cluster-scope";
 import { NotFoundError } from "../../errors";
+import type { WorkloadTargets } from "../../workload-targets";
 import { runtimeOf } from "../blocks/block-runtime-state";
 import type { QualityRouting } from "../quality/quality-routing";
 import { asObject } from "../registry/doc";
@@ -26,7 +27,13 @@ const verdictOnly = ({ input: _i, output: _o, ...verdict }: TQualitySample) => v
  * the blocks' executors as of now), the agents' reports (running, health → the vDAG's status), and
  * the quality checker's verdicts they drain (the routed ones sent on: `quality/quality-routing.ts`).
  */
-export function createVdagControllers(db: Db, events: EventEmitter, quality: QualityRouting) {
+export function createVdagControllers(
+  db: Db,
+  events: EventEmitter,
+  quality: QualityRouting,
+  /** Where the API calls workloads: a controller reported elsewhere fails its vDAG, saying why. */
+  workloads?: Pick<WorkloadTargets, "refusal">,
+) {
   const vdagExists = async (vdagURI: string) => {
     const row = await db.vdag.findUnique({ where: { vdagURI }, select: { vdagURI: true } });
     if (!row) throw new NotFoundError("vDAG", vdagURI);
@@ -96,7 +103,8 @@ export function createVdagControllers(db: Db, events: EventEmitter, quality: Qua
 
     /**
      * The agent's report on a controller: where it listens (null: stopped) and its status. The vDAG
-     * is `active` while its controller runs and is healthy, `unhealthy` when its health check says so.
+     * is `active` while its controller runs and is healthy, `unhealthy` when its health check says so;
+     * `failed` when it failed, or listens where the API does not call workloads (nothing could reach it).
      */
     async reportController(
       controllerId: string,
@@ -111,6 +119,12 @@ export function createVdagControllers(db: Db, events: EventEmitter, quality: Qua
       const c = await db.vdagController.findUnique({ where: { id: controllerId }, include: { vdag: true } });
       if (!c) throw new NotFoundError("vDAG controller", controllerId);
       assertClusterScope(scope, c.clusterId, `controller ${controllerId}`);
+      const refused = report.url ? workloads?.refusal(report.url) : null;
+      if (refused && !report.failure)
+        report = {
+          ...report,
+          failure: `its controller listens at ${report.url}, where the API does not call workloads: ${refused}`,
+        };
       const removing = c.status === "removing" || c.status === "removed";
       const status = removing
         ? report.url
