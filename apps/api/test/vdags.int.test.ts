@@ -327,20 +327,6 @@ describe("vDAGs in the API", () => {
     ).toBe("FORBIDDEN");
   });
 
-  it("fails a vDAG whose controller listens where the API does not call workloads, saying why", async () => {
-    const [controller] = await api.caller().vdags.controllers({ vdagURI: "inner:1.0.0-stable" });
-    const controllerId = controller?.id ?? "";
-    const report = (url: string) => api.caller(agent).agents.work.reportVdagController({ controllerId, url });
-    expect(await report("http://169.254.169.254:7100")).toEqual({ status: "failed" });
-    const failed = await api.caller().vdags.get({ vdagURI: "inner:1.0.0-stable" });
-    expect(failed.status).toBe("failed");
-    expect(failed.doc.statusReason).toBe(
-      "its controller listens at http://169.254.169.254:7100, where the API does not call workloads: 169.254.169.254 is a link-local (cloud metadata) address; the API calls workloads there only if AIOS_WORKLOAD_NETWORKS lists its network",
-    );
-    expect(await report("http://127.0.0.1:7100")).toEqual({ status: "running" });
-    expect((await api.caller().vdags.get({ vdagURI: "inner:1.0.0-stable" })).status).toBe("active");
-  });
-
   it("inlines a nested vDAG as a node, and refuses to remove a vDAG another one uses", async () => {
     await apply({
       vdagName: "outer",

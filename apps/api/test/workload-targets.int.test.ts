@@ -143,6 +143,25 @@ describe("workloads reported where the API does not call them", () => {
     });
   });
 
+  it("fails a vDAG whose controller listens there, saying why, until it listens elsewhere", async () => {
+    const db = api.database.db;
+    const vdagURI = "wl-vdag:1.0.0-stable";
+    await db.vdag.create({
+      data: { vdagURI, vdagName: "wl-vdag", version: "1.0.0", releaseTag: "stable", status: "assigned" },
+    });
+    await db.vdagController.create({ data: { id: "vc-wl", vdagURI, clusterId } });
+    const report = (url: string) =>
+      api.caller(agent).agents.work.reportVdagController({ controllerId: "vc-wl", url });
+    expect(await report("http://169.254.169.254:7300")).toEqual({ status: "failed" });
+    const failed = await api.caller().vdags.get({ vdagURI });
+    expect([failed.status, failed.doc.statusReason]).toEqual([
+      "failed",
+      "its controller listens at http://169.254.169.254:7300, where the API does not call workloads: 169.254.169.254 is a link-local (cloud metadata) address; the API calls workloads there only if AIOS_WORKLOAD_NETWORKS lists its network",
+    ]);
+    expect(await report("http://127.0.0.1:7300")).toEqual({ status: "running" });
+    expect((await api.caller().vdags.get({ vdagURI })).status).toBe("active");
+  });
+
   it("takes a function replica listening there as failed, saying why", async () => {
     await api
       .caller()

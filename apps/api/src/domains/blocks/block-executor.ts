@@ -1,6 +1,7 @@
 import type { EventEmitter } from "node:events";
 import { type Db, sqlOf } from "@aios/db";
 import { dataHeaders } from "@aios/service-kit";
+import type { Dispatcher } from "undici";
 import { batchedLookup } from "../../batched-lookup";
 import { NotFoundError, OperationalError } from "../../errors";
 import { rememberedLookup } from "../../remembered-lookup";
@@ -73,4 +74,24 @@ export function createExecutorLookup(db: Db, events?: EventEmitter, now: () => n
     now,
     forgetOn: events ? [{ events, event: "status", keyOf: (e: { blockId: string }) => e.blockId }] : [],
   });
+}
+
+/** A block's executor's live figures (`GET /status`); OperationalError when it does not answer in 3 s. */
+export async function executorStatus(
+  workloads: Dispatcher,
+  blockId: string,
+  target: ExecutorTarget,
+): Promise<Record<string, unknown>> {
+  try {
+    const res = await workloads.request({
+      origin: target.origin,
+      path: `${target.inferPath.replace(/\/infer$/, "")}/status`,
+      method: "GET",
+      headersTimeout: 3_000,
+      bodyTimeout: 3_000,
+    });
+    return (await res.body.json()) as Record<string, unknown>;
+  } catch (err) {
+    throw new OperationalError(`the executor of block ${blockId} did not answer: ${(err as Error).message}`);
+  }
 }

@@ -11,7 +11,7 @@ import type { ClusterQueues } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
 import { setBlockComponent } from "./block-component";
 import { scaledEvent } from "./block-events.service";
-import { createExecutorLookup, type ExecutorTarget } from "./block-executor";
+import { createExecutorLookup, type ExecutorTarget, executorStatus } from "./block-executor";
 import { lockedBlock } from "./block-lock";
 import type { BlockPlacement } from "./block-placement.service";
 import { runtimeOf } from "./block-runtime-state";
@@ -373,19 +373,7 @@ export function createBlockLifecycle(
 
     /** Live figures from the block's executor (`GET /status`): tasks, in-flight, per-instance latency, loops. */
     async metrics(id: string): Promise<Record<string, unknown>> {
-      const endpoint = new URL(await this.executorEndpoint(id));
-      try {
-        const res = await workloads.request({
-          origin: endpoint.origin,
-          path: `${endpoint.pathname.replace(/\/+$/, "")}/status`,
-          method: "GET",
-          headersTimeout: 3_000,
-          bodyTimeout: 3_000,
-        });
-        return (await res.body.json()) as Record<string, unknown>;
-      } catch (err) {
-        throw new OperationalError(`the executor of block ${id} did not answer: ${(err as Error).message}`);
-      }
+      return executorStatus(workloads, id, await this.executor(id));
     },
 
     async executorEndpoint(id: string): Promise<string> {
