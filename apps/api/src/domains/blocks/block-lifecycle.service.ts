@@ -376,10 +376,6 @@ export function createBlockLifecycle(
       return executorStatus(workloads, id, await this.executor(id));
     },
 
-    async executorEndpoint(id: string): Promise<string> {
-      return (await this.executor(id)).endpoint;
-    },
-
     /**
      * Where the block's executor listens and the data token its `/infer` takes (null: none), as
      * read at most EXECUTOR_TTL_MS ago (`block-executor.ts`); `fresh`: read now.
