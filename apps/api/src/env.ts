@@ -159,8 +159,10 @@ export function workloadTargetsOf(env: TApiEnv): { networks: string[]; ownServic
     ["the queues' Redis (REDIS_URL)", env.REDIS_URL],
   ];
   const ownServices: OwnService[] = urls.flatMap(([name, url]) => {
-    if (!url) return [];
+    // A URL without a host (a Unix socket's) reaches nothing a workload's address could.
+    if (!url || !URL.canParse(url)) return [];
     const u = new URL(url);
+    if (!u.hostname) return [];
     const port = Number(u.port) || (u.protocol.startsWith("redis") ? 6379 : 5432);
     return [{ name, host: u.hostname, port }];
   });
