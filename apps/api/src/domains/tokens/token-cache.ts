@@ -41,7 +41,8 @@ interface Kept {
  * Fail-safe: tokens are used only while the feed listens; what was kept under a connection that
  * was lost is never used again (changes may have been missed meanwhile; a link cut without notice
  * is found by the feed's heartbeat within seconds); a read that began before a change was heard
- * is not kept (it may predate the change); every token is read again after `maxAgeMs` at most. A token that is not found is never kept, so a new one works at once.
+ * is not kept (it may predate the change); every token is read again after `maxAgeMs` at most. A
+ * token that is not found is never kept, so a new one works at once.
  */
 export function createTokenCache(feed: ChangeFeed, opts: TokenCacheOptions = {}) {
   const maxAgeMs = opts.maxAgeMs ?? 30_000;
