@@ -3,7 +3,8 @@ import { BlockList, isIP } from "node:net";
 
 /**
  * The address ranges the API's outbound checks name (quality webhooks: `webhook-targets.ts`;
- * workload endpoints: `workload-targets.ts`), and the operators' network lists.
+ * workload endpoints: `workload-targets.ts`; both connect through `checked-connector.ts`), and the
+ * operators' network lists. `::/96` (IPv4-compatible, deprecated) is reserved.
  */
 
 /** Address ranges that are not the public Internet, each with what it is. */
@@ -14,7 +15,7 @@ const NOT_PUBLIC: ReadonlyArray<readonly [label: string, ranges: ReadonlyArray<s
   ["shared (carrier-grade NAT)", ["100.64.0.0/10"]],
   ["unspecified", ["0.0.0.0/8", "::/128"]],
   ["multicast", ["224.0.0.0/4", "ff00::/8"]],
-  ["reserved", ["192.0.0.0/24", "198.18.0.0/15", "240.0.0.0/4", "64:ff9b:1::/48"]],
+  ["reserved", ["192.0.0.0/24", "198.18.0.0/15", "240.0.0.0/4", "64:ff9b:1::/48", "::/96"]],
 ];
 
 export const familyOf = (address: string): "ipv4" | "ipv6" => (isIP(address) === 6 ? "ipv6" : "ipv4");

@@ -1,7 +1,6 @@
-import type { LookupAddress } from "node:dns";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
-import { Agent, buildConnector } from "undici";
+import type { Agent } from "undici";
 import {
   familyOf,
   hostOf,
@@ -11,6 +10,7 @@ import {
   rangeOf,
   systemResolver,
 } from "./address-ranges";
+import { checkedAgent } from "./checked-connector";
 
 /**
  * Where the API may call a workload. The addresses of block executors, vDAG controllers and
@@ -142,30 +142,11 @@ export function createWorkloadTargets(
     return isLocalhostName(host) ? (refusalOf("127.0.0.1", port) ?? refusalOf("::1", port)) : null;
   };
 
-  // The connection's own look-up: every address the name resolves to must be allowed.
-  const base = buildConnector({});
-  const connect: buildConnector.connector = (options, callback) => {
-    const host = options.hostname.replace(/^\[|\]$/g, "");
-    const port = Number(options.port) || (options.protocol === "https:" ? 443 : 80);
-    const checked = (addresses: LookupAddress[]) => {
-      for (const a of addresses) {
-        const why = refusalOf(a.address, port);
-        if (why) return callback(new WorkloadTargetRefused(isIP(host) ? why : `${host}: ${why}`), null);
-      }
-      const first = addresses[0];
-      if (!first) return callback(new Error(`${host} has no address`), null);
-      base(
-        {
-          ...options,
-          hostname: first.address,
-          servername: options.servername ?? (isIP(host) ? undefined : host),
-        },
-        callback,
-      );
-    };
-    if (isIP(host)) return checked([{ address: host, family: isIP(host) }]);
-    resolve(host, (err, addresses) => (err ? callback(err, null) : checked(addresses)));
-  };
-
-  return { refusalOf, refusal, dispatcher: new Agent({ connect, keepAliveTimeout: 30_000 }) };
+  const dispatcher = checkedAgent({
+    refusalOf,
+    refused: (message) => new WorkloadTargetRefused(message),
+    resolve,
+    keepAliveTimeout: 30_000,
+  });
+  return { refusalOf, refusal, dispatcher };
 }

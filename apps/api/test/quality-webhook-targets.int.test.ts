@@ -95,7 +95,7 @@ describe("quality webhook targets", () => {
       attempts: 1,
       lastStatusCode: null,
       nextAttemptAt: null,
-      lastError: `not sent: qa.example.test resolves to 127.0.0.1, a loopback address; ${ONLY_PUBLIC}`,
+      lastError: `not sent: qa.example.test: 127.0.0.1 is a loopback address; ${ONLY_PUBLIC}`,
     });
     expect(qa.received).toHaveLength(0);
 

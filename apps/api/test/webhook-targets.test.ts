@@ -30,6 +30,7 @@ describe("quality webhook targets", () => {
     ["http://[::]/qa", "unspecified"],
     ["http://224.0.0.1/qa", "multicast"],
     ["http://255.255.255.255/qa", "reserved"],
+    ["http://[::7f00:1]/qa", "reserved"],
   ])("refuses %s: a %s address", (url, kind) => {
     expect(refused(url)).toBe(kind);
   });

@@ -20,6 +20,7 @@ describe("where the API calls workloads", () => {
     ["::", "unspecified"],
     ["224.0.0.1", "multicast"],
     ["255.255.255.255", "reserved"],
+    ["::a9fe:a9fe", "reserved"],
   ])("refuses %s by default: a %s address", (address, kind) => {
     expect(createWorkloadTargets().refusalOf(address, 8080)).toBe(
       `${address} is a ${kind} address; the API calls workloads there only if AIOS_WORKLOAD_NETWORKS lists its network`,

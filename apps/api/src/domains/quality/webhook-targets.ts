@@ -1,6 +1,5 @@
-import type { LookupAddress, LookupAllOptions, LookupOneOptions } from "node:dns";
 import { isIP } from "node:net";
-import { Agent } from "undici";
+import type { Agent } from "undici";
 import {
   familyOf,
   hostOf,
@@ -10,6 +9,7 @@ import {
   rangeOf,
   systemResolver,
 } from "../../address-ranges";
+import { checkedAgent } from "../../checked-connector";
 
 export { parseAllowedNetworks, type ResolveAll };
 
@@ -22,9 +22,9 @@ export { parseAllowedNetworks, type ResolveAll };
  *
  * Checked twice: when a vDAG is created (an address written in the URL, or a `localhost` name),
  * and when each delivery connects, on the addresses its host name resolves to. The connection
- * goes to the address that was checked (the check is the connection's own look-up), so a name
- * that resolves to a public address for the check and a private one for the connection cannot
- * slip through; redirects are not followed.
+ * goes to the address that was checked (`checked-connector.ts`), so a name that resolves to a
+ * public address for the check and a private one for the connection cannot slip through;
+ * redirects are not followed.
  */
 export const ALLOWED_NETWORKS_SETTING = "AIOS_QUALITY_WEBHOOK_ALLOWED_NETWORKS";
 
@@ -48,12 +48,6 @@ export class WebhookTargetRefused extends Error {
 export const isTargetRefused = (err: unknown): boolean =>
   (err as { code?: string })?.code === TARGET_REFUSED ||
   (err as { cause?: { code?: string } })?.cause?.code === TARGET_REFUSED;
-
-type LookupCallback = (
-  err: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void;
 
 export function createWebhookTargets(
   allowedNetworks: readonly string[] = [],
@@ -89,29 +83,10 @@ export function createWebhookTargets(
     return null;
   };
 
-  // The connection's own look-up: every address the name resolves to must be allowed.
-  function checkedLookup(
-    hostname: string,
-    options: LookupOneOptions | LookupAllOptions,
-    callback: LookupCallback,
-  ): void {
-    resolve(hostname, (err, addresses) => {
-      if (err) return callback(err, []);
-      for (const a of addresses) {
-        const kind = kindRefused(a.address);
-        if (kind) {
-          const why = `${hostname} resolves to ${a.address}, a ${kind} address; ${ONLY_PUBLIC}`;
-          return callback(new WebhookTargetRefused(why), []);
-        }
-      }
-      if (options.all) return callback(null, addresses);
-      const first = addresses[0];
-      if (!first)
-        return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
-      callback(null, first.address, first.family);
-    });
-  }
-
-  const dispatcher = new Agent({ connect: { lookup: checkedLookup as never } });
+  const dispatcher = checkedAgent({
+    refusalOf: (address) => refusalOf(address),
+    refused: (message) => new WebhookTargetRefused(message),
+    resolve,
+  });
   return { refusal, refusalOf, dispatcher };
 }
