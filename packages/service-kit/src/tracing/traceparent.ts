@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 /** The W3C trace-context header a request carries its trace in. */
 export const TRACEPARENT = "traceparent";
@@ -15,9 +15,28 @@ export function validTraceparent(value: unknown): string | null {
   return value;
 }
 
+/**
+ * Random bytes for the ids, drawn from a pool filled POOL bytes at a time, as `randomUUID` does:
+ * two `randomBytes` calls a trace were two system calls, about 0.01 ms of a request's CPU.
+ */
+const POOL = 24 * 256;
+let pool = Buffer.alloc(0);
+let at = POOL;
+
 /** A new trace's `traceparent` (sampled), for work that started without one. */
-export const newTraceparent = () =>
-  `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`;
+export function newTraceparent(): string {
+  for (;;) {
+    if (at + 24 > pool.length) {
+      pool = randomFillSync(Buffer.allocUnsafe(POOL));
+      at = 0;
+    }
+    const trace = pool.toString("hex", at, at + 16);
+    const span = pool.toString("hex", at + 16, at + 24);
+    at += 24;
+    // All-zero ids are invalid (W3C trace context): one in 2^64 draws, drawn again.
+    if (trace !== ZERO_TRACE && span !== ZERO_SPAN) return `00-${trace}-${span}-01`;
+  }
+}
 
 /** The trace id (32 hex digits) of a `traceparent`. */
 export const traceIdOf = (traceparent: string) => traceparent.slice(3, 35);
