@@ -64,6 +64,7 @@ import { createJoinTokenService } from "./domains/tokens/join-token.service";
 import { createApiTokenRegistry } from "./domains/tokens/token.registry";
 import { createTokenService } from "./domains/tokens/token.service";
 import type { TokenCache } from "./domains/tokens/token-cache";
+import { createExecutorFollowers } from "./domains/vdags/executor-followers";
 import { createTaskRegistry } from "./domains/vdags/task.registry";
 import { createVdagService } from "./domains/vdags/vdag.service";
 import { createVdagControllerRegistry } from "./domains/vdags/vdag-controller.registry";
@@ -179,6 +180,7 @@ export function createServices(deps: {
     blockPlacement,
     containerRegistries,
     workloadTargets,
+    createExecutorFollowers(db, clusterQueues, deps.log),
   );
   // Block events (instances started, crashed, scaled...; the instances' own): stored, live
   // (blocks.onEvent), each queued for the block's event policy, run on its cluster's duty holder,

@@ -137,6 +137,11 @@ export const ZVdagReconcileJob = z.object({
   type: z.literal("vdag.reconcile"),
   controllerId: ZDnsLabel,
   revision: z.number().int().min(0),
+  /**
+   * Set when the controller's own state did not change but its configuration did (a block of its
+   * plan has a new executor): one job per request, not per revision.
+   */
+  requestId: z.string().min(1).max(200).optional(),
 });
 
 /**
@@ -260,7 +265,9 @@ export function jobIdFor(job: TClusterJob): string {
     case "function.reconcile":
       return `function.reconcile__${job.name}__${job.revision}`;
     case "vdag.reconcile":
-      return `vdag.reconcile__${job.controllerId}__${job.revision}`;
+      return job.requestId
+        ? `vdag.reconcile__${job.controllerId}__${job.requestId}`
+        : `vdag.reconcile__${job.controllerId}__${job.revision}`;
     case "vdag.control":
       return `vdag.control__${job.requestId}`;
     case "function.management":

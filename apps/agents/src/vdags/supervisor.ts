@@ -28,13 +28,17 @@ interface HostedController extends Queued, ControllerState {
   configKey: string;
   lastReport: string;
   adopted?: boolean;
+  /** Its desired state was not read since the last try failed or the process ended: the next tick reads it. */
+  stale: boolean;
 }
 
 /**
  * Runs this cluster's vDAG controllers through the driver (like block executors: they outlive an
- * agent restart and are adopted). Each tick re-reads the controller's desired configuration, so a
- * block whose executor moved is followed (`PUT /config`), restarts a crashed controller, and
- * reports the controller's status and health to the API.
+ * agent restart and are adopted). The desired configuration is read when the API says it changed
+ * (a `vdag.reconcile` job: the vDAG created or removed, a block of its plan with a new executor,
+ * which the controller is then handed with `PUT /config`), at the 30 s resync, and on every tick
+ * while the last try failed; each tick restarts a crashed controller and reports its status and
+ * health to the API when they changed. An idle controller costs the API nothing a second.
  */
 export function createVdagSupervisor(opts: {
   api: ApiClient;
@@ -54,7 +58,7 @@ export function createVdagSupervisor(opts: {
   });
   const controllers = new Reconciler<HostedController>({
     driver,
-    newHost: () => ({ workload: null, configKey: "", lastReport: "", quotaRestored: false }),
+    newHost: () => ({ workload: null, configKey: "", lastReport: "", quotaRestored: false, stale: true }),
     reconcile: (id, c) => reconcileNow(id, c),
     tick: (id, c) => tickNow(id, c),
     wanted: (clusterId) => api.agents.work.desiredVdagControllers.query({ clusterId }),
@@ -96,6 +100,7 @@ export function createVdagSupervisor(opts: {
   };
 
   const reconcileNow = async (controllerId: string, c: HostedController) => {
+    c.stale = true; // until this try is through
     let desired: Awaited<ReturnType<typeof api.agents.work.desiredVdagController.query>>;
     try {
       desired = await api.agents.work.desiredVdagController.query({ controllerId });
@@ -164,6 +169,7 @@ export function createVdagSupervisor(opts: {
       }
       if (!c.quotaRestored) await state.restoreQuota(controllerId, c.workload, c);
       await report(controllerId, c);
+      c.stale = false;
     } catch (err) {
       if (err instanceof DriverClosedError) return; // the agent is stopping: not the controller's fault
       const failure = (err as Error).message;
@@ -178,7 +184,8 @@ export function createVdagSupervisor(opts: {
       c.workload = null;
       c.configKey = "";
     }
-    await reconcileNow(controllerId, c);
+    if (c.stale || !c.workload) await reconcileNow(controllerId, c);
+    else await report(controllerId, c);
     // Its quota and figures are kept by the API too: they outlive the process.
     if (c.workload) {
       await state

@@ -75,6 +75,11 @@ export function createBlockAgentLoop(
   registries: Pick<ContainerRegistryService, "imagePull">,
   /** Where the API calls workloads: an executor reported elsewhere fails its block, saying why. */
   workloads?: Pick<WorkloadTargets, "refusal">,
+  /**
+   * Told after a report changed where the block's executor listens or the token it takes (or the
+   * block is gone): the vDAG controllers over the block follow it (`vdags/executor-followers.ts`).
+   */
+  executorChanged?: (blockId: string) => Promise<void>,
 ) {
   const imagePullOf = async (id: unknown) => {
     const named = nonEmpty(id);
@@ -359,6 +364,10 @@ export function createBlockAgentLoop(
           status,
           reason,
           changed: status !== r.status,
+          executorChanged:
+            executorEndpoint !== (runtime.executorEndpoint ?? null) ||
+            executorDataToken !== (runtime.executorDataToken ?? null) ||
+            (status === "removed") !== (r.status === "removed"),
           seen,
           // Another node's instance listens somewhere new: the executor's node must take it.
           tellExecutor:
@@ -373,6 +382,7 @@ export function createBlockAgentLoop(
         const t = outcome.tellExecutor;
         await placement.dispatchPeers(t.clusterId, id, t.nodeId);
       }
+      if (outcome.executorChanged) await executorChanged?.(id);
       if (outcome.changed) {
         events.emit("status", {
           blockId: id,
