@@ -46,6 +46,21 @@ function controllerPids(controllerId: string): number[] {
   return pids;
 }
 
+/** Pids of a block's executor processes (its policy sandbox aside), found by the block in their environment. */
+function executorPids(blockId: string): number[] {
+  return readdirSync("/proc").flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      const env = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      // The executor's program, from its bundle or (in tests) its source.
+      const main = /block-runtime\/(dist|src)\/main\./.test(readFileSync(`/proc/${entry}/cmdline`, "utf8"));
+      return main && env.includes(`BLOCK_ID=${blockId}`) ? [Number(entry)] : [];
+    } catch {
+      return []; // gone, or not ours
+    }
+  });
+}
+
 describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
   const api = useApiServer();
   const clusterId = `vdg-${Date.now().toString(36)}`;
@@ -341,6 +356,36 @@ describe.runIf(redisUrl)("vDAGs run by a cluster agent", () => {
     await api.caller().vdags.quotaReset({ vdagURI: PIPELINE, sessionId: "durable" });
     expect((await api.services.vdagQuota.state(controllerId, null)).sessions.durable).toBe(0);
     expect((await infer(PIPELINE, { session_id: "durable", data: { text: "fine" } })).status).toBe(200);
+  }, 60_000);
+
+  it("follows a block's executor started again with a new address and token: the controller is handed it", async () => {
+    const before = await api.caller().blocks.get({ id: "echo" });
+    const pids = executorPids("echo");
+    expect(pids.length).toBe(1);
+    for (const pid of pids) process.kill(pid, "SIGKILL");
+    // The agent starts it again (another port, another data token) and reports it; the API tells
+    // the controller's agent, which hands the controller its new configuration.
+    await waitUntil(
+      "the block's new executor to be reported",
+      async () => {
+        const now = await api.caller().blocks.get({ id: "echo" });
+        const runtime = (b: typeof now) => (b.doc as { runtime?: { executorEndpoint?: string } }).runtime;
+        return (
+          now.status === "running" &&
+          Boolean(runtime(now)?.executorEndpoint) &&
+          runtime(now)?.executorEndpoint !== runtime(before)?.executorEndpoint
+        );
+      },
+      30_000,
+    );
+    await waitUntil(
+      "the vDAG to answer through the new executor",
+      async () => (await infer(PIPELINE, { data: { text: "I love this wonderful product" } })).status === 200,
+      10_000,
+    );
+    const r = await infer(PIPELINE, { data: { text: "I love this wonderful product" } });
+    expect(r.status).toBe(200);
+    expect(steps(r.body)).toEqual({ detect: "ok", sentiment: "ok", other: "skipped", aggregate: "ok" });
   }, 60_000);
 
   it("fails fast naming the step when a block in the middle goes away, and marks the vDAG unhealthy", async () => {
