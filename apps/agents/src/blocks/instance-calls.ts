@@ -4,7 +4,7 @@ import {
   ZInstanceBlockEvent,
   ZInstanceEventsReply,
 } from "@aios/contracts";
-import { controlHeaders, type Logger } from "@aios/service-kit";
+import { controlHeaders, fetchJson, type Logger } from "@aios/service-kit";
 import type { Workload } from "../drivers/driver";
 
 export interface InstanceReply {
@@ -63,12 +63,13 @@ export async function drainInstanceEvents(
 ): Promise<TInstanceBlockEvent[]> {
   let reply: TInstanceEventsReply;
   try {
-    const res = await fetch(`${w.endpoint}/events`, {
-      headers: controlHeaders(w.controlToken),
-      signal: AbortSignal.timeout(2_000),
-    });
-    if (res.status !== 200) return [];
-    reply = ZInstanceEventsReply.parse(await res.json());
+    // Asked of every instance on every watch tick: `fetchJson`, a fraction of `fetch`'s cost.
+    const answer = await fetchJson(
+      `${w.endpoint}/events`,
+      { headers: controlHeaders(w.controlToken) },
+      2_000,
+    );
+    reply = ZInstanceEventsReply.parse(answer);
   } catch {
     return [];
   }
