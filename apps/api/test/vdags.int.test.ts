@@ -2,9 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { clusterQueueName, type TVdagPlan } from "@aios/contracts";
 import { loadSpecFile } from "@aios/contracts/files";
-import { createLogger } from "@aios/service-kit";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createExecutorFollowers } from "../src/domains/vdags/executor-followers";
 import type { UserError } from "../src/errors";
 import { doc, rejection, reportPlaced, useApi } from "./harness";
 
@@ -360,47 +358,6 @@ describe("vDAGs in the API", () => {
     const err = await rejection(api.caller().vdags.remove({ vdagURI: "inner:1.0.0-stable" }));
     expect(err.code).toBe("CONFLICT");
     expect(err.message).toContain("outer:0.0.1-beta uses inner:1.0.0-stable");
-  });
-
-  it("tells the controllers over a block when its executor changes, and only then", async () => {
-    const controllerOf = async (vdagURI: string) =>
-      (await api.caller().vdags.controllers({ vdagURI }))[0]?.id ?? "";
-    const [inner, outer] = [await controllerOf("inner:1.0.0-stable"), await controllerOf("outer:0.0.1-beta")];
-    // The statement: every serving controller whose plan has a step on the block, nested ones included.
-    const told: Array<{ clusterId: string; controllerId: string; requestId?: string | undefined }> = [];
-    const follow = createExecutorFollowers(
-      api.services.db,
-      {
-        enqueue: async (clusterId, job) => {
-          if (job.type === "vdag.reconcile") told.push({ clusterId: String(clusterId), ...job });
-          return "";
-        },
-      },
-      createLogger({ service: "test" }, { level: "error" }),
-    );
-    await follow("echo-b");
-    expect(told.map((t) => t.controllerId).sort()).toEqual([inner, outer].sort());
-    expect(told.every((t) => t.clusterId === clusterId && t.requestId)).toBe(true);
-    told.length = 0;
-    await follow("no-such-block");
-    expect(told).toEqual([]);
-
-    // The agent's report: a new executor endpoint queues a job for each; the same report again none.
-    const queue = api.queues.queue(clusterQueueName(clusterId));
-    const waiting = async () => (await queue.counts()).waiting ?? 0;
-    const before = await waiting();
-    await reportPlaced(api.caller(agent), "echo-b", `${clusterId}-n1`, {
-      executorEndpoint: "http://127.0.0.1:7012",
-      health: "healthy",
-    });
-    expect(await waiting()).toBe(before + 2);
-    await reportPlaced(api.caller(agent), "echo-b", `${clusterId}-n1`, {
-      executorEndpoint: "http://127.0.0.1:7012",
-      health: "healthy",
-    });
-    expect(await waiting()).toBe(before + 2);
-    const desired = await api.caller(agent).agents.work.desiredVdagController({ controllerId: inner });
-    expect(desired.exists && desired.config?.plan.nodes.b?.executorEndpoint).toBe("http://127.0.0.1:7012");
   });
 
   it("the Master DAG superimposes the serving vDAGs over their blocks", async () => {
