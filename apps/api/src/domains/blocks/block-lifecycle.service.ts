@@ -7,7 +7,7 @@ import { NotFoundError, OperationalError, UserError } from "../../errors";
 import type { PreCheckService } from "../gateway/pre-check.service";
 import { clusterData, policyBlock } from "../gateway/pre-check-inputs";
 import { checkPolicyCommand } from "../policies/policy-contract";
-import type { ClusterQueues } from "../queues/cluster-queues";
+import { type ClusterQueues, newRequestId } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
 import { setBlockComponent } from "./block-component";
 import { scaledEvent } from "./block-events.service";
@@ -208,7 +208,7 @@ export function createBlockLifecycle(
       ) {
         throw new NotFoundError("instance", instanceId, "instanceId");
       }
-      const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const requestId = newRequestId(id);
       const target = instanceId
         ? ((await placement.instanceNodes(id, instanceId))[0] ?? (await placement.executorNode(id)))
         : await placement.executorNode(id);
@@ -241,7 +241,7 @@ export function createBlockLifecycle(
         });
         return { merged };
       });
-      const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const requestId = newRequestId(id);
       const results = await askInstanceNodes(id, undefined, {
         type: "block.parameters",
         blockId: id,
@@ -303,7 +303,7 @@ export function createBlockLifecycle(
         return r;
       });
       // Its node stops it now (the placement marked it removing) and answers once it has.
-      const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const requestId = newRequestId(id);
       if (node) {
         await queues.ask(node, { type: "instance.remove", blockId: id, instanceId: chosen, requestId });
       }
@@ -324,7 +324,7 @@ export function createBlockLifecycle(
         { action: requested, payload, service: "instances", instanceId },
         actor,
       );
-      const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const requestId = newRequestId(id);
       const results = await askInstanceNodes(id, instanceId, {
         type: "block.mgmt",
         blockId: id,
@@ -357,7 +357,7 @@ export function createBlockLifecycle(
       if (typeof policy.policyRuleURI === "string") {
         await checkPolicyCommand(db, policy.policyRuleURI, action, data, fields);
       }
-      const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const requestId = newRequestId(id);
       const answer = (await queues.ask(await placement.executorNode(id), {
         type: "block.mgmt",
         blockId: id,

@@ -2,7 +2,7 @@ import type { TClusterJob } from "@aios/contracts";
 import { type Db, type Prisma, sqlOfTx } from "@aios/db";
 import { OperationalError } from "../../errors";
 import type { PlacementOutcome, PlacementRequest, PlacementService } from "../allocator/placement.service";
-import { type ClusterQueues, QueuesUnreachableError } from "../queues/cluster-queues";
+import { type ClusterQueues, newRequestId, QueuesUnreachableError } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
 import { lockedBlock } from "./block-lock";
 import { runtimeOf } from "./block-runtime-state";
@@ -80,7 +80,7 @@ export function createBlockPlacement(
 
     /** Tells the executor's node to take the block's instance list again (one job per call). */
     async dispatchPeers(clusterId: string, blockId: string, nodeId: string) {
-      const requestId = `peers-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const requestId = newRequestId("peers");
       await queues.enqueue(
         { clusterId, nodeId },
         { type: "block.reconcile", blockId, revision: 0, requestId },

@@ -13,7 +13,7 @@ import type { PreCheckService } from "../gateway/pre-check.service";
 import { policyCluster } from "../gateway/pre-check-inputs";
 import { checkPolicyCommand } from "../policies/policy-contract";
 import { policySource } from "../policies/policy-runtime.service";
-import type { ClusterQueues } from "../queues/cluster-queues";
+import { type ClusterQueues, newRequestId } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
 import { STABILITY_KEY, type TClusterStability, UNSTABLE } from "./cluster-stability.types";
 
@@ -178,7 +178,7 @@ export function createClusterStability(deps: { db: Db; queues: ClusterQueues; pr
       const action = admitted.input.action;
       const data = admitted.input.payload;
       await checkPolicyCommand(db, checker.policyRuleURI, action, data, fields);
-      const requestId = `${clusterId}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const requestId = newRequestId(clusterId);
       const answer = (await queues.ask(clusterId, {
         type: "cluster.mgmt",
         service,

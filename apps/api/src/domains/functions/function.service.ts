@@ -12,7 +12,7 @@ import { assertClusterScope } from "../../cluster-scope";
 import { ConflictError, NotFoundError, OperationalError, UserError } from "../../errors";
 import type { WorkloadTargets } from "../../workload-targets";
 import { checkPolicyCommand, checkPolicyValues } from "../policies/policy-contract";
-import type { ClusterQueues } from "../queues/cluster-queues";
+import { type ClusterQueues, newRequestId } from "../queues/cluster-queues";
 import { asObject, sameDoc } from "../registry/doc";
 import type { PageInput } from "../registry/search";
 import { callReplica } from "./replica-client";
@@ -148,7 +148,7 @@ export function createFunctionService(
     command: { action: string; data?: unknown },
     replica: number | undefined,
   ): Promise<TPolicyCallResult & { replica: number }> => {
-    const requestId = `${r.name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const requestId = newRequestId(r.name);
     const clusterId = r.clusterId ?? "local";
     const answer = ZFunctionManagementAnswer.safeParse(
       await queues.ask(clusterId, {

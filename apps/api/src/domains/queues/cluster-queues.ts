@@ -38,6 +38,13 @@ export const askPauseMs = (waitedMs: number, replyLive = false) =>
 export class QueuesUnreachableError extends OperationalError {}
 
 /**
+ * A job's own id for work asked once (a log read, a command, a reconcile nobody's revision
+ * names): `<prefix>-<time>-<random>`, so each request is a job of its own.
+ */
+export const newRequestId = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/**
  * The API's side of the control queues, jobs keyed by business key: one `cluster.<id>` queue per
  * cluster (its duty agent: policy jobs, functions, vDAG controllers, cluster commands) and one
  * `cluster.<id>.node.<nodeId>` queue per node (the blocks' work placed there). Every call is

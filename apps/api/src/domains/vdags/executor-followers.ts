@@ -1,7 +1,7 @@
 import { type Db, sqlOf } from "@aios/db";
 import type { Logger } from "@aios/service-kit";
 import { DEFAULT_CLUSTER_ID } from "../blocks/block.service";
-import type { ClusterQueues } from "../queues/cluster-queues";
+import { type ClusterQueues, newRequestId } from "../queues/cluster-queues";
 
 /**
  * The serving controllers whose vDAG's plan has a step on the block (nested vDAGs are inlined in
@@ -30,7 +30,7 @@ export function createExecutorFollowers(db: Db, queues: Pick<ClusterQueues, "enq
         CONTROLLERS_OVER_BLOCK,
         [blockId],
       );
-      const requestId = `${blockId}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const requestId = newRequestId(blockId);
       await Promise.all(
         rows.map((c) =>
           queues.enqueue(c.clusterId ?? DEFAULT_CLUSTER_ID, {

@@ -20,7 +20,7 @@ import {
 import type { Dispatcher } from "undici";
 import { NotFoundError, OperationalError } from "../../errors";
 import { checkPolicyCommand } from "../policies/policy-contract";
-import type { ClusterQueues } from "../queues/cluster-queues";
+import { type ClusterQueues, newRequestId } from "../queues/cluster-queues";
 import { asObject } from "../registry/doc";
 import {
   type ControllerAnswer,
@@ -61,7 +61,7 @@ export function createVdagInference(
       vdagURI,
       c,
       async (call) => {
-        const requestId = `${c.id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+        const requestId = newRequestId(c.id);
         const clusterId = c.clusterId ?? "local";
         const answer = ZVdagControlAnswer.safeParse(
           await queues.ask(clusterId, { type: "vdag.control", controllerId: c.id, call, requestId }),
